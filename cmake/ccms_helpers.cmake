@@ -1,0 +1,38 @@
+# Small helpers in the spirit of absl_cc_library: one place sets warnings and include paths.
+
+# ccms_target_defaults(<target>): our include root and warnings-as-errors.
+function(ccms_target_defaults target)
+  target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_compile_options(${target} PRIVATE ${CCMS_WARNINGS})
+endfunction()
+
+# ccms_add_test(NAME <name> SRCS <files...> DEPS <targets...> LABEL unit|integration|e2e)
+# One test binary = one CTest test, labelled by kind so `ctest -L unit` runs one kind.
+function(ccms_add_test)
+  cmake_parse_arguments(T "" "NAME;LABEL;TIMEOUT" "SRCS;DEPS" ${ARGN})
+  add_executable(${T_NAME} ${T_SRCS})
+  ccms_target_defaults(${T_NAME})
+  target_link_libraries(${T_NAME} PRIVATE ${T_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  add_test(NAME ${T_NAME} COMMAND ${T_NAME})
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 300)
+  endif()
+  set_tests_properties(${T_NAME} PROPERTIES LABELS ${T_LABEL} TIMEOUT ${T_TIMEOUT})
+endfunction()
+
+# ccms_embed_migrations(<target> <dir> <namespace> <function>): compiles <dir>/V*.sql into the
+# binary as `const std::vector<ccms::db::Migration>& <namespace>::<function>()`, so a service
+# (or its migration Job) needs no files beside it.
+function(ccms_embed_migrations target dir namespace function)
+  file(GLOB sql_files CONFIGURE_DEPENDS ${dir}/V*.sql)
+  list(SORT sql_files)
+  set(out ${CMAKE_CURRENT_BINARY_DIR}/${target}_migrations.cc)
+  add_custom_command(
+    OUTPUT ${out}
+    COMMAND ${CMAKE_COMMAND} -DOUT=${out} -DFILES="${sql_files}" -DNS=${namespace}
+            -DFN=${function}
+            -P ${PROJECT_SOURCE_DIR}/cmake/embed_migrations.cmake
+    DEPENDS ${sql_files} ${PROJECT_SOURCE_DIR}/cmake/embed_migrations.cmake
+    COMMENT "Embedding migrations for ${target}")
+  target_sources(${target} PRIVATE ${out})
+endfunction()

@@ -1,0 +1,13 @@
+# Writes OUT: a C++ file defining NS::FN() that returns the SQL FILES as migrations.
+set(body "#include \"common/db/migrations.h\"\n\nnamespace ${NS} {\n\nconst std::vector<ccms::db::Migration>& ${FN}() {\n  static const std::vector<ccms::db::Migration> kMigrations = {\n")
+separate_arguments(FILES)
+foreach(f ${FILES})
+  get_filename_component(name ${f} NAME)
+  string(REGEX MATCH "^V([0-9]+)__" _m ${name})
+  set(version ${CMAKE_MATCH_1})
+  math(EXPR version "${version}")
+  file(READ ${f} sql)
+  string(APPEND body "      {${version}, \"${name}\", R\"ccms_sql(${sql})ccms_sql\"},\n")
+endforeach()
+string(APPEND body "  };\n  return kMigrations;\n}\n\n}  // namespace ${NS}\n")
+file(WRITE ${OUT} "${body}")

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace ccms::auth {
+
+// The caller's role, as carried in the `role` claim of an access token.
+enum class Role {
+  kOfficeStaff,
+  kSocialWorker,
+  kCityAdmin,
+  kAuditor,
+  kPartner,
+  kOps,
+  kService,
+};
+
+// Returns the wire name of `role` ("office_staff", "social_worker",
+// "city_admin", "auditor", "partner", "ops", "service").
+std::string_view RoleName(Role role);
+
+// Parses a wire name produced by RoleName(). Exact, case-sensitive match;
+// returns nullopt for anything else.
+std::optional<Role> ParseRole(std::string_view name);
+
+// Whether `role` may hold the all-districts wildcard ("*").
+bool RoleMayHaveAllDistricts(Role role);
+
+// Returns true if `code` is a district code: exactly six ASCII digits.
+bool IsDistrictCode(std::string_view code);
+
+// An authenticated caller. Built by TokenVerifier::Verify(); plain data so
+// handlers and tests can also construct one directly.
+struct Principal {
+  // Stable identifier of the caller (the token's `sub`).
+  std::string subject;
+  Role role = Role::kOfficeStaff;
+  // True means every district; `districts` is then empty.
+  bool all_districts = false;
+  // Six-digit district codes the caller may see.
+  std::vector<std::string> districts;
+  // Partner agency the caller belongs to; required for Role::kPartner.
+  std::string agency_id;
+
+  // Returns true if the caller may see records of `district_code`. An empty
+  // code is never visible, even with all_districts.
+  bool CanSeeDistrict(std::string_view district_code) const;
+};
+
+// Checks the invariants every Principal must hold, whatever its source:
+//   - `subject` is non-empty;
+//   - `all_districts` only for city_admin, auditor, ops and service, and then
+//     with an empty `districts` list;
+//   - otherwise `districts` lists six-digit codes, at least one unless the
+//     role is partner;
+//   - a partner has an `agency_id`.
+// Returns InvalidArgumentError with a short generic message otherwise.
+absl::Status ValidatePrincipal(const Principal& principal);
+
+}  // namespace ccms::auth

@@ -1,0 +1,85 @@
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <pqxx/connection>
+#include <pqxx/transaction>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/db/query.h"
+
+namespace prometheus {
+class Registry;
+class Gauge;
+class Counter;
+}  // namespace prometheus
+
+namespace ccms::db {
+
+struct PoolOptions {
+  std::string dsn;
+  int size = 8;
+  absl::Duration acquire_timeout = absl::Seconds(2);
+  absl::Duration statement_timeout = absl::Seconds(5);
+  // Prepared on every connection when it opens.
+  std::vector<Query> queries;
+  // Name used in metric labels (the service).
+  std::string name = "ccms";
+};
+
+// A bounded pool of libpqxx connections. Connections open lazily up to `size`; a caller waits at
+// most `acquire_timeout` for one and then gets UNAVAILABLE. A connection that broke is dropped
+// and replaced on the next acquire.
+class ConnectionPool {
+ public:
+  // Opens one connection eagerly so a bad DSN fails at start, naming the problem (not the DSN,
+  // which may hold a password).
+  static absl::StatusOr<std::unique_ptr<ConnectionPool>> Create(PoolOptions options,
+                                                                prometheus::Registry* registry);
+  ~ConnectionPool();
+
+  // Runs `fn` in one transaction (READ COMMITTED) and commits when it returns OK; a non-OK
+  // status rolls back and is returned. libpqxx exceptions are mapped (see MapException).
+  absl::Status InTransaction(const std::function<absl::Status(pqxx::work&)>& fn);
+
+  // Runs `fn` with a connection of the pool, outside any transaction helper.
+  absl::Status WithConnection(const std::function<absl::Status(pqxx::connection&)>& fn);
+
+  int size() const { return options_.size; }
+  const PoolOptions& options() const { return options_; }
+
+ private:
+  class Lease;
+  explicit ConnectionPool(PoolOptions options);
+  absl::StatusOr<std::unique_ptr<pqxx::connection>> Open();
+  absl::StatusOr<std::unique_ptr<pqxx::connection>> Acquire();
+  void Release(std::unique_ptr<pqxx::connection> conn, bool broken);
+
+  PoolOptions options_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<pqxx::connection>> idle_;
+  int open_ = 0;
+  int in_use_ = 0;
+  prometheus::Gauge* in_use_gauge_ = nullptr;
+  prometheus::Gauge* size_gauge_ = nullptr;
+  prometheus::Counter* timeouts_ = nullptr;
+};
+
+// Applies a libpqxx exception to a status without its text (which can hold row values):
+// unique violation -> ALREADY_EXISTS, serialization failure / deadlock -> ABORTED, broken
+// connection -> UNAVAILABLE, statement timeout -> DEADLINE_EXCEEDED, else INTERNAL.
+// Call inside a catch block. `what` names the operation for the log line.
+absl::Status MapCurrentException(std::string_view what);
+
+// Builds a Postgres array literal of text values that are already validated as plain codes
+// (digits, letters, '-', '_'); libpqxx 6.4 has no array parameter conversion.
+std::string TextArrayLiteral(const std::vector<std::string>& values);
+
+}  // namespace ccms::db

@@ -1,0 +1,159 @@
+#include "common/server/service_host.h"
+
+#include <signal.h>
+
+#include <pqxx/pqxx>
+
+#include "absl/strings/str_cat.h"
+#include "common/grpc/metrics_interceptor.h"
+#include "common/log/log.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+
+namespace ccms::server {
+
+CommonConfig LoadCommonConfig(const ServiceIdentity& id, config::Env& env) {
+  CommonConfig c;
+  c.grpc_listen = env.Address("CCMS_GRPC_LISTEN", absl::StrCat("0.0.0.0:", id.default_grpc_port));
+  c.metrics_listen =
+      env.Address("CCMS_METRICS_LISTEN", absl::StrCat("0.0.0.0:", id.default_metrics_port));
+  c.db_dsn = env.RequiredSecret("CCMS_DB_DSN");
+  c.db_pool_size = static_cast<int>(env.Int("CCMS_DB_POOL_SIZE", 8, 1, 256));
+  c.db_acquire_timeout = env.Millis("CCMS_DB_ACQUIRE_TIMEOUT_MS", 2000, 1, 60000);
+  c.db_statement_timeout = env.Millis("CCMS_DB_STATEMENT_TIMEOUT_MS", 5000, 100, 600000);
+  c.worker_queue_limit = static_cast<int>(env.Int("CCMS_WORKER_QUEUE_LIMIT", 256, 1, 100000));
+  c.kafka_bootstrap = env.RequiredString("CCMS_KAFKA_BOOTSTRAP");
+  c.jwt_algorithm = env.String("CCMS_JWT_ALG", "HS256");
+  c.jwt_key = env.RequiredSecret("CCMS_JWT_KEY");
+  c.jwt_issuer = env.String("CCMS_JWT_ISSUER", "");
+  c.log_level = env.String("CCMS_LOG_LEVEL", "info");
+  c.outbox_poll_interval = env.Millis("CCMS_OUTBOX_POLL_MS", 500, 10, 60000);
+  c.outbox_batch_size = static_cast<int>(env.Int("CCMS_OUTBOX_BATCH", 1000, 1, 100000));
+  c.shutdown_grace = env.Millis("CCMS_SHUTDOWN_GRACE_MS", 10000, 0, 600000);
+  return c;
+}
+
+void ServiceHost::BlockTerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+ServiceHost::ServiceHost(ServiceIdentity identity, CommonConfig config, const time::Clock& clock)
+    : identity_(std::move(identity)), config_(std::move(config)), clock_(clock) {}
+
+ServiceHost::~ServiceHost() { Shutdown(); }
+
+absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
+    ServiceIdentity identity, CommonConfig config, std::vector<db::Query> queries,
+    const std::vector<db::Migration>& service_migrations, const time::Clock& clock) {
+  if (!log::Init(identity.name, config.log_level)) {
+    return absl::InvalidArgumentError("CCMS_LOG_LEVEL: must be debug, info, warn or error");
+  }
+  std::unique_ptr<ServiceHost> host(new ServiceHost(std::move(identity), std::move(config), clock));
+  const CommonConfig& c = host->config_;
+
+  auto verifier = auth::TokenVerifier::Create(
+      {.algorithm = c.jwt_algorithm, .key = c.jwt_key, .issuer = c.jwt_issuer});
+  if (!verifier.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("CCMS_JWT_KEY / CCMS_JWT_ALG: ", verifier.status().message()));
+  }
+  host->verifier_ = std::move(*verifier);
+
+  auto metrics = metrics::MetricsServer::Start(c.metrics_listen);
+  if (!metrics.ok()) return metrics.status();
+  host->metrics_ = std::move(*metrics);
+
+  queries.push_back(kafka::kInsertOutboxQuery);
+  auto pool = db::ConnectionPool::Create({.dsn = c.db_dsn,
+                                          .size = c.db_pool_size,
+                                          .acquire_timeout = c.db_acquire_timeout,
+                                          .statement_timeout = c.db_statement_timeout,
+                                          .queries = std::move(queries),
+                                          .name = host->identity_.name},
+                                         &host->registry());
+  if (!pool.ok()) return pool.status();
+  host->pool_ = std::move(*pool);
+
+  absl::Status migrated = host->pool_->WithConnection([&](pqxx::connection& conn) {
+    absl::Status st = db::ApplyMigrations(conn, "common", db::CommonMigrations());
+    if (!st.ok()) return st;
+    return db::ApplyMigrations(conn, host->identity_.name, service_migrations);
+  });
+  if (!migrated.ok()) return migrated;
+
+  auto relay = kafka::OutboxRelay::Create(
+      {.service = host->identity_.name,
+       .dsn = c.db_dsn,
+       .batch_size = c.outbox_batch_size,
+       .poll_interval = c.outbox_poll_interval},
+      {.bootstrap_servers = c.kafka_bootstrap, .client_id = "ccms-" + host->identity_.name},
+      &host->registry());
+  if (!relay.ok()) return relay.status();
+  host->relay_ = std::move(*relay);
+
+  // As many workers as connections: a worker holds at most one connection at a time.
+  host->workers_ = std::make_unique<concurrency::WorkerPool>(c.db_pool_size, c.worker_queue_limit);
+  host->executor_ =
+      std::make_unique<grpc_util::CallExecutor>(*host->workers_, *host->verifier_, host->clock_);
+  return host;
+}
+
+absl::StatusOr<int> ServiceHost::Start() {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(config_.grpc_listen, grpc::InsecureServerCredentials(), &port);
+  for (grpc::Service* s : services_) builder.RegisterService(s);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+  creators.push_back(grpc_util::MakeMetricsInterceptor(registry()));
+  builder.experimental().SetInterceptorCreators(std::move(creators));
+  builder.SetMaxReceiveMessageSize(4 << 20);
+  server_ = builder.BuildAndStart();
+  if (!server_ || port == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", config_.grpc_listen, " (CCMS_GRPC_LISTEN)"));
+  }
+  relay_->Start();
+  auto* health = server_->GetHealthCheckService();
+  health->SetServingStatus(true);
+  health->SetServingStatus(identity_.grpc_service, true);
+  log::Info("service_started", {{"grpc_port", port}, {"metrics_port", metrics_port()}});
+  return port;
+}
+
+void ServiceHost::Shutdown() {
+  if (stopped_) return;
+  stopped_ = true;
+  if (server_) {
+    server_->GetHealthCheckService()->SetServingStatus(false);
+    server_->Shutdown(std::chrono::system_clock::now() +
+                      absl::ToChronoMilliseconds(config_.shutdown_grace));
+  }
+  if (workers_) workers_->Shutdown();
+  if (server_) server_->Wait();
+  if (relay_) relay_->Stop(absl::Seconds(5));
+  log::Info("service_stopped");
+}
+
+absl::Status ServiceHost::Run() {
+  auto port = Start();
+  if (!port.ok()) return port.status();
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  int sig = 0;
+  sigwait(&set, &sig);
+  log::Info("service_stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  Shutdown();
+  return absl::OkStatus();
+}
+
+}  // namespace ccms::server

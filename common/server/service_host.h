@@ -1,0 +1,102 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/auth/jwt.h"
+#include "common/concurrency/worker_pool.h"
+#include "common/config/env.h"
+#include "common/db/migrations.h"
+#include "common/db/pool.h"
+#include "common/grpc/call_executor.h"
+#include "common/kafka/outbox_relay.h"
+#include "common/metrics/metrics.h"
+#include "common/time/clock.h"
+#include "grpcpp/server.h"
+
+namespace ccms::server {
+
+// What differs between services; everything else is shared.
+struct ServiceIdentity {
+  std::string name;          // "records": database, relay lock, ce_source, logs
+  std::string grpc_service;  // full proto name, for health status
+  int default_grpc_port;
+  int default_metrics_port;
+};
+
+// Settings every service reads (see docs/operations.md for the table).
+struct CommonConfig {
+  std::string grpc_listen;
+  std::string metrics_listen;
+  std::string db_dsn;
+  int db_pool_size = 8;
+  absl::Duration db_acquire_timeout;
+  absl::Duration db_statement_timeout;
+  int worker_queue_limit = 256;
+  std::string kafka_bootstrap;
+  std::string jwt_algorithm;
+  std::string jwt_key;
+  std::string jwt_issuer;
+  std::string log_level;
+  absl::Duration outbox_poll_interval;
+  int outbox_batch_size = 1000;
+  absl::Duration shutdown_grace;
+};
+
+// Reads the CCMS_* settings; problems are collected in `env` (call env.Finish()).
+CommonConfig LoadCommonConfig(const ServiceIdentity& identity, config::Env& env);
+
+// Owns what every service runs on: logging, metrics endpoint, connection pool (after migrating
+// the schema), outbox relay, token verifier, worker pool and the gRPC server with health,
+// reflection and the metrics interceptor. main() builds one, adds its service and calls Run().
+class ServiceHost {
+ public:
+  // Blocks SIGTERM/SIGINT for all threads so Run() can wait for them; call before any thread.
+  static void BlockTerminationSignals();
+
+  static absl::StatusOr<std::unique_ptr<ServiceHost>> Create(
+      ServiceIdentity identity, CommonConfig config, std::vector<db::Query> queries,
+      const std::vector<db::Migration>& service_migrations, const time::Clock& clock);
+  ~ServiceHost();
+
+  db::ConnectionPool& pool() { return *pool_; }
+  kafka::OutboxRelay& relay() { return *relay_; }
+  grpc_util::CallExecutor& executor() { return *executor_; }
+  prometheus::Registry& registry() { return metrics_->registry(); }
+  const time::Clock& clock() const { return clock_; }
+  const CommonConfig& config() const { return config_; }
+  int metrics_port() const { return metrics_->port(); }
+
+  // The service must outlive the host's server.
+  void AddService(grpc::Service* service) { services_.push_back(service); }
+
+  // Starts the relay and the gRPC server; returns the bound gRPC port.
+  absl::StatusOr<int> Start();
+  // Graceful stop: NOT_SERVING, drain calls (up to the grace period), finish queued work, flush
+  // the relay, close. Idempotent.
+  void Shutdown();
+  // Start(), wait for SIGTERM or SIGINT, Shutdown().
+  absl::Status Run();
+
+ private:
+  ServiceHost(ServiceIdentity identity, CommonConfig config, const time::Clock& clock);
+
+  ServiceIdentity identity_;
+  CommonConfig config_;
+  const time::Clock& clock_;
+  std::unique_ptr<metrics::MetricsServer> metrics_;
+  std::unique_ptr<db::ConnectionPool> pool_;
+  std::unique_ptr<kafka::OutboxRelay> relay_;
+  std::unique_ptr<auth::TokenVerifier> verifier_;
+  std::unique_ptr<concurrency::WorkerPool> workers_;
+  std::unique_ptr<grpc_util::CallExecutor> executor_;
+  std::vector<grpc::Service*> services_;
+  std::unique_ptr<grpc::Server> server_;
+  bool stopped_ = false;
+};
+
+}  // namespace ccms::server

@@ -1,0 +1,32 @@
+#include "services/records/domain/access.h"
+
+namespace ccms::records::domain {
+
+absl::Status Authorize(const auth::Principal& principal, CaseAction action,
+                       std::string_view district_code) {
+  using auth::Role;
+  const Role role = principal.role;
+  switch (action) {
+    case CaseAction::kRead:
+      if (role == Role::kOfficeStaff || role == Role::kSocialWorker || role == Role::kCityAdmin ||
+          role == Role::kAuditor || role == Role::kService) {
+        return absl::OkStatus();
+      }
+      return absl::PermissionDeniedError("this role cannot read case files");
+    case CaseAction::kOpen:
+    case CaseAction::kRecordIntake:
+      if (role != Role::kOfficeStaff && role != Role::kCityAdmin) {
+        return absl::PermissionDeniedError(action == CaseAction::kOpen
+                                               ? "only office staff can open cases"
+                                               : "only office staff can record an intake");
+      }
+      if (action == CaseAction::kOpen && !district_code.empty() &&
+          !principal.CanSeeDistrict(district_code)) {
+        return absl::PermissionDeniedError("you cannot open cases in this district");
+      }
+      return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError("not allowed");
+}
+
+}  // namespace ccms::records::domain

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "common/auth/principal.h"
+
+namespace ccms::records::domain {
+
+// What a caller wants to do with cases. Who may do it (DESIGN.md §6):
+//   read cases        office_staff, social_worker (their districts); city_admin, auditor,
+//                     service (all districts)
+//   open a case       office_staff (their districts), city_admin
+//   record intake     office_staff (their districts), city_admin
+// partner and ops never see cases through this API. District reach for reads is applied again
+// in the store's SQL; a case outside it is NOT_FOUND.
+enum class CaseAction { kRead, kOpen, kRecordIntake };
+
+// PERMISSION_DENIED (plain message) if the role may not do `action`; for kOpen, also if
+// `district_code` is outside the principal's districts.
+absl::Status Authorize(const auth::Principal& principal, CaseAction action,
+                       std::string_view district_code = "");
+
+}  // namespace ccms::records::domain

@@ -1,0 +1,72 @@
+// ccms-records: wiring only. Configuration is read from CCMS_* variables (docs/operations.md).
+#include <cstring>
+#include <iostream>
+
+#include "common/crypto/pii_cipher.h"
+#include "common/log/log.h"
+#include "common/server/service_host.h"
+#include "services/records/case_metrics.h"
+#include "services/records/migrations.h"
+#include "services/records/pg_records_store.h"
+#include "services/records/records_service.h"
+
+namespace {
+
+const ccms::server::ServiceIdentity kIdentity = {
+    .name = "records",
+    .grpc_service = "ccms.records.v1.RecordsService",
+    .default_grpc_port = 50061,
+    .default_metrics_port = 9461,
+};
+
+int Fail(const absl::Status& status) {
+  ccms::log::Error("startup_failed", {{"error", std::string(status.message())}});
+  std::cerr << "ccms-records: " << status.message() << "\n";
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool migrate_only = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--migrate-only") == 0) {
+      migrate_only = true;
+    } else {
+      std::cerr << "usage: ccms-records [--migrate-only]\n"
+                   "Settings come from CCMS_* environment variables; see docs/operations.md.\n";
+      return std::strcmp(argv[i], "--help") == 0 ? 0 : 2;
+    }
+  }
+  ccms::server::ServiceHost::BlockTerminationSignals();
+
+  ccms::config::Env env;
+  ccms::server::CommonConfig config = ccms::server::LoadCommonConfig(kIdentity, env);
+  const std::string pii_key = env.RequiredSecret("CCMS_PII_KEY");
+  if (auto st = env.Finish(); !st.ok()) return Fail(st);
+  auto cipher = ccms::crypto::PiiCipher::FromHexKey(pii_key);
+  if (!cipher.ok()) {
+    return Fail(absl::InvalidArgumentError(std::string("CCMS_PII_KEY: ") +
+                                           std::string(cipher.status().message())));
+  }
+
+  ccms::time::SystemClock clock;
+  auto host =
+      ccms::server::ServiceHost::Create(kIdentity, config, ccms::records::PgRecordsStore::Queries(),
+                                        ccms::records::Migrations(), clock);
+  if (!host.ok()) return Fail(host.status());
+  if (migrate_only) {
+    ccms::log::Info("migrations_done");
+    return 0;
+  }
+
+  ccms::records::PgRecordsStore store((*host)->pool(), &(*host)->relay());
+  ccms::records::RecordsServiceImpl service(store, (*host)->executor(), *cipher, clock);
+  ccms::records::CaseMetrics case_metrics(store, (*host)->registry(), absl::Seconds(15));
+  (*host)->AddService(&service);
+  case_metrics.Start();
+  absl::Status run = (*host)->Run();
+  case_metrics.Stop();
+  if (!run.ok()) return Fail(run);
+  return 0;
+}

@@ -1,0 +1,352 @@
+#include "services/records/pg_records_store.h"
+
+#include <pqxx/pqxx>
+
+#include "absl/strings/str_cat.h"
+#include "common/ids/uuid.h"
+#include "common/time/calendar.h"
+
+namespace ccms::records {
+namespace {
+
+using domain::CaseStatus;
+
+// The columns every case read returns, in the order RowToCase reads them.
+#define CCMS_CASE_COLUMNS                                                                  \
+  "c.case_id::text, c.case_number, c.status, c.person_id::text, p.name, p.id_last4, "      \
+  "p.birth_date::text, p.sex, p.phone, p.household_address, p.residence_address, "         \
+  "c.sentence_kind, c.offence_category, c.deciding_authority, "                            \
+  "c.judgment_effective_date::text, c.start_date::text, c.end_date::text, "                \
+  "c.prohibition_orders, c.district_code, c.office_id, c.officer_id, c.social_worker_id, " \
+  "c.minor, c.intake_deadline::text, c.intake_reported_on::text, c.intake_late, "          \
+  "(extract(epoch FROM c.created_at) * 1000000)::bigint, "                                 \
+  "(extract(epoch FROM c.updated_at) * 1000000)::bigint, c.version"
+
+// District scope as SQL: $2 = all districts, $3 = the principal's district codes.
+#define CCMS_SCOPE "($2::boolean OR c.district_code = ANY($3::text[]))"
+
+constexpr db::Query kIdempotencyInsert = {
+    "records_idempotency_insert",
+    "INSERT INTO idempotency_keys (request_id, method, subject, resource_id) "
+    "VALUES ($1, $2, $3, $4) ON CONFLICT (request_id) DO NOTHING"};
+constexpr db::Query kIdempotencyGet = {
+    "records_idempotency_get",
+    "SELECT method, subject, resource_id FROM idempotency_keys WHERE request_id = $1"};
+constexpr db::Query kUpsertPerson = {
+    "records_upsert_person",
+    "INSERT INTO persons (person_id, id_hash, id_cipher, id_last4, name, birth_date, sex, phone,"
+    " household_address, residence_address) VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8, $9,"
+    " $10) ON CONFLICT (id_hash) DO UPDATE SET name = EXCLUDED.name, phone = EXCLUDED.phone,"
+    " household_address = EXCLUDED.household_address,"
+    " residence_address = EXCLUDED.residence_address, updated_at = now()"
+    " RETURNING person_id::text"};
+constexpr db::Query kOpenCaseOfPerson = {
+    "records_open_case_of_person",
+    "SELECT 1 FROM cases WHERE person_id = $1 AND status IN ('PENDING_INTAKE', 'ACTIVE')"};
+constexpr db::Query kNextCaseNumber = {
+    "records_next_case_number",
+    "INSERT INTO case_number_counters (district_code, year, last_value) VALUES ($1, $2, 1)"
+    " ON CONFLICT (district_code, year) DO UPDATE"
+    " SET last_value = case_number_counters.last_value + 1 RETURNING last_value"};
+constexpr db::Query kInsertCase = {
+    "records_insert_case",
+    "INSERT INTO cases (case_id, case_number, person_id, status, district_code, office_id,"
+    " officer_id, social_worker_id, sentence_kind, offence_category, deciding_authority,"
+    " judgment_effective_date, start_date, end_date, prohibition_orders, minor,"
+    " intake_deadline, created_by) VALUES ($1, $2, $3, 'PENDING_INTAKE', $4, $5, $6, $7, $8,"
+    " $9, $10, $11::date, $12::date, $13::date, $14, $15, $16::date, $17)"
+    " RETURNING (extract(epoch FROM created_at) * 1000000)::bigint"};
+constexpr db::Query kInsertAudit = {
+    "records_insert_audit",
+    "INSERT INTO audit_log (actor, actor_role, action, case_id, result, request_id)"
+    " VALUES ($1, $2, $3, $4, $5, $6)"};
+constexpr db::Query kGetCase = {"records_get_case", "SELECT " CCMS_CASE_COLUMNS
+                                                    " FROM cases c JOIN persons p USING (person_id)"
+                                                    " WHERE c.case_id = $1 AND " CCMS_SCOPE};
+constexpr db::Query kGetCaseForUpdate = {
+    "records_get_case_for_update", "SELECT " CCMS_CASE_COLUMNS
+                                   " FROM cases c JOIN persons p USING (person_id)"
+                                   " WHERE c.case_id = $1 AND " CCMS_SCOPE " FOR UPDATE OF c"};
+constexpr db::Query kRecordIntake = {
+    "records_record_intake",
+    "UPDATE cases SET status = 'ACTIVE', intake_reported_on = $2::date, intake_late = $3,"
+    " version = version + 1, updated_at = now() WHERE case_id = $1"
+    " RETURNING version, (extract(epoch FROM updated_at) * 1000000)::bigint"};
+constexpr db::Query kListCases = {
+    "records_list_cases",
+    "SELECT " CCMS_CASE_COLUMNS
+    " FROM cases c JOIN persons p USING (person_id)"
+    " WHERE $1::int > 0 AND " CCMS_SCOPE
+    " AND ($4 = '' OR c.district_code = $4) AND ($5 = '' OR c.office_id = $5)"
+    " AND ($6 = '' OR c.status = $6) AND ($7 = '' OR c.sentence_kind = $7)"
+    " AND c.case_id > COALESCE(NULLIF($8, '')::uuid, '00000000-0000-0000-0000-000000000000')"
+    " ORDER BY c.case_id LIMIT $1"};
+constexpr db::Query kCountCases = {
+    "records_count_cases",
+    "SELECT district_code, status, count(*) FROM cases GROUP BY district_code, status"};
+
+std::string Name(const db::Query& q) { return std::string(q.name); }
+
+absl::CivilDay DateOf(const pqxx::field& f) {
+  return time::ParseDate(f.as<std::string>()).value_or(absl::CivilDay());
+}
+
+std::string SexName(domain::Sex sex) { return sex == domain::Sex::kFemale ? "FEMALE" : "MALE"; }
+
+CaseRecord RowToCase(const pqxx::row& r) {
+  CaseRecord c;
+  c.case_id = r[0].as<std::string>();
+  c.case_number = r[1].as<std::string>();
+  c.status = domain::ParseCaseStatus(r[2].as<std::string>()).value_or(CaseStatus::kUnspecified);
+  c.person_id = r[3].as<std::string>();
+  c.name = r[4].as<std::string>();
+  c.id_last4 = r[5].as<std::string>();
+  c.birth_date = DateOf(r[6]);
+  c.sex = r[7].as<std::string>() == "FEMALE" ? domain::Sex::kFemale : domain::Sex::kMale;
+  c.phone = r[8].as<std::string>();
+  c.household_address = r[9].as<std::string>();
+  c.residence_address = r[10].as<std::string>();
+  c.sentence_kind = domain::ParseSentenceKind(r[11].as<std::string>())
+                        .value_or(domain::SentenceKind::kUnspecified);
+  c.offence_category = r[12].as<std::string>();
+  c.deciding_authority = r[13].as<std::string>();
+  c.judgment_effective_date = DateOf(r[14]);
+  c.start_date = DateOf(r[15]);
+  c.end_date = DateOf(r[16]);
+  c.prohibition_orders = r[17].as<std::string>();
+  c.district_code = r[18].as<std::string>();
+  c.office_id = r[19].as<std::string>();
+  c.officer_id = r[20].as<std::string>();
+  c.social_worker_id = r[21].as<std::string>();
+  c.minor = r[22].as<bool>();
+  c.intake_deadline = DateOf(r[23]);
+  if (!r[24].is_null()) c.intake_reported_on = DateOf(r[24]);
+  c.intake_late = r[25].as<bool>();
+  c.created_at = absl::FromUnixMicros(r[26].as<int64_t>());
+  c.updated_at = absl::FromUnixMicros(r[27].as<int64_t>());
+  c.version = r[28].as<int64_t>();
+  return c;
+}
+
+// The scope parameters ($2, $3) of a principal.
+struct Scope {
+  bool all;
+  std::string districts;
+};
+Scope ScopeOf(const auth::Principal& p) {
+  return {p.all_districts,
+          db::TextArrayLiteral(p.all_districts ? std::vector<std::string>{} : p.districts)};
+}
+
+absl::Status NotFound() { return absl::NotFoundError("case not found"); }
+
+// Checks a request id seen before: the same caller and method get the earlier resource id.
+absl::StatusOr<std::string> PriorResource(pqxx::work& tx, const std::string& request_id,
+                                          std::string_view method,
+                                          const auth::Principal& principal) {
+  pqxx::result r = tx.exec_prepared(Name(kIdempotencyGet), request_id);
+  if (r.empty()) return absl::AbortedError("concurrent request with the same request_id; retry");
+  if (r[0][0].as<std::string>() != method || r[0][1].as<std::string>() != principal.subject) {
+    return absl::AlreadyExistsError(
+        "request_id was already used for a different request; use a new request_id");
+  }
+  return r[0][2].as<std::string>();
+}
+
+absl::StatusOr<CaseRecord> LoadCase(pqxx::work& tx, const auth::Principal& principal,
+                                    const std::string& case_id, bool for_update) {
+  const Scope scope = ScopeOf(principal);
+  pqxx::result r = tx.exec_prepared(Name(for_update ? kGetCaseForUpdate : kGetCase), case_id,
+                                    scope.all, scope.districts);
+  if (r.empty()) return NotFound();
+  return RowToCase(r[0]);
+}
+
+void Audit(pqxx::work& tx, const auth::Principal& p, std::string_view action,
+           const std::string& case_id, std::string_view result, const std::string& request_id) {
+  tx.exec_prepared(Name(kInsertAudit), p.subject, std::string(auth::RoleName(p.role)),
+                   std::string(action), case_id, std::string(result), request_id);
+}
+
+}  // namespace
+
+std::vector<db::Query> PgRecordsStore::Queries() {
+  return {kIdempotencyInsert, kIdempotencyGet, kUpsertPerson, kOpenCaseOfPerson,
+          kNextCaseNumber,    kInsertCase,     kInsertAudit,  kGetCase,
+          kGetCaseForUpdate,  kRecordIntake,   kListCases,    kCountCases};
+}
+
+absl::StatusOr<CaseRecord> PgRecordsStore::OpenCase(const auth::Principal& principal,
+                                                    const OpenCaseCommand& cmd,
+                                                    const EventFactory& make_event) {
+  CaseRecord out;
+  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
+    pqxx::result idem = tx.exec_prepared(Name(kIdempotencyInsert), cmd.request_id, "OpenCase",
+                                         principal.subject, cmd.case_id);
+    if (idem.affected_rows() == 0) {
+      auto prior = PriorResource(tx, cmd.request_id, "OpenCase", principal);
+      if (!prior.ok()) return prior.status();
+      auto existing = LoadCase(tx, principal, *prior, /*for_update=*/false);
+      if (!existing.ok()) return existing.status();
+      out = *std::move(existing);
+      return absl::OkStatus();
+    }
+    const domain::NewCase& in = cmd.input;
+    const domain::ValidatedCase& v = cmd.validated;
+    const std::string person_id =
+        tx.exec_prepared1(Name(kUpsertPerson), ids::NewUuid(), pqxx::binarystring(cmd.id_hash),
+                          pqxx::binarystring(cmd.id_cipher), cmd.id_last4, in.name,
+                          time::FormatDate(v.resident_id.birth_date), SexName(v.resident_id.sex),
+                          in.phone, in.household_address, in.residence_address)[0]
+            .as<std::string>();
+    if (!tx.exec_prepared(Name(kOpenCaseOfPerson), person_id).empty()) {
+      return absl::AlreadyExistsError("this person already has an open case");
+    }
+    const int64_t seq =
+        tx.exec_prepared1(Name(kNextCaseNumber), in.district_code, cmd.case_year)[0].as<int64_t>();
+    const std::string case_number = domain::FormatCaseNumber(in.district_code, cmd.case_year, seq);
+    const int64_t created_us =
+        tx.exec_prepared1(Name(kInsertCase), cmd.case_id, case_number, person_id, in.district_code,
+                          in.office_id, in.officer_id, in.social_worker_id,
+                          std::string(domain::SentenceKindName(in.sentence_kind)),
+                          in.offence_category, in.deciding_authority,
+                          time::FormatDate(*in.judgment_effective_date),
+                          time::FormatDate(*in.supervision_start_date),
+                          time::FormatDate(*in.supervision_end_date), in.prohibition_orders,
+                          v.minor, time::FormatDate(v.intake_deadline), principal.subject)[0]
+            .as<int64_t>();
+    Audit(tx, principal, "OpenCase", cmd.case_id, "OK", cmd.request_id);
+
+    out.case_id = cmd.case_id;
+    out.case_number = case_number;
+    out.status = CaseStatus::kPendingIntake;
+    out.person_id = person_id;
+    out.name = in.name;
+    out.id_last4 = cmd.id_last4;
+    out.birth_date = v.resident_id.birth_date;
+    out.sex = v.resident_id.sex;
+    out.phone = in.phone;
+    out.household_address = in.household_address;
+    out.residence_address = in.residence_address;
+    out.sentence_kind = in.sentence_kind;
+    out.offence_category = in.offence_category;
+    out.deciding_authority = in.deciding_authority;
+    out.judgment_effective_date = *in.judgment_effective_date;
+    out.start_date = *in.supervision_start_date;
+    out.end_date = *in.supervision_end_date;
+    out.prohibition_orders = in.prohibition_orders;
+    out.district_code = in.district_code;
+    out.office_id = in.office_id;
+    out.officer_id = in.officer_id;
+    out.social_worker_id = in.social_worker_id;
+    out.minor = v.minor;
+    out.intake_deadline = v.intake_deadline;
+    out.created_at = out.updated_at = absl::FromUnixMicros(created_us);
+    out.version = 1;
+    kafka::AppendToOutbox(tx, kRecordsTopic, make_event(out));
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  if (signal_ != nullptr) signal_->Notify();
+  return out;
+}
+
+absl::StatusOr<CaseRecord> PgRecordsStore::RecordIntakeCheckIn(const auth::Principal& principal,
+                                                               const IntakeCheckInCommand& cmd,
+                                                               const IntakeDecider& decide,
+                                                               const EventFactory& make_event) {
+  CaseRecord out;
+  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
+    pqxx::result idem = tx.exec_prepared(Name(kIdempotencyInsert), cmd.request_id,
+                                         "RecordIntakeCheckIn", principal.subject, cmd.case_id);
+    if (idem.affected_rows() == 0) {
+      auto prior = PriorResource(tx, cmd.request_id, "RecordIntakeCheckIn", principal);
+      if (!prior.ok()) return prior.status();
+      auto existing = LoadCase(tx, principal, *prior, /*for_update=*/false);
+      if (!existing.ok()) return existing.status();
+      out = *std::move(existing);
+      return absl::OkStatus();
+    }
+    auto current = LoadCase(tx, principal, cmd.case_id, /*for_update=*/true);
+    if (!current.ok()) return current.status();
+    if (cmd.expected_version.has_value() && *cmd.expected_version != current->version) {
+      return absl::AbortedError("the case changed since it was read; reload and retry");
+    }
+    auto outcome = decide(*current);
+    if (!outcome.ok()) return outcome.status();
+    pqxx::row r = tx.exec_prepared1(Name(kRecordIntake), cmd.case_id,
+                                    time::FormatDate(outcome->reported_on), outcome->late);
+    out = *std::move(current);
+    out.status = CaseStatus::kActive;
+    out.intake_reported_on = outcome->reported_on;
+    out.intake_late = outcome->late;
+    out.version = r[0].as<int64_t>();
+    out.updated_at = absl::FromUnixMicros(r[1].as<int64_t>());
+    Audit(tx, principal, "RecordIntakeCheckIn", cmd.case_id, "OK", cmd.request_id);
+    kafka::AppendToOutbox(tx, kRecordsTopic, make_event(out));
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  if (signal_ != nullptr) signal_->Notify();
+  return out;
+}
+
+absl::StatusOr<CaseRecord> PgRecordsStore::GetCase(const auth::Principal& principal,
+                                                   const std::string& case_id) {
+  CaseRecord out;
+  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
+    pqxx::read_transaction tx(conn);
+    const Scope scope = ScopeOf(principal);
+    pqxx::result r = tx.exec_prepared(Name(kGetCase), case_id, scope.all, scope.districts);
+    if (r.empty()) return NotFound();
+    out = RowToCase(r[0]);
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+absl::StatusOr<CasePage> PgRecordsStore::ListCases(const auth::Principal& principal,
+                                                   const CaseFilter& f) {
+  CasePage page;
+  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
+    pqxx::read_transaction tx(conn);
+    const Scope scope = ScopeOf(principal);
+    const std::string status =
+        f.status == CaseStatus::kUnspecified ? "" : std::string(domain::CaseStatusName(f.status));
+    const std::string kind = f.sentence_kind == domain::SentenceKind::kUnspecified
+                                 ? ""
+                                 : std::string(domain::SentenceKindName(f.sentence_kind));
+    // One row more than the page tells whether another page follows.
+    pqxx::result r = tx.exec_prepared(Name(kListCases), f.page_size + 1, scope.all, scope.districts,
+                                      f.district_code, f.office_id, status, kind, f.after_case_id);
+    for (const auto& row : r) {
+      if (static_cast<int>(page.cases.size()) == f.page_size) {
+        page.last_case_id = page.cases.back().case_id;
+        break;
+      }
+      page.cases.push_back(RowToCase(row));
+    }
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  return page;
+}
+
+absl::StatusOr<std::vector<CaseCount>> PgRecordsStore::CountCases() {
+  std::vector<CaseCount> out;
+  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
+    pqxx::read_transaction tx(conn);
+    for (const auto& row : tx.exec_prepared(Name(kCountCases))) {
+      out.push_back(
+          {row[0].as<std::string>(),
+           domain::ParseCaseStatus(row[1].as<std::string>()).value_or(CaseStatus::kUnspecified),
+           row[2].as<int64_t>()});
+    }
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+}  // namespace ccms::records

@@ -1,0 +1,76 @@
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <string>
+
+#include "common/config/env.h"
+#include "gtest/gtest.h"
+
+namespace ccms::config {
+namespace {
+
+std::map<std::string, std::string>* g_vars = nullptr;
+
+const char* FakeGetenv(const char* name) {
+  auto it = g_vars->find(name);
+  return it == g_vars->end() ? nullptr : it->second.c_str();
+}
+
+class EnvTest : public ::testing::Test {
+ protected:
+  void SetUp() override { g_vars = &vars_; }
+  std::map<std::string, std::string> vars_;
+};
+
+TEST_F(EnvTest, ReadsValuesAndDefaults) {
+  vars_ = {{"CCMS_A", "x"}, {"CCMS_N", "42"}, {"CCMS_ADDR", "127.0.0.1:80"}};
+  Env env(&FakeGetenv);
+  EXPECT_EQ(env.RequiredString("CCMS_A"), "x");
+  EXPECT_EQ(env.String("CCMS_MISSING", "d"), "d");
+  EXPECT_EQ(env.Int("CCMS_N", 1, 0, 100), 42);
+  EXPECT_EQ(env.Int("CCMS_NONE", 7, 0, 100), 7);
+  EXPECT_EQ(env.Address("CCMS_ADDR", "0.0.0.0:1"), "127.0.0.1:80");
+  EXPECT_TRUE(env.Finish().ok());
+}
+
+TEST_F(EnvTest, NamesEveryBadSettingWithoutItsValue) {
+  vars_ = {{"CCMS_N", "lots"},
+           {"CCMS_M", "500"},
+           {"CCMS_ADDR", "nohost"},
+           {"CCMS_SECRET", "hunter2-password"},
+           {"CCMS_SECRET_FILE", "/x"}};
+  Env env(&FakeGetenv);
+  env.RequiredString("CCMS_REQ");
+  env.Int("CCMS_N", 1, 0, 100);
+  env.Int("CCMS_M", 1, 0, 100);
+  env.Address("CCMS_ADDR", "0.0.0.0:1");
+  env.RequiredSecret("CCMS_SECRET");
+  const absl::Status st = env.Finish();
+  ASSERT_FALSE(st.ok());
+  const std::string msg(st.message());
+  for (const char* name : {"CCMS_REQ", "CCMS_N", "CCMS_M", "CCMS_ADDR", "CCMS_SECRET"}) {
+    EXPECT_NE(msg.find(name), std::string::npos) << name;
+  }
+  EXPECT_EQ(msg.find("hunter2"), std::string::npos);
+  EXPECT_EQ(msg.find("lots"), std::string::npos);
+}
+
+TEST_F(EnvTest, SecretFromFileTrimsNewline) {
+  const std::string path = ::testing::TempDir() + "/ccms_secret";
+  std::ofstream(path) << "s3cret\n";
+  vars_ = {{"CCMS_KEY_FILE", path}};
+  Env env(&FakeGetenv);
+  EXPECT_EQ(env.RequiredSecret("CCMS_KEY"), "s3cret");
+  EXPECT_TRUE(env.Finish().ok());
+  std::remove(path.c_str());
+}
+
+TEST_F(EnvTest, EmptyValueCountsAsMissing) {
+  vars_ = {{"CCMS_REQ", ""}};
+  Env env(&FakeGetenv);
+  env.RequiredString("CCMS_REQ");
+  EXPECT_FALSE(env.Finish().ok());
+}
+
+}  // namespace
+}  // namespace ccms::config

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# End to end: the dev stack comes up (deploy/dev/up --detach) in a private run folder on free
+# ports; ccmsctl opens the example case; kcat reads the case_opened event with its CloudEvents
+# headers; /metrics counts the OpenCase call; deploy/dev/down stops it all gracefully.
+set -euo pipefail
+ROOT="${CCMS_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+BUILD_DIR="${CCMS_BUILD_DIR:-$ROOT/build}"
+CTL="$BUILD_DIR/tools/ccmsctl/ccmsctl"
+
+passed=0
+failed=0
+check() {  # check "what" command...
+  local what="$1"; shift
+  if "$@"; then passed=$((passed + 1)); echo "ok   - $what"
+  else failed=$((failed + 1)); echo "FAIL - $what"; fi
+}
+
+export CCMS_LOG_LEVEL=debug  # access-log lines too, for the scan below
+RUN_DIR="$(mktemp -d /tmp/ccms-e2e.XXXXXX)"
+chmod 755 "$RUN_DIR"
+export CCMS_RUN_DIR="$RUN_DIR"
+# An offset that leaves every port of the stack free.
+for _ in $(seq 1 50); do
+  off=$(( (RANDOM % 80 + 1) * 100 ))
+  busy=0
+  for p in $((55432 + off)) $((50061 + off)) $((9461 + off)); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then busy=1; fi
+  done
+  [ "$busy" = 0 ] && break
+done
+export CCMS_DEV_PORT_OFFSET="$off"
+cleanup() {
+  "$ROOT/deploy/dev/down" >/dev/null 2>&1 || true
+  if [ "$failed" = 0 ]; then rm -rf "$RUN_DIR"; else echo "logs kept in $RUN_DIR/logs"; fi
+}
+trap cleanup EXIT
+
+"$ROOT/deploy/dev/up" --detach > "$RUN_DIR/up.out" 2>&1 || { cat "$RUN_DIR/up.out"; exit 1; }
+# shellcheck disable=SC1091
+. "$RUN_DIR/env"
+check "stack prints its endpoints" grep -q "ccms dev stack is up" "$RUN_DIR/up.out"
+
+out="$("$CTL" case open --file "$ROOT/docs/examples/case.json" --json 2>"$RUN_DIR/open.err")" || true
+case_id="$(echo "$out" | sed -n 's/.*"caseId": *"\([0-9a-f-]*\)".*/\1/p' | head -1)"
+case_number="$(echo "$out" | sed -n 's/.*"caseNumber": *"\([0-9-]*\)".*/\1/p' | head -1)"
+check "ccmsctl case open returns a case number" test -n "$case_number"
+
+got=""
+for _ in $(seq 1 30); do
+  got="$(timeout 10 kcat -b "$CCMS_KAFKA_BOOTSTRAP" -C -t ccms.records.v1 -o beginning -e -q \
+    -f '%k %h\n' 2>/dev/null | grep "^$case_id " || true)"
+  [ -n "$got" ] && break
+  sleep 0.5
+done
+check "kcat reads the case_opened event" test -n "$got"
+check "event has ce_type" grep -q "ce_type=ccms.records.case_opened" <<<"$got"
+check "event has ce_id" grep -Eq "ce_id=[0-9a-f-]{36}" <<<"$got"
+
+metrics_port="${CCMS_RECORDS_METRICS##*:}"
+metrics="$(exec 3<>"/dev/tcp/127.0.0.1/$metrics_port"; printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3; cat <&3)"
+check "/metrics counts OpenCase" grep -q 'grpc_server_handled_total{grpc_code="OK",grpc_method="OpenCase"' <<<"$metrics"
+
+check "case get finds it" "$CTL" case get "$case_id"
+list="$("$CTL" case list)"
+check "case list shows it" grep -q "$case_number" <<<"$list"
+check "check-in activates it" "$CTL" case check-in "$case_id"
+staff_b="$("$CTL" token --role office_staff --districts 310101 --key-file "$CCMS_JWT_KEY_FILE")"
+check "another district's staff cannot see it" bash -c "! '$CTL' --token '$staff_b' case get '$case_id' 2>/dev/null"
+
+"$ROOT/deploy/dev/down" > "$RUN_DIR/down.out" 2>&1
+check "SIGTERM stops ccms-records gracefully" grep -q '"event":"service_stopped"' "$RUN_DIR/logs/records.log"
+id_body="$(sed -n 's/.*"id_number": *"\([0-9]\{17\}\).*/\1/p' "$ROOT/docs/examples/case.json")"
+check "the example's identity number is known" test "${#id_body}" = 17
+check "the identity number is in no service log" bash -c "! grep -rq '$id_body' '$RUN_DIR/logs'"
+
+echo "e2e: $passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,122 @@
+// The inbox: an event applied once however often Kafka delivers it.
+#include "common/kafka/inbox_consumer.h"
+
+#include <pqxx/pqxx>
+
+#include "ccms/records/v1/records_events.pb.h"
+#include "common/db/migrations.h"
+#include "common/db/pool.h"
+#include "common/ids/uuid.h"
+#include "common/kafka/outbox.h"
+#include "common/kafka/producer.h"
+#include "gtest/gtest.h"
+#include "tests/support/integration_env.h"
+
+namespace ccms::testing {
+namespace {
+
+constexpr char kTopic[] = "ccms.assessment.v1";
+
+class InboxConsumerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (IntegrationEnv::Get() == nullptr) GTEST_SKIP() << "needs tests/run";
+    db_ = std::make_unique<TestDatabase>();
+    auto pool = db::ConnectionPool::Create({.dsn = db_->dsn(), .size = 2}, nullptr);
+    ASSERT_TRUE(pool.ok()) << pool.status();
+    pool_ = std::move(*pool);
+    ASSERT_TRUE(pool_
+                    ->WithConnection([](pqxx::connection& c) {
+                      auto st = db::ApplyMigrations(c, "common", db::CommonMigrations());
+                      pqxx::nontransaction(c).exec(
+                          "CREATE TABLE applied (event_id text, case_id text)");
+                      return st;
+                    })
+                    .ok());
+  }
+
+  std::string Serialized(const std::string& case_id) {
+    records::v1::IntakeReported payload;
+    payload.set_case_id(case_id);
+    auto env = kafka::MakeEnvelope("ccms.records.intake_reported", case_id, "110101", absl::Now(),
+                                   absl::Now(), "tester", payload);
+    return env.SerializeAsString();
+  }
+
+  void Produce(const std::string& key, const std::string& value) {
+    std::atomic<int> delivered{0};
+    auto producer = kafka::KafkaProducer::Create(
+        {.bootstrap_servers = IntegrationEnv::Get()->kafka_bootstrap},
+        [&](const kafka::DeliveryReport& r) { delivered += r.ok ? 1 : 0; });
+    ASSERT_TRUE(producer.ok());
+    ASSERT_TRUE((*producer)->Produce({.topic = kTopic, .key = key, .value = value}).ok());
+    ASSERT_TRUE((*producer)->Flush(10000));
+    ASSERT_EQ(delivered.load(), 1);
+  }
+
+  int64_t Applied(const std::string& case_id) {
+    return std::stoll(
+        db_->QueryValue("SELECT count(*) FROM applied WHERE case_id = '" + case_id + "'"));
+  }
+
+  std::unique_ptr<TestDatabase> db_;
+  std::unique_ptr<db::ConnectionPool> pool_;
+};
+
+kafka::InboxConsumer::Handler InsertApplied() {
+  return [](pqxx::work& tx, const events::v1::Envelope& e) {
+    tx.exec_params("INSERT INTO applied VALUES ($1, $2)", e.event_id(), e.case_id());
+    return absl::OkStatus();
+  };
+}
+
+TEST_F(InboxConsumerTest, RedeliveredEventIsAppliedOnce) {
+  const std::string case_id = ids::NewUuid();
+  const std::string value = Serialized(case_id);
+  auto consumer =
+      kafka::InboxConsumer::Create({.bootstrap_servers = IntegrationEnv::Get()->kafka_bootstrap,
+                                    .group_id = "inbox-test-" + ids::NewUuid(),
+                                    .topics = {kTopic}},
+                                   *pool_, InsertApplied(), nullptr);
+  ASSERT_TRUE(consumer.ok()) << consumer.status();
+  (*consumer)->Start();
+  Produce(case_id, value);
+  Produce(case_id, value);  // the broker hands us the same event again
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (absl::Now() < deadline && (*consumer)->duplicates() < 1)
+    absl::SleepFor(absl::Milliseconds(50));
+  EXPECT_EQ(Applied(case_id), 1);
+  EXPECT_GE((*consumer)->duplicates(), 1);
+  // And a direct redelivery through the same path.
+  auto again = (*consumer)->Process(kTopic, 0, 12345, value);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(*again);
+  EXPECT_EQ(Applied(case_id), 1);
+  (*consumer)->Stop();
+}
+
+TEST_F(InboxConsumerTest, FailingHandlerRollsBackAndLeavesNoInboxRow) {
+  const std::string case_id = ids::NewUuid();
+  auto consumer = kafka::InboxConsumer::Create(
+      {.bootstrap_servers = IntegrationEnv::Get()->kafka_bootstrap,
+       .group_id = "inbox-test-" + ids::NewUuid(),
+       .topics = {kTopic}},
+      *pool_,
+      [](pqxx::work& tx, const events::v1::Envelope& e) {
+        tx.exec_params("INSERT INTO applied VALUES ($1, $2)", e.event_id(), e.case_id());
+        return absl::UnavailableError("downstream not ready");
+      },
+      nullptr);
+  ASSERT_TRUE(consumer.ok());
+  auto result = (*consumer)->Process(kTopic, 0, 1, Serialized(case_id));
+  EXPECT_FALSE(result.ok());
+  EXPECT_EQ(Applied(case_id), 0);
+  EXPECT_EQ(db_->QueryValue("SELECT count(*) FROM inbox"), "0");
+  // Garbage is skipped, not retried forever.
+  auto garbage = (*consumer)->Process(kTopic, 0, 2, "not an envelope");
+  ASSERT_TRUE(garbage.ok());
+  EXPECT_FALSE(*garbage);
+}
+
+}  // namespace
+}  // namespace ccms::testing

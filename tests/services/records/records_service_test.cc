@@ -1,0 +1,214 @@
+// RecordsServiceImpl with an in-memory store: what reaches the store, and what never does.
+#include "services/records/records_service.h"
+
+#include "common/grpc/status.h"
+#include "common/ids/uuid.h"
+#include "gtest/gtest.h"
+
+namespace ccms::records {
+namespace {
+
+constexpr char kPiiKey[] = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+class FakeStore : public RecordsStore {
+ public:
+  absl::StatusOr<CaseRecord> OpenCase(const auth::Principal&, const OpenCaseCommand& cmd,
+                                      const EventFactory& make_event) override {
+    ++open_calls;
+    last_open = cmd;
+    CaseRecord r;
+    r.case_id = cmd.case_id;
+    r.case_number = "110101-2026-000001";
+    r.status = domain::CaseStatus::kPendingIntake;
+    r.district_code = cmd.input.district_code;
+    r.judgment_effective_date = *cmd.input.judgment_effective_date;
+    r.start_date = *cmd.input.supervision_start_date;
+    r.end_date = *cmd.input.supervision_end_date;
+    r.intake_deadline = cmd.validated.intake_deadline;
+    r.id_last4 = cmd.id_last4;
+    last_event = make_event(r);
+    return r;
+  }
+  absl::StatusOr<CaseRecord> RecordIntakeCheckIn(const auth::Principal&,
+                                                 const IntakeCheckInCommand&,
+                                                 const IntakeDecider& decide,
+                                                 const EventFactory&) override {
+    auto outcome = decide(stored);
+    if (!outcome.ok()) return outcome.status();
+    CaseRecord r = stored;
+    r.status = domain::CaseStatus::kActive;
+    r.intake_reported_on = outcome->reported_on;
+    r.intake_late = outcome->late;
+    return r;
+  }
+  absl::StatusOr<CaseRecord> GetCase(const auth::Principal&, const std::string&) override {
+    return absl::NotFoundError("case not found");
+  }
+  absl::StatusOr<CasePage> ListCases(const auth::Principal&, const CaseFilter& f) override {
+    last_filter = f;
+    return CasePage{};
+  }
+  absl::StatusOr<std::vector<CaseCount>> CountCases() override { return std::vector<CaseCount>{}; }
+
+  int open_calls = 0;
+  OpenCaseCommand last_open;
+  events::v1::Envelope last_event;
+  CaseFilter last_filter;
+  CaseRecord stored;
+};
+
+class RecordsServiceTest : public ::testing::Test {
+ protected:
+  RecordsServiceTest()
+      : clock_(absl::FromCivil(absl::CivilSecond(2026, 11, 22, 10, 0, 0), absl::UTCTimeZone())),
+        workers_(1, 1),
+        verifier_(
+            *auth::TokenVerifier::Create({.algorithm = "HS256", .key = std::string(40, 'k')})),
+        executor_(workers_, *verifier_, clock_),
+        cipher_(*crypto::PiiCipher::FromHexKey(kPiiKey)),
+        service_(store_, executor_, cipher_, clock_) {
+    staff_.subject = "staff-1";
+    staff_.role = auth::Role::kOfficeStaff;
+    staff_.districts = {"110101"};
+  }
+
+  // A valid resident identity number (GB 11643 check digit computed here).
+  static std::string ValidId() {
+    const std::string body = "11010119900307001";
+    static const int kW[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    int sum = 0;
+    for (int i = 0; i < 17; ++i) sum += (body[i] - '0') * kW[i];
+    return body + "10X98765432"[sum % 11];
+  }
+
+  static v1::OpenCaseRequest Valid() {
+    v1::OpenCaseRequest r;
+    r.set_request_id(ids::NewUuid());
+    r.mutable_person()->set_name("测试");
+    r.mutable_person()->set_id_number(ValidId());
+    r.mutable_person()->set_residence_address("测试地址");
+    auto* s = r.mutable_sentence();
+    s->set_kind(common::v1::SENTENCE_KIND_PAROLE);
+    s->set_offence_category("fraud");
+    s->set_deciding_authority("court");
+    for (auto* d : {s->mutable_judgment_effective_date(), s->mutable_start_date()}) {
+      d->set_year(2026);
+      d->set_month(11);
+      d->set_day(19);
+    }
+    s->mutable_end_date()->set_year(2027);
+    s->mutable_end_date()->set_month(11);
+    s->mutable_end_date()->set_day(18);
+    r.mutable_assignment()->set_district_code("110101");
+    r.mutable_assignment()->set_office_id("office-1");
+    return r;
+  }
+
+  FakeStore store_;
+  time::FakeClock clock_;
+  concurrency::WorkerPool workers_;
+  std::unique_ptr<auth::TokenVerifier> verifier_;
+  grpc_util::CallExecutor executor_;
+  crypto::PiiCipher cipher_;
+  RecordsServiceImpl service_;
+  auth::Principal staff_;
+};
+
+TEST_F(RecordsServiceTest, ValidOpenReachesTheStoreWithoutThePlainIdNumber) {
+  const v1::OpenCaseRequest req = Valid();
+  const std::string id = ValidId();
+  const std::string body = id.substr(0, 17);
+  v1::OpenCaseResponse resp;
+  ASSERT_TRUE(service_.DoOpenCase(staff_, req, &resp).ok());
+  ASSERT_EQ(store_.open_calls, 1);
+  const OpenCaseCommand& cmd = store_.last_open;
+  EXPECT_EQ(cmd.id_last4, id.substr(14));
+  EXPECT_EQ(cmd.id_cipher.find(body), std::string::npos);
+  EXPECT_EQ(cmd.id_hash.size(), 32u);
+  EXPECT_EQ(cmd.case_year, 2026);
+  EXPECT_EQ(cmd.validated.intake_deadline, absl::CivilDay(2026, 11, 29));
+  EXPECT_EQ(resp.case_().person().id_number_masked(), "**************" + id.substr(14));
+  EXPECT_EQ(store_.last_event.type(), "ccms.records.case_opened");
+  EXPECT_EQ(store_.last_event.SerializeAsString().find(body), std::string::npos);
+}
+
+TEST_F(RecordsServiceTest, InvalidRequestsNeverReachTheStore) {
+  v1::OpenCaseResponse resp;
+  v1::OpenCaseRequest no_request_id = Valid();
+  no_request_id.clear_request_id();
+  EXPECT_EQ(service_.DoOpenCase(staff_, no_request_id, &resp).code(),
+            absl::StatusCode::kInvalidArgument);
+  v1::OpenCaseRequest bad_date = Valid();
+  bad_date.mutable_sentence()->mutable_end_date()->set_month(2);
+  bad_date.mutable_sentence()->mutable_end_date()->set_day(30);
+  absl::Status st = service_.DoOpenCase(staff_, bad_date, &resp);
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_FALSE(grpc_util::ViolationsOf(st).empty());
+  EXPECT_EQ(grpc_util::ViolationsOf(st)[0].field, "sentence.end_date");
+  EXPECT_EQ(store_.open_calls, 0);
+}
+
+TEST_F(RecordsServiceTest, OpeningInAnotherDistrictIsDenied) {
+  v1::OpenCaseRequest req = Valid();
+  req.mutable_assignment()->set_district_code("310101");
+  v1::OpenCaseResponse resp;
+  EXPECT_EQ(service_.DoOpenCase(staff_, req, &resp).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(store_.open_calls, 0);
+}
+
+TEST_F(RecordsServiceTest, CheckInDecisionUsesTheDomainRules) {
+  store_.stored.case_id = ids::NewUuid();
+  store_.stored.status = domain::CaseStatus::kPendingIntake;
+  store_.stored.judgment_effective_date = absl::CivilDay(2026, 11, 1);
+  v1::RecordIntakeCheckInRequest req;
+  req.set_request_id(ids::NewUuid());
+  req.set_case_id(store_.stored.case_id);
+  v1::RecordIntakeCheckInResponse resp;
+  ASSERT_TRUE(service_.DoRecordIntakeCheckIn(staff_, req, &resp).ok());
+  EXPECT_TRUE(resp.case_().intake_late());  // 2026-11-22 is day 21
+  EXPECT_EQ(resp.case_().intake_reported_on().day(), 22);
+
+  req.mutable_reported_on()->set_year(2026);
+  req.mutable_reported_on()->set_month(12);
+  req.mutable_reported_on()->set_day(1);  // in the future
+  EXPECT_EQ(service_.DoRecordIntakeCheckIn(staff_, req, &resp).code(),
+            absl::StatusCode::kInvalidArgument);
+  store_.stored.status = domain::CaseStatus::kActive;
+  req.clear_reported_on();
+  EXPECT_EQ(service_.DoRecordIntakeCheckIn(staff_, req, &resp).code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(RecordsServiceTest, ListValidatesPagingAndFilters) {
+  v1::ListCasesRequest req;
+  v1::ListCasesResponse resp;
+  req.set_page_size(501);
+  EXPECT_EQ(service_.DoListCases(staff_, req, &resp).code(), absl::StatusCode::kInvalidArgument);
+  req.set_page_size(0);
+  req.set_page_token("garbage!");
+  EXPECT_EQ(service_.DoListCases(staff_, req, &resp).code(), absl::StatusCode::kInvalidArgument);
+  req.clear_page_token();
+  req.set_district_code("11");
+  EXPECT_EQ(service_.DoListCases(staff_, req, &resp).code(), absl::StatusCode::kInvalidArgument);
+  req.set_district_code("110101");
+  req.set_status(v1::CASE_STATUS_ACTIVE);
+  ASSERT_TRUE(service_.DoListCases(staff_, req, &resp).ok());
+  EXPECT_EQ(store_.last_filter.page_size, 50);
+  EXPECT_EQ(store_.last_filter.status, domain::CaseStatus::kActive);
+}
+
+TEST_F(RecordsServiceTest, PartnersAndOpsCannotRead) {
+  auth::Principal partner;
+  partner.subject = "p";
+  partner.role = auth::Role::kPartner;
+  partner.agency_id = "a";
+  v1::GetCaseRequest req;
+  req.set_case_id(ids::NewUuid());
+  v1::GetCaseResponse resp;
+  EXPECT_EQ(service_.DoGetCase(partner, req, &resp).code(), absl::StatusCode::kPermissionDenied);
+  partner.role = auth::Role::kOps;
+  EXPECT_EQ(service_.DoGetCase(partner, req, &resp).code(), absl::StatusCode::kPermissionDenied);
+}
+
+}  // namespace
+}  // namespace ccms::records

@@ -1,0 +1,158 @@
+#include "tests/support/integration_env.h"
+
+#include <arpa/inet.h>
+#include <librdkafka/rdkafkacpp.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <pqxx/pqxx>
+#include <stdexcept>
+
+#include "absl/time/clock.h"
+#include "common/ids/uuid.h"
+
+namespace ccms::testing {
+
+const IntegrationEnv* IntegrationEnv::Get() {
+  static const IntegrationEnv* env = []() -> const IntegrationEnv* {
+    const char* dsn = std::getenv("CCMS_TEST_PG_ADMIN_DSN");
+    const char* bootstrap = std::getenv("CCMS_TEST_KAFKA_BOOTSTRAP");
+    const char* control = std::getenv("CCMS_TEST_KAFKA_CONTROL_PORT");
+    if (dsn == nullptr || bootstrap == nullptr || control == nullptr) return nullptr;
+    auto* e = new IntegrationEnv();
+    e->pg_admin_dsn = dsn;
+    e->kafka_bootstrap = bootstrap;
+    e->kafka_control_port = std::atoi(control);
+    return e;
+  }();
+  return env;
+}
+
+TestDatabase::TestDatabase() {
+  const IntegrationEnv* env = IntegrationEnv::Get();
+  if (env == nullptr) throw std::runtime_error("integration environment missing: use tests/run");
+  std::string id = ids::NewUuid();
+  std::erase(id, '-');
+  name_ = "ccms_it_" + id.substr(id.size() - 16);
+  pqxx::connection admin(env->pg_admin_dsn);
+  pqxx::nontransaction(admin).exec("CREATE DATABASE " + name_);
+  dsn_ = env->pg_admin_dsn;
+  const size_t pos = dsn_.find("dbname=");
+  dsn_ = (pos == std::string::npos ? dsn_ : dsn_.substr(0, pos)) + " dbname=" + name_;
+}
+
+TestDatabase::~TestDatabase() {
+  try {
+    pqxx::connection admin(IntegrationEnv::Get()->pg_admin_dsn);
+    pqxx::nontransaction(admin).exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+  } catch (...) {
+  }
+}
+
+std::string TestDatabase::QueryValue(const std::string& sql) const {
+  pqxx::connection conn(dsn_);
+  pqxx::nontransaction tx(conn);
+  pqxx::result r = tx.exec(sql);
+  if (r.empty() || r[0][0].is_null()) return "";
+  return r[0][0].as<std::string>();
+}
+
+namespace {
+
+int Connect(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+std::string ReadAll(int fd, bool until_newline) {
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof(buf));
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+    if (until_newline && out.find('\n') != std::string::npos) break;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string KafkaControl(const std::string& command) {
+  int fd = Connect(IntegrationEnv::Get()->kafka_control_port);
+  if (fd < 0) return "error cannot connect";
+  const std::string line = command + "\n";
+  if (write(fd, line.data(), line.size()) < 0) {
+    close(fd);
+    return "error write";
+  }
+  std::string reply = ReadAll(fd, true);
+  close(fd);
+  while (!reply.empty() && (reply.back() == '\n' || reply.back() == '\r')) reply.pop_back();
+  return reply;
+}
+
+std::string HttpGet(int port, const std::string& path) {
+  int fd = Connect(port);
+  if (fd < 0) return "";
+  const std::string req = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+  if (write(fd, req.data(), req.size()) < 0) {
+    close(fd);
+    return "";
+  }
+  std::string resp = ReadAll(fd, false);
+  close(fd);
+  const size_t body = resp.find("\r\n\r\n");
+  return body == std::string::npos ? "" : resp.substr(body + 4);
+}
+
+std::vector<ConsumedRecord> ReadTopic(
+    const std::string& topic, const std::function<bool(const std::vector<ConsumedRecord>&)>& done,
+    absl::Duration timeout) {
+  std::string err;
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  conf->set("bootstrap.servers", IntegrationEnv::Get()->kafka_bootstrap, err);
+  conf->set("group.id", "ccms-test-reader-" + ids::NewUuid(), err);
+  conf->set("enable.auto.commit", "false", err);
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), err));
+  std::vector<ConsumedRecord> out;
+  if (!consumer) return out;
+  std::vector<RdKafka::TopicPartition*> parts;
+  for (int p = 0; p < 6; ++p) {
+    parts.push_back(RdKafka::TopicPartition::create(topic, p, RdKafka::Topic::OFFSET_BEGINNING));
+  }
+  consumer->assign(parts);
+  RdKafka::TopicPartition::destroy(parts);
+  const absl::Time deadline = absl::Now() + timeout;
+  while (absl::Now() < deadline && !done(out)) {
+    std::unique_ptr<RdKafka::Message> msg(consumer->consume(100));
+    if (msg->err() != RdKafka::ERR_NO_ERROR) continue;
+    ConsumedRecord r;
+    r.topic = msg->topic_name();
+    r.partition = msg->partition();
+    r.offset = msg->offset();
+    if (msg->key() != nullptr) r.key = *msg->key();
+    r.value.assign(static_cast<const char*>(msg->payload()), msg->len());
+    if (RdKafka::Headers* h = msg->headers()) {
+      for (const auto& header : h->get_all()) {
+        r.headers[header.key()] =
+            std::string(static_cast<const char*>(header.value()), header.value_size());
+      }
+    }
+    out.push_back(std::move(r));
+  }
+  consumer->close();
+  return out;
+}
+
+}  // namespace ccms::testing

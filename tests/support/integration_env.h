@@ -1,0 +1,59 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace ccms::testing {
+
+// Infrastructure started by tests/run, found through the environment. Integration tests skip
+// with a clear message when run outside it (e.g. a bare `ctest` without tests/run).
+struct IntegrationEnv {
+  std::string pg_admin_dsn;
+  std::string kafka_bootstrap;
+  int kafka_control_port = 0;
+  static const IntegrationEnv* Get();  // nullptr when not under tests/run
+};
+
+// A fresh database on the test cluster, dropped when this object goes away.
+class TestDatabase {
+ public:
+  TestDatabase();
+  ~TestDatabase();
+  const std::string& dsn() const { return dsn_; }
+  const std::string& name() const { return name_; }
+  // Runs one SQL statement and returns the first column of the first row ("" if none).
+  std::string QueryValue(const std::string& sql) const;
+
+ private:
+  std::string name_;
+  std::string dsn_;
+};
+
+// Sends one command line to the dev broker's control port ("down all", "up all"); returns the
+// reply line.
+std::string KafkaControl(const std::string& command);
+
+struct ConsumedRecord {
+  std::string topic;
+  int partition = 0;
+  int64_t offset = 0;
+  std::string key;
+  std::string value;
+  std::map<std::string, std::string> headers;
+};
+
+// Reads a topic from the beginning (all partitions) until `done(records)` says so or the
+// timeout passes; returns what it read.
+std::vector<ConsumedRecord> ReadTopic(
+    const std::string& topic, const std::function<bool(const std::vector<ConsumedRecord>&)>& done,
+    absl::Duration timeout);
+
+// GET http://127.0.0.1:<port><path>; the body, or "" on failure.
+std::string HttpGet(int port, const std::string& path);
+
+}  // namespace ccms::testing

@@ -1,0 +1,78 @@
+// ccmsctl: the operators' command-line client for the ccms gRPC services.
+//
+//   ccmsctl [--addr HOST:PORT] [--token T] [--json] [--timeout SECONDS]
+//           token | health | case {open|get|list|check-in} ...
+//
+// Global options may come before or after the subcommand. Exit codes: 0 ok,
+// 1 failed call or local error, 2 usage error.
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "tools/ccmsctl/case_commands.h"
+#include "tools/ccmsctl/global_options.h"
+#include "tools/ccmsctl/health_command.h"
+#include "tools/ccmsctl/token_command.h"
+
+namespace ccms::ctl {
+namespace {
+
+int Main(int argc, char** argv) {
+  GlobalOptions global;
+  Action action;
+
+  CLI::App app(
+      "ccmsctl: operators' client for the ccms (社区矫正) gRPC services.\n"
+      "Errors print as 'error: <CODE>: <message>' with one '  - field: "
+      "problem' line per invalid field; exit 0 ok, 1 failed, 2 usage.",
+      "ccmsctl");
+  // Set before adding subcommands, which inherit it: global options are
+  // accepted after the subcommand too.
+  app.fallthrough();
+  app.footer(
+      "Global options (--addr, --token, --json, --timeout) may also follow "
+      "the subcommand.");
+  app.require_subcommand(1);
+  app.add_option("--addr", global.addr, "Server address HOST:PORT")
+      ->envname("CCMS_RECORDS_ADDR")
+      ->capture_default_str();
+  app.add_option("--token", global.token, "Bearer token sent as `authorization` metadata")
+      ->envname("CCMS_TOKEN");
+  app.add_flag("--json", global.json, "Print the response as one proto3 JSON document");
+  app.add_option("--timeout", global.timeout_seconds, "Deadline of each call, in seconds")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 3600.0));
+
+  AddTokenCommand(app, &action);
+  AddHealthCommand(app, global, &action);
+  AddCaseCommands(app, global, &action);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);  // Prints help, or the error and a hint.
+    return rc == 0 ? kExitOk : kExitUsage;
+  }
+  // A token pasted from a file or terminal often carries a newline, which
+  // gRPC metadata does not allow.
+  global.token = std::string(absl::StripAsciiWhitespace(global.token));
+  if (!action) {  // Unreachable: require_subcommand guarantees an action.
+    std::cerr << app.help();
+    return kExitUsage;
+  }
+  return action();
+}
+
+}  // namespace
+}  // namespace ccms::ctl
+
+int main(int argc, char** argv) {
+  try {
+    return ccms::ctl::Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "error: INTERNAL: " << e.what() << "\n";
+    return ccms::ctl::kExitFailure;
+  }
+}

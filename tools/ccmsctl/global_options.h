@@ -1,0 +1,34 @@
+// Options shared by every ccmsctl subcommand, and the shape of a subcommand's
+// work.
+
+#pragma once
+
+#include <functional>
+#include <string>
+
+namespace ccms::ctl {
+
+inline constexpr char kDefaultAddress[] = "127.0.0.1:50061";
+inline constexpr double kDefaultTimeoutSeconds = 10;
+
+struct GlobalOptions {
+  // host:port of the records service (or any gRPC server for `health`).
+  std::string addr = kDefaultAddress;
+  // Bearer token sent with every records call.
+  std::string token;
+  // Print the response as one proto3 JSON document instead of a table.
+  bool json = false;
+  // Deadline of each call.
+  double timeout_seconds = kDefaultTimeoutSeconds;
+};
+
+// A parsed subcommand's work, run once parsing has succeeded. Returns the
+// process exit code: 0 on success, 1 on a failed call or local error, 2 on a
+// usage error.
+using Action = std::function<int()>;
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+}  // namespace ccms::ctl

@@ -1,0 +1,107 @@
+#include "tools/ccmsctl/rpc_client.h"
+
+#include <chrono>
+#include <iostream>
+#include <string>
+
+#include "absl/strings/str_format.h"
+#include "common/grpc/status.h"
+#include "common/ids/uuid.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "tools/ccmsctl/output.h"
+
+namespace ccms::ctl {
+
+std::shared_ptr<grpc::Channel> Connect(const GlobalOptions& options) {
+  return grpc::CreateChannel(options.addr, grpc::InsecureChannelCredentials());
+}
+
+std::unique_ptr<grpc::ClientContext> NewCallContext(const GlobalOptions& options, bool with_token) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                            std::chrono::duration<double>(options.timeout_seconds)));
+  context->AddMetadata("x-request-id", ids::NewUuid());
+  if (with_token) {
+    context->AddMetadata("authorization", "Bearer " + options.token);
+  }
+  return context;
+}
+
+std::string_view StatusCodeName(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK:
+      return "OK";
+    case grpc::StatusCode::CANCELLED:
+      return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN:
+      return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND:
+      return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS:
+      return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return "PERMISSION_DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED:
+      return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL:
+      return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE:
+      return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS:
+      return "DATA_LOSS";
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return "UNAUTHENTICATED";
+    default:
+      return "UNKNOWN";
+  }
+}
+
+int ReportRpcError(const grpc::Status& status, const GlobalOptions& options) {
+  std::string message = Sanitize(status.error_message());
+  switch (status.error_code()) {
+    case grpc::StatusCode::UNAVAILABLE:
+      message = absl::StrFormat("cannot reach %s: %s", options.addr, message);
+      break;
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      message = absl::StrFormat("no answer from %s within %gs: %s", options.addr,
+                                options.timeout_seconds, message);
+      break;
+    default:
+      break;
+  }
+  std::cerr << "error: " << StatusCodeName(status.error_code()) << ": " << message << "\n";
+  for (const grpc_util::FieldViolation& violation : grpc_util::ViolationsOf(status)) {
+    std::cerr << "  - " << Sanitize(violation.field) << ": " << Sanitize(violation.description)
+              << "\n";
+  }
+  return kExitFailure;
+}
+
+int ReportLocalError(const absl::Status& status) {
+  std::cerr << "error: " << absl::StatusCodeToString(status.code()) << ": " << status.message()
+            << "\n";
+  return kExitFailure;
+}
+
+int RequireToken(const GlobalOptions& options) {
+  if (!options.token.empty()) return kExitOk;
+  std::cerr << "error: no token: pass --token or set CCMS_TOKEN (for the dev "
+               "stack, `ccmsctl token --help` mints one)\n";
+  return kExitUsage;
+}
+
+}  // namespace ccms::ctl

@@ -1,0 +1,40 @@
+// Channel and per-call context for ccmsctl's gRPC calls, and how their
+// failures are reported.
+
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/support/status.h"
+#include "tools/ccmsctl/global_options.h"
+
+namespace ccms::ctl {
+
+// An insecure channel to `options.addr`. Connects lazily, on the first call.
+std::shared_ptr<grpc::Channel> Connect(const GlobalOptions& options);
+
+// A context for one call: the --timeout deadline, a new `x-request-id`, and
+// `authorization: Bearer <token>` when `with_token`.
+std::unique_ptr<grpc::ClientContext> NewCallContext(const GlobalOptions& options, bool with_token);
+
+// "OK", "INVALID_ARGUMENT", ...: the canonical name of `code`.
+std::string_view StatusCodeName(grpc::StatusCode code);
+
+// Prints `error: <CODE>: <message>` to stderr, then one line per field
+// violation carried in the status details. UNAVAILABLE and
+// DEADLINE_EXCEEDED name the address. Returns kExitFailure.
+int ReportRpcError(const grpc::Status& status, const GlobalOptions& options);
+
+// Prints `error: <CODE>: <message>` for a failure found before any call.
+// Returns kExitFailure.
+int ReportLocalError(const absl::Status& status);
+
+// Returns kExitOk if the options carry a token; otherwise says how to get one
+// and returns kExitUsage.
+int RequireToken(const GlobalOptions& options);
+
+}  // namespace ccms::ctl
