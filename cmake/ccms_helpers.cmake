@@ -36,3 +36,17 @@ function(ccms_embed_migrations target dir namespace function)
     COMMENT "Embedding migrations for ${target}")
   target_sources(${target} PRIVATE ${out})
 endfunction()
+
+# ccms_embed_text(<target> <file> <namespace> <function>): compiles a text file into the binary
+# as `std::string_view <namespace>::<function>()` (e.g. the default policy file).
+function(ccms_embed_text target file namespace function)
+  get_filename_component(base ${file} NAME_WE)
+  set(out ${CMAKE_CURRENT_BINARY_DIR}/${target}_${base}_embedded.cc)
+  add_custom_command(
+    OUTPUT ${out}
+    COMMAND ${CMAKE_COMMAND} -DOUT=${out} -DIN=${file} -DNS=${namespace} -DFN=${function}
+            -P ${PROJECT_SOURCE_DIR}/cmake/embed_text.cmake
+    DEPENDS ${file} ${PROJECT_SOURCE_DIR}/cmake/embed_text.cmake
+    COMMENT "Embedding ${base}")
+  target_sources(${target} PRIVATE ${out})
+endfunction()
