@@ -3,9 +3,11 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "absl/time/time.h"
+#include "common/time/clock.h"
 #include "services/records/records_store.h"
 
 namespace prometheus {
@@ -17,11 +19,13 @@ class Gauge;
 
 namespace ccms::records {
 
-// Refreshes the gauge ccms_cases{district_code,status} from the store every `period`. District
-// codes are a few dozen values per city, so the labels stay low-cardinality.
+// Refreshes the gauges ccms_cases{district_code,status} and
+// ccms_cases_never_reported{district_code} (漏管: pending intake past the deadline) from the store
+// every `period`. District codes are a few dozen values per city: low-cardinality labels.
 class CaseMetrics {
  public:
-  CaseMetrics(RecordsStore& store, prometheus::Registry& registry, absl::Duration period);
+  CaseMetrics(RecordsStore& store, prometheus::Registry& registry, const time::Clock& clock,
+              absl::Duration period);
   ~CaseMetrics();
   void Start();
   void Stop();
@@ -30,6 +34,9 @@ class CaseMetrics {
  private:
   RecordsStore& store_;
   prometheus::Family<prometheus::Gauge>& family_;
+  prometheus::Family<prometheus::Gauge>& never_reported_;
+  const time::Clock& clock_;
+  std::set<prometheus::Gauge*> never_gauges_;
   absl::Duration period_;
   std::mutex mu_;
   std::condition_variable cv_;

@@ -4,6 +4,7 @@
 
 #include "common/crypto/pii_cipher.h"
 #include "common/log/log.h"
+#include "common/policy/policy.h"
 #include "common/server/service_host.h"
 #include "services/records/case_metrics.h"
 #include "services/records/migrations.h"
@@ -50,6 +51,11 @@ int main(int argc, char** argv) {
                                            std::string(cipher.status().message())));
   }
 
+  auto policy_doc = ccms::policy::PolicyDocument::Load();
+  if (!policy_doc.ok()) return Fail(policy_doc.status());
+  auto policy = ccms::records::domain::LoadRecordsPolicy(*policy_doc);
+  if (!policy.ok()) return Fail(policy.status());
+
   ccms::time::SystemClock clock;
   auto host =
       ccms::server::ServiceHost::Create(kIdentity, config, ccms::records::PgRecordsStore::Queries(),
@@ -61,8 +67,10 @@ int main(int argc, char** argv) {
   }
 
   ccms::records::PgRecordsStore store((*host)->pool(), &(*host)->relay());
-  ccms::records::RecordsServiceImpl service(store, (*host)->executor(), *cipher, clock);
-  ccms::records::CaseMetrics case_metrics(store, (*host)->registry(), absl::Seconds(15));
+  ccms::records::RecordsServiceImpl service(store, (*host)->executor(), *cipher, clock, *policy);
+  ccms::records::CaseMetrics case_metrics(store, (*host)->registry(), clock, absl::Seconds(15));
+  ccms::log::Info("policy_loaded",
+                  {{"version", policy->version}, {"origin", policy_doc->origin()}});
   (*host)->AddService(&service);
   case_metrics.Start();
   absl::Status run = (*host)->Run();

@@ -5,9 +5,10 @@
 #include "absl/strings/str_cat.h"
 #include "common/ids/uuid.h"
 #include "common/time/calendar.h"
+#include "services/records/pg_records_internal.h"
 
 namespace ccms::records {
-namespace {
+namespace pg_internal {
 
 using domain::CaseStatus;
 
@@ -20,12 +21,13 @@ using domain::CaseStatus;
   "c.prohibition_orders, c.district_code, c.office_id, c.officer_id, c.social_worker_id, " \
   "c.minor, c.intake_deadline::text, c.intake_reported_on::text, c.intake_late, "          \
   "(extract(epoch FROM c.created_at) * 1000000)::bigint, "                                 \
-  "(extract(epoch FROM c.updated_at) * 1000000)::bigint, c.version"
+  "(extract(epoch FROM c.updated_at) * 1000000)::bigint, c.version, "                      \
+  "c.supervision_level, c.level_effective_on::text"
 
 // District scope as SQL: $2 = all districts, $3 = the principal's district codes.
 #define CCMS_SCOPE "($2::boolean OR c.district_code = ANY($3::text[]))"
 
-constexpr db::Query kIdempotencyInsert = {
+const db::Query kIdempotencyInsert = {
     "records_idempotency_insert",
     "INSERT INTO idempotency_keys (request_id, method, subject, resource_id) "
     "VALUES ($1, $2, $3, $4) ON CONFLICT (request_id) DO NOTHING"};
@@ -56,7 +58,7 @@ constexpr db::Query kInsertCase = {
     " intake_deadline, created_by) VALUES ($1, $2, $3, 'PENDING_INTAKE', $4, $5, $6, $7, $8,"
     " $9, $10, $11::date, $12::date, $13::date, $14, $15, $16::date, $17)"
     " RETURNING (extract(epoch FROM created_at) * 1000000)::bigint"};
-constexpr db::Query kInsertAudit = {
+const db::Query kInsertAudit = {
     "records_insert_audit",
     "INSERT INTO audit_log (actor, actor_role, action, case_id, result, request_id)"
     " VALUES ($1, $2, $3, $4, $5, $6)"};
@@ -81,11 +83,19 @@ constexpr db::Query kListCases = {
     " AND ($6 = '' OR c.status = $6) AND ($7 = '' OR c.sentence_kind = $7)"
     " AND c.case_id > COALESCE(NULLIF($8, '')::uuid, '00000000-0000-0000-0000-000000000000')"
     " ORDER BY c.case_id LIMIT $1"};
+constexpr db::Query kCountNeverReported = {
+    "records_count_never_reported",
+    "SELECT district_code, count(*) FROM cases WHERE status = 'PENDING_INTAKE'"
+    " AND intake_deadline < $1::date GROUP BY district_code"};
 constexpr db::Query kCountCases = {
     "records_count_cases",
     "SELECT district_code, status, count(*) FROM cases GROUP BY district_code, status"};
 
 std::string Name(const db::Query& q) { return std::string(q.name); }
+
+// Reads are audited in their own transaction; losing the last read-audit rows in a crash is
+// accepted (docs/adr/0002-read-audit.md), so they do not wait for the WAL flush.
+void RelaxCommitForReadAudit(pqxx::work& tx) { tx.exec("SET LOCAL synchronous_commit = off"); }
 
 absl::CivilDay DateOf(const pqxx::field& f) {
   return time::ParseDate(f.as<std::string>()).value_or(absl::CivilDay());
@@ -125,14 +135,11 @@ CaseRecord RowToCase(const pqxx::row& r) {
   c.created_at = absl::FromUnixMicros(r[26].as<int64_t>());
   c.updated_at = absl::FromUnixMicros(r[27].as<int64_t>());
   c.version = r[28].as<int64_t>();
+  if (!r[29].is_null()) c.assessed_level = domain::ParseSupervisionLevel(r[29].as<std::string>());
+  if (!r[30].is_null()) c.level_effective_on = DateOf(r[30]);
   return c;
 }
 
-// The scope parameters ($2, $3) of a principal.
-struct Scope {
-  bool all;
-  std::string districts;
-};
 Scope ScopeOf(const auth::Principal& p) {
   return {p.all_districts,
           db::TextArrayLiteral(p.all_districts ? std::vector<std::string>{} : p.districts)};
@@ -164,16 +171,23 @@ absl::StatusOr<CaseRecord> LoadCase(pqxx::work& tx, const auth::Principal& princ
 
 void Audit(pqxx::work& tx, const auth::Principal& p, std::string_view action,
            const std::string& case_id, std::string_view result, const std::string& request_id) {
+  // A case id that is not a UUID (a malformed request) is kept out of the uuid column.
+  const bool has_case = ids::IsUuid(case_id);
   tx.exec_prepared(Name(kInsertAudit), p.subject, std::string(auth::RoleName(p.role)),
-                   std::string(action), case_id, std::string(result), request_id);
+                   std::string(action), has_case ? case_id.c_str() : nullptr, std::string(result),
+                   request_id);
 }
 
-}  // namespace
+}  // namespace pg_internal
+
+using namespace pg_internal;  // NOLINT: this file defines them
 
 std::vector<db::Query> PgRecordsStore::Queries() {
-  return {kIdempotencyInsert, kIdempotencyGet, kUpsertPerson, kOpenCaseOfPerson,
-          kNextCaseNumber,    kInsertCase,     kInsertAudit,  kGetCase,
-          kGetCaseForUpdate,  kRecordIntake,   kListCases,    kCountCases};
+  std::vector<db::Query> all = ActivityQueries();
+  all.insert(all.end(), {kIdempotencyInsert, kIdempotencyGet, kUpsertPerson, kOpenCaseOfPerson,
+                         kNextCaseNumber, kInsertCase, kInsertAudit, kGetCase, kGetCaseForUpdate,
+                         kRecordIntake, kListCases, kCountCases, kCountNeverReported});
+  return all;
 }
 
 absl::StatusOr<CaseRecord> PgRecordsStore::OpenCase(const auth::Principal& principal,
@@ -292,25 +306,29 @@ absl::StatusOr<CaseRecord> PgRecordsStore::RecordIntakeCheckIn(const auth::Princ
 }
 
 absl::StatusOr<CaseRecord> PgRecordsStore::GetCase(const auth::Principal& principal,
-                                                   const std::string& case_id) {
+                                                   const std::string& case_id,
+                                                   const std::string& request_id) {
   CaseRecord out;
-  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-    pqxx::read_transaction tx(conn);
+  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
+    RelaxCommitForReadAudit(tx);
     const Scope scope = ScopeOf(principal);
     pqxx::result r = tx.exec_prepared(Name(kGetCase), case_id, scope.all, scope.districts);
-    if (r.empty()) return NotFound();
+    Audit(tx, principal, "GetCase", case_id, r.empty() ? "NOT_FOUND" : "OK", request_id);
+    if (r.empty()) return absl::OkStatus();
     out = RowToCase(r[0]);
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
+  if (out.case_id.empty()) return NotFound();
   return out;
 }
 
 absl::StatusOr<CasePage> PgRecordsStore::ListCases(const auth::Principal& principal,
-                                                   const CaseFilter& f) {
+                                                   const CaseFilter& f,
+                                                   const std::string& request_id) {
   CasePage page;
-  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-    pqxx::read_transaction tx(conn);
+  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
+    RelaxCommitForReadAudit(tx);
     const Scope scope = ScopeOf(principal);
     const std::string status =
         f.status == CaseStatus::kUnspecified ? "" : std::string(domain::CaseStatusName(f.status));
@@ -327,10 +345,26 @@ absl::StatusOr<CasePage> PgRecordsStore::ListCases(const auth::Principal& princi
       }
       page.cases.push_back(RowToCase(row));
     }
+    Audit(tx, principal, "ListCases", "", absl::StrCat("OK ", page.cases.size(), " cases"),
+          request_id);
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
   return page;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> PgRecordsStore::CountNeverReported(
+    absl::CivilDay today) {
+  std::vector<std::pair<std::string, int64_t>> out;
+  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
+    pqxx::read_transaction tx(conn);
+    for (const auto& row : tx.exec_prepared(Name(kCountNeverReported), time::FormatDate(today))) {
+      out.emplace_back(row[0].as<std::string>(), row[1].as<int64_t>());
+    }
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  return out;
 }
 
 absl::StatusOr<std::vector<CaseCount>> PgRecordsStore::CountCases() {

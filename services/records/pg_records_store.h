@@ -22,6 +22,7 @@ class PgRecordsStore final : public RecordsStore {
 
   // Statements to prepare on every connection of the pool.
   static std::vector<db::Query> Queries();
+  static std::vector<db::Query> ActivityQueries();
 
   absl::StatusOr<CaseRecord> OpenCase(const auth::Principal& principal,
                                       const OpenCaseCommand& command,
@@ -30,13 +31,62 @@ class PgRecordsStore final : public RecordsStore {
                                                  const IntakeCheckInCommand& command,
                                                  const IntakeDecider& decide,
                                                  const EventFactory& make_event) override;
-  absl::StatusOr<CaseRecord> GetCase(const auth::Principal& principal,
-                                     const std::string& case_id) override;
-  absl::StatusOr<CasePage> ListCases(const auth::Principal& principal,
-                                     const CaseFilter& filter) override;
+  absl::StatusOr<CaseRecord> GetCase(const auth::Principal& principal, const std::string& case_id,
+                                     const std::string& request_id) override;
+  absl::StatusOr<CasePage> ListCases(const auth::Principal& principal, const CaseFilter& filter,
+                                     const std::string& request_id) override;
   absl::StatusOr<std::vector<CaseCount>> CountCases() override;
+  absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> CountNeverReported(
+      absl::CivilDay today) override;
+
+  // Activities (pg_records_store_activities.cc).
+  absl::StatusOr<MutationResult> RecordContact(const auth::Principal& principal,
+                                               const CaseMutation& m, const NewContact& contact,
+                                               const CaseEventFactory& make_event) override;
+  absl::StatusOr<MutationResult> MarkLostContact(const auth::Principal& principal,
+                                                 const CaseMutation& m,
+                                                 const LostContactPeriod& period,
+                                                 const CaseEventFactory& make_event) override;
+  absl::StatusOr<LostContactPeriod> MarkFoundAgain(
+      const auth::Principal& principal, const CaseMutation& m, absl::CivilDay found_on,
+      const FoundAgainEventFactory& make_event) override;
+  absl::StatusOr<MutationResult> RecordViolation(const auth::Principal& principal,
+                                                 const CaseMutation& m,
+                                                 const NewViolation& violation,
+                                                 const CaseEventFactory& make_event) override;
+  absl::StatusOr<MutationResult> IssueSanction(const auth::Principal& principal,
+                                               const CaseMutation& m, const NewSanction& sanction,
+                                               const SanctionDecider& decide,
+                                               const CaseEventFactory& make_event) override;
+  absl::StatusOr<MutationResult> MarkSanctionCorrected(const auth::Principal& principal,
+                                                       const CaseMutation& m,
+                                                       const std::string& sanction_id,
+                                                       absl::CivilDay corrected_on) override;
+  absl::StatusOr<MutationResult> RecordCommendation(const auth::Principal& principal,
+                                                    const CaseMutation& m, const NewCommendation& c,
+                                                    const CaseEventFactory& make_event) override;
+  absl::StatusOr<domain::LadderFacts> GetLadderFacts(const auth::Principal& principal,
+                                                     const std::string& case_id,
+                                                     const std::string& request_id) override;
+  absl::StatusOr<std::vector<OverdueCandidate>> ListOverdueCandidates(
+      const auth::Principal& principal, const std::string& district_code,
+      const std::string& after_case_id, absl::CivilDay as_of, int limit,
+      const std::string& only_case_id = "") override;
+  absl::StatusOr<std::vector<TimelineRow>> GetTimeline(const auth::Principal& principal,
+                                                       const std::string& case_id,
+                                                       const TimelineCursor& after, int limit,
+                                                       const std::string& request_id) override;
+  absl::StatusOr<std::vector<AuditRow>> ListAudit(const AuditFilter& filter) override;
+  absl::Status AppendAudit(const auth::Principal& principal, const std::string& action,
+                           const std::string& case_id, const std::string& result,
+                           const std::string& request_id) override;
 
  private:
+  // The shared frame of every case mutation (see CaseMutation).
+  using MutationBody = std::function<absl::StatusOr<std::string>(pqxx::work&, const CaseRecord&)>;
+  absl::StatusOr<MutationResult> Mutate(const auth::Principal& principal, const CaseMutation& m,
+                                        const MutationBody& body);
+
   db::ConnectionPool& pool_;
   kafka::OutboxSignal* signal_;
 };

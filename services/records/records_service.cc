@@ -3,7 +3,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "ccms/records/v1/records_events.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/grpc/status.h"
@@ -99,7 +101,7 @@ common::v1::Sex ToProto(domain::Sex s) {
   }
 }
 
-void ToProto(const CaseRecord& c, v1::Case* out) {
+void ToProtoCase(const CaseRecord& c, v1::Case* out) {
   out->set_case_id(c.case_id);
   out->set_case_number(c.case_number);
   out->set_status(ToProto(c.status));
@@ -153,6 +155,17 @@ absl::Status CheckRequestId(const std::string& request_id) {
   return absl::OkStatus();
 }
 
+// The caller's x-request-id (an identifier; kept short and printable for the audit log).
+std::string CallId(const grpc::ServerContextBase& context) {
+  auto it = context.client_metadata().find("x-request-id");
+  if (it == context.client_metadata().end()) return "";
+  std::string id(it->second.data(), std::min<size_t>(it->second.size(), 64));
+  for (char& c : id) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-') c = '_';
+  }
+  return id;
+}
+
 absl::Status CheckCaseId(const std::string& case_id) {
   if (!ids::IsUuid(case_id)) {
     return grpc_util::InvalidArgumentWithViolations({{"case_id", "must be a case id (UUID)"}});
@@ -165,7 +178,9 @@ absl::Status CheckCaseId(const std::string& case_id) {
 absl::Status RecordsServiceImpl::DoOpenCase(const auth::Principal& principal,
                                             const v1::OpenCaseRequest& request,
                                             v1::OpenCaseResponse* response) {
-  if (auto st = domain::Authorize(principal, domain::CaseAction::kOpen); !st.ok()) return st;
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kOpen); !st.ok()) {
+    return AuditDenied(principal, "OpenCase", "", request.request_id(), st);
+  }
   if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
 
   std::vector<FieldViolation> violations;
@@ -207,7 +222,7 @@ absl::Status RecordsServiceImpl::DoOpenCase(const auth::Principal& principal,
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
   if (auto st = domain::Authorize(principal, domain::CaseAction::kOpen, in.district_code);
       !st.ok()) {
-    return st;
+    return AuditDenied(principal, "OpenCase", "", request.request_id(), st);
   }
 
   OpenCaseCommand cmd;
@@ -236,7 +251,7 @@ absl::Status RecordsServiceImpl::DoOpenCase(const auth::Principal& principal,
                                principal.subject, payload);
   });
   if (!record.ok()) return record.status();
-  ToProto(*record, response->mutable_case_());
+  CaseToProto(*record, response->mutable_case_());
   return absl::OkStatus();
 }
 
@@ -244,7 +259,8 @@ absl::Status RecordsServiceImpl::DoRecordIntakeCheckIn(
     const auth::Principal& principal, const v1::RecordIntakeCheckInRequest& request,
     v1::RecordIntakeCheckInResponse* response) {
   if (auto st = domain::Authorize(principal, domain::CaseAction::kRecordIntake); !st.ok()) {
-    return st;
+    return AuditDenied(principal, "RecordIntakeCheckIn", request.case_id(), request.request_id(),
+                       st);
   }
   if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
   if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
@@ -280,25 +296,31 @@ absl::Status RecordsServiceImpl::DoRecordIntakeCheckIn(
                                principal.subject, payload);
   });
   if (!record.ok()) return record.status();
-  ToProto(*record, response->mutable_case_());
+  CaseToProto(*record, response->mutable_case_());
   return absl::OkStatus();
 }
 
 absl::Status RecordsServiceImpl::DoGetCase(const auth::Principal& principal,
                                            const v1::GetCaseRequest& request,
-                                           v1::GetCaseResponse* response) {
-  if (auto st = domain::Authorize(principal, domain::CaseAction::kRead); !st.ok()) return st;
+                                           v1::GetCaseResponse* response,
+                                           const std::string& call_id) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kRead); !st.ok()) {
+    return AuditDenied(principal, "GetCase", request.case_id(), call_id, st);
+  }
   if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
-  auto record = store_.GetCase(principal, absl::AsciiStrToLower(request.case_id()));
+  auto record = store_.GetCase(principal, absl::AsciiStrToLower(request.case_id()), call_id);
   if (!record.ok()) return record.status();
-  ToProto(*record, response->mutable_case_());
+  CaseToProto(*record, response->mutable_case_());
   return absl::OkStatus();
 }
 
 absl::Status RecordsServiceImpl::DoListCases(const auth::Principal& principal,
                                              const v1::ListCasesRequest& request,
-                                             v1::ListCasesResponse* response) {
-  if (auto st = domain::Authorize(principal, domain::CaseAction::kRead); !st.ok()) return st;
+                                             v1::ListCasesResponse* response,
+                                             const std::string& call_id) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kRead); !st.ok()) {
+    return AuditDenied(principal, "ListCases", "", call_id, st);
+  }
   std::vector<FieldViolation> violations;
   CaseFilter filter;
   filter.page_size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
@@ -324,9 +346,9 @@ absl::Status RecordsServiceImpl::DoListCases(const auth::Principal& principal,
   filter.sentence_kind = FromProto(request.sentence_kind());
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
 
-  auto page = store_.ListCases(principal, filter);
+  auto page = store_.ListCases(principal, filter, call_id);
   if (!page.ok()) return page.status();
-  for (const auto& c : page->cases) ToProto(c, response->add_cases());
+  for (const auto& c : page->cases) CaseToProto(c, response->add_cases());
   if (!page->last_case_id.empty()) {
     response->set_next_page_token(
         absl::WebSafeBase64Escape(absl::StrCat(kPageTokenPrefix, page->last_case_id)));
@@ -353,17 +375,659 @@ grpc::ServerUnaryReactor* RecordsServiceImpl::RecordIntakeCheckIn(
 grpc::ServerUnaryReactor* RecordsServiceImpl::GetCase(grpc::CallbackServerContext* context,
                                                       const v1::GetCaseRequest* request,
                                                       v1::GetCaseResponse* response) {
-  return executor_.Run(context, [this, request, response](const auth::Principal& p) {
-    return DoGetCase(p, *request, response);
+  return executor_.Run(context, [this, context, request, response](const auth::Principal& p) {
+    return DoGetCase(p, *request, response, CallId(*context));
   });
 }
 
 grpc::ServerUnaryReactor* RecordsServiceImpl::ListCases(grpc::CallbackServerContext* context,
                                                         const v1::ListCasesRequest* request,
                                                         v1::ListCasesResponse* response) {
-  return executor_.Run(context, [this, request, response](const auth::Principal& p) {
-    return DoListCases(p, *request, response);
+  return executor_.Run(context, [this, context, request, response](const auth::Principal& p) {
+    return DoListCases(p, *request, response, CallId(*context));
   });
 }
 
+// ---- The case file beyond intake: contacts, lost contact, the ladder, lists. ----
+
+namespace {
+
+common::v1::SupervisionLevel ToProtoLevel(domain::SupervisionLevel l) {
+  switch (l) {
+    case domain::SupervisionLevel::kStrict:
+      return common::v1::SUPERVISION_LEVEL_STRICT;
+    case domain::SupervisionLevel::kStandard:
+      return common::v1::SUPERVISION_LEVEL_STANDARD;
+    case domain::SupervisionLevel::kRelaxed:
+      return common::v1::SUPERVISION_LEVEL_RELAXED;
+  }
+  return common::v1::SUPERVISION_LEVEL_UNSPECIFIED;
+}
+
+v1::ContactRequirement ToProtoRequirement(domain::ContactRequirement r) {
+  switch (r) {
+    case domain::ContactRequirement::kReport:
+      return v1::CONTACT_REQUIREMENT_REPORT;
+    case domain::ContactRequirement::kInPerson:
+      return v1::CONTACT_REQUIREMENT_IN_PERSON;
+    case domain::ContactRequirement::kVisit:
+      return v1::CONTACT_REQUIREMENT_VISIT;
+    case domain::ContactRequirement::kSelfReport:
+      return v1::CONTACT_REQUIREMENT_SELF_REPORT;
+  }
+  return v1::CONTACT_REQUIREMENT_UNSPECIFIED;
+}
+
+domain::LevelFacts LevelFactsOf(const CaseRecord& c) {
+  return {c.intake_reported_on, c.assessed_level, c.level_effective_on};
+}
+
+void ToProtoDue(const domain::DueContact& d, v1::DueContact* out) {
+  out->set_requirement(ToProtoRequirement(d.requirement));
+  *out->mutable_due() = ToProtoDate(d.due);
+  out->set_level(ToProtoLevel(d.level));
+  out->set_rule(d.rule);
+  out->set_days_overdue(d.days_overdue);
+}
+
+void ToProtoStatus(const domain::LadderStatus& s, const std::string& policy_version,
+                   v1::SanctionStatus* out) {
+  out->set_uncorrected_admonitions(s.uncorrected_admonitions);
+  out->set_uncorrected_warnings(s.uncorrected_warnings);
+  out->set_public_security_referrals(s.public_security_referrals);
+  out->set_revocation_requested(s.revocation_requested);
+  for (auto g : s.grounds_met) {
+    out->add_grounds_met(static_cast<v1::RevocationGround>(static_cast<int>(g) + 1));
+  }
+  for (const auto& e : s.explanations) out->add_explanations(e);
+  out->set_longest_lost_contact_days(s.longest_lost_contact_days);
+  out->set_next_step(s.next_step);
+  out->set_policy_version(policy_version);
+}
+
+// A date field that defaults to today and may not lie in the future.
+absl::StatusOr<absl::CivilDay> DayNotInFuture(const google::type::Date& d, const char* field,
+                                              absl::CivilDay today) {
+  std::vector<FieldViolation> violations;
+  auto day = DateField(d, field, &violations);
+  if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
+  const absl::CivilDay value = day.value_or(today);
+  if (value > today) {
+    return grpc_util::InvalidArgumentWithViolations({{field, "must not be in the future"}});
+  }
+  return value;
+}
+
+absl::Status CheckText(const std::string& text, const char* field, size_t max_bytes) {
+  if (text.size() > max_bytes) {
+    return grpc_util::InvalidArgumentWithViolations(
+        {{field, absl::StrCat("is too long (at most ", max_bytes, " bytes)")}});
+  }
+  return absl::OkStatus();
+}
+
+CaseMutation MutationOf(const std::string& request_id, const std::string& case_id,
+                        const char* action) {
+  return {absl::AsciiStrToLower(request_id), absl::AsciiStrToLower(case_id), action};
+}
+
+// Page tokens of the lists below: a prefix and an opaque cursor, base64url.
+std::string EncodeToken(std::string_view prefix, const std::string& cursor) {
+  return absl::WebSafeBase64Escape(absl::StrCat(std::string(prefix), cursor));
+}
+std::optional<std::string> DecodeToken(std::string_view prefix, const std::string& token) {
+  std::string decoded;
+  if (!absl::WebSafeBase64Unescape(token, &decoded) ||
+      !absl::StartsWith(decoded, std::string(prefix))) {
+    return std::nullopt;
+  }
+  return decoded.substr(prefix.size());
+}
+
+}  // namespace
+
+void RecordsServiceImpl::CaseToProto(const CaseRecord& c, v1::Case* out) const {
+  ToProtoCase(c, out);
+  out->set_supervision_level(
+      ToProtoLevel(domain::LevelOn(LevelFactsOf(c), time::ShanghaiDay(clock_.Now()), policy_)));
+}
+
+absl::Status RecordsServiceImpl::AuditDenied(const auth::Principal& principal,
+                                             const std::string& action, const std::string& case_id,
+                                             const std::string& request_id, absl::Status status) {
+  if (status.code() == absl::StatusCode::kPermissionDenied) {
+    // Best effort: the denial stands even if its audit row cannot be written.
+    (void)store_.AppendAudit(principal, action, absl::AsciiStrToLower(case_id), "DENIED",
+                             request_id);
+  }
+  return status;
+}
+
+absl::Status RecordsServiceImpl::DoRecordContact(const auth::Principal& principal,
+                                                 const v1::RecordContactRequest& request,
+                                                 v1::RecordContactResponse* response) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kRecordContact); !st.ok()) {
+    return AuditDenied(principal, "RecordContact", request.case_id(), request.request_id(), st);
+  }
+  if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
+  auto kind = domain::ParseContactKind(
+      request.kind() == v1::CONTACT_KIND_UNSPECIFIED
+          ? ""
+          : v1::ContactKind_Name(request.kind()).substr(sizeof("CONTACT_KIND_") - 1));
+  if (!kind.has_value()) {
+    return grpc_util::InvalidArgumentWithViolations({{"kind", "is required"}});
+  }
+  const absl::Time now = clock_.Now();
+  const absl::CivilDay today = time::ShanghaiDay(now);
+  auto on = DayNotInFuture(request.occurred_on(), "occurred_on", today);
+  if (!on.ok()) return on.status();
+  if (auto st = CheckText(request.notes(), "notes", 8000); !st.ok()) return st;
+  NewContact contact{ids::NewUuid(), *kind, *on, request.notes()};
+  auto result = store_.RecordContact(
+      principal, MutationOf(request.request_id(), request.case_id(), "RecordContact"), contact,
+      [&](const CaseRecord& c) {
+        v1::ContactRecorded payload;
+        payload.set_case_id(c.case_id);
+        payload.set_district_code(c.district_code);
+        payload.set_contact_id(contact.contact_id);
+        payload.set_kind(std::string(domain::ContactKindName(contact.kind)));
+        *payload.mutable_occurred_on() = ToProtoDate(contact.occurred_on);
+        return kafka::MakeEnvelope("ccms.records.contact_recorded", c.case_id, c.district_code, now,
+                                   now, principal.subject, payload);
+      });
+  if (!result.ok()) return result.status();
+  response->set_contact_id(result->resource_id);
+  // What is due next, from the contacts as they now stand.
+  auto facts = store_.ListOverdueCandidates(principal, "", "", today, 1,
+                                            absl::AsciiStrToLower(request.case_id()));
+  if (facts.ok() && !facts->empty()) {
+    for (const auto& d : NextDueOf(facts->front(), today)) ToProtoDue(d, response->add_next_due());
+  }
+  return absl::OkStatus();
+}
+
+std::vector<domain::DueContact> RecordsServiceImpl::NextDueOf(const OverdueCandidate& oc,
+                                                              absl::CivilDay today) const {
+  if (!oc.c.intake_reported_on.has_value()) return {};
+  domain::ContactFacts facts;
+  facts.supervision_start = *oc.c.intake_reported_on;
+  facts.level = LevelFactsOf(oc.c);
+  for (domain::ContactRequirement r : domain::kAllRequirements) {
+    auto& last = facts.last[static_cast<int>(r)];
+    for (int k = 0; k < 7; ++k) {
+      if (oc.last_by_kind[k].has_value() &&
+          domain::Satisfies(static_cast<domain::ContactKind>(k), r) &&
+          (!last.has_value() || *oc.last_by_kind[k] > *last)) {
+        last = oc.last_by_kind[k];
+      }
+    }
+  }
+  return domain::NextDue(facts, policy_, today);
+}
+
+absl::Status RecordsServiceImpl::DoMarkLostContact(const auth::Principal& principal,
+                                                   const v1::MarkLostContactRequest& request,
+                                                   v1::MarkLostContactResponse* response) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kEnforce); !st.ok()) {
+    return AuditDenied(principal, "MarkLostContact", request.case_id(), request.request_id(), st);
+  }
+  if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
+  const absl::Time now = clock_.Now();
+  auto since = DayNotInFuture(request.since(), "since", time::ShanghaiDay(now));
+  if (!since.ok()) return since.status();
+  LostContactPeriod period{ids::NewUuid(), *since, std::nullopt};
+  auto result = store_.MarkLostContact(
+      principal, MutationOf(request.request_id(), request.case_id(), "MarkLostContact"), period,
+      [&](const CaseRecord& c) {
+        v1::LostContactChanged payload;
+        payload.set_case_id(c.case_id);
+        payload.set_district_code(c.district_code);
+        payload.set_period_id(period.period_id);
+        *payload.mutable_since() = ToProtoDate(period.started_on);
+        return kafka::MakeEnvelope("ccms.records.lost_contact_marked", c.case_id, c.district_code,
+                                   now, now, principal.subject, payload);
+      });
+  if (!result.ok()) return result.status();
+  response->set_period_id(result->resource_id);
+  return absl::OkStatus();
+}
+
+absl::Status RecordsServiceImpl::DoMarkFoundAgain(const auth::Principal& principal,
+                                                  const v1::MarkFoundAgainRequest& request,
+                                                  v1::MarkFoundAgainResponse* response) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kEnforce); !st.ok()) {
+    return AuditDenied(principal, "MarkFoundAgain", request.case_id(), request.request_id(), st);
+  }
+  if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
+  const absl::Time now = clock_.Now();
+  const absl::CivilDay today = time::ShanghaiDay(now);
+  auto found_on = DayNotInFuture(request.found_on(), "found_on", today);
+  if (!found_on.ok()) return found_on.status();
+  auto period = store_.MarkFoundAgain(
+      principal, MutationOf(request.request_id(), request.case_id(), "MarkFoundAgain"), *found_on,
+      [&](const CaseRecord& c, const LostContactPeriod& p) {
+        v1::LostContactChanged payload;
+        payload.set_case_id(c.case_id);
+        payload.set_district_code(c.district_code);
+        payload.set_period_id(p.period_id);
+        *payload.mutable_since() = ToProtoDate(p.started_on);
+        *payload.mutable_found_on() = ToProtoDate(*p.ended_on);
+        payload.set_days_lost(static_cast<int32_t>(*p.ended_on - p.started_on));
+        return kafka::MakeEnvelope("ccms.records.found_again", c.case_id, c.district_code, now, now,
+                                   principal.subject, payload);
+      });
+  if (!period.ok()) return period.status();
+  const int days = domain::LostContactDays({period->started_on, period->ended_on}, today);
+  response->set_days_lost(days);
+  response->set_assessment(days > policy_.lost_contact_admonition_max_days
+                               ? absl::StrCat("lost contact for ", days, " days, more than ",
+                                              policy_.lost_contact_admonition_max_days,
+                                              ": grounds for a warning (Measures 2020)")
+                               : absl::StrCat("lost contact for ", days, " days, at most ",
+                                              policy_.lost_contact_admonition_max_days,
+                                              ": grounds for an admonition (Measures 2020)"));
+  return absl::OkStatus();
+}
+
+absl::Status RecordsServiceImpl::DoRecordViolation(const auth::Principal& principal,
+                                                   const v1::RecordViolationRequest& request,
+                                                   v1::RecordViolationResponse* response) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kEnforce); !st.ok()) {
+    return AuditDenied(principal, "RecordViolation", request.case_id(), request.request_id(), st);
+  }
+  if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
+  auto kind = domain::ParseViolationKind(
+      request.kind() == v1::VIOLATION_KIND_UNSPECIFIED
+          ? ""
+          : v1::ViolationKind_Name(request.kind()).substr(sizeof("VIOLATION_KIND_") - 1));
+  if (!kind.has_value()) return grpc_util::InvalidArgumentWithViolations({{"kind", "is required"}});
+  const absl::Time now = clock_.Now();
+  auto on = DayNotInFuture(request.occurred_on(), "occurred_on", time::ShanghaiDay(now));
+  if (!on.ok()) return on.status();
+  if (auto st = CheckText(request.facts(), "facts", 8000); !st.ok()) return st;
+  NewViolation v{ids::NewUuid(), *kind, *on, request.facts()};
+  auto result = store_.RecordViolation(
+      principal, MutationOf(request.request_id(), request.case_id(), "RecordViolation"), v,
+      [&](const CaseRecord& c) {
+        v1::ViolationRecorded payload;
+        payload.set_case_id(c.case_id);
+        payload.set_district_code(c.district_code);
+        payload.set_violation_id(v.violation_id);
+        payload.set_kind(request.kind());
+        *payload.mutable_occurred_on() = ToProtoDate(v.occurred_on);
+        return kafka::MakeEnvelope("ccms.records.violation_recorded", c.case_id, c.district_code,
+                                   now, now, principal.subject, payload);
+      });
+  if (!result.ok()) return result.status();
+  response->set_violation_id(result->resource_id);
+  return absl::OkStatus();
+}
+
+absl::Status RecordsServiceImpl::DoIssueSanction(const auth::Principal& principal,
+                                                 const v1::IssueSanctionRequest& request,
+                                                 v1::IssueSanctionResponse* response) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kEnforce); !st.ok()) {
+    return AuditDenied(principal, "IssueSanction", request.case_id(), request.request_id(), st);
+  }
+  if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
+  std::vector<FieldViolation> violations;
+  auto kind = domain::ParseSanctionKind(
+      request.kind() == v1::SANCTION_KIND_UNSPECIFIED
+          ? ""
+          : v1::SanctionKind_Name(request.kind()).substr(sizeof("SANCTION_KIND_") - 1));
+  if (!kind.has_value()) violations.push_back({"kind", "is required"});
+  NewSanction sanction;
+  for (int g : request.grounds()) {
+    if (g <= 0 || g > 4) {
+      violations.push_back({"grounds", "holds an unknown ground"});
+      break;
+    }
+    sanction.grounds.push_back(static_cast<domain::RevocationGround>(g - 1));
+  }
+  for (const auto& id : request.violation_ids()) {
+    if (!ids::IsUuid(id)) {
+      violations.push_back({"violation_ids", "must be violation ids (UUIDs)"});
+      break;
+    }
+    sanction.violation_ids.push_back(absl::AsciiStrToLower(id));
+  }
+  if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
+  const absl::Time now = clock_.Now();
+  const absl::CivilDay today = time::ShanghaiDay(now);
+  auto on = DayNotInFuture(request.issued_on(), "issued_on", today);
+  if (!on.ok()) return on.status();
+  if (auto st = CheckText(request.reason(), "reason", 8000); !st.ok()) return st;
+  sanction.sanction_id = ids::NewUuid();
+  sanction.kind = *kind;
+  sanction.issued_on = *on;
+  sanction.reason = request.reason();
+  sanction.policy_version = policy_.version;
+  domain::LadderFacts after;
+  auto result = store_.IssueSanction(
+      principal, MutationOf(request.request_id(), request.case_id(), "IssueSanction"), sanction,
+      [&](const domain::LadderFacts& facts) {
+        absl::Status st =
+            domain::CheckSanction(sanction.kind, sanction.grounds, facts, policy_, today);
+        after = facts;
+        after.sanctions.push_back({sanction.kind, sanction.issued_on, false});
+        return st;
+      },
+      [&](const CaseRecord& c) {
+        v1::SanctionIssued payload;
+        payload.set_case_id(c.case_id);
+        payload.set_district_code(c.district_code);
+        payload.set_sanction_id(sanction.sanction_id);
+        payload.set_kind(request.kind());
+        *payload.mutable_issued_on() = ToProtoDate(sanction.issued_on);
+        for (const auto& id : sanction.violation_ids) payload.add_violation_ids(id);
+        return kafka::MakeEnvelope("ccms.records.sanction_issued", c.case_id, c.district_code, now,
+                                   now, principal.subject, payload);
+      });
+  if (!result.ok()) return result.status();
+  response->set_sanction_id(result->resource_id);
+  if (result->replayed) {
+    auto facts = store_.GetLadderFacts(principal, absl::AsciiStrToLower(request.case_id()),
+                                       request.request_id());
+    if (facts.ok()) after = *facts;
+  }
+  ToProtoStatus(domain::EvaluateLadder(after, policy_, today), policy_.version,
+                response->mutable_status());
+  return absl::OkStatus();
+}
+
+absl::Status RecordsServiceImpl::DoMarkSanctionCorrected(
+    const auth::Principal& principal, const v1::MarkSanctionCorrectedRequest& request,
+    v1::MarkSanctionCorrectedResponse* response) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kEnforce); !st.ok()) {
+    return AuditDenied(principal, "MarkSanctionCorrected", request.case_id(), request.request_id(),
+                       st);
+  }
+  if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
+  if (!ids::IsUuid(request.sanction_id())) {
+    return grpc_util::InvalidArgumentWithViolations({{"sanction_id", "must be a sanction id"}});
+  }
+  const absl::CivilDay today = time::ShanghaiDay(clock_.Now());
+  auto on = DayNotInFuture(request.corrected_on(), "corrected_on", today);
+  if (!on.ok()) return on.status();
+  auto result = store_.MarkSanctionCorrected(
+      principal, MutationOf(request.request_id(), request.case_id(), "MarkSanctionCorrected"),
+      absl::AsciiStrToLower(request.sanction_id()), *on);
+  if (!result.ok()) return result.status();
+  auto facts = store_.GetLadderFacts(principal, absl::AsciiStrToLower(request.case_id()),
+                                     request.request_id());
+  if (!facts.ok()) return facts.status();
+  ToProtoStatus(domain::EvaluateLadder(*facts, policy_, today), policy_.version,
+                response->mutable_status());
+  return absl::OkStatus();
+}
+
+absl::Status RecordsServiceImpl::DoRecordCommendation(const auth::Principal& principal,
+                                                      const v1::RecordCommendationRequest& request,
+                                                      v1::RecordCommendationResponse* response) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kEnforce); !st.ok()) {
+    return AuditDenied(principal, "RecordCommendation", request.case_id(), request.request_id(),
+                       st);
+  }
+  if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
+  const absl::Time now = clock_.Now();
+  auto on = DayNotInFuture(request.recorded_on(), "recorded_on", time::ShanghaiDay(now));
+  if (!on.ok()) return on.status();
+  if (auto st = CheckText(request.reason(), "reason", 8000); !st.ok()) return st;
+  NewCommendation cm{ids::NewUuid(), *on, request.reason()};
+  auto result = store_.RecordCommendation(
+      principal, MutationOf(request.request_id(), request.case_id(), "RecordCommendation"), cm,
+      [&](const CaseRecord& c) {
+        v1::CommendationRecorded payload;
+        payload.set_case_id(c.case_id);
+        payload.set_district_code(c.district_code);
+        payload.set_commendation_id(cm.commendation_id);
+        *payload.mutable_recorded_on() = ToProtoDate(cm.recorded_on);
+        return kafka::MakeEnvelope("ccms.records.commendation_recorded", c.case_id, c.district_code,
+                                   now, now, principal.subject, payload);
+      });
+  if (!result.ok()) return result.status();
+  response->set_commendation_id(result->resource_id);
+  return absl::OkStatus();
+}
+
+absl::Status RecordsServiceImpl::DoGetSanctionStatus(const auth::Principal& principal,
+                                                     const v1::GetSanctionStatusRequest& request,
+                                                     v1::GetSanctionStatusResponse* response,
+                                                     const std::string& call_id) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kRead); !st.ok()) {
+    return AuditDenied(principal, "GetSanctionStatus", request.case_id(), call_id, st);
+  }
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
+  auto facts = store_.GetLadderFacts(principal, absl::AsciiStrToLower(request.case_id()), call_id);
+  if (!facts.ok()) return facts.status();
+  ToProtoStatus(domain::EvaluateLadder(*facts, policy_, time::ShanghaiDay(clock_.Now())),
+                policy_.version, response->mutable_status());
+  return absl::OkStatus();
+}
+
+absl::Status RecordsServiceImpl::DoListOverdue(const auth::Principal& principal,
+                                               const v1::ListOverdueRequest& request,
+                                               v1::ListOverdueResponse* response) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kRead); !st.ok()) {
+    return AuditDenied(principal, "ListOverdue", "", "", st);
+  }
+  std::vector<FieldViolation> violations;
+  const std::string district = request.district_code();
+  if (!district.empty() && !auth::IsDistrictCode(district)) {
+    violations.push_back({"district_code", "must be a 6-digit district code"});
+  }
+  if (district.empty() && !principal.all_districts) {
+    violations.push_back({"district_code", "is required"});
+  }
+  const int page_size = request.page_size() == 0 ? 100 : request.page_size();
+  if (request.page_size() < 0 || request.page_size() > 500) {
+    violations.push_back({"page_size", "must be between 1 and 500"});
+  }
+  std::string after;
+  if (!request.page_token().empty()) {
+    auto cursor = DecodeToken("o1:", request.page_token());
+    if (!cursor.has_value() || !ids::IsUuid(*cursor)) {
+      violations.push_back({"page_token", "is not a token from a previous ListOverdue response"});
+    } else {
+      after = *cursor;
+    }
+  }
+  const absl::CivilDay today = time::ShanghaiDay(clock_.Now());
+  auto as_of = DateField(request.as_of(), "as_of", &violations);
+  if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
+  const absl::CivilDay day = as_of.value_or(today);
+  const bool want_never = request.kind() != v1::OVERDUE_KIND_CONTACT;
+  const bool want_contact = request.kind() != v1::OVERDUE_KIND_NEVER_REPORTED;
+
+  // Scan cases in id order until the page is full; a bounded scan per call keeps latency flat.
+  constexpr int kBatch = 500;
+  constexpr int kMaxScanned = 5000;
+  int scanned = 0;
+  std::string last_case;
+  bool more = true;
+  while (response->items_size() < page_size && scanned < kMaxScanned && more) {
+    auto batch = store_.ListOverdueCandidates(principal, district, after, day, kBatch);
+    if (!batch.ok()) return batch.status();
+    more = static_cast<int>(batch->size()) == kBatch;
+    for (const auto& oc : *batch) {
+      ++scanned;
+      last_case = oc.c.case_id;
+      after = last_case;
+      if (oc.c.status == domain::CaseStatus::kPendingIntake) {
+        if (want_never &&
+            domain::IsNeverReported(oc.c.judgment_effective_date, day, policy_.intake)) {
+          auto* item = response->add_items();
+          item->set_case_id(oc.c.case_id);
+          item->set_case_number(oc.c.case_number);
+          item->set_district_code(oc.c.district_code);
+          item->set_office_id(oc.c.office_id);
+          item->set_kind(v1::OVERDUE_KIND_NEVER_REPORTED);
+          item->set_days_overdue(static_cast<int32_t>(day - oc.c.intake_deadline));
+          *item->mutable_due() = ToProtoDate(oc.c.intake_deadline);
+          item->set_rule(absl::StrCat("report within ", policy_.intake.report_within_days,
+                                      " days of the judgment taking effect (Law art. 21; policy ",
+                                      policy_.version, ")"));
+        }
+      } else if (want_contact) {
+        for (const auto& d : NextDueOf(oc, day)) {
+          if (d.days_overdue <= 0) continue;
+          auto* item = response->add_items();
+          item->set_case_id(oc.c.case_id);
+          item->set_case_number(oc.c.case_number);
+          item->set_district_code(oc.c.district_code);
+          item->set_office_id(oc.c.office_id);
+          item->set_kind(v1::OVERDUE_KIND_CONTACT);
+          item->set_days_overdue(d.days_overdue);
+          *item->mutable_due() = ToProtoDate(d.due);
+          item->set_rule(d.rule);
+          item->set_requirement(ToProtoRequirement(d.requirement));
+        }
+      }
+      if (response->items_size() >= page_size) break;
+    }
+    if (batch->empty()) more = false;
+  }
+  if ((more || response->items_size() >= page_size) && !last_case.empty()) {
+    response->set_next_page_token(EncodeToken("o1:", last_case));
+  }
+  response->set_policy_version(policy_.version);
+  return absl::OkStatus();
+}
+
+absl::Status RecordsServiceImpl::DoGetCaseTimeline(const auth::Principal& principal,
+                                                   const v1::GetCaseTimelineRequest& request,
+                                                   v1::GetCaseTimelineResponse* response,
+                                                   const std::string& call_id) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kRead); !st.ok()) {
+    return AuditDenied(principal, "GetCaseTimeline", request.case_id(), call_id, st);
+  }
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
+  std::vector<FieldViolation> violations;
+  const int page_size = request.page_size() == 0 ? 100 : request.page_size();
+  if (request.page_size() < 0 || request.page_size() > 500) {
+    violations.push_back({"page_size", "must be between 1 and 500"});
+  }
+  TimelineCursor cursor;
+  if (!request.page_token().empty()) {
+    auto decoded = DecodeToken("t1:", request.page_token());
+    std::vector<std::string> parts;
+    if (decoded.has_value()) parts = absl::StrSplit(*decoded, '|');
+    if (parts.size() != 3 || !time::ParseDate(parts[0]).has_value() ||
+        !absl::SimpleAtoi(parts[1], &cursor.recorded_at_us)) {
+      violations.push_back({"page_token", "is not a token from a previous timeline response"});
+    } else {
+      cursor.on = parts[0];
+      cursor.entry_id = parts[2];
+    }
+  }
+  if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
+  auto rows = store_.GetTimeline(principal, absl::AsciiStrToLower(request.case_id()), cursor,
+                                 page_size + 1, call_id);
+  if (!rows.ok()) return rows.status();
+  for (size_t i = 0; i < rows->size() && static_cast<int>(i) < page_size; ++i) {
+    const TimelineRow& r = (*rows)[i];
+    auto* e = response->add_entries();
+    *e->mutable_on() = ToProtoDate(r.on);
+    *e->mutable_recorded_at() = ToProtoTimestamp(r.recorded_at);
+    e->set_kind(r.kind);
+    e->set_entry_id(r.entry_id);
+    e->set_recorded_by(r.recorded_by);
+    e->set_summary(r.summary);
+  }
+  if (static_cast<int>(rows->size()) > page_size) {
+    const TimelineRow& last = (*rows)[page_size - 1];
+    response->set_next_page_token(
+        EncodeToken("t1:", absl::StrCat(time::FormatDate(last.on), "|",
+                                        absl::ToUnixMicros(last.recorded_at), "|", last.entry_id)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RecordsServiceImpl::DoListAuditEntries(const auth::Principal& principal,
+                                                    const v1::ListAuditEntriesRequest& request,
+                                                    v1::ListAuditEntriesResponse* response) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kReadAudit); !st.ok()) {
+    return AuditDenied(principal, "ListAuditEntries", request.case_id(), "", st);
+  }
+  std::vector<FieldViolation> violations;
+  AuditFilter f;
+  if (!request.case_id().empty() && !ids::IsUuid(request.case_id())) {
+    violations.push_back({"case_id", "must be a case id (UUID)"});
+  }
+  f.case_id = absl::AsciiStrToLower(request.case_id());
+  f.actor = request.actor();
+  if (request.has_from()) f.from = absl::FromUnixSeconds(request.from().seconds());
+  if (request.has_to()) f.to = absl::FromUnixSeconds(request.to().seconds());
+  f.page_size = request.page_size() == 0 ? 100 : request.page_size();
+  if (request.page_size() < 0 || request.page_size() > 1000) {
+    violations.push_back({"page_size", "must be between 1 and 1000"});
+  }
+  if (!request.page_token().empty()) {
+    auto cursor = DecodeToken("a1:", request.page_token());
+    if (!cursor.has_value() || !absl::SimpleAtoi(*cursor, &f.after_audit_id)) {
+      violations.push_back({"page_token", "is not a token from a previous response"});
+    }
+  }
+  if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
+  const int page_size = f.page_size;
+  f.page_size += 1;
+  auto rows = store_.ListAudit(f);
+  if (!rows.ok()) return rows.status();
+  for (size_t i = 0; i < rows->size() && static_cast<int>(i) < page_size; ++i) {
+    const AuditRow& r = (*rows)[i];
+    auto* e = response->add_entries();
+    e->set_audit_id(r.audit_id);
+    *e->mutable_at() = ToProtoTimestamp(r.at);
+    e->set_actor(r.actor);
+    e->set_actor_role(r.actor_role);
+    e->set_action(r.action);
+    e->set_case_id(r.case_id);
+    e->set_result(r.result);
+    e->set_request_id(r.request_id);
+  }
+  if (static_cast<int>(rows->size()) > page_size) {
+    response->set_next_page_token(
+        EncodeToken("a1:", std::to_string((*rows)[page_size - 1].audit_id)));
+  }
+  return absl::OkStatus();
+}
+
+#define CCMS_HANDLER(Rpc)                                                                 \
+  grpc::ServerUnaryReactor* RecordsServiceImpl::Rpc(grpc::CallbackServerContext* context, \
+                                                    const v1::Rpc##Request* request,      \
+                                                    v1::Rpc##Response* response) {        \
+    return executor_.Run(context, [this, request, response](const auth::Principal& p) {   \
+      return Do##Rpc(p, *request, response);                                              \
+    });                                                                                   \
+  }
+#define CCMS_READ_HANDLER(Rpc)                                                                   \
+  grpc::ServerUnaryReactor* RecordsServiceImpl::Rpc(grpc::CallbackServerContext* context,        \
+                                                    const v1::Rpc##Request* request,             \
+                                                    v1::Rpc##Response* response) {               \
+    return executor_.Run(context, [this, context, request, response](const auth::Principal& p) { \
+      return Do##Rpc(p, *request, response, CallId(*context));                                   \
+    });                                                                                          \
+  }
+
+CCMS_HANDLER(RecordContact)
+CCMS_HANDLER(MarkLostContact)
+CCMS_HANDLER(MarkFoundAgain)
+CCMS_HANDLER(RecordViolation)
+CCMS_HANDLER(IssueSanction)
+CCMS_HANDLER(MarkSanctionCorrected)
+CCMS_HANDLER(RecordCommendation)
+CCMS_READ_HANDLER(GetSanctionStatus)
+CCMS_HANDLER(ListOverdue)
+CCMS_READ_HANDLER(GetCaseTimeline)
+CCMS_HANDLER(ListAuditEntries)
+
+#undef CCMS_HANDLER
+#undef CCMS_READ_HANDLER
 }  // namespace ccms::records

@@ -4,6 +4,7 @@
 #include "common/crypto/pii_cipher.h"
 #include "common/grpc/call_executor.h"
 #include "common/time/clock.h"
+#include "services/records/domain/records_policy.h"
 #include "services/records/records_store.h"
 
 namespace ccms::records {
@@ -14,8 +15,9 @@ namespace ccms::records {
 class RecordsServiceImpl final : public v1::RecordsService::CallbackService {
  public:
   RecordsServiceImpl(RecordsStore& store, grpc_util::CallExecutor& executor,
-                     const crypto::PiiCipher& cipher, const time::Clock& clock)
-      : store_(store), executor_(executor), cipher_(cipher), clock_(clock) {}
+                     const crypto::PiiCipher& cipher, const time::Clock& clock,
+                     const domain::RecordsPolicy& policy)
+      : store_(store), executor_(executor), cipher_(cipher), clock_(clock), policy_(policy) {}
 
   grpc::ServerUnaryReactor* OpenCase(grpc::CallbackServerContext* context,
                                      const v1::OpenCaseRequest* request,
@@ -30,22 +32,101 @@ class RecordsServiceImpl final : public v1::RecordsService::CallbackService {
                                       const v1::ListCasesRequest* request,
                                       v1::ListCasesResponse* response) override;
 
-  // The handlers' bodies, callable without a server (unit tests).
+  grpc::ServerUnaryReactor* RecordContact(grpc::CallbackServerContext* context,
+                                          const v1::RecordContactRequest* request,
+                                          v1::RecordContactResponse* response) override;
+  grpc::ServerUnaryReactor* MarkLostContact(grpc::CallbackServerContext* context,
+                                            const v1::MarkLostContactRequest* request,
+                                            v1::MarkLostContactResponse* response) override;
+  grpc::ServerUnaryReactor* MarkFoundAgain(grpc::CallbackServerContext* context,
+                                           const v1::MarkFoundAgainRequest* request,
+                                           v1::MarkFoundAgainResponse* response) override;
+  grpc::ServerUnaryReactor* RecordViolation(grpc::CallbackServerContext* context,
+                                            const v1::RecordViolationRequest* request,
+                                            v1::RecordViolationResponse* response) override;
+  grpc::ServerUnaryReactor* IssueSanction(grpc::CallbackServerContext* context,
+                                          const v1::IssueSanctionRequest* request,
+                                          v1::IssueSanctionResponse* response) override;
+  grpc::ServerUnaryReactor* MarkSanctionCorrected(
+      grpc::CallbackServerContext* context, const v1::MarkSanctionCorrectedRequest* request,
+      v1::MarkSanctionCorrectedResponse* response) override;
+  grpc::ServerUnaryReactor* RecordCommendation(grpc::CallbackServerContext* context,
+                                               const v1::RecordCommendationRequest* request,
+                                               v1::RecordCommendationResponse* response) override;
+  grpc::ServerUnaryReactor* GetSanctionStatus(grpc::CallbackServerContext* context,
+                                              const v1::GetSanctionStatusRequest* request,
+                                              v1::GetSanctionStatusResponse* response) override;
+  grpc::ServerUnaryReactor* ListOverdue(grpc::CallbackServerContext* context,
+                                        const v1::ListOverdueRequest* request,
+                                        v1::ListOverdueResponse* response) override;
+  grpc::ServerUnaryReactor* GetCaseTimeline(grpc::CallbackServerContext* context,
+                                            const v1::GetCaseTimelineRequest* request,
+                                            v1::GetCaseTimelineResponse* response) override;
+  grpc::ServerUnaryReactor* ListAuditEntries(grpc::CallbackServerContext* context,
+                                             const v1::ListAuditEntriesRequest* request,
+                                             v1::ListAuditEntriesResponse* response) override;
+
+  // The handlers' bodies, callable without a server (unit tests). `call_id` is the caller's
+  // x-request-id, kept in the audit rows of reads.
   absl::Status DoOpenCase(const auth::Principal& principal, const v1::OpenCaseRequest& request,
                           v1::OpenCaseResponse* response);
   absl::Status DoRecordIntakeCheckIn(const auth::Principal& principal,
                                      const v1::RecordIntakeCheckInRequest& request,
                                      v1::RecordIntakeCheckInResponse* response);
   absl::Status DoGetCase(const auth::Principal& principal, const v1::GetCaseRequest& request,
-                         v1::GetCaseResponse* response);
+                         v1::GetCaseResponse* response, const std::string& call_id = "");
   absl::Status DoListCases(const auth::Principal& principal, const v1::ListCasesRequest& request,
-                           v1::ListCasesResponse* response);
+                           v1::ListCasesResponse* response, const std::string& call_id = "");
+  absl::Status DoRecordContact(const auth::Principal& principal,
+                               const v1::RecordContactRequest& request,
+                               v1::RecordContactResponse* response);
+  absl::Status DoMarkLostContact(const auth::Principal& principal,
+                                 const v1::MarkLostContactRequest& request,
+                                 v1::MarkLostContactResponse* response);
+  absl::Status DoMarkFoundAgain(const auth::Principal& principal,
+                                const v1::MarkFoundAgainRequest& request,
+                                v1::MarkFoundAgainResponse* response);
+  absl::Status DoRecordViolation(const auth::Principal& principal,
+                                 const v1::RecordViolationRequest& request,
+                                 v1::RecordViolationResponse* response);
+  absl::Status DoIssueSanction(const auth::Principal& principal,
+                               const v1::IssueSanctionRequest& request,
+                               v1::IssueSanctionResponse* response);
+  absl::Status DoMarkSanctionCorrected(const auth::Principal& principal,
+                                       const v1::MarkSanctionCorrectedRequest& request,
+                                       v1::MarkSanctionCorrectedResponse* response);
+  absl::Status DoRecordCommendation(const auth::Principal& principal,
+                                    const v1::RecordCommendationRequest& request,
+                                    v1::RecordCommendationResponse* response);
+  absl::Status DoGetSanctionStatus(const auth::Principal& principal,
+                                   const v1::GetSanctionStatusRequest& request,
+                                   v1::GetSanctionStatusResponse* response,
+                                   const std::string& call_id = "");
+  absl::Status DoListOverdue(const auth::Principal& principal,
+                             const v1::ListOverdueRequest& request,
+                             v1::ListOverdueResponse* response);
+  absl::Status DoGetCaseTimeline(const auth::Principal& principal,
+                                 const v1::GetCaseTimelineRequest& request,
+                                 v1::GetCaseTimelineResponse* response,
+                                 const std::string& call_id = "");
+  absl::Status DoListAuditEntries(const auth::Principal& principal,
+                                  const v1::ListAuditEntriesRequest& request,
+                                  v1::ListAuditEntriesResponse* response);
 
  private:
+  // Runs a handler body; a PERMISSION_DENIED outcome is written to the audit log too.
+  absl::Status AuditDenied(const auth::Principal& principal, const std::string& action,
+                           const std::string& case_id, const std::string& request_id,
+                           absl::Status status);
+  void CaseToProto(const CaseRecord& c, v1::Case* out) const;
+  std::vector<domain::DueContact> NextDueOf(const OverdueCandidate& candidate,
+                                            absl::CivilDay today) const;
+
   RecordsStore& store_;
   grpc_util::CallExecutor& executor_;
   const crypto::PiiCipher& cipher_;
   const time::Clock& clock_;
+  const domain::RecordsPolicy& policy_;
 };
 
 }  // namespace ccms::records

@@ -11,7 +11,9 @@
 #include "ccms/events/v1/envelope.pb.h"
 #include "common/auth/principal.h"
 #include "services/records/domain/case_rules.h"
+#include "services/records/domain/contact_schedule.h"
 #include "services/records/domain/id_number.h"
+#include "services/records/domain/sanction_ladder.h"
 
 namespace ccms::records {
 
@@ -47,6 +49,9 @@ struct CaseRecord {
   absl::Time created_at;
   absl::Time updated_at;
   int64_t version = 0;
+  // Set once the assessment service decided a level (effective from level_effective_on).
+  std::optional<domain::SupervisionLevel> assessed_level;
+  std::optional<absl::CivilDay> level_effective_on;
 };
 
 // Builds the event for a change from the row as written (it needs, e.g., the case number the
@@ -99,6 +104,93 @@ struct CaseCount {
   int64_t count;
 };
 
+// A mutation of an existing case: the store takes the idempotency key, locks the case (within
+// the principal's scope; NOT_FOUND otherwise) and requires it ACTIVE, then calls the body, then
+// writes the audit row — all in one transaction. A retry of the same request id by the same
+// caller returns the first result (`replayed`) without calling the body.
+struct CaseMutation {
+  std::string request_id;
+  std::string case_id;
+  std::string action;  // the RPC name, for the idempotency key and the audit log
+};
+struct MutationResult {
+  std::string resource_id;  // the new row's id (contact, violation, sanction…)
+  bool replayed = false;
+};
+
+struct NewContact {
+  std::string contact_id;
+  domain::ContactKind kind;
+  absl::CivilDay occurred_on;
+  std::string notes;
+};
+struct NewViolation {
+  std::string violation_id;
+  domain::ViolationKind kind;
+  absl::CivilDay occurred_on;
+  std::string facts;
+};
+struct NewSanction {
+  std::string sanction_id;
+  domain::SanctionKind kind;
+  absl::CivilDay issued_on;
+  std::vector<domain::RevocationGround> grounds;
+  std::vector<std::string> violation_ids;
+  std::string reason;
+  std::string policy_version;
+};
+struct NewCommendation {
+  std::string commendation_id;
+  absl::CivilDay recorded_on;
+  std::string reason;
+};
+struct LostContactPeriod {
+  std::string period_id;
+  absl::CivilDay started_on;
+  std::optional<absl::CivilDay> ended_on;
+};
+
+// Checks a sanction against the ladder facts as locked in the transaction.
+using SanctionDecider = std::function<absl::Status(const domain::LadderFacts&)>;
+// Events are built from the case as locked.
+using CaseEventFactory = std::function<events::v1::Envelope(const CaseRecord&)>;
+using FoundAgainEventFactory =
+    std::function<events::v1::Envelope(const CaseRecord&, const LostContactPeriod&)>;
+
+// One active or pending case with what the overdue lists need.
+struct OverdueCandidate {
+  CaseRecord c;  // identity fields left empty
+  // Last date of each ContactKind on or before the as-of date, indexed by ContactKind.
+  std::optional<absl::CivilDay> last_by_kind[7];
+};
+
+struct TimelineRow {
+  absl::CivilDay on;
+  absl::Time recorded_at;
+  std::string kind;
+  std::string entry_id;
+  std::string recorded_by;
+  std::string summary;
+};
+struct TimelineCursor {
+  std::string on;  // YYYY-MM-DD
+  int64_t recorded_at_us = 0;
+  std::string entry_id;
+};
+
+struct AuditRow {
+  int64_t audit_id = 0;
+  absl::Time at;
+  std::string actor, actor_role, action, case_id, result, request_id;
+};
+struct AuditFilter {
+  std::string case_id;
+  std::string actor;
+  std::optional<absl::Time> from, to;
+  int64_t after_audit_id = 0;
+  int page_size = 100;
+};
+
 // The records service's persistence. Every method that reads or changes a case applies the
 // principal's district scope in its SQL: a case outside it is NOT_FOUND, as if it did not exist.
 // Mutations are idempotent by request id and write their event to the outbox in the same
@@ -117,12 +209,70 @@ class RecordsStore {
                                                          const IntakeCheckInCommand& command,
                                                          const IntakeDecider& decide,
                                                          const EventFactory& make_event) = 0;
+  // Reads are audited in the same transaction (see docs/adr/0002-read-audit.md).
   virtual absl::StatusOr<CaseRecord> GetCase(const auth::Principal& principal,
-                                             const std::string& case_id) = 0;
+                                             const std::string& case_id,
+                                             const std::string& request_id) = 0;
   virtual absl::StatusOr<CasePage> ListCases(const auth::Principal& principal,
-                                             const CaseFilter& filter) = 0;
+                                             const CaseFilter& filter,
+                                             const std::string& request_id) = 0;
   // All districts (for the cases gauge; no principal, not exposed over the API).
   virtual absl::StatusOr<std::vector<CaseCount>> CountCases() = 0;
+  // Cases still PENDING_INTAKE after their intake deadline, per district (all districts; for
+  // the never-reported gauge).
+  virtual absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> CountNeverReported(
+      absl::CivilDay today) = 0;
+
+  virtual absl::StatusOr<MutationResult> RecordContact(const auth::Principal& principal,
+                                                       const CaseMutation& m,
+                                                       const NewContact& contact,
+                                                       const CaseEventFactory& make_event) = 0;
+  virtual absl::StatusOr<MutationResult> MarkLostContact(const auth::Principal& principal,
+                                                         const CaseMutation& m,
+                                                         const LostContactPeriod& period,
+                                                         const CaseEventFactory& make_event) = 0;
+  // Closes the open period; FAILED_PRECONDITION if none is open or found_on is before it.
+  virtual absl::StatusOr<LostContactPeriod> MarkFoundAgain(
+      const auth::Principal& principal, const CaseMutation& m, absl::CivilDay found_on,
+      const FoundAgainEventFactory& make_event) = 0;
+  virtual absl::StatusOr<MutationResult> RecordViolation(const auth::Principal& principal,
+                                                         const CaseMutation& m,
+                                                         const NewViolation& violation,
+                                                         const CaseEventFactory& make_event) = 0;
+  virtual absl::StatusOr<MutationResult> IssueSanction(const auth::Principal& principal,
+                                                       const CaseMutation& m,
+                                                       const NewSanction& sanction,
+                                                       const SanctionDecider& decide,
+                                                       const CaseEventFactory& make_event) = 0;
+  virtual absl::StatusOr<MutationResult> MarkSanctionCorrected(const auth::Principal& principal,
+                                                               const CaseMutation& m,
+                                                               const std::string& sanction_id,
+                                                               absl::CivilDay corrected_on) = 0;
+  virtual absl::StatusOr<MutationResult> RecordCommendation(const auth::Principal& principal,
+                                                            const CaseMutation& m,
+                                                            const NewCommendation& c,
+                                                            const CaseEventFactory& make_event) = 0;
+
+  // The facts of the sanction ladder (audited as a read).
+  virtual absl::StatusOr<domain::LadderFacts> GetLadderFacts(const auth::Principal& principal,
+                                                             const std::string& case_id,
+                                                             const std::string& request_id) = 0;
+  // Pending and active cases in scope (and in `district_code` when set), by case id after
+  // `after_case_id`, with their last contacts on or before `as_of`.
+  virtual absl::StatusOr<std::vector<OverdueCandidate>> ListOverdueCandidates(
+      const auth::Principal& principal, const std::string& district_code,
+      const std::string& after_case_id, absl::CivilDay as_of, int limit,
+      const std::string& only_case_id = "") = 0;
+  virtual absl::StatusOr<std::vector<TimelineRow>> GetTimeline(const auth::Principal& principal,
+                                                               const std::string& case_id,
+                                                               const TimelineCursor& after,
+                                                               int limit,
+                                                               const std::string& request_id) = 0;
+  virtual absl::StatusOr<std::vector<AuditRow>> ListAudit(const AuditFilter& filter) = 0;
+  // An audit row outside any change (denied or failed calls).
+  virtual absl::Status AppendAudit(const auth::Principal& principal, const std::string& action,
+                                   const std::string& case_id, const std::string& result,
+                                   const std::string& request_id) = 0;
 };
 
 }  // namespace ccms::records

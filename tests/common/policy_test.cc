@@ -12,7 +12,7 @@ TEST(PolicyTest, BuiltInDefaultParsesAndHasAVersion) {
   PolicyReader r(*doc);
   EXPECT_EQ(r.Int("records.intake.report_within_days", 1, 60), 10);
   EXPECT_EQ(r.Int("records.sanctions.warnings_for_revocation", 1, 10), 2);
-  EXPECT_DOUBLE_EQ(r.Number("records.contact.RELAXED.in_person_per_month", 0, 31), 0.5);
+  EXPECT_EQ(r.String("records.contact.RELAXED.in_person"), "2m");
   EXPECT_EQ(r.IntList("records.discharge.follow_up_months", 1, 60),
             (std::vector<int64_t>{1, 3, 6}));
   EXPECT_TRUE(r.Finish().ok()) << r.Finish();

@@ -5,6 +5,7 @@
 #include "absl/strings/str_format.h"
 #include "common/auth/jwt.h"
 #include "common/ids/uuid.h"
+#include "common/policy/policy.h"
 #include "grpcpp/create_channel.h"
 #include "services/records/migrations.h"
 
@@ -39,8 +40,11 @@ RecordsHarness::RecordsHarness() {
   if (!cipher.ok()) throw std::runtime_error("bad test key");
   cipher_ = std::make_unique<crypto::PiiCipher>(*cipher);
   store_ = std::make_unique<records::PgRecordsStore>(host_->pool(), &host_->relay());
-  service_ =
-      std::make_unique<records::RecordsServiceImpl>(*store_, host_->executor(), *cipher_, clock_);
+  auto doc = policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "default");
+  policy_ =
+      std::make_unique<records::domain::RecordsPolicy>(*records::domain::LoadRecordsPolicy(*doc));
+  service_ = std::make_unique<records::RecordsServiceImpl>(*store_, host_->executor(), *cipher_,
+                                                           clock_, *policy_);
   host_->AddService(service_.get());
   auto port = host_->Start();
   if (!port.ok()) throw std::runtime_error(std::string(port.status().message()));

@@ -13,6 +13,19 @@ absl::Status Authorize(const auth::Principal& principal, CaseAction action,
         return absl::OkStatus();
       }
       return absl::PermissionDeniedError("this role cannot read case files");
+    case CaseAction::kRecordContact:
+      if (role == Role::kOfficeStaff || role == Role::kSocialWorker || role == Role::kCityAdmin) {
+        return absl::OkStatus();
+      }
+      return absl::PermissionDeniedError("only case workers can record contacts");
+    case CaseAction::kEnforce:
+      if (role == Role::kOfficeStaff || role == Role::kCityAdmin) return absl::OkStatus();
+      return absl::PermissionDeniedError(
+          "only office staff can record lost contact, violations, sanctions and commendations");
+    case CaseAction::kReadAudit:
+      if (role == Role::kAuditor || role == Role::kCityAdmin) return absl::OkStatus();
+      return absl::PermissionDeniedError(
+          "only auditors and the city bureau can read the audit log");
     case CaseAction::kOpen:
     case CaseAction::kRecordIntake:
       if (role != Role::kOfficeStaff && role != Role::kCityAdmin) {

@@ -3,6 +3,7 @@
 
 #include "common/grpc/status.h"
 #include "common/ids/uuid.h"
+#include "common/policy/policy.h"
 #include "gtest/gtest.h"
 
 namespace ccms::records {
@@ -41,14 +42,92 @@ class FakeStore : public RecordsStore {
     r.intake_late = outcome->late;
     return r;
   }
-  absl::StatusOr<CaseRecord> GetCase(const auth::Principal&, const std::string&) override {
+  absl::StatusOr<CaseRecord> GetCase(const auth::Principal&, const std::string&,
+                                     const std::string&) override {
     return absl::NotFoundError("case not found");
   }
-  absl::StatusOr<CasePage> ListCases(const auth::Principal&, const CaseFilter& f) override {
+  absl::StatusOr<CasePage> ListCases(const auth::Principal&, const CaseFilter& f,
+                                     const std::string&) override {
     last_filter = f;
     return CasePage{};
   }
   absl::StatusOr<std::vector<CaseCount>> CountCases() override { return std::vector<CaseCount>{}; }
+  absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> CountNeverReported(
+      absl::CivilDay) override {
+    return std::vector<std::pair<std::string, int64_t>>{};
+  }
+  // The activity methods: each counts its call; the ladder ones use `ladder`.
+  absl::StatusOr<MutationResult> RecordContact(const auth::Principal&, const CaseMutation&,
+                                               const NewContact&,
+                                               const CaseEventFactory&) override {
+    ++mutations;
+    return MutationResult{"contact-1"};
+  }
+  absl::StatusOr<MutationResult> MarkLostContact(const auth::Principal&, const CaseMutation&,
+                                                 const LostContactPeriod& p,
+                                                 const CaseEventFactory&) override {
+    ++mutations;
+    return MutationResult{p.period_id};
+  }
+  absl::StatusOr<LostContactPeriod> MarkFoundAgain(const auth::Principal&, const CaseMutation&,
+                                                   absl::CivilDay found_on,
+                                                   const FoundAgainEventFactory&) override {
+    ++mutations;
+    return LostContactPeriod{"p", found_on - 12, found_on};
+  }
+  absl::StatusOr<MutationResult> RecordViolation(const auth::Principal&, const CaseMutation&,
+                                                 const NewViolation& v,
+                                                 const CaseEventFactory&) override {
+    ++mutations;
+    return MutationResult{v.violation_id};
+  }
+  absl::StatusOr<MutationResult> IssueSanction(const auth::Principal&, const CaseMutation&,
+                                               const NewSanction& s, const SanctionDecider& decide,
+                                               const CaseEventFactory&) override {
+    if (absl::Status st = decide(ladder); !st.ok()) return st;
+    ++mutations;
+    return MutationResult{s.sanction_id};
+  }
+  absl::StatusOr<MutationResult> MarkSanctionCorrected(const auth::Principal&, const CaseMutation&,
+                                                       const std::string& id,
+                                                       absl::CivilDay) override {
+    ++mutations;
+    return MutationResult{id};
+  }
+  absl::StatusOr<MutationResult> RecordCommendation(const auth::Principal&, const CaseMutation&,
+                                                    const NewCommendation& c,
+                                                    const CaseEventFactory&) override {
+    ++mutations;
+    return MutationResult{c.commendation_id};
+  }
+  absl::StatusOr<domain::LadderFacts> GetLadderFacts(const auth::Principal&, const std::string&,
+                                                     const std::string&) override {
+    return ladder;
+  }
+  absl::StatusOr<std::vector<OverdueCandidate>> ListOverdueCandidates(const auth::Principal&,
+                                                                      const std::string&,
+                                                                      const std::string&,
+                                                                      absl::CivilDay, int,
+                                                                      const std::string&) override {
+    return std::vector<OverdueCandidate>{};
+  }
+  absl::StatusOr<std::vector<TimelineRow>> GetTimeline(const auth::Principal&, const std::string&,
+                                                       const TimelineCursor&, int,
+                                                       const std::string&) override {
+    return std::vector<TimelineRow>{};
+  }
+  absl::StatusOr<std::vector<AuditRow>> ListAudit(const AuditFilter&) override {
+    return std::vector<AuditRow>{};
+  }
+  absl::Status AppendAudit(const auth::Principal&, const std::string& action, const std::string&,
+                           const std::string& result, const std::string&) override {
+    audited.push_back(action + ":" + result);
+    return absl::OkStatus();
+  }
+
+  int mutations = 0;
+  domain::LadderFacts ladder;
+  std::vector<std::string> audited;
 
   int open_calls = 0;
   OpenCaseCommand last_open;
@@ -66,7 +145,9 @@ class RecordsServiceTest : public ::testing::Test {
             *auth::TokenVerifier::Create({.algorithm = "HS256", .key = std::string(40, 'k')})),
         executor_(workers_, *verifier_, clock_),
         cipher_(*crypto::PiiCipher::FromHexKey(kPiiKey)),
-        service_(store_, executor_, cipher_, clock_) {
+        policy_(*domain::LoadRecordsPolicy(
+            *policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "default"))),
+        service_(store_, executor_, cipher_, clock_, policy_) {
     staff_.subject = "staff-1";
     staff_.role = auth::Role::kOfficeStaff;
     staff_.districts = {"110101"};
@@ -110,6 +191,7 @@ class RecordsServiceTest : public ::testing::Test {
   std::unique_ptr<auth::TokenVerifier> verifier_;
   grpc_util::CallExecutor executor_;
   crypto::PiiCipher cipher_;
+  domain::RecordsPolicy policy_;
   RecordsServiceImpl service_;
   auth::Principal staff_;
 };
@@ -195,6 +277,50 @@ TEST_F(RecordsServiceTest, ListValidatesPagingAndFilters) {
   ASSERT_TRUE(service_.DoListCases(staff_, req, &resp).ok());
   EXPECT_EQ(store_.last_filter.page_size, 50);
   EXPECT_EQ(store_.last_filter.status, domain::CaseStatus::kActive);
+}
+
+TEST_F(RecordsServiceTest, RevocationLadderIsCheckedBeforeTheStoreWrites) {
+  v1::IssueSanctionRequest req;
+  req.set_request_id(ids::NewUuid());
+  req.set_case_id(ids::NewUuid());
+  req.set_kind(v1::SANCTION_KIND_REVOCATION_REQUEST);
+  req.add_grounds(v1::REVOCATION_GROUND_REPEATED_WARNINGS);
+  store_.ladder.sentence_kind = domain::SentenceKind::kProbation;
+  store_.ladder.sanctions = {{domain::SanctionKind::kWarning, absl::CivilDay(2026, 10, 1)}};
+  v1::IssueSanctionResponse resp;
+  absl::Status st = service_.DoIssueSanction(staff_, req, &resp);
+  EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(std::string(st.message()).find("REPEATED_WARNINGS"), std::string::npos) << st;
+  EXPECT_EQ(store_.mutations, 0);
+  store_.ladder.sanctions.push_back({domain::SanctionKind::kWarning, absl::CivilDay(2026, 11, 1)});
+  ASSERT_TRUE(service_.DoIssueSanction(staff_, req, &resp).ok());
+  EXPECT_EQ(store_.mutations, 1);
+  EXPECT_TRUE(resp.status().revocation_requested());
+}
+
+TEST_F(RecordsServiceTest, DeniedCallsAreAudited) {
+  auth::Principal sw = staff_;
+  sw.role = auth::Role::kSocialWorker;
+  v1::IssueSanctionRequest req;
+  req.set_request_id(ids::NewUuid());
+  req.set_case_id(ids::NewUuid());
+  req.set_kind(v1::SANCTION_KIND_WARNING);
+  v1::IssueSanctionResponse resp;
+  EXPECT_EQ(service_.DoIssueSanction(sw, req, &resp).code(), absl::StatusCode::kPermissionDenied);
+  ASSERT_EQ(store_.audited.size(), 1u);
+  EXPECT_EQ(store_.audited[0], "IssueSanction:DENIED");
+  // Social workers do record contacts.
+  v1::RecordContactRequest contact;
+  contact.set_request_id(ids::NewUuid());
+  contact.set_case_id(ids::NewUuid());
+  contact.set_kind(v1::CONTACT_KIND_HOME_VISIT);
+  v1::RecordContactResponse contact_resp;
+  EXPECT_TRUE(service_.DoRecordContact(sw, contact, &contact_resp).ok());
+  contact.mutable_occurred_on()->set_year(2027);
+  contact.mutable_occurred_on()->set_month(1);
+  contact.mutable_occurred_on()->set_day(1);
+  EXPECT_EQ(service_.DoRecordContact(sw, contact, &contact_resp).code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(RecordsServiceTest, PartnersAndOpsCannotRead) {

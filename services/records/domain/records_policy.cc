@@ -1,0 +1,118 @@
+#include "services/records/domain/records_policy.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace ccms::records::domain {
+
+std::string Interval::ToString() const {
+  if (days > 0) return absl::StrCat(days, "d");
+  if (months > 0) return absl::StrCat(months, "m");
+  return "0";
+}
+
+absl::StatusOr<Interval> ParseInterval(std::string_view text) {
+  Interval out;
+  if (text == "0") return out;
+  if (text.size() < 2) return absl::InvalidArgumentError("must look like 7d, 1m or 0");
+  const char unit = text.back();
+  int n = 0;
+  if (!absl::SimpleAtoi(std::string(text.substr(0, text.size() - 1)), &n) || n <= 0 || n > 366 ||
+      (unit != 'd' && unit != 'm')) {
+    return absl::InvalidArgumentError("must look like 7d, 1m or 0");
+  }
+  (unit == 'd' ? out.days : out.months) = n;
+  return out;
+}
+
+absl::CivilDay AddMonthsClamped(absl::CivilDay day, int months) {
+  const absl::CivilMonth month = absl::CivilMonth(day) + months;
+  // The last day of the target month: first day of the next month, minus one.
+  const absl::CivilDay last = absl::CivilDay(month + 1) - 1;
+  const int dom = std::min(day.day(), last.day());
+  return absl::CivilDay(month.year(), month.month(), dom);
+}
+
+absl::CivilDay AddInterval(absl::CivilDay day, const Interval& interval) {
+  if (interval.days > 0) return day + interval.days;
+  if (interval.months > 0) return AddMonthsClamped(day, interval.months);
+  return day;
+}
+
+std::string_view SupervisionLevelName(SupervisionLevel level) {
+  switch (level) {
+    case SupervisionLevel::kStrict:
+      return "STRICT";
+    case SupervisionLevel::kStandard:
+      return "STANDARD";
+    case SupervisionLevel::kRelaxed:
+      return "RELAXED";
+  }
+  return "STANDARD";
+}
+
+std::optional<SupervisionLevel> ParseSupervisionLevel(std::string_view name) {
+  if (name == "STRICT") return SupervisionLevel::kStrict;
+  if (name == "STANDARD") return SupervisionLevel::kStandard;
+  if (name == "RELAXED") return SupervisionLevel::kRelaxed;
+  return std::nullopt;
+}
+
+absl::StatusOr<RecordsPolicy> LoadRecordsPolicy(const policy::PolicyDocument& doc) {
+  policy::PolicyReader r(doc);
+  RecordsPolicy p;
+  p.version = doc.version();
+  p.intake.report_within_days = static_cast<int>(r.Int("records.intake.report_within_days", 1, 60));
+  p.home_visit_within_days =
+      static_cast<int>(r.Int("records.intake.home_visit_within_days", 1, 90));
+  p.initial_strict_months = static_cast<int>(r.Int("records.intake.initial_strict_months", 0, 24));
+  std::vector<std::string> interval_problems;
+  auto interval = [&](const std::string& key) {
+    const std::string text = r.String(key);
+    if (text.empty()) return Interval();
+    auto parsed = ParseInterval(text);
+    if (!parsed.ok()) {
+      interval_problems.push_back(key + ": " + std::string(parsed.status().message()));
+      return Interval();
+    }
+    return *parsed;
+  };
+  for (SupervisionLevel level :
+       {SupervisionLevel::kStrict, SupervisionLevel::kStandard, SupervisionLevel::kRelaxed}) {
+    const std::string base = "records.contact." + std::string(SupervisionLevelName(level)) + ".";
+    ContactStandard& c = p.contact[static_cast<int>(level)];
+    c.report = interval(base + "report");
+    c.in_person = interval(base + "in_person");
+    c.visit = interval(base + "visit");
+  }
+  p.self_report = interval("records.self_report");
+  p.lost_contact_admonition_max_days =
+      static_cast<int>(r.Int("records.lost_contact.admonition_max_days", 1, 90));
+  p.revocation_after_lost_contact_months =
+      static_cast<int>(r.Int("records.lost_contact.revocation_after_months", 1, 24));
+  p.warnings_for_revocation =
+      static_cast<int>(r.Int("records.sanctions.warnings_for_revocation", 1, 10));
+  p.admonitions_for_warning =
+      static_cast<int>(r.Int("records.sanctions.admonitions_for_warning", 1, 10));
+  p.leave_office_approval_max_days =
+      static_cast<int>(r.Int("records.leave.office_approval_max_days", 1, 90));
+  p.leave_max_days_per_approval =
+      static_cast<int>(r.Int("records.leave.max_days_per_approval", 1, 365));
+  p.monitoring_max_months_per_order =
+      static_cast<int>(r.Int("records.monitoring.max_months_per_order", 1, 12));
+  p.discharge_summary_days_before_end =
+      static_cast<int>(r.Int("records.discharge.summary_days_before_end", 1, 180));
+  p.follow_up_months = r.IntList("records.discharge.follow_up_months", 1, 120);
+  absl::Status st = r.Finish();
+  if (!interval_problems.empty()) {
+    std::string msg = st.ok() ? "policy " + doc.origin() + " (version " + doc.version() + "):"
+                              : std::string(st.message()) + ";";
+    for (const auto& p2 : interval_problems) msg += " " + p2 + ";";
+    msg.pop_back();
+    return absl::InvalidArgumentError(msg);
+  }
+  if (!st.ok()) return st;
+  return p;
+}
+
+}  // namespace ccms::records::domain

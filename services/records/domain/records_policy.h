@@ -1,0 +1,63 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "common/policy/policy.h"
+#include "services/records/domain/case_rules.h"
+
+namespace ccms::records::domain {
+
+// An interval of the policy file: "7d" (days), "1m" (calendar months, end of month clamped:
+// Jan 31 + 1m = Feb 28/29), or "0" (not required).
+struct Interval {
+  int days = 0;
+  int months = 0;
+  bool none() const { return days == 0 && months == 0; }
+  std::string ToString() const;
+};
+absl::StatusOr<Interval> ParseInterval(std::string_view text);
+absl::CivilDay AddMonthsClamped(absl::CivilDay day, int months);
+absl::CivilDay AddInterval(absl::CivilDay day, const Interval& interval);
+
+enum class SupervisionLevel { kStrict, kStandard, kRelaxed };
+std::string_view SupervisionLevelName(SupervisionLevel level);  // "STRICT", …
+std::optional<SupervisionLevel> ParseSupervisionLevel(std::string_view name);
+
+// What each level requires (policy records.contact.<LEVEL>).
+struct ContactStandard {
+  Interval report;
+  Interval in_person;
+  Interval visit;
+};
+
+// The records service's part of the policy file, read and checked once at start.
+struct RecordsPolicy {
+  std::string version;
+  IntakeRules intake;
+  int home_visit_within_days = 20;
+  int initial_strict_months = 3;
+  ContactStandard contact[3];  // indexed by SupervisionLevel
+  Interval self_report;
+  int lost_contact_admonition_max_days = 10;
+  int revocation_after_lost_contact_months = 1;
+  int warnings_for_revocation = 2;
+  int admonitions_for_warning = 2;
+  int leave_office_approval_max_days = 7;
+  int leave_max_days_per_approval = 30;
+  int monitoring_max_months_per_order = 3;
+  int discharge_summary_days_before_end = 30;
+  std::vector<int64_t> follow_up_months;
+
+  const ContactStandard& For(SupervisionLevel level) const {
+    return contact[static_cast<int>(level)];
+  }
+};
+
+// Reads records.* from the document; InvalidArgument naming every bad key.
+absl::StatusOr<RecordsPolicy> LoadRecordsPolicy(const policy::PolicyDocument& doc);
+
+}  // namespace ccms::records::domain

@@ -1,0 +1,86 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "services/records/domain/case_rules.h"
+#include "services/records/domain/records_policy.h"
+
+namespace ccms::records::domain {
+
+// The ladder of sanctions (Measures 2020): admonition (训诫) → warning (警告) → public-security
+// penalty referral → revocation request (提请撤销缓刑、假释 / 收监执行).
+enum class SanctionKind { kAdmonition, kWarning, kPublicSecurityReferral, kRevocationRequest };
+std::string_view SanctionKindName(SanctionKind kind);  // "ADMONITION", …
+std::optional<SanctionKind> ParseSanctionKind(std::string_view name);
+
+enum class ViolationKind {
+  kLateReporting,
+  kLostContact,
+  kLeaveNotReturned,
+  kUnapprovedTravel,
+  kProhibitionOrderBreach,
+  kEducationMissed,
+  kMonitoringOutage,
+  kOther,
+};
+std::string_view ViolationKindName(ViolationKind kind);
+std::optional<ViolationKind> ParseViolationKind(std::string_view name);
+
+// The legal grounds for a revocation request (Measures 2020).
+enum class RevocationGround {
+  kRepeatedWarnings,         // the policy's count (2) of uncorrected warnings
+  kLostContactOverOneMonth,  // 脱管 for more than the policy's months (1)
+  kUncorrectedAfterPublicSecurityPenalty,
+  kSeriousProhibitionOrderBreach,
+};
+std::string_view RevocationGroundName(RevocationGround ground);
+std::optional<RevocationGround> ParseRevocationGround(std::string_view name);
+
+struct SanctionFact {
+  SanctionKind kind;
+  absl::CivilDay issued_on;
+  bool corrected = false;
+};
+struct LostContactFact {
+  absl::CivilDay started_on;
+  std::optional<absl::CivilDay> ended_on;  // still lost when absent
+};
+struct LadderFacts {
+  SentenceKind sentence_kind = SentenceKind::kUnspecified;
+  std::vector<SanctionFact> sanctions;
+  std::vector<LostContactFact> lost_contact;
+  std::vector<ViolationKind> violations;
+};
+
+// Where a case stands and what the next step would need, in words staff can act on.
+struct LadderStatus {
+  int uncorrected_admonitions = 0;
+  int uncorrected_warnings = 0;
+  int public_security_referrals = 0;
+  bool revocation_requested = false;
+  std::vector<RevocationGround> grounds_met;
+  std::vector<std::string> explanations;  // one line per ground, met or not
+  int longest_lost_contact_days = 0;
+  std::string next_step;
+};
+
+LadderStatus EvaluateLadder(const LadderFacts& facts, const RecordsPolicy& policy,
+                            absl::CivilDay today);
+
+// Checks a sanction before it is issued. A revocation request needs at least one claimed
+// ground, every claimed ground met, a sentence that can be revoked (probation, parole;
+// committal for temporary execution outside prison) and no pending request; otherwise
+// FAILED_PRECONDITION naming what is missing.
+absl::Status CheckSanction(SanctionKind kind, const std::vector<RevocationGround>& claimed,
+                           const LadderFacts& facts, const RecordsPolicy& policy,
+                           absl::CivilDay today);
+
+// Days of a lost-contact period up to `today` when still open.
+int LostContactDays(const LostContactFact& period, absl::CivilDay today);
+
+}  // namespace ccms::records::domain

@@ -1,0 +1,39 @@
+#pragma once
+
+// Helpers shared by the two files of PgRecordsStore (cases; activities). Not for other users.
+
+#include <pqxx/pqxx>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "common/auth/principal.h"
+#include "common/db/query.h"
+#include "services/records/records_store.h"
+
+namespace ccms::records::pg_internal {
+
+std::string Name(const db::Query& q);
+absl::CivilDay DateOf(const pqxx::field& f);
+void RelaxCommitForReadAudit(pqxx::work& tx);
+
+// The scope parameters of the case queries ($2 all districts, $3 the district codes).
+struct Scope {
+  bool all;
+  std::string districts;
+};
+Scope ScopeOf(const auth::Principal& p);
+
+absl::Status NotFound();
+absl::StatusOr<std::string> PriorResource(pqxx::work& tx, const std::string& request_id,
+                                          std::string_view method,
+                                          const auth::Principal& principal);
+absl::StatusOr<CaseRecord> LoadCase(pqxx::work& tx, const auth::Principal& principal,
+                                    const std::string& case_id, bool for_update);
+void Audit(pqxx::work& tx, const auth::Principal& p, std::string_view action,
+           const std::string& case_id, std::string_view result, const std::string& request_id);
+
+extern const db::Query kIdempotencyInsert;
+extern const db::Query kInsertAudit;
+
+}  // namespace ccms::records::pg_internal

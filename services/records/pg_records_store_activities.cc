@@ -1,0 +1,435 @@
+// PgRecordsStore: supervision activities, the sanction ladder, timeline and audit queries.
+#include <pqxx/pqxx>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/kafka/outbox.h"
+#include "common/time/calendar.h"
+#include "services/records/pg_records_internal.h"
+#include "services/records/pg_records_store.h"
+
+namespace ccms::records {
+namespace {
+
+using namespace pg_internal;  // NOLINT: the store's own helpers
+
+constexpr db::Query kInsertContact = {
+    "records_insert_contact",
+    "INSERT INTO contacts (contact_id, case_id, kind, occurred_on, notes, recorded_by)"
+    " VALUES ($1, $2, $3, $4::date, $5, $6)"};
+constexpr db::Query kOpenLostContact = {
+    "records_open_lost_contact",
+    "SELECT period_id::text, started_on::text FROM lost_contact_periods"
+    " WHERE case_id = $1 AND ended_on IS NULL"};
+constexpr db::Query kInsertLostContact = {
+    "records_insert_lost_contact",
+    "INSERT INTO lost_contact_periods (period_id, case_id, started_on, recorded_by)"
+    " VALUES ($1, $2, $3::date, $4)"};
+constexpr db::Query kCloseLostContact = {
+    "records_close_lost_contact",
+    "UPDATE lost_contact_periods SET ended_on = $2::date WHERE period_id = $1"};
+constexpr db::Query kGetLostContact = {
+    "records_get_lost_contact",
+    "SELECT period_id::text, started_on::text, ended_on::text FROM lost_contact_periods"
+    " WHERE period_id = $1"};
+constexpr db::Query kInsertViolation = {
+    "records_insert_violation",
+    "INSERT INTO violations (violation_id, case_id, kind, occurred_on, facts, recorded_by)"
+    " VALUES ($1, $2, $3, $4::date, $5, $6)"};
+constexpr db::Query kCountViolationsOfCase = {
+    "records_count_violations_of_case",
+    "SELECT count(*) FROM violations WHERE case_id = $1 AND violation_id::text = ANY($2::text[])"};
+constexpr db::Query kInsertSanction = {
+    "records_insert_sanction",
+    "INSERT INTO sanctions (sanction_id, case_id, kind, issued_on, grounds, violation_ids, reason,"
+    " policy_version, recorded_by) VALUES ($1, $2, $3, $4::date, $5, $6, $7, $8, $9)"};
+constexpr db::Query kCorrectSanction = {
+    "records_correct_sanction",
+    "UPDATE sanctions SET corrected_on = $3::date WHERE sanction_id = $1 AND case_id = $2"
+    " AND corrected_on IS NULL AND kind <> 'REVOCATION_REQUEST'"};
+constexpr db::Query kInsertCommendation = {
+    "records_insert_commendation",
+    "INSERT INTO commendations (commendation_id, case_id, recorded_on, reason, recorded_by)"
+    " VALUES ($1, $2, $3::date, $4, $5)"};
+constexpr db::Query kLadderSanctions = {
+    "records_ladder_sanctions",
+    "SELECT kind, issued_on::text, corrected_on IS NOT NULL FROM sanctions WHERE case_id = $1"};
+constexpr db::Query kLadderLostContact = {
+    "records_ladder_lost_contact",
+    "SELECT started_on::text, ended_on::text FROM lost_contact_periods WHERE case_id = $1"};
+constexpr db::Query kLadderViolations = {"records_ladder_violations",
+                                         "SELECT kind FROM violations WHERE case_id = $1"};
+constexpr db::Query kOverdueCandidates = {
+    "records_overdue_candidates",
+    "SELECT c.case_id::text, c.case_number, c.district_code, c.office_id, c.status,"
+    " c.judgment_effective_date::text, c.intake_deadline::text, c.intake_reported_on::text,"
+    " c.supervision_level, c.level_effective_on::text,"
+    " max(ct.occurred_on) FILTER (WHERE ct.kind = 'CHECK_IN_IN_PERSON')::text,"
+    " max(ct.occurred_on) FILTER (WHERE ct.kind = 'CHECK_IN_PHONE')::text,"
+    " max(ct.occurred_on) FILTER (WHERE ct.kind = 'CHECK_IN_VIDEO')::text,"
+    " max(ct.occurred_on) FILTER (WHERE ct.kind = 'HOME_VISIT')::text,"
+    " max(ct.occurred_on) FILTER (WHERE ct.kind = 'WORKPLACE_VISIT')::text,"
+    " max(ct.occurred_on) FILTER (WHERE ct.kind = 'COMMUNITY_VISIT')::text,"
+    " max(ct.occurred_on) FILTER (WHERE ct.kind = 'SELF_REPORT')::text"
+    " FROM cases c LEFT JOIN contacts ct ON ct.case_id = c.case_id AND ct.occurred_on <= $5::date"
+    " WHERE ($1::boolean OR c.district_code = ANY($2::text[]))"
+    " AND ($3 = '' OR c.district_code = $3) AND c.status IN ('PENDING_INTAKE', 'ACTIVE')"
+    " AND c.case_id > COALESCE(NULLIF($4, '')::uuid, '00000000-0000-0000-0000-000000000000')"
+    " AND ($7 = '' OR c.case_id = NULLIF($7, '')::uuid)"
+    " GROUP BY c.case_id ORDER BY c.case_id LIMIT $6"};
+// Every activity of a case; summaries carry kinds and dates only, never notes or facts.
+constexpr db::Query kTimeline = {
+    "records_timeline",
+    "SELECT on_day::text, (extract(epoch FROM recorded_at) * 1000000)::bigint, kind, entry_id,"
+    " recorded_by, summary FROM ("
+    "  SELECT c.judgment_effective_date AS on_day, c.created_at AS recorded_at,"
+    "   'CASE_OPENED' AS kind, c.case_id::text AS entry_id, c.created_by AS recorded_by,"
+    "   'case ' || c.case_number || ' opened' AS summary FROM cases c WHERE c.case_id = $1"
+    "  UNION ALL SELECT c.intake_reported_on, c.created_at, 'INTAKE_REPORTED',"
+    "   c.case_id::text || ':intake', '', CASE WHEN c.intake_late THEN 'reported late'"
+    "   ELSE 'reported on time' END FROM cases c WHERE c.case_id = $1"
+    "   AND c.intake_reported_on IS NOT NULL"
+    "  UNION ALL SELECT occurred_on, recorded_at, 'CONTACT:' || kind, contact_id::text,"
+    "   recorded_by, lower(replace(kind, '_', ' ')) FROM contacts WHERE case_id = $1"
+    "  UNION ALL SELECT occurred_on, recorded_at, 'VIOLATION:' || kind, violation_id::text,"
+    "   recorded_by, 'violation: ' || lower(replace(kind, '_', ' ')) FROM violations"
+    "   WHERE case_id = $1"
+    "  UNION ALL SELECT issued_on, recorded_at, 'SANCTION:' || kind, sanction_id::text,"
+    "   recorded_by, lower(replace(kind, '_', ' ')) || CASE WHEN corrected_on IS NULL THEN ''"
+    "   ELSE ' (corrected ' || corrected_on || ')' END FROM sanctions WHERE case_id = $1"
+    "  UNION ALL SELECT recorded_on, recorded_at, 'COMMENDATION', commendation_id::text,"
+    "   recorded_by, 'commendation' FROM commendations WHERE case_id = $1"
+    "  UNION ALL SELECT started_on, recorded_at, 'LOST_CONTACT', period_id::text, recorded_by,"
+    "   CASE WHEN ended_on IS NULL THEN 'lost contact' ELSE 'lost contact until ' || ended_on"
+    "   END FROM lost_contact_periods WHERE case_id = $1"
+    " ) t WHERE (on_day, (extract(epoch FROM recorded_at) * 1000000)::bigint, entry_id) >"
+    " ($2::date, $3::bigint, $4::text) ORDER BY 1, 2, 4 LIMIT $5"};
+constexpr db::Query kListAudit = {
+    "records_list_audit",
+    "SELECT audit_id, (extract(epoch FROM at) * 1000000)::bigint, actor, actor_role, action,"
+    " COALESCE(case_id::text, ''), result, request_id FROM audit_log"
+    " WHERE audit_id > $1 AND ($2 = '' OR case_id = NULLIF($2, '')::uuid)"
+    " AND ($3 = '' OR actor = $3) AND at >= to_timestamp($4::double precision)"
+    " AND at < to_timestamp($5::double precision) ORDER BY audit_id LIMIT $6"};
+
+std::optional<absl::CivilDay> OptionalDate(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return DateOf(f);
+}
+
+absl::StatusOr<domain::LadderFacts> LoadLadder(pqxx::work& tx, const CaseRecord& c) {
+  domain::LadderFacts f;
+  f.sentence_kind = c.sentence_kind;
+  for (const auto& row : tx.exec_prepared(Name(kLadderSanctions), c.case_id)) {
+    auto kind = domain::ParseSanctionKind(row[0].as<std::string>());
+    if (!kind.has_value()) continue;
+    f.sanctions.push_back({*kind, DateOf(row[1]), row[2].as<bool>()});
+  }
+  for (const auto& row : tx.exec_prepared(Name(kLadderLostContact), c.case_id)) {
+    f.lost_contact.push_back({DateOf(row[0]), OptionalDate(row[1])});
+  }
+  for (const auto& row : tx.exec_prepared(Name(kLadderViolations), c.case_id)) {
+    auto kind = domain::ParseViolationKind(row[0].as<std::string>());
+    if (kind.has_value()) f.violations.push_back(*kind);
+  }
+  return f;
+}
+
+}  // namespace
+
+std::vector<db::Query> PgRecordsStore::ActivityQueries() {
+  return {kInsertContact,
+          kOpenLostContact,
+          kInsertLostContact,
+          kCloseLostContact,
+          kGetLostContact,
+          kInsertViolation,
+          kCountViolationsOfCase,
+          kInsertSanction,
+          kCorrectSanction,
+          kInsertCommendation,
+          kLadderSanctions,
+          kLadderLostContact,
+          kLadderViolations,
+          kOverdueCandidates,
+          kTimeline,
+          kListAudit};
+}
+
+absl::StatusOr<MutationResult> PgRecordsStore::Mutate(const auth::Principal& principal,
+                                                      const CaseMutation& m,
+                                                      const MutationBody& body) {
+  MutationResult out;
+  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
+    // The key is taken with a placeholder resource and filled in once the body has run.
+    pqxx::result idem =
+        tx.exec_prepared(Name(kIdempotencyInsert), m.request_id, m.action, principal.subject, "");
+    if (idem.affected_rows() == 0) {
+      auto prior = PriorResource(tx, m.request_id, m.action, principal);
+      if (!prior.ok()) return prior.status();
+      out.resource_id = *prior;
+      out.replayed = true;
+      return absl::OkStatus();
+    }
+    auto c = LoadCase(tx, principal, m.case_id, /*for_update=*/true);
+    if (!c.ok()) return c.status();
+    if (c->status != domain::CaseStatus::kActive) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("the case is ", std::string(domain::CaseStatusName(c->status)),
+                       "; this is recorded on active cases only"));
+    }
+    auto resource = body(tx, *c);
+    if (!resource.ok()) return resource.status();
+    tx.exec_params("UPDATE idempotency_keys SET resource_id = $2 WHERE request_id = $1",
+                   m.request_id, *resource);
+    Audit(tx, principal, m.action, m.case_id, "OK", m.request_id);
+    out.resource_id = *resource;
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  if (!out.replayed && signal_ != nullptr) signal_->Notify();
+  return out;
+}
+
+absl::StatusOr<MutationResult> PgRecordsStore::RecordContact(const auth::Principal& principal,
+                                                             const CaseMutation& m,
+                                                             const NewContact& contact,
+                                                             const CaseEventFactory& make_event) {
+  return Mutate(
+      principal, m, [&](pqxx::work& tx, const CaseRecord& c) -> absl::StatusOr<std::string> {
+        tx.exec_prepared(Name(kInsertContact), contact.contact_id, c.case_id,
+                         std::string(domain::ContactKindName(contact.kind)),
+                         time::FormatDate(contact.occurred_on), contact.notes, principal.subject);
+        kafka::AppendToOutbox(tx, kRecordsTopic, make_event(c));
+        return contact.contact_id;
+      });
+}
+
+absl::StatusOr<MutationResult> PgRecordsStore::MarkLostContact(const auth::Principal& principal,
+                                                               const CaseMutation& m,
+                                                               const LostContactPeriod& period,
+                                                               const CaseEventFactory& make_event) {
+  return Mutate(principal, m,
+                [&](pqxx::work& tx, const CaseRecord& c) -> absl::StatusOr<std::string> {
+                  if (!tx.exec_prepared(Name(kOpenLostContact), c.case_id).empty()) {
+                    return absl::FailedPreconditionError("the case is already marked lost contact");
+                  }
+                  tx.exec_prepared(Name(kInsertLostContact), period.period_id, c.case_id,
+                                   time::FormatDate(period.started_on), principal.subject);
+                  kafka::AppendToOutbox(tx, kRecordsTopic, make_event(c));
+                  return period.period_id;
+                });
+}
+
+absl::StatusOr<LostContactPeriod> PgRecordsStore::MarkFoundAgain(
+    const auth::Principal& principal, const CaseMutation& m, absl::CivilDay found_on,
+    const FoundAgainEventFactory& make_event) {
+  LostContactPeriod period;
+  auto result =
+      Mutate(principal, m, [&](pqxx::work& tx, const CaseRecord& c) -> absl::StatusOr<std::string> {
+        pqxx::result open = tx.exec_prepared(Name(kOpenLostContact), c.case_id);
+        if (open.empty())
+          return absl::FailedPreconditionError("the case is not marked lost contact");
+        period.period_id = open[0][0].as<std::string>();
+        period.started_on = DateOf(open[0][1]);
+        if (found_on < period.started_on) {
+          return absl::InvalidArgumentError("found_on is before the day contact was lost");
+        }
+        period.ended_on = found_on;
+        tx.exec_prepared(Name(kCloseLostContact), period.period_id, time::FormatDate(found_on));
+        kafka::AppendToOutbox(tx, kRecordsTopic, make_event(c, period));
+        return period.period_id;
+      });
+  if (!result.ok()) return result.status();
+  if (result->replayed) {
+    // Return the period as it stands.
+    absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
+      pqxx::read_transaction tx(conn);
+      pqxx::result r = tx.exec_prepared(Name(kGetLostContact), result->resource_id);
+      if (r.empty()) return NotFound();
+      period = {r[0][0].as<std::string>(), DateOf(r[0][1]), OptionalDate(r[0][2])};
+      return absl::OkStatus();
+    });
+    if (!st.ok()) return st;
+  }
+  return period;
+}
+
+absl::StatusOr<MutationResult> PgRecordsStore::RecordViolation(const auth::Principal& principal,
+                                                               const CaseMutation& m,
+                                                               const NewViolation& v,
+                                                               const CaseEventFactory& make_event) {
+  return Mutate(principal, m,
+                [&](pqxx::work& tx, const CaseRecord& c) -> absl::StatusOr<std::string> {
+                  tx.exec_prepared(Name(kInsertViolation), v.violation_id, c.case_id,
+                                   std::string(domain::ViolationKindName(v.kind)),
+                                   time::FormatDate(v.occurred_on), v.facts, principal.subject);
+                  kafka::AppendToOutbox(tx, kRecordsTopic, make_event(c));
+                  return v.violation_id;
+                });
+}
+
+absl::StatusOr<MutationResult> PgRecordsStore::IssueSanction(const auth::Principal& principal,
+                                                             const CaseMutation& m,
+                                                             const NewSanction& s,
+                                                             const SanctionDecider& decide,
+                                                             const CaseEventFactory& make_event) {
+  return Mutate(
+      principal, m, [&](pqxx::work& tx, const CaseRecord& c) -> absl::StatusOr<std::string> {
+        if (!s.violation_ids.empty()) {
+          const int64_t found = tx.exec_prepared1(Name(kCountViolationsOfCase), c.case_id,
+                                                  db::TextArrayLiteral(s.violation_ids))[0]
+                                    .as<int64_t>();
+          if (found != static_cast<int64_t>(s.violation_ids.size())) {
+            return absl::InvalidArgumentError("violation_ids: not all are violations of this case");
+          }
+        }
+        auto facts = LoadLadder(tx, c);
+        if (!facts.ok()) return facts.status();
+        if (absl::Status st = decide(*facts); !st.ok()) return st;
+        std::vector<std::string> grounds;
+        for (auto g : s.grounds) grounds.emplace_back(domain::RevocationGroundName(g));
+        tx.exec_prepared(Name(kInsertSanction), s.sanction_id, c.case_id,
+                         std::string(domain::SanctionKindName(s.kind)),
+                         time::FormatDate(s.issued_on), absl::StrJoin(grounds, ","),
+                         absl::StrJoin(s.violation_ids, ","), s.reason, s.policy_version,
+                         principal.subject);
+        kafka::AppendToOutbox(tx, kRecordsTopic, make_event(c));
+        return s.sanction_id;
+      });
+}
+
+absl::StatusOr<MutationResult> PgRecordsStore::MarkSanctionCorrected(
+    const auth::Principal& principal, const CaseMutation& m, const std::string& sanction_id,
+    absl::CivilDay corrected_on) {
+  return Mutate(principal, m,
+                [&](pqxx::work& tx, const CaseRecord& c) -> absl::StatusOr<std::string> {
+                  pqxx::result r = tx.exec_prepared(Name(kCorrectSanction), sanction_id, c.case_id,
+                                                    time::FormatDate(corrected_on));
+                  if (r.affected_rows() == 0) {
+                    return absl::FailedPreconditionError(
+                        "no uncorrected admonition, warning or referral with this id on the case");
+                  }
+                  return sanction_id;
+                });
+}
+
+absl::StatusOr<MutationResult> PgRecordsStore::RecordCommendation(
+    const auth::Principal& principal, const CaseMutation& m, const NewCommendation& cm,
+    const CaseEventFactory& make_event) {
+  return Mutate(principal, m,
+                [&](pqxx::work& tx, const CaseRecord& c) -> absl::StatusOr<std::string> {
+                  tx.exec_prepared(Name(kInsertCommendation), cm.commendation_id, c.case_id,
+                                   time::FormatDate(cm.recorded_on), cm.reason, principal.subject);
+                  kafka::AppendToOutbox(tx, kRecordsTopic, make_event(c));
+                  return cm.commendation_id;
+                });
+}
+
+absl::StatusOr<domain::LadderFacts> PgRecordsStore::GetLadderFacts(const auth::Principal& principal,
+                                                                   const std::string& case_id,
+                                                                   const std::string& request_id) {
+  domain::LadderFacts out;
+  bool found = false;
+  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
+    RelaxCommitForReadAudit(tx);
+    auto c = LoadCase(tx, principal, case_id, /*for_update=*/false);
+    Audit(tx, principal, "GetSanctionStatus", case_id, c.ok() ? "OK" : "NOT_FOUND", request_id);
+    if (!c.ok()) return absl::OkStatus();
+    auto facts = LoadLadder(tx, *c);
+    if (!facts.ok()) return facts.status();
+    out = *std::move(facts);
+    found = true;
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  if (!found) return NotFound();
+  return out;
+}
+
+absl::StatusOr<std::vector<OverdueCandidate>> PgRecordsStore::ListOverdueCandidates(
+    const auth::Principal& principal, const std::string& district_code,
+    const std::string& after_case_id, absl::CivilDay as_of, int limit,
+    const std::string& only_case_id) {
+  std::vector<OverdueCandidate> out;
+  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
+    pqxx::read_transaction tx(conn);
+    const Scope scope = ScopeOf(principal);
+    for (const auto& r :
+         tx.exec_prepared(Name(kOverdueCandidates), scope.all, scope.districts, district_code,
+                          after_case_id, time::FormatDate(as_of), limit, only_case_id)) {
+      OverdueCandidate oc;
+      oc.c.case_id = r[0].as<std::string>();
+      oc.c.case_number = r[1].as<std::string>();
+      oc.c.district_code = r[2].as<std::string>();
+      oc.c.office_id = r[3].as<std::string>();
+      oc.c.status = domain::ParseCaseStatus(r[4].as<std::string>())
+                        .value_or(domain::CaseStatus::kUnspecified);
+      oc.c.judgment_effective_date = DateOf(r[5]);
+      oc.c.intake_deadline = DateOf(r[6]);
+      oc.c.intake_reported_on = OptionalDate(r[7]);
+      if (!r[8].is_null())
+        oc.c.assessed_level = domain::ParseSupervisionLevel(r[8].as<std::string>());
+      oc.c.level_effective_on = OptionalDate(r[9]);
+      for (int k = 0; k < 7; ++k) oc.last_by_kind[k] = OptionalDate(r[10 + k]);
+      out.push_back(std::move(oc));
+    }
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+absl::StatusOr<std::vector<TimelineRow>> PgRecordsStore::GetTimeline(
+    const auth::Principal& principal, const std::string& case_id, const TimelineCursor& after,
+    int limit, const std::string& request_id) {
+  std::vector<TimelineRow> out;
+  bool found = false;
+  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
+    RelaxCommitForReadAudit(tx);
+    auto c = LoadCase(tx, principal, case_id, /*for_update=*/false);
+    Audit(tx, principal, "GetCaseTimeline", case_id, c.ok() ? "OK" : "NOT_FOUND", request_id);
+    if (!c.ok()) return absl::OkStatus();
+    found = true;
+    for (const auto& r :
+         tx.exec_prepared(Name(kTimeline), case_id, after.on.empty() ? "0001-01-01" : after.on,
+                          after.recorded_at_us, after.entry_id, limit)) {
+      out.push_back({DateOf(r[0]), absl::FromUnixMicros(r[1].as<int64_t>()), r[2].as<std::string>(),
+                     r[3].as<std::string>(), r[4].as<std::string>(), r[5].as<std::string>()});
+    }
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  if (!found) return NotFound();
+  return out;
+}
+
+absl::StatusOr<std::vector<AuditRow>> PgRecordsStore::ListAudit(const AuditFilter& f) {
+  std::vector<AuditRow> out;
+  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
+    pqxx::read_transaction tx(conn);
+    const double from = f.from.has_value() ? absl::ToDoubleSeconds(*f.from - absl::UnixEpoch()) : 0;
+    const double to = f.to.has_value() ? absl::ToDoubleSeconds(*f.to - absl::UnixEpoch()) : 4e9;
+    for (const auto& r : tx.exec_prepared(Name(kListAudit), f.after_audit_id, f.case_id, f.actor,
+                                          from, to, f.page_size)) {
+      out.push_back({r[0].as<int64_t>(), absl::FromUnixMicros(r[1].as<int64_t>()),
+                     r[2].as<std::string>(), r[3].as<std::string>(), r[4].as<std::string>(),
+                     r[5].as<std::string>(), r[6].as<std::string>(), r[7].as<std::string>()});
+    }
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+absl::Status PgRecordsStore::AppendAudit(const auth::Principal& principal,
+                                         const std::string& action, const std::string& case_id,
+                                         const std::string& result, const std::string& request_id) {
+  return pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
+    Audit(tx, principal, action, case_id, result, request_id);
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace ccms::records

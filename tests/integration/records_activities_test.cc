@@ -1,0 +1,365 @@
+// The case file beyond intake against real PostgreSQL and the dev broker: the sanction ladder,
+// the audit log, overdue lists, lost contact and the timeline.
+#include <map>
+#include <random>
+#include <set>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+#include "ccms/events/v1/envelope.pb.h"
+#include "ccms/records/v1/records_events.pb.h"
+#include "common/ids/uuid.h"
+#include "gtest/gtest.h"
+#include "services/records/domain/records_policy.h"
+#include "tests/integration/records_harness.h"
+
+namespace ccms::testing {
+namespace {
+
+using auth::Role;
+using records::v1::Case;
+
+class RecordsActivitiesTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (IntegrationEnv::Get() != nullptr) harness_ = new RecordsHarness();
+  }
+  static void TearDownTestSuite() {
+    delete harness_;
+    harness_ = nullptr;
+  }
+  void SetUp() override {
+    if (harness_ == nullptr) GTEST_SKIP() << "needs PostgreSQL and the dev broker: run tests/run";
+  }
+  RecordsHarness& h() { return *harness_; }
+
+  static google::type::Date D(int y, int m, int d) {
+    google::type::Date out;
+    out.set_year(y);
+    out.set_month(m);
+    out.set_day(d);
+    return out;
+  }
+
+  // Opens a case in `district` and, when `reported_on` is given, records its intake then.
+  Case OpenCase(const std::string& token, const std::string& district,
+                std::optional<google::type::Date> reported_on = D(2025, 1, 15)) {
+    records::v1::OpenCaseResponse resp;
+    auto ctx = h().Context(token);
+    const int n = seq_++;
+    const std::string id =
+        MakeIdNumber("19880808", 1 + 2 * (n % 499), absl::StrCat(140101 + n / 499));
+    grpc::Status st = h().stub().OpenCase(ctx.get(), ValidOpenCase(id, district), &resp);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    if (reported_on.has_value()) {
+      records::v1::RecordIntakeCheckInRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(resp.case_().case_id());
+      *req.mutable_reported_on() = *reported_on;
+      records::v1::RecordIntakeCheckInResponse in;
+      auto ctx2 = h().Context(token);
+      EXPECT_TRUE(h().stub().RecordIntakeCheckIn(ctx2.get(), req, &in).ok());
+      return in.case_();
+    }
+    return resp.case_();
+  }
+
+  grpc::Status Sanction(const std::string& token, const std::string& case_id,
+                        records::v1::SanctionKind kind,
+                        std::vector<records::v1::RevocationGround> grounds = {},
+                        records::v1::IssueSanctionResponse* out = nullptr) {
+    records::v1::IssueSanctionRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_case_id(case_id);
+    req.set_kind(kind);
+    for (auto g : grounds) req.add_grounds(g);
+    req.set_reason("confidential reasoning");
+    records::v1::IssueSanctionResponse local;
+    auto ctx = h().Context(token);
+    return h().stub().IssueSanction(ctx.get(), req, out ? out : &local);
+  }
+
+  grpc::Status Contact(const std::string& token, const std::string& case_id,
+                       records::v1::ContactKind kind, google::type::Date on) {
+    records::v1::RecordContactRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_case_id(case_id);
+    req.set_kind(kind);
+    *req.mutable_occurred_on() = on;
+    req.set_notes("private notes of the visit");
+    records::v1::RecordContactResponse resp;
+    auto ctx = h().Context(token);
+    return h().stub().RecordContact(ctx.get(), req, &resp);
+  }
+
+  static RecordsHarness* harness_;
+  static int seq_;
+};
+
+RecordsHarness* RecordsActivitiesTest::harness_ = nullptr;
+int RecordsActivitiesTest::seq_ = 0;
+
+TEST_F(RecordsActivitiesTest, RevocationNeedsTwoUncorrectedWarnings) {
+  const std::string staff = h().Token(Role::kOfficeStaff, {"110101"}, "ladder-staff");
+  const Case c = OpenCase(staff, "110101");
+  ASSERT_TRUE(Sanction(staff, c.case_id(), records::v1::SANCTION_KIND_WARNING).ok());
+  grpc::Status refused = Sanction(staff, c.case_id(), records::v1::SANCTION_KIND_REVOCATION_REQUEST,
+                                  {records::v1::REVOCATION_GROUND_REPEATED_WARNINGS});
+  EXPECT_EQ(refused.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_NE(refused.error_message().find("REPEATED_WARNINGS"), std::string::npos)
+      << refused.error_message();
+  EXPECT_NE(refused.error_message().find("has 1"), std::string::npos) << refused.error_message();
+
+  ASSERT_TRUE(Sanction(staff, c.case_id(), records::v1::SANCTION_KIND_WARNING).ok());
+  records::v1::IssueSanctionResponse resp;
+  ASSERT_TRUE(Sanction(staff, c.case_id(), records::v1::SANCTION_KIND_REVOCATION_REQUEST,
+                       {records::v1::REVOCATION_GROUND_REPEATED_WARNINGS}, &resp)
+                  .ok());
+  EXPECT_TRUE(resp.status().revocation_requested());
+  EXPECT_EQ(resp.status().uncorrected_warnings(), 2);
+
+  // Its event reaches the topic, without the reasons.
+  auto events = ReadTopic(
+      "ccms.records.v1",
+      [&](const std::vector<ConsumedRecord>& got) {
+        for (const auto& r : got) {
+          if (r.key == c.case_id() && r.headers.count("ce_type") &&
+              r.headers.at("ce_type") == "ccms.records.sanction_issued" &&
+              r.value.find("REVOCATION") == std::string::npos) {
+            events::v1::Envelope env;
+            records::v1::SanctionIssued s;
+            if (env.ParseFromString(r.value) && env.payload().UnpackTo(&s) &&
+                s.kind() == records::v1::SANCTION_KIND_REVOCATION_REQUEST) {
+              return true;
+            }
+          }
+        }
+        return false;
+      },
+      absl::Seconds(30));
+  int revocations = 0;
+  for (const auto& r : events) {
+    if (r.key != c.case_id()) continue;
+    EXPECT_EQ(r.value.find("confidential reasoning"), std::string::npos);
+    events::v1::Envelope env;
+    records::v1::SanctionIssued s;
+    if (env.ParseFromString(r.value) && env.payload().UnpackTo(&s) &&
+        s.kind() == records::v1::SANCTION_KIND_REVOCATION_REQUEST) {
+      ++revocations;
+    }
+  }
+  EXPECT_EQ(revocations, 1);
+  // A second request while one is pending is refused.
+  EXPECT_EQ(Sanction(staff, c.case_id(), records::v1::SANCTION_KIND_REVOCATION_REQUEST,
+                     {records::v1::REVOCATION_GROUND_REPEATED_WARNINGS})
+                .error_code(),
+            grpc::FAILED_PRECONDITION);
+}
+
+TEST_F(RecordsActivitiesTest, EveryCallTouchingAPersonIsAudited) {
+  const std::string subject = "audited-" + ids::NewUuid().substr(24);
+  const std::string staff = h().Token(Role::kOfficeStaff, {"110101"}, subject);
+  const std::string sw = h().Token(Role::kSocialWorker, {"110101"}, subject + "-sw");
+  const Case c = OpenCase(staff, "110101");  // OpenCase + RecordIntakeCheckIn
+  std::vector<std::string> expected = {"OpenCase", "RecordIntakeCheckIn"};
+
+  records::v1::GetCaseRequest get;
+  get.set_case_id(c.case_id());
+  records::v1::GetCaseResponse got;
+  auto ctx = h().Context(staff);
+  ASSERT_TRUE(h().stub().GetCase(ctx.get(), get, &got).ok());
+  expected.push_back("GetCase");
+  EXPECT_EQ(got.case_().supervision_level(), common::v1::SUPERVISION_LEVEL_STANDARD)
+      << "2025-01-15 + 3 months is long past";
+  ASSERT_TRUE(
+      Contact(staff, c.case_id(), records::v1::CONTACT_KIND_HOME_VISIT, D(2025, 2, 1)).ok());
+  expected.push_back("RecordContact");
+  records::v1::GetCaseTimelineRequest tl;
+  tl.set_case_id(c.case_id());
+  records::v1::GetCaseTimelineResponse timeline;
+  auto ctx2 = h().Context(staff);
+  ASSERT_TRUE(h().stub().GetCaseTimeline(ctx2.get(), tl, &timeline).ok());
+  expected.push_back("GetCaseTimeline");
+  records::v1::GetSanctionStatusRequest ss;
+  ss.set_case_id(c.case_id());
+  records::v1::GetSanctionStatusResponse status;
+  auto ctx3 = h().Context(staff);
+  ASSERT_TRUE(h().stub().GetSanctionStatus(ctx3.get(), ss, &status).ok());
+  expected.push_back("GetSanctionStatus");
+
+  // The timeline lists the activities in time order, without notes.
+  ASSERT_EQ(timeline.entries_size(), 3);
+  EXPECT_EQ(timeline.entries(0).kind(), "CASE_OPENED");
+  EXPECT_EQ(timeline.entries(1).kind(), "INTAKE_REPORTED");
+  EXPECT_EQ(timeline.entries(2).kind(), "CONTACT:HOME_VISIT");
+  EXPECT_EQ(timeline.DebugString().find("private notes"), std::string::npos);
+
+  // A denied attempt is audited too.
+  EXPECT_EQ(Sanction(sw, c.case_id(), records::v1::SANCTION_KIND_WARNING).error_code(),
+            grpc::PERMISSION_DENIED);
+
+  const std::string auditor = h().Token(Role::kAuditor, {"*"}, "prosecutor-7");
+  records::v1::ListAuditEntriesRequest list;
+  list.set_actor(subject);
+  records::v1::ListAuditEntriesResponse entries;
+  auto ctx4 = h().Context(auditor);
+  ASSERT_TRUE(h().stub().ListAuditEntries(ctx4.get(), list, &entries).ok());
+  std::vector<std::string> actions;
+  for (const auto& e : entries.entries()) {
+    actions.push_back(e.action());
+    EXPECT_EQ(e.case_id(), c.case_id());
+    EXPECT_EQ(e.actor_role(), "office_staff");
+  }
+  EXPECT_EQ(actions, expected);
+  list.set_actor(subject + "-sw");
+  auto ctx5 = h().Context(auditor);
+  ASSERT_TRUE(h().stub().ListAuditEntries(ctx5.get(), list, &entries).ok());
+  ASSERT_EQ(entries.entries_size(), 1);
+  EXPECT_EQ(entries.entries(0).action(), "IssueSanction");
+  EXPECT_EQ(entries.entries(0).result(), "DENIED");
+
+  // Only auditors and the bureau read it; nobody changes it, not even with SQL.
+  auto ctx6 = h().Context(staff);
+  EXPECT_EQ(h().stub().ListAuditEntries(ctx6.get(), list, &entries).error_code(),
+            grpc::PERMISSION_DENIED);
+  EXPECT_THROW(h().db().QueryValue("UPDATE audit_log SET result = 'x'"), std::exception);
+  EXPECT_THROW(h().db().QueryValue("DELETE FROM audit_log"), std::exception);
+}
+
+TEST_F(RecordsActivitiesTest, LostContactAndFoundAgain) {
+  const std::string staff = h().Token(Role::kOfficeStaff, {"110101"}, "lost-staff");
+  const Case c = OpenCase(staff, "110101");
+  records::v1::MarkLostContactRequest lost;
+  lost.set_request_id(ids::NewUuid());
+  lost.set_case_id(c.case_id());
+  *lost.mutable_since() = D(2025, 3, 1);
+  records::v1::MarkLostContactResponse lost_resp;
+  auto ctx = h().Context(staff);
+  ASSERT_TRUE(h().stub().MarkLostContact(ctx.get(), lost, &lost_resp).ok());
+  auto ctx2 = h().Context(staff);
+  lost.set_request_id(ids::NewUuid());
+  EXPECT_EQ(h().stub().MarkLostContact(ctx2.get(), lost, &lost_resp).error_code(),
+            grpc::FAILED_PRECONDITION);
+
+  records::v1::MarkFoundAgainRequest found;
+  found.set_request_id(ids::NewUuid());
+  found.set_case_id(c.case_id());
+  *found.mutable_found_on() = D(2025, 3, 13);
+  records::v1::MarkFoundAgainResponse found_resp;
+  auto ctx3 = h().Context(staff);
+  ASSERT_TRUE(h().stub().MarkFoundAgain(ctx3.get(), found, &found_resp).ok());
+  EXPECT_EQ(found_resp.days_lost(), 12);
+  EXPECT_NE(found_resp.assessment().find("grounds for a warning"), std::string::npos);
+  // A retry returns the same answer.
+  auto ctx4 = h().Context(staff);
+  ASSERT_TRUE(h().stub().MarkFoundAgain(ctx4.get(), found, &found_resp).ok());
+  EXPECT_EQ(found_resp.days_lost(), 12);
+
+  records::v1::GetSanctionStatusRequest ss;
+  ss.set_case_id(c.case_id());
+  records::v1::GetSanctionStatusResponse status;
+  auto ctx5 = h().Context(staff);
+  ASSERT_TRUE(h().stub().GetSanctionStatus(ctx5.get(), ss, &status).ok());
+  EXPECT_EQ(status.status().longest_lost_contact_days(), 12);
+  EXPECT_EQ(status.status().next_step(), "grounds for a warning are present");
+}
+
+// The overdue lists against an independent recomputation over a synthetic district.
+TEST_F(RecordsActivitiesTest, OverdueListMatchesBruteForce) {
+  const std::string district = "130102";
+  const std::string staff = h().Token(Role::kOfficeStaff, {district}, "overdue-staff");
+  std::mt19937 rng(20251122);
+  struct Truth {
+    std::optional<absl::CivilDay> reported;
+    std::vector<std::pair<records::v1::ContactKind, absl::CivilDay>> contacts;
+  };
+  std::map<std::string, Truth> truth;
+  const absl::CivilDay judgment(2025, 1, 10);
+  for (int i = 0; i < 40; ++i) {
+    Truth t;
+    if (rng() % 5 != 0) t.reported = judgment + static_cast<int>(rng() % 20);
+    const Case c = OpenCase(
+        staff, district,
+        t.reported ? std::optional(D(t.reported->year(), t.reported->month(), t.reported->day()))
+                   : std::nullopt);
+    if (t.reported) {
+      const int n = static_cast<int>(rng() % 6);
+      for (int k = 0; k < n; ++k) {
+        const auto kind = static_cast<records::v1::ContactKind>(1 + rng() % 7);
+        const absl::CivilDay on = *t.reported + static_cast<int>(rng() % 200);
+        ASSERT_TRUE(Contact(staff, c.case_id(), kind, D(on.year(), on.month(), on.day())).ok());
+        t.contacts.emplace_back(kind, on);
+      }
+    }
+    truth[c.case_id()] = t;
+  }
+
+  // Independent rules: intervals by level (STRICT 7d report / 15d in person / 1m visit;
+  // STANDARD 1m in person / 2m visit; self-report 1m), STRICT for 3 months from intake.
+  auto add_months = [](absl::CivilDay d, int m) {
+    absl::CivilMonth month = absl::CivilMonth(d) + m;
+    absl::CivilDay last = absl::CivilDay(month + 1) - 1;
+    return absl::CivilDay(month.year(), month.month(), std::min(d.day(), last.day()));
+  };
+  for (const absl::CivilDay as_of : {absl::CivilDay(2025, 1, 21), absl::CivilDay(2025, 2, 28),
+                                     absl::CivilDay(2025, 5, 31), absl::CivilDay(2025, 9, 30)}) {
+    std::set<std::tuple<std::string, int, int, int>> expected;  // case, kind, requirement, days
+    for (const auto& [case_id, t] : truth) {
+      if (!t.reported) {
+        const absl::CivilDay deadline = judgment + 10;
+        if (as_of > deadline) expected.insert({case_id, 1, 0, static_cast<int>(as_of - deadline)});
+        continue;
+      }
+      const bool strict = as_of < add_months(*t.reported, 3);
+      auto last_of = [&](std::set<int> kinds) {
+        std::optional<absl::CivilDay> last;
+        for (const auto& [k, on] : t.contacts) {
+          if (kinds.count(k) && on <= as_of && (!last || on > *last)) last = on;
+        }
+        return last.value_or(*t.reported);
+      };
+      struct Req {
+        int requirement;
+        std::set<int> kinds;
+        int days, months;
+      };
+      std::vector<Req> reqs;
+      if (strict) reqs.push_back({1, {1, 2, 3, 4, 5, 6}, 7, 0});
+      reqs.push_back({2, {1}, strict ? 15 : 0, strict ? 0 : 1});
+      reqs.push_back({3, {4, 5, 6}, 0, strict ? 1 : 2});
+      reqs.push_back({4, {7}, 0, 1});
+      for (const auto& r : reqs) {
+        const absl::CivilDay last = last_of(r.kinds);
+        const absl::CivilDay due = r.days ? last + r.days : add_months(last, r.months);
+        if (as_of > due) {
+          expected.insert({case_id, 2, r.requirement, static_cast<int>(as_of - due)});
+        }
+      }
+    }
+    std::set<std::tuple<std::string, int, int, int>> listed;
+    std::string token;
+    do {
+      records::v1::ListOverdueRequest req;
+      req.set_district_code(district);
+      *req.mutable_as_of() = D(as_of.year(), as_of.month(), as_of.day());
+      req.set_page_size(7);
+      req.set_page_token(token);
+      records::v1::ListOverdueResponse resp;
+      auto ctx = h().Context(staff);
+      grpc::Status st = h().stub().ListOverdue(ctx.get(), req, &resp);
+      ASSERT_TRUE(st.ok()) << st.error_message();
+      for (const auto& item : resp.items()) {
+        EXPECT_FALSE(item.rule().empty());
+        EXPECT_TRUE(
+            listed.insert({item.case_id(), item.kind(), item.requirement(), item.days_overdue()})
+                .second)
+            << "listed twice";
+      }
+      token = resp.next_page_token();
+    } while (!token.empty());
+    EXPECT_EQ(listed, expected) << "as of " << as_of;
+  }
+}
+
+}  // namespace
+}  // namespace ccms::testing

@@ -1,0 +1,64 @@
+#include "services/records/domain/records_policy.h"
+
+#include "gtest/gtest.h"
+
+namespace ccms::records::domain {
+namespace {
+
+TEST(IntervalTest, Parses) {
+  EXPECT_EQ(ParseInterval("7d")->days, 7);
+  EXPECT_EQ(ParseInterval("2m")->months, 2);
+  EXPECT_TRUE(ParseInterval("0")->none());
+  for (const char* bad : {"", "d", "7", "7w", "-1d", "0d", "abc", "367d"}) {
+    EXPECT_FALSE(ParseInterval(bad).ok()) << bad;
+  }
+}
+
+TEST(IntervalTest, MonthsClampAtMonthEnds) {
+  EXPECT_EQ(AddMonthsClamped(absl::CivilDay(2025, 1, 31), 1), absl::CivilDay(2025, 2, 28));
+  EXPECT_EQ(AddMonthsClamped(absl::CivilDay(2024, 1, 31), 1), absl::CivilDay(2024, 2, 29));
+  EXPECT_EQ(AddMonthsClamped(absl::CivilDay(2024, 2, 29), 12), absl::CivilDay(2025, 2, 28));
+  EXPECT_EQ(AddMonthsClamped(absl::CivilDay(2024, 3, 31), 1), absl::CivilDay(2024, 4, 30));
+  EXPECT_EQ(AddMonthsClamped(absl::CivilDay(2025, 12, 15), 1), absl::CivilDay(2026, 1, 15));
+  EXPECT_EQ(AddMonthsClamped(absl::CivilDay(2025, 11, 30), 3), absl::CivilDay(2026, 2, 28));
+  EXPECT_EQ(AddInterval(absl::CivilDay(2024, 12, 28), Interval{.days = 7}),
+            absl::CivilDay(2025, 1, 4));
+}
+
+TEST(RecordsPolicyTest, DefaultLoads) {
+  auto doc = policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "default");
+  ASSERT_TRUE(doc.ok());
+  auto p = LoadRecordsPolicy(*doc);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->intake.report_within_days, 10);
+  EXPECT_EQ(p->For(SupervisionLevel::kStrict).report.days, 7);
+  EXPECT_EQ(p->For(SupervisionLevel::kStrict).in_person.days, 15);
+  EXPECT_EQ(p->For(SupervisionLevel::kStandard).visit.months, 2);
+  EXPECT_TRUE(p->For(SupervisionLevel::kRelaxed).report.none());
+  EXPECT_EQ(p->warnings_for_revocation, 2);
+  EXPECT_EQ(p->follow_up_months, (std::vector<int64_t>{1, 3, 6}));
+  EXPECT_EQ(p->version, doc->version());
+}
+
+TEST(RecordsPolicyTest, BadKeysAreNamed) {
+  std::string text(policy::PolicyDocument::BuiltInDefault());
+  auto replace = [&](const std::string& from, const std::string& to) {
+    const size_t pos = text.find(from);
+    ASSERT_NE(pos, std::string::npos) << from;
+    text.replace(pos, from.size(), to);
+  };
+  replace("report_within_days: 10", "report_within_days: ten");
+  replace("in_person: \"15d\"", "in_person: \"fortnightly\"");
+  replace("warnings_for_revocation: 2", "warnings_for_revocation: 0");
+  auto doc = policy::PolicyDocument::Parse(text, "bad.yaml");
+  ASSERT_TRUE(doc.ok());
+  auto p = LoadRecordsPolicy(*doc);
+  ASSERT_FALSE(p.ok());
+  const std::string msg(p.status().message());
+  EXPECT_NE(msg.find("records.intake.report_within_days"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("records.contact.STRICT.in_person"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("records.sanctions.warnings_for_revocation"), std::string::npos) << msg;
+}
+
+}  // namespace
+}  // namespace ccms::records::domain
