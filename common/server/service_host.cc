@@ -104,6 +104,17 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
   return host;
 }
 
+absl::Status ServiceHost::AddConsumer(const std::string& group_id, std::vector<std::string> topics,
+                                      kafka::InboxConsumer::Handler handler) {
+  auto consumer = kafka::InboxConsumer::Create({.bootstrap_servers = config_.kafka_bootstrap,
+                                                .group_id = group_id,
+                                                .topics = std::move(topics)},
+                                               *pool_, std::move(handler), &registry());
+  if (!consumer.ok()) return consumer.status();
+  consumers_.push_back(std::move(*consumer));
+  return absl::OkStatus();
+}
+
 absl::StatusOr<int> ServiceHost::Start() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -121,6 +132,7 @@ absl::StatusOr<int> ServiceHost::Start() {
         absl::StrCat("cannot listen on ", config_.grpc_listen, " (CCMS_GRPC_LISTEN)"));
   }
   relay_->Start();
+  for (auto& c : consumers_) c->Start();
   auto* health = server_->GetHealthCheckService();
   health->SetServingStatus(true);
   health->SetServingStatus(identity_.grpc_service, true);
@@ -138,6 +150,7 @@ void ServiceHost::Shutdown() {
   }
   if (workers_) workers_->Shutdown();
   if (server_) server_->Wait();
+  for (auto& c : consumers_) c->Stop();
   if (relay_) relay_->Stop(absl::Seconds(5));
   log::Info("service_stopped");
 }

@@ -13,6 +13,7 @@
 #include "common/db/migrations.h"
 #include "common/db/pool.h"
 #include "common/grpc/call_executor.h"
+#include "common/kafka/inbox_consumer.h"
 #include "common/kafka/outbox_relay.h"
 #include "common/metrics/metrics.h"
 #include "common/time/clock.h"
@@ -73,6 +74,11 @@ class ServiceHost {
 
   // The service must outlive the host's server.
   void AddService(grpc::Service* service) { services_.push_back(service); }
+  // Follows `topics` in consumer group `group_id` (the inbox's consumer name), applying each
+  // event with `handler` in the event's inbox transaction. Started by Start(), stopped by
+  // Shutdown() after the calls in flight have drained.
+  absl::Status AddConsumer(const std::string& group_id, std::vector<std::string> topics,
+                           kafka::InboxConsumer::Handler handler);
 
   // Starts the relay and the gRPC server; returns the bound gRPC port.
   absl::StatusOr<int> Start();
@@ -95,6 +101,7 @@ class ServiceHost {
   std::unique_ptr<concurrency::WorkerPool> workers_;
   std::unique_ptr<grpc_util::CallExecutor> executor_;
   std::vector<grpc::Service*> services_;
+  std::vector<std::unique_ptr<kafka::InboxConsumer>> consumers_;
   std::unique_ptr<grpc::Server> server_;
   bool stopped_ = false;
 };

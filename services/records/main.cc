@@ -7,6 +7,7 @@
 #include "common/policy/policy.h"
 #include "common/server/service_host.h"
 #include "services/records/case_metrics.h"
+#include "services/records/consumer.h"
 #include "services/records/migrations.h"
 #include "services/records/pg_records_store.h"
 #include "services/records/records_service.h"
@@ -72,6 +73,12 @@ int main(int argc, char** argv) {
   ccms::log::Info("policy_loaded",
                   {{"version", policy->version}, {"origin", policy_doc->origin()}});
   (*host)->AddService(&service);
+  if (auto st = (*host)->AddConsumer(ccms::records::kRecordsConsumerGroup,
+                                     {ccms::records::kAssessmentTopic},
+                                     ccms::records::ApplyAssessmentEvent);
+      !st.ok()) {
+    return Fail(st);
+  }
   case_metrics.Start();
   absl::Status run = (*host)->Run();
   case_metrics.Stop();

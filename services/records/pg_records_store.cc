@@ -83,6 +83,11 @@ constexpr db::Query kListCases = {
     " AND ($6 = '' OR c.status = $6) AND ($7 = '' OR c.sentence_kind = $7)"
     " AND c.case_id > COALESCE(NULLIF($8, '')::uuid, '00000000-0000-0000-0000-000000000000')"
     " ORDER BY c.case_id LIMIT $1"};
+constexpr db::Query kApplyLevel = {
+    "records_apply_level",
+    "UPDATE cases SET supervision_level = $2, level_effective_on = $3::date,"
+    " level_policy_version = $4, updated_at = now()"
+    " WHERE case_id = $1 AND (level_effective_on IS NULL OR level_effective_on <= $3::date)"};
 constexpr db::Query kCountNeverReported = {
     "records_count_never_reported",
     "SELECT district_code, count(*) FROM cases WHERE status = 'PENDING_INTAKE'"
@@ -186,8 +191,15 @@ std::vector<db::Query> PgRecordsStore::Queries() {
   std::vector<db::Query> all = ActivityQueries();
   all.insert(all.end(), {kIdempotencyInsert, kIdempotencyGet, kUpsertPerson, kOpenCaseOfPerson,
                          kNextCaseNumber, kInsertCase, kInsertAudit, kGetCase, kGetCaseForUpdate,
-                         kRecordIntake, kListCases, kCountCases, kCountNeverReported});
+                         kRecordIntake, kListCases, kCountCases, kCountNeverReported, kApplyLevel});
   return all;
+}
+
+void PgRecordsStore::ApplySupervisionLevel(pqxx::work& tx, const std::string& case_id,
+                                           const std::string& level, absl::CivilDay effective_on,
+                                           const std::string& policy_version) {
+  tx.exec_prepared(Name(kApplyLevel), case_id, level, time::FormatDate(effective_on),
+                   policy_version);
 }
 
 absl::StatusOr<CaseRecord> PgRecordsStore::OpenCase(const auth::Principal& principal,

@@ -24,6 +24,12 @@ class PgRecordsStore final : public RecordsStore {
   static std::vector<db::Query> Queries();
   static std::vector<db::Query> ActivityQueries();
 
+  // Sets a case's supervision level as decided by the assessment service, inside the caller's
+  // (inbox) transaction; a change older than the level on the case is ignored.
+  static void ApplySupervisionLevel(pqxx::work& tx, const std::string& case_id,
+                                    const std::string& level, absl::CivilDay effective_on,
+                                    const std::string& policy_version);
+
   absl::StatusOr<CaseRecord> OpenCase(const auth::Principal& principal,
                                       const OpenCaseCommand& command,
                                       const EventFactory& make_event) override;

@@ -6,9 +6,12 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "ccms/assessment/v1/assessment_events.pb.h"
 #include "ccms/events/v1/envelope.pb.h"
 #include "ccms/records/v1/records_events.pb.h"
 #include "common/ids/uuid.h"
+#include "common/kafka/outbox.h"
+#include "common/kafka/producer.h"
 #include "gtest/gtest.h"
 #include "services/records/domain/records_policy.h"
 #include "tests/integration/records_harness.h"
@@ -359,6 +362,68 @@ TEST_F(RecordsActivitiesTest, OverdueListMatchesBruteForce) {
     } while (!token.empty());
     EXPECT_EQ(listed, expected) << "as of " << as_of;
   }
+}
+
+}  // namespace
+}  // namespace ccms::testing
+
+namespace ccms::testing {
+namespace {
+
+// Records follows the assessment service: a supervision_level_changed event sets the level that
+// GetCase shows, once, even when delivered twice; an older change arriving late is ignored.
+TEST_F(RecordsActivitiesTest, LevelFollowsTheAssessmentService) {
+  const std::string staff = h().Token(Role::kOfficeStaff, {"110101"}, "level-staff");
+  const Case c = OpenCase(staff, "110101", D(2026, 11, 1));
+  ASSERT_EQ(c.supervision_level(), common::v1::SUPERVISION_LEVEL_STRICT);
+
+  auto produce = [&](common::v1::SupervisionLevel level, google::type::Date on,
+                     const std::string& event_id) {
+    assessment::v1::SupervisionLevelChanged change;
+    change.set_case_id(c.case_id());
+    change.set_district_code("110101");
+    change.set_level(level);
+    *change.mutable_effective_on() = on;
+    change.set_policy_version("test");
+    auto env = kafka::MakeEnvelope("ccms.assessment.supervision_level_changed", c.case_id(),
+                                   "110101", absl::Now(), absl::Now(), "ccms-assessment", change);
+    if (!event_id.empty()) env.set_event_id(event_id);
+    std::atomic<int> delivered{0};
+    auto producer =
+        kafka::KafkaProducer::Create({.bootstrap_servers = IntegrationEnv::Get()->kafka_bootstrap},
+                                     [&](const kafka::DeliveryReport& r) { delivered += r.ok; });
+    ASSERT_TRUE(producer.ok());
+    ASSERT_TRUE((*producer)
+                    ->Produce({.topic = "ccms.assessment.v1",
+                               .key = c.case_id(),
+                               .value = env.SerializeAsString()})
+                    .ok());
+    ASSERT_TRUE((*producer)->Flush(10000));
+    ASSERT_EQ(delivered.load(), 1);
+  };
+  auto level_now = [&] {
+    records::v1::GetCaseRequest req;
+    req.set_case_id(c.case_id());
+    records::v1::GetCaseResponse resp;
+    auto ctx = h().Context(staff);
+    EXPECT_TRUE(h().stub().GetCase(ctx.get(), req, &resp).ok());
+    return resp.case_().supervision_level();
+  };
+  auto wait_for = [&](common::v1::SupervisionLevel want) {
+    const absl::Time deadline = absl::Now() + absl::Seconds(30);
+    while (absl::Now() < deadline && level_now() != want) absl::SleepFor(absl::Milliseconds(100));
+    return level_now();
+  };
+  const std::string event_id = ids::NewUuid();
+  produce(common::v1::SUPERVISION_LEVEL_RELAXED, D(2026, 11, 10), event_id);
+  EXPECT_EQ(wait_for(common::v1::SUPERVISION_LEVEL_RELAXED), common::v1::SUPERVISION_LEVEL_RELAXED);
+  // The same event again, then an older change: neither moves the level.
+  produce(common::v1::SUPERVISION_LEVEL_RELAXED, D(2026, 11, 10), event_id);
+  produce(common::v1::SUPERVISION_LEVEL_STRICT, D(2026, 11, 5), "");
+  absl::SleepFor(absl::Seconds(3));
+  EXPECT_EQ(level_now(), common::v1::SUPERVISION_LEVEL_RELAXED);
+  EXPECT_EQ(h().db().QueryValue("SELECT count(*) FROM inbox WHERE event_id = '" + event_id + "'"),
+            "1");
 }
 
 }  // namespace

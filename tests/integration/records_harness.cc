@@ -7,6 +7,7 @@
 #include "common/ids/uuid.h"
 #include "common/policy/policy.h"
 #include "grpcpp/create_channel.h"
+#include "services/records/consumer.h"
 #include "services/records/migrations.h"
 
 namespace ccms::testing {
@@ -46,6 +47,12 @@ RecordsHarness::RecordsHarness() {
   service_ = std::make_unique<records::RecordsServiceImpl>(*store_, host_->executor(), *cipher_,
                                                            clock_, *policy_);
   host_->AddService(service_.get());
+  // As main() does; a group of its own per harness so tests do not share offsets.
+  if (auto st = host_->AddConsumer("ccms-records-test-" + db_.name(), {records::kAssessmentTopic},
+                                   records::ApplyAssessmentEvent);
+      !st.ok()) {
+    throw std::runtime_error(std::string(st.message()));
+  }
   auto port = host_->Start();
   if (!port.ok()) throw std::runtime_error(std::string(port.status().message()));
   stub_ = records::v1::RecordsService::NewStub(grpc::CreateChannel(
