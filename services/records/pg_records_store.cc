@@ -189,6 +189,7 @@ using namespace pg_internal;  // NOLINT: this file defines them
 
 std::vector<db::Query> PgRecordsStore::Queries() {
   std::vector<db::Query> all = ActivityQueries();
+  for (const db::Query& q : TransferQueries()) all.push_back(q);
   all.insert(all.end(), {kIdempotencyInsert, kIdempotencyGet, kUpsertPerson, kOpenCaseOfPerson,
                          kNextCaseNumber, kInsertCase, kInsertAudit, kGetCase, kGetCaseForUpdate,
                          kRecordIntake, kListCases, kCountCases, kCountNeverReported, kApplyLevel});

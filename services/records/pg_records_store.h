@@ -23,6 +23,7 @@ class PgRecordsStore final : public RecordsStore {
   // Statements to prepare on every connection of the pool.
   static std::vector<db::Query> Queries();
   static std::vector<db::Query> ActivityQueries();
+  static std::vector<db::Query> TransferQueries();
 
   // Sets a case's supervision level as decided by the assessment service, inside the caller's
   // (inbox) transaction; a change older than the level on the case is ignored.
@@ -86,6 +87,17 @@ class PgRecordsStore final : public RecordsStore {
   absl::Status AppendAudit(const auth::Principal& principal, const std::string& action,
                            const std::string& case_id, const std::string& result,
                            const std::string& request_id) override;
+  absl::StatusOr<TransferRecord> RequestTransfer(const auth::Principal& principal,
+                                                 const CaseMutation& m, const NewTransfer& t,
+                                                 const TransferEventFactory& make_event) override;
+  absl::StatusOr<TransferRecord> DecideTransfer(const auth::Principal& principal,
+                                                const TransferDecision& d,
+                                                const TransferDecider& decide,
+                                                const TransferEventFactory& make_event) override;
+  absl::StatusOr<std::vector<TransferRecord>> ListTransfers(
+      const auth::Principal& principal, const std::string& district_code,
+      std::optional<domain::TransferStatus> status, const std::string& after_transfer_id,
+      int limit) override;
 
  private:
   // The shared frame of every case mutation (see CaseMutation).

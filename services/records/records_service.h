@@ -66,6 +66,25 @@ class RecordsServiceImpl final : public v1::RecordsService::CallbackService {
                                              const v1::ListAuditEntriesRequest* request,
                                              v1::ListAuditEntriesResponse* response) override;
 
+  grpc::ServerUnaryReactor* RequestTransfer(grpc::CallbackServerContext* context,
+                                            const v1::RequestTransferRequest* request,
+                                            v1::TransferResponse* response) override;
+  grpc::ServerUnaryReactor* ConsentTransfer(grpc::CallbackServerContext* context,
+                                            const v1::DecideTransferRequest* request,
+                                            v1::TransferResponse* response) override;
+  grpc::ServerUnaryReactor* AcceptTransfer(grpc::CallbackServerContext* context,
+                                           const v1::DecideTransferRequest* request,
+                                           v1::TransferResponse* response) override;
+  grpc::ServerUnaryReactor* RejectTransfer(grpc::CallbackServerContext* context,
+                                           const v1::DecideTransferRequest* request,
+                                           v1::TransferResponse* response) override;
+  grpc::ServerUnaryReactor* CompleteTransfer(grpc::CallbackServerContext* context,
+                                             const v1::DecideTransferRequest* request,
+                                             v1::TransferResponse* response) override;
+  grpc::ServerUnaryReactor* ListTransfers(grpc::CallbackServerContext* context,
+                                          const v1::ListTransfersRequest* request,
+                                          v1::ListTransfersResponse* response) override;
+
   // The handlers' bodies, callable without a server (unit tests). `call_id` is the caller's
   // x-request-id, kept in the audit rows of reads.
   absl::Status DoOpenCase(const auth::Principal& principal, const v1::OpenCaseRequest& request,
@@ -109,6 +128,15 @@ class RecordsServiceImpl final : public v1::RecordsService::CallbackService {
                                  const v1::GetCaseTimelineRequest& request,
                                  v1::GetCaseTimelineResponse* response,
                                  const std::string& call_id = "");
+  absl::Status DoRequestTransfer(const auth::Principal& principal,
+                                 const v1::RequestTransferRequest& request,
+                                 v1::TransferResponse* response);
+  absl::Status DoDecideTransfer(const auth::Principal& principal, domain::TransferStep step,
+                                const v1::DecideTransferRequest& request,
+                                v1::TransferResponse* response);
+  absl::Status DoListTransfers(const auth::Principal& principal,
+                               const v1::ListTransfersRequest& request,
+                               v1::ListTransfersResponse* response);
   absl::Status DoListAuditEntries(const auth::Principal& principal,
                                   const v1::ListAuditEntriesRequest& request,
                                   v1::ListAuditEntriesResponse* response);

@@ -14,6 +14,7 @@
 #include "services/records/domain/contact_schedule.h"
 #include "services/records/domain/id_number.h"
 #include "services/records/domain/sanction_ladder.h"
+#include "services/records/domain/transfer_rules.h"
 
 namespace ccms::records {
 
@@ -191,6 +192,35 @@ struct AuditFilter {
   int page_size = 100;
 };
 
+struct TransferRecord {
+  std::string transfer_id;
+  std::string case_id;
+  std::string case_number;
+  std::string from_district_code;
+  std::string to_district_code;
+  std::string to_office_id;
+  domain::TransferStatus status = domain::TransferStatus::kRequested;
+  absl::CivilDay requested_on;
+  absl::CivilDay planned_move_on;
+  absl::CivilDay reply_due;
+  std::optional<absl::CivilDay> report_due;
+  std::optional<absl::CivilDay> decided_on;
+  std::string policy_version;
+  std::string decision_reason;  // set by the decider; stays in the file
+};
+struct NewTransfer {
+  TransferRecord transfer;  // id, destination, dates and policy version filled by the caller
+  std::string reason;
+};
+struct TransferDecision {
+  std::string request_id;
+  std::string transfer_id;
+  domain::TransferStep step;
+};
+// Applies the step to the transfer as locked (status, dates, office); an error refuses it.
+using TransferDecider = std::function<absl::Status(TransferRecord&)>;
+using TransferEventFactory = std::function<events::v1::Envelope(const TransferRecord&)>;
+
 // The records service's persistence. Every method that reads or changes a case applies the
 // principal's district scope in its SQL: a case outside it is NOT_FOUND, as if it did not exist.
 // Mutations are idempotent by request id and write their event to the outbox in the same
@@ -269,6 +299,21 @@ class RecordsStore {
                                                                int limit,
                                                                const std::string& request_id) = 0;
   virtual absl::StatusOr<std::vector<AuditRow>> ListAudit(const AuditFilter& filter) = 0;
+  // Transfers (pg_records_store_transfers.cc). The sending side acts on the case in its scope;
+  // the receiving side sees the transfer (by its to_district) but not the case until it
+  // accepts, when the case moves districts in the same transaction.
+  virtual absl::StatusOr<TransferRecord> RequestTransfer(
+      const auth::Principal& principal, const CaseMutation& m, const NewTransfer& t,
+      const TransferEventFactory& make_event) = 0;
+  virtual absl::StatusOr<TransferRecord> DecideTransfer(const auth::Principal& principal,
+                                                        const TransferDecision& d,
+                                                        const TransferDecider& decide,
+                                                        const TransferEventFactory& make_event) = 0;
+  virtual absl::StatusOr<std::vector<TransferRecord>> ListTransfers(
+      const auth::Principal& principal, const std::string& district_code,
+      std::optional<domain::TransferStatus> status, const std::string& after_transfer_id,
+      int limit) = 0;
+
   // An audit row outside any change (denied or failed calls).
   virtual absl::Status AppendAudit(const auth::Principal& principal, const std::string& action,
                                    const std::string& case_id, const std::string& result,

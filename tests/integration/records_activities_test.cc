@@ -12,6 +12,7 @@
 #include "common/ids/uuid.h"
 #include "common/kafka/outbox.h"
 #include "common/kafka/producer.h"
+#include "common/time/calendar.h"
 #include "gtest/gtest.h"
 #include "services/records/domain/records_policy.h"
 #include "tests/integration/records_harness.h"
@@ -424,6 +425,127 @@ TEST_F(RecordsActivitiesTest, LevelFollowsTheAssessmentService) {
   EXPECT_EQ(level_now(), common::v1::SUPERVISION_LEVEL_RELAXED);
   EXPECT_EQ(h().db().QueryValue("SELECT count(*) FROM inbox WHERE event_id = '" + event_id + "'"),
             "1");
+}
+
+}  // namespace
+}  // namespace ccms::testing
+
+namespace ccms::testing {
+namespace {
+
+// A transfer leaves the case visible to exactly one district at every step.
+TEST_F(RecordsActivitiesTest, TransferKeepsTheCaseInExactlyOneDistrict) {
+  const std::string a = h().Token(Role::kOfficeStaff, {"110105"}, "sending-staff");
+  const std::string b = h().Token(Role::kOfficeStaff, {"310105"}, "receiving-staff");
+  const Case c = OpenCase(h().Token(Role::kCityAdmin, {"*"}, "admin-t"), "110105");
+  auto visible = [&](const std::string& token) {
+    records::v1::GetCaseRequest req;
+    req.set_case_id(c.case_id());
+    records::v1::GetCaseResponse resp;
+    auto ctx = h().Context(token);
+    const grpc::StatusCode code = h().stub().GetCase(ctx.get(), req, &resp).error_code();
+    EXPECT_TRUE(code == grpc::OK || code == grpc::NOT_FOUND) << code;
+    return code == grpc::OK;
+  };
+  auto listed = [&](const std::string& token) {
+    records::v1::ListCasesRequest req;
+    req.set_page_size(500);
+    records::v1::ListCasesResponse resp;
+    auto ctx = h().Context(token);
+    EXPECT_TRUE(h().stub().ListCases(ctx.get(), req, &resp).ok());
+    for (const auto& x : resp.cases()) {
+      if (x.case_id() == c.case_id()) return true;
+    }
+    return false;
+  };
+  auto exactly_one = [&](bool sending) {
+    EXPECT_EQ(visible(a), sending);
+    EXPECT_EQ(visible(b), !sending);
+    EXPECT_EQ(listed(a), sending);
+    EXPECT_EQ(listed(b), !sending);
+  };
+  auto decide = [&](const std::string& token, const std::string& id,
+                    grpc::Status (records::v1::RecordsService::Stub::*rpc)(
+                        grpc::ClientContext*, const records::v1::DecideTransferRequest&,
+                        records::v1::TransferResponse*),
+                    records::v1::TransferResponse* out) {
+    records::v1::DecideTransferRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_transfer_id(id);
+    auto ctx = h().Context(token);
+    return (h().stub().*rpc)(ctx.get(), req, out);
+  };
+
+  SCOPED_TRACE("before");
+  exactly_one(true);
+  records::v1::RequestTransferRequest req;
+  req.set_request_id(ids::NewUuid());
+  req.set_case_id(c.case_id());
+  req.set_to_district_code("310105");
+  req.set_to_office_id("office-b");
+  const absl::CivilDay move = time::ShanghaiDay(absl::Now()) + 40;
+  *req.mutable_planned_move_on() = D(move.year(), move.month(), move.day());
+  records::v1::TransferResponse t;
+  auto ctx = h().Context(a);
+  ASSERT_TRUE(h().stub().RequestTransfer(ctx.get(), req, &t).ok());
+  const std::string id = t.transfer().transfer_id();
+  {
+    SCOPED_TRACE("requested");
+    exactly_one(true);
+  }
+  // The receiving side sees the transfer, not the case; it cannot accept before consent, and
+  // the sending side cannot accept at all.
+  records::v1::ListTransfersRequest lt;
+  records::v1::ListTransfersResponse incoming;
+  auto ctx2 = h().Context(b);
+  ASSERT_TRUE(h().stub().ListTransfers(ctx2.get(), lt, &incoming).ok());
+  ASSERT_EQ(incoming.transfers_size(), 1);
+  EXPECT_EQ(incoming.transfers(0).case_number(), c.case_number());
+  EXPECT_EQ(decide(b, id, &records::v1::RecordsService::Stub::AcceptTransfer, &t).error_code(),
+            grpc::FAILED_PRECONDITION);
+  EXPECT_EQ(decide(a, id, &records::v1::RecordsService::Stub::AcceptTransfer, &t).error_code(),
+            grpc::NOT_FOUND);
+  EXPECT_EQ(decide(b, id, &records::v1::RecordsService::Stub::ConsentTransfer, &t).error_code(),
+            grpc::NOT_FOUND);
+  ASSERT_TRUE(decide(a, id, &records::v1::RecordsService::Stub::ConsentTransfer, &t).ok());
+  {
+    SCOPED_TRACE("consented");
+    exactly_one(true);
+  }
+  ASSERT_TRUE(decide(b, id, &records::v1::RecordsService::Stub::AcceptTransfer, &t).ok());
+  EXPECT_EQ(t.transfer().status(), records::v1::TRANSFER_STATUS_ACCEPTED);
+  {
+    SCOPED_TRACE("accepted");
+    exactly_one(false);
+  }
+  ASSERT_TRUE(decide(b, id, &records::v1::RecordsService::Stub::CompleteTransfer, &t).ok());
+  {
+    SCOPED_TRACE("completed");
+    exactly_one(false);
+  }
+  // The move is an event keyed by the case, owned by the receiving district.
+  auto events = ReadTopic(
+      "ccms.records.v1",
+      [&](const std::vector<ConsumedRecord>& got) {
+        for (const auto& r : got) {
+          if (r.key == c.case_id() && r.headers.count("ce_type") &&
+              r.headers.at("ce_type") == "ccms.records.case_transferred") {
+            return true;
+          }
+        }
+        return false;
+      },
+      absl::Seconds(30));
+  bool moved = false;
+  for (const auto& r : events) {
+    if (r.key != c.case_id() || r.headers.at("ce_type") != "ccms.records.case_transferred")
+      continue;
+    events::v1::Envelope env;
+    ASSERT_TRUE(env.ParseFromString(r.value));
+    EXPECT_EQ(env.district_code(), "310105");
+    moved = true;
+  }
+  EXPECT_TRUE(moved);
 }
 
 }  // namespace

@@ -22,6 +22,9 @@ absl::Status Authorize(const auth::Principal& principal, CaseAction action,
       if (role == Role::kOfficeStaff || role == Role::kCityAdmin) return absl::OkStatus();
       return absl::PermissionDeniedError(
           "only office staff can record lost contact, violations, sanctions and commendations");
+    case CaseAction::kTransfer:
+      if (role == Role::kOfficeStaff || role == Role::kCityAdmin) return absl::OkStatus();
+      return absl::PermissionDeniedError("only office staff can handle transfers");
     case CaseAction::kReadAudit:
       if (role == Role::kAuditor || role == Role::kCityAdmin) return absl::OkStatus();
       return absl::PermissionDeniedError(

@@ -15,10 +15,20 @@ namespace ccms::records::domain {
 //   record contacts   office_staff, social_worker (their districts), city_admin
 //   enforcement       office_staff (their districts), city_admin: lost contact, violations,
 //                     sanctions and their correction, commendations
+//   transfers         office_staff (the sending district's for request and consent, the
+//                     receiving district's for accept, reject, complete), city_admin
 //   read audit log    auditor, city_admin
 // partner and ops never see cases through this API. District reach for reads is applied again
 // in the store's SQL; a case outside it is NOT_FOUND.
-enum class CaseAction { kRead, kOpen, kRecordIntake, kRecordContact, kEnforce, kReadAudit };
+enum class CaseAction {
+  kRead,
+  kOpen,
+  kRecordIntake,
+  kRecordContact,
+  kEnforce,
+  kTransfer,
+  kReadAudit
+};
 
 // PERMISSION_DENIED (plain message) if the role may not do `action`; for kOpen, also if
 // `district_code` is outside the principal's districts.

@@ -98,6 +98,12 @@ absl::StatusOr<RecordsPolicy> LoadRecordsPolicy(const policy::PolicyDocument& do
       static_cast<int>(r.Int("records.leave.office_approval_max_days", 1, 90));
   p.leave_max_days_per_approval =
       static_cast<int>(r.Int("records.leave.max_days_per_approval", 1, 365));
+  p.transfer_apply_days_ahead =
+      static_cast<int>(r.Int("records.transfer.apply_days_ahead", 0, 365));
+  p.transfer_receiving_reply_days =
+      static_cast<int>(r.Int("records.transfer.receiving_reply_days", 1, 90));
+  p.transfer_report_to_new_office_days =
+      static_cast<int>(r.Int("records.transfer.report_to_new_office_days", 1, 90));
   p.monitoring_max_months_per_order =
       static_cast<int>(r.Int("records.monitoring.max_months_per_order", 1, 12));
   p.discharge_summary_days_before_end =

@@ -125,7 +125,29 @@ class FakeStore : public RecordsStore {
     return absl::OkStatus();
   }
 
+  absl::StatusOr<TransferRecord> RequestTransfer(const auth::Principal&, const CaseMutation&,
+                                                 const NewTransfer& t,
+                                                 const TransferEventFactory&) override {
+    ++mutations;
+    return t.transfer;
+  }
+  absl::StatusOr<TransferRecord> DecideTransfer(const auth::Principal&, const TransferDecision&,
+                                                const TransferDecider& decide,
+                                                const TransferEventFactory&) override {
+    TransferRecord t = transfer;
+    if (absl::Status st = decide(t); !st.ok()) return st;
+    ++mutations;
+    return t;
+  }
+  absl::StatusOr<std::vector<TransferRecord>> ListTransfers(const auth::Principal&,
+                                                            const std::string&,
+                                                            std::optional<domain::TransferStatus>,
+                                                            const std::string&, int) override {
+    return std::vector<TransferRecord>{};
+  }
+
   int mutations = 0;
+  TransferRecord transfer;
   domain::LadderFacts ladder;
   std::vector<std::string> audited;
 
@@ -321,6 +343,40 @@ TEST_F(RecordsServiceTest, DeniedCallsAreAudited) {
   contact.mutable_occurred_on()->set_day(1);
   EXPECT_EQ(service_.DoRecordContact(sw, contact, &contact_resp).code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(RecordsServiceTest, TransferSteps) {
+  v1::RequestTransferRequest req;
+  req.set_request_id(ids::NewUuid());
+  req.set_case_id(ids::NewUuid());
+  req.set_to_district_code("310101");
+  req.set_to_office_id("office-b");
+  req.mutable_planned_move_on()->set_year(2026);
+  req.mutable_planned_move_on()->set_month(12);
+  req.mutable_planned_move_on()->set_day(10);  // 18 days ahead of 2026-11-22
+  v1::TransferResponse resp;
+  ASSERT_TRUE(service_.DoRequestTransfer(staff_, req, &resp).ok());
+  EXPECT_EQ(resp.transfer().reply_due().day(), 27);
+  ASSERT_EQ(resp.transfer().notices_size(), 1);  // the policy asks for 30 days ahead
+  req.mutable_planned_move_on()->set_month(10);
+  EXPECT_EQ(service_.DoRequestTransfer(staff_, req, &resp).code(),
+            absl::StatusCode::kInvalidArgument);  // in the past
+
+  store_.transfer.status = domain::TransferStatus::kRequested;
+  store_.transfer.requested_on = absl::CivilDay(2026, 11, 20);
+  v1::DecideTransferRequest accept;
+  accept.set_request_id(ids::NewUuid());
+  accept.set_transfer_id(ids::NewUuid());
+  absl::Status st = service_.DoDecideTransfer(staff_, domain::TransferStep::kAccept, accept, &resp);
+  EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition);
+  store_.transfer.status = domain::TransferStatus::kConsented;
+  ASSERT_TRUE(service_.DoDecideTransfer(staff_, domain::TransferStep::kAccept, accept, &resp).ok());
+  EXPECT_EQ(resp.transfer().status(), v1::TRANSFER_STATUS_ACCEPTED);
+  EXPECT_EQ(resp.transfer().report_due().day(), 29);  // accepted 11-22 + 7 days
+  auth::Principal sw = staff_;
+  sw.role = auth::Role::kSocialWorker;
+  EXPECT_EQ(service_.DoDecideTransfer(sw, domain::TransferStep::kAccept, accept, &resp).code(),
+            absl::StatusCode::kPermissionDenied);
 }
 
 TEST_F(RecordsServiceTest, PartnersAndOpsCannotRead) {
