@@ -19,9 +19,7 @@ CaseMetrics::CaseMetrics(RecordsStore& store, prometheus::Registry& registry,
                           .Help("Cases with no intake check-in past the deadline (漏管)")
                           .Register(registry)),
       clock_(clock),
-      period_(period) {}
-
-CaseMetrics::~CaseMetrics() { Stop(); }
+      task_([this] { RefreshOnce(); }, period) {}
 
 void CaseMetrics::RefreshOnce() {
   auto counts = store_.CountCases();
@@ -44,27 +42,6 @@ void CaseMetrics::RefreshOnce() {
     g->Set(static_cast<double>(n));
     never_gauges_.insert(g);
   }
-}
-
-void CaseMetrics::Start() {
-  thread_ = std::thread([this] {
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!stopping_) {
-      lock.unlock();
-      RefreshOnce();
-      lock.lock();
-      cv_.wait_for(lock, absl::ToChronoMilliseconds(period_), [this] { return stopping_; });
-    }
-  });
-}
-
-void CaseMetrics::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
 }
 
 }  // namespace ccms::records

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "absl/time/time.h"
+#include "common/concurrency/periodic_task.h"
 #include "common/time/clock.h"
 #include "services/records/records_store.h"
 
@@ -26,9 +27,8 @@ class CaseMetrics {
  public:
   CaseMetrics(RecordsStore& store, prometheus::Registry& registry, const time::Clock& clock,
               absl::Duration period);
-  ~CaseMetrics();
-  void Start();
-  void Stop();
+  void Start() { task_.Start(); }
+  void Stop() { task_.Stop(); }
   void RefreshOnce();
 
  private:
@@ -37,11 +37,7 @@ class CaseMetrics {
   prometheus::Family<prometheus::Gauge>& never_reported_;
   const time::Clock& clock_;
   std::set<prometheus::Gauge*> never_gauges_;
-  absl::Duration period_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
+  concurrency::PeriodicTask task_;
 };
 
 }  // namespace ccms::records

@@ -2,6 +2,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "common/concurrency/periodic_task.h"
 #include "common/crypto/pii_cipher.h"
 #include "common/log/log.h"
 #include "common/policy/policy.h"
@@ -79,8 +80,20 @@ int main(int argc, char** argv) {
       !st.ok()) {
     return Fail(st);
   }
+  // discharge_approaching notices: a scan every 10 minutes, each case once.
+  ccms::concurrency::PeriodicTask discharge_notices(
+      [&service] {
+        auto n = service.EmitDischargeNotices();
+        if (!n.ok()) {
+          ccms::log::Warn("discharge_notices_failed",
+                          {{"error", std::string(n.status().message())}});
+        }
+      },
+      absl::Minutes(10));
   case_metrics.Start();
+  discharge_notices.Start();
   absl::Status run = (*host)->Run();
+  discharge_notices.Stop();
   case_metrics.Stop();
   if (!run.ok()) return Fail(run);
   return 0;

@@ -87,6 +87,11 @@ class PgRecordsStore final : public RecordsStore {
   absl::Status AppendAudit(const auth::Principal& principal, const std::string& action,
                            const std::string& case_id, const std::string& result,
                            const std::string& request_id) override;
+  absl::StatusOr<CaseRecord> EndCase(const auth::Principal& principal, const CaseMutation& m,
+                                     const CaseEnding& ending, const EndingDecider& decide,
+                                     const CaseEventFactory& make_event) override;
+  absl::StatusOr<int> EmitDischargeNotices(absl::CivilDay today, absl::CivilDay last_day,
+                                           const CaseEventFactory& make_event) override;
   absl::StatusOr<TransferRecord> RequestTransfer(const auth::Principal& principal,
                                                  const CaseMutation& m, const NewTransfer& t,
                                                  const TransferEventFactory& make_event) override;

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/ids/uuid.h"
 #include "common/kafka/outbox.h"
 #include "common/time/calendar.h"
 #include "services/records/pg_records_internal.h"
@@ -105,6 +106,20 @@ constexpr db::Query kTimeline = {
     "   END FROM lost_contact_periods WHERE case_id = $1"
     " ) t WHERE (on_day, (extract(epoch FROM recorded_at) * 1000000)::bigint, entry_id) >"
     " ($2::date, $3::bigint, $4::text) ORDER BY 1, 2, 4 LIMIT $5"};
+constexpr db::Query kEndCase = {
+    "records_end_case",
+    "UPDATE cases SET status = $2, closed_on = $3::date, discharge_certificate = $4,"
+    " discharge_announced = $5, version = version + 1, updated_at = now() WHERE case_id = $1"
+    " RETURNING version, (extract(epoch FROM updated_at) * 1000000)::bigint"};
+constexpr db::Query kInsertFollowUp = {
+    "records_insert_follow_up",
+    "INSERT INTO follow_ups (follow_up_id, case_id, due_on) VALUES ($1, $2, $3::date)"};
+constexpr db::Query kMarkDischargeNotices = {
+    "records_mark_discharge_notices",
+    "UPDATE cases SET discharge_notice_on = $1::date WHERE case_id IN (SELECT case_id FROM cases"
+    " WHERE status = 'ACTIVE' AND discharge_notice_on IS NULL AND end_date >= $1::date"
+    " AND end_date <= $2::date ORDER BY end_date LIMIT 1000 FOR UPDATE SKIP LOCKED)"
+    " RETURNING case_id::text, district_code, end_date::text"};
 constexpr db::Query kListAudit = {
     "records_list_audit",
     "SELECT audit_id, (extract(epoch FROM at) * 1000000)::bigint, actor, actor_role, action,"
@@ -154,7 +169,10 @@ std::vector<db::Query> PgRecordsStore::ActivityQueries() {
           kLadderViolations,
           kOverdueCandidates,
           kTimeline,
-          kListAudit};
+          kListAudit,
+          kEndCase,
+          kInsertFollowUp,
+          kMarkDischargeNotices};
 }
 
 absl::StatusOr<MutationResult> PgRecordsStore::Mutate(const auth::Principal& principal,
@@ -174,7 +192,7 @@ absl::StatusOr<MutationResult> PgRecordsStore::Mutate(const auth::Principal& pri
     }
     auto c = LoadCase(tx, principal, m.case_id, /*for_update=*/true);
     if (!c.ok()) return c.status();
-    if (c->status != domain::CaseStatus::kActive) {
+    if (m.require_active && c->status != domain::CaseStatus::kActive) {
       return absl::FailedPreconditionError(
           absl::StrCat("the case is ", std::string(domain::CaseStatusName(c->status)),
                        "; this is recorded on active cases only"));
@@ -403,6 +421,56 @@ absl::StatusOr<std::vector<TimelineRow>> PgRecordsStore::GetTimeline(
   if (!st.ok()) return st;
   if (!found) return NotFound();
   return out;
+}
+
+absl::StatusOr<CaseRecord> PgRecordsStore::EndCase(const auth::Principal& principal,
+                                                   const CaseMutation& m, const CaseEnding& ending,
+                                                   const EndingDecider& decide,
+                                                   const CaseEventFactory& make_event) {
+  CaseRecord after;
+  auto result =
+      Mutate(principal, m, [&](pqxx::work& tx, const CaseRecord& c) -> absl::StatusOr<std::string> {
+        auto ladder = LoadLadder(tx, c);
+        if (!ladder.ok()) return ladder.status();
+        auto status = decide(c, *ladder);
+        if (!status.ok()) return status.status();
+        pqxx::row r = tx.exec_prepared1(
+            Name(kEndCase), c.case_id, std::string(domain::CaseStatusName(*status)),
+            time::FormatDate(ending.on), ending.certificate_number, ending.announced);
+        after = c;
+        after.status = *status;
+        after.version = r[0].as<int64_t>();
+        after.updated_at = absl::FromUnixMicros(r[1].as<int64_t>());
+        for (const absl::CivilDay& due : ending.follow_ups) {
+          tx.exec_prepared(Name(kInsertFollowUp), ids::NewUuid(), c.case_id, time::FormatDate(due));
+        }
+        kafka::AppendToOutbox(tx, kRecordsTopic, make_event(after));
+        return c.case_id;
+      });
+  if (!result.ok()) return result.status();
+  if (result->replayed) return GetCase(principal, result->resource_id, m.request_id);
+  return after;
+}
+
+absl::StatusOr<int> PgRecordsStore::EmitDischargeNotices(absl::CivilDay today,
+                                                         absl::CivilDay last_day,
+                                                         const CaseEventFactory& make_event) {
+  int count = 0;
+  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
+    for (const auto& r : tx.exec_prepared(Name(kMarkDischargeNotices), time::FormatDate(today),
+                                          time::FormatDate(last_day))) {
+      CaseRecord c;
+      c.case_id = r[0].as<std::string>();
+      c.district_code = r[1].as<std::string>();
+      c.end_date = DateOf(r[2]);
+      kafka::AppendToOutbox(tx, kRecordsTopic, make_event(c));
+      ++count;
+    }
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  if (count > 0 && signal_ != nullptr) signal_->Notify();
+  return count;
 }
 
 absl::StatusOr<std::vector<AuditRow>> PgRecordsStore::ListAudit(const AuditFilter& f) {

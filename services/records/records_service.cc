@@ -13,6 +13,7 @@
 #include "common/kafka/outbox.h"
 #include "common/time/calendar.h"
 #include "services/records/domain/access.h"
+#include "services/records/domain/discharge_rules.h"
 
 namespace ccms::records {
 namespace {
@@ -68,6 +69,8 @@ domain::CaseStatus FromProto(v1::CaseStatus s) {
       return domain::CaseStatus::kRevoked;
     case v1::CASE_STATUS_TRANSFERRED_OUT:
       return domain::CaseStatus::kTransferredOut;
+    case v1::CASE_STATUS_DECEASED:
+      return domain::CaseStatus::kDeceased;
     default:
       return domain::CaseStatus::kUnspecified;
   }
@@ -85,6 +88,8 @@ v1::CaseStatus ToProto(domain::CaseStatus s) {
       return v1::CASE_STATUS_REVOKED;
     case domain::CaseStatus::kTransferredOut:
       return v1::CASE_STATUS_TRANSFERRED_OUT;
+    case domain::CaseStatus::kDeceased:
+      return v1::CASE_STATUS_DECEASED;
     default:
       return v1::CASE_STATUS_UNSPECIFIED;
   }
@@ -1235,6 +1240,102 @@ grpc::ServerUnaryReactor* RecordsServiceImpl::RequestTransfer(
   });
 }
 
+absl::Status RecordsServiceImpl::DoDischarge(const auth::Principal& principal,
+                                             const v1::DischargeRequest& request,
+                                             v1::DischargeResponse* response) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kEnforce); !st.ok()) {
+    return AuditDenied(principal, "Discharge", request.case_id(), request.request_id(), st);
+  }
+  if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
+  if (request.certificate_number().empty() || request.certificate_number().size() > 64) {
+    return grpc_util::InvalidArgumentWithViolations(
+        {{"certificate_number", "is required (at most 64 characters)"}});
+  }
+  const absl::Time now = clock_.Now();
+  auto on = DayNotInFuture(request.discharged_on(), "discharged_on", time::ShanghaiDay(now));
+  if (!on.ok()) return on.status();
+  CaseEnding ending{*on, request.certificate_number(), request.announced(),
+                    domain::FollowUpsDue(*on, policy_)};
+  auto c = store_.EndCase(
+      principal, MutationOf(request.request_id(), request.case_id(), "Discharge"), ending,
+      [&](const CaseRecord& c, const domain::LadderFacts&) -> absl::StatusOr<domain::CaseStatus> {
+        if (auto st = domain::CheckDischarge(c.status, c.end_date, *on); !st.ok()) return st;
+        return domain::CaseStatus::kDischarged;
+      },
+      [&](const CaseRecord& c) {
+        v1::CaseClosed payload;
+        payload.set_case_id(c.case_id);
+        payload.set_district_code(c.district_code);
+        payload.set_reason(v1::CASE_CLOSE_REASON_DISCHARGED);
+        *payload.mutable_closed_on() = ToProtoDate(*on);
+        return kafka::MakeEnvelope("ccms.records.case_closed", c.case_id, c.district_code, now, now,
+                                   principal.subject, payload);
+      });
+  if (!c.ok()) return c.status();
+  CaseToProto(*c, response->mutable_case_());
+  for (const auto& due : ending.follow_ups) *response->add_follow_ups_due() = ToProtoDate(due);
+  return absl::OkStatus();
+}
+
+absl::Status RecordsServiceImpl::DoCloseCase(const auth::Principal& principal,
+                                             const v1::CloseCaseRequest& request,
+                                             v1::CloseCaseResponse* response) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kEnforce); !st.ok()) {
+    return AuditDenied(principal, "CloseCase", request.case_id(), request.request_id(), st);
+  }
+  if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
+  domain::CloseReason reason;
+  if (request.reason() == v1::CASE_CLOSE_REASON_REVOKED) {
+    reason = domain::CloseReason::kRevoked;
+  } else if (request.reason() == v1::CASE_CLOSE_REASON_DECEASED) {
+    reason = domain::CloseReason::kDeceased;
+  } else {
+    return grpc_util::InvalidArgumentWithViolations(
+        {{"reason", "must be REVOKED or DECEASED (a discharge is Discharge)"}});
+  }
+  const absl::Time now = clock_.Now();
+  auto on = DayNotInFuture(request.closed_on(), "closed_on", time::ShanghaiDay(now));
+  if (!on.ok()) return on.status();
+  CaseMutation m = MutationOf(request.request_id(), request.case_id(), "CloseCase");
+  m.require_active = false;
+  auto c = store_.EndCase(
+      principal, m, CaseEnding{*on, "", false, {}},
+      [&](const CaseRecord& c,
+          const domain::LadderFacts& ladder) -> absl::StatusOr<domain::CaseStatus> {
+        if (auto st = domain::CheckClose(reason, c.status, ladder); !st.ok()) return st;
+        return reason == domain::CloseReason::kRevoked ? domain::CaseStatus::kRevoked
+                                                       : domain::CaseStatus::kDeceased;
+      },
+      [&](const CaseRecord& c) {
+        v1::CaseClosed payload;
+        payload.set_case_id(c.case_id);
+        payload.set_district_code(c.district_code);
+        payload.set_reason(request.reason());
+        *payload.mutable_closed_on() = ToProtoDate(*on);
+        return kafka::MakeEnvelope("ccms.records.case_closed", c.case_id, c.district_code, now, now,
+                                   principal.subject, payload);
+      });
+  if (!c.ok()) return c.status();
+  CaseToProto(*c, response->mutable_case_());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> RecordsServiceImpl::EmitDischargeNotices() {
+  const absl::Time now = clock_.Now();
+  const absl::CivilDay today = time::ShanghaiDay(now);
+  return store_.EmitDischargeNotices(
+      today, today + policy_.discharge_summary_days_before_end, [&](const CaseRecord& c) {
+        v1::DischargeApproaching payload;
+        payload.set_case_id(c.case_id);
+        payload.set_district_code(c.district_code);
+        *payload.mutable_end_date() = ToProtoDate(c.end_date);
+        return kafka::MakeEnvelope("ccms.records.discharge_approaching", c.case_id, c.district_code,
+                                   now, now, "ccms-records", payload);
+      });
+}
+
 #define CCMS_HANDLER(Rpc)                                                                 \
   grpc::ServerUnaryReactor* RecordsServiceImpl::Rpc(grpc::CallbackServerContext* context, \
                                                     const v1::Rpc##Request* request,      \
@@ -1264,6 +1365,8 @@ CCMS_HANDLER(ListOverdue)
 CCMS_READ_HANDLER(GetCaseTimeline)
 CCMS_HANDLER(ListAuditEntries)
 CCMS_HANDLER(ListTransfers)
+CCMS_HANDLER(Discharge)
+CCMS_HANDLER(CloseCase)
 
 #undef CCMS_HANDLER
 #undef CCMS_READ_HANDLER

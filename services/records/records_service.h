@@ -85,6 +85,17 @@ class RecordsServiceImpl final : public v1::RecordsService::CallbackService {
                                           const v1::ListTransfersRequest* request,
                                           v1::ListTransfersResponse* response) override;
 
+  grpc::ServerUnaryReactor* Discharge(grpc::CallbackServerContext* context,
+                                      const v1::DischargeRequest* request,
+                                      v1::DischargeResponse* response) override;
+  grpc::ServerUnaryReactor* CloseCase(grpc::CallbackServerContext* context,
+                                      const v1::CloseCaseRequest* request,
+                                      v1::CloseCaseResponse* response) override;
+
+  // Emits ccms.records.discharge_approaching for active cases entering the last stretch of
+  // their term (policy discharge.summary_days_before_end); run periodically by main.
+  absl::StatusOr<int> EmitDischargeNotices();
+
   // The handlers' bodies, callable without a server (unit tests). `call_id` is the caller's
   // x-request-id, kept in the audit rows of reads.
   absl::Status DoOpenCase(const auth::Principal& principal, const v1::OpenCaseRequest& request,
@@ -137,6 +148,10 @@ class RecordsServiceImpl final : public v1::RecordsService::CallbackService {
   absl::Status DoListTransfers(const auth::Principal& principal,
                                const v1::ListTransfersRequest& request,
                                v1::ListTransfersResponse* response);
+  absl::Status DoDischarge(const auth::Principal& principal, const v1::DischargeRequest& request,
+                           v1::DischargeResponse* response);
+  absl::Status DoCloseCase(const auth::Principal& principal, const v1::CloseCaseRequest& request,
+                           v1::CloseCaseResponse* response);
   absl::Status DoListAuditEntries(const auth::Principal& principal,
                                   const v1::ListAuditEntriesRequest& request,
                                   v1::ListAuditEntriesResponse* response);

@@ -113,6 +113,7 @@ struct CaseMutation {
   std::string request_id;
   std::string case_id;
   std::string action;  // the RPC name, for the idempotency key and the audit log
+  bool require_active = true;
 };
 struct MutationResult {
   std::string resource_id;  // the new row's id (contact, violation, sanction…)
@@ -221,6 +222,17 @@ struct TransferDecision {
 using TransferDecider = std::function<absl::Status(TransferRecord&)>;
 using TransferEventFactory = std::function<events::v1::Envelope(const TransferRecord&)>;
 
+// Ends a case. The decider sees the case (and its ladder) as locked and returns the new status
+// or an error; the store writes it with the date and, for a discharge, the certificate.
+struct CaseEnding {
+  absl::CivilDay on;
+  std::string certificate_number;  // discharge only
+  bool announced = false;          // discharge only
+  std::vector<absl::CivilDay> follow_ups;
+};
+using EndingDecider = std::function<absl::StatusOr<domain::CaseStatus>(const CaseRecord&,
+                                                                       const domain::LadderFacts&)>;
+
 // The records service's persistence. Every method that reads or changes a case applies the
 // principal's district scope in its SQL: a case outside it is NOT_FOUND, as if it did not exist.
 // Mutations are idempotent by request id and write their event to the outbox in the same
@@ -313,6 +325,16 @@ class RecordsStore {
       const auth::Principal& principal, const std::string& district_code,
       std::optional<domain::TransferStatus> status, const std::string& after_transfer_id,
       int limit) = 0;
+
+  // Discharge and other endings; returns the case as it is afterwards.
+  virtual absl::StatusOr<CaseRecord> EndCase(const auth::Principal& principal,
+                                             const CaseMutation& m, const CaseEnding& ending,
+                                             const EndingDecider& decide,
+                                             const CaseEventFactory& make_event) = 0;
+  // Marks active cases whose end date falls in [today, last_day] and emits
+  // discharge_approaching for each, once per case. Returns how many (system task: no principal).
+  virtual absl::StatusOr<int> EmitDischargeNotices(absl::CivilDay today, absl::CivilDay last_day,
+                                                   const CaseEventFactory& make_event) = 0;
 
   // An audit row outside any change (denied or failed calls).
   virtual absl::Status AppendAudit(const auth::Principal& principal, const std::string& action,

@@ -550,3 +550,83 @@ TEST_F(RecordsActivitiesTest, TransferKeepsTheCaseInExactlyOneDistrict) {
 
 }  // namespace
 }  // namespace ccms::testing
+
+namespace ccms::testing {
+namespace {
+
+TEST_F(RecordsActivitiesTest, DischargeAtTheEndOfTheTermAndItsNotice) {
+  const std::string staff = h().Token(Role::kOfficeStaff, {"110106"}, "discharge-staff");
+  const absl::CivilDay today = time::ShanghaiDay(absl::Now());
+  auto open_with_end = [&](absl::CivilDay end) {
+    records::v1::OpenCaseRequest req =
+        ValidOpenCase(MakeIdNumber("19770505", 1 + 2 * (seq_++ % 499), "150101"), "110106");
+    *req.mutable_sentence()->mutable_end_date() = D(end.year(), end.month(), end.day());
+    records::v1::OpenCaseResponse resp;
+    auto ctx = h().Context(staff);
+    EXPECT_TRUE(h().stub().OpenCase(ctx.get(), req, &resp).ok());
+    records::v1::RecordIntakeCheckInRequest in;
+    in.set_request_id(ids::NewUuid());
+    in.set_case_id(resp.case_().case_id());
+    *in.mutable_reported_on() = D(2025, 1, 15);
+    records::v1::RecordIntakeCheckInResponse done;
+    auto ctx2 = h().Context(staff);
+    EXPECT_TRUE(h().stub().RecordIntakeCheckIn(ctx2.get(), in, &done).ok());
+    return resp.case_().case_id();
+  };
+  auto discharge = [&](const std::string& id, records::v1::DischargeResponse* out) {
+    records::v1::DischargeRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_case_id(id);
+    req.set_certificate_number("CERT-1");
+    req.set_announced(true);
+    auto ctx = h().Context(staff);
+    return h().stub().Discharge(ctx.get(), req, out);
+  };
+
+  // Ten days before the end: the notice goes out once; discharge is refused.
+  const std::string soon = open_with_end(today + 10);
+  auto n = h().service().EmitDischargeNotices();
+  ASSERT_TRUE(n.ok());
+  EXPECT_GE(*n, 1);
+  auto again = h().service().EmitDischargeNotices();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0);
+  records::v1::DischargeResponse resp;
+  grpc::Status early = discharge(soon, &resp);
+  EXPECT_EQ(early.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_NE(early.error_message().find(time::FormatDate(today + 10)), std::string::npos);
+
+  // A term that has ended: discharged, with follow-ups and a case_closed event.
+  const std::string ended = open_with_end(today - 1);
+  ASSERT_TRUE(discharge(ended, &resp).ok());
+  EXPECT_EQ(resp.case_().status(), records::v1::CASE_STATUS_DISCHARGED);
+  EXPECT_EQ(resp.follow_ups_due_size(), 3);
+  EXPECT_EQ(Contact(staff, ended, records::v1::CONTACT_KIND_HOME_VISIT, D(2025, 6, 1)).error_code(),
+            grpc::FAILED_PRECONDITION);  // nothing more is recorded on a closed case
+
+  auto events = ReadTopic(
+      "ccms.records.v1",
+      [&](const std::vector<ConsumedRecord>& got) {
+        bool notice = false, closed = false;
+        for (const auto& r : got) {
+          if (!r.headers.count("ce_type")) continue;
+          notice = notice || (r.key == soon &&
+                              r.headers.at("ce_type") == "ccms.records.discharge_approaching");
+          closed =
+              closed || (r.key == ended && r.headers.at("ce_type") == "ccms.records.case_closed");
+        }
+        return notice && closed;
+      },
+      absl::Seconds(30));
+  int notices = 0, closes = 0;
+  for (const auto& r : events) {
+    if (!r.headers.count("ce_type")) continue;
+    notices += r.key == soon && r.headers.at("ce_type") == "ccms.records.discharge_approaching";
+    closes += r.key == ended && r.headers.at("ce_type") == "ccms.records.case_closed";
+  }
+  EXPECT_EQ(notices, 1);
+  EXPECT_EQ(closes, 1);
+}
+
+}  // namespace
+}  // namespace ccms::testing

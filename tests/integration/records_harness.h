@@ -28,6 +28,7 @@ class RecordsHarness {
   records::v1::RecordsService::Stub& stub() { return *stub_; }
   server::ServiceHost& host() { return *host_; }
   TestDatabase& db() { return db_; }
+  records::RecordsServiceImpl& service() { return *service_; }
 
   // A token for a role and districts ("*" = all).
   std::string Token(auth::Role role, std::vector<std::string> districts,

@@ -236,6 +236,8 @@ std::string_view CaseStatusName(CaseStatus status) {
       return "REVOKED";
     case CaseStatus::kTransferredOut:
       return "TRANSFERRED_OUT";
+    case CaseStatus::kDeceased:
+      return "DECEASED";
     case CaseStatus::kUnspecified:
       break;
   }
@@ -245,7 +247,7 @@ std::string_view CaseStatusName(CaseStatus status) {
 std::optional<CaseStatus> ParseCaseStatus(std::string_view name) {
   for (CaseStatus status :
        {CaseStatus::kPendingIntake, CaseStatus::kActive, CaseStatus::kDischarged,
-        CaseStatus::kRevoked, CaseStatus::kTransferredOut}) {
+        CaseStatus::kRevoked, CaseStatus::kTransferredOut, CaseStatus::kDeceased}) {
     if (name == CaseStatusName(status)) return status;
   }
   return std::nullopt;
@@ -394,6 +396,8 @@ absl::Status CheckIntakeTransition(CaseStatus from) {
       return absl::FailedPreconditionError(
           "case has been transferred out; intake is done by the receiving "
           "office");
+    case CaseStatus::kDeceased:
+      return absl::FailedPreconditionError("case is closed (deceased)");
     case CaseStatus::kUnspecified:
       break;
   }

@@ -43,6 +43,7 @@ enum class CaseStatus {
   kDischarged,      // 解除矫正: term completed.
   kRevoked,         // Probation/parole revoked or sentence executed in prison.
   kTransferredOut,  // Moved to another execution place.
+  kDeceased,        // The person died during the term.
 };
 
 // Stable upper-case names: "PENDING_INTAKE", "ACTIVE", "DISCHARGED",

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "services/records/domain/case_rules.h"
+#include "services/records/domain/records_policy.h"
+#include "services/records/domain/sanction_ladder.h"
+
+namespace ccms::records::domain {
+
+// Discharge at the end of the term (Law art. 44): only an ACTIVE case, and not before its end
+// date; otherwise FAILED_PRECONDITION naming the end date.
+absl::Status CheckDischarge(CaseStatus status, absl::CivilDay end_date,
+                            absl::CivilDay discharged_on);
+
+// Post-discharge follow-up visits (安置帮教) at the policy's months after discharge.
+std::vector<absl::CivilDay> FollowUpsDue(absl::CivilDay discharged_on, const RecordsPolicy& policy);
+
+// The last stretch of the term, when the discharge summary and re-test are due: from
+// end_date - discharge.summary_days_before_end up to the end date.
+bool IsDischargeApproaching(absl::CivilDay end_date, absl::CivilDay today,
+                            const RecordsPolicy& policy);
+
+enum class CloseReason { kRevoked, kDeceased };
+// REVOKED needs a revocation request on the ladder (the court's decision follows it); both need
+// a case not yet closed.
+absl::Status CheckClose(CloseReason reason, CaseStatus status, const LadderFacts& ladder);
+
+}  // namespace ccms::records::domain

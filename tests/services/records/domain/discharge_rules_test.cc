@@ -1,0 +1,58 @@
+#include "services/records/domain/discharge_rules.h"
+
+#include "gtest/gtest.h"
+
+namespace ccms::records::domain {
+namespace {
+
+using absl::CivilDay;
+
+RecordsPolicy Policy() {
+  auto doc = policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "default");
+  return *LoadRecordsPolicy(*doc);
+}
+
+TEST(DischargeRulesTest, NotBeforeTheEndDate) {
+  EXPECT_TRUE(
+      CheckDischarge(CaseStatus::kActive, CivilDay(2027, 2, 28), CivilDay(2027, 2, 28)).ok());
+  absl::Status early =
+      CheckDischarge(CaseStatus::kActive, CivilDay(2027, 2, 28), CivilDay(2027, 2, 27));
+  EXPECT_EQ(early.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(early.message().find("2027-02-28"), absl::string_view::npos);
+  for (CaseStatus s : {CaseStatus::kPendingIntake, CaseStatus::kDischarged, CaseStatus::kRevoked,
+                       CaseStatus::kTransferredOut, CaseStatus::kDeceased}) {
+    EXPECT_EQ(CheckDischarge(s, CivilDay(2027, 1, 1), CivilDay(2027, 6, 1)).code(),
+              absl::StatusCode::kFailedPrecondition);
+  }
+}
+
+TEST(DischargeRulesTest, FollowUpsClampAtMonthEnds) {
+  EXPECT_EQ(
+      FollowUpsDue(CivilDay(2027, 1, 31), Policy()),
+      (std::vector<CivilDay>{CivilDay(2027, 2, 28), CivilDay(2027, 4, 30), CivilDay(2027, 7, 31)}));
+  EXPECT_EQ(FollowUpsDue(CivilDay(2027, 11, 30), Policy())[0], CivilDay(2027, 12, 30));
+  EXPECT_EQ(FollowUpsDue(CivilDay(2027, 11, 30), Policy())[1], CivilDay(2028, 2, 29));
+}
+
+TEST(DischargeRulesTest, ApproachingWindow) {
+  const RecordsPolicy p = Policy();  // 30 days
+  const CivilDay end(2027, 3, 1);
+  EXPECT_FALSE(IsDischargeApproaching(end, CivilDay(2027, 1, 29), p));
+  EXPECT_TRUE(IsDischargeApproaching(end, CivilDay(2027, 1, 30), p));  // 30 days before
+  EXPECT_TRUE(IsDischargeApproaching(end, end, p));
+  EXPECT_FALSE(IsDischargeApproaching(end, end + 1, p));
+}
+
+TEST(DischargeRulesTest, ClosingNeedsItsGround) {
+  LadderFacts ladder;
+  EXPECT_EQ(CheckClose(CloseReason::kRevoked, CaseStatus::kActive, ladder).code(),
+            absl::StatusCode::kFailedPrecondition);
+  ladder.sanctions.push_back({SanctionKind::kRevocationRequest, CivilDay(2026, 1, 1)});
+  EXPECT_TRUE(CheckClose(CloseReason::kRevoked, CaseStatus::kActive, ladder).ok());
+  EXPECT_TRUE(CheckClose(CloseReason::kDeceased, CaseStatus::kPendingIntake, {}).ok());
+  EXPECT_EQ(CheckClose(CloseReason::kDeceased, CaseStatus::kDischarged, {}).code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace ccms::records::domain
