@@ -1,6 +1,9 @@
 // RecordsServiceImpl with an in-memory store: what reaches the store, and what never does.
 #include "services/records/records_service.h"
 
+#include <functional>
+#include <set>
+
 #include "common/grpc/status.h"
 #include "common/ids/uuid.h"
 #include "common/policy/policy.h"
@@ -419,6 +422,198 @@ TEST_F(RecordsServiceTest, DischargeNotBeforeTheEndDate) {
   v1::CloseCaseResponse closed;
   EXPECT_EQ(service_.DoCloseCase(staff_, close, &closed).code(),
             absl::StatusCode::kFailedPrecondition);  // no revocation request on the ladder
+}
+
+// Role × RPC: every RPC either admits a role or refuses it with PERMISSION_DENIED, as
+// docs/records.md's table says. Requests are minimal; admitted calls may fail for other reasons.
+TEST_F(RecordsServiceTest, RoleMatrix) {
+  using auth::Role;
+  const std::string case_id = ids::NewUuid();
+  const std::string rid = ids::NewUuid();
+  store_.stored.case_id = case_id;
+  store_.stored.status = domain::CaseStatus::kPendingIntake;
+  store_.stored.judgment_effective_date = absl::CivilDay(2026, 11, 20);
+  store_.transfer.status = domain::TransferStatus::kConsented;
+  store_.transfer.requested_on = absl::CivilDay(2026, 11, 1);
+  using Call = std::function<absl::Status(const auth::Principal&)>;
+  auto req_case = [&](auto& r) {
+    r.set_request_id(rid);
+    r.set_case_id(case_id);
+  };
+  const std::set<Role> all = {Role::kOfficeStaff, Role::kSocialWorker, Role::kCityAdmin,
+                              Role::kAuditor,     Role::kPartner,      Role::kOps,
+                              Role::kService};
+  const std::set<Role> readers = {Role::kOfficeStaff, Role::kSocialWorker, Role::kCityAdmin,
+                                  Role::kAuditor, Role::kService};
+  const std::set<Role> office = {Role::kOfficeStaff, Role::kCityAdmin};
+  const std::set<Role> case_workers = {Role::kOfficeStaff, Role::kSocialWorker, Role::kCityAdmin};
+  const std::set<Role> auditors = {Role::kAuditor, Role::kCityAdmin};
+  struct Row {
+    std::string rpc;
+    std::set<Role> allowed;
+    Call call;
+  };
+  const std::vector<Row> rows = {
+      {"OpenCase", office,
+       [&](const auth::Principal& p) {
+         v1::OpenCaseResponse r;
+         return service_.DoOpenCase(p, Valid(), &r);
+       }},
+      {"RecordIntakeCheckIn", office,
+       [&](const auth::Principal& p) {
+         v1::RecordIntakeCheckInRequest q;
+         req_case(q);
+         v1::RecordIntakeCheckInResponse r;
+         return service_.DoRecordIntakeCheckIn(p, q, &r);
+       }},
+      {"GetCase", readers,
+       [&](const auth::Principal& p) {
+         v1::GetCaseRequest q;
+         q.set_case_id(case_id);
+         v1::GetCaseResponse r;
+         return service_.DoGetCase(p, q, &r);
+       }},
+      {"ListCases", readers,
+       [&](const auth::Principal& p) {
+         v1::ListCasesResponse r;
+         return service_.DoListCases(p, v1::ListCasesRequest(), &r);
+       }},
+      {"RecordContact", case_workers,
+       [&](const auth::Principal& p) {
+         v1::RecordContactRequest q;
+         req_case(q);
+         q.set_kind(v1::CONTACT_KIND_CHECK_IN_PHONE);
+         v1::RecordContactResponse r;
+         return service_.DoRecordContact(p, q, &r);
+       }},
+      {"MarkLostContact", office,
+       [&](const auth::Principal& p) {
+         v1::MarkLostContactRequest q;
+         req_case(q);
+         v1::MarkLostContactResponse r;
+         return service_.DoMarkLostContact(p, q, &r);
+       }},
+      {"MarkFoundAgain", office,
+       [&](const auth::Principal& p) {
+         v1::MarkFoundAgainRequest q;
+         req_case(q);
+         v1::MarkFoundAgainResponse r;
+         return service_.DoMarkFoundAgain(p, q, &r);
+       }},
+      {"RecordViolation", office,
+       [&](const auth::Principal& p) {
+         v1::RecordViolationRequest q;
+         req_case(q);
+         q.set_kind(v1::VIOLATION_KIND_OTHER);
+         v1::RecordViolationResponse r;
+         return service_.DoRecordViolation(p, q, &r);
+       }},
+      {"IssueSanction", office,
+       [&](const auth::Principal& p) {
+         v1::IssueSanctionRequest q;
+         req_case(q);
+         q.set_kind(v1::SANCTION_KIND_ADMONITION);
+         v1::IssueSanctionResponse r;
+         return service_.DoIssueSanction(p, q, &r);
+       }},
+      {"MarkSanctionCorrected", office,
+       [&](const auth::Principal& p) {
+         v1::MarkSanctionCorrectedRequest q;
+         req_case(q);
+         q.set_sanction_id(ids::NewUuid());
+         v1::MarkSanctionCorrectedResponse r;
+         return service_.DoMarkSanctionCorrected(p, q, &r);
+       }},
+      {"RecordCommendation", office,
+       [&](const auth::Principal& p) {
+         v1::RecordCommendationRequest q;
+         req_case(q);
+         v1::RecordCommendationResponse r;
+         return service_.DoRecordCommendation(p, q, &r);
+       }},
+      {"GetSanctionStatus", readers,
+       [&](const auth::Principal& p) {
+         v1::GetSanctionStatusRequest q;
+         q.set_case_id(case_id);
+         v1::GetSanctionStatusResponse r;
+         return service_.DoGetSanctionStatus(p, q, &r);
+       }},
+      {"ListOverdue", readers,
+       [&](const auth::Principal& p) {
+         v1::ListOverdueRequest q;
+         q.set_district_code("110101");
+         v1::ListOverdueResponse r;
+         return service_.DoListOverdue(p, q, &r);
+       }},
+      {"GetCaseTimeline", readers,
+       [&](const auth::Principal& p) {
+         v1::GetCaseTimelineRequest q;
+         q.set_case_id(case_id);
+         v1::GetCaseTimelineResponse r;
+         return service_.DoGetCaseTimeline(p, q, &r);
+       }},
+      {"ListAuditEntries", auditors,
+       [&](const auth::Principal& p) {
+         v1::ListAuditEntriesResponse r;
+         return service_.DoListAuditEntries(p, v1::ListAuditEntriesRequest(), &r);
+       }},
+      {"RequestTransfer", office,
+       [&](const auth::Principal& p) {
+         v1::RequestTransferRequest q;
+         req_case(q);
+         q.set_to_district_code("310101");
+         q.set_to_office_id("o");
+         v1::TransferResponse r;
+         return service_.DoRequestTransfer(p, q, &r);
+       }},
+      {"AcceptTransfer", office,
+       [&](const auth::Principal& p) {
+         v1::DecideTransferRequest q;
+         q.set_request_id(rid);
+         q.set_transfer_id(ids::NewUuid());
+         v1::TransferResponse r;
+         return service_.DoDecideTransfer(p, domain::TransferStep::kAccept, q, &r);
+       }},
+      {"ListTransfers", readers,
+       [&](const auth::Principal& p) {
+         v1::ListTransfersResponse r;
+         return service_.DoListTransfers(p, v1::ListTransfersRequest(), &r);
+       }},
+      {"Discharge", office,
+       [&](const auth::Principal& p) {
+         v1::DischargeRequest q;
+         req_case(q);
+         q.set_certificate_number("c");
+         v1::DischargeResponse r;
+         return service_.DoDischarge(p, q, &r);
+       }},
+      {"CloseCase", office,
+       [&](const auth::Principal& p) {
+         v1::CloseCaseRequest q;
+         req_case(q);
+         q.set_reason(v1::CASE_CLOSE_REASON_DECEASED);
+         v1::CloseCaseResponse r;
+         return service_.DoCloseCase(p, q, &r);
+       }},
+  };
+  for (const Row& row : rows) {
+    for (Role role : all) {
+      auth::Principal p;
+      p.subject = "matrix";
+      p.role = role;
+      p.all_districts =
+          role != Role::kOfficeStaff && role != Role::kSocialWorker && role != Role::kPartner;
+      if (!p.all_districts && role != Role::kPartner) p.districts = {"110101"};
+      if (role == Role::kPartner) p.agency_id = "agency";
+      const absl::Status st = row.call(p);
+      SCOPED_TRACE(row.rpc + " as " + std::string(auth::RoleName(role)));
+      if (row.allowed.count(role)) {
+        EXPECT_NE(st.code(), absl::StatusCode::kPermissionDenied) << st;
+      } else {
+        EXPECT_EQ(st.code(), absl::StatusCode::kPermissionDenied) << st;
+      }
+    }
+  }
 }
 
 TEST_F(RecordsServiceTest, PartnersAndOpsCannotRead) {
