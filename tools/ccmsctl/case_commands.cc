@@ -16,7 +16,6 @@
 #include "absl/status/statusor.h"
 #include "ccms/records/v1/records_service.grpc.pb.h"
 #include "common/grpc/proto_convert.h"
-#include "common/ids/uuid.h"
 #include "common/time/calendar.h"
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
@@ -72,18 +71,6 @@ std::string YesNo(bool value) { return value ? "yes" : "no"; }
 
 std::string OrDash(const std::string& value) { return value.empty() ? "-" : value; }
 
-// Prints `message` as JSON, or calls `print_human`.
-template <typename Message, typename Human>
-int PrintResponse(const GlobalOptions& global, const Message& message, Human print_human) {
-  if (global.json) {
-    absl::Status status = PrintJson(message, std::cout);
-    if (!status.ok()) return ReportLocalError(status);
-  } else {
-    print_human();
-  }
-  return kExitOk;
-}
-
 void PrintCaseSummary(const Case& c) {
   PrintKeyValues({{"case number", c.case_number()},
                   {"case id", c.case_id()},
@@ -138,13 +125,6 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
-}
-
-// A new request id, printed to stderr so the user can retry with it.
-std::string NewRequestId() {
-  std::string id = ids::NewUuid();
-  std::cerr << "request_id: " << id << "\n";
-  return id;
 }
 
 int RunOpen(const GlobalOptions& global, const OpenFlags& flags) {

@@ -2,6 +2,9 @@
 //
 //   ccmsctl [--addr HOST:PORT] [--token T] [--json] [--timeout SECONDS]
 //           token | health | case {open|get|list|check-in} ...
+//           case {contact|lost|found|violation|sanction|correct|commend|sanctions|timeline}
+//           overdue | audit ...
+//           instruments | assessment | due | level | crisis | points ...  (--assessment-addr)
 //
 // Global options may come before or after the subcommand. Exit codes: 0 ok,
 // 1 failed call or local error, 2 usage error.
@@ -11,6 +14,8 @@
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "tools/ccmsctl/activity_commands.h"
+#include "tools/ccmsctl/assessment_commands.h"
 #include "tools/ccmsctl/case_commands.h"
 #include "tools/ccmsctl/global_options.h"
 #include "tools/ccmsctl/health_command.h"
@@ -38,6 +43,10 @@ int Main(int argc, char** argv) {
   app.add_option("--addr", global.addr, "Server address HOST:PORT")
       ->envname("CCMS_RECORDS_ADDR")
       ->capture_default_str();
+  app.add_option("--assessment-addr", global.assessment_addr,
+                 "Assessment service address HOST:PORT")
+      ->envname("CCMS_ASSESSMENT_ADDR")
+      ->capture_default_str();
   app.add_option("--token", global.token, "Bearer token sent as `authorization` metadata")
       ->envname("CCMS_TOKEN");
   app.add_flag("--json", global.json, "Print the response as one proto3 JSON document");
@@ -48,6 +57,8 @@ int Main(int argc, char** argv) {
   AddTokenCommand(app, &action);
   AddHealthCommand(app, global, &action);
   AddCaseCommands(app, global, &action);
+  AddActivityCommands(app, global, &action);  // Adds to `case`: after AddCaseCommands.
+  AddAssessmentCommands(app, global, &action);
 
   try {
     app.parse(argc, argv);

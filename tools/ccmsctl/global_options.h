@@ -9,11 +9,14 @@
 namespace ccms::ctl {
 
 inline constexpr char kDefaultAddress[] = "127.0.0.1:50061";
+inline constexpr char kDefaultAssessmentAddress[] = "127.0.0.1:50062";
 inline constexpr double kDefaultTimeoutSeconds = 10;
 
 struct GlobalOptions {
   // host:port of the records service (or any gRPC server for `health`).
   std::string addr = kDefaultAddress;
+  // host:port of the assessment service (instruments, assessment, due, level, crisis, points).
+  std::string assessment_addr = kDefaultAssessmentAddress;
   // Bearer token sent with every records call.
   std::string token;
   // Print the response as one proto3 JSON document instead of a table.

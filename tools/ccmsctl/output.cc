@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iostream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -9,6 +10,7 @@
 #include "absl/time/time.h"
 #include "common/time/calendar.h"
 #include "google/protobuf/util/json_util.h"
+#include "tools/ccmsctl/rpc_client.h"
 
 namespace ccms::ctl {
 namespace {
@@ -183,6 +185,17 @@ absl::Status PrintJson(const google::protobuf::Message& message, std::ostream& o
   }
   out << json << "\n";
   return absl::OkStatus();
+}
+
+int PrintResponse(const GlobalOptions& global, const google::protobuf::Message& response,
+                  const std::function<void()>& print_human) {
+  if (global.json) {
+    absl::Status status = PrintJson(response, std::cout);
+    if (!status.ok()) return ReportLocalError(status);
+  } else {
+    print_human();
+  }
+  return kExitOk;
 }
 
 }  // namespace ccms::ctl

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -16,6 +17,7 @@
 #include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "google/type/date.pb.h"
+#include "tools/ccmsctl/global_options.h"
 
 namespace ccms::ctl {
 
@@ -69,5 +71,10 @@ std::optional<int> ParseEnumLabel(const google::protobuf::EnumDescriptor* type,
 // Prints `message` as one proto3 JSON document (lowerCamelCase field names,
 // the canonical mapping) followed by a newline.
 absl::Status PrintJson(const google::protobuf::Message& message, std::ostream& out);
+
+// Prints a call's `response` to stdout: as JSON with --json, else by calling
+// `print_human`. Returns the exit code.
+int PrintResponse(const GlobalOptions& global, const google::protobuf::Message& response,
+                  const std::function<void()>& print_human);
 
 }  // namespace ccms::ctl

@@ -29,6 +29,12 @@ std::unique_ptr<grpc::ClientContext> NewCallContext(const GlobalOptions& options
   return context;
 }
 
+std::string NewRequestId() {
+  std::string id = ids::NewUuid();
+  std::cerr << "request_id: " << id << "\n";
+  return id;
+}
+
 std::string_view StatusCodeName(grpc::StatusCode code) {
   switch (code) {
     case grpc::StatusCode::OK:

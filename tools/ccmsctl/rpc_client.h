@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "absl/status/status.h"
@@ -20,6 +21,10 @@ std::shared_ptr<grpc::Channel> Connect(const GlobalOptions& options);
 // A context for one call: the --timeout deadline, a new `x-request-id`, and
 // `authorization: Bearer <token>` when `with_token`.
 std::unique_ptr<grpc::ClientContext> NewCallContext(const GlobalOptions& options, bool with_token);
+
+// A new request id (idempotency key) for a mutation, printed to stderr as
+// `request_id: ...` so a failed call can be retried with it.
+std::string NewRequestId();
 
 // "OK", "INVALID_ARGUMENT", ...: the canonical name of `code`.
 std::string_view StatusCodeName(grpc::StatusCode code);

@@ -1,0 +1,102 @@
+// ccms-assessment: wiring only. Configuration is read from CCMS_* variables (README.md,
+// docs/assessment.md).
+#include <cstring>
+#include <iostream>
+
+#include "common/log/log.h"
+#include "common/policy/policy.h"
+#include "common/server/service_host.h"
+#include "services/assessment/assessment_service.h"
+#include "services/assessment/instrument_catalog.h"
+#include "services/assessment/maintenance.h"
+#include "services/assessment/migrations.h"
+#include "services/assessment/pg_assessment_store.h"
+#include "services/assessment/records_client.h"
+#include "services/assessment/records_consumer.h"
+
+namespace {
+
+const ccms::server::ServiceIdentity kIdentity = {
+    .name = "assessment",
+    .grpc_service = "ccms.assessment.v1.AssessmentService",
+    .default_grpc_port = 50062,
+    .default_metrics_port = 9462,
+};
+
+int Fail(const absl::Status& status) {
+  ccms::log::Error("startup_failed", {{"error", std::string(status.message())}});
+  std::cerr << "ccms-assessment: " << status.message() << "\n";
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool migrate_only = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--migrate-only") == 0) {
+      migrate_only = true;
+    } else {
+      std::cerr << "usage: ccms-assessment [--migrate-only]\n"
+                   "Settings come from CCMS_* environment variables; see README.md.\n";
+      return std::strcmp(argv[i], "--help") == 0 ? 0 : 2;
+    }
+  }
+  ccms::server::ServiceHost::BlockTerminationSignals();
+
+  ccms::config::Env env;
+  ccms::server::CommonConfig config = ccms::server::LoadCommonConfig(kIdentity, env);
+  const std::string records_addr = env.Address("CCMS_RECORDS_ADDR", "");
+  const std::string service_token = env.RequiredSecret("CCMS_SERVICE_TOKEN");
+  ccms::grpc_util::RetryOptions retry;
+  retry.attempt_timeout = env.Millis("CCMS_RECORDS_TIMEOUT_MS", 1000, 50, 60000);
+  retry.max_attempts = static_cast<int>(env.Int("CCMS_RECORDS_ATTEMPTS", 3, 1, 10));
+  const absl::Duration maintenance_period =
+      env.Millis("CCMS_MAINTENANCE_PERIOD_MS", 60000, 100, 86400000);
+  if (auto st = env.Finish(); !st.ok()) return Fail(st);
+
+  auto catalog = ccms::assessment::InstrumentCatalog::Load(ccms::assessment::EmbeddedInstruments());
+  if (!catalog.ok()) return Fail(catalog.status());
+  auto doc = ccms::policy::PolicyDocument::Load();
+  if (!doc.ok()) return Fail(doc.status());
+  auto policy = ccms::assessment::domain::LoadAssessmentPolicy(*doc, catalog->WeightKeys());
+  if (!policy.ok()) return Fail(policy.status());
+  catalog->ApplyPolicy(*policy);
+
+  ccms::time::SystemClock clock;
+  auto host = ccms::server::ServiceHost::Create(kIdentity, config,
+                                                ccms::assessment::PgAssessmentStore::Queries(),
+                                                ccms::assessment::Migrations(), clock);
+  if (!host.ok()) return Fail(host.status());
+  ccms::assessment::PgAssessmentStore store((*host)->pool(), &(*host)->relay());
+  if (auto st = store.RegisterInstruments(catalog->Fingerprints()); !st.ok()) return Fail(st);
+  if (migrate_only) {
+    ccms::log::Info("migrations_done");
+    return 0;
+  }
+  ccms::log::Info("policy_loaded",
+                  {{"policy_version", policy->version}, {"origin", doc->origin()}});
+
+  ccms::assessment::GrpcRecordsClient records(records_addr, service_token, retry);
+  ccms::assessment::AssessmentServiceImpl service(store, (*host)->executor(), *catalog, *policy,
+                                                  records, clock);
+  ccms::assessment::Maintenance maintenance(store, *policy, clock, (*host)->registry(),
+                                            maintenance_period);
+  service.OnCrisisChange([&maintenance] { maintenance.Nudge(); });
+  ccms::assessment::RecordsEventHandler handler(store, *policy, clock);
+  if (auto st =
+          (*host)->AddConsumer(ccms::assessment::kConsumerGroup, {ccms::assessment::kRecordsTopic},
+                               [&handler](pqxx::work& tx, const ccms::events::v1::Envelope& e) {
+                                 return handler.Handle(tx, e);
+                               });
+      !st.ok()) {
+    return Fail(st);
+  }
+
+  (*host)->AddService(&service);
+  maintenance.Start();
+  absl::Status run = (*host)->Run();
+  maintenance.Stop();
+  if (!run.ok()) return Fail(run);
+  return 0;
+}

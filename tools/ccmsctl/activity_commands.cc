@@ -1,0 +1,759 @@
+#include "tools/ccmsctl/activity_commands.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "ccms/records/v1/records_service.grpc.pb.h"
+#include "common/grpc/proto_convert.h"
+#include "common/time/calendar.h"
+#include "tools/ccmsctl/output.h"
+#include "tools/ccmsctl/rpc_client.h"
+#include "tools/ccmsctl/validators.h"
+
+namespace ccms::ctl {
+namespace {
+
+namespace v1 = ::ccms::records::v1;
+using ::ccms::records::v1::RecordsService;
+using KeyValues = std::vector<std::pair<std::string, std::string>>;
+
+constexpr char kRequestIdFooter[] =
+    "Without --request-id a new one is generated and printed to stderr as "
+    "'request_id: ...', so a failed call can be retried with it.";
+
+// How flags and tables spell a proto enum's values: the name without `prefix`
+// (and then without `drop`), lowercased, words joined by hyphens, e.g.
+// VIOLATION_KIND_LATE_REPORTING -> late-reporting.
+class EnumFlag {
+ public:
+  EnumFlag(const google::protobuf::EnumDescriptor* type, std::string_view prefix,
+           std::string_view drop = "")
+      : type_(type), prefix_(prefix), drop_(drop) {}
+
+  std::string Label(int value) const {
+    std::string label = EnumLabel(type_, value, prefix_);
+    if (!drop_.empty() && label.starts_with(drop_)) label.erase(0, drop_.size());
+    std::replace(label.begin(), label.end(), '_', '-');
+    return label;
+  }
+
+  // Label(), or "-" for the zero (unspecified) value.
+  std::string LabelOrDash(int value) const { return value == 0 ? "-" : Label(value); }
+
+  // The labels of every value but the zero one, for the flag's IsMember check.
+  std::vector<std::string> Labels() const {
+    std::vector<std::string> labels;
+    for (int i = 0; i < type_->value_count(); ++i) {
+      const int number = type_->value(i)->number();
+      if (number != 0) labels.push_back(Label(number));
+    }
+    return labels;
+  }
+
+  // The value whose Label() is `label`; 0 (unspecified) if none, which the
+  // flag's IsMember check rules out.
+  int Parse(std::string_view label) const {
+    for (int i = 0; i < type_->value_count(); ++i) {
+      const int number = type_->value(i)->number();
+      if (number != 0 && Label(number) == label) return number;
+    }
+    return 0;
+  }
+
+ private:
+  const google::protobuf::EnumDescriptor* type_;
+  std::string_view prefix_;
+  std::string_view drop_;
+};
+
+// The check-in kinds go by their channel: CONTACT_KIND_CHECK_IN_PHONE -> phone.
+EnumFlag ContactKinds() {
+  return EnumFlag(v1::ContactKind_descriptor(), "CONTACT_KIND_", "check_in_");
+}
+EnumFlag ViolationKinds() { return EnumFlag(v1::ViolationKind_descriptor(), "VIOLATION_KIND_"); }
+EnumFlag SanctionKinds() { return EnumFlag(v1::SanctionKind_descriptor(), "SANCTION_KIND_"); }
+EnumFlag Grounds() { return EnumFlag(v1::RevocationGround_descriptor(), "REVOCATION_GROUND_"); }
+EnumFlag Requirements() {
+  return EnumFlag(v1::ContactRequirement_descriptor(), "CONTACT_REQUIREMENT_");
+}
+EnumFlag Levels() {
+  return EnumFlag(common::v1::SupervisionLevel_descriptor(), "SUPERVISION_LEVEL_");
+}
+EnumFlag OverdueKinds() { return EnumFlag(v1::OverdueKind_descriptor(), "OVERDUE_KIND_"); }
+
+std::string OrDash(const std::string& value) { return value.empty() ? "-" : value; }
+
+std::string YesNo(bool value) { return value ? "yes" : "no"; }
+
+// A date flag the DateValidator has checked.
+google::type::Date ProtoDate(const std::string& yyyy_mm_dd) {
+  return grpc_util::ToProtoDate(*time::ParseDate(yyyy_mm_dd));
+}
+
+// --from / --to of `audit`: an RFC 3339 instant, or a date YYYY-MM-DD, which
+// means the start of that day in Asia/Shanghai, or with `end_of_day` the start
+// of the next day (so `--to` includes the day).
+std::optional<absl::Time> ParseInstant(const std::string& text, bool end_of_day) {
+  if (std::optional<absl::CivilDay> day = time::ParseDate(text)) {
+    return absl::FromCivil(end_of_day ? *day + 1 : *day, time::ShanghaiTimeZone());
+  }
+  absl::Time t;
+  std::string error;
+  if (absl::ParseTime(absl::RFC3339_full, text, &t, &error)) return t;
+  return std::nullopt;
+}
+
+CLI::Validator InstantValidator() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        if (ParseInstant(value, /*end_of_day=*/false).has_value()) return "";
+        return "must be an RFC 3339 time (2026-11-19T09:30:00+08:00) or a date YYYY-MM-DD, got '" +
+               value + "'";
+      },
+      "RFC3339|YYYY-MM-DD");
+}
+
+// The value of a `--notes TEXT | --notes-file F` pair: the file's content
+// (without its final newline) when `file` is set, else `text`.
+absl::StatusOr<std::string> TextOrFile(const std::string& text, const std::string& file) {
+  if (file.empty()) return text;
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return absl::InvalidArgumentError("cannot read " + file + ": " + std::strerror(errno));
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  std::string content = buffer.str();
+  if (content.ends_with('\n')) content.pop_back();
+  if (content.ends_with('\r')) content.pop_back();
+  return content;
+}
+
+template <typename Request, typename Response>
+using Method = grpc::Status (RecordsService::Stub::*)(grpc::ClientContext*, const Request&,
+                                                      Response*);
+
+// One call of `method` with the token and deadline of `global`; a failure is
+// reported. Returns the exit code.
+template <typename Request, typename Response>
+int Call(const GlobalOptions& global, Method<Request, Response> method, const Request& request,
+         Response* response) {
+  auto stub = RecordsService::NewStub(Connect(global));
+  auto context = NewCallContext(global, /*with_token=*/true);
+  grpc::Status status = ((*stub).*method)(context.get(), request, response);
+  if (!status.ok()) return ReportRpcError(status, global);
+  return kExitOk;
+}
+
+// Calls `method` for the page `request` names, or with `all` for it and every
+// page after it, merging the pages into `*out`. Returns the exit code.
+template <typename Request, typename Response>
+int FetchPages(const GlobalOptions& global, Method<Request, Response> method, bool all,
+               Request request, Response* out) {
+  auto stub = RecordsService::NewStub(Connect(global));
+  while (true) {
+    Response page;
+    auto context = NewCallContext(global, /*with_token=*/true);
+    grpc::Status status = ((*stub).*method)(context.get(), request, &page);
+    if (!status.ok()) return ReportRpcError(status, global);
+    out->MergeFrom(page);  // Appends the repeated items.
+    out->set_next_page_token(page.next_page_token());
+    if (!all || page.next_page_token().empty()) return kExitOk;
+    if (page.next_page_token() == request.page_token()) {
+      return ReportLocalError(
+          absl::InternalError("the server returned the same page token again; stopping"));
+    }
+    request.set_page_token(page.next_page_token());
+  }
+}
+
+// Tells on stderr how to get the page after `out`, if there is one.
+void HintNextPage(std::string_view what, const std::string& next_page_token) {
+  if (next_page_token.empty()) return;
+  std::cerr << "more " << what << ": --page-token " << next_page_token << " (or --all)\n";
+}
+
+// The sanction status block, after `rows`.
+void PrintSanctionStatus(const v1::SanctionStatus& s, KeyValues rows) {
+  std::vector<std::string> grounds;
+  for (int ground : s.grounds_met()) grounds.push_back(Grounds().Label(ground));
+  rows.insert(
+      rows.end(),
+      {
+          {"uncorrected admonitions", std::to_string(s.uncorrected_admonitions())},
+          {"uncorrected warnings", std::to_string(s.uncorrected_warnings())},
+          {"public-security referrals", std::to_string(s.public_security_referrals())},
+          {"revocation requested", YesNo(s.revocation_requested())},
+          {"revocation grounds met", grounds.empty() ? "none" : absl::StrJoin(grounds, ", ")},
+          {"longest lost contact", absl::StrCat(s.longest_lost_contact_days(), " days")},
+      });
+  for (const std::string& line : s.explanations()) rows.emplace_back("explanation", line);
+  rows.emplace_back("next step", OrDash(s.next_step()));
+  rows.emplace_back("policy version", OrDash(s.policy_version()));
+  PrintKeyValues(rows, std::cout);
+}
+
+// ---- Flags ----
+
+struct ContactFlags {
+  std::string case_id;
+  std::string kind;
+  std::string on;
+  std::string notes;
+  std::string notes_file;
+  std::string request_id;
+};
+
+struct LostFlags {
+  std::string case_id;
+  std::string since;
+  std::string request_id;
+};
+
+struct FoundFlags {
+  std::string case_id;
+  std::string on;
+  std::string request_id;
+};
+
+struct ViolationFlags {
+  std::string case_id;
+  std::string kind;
+  std::string on;
+  std::string facts;
+  std::string facts_file;
+  std::string request_id;
+};
+
+struct SanctionFlags {
+  std::string case_id;
+  std::string kind;
+  std::vector<std::string> grounds;
+  std::vector<std::string> violation_ids;
+  std::string on;
+  std::string reason;
+  std::string request_id;
+};
+
+struct CorrectFlags {
+  std::string case_id;
+  std::string sanction_id;
+  std::string on;
+  std::string request_id;
+};
+
+struct CommendFlags {
+  std::string case_id;
+  std::string on;
+  std::string reason;
+  std::string request_id;
+};
+
+struct SanctionsFlags {
+  std::string case_id;
+};
+
+struct TimelineFlags {
+  std::string case_id;
+  int page_size = 0;
+  std::string page_token;
+  bool all = false;
+};
+
+struct OverdueFlags {
+  std::string district;
+  std::string kind;
+  std::string as_of;
+  int page_size = 0;
+  std::string page_token;
+  bool all = false;
+};
+
+struct AuditFlags {
+  std::string case_id;
+  std::string actor;
+  std::string from;
+  std::string to;
+  int page_size = 0;
+  std::string page_token;
+  bool all = false;
+};
+
+// ---- Runs ----
+
+int RunContact(const GlobalOptions& global, const ContactFlags& flags) {
+  if (int rc = RequireToken(global); rc != kExitOk) return rc;
+  absl::StatusOr<std::string> notes = TextOrFile(flags.notes, flags.notes_file);
+  if (!notes.ok()) return ReportLocalError(notes.status());
+  v1::RecordContactRequest request;
+  request.set_request_id(flags.request_id.empty() ? NewRequestId() : flags.request_id);
+  request.set_case_id(flags.case_id);
+  request.set_kind(static_cast<v1::ContactKind>(ContactKinds().Parse(flags.kind)));
+  if (!flags.on.empty()) *request.mutable_occurred_on() = ProtoDate(flags.on);
+  request.set_notes(*notes);
+  v1::RecordContactResponse response;
+  if (int rc = Call(global, &RecordsService::Stub::RecordContact, request, &response);
+      rc != kExitOk) {
+    return rc;
+  }
+  return PrintResponse(global, response, [&] {
+    PrintKeyValues({{"contact id", response.contact_id()}}, std::cout);
+    if (response.next_due().empty()) {
+      std::cout << "no contact due\n";
+      return;
+    }
+    std::cout << "\n";
+    Table table({"REQUIREMENT", "DUE", "LEVEL", "DAYS OVERDUE", "RULE"});
+    for (const v1::DueContact& due : response.next_due()) {
+      table.AddRow({Requirements().LabelOrDash(due.requirement()), FormatProtoDate(due.due()),
+                    Levels().LabelOrDash(due.level()), std::to_string(due.days_overdue()),
+                    due.rule()});
+    }
+    table.Print(std::cout);
+  });
+}
+
+int RunLost(const GlobalOptions& global, const LostFlags& flags) {
+  if (int rc = RequireToken(global); rc != kExitOk) return rc;
+  v1::MarkLostContactRequest request;
+  request.set_request_id(flags.request_id.empty() ? NewRequestId() : flags.request_id);
+  request.set_case_id(flags.case_id);
+  *request.mutable_since() = ProtoDate(flags.since);
+  v1::MarkLostContactResponse response;
+  if (int rc = Call(global, &RecordsService::Stub::MarkLostContact, request, &response);
+      rc != kExitOk) {
+    return rc;
+  }
+  return PrintResponse(global, response, [&] {
+    PrintKeyValues({{"lost-contact period id", response.period_id()}, {"since", flags.since}},
+                   std::cout);
+  });
+}
+
+int RunFound(const GlobalOptions& global, const FoundFlags& flags) {
+  if (int rc = RequireToken(global); rc != kExitOk) return rc;
+  v1::MarkFoundAgainRequest request;
+  request.set_request_id(flags.request_id.empty() ? NewRequestId() : flags.request_id);
+  request.set_case_id(flags.case_id);
+  if (!flags.on.empty()) *request.mutable_found_on() = ProtoDate(flags.on);
+  v1::MarkFoundAgainResponse response;
+  if (int rc = Call(global, &RecordsService::Stub::MarkFoundAgain, request, &response);
+      rc != kExitOk) {
+    return rc;
+  }
+  return PrintResponse(global, response, [&] {
+    PrintKeyValues({{"days lost", std::to_string(response.days_lost())},
+                    {"assessment", OrDash(response.assessment())}},
+                   std::cout);
+  });
+}
+
+int RunViolation(const GlobalOptions& global, const ViolationFlags& flags) {
+  if (int rc = RequireToken(global); rc != kExitOk) return rc;
+  absl::StatusOr<std::string> facts = TextOrFile(flags.facts, flags.facts_file);
+  if (!facts.ok()) return ReportLocalError(facts.status());
+  v1::RecordViolationRequest request;
+  request.set_request_id(flags.request_id.empty() ? NewRequestId() : flags.request_id);
+  request.set_case_id(flags.case_id);
+  request.set_kind(static_cast<v1::ViolationKind>(ViolationKinds().Parse(flags.kind)));
+  if (!flags.on.empty()) *request.mutable_occurred_on() = ProtoDate(flags.on);
+  request.set_facts(*facts);
+  v1::RecordViolationResponse response;
+  if (int rc = Call(global, &RecordsService::Stub::RecordViolation, request, &response);
+      rc != kExitOk) {
+    return rc;
+  }
+  return PrintResponse(global, response, [&] {
+    PrintKeyValues({{"violation id", response.violation_id()}}, std::cout);
+  });
+}
+
+int RunSanction(const GlobalOptions& global, const SanctionFlags& flags) {
+  if (int rc = RequireToken(global); rc != kExitOk) return rc;
+  v1::IssueSanctionRequest request;
+  request.set_request_id(flags.request_id.empty() ? NewRequestId() : flags.request_id);
+  request.set_case_id(flags.case_id);
+  request.set_kind(static_cast<v1::SanctionKind>(SanctionKinds().Parse(flags.kind)));
+  if (!flags.on.empty()) *request.mutable_issued_on() = ProtoDate(flags.on);
+  for (const std::string& id : flags.violation_ids) request.add_violation_ids(id);
+  for (const std::string& ground : flags.grounds) {
+    request.add_grounds(static_cast<v1::RevocationGround>(Grounds().Parse(ground)));
+  }
+  request.set_reason(flags.reason);
+  v1::IssueSanctionResponse response;
+  if (int rc = Call(global, &RecordsService::Stub::IssueSanction, request, &response);
+      rc != kExitOk) {
+    return rc;
+  }
+  return PrintResponse(global, response, [&] {
+    PrintSanctionStatus(response.status(), {{"sanction id", response.sanction_id()}});
+  });
+}
+
+int RunCorrect(const GlobalOptions& global, const CorrectFlags& flags) {
+  if (int rc = RequireToken(global); rc != kExitOk) return rc;
+  v1::MarkSanctionCorrectedRequest request;
+  request.set_request_id(flags.request_id.empty() ? NewRequestId() : flags.request_id);
+  request.set_case_id(flags.case_id);
+  request.set_sanction_id(flags.sanction_id);
+  if (!flags.on.empty()) *request.mutable_corrected_on() = ProtoDate(flags.on);
+  v1::MarkSanctionCorrectedResponse response;
+  if (int rc = Call(global, &RecordsService::Stub::MarkSanctionCorrected, request, &response);
+      rc != kExitOk) {
+    return rc;
+  }
+  return PrintResponse(global, response, [&] {
+    PrintSanctionStatus(response.status(), {{"corrected sanction", flags.sanction_id}});
+  });
+}
+
+int RunCommend(const GlobalOptions& global, const CommendFlags& flags) {
+  if (int rc = RequireToken(global); rc != kExitOk) return rc;
+  v1::RecordCommendationRequest request;
+  request.set_request_id(flags.request_id.empty() ? NewRequestId() : flags.request_id);
+  request.set_case_id(flags.case_id);
+  if (!flags.on.empty()) *request.mutable_recorded_on() = ProtoDate(flags.on);
+  request.set_reason(flags.reason);
+  v1::RecordCommendationResponse response;
+  if (int rc = Call(global, &RecordsService::Stub::RecordCommendation, request, &response);
+      rc != kExitOk) {
+    return rc;
+  }
+  return PrintResponse(global, response, [&] {
+    PrintKeyValues({{"commendation id", response.commendation_id()}}, std::cout);
+  });
+}
+
+int RunSanctions(const GlobalOptions& global, const SanctionsFlags& flags) {
+  if (int rc = RequireToken(global); rc != kExitOk) return rc;
+  v1::GetSanctionStatusRequest request;
+  request.set_case_id(flags.case_id);
+  v1::GetSanctionStatusResponse response;
+  if (int rc = Call(global, &RecordsService::Stub::GetSanctionStatus, request, &response);
+      rc != kExitOk) {
+    return rc;
+  }
+  return PrintResponse(global, response, [&] { PrintSanctionStatus(response.status(), {}); });
+}
+
+int RunTimeline(const GlobalOptions& global, const TimelineFlags& flags) {
+  if (int rc = RequireToken(global); rc != kExitOk) return rc;
+  v1::GetCaseTimelineRequest request;
+  request.set_case_id(flags.case_id);
+  request.set_page_size(flags.page_size);
+  request.set_page_token(flags.page_token);
+  v1::GetCaseTimelineResponse all;
+  if (int rc = FetchPages(global, &RecordsService::Stub::GetCaseTimeline, flags.all, request, &all);
+      rc != kExitOk) {
+    return rc;
+  }
+  return PrintResponse(global, all, [&] {
+    if (all.entries().empty()) {
+      std::cout << "no activity\n";
+    } else {
+      Table table({"DATE", "KIND", "SUMMARY", "RECORDED BY"});
+      for (const v1::TimelineEntry& e : all.entries()) {
+        table.AddRow({FormatProtoDate(e.on()), e.kind(), e.summary(), OrDash(e.recorded_by())});
+      }
+      table.Print(std::cout);
+    }
+    HintNextPage("entries", all.next_page_token());
+  });
+}
+
+int RunOverdue(const GlobalOptions& global, const OverdueFlags& flags) {
+  if (int rc = RequireToken(global); rc != kExitOk) return rc;
+  v1::ListOverdueRequest request;
+  request.set_district_code(flags.district);
+  if (!flags.kind.empty()) {
+    request.set_kind(static_cast<v1::OverdueKind>(OverdueKinds().Parse(flags.kind)));
+  }
+  if (!flags.as_of.empty()) *request.mutable_as_of() = ProtoDate(flags.as_of);
+  request.set_page_size(flags.page_size);
+  request.set_page_token(flags.page_token);
+  v1::ListOverdueResponse all;
+  if (int rc = FetchPages(global, &RecordsService::Stub::ListOverdue, flags.all, request, &all);
+      rc != kExitOk) {
+    return rc;
+  }
+  return PrintResponse(global, all, [&] {
+    if (all.items().empty()) {
+      std::cout << "nothing overdue\n";
+    } else {
+      Table table({"CASE NUMBER", "DISTRICT", "OFFICE", "KIND", "REQUIREMENT", "DUE",
+                   "DAYS OVERDUE", "RULE"});
+      for (const v1::OverdueItem& item : all.items()) {
+        table.AddRow({item.case_number(), item.district_code(), OrDash(item.office_id()),
+                      OverdueKinds().LabelOrDash(item.kind()),
+                      Requirements().LabelOrDash(item.requirement()), FormatProtoDate(item.due()),
+                      std::to_string(item.days_overdue()), item.rule()});
+      }
+      table.Print(std::cout);
+    }
+    if (!all.policy_version().empty()) {
+      PrintKeyValues({{"policy version", all.policy_version()}}, std::cout);
+    }
+    HintNextPage("cases", all.next_page_token());
+  });
+}
+
+int RunAudit(const GlobalOptions& global, const AuditFlags& flags) {
+  if (int rc = RequireToken(global); rc != kExitOk) return rc;
+  v1::ListAuditEntriesRequest request;
+  request.set_case_id(flags.case_id);
+  request.set_actor(flags.actor);
+  // The flags' InstantValidator guarantees these parse.
+  if (!flags.from.empty()) {
+    *request.mutable_from() =
+        grpc_util::ToProtoTimestamp(*ParseInstant(flags.from, /*end_of_day=*/false));
+  }
+  if (!flags.to.empty()) {
+    *request.mutable_to() =
+        grpc_util::ToProtoTimestamp(*ParseInstant(flags.to, /*end_of_day=*/true));
+  }
+  request.set_page_size(flags.page_size);
+  request.set_page_token(flags.page_token);
+  v1::ListAuditEntriesResponse all;
+  if (int rc =
+          FetchPages(global, &RecordsService::Stub::ListAuditEntries, flags.all, request, &all);
+      rc != kExitOk) {
+    return rc;
+  }
+  return PrintResponse(global, all, [&] {
+    if (all.entries().empty()) {
+      std::cout << "no audit entries\n";
+    } else {
+      Table table({"TIME", "ACTOR", "ROLE", "ACTION", "CASE", "RESULT", "REQUEST ID"});
+      for (const v1::AuditEntry& e : all.entries()) {
+        table.AddRow({FormatTimestamp(e.at()), e.actor(), e.actor_role(), e.action(),
+                      OrDash(e.case_id()), e.result(), OrDash(e.request_id())});
+      }
+      table.Print(std::cout);
+    }
+    HintNextPage("entries", all.next_page_token());
+  });
+}
+
+// ---- Registration ----
+
+// Makes `run(global, *flags)` the action when `cmd` is the parsed subcommand.
+template <typename Flags>
+void SetAction(CLI::App* cmd, const GlobalOptions& global, Action* action,
+               std::shared_ptr<Flags> flags, int (*run)(const GlobalOptions&, const Flags&)) {
+  cmd->callback([flags, &global, action, run] {
+    *action = [flags, &global, run] { return run(global, *flags); };
+  });
+}
+
+void AddCaseId(CLI::App* cmd, std::string* case_id) {
+  cmd->add_option("CASE_ID", *case_id, "The case id (a UUID)")->required()->check(UuidValidator());
+}
+
+// --request-id, and the footer that explains its default.
+void AddRequestId(CLI::App* cmd, std::string* request_id) {
+  cmd->footer(kRequestIdFooter);
+  cmd->add_option("--request-id", *request_id, "Idempotency key, to retry a call")
+      ->check(UuidValidator());
+}
+
+void AddOn(CLI::App* cmd, std::string* on, const std::string& what) {
+  cmd->add_option("--on", *on, what + "; default: today in Asia/Shanghai")->check(DateValidator());
+}
+
+// `--NAME TEXT` and `--NAME-file F`, at most one of them.
+void AddTextOrFile(CLI::App* cmd, const std::string& name, std::string* text, std::string* file,
+                   const std::string& what) {
+  CLI::Option* text_option = cmd->add_option("--" + name, *text, what);
+  CLI::Option* file_option =
+      cmd->add_option("--" + name + "-file", *file, "Read the " + name + " from this file")
+          ->check(CLI::ExistingFile);
+  text_option->excludes(file_option);
+}
+
+void AddPaging(CLI::App* cmd, int* page_size, std::string* page_token, bool* all,
+               const std::string& what, int max) {
+  cmd->add_option("--page-size", *page_size, what + " per page (server default 100)")
+      ->check(CLI::Range(1, max));
+  cmd->add_option("--page-token", *page_token, "Continue from a previous page's next_page_token");
+  cmd->add_flag("--all", *all, "Follow next_page_token until the last page");
+}
+
+void AddContact(CLI::App& parent, const GlobalOptions& global, Action* action) {
+  auto flags = std::make_shared<ContactFlags>();
+  CLI::App* cmd = parent.add_subcommand(
+      "contact", "Record a supervision contact (check-in, visit, self-report); shows what is due");
+  AddCaseId(cmd, &flags->case_id);
+  cmd->add_option("--kind", flags->kind, "How the contact was made")
+      ->required()
+      ->check(CLI::IsMember(ContactKinds().Labels()));
+  AddOn(cmd, &flags->on, "Day of the contact (not in the future)");
+  AddTextOrFile(cmd, "notes", &flags->notes, &flags->notes_file,
+                "Notes kept in the case file (never on the event bus)");
+  AddRequestId(cmd, &flags->request_id);
+  SetAction(cmd, global, action, flags, RunContact);
+}
+
+void AddLost(CLI::App& parent, const GlobalOptions& global, Action* action) {
+  auto flags = std::make_shared<LostFlags>();
+  CLI::App* cmd = parent.add_subcommand(
+      "lost", "Mark the person lost to supervision (脱管) since a day; `case found` ends it");
+  AddCaseId(cmd, &flags->case_id);
+  cmd->add_option("--since", flags->since, "First day the person could not be reached")
+      ->required()
+      ->check(DateValidator());
+  AddRequestId(cmd, &flags->request_id);
+  SetAction(cmd, global, action, flags, RunLost);
+}
+
+void AddFound(CLI::App& parent, const GlobalOptions& global, Action* action) {
+  auto flags = std::make_shared<FoundFlags>();
+  CLI::App* cmd = parent.add_subcommand(
+      "found", "End the lost-contact period; shows the days lost and what the ladder makes of it");
+  AddCaseId(cmd, &flags->case_id);
+  AddOn(cmd, &flags->on, "Day the person was found again");
+  AddRequestId(cmd, &flags->request_id);
+  SetAction(cmd, global, action, flags, RunFound);
+}
+
+void AddViolation(CLI::App& parent, const GlobalOptions& global, Action* action) {
+  auto flags = std::make_shared<ViolationFlags>();
+  CLI::App* cmd = parent.add_subcommand("violation", "Record a violation against the case");
+  AddCaseId(cmd, &flags->case_id);
+  cmd->add_option("--kind", flags->kind, "Kind of violation")
+      ->required()
+      ->check(CLI::IsMember(ViolationKinds().Labels()));
+  AddOn(cmd, &flags->on, "Day of the violation");
+  AddTextOrFile(cmd, "facts", &flags->facts, &flags->facts_file,
+                "The facts, kept in the case file (never on the event bus)");
+  AddRequestId(cmd, &flags->request_id);
+  SetAction(cmd, global, action, flags, RunViolation);
+}
+
+void AddSanction(CLI::App& parent, const GlobalOptions& global, Action* action) {
+  auto flags = std::make_shared<SanctionFlags>();
+  CLI::App* cmd = parent.add_subcommand(
+      "sanction", "Issue a sanction of the ladder; shows the case's sanction status");
+  AddCaseId(cmd, &flags->case_id);
+  cmd->add_option("--kind", flags->kind, "Step of the ladder")
+      ->required()
+      ->check(CLI::IsMember(SanctionKinds().Labels()));
+  cmd->add_option("--ground", flags->grounds,
+                  "Legal ground of a revocation request (repeat for several); each must hold")
+      ->allow_extra_args(false)
+      ->check(CLI::IsMember(Grounds().Labels()));
+  cmd->add_option("--violation", flags->violation_ids,
+                  "Id of a violation the sanction answers (repeat for several)")
+      ->allow_extra_args(false)
+      ->check(UuidValidator());
+  AddOn(cmd, &flags->on, "Day the sanction was issued");
+  cmd->add_option("--reason", flags->reason,
+                  "Reasons, kept in the case file (never on the event bus)");
+  AddRequestId(cmd, &flags->request_id);
+  SetAction(cmd, global, action, flags, RunSanction);
+}
+
+void AddCorrect(CLI::App& parent, const GlobalOptions& global, Action* action) {
+  auto flags = std::make_shared<CorrectFlags>();
+  CLI::App* cmd = parent.add_subcommand(
+      "correct", "Mark a sanction corrected (it no longer counts as uncorrected)");
+  AddCaseId(cmd, &flags->case_id);
+  cmd->add_option("SANCTION_ID", flags->sanction_id, "The sanction id (a UUID)")
+      ->required()
+      ->check(UuidValidator());
+  AddOn(cmd, &flags->on, "Day of the correction");
+  AddRequestId(cmd, &flags->request_id);
+  SetAction(cmd, global, action, flags, RunCorrect);
+}
+
+void AddCommend(CLI::App& parent, const GlobalOptions& global, Action* action) {
+  auto flags = std::make_shared<CommendFlags>();
+  CLI::App* cmd = parent.add_subcommand("commend", "Record a commendation (表扬)");
+  AddCaseId(cmd, &flags->case_id);
+  AddOn(cmd, &flags->on, "Day of the commendation");
+  cmd->add_option("--reason", flags->reason,
+                  "Reasons, kept in the case file (never on the event bus)");
+  AddRequestId(cmd, &flags->request_id);
+  SetAction(cmd, global, action, flags, RunCommend);
+}
+
+void AddSanctions(CLI::App& parent, const GlobalOptions& global, Action* action) {
+  auto flags = std::make_shared<SanctionsFlags>();
+  CLI::App* cmd = parent.add_subcommand(
+      "sanctions", "Where the case stands on the sanction ladder and what the next step needs");
+  AddCaseId(cmd, &flags->case_id);
+  SetAction(cmd, global, action, flags, RunSanctions);
+}
+
+void AddTimeline(CLI::App& parent, const GlobalOptions& global, Action* action) {
+  auto flags = std::make_shared<TimelineFlags>();
+  CLI::App* cmd = parent.add_subcommand("timeline", "Every activity of the case in time order");
+  AddCaseId(cmd, &flags->case_id);
+  AddPaging(cmd, &flags->page_size, &flags->page_token, &flags->all, "Entries", 500);
+  SetAction(cmd, global, action, flags, RunTimeline);
+}
+
+void AddOverdue(CLI::App& app, const GlobalOptions& global, Action* action) {
+  auto flags = std::make_shared<OverdueFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "overdue", "Cases never reported (漏管) or with a contact overdue, with the rule");
+  cmd->add_option("--district", flags->district,
+                  "District code; required unless the token has all districts")
+      ->check(DistrictValidator());
+  cmd->add_option("--kind", flags->kind, "Only this kind; default: both")
+      ->check(CLI::IsMember(OverdueKinds().Labels()));
+  cmd->add_option("--as-of", flags->as_of, "Overdue on this day; default: today in Asia/Shanghai")
+      ->check(DateValidator());
+  AddPaging(cmd, &flags->page_size, &flags->page_token, &flags->all, "Cases", 500);
+  SetAction(cmd, global, action, flags, RunOverdue);
+}
+
+void AddAudit(CLI::App& app, const GlobalOptions& global, Action* action) {
+  auto flags = std::make_shared<AuditFlags>();
+  CLI::App* cmd =
+      app.add_subcommand("audit", "The audit log, oldest first (auditor and city_admin only)");
+  cmd->footer(
+      "A date YYYY-MM-DD is a day in Asia/Shanghai: --from the start of it, --to the end of "
+      "it (--to is exclusive for a time).");
+  cmd->add_option("--case", flags->case_id, "Only entries of this case id")->check(UuidValidator());
+  cmd->add_option("--actor", flags->actor, "Only entries of this caller (token subject)");
+  cmd->add_option("--from", flags->from, "Entries at or after this time")
+      ->check(InstantValidator());
+  cmd->add_option("--to", flags->to, "Entries before this time")->check(InstantValidator());
+  AddPaging(cmd, &flags->page_size, &flags->page_token, &flags->all, "Entries", 1000);
+  SetAction(cmd, global, action, flags, RunAudit);
+}
+
+}  // namespace
+
+void AddActivityCommands(CLI::App& app, const GlobalOptions& global, Action* action) {
+  CLI::App* cases = app.get_subcommand("case");
+  AddContact(*cases, global, action);
+  AddLost(*cases, global, action);
+  AddFound(*cases, global, action);
+  AddViolation(*cases, global, action);
+  AddSanction(*cases, global, action);
+  AddCorrect(*cases, global, action);
+  AddCommend(*cases, global, action);
+  AddSanctions(*cases, global, action);
+  AddTimeline(*cases, global, action);
+  AddOverdue(app, global, action);
+  AddAudit(app, global, action);
+}
+
+}  // namespace ccms::ctl
