@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The Helm chart, rendered without helm by tools/chartrender (helm's template engine: Go
+# text/template + sprig), with default values, with every option on, and with a second service
+# block; every document must parse and each service must have all its objects, consistent
+# (chartrender check). Broken variants of the chart and of the values must fail the same checks.
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_chartrender
+WORK="$(mktemp -d /tmp/ccms-chart-test.XXXXXX)"
+trap 'rm -rf "$WORK"' EXIT
+HERE="$ROOT/tests/deploy"
+KINDS=Deployment,Service,ServiceAccount,PodDisruptionBudget,NetworkPolicy,ServiceMonitor,Job,ConfigMap,PrometheusRule
+RULES="$ROOT/deploy/prometheus/ccms-alerts.yml"
+DASHBOARD="$ROOT/deploy/grafana/ccms-dashboard.json"
+CHECK=("$CHARTRENDER" check --require "$KINDS" --rules "$RULES" --dashboard "$DASHBOARD")
+LONG_RELEASE=ccms-community-correction-production-city-bureau-01     # 51 characters
+OTHER_RELEASE=city-bureau-production-deployment-2026-november-a       # without "ccms"
+
+# Values and the schema.
+check "default values meet values.schema.json" "$CHARTRENDER" schema "$CHART"
+check "values-all-on.yaml meets the schema" "$CHARTRENDER" schema -f "$HERE/values-all-on.yaml" "$CHART"
+check "values-two-services.yaml meets the schema" "$CHARTRENDER" schema -f "$HERE/values-two-services.yaml" "$CHART"
+cat > "$WORK/bad-values.yaml" <<'VALUES'
+services:
+  records:
+    ports:
+      grpc: "50061"
+    replicas: 3
+  Bad_Name:
+    enabled: true
+config:
+  logLevel: verbose
+VALUES
+refute "the schema rejects a string port, an unknown key, a bad service name, a bad log level" \
+  "$CHARTRENDER" schema -f "$WORK/bad-values.yaml" "$CHART"
+refute "rendering refuses values that break the schema (as helm does)" \
+  "$CHARTRENDER" template -f "$WORK/bad-values.yaml" "$CHART"
+
+# The three renders.
+check "defaults: every service has all its objects" "${CHECK[@]}" "$CHART"
+check "defaults, release name without the chart's: names truncated to 63" \
+  "${CHECK[@]}" --release "$OTHER_RELEASE" "$CHART"
+check "all options on (51-character release name): objects, HPA, dashboard" \
+  "${CHECK[@]}" --require "$KINDS,HorizontalPodAutoscaler" --release "$LONG_RELEASE" \
+  -f "$HERE/values-all-on.yaml" "$CHART"
+check "a second service block (an existing binary): all its objects" \
+  "${CHECK[@]}" -f "$HERE/values-two-services.yaml" "$CHART"
+
+for values in "" values-all-on.yaml values-two-services.yaml; do
+  check "strict render, NOTES.txt too (missingkey=error, as helm lint --strict): ${values:-defaults}" \
+    "$CHARTRENDER" template --strict --show-notes ${values:+-f "$HERE/$values"} "$CHART"
+done
+
+# Adding a service block adds that service's objects (the same kinds as records') and nothing else.
+"$CHARTRENDER" objects "$CHART" > "$WORK/one.txt" 2>&1
+"$CHARTRENDER" objects -f "$HERE/values-two-services.yaml" "$CHART" > "$WORK/two.txt" 2>&1
+only_added() {
+  [ -z "$(comm -23 "$WORK/one.txt" "$WORK/two.txt")" ] || { echo "objects disappeared:"; comm -23 "$WORK/one.txt" "$WORK/two.txt"; return 1; }
+  comm -13 "$WORK/one.txt" "$WORK/two.txt" > "$WORK/added.txt"
+  if grep -v ' archive$' "$WORK/added.txt"; then echo "^ objects added that are not archive's"; return 1; fi
+  diff <(awk '$3 == "records" {print $1}' "$WORK/one.txt") <(awk '{print $1}' "$WORK/added.txt")
+}
+check "adding a service adds its objects and nothing else" only_added
+
+# What the checks are for: broken variants must fail.
+# shellcheck disable=SC2016  # the sed expressions hold template text, not shell expansions
+mutant() {  # mutant NAME FILE SED-EXPRESSION: a copy of the chart with one template changed
+  rm -rf "${WORK:?}/$1"
+  cp -r "$CHART" "$WORK/$1"
+  sed -i "$3" "$WORK/$1/templates/$2"
+  cmp -s "$CHART/templates/$2" "$WORK/$1/templates/$2" && { echo "mutation $1 changed nothing" >&2; return 1; }
+  echo "$WORK/$1"
+}
+m="$(mutant svc-port service.yaml 's/targetPort: metrics/targetPort: grpc/')" &&
+  refute "caught: Service metrics port sent to the grpc port" "${CHECK[@]}" "$m"
+m="$(mutant hook migration-job.yaml 's/pre-install,pre-upgrade/post-install/')" &&
+  refute "caught: migration Job not run before install and upgrade" "${CHECK[@]}" "$m"
+m="$(mutant probe deployment.yaml '0,/service: {{ $svc.grpcService }}/s//service: ""/')" &&
+  refute "caught: a probe that does not check the service's health name" "${CHECK[@]}" "$m"
+m="$(mutant selector service.yaml 's/ccms.service.selectorLabels/ccms.service.labels/')" &&
+  refute "caught: Service selector differing from the Deployment's" "${CHECK[@]}" "$m"
+m="$(mutant callers networkpolicy.yaml 's/{{- range $callers }}/{{- range list }}/')" &&
+  refute "caught: records' NetworkPolicy not letting its caller in" "${CHECK[@]}" -f "$HERE/values-two-services.yaml" "$m"
+m="$(mutant yaml pdb.yaml 's/^  minAvailable:/ minAvailable:/')" &&
+  refute "caught: a document that is not YAML" "${CHECK[@]}" "$m"
+m="$(mutant jobsel migration-job.yaml 's/ccms.migration.labels" $ctx | nindent 8/ccms.service.labels" $ctx | nindent 8/')" &&
+  refute "caught: migration pods a Service would send traffic to" "${CHECK[@]}" "$m"
+cat > "$WORK/writable.yaml" <<'VALUES'
+containerSecurityContext:
+  readOnlyRootFilesystem: false
+VALUES
+refute "caught: a writable root file system" "${CHECK[@]}" -f "$WORK/writable.yaml" "$CHART"
+cat > "$WORK/unknown-callee.yaml" <<'VALUES'
+services:
+  records:
+    calls: [nosuch]
+VALUES
+refute "caught: calls naming a service that does not exist" "${CHECK[@]}" -f "$WORK/unknown-callee.yaml" "$CHART"
+cat > "$WORK/other-rules.yaml" <<'VALUES'
+metrics:
+  prometheusRule:
+    enabled: false
+VALUES
+refute "caught: no PrometheusRule although it is required" "${CHECK[@]}" -f "$WORK/other-rules.yaml" "$CHART"
+
+finish
