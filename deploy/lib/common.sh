@@ -63,3 +63,20 @@ ccms_wait_file() {
 ccms_random_hex() {
   od -An -tx1 -N "$1" /dev/urandom | tr -d ' \n'
 }
+
+# ccms_free_port_offset STEP_SALT BASE_PORT...: an offset (a multiple of 100 plus STEP_SALT) at
+# which none of the base ports is taken, for a second dev stack beside the first (tests).
+ccms_free_port_offset() {
+  local salt="$1" off busy p
+  shift
+  for _ in $(seq 1 50); do
+    off=$(( (RANDOM % 80 + 1) * 100 + salt ))
+    busy=0
+    for p in "$@"; do
+      if (exec 3<>"/dev/tcp/127.0.0.1/$((p + off))") 2>/dev/null; then busy=1; break; fi
+    done
+    if [ "$busy" = 0 ]; then echo "$off"; return 0; fi
+  done
+  echo "no free port offset found" >&2
+  return 1
+}

@@ -1,10 +1,9 @@
 // ccms-assessment: wiring only. Configuration is read from CCMS_* variables (README.md,
 // docs/assessment.md).
-#include <cstring>
-#include <iostream>
 
 #include "common/log/log.h"
 #include "common/policy/policy.h"
+#include "common/server/main_support.h"
 #include "common/server/service_host.h"
 #include "services/assessment/assessment_service.h"
 #include "services/assessment/instrument_catalog.h"
@@ -24,24 +23,15 @@ const ccms::server::ServiceIdentity kIdentity = {
 };
 
 int Fail(const absl::Status& status) {
-  ccms::log::Error("startup_failed", {{"error", std::string(status.message())}});
-  std::cerr << "ccms-assessment: " << status.message() << "\n";
-  return 2;
+  return ccms::server::FailStartup("ccms-assessment", status);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool migrate_only = false;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--migrate-only") == 0) {
-      migrate_only = true;
-    } else {
-      std::cerr << "usage: ccms-assessment [--migrate-only]\n"
-                   "Settings come from CCMS_* environment variables; see README.md.\n";
-      return std::strcmp(argv[i], "--help") == 0 ? 0 : 2;
-    }
-  }
+  ccms::server::MainFlags flags;
+  if (auto exit_code = ccms::server::ParseMainFlags("ccms-assessment", argc, argv, &flags))
+    return *exit_code;
   ccms::server::ServiceHost::BlockTerminationSignals();
 
   ccms::config::Env env;
@@ -70,7 +60,7 @@ int main(int argc, char** argv) {
   if (!host.ok()) return Fail(host.status());
   ccms::assessment::PgAssessmentStore store((*host)->pool(), &(*host)->relay());
   if (auto st = store.RegisterInstruments(catalog->Fingerprints()); !st.ok()) return Fail(st);
-  if (migrate_only) {
+  if (flags.migrate_only) {
     ccms::log::Info("migrations_done");
     return 0;
   }

@@ -1,11 +1,10 @@
 // ccms-records: wiring only. Configuration is read from CCMS_* variables (docs/operations.md).
-#include <cstring>
-#include <iostream>
 
 #include "common/concurrency/periodic_task.h"
 #include "common/crypto/pii_cipher.h"
 #include "common/log/log.h"
 #include "common/policy/policy.h"
+#include "common/server/main_support.h"
 #include "common/server/service_host.h"
 #include "services/records/case_metrics.h"
 #include "services/records/consumer.h"
@@ -22,25 +21,14 @@ const ccms::server::ServiceIdentity kIdentity = {
     .default_metrics_port = 9461,
 };
 
-int Fail(const absl::Status& status) {
-  ccms::log::Error("startup_failed", {{"error", std::string(status.message())}});
-  std::cerr << "ccms-records: " << status.message() << "\n";
-  return 2;
-}
+int Fail(const absl::Status& status) { return ccms::server::FailStartup("ccms-records", status); }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool migrate_only = false;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--migrate-only") == 0) {
-      migrate_only = true;
-    } else {
-      std::cerr << "usage: ccms-records [--migrate-only]\n"
-                   "Settings come from CCMS_* environment variables; see docs/operations.md.\n";
-      return std::strcmp(argv[i], "--help") == 0 ? 0 : 2;
-    }
-  }
+  ccms::server::MainFlags flags;
+  if (auto exit_code = ccms::server::ParseMainFlags("ccms-records", argc, argv, &flags))
+    return *exit_code;
   ccms::server::ServiceHost::BlockTerminationSignals();
 
   ccms::config::Env env;
@@ -63,7 +51,7 @@ int main(int argc, char** argv) {
       ccms::server::ServiceHost::Create(kIdentity, config, ccms::records::PgRecordsStore::Queries(),
                                         ccms::records::Migrations(), clock);
   if (!host.ok()) return Fail(host.status());
-  if (migrate_only) {
+  if (flags.migrate_only) {
     ccms::log::Info("migrations_done");
     return 0;
   }

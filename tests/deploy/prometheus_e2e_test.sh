@@ -19,21 +19,13 @@ RUN_DIR="$(mktemp -d /tmp/ccms-prom-e2e.XXXXXX)"
 chmod 755 "$RUN_DIR"
 export CCMS_RUN_DIR="$RUN_DIR"
 # An offset that leaves every port of the stack free (PostgreSQL, the services, Prometheus).
-off=""
-for _ in $(seq 1 50); do
-  cand=$(( (RANDOM % 80 + 1) * 100 + 37 ))
-  ports=($((55432 + cand)) $((9090 + cand)))
-  for s in "${services[@]}"; do
-    read -r _ g m <<<"$s"
-    ports+=($((g + cand)) $((m + cand)))
-  done
-  busy=0
-  for p in "${ports[@]}"; do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then busy=1; fi
-  done
-  if [ "$busy" = 0 ]; then off="$cand"; break; fi
+source "$ROOT/deploy/lib/common.sh"
+base_ports=(55432 9090)
+for s in "${services[@]}"; do
+  read -r _ g m <<<"$s"
+  base_ports+=("$g" "$m")
 done
-[ -n "$off" ] || { echo "no free port offset found"; exit 1; }
+off="$(ccms_free_port_offset 37 "${base_ports[@]}")" || exit 1
 export CCMS_DEV_PORT_OFFSET="$off"
 cleanup() {
   "$ROOT/deploy/dev/down" >/dev/null 2>&1 || true

@@ -7,28 +7,16 @@ ROOT="${CCMS_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 BUILD_DIR="${CCMS_BUILD_DIR:-$ROOT/build}"
 CTL="$BUILD_DIR/tools/ccmsctl/ccmsctl"
 
-passed=0
-failed=0
-check() {  # check "what" command...
-  local what="$1"; shift
-  if "$@"; then passed=$((passed + 1)); echo "ok   - $what"
-  else failed=$((failed + 1)); echo "FAIL - $what"; fi
-}
+source "$ROOT/deploy/lib/common.sh"
+source "$ROOT/tests/e2e/lib.sh"
 
 export CCMS_LOG_LEVEL=debug  # access-log lines too, for the scan below
 RUN_DIR="$(mktemp -d /tmp/ccms-e2e.XXXXXX)"
 chmod 755 "$RUN_DIR"
 export CCMS_RUN_DIR="$RUN_DIR"
 # An offset that leaves every port of the stack free.
-for _ in $(seq 1 50); do
-  off=$(( (RANDOM % 80 + 1) * 100 ))
-  busy=0
-  for p in $((55432 + off)) $((50061 + off)) $((9461 + off)); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then busy=1; fi
-  done
-  [ "$busy" = 0 ] && break
-done
-export CCMS_DEV_PORT_OFFSET="$off"
+CCMS_DEV_PORT_OFFSET="$(ccms_free_port_offset 0 55432 50061 50062 9461 9462)"
+export CCMS_DEV_PORT_OFFSET
 cleanup() {
   "$ROOT/deploy/dev/down" >/dev/null 2>&1 || true
   if [ "$failed" = 0 ]; then rm -rf "$RUN_DIR"; else echo "logs kept in $RUN_DIR/logs"; fi
