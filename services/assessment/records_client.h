@@ -8,7 +8,7 @@
 #include "absl/time/civil_time.h"
 #include "ccms/records/v1/records_service.grpc.pb.h"
 #include "services/assessment/domain/types.h"
-#include "services/assessment/grpc_client.h"
+#include "common/grpc/client.h"
 
 namespace ccms::assessment {
 

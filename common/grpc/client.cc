@@ -1,4 +1,4 @@
-#include "services/assessment/grpc_client.h"
+#include "common/grpc/client.h"
 
 #include <algorithm>
 #include <chrono>

@@ -9,7 +9,7 @@
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/status.h"
 
-// Candidate for common/grpc/: a client channel and unary calls with a deadline per attempt and
+// A client channel and unary calls with a deadline per attempt and
 // retries with backoff on UNAVAILABLE, for service-to-service calls.
 namespace ccms::grpc_util {
 
