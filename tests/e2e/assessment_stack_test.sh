@@ -112,6 +112,16 @@ check "a social worker cannot acknowledge" bash -c "! '$CTL' --token '$WORKER' c
 check "office staff acknowledge" quiet "$CTL" --token "$STAFF" crisis ack "$flag_id" --note "E2E-ACK-MARKER called"
 list="$("$CTL" --token "$STAFF" crisis list --unacknowledged 2>/dev/null || true)"
 check "flag off the unacknowledged list" bash -c "! grep -q '$flag_id' <<<'$list'"
+# Records follows: an override to STANDARD (records alone would say STRICT in the first
+# months) shows on records' GetCase once records has consumed supervision_level_changed.
+check "override to standard" quiet "$CTL" --token "$STAFF" level override "$case_id" --level standard --reason "E2E-REASON-MARKER review"
+shown=""
+for _ in $(seq 1 60); do
+  shown="$("$CTL" --token "$STAFF" case get "$case_id" --json 2>/dev/null | grep -o '"supervisionLevel": *"[A-Z_]*"' || true)"
+  grep -q STANDARD <<<"$shown" && break
+  sleep 0.5
+done
+check "records' GetCase shows the assessed level" grep -q SUPERVISION_LEVEL_STANDARD <<<"$shown"
 check "override with a written reason" quiet "$CTL" --token "$STAFF" level override "$case_id" --level strict --reason "E2E-REASON-MARKER team"
 
 # 4. Records stopped: assessment serves what it owns; what needs records fails fast.
