@@ -208,6 +208,8 @@ int OutboxRelay::PublishBatch() {
     // Wait for every report of the batch; a broker outage keeps us here (events wait, in order).
     while (p.outstanding > 0) {
       producer_->Poll(100);
+      // A broker outage keeps us here: the backlog gauge must still move (alerts watch it).
+      UpdateBacklog(/*force=*/false);
       if (stopping_ && absl::Now() > stop_deadline_) break;
     }
     if (!p.delivered_ids.empty()) {

@@ -40,6 +40,9 @@ absl::StatusOr<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const Produ
       {"linger.ms", "2"},
       {"compression.type", "lz4"},
       {"partitioner", "murmur2_random"},  // the Java client's partitioner: same key, same partition
+      // Resume within a second after an outage, and do not hold small batches back (Nagle).
+      {"reconnect.backoff.max.ms", "1000"},
+      {"socket.nagle.disable", "true"},
   };
   for (const auto& [k, v] : options.extra) props[k] = v;
   for (const auto& [k, v] : props) {

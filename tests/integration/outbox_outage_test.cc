@@ -61,6 +61,16 @@ TEST(OutboxOutageTest, BrokerDownDuringWritesLosesAndDuplicatesNothing) {
       h.db().QueryValue("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND event_type = "
                         "'ccms.records.case_opened'"));
   EXPECT_GT(waiting, 0) << "events should have waited in the outbox";
+  // ... and the backlog gauge shows them while the brokers are still away.
+  double gauge = 0;
+  for (int i = 0; i < 30 && gauge <= 0; ++i) {
+    const std::string metrics = HttpGet(h.host().metrics_port(), "/metrics");
+    const std::string name = "ccms_outbox_backlog{service=\"records\"} ";
+    const size_t at = metrics.find(name);
+    if (at != std::string::npos) gauge = std::stod(metrics.substr(at + name.size()));
+    if (gauge <= 0) absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_GT(gauge, 0) << "ccms_outbox_backlog must move during an outage";
   ASSERT_EQ(KafkaControl("up all").substr(0, 2), "ok");
 
   auto count_ours = [&](const std::vector<ConsumedRecord>& got) {
