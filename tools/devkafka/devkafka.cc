@@ -67,9 +67,12 @@ std::string JoinList(const Container& items, Format format) {
 std::unique_ptr<MockCluster> MockCluster::Create(int broker_count, std::string* error) {
   char errstr[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  // log_level 4 hides the notice that the handle has no bootstrap.servers.
+  // log_level 4 hides the notice that the handle has no bootstrap.servers. The mock applies the
+  // handle's socket.nagle.disable to the brokers' connections: without it small produce
+  // requests wait for Nagle (measured: delivery p99 46 ms → 2.6 ms, docs/benchmarks.md).
   for (const auto& [name, value] :
-       {std::pair{"client.id", "ccms-devkafka"}, std::pair{"log_level", "4"}}) {
+       {std::pair{"client.id", "ccms-devkafka"}, std::pair{"log_level", "4"},
+        std::pair{"socket.nagle.disable", "true"}}) {
     if (rd_kafka_conf_set(conf, name, value, errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK) {
       rd_kafka_conf_destroy(conf);
       *error = errstr;
