@@ -13,22 +13,7 @@
 namespace ccms::testing {
 
 RecordsHarness::RecordsHarness() {
-  const IntegrationEnv* env = IntegrationEnv::Get();
-  server::CommonConfig config;
-  config.grpc_listen = "127.0.0.1:0";
-  config.metrics_listen = "127.0.0.1:0";
-  config.db_dsn = db_.dsn();
-  config.db_pool_size = 8;
-  config.db_acquire_timeout = absl::Seconds(5);
-  config.db_statement_timeout = absl::Seconds(30);
-  config.worker_queue_limit = 4096;
-  config.kafka_bootstrap = env->kafka_bootstrap;
-  config.jwt_algorithm = "HS256";
-  config.jwt_key = kJwtKey;
-  config.log_level = "info";
-  config.outbox_poll_interval = absl::Milliseconds(200);
-  config.outbox_batch_size = 1000;
-  config.shutdown_grace = absl::Seconds(5);
+  const server::CommonConfig config = TestHostConfig(db_.dsn(), kJwtKey);
   auto host = server::ServiceHost::Create({.name = "records",
                                            .grpc_service = "ccms.records.v1.RecordsService",
                                            .default_grpc_port = 0,

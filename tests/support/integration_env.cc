@@ -30,6 +30,25 @@ const IntegrationEnv* IntegrationEnv::Get() {
   return env;
 }
 
+server::CommonConfig TestHostConfig(const std::string& dsn, const std::string& jwt_key) {
+  server::CommonConfig config;
+  config.grpc_listen = "127.0.0.1:0";
+  config.metrics_listen = "127.0.0.1:0";
+  config.db_dsn = dsn;
+  config.db_pool_size = 8;
+  config.db_acquire_timeout = absl::Seconds(5);
+  config.db_statement_timeout = absl::Seconds(30);
+  config.worker_queue_limit = 4096;
+  config.kafka_bootstrap = IntegrationEnv::Get()->kafka_bootstrap;
+  config.jwt_algorithm = "HS256";
+  config.jwt_key = jwt_key;
+  config.log_level = "info";
+  config.outbox_poll_interval = absl::Milliseconds(200);
+  config.outbox_batch_size = 1000;
+  config.shutdown_grace = absl::Seconds(5);
+  return config;
+}
+
 TestDatabase::TestDatabase() {
   const IntegrationEnv* env = IntegrationEnv::Get();
   if (env == nullptr) throw std::runtime_error("integration environment missing: use tests/run");

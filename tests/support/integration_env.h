@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "common/server/service_host.h"
 
 namespace ccms::testing {
 
@@ -18,6 +19,10 @@ struct IntegrationEnv {
   int kafka_control_port = 0;
   static const IntegrationEnv* Get();  // nullptr when not under tests/run
 };
+
+// The settings a service runs with in the integration tests: loopback, free ports, the test
+// cluster's database `dsn`, the dev broker, an HS256 `jwt_key`, a short relay poll.
+server::CommonConfig TestHostConfig(const std::string& dsn, const std::string& jwt_key);
 
 // A fresh database on the test cluster, dropped when this object goes away.
 class TestDatabase {
