@@ -7,8 +7,9 @@
 namespace ccms::auth {
 namespace {
 
-constexpr std::array<std::pair<Role, std::string_view>, 7> kRoleNames = {{
+constexpr std::array<std::pair<Role, std::string_view>, 8> kRoleNames = {{
     {Role::kOfficeStaff, "office_staff"},
+    {Role::kDistrictBureau, "district_bureau"},
     {Role::kSocialWorker, "social_worker"},
     {Role::kCityAdmin, "city_admin"},
     {Role::kAuditor, "auditor"},
@@ -42,6 +43,7 @@ bool RoleMayHaveAllDistricts(Role role) {
     case Role::kService:
       return true;
     case Role::kOfficeStaff:
+    case Role::kDistrictBureau:
     case Role::kSocialWorker:
     case Role::kPartner:
       return false;

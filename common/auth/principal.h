@@ -12,6 +12,9 @@ namespace ccms::auth {
 // The caller's role, as carried in the `role` claim of an access token.
 enum class Role {
   kOfficeStaff,
+  // Staff of a district justice bureau (区司法局): office work in their districts plus the
+  // approvals the rules reserve for the bureau (leave over 7 days, electronic monitoring).
+  kDistrictBureau,
   kSocialWorker,
   kCityAdmin,
   kAuditor,
@@ -20,7 +23,7 @@ enum class Role {
   kService,
 };
 
-// Returns the wire name of `role` ("office_staff", "social_worker",
+// Returns the wire name of `role` ("office_staff", "district_bureau", "social_worker",
 // "city_admin", "auditor", "partner", "ops", "service").
 std::string_view RoleName(Role role);
 

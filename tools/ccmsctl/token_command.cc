@@ -85,8 +85,8 @@ CLI::Validator RoleValidator() {
       [](std::string& value) -> std::string {
         if (auth::ParseRole(value).has_value()) return "";
         return "unknown role '" + value +
-               "' (office_staff, social_worker, city_admin, auditor, partner, "
-               "ops, service)";
+               "' (office_staff, district_bureau, social_worker, city_admin, auditor, "
+               "partner, ops, service)";
       },
       "ROLE");
 }
@@ -120,7 +120,7 @@ void AddTokenCommand(CLI::App& app, Action* action) {
       "  export CCMS_TOKEN=$(ccmsctl token --role office_staff "
       "--districts 110101 --key-file dev-jwt.key)");
   cmd->add_option("--role", flags->role,
-                  "office_staff, social_worker, city_admin, auditor, partner, "
+                  "office_staff, district_bureau, social_worker, city_admin, auditor, partner, "
                   "ops or service")
       ->required()
       ->check(RoleValidator());

@@ -6,32 +6,37 @@ absl::Status Authorize(const auth::Principal& principal, CaseAction action,
                        std::string_view district_code) {
   using auth::Role;
   const Role role = principal.role;
+  // District bureau staff can do whatever a judicial office can, in their districts.
+  const bool office = role == Role::kOfficeStaff || role == Role::kDistrictBureau;
   switch (action) {
     case CaseAction::kRead:
-      if (role == Role::kOfficeStaff || role == Role::kSocialWorker || role == Role::kCityAdmin ||
+      if (office || role == Role::kSocialWorker || role == Role::kCityAdmin ||
           role == Role::kAuditor || role == Role::kService) {
         return absl::OkStatus();
       }
       return absl::PermissionDeniedError("this role cannot read case files");
     case CaseAction::kRecordContact:
-      if (role == Role::kOfficeStaff || role == Role::kSocialWorker || role == Role::kCityAdmin) {
+      if (office || role == Role::kSocialWorker || role == Role::kCityAdmin) {
         return absl::OkStatus();
       }
       return absl::PermissionDeniedError("only case workers can record contacts");
     case CaseAction::kEnforce:
-      if (role == Role::kOfficeStaff || role == Role::kCityAdmin) return absl::OkStatus();
+      if (office || role == Role::kCityAdmin) return absl::OkStatus();
       return absl::PermissionDeniedError(
           "only office staff can record lost contact, violations, sanctions and commendations");
     case CaseAction::kTransfer:
-      if (role == Role::kOfficeStaff || role == Role::kCityAdmin) return absl::OkStatus();
+      if (office || role == Role::kCityAdmin) return absl::OkStatus();
       return absl::PermissionDeniedError("only office staff can handle transfers");
+    case CaseAction::kBureauApprove:
+      if (role == Role::kDistrictBureau || role == Role::kCityAdmin) return absl::OkStatus();
+      return absl::PermissionDeniedError("this needs the approval of the district bureau");
     case CaseAction::kReadAudit:
       if (role == Role::kAuditor || role == Role::kCityAdmin) return absl::OkStatus();
       return absl::PermissionDeniedError(
           "only auditors and the city bureau can read the audit log");
     case CaseAction::kOpen:
     case CaseAction::kRecordIntake:
-      if (role != Role::kOfficeStaff && role != Role::kCityAdmin) {
+      if (!office && role != Role::kCityAdmin) {
         return absl::PermissionDeniedError(action == CaseAction::kOpen
                                                ? "only office staff can open cases"
                                                : "only office staff can record an intake");

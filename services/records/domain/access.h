@@ -18,6 +18,9 @@ namespace ccms::records::domain {
 //   transfers         office_staff (the sending district's for request and consent, the
 //                     receiving district's for accept, reject, complete), city_admin
 //   read audit log    auditor, city_admin
+//   bureau approval   district_bureau (their districts), city_admin: leave over the office's
+//                     limit, electronic monitoring orders and renewals
+// district_bureau can do everything office_staff can, in its districts.
 // partner and ops never see cases through this API. District reach for reads is applied again
 // in the store's SQL; a case outside it is NOT_FOUND.
 enum class CaseAction {
@@ -27,7 +30,8 @@ enum class CaseAction {
   kRecordContact,
   kEnforce,
   kTransfer,
-  kReadAudit
+  kReadAudit,
+  kBureauApprove
 };
 
 // PERMISSION_DENIED (plain message) if the role may not do `action`; for kOpen, also if

@@ -30,12 +30,13 @@ Principal Everywhere(std::string subject, Role role) {
   return p;
 }
 
-constexpr Role kAllRoles[] = {Role::kOfficeStaff, Role::kSocialWorker, Role::kCityAdmin,
-                              Role::kAuditor,     Role::kPartner,      Role::kOps,
-                              Role::kService};
+constexpr Role kAllRoles[] = {Role::kOfficeStaff, Role::kDistrictBureau, Role::kSocialWorker,
+                              Role::kCityAdmin,   Role::kAuditor,        Role::kPartner,
+                              Role::kOps,         Role::kService};
 
 TEST(RoleTest, NamesAreTheWireNames) {
   EXPECT_EQ(RoleName(Role::kOfficeStaff), "office_staff");
+  EXPECT_EQ(RoleName(Role::kDistrictBureau), "district_bureau");
   EXPECT_EQ(RoleName(Role::kSocialWorker), "social_worker");
   EXPECT_EQ(RoleName(Role::kCityAdmin), "city_admin");
   EXPECT_EQ(RoleName(Role::kAuditor), "auditor");
@@ -65,6 +66,7 @@ TEST(RoleTest, OnlyCityWideRolesMayHaveAllDistricts) {
   EXPECT_TRUE(RoleMayHaveAllDistricts(Role::kOps));
   EXPECT_TRUE(RoleMayHaveAllDistricts(Role::kService));
   EXPECT_FALSE(RoleMayHaveAllDistricts(Role::kOfficeStaff));
+  EXPECT_FALSE(RoleMayHaveAllDistricts(Role::kDistrictBureau));
   EXPECT_FALSE(RoleMayHaveAllDistricts(Role::kSocialWorker));
   EXPECT_FALSE(RoleMayHaveAllDistricts(Role::kPartner));
 }

@@ -52,5 +52,27 @@ TEST(AccessTest, OpenOnlyInOwnDistricts) {
   EXPECT_TRUE(Authorize(Of(Role::kCityAdmin, {}, true), CaseAction::kOpen, "310101").ok());
 }
 
+TEST(AccessTest, DistrictBureauDoesOfficeWorkAndBureauApprovals) {
+  const Principal bureau = Of(Role::kDistrictBureau, {"110101"});
+  for (CaseAction a :
+       {CaseAction::kRead, CaseAction::kOpen, CaseAction::kRecordIntake, CaseAction::kRecordContact,
+        CaseAction::kEnforce, CaseAction::kTransfer, CaseAction::kBureauApprove}) {
+    EXPECT_TRUE(Authorize(bureau, a).ok()) << static_cast<int>(a);
+  }
+  EXPECT_EQ(Authorize(bureau, CaseAction::kReadAudit).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Authorize(bureau, CaseAction::kOpen, "310101").code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST(AccessTest, BureauApprovalIsNotOfficeWork) {
+  EXPECT_TRUE(Authorize(Of(Role::kCityAdmin, {}, true), CaseAction::kBureauApprove).ok());
+  for (Role r : {Role::kOfficeStaff, Role::kSocialWorker, Role::kAuditor, Role::kPartner,
+                 Role::kOps, Role::kService}) {
+    EXPECT_EQ(Authorize(Of(r, {"110101"}), CaseAction::kBureauApprove).code(),
+              absl::StatusCode::kPermissionDenied)
+        << static_cast<int>(r);
+  }
+}
+
 }  // namespace
 }  // namespace ccms::records::domain
