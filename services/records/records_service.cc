@@ -14,6 +14,7 @@
 #include "common/time/calendar.h"
 #include "services/records/domain/access.h"
 #include "services/records/domain/discharge_rules.h"
+#include "services/records/handler_support.h"
 
 namespace ccms::records {
 namespace {
@@ -141,41 +142,6 @@ void ToProtoCase(const CaseRecord& c, v1::Case* out) {
   *out->mutable_created_at() = ToProtoTimestamp(c.created_at);
   *out->mutable_updated_at() = ToProtoTimestamp(c.updated_at);
   out->set_version(c.version);
-}
-
-// Reads an optional date field; a malformed one becomes a violation.
-std::optional<absl::CivilDay> DateField(const google::type::Date& d, const char* field,
-                                        std::vector<FieldViolation>* violations) {
-  bool invalid = false;
-  auto day = FromProtoDate(d, &invalid);
-  if (invalid) violations->push_back({field, "is not a valid calendar date"});
-  return day;
-}
-
-absl::Status CheckRequestId(const std::string& request_id) {
-  if (!ids::IsUuid(request_id)) {
-    return grpc_util::InvalidArgumentWithViolations(
-        {{"request_id", "is required: a UUID chosen by the client, reused on retries"}});
-  }
-  return absl::OkStatus();
-}
-
-// The caller's x-request-id (an identifier; kept short and printable for the audit log).
-std::string CallId(const grpc::ServerContextBase& context) {
-  auto it = context.client_metadata().find("x-request-id");
-  if (it == context.client_metadata().end()) return "";
-  std::string id(it->second.data(), std::min<size_t>(it->second.size(), 64));
-  for (char& c : id) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-') c = '_';
-  }
-  return id;
-}
-
-absl::Status CheckCaseId(const std::string& case_id) {
-  if (!ids::IsUuid(case_id)) {
-    return grpc_util::InvalidArgumentWithViolations({{"case_id", "must be a case id (UUID)"}});
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -448,45 +414,6 @@ void ToProtoStatus(const domain::LadderStatus& s, const std::string& policy_vers
   out->set_longest_lost_contact_days(s.longest_lost_contact_days);
   out->set_next_step(s.next_step);
   out->set_policy_version(policy_version);
-}
-
-// A date field that defaults to today and may not lie in the future.
-absl::StatusOr<absl::CivilDay> DayNotInFuture(const google::type::Date& d, const char* field,
-                                              absl::CivilDay today) {
-  std::vector<FieldViolation> violations;
-  auto day = DateField(d, field, &violations);
-  if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
-  const absl::CivilDay value = day.value_or(today);
-  if (value > today) {
-    return grpc_util::InvalidArgumentWithViolations({{field, "must not be in the future"}});
-  }
-  return value;
-}
-
-absl::Status CheckText(const std::string& text, const char* field, size_t max_bytes) {
-  if (text.size() > max_bytes) {
-    return grpc_util::InvalidArgumentWithViolations(
-        {{field, absl::StrCat("is too long (at most ", max_bytes, " bytes)")}});
-  }
-  return absl::OkStatus();
-}
-
-CaseMutation MutationOf(const std::string& request_id, const std::string& case_id,
-                        const char* action) {
-  return {absl::AsciiStrToLower(request_id), absl::AsciiStrToLower(case_id), action};
-}
-
-// Page tokens of the lists below: a prefix and an opaque cursor, base64url.
-std::string EncodeToken(std::string_view prefix, const std::string& cursor) {
-  return absl::WebSafeBase64Escape(absl::StrCat(std::string(prefix), cursor));
-}
-std::optional<std::string> DecodeToken(std::string_view prefix, const std::string& token) {
-  std::string decoded;
-  if (!absl::WebSafeBase64Unescape(token, &decoded) ||
-      !absl::StartsWith(decoded, std::string(prefix))) {
-    return std::nullopt;
-  }
-  return decoded.substr(prefix.size());
 }
 
 }  // namespace
@@ -1336,38 +1263,19 @@ absl::StatusOr<int> RecordsServiceImpl::EmitDischargeNotices() {
       });
 }
 
-#define CCMS_HANDLER(Rpc)                                                                 \
-  grpc::ServerUnaryReactor* RecordsServiceImpl::Rpc(grpc::CallbackServerContext* context, \
-                                                    const v1::Rpc##Request* request,      \
-                                                    v1::Rpc##Response* response) {        \
-    return executor_.Run(context, [this, request, response](const auth::Principal& p) {   \
-      return Do##Rpc(p, *request, response);                                              \
-    });                                                                                   \
-  }
-#define CCMS_READ_HANDLER(Rpc)                                                                   \
-  grpc::ServerUnaryReactor* RecordsServiceImpl::Rpc(grpc::CallbackServerContext* context,        \
-                                                    const v1::Rpc##Request* request,             \
-                                                    v1::Rpc##Response* response) {               \
-    return executor_.Run(context, [this, context, request, response](const auth::Principal& p) { \
-      return Do##Rpc(p, *request, response, CallId(*context));                                   \
-    });                                                                                          \
-  }
+CCMS_RECORDS_HANDLER(RecordContact)
+CCMS_RECORDS_HANDLER(MarkLostContact)
+CCMS_RECORDS_HANDLER(MarkFoundAgain)
+CCMS_RECORDS_HANDLER(RecordViolation)
+CCMS_RECORDS_HANDLER(IssueSanction)
+CCMS_RECORDS_HANDLER(MarkSanctionCorrected)
+CCMS_RECORDS_HANDLER(RecordCommendation)
+CCMS_RECORDS_READ_HANDLER(GetSanctionStatus)
+CCMS_RECORDS_HANDLER(ListOverdue)
+CCMS_RECORDS_READ_HANDLER(GetCaseTimeline)
+CCMS_RECORDS_HANDLER(ListAuditEntries)
+CCMS_RECORDS_HANDLER(ListTransfers)
+CCMS_RECORDS_HANDLER(Discharge)
+CCMS_RECORDS_HANDLER(CloseCase)
 
-CCMS_HANDLER(RecordContact)
-CCMS_HANDLER(MarkLostContact)
-CCMS_HANDLER(MarkFoundAgain)
-CCMS_HANDLER(RecordViolation)
-CCMS_HANDLER(IssueSanction)
-CCMS_HANDLER(MarkSanctionCorrected)
-CCMS_HANDLER(RecordCommendation)
-CCMS_READ_HANDLER(GetSanctionStatus)
-CCMS_HANDLER(ListOverdue)
-CCMS_READ_HANDLER(GetCaseTimeline)
-CCMS_HANDLER(ListAuditEntries)
-CCMS_HANDLER(ListTransfers)
-CCMS_HANDLER(Discharge)
-CCMS_HANDLER(CloseCase)
-
-#undef CCMS_HANDLER
-#undef CCMS_READ_HANDLER
 }  // namespace ccms::records

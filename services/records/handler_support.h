@@ -1,0 +1,60 @@
+#pragma once
+
+// Request checks and helpers shared by the RecordsServiceImpl handler files
+// (records_service*.cc). Not for other users.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "common/grpc/status.h"
+#include "google/type/date.pb.h"
+#include "grpcpp/server_context.h"
+#include "services/records/records_store.h"
+
+namespace ccms::records {
+
+// Reads an optional date field; a malformed one becomes a violation.
+std::optional<absl::CivilDay> DateField(const google::type::Date& d, const char* field,
+                                        std::vector<grpc_util::FieldViolation>* violations);
+// A date field that defaults to today and may not lie in the future.
+absl::StatusOr<absl::CivilDay> DayNotInFuture(const google::type::Date& d, const char* field,
+                                              absl::CivilDay today);
+
+absl::Status CheckRequestId(const std::string& request_id);
+absl::Status CheckCaseId(const std::string& case_id);
+absl::Status CheckText(const std::string& text, const char* field, size_t max_bytes);
+
+// The caller's x-request-id (an identifier; kept short and printable for the audit log).
+std::string CallId(const grpc::ServerContextBase& context);
+
+CaseMutation MutationOf(const std::string& request_id, const std::string& case_id,
+                        const char* action);
+
+// Page tokens of the lists: a prefix and an opaque cursor, base64url.
+std::string EncodeToken(std::string_view prefix, const std::string& cursor);
+std::optional<std::string> DecodeToken(std::string_view prefix, const std::string& token);
+
+}  // namespace ccms::records
+
+// Defines RecordsServiceImpl::Rpc as a call of DoRpc on the worker pool; the READ variant
+// passes the caller's x-request-id for the audit row.
+#define CCMS_RECORDS_HANDLER(Rpc)                                                         \
+  grpc::ServerUnaryReactor* RecordsServiceImpl::Rpc(grpc::CallbackServerContext* context, \
+                                                    const v1::Rpc##Request* request,      \
+                                                    v1::Rpc##Response* response) {        \
+    return executor_.Run(context, [this, request, response](const auth::Principal& p) {   \
+      return Do##Rpc(p, *request, response);                                              \
+    });                                                                                   \
+  }
+#define CCMS_RECORDS_READ_HANDLER(Rpc)                                                           \
+  grpc::ServerUnaryReactor* RecordsServiceImpl::Rpc(grpc::CallbackServerContext* context,        \
+                                                    const v1::Rpc##Request* request,             \
+                                                    v1::Rpc##Response* response) {               \
+    return executor_.Run(context, [this, context, request, response](const auth::Principal& p) { \
+      return Do##Rpc(p, *request, response, CallId(*context));                                   \
+    });                                                                                          \
+  }
