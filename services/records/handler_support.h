@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "ccms/records/v1/records_service.pb.h"
 #include "common/grpc/status.h"
 #include "google/type/date.pb.h"
 #include "grpcpp/server_context.h"
@@ -37,6 +38,14 @@ CaseMutation MutationOf(const std::string& request_id, const std::string& case_i
 // Page tokens of the lists: a prefix and an opaque cursor, base64url.
 std::string EncodeToken(std::string_view prefix, const std::string& cursor);
 std::optional<std::string> DecodeToken(std::string_view prefix, const std::string& token);
+
+// Enum conversions between the API and the domain.
+domain::SentenceKind FromProto(common::v1::SentenceKind k);
+common::v1::SentenceKind ToProto(domain::SentenceKind k);
+domain::CaseStatus FromProto(v1::CaseStatus s);
+v1::CaseStatus ToProto(domain::CaseStatus s);
+common::v1::Sex ToProto(domain::Sex s);
+common::v1::SupervisionLevel ToProtoLevel(domain::SupervisionLevel l);
 
 }  // namespace ccms::records
 

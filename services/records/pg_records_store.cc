@@ -22,7 +22,9 @@ using domain::CaseStatus;
   "c.minor, c.intake_deadline::text, c.intake_reported_on::text, c.intake_late, "          \
   "(extract(epoch FROM c.created_at) * 1000000)::bigint, "                                 \
   "(extract(epoch FROM c.updated_at) * 1000000)::bigint, c.version, "                      \
-  "c.supervision_level, c.level_effective_on::text"
+  "c.supervision_level, c.level_effective_on::text, c.offence_date::text, "                \
+  "c.closed_on::text, c.discharge_certificate, c.discharge_announced, "                    \
+  "c.discharge_summary_on::text"
 
 // District scope as SQL: $2 = all districts, $3 = the principal's district codes.
 #define CCMS_SCOPE "($2::boolean OR c.district_code = ANY($3::text[]))"
@@ -55,8 +57,9 @@ constexpr db::Query kInsertCase = {
     "INSERT INTO cases (case_id, case_number, person_id, status, district_code, office_id,"
     " officer_id, social_worker_id, sentence_kind, offence_category, deciding_authority,"
     " judgment_effective_date, start_date, end_date, prohibition_orders, minor,"
-    " intake_deadline, created_by) VALUES ($1, $2, $3, 'PENDING_INTAKE', $4, $5, $6, $7, $8,"
-    " $9, $10, $11::date, $12::date, $13::date, $14, $15, $16::date, $17)"
+    " intake_deadline, created_by, offence_date) VALUES ($1, $2, $3, 'PENDING_INTAKE', $4, $5,"
+    " $6, $7, $8, $9, $10, $11::date, $12::date, $13::date, $14, $15, $16::date, $17,"
+    " $18::date)"
     " RETURNING (extract(epoch FROM created_at) * 1000000)::bigint"};
 const db::Query kInsertAudit = {
     "records_insert_audit",
@@ -82,6 +85,15 @@ constexpr db::Query kListCases = {
     " AND ($4 = '' OR c.district_code = $4) AND ($5 = '' OR c.office_id = $5)"
     " AND ($6 = '' OR c.status = $6) AND ($7 = '' OR c.sentence_kind = $7)"
     " AND c.case_id > COALESCE(NULLIF($8, '')::uuid, '00000000-0000-0000-0000-000000000000')"
+    " ORDER BY c.case_id LIMIT $1"};
+// The export: like kListCases without the page-size guard; audited per case by the caller.
+const db::Query kExportCases = {
+    "records_export_cases",
+    "SELECT " CCMS_CASE_COLUMNS
+    " FROM cases c JOIN persons p USING (person_id)"
+    " WHERE " CCMS_SCOPE
+    " AND ($4 = '' OR c.district_code = $4) AND ($5 = '' OR c.status = $5)"
+    " AND c.case_id > COALESCE(NULLIF($6, '')::uuid, '00000000-0000-0000-0000-000000000000')"
     " ORDER BY c.case_id LIMIT $1"};
 constexpr db::Query kApplyLevel = {
     "records_apply_level",
@@ -142,6 +154,11 @@ CaseRecord RowToCase(const pqxx::row& r) {
   c.version = r[28].as<int64_t>();
   if (!r[29].is_null()) c.assessed_level = domain::ParseSupervisionLevel(r[29].as<std::string>());
   if (!r[30].is_null()) c.level_effective_on = DateOf(r[30]);
+  if (!r[31].is_null()) c.offence_date = DateOf(r[31]);
+  if (!r[32].is_null()) c.closed_on = DateOf(r[32]);
+  c.discharge_certificate = r[33].as<std::string>();
+  c.discharge_announced = r[34].as<bool>();
+  if (!r[35].is_null()) c.discharge_summary_on = DateOf(r[35]);
   return c;
 }
 
@@ -190,9 +207,11 @@ using namespace pg_internal;  // NOLINT: this file defines them
 std::vector<db::Query> PgRecordsStore::Queries() {
   std::vector<db::Query> all = ActivityQueries();
   for (const db::Query& q : TransferQueries()) all.push_back(q);
+  for (const db::Query& q : DischargeQueries()) all.push_back(q);
   all.insert(all.end(), {kIdempotencyInsert, kIdempotencyGet, kUpsertPerson, kOpenCaseOfPerson,
                          kNextCaseNumber, kInsertCase, kInsertAudit, kGetCase, kGetCaseForUpdate,
-                         kRecordIntake, kListCases, kCountCases, kCountNeverReported, kApplyLevel});
+                         kRecordIntake, kListCases, kCountCases, kCountNeverReported, kApplyLevel,
+                         kExportCases});
   return all;
 }
 
@@ -232,6 +251,8 @@ absl::StatusOr<CaseRecord> PgRecordsStore::OpenCase(const auth::Principal& princ
     const int64_t seq =
         tx.exec_prepared1(Name(kNextCaseNumber), in.district_code, cmd.case_year)[0].as<int64_t>();
     const std::string case_number = domain::FormatCaseNumber(in.district_code, cmd.case_year, seq);
+    const std::string offence_date =
+        in.offence_date.has_value() ? time::FormatDate(*in.offence_date) : "";
     const int64_t created_us =
         tx.exec_prepared1(Name(kInsertCase), cmd.case_id, case_number, person_id, in.district_code,
                           in.office_id, in.officer_id, in.social_worker_id,
@@ -240,7 +261,8 @@ absl::StatusOr<CaseRecord> PgRecordsStore::OpenCase(const auth::Principal& princ
                           time::FormatDate(*in.judgment_effective_date),
                           time::FormatDate(*in.supervision_start_date),
                           time::FormatDate(*in.supervision_end_date), in.prohibition_orders,
-                          v.minor, time::FormatDate(v.intake_deadline), principal.subject)[0]
+                          v.minor, time::FormatDate(v.intake_deadline), principal.subject,
+                          in.offence_date.has_value() ? offence_date.c_str() : nullptr)[0]
             .as<int64_t>();
     Audit(tx, principal, "OpenCase", cmd.case_id, "OK", cmd.request_id);
 
@@ -259,6 +281,7 @@ absl::StatusOr<CaseRecord> PgRecordsStore::OpenCase(const auth::Principal& princ
     out.offence_category = in.offence_category;
     out.deciding_authority = in.deciding_authority;
     out.judgment_effective_date = *in.judgment_effective_date;
+    out.offence_date = in.offence_date;
     out.start_date = *in.supervision_start_date;
     out.end_date = *in.supervision_end_date;
     out.prohibition_orders = in.prohibition_orders;

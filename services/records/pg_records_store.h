@@ -24,6 +24,7 @@ class PgRecordsStore final : public RecordsStore {
   static std::vector<db::Query> Queries();
   static std::vector<db::Query> ActivityQueries();
   static std::vector<db::Query> TransferQueries();
+  static std::vector<db::Query> DischargeQueries();
 
   // Sets a case's supervision level as decided by the assessment service, inside the caller's
   // (inbox) transaction; a change older than the level on the case is ignored.
@@ -103,6 +104,24 @@ class PgRecordsStore final : public RecordsStore {
       const auth::Principal& principal, const std::string& district_code,
       std::optional<domain::TransferStatus> status, const std::string& after_transfer_id,
       int limit) override;
+
+  // Discharge and after; exports (pg_records_store_discharge.cc).
+  absl::StatusOr<MutationResult> RecordDischargeSummary(
+      const auth::Principal& principal, const CaseMutation& m, absl::CivilDay received_on,
+      const CaseCheck& check, const CaseEventFactory& make_event) override;
+  absl::StatusOr<FollowUpVisit> RecordFollowUpVisit(
+      const auth::Principal& principal, const CaseMutation& m, absl::CivilDay visited_on,
+      const std::string& notes, const CaseCheck& check,
+      const FollowUpEventFactory& make_event) override;
+  absl::StatusOr<std::vector<DischargeCandidate>> ListDischargeCandidates(
+      const auth::Principal& principal, const std::string& district_code,
+      absl::CivilDay last_end_date, const std::string& after_case_id, int limit) override;
+  absl::StatusOr<std::vector<FollowUpDue>> ListFollowUpsDue(
+      const auth::Principal& principal, const std::string& district_code, absl::CivilDay as_of,
+      const std::string& after_due_on, const std::string& after_follow_up_id, int limit) override;
+  absl::StatusOr<ExportPage> ExportCases(const auth::Principal& principal,
+                                         const ExportFilter& filter,
+                                         const std::string& request_id) override;
 
  private:
   // The shared frame of every case mutation (see CaseMutation).

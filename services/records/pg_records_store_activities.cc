@@ -104,6 +104,15 @@ constexpr db::Query kTimeline = {
     "  UNION ALL SELECT started_on, recorded_at, 'LOST_CONTACT', period_id::text, recorded_by,"
     "   CASE WHEN ended_on IS NULL THEN 'lost contact' ELSE 'lost contact until ' || ended_on"
     "   END FROM lost_contact_periods WHERE case_id = $1"
+    "  UNION ALL SELECT c.discharge_summary_on, c.created_at, 'DISCHARGE_SUMMARY',"
+    "   c.case_id::text || ':summary', '', 'personal summary received' FROM cases c"
+    "   WHERE c.case_id = $1 AND c.discharge_summary_on IS NOT NULL"
+    "  UNION ALL SELECT c.closed_on, c.created_at, 'CASE_CLOSED', c.case_id::text || ':closed',"
+    "   '', 'case closed: ' || lower(c.status) FROM cases c WHERE c.case_id = $1"
+    "   AND c.closed_on IS NOT NULL"
+    "  UNION ALL SELECT done_on, recorded_at, 'FOLLOW_UP_VISIT', follow_up_id::text, visited_by,"
+    "   'follow-up visit (due ' || due_on || ')' FROM follow_ups WHERE case_id = $1"
+    "   AND done_on IS NOT NULL"
     " ) t WHERE (on_day, (extract(epoch FROM recorded_at) * 1000000)::bigint, entry_id) >"
     " ($2::date, $3::bigint, $4::text) ORDER BY 1, 2, 4 LIMIT $5"};
 constexpr db::Query kEndCase = {
@@ -439,6 +448,9 @@ absl::StatusOr<CaseRecord> PgRecordsStore::EndCase(const auth::Principal& princi
             time::FormatDate(ending.on), ending.certificate_number, ending.announced);
         after = c;
         after.status = *status;
+        after.closed_on = ending.on;
+        after.discharge_certificate = ending.certificate_number;
+        after.discharge_announced = ending.announced;
         after.version = r[0].as<int64_t>();
         after.updated_at = absl::FromUnixMicros(r[1].as<int64_t>());
         for (const absl::CivilDay& due : ending.follow_ups) {

@@ -28,85 +28,6 @@ constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
 constexpr char kPageTokenPrefix[] = "c1:";
 
-domain::SentenceKind FromProto(common::v1::SentenceKind k) {
-  switch (k) {
-    case common::v1::SENTENCE_KIND_PROBATION:
-      return domain::SentenceKind::kProbation;
-    case common::v1::SENTENCE_KIND_PAROLE:
-      return domain::SentenceKind::kParole;
-    case common::v1::SENTENCE_KIND_PUBLIC_SURVEILLANCE:
-      return domain::SentenceKind::kPublicSurveillance;
-    case common::v1::SENTENCE_KIND_TEMPORARY_OUTSIDE_PRISON:
-      return domain::SentenceKind::kTemporaryOutsidePrison;
-    default:
-      return domain::SentenceKind::kUnspecified;
-  }
-}
-
-common::v1::SentenceKind ToProto(domain::SentenceKind k) {
-  switch (k) {
-    case domain::SentenceKind::kProbation:
-      return common::v1::SENTENCE_KIND_PROBATION;
-    case domain::SentenceKind::kParole:
-      return common::v1::SENTENCE_KIND_PAROLE;
-    case domain::SentenceKind::kPublicSurveillance:
-      return common::v1::SENTENCE_KIND_PUBLIC_SURVEILLANCE;
-    case domain::SentenceKind::kTemporaryOutsidePrison:
-      return common::v1::SENTENCE_KIND_TEMPORARY_OUTSIDE_PRISON;
-    default:
-      return common::v1::SENTENCE_KIND_UNSPECIFIED;
-  }
-}
-
-domain::CaseStatus FromProto(v1::CaseStatus s) {
-  switch (s) {
-    case v1::CASE_STATUS_PENDING_INTAKE:
-      return domain::CaseStatus::kPendingIntake;
-    case v1::CASE_STATUS_ACTIVE:
-      return domain::CaseStatus::kActive;
-    case v1::CASE_STATUS_DISCHARGED:
-      return domain::CaseStatus::kDischarged;
-    case v1::CASE_STATUS_REVOKED:
-      return domain::CaseStatus::kRevoked;
-    case v1::CASE_STATUS_TRANSFERRED_OUT:
-      return domain::CaseStatus::kTransferredOut;
-    case v1::CASE_STATUS_DECEASED:
-      return domain::CaseStatus::kDeceased;
-    default:
-      return domain::CaseStatus::kUnspecified;
-  }
-}
-
-v1::CaseStatus ToProto(domain::CaseStatus s) {
-  switch (s) {
-    case domain::CaseStatus::kPendingIntake:
-      return v1::CASE_STATUS_PENDING_INTAKE;
-    case domain::CaseStatus::kActive:
-      return v1::CASE_STATUS_ACTIVE;
-    case domain::CaseStatus::kDischarged:
-      return v1::CASE_STATUS_DISCHARGED;
-    case domain::CaseStatus::kRevoked:
-      return v1::CASE_STATUS_REVOKED;
-    case domain::CaseStatus::kTransferredOut:
-      return v1::CASE_STATUS_TRANSFERRED_OUT;
-    case domain::CaseStatus::kDeceased:
-      return v1::CASE_STATUS_DECEASED;
-    default:
-      return v1::CASE_STATUS_UNSPECIFIED;
-  }
-}
-
-common::v1::Sex ToProto(domain::Sex s) {
-  switch (s) {
-    case domain::Sex::kMale:
-      return common::v1::SEX_MALE;
-    case domain::Sex::kFemale:
-      return common::v1::SEX_FEMALE;
-    default:
-      return common::v1::SEX_UNSPECIFIED;
-  }
-}
-
 void ToProtoCase(const CaseRecord& c, v1::Case* out) {
   out->set_case_id(c.case_id);
   out->set_case_number(c.case_number);
@@ -128,6 +49,7 @@ void ToProtoCase(const CaseRecord& c, v1::Case* out) {
   *s->mutable_start_date() = ToProtoDate(c.start_date);
   *s->mutable_end_date() = ToProtoDate(c.end_date);
   s->set_prohibition_orders(c.prohibition_orders);
+  if (c.offence_date.has_value()) *s->mutable_offence_date() = ToProtoDate(*c.offence_date);
   auto* a = out->mutable_assignment();
   a->set_district_code(c.district_code);
   a->set_office_id(c.office_id);
@@ -142,6 +64,12 @@ void ToProtoCase(const CaseRecord& c, v1::Case* out) {
   *out->mutable_created_at() = ToProtoTimestamp(c.created_at);
   *out->mutable_updated_at() = ToProtoTimestamp(c.updated_at);
   out->set_version(c.version);
+  if (c.closed_on.has_value()) *out->mutable_closed_on() = ToProtoDate(*c.closed_on);
+  out->set_discharge_certificate(c.discharge_certificate);
+  out->set_discharge_announced(c.discharge_announced);
+  if (c.discharge_summary_on.has_value()) {
+    *out->mutable_discharge_summary_received_on() = ToProtoDate(*c.discharge_summary_on);
+  }
 }
 
 }  // namespace
@@ -172,6 +100,7 @@ absl::Status RecordsServiceImpl::DoOpenCase(const auth::Principal& principal,
   in.deciding_authority = sentence.deciding_authority();
   in.judgment_effective_date = DateField(sentence.judgment_effective_date(),
                                          "sentence.judgment_effective_date", &violations);
+  in.offence_date = DateField(sentence.offence_date(), "sentence.offence_date", &violations);
   in.supervision_start_date = DateField(sentence.start_date(), "sentence.start_date", &violations);
   in.supervision_end_date = DateField(sentence.end_date(), "sentence.end_date", &violations);
   in.prohibition_orders = sentence.prohibition_orders();
@@ -362,18 +291,6 @@ grpc::ServerUnaryReactor* RecordsServiceImpl::ListCases(grpc::CallbackServerCont
 // ---- The case file beyond intake: contacts, lost contact, the ladder, lists. ----
 
 namespace {
-
-common::v1::SupervisionLevel ToProtoLevel(domain::SupervisionLevel l) {
-  switch (l) {
-    case domain::SupervisionLevel::kStrict:
-      return common::v1::SUPERVISION_LEVEL_STRICT;
-    case domain::SupervisionLevel::kStandard:
-      return common::v1::SUPERVISION_LEVEL_STANDARD;
-    case domain::SupervisionLevel::kRelaxed:
-      return common::v1::SUPERVISION_LEVEL_RELAXED;
-  }
-  return common::v1::SUPERVISION_LEVEL_UNSPECIFIED;
-}
 
 v1::ContactRequirement ToProtoRequirement(domain::ContactRequirement r) {
   switch (r) {

@@ -92,6 +92,23 @@ class RecordsServiceImpl final : public v1::RecordsService::CallbackService {
                                       const v1::CloseCaseRequest* request,
                                       v1::CloseCaseResponse* response) override;
 
+  // Discharge and after; exports (records_service_discharge.cc).
+  grpc::ServerUnaryReactor* RecordDischargeSummary(
+      grpc::CallbackServerContext* context, const v1::RecordDischargeSummaryRequest* request,
+      v1::RecordDischargeSummaryResponse* response) override;
+  grpc::ServerUnaryReactor* RecordFollowUpVisit(grpc::CallbackServerContext* context,
+                                                const v1::RecordFollowUpVisitRequest* request,
+                                                v1::RecordFollowUpVisitResponse* response) override;
+  grpc::ServerUnaryReactor* ListDischargesDue(grpc::CallbackServerContext* context,
+                                              const v1::ListDischargesDueRequest* request,
+                                              v1::ListDischargesDueResponse* response) override;
+  grpc::ServerUnaryReactor* ListFollowUpsDue(grpc::CallbackServerContext* context,
+                                             const v1::ListFollowUpsDueRequest* request,
+                                             v1::ListFollowUpsDueResponse* response) override;
+  grpc::ServerUnaryReactor* ExportCases(grpc::CallbackServerContext* context,
+                                        const v1::ExportCasesRequest* request,
+                                        v1::ExportCasesResponse* response) override;
+
   // Emits ccms.records.discharge_approaching for active cases entering the last stretch of
   // their term (policy discharge.summary_days_before_end); run periodically by main.
   absl::StatusOr<int> EmitDischargeNotices();
@@ -155,6 +172,22 @@ class RecordsServiceImpl final : public v1::RecordsService::CallbackService {
   absl::Status DoListAuditEntries(const auth::Principal& principal,
                                   const v1::ListAuditEntriesRequest& request,
                                   v1::ListAuditEntriesResponse* response);
+
+  absl::Status DoRecordDischargeSummary(const auth::Principal& principal,
+                                        const v1::RecordDischargeSummaryRequest& request,
+                                        v1::RecordDischargeSummaryResponse* response);
+  absl::Status DoRecordFollowUpVisit(const auth::Principal& principal,
+                                     const v1::RecordFollowUpVisitRequest& request,
+                                     v1::RecordFollowUpVisitResponse* response);
+  absl::Status DoListDischargesDue(const auth::Principal& principal,
+                                   const v1::ListDischargesDueRequest& request,
+                                   v1::ListDischargesDueResponse* response);
+  absl::Status DoListFollowUpsDue(const auth::Principal& principal,
+                                  const v1::ListFollowUpsDueRequest& request,
+                                  v1::ListFollowUpsDueResponse* response);
+  absl::Status DoExportCases(const auth::Principal& principal,
+                             const v1::ExportCasesRequest& request,
+                             v1::ExportCasesResponse* response, const std::string& call_id = "");
 
  private:
   // Runs a handler body; a PERMISSION_DENIED outcome is written to the audit log too.

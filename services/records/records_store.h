@@ -36,6 +36,7 @@ struct CaseRecord {
   std::string offence_category;
   std::string deciding_authority;
   absl::CivilDay judgment_effective_date;
+  std::optional<absl::CivilDay> offence_date;
   absl::CivilDay start_date;
   absl::CivilDay end_date;
   std::string prohibition_orders;
@@ -53,6 +54,11 @@ struct CaseRecord {
   // Set once the assessment service decided a level (effective from level_effective_on).
   std::optional<domain::SupervisionLevel> assessed_level;
   std::optional<absl::CivilDay> level_effective_on;
+  // How the case ended, and the discharge paperwork.
+  std::optional<absl::CivilDay> closed_on;
+  std::string discharge_certificate;
+  bool discharge_announced = false;
+  std::optional<absl::CivilDay> discharge_summary_on;
 };
 
 // Builds the event for a change from the row as written (it needs, e.g., the case number the
@@ -233,6 +239,41 @@ struct CaseEnding {
 using EndingDecider = std::function<absl::StatusOr<domain::CaseStatus>(const CaseRecord&,
                                                                        const domain::LadderFacts&)>;
 
+// ---- Discharge and after; exports ----
+
+struct FollowUpVisit {
+  std::string follow_up_id;  // the follow-up the visit closed
+  absl::CivilDay due_on;
+  absl::CivilDay visited_on;
+  std::vector<absl::CivilDay> still_due;
+};
+using FollowUpEventFactory =
+    std::function<events::v1::Envelope(const CaseRecord&, const FollowUpVisit&)>;
+// Checks the case as locked (status, dates); an error refuses the change.
+using CaseCheck = std::function<absl::Status(const CaseRecord&)>;
+
+// An active case near or past its end date (no identity fields).
+struct DischargeCandidate {
+  std::string case_id, case_number, district_code, office_id;
+  absl::CivilDay end_date;
+  bool summary_received = false;
+};
+struct FollowUpDue {
+  std::string follow_up_id, case_id, case_number, district_code, office_id;
+  absl::CivilDay due_on;
+  std::optional<absl::CivilDay> discharged_on;
+};
+struct ExportFilter {
+  std::string district_code;  // empty: all the principal's districts
+  domain::CaseStatus status = domain::CaseStatus::kUnspecified;
+  std::string after_case_id;
+  int limit = 500;  // the page size
+};
+struct ExportPage {
+  std::vector<CaseRecord> cases;  // at most `limit`, each audited
+  bool more = false;              // another page follows
+};
+
 // The records service's persistence. Every method that reads or changes a case applies the
 // principal's district scope in its SQL: a case outside it is NOT_FOUND, as if it did not exist.
 // Mutations are idempotent by request id and write their event to the outbox in the same
@@ -335,6 +376,30 @@ class RecordsStore {
   // discharge_approaching for each, once per case. Returns how many (system task: no principal).
   virtual absl::StatusOr<int> EmitDischargeNotices(absl::CivilDay today, absl::CivilDay last_day,
                                                    const CaseEventFactory& make_event) = 0;
+
+  // ---- Discharge and after (pg_records_store_discharge.cc) ----
+  // Records the personal summary's receipt on an active case (`check` sees the case as locked).
+  virtual absl::StatusOr<MutationResult> RecordDischargeSummary(
+      const auth::Principal& principal, const CaseMutation& m, absl::CivilDay received_on,
+      const CaseCheck& check, const CaseEventFactory& make_event) = 0;
+  // Closes the earliest open follow-up of a DISCHARGED case with a visit; FAILED_PRECONDITION
+  // if none is open. A replay returns the follow-up as recorded.
+  virtual absl::StatusOr<FollowUpVisit> RecordFollowUpVisit(
+      const auth::Principal& principal, const CaseMutation& m, absl::CivilDay visited_on,
+      const std::string& notes, const CaseCheck& check, const FollowUpEventFactory& make_event) = 0;
+  // Active cases in scope (and `district_code` when set) whose end date is on or before
+  // `last_end_date`, by case id after `after_case_id`.
+  virtual absl::StatusOr<std::vector<DischargeCandidate>> ListDischargeCandidates(
+      const auth::Principal& principal, const std::string& district_code,
+      absl::CivilDay last_end_date, const std::string& after_case_id, int limit) = 0;
+  // Open follow-ups due on or before `as_of`, by (due_on, follow_up_id) after the cursor.
+  virtual absl::StatusOr<std::vector<FollowUpDue>> ListFollowUpsDue(
+      const auth::Principal& principal, const std::string& district_code, absl::CivilDay as_of,
+      const std::string& after_due_on, const std::string& after_follow_up_id, int limit) = 0;
+  // Cases for an export, with one audit row per exported case in the same transaction.
+  virtual absl::StatusOr<ExportPage> ExportCases(const auth::Principal& principal,
+                                                 const ExportFilter& filter,
+                                                 const std::string& request_id) = 0;
 
   // An audit row outside any change (denied or failed calls).
   virtual absl::Status AppendAudit(const auth::Principal& principal, const std::string& action,

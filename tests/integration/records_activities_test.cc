@@ -1,6 +1,7 @@
 // The case file beyond intake against real PostgreSQL and the dev broker: the sanction ladder,
 // the audit log, overdue lists, lost contact and the timeline.
 #include <map>
+#include <pqxx/pqxx>
 #include <random>
 #include <set>
 #include <tuple>
@@ -626,6 +627,199 @@ TEST_F(RecordsActivitiesTest, DischargeAtTheEndOfTheTermAndItsNotice) {
   }
   EXPECT_EQ(notices, 1);
   EXPECT_EQ(closes, 1);
+}
+
+// After the discharge: the summary window, the discharge list, follow-up visits closing the
+// follow-ups in order, the follow-up list, and exports withholding a minor's identity.
+TEST_F(RecordsActivitiesTest, DischargeSummaryFollowUpsAndExport) {
+  const std::string district = "110107";
+  const std::string staff = h().Token(Role::kOfficeStaff, {district}, "after-staff");
+  const std::string worker = h().Token(Role::kSocialWorker, {district}, "after-worker");
+  const std::string other = h().Token(Role::kOfficeStaff, {"110108"}, "after-other");
+  const absl::CivilDay today = time::ShanghaiDay(absl::Now());
+  auto open_with_end = [&](absl::CivilDay end, const std::string& birth) {
+    records::v1::OpenCaseRequest req =
+        ValidOpenCase(MakeIdNumber(birth, 1 + 2 * (seq_++ % 499), "150102"), district);
+    *req.mutable_sentence()->mutable_end_date() = D(end.year(), end.month(), end.day());
+    records::v1::OpenCaseResponse resp;
+    auto ctx = h().Context(staff);
+    grpc::Status st = h().stub().OpenCase(ctx.get(), req, &resp);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    records::v1::RecordIntakeCheckInRequest in;
+    in.set_request_id(ids::NewUuid());
+    in.set_case_id(resp.case_().case_id());
+    *in.mutable_reported_on() = D(2025, 1, 15);
+    records::v1::RecordIntakeCheckInResponse done;
+    auto ctx2 = h().Context(staff);
+    EXPECT_TRUE(h().stub().RecordIntakeCheckIn(ctx2.get(), in, &done).ok());
+    return resp.case_().case_id();
+  };
+  auto summary = [&](const std::string& token, const std::string& id, absl::CivilDay on,
+                     const std::string& rid = ids::NewUuid()) {
+    records::v1::RecordDischargeSummaryRequest req;
+    req.set_request_id(rid);
+    req.set_case_id(id);
+    *req.mutable_received_on() = D(on.year(), on.month(), on.day());
+    records::v1::RecordDischargeSummaryResponse resp;
+    auto ctx = h().Context(token);
+    return h().stub().RecordDischargeSummary(ctx.get(), req, &resp);
+  };
+  auto discharges_due = [&](absl::CivilDay as_of) {
+    std::map<std::string, std::pair<int, bool>> out;
+    records::v1::ListDischargesDueRequest req;
+    req.set_district_code(district);
+    *req.mutable_as_of() = D(as_of.year(), as_of.month(), as_of.day());
+    std::string token;
+    do {
+      req.set_page_size(1);
+      req.set_page_token(token);
+      records::v1::ListDischargesDueResponse resp;
+      auto ctx = h().Context(staff);
+      grpc::Status st = h().stub().ListDischargesDue(ctx.get(), req, &resp);
+      EXPECT_TRUE(st.ok()) << st.error_message();
+      for (const auto& i : resp.items()) {
+        EXPECT_FALSE(i.rule().empty());
+        out[i.case_id()] = {i.days_left(), i.summary_received()};
+      }
+      token = resp.next_page_token();
+    } while (!token.empty());
+    return out;
+  };
+
+  // The 1st case ends in 40 days (outside the 30-day window), the 2nd in 20, the 3rd ended.
+  const std::string far = open_with_end(today + 40, "19800101");
+  const std::string near = open_with_end(today + 20, "19800102");
+  const std::string ended = open_with_end(today - 3, "19800103");
+  auto due = discharges_due(today);
+  EXPECT_EQ(due.count(far), 0u);
+  EXPECT_EQ(due[near], std::make_pair(20, false));
+  EXPECT_EQ(due[ended], std::make_pair(-3, false));
+  EXPECT_EQ(discharges_due(today + 10).count(far), 1u);  // the list as of a later day
+
+  // The summary: refused before the window opens (naming the day), taken inside it, once.
+  grpc::Status early = summary(staff, far, today);
+  EXPECT_EQ(early.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_NE(early.error_message().find(time::FormatDate(today + 10)), std::string::npos);
+  const std::string rid = ids::NewUuid();
+  ASSERT_TRUE(summary(worker, near, today, rid).ok());
+  ASSERT_TRUE(summary(worker, near, today, rid).ok());  // a retry
+  EXPECT_EQ(summary(other, near, today).error_code(), grpc::NOT_FOUND);
+  EXPECT_EQ(discharges_due(today)[near], std::make_pair(20, true));
+
+  // Discharge the ended case; follow-up visits close the follow-ups earliest first.
+  records::v1::DischargeRequest dreq;
+  dreq.set_request_id(ids::NewUuid());
+  dreq.set_case_id(ended);
+  dreq.set_certificate_number("CERT-2");
+  dreq.set_announced(true);
+  records::v1::DischargeResponse dresp;
+  auto dctx = h().Context(staff);
+  ASSERT_TRUE(h().stub().Discharge(dctx.get(), dreq, &dresp).ok());
+  EXPECT_EQ(dresp.case_().closed_on().day(), today.day());
+  EXPECT_EQ(dresp.case_().discharge_certificate(), "CERT-2");
+  ASSERT_EQ(dresp.follow_ups_due_size(), 3);
+  EXPECT_EQ(discharges_due(today).count(ended), 0u);
+
+  auto follow_ups_due = [&](absl::CivilDay as_of) {
+    std::vector<std::pair<std::string, int>> out;
+    records::v1::ListFollowUpsDueRequest req;
+    req.set_district_code(district);
+    *req.mutable_as_of() = D(as_of.year(), as_of.month(), as_of.day());
+    std::string token;
+    do {
+      req.set_page_size(1);
+      req.set_page_token(token);
+      records::v1::ListFollowUpsDueResponse resp;
+      auto ctx = h().Context(staff);
+      EXPECT_TRUE(h().stub().ListFollowUpsDue(ctx.get(), req, &resp).ok());
+      for (const auto& i : resp.items()) out.emplace_back(i.case_id(), i.days_overdue());
+      token = resp.next_page_token();
+    } while (!token.empty());
+    return out;
+  };
+  const auto& f = dresp.follow_ups_due();
+  const absl::CivilDay first(f[0].year(), f[0].month(), f[0].day());
+  const absl::CivilDay second(f[1].year(), f[1].month(), f[1].day());
+  EXPECT_TRUE(follow_ups_due(first - 1).empty());
+  EXPECT_EQ(follow_ups_due(first), (std::vector<std::pair<std::string, int>>{{ended, 0}}));
+  EXPECT_EQ(follow_ups_due(second + 2),
+            (std::vector<std::pair<std::string, int>>{{ended, static_cast<int>(second + 2 - first)},
+                                                      {ended, 2}}));
+  records::v1::RecordFollowUpVisitRequest visit;
+  visit.set_request_id(ids::NewUuid());
+  visit.set_case_id(ended);
+  visit.set_notes("private notes of the follow-up");
+  records::v1::RecordFollowUpVisitResponse vresp;
+  auto vctx = h().Context(worker);
+  ASSERT_TRUE(h().stub().RecordFollowUpVisit(vctx.get(), visit, &vresp).ok());
+  EXPECT_EQ(vresp.due_on().month(), f[0].month());
+  EXPECT_EQ(vresp.still_due_size(), 2);
+  EXPECT_EQ(follow_ups_due(second + 2).size(), 1u);
+  // The timeline shows the closing and the visit, without its notes.
+  records::v1::GetCaseTimelineRequest tl;
+  tl.set_case_id(ended);
+  records::v1::GetCaseTimelineResponse timeline;
+  auto tctx = h().Context(staff);
+  ASSERT_TRUE(h().stub().GetCaseTimeline(tctx.get(), tl, &timeline).ok());
+  std::set<std::string> kinds;
+  for (const auto& e : timeline.entries()) {
+    kinds.insert(e.kind());
+    EXPECT_EQ(e.summary().find("private"), std::string::npos);
+  }
+  EXPECT_TRUE(kinds.count("CASE_CLOSED"));
+  EXPECT_TRUE(kinds.count("FOLLOW_UP_VISIT"));
+  // On an active case there is nothing to follow up yet.
+  visit.set_request_id(ids::NewUuid());
+  visit.set_case_id(near);
+  auto vctx2 = h().Context(worker);
+  EXPECT_EQ(h().stub().RecordFollowUpVisit(vctx2.get(), visit, &vresp).error_code(),
+            grpc::FAILED_PRECONDITION);
+
+  // Export: a minor's case (17 on the judgment date 2025-01-10) keeps its identity out.
+  const std::string minor = open_with_end(today + 200, "20070601");
+  records::v1::ExportCasesRequest ereq;
+  ereq.set_district_code(district);
+  int rows = 0, withheld = 0;
+  std::string token;
+  do {
+    ereq.set_page_size(2);
+    ereq.set_page_token(token);
+    records::v1::ExportCasesResponse eresp;
+    auto ctx = h().Context(staff);
+    grpc::Status st = h().stub().ExportCases(ctx.get(), ereq, &eresp);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    for (const auto& r : eresp.rows()) {
+      ++rows;
+      if (r.case_id() == minor) {
+        EXPECT_TRUE(r.minor());
+        EXPECT_TRUE(r.identity_withheld());
+        EXPECT_TRUE(r.name().empty());
+        EXPECT_FALSE(r.has_birth_date());
+        ++withheld;
+      } else {
+        EXPECT_FALSE(r.name().empty());
+      }
+    }
+    token = eresp.next_page_token();
+  } while (!token.empty());
+  EXPECT_EQ(rows, 4);
+  EXPECT_EQ(withheld, 1);
+  // One audit row per exported case.
+  pqxx::connection conn(h().db().dsn());
+  pqxx::work tx(conn);
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM audit_log WHERE action = 'ExportCases' AND actor = "
+                     "'after-staff' AND case_id IS NOT NULL")[0]
+                .as<int>(),
+            4);
+  // Other districts' staff see none of it; partners cannot export.
+  ereq.set_page_token("");
+  records::v1::ExportCasesResponse none;
+  auto octx = h().Context(other);
+  ereq.set_district_code("110108");
+  ASSERT_TRUE(h().stub().ExportCases(octx.get(), ereq, &none).ok());
+  EXPECT_EQ(none.rows_size(), 0);
+  auto pctx = h().Context(h().Token(Role::kPartner, {}, "partner", "agency-1"));
+  EXPECT_EQ(h().stub().ExportCases(pctx.get(), ereq, &none).error_code(), grpc::PERMISSION_DENIED);
 }
 
 }  // namespace

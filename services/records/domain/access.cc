@@ -30,6 +30,9 @@ absl::Status Authorize(const auth::Principal& principal, CaseAction action,
     case CaseAction::kBureauApprove:
       if (role == Role::kDistrictBureau || role == Role::kCityAdmin) return absl::OkStatus();
       return absl::PermissionDeniedError("this needs the approval of the district bureau");
+    case CaseAction::kExport:
+      if (office || role == Role::kCityAdmin || role == Role::kAuditor) return absl::OkStatus();
+      return absl::PermissionDeniedError("this role cannot export case files");
     case CaseAction::kReadAudit:
       if (role == Role::kAuditor || role == Role::kCityAdmin) return absl::OkStatus();
       return absl::PermissionDeniedError(

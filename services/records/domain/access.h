@@ -20,6 +20,8 @@ namespace ccms::records::domain {
 //   read audit log    auditor, city_admin
 //   bureau approval   district_bureau (their districts), city_admin: leave over the office's
 //                     limit, electronic monitoring orders and renewals
+//   export cases      office_staff (their districts), city_admin, auditor: minors'
+//                     identities withheld in every export
 // district_bureau can do everything office_staff can, in its districts.
 // partner and ops never see cases through this API. District reach for reads is applied again
 // in the store's SQL; a case outside it is NOT_FOUND.
@@ -31,7 +33,8 @@ enum class CaseAction {
   kEnforce,
   kTransfer,
   kReadAudit,
-  kBureauApprove
+  kBureauApprove,
+  kExport
 };
 
 // PERMISSION_DENIED (plain message) if the role may not do `action`; for kOpen, also if

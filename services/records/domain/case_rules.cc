@@ -309,6 +309,15 @@ std::vector<FieldViolation> ValidateNewCase(const NewCase& c, absl::CivilDay tod
           "the person would be under 12 on this date according to the "
           "identity number; check this date and the identity number");
   }
+  if (c.offence_date.has_value()) {
+    if (*c.offence_date > today) {
+      v.Add("sentence.offence_date", "must not be in the future");
+    } else if (effective.has_value() && *c.offence_date > *effective) {
+      v.Add("sentence.offence_date", "must not be after the judgment effective date");
+    } else if (id.ok() && *c.offence_date < id->birth_date) {
+      v.Add("sentence.offence_date", "is before the birth date in the identity number");
+    }
+  }
   if (!start.has_value()) {
     v.Add("sentence.start_date", "is required");
   } else if (effective.has_value() && *start < *effective) {
@@ -356,9 +365,11 @@ std::vector<FieldViolation> ValidateNewCase(const NewCase& c, absl::CivilDay tod
   if (!v.empty()) return v.Release();
   if (out != nullptr) {
     out->resident_id = *id;
-    // Law art. 58: minors' rules are decided once, by age when the judgment
-    // took effect, and keep applying after the 18th birthday.
-    out->minor = time::YearsBetween(id->birth_date, *effective) < kAdultAge;
+    // Law art. 58: minors' rules are decided once, by age at the offence (or,
+    // when its date is not given, when the judgment took effect), and keep
+    // applying after the 18th birthday.
+    out->minor =
+        time::YearsBetween(id->birth_date, c.offence_date.value_or(*effective)) < kAdultAge;
     out->intake_deadline = IntakeDeadline(*effective, rules);
   }
   return {};

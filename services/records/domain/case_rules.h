@@ -77,6 +77,8 @@ struct NewCase {
   std::string offence_category;
   std::string deciding_authority;
   std::optional<absl::CivilDay> judgment_effective_date;
+  // Day of the offence, when the judgment states it: decides `minor` (else the judgment date).
+  std::optional<absl::CivilDay> offence_date;
   std::optional<absl::CivilDay> supervision_start_date;
   std::optional<absl::CivilDay> supervision_end_date;
   std::string prohibition_orders;  // 禁止令; free text, may be empty.
@@ -96,8 +98,9 @@ struct IntakeRules {
 // What ValidateNewCase derives from a valid NewCase.
 struct ValidatedCase {
   ResidentId resident_id;
-  // Under 18 on the judgment effective date. Decided once: someone who turns
-  // 18 during the term stays under the minors' rules (Law art. 58).
+  // Under 18 on the offence date (the judgment effective date when the offence
+  // date is not given). Decided once: someone who turns 18 during the term
+  // stays under the minors' rules (Law art. 58).
   bool minor = false;
   // Last day on which reporting is on time (see IntakeDeadline).
   absl::CivilDay intake_deadline;
@@ -107,7 +110,7 @@ struct ValidatedCase {
 // order. On success fills `*out` (if non-null); on failure leaves it alone.
 // Field paths: person.{name,id_number,birth_date,sex,phone,household_address,
 // residence_address}, sentence.{kind,offence_category,deciding_authority,
-// judgment_effective_date,start_date,end_date},
+// judgment_effective_date,offence_date,start_date,end_date},
 // assignment.{district_code,office_id,officer_id,social_worker_id}.
 // The supervision term may not exceed 30 years (a sanity bound against
 // typos), and the person must be at least 12 on the judgment effective date

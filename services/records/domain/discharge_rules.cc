@@ -34,6 +34,44 @@ bool IsDischargeApproaching(absl::CivilDay end_date, absl::CivilDay today,
   return today <= end_date && today >= end_date - policy.discharge_summary_days_before_end;
 }
 
+absl::CivilDay SummaryWindowOpens(absl::CivilDay end_date, const RecordsPolicy& policy) {
+  return end_date - policy.discharge_summary_days_before_end;
+}
+
+absl::Status CheckDischargeSummary(CaseStatus status, absl::CivilDay end_date,
+                                   absl::CivilDay received_on, const RecordsPolicy& policy) {
+  if (status != CaseStatus::kActive) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the summary is recorded on an active case; this one is ",
+                     std::string(CaseStatusName(status))));
+  }
+  const absl::CivilDay opens = SummaryWindowOpens(end_date, policy);
+  if (received_on < opens) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the personal summary is due in the last ", policy.discharge_summary_days_before_end,
+        " days of the term: from ", time::FormatDate(opens), " (policy ", policy.version, ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckFollowUpVisit(CaseStatus status, std::optional<absl::CivilDay> discharged_on,
+                                absl::CivilDay visited_on) {
+  if (status != CaseStatus::kDischarged) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("follow-up visits are made after a discharge; this case is ",
+                     std::string(CaseStatusName(status))));
+  }
+  if (discharged_on.has_value() && visited_on < *discharged_on) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the visit is before the discharge on ", time::FormatDate(*discharged_on)));
+  }
+  return absl::OkStatus();
+}
+
+bool IsOnDischargeList(absl::CivilDay end_date, absl::CivilDay as_of, const RecordsPolicy& policy) {
+  return end_date <= as_of + policy.discharge_summary_days_before_end;
+}
+
 absl::Status CheckClose(CloseReason reason, CaseStatus status, const LadderFacts& ladder) {
   if (status != CaseStatus::kActive && status != CaseStatus::kPendingIntake) {
     return absl::FailedPreconditionError(

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -22,6 +23,19 @@ std::vector<absl::CivilDay> FollowUpsDue(absl::CivilDay discharged_on, const Rec
 // end_date - discharge.summary_days_before_end up to the end date.
 bool IsDischargeApproaching(absl::CivilDay end_date, absl::CivilDay today,
                             const RecordsPolicy& policy);
+
+// First day the personal summary (个人总结) can be recorded: the start of the last stretch.
+absl::CivilDay SummaryWindowOpens(absl::CivilDay end_date, const RecordsPolicy& policy);
+// The summary is recorded on an ACTIVE case from SummaryWindowOpens on; otherwise
+// FAILED_PRECONDITION naming the day the window opens.
+absl::Status CheckDischargeSummary(CaseStatus status, absl::CivilDay end_date,
+                                   absl::CivilDay received_on, const RecordsPolicy& policy);
+// A follow-up visit is made on a DISCHARGED case, not before its discharge day.
+absl::Status CheckFollowUpVisit(CaseStatus status, std::optional<absl::CivilDay> discharged_on,
+                                absl::CivilDay visited_on);
+// Whether an active case belongs on the discharge list on `as_of`: its end date is within the
+// last stretch (or has passed without a discharge).
+bool IsOnDischargeList(absl::CivilDay end_date, absl::CivilDay as_of, const RecordsPolicy& policy);
 
 enum class CloseReason { kRevoked, kDeceased };
 // REVOKED needs a revocation request on the ladder (the court's decision follows it); both need

@@ -164,7 +164,43 @@ class FakeStore : public RecordsStore {
     return 0;
   }
 
+  absl::StatusOr<MutationResult> RecordDischargeSummary(const auth::Principal&, const CaseMutation&,
+                                                        absl::CivilDay, const CaseCheck& check,
+                                                        const CaseEventFactory&) override {
+    if (absl::Status st = check(stored); !st.ok()) return st;
+    ++mutations;
+    return MutationResult{stored.case_id, false};
+  }
+  absl::StatusOr<FollowUpVisit> RecordFollowUpVisit(const auth::Principal&, const CaseMutation&,
+                                                    absl::CivilDay visited_on, const std::string&,
+                                                    const CaseCheck& check,
+                                                    const FollowUpEventFactory&) override {
+    if (absl::Status st = check(stored); !st.ok()) return st;
+    ++mutations;
+    return FollowUpVisit{"f", visited_on, visited_on, {}};
+  }
+  absl::StatusOr<std::vector<DischargeCandidate>> ListDischargeCandidates(const auth::Principal&,
+                                                                          const std::string&,
+                                                                          absl::CivilDay,
+                                                                          const std::string&,
+                                                                          int) override {
+    return std::vector<DischargeCandidate>{};
+  }
+  absl::StatusOr<std::vector<FollowUpDue>> ListFollowUpsDue(const auth::Principal&,
+                                                            const std::string&, absl::CivilDay,
+                                                            const std::string&, const std::string&,
+                                                            int) override {
+    return std::vector<FollowUpDue>{};
+  }
+  absl::StatusOr<ExportPage> ExportCases(const auth::Principal&, const ExportFilter& filter,
+                                         const std::string&) override {
+    last_export = filter;
+    return ExportPage{exported, false};
+  }
+
   int mutations = 0;
+  ExportFilter last_export;
+  std::vector<CaseRecord> exported;
   TransferRecord transfer;
   domain::LadderFacts ladder;
   std::vector<std::string> audited;
@@ -440,13 +476,16 @@ TEST_F(RecordsServiceTest, RoleMatrix) {
     r.set_request_id(rid);
     r.set_case_id(case_id);
   };
-  const std::set<Role> all = {Role::kOfficeStaff, Role::kSocialWorker, Role::kCityAdmin,
-                              Role::kAuditor,     Role::kPartner,      Role::kOps,
-                              Role::kService};
-  const std::set<Role> readers = {Role::kOfficeStaff, Role::kSocialWorker, Role::kCityAdmin,
-                                  Role::kAuditor, Role::kService};
-  const std::set<Role> office = {Role::kOfficeStaff, Role::kCityAdmin};
-  const std::set<Role> case_workers = {Role::kOfficeStaff, Role::kSocialWorker, Role::kCityAdmin};
+  const std::set<Role> all = {Role::kOfficeStaff, Role::kDistrictBureau, Role::kSocialWorker,
+                              Role::kCityAdmin,   Role::kAuditor,        Role::kPartner,
+                              Role::kOps,         Role::kService};
+  const std::set<Role> readers = {Role::kOfficeStaff, Role::kDistrictBureau, Role::kSocialWorker,
+                                  Role::kCityAdmin,   Role::kAuditor,        Role::kService};
+  const std::set<Role> office = {Role::kOfficeStaff, Role::kDistrictBureau, Role::kCityAdmin};
+  const std::set<Role> case_workers = {Role::kOfficeStaff, Role::kDistrictBureau,
+                                       Role::kSocialWorker, Role::kCityAdmin};
+  const std::set<Role> exporters = {Role::kOfficeStaff, Role::kDistrictBureau, Role::kCityAdmin,
+                                    Role::kAuditor};
   const std::set<Role> auditors = {Role::kAuditor, Role::kCityAdmin};
   struct Row {
     std::string rpc;
@@ -595,14 +634,49 @@ TEST_F(RecordsServiceTest, RoleMatrix) {
          v1::CloseCaseResponse r;
          return service_.DoCloseCase(p, q, &r);
        }},
+      {"RecordDischargeSummary", case_workers,
+       [&](const auth::Principal& p) {
+         v1::RecordDischargeSummaryRequest q;
+         req_case(q);
+         v1::RecordDischargeSummaryResponse r;
+         return service_.DoRecordDischargeSummary(p, q, &r);
+       }},
+      {"RecordFollowUpVisit", case_workers,
+       [&](const auth::Principal& p) {
+         v1::RecordFollowUpVisitRequest q;
+         req_case(q);
+         v1::RecordFollowUpVisitResponse r;
+         return service_.DoRecordFollowUpVisit(p, q, &r);
+       }},
+      {"ListDischargesDue", readers,
+       [&](const auth::Principal& p) {
+         v1::ListDischargesDueRequest q;
+         q.set_district_code("110101");
+         v1::ListDischargesDueResponse r;
+         return service_.DoListDischargesDue(p, q, &r);
+       }},
+      {"ListFollowUpsDue", readers,
+       [&](const auth::Principal& p) {
+         v1::ListFollowUpsDueRequest q;
+         q.set_district_code("110101");
+         v1::ListFollowUpsDueResponse r;
+         return service_.DoListFollowUpsDue(p, q, &r);
+       }},
+      {"ExportCases", exporters,
+       [&](const auth::Principal& p) {
+         v1::ExportCasesRequest q;
+         q.set_district_code("110101");
+         v1::ExportCasesResponse r;
+         return service_.DoExportCases(p, q, &r);
+       }},
   };
   for (const Row& row : rows) {
     for (Role role : all) {
       auth::Principal p;
       p.subject = "matrix";
       p.role = role;
-      p.all_districts =
-          role != Role::kOfficeStaff && role != Role::kSocialWorker && role != Role::kPartner;
+      p.all_districts = role != Role::kOfficeStaff && role != Role::kDistrictBureau &&
+                        role != Role::kSocialWorker && role != Role::kPartner;
       if (!p.all_districts && role != Role::kPartner) p.districts = {"110101"};
       if (role == Role::kPartner) p.agency_id = "agency";
       const absl::Status st = row.call(p);
@@ -614,6 +688,41 @@ TEST_F(RecordsServiceTest, RoleMatrix) {
       }
     }
   }
+}
+
+TEST_F(RecordsServiceTest, ExportsWithholdMinorsIdentities) {
+  CaseRecord adult;
+  adult.case_id = ids::NewUuid();
+  adult.name = "Adult Person";
+  adult.birth_date = absl::CivilDay(1990, 5, 1);
+  adult.status = domain::CaseStatus::kActive;
+  CaseRecord minor = adult;
+  minor.case_id = ids::NewUuid();
+  minor.name = "Minor Person";
+  minor.birth_date = absl::CivilDay(2007, 1, 1);  // 19 today: still a minor's case
+  minor.minor = true;
+  store_.exported = {adult, minor};
+  auth::Principal staff;
+  staff.subject = "s";
+  staff.role = auth::Role::kOfficeStaff;
+  staff.districts = {"110101"};
+  v1::ExportCasesRequest req;
+  req.set_district_code("110101");
+  v1::ExportCasesResponse resp;
+  ASSERT_TRUE(service_.DoExportCases(staff, req, &resp).ok());
+  ASSERT_EQ(resp.rows_size(), 2);
+  EXPECT_EQ(resp.rows(0).name(), "Adult Person");
+  EXPECT_FALSE(resp.rows(0).identity_withheld());
+  EXPECT_EQ(resp.rows(0).birth_date().year(), 1990);
+  EXPECT_TRUE(resp.rows(1).minor());
+  EXPECT_TRUE(resp.rows(1).identity_withheld());
+  EXPECT_EQ(resp.rows(1).name(), "");
+  EXPECT_FALSE(resp.rows(1).has_birth_date());
+  EXPECT_EQ(resp.identities_withheld(), 1);
+  EXPECT_EQ(resp.rows(1).DebugString().find("Minor Person"), std::string::npos);
+  // Without a district the office's export is refused, naming the field.
+  req.clear_district_code();
+  EXPECT_EQ(service_.DoExportCases(staff, req, &resp).code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(RecordsServiceTest, PartnersAndOpsCannotRead) {

@@ -449,6 +449,37 @@ TEST(MinorTest, UsesIdentityNumberBirthDate) {
   EXPECT_EQ(out.resident_id.birth_date, absl::CivilDay(2010, 6, 1));
 }
 
+TEST(MinorTest, DecidedAtTheOffenceDateWhenGiven) {
+  const absl::CivilDay kLater(2040, 1, 1);
+  // 17 at the offence, 18 when the judgment took effect: a minor's case.
+  ValidatedCase out;
+  NewCase c = CaseFor(absl::CivilDay(2007, 12, 20), absl::CivilDay(2026, 3, 1));
+  c.offence_date = absl::CivilDay(2025, 12, 19);
+  ASSERT_THAT(Fields(ValidateNewCase(c, kLater, &out)), IsEmpty());
+  EXPECT_TRUE(out.minor);
+  // The 18th birthday itself is adult.
+  c.offence_date = absl::CivilDay(2025, 12, 20);
+  ASSERT_THAT(Fields(ValidateNewCase(c, kLater, &out)), IsEmpty());
+  EXPECT_FALSE(out.minor);
+  // Leap-day birth: an offence on 02-28 of a common year is before the 18th birthday.
+  NewCase leap = CaseFor(absl::CivilDay(2008, 2, 29), absl::CivilDay(2026, 6, 1));
+  leap.offence_date = absl::CivilDay(2026, 2, 28);
+  ASSERT_THAT(Fields(ValidateNewCase(leap, kLater, &out)), IsEmpty());
+  EXPECT_TRUE(out.minor);
+}
+
+TEST(MinorTest, OffenceDateMustFitTheOtherDates) {
+  const absl::CivilDay kLater(2040, 1, 1);
+  NewCase c = CaseFor(absl::CivilDay(2000, 1, 1), absl::CivilDay(2026, 3, 1));
+  c.offence_date = absl::CivilDay(2026, 3, 2);
+  EXPECT_THAT(Fields(ValidateNewCase(c, kLater, nullptr)), ElementsAre("sentence.offence_date"));
+  c.offence_date = absl::CivilDay(1999, 12, 31);
+  EXPECT_THAT(Fields(ValidateNewCase(c, kLater, nullptr)), ElementsAre("sentence.offence_date"));
+  c.offence_date = kLater + 1;
+  EXPECT_THAT(Fields(ValidateNewCase(c, kLater, nullptr)),
+              ::testing::Contains("sentence.offence_date"));
+}
+
 TEST(IntakeDeadlineTest, TenDaysAfterEffective) {
   const IntakeRules rules;
   EXPECT_EQ(IntakeDeadline(absl::CivilDay(2026, 1, 25), rules), absl::CivilDay(2026, 2, 4));

@@ -54,5 +54,50 @@ TEST(DischargeRulesTest, ClosingNeedsItsGround) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+TEST(DischargeRulesTest, SummaryWindowOpensThirtyDaysBeforeTheEnd) {
+  const RecordsPolicy p = Policy();  // 30 days
+  // Across a leap day: 2028-03-01 - 30 days = 2028-01-31.
+  EXPECT_EQ(SummaryWindowOpens(CivilDay(2028, 3, 1), p), CivilDay(2028, 1, 31));
+  EXPECT_EQ(SummaryWindowOpens(CivilDay(2027, 3, 1), p), CivilDay(2027, 1, 30));
+  EXPECT_TRUE(
+      CheckDischargeSummary(CaseStatus::kActive, CivilDay(2028, 3, 1), CivilDay(2028, 1, 31), p)
+          .ok());
+  absl::Status early =
+      CheckDischargeSummary(CaseStatus::kActive, CivilDay(2028, 3, 1), CivilDay(2028, 1, 30), p);
+  EXPECT_EQ(early.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(early.message().find("2028-01-31"), absl::string_view::npos);
+  // Late summaries (after the end date, case not yet discharged) are still taken.
+  EXPECT_TRUE(
+      CheckDischargeSummary(CaseStatus::kActive, CivilDay(2028, 3, 1), CivilDay(2028, 3, 9), p)
+          .ok());
+  for (CaseStatus s : {CaseStatus::kPendingIntake, CaseStatus::kDischarged, CaseStatus::kRevoked,
+                       CaseStatus::kTransferredOut, CaseStatus::kDeceased}) {
+    EXPECT_EQ(CheckDischargeSummary(s, CivilDay(2028, 3, 1), CivilDay(2028, 2, 1), p).code(),
+              absl::StatusCode::kFailedPrecondition);
+  }
+}
+
+TEST(DischargeRulesTest, FollowUpVisitsAfterTheDischargeOnly) {
+  const CivilDay discharged(2027, 12, 31);
+  EXPECT_TRUE(CheckFollowUpVisit(CaseStatus::kDischarged, discharged, discharged).ok());
+  EXPECT_TRUE(CheckFollowUpVisit(CaseStatus::kDischarged, discharged, CivilDay(2028, 1, 1)).ok());
+  EXPECT_EQ(CheckFollowUpVisit(CaseStatus::kDischarged, discharged, CivilDay(2027, 12, 30)).code(),
+            absl::StatusCode::kFailedPrecondition);
+  for (CaseStatus s : {CaseStatus::kPendingIntake, CaseStatus::kActive, CaseStatus::kRevoked,
+                       CaseStatus::kTransferredOut, CaseStatus::kDeceased}) {
+    EXPECT_EQ(CheckFollowUpVisit(s, discharged, CivilDay(2028, 2, 1)).code(),
+              absl::StatusCode::kFailedPrecondition);
+  }
+}
+
+TEST(DischargeRulesTest, DischargeListFromTheWindowOnAndAfterTheEnd) {
+  const RecordsPolicy p = Policy();
+  const CivilDay end(2027, 2, 28);
+  EXPECT_FALSE(IsOnDischargeList(end, CivilDay(2027, 1, 28), p));
+  EXPECT_TRUE(IsOnDischargeList(end, CivilDay(2027, 1, 29), p));  // 30 days before
+  EXPECT_TRUE(IsOnDischargeList(end, end, p));
+  EXPECT_TRUE(IsOnDischargeList(end, CivilDay(2027, 4, 1), p));  // ended, not discharged
+}
+
 }  // namespace
 }  // namespace ccms::records::domain
