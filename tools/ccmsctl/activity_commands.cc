@@ -23,6 +23,7 @@
 #include "common/grpc/proto_convert.h"
 #include "common/time/calendar.h"
 #include "tools/ccmsctl/output.h"
+#include "tools/ccmsctl/records_command_support.h"
 #include "tools/ccmsctl/rpc_client.h"
 #include "tools/ccmsctl/validators.h"
 
@@ -32,55 +33,6 @@ namespace {
 namespace v1 = ::ccms::records::v1;
 using ::ccms::records::v1::RecordsService;
 using KeyValues = std::vector<std::pair<std::string, std::string>>;
-
-constexpr char kRequestIdFooter[] =
-    "Without --request-id a new one is generated and printed to stderr as "
-    "'request_id: ...', so a failed call can be retried with it.";
-
-// How flags and tables spell a proto enum's values: the name without `prefix`
-// (and then without `drop`), lowercased, words joined by hyphens, e.g.
-// VIOLATION_KIND_LATE_REPORTING -> late-reporting.
-class EnumFlag {
- public:
-  EnumFlag(const google::protobuf::EnumDescriptor* type, std::string_view prefix,
-           std::string_view drop = "")
-      : type_(type), prefix_(prefix), drop_(drop) {}
-
-  std::string Label(int value) const {
-    std::string label = EnumLabel(type_, value, prefix_);
-    if (!drop_.empty() && label.starts_with(drop_)) label.erase(0, drop_.size());
-    std::replace(label.begin(), label.end(), '_', '-');
-    return label;
-  }
-
-  // Label(), or "-" for the zero (unspecified) value.
-  std::string LabelOrDash(int value) const { return value == 0 ? "-" : Label(value); }
-
-  // The labels of every value but the zero one, for the flag's IsMember check.
-  std::vector<std::string> Labels() const {
-    std::vector<std::string> labels;
-    for (int i = 0; i < type_->value_count(); ++i) {
-      const int number = type_->value(i)->number();
-      if (number != 0) labels.push_back(Label(number));
-    }
-    return labels;
-  }
-
-  // The value whose Label() is `label`; 0 (unspecified) if none, which the
-  // flag's IsMember check rules out.
-  int Parse(std::string_view label) const {
-    for (int i = 0; i < type_->value_count(); ++i) {
-      const int number = type_->value(i)->number();
-      if (number != 0 && Label(number) == label) return number;
-    }
-    return 0;
-  }
-
- private:
-  const google::protobuf::EnumDescriptor* type_;
-  std::string_view prefix_;
-  std::string_view drop_;
-};
 
 // The check-in kinds go by their channel: CONTACT_KIND_CHECK_IN_PHONE -> phone.
 EnumFlag ContactKinds() {
@@ -96,15 +48,6 @@ EnumFlag Levels() {
   return EnumFlag(common::v1::SupervisionLevel_descriptor(), "SUPERVISION_LEVEL_");
 }
 EnumFlag OverdueKinds() { return EnumFlag(v1::OverdueKind_descriptor(), "OVERDUE_KIND_"); }
-
-std::string OrDash(const std::string& value) { return value.empty() ? "-" : value; }
-
-std::string YesNo(bool value) { return value ? "yes" : "no"; }
-
-// A date flag the DateValidator has checked.
-google::type::Date ProtoDate(const std::string& yyyy_mm_dd) {
-  return grpc_util::ToProtoDate(*time::ParseDate(yyyy_mm_dd));
-}
 
 // --from / --to of `audit`: an RFC 3339 instant, or a date YYYY-MM-DD, which
 // means the start of that day in Asia/Shanghai, or with `end_of_day` the start
@@ -127,66 +70,6 @@ CLI::Validator InstantValidator() {
                value + "'";
       },
       "RFC3339|YYYY-MM-DD");
-}
-
-// The value of a `--notes TEXT | --notes-file F` pair: the file's content
-// (without its final newline) when `file` is set, else `text`.
-absl::StatusOr<std::string> TextOrFile(const std::string& text, const std::string& file) {
-  if (file.empty()) return text;
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    return absl::InvalidArgumentError("cannot read " + file + ": " + std::strerror(errno));
-  }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string content = buffer.str();
-  if (content.ends_with('\n')) content.pop_back();
-  if (content.ends_with('\r')) content.pop_back();
-  return content;
-}
-
-template <typename Request, typename Response>
-using Method = grpc::Status (RecordsService::Stub::*)(grpc::ClientContext*, const Request&,
-                                                      Response*);
-
-// One call of `method` with the token and deadline of `global`; a failure is
-// reported. Returns the exit code.
-template <typename Request, typename Response>
-int Call(const GlobalOptions& global, Method<Request, Response> method, const Request& request,
-         Response* response) {
-  auto stub = RecordsService::NewStub(Connect(global));
-  auto context = NewCallContext(global, /*with_token=*/true);
-  grpc::Status status = ((*stub).*method)(context.get(), request, response);
-  if (!status.ok()) return ReportRpcError(status, global);
-  return kExitOk;
-}
-
-// Calls `method` for the page `request` names, or with `all` for it and every
-// page after it, merging the pages into `*out`. Returns the exit code.
-template <typename Request, typename Response>
-int FetchPages(const GlobalOptions& global, Method<Request, Response> method, bool all,
-               Request request, Response* out) {
-  auto stub = RecordsService::NewStub(Connect(global));
-  while (true) {
-    Response page;
-    auto context = NewCallContext(global, /*with_token=*/true);
-    grpc::Status status = ((*stub).*method)(context.get(), request, &page);
-    if (!status.ok()) return ReportRpcError(status, global);
-    out->MergeFrom(page);  // Appends the repeated items.
-    out->set_next_page_token(page.next_page_token());
-    if (!all || page.next_page_token().empty()) return kExitOk;
-    if (page.next_page_token() == request.page_token()) {
-      return ReportLocalError(
-          absl::InternalError("the server returned the same page token again; stopping"));
-    }
-    request.set_page_token(page.next_page_token());
-  }
-}
-
-// Tells on stderr how to get the page after `out`, if there is one.
-void HintNextPage(std::string_view what, const std::string& next_page_token) {
-  if (next_page_token.empty()) return;
-  std::cerr << "more " << what << ": --page-token " << next_page_token << " (or --all)\n";
 }
 
 // The sanction status block, after `rows`.
@@ -551,48 +434,6 @@ int RunAudit(const GlobalOptions& global, const AuditFlags& flags) {
 }
 
 // ---- Registration ----
-
-// Makes `run(global, *flags)` the action when `cmd` is the parsed subcommand.
-template <typename Flags>
-void SetAction(CLI::App* cmd, const GlobalOptions& global, Action* action,
-               std::shared_ptr<Flags> flags, int (*run)(const GlobalOptions&, const Flags&)) {
-  cmd->callback([flags, &global, action, run] {
-    *action = [flags, &global, run] { return run(global, *flags); };
-  });
-}
-
-void AddCaseId(CLI::App* cmd, std::string* case_id) {
-  cmd->add_option("CASE_ID", *case_id, "The case id (a UUID)")->required()->check(UuidValidator());
-}
-
-// --request-id, and the footer that explains its default.
-void AddRequestId(CLI::App* cmd, std::string* request_id) {
-  cmd->footer(kRequestIdFooter);
-  cmd->add_option("--request-id", *request_id, "Idempotency key, to retry a call")
-      ->check(UuidValidator());
-}
-
-void AddOn(CLI::App* cmd, std::string* on, const std::string& what) {
-  cmd->add_option("--on", *on, what + "; default: today in Asia/Shanghai")->check(DateValidator());
-}
-
-// `--NAME TEXT` and `--NAME-file F`, at most one of them.
-void AddTextOrFile(CLI::App* cmd, const std::string& name, std::string* text, std::string* file,
-                   const std::string& what) {
-  CLI::Option* text_option = cmd->add_option("--" + name, *text, what);
-  CLI::Option* file_option =
-      cmd->add_option("--" + name + "-file", *file, "Read the " + name + " from this file")
-          ->check(CLI::ExistingFile);
-  text_option->excludes(file_option);
-}
-
-void AddPaging(CLI::App* cmd, int* page_size, std::string* page_token, bool* all,
-               const std::string& what, int max) {
-  cmd->add_option("--page-size", *page_size, what + " per page (server default 100)")
-      ->check(CLI::Range(1, max));
-  cmd->add_option("--page-token", *page_token, "Continue from a previous page's next_page_token");
-  cmd->add_flag("--all", *all, "Follow next_page_token until the last page");
-}
 
 void AddContact(CLI::App& parent, const GlobalOptions& global, Action* action) {
   auto flags = std::make_shared<ContactFlags>();

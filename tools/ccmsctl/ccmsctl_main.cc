@@ -17,9 +17,11 @@
 #include "tools/ccmsctl/activity_commands.h"
 #include "tools/ccmsctl/assessment_commands.h"
 #include "tools/ccmsctl/case_commands.h"
+#include "tools/ccmsctl/discharge_commands.h"
 #include "tools/ccmsctl/global_options.h"
 #include "tools/ccmsctl/health_command.h"
 #include "tools/ccmsctl/token_command.h"
+#include "tools/ccmsctl/transfer_commands.h"
 
 namespace ccms::ctl {
 namespace {
@@ -57,7 +59,9 @@ int Main(int argc, char** argv) {
   AddTokenCommand(app, &action);
   AddHealthCommand(app, global, &action);
   AddCaseCommands(app, global, &action);
-  AddActivityCommands(app, global, &action);  // Adds to `case`: after AddCaseCommands.
+  AddActivityCommands(app, global, &action);   // Adds to `case`: after AddCaseCommands.
+  AddDischargeCommands(app, global, &action);  // Adds to `case` too.
+  AddTransferCommands(app, global, &action);
   AddAssessmentCommands(app, global, &action);
 
   try {
