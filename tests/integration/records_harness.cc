@@ -12,7 +12,7 @@
 
 namespace ccms::testing {
 
-RecordsHarness::RecordsHarness() {
+RecordsHarness::RecordsHarness(const time::Clock* service_clock) {
   const server::CommonConfig config = TestHostConfig(db_.dsn(), kJwtKey);
   auto host = server::ServiceHost::Create({.name = "records",
                                            .grpc_service = "ccms.records.v1.RecordsService",
@@ -29,8 +29,8 @@ RecordsHarness::RecordsHarness() {
   auto doc = policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "default");
   policy_ =
       std::make_unique<records::domain::RecordsPolicy>(*records::domain::LoadRecordsPolicy(*doc));
-  service_ = std::make_unique<records::RecordsServiceImpl>(*store_, host_->executor(), *cipher_,
-                                                           clock_, *policy_);
+  service_ = std::make_unique<records::RecordsServiceImpl>(
+      *store_, host_->executor(), *cipher_, service_clock ? *service_clock : clock_, *policy_);
   host_->AddService(service_.get());
   // As main() does; a group of its own per harness so tests do not share offsets.
   if (auto st = host_->AddConsumer("ccms-records-test-" + db_.name(), {records::kAssessmentTopic},

@@ -22,7 +22,9 @@ class RecordsHarness {
   static constexpr char kPiiKey[] =
       "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
-  RecordsHarness();
+  // `service_clock` (when given) is the records service's "now" — a test's fixed clock for the
+  // rules over dates; tokens and the host keep the system clock.
+  explicit RecordsHarness(const time::Clock* service_clock = nullptr);
   ~RecordsHarness();
 
   records::v1::RecordsService::Stub& stub() { return *stub_; }
