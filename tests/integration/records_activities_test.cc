@@ -811,6 +811,19 @@ TEST_F(RecordsActivitiesTest, DischargeSummaryFollowUpsAndExport) {
                      "'after-staff' AND case_id IS NOT NULL")[0]
                 .as<int>(),
             4);
+  // The summary (once, despite the retry), the visit and the refused visit on an active case.
+  auto audited = [&](const std::string& action, const std::string& case_id,
+                     const std::string& result) {
+    return tx
+        .exec_params1(
+            "SELECT count(*) FROM audit_log WHERE action = $1 AND case_id = $2::uuid"
+            " AND result = $3",
+            action, case_id, result)[0]
+        .as<int>();
+  };
+  EXPECT_EQ(audited("RecordDischargeSummary", near, "OK"), 1);
+  EXPECT_EQ(audited("RecordFollowUpVisit", ended, "OK"), 1);
+  EXPECT_EQ(audited("Discharge", ended, "OK"), 1);
   // Other districts' staff see none of it; partners cannot export.
   ereq.set_page_token("");
   records::v1::ExportCasesResponse none;
