@@ -54,6 +54,20 @@ check "case list shows it" grep -q "$case_number" <<<"$list"
 check "check-in activates it" "$CTL" case check-in "$case_id"
 staff_b="$("$CTL" token --role office_staff --districts 310101 --key-file "$CCMS_JWT_KEY_FILE")"
 check "another district's staff cannot see it" bash -c "! '$CTL' --token '$staff_b' case get '$case_id' 2>/dev/null"
+export_csv="$("$CTL" export --district 110101 --csv --all 2>/dev/null)" || true
+check "export --csv has its header and the case" grep -q "^$case_number," <<<"$export_csv"
+check "discharges-due answers" "$CTL" discharges-due --district 110101
+# A transfer to 310101: the receiving side sees the request, not the case, until it accepts.
+staff_a="$("$CTL" token --role office_staff --districts 110101 --key-file "$CCMS_JWT_KEY_FILE")"
+transfer="$("$CTL" --token "$staff_a" transfer request "$case_id" --to-district 310101 --to-office pudong-1 \
+  --planned "$(date -d '+40 days' +%F)" --json 2>/dev/null)" || true
+transfer_id="$(sed -n 's/.*"transferId": *"\([0-9a-f-]\{36\}\)".*/\1/p' <<<"$transfer" | head -1)"
+check "transfer request returns a transfer id" test -n "$transfer_id"
+check "the sending district consents" "$CTL" --token "$staff_a" transfer consent "$transfer_id"
+check "the receiving district lists it" bash -c "'$CTL' --token '$staff_b' transfer list | grep -q '$transfer_id'"
+check "the receiving district accepts" "$CTL" --token "$staff_b" transfer accept "$transfer_id"
+check "the case is now the receiving district's" "$CTL" --token "$staff_b" case get "$case_id"
+check "and no longer the sending one's" bash -c "! '$CTL' --token '$staff_a' case get '$case_id' 2>/dev/null"
 
 "$ROOT/deploy/dev/down" > "$RUN_DIR/down.out" 2>&1
 check "SIGTERM stops ccms-records gracefully" grep -q '"event":"service_stopped"' "$RUN_DIR/logs/records.log"
