@@ -98,6 +98,12 @@ absl::StatusOr<RecordsPolicy> LoadRecordsPolicy(const policy::PolicyDocument& do
       static_cast<int>(r.Int("records.leave.office_approval_max_days", 1, 90));
   p.leave_max_days_per_approval =
       static_cast<int>(r.Int("records.leave.max_days_per_approval", 1, 365));
+  p.leave_max_days_within_two_months =
+      static_cast<int>(r.Int("records.leave.max_days_within_two_months", 1, 62));
+  p.leave_decision_within_days =
+      static_cast<int>(r.Int("records.leave.decision_within_days", 1, 30));
+  p.leave_standing_approval_months =
+      static_cast<int>(r.Int("records.leave.standing_approval_months", 1, 12));
   p.transfer_apply_days_ahead =
       static_cast<int>(r.Int("records.transfer.apply_days_ahead", 0, 365));
   p.transfer_receiving_reply_days =

@@ -48,6 +48,9 @@ struct RecordsPolicy {
   int admonitions_for_warning = 2;
   int leave_office_approval_max_days = 7;
   int leave_max_days_per_approval = 30;
+  int leave_max_days_within_two_months = 30;
+  int leave_decision_within_days = 3;
+  int leave_standing_approval_months = 6;
   int transfer_apply_days_ahead = 30;
   int transfer_receiving_reply_days = 5;
   int transfer_report_to_new_office_days = 7;

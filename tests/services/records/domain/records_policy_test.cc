@@ -37,6 +37,11 @@ TEST(RecordsPolicyTest, DefaultLoads) {
   EXPECT_TRUE(p->For(SupervisionLevel::kRelaxed).report.none());
   EXPECT_EQ(p->warnings_for_revocation, 2);
   EXPECT_EQ(p->follow_up_months, (std::vector<int64_t>{1, 3, 6}));
+  EXPECT_EQ(p->leave_office_approval_max_days, 7);
+  EXPECT_EQ(p->leave_max_days_per_approval, 30);
+  EXPECT_EQ(p->leave_max_days_within_two_months, 30);
+  EXPECT_EQ(p->leave_decision_within_days, 3);
+  EXPECT_EQ(p->leave_standing_approval_months, 6);
   EXPECT_EQ(p->version, doc->version());
 }
 
@@ -58,6 +63,28 @@ TEST(RecordsPolicyTest, BadKeysAreNamed) {
   EXPECT_NE(msg.find("records.intake.report_within_days"), std::string::npos) << msg;
   EXPECT_NE(msg.find("records.contact.STRICT.in_person"), std::string::npos) << msg;
   EXPECT_NE(msg.find("records.sanctions.warnings_for_revocation"), std::string::npos) << msg;
+}
+
+TEST(RecordsPolicyTest, BadLeaveKeysAreNamed) {
+  std::string text(policy::PolicyDocument::BuiltInDefault());
+  auto replace = [&](const std::string& from, const std::string& to) {
+    const size_t pos = text.find(from);
+    ASSERT_NE(pos, std::string::npos) << from;
+    text.replace(pos, from.size(), to);
+  };
+  replace("max_days_within_two_months: 30", "max_days_within_two_months: 0");
+  replace("decision_within_days: 3", "decision_within_days: soon");
+  replace("standing_approval_months: 6", "standing_approval_months: 13");
+  auto doc = policy::PolicyDocument::Parse(text, "bad.yaml");
+  ASSERT_TRUE(doc.ok());
+  auto p = LoadRecordsPolicy(*doc);
+  ASSERT_FALSE(p.ok());
+  const std::string msg(p.status().message());
+  for (const char* key :
+       {"records.leave.max_days_within_two_months", "records.leave.decision_within_days",
+        "records.leave.standing_approval_months"}) {
+    EXPECT_NE(msg.find(key), std::string::npos) << key << ": " << msg;
+  }
 }
 
 }  // namespace
