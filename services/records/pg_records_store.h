@@ -25,6 +25,7 @@ class PgRecordsStore final : public RecordsStore {
   static std::vector<db::Query> ActivityQueries();
   static std::vector<db::Query> TransferQueries();
   static std::vector<db::Query> DischargeQueries();
+  static std::vector<db::Query> LeaveQueries();
 
   // Sets a case's supervision level as decided by the assessment service, inside the caller's
   // (inbox) transaction; a change older than the level on the case is ignored.
@@ -122,6 +123,28 @@ class PgRecordsStore final : public RecordsStore {
   absl::StatusOr<ExportPage> ExportCases(const auth::Principal& principal,
                                          const ExportFilter& filter,
                                          const std::string& request_id) override;
+  // Leave (pg_records_store_leave.cc).
+  absl::StatusOr<LeaveRecord> RequestLeave(const auth::Principal& principal, const CaseMutation& m,
+                                           const LeaveRecord& leave, const LeaveDecider& decide,
+                                           const LeaveEventFactory& make_event) override;
+  absl::StatusOr<LeaveRecord> ChangeLeave(const auth::Principal& principal, const CaseMutation& m,
+                                          const std::string& leave_id, const LeaveDecider& decide,
+                                          const LeaveEventFactory& make_event,
+                                          const LeaveEventFactory& make_violation_event) override;
+  absl::StatusOr<StandingApprovalRecord> GrantStandingApproval(
+      const auth::Principal& principal, const CaseMutation& m, const StandingApprovalRecord& a,
+      const StandingApprovalEventFactory& make_event) override;
+  absl::StatusOr<StandingApprovalRecord> RevokeStandingApproval(
+      const auth::Principal& principal, const CaseMutation& m,
+      const std::string& standing_approval_id, const StandingApprovalDecider& decide,
+      const StandingApprovalEventFactory& make_event) override;
+  absl::StatusOr<CaseLeaves> ListLeaves(const auth::Principal& principal,
+                                        const std::string& case_id,
+                                        const std::string& after_leave_id, int limit,
+                                        const std::string& request_id) override;
+  absl::StatusOr<std::vector<LeaveNotReturnedRow>> ListLeavesNotReturned(
+      const auth::Principal& principal, const std::string& district_code, absl::CivilDay as_of,
+      const std::string& after_leave_id, int limit, const std::string& request_id) override;
 
  private:
   // The shared frame of every case mutation (see CaseMutation).

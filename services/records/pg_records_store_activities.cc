@@ -113,6 +113,14 @@ constexpr db::Query kTimeline = {
     "  UNION ALL SELECT done_on, recorded_at, 'FOLLOW_UP_VISIT', follow_up_id::text, visited_by,"
     "   'follow-up visit (due ' || due_on || ')' FROM follow_ups WHERE case_id = $1"
     "   AND done_on IS NOT NULL"
+    "  UNION ALL SELECT start_date, recorded_at, 'LEAVE:' || status, leave_id::text,"
+    "   requested_by, 'leave ' || start_date || ' to ' || end_date || ' (' || lower(status)"
+    "   || CASE WHEN days_late > 0 THEN ', returned ' || days_late || ' days late' ELSE '' END"
+    "   || ')' FROM leaves WHERE case_id = $1"
+    "  UNION ALL SELECT valid_from, recorded_at, 'STANDING_APPROVAL', standing_approval_id::text,"
+    "   granted_by, 'standing approval for work travel until ' || valid_until"
+    "   || CASE WHEN revoked_on IS NULL THEN '' ELSE ' (revoked ' || revoked_on || ')' END"
+    "   FROM standing_approvals WHERE case_id = $1"
     " ) t WHERE (on_day, (extract(epoch FROM recorded_at) * 1000000)::bigint, entry_id) >"
     " ($2::date, $3::bigint, $4::text) ORDER BY 1, 2, 4 LIMIT $5"};
 constexpr db::Query kEndCase = {

@@ -108,6 +108,34 @@ class RecordsServiceImpl final : public v1::RecordsService::CallbackService {
   grpc::ServerUnaryReactor* ExportCases(grpc::CallbackServerContext* context,
                                         const v1::ExportCasesRequest* request,
                                         v1::ExportCasesResponse* response) override;
+  // Leave (records_service_leave.cc).
+  grpc::ServerUnaryReactor* RequestLeave(grpc::CallbackServerContext* context,
+                                         const v1::RequestLeaveRequest* request,
+                                         v1::RequestLeaveResponse* response) override;
+  grpc::ServerUnaryReactor* ApproveLeave(grpc::CallbackServerContext* context,
+                                         const v1::ApproveLeaveRequest* request,
+                                         v1::ApproveLeaveResponse* response) override;
+  grpc::ServerUnaryReactor* RejectLeave(grpc::CallbackServerContext* context,
+                                        const v1::RejectLeaveRequest* request,
+                                        v1::RejectLeaveResponse* response) override;
+  grpc::ServerUnaryReactor* CancelLeave(grpc::CallbackServerContext* context,
+                                        const v1::CancelLeaveRequest* request,
+                                        v1::CancelLeaveResponse* response) override;
+  grpc::ServerUnaryReactor* RecordLeaveReturn(grpc::CallbackServerContext* context,
+                                              const v1::RecordLeaveReturnRequest* request,
+                                              v1::RecordLeaveReturnResponse* response) override;
+  grpc::ServerUnaryReactor* GrantStandingApproval(
+      grpc::CallbackServerContext* context, const v1::GrantStandingApprovalRequest* request,
+      v1::GrantStandingApprovalResponse* response) override;
+  grpc::ServerUnaryReactor* RevokeStandingApproval(
+      grpc::CallbackServerContext* context, const v1::RevokeStandingApprovalRequest* request,
+      v1::RevokeStandingApprovalResponse* response) override;
+  grpc::ServerUnaryReactor* ListLeaves(grpc::CallbackServerContext* context,
+                                       const v1::ListLeavesRequest* request,
+                                       v1::ListLeavesResponse* response) override;
+  grpc::ServerUnaryReactor* ListLeavesNotReturned(
+      grpc::CallbackServerContext* context, const v1::ListLeavesNotReturnedRequest* request,
+      v1::ListLeavesNotReturnedResponse* response) override;
 
   // Emits ccms.records.discharge_approaching for active cases entering the last stretch of
   // their term (policy discharge.summary_days_before_end); run periodically by main.
@@ -188,6 +216,34 @@ class RecordsServiceImpl final : public v1::RecordsService::CallbackService {
   absl::Status DoExportCases(const auth::Principal& principal,
                              const v1::ExportCasesRequest& request,
                              v1::ExportCasesResponse* response, const std::string& call_id = "");
+  // Leave (records_service_leave.cc).
+  absl::Status DoRequestLeave(const auth::Principal& principal,
+                              const v1::RequestLeaveRequest& request,
+                              v1::RequestLeaveResponse* response);
+  absl::Status DoApproveLeave(const auth::Principal& principal,
+                              const v1::ApproveLeaveRequest& request,
+                              v1::ApproveLeaveResponse* response);
+  absl::Status DoRejectLeave(const auth::Principal& principal,
+                             const v1::RejectLeaveRequest& request,
+                             v1::RejectLeaveResponse* response);
+  absl::Status DoCancelLeave(const auth::Principal& principal,
+                             const v1::CancelLeaveRequest& request,
+                             v1::CancelLeaveResponse* response);
+  absl::Status DoRecordLeaveReturn(const auth::Principal& principal,
+                                   const v1::RecordLeaveReturnRequest& request,
+                                   v1::RecordLeaveReturnResponse* response);
+  absl::Status DoGrantStandingApproval(const auth::Principal& principal,
+                                       const v1::GrantStandingApprovalRequest& request,
+                                       v1::GrantStandingApprovalResponse* response);
+  absl::Status DoRevokeStandingApproval(const auth::Principal& principal,
+                                        const v1::RevokeStandingApprovalRequest& request,
+                                        v1::RevokeStandingApprovalResponse* response);
+  absl::Status DoListLeaves(const auth::Principal& principal, const v1::ListLeavesRequest& request,
+                            v1::ListLeavesResponse* response, const std::string& call_id = "");
+  absl::Status DoListLeavesNotReturned(const auth::Principal& principal,
+                                       const v1::ListLeavesNotReturnedRequest& request,
+                                       v1::ListLeavesNotReturnedResponse* response,
+                                       const std::string& call_id = "");
 
  private:
   // Runs a handler body; a PERMISSION_DENIED outcome is written to the audit log too.
@@ -195,6 +251,11 @@ class RecordsServiceImpl final : public v1::RecordsService::CallbackService {
                            const std::string& case_id, const std::string& request_id,
                            absl::Status status);
   void CaseToProto(const CaseRecord& c, v1::Case* out) const;
+  // Approve, reject or cancel a leave (records_service_leave.cc).
+  absl::Status DoDecideLeave(const auth::Principal& principal, domain::LeaveStep step,
+                             const char* action, const std::string& request_id,
+                             const std::string& case_id, const std::string& leave_id,
+                             const std::string& reason, v1::Leave* out);
   std::vector<domain::DueContact> NextDueOf(const OverdueCandidate& candidate,
                                             absl::CivilDay today) const;
 

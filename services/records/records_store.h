@@ -13,6 +13,7 @@
 #include "services/records/domain/case_rules.h"
 #include "services/records/domain/contact_schedule.h"
 #include "services/records/domain/id_number.h"
+#include "services/records/domain/leave_rules.h"
 #include "services/records/domain/sanction_ladder.h"
 #include "services/records/domain/transfer_rules.h"
 
@@ -274,6 +275,68 @@ struct ExportPage {
   bool more = false;              // another page follows
 };
 
+// Leave (请假外出) and standing approvals (pg_records_store_leave.cc).
+struct LeaveRecord {
+  std::string leave_id;
+  std::string case_id;
+  domain::LeaveStatus status = domain::LeaveStatus::kRequested;
+  absl::CivilDay start_date;
+  absl::CivilDay end_date;
+  std::string destination;  // personal data: in the file only
+  std::string reason;       // personal data: in the file only
+  absl::CivilDay requested_on;
+  absl::CivilDay decision_due;
+  domain::ApprovalLevel approval_level = domain::ApprovalLevel::kOffice;
+  std::string approval_rule;
+  std::string standing_approval_id;
+  std::optional<absl::CivilDay> decided_on;
+  std::string decided_by;
+  std::string decision_reason;
+  std::optional<absl::CivilDay> returned_on;
+  int days_late = 0;
+  std::string violation_id;  // set with a late return: the store records the violation
+  std::string policy_version;
+  domain::LeaveFact Fact() const { return {leave_id, status, start_date, end_date, returned_on}; }
+};
+struct StandingApprovalRecord {
+  std::string standing_approval_id;
+  std::string case_id;
+  std::string destination;
+  std::string purpose;
+  absl::CivilDay valid_from;
+  absl::CivilDay valid_until;
+  absl::CivilDay granted_on;
+  std::optional<absl::CivilDay> revoked_on;
+  std::string revoke_reason;
+  std::string policy_version;
+};
+// What a leave decision sees, locked with the case: the case's other leaves, and for a trip
+// the standing approval it names (absent if the case has no such approval).
+struct LeaveContext {
+  std::vector<domain::LeaveFact> others;
+  std::optional<StandingApprovalRecord> standing;
+};
+// Applies a request or step to the leave (status, dates, level, violation id…) or refuses it.
+using LeaveDecider = std::function<absl::Status(LeaveRecord&, const LeaveContext&)>;
+// Called once per status the leave passes through in the transaction (a trip under a standing
+// approval: REQUESTED, then APPROVED).
+using LeaveEventFactory =
+    std::function<events::v1::Envelope(const CaseRecord&, const LeaveRecord&)>;
+using StandingApprovalDecider = std::function<absl::Status(StandingApprovalRecord&)>;
+using StandingApprovalEventFactory =
+    std::function<events::v1::Envelope(const CaseRecord&, const StandingApprovalRecord&)>;
+struct LeaveNotReturnedRow {
+  std::string case_id;
+  std::string case_number;
+  std::string district_code;
+  std::string leave_id;
+  absl::CivilDay end_date;
+};
+struct CaseLeaves {
+  std::vector<LeaveRecord> leaves;
+  std::vector<StandingApprovalRecord> standing_approvals;
+};
+
 // The records service's persistence. Every method that reads or changes a case applies the
 // principal's district scope in its SQL: a case outside it is NOT_FOUND, as if it did not exist.
 // Mutations are idempotent by request id and write their event to the outbox in the same
@@ -405,6 +468,39 @@ class RecordsStore {
   virtual absl::Status AppendAudit(const auth::Principal& principal, const std::string& action,
                                    const std::string& case_id, const std::string& result,
                                    const std::string& request_id) = 0;
+
+  // Leave (pg_records_store_leave.cc). Each is a case mutation (Mutate): scope, idempotency,
+  // ACTIVE case, audit row and outbox event in one transaction; a replay returns the record as
+  // it stands.
+  virtual absl::StatusOr<LeaveRecord> RequestLeave(const auth::Principal& principal,
+                                                   const CaseMutation& m, const LeaveRecord& leave,
+                                                   const LeaveDecider& decide,
+                                                   const LeaveEventFactory& make_event) = 0;
+  // Locks the leave (of m.case_id), lets `decide` change it and writes it. If it sets
+  // violation_id (a late return), the violation is recorded in the same transaction and
+  // `make_violation_event` is appended before the leave's own event.
+  virtual absl::StatusOr<LeaveRecord> ChangeLeave(
+      const auth::Principal& principal, const CaseMutation& m, const std::string& leave_id,
+      const LeaveDecider& decide, const LeaveEventFactory& make_event,
+      const LeaveEventFactory& make_violation_event) = 0;
+  virtual absl::StatusOr<StandingApprovalRecord> GrantStandingApproval(
+      const auth::Principal& principal, const CaseMutation& m, const StandingApprovalRecord& a,
+      const StandingApprovalEventFactory& make_event) = 0;
+  virtual absl::StatusOr<StandingApprovalRecord> RevokeStandingApproval(
+      const auth::Principal& principal, const CaseMutation& m,
+      const std::string& standing_approval_id, const StandingApprovalDecider& decide,
+      const StandingApprovalEventFactory& make_event) = 0;
+  // A case's leaves by leave id after `after_leave_id` (and its standing approvals), audited as
+  // a read of the case.
+  virtual absl::StatusOr<CaseLeaves> ListLeaves(const auth::Principal& principal,
+                                                const std::string& case_id,
+                                                const std::string& after_leave_id, int limit,
+                                                const std::string& request_id) = 0;
+  // Leaves of active cases in scope (and in `district_code` when set) not returned as of
+  // `as_of` (domain::NotReturnedAsOf), by leave id; one audit row for the call.
+  virtual absl::StatusOr<std::vector<LeaveNotReturnedRow>> ListLeavesNotReturned(
+      const auth::Principal& principal, const std::string& district_code, absl::CivilDay as_of,
+      const std::string& after_leave_id, int limit, const std::string& request_id) = 0;
 };
 
 }  // namespace ccms::records

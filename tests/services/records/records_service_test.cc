@@ -4,6 +4,7 @@
 #include <functional>
 #include <set>
 
+#include "ccms/records/v1/records_events.pb.h"
 #include "common/grpc/status.h"
 #include "common/ids/uuid.h"
 #include "common/policy/policy.h"
@@ -197,6 +198,58 @@ class FakeStore : public RecordsStore {
     last_export = filter;
     return ExportPage{exported, false};
   }
+  // Leave: the deciders run against `leave` / `standing` and `leave_context`.
+  absl::StatusOr<LeaveRecord> RequestLeave(const auth::Principal&, const CaseMutation&,
+                                           const LeaveRecord& in, const LeaveDecider& decide,
+                                           const LeaveEventFactory& make_event) override {
+    LeaveRecord l = in;
+    if (absl::Status st = decide(l, leave_context); !st.ok()) return st;
+    ++mutations;
+    last_event = make_event(stored, l);
+    return l;
+  }
+  absl::StatusOr<LeaveRecord> ChangeLeave(const auth::Principal&, const CaseMutation&,
+                                          const std::string&, const LeaveDecider& decide,
+                                          const LeaveEventFactory& make_event,
+                                          const LeaveEventFactory& make_violation_event) override {
+    LeaveRecord l = leave;
+    if (absl::Status st = decide(l, leave_context); !st.ok()) return st;
+    ++mutations;
+    if (!l.violation_id.empty()) last_violation_event = make_violation_event(stored, l);
+    last_event = make_event(stored, l);
+    return l;
+  }
+  absl::StatusOr<StandingApprovalRecord> GrantStandingApproval(
+      const auth::Principal&, const CaseMutation&, const StandingApprovalRecord& a,
+      const StandingApprovalEventFactory& make_event) override {
+    ++mutations;
+    last_event = make_event(stored, a);
+    return a;
+  }
+  absl::StatusOr<StandingApprovalRecord> RevokeStandingApproval(
+      const auth::Principal&, const CaseMutation&, const std::string&,
+      const StandingApprovalDecider& decide,
+      const StandingApprovalEventFactory& make_event) override {
+    StandingApprovalRecord a = standing;
+    if (absl::Status st = decide(a); !st.ok()) return st;
+    ++mutations;
+    last_event = make_event(stored, a);
+    return a;
+  }
+  absl::StatusOr<CaseLeaves> ListLeaves(const auth::Principal&, const std::string&,
+                                        const std::string&, int, const std::string&) override {
+    return CaseLeaves{{leave}, {standing}};
+  }
+  absl::StatusOr<std::vector<LeaveNotReturnedRow>> ListLeavesNotReturned(
+      const auth::Principal&, const std::string&, absl::CivilDay, const std::string&, int,
+      const std::string&) override {
+    return not_returned;
+  }
+  LeaveRecord leave;
+  LeaveContext leave_context;
+  StandingApprovalRecord standing;
+  events::v1::Envelope last_violation_event;
+  std::vector<LeaveNotReturnedRow> not_returned;
 
   int mutations = 0;
   ExportFilter last_export;
@@ -486,6 +539,21 @@ TEST_F(RecordsServiceTest, RoleMatrix) {
                                        Role::kSocialWorker, Role::kCityAdmin};
   const std::set<Role> exporters = {Role::kOfficeStaff, Role::kDistrictBureau, Role::kCityAdmin,
                                     Role::kAuditor};
+  const std::set<Role> bureau = {Role::kDistrictBureau, Role::kCityAdmin};
+  store_.leave.leave_id = ids::NewUuid();
+  store_.leave.start_date = absl::CivilDay(2026, 11, 25);
+  store_.leave.end_date = absl::CivilDay(2026, 11, 27);
+  store_.standing.valid_until = absl::CivilDay(2027, 1, 1);
+  auto leave_req = [&](auto& r) {
+    req_case(r);
+    r.set_leave_id(store_.leave.leave_id);
+    r.set_reason("r");
+  };
+  auto day = [](google::type::Date* d, int y, int m, int dd) {
+    d->set_year(y);
+    d->set_month(m);
+    d->set_day(dd);
+  };
   const std::set<Role> auditors = {Role::kAuditor, Role::kCityAdmin};
   struct Row {
     std::string rpc;
@@ -669,6 +737,77 @@ TEST_F(RecordsServiceTest, RoleMatrix) {
          v1::ExportCasesResponse r;
          return service_.DoExportCases(p, q, &r);
        }},
+      // Leave.
+      {"RequestLeave", case_workers,
+       [&](const auth::Principal& p) {
+         v1::RequestLeaveRequest q;
+         req_case(q);
+         day(q.mutable_start_date(), 2026, 12, 1);
+         day(q.mutable_end_date(), 2026, 12, 3);
+         q.set_destination("d");
+         v1::RequestLeaveResponse r;
+         return service_.DoRequestLeave(p, q, &r);
+       }},
+      {"ApproveLeave", office,
+       [&](const auth::Principal& p) {
+         v1::ApproveLeaveRequest q;
+         leave_req(q);
+         v1::ApproveLeaveResponse r;
+         return service_.DoApproveLeave(p, q, &r);
+       }},
+      {"RejectLeave", office,
+       [&](const auth::Principal& p) {
+         v1::RejectLeaveRequest q;
+         leave_req(q);
+         v1::RejectLeaveResponse r;
+         return service_.DoRejectLeave(p, q, &r);
+       }},
+      {"CancelLeave", case_workers,
+       [&](const auth::Principal& p) {
+         v1::CancelLeaveRequest q;
+         leave_req(q);
+         v1::CancelLeaveResponse r;
+         return service_.DoCancelLeave(p, q, &r);
+       }},
+      {"RecordLeaveReturn", case_workers,
+       [&](const auth::Principal& p) {
+         v1::RecordLeaveReturnRequest q;
+         req_case(q);
+         q.set_leave_id(store_.leave.leave_id);
+         v1::RecordLeaveReturnResponse r;
+         return service_.DoRecordLeaveReturn(p, q, &r);
+       }},
+      {"GrantStandingApproval", bureau,
+       [&](const auth::Principal& p) {
+         v1::GrantStandingApprovalRequest q;
+         req_case(q);
+         q.set_destination("d");
+         day(q.mutable_valid_until(), 2027, 1, 1);
+         v1::GrantStandingApprovalResponse r;
+         return service_.DoGrantStandingApproval(p, q, &r);
+       }},
+      {"RevokeStandingApproval", bureau,
+       [&](const auth::Principal& p) {
+         v1::RevokeStandingApprovalRequest q;
+         req_case(q);
+         q.set_standing_approval_id(ids::NewUuid());
+         v1::RevokeStandingApprovalResponse r;
+         return service_.DoRevokeStandingApproval(p, q, &r);
+       }},
+      {"ListLeaves", readers,
+       [&](const auth::Principal& p) {
+         v1::ListLeavesRequest q;
+         q.set_case_id(case_id);
+         v1::ListLeavesResponse r;
+         return service_.DoListLeaves(p, q, &r);
+       }},
+      {"ListLeavesNotReturned", readers,
+       [&](const auth::Principal& p) {
+         v1::ListLeavesNotReturnedRequest q;
+         q.set_district_code("110101");
+         v1::ListLeavesNotReturnedResponse r;
+         return service_.DoListLeavesNotReturned(p, q, &r);
+       }},
   };
   for (const Row& row : rows) {
     for (Role role : all) {
@@ -723,6 +862,153 @@ TEST_F(RecordsServiceTest, ExportsWithholdMinorsIdentities) {
   // Without a district the office's export is refused, naming the field.
   req.clear_district_code();
   EXPECT_EQ(service_.DoExportCases(staff, req, &resp).code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(RecordsServiceTest, LongLeaveNeedsTheBureauAndOfficeDenialIsAudited) {
+  store_.stored.case_id = ids::NewUuid();
+  store_.stored.district_code = "110101";
+  store_.leave.leave_id = ids::NewUuid();
+  store_.leave.start_date = absl::CivilDay(2026, 12, 1);
+  store_.leave.end_date = absl::CivilDay(2026, 12, 8);  // 8 days
+  v1::ApproveLeaveRequest req;
+  req.set_request_id(ids::NewUuid());
+  req.set_case_id(store_.stored.case_id);
+  req.set_leave_id(store_.leave.leave_id);
+  v1::ApproveLeaveResponse resp;
+  absl::Status st = service_.DoApproveLeave(staff_, req, &resp);
+  EXPECT_EQ(st.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_NE(st.message().find("needs the district bureau"), std::string::npos) << st;
+  ASSERT_EQ(store_.audited.size(), 1u);
+  EXPECT_EQ(store_.audited[0], "ApproveLeave:DENIED");
+  EXPECT_EQ(store_.mutations, 0);
+
+  auth::Principal bureau = staff_;
+  bureau.role = auth::Role::kDistrictBureau;
+  ASSERT_TRUE(service_.DoApproveLeave(bureau, req, &resp).ok());
+  EXPECT_EQ(resp.leave().status(), v1::LEAVE_STATUS_APPROVED);
+  EXPECT_EQ(resp.leave().approval_level(), v1::LEAVE_APPROVAL_LEVEL_BUREAU);
+  EXPECT_EQ(resp.leave().decided_on().day(), 22);
+  EXPECT_EQ(store_.last_event.type(), "ccms.records.leave_approved");
+
+  // Seven days: the office decides.
+  store_.leave.end_date = absl::CivilDay(2026, 12, 7);
+  ASSERT_TRUE(service_.DoApproveLeave(staff_, req, &resp).ok());
+  EXPECT_EQ(resp.leave().approval_level(), v1::LEAVE_APPROVAL_LEVEL_OFFICE);
+}
+
+TEST_F(RecordsServiceTest, LeaveRequestsAreCheckedFieldByField) {
+  v1::RequestLeaveRequest req;
+  req.set_request_id(ids::NewUuid());
+  req.set_case_id(ids::NewUuid());
+  req.mutable_start_date()->set_year(2026);
+  req.mutable_start_date()->set_month(11);
+  req.mutable_start_date()->set_day(21);  // yesterday
+  *req.mutable_end_date() = req.start_date();
+  req.mutable_end_date()->set_day(20);  // before the start
+  v1::RequestLeaveResponse resp;
+  absl::Status st = service_.DoRequestLeave(staff_, req, &resp);
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  std::set<std::string> fields;
+  for (const auto& v : grpc_util::ViolationsOf(st)) fields.insert(v.field);
+  EXPECT_EQ(fields, (std::set<std::string>{"start_date", "end_date", "destination"}));
+
+  req.set_destination("  Suzhou ");
+  req.mutable_start_date()->set_day(23);
+  req.mutable_end_date()->set_month(12);
+  req.mutable_end_date()->set_day(23);  // 31 days
+  st = service_.DoRequestLeave(staff_, req, &resp);
+  ASSERT_EQ(grpc_util::ViolationsOf(st).size(), 1u);
+  EXPECT_EQ(grpc_util::ViolationsOf(st)[0].field, "end_date");
+  EXPECT_EQ(store_.mutations, 0);
+
+  req.mutable_end_date()->set_day(22);  // 30 days: the bureau
+  ASSERT_TRUE(service_.DoRequestLeave(staff_, req, &resp).ok());
+  EXPECT_EQ(resp.leave().status(), v1::LEAVE_STATUS_REQUESTED);
+  EXPECT_EQ(resp.leave().days(), 30);
+  EXPECT_EQ(resp.leave().destination(), "Suzhou");
+  EXPECT_EQ(resp.leave().approval_level(), v1::LEAVE_APPROVAL_LEVEL_BUREAU);
+  EXPECT_EQ(resp.leave().decision_due().day(), 25);
+  EXPECT_EQ(store_.last_event.type(), "ccms.records.leave_requested");
+  EXPECT_EQ(store_.last_event.SerializeAsString().find("Suzhou"), std::string::npos);
+
+  // Overlapping an approved leave of the case: refused, naming its dates.
+  store_.leave_context.others.push_back({ids::NewUuid(), domain::LeaveStatus::kApproved,
+                                         absl::CivilDay(2026, 12, 20), absl::CivilDay(2026, 12, 31),
+                                         std::nullopt});
+  req.set_request_id(ids::NewUuid());
+  st = service_.DoRequestLeave(staff_, req, &resp);
+  EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(st.message().find("approved leave from 2026-12-20 to 2026-12-31"), std::string::npos)
+      << st;
+}
+
+TEST_F(RecordsServiceTest, LateReturnRecordsAViolation) {
+  store_.stored.case_id = ids::NewUuid();
+  store_.stored.district_code = "110101";
+  store_.leave.leave_id = ids::NewUuid();
+  store_.leave.status = domain::LeaveStatus::kApproved;
+  store_.leave.destination = "Hangzhou";
+  store_.leave.start_date = absl::CivilDay(2026, 11, 10);
+  store_.leave.end_date = absl::CivilDay(2026, 11, 19);
+  v1::RecordLeaveReturnRequest req;
+  req.set_request_id(ids::NewUuid());
+  req.set_case_id(store_.stored.case_id);
+  req.set_leave_id(store_.leave.leave_id);
+  v1::RecordLeaveReturnResponse resp;
+  ASSERT_TRUE(service_.DoRecordLeaveReturn(staff_, req, &resp).ok());  // today, 2026-11-22
+  EXPECT_EQ(resp.leave().status(), v1::LEAVE_STATUS_RETURNED);
+  EXPECT_EQ(resp.leave().days_late(), 3);
+  EXPECT_FALSE(resp.leave().violation_id().empty());
+  EXPECT_EQ(store_.last_violation_event.type(), "ccms.records.violation_recorded");
+  v1::ViolationRecorded v;
+  ASSERT_TRUE(store_.last_violation_event.payload().UnpackTo(&v));
+  EXPECT_EQ(v.kind(), v1::VIOLATION_KIND_LEAVE_NOT_RETURNED);
+  EXPECT_EQ(v.violation_id(), resp.leave().violation_id());
+  EXPECT_EQ(v.occurred_on().day(), 20);
+  EXPECT_EQ(store_.last_event.type(), "ccms.records.leave_returned");
+  v1::LeaveChanged changed;
+  ASSERT_TRUE(store_.last_event.payload().UnpackTo(&changed));
+  EXPECT_TRUE(changed.late());
+  EXPECT_EQ(store_.last_event.SerializeAsString().find("Hangzhou"), std::string::npos);
+
+  // Before the first day: refused, naming the field.
+  req.mutable_returned_on()->set_year(2026);
+  req.mutable_returned_on()->set_month(11);
+  req.mutable_returned_on()->set_day(9);
+  absl::Status st = service_.DoRecordLeaveReturn(staff_, req, &resp);
+  ASSERT_EQ(grpc_util::ViolationsOf(st).size(), 1u);
+  EXPECT_EQ(grpc_util::ViolationsOf(st)[0].field, "returned_on");
+}
+
+TEST_F(RecordsServiceTest, StandingApprovalValidityAndNotReturnedDays) {
+  auth::Principal bureau = staff_;
+  bureau.role = auth::Role::kDistrictBureau;
+  v1::GrantStandingApprovalRequest g;
+  g.set_request_id(ids::NewUuid());
+  g.set_case_id(ids::NewUuid());
+  g.set_destination("Suzhou");
+  g.mutable_valid_until()->set_year(2027);
+  g.mutable_valid_until()->set_month(5);
+  g.mutable_valid_until()->set_day(23);  // today + 6 months + 1 day
+  v1::GrantStandingApprovalResponse gr;
+  absl::Status st = service_.DoGrantStandingApproval(bureau, g, &gr);
+  ASSERT_EQ(grpc_util::ViolationsOf(st).size(), 1u);
+  EXPECT_EQ(grpc_util::ViolationsOf(st)[0].field, "valid_until");
+  g.mutable_valid_until()->set_day(22);
+  ASSERT_TRUE(service_.DoGrantStandingApproval(bureau, g, &gr).ok());
+  EXPECT_EQ(gr.standing_approval().valid_from().day(), 22);
+  EXPECT_EQ(store_.last_event.type(), "ccms.records.standing_approval_granted");
+  EXPECT_EQ(store_.last_event.SerializeAsString().find("Suzhou"), std::string::npos);
+
+  store_.not_returned = {
+      {ids::NewUuid(), "n", "110101", ids::NewUuid(), absl::CivilDay(2026, 10, 31)}};
+  v1::ListLeavesNotReturnedRequest lq;
+  lq.set_district_code("110101");
+  v1::ListLeavesNotReturnedResponse lr;
+  ASSERT_TRUE(service_.DoListLeavesNotReturned(staff_, lq, &lr).ok());
+  ASSERT_EQ(lr.items_size(), 1);
+  EXPECT_EQ(lr.items(0).days_overdue(), 22);
+  EXPECT_EQ(lr.items(0).policy_version(), policy_.version);
 }
 
 TEST_F(RecordsServiceTest, PartnersAndOpsCannotRead) {
