@@ -288,6 +288,19 @@ TEST_F(RecordsLeaveTest, ApprovalLevelsOverlapsAndScope) {
   ASSERT_TRUE(svc().DoListLeaves(worker_, lq, &lr).ok());
   EXPECT_EQ(lr.leaves_size(), 4);
 
+  // The timeline shows the leaves by kind and dates only.
+  v1::GetCaseTimelineRequest tq;
+  tq.set_case_id(c);
+  v1::GetCaseTimelineResponse tr;
+  ASSERT_TRUE(svc().DoGetCaseTimeline(office_, tq, &tr).ok());
+  int leave_entries = 0;
+  for (const auto& e : tr.entries()) {
+    if (e.kind().rfind("LEAVE:", 0) != 0) continue;
+    ++leave_entries;
+    EXPECT_EQ(e.summary().find("上海"), std::string::npos);
+  }
+  EXPECT_EQ(leave_entries, 4);
+
   // Over the wire as well: the same case through gRPC with a token.
   auto ctx = harness_->Context(harness_->Token(Role::kOfficeStaff, {kDistrict}));
   v1::ListLeavesResponse wire;
