@@ -20,6 +20,7 @@
 #include "tools/ccmsctl/discharge_commands.h"
 #include "tools/ccmsctl/global_options.h"
 #include "tools/ccmsctl/health_command.h"
+#include "tools/ccmsctl/order_commands.h"
 #include "tools/ccmsctl/token_command.h"
 #include "tools/ccmsctl/transfer_commands.h"
 
@@ -63,6 +64,7 @@ int Main(int argc, char** argv) {
   AddDischargeCommands(app, global, &action);  // Adds to `case` too.
   AddTransferCommands(app, global, &action);
   AddAssessmentCommands(app, global, &action);
+  AddOrderCommands(app, global, &action);
 
   try {
     app.parse(argc, argv);
