@@ -11,6 +11,7 @@
 #include "common/grpc/proto_convert.h"
 #include "common/time/calendar.h"
 #include "tools/ccmsctl/output.h"
+#include "tools/ccmsctl/records_command_support.h"
 #include "tools/ccmsctl/rpc_client.h"
 #include "tools/ccmsctl/validators.h"
 
@@ -20,89 +21,25 @@ namespace {
 namespace v1 = ::ccms::records::v1;
 using ::ccms::records::v1::RecordsService;
 
-// Flag spelling of an enum value: without the prefix, lowercase, hyphens
-// (MONITORING_GROUND_LEFT_AREA_WITHOUT_APPROVAL -> left-area-without-approval).
-std::string Label(const google::protobuf::EnumDescriptor* type, int value,
-                  std::string_view prefix) {
-  std::string label = EnumLabel(type, value, prefix);
-  std::replace(label.begin(), label.end(), '_', '-');
-  return label;
+EnumFlag Grounds() { return EnumFlag(v1::MonitoringGround_descriptor(), "MONITORING_GROUND_"); }
+EnumFlag EndReasons() {
+  return EnumFlag(v1::MonitoringEndReason_descriptor(), "MONITORING_END_REASON_");
 }
-std::vector<std::string> Labels(const google::protobuf::EnumDescriptor* type,
-                                std::string_view prefix) {
-  std::vector<std::string> out;
-  for (int i = 0; i < type->value_count(); ++i) {
-    if (type->value(i)->number() != 0) out.push_back(Label(type, type->value(i)->number(), prefix));
-  }
-  return out;
+EnumFlag OrderStatuses() {
+  return EnumFlag(v1::MonitoringOrderStatus_descriptor(), "MONITORING_ORDER_STATUS_");
 }
-int Parse(const google::protobuf::EnumDescriptor* type, std::string_view prefix,
-          const std::string& label) {
-  for (int i = 0; i < type->value_count(); ++i) {
-    const int n = type->value(i)->number();
-    if (n != 0 && Label(type, n, prefix) == label) return n;
-  }
-  return 0;
+EnumFlag Outcomes() {
+  return EnumFlag(v1::MedicalReviewOutcome_descriptor(), "MEDICAL_REVIEW_OUTCOME_");
 }
-
-constexpr char kGround[] = "MONITORING_GROUND_";
-constexpr char kEndReason[] = "MONITORING_END_REASON_";
-constexpr char kStatus[] = "MONITORING_ORDER_STATUS_";
-constexpr char kOutcome[] = "MEDICAL_REVIEW_OUTCOME_";
-constexpr char kDueKind[] = "MEDICAL_DUE_KIND_";
-
-google::type::Date ProtoDate(const std::string& yyyy_mm_dd) {
-  return grpc_util::ToProtoDate(*time::ParseDate(yyyy_mm_dd));
-}
-
-template <typename Request, typename Response>
-using Method = grpc::Status (RecordsService::Stub::*)(grpc::ClientContext*, const Request&,
-                                                      Response*);
-
-template <typename Request, typename Response>
-int Call(const GlobalOptions& global, Method<Request, Response> method, const Request& request,
-         Response* response) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
-  auto stub = RecordsService::NewStub(Connect(global));
-  auto context = NewCallContext(global, /*with_token=*/true);
-  grpc::Status status = ((*stub).*method)(context.get(), request, response);
-  if (!status.ok()) return ReportRpcError(status, global);
-  return kExitOk;
-}
-
-template <typename Request, typename Response>
-int FetchPages(const GlobalOptions& global, Method<Request, Response> method, bool all,
-               Request request, Response* out) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
-  auto stub = RecordsService::NewStub(Connect(global));
-  while (true) {
-    Response page;
-    auto context = NewCallContext(global, /*with_token=*/true);
-    grpc::Status status = ((*stub).*method)(context.get(), request, &page);
-    if (!status.ok()) return ReportRpcError(status, global);
-    out->MergeFrom(page);
-    out->set_next_page_token(page.next_page_token());
-    if (!all || page.next_page_token().empty() || page.next_page_token() == request.page_token()) {
-      return kExitOk;
-    }
-    request.set_page_token(page.next_page_token());
-  }
-}
-
-void HintNextPage(const std::string& next_page_token) {
-  if (!next_page_token.empty()) {
-    std::cerr << "more: --page-token " << next_page_token << " (or --all)\n";
-  }
-}
+EnumFlag DueKinds() { return EnumFlag(v1::MedicalDueKind_descriptor(), "MEDICAL_DUE_KIND_"); }
 
 int PrintOrder(const GlobalOptions& global, const v1::MonitoringOrderResponse& response) {
   return PrintResponse(global, response, [&] {
     const v1::MonitoringOrder& o = response.order();
     std::vector<std::string> grounds;
-    for (int g : o.grounds())
-      grounds.push_back(Label(v1::MonitoringGround_descriptor(), g, kGround));
+    for (int g : o.grounds()) grounds.push_back(Grounds().Label(g));
     PrintKeyValues({{"order id", o.order_id()},
-                    {"status", Label(v1::MonitoringOrderStatus_descriptor(), o.status(), kStatus)},
+                    {"status", OrderStatuses().LabelOrDash(o.status())},
                     {"grounds", absl::StrJoin(grounds, ", ")},
                     {"starts on", FormatProtoDate(o.starts_on())},
                     {"ends on", FormatProtoDate(o.ends_on())},
@@ -127,12 +64,12 @@ std::string RequestId(const Flags& f) {
 }
 
 int RunOrder(const GlobalOptions& global, const Flags& f) {
+  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::OrderMonitoringRequest request;
   request.set_request_id(RequestId(f));
   request.set_case_id(f.case_id);
   for (const auto& g : f.grounds) {
-    request.add_grounds(
-        static_cast<v1::MonitoringGround>(Parse(v1::MonitoringGround_descriptor(), kGround, g)));
+    request.add_grounds(static_cast<v1::MonitoringGround>(Grounds().Parse(g)));
   }
   if (!f.on.empty()) *request.mutable_starts_on() = ProtoDate(f.on);
   *request.mutable_ends_on() = ProtoDate(f.until);
@@ -142,6 +79,7 @@ int RunOrder(const GlobalOptions& global, const Flags& f) {
 }
 
 int RunRenew(const GlobalOptions& global, const Flags& f) {
+  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::RenewMonitoringRequest request;
   request.set_request_id(RequestId(f));
   request.set_case_id(f.case_id);
@@ -154,19 +92,20 @@ int RunRenew(const GlobalOptions& global, const Flags& f) {
 }
 
 int RunEnd(const GlobalOptions& global, const Flags& f) {
+  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::EndMonitoringRequest request;
   request.set_request_id(RequestId(f));
   request.set_case_id(f.case_id);
   request.set_order_id(f.order_id);
   if (!f.on.empty()) *request.mutable_ended_on() = ProtoDate(f.on);
-  request.set_reason(static_cast<v1::MonitoringEndReason>(
-      Parse(v1::MonitoringEndReason_descriptor(), kEndReason, f.reason)));
+  request.set_reason(static_cast<v1::MonitoringEndReason>(EndReasons().Parse(f.reason)));
   v1::MonitoringOrderResponse response;
   if (int rc = Call(global, &RecordsService::Stub::EndMonitoring, request, &response)) return rc;
   return PrintOrder(global, response);
 }
 
 int RunExpiring(const GlobalOptions& global, const Flags& f) {
+  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::ListMonitoringExpiringRequest request;
   request.set_district_code(f.district);
   if (!f.as_of.empty()) *request.mutable_as_of() = ProtoDate(f.as_of);
@@ -191,11 +130,12 @@ int RunExpiring(const GlobalOptions& global, const Flags& f) {
       PrintKeyValues({{"rule", all.items(0).rule()}}, std::cout);
     }
     PrintKeyValues({{"policy version", all.policy_version()}}, std::cout);
-    HintNextPage(all.next_page_token());
+    HintNextPage("items", all.next_page_token());
   });
 }
 
 int RunReport(const GlobalOptions& global, const Flags& f) {
+  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::RecordHealthReportRequest request;
   request.set_request_id(RequestId(f));
   request.set_case_id(f.case_id);
@@ -212,13 +152,13 @@ int RunReport(const GlobalOptions& global, const Flags& f) {
 }
 
 int RunReview(const GlobalOptions& global, const Flags& f) {
+  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::RecordMedicalReviewRequest request;
   request.set_request_id(RequestId(f));
   request.set_case_id(f.case_id);
   if (!f.on.empty()) *request.mutable_reviewed_on() = ProtoDate(f.on);
   request.set_institution(f.institution);
-  request.set_outcome(static_cast<v1::MedicalReviewOutcome>(
-      Parse(v1::MedicalReviewOutcome_descriptor(), kOutcome, f.outcome)));
+  request.set_outcome(static_cast<v1::MedicalReviewOutcome>(Outcomes().Parse(f.outcome)));
   request.set_details(f.details);
   v1::RecordMedicalReviewResponse response;
   if (int rc = Call(global, &RecordsService::Stub::RecordMedicalReview, request, &response)) {
@@ -232,6 +172,7 @@ int RunReview(const GlobalOptions& global, const Flags& f) {
 }
 
 int RunDue(const GlobalOptions& global, const Flags& f) {
+  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::ListMedicalDueRequest request;
   request.set_district_code(f.district);
   if (!f.as_of.empty()) *request.mutable_as_of() = ProtoDate(f.as_of);
@@ -249,13 +190,13 @@ int RunDue(const GlobalOptions& global, const Flags& f) {
       Table table({"CASE NUMBER", "DISTRICT", "OFFICE", "KIND", "DUE", "DAYS OVERDUE", "RULE"});
       for (const auto& it : all.items()) {
         table.AddRow({it.case_number(), it.district_code(), it.office_id(),
-                      Label(v1::MedicalDueKind_descriptor(), it.kind(), kDueKind),
-                      FormatProtoDate(it.due()), std::to_string(it.days_overdue()), it.rule()});
+                      DueKinds().LabelOrDash(it.kind()), FormatProtoDate(it.due()),
+                      std::to_string(it.days_overdue()), it.rule()});
       }
       table.Print(std::cout);
     }
     PrintKeyValues({{"policy version", all.policy_version()}}, std::cout);
-    HintNextPage(all.next_page_token());
+    HintNextPage("items", all.next_page_token());
   });
 }
 
@@ -270,11 +211,8 @@ CLI::App* Sub(CLI::App* parent, const char* name, const char* help, const Global
 }
 
 void CaseAndRequest(CLI::App* cmd, Flags* f) {
-  cmd->add_option("CASE_ID", f->case_id, "The case id (a UUID)")
-      ->required()
-      ->check(UuidValidator());
-  cmd->add_option("--request-id", f->request_id, "Idempotency key, to retry a call")
-      ->check(UuidValidator());
+  AddCaseId(cmd, &f->case_id);
+  AddRequestId(cmd, &f->request_id);
 }
 
 void Paging(CLI::App* cmd, Flags* f) {
@@ -283,9 +221,7 @@ void Paging(CLI::App* cmd, Flags* f) {
       ->check(DistrictValidator());
   cmd->add_option("--as-of", f->as_of, "As of this day; default: today in Asia/Shanghai")
       ->check(DateValidator());
-  cmd->add_option("--page-size", f->page_size, "Per page")->check(CLI::Range(1, 500));
-  cmd->add_option("--page-token", f->page_token, "Continue from a previous page");
-  cmd->add_flag("--all", f->all, "Follow next_page_token until the last page");
+  AddPaging(cmd, &f->page_size, &f->page_token, &f->all, "Items", 500);
 }
 
 }  // namespace
@@ -301,7 +237,7 @@ void AddOrderCommands(CLI::App& app, const GlobalOptions& global, Action* action
     CaseAndRequest(cmd, f.get());
     cmd->add_option("--ground", f->grounds, "A ground of Law art. 29 (repeat for several)")
         ->required()
-        ->check(CLI::IsMember(Labels(v1::MonitoringGround_descriptor(), kGround)));
+        ->check(CLI::IsMember(Grounds().Labels()));
     cmd->add_option("--from", f->on, "First day; default: today")->check(DateValidator());
     cmd->add_option("--until", f->until, "Last day (at most the policy's months)")
         ->required()
@@ -323,7 +259,7 @@ void AddOrderCommands(CLI::App& app, const GlobalOptions& global, Action* action
     cmd->add_option("ORDER_ID", f->order_id, "The order id")->required()->check(UuidValidator());
     cmd->add_option("--reason", f->reason, "Why")
         ->required()
-        ->check(CLI::IsMember(Labels(v1::MonitoringEndReason_descriptor(), kEndReason)));
+        ->check(CLI::IsMember(EndReasons().Labels()));
     cmd->add_option("--on", f->on, "Day it ends; default: today")->check(DateValidator());
   }
   {
@@ -353,7 +289,7 @@ void AddOrderCommands(CLI::App& app, const GlobalOptions& global, Action* action
     cmd->add_option("--institution", f->institution, "Hospital or institution")->required();
     cmd->add_option("--outcome", f->outcome, "Outcome")
         ->required()
-        ->check(CLI::IsMember(Labels(v1::MedicalReviewOutcome_descriptor(), kOutcome)));
+        ->check(CLI::IsMember(Outcomes().Labels()));
     cmd->add_option("--details", f->details, "Details (kept in the file, never on the bus)");
   }
   {
