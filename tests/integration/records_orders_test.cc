@@ -13,6 +13,7 @@
 #include "common/grpc/status.h"
 #include "common/ids/uuid.h"
 #include "common/time/calendar.h"
+#include "common/time/clock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/records_harness.h"
 
@@ -55,13 +56,21 @@ bool NamesField(const grpc::Status& st, const std::string& field) {
 
 class RecordsOrdersTest : public ::testing::Test {
  protected:
+  // The service runs on a fixed clock (noon 2026-09-30 in Asia/Shanghai), so every date below
+  // means the same thing whenever the test runs.
   static void SetUpTestSuite() {
-    if (IntegrationEnv::Get() != nullptr) harness_ = new RecordsHarness();
+    if (IntegrationEnv::Get() == nullptr) return;
+    clock_ = new time::FakeClock(
+        absl::FromCivil(absl::CivilSecond(2026, 9, 30, 12, 0, 0), time::ShanghaiTimeZone()));
+    harness_ = new RecordsHarness(clock_);
   }
   static void TearDownTestSuite() {
     delete harness_;
     harness_ = nullptr;
+    delete clock_;
+    clock_ = nullptr;
   }
+  static CivilDay Today() { return time::ShanghaiDay(clock_->Now()); }
   void SetUp() override {
     if (harness_ == nullptr) GTEST_SKIP() << "needs PostgreSQL and the dev broker: run tests/run";
   }
@@ -175,10 +184,12 @@ class RecordsOrdersTest : public ::testing::Test {
   }
 
   static RecordsHarness* harness_;
+  static time::FakeClock* clock_;
   static int seq_;
 };
 
 RecordsHarness* RecordsOrdersTest::harness_ = nullptr;
+time::FakeClock* RecordsOrdersTest::clock_ = nullptr;
 int RecordsOrdersTest::seq_ = 0;
 
 TEST_F(RecordsOrdersTest, NaiveMonthsMatchTheCalendar) {
@@ -192,9 +203,9 @@ TEST_F(RecordsOrdersTest, MonitoringOrderRulesApprovalScopeAndIdempotency) {
   const std::string staff = h().Token(Role::kOfficeStaff, {"110101"}, "orders-staff");
   const std::string bureau = h().Token(Role::kDistrictBureau, {"110101"}, "orders-bureau");
   const std::string other = h().Token(Role::kDistrictBureau, {"310105"}, "orders-other");
-  // Dates relative to today: an order started 83 days ago and ending at the 3-month limit is
-  // still running today.
-  const CivilDay today = time::ShanghaiDay(absl::Now());
+  // An order started 83 days ago and ending at the 3-month limit is still running today.
+  const CivilDay today = Today();
+  ASSERT_EQ(today, CivilDay(2026, 9, 30));
   const CivilDay starts = today - 83;
   const CivilDay limit = NaiveAddMonths(starts, 3);
   const CivilDay term_end = NaiveAddMonths(limit, 2);
