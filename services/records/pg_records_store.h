@@ -26,6 +26,7 @@ class PgRecordsStore final : public RecordsStore {
   static std::vector<db::Query> TransferQueries();
   static std::vector<db::Query> DischargeQueries();
   static std::vector<db::Query> LeaveQueries();
+  static std::vector<db::Query> OrderQueries();
 
   // Sets a case's supervision level as decided by the assessment service, inside the caller's
   // (inbox) transaction; a change older than the level on the case is ignored.
@@ -145,6 +146,31 @@ class PgRecordsStore final : public RecordsStore {
   absl::StatusOr<std::vector<LeaveNotReturnedRow>> ListLeavesNotReturned(
       const auth::Principal& principal, const std::string& district_code, absl::CivilDay as_of,
       const std::string& after_leave_id, int limit, const std::string& request_id) override;
+  // Orders (pg_records_store_orders.cc).
+  absl::StatusOr<MonitoringOrderRecord> OrderMonitoring(
+      const auth::Principal& principal, const CaseMutation& m, const MonitoringOrderRecord& order,
+      const MonitoringOrderDecider& decide, const MonitoringEventFactory& make_event) override;
+  absl::StatusOr<MonitoringOrderRecord> ChangeMonitoring(
+      const auth::Principal& principal, const CaseMutation& m, const MonitoringChange& change,
+      const MonitoringChangeDecider& decide, const MonitoringEventFactory& make_event) override;
+  absl::StatusOr<std::vector<MonitoringOrderRecord>> ListMonitoringExpiring(
+      const auth::Principal& principal, const std::string& district_code, absl::CivilDay as_of,
+      absl::CivilDay last_day, std::optional<absl::CivilDay> after_ends_on,
+      const std::string& after_order_id, int limit) override;
+  absl::StatusOr<MutationResult> RecordHealthReport(const auth::Principal& principal,
+                                                    const CaseMutation& m,
+                                                    const NewHealthReport& report,
+                                                    const MedicalRecordDecider& decide,
+                                                    const CaseEventFactory& make_event) override;
+  absl::StatusOr<MutationResult> RecordMedicalReview(const auth::Principal& principal,
+                                                     const CaseMutation& m,
+                                                     const NewMedicalReview& review,
+                                                     const MedicalRecordDecider& decide,
+                                                     const CaseEventFactory& make_event) override;
+  absl::StatusOr<std::vector<MedicalCandidate>> ListMedicalCandidates(
+      const auth::Principal& principal, const std::string& district_code,
+      const std::string& after_case_id, absl::CivilDay as_of, int limit,
+      const std::string& only_case_id = "") override;
 
  private:
   // The shared frame of every case mutation (see CaseMutation).

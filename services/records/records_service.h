@@ -137,6 +137,30 @@ class RecordsServiceImpl final : public v1::RecordsService::CallbackService {
       grpc::CallbackServerContext* context, const v1::ListLeavesNotReturnedRequest* request,
       v1::ListLeavesNotReturnedResponse* response) override;
 
+  // Orders: electronic monitoring and temporary execution outside prison
+  // (records_service_orders.cc).
+  grpc::ServerUnaryReactor* OrderMonitoring(grpc::CallbackServerContext* context,
+                                            const v1::OrderMonitoringRequest* request,
+                                            v1::MonitoringOrderResponse* response) override;
+  grpc::ServerUnaryReactor* RenewMonitoring(grpc::CallbackServerContext* context,
+                                            const v1::RenewMonitoringRequest* request,
+                                            v1::MonitoringOrderResponse* response) override;
+  grpc::ServerUnaryReactor* EndMonitoring(grpc::CallbackServerContext* context,
+                                          const v1::EndMonitoringRequest* request,
+                                          v1::MonitoringOrderResponse* response) override;
+  grpc::ServerUnaryReactor* ListMonitoringExpiring(
+      grpc::CallbackServerContext* context, const v1::ListMonitoringExpiringRequest* request,
+      v1::ListMonitoringExpiringResponse* response) override;
+  grpc::ServerUnaryReactor* RecordHealthReport(grpc::CallbackServerContext* context,
+                                               const v1::RecordHealthReportRequest* request,
+                                               v1::RecordHealthReportResponse* response) override;
+  grpc::ServerUnaryReactor* RecordMedicalReview(grpc::CallbackServerContext* context,
+                                                const v1::RecordMedicalReviewRequest* request,
+                                                v1::RecordMedicalReviewResponse* response) override;
+  grpc::ServerUnaryReactor* ListMedicalDue(grpc::CallbackServerContext* context,
+                                           const v1::ListMedicalDueRequest* request,
+                                           v1::ListMedicalDueResponse* response) override;
+
   // Emits ccms.records.discharge_approaching for active cases entering the last stretch of
   // their term (policy discharge.summary_days_before_end); run periodically by main.
   absl::StatusOr<int> EmitDischargeNotices();
@@ -244,6 +268,32 @@ class RecordsServiceImpl final : public v1::RecordsService::CallbackService {
                                        const v1::ListLeavesNotReturnedRequest& request,
                                        v1::ListLeavesNotReturnedResponse* response,
                                        const std::string& call_id = "");
+
+  // Orders (records_service_orders.cc). Monitoring orders, renewals and ends need the district
+  // bureau (kBureauApprove); lists write one audit row per call.
+  absl::Status DoOrderMonitoring(const auth::Principal& principal,
+                                 const v1::OrderMonitoringRequest& request,
+                                 v1::MonitoringOrderResponse* response);
+  absl::Status DoRenewMonitoring(const auth::Principal& principal,
+                                 const v1::RenewMonitoringRequest& request,
+                                 v1::MonitoringOrderResponse* response);
+  absl::Status DoEndMonitoring(const auth::Principal& principal,
+                               const v1::EndMonitoringRequest& request,
+                               v1::MonitoringOrderResponse* response);
+  absl::Status DoListMonitoringExpiring(const auth::Principal& principal,
+                                        const v1::ListMonitoringExpiringRequest& request,
+                                        v1::ListMonitoringExpiringResponse* response,
+                                        const std::string& call_id = "");
+  absl::Status DoRecordHealthReport(const auth::Principal& principal,
+                                    const v1::RecordHealthReportRequest& request,
+                                    v1::RecordHealthReportResponse* response);
+  absl::Status DoRecordMedicalReview(const auth::Principal& principal,
+                                     const v1::RecordMedicalReviewRequest& request,
+                                     v1::RecordMedicalReviewResponse* response);
+  absl::Status DoListMedicalDue(const auth::Principal& principal,
+                                const v1::ListMedicalDueRequest& request,
+                                v1::ListMedicalDueResponse* response,
+                                const std::string& call_id = "");
 
  private:
   // Runs a handler body; a PERMISSION_DENIED outcome is written to the audit log too.

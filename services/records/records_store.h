@@ -14,6 +14,7 @@
 #include "services/records/domain/contact_schedule.h"
 #include "services/records/domain/id_number.h"
 #include "services/records/domain/leave_rules.h"
+#include "services/records/domain/orders_rules.h"
 #include "services/records/domain/sanction_ladder.h"
 #include "services/records/domain/transfer_rules.h"
 
@@ -337,6 +338,59 @@ struct CaseLeaves {
   std::vector<StandingApprovalRecord> standing_approvals;
 };
 
+// Orders: electronic monitoring (Law art. 29) and temporary execution outside prison.
+struct MonitoringOrderRecord {
+  std::string order_id;
+  std::string case_id;
+  std::string case_number;
+  std::string district_code;
+  std::vector<domain::MonitoringGround> grounds;
+  absl::CivilDay starts_on;
+  absl::CivilDay ends_on;
+  absl::CivilDay original_ends_on;
+  int renewals = 0;
+  std::optional<absl::CivilDay> ended_on;
+  std::optional<domain::MonitoringEndReason> end_reason;
+  std::string approved_by;
+  std::string policy_version;
+  domain::MonitoringOrderFacts Facts() const { return {order_id, starts_on, ends_on, ended_on}; }
+};
+// Checks a new order against the case, its ladder and its other orders as locked.
+using MonitoringOrderDecider =
+    std::function<absl::Status(const CaseRecord&, const domain::LadderFacts&,
+                               const std::vector<domain::MonitoringOrderFacts>&)>;
+// A renewal or an early end of an order: the decider applies it to the order as locked (ends_on
+// and renewals, or ended_on and end_reason) or refuses it.
+struct MonitoringChange {
+  std::string order_id;
+  std::string renewal_id;  // set for a renewal
+  absl::CivilDay on;       // renewed_on (for a renewal)
+};
+using MonitoringChangeDecider =
+    std::function<absl::Status(const CaseRecord&, MonitoringOrderRecord&)>;
+using MonitoringEventFactory =
+    std::function<events::v1::Envelope(const CaseRecord&, const MonitoringOrderRecord&)>;
+
+struct NewHealthReport {
+  std::string report_id;
+  absl::CivilDay received_on;
+};
+struct NewMedicalReview {
+  std::string review_id;
+  absl::CivilDay reviewed_on;
+  std::string institution;
+  domain::MedicalReviewOutcome outcome;
+  std::string details;
+};
+// Checks a health report or medical review against the case as locked.
+using MedicalRecordDecider = std::function<absl::Status(const CaseRecord&)>;
+// One active TEMPORARY_OUTSIDE_PRISON case with its last report and review on or before as_of.
+struct MedicalCandidate {
+  CaseRecord c;  // ids, district, office, intake date only
+  std::optional<absl::CivilDay> last_health_report;
+  std::optional<absl::CivilDay> last_medical_review;
+};
+
 // The records service's persistence. Every method that reads or changes a case applies the
 // principal's district scope in its SQL: a case outside it is NOT_FOUND, as if it did not exist.
 // Mutations are idempotent by request id and write their event to the outbox in the same
@@ -501,6 +555,36 @@ class RecordsStore {
   virtual absl::StatusOr<std::vector<LeaveNotReturnedRow>> ListLeavesNotReturned(
       const auth::Principal& principal, const std::string& district_code, absl::CivilDay as_of,
       const std::string& after_leave_id, int limit, const std::string& request_id) = 0;
+  // Orders (pg_records_store_orders.cc): electronic monitoring orders and the health reports
+  // and medical reviews of temporary execution outside prison. Mutations go through the case
+  // mutation frame (idempotency, district scope, ACTIVE case, audit, outbox). Lists apply the
+  // district scope in SQL and do not audit: the handler writes one audit row per list call.
+  virtual absl::StatusOr<MonitoringOrderRecord> OrderMonitoring(
+      const auth::Principal& principal, const CaseMutation& m, const MonitoringOrderRecord& order,
+      const MonitoringOrderDecider& decide, const MonitoringEventFactory& make_event) = 0;
+  virtual absl::StatusOr<MonitoringOrderRecord> ChangeMonitoring(
+      const auth::Principal& principal, const CaseMutation& m, const MonitoringChange& change,
+      const MonitoringChangeDecider& decide, const MonitoringEventFactory& make_event) = 0;
+  // Orders of active cases in scope (and in `district_code` when set) running on as_of (started,
+  // not ended) whose ends_on is in [as_of, last_day], by (ends_on, order_id) after the cursor.
+  virtual absl::StatusOr<std::vector<MonitoringOrderRecord>> ListMonitoringExpiring(
+      const auth::Principal& principal, const std::string& district_code, absl::CivilDay as_of,
+      absl::CivilDay last_day, std::optional<absl::CivilDay> after_ends_on,
+      const std::string& after_order_id, int limit) = 0;
+  virtual absl::StatusOr<MutationResult> RecordHealthReport(const auth::Principal& principal,
+                                                            const CaseMutation& m,
+                                                            const NewHealthReport& report,
+                                                            const MedicalRecordDecider& decide,
+                                                            const CaseEventFactory& make_event) = 0;
+  virtual absl::StatusOr<MutationResult> RecordMedicalReview(
+      const auth::Principal& principal, const CaseMutation& m, const NewMedicalReview& review,
+      const MedicalRecordDecider& decide, const CaseEventFactory& make_event) = 0;
+  // Active TEMPORARY_OUTSIDE_PRISON cases with an intake date, by case id after
+  // `after_case_id` (or only `only_case_id`), with their last report and review up to as_of.
+  virtual absl::StatusOr<std::vector<MedicalCandidate>> ListMedicalCandidates(
+      const auth::Principal& principal, const std::string& district_code,
+      const std::string& after_case_id, absl::CivilDay as_of, int limit,
+      const std::string& only_case_id = "") = 0;
 };
 
 }  // namespace ccms::records

@@ -21,6 +21,7 @@
 #include "tools/ccmsctl/global_options.h"
 #include "tools/ccmsctl/health_command.h"
 #include "tools/ccmsctl/leave_commands.h"
+#include "tools/ccmsctl/order_commands.h"
 #include "tools/ccmsctl/token_command.h"
 #include "tools/ccmsctl/transfer_commands.h"
 
@@ -65,6 +66,7 @@ int Main(int argc, char** argv) {
   AddTransferCommands(app, global, &action);
   AddAssessmentCommands(app, global, &action);
   AddLeaveCommands(app, global, &action);
+  AddOrderCommands(app, global, &action);
 
   try {
     app.parse(argc, argv);

@@ -112,6 +112,16 @@ absl::StatusOr<RecordsPolicy> LoadRecordsPolicy(const policy::PolicyDocument& do
       static_cast<int>(r.Int("records.transfer.report_to_new_office_days", 1, 90));
   p.monitoring_max_months_per_order =
       static_cast<int>(r.Int("records.monitoring.max_months_per_order", 1, 12));
+  p.monitoring_max_months_per_renewal =
+      static_cast<int>(r.Int("records.monitoring.max_months_per_renewal", 1, 12));
+  p.monitoring_outage_max_hours =
+      static_cast<int>(r.Int("records.monitoring.outage_max_hours", 1, 72));
+  p.monitoring_outages_for_warning =
+      static_cast<int>(r.Int("records.monitoring.outages_for_warning", 1, 10));
+  p.health_report_every_months =
+      static_cast<int>(r.Int("records.temporary_outside_prison.health_report_every_months", 1, 12));
+  p.medical_review_every_months = static_cast<int>(
+      r.Int("records.temporary_outside_prison.medical_review_every_months", 1, 24));
   p.discharge_summary_days_before_end =
       static_cast<int>(r.Int("records.discharge.summary_days_before_end", 1, 180));
   p.follow_up_months = r.IntList("records.discharge.follow_up_months", 1, 120);

@@ -55,6 +55,12 @@ struct RecordsPolicy {
   int transfer_receiving_reply_days = 5;
   int transfer_report_to_new_office_days = 7;
   int monitoring_max_months_per_order = 3;
+  // Electronic monitoring and temporary execution outside prison (orders_rules.h).
+  int monitoring_max_months_per_renewal = 3;
+  int monitoring_outage_max_hours = 3;
+  int monitoring_outages_for_warning = 2;
+  int health_report_every_months = 1;
+  int medical_review_every_months = 3;
   int discharge_summary_days_before_end = 30;
   std::vector<int64_t> follow_up_months;
 

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "ccms/records/v1/records_events.pb.h"
+#include "common/grpc/proto_convert.h"
 #include "common/grpc/status.h"
 #include "common/ids/uuid.h"
 #include "common/policy/policy.h"
@@ -250,6 +251,57 @@ class FakeStore : public RecordsStore {
   StandingApprovalRecord standing;
   events::v1::Envelope last_violation_event;
   std::vector<LeaveNotReturnedRow> not_returned;
+
+  // Orders: monitoring orders go through the deciders with `ladder` and `orders`; medical
+  // records with `stored`.
+  absl::StatusOr<MonitoringOrderRecord> OrderMonitoring(
+      const auth::Principal&, const CaseMutation&, const MonitoringOrderRecord& o,
+      const MonitoringOrderDecider& decide, const MonitoringEventFactory& make_event) override {
+    if (absl::Status st = decide(stored, ladder, {}); !st.ok()) return st;
+    ++mutations;
+    last_event = make_event(stored, o);
+    return o;
+  }
+  absl::StatusOr<MonitoringOrderRecord> ChangeMonitoring(
+      const auth::Principal&, const CaseMutation&, const MonitoringChange&,
+      const MonitoringChangeDecider& decide, const MonitoringEventFactory& make_event) override {
+    MonitoringOrderRecord o = order;
+    if (absl::Status st = decide(stored, o); !st.ok()) return st;
+    ++mutations;
+    last_event = make_event(stored, o);
+    return o;
+  }
+  absl::StatusOr<std::vector<MonitoringOrderRecord>> ListMonitoringExpiring(
+      const auth::Principal&, const std::string&, absl::CivilDay, absl::CivilDay,
+      std::optional<absl::CivilDay>, const std::string&, int) override {
+    return std::vector<MonitoringOrderRecord>{};
+  }
+  absl::StatusOr<MutationResult> RecordHealthReport(const auth::Principal&, const CaseMutation&,
+                                                    const NewHealthReport& r,
+                                                    const MedicalRecordDecider& decide,
+                                                    const CaseEventFactory& make_event) override {
+    if (absl::Status st = decide(stored); !st.ok()) return st;
+    ++mutations;
+    last_event = make_event(stored);
+    return MutationResult{r.report_id};
+  }
+  absl::StatusOr<MutationResult> RecordMedicalReview(const auth::Principal&, const CaseMutation&,
+                                                     const NewMedicalReview& r,
+                                                     const MedicalRecordDecider& decide,
+                                                     const CaseEventFactory& make_event) override {
+    if (absl::Status st = decide(stored); !st.ok()) return st;
+    ++mutations;
+    last_event = make_event(stored);
+    return MutationResult{r.review_id};
+  }
+  absl::StatusOr<std::vector<MedicalCandidate>> ListMedicalCandidates(const auth::Principal&,
+                                                                      const std::string&,
+                                                                      const std::string&,
+                                                                      absl::CivilDay, int,
+                                                                      const std::string&) override {
+    return std::vector<MedicalCandidate>{};
+  }
+  MonitoringOrderRecord order;
 
   int mutations = 0;
   ExportFilter last_export;
@@ -539,6 +591,7 @@ TEST_F(RecordsServiceTest, RoleMatrix) {
                                        Role::kSocialWorker, Role::kCityAdmin};
   const std::set<Role> exporters = {Role::kOfficeStaff, Role::kDistrictBureau, Role::kCityAdmin,
                                     Role::kAuditor};
+  // Bureau approvals (leave over the office's limit, monitoring orders, renewals, early ends).
   const std::set<Role> bureau = {Role::kDistrictBureau, Role::kCityAdmin};
   store_.leave.leave_id = ids::NewUuid();
   store_.leave.start_date = absl::CivilDay(2026, 11, 25);
@@ -693,6 +746,67 @@ TEST_F(RecordsServiceTest, RoleMatrix) {
          q.set_certificate_number("c");
          v1::DischargeResponse r;
          return service_.DoDischarge(p, q, &r);
+       }},
+      {"OrderMonitoring", bureau,
+       [&](const auth::Principal& p) {
+         v1::OrderMonitoringRequest q;
+         req_case(q);
+         q.add_grounds(v1::MONITORING_GROUND_PROHIBITION_ORDER_BREACH);
+         q.mutable_ends_on()->set_year(2026);
+         q.mutable_ends_on()->set_month(12);
+         q.mutable_ends_on()->set_day(22);
+         v1::MonitoringOrderResponse r;
+         return service_.DoOrderMonitoring(p, q, &r);
+       }},
+      {"RenewMonitoring", bureau,
+       [&](const auth::Principal& p) {
+         v1::RenewMonitoringRequest q;
+         req_case(q);
+         q.set_order_id(ids::NewUuid());
+         q.mutable_new_ends_on()->set_year(2027);
+         q.mutable_new_ends_on()->set_month(1);
+         q.mutable_new_ends_on()->set_day(5);
+         v1::MonitoringOrderResponse r;
+         return service_.DoRenewMonitoring(p, q, &r);
+       }},
+      {"EndMonitoring", bureau,
+       [&](const auth::Principal& p) {
+         v1::EndMonitoringRequest q;
+         req_case(q);
+         q.set_order_id(ids::NewUuid());
+         q.set_reason(v1::MONITORING_END_REASON_OTHER);
+         v1::MonitoringOrderResponse r;
+         return service_.DoEndMonitoring(p, q, &r);
+       }},
+      {"ListMonitoringExpiring", readers,
+       [&](const auth::Principal& p) {
+         v1::ListMonitoringExpiringRequest q;
+         q.set_district_code("110101");
+         v1::ListMonitoringExpiringResponse r;
+         return service_.DoListMonitoringExpiring(p, q, &r);
+       }},
+      {"RecordHealthReport", case_workers,
+       [&](const auth::Principal& p) {
+         v1::RecordHealthReportRequest q;
+         req_case(q);
+         v1::RecordHealthReportResponse r;
+         return service_.DoRecordHealthReport(p, q, &r);
+       }},
+      {"RecordMedicalReview", office,
+       [&](const auth::Principal& p) {
+         v1::RecordMedicalReviewRequest q;
+         req_case(q);
+         q.set_institution("hospital");
+         q.set_outcome(v1::MEDICAL_REVIEW_OUTCOME_CONDITION_CONTINUES);
+         v1::RecordMedicalReviewResponse r;
+         return service_.DoRecordMedicalReview(p, q, &r);
+       }},
+      {"ListMedicalDue", readers,
+       [&](const auth::Principal& p) {
+         v1::ListMedicalDueRequest q;
+         q.set_district_code("110101");
+         v1::ListMedicalDueResponse r;
+         return service_.DoListMedicalDue(p, q, &r);
        }},
       {"CloseCase", office,
        [&](const auth::Principal& p) {
@@ -1022,6 +1136,105 @@ TEST_F(RecordsServiceTest, PartnersAndOpsCannotRead) {
   EXPECT_EQ(service_.DoGetCase(partner, req, &resp).code(), absl::StatusCode::kPermissionDenied);
   partner.role = auth::Role::kOps;
   EXPECT_EQ(service_.DoGetCase(partner, req, &resp).code(), absl::StatusCode::kPermissionDenied);
+}
+
+// Orders: the district bureau approves monitoring orders; office staff are refused and audited.
+TEST_F(RecordsServiceTest, OrdersBureauRole) {
+  store_.stored.case_id = ids::NewUuid();
+  store_.stored.district_code = "110101";
+  store_.stored.status = domain::CaseStatus::kActive;
+  store_.stored.end_date = absl::CivilDay(2027, 6, 30);
+  v1::OrderMonitoringRequest q;
+  q.set_request_id(ids::NewUuid());
+  q.set_case_id(store_.stored.case_id);
+  q.add_grounds(v1::MONITORING_GROUND_LEFT_AREA_WITHOUT_APPROVAL);
+  *q.mutable_ends_on() = grpc_util::ToProtoDate(absl::CivilDay(2027, 2, 22));  // today + 3m
+  v1::MonitoringOrderResponse r;
+  absl::Status denied = service_.DoOrderMonitoring(staff_, q, &r);
+  EXPECT_EQ(denied.code(), absl::StatusCode::kPermissionDenied);
+  ASSERT_EQ(store_.audited.size(), 1u);
+  EXPECT_EQ(store_.audited[0], "OrderMonitoring:DENIED");
+
+  auth::Principal bureau = staff_;
+  bureau.role = auth::Role::kDistrictBureau;
+  ASSERT_TRUE(service_.DoOrderMonitoring(bureau, q, &r).ok());
+  EXPECT_EQ(r.order().status(), v1::MONITORING_ORDER_STATUS_ACTIVE);
+  EXPECT_EQ(store_.last_event.type(), "ccms.records.monitoring_ordered");
+
+  // One day over the three months names ends_on; no grounds names grounds.
+  *q.mutable_ends_on() = grpc_util::ToProtoDate(absl::CivilDay(2027, 2, 23));
+  q.clear_grounds();
+  absl::Status bad = service_.DoOrderMonitoring(bureau, q, &r);
+  EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
+  std::set<std::string> fields;
+  for (const auto& v : grpc_util::ViolationsOf(bad)) fields.insert(v.field);
+  EXPECT_EQ(fields, (std::set<std::string>{"grounds", "ends_on"}));
+
+  for (auth::Role role : {auth::Role::kDistrictBureau, auth::Role::kCityAdmin}) {
+    auth::Principal p = bureau;
+    p.role = role;
+    v1::EndMonitoringRequest e;
+    e.set_request_id(ids::NewUuid());
+    e.set_case_id(store_.stored.case_id);
+    e.set_order_id(ids::NewUuid());
+    e.set_reason(v1::MONITORING_END_REASON_GROUNDS_NO_LONGER_APPLY);
+    store_.order.starts_on = absl::CivilDay(2026, 11, 1);
+    store_.order.ends_on = absl::CivilDay(2026, 12, 31);
+    store_.order.ended_on.reset();
+    EXPECT_TRUE(service_.DoEndMonitoring(p, e, &r).ok());
+  }
+}
+
+TEST_F(RecordsServiceTest, MedicalRecordsOnlyForTemporaryOutsidePrisonAndNoTextsOnTheBus) {
+  store_.stored.case_id = ids::NewUuid();
+  store_.stored.district_code = "110101";
+  store_.stored.status = domain::CaseStatus::kActive;
+  store_.stored.sentence_kind = domain::SentenceKind::kProbation;
+  store_.stored.intake_reported_on = absl::CivilDay(2026, 1, 5);
+  v1::RecordMedicalReviewRequest q;
+  q.set_request_id(ids::NewUuid());
+  q.set_case_id(store_.stored.case_id);
+  q.set_institution("First People's Hospital");
+  q.set_outcome(v1::MEDICAL_REVIEW_OUTCOME_CONDITION_CONTINUES);
+  q.set_details("diagnosis details");
+  v1::RecordMedicalReviewResponse r;
+  EXPECT_EQ(service_.DoRecordMedicalReview(staff_, q, &r).code(),
+            absl::StatusCode::kFailedPrecondition);
+  store_.stored.sentence_kind = domain::SentenceKind::kTemporaryOutsidePrison;
+  ASSERT_TRUE(service_.DoRecordMedicalReview(staff_, q, &r).ok());
+  EXPECT_EQ(store_.last_event.type(), "ccms.records.medical_review_recorded");
+  const std::string bytes = store_.last_event.SerializeAsString();
+  EXPECT_EQ(bytes.find("Hospital"), std::string::npos);
+  EXPECT_EQ(bytes.find("diagnosis"), std::string::npos);
+  q.clear_institution();
+  q.clear_outcome();
+  absl::Status bad = service_.DoRecordMedicalReview(staff_, q, &r);
+  std::set<std::string> fields;
+  for (const auto& v : grpc_util::ViolationsOf(bad)) fields.insert(v.field);
+  EXPECT_EQ(fields, (std::set<std::string>{"institution", "outcome"}));
+}
+
+// Orders default their dates to the Asia/Shanghai day: 16:30 UTC on Nov 30 is Dec 1 there, so
+// a 3-month order from "today" may run to Mar 1, not only to Feb 28.
+TEST_F(RecordsServiceTest, OrdersUseTheShanghaiDay) {
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 11, 30, 16, 30, 0), absl::UTCTimeZone()));
+  store_.stored.case_id = ids::NewUuid();
+  store_.stored.status = domain::CaseStatus::kActive;
+  store_.stored.end_date = absl::CivilDay(2027, 12, 31);
+  auth::Principal bureau = staff_;
+  bureau.role = auth::Role::kDistrictBureau;
+  v1::OrderMonitoringRequest q;
+  q.set_request_id(ids::NewUuid());
+  q.set_case_id(store_.stored.case_id);
+  q.add_grounds(v1::MONITORING_GROUND_PROHIBITION_ORDER_BREACH);
+  *q.mutable_ends_on() = grpc_util::ToProtoDate(absl::CivilDay(2027, 3, 1));
+  v1::MonitoringOrderResponse r;
+  ASSERT_TRUE(service_.DoOrderMonitoring(bureau, q, &r).ok());
+  EXPECT_EQ(r.order().starts_on().month(), 12);
+  EXPECT_EQ(r.order().starts_on().day(), 1);
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 11, 30, 15, 59, 0), absl::UTCTimeZone()));
+  q.set_request_id(ids::NewUuid());
+  EXPECT_EQ(service_.DoOrderMonitoring(bureau, q, &r).code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -87,5 +87,40 @@ TEST(RecordsPolicyTest, BadLeaveKeysAreNamed) {
   }
 }
 
+TEST(RecordsPolicyTest, MonitoringAndMedicalKeys) {
+  auto doc = policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "default");
+  ASSERT_TRUE(doc.ok());
+  auto p = LoadRecordsPolicy(*doc);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->monitoring_max_months_per_order, 3);
+  EXPECT_EQ(p->monitoring_max_months_per_renewal, 3);
+  EXPECT_EQ(p->monitoring_outage_max_hours, 3);
+  EXPECT_EQ(p->monitoring_outages_for_warning, 2);
+  EXPECT_EQ(p->health_report_every_months, 1);
+  EXPECT_EQ(p->medical_review_every_months, 3);
+
+  std::string text(policy::PolicyDocument::BuiltInDefault());
+  auto replace = [&](const std::string& from, const std::string& to) {
+    const size_t pos = text.find(from);
+    ASSERT_NE(pos, std::string::npos) << from;
+    text.replace(pos, from.size(), to);
+  };
+  replace("max_months_per_renewal: 3", "max_months_per_renewal: 0");
+  replace("health_report_every_months: 1", "health_report_every_months: monthly");
+  replace("medical_review_every_months: 3", "medical_review_every_months: 25");
+  auto bad = policy::PolicyDocument::Parse(text, "bad.yaml");
+  ASSERT_TRUE(bad.ok());
+  auto q = LoadRecordsPolicy(*bad);
+  ASSERT_FALSE(q.ok());
+  const std::string msg(q.status().message());
+  EXPECT_NE(msg.find("records.monitoring.max_months_per_renewal"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("records.temporary_outside_prison.health_report_every_months"),
+            std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("records.temporary_outside_prison.medical_review_every_months"),
+            std::string::npos)
+      << msg;
+}
+
 }  // namespace
 }  // namespace ccms::records::domain

@@ -1,0 +1,526 @@
+// RecordsServiceImpl: electronic monitoring orders (Law art. 29) and temporary execution outside
+// prison (health reports, medical reviews).
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "ccms/records/v1/records_events.pb.h"
+#include "common/grpc/proto_convert.h"
+#include "common/grpc/status.h"
+#include "common/ids/uuid.h"
+#include "common/kafka/outbox.h"
+#include "common/time/calendar.h"
+#include "services/records/domain/access.h"
+#include "services/records/domain/orders_rules.h"
+#include "services/records/handler_support.h"
+#include "services/records/records_service.h"
+
+namespace ccms::records {
+namespace {
+
+using grpc_util::FieldViolation;
+using grpc_util::ToProtoDate;
+
+constexpr int kMaxWithinDays = 366;
+
+// A domain INVALID_ARGUMENT "field: what" becomes a field violation; other errors pass.
+absl::Status AsFieldViolation(const absl::Status& st) {
+  if (st.code() != absl::StatusCode::kInvalidArgument) return st;
+  const std::string msg(st.message());
+  const size_t colon = msg.find(": ");
+  if (colon == std::string::npos) return st;
+  return grpc_util::InvalidArgumentWithViolations({{msg.substr(0, colon), msg.substr(colon + 2)}});
+}
+
+std::string Lower(const std::string& s) { return absl::AsciiStrToLower(s); }
+
+v1::MonitoringOrderStatus ToProtoStatus(domain::MonitoringStatus s) {
+  switch (s) {
+    case domain::MonitoringStatus::kScheduled:
+      return v1::MONITORING_ORDER_STATUS_SCHEDULED;
+    case domain::MonitoringStatus::kActive:
+      return v1::MONITORING_ORDER_STATUS_ACTIVE;
+    case domain::MonitoringStatus::kExpired:
+      return v1::MONITORING_ORDER_STATUS_EXPIRED;
+    case domain::MonitoringStatus::kEnded:
+      return v1::MONITORING_ORDER_STATUS_ENDED;
+  }
+  return v1::MONITORING_ORDER_STATUS_UNSPECIFIED;
+}
+
+// The proto enums follow the domain enums' order, one past UNSPECIFIED.
+v1::MonitoringGround ToProtoGround(domain::MonitoringGround g) {
+  return static_cast<v1::MonitoringGround>(static_cast<int>(g) + 1);
+}
+v1::MonitoringEndReason ToProtoEndReason(domain::MonitoringEndReason r) {
+  return static_cast<v1::MonitoringEndReason>(static_cast<int>(r) + 1);
+}
+
+void ToProtoOrder(const MonitoringOrderRecord& o, absl::CivilDay today, v1::MonitoringOrder* out) {
+  out->set_order_id(o.order_id);
+  out->set_case_id(o.case_id);
+  for (auto g : o.grounds) out->add_grounds(ToProtoGround(g));
+  *out->mutable_starts_on() = ToProtoDate(o.starts_on);
+  *out->mutable_ends_on() = ToProtoDate(o.ends_on);
+  *out->mutable_original_ends_on() = ToProtoDate(o.original_ends_on);
+  out->set_renewals(o.renewals);
+  if (o.ended_on.has_value()) *out->mutable_ended_on() = ToProtoDate(*o.ended_on);
+  if (o.end_reason.has_value()) out->set_end_reason(ToProtoEndReason(*o.end_reason));
+  out->set_status(ToProtoStatus(domain::MonitoringStatusOn(o.Facts(), today)));
+  out->set_approved_by(o.approved_by);
+  out->set_policy_version(o.policy_version);
+}
+
+v1::MonitoringOrderChanged OrderPayload(const CaseRecord& c, const MonitoringOrderRecord& o,
+                                        const std::string& policy_version) {
+  v1::MonitoringOrderChanged p;
+  p.set_case_id(c.case_id);
+  p.set_district_code(c.district_code);
+  p.set_order_id(o.order_id);
+  for (auto g : o.grounds) p.add_grounds(std::string(domain::MonitoringGroundName(g)));
+  *p.mutable_starts_on() = ToProtoDate(o.starts_on);
+  *p.mutable_ends_on() = ToProtoDate(o.ends_on);
+  p.set_renewals(o.renewals);
+  p.set_policy_version(policy_version);
+  return p;
+}
+
+// The district and page checks shared by the two lists.
+struct ListArgs {
+  std::string district;
+  int page_size = 100;
+  absl::CivilDay as_of;
+  int within_days = 0;
+};
+std::vector<FieldViolation> CheckListArgs(const auth::Principal& principal,
+                                          const std::string& district, int32_t page_size,
+                                          const google::type::Date& as_of, int32_t within_days,
+                                          absl::CivilDay today, ListArgs* out) {
+  std::vector<FieldViolation> violations;
+  if (!district.empty() && !auth::IsDistrictCode(district)) {
+    violations.push_back({"district_code", "must be a 6-digit district code"});
+  }
+  if (district.empty() && !principal.all_districts) {
+    violations.push_back({"district_code", "is required"});
+  }
+  if (page_size < 0 || page_size > 500) {
+    violations.push_back({"page_size", "must be between 1 and 500"});
+  }
+  if (within_days < 0 || within_days > kMaxWithinDays) {
+    violations.push_back({"within_days", absl::StrCat("must be between 0 and ", kMaxWithinDays)});
+  }
+  auto day = DateField(as_of, "as_of", &violations);
+  out->district = district;
+  out->page_size = page_size == 0 ? 100 : page_size;
+  out->as_of = day.value_or(today);
+  out->within_days = within_days;
+  return violations;
+}
+
+}  // namespace
+
+// The three monitoring calls share MonitoringOrderResponse (the macro assumes RpcResponse).
+grpc::ServerUnaryReactor* RecordsServiceImpl::OrderMonitoring(
+    grpc::CallbackServerContext* context, const v1::OrderMonitoringRequest* request,
+    v1::MonitoringOrderResponse* response) {
+  return executor_.Run(context, [this, request, response](const auth::Principal& p) {
+    return DoOrderMonitoring(p, *request, response);
+  });
+}
+grpc::ServerUnaryReactor* RecordsServiceImpl::RenewMonitoring(
+    grpc::CallbackServerContext* context, const v1::RenewMonitoringRequest* request,
+    v1::MonitoringOrderResponse* response) {
+  return executor_.Run(context, [this, request, response](const auth::Principal& p) {
+    return DoRenewMonitoring(p, *request, response);
+  });
+}
+grpc::ServerUnaryReactor* RecordsServiceImpl::EndMonitoring(grpc::CallbackServerContext* context,
+                                                            const v1::EndMonitoringRequest* request,
+                                                            v1::MonitoringOrderResponse* response) {
+  return executor_.Run(context, [this, request, response](const auth::Principal& p) {
+    return DoEndMonitoring(p, *request, response);
+  });
+}
+CCMS_RECORDS_READ_HANDLER(ListMonitoringExpiring)
+CCMS_RECORDS_HANDLER(RecordHealthReport)
+CCMS_RECORDS_HANDLER(RecordMedicalReview)
+CCMS_RECORDS_READ_HANDLER(ListMedicalDue)
+
+absl::Status RecordsServiceImpl::DoOrderMonitoring(const auth::Principal& principal,
+                                                   const v1::OrderMonitoringRequest& request,
+                                                   v1::MonitoringOrderResponse* response) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kBureauApprove); !st.ok()) {
+    return AuditDenied(principal, "OrderMonitoring", request.case_id(), request.request_id(), st);
+  }
+  if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
+  const absl::Time now = clock_.Now();
+  const absl::CivilDay today = time::ShanghaiDay(now);
+  std::vector<FieldViolation> violations;
+  std::vector<domain::MonitoringGround> grounds;
+  for (int g : request.grounds()) {
+    auto parsed = domain::ParseMonitoringGround(
+        g <= 0 || !v1::MonitoringGround_IsValid(g)
+            ? ""
+            : v1::MonitoringGround_Name(static_cast<v1::MonitoringGround>(g))
+                  .substr(sizeof("MONITORING_GROUND_") - 1));
+    if (!parsed.has_value()) {
+      violations.push_back({"grounds", "holds an unknown ground"});
+      break;
+    }
+    if (std::find(grounds.begin(), grounds.end(), *parsed) == grounds.end()) {
+      grounds.push_back(*parsed);
+    }
+  }
+  auto starts = DateField(request.starts_on(), "starts_on", &violations);
+  const absl::CivilDay starts_on = starts.value_or(today);
+  if (starts_on > today) violations.push_back({"starts_on", "must not be in the future"});
+  auto ends = DateField(request.ends_on(), "ends_on", &violations);
+  if (!request.has_ends_on()) violations.push_back({"ends_on", "is required"});
+  if (violations.empty() && ends.has_value()) {
+    for (const auto& v : domain::ValidateNewOrder(grounds, starts_on, *ends, policy_)) {
+      violations.push_back({v.field, v.description});
+    }
+  }
+  if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
+
+  MonitoringOrderRecord order;
+  order.order_id = ids::NewUuid();
+  order.grounds = grounds;
+  order.starts_on = starts_on;
+  order.ends_on = *ends;
+  order.original_ends_on = *ends;
+  order.policy_version = policy_.version;
+  auto result = store_.OrderMonitoring(
+      principal, MutationOf(request.request_id(), request.case_id(), "OrderMonitoring"), order,
+      [&](const CaseRecord& c, const domain::LadderFacts& ladder,
+          const std::vector<domain::MonitoringOrderFacts>& existing) {
+        return domain::CheckNewOrder(grounds, starts_on, *ends, c.end_date, ladder, existing);
+      },
+      [&](const CaseRecord& c, const MonitoringOrderRecord& o) {
+        return kafka::MakeEnvelope("ccms.records.monitoring_ordered", c.case_id, c.district_code,
+                                   now, now, principal.subject,
+                                   OrderPayload(c, o, policy_.version));
+      });
+  if (!result.ok()) return result.status();
+  ToProtoOrder(*result, today, response->mutable_order());
+  return absl::OkStatus();
+}
+
+absl::Status RecordsServiceImpl::DoRenewMonitoring(const auth::Principal& principal,
+                                                   const v1::RenewMonitoringRequest& request,
+                                                   v1::MonitoringOrderResponse* response) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kBureauApprove); !st.ok()) {
+    return AuditDenied(principal, "RenewMonitoring", request.case_id(), request.request_id(), st);
+  }
+  if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
+  const absl::Time now = clock_.Now();
+  const absl::CivilDay today = time::ShanghaiDay(now);
+  std::vector<FieldViolation> violations;
+  if (!ids::IsUuid(request.order_id())) {
+    violations.push_back({"order_id", "must be a monitoring order id (UUID)"});
+  }
+  auto renewed = DateField(request.renewed_on(), "renewed_on", &violations);
+  const absl::CivilDay renewed_on = renewed.value_or(today);
+  if (renewed_on > today) violations.push_back({"renewed_on", "must not be in the future"});
+  auto new_end = DateField(request.new_ends_on(), "new_ends_on", &violations);
+  if (!request.has_new_ends_on()) violations.push_back({"new_ends_on", "is required"});
+  if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
+
+  MonitoringChange change{Lower(request.order_id()), ids::NewUuid(), renewed_on};
+  absl::CivilDay previous_ends_on;
+  auto result = store_.ChangeMonitoring(
+      principal, MutationOf(request.request_id(), request.case_id(), "RenewMonitoring"), change,
+      [&](const CaseRecord& c, MonitoringOrderRecord& o) -> absl::Status {
+        absl::Status st =
+            domain::CheckRenewal(o.Facts(), renewed_on, *new_end, c.end_date, policy_);
+        if (!st.ok()) return AsFieldViolation(st);
+        previous_ends_on = o.ends_on;
+        o.ends_on = *new_end;
+        ++o.renewals;
+        return absl::OkStatus();
+      },
+      [&](const CaseRecord& c, const MonitoringOrderRecord& o) {
+        v1::MonitoringOrderChanged payload = OrderPayload(c, o, policy_.version);
+        *payload.mutable_previous_ends_on() = ToProtoDate(previous_ends_on);
+        return kafka::MakeEnvelope("ccms.records.monitoring_renewed", c.case_id, c.district_code,
+                                   now, now, principal.subject, payload);
+      });
+  if (!result.ok()) return result.status();
+  ToProtoOrder(*result, today, response->mutable_order());
+  return absl::OkStatus();
+}
+
+absl::Status RecordsServiceImpl::DoEndMonitoring(const auth::Principal& principal,
+                                                 const v1::EndMonitoringRequest& request,
+                                                 v1::MonitoringOrderResponse* response) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kBureauApprove); !st.ok()) {
+    return AuditDenied(principal, "EndMonitoring", request.case_id(), request.request_id(), st);
+  }
+  if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
+  const absl::Time now = clock_.Now();
+  const absl::CivilDay today = time::ShanghaiDay(now);
+  std::vector<FieldViolation> violations;
+  if (!ids::IsUuid(request.order_id())) {
+    violations.push_back({"order_id", "must be a monitoring order id (UUID)"});
+  }
+  auto ended = DateField(request.ended_on(), "ended_on", &violations);
+  const absl::CivilDay ended_on = ended.value_or(today);
+  if (ended_on > today) violations.push_back({"ended_on", "must not be in the future"});
+  std::optional<domain::MonitoringEndReason> reason;
+  if (request.reason() != v1::MONITORING_END_REASON_UNSPECIFIED &&
+      v1::MonitoringEndReason_IsValid(request.reason())) {
+    reason = domain::ParseMonitoringEndReason(v1::MonitoringEndReason_Name(request.reason())
+                                                  .substr(sizeof("MONITORING_END_REASON_") - 1));
+  }
+  if (!reason.has_value()) violations.push_back({"reason", "is required"});
+  if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
+
+  MonitoringChange change{Lower(request.order_id()), "", ended_on};
+  auto result = store_.ChangeMonitoring(
+      principal, MutationOf(request.request_id(), request.case_id(), "EndMonitoring"), change,
+      [&](const CaseRecord&, MonitoringOrderRecord& o) -> absl::Status {
+        if (absl::Status st = domain::CheckEndOrder(o.Facts(), ended_on); !st.ok()) return st;
+        o.ended_on = ended_on;
+        o.end_reason = reason;
+        return absl::OkStatus();
+      },
+      [&](const CaseRecord& c, const MonitoringOrderRecord& o) {
+        v1::MonitoringOrderChanged payload = OrderPayload(c, o, policy_.version);
+        *payload.mutable_ended_on() = ToProtoDate(ended_on);
+        payload.set_end_reason(std::string(domain::MonitoringEndReasonName(*reason)));
+        return kafka::MakeEnvelope("ccms.records.monitoring_ended", c.case_id, c.district_code, now,
+                                   now, principal.subject, payload);
+      });
+  if (!result.ok()) return result.status();
+  ToProtoOrder(*result, today, response->mutable_order());
+  return absl::OkStatus();
+}
+
+absl::Status RecordsServiceImpl::DoListMonitoringExpiring(
+    const auth::Principal& principal, const v1::ListMonitoringExpiringRequest& request,
+    v1::ListMonitoringExpiringResponse* response, const std::string& call_id) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kRead); !st.ok()) {
+    return AuditDenied(principal, "ListMonitoringExpiring", "", call_id, st);
+  }
+  const absl::CivilDay today = time::ShanghaiDay(clock_.Now());
+  ListArgs args;
+  std::vector<FieldViolation> violations =
+      CheckListArgs(principal, request.district_code(), request.page_size(), request.as_of(),
+                    request.has_within_days() ? request.within_days() : 7, today, &args);
+  std::optional<absl::CivilDay> after_ends_on;
+  std::string after_order;
+  if (!request.page_token().empty()) {
+    // The cursor: "YYYY-MM-DD/<order id>" of the last item of the previous page.
+    auto cursor = DecodeToken("m1:", request.page_token());
+    std::vector<std::string> parts;
+    if (cursor.has_value()) parts = absl::StrSplit(*cursor, '/');
+    if (parts.size() != 2 || !time::ParseDate(parts[0]).has_value() || !ids::IsUuid(parts[1])) {
+      violations.push_back({"page_token", "is not a token from a previous response"});
+    } else {
+      after_ends_on = time::ParseDate(parts[0]);
+      after_order = parts[1];
+    }
+  }
+  if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
+  auto rows = store_.ListMonitoringExpiring(principal, args.district, args.as_of,
+                                            args.as_of + args.within_days, after_ends_on,
+                                            after_order, args.page_size + 1);
+  if (!rows.ok()) return rows.status();
+  const std::string rule = absl::StrCat(
+      "an order lasts at most ", policy_.monitoring_max_months_per_order,
+      " months, a renewal adds at most ", policy_.monitoring_max_months_per_renewal,
+      " and must be decided before expiry (Law art. 29; policy ", policy_.version, ")");
+  for (size_t i = 0; i < rows->size(); ++i) {
+    const MonitoringOrderRecord& o = (*rows)[i];
+    if (static_cast<int>(i) == args.page_size) {
+      const MonitoringOrderRecord& last = (*rows)[i - 1];
+      response->set_next_page_token(
+          EncodeToken("m1:", absl::StrCat(time::FormatDate(last.ends_on), "/", last.order_id)));
+      break;
+    }
+    // The store selects by the same rule; the domain decides the days left.
+    auto days_left = domain::DaysLeftIfExpiring(o.Facts(), args.as_of, args.within_days);
+    if (!days_left.has_value()) continue;
+    auto* item = response->add_items();
+    item->set_case_id(o.case_id);
+    item->set_case_number(o.case_number);
+    item->set_district_code(o.district_code);
+    item->set_order_id(o.order_id);
+    *item->mutable_ends_on() = ToProtoDate(o.ends_on);
+    item->set_days_left(*days_left);
+    item->set_rule(rule);
+    item->set_policy_version(policy_.version);
+  }
+  response->set_policy_version(policy_.version);
+  return store_.AppendAudit(principal, "ListMonitoringExpiring", "",
+                            absl::StrCat("OK ", response->items_size(), " items"), call_id);
+}
+
+absl::Status RecordsServiceImpl::DoRecordHealthReport(const auth::Principal& principal,
+                                                      const v1::RecordHealthReportRequest& request,
+                                                      v1::RecordHealthReportResponse* response) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kRecordContact); !st.ok()) {
+    return AuditDenied(principal, "RecordHealthReport", request.case_id(), request.request_id(),
+                       st);
+  }
+  if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
+  const absl::Time now = clock_.Now();
+  const absl::CivilDay today = time::ShanghaiDay(now);
+  auto on = DayNotInFuture(request.received_on(), "received_on", today);
+  if (!on.ok()) return on.status();
+  NewHealthReport report{ids::NewUuid(), *on};
+  auto result = store_.RecordHealthReport(
+      principal, MutationOf(request.request_id(), request.case_id(), "RecordHealthReport"), report,
+      [&](const CaseRecord& c) {
+        return domain::CheckMedicalRecord(c.sentence_kind, c.intake_reported_on, *on);
+      },
+      [&](const CaseRecord& c) {
+        v1::MedicalRecordAdded payload;
+        payload.set_case_id(c.case_id);
+        payload.set_district_code(c.district_code);
+        payload.set_record_id(report.report_id);
+        payload.set_kind("HEALTH_REPORT");
+        *payload.mutable_on() = ToProtoDate(*on);
+        payload.set_policy_version(policy_.version);
+        return kafka::MakeEnvelope("ccms.records.health_report_recorded", c.case_id,
+                                   c.district_code, now, now, principal.subject, payload);
+      });
+  if (!result.ok()) return result.status();
+  response->set_report_id(result->resource_id);
+  auto facts = store_.ListMedicalCandidates(principal, "", "", today, 1, Lower(request.case_id()));
+  if (facts.ok() && !facts->empty()) {
+    const MedicalCandidate& mc = facts->front();
+    *response->mutable_next_due() = ToProtoDate(domain::NextMedicalDue(
+        {*mc.c.intake_reported_on, mc.last_health_report, mc.last_medical_review},
+        domain::MedicalDueKind::kHealthReport, policy_));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RecordsServiceImpl::DoRecordMedicalReview(
+    const auth::Principal& principal, const v1::RecordMedicalReviewRequest& request,
+    v1::RecordMedicalReviewResponse* response) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kEnforce); !st.ok()) {
+    return AuditDenied(principal, "RecordMedicalReview", request.case_id(), request.request_id(),
+                       st);
+  }
+  if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
+  const absl::Time now = clock_.Now();
+  const absl::CivilDay today = time::ShanghaiDay(now);
+  std::vector<FieldViolation> violations;
+  auto reviewed = DateField(request.reviewed_on(), "reviewed_on", &violations);
+  const absl::CivilDay reviewed_on = reviewed.value_or(today);
+  if (reviewed_on > today) violations.push_back({"reviewed_on", "must not be in the future"});
+  if (absl::StripAsciiWhitespace(request.institution()).empty()) {
+    violations.push_back({"institution", "is required"});
+  } else if (request.institution().size() > 200) {
+    violations.push_back({"institution", "is too long (at most 200 bytes)"});
+  }
+  std::optional<domain::MedicalReviewOutcome> outcome;
+  if (request.outcome() != v1::MEDICAL_REVIEW_OUTCOME_UNSPECIFIED &&
+      v1::MedicalReviewOutcome_IsValid(request.outcome())) {
+    outcome = domain::ParseMedicalReviewOutcome(v1::MedicalReviewOutcome_Name(request.outcome())
+                                                    .substr(sizeof("MEDICAL_REVIEW_OUTCOME_") - 1));
+  }
+  if (!outcome.has_value()) violations.push_back({"outcome", "is required"});
+  if (request.details().size() > 8000) {
+    violations.push_back({"details", "is too long (at most 8000 bytes)"});
+  }
+  if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
+  NewMedicalReview review{ids::NewUuid(), reviewed_on, request.institution(), *outcome,
+                          request.details()};
+  auto result = store_.RecordMedicalReview(
+      principal, MutationOf(request.request_id(), request.case_id(), "RecordMedicalReview"), review,
+      [&](const CaseRecord& c) {
+        return domain::CheckMedicalRecord(c.sentence_kind, c.intake_reported_on, reviewed_on);
+      },
+      [&](const CaseRecord& c) {
+        v1::MedicalRecordAdded payload;
+        payload.set_case_id(c.case_id);
+        payload.set_district_code(c.district_code);
+        payload.set_record_id(review.review_id);
+        payload.set_kind("MEDICAL_REVIEW");
+        *payload.mutable_on() = ToProtoDate(reviewed_on);
+        payload.set_outcome(std::string(domain::MedicalReviewOutcomeName(*outcome)));
+        payload.set_policy_version(policy_.version);
+        return kafka::MakeEnvelope("ccms.records.medical_review_recorded", c.case_id,
+                                   c.district_code, now, now, principal.subject, payload);
+      });
+  if (!result.ok()) return result.status();
+  response->set_review_id(result->resource_id);
+  auto facts = store_.ListMedicalCandidates(principal, "", "", today, 1, Lower(request.case_id()));
+  if (facts.ok() && !facts->empty()) {
+    const MedicalCandidate& mc = facts->front();
+    *response->mutable_next_due() = ToProtoDate(domain::NextMedicalDue(
+        {*mc.c.intake_reported_on, mc.last_health_report, mc.last_medical_review},
+        domain::MedicalDueKind::kMedicalReview, policy_));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RecordsServiceImpl::DoListMedicalDue(const auth::Principal& principal,
+                                                  const v1::ListMedicalDueRequest& request,
+                                                  v1::ListMedicalDueResponse* response,
+                                                  const std::string& call_id) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kRead); !st.ok()) {
+    return AuditDenied(principal, "ListMedicalDue", "", call_id, st);
+  }
+  const absl::CivilDay today = time::ShanghaiDay(clock_.Now());
+  ListArgs args;
+  std::vector<FieldViolation> violations =
+      CheckListArgs(principal, request.district_code(), request.page_size(), request.as_of(),
+                    request.within_days(), today, &args);
+  std::string after;
+  if (!request.page_token().empty()) {
+    auto cursor = DecodeToken("d1:", request.page_token());
+    if (!cursor.has_value() || !ids::IsUuid(*cursor)) {
+      violations.push_back({"page_token", "is not a token from a previous response"});
+    } else {
+      after = *cursor;
+    }
+  }
+  if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
+  // Pages hold whole cases (both kinds of one case stay together), page_size cases at most.
+  auto rows =
+      store_.ListMedicalCandidates(principal, args.district, after, args.as_of, args.page_size + 1);
+  if (!rows.ok()) return rows.status();
+  const absl::CivilDay last_day = args.as_of + args.within_days;
+  for (size_t i = 0; i < rows->size(); ++i) {
+    const MedicalCandidate& mc = (*rows)[i];
+    if (static_cast<int>(i) == args.page_size) {
+      response->set_next_page_token(EncodeToken("d1:", (*rows)[i - 1].c.case_id));
+      break;
+    }
+    if (!mc.c.intake_reported_on.has_value()) continue;
+    const domain::MedicalFacts facts{*mc.c.intake_reported_on, mc.last_health_report,
+                                     mc.last_medical_review};
+    for (const domain::MedicalDue& d : domain::MedicalDueOn(facts, policy_, args.as_of)) {
+      if (d.due > last_day) continue;
+      auto* item = response->add_items();
+      item->set_case_id(mc.c.case_id);
+      item->set_case_number(mc.c.case_number);
+      item->set_district_code(mc.c.district_code);
+      item->set_office_id(mc.c.office_id);
+      item->set_kind(d.kind == domain::MedicalDueKind::kHealthReport
+                         ? v1::MEDICAL_DUE_KIND_HEALTH_REPORT
+                         : v1::MEDICAL_DUE_KIND_MEDICAL_REVIEW);
+      *item->mutable_due() = ToProtoDate(d.due);
+      item->set_days_overdue(d.days_overdue);
+      item->set_rule(d.rule);
+      item->set_policy_version(policy_.version);
+    }
+  }
+  response->set_policy_version(policy_.version);
+  return store_.AppendAudit(principal, "ListMedicalDue", "",
+                            absl::StrCat("OK ", response->items_size(), " items"), call_id);
+}
+
+}  // namespace ccms::records
