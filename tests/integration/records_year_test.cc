@@ -1,10 +1,12 @@
 // A synthetic district of 500 cases over a simulated year, against real PostgreSQL and the dev
 // broker, with the records service on a fixed clock moved day by day. At the end of every month
-// each due/overdue list the service gives equals what a brute-force recomputation over the
-// test's own record of what happened finds (issue: "the overdue lists ... equal what a
-// brute-force recomputation in the test finds").
+// and every Sunday, each due/overdue list the service gives (never reported, contact overdue,
+// discharges due, follow-ups due, leave not returned, monitoring expiring, medical due) equals
+// what a brute-force recomputation over the test's own record of what happened finds (issue: "the
+// overdue lists ... equal what a brute-force recomputation in the test finds").
 #include <algorithm>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <optional>
 #include <random>
@@ -56,6 +58,40 @@ struct CaseModel {
   std::vector<std::pair<v1::ContactKind, CivilDay>> contacts;
   std::optional<CivilDay> summary_on, discharged_on;
   std::vector<CivilDay> follow_up_visits;  // each closes the earliest open follow-up
+  bool temporary_outside_prison = false;
+  // Leave: requested and approved on `requested`, returned on `returned` (or never).
+  struct Leave {
+    CivilDay requested, start, end;
+    std::optional<CivilDay> returned;
+    std::string leave_id;
+  };
+  std::vector<Leave> leaves;
+  // One electronic monitoring order: renewed and/or ended early, each on its day.
+  struct Order {
+    CivilDay starts, ends;
+    std::optional<std::pair<CivilDay, CivilDay>> renewal;  // on, new end
+    std::optional<CivilDay> ended;
+    std::string order_id;
+  };
+  std::optional<Order> order;
+  std::vector<CivilDay> health_reports, medical_reviews;
+};
+
+// What each action does, in order within a day.
+enum Step {
+  kOpen = 0,
+  kIntake,
+  kContact,
+  kSummary,
+  kDischarge,
+  kFollowUp,
+  kLeaveRequest,
+  kLeaveReturn,
+  kOrder,
+  kRenew,
+  kEndOrder,
+  kHealthReport,
+  kMedicalReview,
 };
 
 // One thing to do on a day; `order` sorts a day's actions (open before intake before ...).
@@ -102,6 +138,7 @@ class RecordsYearTest : public ::testing::Test {
   static time::FakeClock* clock_;
   static RecordsHarness* harness_;
   std::string staff_;
+  std::string bureau_;
 };
 
 time::FakeClock* RecordsYearTest::clock_ = nullptr;
@@ -109,6 +146,7 @@ RecordsHarness* RecordsYearTest::harness_ = nullptr;
 
 TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
   staff_ = h().Token(Role::kOfficeStaff, {kDistrict}, "year-staff");
+  bureau_ = h().Token(Role::kDistrictBureau, {kDistrict}, "year-bureau");
   std::mt19937 rng(20270101);
   auto pick = [&](int lo, int hi) { return lo + static_cast<int>(rng() % (hi - lo + 1)); };
   const CivilDay first_day(2026, 12, 1), last_day(2027, 12, 31);
@@ -120,10 +158,73 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
     CaseModel& m = model[i];
     m.judgment = first_day + pick(0, 330);
     m.end = AddMonths(m.judgment, pick(3, 14)) - 1;
+    m.temporary_outside_prison = pick(1, 100) <= 15;
     if (pick(1, 100) <= 88) m.reported = m.judgment + pick(0, 14);  // some late, some never
-    actions.push_back({m.judgment, 0, i, nullptr});
+    actions.push_back({m.judgment, kOpen, i, nullptr});
     if (!m.reported) continue;
-    actions.push_back({*m.reported, 1, i, nullptr});
+    actions.push_back({*m.reported, kIntake, i, nullptr});
+    const CivilDay active_until = std::min(m.end - 1, last_day);
+    // Leave: up to three short trips, apart; most come back on time, some late, some not yet.
+    for (CivilDay r = *m.reported + pick(5, 30); r + 40 < m.end && r <= last_day;
+         r += pick(25, 60)) {
+      if (pick(1, 100) > 45 || m.leaves.size() == 3) continue;
+      CaseModel::Leave l;
+      l.requested = r;
+      l.start = r + pick(0, 3);
+      l.end = l.start + pick(0, 8);  // 1..9 days: office or bureau approval
+      const int fate = pick(1, 100);
+      if (fate <= 70) {
+        l.returned = l.start + pick(0, static_cast<int>(l.end - l.start));
+      } else if (fate <= 88) {
+        l.returned = l.end + pick(1, 8);
+      }
+      if (l.returned && *l.returned > last_day) l.returned.reset();
+      actions.push_back({l.requested, kLeaveRequest, i, nullptr});
+      if (l.returned) actions.push_back({*l.returned, kLeaveReturn, i, nullptr});
+      m.leaves.push_back(l);
+      r = std::max(r, l.end + 10);
+    }
+    // Electronic monitoring for some: a prohibition-order breach, up to 3 months.
+    if (pick(1, 100) <= 12) {
+      const CivilDay starts = *m.reported + pick(10, 60);
+      if (starts + 100 < m.end && starts <= last_day) {
+        CaseModel::Order o;
+        o.starts = starts;
+        o.ends = std::min(AddMonths(starts, 3), starts + pick(20, 92));
+        const int fate = pick(1, 100);
+        if (fate <= 40) {
+          const CivilDay on = o.ends - pick(0, 10);
+          const CivilDay new_end =
+              std::min({AddMonths(o.ends, 3), o.ends + pick(10, 60), m.end - 1});
+          if (on > o.starts && new_end > o.ends) o.renewal = {on, new_end};
+        } else if (fate <= 60) {
+          o.ended = o.starts + pick(1, static_cast<int>(o.ends - o.starts));
+        }
+        actions.push_back({o.starts, kOrder, i, nullptr});
+        if (o.renewal && o.renewal->first <= last_day) {
+          actions.push_back({o.renewal->first, kRenew, i, nullptr});
+        } else {
+          o.renewal.reset();
+        }
+        if (o.ended && *o.ended <= last_day) {
+          actions.push_back({*o.ended, kEndOrder, i, nullptr});
+        } else {
+          o.ended.reset();
+        }
+        m.order = o;
+      }
+    }
+    // Temporary execution outside prison: health reports and medical reviews, some late.
+    if (m.temporary_outside_prison) {
+      for (CivilDay on = *m.reported + pick(20, 40); on <= active_until; on += pick(20, 45)) {
+        m.health_reports.push_back(on);
+        actions.push_back({on, kHealthReport, i, nullptr});
+      }
+      for (CivilDay on = *m.reported + pick(60, 100); on <= active_until; on += pick(70, 110)) {
+        m.medical_reviews.push_back(on);
+        actions.push_back({on, kMedicalReview, i, nullptr});
+      }
+    }
     // Contacts every 3..45 days, some kinds more often than others.
     for (CivilDay on = *m.reported + pick(1, 20); on <= std::min(m.end, last_day);
          on += pick(3, 45)) {
@@ -133,20 +234,20 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
           v1::CONTACT_KIND_HOME_VISIT,         v1::CONTACT_KIND_WORKPLACE_VISIT,
           v1::CONTACT_KIND_COMMUNITY_VISIT,    v1::CONTACT_KIND_SELF_REPORT};
       m.contacts.emplace_back(kKinds[rng() % 8], on);
-      actions.push_back({on, 2, i, nullptr});
+      actions.push_back({on, kContact, i, nullptr});
     }
     if (pick(1, 100) <= 60) {
       const CivilDay on = m.end - pick(0, 29);
       if (on > *m.reported && on <= last_day) {
         m.summary_on = on;
-        actions.push_back({on, 3, i, nullptr});
+        actions.push_back({on, kSummary, i, nullptr});
       }
     }
     if (pick(1, 100) <= 75) {
       const CivilDay on = m.end + pick(0, 6);
       if (on <= last_day) {
         m.discharged_on = on;
-        actions.push_back({on, 4, i, nullptr});
+        actions.push_back({on, kDischarge, i, nullptr});
         // Follow-up visits: some on time, some late, some never.
         for (int months : {1, 3, 6}) {
           const CivilDay visit = AddMonths(on, months) + pick(-3, 20);
@@ -156,7 +257,7 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
         }
         std::sort(m.follow_up_visits.begin(), m.follow_up_visits.end());
         for (size_t k = 0; k < m.follow_up_visits.size(); ++k) {
-          actions.push_back({m.follow_up_visits[k], 5, i, nullptr});
+          actions.push_back({m.follow_up_visits[k], kFollowUp, i, nullptr});
         }
       }
     }
@@ -168,7 +269,7 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
   }
   std::erase_if(actions, [&](const Action& a) {
     const CaseModel& m = model[a.case_index];
-    if (a.order != 2 || !m.discharged_on) return false;
+    if (a.order != kContact || !m.discharged_on) return false;
     return a.on >= *m.discharged_on;
   });
   std::stable_sort(actions.begin(), actions.end(), [](const Action& a, const Action& b) {
@@ -181,11 +282,17 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
     checkpoints.push_back(CivilDay(absl::CivilMonth(2027, month) + 1) - 1);
   }
   checkpoints.push_back(CivilDay(2027, 2, 28) + 1);  // the day after a short month's end
+  // And every Sunday, so that 7-day windows (monitoring expiring) are sampled all year.
+  for (CivilDay d(2027, 1, 3); d <= last_day; d += 7) checkpoints.push_back(d);
+  std::sort(checkpoints.begin(), checkpoints.end());
+  checkpoints.erase(std::unique(checkpoints.begin(), checkpoints.end()), checkpoints.end());
 
   // Per case, how far the replay has got (contact / follow-up indexes).
-  std::vector<size_t> next_contact(kCases, 0);
+  std::vector<size_t> next_contact(kCases, 0), next_leave(kCases, 0), next_return(kCases, 0);
+  std::vector<size_t> next_health(kCases, 0), next_review(kCases, 0);
   size_t next_action = 0;
   int compared = 0;
+  size_t totals[6] = {0, 0, 0, 0, 0, 0};
   std::sort(checkpoints.begin(), checkpoints.end());
   for (const CivilDay checkpoint : checkpoints) {
     // Replay every action up to and including the checkpoint day, each on its own day.
@@ -194,7 +301,7 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
       CaseModel& m = model[a.case_index];
       SetToday(a.on);
       switch (a.order) {
-        case 0: {
+        case kOpen: {
           v1::OpenCaseRequest req =
               ValidOpenCase(MakeIdNumber("19850315", 1 + 2 * (a.case_index % 499),
                                          absl::StrCat(330101 + a.case_index / 499)),
@@ -202,6 +309,9 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
           *req.mutable_sentence()->mutable_judgment_effective_date() = D(m.judgment);
           *req.mutable_sentence()->mutable_start_date() = D(m.judgment);
           *req.mutable_sentence()->mutable_end_date() = D(m.end);
+          if (m.temporary_outside_prison) {
+            req.mutable_sentence()->set_kind(common::v1::SENTENCE_KIND_TEMPORARY_OUTSIDE_PRISON);
+          }
           v1::OpenCaseResponse resp;
           auto ctx = h().Context(staff_);
           grpc::Status st = h().stub().OpenCase(ctx.get(), req, &resp);
@@ -209,7 +319,7 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
           m.case_id = resp.case_().case_id();
           break;
         }
-        case 1: {
+        case kIntake: {
           v1::RecordIntakeCheckInRequest req;
           req.set_request_id(ids::NewUuid());
           req.set_case_id(m.case_id);
@@ -217,7 +327,7 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
           Must(&v1::RecordsService::Stub::RecordIntakeCheckIn, req, "intake");
           break;
         }
-        case 2: {
+        case kContact: {
           const auto& [kind, on] = m.contacts[next_contact[a.case_index]++];
           v1::RecordContactRequest req;
           req.set_request_id(ids::NewUuid());
@@ -227,14 +337,14 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
           Must(&v1::RecordsService::Stub::RecordContact, req, "contact");
           break;
         }
-        case 3: {
+        case kSummary: {
           v1::RecordDischargeSummaryRequest req;
           req.set_request_id(ids::NewUuid());
           req.set_case_id(m.case_id);
           Must(&v1::RecordsService::Stub::RecordDischargeSummary, req, "summary");
           break;
         }
-        case 4: {
+        case kDischarge: {
           v1::DischargeRequest req;
           req.set_request_id(ids::NewUuid());
           req.set_case_id(m.case_id);
@@ -243,11 +353,103 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
           Must(&v1::RecordsService::Stub::Discharge, req, "discharge");
           break;
         }
-        case 5: {
+        case kFollowUp: {
           v1::RecordFollowUpVisitRequest req;
           req.set_request_id(ids::NewUuid());
           req.set_case_id(m.case_id);
           Must(&v1::RecordsService::Stub::RecordFollowUpVisit, req, "follow-up");
+          break;
+        }
+        case kLeaveRequest: {
+          CaseModel::Leave& l = m.leaves[next_leave[a.case_index]++];
+          v1::RequestLeaveRequest req;
+          req.set_request_id(ids::NewUuid());
+          req.set_case_id(m.case_id);
+          *req.mutable_start_date() = D(l.start);
+          *req.mutable_end_date() = D(l.end);
+          req.set_destination("a private destination");
+          req.set_reason("a private reason");
+          v1::RequestLeaveResponse resp;
+          auto ctx = h().Context(staff_);
+          grpc::Status st = h().stub().RequestLeave(ctx.get(), req, &resp);
+          ASSERT_TRUE(st.ok()) << "leave: " << st.error_message();
+          l.leave_id = resp.leave().leave_id();
+          // Up to 7 days the office approves; longer, the district bureau.
+          v1::ApproveLeaveRequest approve;
+          approve.set_request_id(ids::NewUuid());
+          approve.set_case_id(m.case_id);
+          approve.set_leave_id(l.leave_id);
+          v1::ApproveLeaveResponse approved;
+          auto actx = h().Context(l.end - l.start + 1 <= 7 ? staff_ : bureau_);
+          st = h().stub().ApproveLeave(actx.get(), approve, &approved);
+          ASSERT_TRUE(st.ok()) << "approve: " << st.error_message();
+          break;
+        }
+        case kLeaveReturn: {
+          // Returns come in the order of the leaves (they do not overlap).
+          size_t& k = next_return[a.case_index];
+          while (!m.leaves[k].returned) ++k;
+          v1::RecordLeaveReturnRequest req;
+          req.set_request_id(ids::NewUuid());
+          req.set_case_id(m.case_id);
+          req.set_leave_id(m.leaves[k++].leave_id);
+          Must(&v1::RecordsService::Stub::RecordLeaveReturn, req, "leave return");
+          break;
+        }
+        case kOrder: {
+          v1::OrderMonitoringRequest req;
+          req.set_request_id(ids::NewUuid());
+          req.set_case_id(m.case_id);
+          req.add_grounds(v1::MONITORING_GROUND_PROHIBITION_ORDER_BREACH);
+          *req.mutable_ends_on() = D(m.order->ends);
+          v1::MonitoringOrderResponse resp;
+          auto ctx = h().Context(bureau_);
+          grpc::Status st = h().stub().OrderMonitoring(ctx.get(), req, &resp);
+          ASSERT_TRUE(st.ok()) << "order: " << st.error_message();
+          m.order->order_id = resp.order().order_id();
+          break;
+        }
+        case kRenew: {
+          v1::RenewMonitoringRequest req;
+          req.set_request_id(ids::NewUuid());
+          req.set_case_id(m.case_id);
+          req.set_order_id(m.order->order_id);
+          *req.mutable_new_ends_on() = D(m.order->renewal->second);
+          v1::MonitoringOrderResponse resp;
+          auto ctx = h().Context(bureau_);
+          grpc::Status st = h().stub().RenewMonitoring(ctx.get(), req, &resp);
+          ASSERT_TRUE(st.ok()) << "renew: " << st.error_message();
+          break;
+        }
+        case kEndOrder: {
+          v1::EndMonitoringRequest req;
+          req.set_request_id(ids::NewUuid());
+          req.set_case_id(m.case_id);
+          req.set_order_id(m.order->order_id);
+          req.set_reason(v1::MONITORING_END_REASON_GROUNDS_NO_LONGER_APPLY);
+          v1::MonitoringOrderResponse resp;
+          auto ctx = h().Context(bureau_);
+          grpc::Status st = h().stub().EndMonitoring(ctx.get(), req, &resp);
+          ASSERT_TRUE(st.ok()) << "end order: " << st.error_message();
+          break;
+        }
+        case kHealthReport: {
+          ++next_health[a.case_index];
+          v1::RecordHealthReportRequest req;
+          req.set_request_id(ids::NewUuid());
+          req.set_case_id(m.case_id);
+          Must(&v1::RecordsService::Stub::RecordHealthReport, req, "health report");
+          break;
+        }
+        case kMedicalReview: {
+          ++next_review[a.case_index];
+          v1::RecordMedicalReviewRequest req;
+          req.set_request_id(ids::NewUuid());
+          req.set_case_id(m.case_id);
+          req.set_institution("a hospital");
+          req.set_outcome(v1::MEDICAL_REVIEW_OUTCOME_CONDITION_CONTINUES);
+          req.set_details("private medical details");
+          Must(&v1::RecordsService::Stub::RecordMedicalReview, req, "medical review");
           break;
         }
       }
@@ -260,6 +462,9 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
     std::set<std::tuple<std::string, int, int, int>> want_overdue;  // case, kind, req, days
     std::map<std::string, std::pair<int, bool>> want_discharge;     // case -> days left, summary
     std::multiset<std::pair<std::string, int>> want_follow_ups;     // case, days overdue
+    std::set<std::pair<std::string, int>> want_not_returned;        // leave, days overdue
+    std::set<std::pair<std::string, int>> want_expiring;            // order, days left
+    std::set<std::tuple<std::string, int, int>> want_medical;       // case, kind, days overdue
     for (const CaseModel& m : model) {
       if (m.judgment > as_of) continue;  // not opened yet
       const bool discharged = m.discharged_on && *m.discharged_on <= as_of;
@@ -301,6 +506,36 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
         const CivilDay last = last_of(r.kinds);
         const CivilDay due = r.days ? last + r.days : AddMonths(last, r.months);
         if (as_of > due) want_overdue.insert({m.case_id, 2, r.requirement, int(as_of - due)});
+      }
+      for (const auto& l : m.leaves) {
+        if (l.requested <= as_of && l.end < as_of && !(l.returned && *l.returned <= as_of)) {
+          want_not_returned.insert({l.leave_id, static_cast<int>(as_of - l.end)});
+        }
+      }
+      if (m.order && m.order->starts <= as_of && !(m.order->ended && *m.order->ended <= as_of)) {
+        CivilDay ends = m.order->ends;
+        if (m.order->renewal && m.order->renewal->first <= as_of) ends = m.order->renewal->second;
+        if (ends >= as_of && ends <= as_of + 7) {
+          want_expiring.insert({m.order->order_id, static_cast<int>(ends - as_of)});
+        }
+      }
+      if (m.temporary_outside_prison) {
+        auto due_of = [&](const std::vector<CivilDay>& done, int months) {
+          CivilDay last = *m.reported;
+          for (CivilDay d : done) {
+            if (d <= as_of) last = std::max(last, d);
+          }
+          return AddMonths(last, months);
+        };
+        const CivilDay health = due_of(m.health_reports, 1);
+        const CivilDay review = due_of(m.medical_reviews, 3);
+        if (health <= as_of) {
+          want_medical.insert({m.case_id, v1::MEDICAL_DUE_KIND_HEALTH_REPORT, int(as_of - health)});
+        }
+        if (review <= as_of) {
+          want_medical.insert(
+              {m.case_id, v1::MEDICAL_DUE_KIND_MEDICAL_REVIEW, int(as_of - review)});
+        }
       }
       if (m.end <= as_of + 30) {
         want_discharge[m.case_id] = {int(m.end - as_of), m.summary_on && *m.summary_on <= as_of};
@@ -359,15 +594,72 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
       token = resp.next_page_token();
     } while (!token.empty());
     EXPECT_EQ(got_follow_ups, want_follow_ups) << "follow-ups due as of " << as_of;
+
+    std::set<std::pair<std::string, int>> got_not_returned;
+    do {
+      v1::ListLeavesNotReturnedRequest req;
+      req.set_district_code(kDistrict);
+      *req.mutable_as_of() = D(as_of);
+      req.set_page_size(50);
+      req.set_page_token(token);
+      v1::ListLeavesNotReturnedResponse resp;
+      auto ctx = h().Context(staff_);
+      ASSERT_TRUE(h().stub().ListLeavesNotReturned(ctx.get(), req, &resp).ok());
+      for (const auto& i : resp.items()) {
+        EXPECT_TRUE(got_not_returned.insert({i.leave_id(), i.days_overdue()}).second);
+      }
+      token = resp.next_page_token();
+    } while (!token.empty());
+    EXPECT_EQ(got_not_returned, want_not_returned) << "leave not returned as of " << as_of;
+
+    std::set<std::pair<std::string, int>> got_expiring;
+    do {
+      v1::ListMonitoringExpiringRequest req;
+      req.set_district_code(kDistrict);
+      *req.mutable_as_of() = D(as_of);
+      req.set_within_days(7);
+      req.set_page_size(10);
+      req.set_page_token(token);
+      v1::ListMonitoringExpiringResponse resp;
+      auto ctx = h().Context(staff_);
+      ASSERT_TRUE(h().stub().ListMonitoringExpiring(ctx.get(), req, &resp).ok());
+      for (const auto& i : resp.items()) {
+        EXPECT_TRUE(got_expiring.insert({i.order_id(), i.days_left()}).second);
+      }
+      token = resp.next_page_token();
+    } while (!token.empty());
+    EXPECT_EQ(got_expiring, want_expiring) << "monitoring expiring as of " << as_of;
+
+    std::set<std::tuple<std::string, int, int>> got_medical;
+    do {
+      v1::ListMedicalDueRequest req;
+      req.set_district_code(kDistrict);
+      *req.mutable_as_of() = D(as_of);
+      req.set_page_size(20);
+      req.set_page_token(token);
+      v1::ListMedicalDueResponse resp;
+      auto ctx = h().Context(staff_);
+      ASSERT_TRUE(h().stub().ListMedicalDue(ctx.get(), req, &resp).ok());
+      for (const auto& i : resp.items()) {
+        EXPECT_TRUE(got_medical.insert({i.case_id(), i.kind(), i.days_overdue()}).second);
+      }
+      token = resp.next_page_token();
+    } while (!token.empty());
+    EXPECT_EQ(got_medical, want_medical) << "medical due as of " << as_of;
+    totals[0] += want_overdue.size();
+    totals[1] += want_discharge.size();
+    totals[2] += want_follow_ups.size();
+    totals[3] += want_not_returned.size();
+    totals[4] += want_expiring.size();
+    totals[5] += want_medical.size();
     ++compared;
-    // The lists are not trivially empty: the simulation must exercise them.
-    if (checkpoint == CivilDay(2027, 12, 31)) {
-      EXPECT_GT(want_overdue.size(), 20u);
-      EXPECT_GT(want_discharge.size(), 5u);
-      EXPECT_GT(want_follow_ups.size(), 5u);
-    }
   }
-  EXPECT_EQ(compared, 13);
+  // The lists are not trivially empty: the simulation exercises each of them.
+  for (int k = 0; k < 6; ++k) EXPECT_GT(totals[k], 20u) << "list " << k;
+  std::cout << "items compared: overdue " << totals[0] << ", discharge " << totals[1]
+            << ", follow-ups " << totals[2] << ", leave not returned " << totals[3]
+            << ", monitoring expiring " << totals[4] << ", medical due " << totals[5] << "\n";
+  EXPECT_EQ(compared, static_cast<int>(checkpoints.size()));
   EXPECT_EQ(next_action, actions.size());
 }
 
