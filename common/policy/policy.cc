@@ -167,6 +167,23 @@ std::vector<int64_t> PolicyReader::IntList(std::string_view key, int64_t min, in
   return out;
 }
 
+std::vector<std::string> PolicyReader::StringList(std::string_view key) {
+  YAML::Node n = Find(doc_.tree_->root, key);
+  std::vector<std::string> out;
+  if (!n.IsDefined() || !n.IsSequence()) {
+    Problem(key, "must be a list (possibly empty: [])");
+    return out;
+  }
+  for (const auto& item : n) {
+    if (!item.IsScalar()) {
+      Problem(key, "items must be plain values");
+      return {};
+    }
+    out.push_back(item.Scalar());
+  }
+  return out;
+}
+
 absl::Status PolicyReader::Finish() const {
   if (problems_.empty()) return absl::OkStatus();
   return absl::InvalidArgumentError("policy " + doc_.origin() + " (version " + doc_.version() +

@@ -53,6 +53,8 @@ class PolicyReader {
   bool Bool(std::string_view key);
   std::string String(std::string_view key);
   std::vector<int64_t> IntList(std::string_view key, int64_t min, int64_t max);
+  // A list of scalars as text; an empty list is allowed (e.g. no public holidays listed).
+  std::vector<std::string> StringList(std::string_view key);
   bool Has(std::string_view key) const;
 
   absl::Status Finish() const;

@@ -37,6 +37,14 @@ absl::Status Authorize(const auth::Principal& principal, CaseAction action,
       if (role == Role::kAuditor || role == Role::kCityAdmin) return absl::OkStatus();
       return absl::PermissionDeniedError(
           "only auditors and the city bureau can read the audit log");
+    case CaseAction::kInvestigate:
+      if (!office && role != Role::kCityAdmin) {
+        return absl::PermissionDeniedError("only office staff can record investigations");
+      }
+      if (!district_code.empty() && !principal.CanSeeDistrict(district_code)) {
+        return absl::PermissionDeniedError("you cannot record investigations in this district");
+      }
+      return absl::OkStatus();
     case CaseAction::kOpen:
     case CaseAction::kRecordIntake:
       if (!office && role != Role::kCityAdmin) {

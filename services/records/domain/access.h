@@ -22,6 +22,8 @@ namespace ccms::records::domain {
 //                     limit, electronic monitoring orders and renewals
 //   export cases      office_staff (their districts), city_admin, auditor: minors'
 //                     identities withheld in every export
+//   investigations    office_staff, district_bureau (their districts), city_admin: commission,
+//                     conclude, withdraw pre-sentence investigations (read them: kRead)
 // district_bureau can do everything office_staff can, in its districts.
 // partner and ops never see cases through this API. District reach for reads is applied again
 // in the store's SQL; a case outside it is NOT_FOUND.
@@ -34,11 +36,12 @@ enum class CaseAction {
   kTransfer,
   kReadAudit,
   kBureauApprove,
-  kExport
+  kExport,
+  kInvestigate
 };
 
-// PERMISSION_DENIED (plain message) if the role may not do `action`; for kOpen, also if
-// `district_code` is outside the principal's districts.
+// PERMISSION_DENIED (plain message) if the role may not do `action`; for kOpen and
+// kInvestigate, also if `district_code` is outside the principal's districts.
 absl::Status Authorize(const auth::Principal& principal, CaseAction action,
                        std::string_view district_code = "");
 

@@ -2,6 +2,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/time/calendar.h"
 
 namespace ccms::records::domain {
 
@@ -125,6 +126,35 @@ absl::StatusOr<RecordsPolicy> LoadRecordsPolicy(const policy::PolicyDocument& do
   p.discharge_summary_days_before_end =
       static_cast<int>(r.Int("records.discharge.summary_days_before_end", 1, 180));
   p.follow_up_months = r.IntList("records.discharge.follow_up_months", 1, 120);
+  p.investigation.working_days =
+      static_cast<int>(r.Int("records.investigation.working_days", 1, 60));
+  p.investigation.fast_track_working_days =
+      static_cast<int>(r.Int("records.investigation.fast_track_working_days", 1, 60));
+  p.handover.notice_within_days =
+      static_cast<int>(r.Int("records.handover.notice_within_days", 1, 60));
+  p.handover.documents_within_days =
+      static_cast<int>(r.Int("records.handover.documents_within_days", 1, 60));
+  // Dates of the working-day calendar: each a real YYYY-MM-DD; a make-up working day is a
+  // Saturday or Sunday and not also a holiday.
+  auto dates = [&](const std::string& key, std::set<absl::CivilDay>* out) {
+    for (const std::string& text : r.StringList(key)) {
+      auto day = time::ParseDate(text);
+      if (!day.has_value()) {
+        interval_problems.push_back(key + ": items must be dates YYYY-MM-DD");
+        return;
+      }
+      out->insert(*day);
+    }
+  };
+  dates("records.investigation.holidays", &p.investigation.calendar.holidays);
+  dates("records.investigation.extra_working_days", &p.investigation.calendar.extra_working_days);
+  for (absl::CivilDay d : p.investigation.calendar.extra_working_days) {
+    if (!IsWeekend(d) || p.investigation.calendar.holidays.count(d) > 0) {
+      interval_problems.push_back(
+          "records.investigation.extra_working_days: " + time::FormatDate(d) +
+          " must be a Saturday or Sunday that is not also listed in holidays");
+    }
+  }
   absl::Status st = r.Finish();
   if (!interval_problems.empty()) {
     std::string msg = st.ok() ? "policy " + doc.origin() + " (version " + doc.version() + "):"

@@ -8,6 +8,7 @@
 #include "absl/time/civil_time.h"
 #include "common/policy/policy.h"
 #include "services/records/domain/case_rules.h"
+#include "services/records/domain/investigation_rules.h"
 
 namespace ccms::records::domain {
 
@@ -63,6 +64,9 @@ struct RecordsPolicy {
   int medical_review_every_months = 3;
   int discharge_summary_days_before_end = 30;
   std::vector<int64_t> follow_up_months;
+  // Pre-sentence investigations and handover (records.investigation.*, records.handover.*).
+  InvestigationRules investigation;
+  HandoverRules handover;
 
   const ContactStandard& For(SupervisionLevel level) const {
     return contact[static_cast<int>(level)];

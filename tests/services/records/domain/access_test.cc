@@ -74,5 +74,23 @@ TEST(AccessTest, BureauApprovalIsNotOfficeWork) {
   }
 }
 
+// Pre-sentence investigations: office work in the caller's own districts.
+TEST(AccessTest, InvestigationsAreOfficeWorkInOwnDistricts) {
+  for (Role r : {Role::kOfficeStaff, Role::kDistrictBureau}) {
+    EXPECT_TRUE(Authorize(Of(r, {"110101"}), CaseAction::kInvestigate, "110101").ok());
+    EXPECT_TRUE(Authorize(Of(r, {"110101"}), CaseAction::kInvestigate).ok());
+    EXPECT_EQ(Authorize(Of(r, {"110101"}), CaseAction::kInvestigate, "310101").code(),
+              absl::StatusCode::kPermissionDenied);
+  }
+  EXPECT_TRUE(Authorize(Of(Role::kCityAdmin, {}, true), CaseAction::kInvestigate, "310101").ok());
+  for (Role r : {Role::kSocialWorker, Role::kAuditor, Role::kPartner, Role::kOps, Role::kService}) {
+    EXPECT_EQ(
+        Authorize(Of(r, {"110101"}, r != Role::kSocialWorker), CaseAction::kInvestigate, "110101")
+            .code(),
+        absl::StatusCode::kPermissionDenied)
+        << static_cast<int>(r);
+  }
+}
+
 }  // namespace
 }  // namespace ccms::records::domain

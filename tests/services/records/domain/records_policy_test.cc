@@ -1,5 +1,8 @@
 #include "services/records/domain/records_policy.h"
 
+#include <set>
+#include <tuple>
+
 #include "gtest/gtest.h"
 
 namespace ccms::records::domain {
@@ -120,6 +123,86 @@ TEST(RecordsPolicyTest, MonitoringAndMedicalKeys) {
   EXPECT_NE(msg.find("records.temporary_outside_prison.medical_review_every_months"),
             std::string::npos)
       << msg;
+}
+
+// Pre-sentence investigations and handover (records.investigation.*, records.handover.*).
+std::string WithInvestigation(const std::string& holidays, const std::string& extra) {
+  std::string text(policy::PolicyDocument::BuiltInDefault());
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{"    holidays: []", holidays},
+                                 {"    extra_working_days: []", extra}}) {
+    const size_t pos = text.find(from);
+    EXPECT_NE(pos, std::string::npos) << from;
+    if (pos != std::string::npos) text.replace(pos, from.size(), to);
+  }
+  return text;
+}
+
+TEST(RecordsPolicyTest, InvestigationDefaults) {
+  auto p = LoadRecordsPolicy(
+      *policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "default"));
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->investigation.working_days, 10);
+  EXPECT_EQ(p->investigation.fast_track_working_days, 5);
+  EXPECT_TRUE(p->investigation.calendar.holidays.empty());
+  EXPECT_TRUE(p->investigation.calendar.extra_working_days.empty());
+  EXPECT_EQ(p->handover.notice_within_days, 5);
+  EXPECT_EQ(p->handover.documents_within_days, 10);
+}
+
+TEST(RecordsPolicyTest, HolidayCalendarLoads) {
+  auto doc = policy::PolicyDocument::Parse(
+      WithInvestigation("    holidays: [2026-10-01, \"2026-10-02\", 2028-02-29]",
+                        "    extra_working_days: [2026-10-10, 2026-09-27]"),
+      "calendar.yaml");
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  auto p = LoadRecordsPolicy(*doc);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->investigation.calendar.holidays,
+            (std::set<absl::CivilDay>{absl::CivilDay(2026, 10, 1), absl::CivilDay(2026, 10, 2),
+                                      absl::CivilDay(2028, 2, 29)}));
+  EXPECT_EQ(p->investigation.calendar.extra_working_days.size(), 2u);
+}
+
+TEST(RecordsPolicyTest, BadCalendarDatesAreNamed) {
+  for (const auto& [holidays, extra, key] :
+       {std::tuple<std::string, std::string, std::string>{"    holidays: [2027-02-29]",
+                                                          "    extra_working_days: []",
+                                                          "records.investigation.holidays"},
+        {"    holidays: [2026-1-1]", "    extra_working_days: []",
+         "records.investigation.holidays"},
+        {"    holidays: 2026-10-01", "    extra_working_days: []",
+         "records.investigation.holidays"},
+        {"    holidays: []", "    extra_working_days: [2026-13-01]",
+         "records.investigation.extra_working_days"},
+        // A make-up working day must be a weekend day (2026-10-09 is a Friday)…
+        {"    holidays: []", "    extra_working_days: [2026-10-09]",
+         "records.investigation.extra_working_days"},
+        // …and not also a holiday.
+        {"    holidays: [2026-10-10]", "    extra_working_days: [2026-10-10]",
+         "records.investigation.extra_working_days"},
+        {"    holidays: []", "", "records.investigation.extra_working_days"}}) {
+    auto doc = policy::PolicyDocument::Parse(WithInvestigation(holidays, extra), "bad.yaml");
+    ASSERT_TRUE(doc.ok()) << doc.status();
+    auto p = LoadRecordsPolicy(*doc);
+    ASSERT_FALSE(p.ok()) << holidays << " / " << extra;
+    EXPECT_NE(std::string(p.status().message()).find(key), std::string::npos) << p.status();
+  }
+}
+
+TEST(RecordsPolicyTest, BadInvestigationNumbersAreNamed) {
+  std::string text(policy::PolicyDocument::BuiltInDefault());
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{"fast_track_working_days: 5",
+                                                                     "fast_track_working_days: 0"},
+                                 {"notice_within_days: 5", "notice_within_days: five"}}) {
+    const size_t pos = text.find(from);
+    ASSERT_NE(pos, std::string::npos) << from;
+    text.replace(pos, from.size(), to);
+  }
+  auto p = LoadRecordsPolicy(*policy::PolicyDocument::Parse(text, "bad.yaml"));
+  ASSERT_FALSE(p.ok());
+  const std::string msg(p.status().message());
+  EXPECT_NE(msg.find("records.investigation.fast_track_working_days"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("records.handover.notice_within_days"), std::string::npos) << msg;
 }
 
 }  // namespace
