@@ -210,6 +210,7 @@ std::vector<db::Query> PgRecordsStore::Queries() {
   for (const db::Query& q : DischargeQueries()) all.push_back(q);
   for (const db::Query& q : LeaveQueries()) all.push_back(q);
   for (const db::Query& q : OrderQueries()) all.push_back(q);
+  for (const db::Query& q : InvestigationQueries()) all.push_back(q);
   all.insert(all.end(), {kIdempotencyInsert, kIdempotencyGet, kUpsertPerson, kOpenCaseOfPerson,
                          kNextCaseNumber, kInsertCase, kInsertAudit, kGetCase, kGetCaseForUpdate,
                          kRecordIntake, kListCases, kCountCases, kCountNeverReported, kApplyLevel,

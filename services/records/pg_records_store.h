@@ -27,6 +27,7 @@ class PgRecordsStore final : public RecordsStore {
   static std::vector<db::Query> DischargeQueries();
   static std::vector<db::Query> LeaveQueries();
   static std::vector<db::Query> OrderQueries();
+  static std::vector<db::Query> InvestigationQueries();
 
   // Sets a case's supervision level as decided by the assessment service, inside the caller's
   // (inbox) transaction; a change older than the level on the case is ignored.
@@ -171,6 +172,33 @@ class PgRecordsStore final : public RecordsStore {
       const auth::Principal& principal, const std::string& district_code,
       const std::string& after_case_id, absl::CivilDay as_of, int limit,
       const std::string& only_case_id = "") override;
+  // Pre-sentence investigations, handover and intake (pg_records_store_investigation.cc).
+  absl::StatusOr<InvestigationRecord> CommissionInvestigation(
+      const auth::Principal& principal, const NewInvestigation& n,
+      const InvestigationEventFactory& make_event) override;
+  absl::StatusOr<InvestigationRecord> ChangeInvestigation(
+      const auth::Principal& principal, const InvestigationChange& change,
+      const InvestigationDecider& decide, const InvestigationEventFactory& make_event) override;
+  absl::StatusOr<InvestigationRecord> GetInvestigation(const auth::Principal& principal,
+                                                       const std::string& investigation_id,
+                                                       const std::string& request_id) override;
+  absl::StatusOr<std::vector<InvestigationRecord>> ListInvestigations(
+      const auth::Principal& principal, const InvestigationFilter& filter,
+      const std::string& request_id) override;
+  absl::StatusOr<HandoverRecord> RecordHandover(const auth::Principal& principal,
+                                                const CaseMutation& m,
+                                                const HandoverRecord& handover,
+                                                const HandoverDecider& decide,
+                                                const CaseEventFactory& make_event) override;
+  absl::StatusOr<AnnouncementRecord> RecordIntakeAnnouncement(
+      const auth::Principal& principal, const CaseMutation& m, const AnnouncementRecord& a,
+      const CaseCheck& check, const CaseEventFactory& make_event) override;
+  absl::StatusOr<SupervisionTeamRecord> SetSupervisionTeam(
+      const auth::Principal& principal, const CaseMutation& m, const SupervisionTeamRecord& team,
+      const CaseEventFactory& make_event) override;
+  absl::StatusOr<HandoverAndIntake> GetHandoverAndIntake(const auth::Principal& principal,
+                                                         const std::string& case_id,
+                                                         const std::string& request_id) override;
 
  private:
   // The shared frame of every case mutation (see CaseMutation).

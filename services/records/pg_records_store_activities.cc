@@ -135,6 +135,17 @@ constexpr db::Query kTimeline = {
     "  UNION ALL SELECT reviewed_on, recorded_at, 'MEDICAL_REVIEW:' || outcome, review_id::text,"
     "   recorded_by, 'medical review: ' || lower(replace(outcome, '_', ' '))"
     "   FROM medical_reviews WHERE case_id = $1"
+    // Handover, intake announcement and supervision teams (investigation area).
+    "  UNION ALL SELECT notified_on, recorded_at, 'HANDOVER_NOTIFIED', case_id::text ||"
+    "   ':handover', recorded_by, 'deciding body notification received' || CASE WHEN notice_late"
+    "   THEN ' late' ELSE '' END || CASE WHEN documents_received_on IS NULL THEN"
+    "   ', documents pending' ELSE ', documents received ' || documents_received_on || CASE WHEN"
+    "   documents_late THEN ' (late)' ELSE '' END END FROM case_handovers WHERE case_id = $1"
+    "  UNION ALL SELECT announced_on, recorded_at, 'INTAKE_ANNOUNCED', announcement_id::text,"
+    "   recorded_by, 'intake announcement' FROM intake_announcements WHERE case_id = $1"
+    "  UNION ALL SELECT effective_on, recorded_at, 'SUPERVISION_TEAM', team_id::text,"
+    "   recorded_by, 'supervision team set: officer ' || officer_id || CASE WHEN replaced_at IS"
+    "   NULL THEN '' ELSE ' (since replaced)' END FROM supervision_teams WHERE case_id = $1"
     " ) t WHERE (on_day, (extract(epoch FROM recorded_at) * 1000000)::bigint, entry_id) >"
     " ($2::date, $3::bigint, $4::text) ORDER BY 1, 2, 4 LIMIT $5"};
 constexpr db::Query kEndCase = {

@@ -136,6 +136,34 @@ class RecordsServiceImpl final : public v1::RecordsService::CallbackService {
   grpc::ServerUnaryReactor* ListLeavesNotReturned(
       grpc::CallbackServerContext* context, const v1::ListLeavesNotReturnedRequest* request,
       v1::ListLeavesNotReturnedResponse* response) override;
+  // Pre-sentence investigations, handover and intake (records_service_investigation.cc).
+  grpc::ServerUnaryReactor* CommissionInvestigation(
+      grpc::CallbackServerContext* context, const v1::CommissionInvestigationRequest* request,
+      v1::CommissionInvestigationResponse* response) override;
+  grpc::ServerUnaryReactor* RecordInvestigationConclusion(
+      grpc::CallbackServerContext* context, const v1::RecordInvestigationConclusionRequest* request,
+      v1::RecordInvestigationConclusionResponse* response) override;
+  grpc::ServerUnaryReactor* WithdrawInvestigation(
+      grpc::CallbackServerContext* context, const v1::WithdrawInvestigationRequest* request,
+      v1::WithdrawInvestigationResponse* response) override;
+  grpc::ServerUnaryReactor* GetInvestigation(grpc::CallbackServerContext* context,
+                                             const v1::GetInvestigationRequest* request,
+                                             v1::GetInvestigationResponse* response) override;
+  grpc::ServerUnaryReactor* ListInvestigations(grpc::CallbackServerContext* context,
+                                               const v1::ListInvestigationsRequest* request,
+                                               v1::ListInvestigationsResponse* response) override;
+  grpc::ServerUnaryReactor* RecordHandoverNotification(
+      grpc::CallbackServerContext* context, const v1::RecordHandoverNotificationRequest* request,
+      v1::RecordHandoverNotificationResponse* response) override;
+  grpc::ServerUnaryReactor* RecordIntakeAnnouncement(
+      grpc::CallbackServerContext* context, const v1::RecordIntakeAnnouncementRequest* request,
+      v1::RecordIntakeAnnouncementResponse* response) override;
+  grpc::ServerUnaryReactor* SetSupervisionTeam(grpc::CallbackServerContext* context,
+                                               const v1::SetSupervisionTeamRequest* request,
+                                               v1::SetSupervisionTeamResponse* response) override;
+  grpc::ServerUnaryReactor* GetHandoverAndIntake(
+      grpc::CallbackServerContext* context, const v1::GetHandoverAndIntakeRequest* request,
+      v1::GetHandoverAndIntakeResponse* response) override;
 
   // Orders: electronic monitoring and temporary execution outside prison
   // (records_service_orders.cc).
@@ -268,6 +296,37 @@ class RecordsServiceImpl final : public v1::RecordsService::CallbackService {
                                        const v1::ListLeavesNotReturnedRequest& request,
                                        v1::ListLeavesNotReturnedResponse* response,
                                        const std::string& call_id = "");
+  // Pre-sentence investigations, handover and intake (records_service_investigation.cc).
+  absl::Status DoCommissionInvestigation(const auth::Principal& principal,
+                                         const v1::CommissionInvestigationRequest& request,
+                                         v1::CommissionInvestigationResponse* response);
+  absl::Status DoRecordInvestigationConclusion(
+      const auth::Principal& principal, const v1::RecordInvestigationConclusionRequest& request,
+      v1::RecordInvestigationConclusionResponse* response);
+  absl::Status DoWithdrawInvestigation(const auth::Principal& principal,
+                                       const v1::WithdrawInvestigationRequest& request,
+                                       v1::WithdrawInvestigationResponse* response);
+  absl::Status DoGetInvestigation(const auth::Principal& principal,
+                                  const v1::GetInvestigationRequest& request,
+                                  v1::GetInvestigationResponse* response,
+                                  const std::string& call_id = "");
+  absl::Status DoListInvestigations(const auth::Principal& principal,
+                                    const v1::ListInvestigationsRequest& request,
+                                    v1::ListInvestigationsResponse* response,
+                                    const std::string& call_id = "");
+  absl::Status DoRecordHandoverNotification(const auth::Principal& principal,
+                                            const v1::RecordHandoverNotificationRequest& request,
+                                            v1::RecordHandoverNotificationResponse* response);
+  absl::Status DoRecordIntakeAnnouncement(const auth::Principal& principal,
+                                          const v1::RecordIntakeAnnouncementRequest& request,
+                                          v1::RecordIntakeAnnouncementResponse* response);
+  absl::Status DoSetSupervisionTeam(const auth::Principal& principal,
+                                    const v1::SetSupervisionTeamRequest& request,
+                                    v1::SetSupervisionTeamResponse* response);
+  absl::Status DoGetHandoverAndIntake(const auth::Principal& principal,
+                                      const v1::GetHandoverAndIntakeRequest& request,
+                                      v1::GetHandoverAndIntakeResponse* response,
+                                      const std::string& call_id = "");
 
   // Orders (records_service_orders.cc). Monitoring orders, renewals and ends need the district
   // bureau (kBureauApprove); lists write one audit row per call.
@@ -306,6 +365,14 @@ class RecordsServiceImpl final : public v1::RecordsService::CallbackService {
                              const char* action, const std::string& request_id,
                              const std::string& case_id, const std::string& leave_id,
                              const std::string& reason, v1::Leave* out);
+  // Investigations: the proto of a record, and the closing steps (conclude, withdraw).
+  void InvestigationToProto(const InvestigationRecord& i, v1::Investigation* out) const;
+  absl::Status CloseInvestigation(const auth::Principal& principal, const std::string& action,
+                                  const std::string& request_id,
+                                  const std::string& investigation_id,
+                                  std::optional<domain::InvestigationConclusion> conclusion,
+                                  const google::type::Date& on, const char* on_field,
+                                  const std::string& text, v1::Investigation* out);
   std::vector<domain::DueContact> NextDueOf(const OverdueCandidate& candidate,
                                             absl::CivilDay today) const;
 

@@ -13,6 +13,7 @@
 #include "services/records/domain/case_rules.h"
 #include "services/records/domain/contact_schedule.h"
 #include "services/records/domain/id_number.h"
+#include "services/records/domain/investigation_rules.h"
 #include "services/records/domain/leave_rules.h"
 #include "services/records/domain/orders_rules.h"
 #include "services/records/domain/sanction_ladder.h"
@@ -274,6 +275,79 @@ struct ExportFilter {
 struct ExportPage {
   std::vector<CaseRecord> cases;  // at most `limit`, each audited
   bool more = false;              // another page follows
+};
+// ---- Pre-sentence investigations, handover and intake (pg_records_store_investigation.cc) ----
+
+// An investigation as the store returns it: the identity number only as its last four
+// characters.
+struct InvestigationRecord {
+  std::string investigation_id;
+  std::string district_code;
+  std::string office_id;
+  domain::CommissioningBodyKind body_kind = domain::CommissioningBodyKind::kCourt;
+  std::string body_name;
+  std::string person_name;
+  std::string id_last4;
+  domain::SentenceKind proposed_sentence_kind = domain::SentenceKind::kUnspecified;
+  bool fast_track = false;
+  absl::CivilDay commissioned_on;
+  absl::CivilDay due_on;
+  std::string policy_version;
+  domain::InvestigationStatus status = domain::InvestigationStatus::kCommissioned;
+  std::optional<domain::InvestigationConclusion> conclusion;
+  std::string reasons;
+  std::optional<absl::CivilDay> closed_on;
+  bool concluded_late = false;
+  std::string case_id;
+};
+struct NewInvestigation {
+  std::string request_id;
+  InvestigationRecord record;  // everything but the status fields, filled by the caller
+  std::string id_cipher;       // the identity number encrypted, and its keyed hash
+  std::string id_hash;
+};
+// Concludes or withdraws: the decider applies the change to the investigation as locked.
+struct InvestigationChange {
+  std::string request_id;
+  std::string investigation_id;
+  std::string action;  // the RPC name
+  std::string note;    // withdrawal reason (stays in the file)
+};
+using InvestigationDecider = std::function<absl::Status(InvestigationRecord&)>;
+using InvestigationEventFactory = std::function<events::v1::Envelope(const InvestigationRecord&)>;
+struct InvestigationFilter {
+  std::string district_code;
+  std::optional<domain::InvestigationStatus> status;
+  std::optional<absl::CivilDay> overdue_as_of;  // open at the end of the day, due before it
+  std::string after_investigation_id;
+  int limit = 50;
+};
+
+struct HandoverRecord {
+  absl::CivilDay notified_on;
+  std::optional<absl::CivilDay> documents_received_on;
+  domain::HandoverAssessment assessment;
+  std::string policy_version;
+};
+// Checks the dates against the case as locked and fills the assessment.
+using HandoverDecider = std::function<absl::Status(const CaseRecord&, HandoverRecord&)>;
+struct AnnouncementRecord {
+  std::string announcement_id;
+  absl::CivilDay announced_on;
+  std::vector<std::string> present_staff_ids;
+};
+struct SupervisionTeamRecord {
+  std::string team_id;
+  std::string officer_id;
+  std::string social_worker_id;
+  std::vector<std::string> volunteer_ids;
+  std::string family_contact_cipher;  // name and phone, encrypted together by the caller
+  absl::CivilDay effective_on;
+};
+struct HandoverAndIntake {
+  std::optional<HandoverRecord> handover;
+  std::optional<AnnouncementRecord> announcement;
+  std::optional<SupervisionTeamRecord> team;
 };
 
 // Leave (请假外出) and standing approvals (pg_records_store_leave.cc).
@@ -585,6 +659,39 @@ class RecordsStore {
       const auth::Principal& principal, const std::string& district_code,
       const std::string& after_case_id, absl::CivilDay as_of, int limit,
       const std::string& only_case_id = "") = 0;
+  // Pre-sentence investigations, handover and intake (pg_records_store_investigation.cc).
+  // Investigations are not cases: their district is their scope (NOT_FOUND outside it), their
+  // audit rows carry the investigation id. Handover, announcement and team are case mutations.
+  virtual absl::StatusOr<InvestigationRecord> CommissionInvestigation(
+      const auth::Principal& principal, const NewInvestigation& n,
+      const InvestigationEventFactory& make_event) = 0;
+  virtual absl::StatusOr<InvestigationRecord> ChangeInvestigation(
+      const auth::Principal& principal, const InvestigationChange& change,
+      const InvestigationDecider& decide, const InvestigationEventFactory& make_event) = 0;
+  virtual absl::StatusOr<InvestigationRecord> GetInvestigation(const auth::Principal& principal,
+                                                               const std::string& investigation_id,
+                                                               const std::string& request_id) = 0;
+  // Audited: one row per listed investigation (one row when none is listed).
+  virtual absl::StatusOr<std::vector<InvestigationRecord>> ListInvestigations(
+      const auth::Principal& principal, const InvestigationFilter& filter,
+      const std::string& request_id) = 0;
+  // Pending or active cases; a later call replaces the dates (e.g. adds the documents').
+  virtual absl::StatusOr<HandoverRecord> RecordHandover(const auth::Principal& principal,
+                                                        const CaseMutation& m,
+                                                        const HandoverRecord& handover,
+                                                        const HandoverDecider& decide,
+                                                        const CaseEventFactory& make_event) = 0;
+  // Active cases, once (FAILED_PRECONDITION the second time).
+  virtual absl::StatusOr<AnnouncementRecord> RecordIntakeAnnouncement(
+      const auth::Principal& principal, const CaseMutation& m, const AnnouncementRecord& a,
+      const CaseCheck& check, const CaseEventFactory& make_event) = 0;
+  // Pending or active cases; replaces the current team and the case's officer and social worker.
+  virtual absl::StatusOr<SupervisionTeamRecord> SetSupervisionTeam(
+      const auth::Principal& principal, const CaseMutation& m, const SupervisionTeamRecord& team,
+      const CaseEventFactory& make_event) = 0;
+  virtual absl::StatusOr<HandoverAndIntake> GetHandoverAndIntake(const auth::Principal& principal,
+                                                                 const std::string& case_id,
+                                                                 const std::string& request_id) = 0;
 };
 
 }  // namespace ccms::records
