@@ -20,6 +20,7 @@
 #include "tools/ccmsctl/discharge_commands.h"
 #include "tools/ccmsctl/global_options.h"
 #include "tools/ccmsctl/health_command.h"
+#include "tools/ccmsctl/investigation_commands.h"
 #include "tools/ccmsctl/leave_commands.h"
 #include "tools/ccmsctl/order_commands.h"
 #include "tools/ccmsctl/token_command.h"
@@ -64,6 +65,7 @@ int Main(int argc, char** argv) {
   AddActivityCommands(app, global, &action);   // Adds to `case`: after AddCaseCommands.
   AddDischargeCommands(app, global, &action);  // Adds to `case` too.
   AddTransferCommands(app, global, &action);
+  AddInvestigationCommands(app, global, &action);  // Adds to `case` too.
   AddAssessmentCommands(app, global, &action);
   AddLeaveCommands(app, global, &action);
   AddOrderCommands(app, global, &action);
