@@ -109,6 +109,8 @@ absl::StatusOr<RecordsPolicy> LoadRecordsPolicy(const policy::PolicyDocument& do
       static_cast<int>(r.Int("records.transfer.apply_days_ahead", 0, 365));
   p.transfer_receiving_reply_days =
       static_cast<int>(r.Int("records.transfer.receiving_reply_days", 1, 90));
+  p.transfer_file_handover_working_days =
+      static_cast<int>(r.Int("records.transfer.file_handover_working_days", 1, 30));
   p.transfer_report_to_new_office_days =
       static_cast<int>(r.Int("records.transfer.report_to_new_office_days", 1, 90));
   p.monitoring_max_months_per_order =

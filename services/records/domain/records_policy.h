@@ -55,6 +55,8 @@ struct RecordsPolicy {
   int transfer_apply_days_ahead = 30;
   int transfer_receiving_reply_days = 5;
   int transfer_report_to_new_office_days = 7;
+  // Loaded and checked; the file hand-over is not tracked yet.
+  int transfer_file_handover_working_days = 3;
   int monitoring_max_months_per_order = 3;
   // Electronic monitoring and temporary execution outside prison (orders_rules.h).
   int monitoring_max_months_per_renewal = 3;

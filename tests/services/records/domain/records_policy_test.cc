@@ -45,6 +45,7 @@ TEST(RecordsPolicyTest, DefaultLoads) {
   EXPECT_EQ(p->leave_max_days_within_two_months, 30);
   EXPECT_EQ(p->leave_decision_within_days, 3);
   EXPECT_EQ(p->leave_standing_approval_months, 6);
+  EXPECT_EQ(p->transfer_file_handover_working_days, 3);
   EXPECT_EQ(p->version, doc->version());
 }
 
@@ -58,6 +59,7 @@ TEST(RecordsPolicyTest, BadKeysAreNamed) {
   replace("report_within_days: 10", "report_within_days: ten");
   replace("in_person: \"15d\"", "in_person: \"fortnightly\"");
   replace("warnings_for_revocation: 2", "warnings_for_revocation: 0");
+  replace("file_handover_working_days: 3", "file_handover_working_days: 0");
   auto doc = policy::PolicyDocument::Parse(text, "bad.yaml");
   ASSERT_TRUE(doc.ok());
   auto p = LoadRecordsPolicy(*doc);
@@ -66,6 +68,7 @@ TEST(RecordsPolicyTest, BadKeysAreNamed) {
   EXPECT_NE(msg.find("records.intake.report_within_days"), std::string::npos) << msg;
   EXPECT_NE(msg.find("records.contact.STRICT.in_person"), std::string::npos) << msg;
   EXPECT_NE(msg.find("records.sanctions.warnings_for_revocation"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("records.transfer.file_handover_working_days"), std::string::npos) << msg;
 }
 
 TEST(RecordsPolicyTest, BadLeaveKeysAreNamed) {
