@@ -812,6 +812,33 @@ TEST_F(RecordsServiceTest, RoleMatrix) {
          v1::TransferResponse r;
          return service_.DoDecideTransfer(p, domain::TransferStep::kAccept, q, &r);
        }},
+      {"ConsentTransfer", office,
+       [&](const auth::Principal& p) {
+         v1::DecideTransferRequest q;
+         q.set_request_id(rid);
+         q.set_transfer_id(ids::NewUuid());
+         q.set_reason("r");
+         v1::TransferResponse r;
+         return service_.DoDecideTransfer(p, domain::TransferStep::kConsent, q, &r);
+       }},
+      {"RejectTransfer", office,
+       [&](const auth::Principal& p) {
+         v1::DecideTransferRequest q;
+         q.set_request_id(rid);
+         q.set_transfer_id(ids::NewUuid());
+         q.set_reason("r");
+         v1::TransferResponse r;
+         return service_.DoDecideTransfer(p, domain::TransferStep::kReject, q, &r);
+       }},
+      {"CompleteTransfer", office,
+       [&](const auth::Principal& p) {
+         v1::DecideTransferRequest q;
+         q.set_request_id(rid);
+         q.set_transfer_id(ids::NewUuid());
+         q.set_reason("r");
+         v1::TransferResponse r;
+         return service_.DoDecideTransfer(p, domain::TransferStep::kComplete, q, &r);
+       }},
       {"ListTransfers", readers,
        [&](const auth::Principal& p) {
          v1::ListTransfersResponse r;
