@@ -23,6 +23,24 @@ std::optional<absl::CivilDay> DateField(const google::type::Date& d, const char*
   return day;
 }
 
+void CheckListDistrict(const auth::Principal& principal, const std::string& district,
+                       std::vector<FieldViolation>* violations) {
+  if (!district.empty() && !auth::IsDistrictCode(district)) {
+    violations->push_back({"district_code", "must be a 6-digit district code"});
+  }
+  if (district.empty() && !principal.all_districts) {
+    violations->push_back({"district_code", "is required"});
+  }
+}
+
+int CheckPageSize(int requested, int default_size, int max_size,
+                  std::vector<FieldViolation>* violations) {
+  if (requested < 0 || requested > max_size) {
+    violations->push_back({"page_size", absl::StrCat("must be between 1 and ", max_size)});
+  }
+  return requested == 0 ? default_size : requested;
+}
+
 absl::Status CheckRequestId(const std::string& request_id) {
   if (!ids::IsUuid(request_id)) {
     return grpc_util::InvalidArgumentWithViolations(

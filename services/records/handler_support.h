@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "ccms/records/v1/records_service.pb.h"
+#include "common/auth/principal.h"
 #include "common/grpc/status.h"
 #include "google/type/date.pb.h"
 #include "grpcpp/server_context.h"
@@ -24,6 +25,13 @@ std::optional<absl::CivilDay> DateField(const google::type::Date& d, const char*
 // A date field that defaults to today and may not lie in the future.
 absl::StatusOr<absl::CivilDay> DayNotInFuture(const google::type::Date& d, const char* field,
                                               absl::CivilDay today);
+
+// The district filter of a list: a 6-digit code, required unless the caller sees all districts.
+void CheckListDistrict(const auth::Principal& principal, const std::string& district,
+                       std::vector<grpc_util::FieldViolation>* violations);
+// A list's page size: `requested`, or `default_size` when 0; outside 1..max_size a violation.
+int CheckPageSize(int requested, int default_size, int max_size,
+                  std::vector<grpc_util::FieldViolation>* violations);
 
 absl::Status CheckRequestId(const std::string& request_id);
 absl::Status CheckCaseId(const std::string& case_id);

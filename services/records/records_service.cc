@@ -223,10 +223,8 @@ absl::Status RecordsServiceImpl::DoListCases(const auth::Principal& principal,
   }
   std::vector<FieldViolation> violations;
   CaseFilter filter;
-  filter.page_size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
-  if (request.page_size() < 0 || request.page_size() > kMaxPageSize) {
-    violations.push_back({"page_size", absl::StrCat("must be between 1 and ", kMaxPageSize)});
-  }
+  filter.page_size =
+      CheckPageSize(request.page_size(), kDefaultPageSize, kMaxPageSize, &violations);
   if (!request.page_token().empty()) {
     std::string decoded;
     if (!absl::WebSafeBase64Unescape(request.page_token(), &decoded) ||
@@ -669,16 +667,8 @@ absl::Status RecordsServiceImpl::DoListOverdue(const auth::Principal& principal,
   }
   std::vector<FieldViolation> violations;
   const std::string district = request.district_code();
-  if (!district.empty() && !auth::IsDistrictCode(district)) {
-    violations.push_back({"district_code", "must be a 6-digit district code"});
-  }
-  if (district.empty() && !principal.all_districts) {
-    violations.push_back({"district_code", "is required"});
-  }
-  const int page_size = request.page_size() == 0 ? 100 : request.page_size();
-  if (request.page_size() < 0 || request.page_size() > 500) {
-    violations.push_back({"page_size", "must be between 1 and 500"});
-  }
+  CheckListDistrict(principal, district, &violations);
+  const int page_size = CheckPageSize(request.page_size(), 100, 500, &violations);
   std::string after;
   if (!request.page_token().empty()) {
     auto cursor = DecodeToken("o1:", request.page_token());
@@ -759,10 +749,7 @@ absl::Status RecordsServiceImpl::DoGetCaseTimeline(const auth::Principal& princi
   }
   if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
   std::vector<FieldViolation> violations;
-  const int page_size = request.page_size() == 0 ? 100 : request.page_size();
-  if (request.page_size() < 0 || request.page_size() > 500) {
-    violations.push_back({"page_size", "must be between 1 and 500"});
-  }
+  const int page_size = CheckPageSize(request.page_size(), 100, 500, &violations);
   TimelineCursor cursor;
   if (!request.page_token().empty()) {
     auto decoded = DecodeToken("t1:", request.page_token());
@@ -814,10 +801,7 @@ absl::Status RecordsServiceImpl::DoListAuditEntries(const auth::Principal& princ
   f.actor = request.actor();
   if (request.has_from()) f.from = absl::FromUnixSeconds(request.from().seconds());
   if (request.has_to()) f.to = absl::FromUnixSeconds(request.to().seconds());
-  f.page_size = request.page_size() == 0 ? 100 : request.page_size();
-  if (request.page_size() < 0 || request.page_size() > 1000) {
-    violations.push_back({"page_size", "must be between 1 and 1000"});
-  }
+  f.page_size = CheckPageSize(request.page_size(), 100, 1000, &violations);
   if (!request.page_token().empty()) {
     auto cursor = DecodeToken("a1:", request.page_token());
     if (!cursor.has_value() || !absl::SimpleAtoi(*cursor, &f.after_audit_id)) {
@@ -1018,10 +1002,7 @@ absl::Status RecordsServiceImpl::DoListTransfers(const auth::Principal& principa
   if (!request.district_code().empty() && !auth::IsDistrictCode(request.district_code())) {
     violations.push_back({"district_code", "must be a 6-digit district code"});
   }
-  const int page_size = request.page_size() == 0 ? 50 : request.page_size();
-  if (request.page_size() < 0 || request.page_size() > 500) {
-    violations.push_back({"page_size", "must be between 1 and 500"});
-  }
+  const int page_size = CheckPageSize(request.page_size(), 50, 500, &violations);
   std::string after;
   if (!request.page_token().empty()) {
     auto cursor = DecodeToken("x1:", request.page_token());

@@ -19,25 +19,6 @@ namespace {
 using grpc_util::FieldViolation;
 using grpc_util::ToProtoDate;
 
-// The district filter of the lists: required unless the caller sees all districts.
-void CheckListDistrict(const auth::Principal& principal, const std::string& district,
-                       std::vector<FieldViolation>* violations) {
-  if (!district.empty() && !auth::IsDistrictCode(district)) {
-    violations->push_back({"district_code", "must be a 6-digit district code"});
-  }
-  if (district.empty() && !principal.all_districts) {
-    violations->push_back({"district_code", "is required"});
-  }
-}
-
-int PageSize(int requested, int default_size, int max_size,
-             std::vector<FieldViolation>* violations) {
-  if (requested < 0 || requested > max_size) {
-    violations->push_back({"page_size", absl::StrCat("must be between 1 and ", max_size)});
-  }
-  return requested == 0 ? default_size : requested;
-}
-
 }  // namespace
 
 absl::Status RecordsServiceImpl::DoRecordDischargeSummary(
@@ -115,7 +96,7 @@ absl::Status RecordsServiceImpl::DoListDischargesDue(const auth::Principal& prin
   }
   std::vector<FieldViolation> violations;
   CheckListDistrict(principal, request.district_code(), &violations);
-  const int page_size = PageSize(request.page_size(), 100, 500, &violations);
+  const int page_size = CheckPageSize(request.page_size(), 100, 500, &violations);
   std::string after;
   if (!request.page_token().empty()) {
     auto cursor = DecodeToken("d1:", request.page_token());
@@ -167,7 +148,7 @@ absl::Status RecordsServiceImpl::DoListFollowUpsDue(const auth::Principal& princ
   }
   std::vector<FieldViolation> violations;
   CheckListDistrict(principal, request.district_code(), &violations);
-  const int page_size = PageSize(request.page_size(), 100, 500, &violations);
+  const int page_size = CheckPageSize(request.page_size(), 100, 500, &violations);
   std::string after_due, after_id;
   if (!request.page_token().empty()) {
     auto cursor = DecodeToken("f1:", request.page_token());
@@ -219,7 +200,7 @@ absl::Status RecordsServiceImpl::DoExportCases(const auth::Principal& principal,
   CheckListDistrict(principal, request.district_code(), &violations);
   ExportFilter filter;
   filter.district_code = request.district_code();
-  filter.limit = PageSize(request.page_size(), 500, 1000, &violations);
+  filter.limit = CheckPageSize(request.page_size(), 500, 1000, &violations);
   if (request.status() != v1::CASE_STATUS_UNSPECIFIED) {
     filter.status = FromProto(request.status());
     if (filter.status == domain::CaseStatus::kUnspecified) {

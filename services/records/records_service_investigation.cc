@@ -398,10 +398,7 @@ absl::Status RecordsServiceImpl::DoListInvestigations(const auth::Principal& pri
     default:
       violations.push_back({"status", "is not a known status"});
   }
-  const int page_size = request.page_size() == 0 ? 50 : request.page_size();
-  if (request.page_size() < 0 || request.page_size() > 500) {
-    violations.push_back({"page_size", "must be between 1 and 500"});
-  }
+  const int page_size = CheckPageSize(request.page_size(), 50, 500, &violations);
   if (!request.page_token().empty()) {
     auto cursor = DecodeToken("i1:", request.page_token());
     if (!cursor.has_value() || !ids::IsUuid(*cursor)) {

@@ -424,10 +424,7 @@ absl::Status RecordsServiceImpl::DoListLeaves(const auth::Principal& principal,
   }
   if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
   std::vector<FieldViolation> violations;
-  const int page_size = request.page_size() == 0 ? 50 : request.page_size();
-  if (request.page_size() < 0 || request.page_size() > 500) {
-    violations.push_back({"page_size", "must be between 1 and 500"});
-  }
+  const int page_size = CheckPageSize(request.page_size(), 50, 500, &violations);
   std::string after;
   if (!request.page_token().empty()) {
     auto cursor = DecodeToken(kLeavesToken, request.page_token());
@@ -463,16 +460,8 @@ absl::Status RecordsServiceImpl::DoListLeavesNotReturned(
   }
   std::vector<FieldViolation> violations;
   const std::string& district = request.district_code();
-  if (!district.empty() && !auth::IsDistrictCode(district)) {
-    violations.push_back({"district_code", "must be a 6-digit district code"});
-  }
-  if (district.empty() && !principal.all_districts) {
-    violations.push_back({"district_code", "is required"});
-  }
-  const int page_size = request.page_size() == 0 ? 100 : request.page_size();
-  if (request.page_size() < 0 || request.page_size() > 500) {
-    violations.push_back({"page_size", "must be between 1 and 500"});
-  }
+  CheckListDistrict(principal, district, &violations);
+  const int page_size = CheckPageSize(request.page_size(), 100, 500, &violations);
   std::string after;
   if (!request.page_token().empty()) {
     auto cursor = DecodeToken(kNotReturnedToken, request.page_token());

@@ -35,8 +35,6 @@ absl::Status AsFieldViolation(const absl::Status& st) {
   return grpc_util::InvalidArgumentWithViolations({{msg.substr(0, colon), msg.substr(colon + 2)}});
 }
 
-std::string Lower(const std::string& s) { return absl::AsciiStrToLower(s); }
-
 v1::MonitoringOrderStatus ToProtoStatus(domain::MonitoringStatus s) {
   switch (s) {
     case domain::MonitoringStatus::kScheduled:
@@ -100,21 +98,13 @@ std::vector<FieldViolation> CheckListArgs(const auth::Principal& principal,
                                           const google::type::Date& as_of, int32_t within_days,
                                           absl::CivilDay today, ListArgs* out) {
   std::vector<FieldViolation> violations;
-  if (!district.empty() && !auth::IsDistrictCode(district)) {
-    violations.push_back({"district_code", "must be a 6-digit district code"});
-  }
-  if (district.empty() && !principal.all_districts) {
-    violations.push_back({"district_code", "is required"});
-  }
-  if (page_size < 0 || page_size > 500) {
-    violations.push_back({"page_size", "must be between 1 and 500"});
-  }
+  CheckListDistrict(principal, district, &violations);
+  out->page_size = CheckPageSize(page_size, 100, 500, &violations);
   if (within_days < 0 || within_days > kMaxWithinDays) {
     violations.push_back({"within_days", absl::StrCat("must be between 0 and ", kMaxWithinDays)});
   }
   auto day = DateField(as_of, "as_of", &violations);
   out->district = district;
-  out->page_size = page_size == 0 ? 100 : page_size;
   out->as_of = day.value_or(today);
   out->within_days = within_days;
   return violations;
@@ -231,7 +221,7 @@ absl::Status RecordsServiceImpl::DoRenewMonitoring(const auth::Principal& princi
   if (!request.has_new_ends_on()) violations.push_back({"new_ends_on", "is required"});
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
 
-  MonitoringChange change{Lower(request.order_id()), ids::NewUuid(), renewed_on};
+  MonitoringChange change{absl::AsciiStrToLower(request.order_id()), ids::NewUuid(), renewed_on};
   absl::CivilDay previous_ends_on;
   auto result = store_.ChangeMonitoring(
       principal, MutationOf(request.request_id(), request.case_id(), "RenewMonitoring"), change,
@@ -281,7 +271,7 @@ absl::Status RecordsServiceImpl::DoEndMonitoring(const auth::Principal& principa
   if (!reason.has_value()) violations.push_back({"reason", "is required"});
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
 
-  MonitoringChange change{Lower(request.order_id()), "", ended_on};
+  MonitoringChange change{absl::AsciiStrToLower(request.order_id()), "", ended_on};
   auto result = store_.ChangeMonitoring(
       principal, MutationOf(request.request_id(), request.case_id(), "EndMonitoring"), change,
       [&](const CaseRecord&, MonitoringOrderRecord& o) -> absl::Status {
@@ -394,7 +384,8 @@ absl::Status RecordsServiceImpl::DoRecordHealthReport(const auth::Principal& pri
       });
   if (!result.ok()) return result.status();
   response->set_report_id(result->resource_id);
-  auto facts = store_.ListMedicalCandidates(principal, "", "", today, 1, Lower(request.case_id()));
+  auto facts = store_.ListMedicalCandidates(principal, "", "", today, 1,
+                                            absl::AsciiStrToLower(request.case_id()));
   if (facts.ok() && !facts->empty()) {
     const MedicalCandidate& mc = facts->front();
     *response->mutable_next_due() = ToProtoDate(domain::NextMedicalDue(
@@ -456,7 +447,8 @@ absl::Status RecordsServiceImpl::DoRecordMedicalReview(
       });
   if (!result.ok()) return result.status();
   response->set_review_id(result->resource_id);
-  auto facts = store_.ListMedicalCandidates(principal, "", "", today, 1, Lower(request.case_id()));
+  auto facts = store_.ListMedicalCandidates(principal, "", "", today, 1,
+                                            absl::AsciiStrToLower(request.case_id()));
   if (facts.ok() && !facts->empty()) {
     const MedicalCandidate& mc = facts->front();
     *response->mutable_next_due() = ToProtoDate(domain::NextMedicalDue(

@@ -48,23 +48,13 @@ class RecordsLeaveTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (IntegrationEnv::Get() == nullptr) return;
-    harness_ = new RecordsHarness();
-    // The same store and service as main() wires, on a clock the test moves.
+    // The service as main() wires it, on a clock the test moves.
     clock_ = new time::FakeClock(At(CivilDay(2025, 1, 20)));
-    store_ = new records::PgRecordsStore(harness_->host().pool(), &harness_->host().relay());
-    cipher_ = new crypto::PiiCipher(*crypto::PiiCipher::FromHexKey(RecordsHarness::kPiiKey));
-    policy_ = new records::domain::RecordsPolicy(*records::domain::LoadRecordsPolicy(
-        *policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "default")));
-    service_ = new records::RecordsServiceImpl(*store_, harness_->host().executor(), *cipher_,
-                                               *clock_, *policy_);
+    harness_ = new RecordsHarness(clock_);
   }
   static void TearDownTestSuite() {
-    delete service_;
-    delete policy_;
-    delete cipher_;
-    delete store_;
-    delete clock_;
     delete harness_;
+    delete clock_;
     harness_ = nullptr;
   }
   void SetUp() override {
@@ -97,7 +87,7 @@ class RecordsLeaveTest : public ::testing::Test {
   auth::Principal other_office_ = P(Role::kOfficeStaff, {kOtherDistrict}, "office-9");
   auth::Principal other_bureau_ = P(Role::kDistrictBureau, {kOtherDistrict}, "bureau-9");
 
-  records::RecordsServiceImpl& svc() { return *service_; }
+  records::RecordsServiceImpl& svc() { return harness_->service(); }
   std::string Q(const std::string& sql) { return harness_->db().QueryValue(sql); }
 
   // An active case in `district` (opened and checked in on the clock's day, 2025-01-20 or later).
@@ -188,7 +178,9 @@ class RecordsLeaveTest : public ::testing::Test {
       for (const auto& item : r.items()) {
         EXPECT_FALSE(item.case_number().empty());
         EXPECT_TRUE(district.empty() || item.district_code() == district);
-        EXPECT_EQ(item.policy_version(), policy_->version);
+        EXPECT_EQ(item.policy_version(),
+                  policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "default")
+                      ->version());
         if (only_cases != nullptr && !only_cases->count(item.case_id())) continue;
         EXPECT_TRUE(out.emplace(item.leave_id(), item.days_overdue()).second) << "twice";
       }
@@ -200,19 +192,11 @@ class RecordsLeaveTest : public ::testing::Test {
 
   static RecordsHarness* harness_;
   static time::FakeClock* clock_;
-  static records::PgRecordsStore* store_;
-  static crypto::PiiCipher* cipher_;
-  static records::domain::RecordsPolicy* policy_;
-  static records::RecordsServiceImpl* service_;
   static int seq_;
 };
 
 RecordsHarness* RecordsLeaveTest::harness_ = nullptr;
 time::FakeClock* RecordsLeaveTest::clock_ = nullptr;
-records::PgRecordsStore* RecordsLeaveTest::store_ = nullptr;
-crypto::PiiCipher* RecordsLeaveTest::cipher_ = nullptr;
-records::domain::RecordsPolicy* RecordsLeaveTest::policy_ = nullptr;
-records::RecordsServiceImpl* RecordsLeaveTest::service_ = nullptr;
 int RecordsLeaveTest::seq_ = 0;
 
 TEST_F(RecordsLeaveTest, ApprovalLevelsOverlapsAndScope) {

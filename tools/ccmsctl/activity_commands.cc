@@ -181,7 +181,6 @@ struct AuditFlags {
 // ---- Runs ----
 
 int RunContact(const GlobalOptions& global, const ContactFlags& flags) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   absl::StatusOr<std::string> notes = TextOrFile(flags.notes, flags.notes_file);
   if (!notes.ok()) return ReportLocalError(notes.status());
   v1::RecordContactRequest request;
@@ -213,7 +212,6 @@ int RunContact(const GlobalOptions& global, const ContactFlags& flags) {
 }
 
 int RunLost(const GlobalOptions& global, const LostFlags& flags) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::MarkLostContactRequest request;
   request.set_request_id(flags.request_id.empty() ? NewRequestId() : flags.request_id);
   request.set_case_id(flags.case_id);
@@ -230,7 +228,6 @@ int RunLost(const GlobalOptions& global, const LostFlags& flags) {
 }
 
 int RunFound(const GlobalOptions& global, const FoundFlags& flags) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::MarkFoundAgainRequest request;
   request.set_request_id(flags.request_id.empty() ? NewRequestId() : flags.request_id);
   request.set_case_id(flags.case_id);
@@ -248,7 +245,6 @@ int RunFound(const GlobalOptions& global, const FoundFlags& flags) {
 }
 
 int RunViolation(const GlobalOptions& global, const ViolationFlags& flags) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   absl::StatusOr<std::string> facts = TextOrFile(flags.facts, flags.facts_file);
   if (!facts.ok()) return ReportLocalError(facts.status());
   v1::RecordViolationRequest request;
@@ -268,7 +264,6 @@ int RunViolation(const GlobalOptions& global, const ViolationFlags& flags) {
 }
 
 int RunSanction(const GlobalOptions& global, const SanctionFlags& flags) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::IssueSanctionRequest request;
   request.set_request_id(flags.request_id.empty() ? NewRequestId() : flags.request_id);
   request.set_case_id(flags.case_id);
@@ -290,7 +285,6 @@ int RunSanction(const GlobalOptions& global, const SanctionFlags& flags) {
 }
 
 int RunCorrect(const GlobalOptions& global, const CorrectFlags& flags) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::MarkSanctionCorrectedRequest request;
   request.set_request_id(flags.request_id.empty() ? NewRequestId() : flags.request_id);
   request.set_case_id(flags.case_id);
@@ -307,7 +301,6 @@ int RunCorrect(const GlobalOptions& global, const CorrectFlags& flags) {
 }
 
 int RunCommend(const GlobalOptions& global, const CommendFlags& flags) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::RecordCommendationRequest request;
   request.set_request_id(flags.request_id.empty() ? NewRequestId() : flags.request_id);
   request.set_case_id(flags.case_id);
@@ -324,7 +317,6 @@ int RunCommend(const GlobalOptions& global, const CommendFlags& flags) {
 }
 
 int RunSanctions(const GlobalOptions& global, const SanctionsFlags& flags) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::GetSanctionStatusRequest request;
   request.set_case_id(flags.case_id);
   v1::GetSanctionStatusResponse response;
@@ -336,7 +328,6 @@ int RunSanctions(const GlobalOptions& global, const SanctionsFlags& flags) {
 }
 
 int RunTimeline(const GlobalOptions& global, const TimelineFlags& flags) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::GetCaseTimelineRequest request;
   request.set_case_id(flags.case_id);
   request.set_page_size(flags.page_size);
@@ -361,7 +352,6 @@ int RunTimeline(const GlobalOptions& global, const TimelineFlags& flags) {
 }
 
 int RunOverdue(const GlobalOptions& global, const OverdueFlags& flags) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::ListOverdueRequest request;
   request.set_district_code(flags.district);
   if (!flags.kind.empty()) {
@@ -397,7 +387,6 @@ int RunOverdue(const GlobalOptions& global, const OverdueFlags& flags) {
 }
 
 int RunAudit(const GlobalOptions& global, const AuditFlags& flags) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::ListAuditEntriesRequest request;
   request.set_case_id(flags.case_id);
   request.set_actor(flags.actor);

@@ -53,7 +53,6 @@ std::string Dates(const google::protobuf::RepeatedPtrField<google::type::Date>& 
 }
 
 int RunDischarge(const GlobalOptions& global, const DischargeFlags& flags) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::DischargeRequest request;
   request.set_request_id(flags.request_id.empty() ? NewRequestId() : flags.request_id);
   request.set_case_id(flags.case_id);
@@ -75,7 +74,6 @@ int RunDischarge(const GlobalOptions& global, const DischargeFlags& flags) {
 }
 
 int RunClose(const GlobalOptions& global, const CloseFlags& flags) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::CloseCaseRequest request;
   request.set_request_id(flags.request_id.empty() ? NewRequestId() : flags.request_id);
   request.set_case_id(flags.case_id);
@@ -94,7 +92,6 @@ int RunClose(const GlobalOptions& global, const CloseFlags& flags) {
 }
 
 int RunSummary(const GlobalOptions& global, const SummaryFlags& flags) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::RecordDischargeSummaryRequest request;
   request.set_request_id(flags.request_id.empty() ? NewRequestId() : flags.request_id);
   request.set_case_id(flags.case_id);
@@ -113,7 +110,6 @@ int RunSummary(const GlobalOptions& global, const SummaryFlags& flags) {
 }
 
 int RunFollowUp(const GlobalOptions& global, const FollowUpFlags& flags) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   auto notes = TextOrFile(flags.notes, flags.notes_file);
   if (!notes.ok()) return ReportLocalError(notes.status());
   v1::RecordFollowUpVisitRequest request;
@@ -135,7 +131,6 @@ int RunFollowUp(const GlobalOptions& global, const FollowUpFlags& flags) {
 }
 
 int RunDischargesDue(const GlobalOptions& global, const DueFlags& flags) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::ListDischargesDueRequest request;
   request.set_district_code(flags.district);
   if (!flags.as_of.empty()) *request.mutable_as_of() = ProtoDate(flags.as_of);
@@ -166,7 +161,6 @@ int RunDischargesDue(const GlobalOptions& global, const DueFlags& flags) {
 }
 
 int RunFollowUpsDue(const GlobalOptions& global, const DueFlags& flags) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::ListFollowUpsDueRequest request;
   request.set_district_code(flags.district);
   if (!flags.as_of.empty()) *request.mutable_as_of() = ProtoDate(flags.as_of);
@@ -206,7 +200,6 @@ std::string Csv(const std::string& field) {
 }
 
 int RunExport(const GlobalOptions& global, const ExportFlags& flags) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::ExportCasesRequest request;
   request.set_district_code(flags.district);
   if (!flags.status.empty()) {

@@ -14,6 +14,7 @@
 #include "common/grpc/proto_convert.h"
 #include "common/time/calendar.h"
 #include "tools/ccmsctl/output.h"
+#include "tools/ccmsctl/records_command_support.h"
 #include "tools/ccmsctl/rpc_client.h"
 #include "tools/ccmsctl/validators.h"
 
@@ -24,80 +25,37 @@ namespace v1 = ::ccms::records::v1;
 using ::ccms::records::v1::RecordsService;
 using KeyValues = std::vector<std::pair<std::string, std::string>>;
 
-constexpr char kRequestIdFooter[] =
-    "Without --request-id a new one is generated and printed to stderr as "
-    "'request_id: ...', so a failed call can be retried with it.";
-
-// Flag spelling of an enum value: the name without `prefix`, lower case, hyphens
-// (COMMISSIONING_BODY_KIND_PUBLIC_SECURITY -> public-security).
-std::string Label(const google::protobuf::EnumDescriptor* type, std::string_view prefix,
-                  int value) {
-  if (value == 0) return "-";
-  std::string label = EnumLabel(type, value, prefix);
-  std::replace(label.begin(), label.end(), '_', '-');
-  return label;
+// Flag spellings of the enums (COMMISSIONING_BODY_KIND_PUBLIC_SECURITY -> public-security).
+EnumFlag BodyKinds() {
+  return EnumFlag(v1::CommissioningBodyKind_descriptor(), "COMMISSIONING_BODY_KIND_");
 }
-std::vector<std::string> Labels(const google::protobuf::EnumDescriptor* type,
-                                std::string_view prefix) {
-  std::vector<std::string> out;
-  for (int i = 0; i < type->value_count(); ++i) {
-    if (type->value(i)->number() != 0) out.push_back(Label(type, prefix, type->value(i)->number()));
-  }
-  return out;
+EnumFlag Statuses() {
+  return EnumFlag(v1::InvestigationStatus_descriptor(), "INVESTIGATION_STATUS_");
 }
-int Parse(const google::protobuf::EnumDescriptor* type, std::string_view prefix,
-          const std::string& label) {
-  for (int i = 0; i < type->value_count(); ++i) {
-    const int n = type->value(i)->number();
-    if (n != 0 && Label(type, prefix, n) == label) return n;
-  }
-  return 0;
+EnumFlag Conclusions() {
+  return EnumFlag(v1::InvestigationConclusion_descriptor(), "INVESTIGATION_CONCLUSION_");
+}
+EnumFlag SentenceKinds() {
+  return EnumFlag(common::v1::SentenceKind_descriptor(), "SENTENCE_KIND_");
 }
 
-constexpr char kBody[] = "COMMISSIONING_BODY_KIND_";
-constexpr char kStatus[] = "INVESTIGATION_STATUS_";
-constexpr char kConclusion[] = "INVESTIGATION_CONCLUSION_";
-constexpr char kSentence[] = "SENTENCE_KIND_";
-
-std::string OrDash(const std::string& value) { return value.empty() ? "-" : value; }
-std::string YesNo(bool value) { return value ? "yes" : "no"; }
-google::type::Date ProtoDate(const std::string& yyyy_mm_dd) {
-  return grpc_util::ToProtoDate(*time::ParseDate(yyyy_mm_dd));
-}
 std::string RequestId(const std::string& flag) { return flag.empty() ? NewRequestId() : flag; }
-
-template <typename Request, typename Response>
-using Method = grpc::Status (RecordsService::Stub::*)(grpc::ClientContext*, const Request&,
-                                                      Response*);
-
-template <typename Request, typename Response>
-int Call(const GlobalOptions& global, Method<Request, Response> method, const Request& request,
-         Response* response) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
-  auto stub = RecordsService::NewStub(Connect(global));
-  auto context = NewCallContext(global, /*with_token=*/true);
-  grpc::Status status = ((*stub).*method)(context.get(), request, response);
-  if (!status.ok()) return ReportRpcError(status, global);
-  return kExitOk;
-}
 
 void PrintInvestigation(const v1::Investigation& i) {
   PrintKeyValues(
       {{"investigation id", i.investigation_id()},
        {"district", i.district_code()},
        {"office", OrDash(i.office_id())},
-       {"commissioned by", absl::StrCat(Label(v1::CommissioningBodyKind_descriptor(), kBody,
-                                              i.commissioning_body_kind()),
-                                        " ", i.commissioning_body_name())},
+       {"commissioned by", absl::StrCat(BodyKinds().LabelOrDash(i.commissioning_body_kind()), " ",
+                                        i.commissioning_body_name())},
        {"person", absl::StrCat(i.person_name(), " (", i.id_number_masked(), ")")},
-       {"proposed sentence",
-        Label(common::v1::SentenceKind_descriptor(), kSentence, i.proposed_sentence_kind())},
+       {"proposed sentence", SentenceKinds().LabelOrDash(i.proposed_sentence_kind())},
        {"fast-track", YesNo(i.fast_track())},
        {"commissioned on", FormatProtoDate(i.commissioned_on())},
        {"due on", FormatProtoDate(i.due_on())},
        {"rule", i.rule()},
-       {"status", Label(v1::InvestigationStatus_descriptor(), kStatus, i.status())},
-       {"conclusion", Label(v1::InvestigationConclusion_descriptor(), kConclusion, i.conclusion())},
+       {"status", Statuses().LabelOrDash(i.status())},
+       {"conclusion", Conclusions().LabelOrDash(i.conclusion())},
        {"reasons", OrDash(i.reasons())},
        {"closed on", FormatProtoDate(i.closed_on())},
        {"concluded late", YesNo(i.concluded_late())},
@@ -129,13 +87,13 @@ int RunCommission(const GlobalOptions& global, const CommissionFlags& f) {
   request.set_request_id(RequestId(f.request_id));
   request.set_district_code(f.district);
   request.set_office_id(f.office);
-  request.set_commissioning_body_kind(static_cast<v1::CommissioningBodyKind>(
-      Parse(v1::CommissioningBodyKind_descriptor(), kBody, f.body_kind)));
+  request.set_commissioning_body_kind(
+      static_cast<v1::CommissioningBodyKind>(BodyKinds().Parse(f.body_kind)));
   request.set_commissioning_body_name(f.body_name);
   request.set_person_name(f.name);
   request.set_id_number(f.id_number);
-  request.set_proposed_sentence_kind(static_cast<common::v1::SentenceKind>(
-      Parse(common::v1::SentenceKind_descriptor(), kSentence, f.sentence_kind)));
+  request.set_proposed_sentence_kind(
+      static_cast<common::v1::SentenceKind>(SentenceKinds().Parse(f.sentence_kind)));
   request.set_fast_track(f.fast_track);
   if (!f.on.empty()) *request.mutable_commissioned_on() = ProtoDate(f.on);
   v1::CommissionInvestigationResponse response;
@@ -150,8 +108,8 @@ int RunConclude(const GlobalOptions& global, const CloseFlags& f) {
   v1::RecordInvestigationConclusionRequest request;
   request.set_request_id(RequestId(f.request_id));
   request.set_investigation_id(f.id);
-  request.set_conclusion(static_cast<v1::InvestigationConclusion>(
-      Parse(v1::InvestigationConclusion_descriptor(), kConclusion, f.conclusion)));
+  request.set_conclusion(
+      static_cast<v1::InvestigationConclusion>(Conclusions().Parse(f.conclusion)));
   request.set_reasons(f.text);
   if (!f.on.empty()) *request.mutable_concluded_on() = ProtoDate(f.on);
   v1::RecordInvestigationConclusionResponse response;
@@ -191,8 +149,7 @@ int RunGet(const GlobalOptions& global, const GetFlags& f) {
 int RunList(const GlobalOptions& global, const ListFlags& f) {
   v1::ListInvestigationsRequest request;
   request.set_district_code(f.district);
-  request.set_status(static_cast<v1::InvestigationStatus>(
-      Parse(v1::InvestigationStatus_descriptor(), kStatus, f.status)));
+  request.set_status(static_cast<v1::InvestigationStatus>(Statuses().Parse(f.status)));
   request.set_overdue_only(f.overdue);
   if (!f.as_of.empty()) *request.mutable_as_of() = ProtoDate(f.as_of);
   request.set_page_size(f.page_size);
@@ -213,12 +170,12 @@ int RunList(const GlobalOptions& global, const ListFlags& f) {
     Table table({"INVESTIGATION", "DISTRICT", "PERSON", "COMMISSIONED", "DUE", "FAST", "STATUS",
                  "LATE (CAL/WORK DAYS)"});
     for (const auto& i : all.investigations()) {
-      table.AddRow(
-          {i.investigation_id(), i.district_code(), i.person_name(),
-           FormatProtoDate(i.commissioned_on()), FormatProtoDate(i.due_on()), YesNo(i.fast_track()),
-           Label(v1::InvestigationStatus_descriptor(), kStatus, i.status()),
-           f.overdue ? absl::StrCat(i.calendar_days_overdue(), "/", i.working_days_overdue())
-                     : "-"});
+      table.AddRow({i.investigation_id(), i.district_code(), i.person_name(),
+                    FormatProtoDate(i.commissioned_on()), FormatProtoDate(i.due_on()),
+                    YesNo(i.fast_track()), Statuses().LabelOrDash(i.status()),
+                    f.overdue
+                        ? absl::StrCat(i.calendar_days_overdue(), "/", i.working_days_overdue())
+                        : "-"});
     }
     if (table.empty()) {
       std::cout << "no investigations\n";
@@ -354,20 +311,6 @@ int RunIntakeFile(const GlobalOptions& global, const IntakeFileFlags& f) {
 
 // ---- Registration ----
 
-template <typename Flags>
-void SetAction(CLI::App* cmd, const GlobalOptions& global, Action* action,
-               std::shared_ptr<Flags> flags, int (*run)(const GlobalOptions&, const Flags&)) {
-  cmd->callback([flags, &global, action, run] {
-    *action = [flags, &global, run] { return run(global, *flags); };
-  });
-}
-
-void AddRequestId(CLI::App* cmd, std::string* request_id) {
-  cmd->footer(kRequestIdFooter);
-  cmd->add_option("--request-id", *request_id, "Idempotency key, to retry a call")
-      ->check(UuidValidator());
-}
-
 void AddDate(CLI::App* cmd, const std::string& name, std::string* value, const std::string& what) {
   cmd->add_option(name, *value, what + "; default: today in Asia/Shanghai")->check(DateValidator());
 }
@@ -376,10 +319,6 @@ void AddInvestigationId(CLI::App* cmd, std::string* id) {
   cmd->add_option("INVESTIGATION_ID", *id, "The investigation id (a UUID)")
       ->required()
       ->check(UuidValidator());
-}
-
-void AddCaseId(CLI::App* cmd, std::string* case_id) {
-  cmd->add_option("CASE_ID", *case_id, "The case id (a UUID)")->required()->check(UuidValidator());
 }
 
 }  // namespace
@@ -397,13 +336,13 @@ void AddInvestigationCommands(CLI::App& app, const GlobalOptions& global, Action
     cmd->add_option("--office", f->office, "Office doing the investigation");
     cmd->add_option("--body-kind", f->body_kind, "Who commissioned it")
         ->required()
-        ->check(CLI::IsMember(Labels(v1::CommissioningBodyKind_descriptor(), kBody)));
+        ->check(CLI::IsMember(BodyKinds().Labels()));
     cmd->add_option("--body-name", f->body_name, "Name of the commissioning body")->required();
     cmd->add_option("--name", f->name, "The person's name")->required();
     cmd->add_option("--id-number", f->id_number, "The person's identity number")->required();
     cmd->add_option("--sentence-kind", f->sentence_kind, "Proposed sentence")
         ->required()
-        ->check(CLI::IsMember(Labels(common::v1::SentenceKind_descriptor(), kSentence)));
+        ->check(CLI::IsMember(SentenceKinds().Labels()));
     cmd->add_flag("--fast-track", f->fast_track, "Fast-track case (速裁)");
     AddDate(cmd, "--on", &f->on, "Day the commission was received");
     AddRequestId(cmd, &f->request_id);
@@ -415,7 +354,7 @@ void AddInvestigationCommands(CLI::App& app, const GlobalOptions& global, Action
     AddInvestigationId(cmd, &f->id);
     cmd->add_option("--conclusion", f->conclusion, "The conclusion")
         ->required()
-        ->check(CLI::IsMember(Labels(v1::InvestigationConclusion_descriptor(), kConclusion)));
+        ->check(CLI::IsMember(Conclusions().Labels()));
     cmd->add_option("--reasons", f->text, "Reasons (kept in the file, never on the bus)")
         ->required();
     AddDate(cmd, "--on", &f->on, "Day of the conclusion");
@@ -442,7 +381,7 @@ void AddInvestigationCommands(CLI::App& app, const GlobalOptions& global, Action
     CLI::App* cmd = inv->add_subcommand("list", "List investigations, or the overdue ones");
     cmd->add_option("--district", f->district, "Only this district")->check(DistrictValidator());
     cmd->add_option("--status", f->status, "Only this status")
-        ->check(CLI::IsMember(Labels(v1::InvestigationStatus_descriptor(), kStatus)));
+        ->check(CLI::IsMember(Statuses().Labels()));
     cmd->add_flag("--overdue", f->overdue, "Only those open and past their due date");
     cmd->add_option("--as-of", f->as_of, "With --overdue: overdue on this day (default today)")
         ->check(DateValidator());

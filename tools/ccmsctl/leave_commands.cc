@@ -10,6 +10,7 @@
 #include "common/grpc/proto_convert.h"
 #include "common/time/calendar.h"
 #include "tools/ccmsctl/output.h"
+#include "tools/ccmsctl/records_command_support.h"
 #include "tools/ccmsctl/rpc_client.h"
 #include "tools/ccmsctl/validators.h"
 
@@ -19,32 +20,6 @@ namespace {
 namespace v1 = ::ccms::records::v1;
 using ::ccms::records::v1::RecordsService;
 
-constexpr char kRequestIdFooter[] =
-    "Without --request-id a new one is generated and printed to stderr as "
-    "'request_id: ...', so a failed call can be retried with it.";
-
-template <typename Request, typename Response>
-using Method = grpc::Status (RecordsService::Stub::*)(grpc::ClientContext*, const Request&,
-                                                      Response*);
-
-// One call with the token and deadline of `global`; a failure (with its field violations) is
-// reported. Returns the exit code.
-template <typename Request, typename Response>
-int Call(const GlobalOptions& global, Method<Request, Response> method, const Request& request,
-         Response* response) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
-  auto stub = RecordsService::NewStub(Connect(global));
-  auto context = NewCallContext(global, /*with_token=*/true);
-  grpc::Status status = ((*stub).*method)(context.get(), request, response);
-  if (!status.ok()) return ReportRpcError(status, global);
-  return kExitOk;
-}
-
-google::type::Date ProtoDate(const std::string& yyyy_mm_dd) {
-  return grpc_util::ToProtoDate(*time::ParseDate(yyyy_mm_dd));
-}
-
-std::string OrDash(const std::string& value) { return value.empty() ? "-" : value; }
 std::string DateOrDash(const google::type::Date& d) {
   return d.year() == 0 ? "-" : FormatProtoDate(d);
 }
@@ -222,22 +197,11 @@ using Run = int (*)(const GlobalOptions&, const Flags&);
 CLI::App* Sub(CLI::App* parent, const GlobalOptions& global, Action* action, const char* name,
               const char* what, Run run, std::shared_ptr<Flags> flags, bool mutation) {
   CLI::App* cmd = parent->add_subcommand(name, what);
-  cmd->callback([flags, &global, action, run] {
-    *action = [flags, &global, run] { return run(global, *flags); };
-  });
-  if (mutation) {
-    cmd->footer(kRequestIdFooter);
-    cmd->add_option("--request-id", flags->request_id, "Idempotency key, to retry a call")
-        ->check(UuidValidator());
-  }
+  SetAction(cmd, global, action, flags, run);
+  if (mutation) AddRequestId(cmd, &flags->request_id);
   return cmd;
 }
 
-void AddCase(CLI::App* cmd, Flags* f) {
-  cmd->add_option("CASE_ID", f->case_id, "The case id (a UUID)")
-      ->required()
-      ->check(UuidValidator());
-}
 void AddLeaveId(CLI::App* cmd, Flags* f) {
   cmd->add_option("LEAVE_ID", f->leave_id, "The leave id (a UUID)")
       ->required()
@@ -260,7 +224,7 @@ void AddLeaveCommands(CLI::App& app, const GlobalOptions& global, Action* action
     CLI::App* cmd =
         Sub(leave, global, action, "request",
             "Record a leave request (or a trip under a standing approval)", RunRequest, f, true);
-    AddCase(cmd, f.get());
+    AddCaseId(cmd, &f->case_id);
     cmd->add_option("--start", f->start, "First day")->required()->check(DateValidator());
     cmd->add_option("--end", f->end, "Last day")->required()->check(DateValidator());
     cmd->add_option("--destination", f->destination, "Where (kept in the file, never on the bus)");
@@ -275,7 +239,7 @@ void AddLeaveCommands(CLI::App& app, const GlobalOptions& global, Action* action
         {"cancel", "Cancel a leave before it begins", RunCancel}}) {
     auto f = std::make_shared<Flags>();
     CLI::App* cmd = Sub(leave, global, action, name, what, run, f, true);
-    AddCase(cmd, f.get());
+    AddCaseId(cmd, &f->case_id);
     AddLeaveId(cmd, f.get());
     cmd->add_option("--reason", f->reason, "Reason (kept in the file)");
   }
@@ -284,7 +248,7 @@ void AddLeaveCommands(CLI::App& app, const GlobalOptions& global, Action* action
     CLI::App* cmd = Sub(leave, global, action, "return",
                         "Record the return from leave (销假); a late one records a violation",
                         RunReturn, f, true);
-    AddCase(cmd, f.get());
+    AddCaseId(cmd, &f->case_id);
     AddLeaveId(cmd, f.get());
     cmd->add_option("--on", f->on, "Day of return; default: today in Asia/Shanghai")
         ->check(DateValidator());
@@ -293,7 +257,7 @@ void AddLeaveCommands(CLI::App& app, const GlobalOptions& global, Action* action
     auto f = std::make_shared<Flags>();
     CLI::App* cmd = Sub(leave, global, action, "list", "A case's leaves and standing approvals",
                         RunList, f, false);
-    AddCase(cmd, f.get());
+    AddCaseId(cmd, &f->case_id);
     AddPage(cmd, f.get());
   }
   {
@@ -313,7 +277,7 @@ void AddLeaveCommands(CLI::App& app, const GlobalOptions& global, Action* action
     CLI::App* cmd = Sub(leave, global, action, "grant-standing",
                         "Grant a standing approval for routine cross-city work travel (bureau)",
                         RunGrant, f, true);
-    AddCase(cmd, f.get());
+    AddCaseId(cmd, &f->case_id);
     cmd->add_option("--destination", f->destination, "Where")->required();
     cmd->add_option("--purpose", f->reason, "Why (kept in the file)");
     cmd->add_option("--from", f->start, "First valid day; default: today")->check(DateValidator());
@@ -325,7 +289,7 @@ void AddLeaveCommands(CLI::App& app, const GlobalOptions& global, Action* action
     auto f = std::make_shared<Flags>();
     CLI::App* cmd = Sub(leave, global, action, "revoke-standing",
                         "Revoke a standing approval (bureau)", RunRevoke, f, true);
-    AddCase(cmd, f.get());
+    AddCaseId(cmd, &f->case_id);
     cmd->add_option("STANDING_ID", f->standing_id, "The standing approval id")
         ->required()
         ->check(UuidValidator());

@@ -64,7 +64,6 @@ std::string RequestId(const Flags& f) {
 }
 
 int RunOrder(const GlobalOptions& global, const Flags& f) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::OrderMonitoringRequest request;
   request.set_request_id(RequestId(f));
   request.set_case_id(f.case_id);
@@ -79,7 +78,6 @@ int RunOrder(const GlobalOptions& global, const Flags& f) {
 }
 
 int RunRenew(const GlobalOptions& global, const Flags& f) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::RenewMonitoringRequest request;
   request.set_request_id(RequestId(f));
   request.set_case_id(f.case_id);
@@ -92,7 +90,6 @@ int RunRenew(const GlobalOptions& global, const Flags& f) {
 }
 
 int RunEnd(const GlobalOptions& global, const Flags& f) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::EndMonitoringRequest request;
   request.set_request_id(RequestId(f));
   request.set_case_id(f.case_id);
@@ -105,7 +102,6 @@ int RunEnd(const GlobalOptions& global, const Flags& f) {
 }
 
 int RunExpiring(const GlobalOptions& global, const Flags& f) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::ListMonitoringExpiringRequest request;
   request.set_district_code(f.district);
   if (!f.as_of.empty()) *request.mutable_as_of() = ProtoDate(f.as_of);
@@ -135,7 +131,6 @@ int RunExpiring(const GlobalOptions& global, const Flags& f) {
 }
 
 int RunReport(const GlobalOptions& global, const Flags& f) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::RecordHealthReportRequest request;
   request.set_request_id(RequestId(f));
   request.set_case_id(f.case_id);
@@ -152,7 +147,6 @@ int RunReport(const GlobalOptions& global, const Flags& f) {
 }
 
 int RunReview(const GlobalOptions& global, const Flags& f) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::RecordMedicalReviewRequest request;
   request.set_request_id(RequestId(f));
   request.set_case_id(f.case_id);
@@ -172,7 +166,6 @@ int RunReview(const GlobalOptions& global, const Flags& f) {
 }
 
 int RunDue(const GlobalOptions& global, const Flags& f) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::ListMedicalDueRequest request;
   request.set_district_code(f.district);
   if (!f.as_of.empty()) *request.mutable_as_of() = ProtoDate(f.as_of);

@@ -71,11 +71,12 @@ template <typename Request, typename Response>
 using Method = grpc::Status (records::v1::RecordsService::Stub::*)(grpc::ClientContext*,
                                                                    const Request&, Response*);
 
-// One call of `method` with the token and deadline of `global`; a failure is
-// reported. Returns the exit code.
+// One call of `method` with the token and deadline of `global` (no token: an error); a failure
+// is reported. Returns the exit code.
 template <typename Request, typename Response>
 int Call(const GlobalOptions& global, Method<Request, Response> method, const Request& request,
          Response* response) {
+  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   auto stub = records::v1::RecordsService::NewStub(Connect(global));
   auto context = NewCallContext(global, /*with_token=*/true);
   grpc::Status status = ((*stub).*method)(context.get(), request, response);
@@ -88,6 +89,7 @@ int Call(const GlobalOptions& global, Method<Request, Response> method, const Re
 template <typename Request, typename Response>
 int FetchPages(const GlobalOptions& global, Method<Request, Response> method, bool all,
                Request request, Response* out) {
+  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   auto stub = records::v1::RecordsService::NewStub(Connect(global));
   while (true) {
     Response page;

@@ -50,7 +50,6 @@ struct ListFlags {
 };
 
 int RunRequest(const GlobalOptions& global, const RequestFlags& flags) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::RequestTransferRequest request;
   request.set_request_id(flags.request_id.empty() ? NewRequestId() : flags.request_id);
   request.set_case_id(flags.case_id);
@@ -69,7 +68,6 @@ int RunRequest(const GlobalOptions& global, const RequestFlags& flags) {
 // One of the decisions on a transfer; `method` names the step.
 template <typename Method>
 int RunDecide(const GlobalOptions& global, const DecideFlags& flags, Method method) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::DecideTransferRequest request;
   request.set_request_id(flags.request_id.empty() ? NewRequestId() : flags.request_id);
   request.set_transfer_id(flags.transfer_id);
@@ -95,7 +93,6 @@ int RunComplete(const GlobalOptions& g, const DecideFlags& f) {
 }
 
 int RunList(const GlobalOptions& global, const ListFlags& flags) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
   v1::ListTransfersRequest request;
   request.set_district_code(flags.district);
   if (!flags.status.empty()) {
