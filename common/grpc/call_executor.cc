@@ -1,10 +1,26 @@
 #include "common/grpc/call_executor.h"
 
 #include <chrono>
+#include <exception>
+#include <typeinfo>
 
+#include "common/grpc/request_checks.h"
 #include "common/grpc/status.h"
+#include "common/log/log.h"
 
 namespace ccms::grpc_util {
+
+CallExecutor::CallExecutor(concurrency::WorkerPool& workers, const auth::TokenVerifier& verifier,
+                           const time::Clock& clock, prometheus::Registry* registry)
+    : workers_(workers), verifier_(verifier), clock_(clock) {
+  if (registry != nullptr) {
+    exceptions_ = &prometheus::BuildCounter()
+                       .Name("ccms_handler_exceptions_total")
+                       .Help("Calls whose handler threw (answered INTERNAL); each is a bug")
+                       .Register(*registry)
+                       .Add({});
+  }
+}
 
 absl::StatusOr<auth::Principal> CallExecutor::Authenticate(
     const grpc::ServerContextBase& context) const {
@@ -20,15 +36,40 @@ absl::StatusOr<auth::Principal> CallExecutor::Authenticate(
   return verifier_.Verify(*token, clock_.Now());
 }
 
-grpc::ServerUnaryReactor* CallExecutor::Run(grpc::CallbackServerContext* context, Work work) {
+absl::Status CallExecutor::RunGuarded(const Work& work, const auth::Principal& principal) const {
+  const char* type = "unknown";
+  try {
+    return work(principal);
+  } catch (const std::exception& e) {
+    type = typeid(e).name();
+  } catch (...) {
+  }
+  if (exceptions_ != nullptr) exceptions_->Increment();
+  log::Error("handler_exception", {{"exception_type", type}});
+  return absl::InternalError("internal error");
+}
+
+grpc::ServerUnaryReactor* CallExecutor::Run(grpc::CallbackServerContext* context,
+                                            const google::protobuf::Message& request, Work work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto principal = Authenticate(*context);
+  // The token parser sees outside input first: it must not be able to end the process either.
+  absl::StatusOr<auth::Principal> principal = absl::InternalError("internal error");
+  (void)RunGuarded(
+      [&](const auth::Principal&) {
+        principal = Authenticate(*context);
+        return absl::OkStatus();
+      },
+      auth::Principal{});
   if (!principal.ok()) {
     reactor->Finish(ToGrpcStatus(principal.status()));
     return reactor;
   }
+  if (absl::Status checked = CheckRequestStrings(request); !checked.ok()) {
+    reactor->Finish(ToGrpcStatus(checked));
+    return reactor;
+  }
   const bool queued = workers_.TrySubmit(
-      [context, reactor, work = std::move(work), principal = *std::move(principal)]() {
+      [this, context, reactor, work = std::move(work), principal = *std::move(principal)]() {
         if (context->IsCancelled()) {
           reactor->Finish(grpc::Status(grpc::CANCELLED, "call cancelled"));
           return;
@@ -37,7 +78,7 @@ grpc::ServerUnaryReactor* CallExecutor::Run(grpc::CallbackServerContext* context
           reactor->Finish(grpc::Status(grpc::DEADLINE_EXCEEDED, "deadline passed while queued"));
           return;
         }
-        reactor->Finish(ToGrpcStatus(work(principal)));
+        reactor->Finish(ToGrpcStatus(RunGuarded(work, principal)));
       });
   if (!queued) {
     reactor->Finish(grpc::Status(grpc::RESOURCE_EXHAUSTED, "server busy; retry with backoff"));

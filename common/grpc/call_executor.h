@@ -7,32 +7,42 @@
 #include "common/auth/principal.h"
 #include "common/concurrency/worker_pool.h"
 #include "common/time/clock.h"
+#include "google/protobuf/message.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
+#include "prometheus/counter.h"
+#include "prometheus/registry.h"
 
 namespace ccms::grpc_util {
 
-// Runs a unary callback-API handler: authenticates the bearer token on gRPC's thread (cheap),
-// then hands the blocking work (database) to the worker pool, so gRPC's callback threads never
-// block. A full queue sheds the call with RESOURCE_EXHAUSTED; a call whose deadline passed or
-// that was cancelled while queued is not started.
+// Runs a unary callback-API handler: authenticates the bearer token and checks the request's
+// strings on gRPC's thread (cheap), then hands the blocking work (database) to the worker pool,
+// so gRPC's callback threads never block. A full queue sheds the call with RESOURCE_EXHAUSTED; a
+// call whose deadline passed or that was cancelled while queued is not started. Whatever the work
+// throws is caught: the call answers INTERNAL, the exception's type (never its message, which may
+// quote data) is logged and counted in ccms_handler_exceptions_total, and the process goes on.
 class CallExecutor {
  public:
   using Work = std::function<absl::Status(const auth::Principal&)>;
 
+  // `registry` may be null (unit tests): exceptions are then only logged.
   CallExecutor(concurrency::WorkerPool& workers, const auth::TokenVerifier& verifier,
-               const time::Clock& clock)
-      : workers_(workers), verifier_(verifier), clock_(clock) {}
+               const time::Clock& clock, prometheus::Registry* registry = nullptr);
 
-  grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context, Work work);
+  grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context,
+                                const google::protobuf::Message& request, Work work);
 
   // The principal of a call's bearer token (exposed for tests).
   absl::StatusOr<auth::Principal> Authenticate(const grpc::ServerContextBase& context) const;
+
+  // `work` as the worker runs it: its status, or INTERNAL if it threw (exposed for tests).
+  absl::Status RunGuarded(const Work& work, const auth::Principal& principal) const;
 
  private:
   concurrency::WorkerPool& workers_;
   const auth::TokenVerifier& verifier_;
   const time::Clock& clock_;
+  prometheus::Counter* exceptions_ = nullptr;
 };
 
 }  // namespace ccms::grpc_util

@@ -4,9 +4,12 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 #include "common/log/log.h"
 #include "common/metrics/metrics.h"
+#include "google/protobuf/descriptor.h"
 #include "prometheus/counter.h"
 #include "prometheus/histogram.h"
 #include "prometheus/registry.h"
@@ -58,8 +61,9 @@ const char* CodeName(grpc::StatusCode code) {
 // Metric families shared by all calls; children are cached per method and code.
 class RpcMetrics {
  public:
-  explicit RpcMetrics(prometheus::Registry& registry)
-      : started_(prometheus::BuildCounter()
+  RpcMetrics(prometheus::Registry& registry, const std::vector<std::string>& services)
+      : known_paths_(KnownPaths(services)),
+        started_(prometheus::BuildCounter()
                      .Name("grpc_server_started_total")
                      .Help("RPCs started on the server")
                      .Register(registry)),
@@ -70,7 +74,10 @@ class RpcMetrics {
         seconds_(prometheus::BuildHistogram()
                      .Name("grpc_server_handling_seconds")
                      .Help("Response latency of RPCs handled by the server")
-                     .Register(registry)) {}
+                     .Register(registry)) {
+    // The series of unknown paths exist from the start, so the first stranger adds none.
+    Handled(*ForMethod(nullptr), grpc::UNIMPLEMENTED);
+  }
 
   struct Method {
     std::string service;
@@ -79,14 +86,17 @@ class RpcMetrics {
     prometheus::Histogram* seconds;
   };
 
-  Method* ForMethod(const std::string& full_name) {
+  // The labels of a path: its own for a served method, the one "unknown" pair for anything else.
+  Method* ForMethod(const char* path) {
+    const std::string full_name =
+        path != nullptr && known_paths_.count(path) != 0 ? std::string(path) : kUnknown;
     std::lock_guard<std::mutex> lock(mu_);
     auto it = methods_.find(full_name);
     if (it != methods_.end()) return &it->second;
     // "/pkg.Service/Method"
-    std::string service = "unknown", method = full_name;
+    std::string service = "unknown", method = "unknown";
     const size_t slash = full_name.rfind('/');
-    if (slash != std::string::npos && slash > 0) {
+    if (full_name != kUnknown && slash != std::string::npos && slash > 0) {
       service = full_name.substr(1, slash - 1);
       method = full_name.substr(slash + 1);
     }
@@ -105,6 +115,23 @@ class RpcMetrics {
   }
 
  private:
+  static constexpr char kUnknown[] = "unknown";
+
+  static std::unordered_set<std::string> KnownPaths(const std::vector<std::string>& services) {
+    std::unordered_set<std::string> paths = {"/grpc.health.v1.Health/Check",
+                                             "/grpc.health.v1.Health/Watch"};
+    const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+    for (const std::string& name : services) {
+      const google::protobuf::ServiceDescriptor* service = pool->FindServiceByName(name);
+      if (service == nullptr) continue;
+      for (int i = 0; i < service->method_count(); ++i) {
+        paths.insert("/" + name + "/" + service->method(i)->name());
+      }
+    }
+    return paths;
+  }
+
+  const std::unordered_set<std::string> known_paths_;
   std::mutex mu_;
   prometheus::Family<prometheus::Counter>& started_;
   prometheus::Family<prometheus::Counter>& handled_;
@@ -141,8 +168,20 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
       // W3C traceparent: version-traceid-parentid-flags; keep the trace id.
       if (traceparent.size() >= 35) trace_id_ = traceparent.substr(3, 32);
     }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) {
+      // gRPC hands on no message when it could not parse the request.
+      unparsable_ = methods->GetRecvMessage() == nullptr;
+    }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
-      const grpc::Status status = methods->GetSendStatus();
+      grpc::Status status = methods->GetSendStatus();
+      // gRPC answers such a call itself (INTERNAL or UNIMPLEMENTED, by version), before any
+      // handler: it is the caller's mistake.
+      if (unparsable_ && !status.ok()) {
+        status = grpc::Status(grpc::INVALID_ARGUMENT,
+                              "the request could not be parsed as this method's message (a "
+                              "string field that is not UTF-8, or a malformed message)");
+        methods->ModifySendStatus(status);
+      }
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
       metrics_.Handled(*method_, status.error_code()).Increment();
@@ -171,11 +210,13 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   std::string request_id_;
   std::string trace_id_;
+  bool unparsable_ = false;
 };
 
 class Factory : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  explicit Factory(prometheus::Registry& registry) : metrics_(registry) {}
+  Factory(prometheus::Registry& registry, const std::vector<std::string>& services)
+      : metrics_(registry, services) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
     return new MetricsInterceptor(metrics_, info);
@@ -188,8 +229,8 @@ class Factory : public grpc::experimental::ServerInterceptorFactoryInterface {
 }  // namespace
 
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> MakeMetricsInterceptor(
-    prometheus::Registry& registry) {
-  return std::make_unique<Factory>(registry);
+    prometheus::Registry& registry, const std::vector<std::string>& services) {
+  return std::make_unique<Factory>(registry, services);
 }
 
 }  // namespace ccms::grpc_util

@@ -99,8 +99,8 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
 
   // As many workers as connections: a worker holds at most one connection at a time.
   host->workers_ = std::make_unique<concurrency::WorkerPool>(c.db_pool_size, c.worker_queue_limit);
-  host->executor_ =
-      std::make_unique<grpc_util::CallExecutor>(*host->workers_, *host->verifier_, host->clock_);
+  host->executor_ = std::make_unique<grpc_util::CallExecutor>(*host->workers_, *host->verifier_,
+                                                              host->clock_, &host->registry());
   return host;
 }
 
@@ -123,7 +123,9 @@ absl::StatusOr<int> ServiceHost::Start() {
   builder.AddListeningPort(config_.grpc_listen, grpc::InsecureServerCredentials(), &port);
   for (grpc::Service* s : services_) builder.RegisterService(s);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
-  creators.push_back(grpc_util::MakeMetricsInterceptor(registry()));
+  std::vector<std::string> labelled = service_names_;
+  labelled.push_back("grpc.reflection.v1alpha.ServerReflection");
+  creators.push_back(grpc_util::MakeMetricsInterceptor(registry(), labelled));
   builder.experimental().SetInterceptorCreators(std::move(creators));
   builder.SetMaxReceiveMessageSize(4 << 20);
   server_ = builder.BuildAndStart();

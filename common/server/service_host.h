@@ -72,8 +72,12 @@ class ServiceHost {
   const CommonConfig& config() const { return config_; }
   int metrics_port() const { return metrics_->port(); }
 
-  // The service must outlive the host's server.
-  void AddService(grpc::Service* service) { services_.push_back(service); }
+  // The service must outlive the host's server. `proto_name` is its full proto name
+  // ("ccms.records.v1.RecordsService"): its methods get metric labels of their own.
+  void AddService(grpc::Service* service, std::string proto_name) {
+    services_.push_back(service);
+    service_names_.push_back(std::move(proto_name));
+  }
   // Follows `topics` in consumer group `group_id` (the inbox's consumer name), applying each
   // event with `handler` in the event's inbox transaction. Started by Start(), stopped by
   // Shutdown() after the calls in flight have drained.
@@ -101,6 +105,7 @@ class ServiceHost {
   std::unique_ptr<concurrency::WorkerPool> workers_;
   std::unique_ptr<grpc_util::CallExecutor> executor_;
   std::vector<grpc::Service*> services_;
+  std::vector<std::string> service_names_;
   std::vector<std::unique_ptr<kafka::InboxConsumer>> consumers_;
   std::unique_ptr<grpc::Server> server_;
   bool stopped_ = false;

@@ -48,7 +48,7 @@ std::optional<absl::CivilDay> DateField(const google::type::Date& d, const char*
                                         std::vector<FieldViolation>* violations) {
   bool invalid = false;
   auto day = FromProtoDate(d, &invalid);
-  if (invalid) violations->push_back({field, "is not a valid calendar date"});
+  if (invalid) violations->push_back({field, "is not a valid calendar date (years 1900 to 2199)"});
   return day;
 }
 
@@ -750,13 +750,13 @@ absl::Status AssessmentServiceImpl::DoAddPointsEntry(const auth::Principal& prin
   return absl::InternalError("the entry was written but cannot be read back");
 }
 
-#define CCMS_ASSESSMENT_HANDLER(Name)                                                         \
-  grpc::ServerUnaryReactor* AssessmentServiceImpl::Name(grpc::CallbackServerContext* context, \
-                                                        const v1::Name##Request* request,     \
-                                                        v1::Name##Response* response) {       \
-    return executor_.Run(context, [this, request, response](const auth::Principal& p) {       \
-      return Do##Name(p, *request, response);                                                 \
-    });                                                                                       \
+#define CCMS_ASSESSMENT_HANDLER(Name)                                                             \
+  grpc::ServerUnaryReactor* AssessmentServiceImpl::Name(grpc::CallbackServerContext* context,     \
+                                                        const v1::Name##Request* request,         \
+                                                        v1::Name##Response* response) {           \
+    return executor_.Run(context, *request, [this, request, response](const auth::Principal& p) { \
+      return Do##Name(p, *request, response);                                                     \
+    });                                                                                           \
   }
 CCMS_ASSESSMENT_HANDLER(ListInstruments)
 CCMS_ASSESSMENT_HANDLER(GetInstrument)

@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
     return Fail(st);
   }
 
-  (*host)->AddService(&service);
+  (*host)->AddService(&service, ccms::assessment::v1::AssessmentService::service_full_name());
   maintenance.Start();
   absl::Status run = (*host)->Run();
   maintenance.Stop();

@@ -19,7 +19,19 @@ std::optional<absl::CivilDay> DateField(const google::type::Date& d, const char*
                                         std::vector<FieldViolation>* violations) {
   bool invalid = false;
   auto day = FromProtoDate(d, &invalid);
-  if (invalid) violations->push_back({field, "is not a valid calendar date"});
+  if (invalid) violations->push_back({field, "is not a valid calendar date (years 1900 to 2199)"});
+  return day;
+}
+
+std::optional<absl::CivilDay> RequiredDateField(const google::type::Date& d, const char* field,
+                                                std::vector<FieldViolation>* violations) {
+  bool invalid = false;
+  auto day = FromProtoDate(d, &invalid);
+  if (invalid) {
+    violations->push_back({field, "is not a valid calendar date (years 1900 to 2199)"});
+  } else if (!day.has_value()) {
+    violations->push_back({field, "is required"});
+  }
   return day;
 }
 

@@ -22,6 +22,9 @@ namespace ccms::records {
 // Reads an optional date field; a malformed one becomes a violation.
 std::optional<absl::CivilDay> DateField(const google::type::Date& d, const char* field,
                                         std::vector<grpc_util::FieldViolation>* violations);
+// A date field that must be given: missing (or all zero) and malformed are both violations.
+std::optional<absl::CivilDay> RequiredDateField(const google::type::Date& d, const char* field,
+                                                std::vector<grpc_util::FieldViolation>* violations);
 // A date field that defaults to today and may not lie in the future.
 absl::StatusOr<absl::CivilDay> DayNotInFuture(const google::type::Date& d, const char* field,
                                               absl::CivilDay today);
@@ -59,19 +62,20 @@ common::v1::SupervisionLevel ToProtoLevel(domain::SupervisionLevel l);
 
 // Defines RecordsServiceImpl::Rpc as a call of DoRpc on the worker pool; the READ variant
 // passes the caller's x-request-id for the audit row.
-#define CCMS_RECORDS_HANDLER(Rpc)                                                         \
+#define CCMS_RECORDS_HANDLER(Rpc)                                                                 \
+  grpc::ServerUnaryReactor* RecordsServiceImpl::Rpc(grpc::CallbackServerContext* context,         \
+                                                    const v1::Rpc##Request* request,              \
+                                                    v1::Rpc##Response* response) {                \
+    return executor_.Run(context, *request, [this, request, response](const auth::Principal& p) { \
+      return Do##Rpc(p, *request, response);                                                      \
+    });                                                                                           \
+  }
+#define CCMS_RECORDS_READ_HANDLER(Rpc)                                                    \
   grpc::ServerUnaryReactor* RecordsServiceImpl::Rpc(grpc::CallbackServerContext* context, \
                                                     const v1::Rpc##Request* request,      \
                                                     v1::Rpc##Response* response) {        \
-    return executor_.Run(context, [this, request, response](const auth::Principal& p) {   \
-      return Do##Rpc(p, *request, response);                                              \
-    });                                                                                   \
-  }
-#define CCMS_RECORDS_READ_HANDLER(Rpc)                                                           \
-  grpc::ServerUnaryReactor* RecordsServiceImpl::Rpc(grpc::CallbackServerContext* context,        \
-                                                    const v1::Rpc##Request* request,             \
-                                                    v1::Rpc##Response* response) {               \
-    return executor_.Run(context, [this, context, request, response](const auth::Principal& p) { \
-      return Do##Rpc(p, *request, response, CallId(*context));                                   \
-    });                                                                                          \
+    return executor_.Run(context, *request,                                               \
+                         [this, context, request, response](const auth::Principal& p) {   \
+                           return Do##Rpc(p, *request, response, CallId(*context));       \
+                         });                                                              \
   }

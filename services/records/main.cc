@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
   ccms::records::CaseMetrics case_metrics(store, (*host)->registry(), clock, absl::Seconds(15));
   ccms::log::Info("policy_loaded",
                   {{"version", policy->version}, {"origin", policy_doc->origin()}});
-  (*host)->AddService(&service);
+  (*host)->AddService(&service, ccms::records::v1::RecordsService::service_full_name());
   if (auto st = (*host)->AddConsumer(ccms::records::kRecordsConsumerGroup,
                                      {ccms::records::kAssessmentTopic},
                                      ccms::records::ApplyAssessmentEvent);

@@ -257,7 +257,7 @@ absl::Status RecordsServiceImpl::DoListCases(const auth::Principal& principal,
 grpc::ServerUnaryReactor* RecordsServiceImpl::OpenCase(grpc::CallbackServerContext* context,
                                                        const v1::OpenCaseRequest* request,
                                                        v1::OpenCaseResponse* response) {
-  return executor_.Run(context, [this, request, response](const auth::Principal& p) {
+  return executor_.Run(context, *request, [this, request, response](const auth::Principal& p) {
     return DoOpenCase(p, *request, response);
   });
 }
@@ -265,7 +265,7 @@ grpc::ServerUnaryReactor* RecordsServiceImpl::OpenCase(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* RecordsServiceImpl::RecordIntakeCheckIn(
     grpc::CallbackServerContext* context, const v1::RecordIntakeCheckInRequest* request,
     v1::RecordIntakeCheckInResponse* response) {
-  return executor_.Run(context, [this, request, response](const auth::Principal& p) {
+  return executor_.Run(context, *request, [this, request, response](const auth::Principal& p) {
     return DoRecordIntakeCheckIn(p, *request, response);
   });
 }
@@ -273,17 +273,19 @@ grpc::ServerUnaryReactor* RecordsServiceImpl::RecordIntakeCheckIn(
 grpc::ServerUnaryReactor* RecordsServiceImpl::GetCase(grpc::CallbackServerContext* context,
                                                       const v1::GetCaseRequest* request,
                                                       v1::GetCaseResponse* response) {
-  return executor_.Run(context, [this, context, request, response](const auth::Principal& p) {
-    return DoGetCase(p, *request, response, CallId(*context));
-  });
+  return executor_.Run(context, *request,
+                       [this, context, request, response](const auth::Principal& p) {
+                         return DoGetCase(p, *request, response, CallId(*context));
+                       });
 }
 
 grpc::ServerUnaryReactor* RecordsServiceImpl::ListCases(grpc::CallbackServerContext* context,
                                                         const v1::ListCasesRequest* request,
                                                         v1::ListCasesResponse* response) {
-  return executor_.Run(context, [this, context, request, response](const auth::Principal& p) {
-    return DoListCases(p, *request, response, CallId(*context));
-  });
+  return executor_.Run(context, *request,
+                       [this, context, request, response](const auth::Principal& p) {
+                         return DoListCases(p, *request, response, CallId(*context));
+                       });
 }
 
 // ---- The case file beyond intake: contacts, lost contact, the ladder, lists. ----
@@ -359,9 +361,7 @@ absl::Status RecordsServiceImpl::DoRecordContact(const auth::Principal& principa
   if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
   if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
   auto kind = domain::ParseContactKind(
-      request.kind() == v1::CONTACT_KIND_UNSPECIFIED
-          ? ""
-          : v1::ContactKind_Name(request.kind()).substr(sizeof("CONTACT_KIND_") - 1));
+      grpc_util::EnumSuffix(v1::ContactKind_descriptor(), request.kind(), "CONTACT_KIND_"));
   if (!kind.has_value()) {
     return grpc_util::InvalidArgumentWithViolations({{"kind", "is required"}});
   }
@@ -488,9 +488,7 @@ absl::Status RecordsServiceImpl::DoRecordViolation(const auth::Principal& princi
   if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
   if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
   auto kind = domain::ParseViolationKind(
-      request.kind() == v1::VIOLATION_KIND_UNSPECIFIED
-          ? ""
-          : v1::ViolationKind_Name(request.kind()).substr(sizeof("VIOLATION_KIND_") - 1));
+      grpc_util::EnumSuffix(v1::ViolationKind_descriptor(), request.kind(), "VIOLATION_KIND_"));
   if (!kind.has_value()) return grpc_util::InvalidArgumentWithViolations({{"kind", "is required"}});
   const absl::Time now = clock_.Now();
   auto on = DayNotInFuture(request.occurred_on(), "occurred_on", time::ShanghaiDay(now));
@@ -524,9 +522,7 @@ absl::Status RecordsServiceImpl::DoIssueSanction(const auth::Principal& principa
   if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
   std::vector<FieldViolation> violations;
   auto kind = domain::ParseSanctionKind(
-      request.kind() == v1::SANCTION_KIND_UNSPECIFIED
-          ? ""
-          : v1::SanctionKind_Name(request.kind()).substr(sizeof("SANCTION_KIND_") - 1));
+      grpc_util::EnumSuffix(v1::SanctionKind_descriptor(), request.kind(), "SANCTION_KIND_"));
   if (!kind.has_value()) violations.push_back({"kind", "is required"});
   NewSanction sanction;
   for (int g : request.grounds()) {
@@ -799,8 +795,15 @@ absl::Status RecordsServiceImpl::DoListAuditEntries(const auth::Principal& princ
   }
   f.case_id = absl::AsciiStrToLower(request.case_id());
   f.actor = request.actor();
-  if (request.has_from()) f.from = absl::FromUnixSeconds(request.from().seconds());
-  if (request.has_to()) f.to = absl::FromUnixSeconds(request.to().seconds());
+  bool invalid = false;
+  if (request.has_from()) {
+    f.from = grpc_util::FromProtoTimestamp(request.from(), &invalid);
+    if (invalid) violations.push_back({"from", "is not a valid time (years 1900 to 2199)"});
+  }
+  if (request.has_to()) {
+    f.to = grpc_util::FromProtoTimestamp(request.to(), &invalid);
+    if (invalid) violations.push_back({"to", "is not a valid time (years 1900 to 2199)"});
+  }
   f.page_size = CheckPageSize(request.page_size(), 100, 1000, &violations);
   if (!request.page_token().empty()) {
     auto cursor = DecodeToken("a1:", request.page_token());
@@ -1032,35 +1035,35 @@ absl::Status RecordsServiceImpl::DoListTransfers(const auth::Principal& principa
 grpc::ServerUnaryReactor* RecordsServiceImpl::ConsentTransfer(
     grpc::CallbackServerContext* context, const v1::DecideTransferRequest* request,
     v1::TransferResponse* response) {
-  return executor_.Run(context, [this, request, response](const auth::Principal& p) {
+  return executor_.Run(context, *request, [this, request, response](const auth::Principal& p) {
     return DoDecideTransfer(p, domain::TransferStep::kConsent, *request, response);
   });
 }
 grpc::ServerUnaryReactor* RecordsServiceImpl::AcceptTransfer(
     grpc::CallbackServerContext* context, const v1::DecideTransferRequest* request,
     v1::TransferResponse* response) {
-  return executor_.Run(context, [this, request, response](const auth::Principal& p) {
+  return executor_.Run(context, *request, [this, request, response](const auth::Principal& p) {
     return DoDecideTransfer(p, domain::TransferStep::kAccept, *request, response);
   });
 }
 grpc::ServerUnaryReactor* RecordsServiceImpl::RejectTransfer(
     grpc::CallbackServerContext* context, const v1::DecideTransferRequest* request,
     v1::TransferResponse* response) {
-  return executor_.Run(context, [this, request, response](const auth::Principal& p) {
+  return executor_.Run(context, *request, [this, request, response](const auth::Principal& p) {
     return DoDecideTransfer(p, domain::TransferStep::kReject, *request, response);
   });
 }
 grpc::ServerUnaryReactor* RecordsServiceImpl::CompleteTransfer(
     grpc::CallbackServerContext* context, const v1::DecideTransferRequest* request,
     v1::TransferResponse* response) {
-  return executor_.Run(context, [this, request, response](const auth::Principal& p) {
+  return executor_.Run(context, *request, [this, request, response](const auth::Principal& p) {
     return DoDecideTransfer(p, domain::TransferStep::kComplete, *request, response);
   });
 }
 grpc::ServerUnaryReactor* RecordsServiceImpl::RequestTransfer(
     grpc::CallbackServerContext* context, const v1::RequestTransferRequest* request,
     v1::TransferResponse* response) {
-  return executor_.Run(context, [this, request, response](const auth::Principal& p) {
+  return executor_.Run(context, *request, [this, request, response](const auth::Principal& p) {
     return DoRequestTransfer(p, *request, response);
   });
 }

@@ -116,21 +116,21 @@ std::vector<FieldViolation> CheckListArgs(const auth::Principal& principal,
 grpc::ServerUnaryReactor* RecordsServiceImpl::OrderMonitoring(
     grpc::CallbackServerContext* context, const v1::OrderMonitoringRequest* request,
     v1::MonitoringOrderResponse* response) {
-  return executor_.Run(context, [this, request, response](const auth::Principal& p) {
+  return executor_.Run(context, *request, [this, request, response](const auth::Principal& p) {
     return DoOrderMonitoring(p, *request, response);
   });
 }
 grpc::ServerUnaryReactor* RecordsServiceImpl::RenewMonitoring(
     grpc::CallbackServerContext* context, const v1::RenewMonitoringRequest* request,
     v1::MonitoringOrderResponse* response) {
-  return executor_.Run(context, [this, request, response](const auth::Principal& p) {
+  return executor_.Run(context, *request, [this, request, response](const auth::Principal& p) {
     return DoRenewMonitoring(p, *request, response);
   });
 }
 grpc::ServerUnaryReactor* RecordsServiceImpl::EndMonitoring(grpc::CallbackServerContext* context,
                                                             const v1::EndMonitoringRequest* request,
                                                             v1::MonitoringOrderResponse* response) {
-  return executor_.Run(context, [this, request, response](const auth::Principal& p) {
+  return executor_.Run(context, *request, [this, request, response](const auth::Principal& p) {
     return DoEndMonitoring(p, *request, response);
   });
 }
@@ -153,10 +153,7 @@ absl::Status RecordsServiceImpl::DoOrderMonitoring(const auth::Principal& princi
   std::vector<domain::MonitoringGround> grounds;
   for (int g : request.grounds()) {
     auto parsed = domain::ParseMonitoringGround(
-        g <= 0 || !v1::MonitoringGround_IsValid(g)
-            ? ""
-            : v1::MonitoringGround_Name(static_cast<v1::MonitoringGround>(g))
-                  .substr(sizeof("MONITORING_GROUND_") - 1));
+        grpc_util::EnumSuffix(v1::MonitoringGround_descriptor(), g, "MONITORING_GROUND_"));
     if (!parsed.has_value()) {
       violations.push_back({"grounds", "holds an unknown ground"});
       break;
@@ -168,8 +165,7 @@ absl::Status RecordsServiceImpl::DoOrderMonitoring(const auth::Principal& princi
   auto starts = DateField(request.starts_on(), "starts_on", &violations);
   const absl::CivilDay starts_on = starts.value_or(today);
   if (starts_on > today) violations.push_back({"starts_on", "must not be in the future"});
-  auto ends = DateField(request.ends_on(), "ends_on", &violations);
-  if (!request.has_ends_on()) violations.push_back({"ends_on", "is required"});
+  auto ends = RequiredDateField(request.ends_on(), "ends_on", &violations);
   if (violations.empty() && ends.has_value()) {
     for (const auto& v : domain::ValidateNewOrder(grounds, starts_on, *ends, policy_)) {
       violations.push_back({v.field, v.description});
@@ -217,8 +213,7 @@ absl::Status RecordsServiceImpl::DoRenewMonitoring(const auth::Principal& princi
   auto renewed = DateField(request.renewed_on(), "renewed_on", &violations);
   const absl::CivilDay renewed_on = renewed.value_or(today);
   if (renewed_on > today) violations.push_back({"renewed_on", "must not be in the future"});
-  auto new_end = DateField(request.new_ends_on(), "new_ends_on", &violations);
-  if (!request.has_new_ends_on()) violations.push_back({"new_ends_on", "is required"});
+  auto new_end = RequiredDateField(request.new_ends_on(), "new_ends_on", &violations);
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
 
   MonitoringChange change{absl::AsciiStrToLower(request.order_id()), ids::NewUuid(), renewed_on};
@@ -262,12 +257,9 @@ absl::Status RecordsServiceImpl::DoEndMonitoring(const auth::Principal& principa
   auto ended = DateField(request.ended_on(), "ended_on", &violations);
   const absl::CivilDay ended_on = ended.value_or(today);
   if (ended_on > today) violations.push_back({"ended_on", "must not be in the future"});
-  std::optional<domain::MonitoringEndReason> reason;
-  if (request.reason() != v1::MONITORING_END_REASON_UNSPECIFIED &&
-      v1::MonitoringEndReason_IsValid(request.reason())) {
-    reason = domain::ParseMonitoringEndReason(v1::MonitoringEndReason_Name(request.reason())
-                                                  .substr(sizeof("MONITORING_END_REASON_") - 1));
-  }
+  const std::optional<domain::MonitoringEndReason> reason =
+      domain::ParseMonitoringEndReason(grpc_util::EnumSuffix(
+          v1::MonitoringEndReason_descriptor(), request.reason(), "MONITORING_END_REASON_"));
   if (!reason.has_value()) violations.push_back({"reason", "is required"});
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
 
@@ -415,12 +407,9 @@ absl::Status RecordsServiceImpl::DoRecordMedicalReview(
   } else if (request.institution().size() > 200) {
     violations.push_back({"institution", "is too long (at most 200 bytes)"});
   }
-  std::optional<domain::MedicalReviewOutcome> outcome;
-  if (request.outcome() != v1::MEDICAL_REVIEW_OUTCOME_UNSPECIFIED &&
-      v1::MedicalReviewOutcome_IsValid(request.outcome())) {
-    outcome = domain::ParseMedicalReviewOutcome(v1::MedicalReviewOutcome_Name(request.outcome())
-                                                    .substr(sizeof("MEDICAL_REVIEW_OUTCOME_") - 1));
-  }
+  const std::optional<domain::MedicalReviewOutcome> outcome =
+      domain::ParseMedicalReviewOutcome(grpc_util::EnumSuffix(
+          v1::MedicalReviewOutcome_descriptor(), request.outcome(), "MEDICAL_REVIEW_OUTCOME_"));
   if (!outcome.has_value()) violations.push_back({"outcome", "is required"});
   if (request.details().size() > 8000) {
     violations.push_back({"details", "is too long (at most 8000 bytes)"});
