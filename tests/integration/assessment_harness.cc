@@ -120,13 +120,14 @@ AssessmentHarness::AssessmentHarness() : clock_(absl::Now()) {
       &host_->registry());
   if (!consumer.ok()) throw std::runtime_error(std::string(consumer.status().message()));
   consumer_ = std::move(*consumer);
-  host_->AddService(service_.get());
+  host_->AddService(service_.get(), assessment::v1::AssessmentService::service_full_name());
   auto port = host_->Start();
   if (!port.ok()) throw std::runtime_error(std::string(port.status().message()));
   consumer_->Start();
   maintenance_->Start();
-  stub_ = assessment::v1::AssessmentService::NewStub(grpc::CreateChannel(
-      absl::StrFormat("127.0.0.1:%d", *port), grpc::InsecureChannelCredentials()));
+  channel_ = grpc::CreateChannel(absl::StrFormat("127.0.0.1:%d", *port),
+                                 grpc::InsecureChannelCredentials());
+  stub_ = assessment::v1::AssessmentService::NewStub(channel_);
 }
 
 AssessmentHarness::~AssessmentHarness() {

@@ -62,6 +62,8 @@ class AssessmentHarness {
   ~AssessmentHarness();
 
   assessment::v1::AssessmentService::Stub& stub() { return *stub_; }
+  // The channel to the service (plaintext, loopback), for generic calls.
+  std::shared_ptr<grpc::Channel> channel() { return channel_; }
   server::ServiceHost& host() { return *host_; }
   TestDatabase& db() { return db_; }
   assessment::PgAssessmentStore& store() { return *store_; }
@@ -90,6 +92,7 @@ class AssessmentHarness {
   std::unique_ptr<assessment::Maintenance> maintenance_;
   std::unique_ptr<assessment::RecordsEventHandler> handler_;
   std::unique_ptr<kafka::InboxConsumer> consumer_;
+  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<assessment::v1::AssessmentService::Stub> stub_;
 };
 

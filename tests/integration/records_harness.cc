@@ -31,7 +31,7 @@ RecordsHarness::RecordsHarness(const time::Clock* service_clock) {
       std::make_unique<records::domain::RecordsPolicy>(*records::domain::LoadRecordsPolicy(*doc));
   service_ = std::make_unique<records::RecordsServiceImpl>(
       *store_, host_->executor(), *cipher_, service_clock ? *service_clock : clock_, *policy_);
-  host_->AddService(service_.get());
+  host_->AddService(service_.get(), records::v1::RecordsService::service_full_name());
   // As main() does; a group of its own per harness so tests do not share offsets.
   if (auto st = host_->AddConsumer("ccms-records-test-" + db_.name(), {records::kAssessmentTopic},
                                    records::ApplyAssessmentEvent);
@@ -40,8 +40,9 @@ RecordsHarness::RecordsHarness(const time::Clock* service_clock) {
   }
   auto port = host_->Start();
   if (!port.ok()) throw std::runtime_error(std::string(port.status().message()));
-  stub_ = records::v1::RecordsService::NewStub(grpc::CreateChannel(
-      absl::StrFormat("127.0.0.1:%d", *port), grpc::InsecureChannelCredentials()));
+  channel_ = grpc::CreateChannel(absl::StrFormat("127.0.0.1:%d", *port),
+                                 grpc::InsecureChannelCredentials());
+  stub_ = records::v1::RecordsService::NewStub(channel_);
 }
 
 RecordsHarness::~RecordsHarness() {

@@ -28,6 +28,8 @@ class RecordsHarness {
   ~RecordsHarness();
 
   records::v1::RecordsService::Stub& stub() { return *stub_; }
+  // The channel to the service (plaintext, loopback), for generic calls.
+  std::shared_ptr<grpc::Channel> channel() { return channel_; }
   server::ServiceHost& host() { return *host_; }
   TestDatabase& db() { return db_; }
   records::RecordsServiceImpl& service() { return *service_; }
@@ -46,6 +48,7 @@ class RecordsHarness {
   std::unique_ptr<records::PgRecordsStore> store_;
   std::unique_ptr<records::domain::RecordsPolicy> policy_;
   std::unique_ptr<records::RecordsServiceImpl> service_;
+  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<records::v1::RecordsService::Stub> stub_;
 };
 

@@ -1,0 +1,82 @@
+// Every field of every records request, one hostile value at a time, against the real service on
+// PostgreSQL: a client error or OK for each, never a server fault, a dead process or a refused
+// call that wrote rows.
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "common/ids/uuid.h"
+#include "common/time/calendar.h"
+#include "google/protobuf/descriptor.h"
+#include "gtest/gtest.h"
+#include "pqxx/pqxx"
+#include "tests/integration/records_harness.h"
+#include "tests/support/hostile_values.h"
+
+namespace ccms::testing {
+namespace {
+
+using auth::Role;
+
+TEST(RecordsHostileValuesTest, EveryFieldOfEveryRequestGetsAClientErrorOrOk) {
+  if (IntegrationEnv::Get() == nullptr) GTEST_SKIP() << "needs PostgreSQL and the dev broker";
+  RecordsHarness h;
+  const std::string admin = h.Token(Role::kCityAdmin, {"*"}, "admin-1");
+  // One case that exists and has reported, so case ids reach the rules behind the lookup.
+  records::v1::OpenCaseResponse opened;
+  {
+    auto ctx = h.Context(admin);
+    ASSERT_TRUE(
+        h.stub().OpenCase(ctx.get(), ValidOpenCase(MakeIdNumber("19900307", 11)), &opened).ok());
+    records::v1::RecordIntakeCheckInRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_case_id(opened.case_().case_id());
+    records::v1::RecordIntakeCheckInResponse resp;
+    auto ctx2 = h.Context(admin);
+    ASSERT_TRUE(h.stub().RecordIntakeCheckIn(ctx2.get(), req, &resp).ok());
+  }
+
+  HostileOptions o;
+  o.channel = h.channel();
+  o.services = {records::v1::RecordsService::service_full_name()};
+  o.tokens = {h.Token(Role::kDistrictBureau, {"110101"}, "bureau-1"),
+              h.Token(Role::kOfficeStaff, {"110101"}, "staff-1"),
+              h.Token(Role::kSocialWorker, {"110101"}, "worker-1"),
+              admin,
+              h.Token(Role::kAuditor, {"*"}, "auditor-1"),
+              h.Token(Role::kService, {"*"}, "service-1")};
+  o.strings = {{"case_id", opened.case_().case_id()},
+               {"id_number", MakeIdNumber("19850101", 13)},
+               {"district_code", "110101"},
+               {"office_id", "office-1"},
+               {"phone", "13800000000"}};
+  o.today = time::ShanghaiDay(absl::Now());
+  // The relay stamps outbox rows as sent at its own pace: the outbox counts by its rows. The
+  // inbox is the consumer's, which follows a topic other tests publish to.
+  const std::string digest = absl::StrCat("SELECT (", TablesDigestSql("audit_log,outbox,inbox"),
+                                          ") || ':' || (SELECT count(*) FROM outbox)");
+  pqxx::connection conn(h.db().dsn());
+  o.snapshot = [&] {
+    pqxx::nontransaction tx(conn);
+    return tx.exec1(digest)[0].as<std::string>();
+  };
+
+  const HostileReport report = RunHostileValues(o);
+  std::vector<std::string> codes;
+  for (const auto& [code, n] : report.codes) codes.push_back(absl::StrCat(code, "=", n));
+  std::printf("hostile values, records: %d methods, %d fields tried, %d calls (%s)\n",
+              report.methods, report.fields, report.calls, absl::StrJoin(codes, " ").c_str());
+  EXPECT_EQ(report.methods, google::protobuf::DescriptorPool::generated_pool()
+                                ->FindServiceByName(o.services[0])
+                                ->method_count());
+  EXPECT_TRUE(report.failures.empty()) << report.failures.size() << " failures:\n"
+                                       << absl::StrJoin(report.failures, "\n");
+  // The three calls that once ended the process.
+  EXPECT_TRUE(report.tried.count("RecordContact.kind=8"));
+  EXPECT_TRUE(report.tried.count("RecordViolation.kind=9"));
+  EXPECT_TRUE(report.tried.count("IssueSanction.kind=5"));
+}
+
+}  // namespace
+}  // namespace ccms::testing
