@@ -13,6 +13,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/time/clock.h"
 #include "common/ids/uuid.h"
+#include "common/time/calendar.h"
 #include "gtest/gtest.h"
 
 namespace ccms::testing {
@@ -38,6 +39,10 @@ class FailSkipsUnderCi : public ::testing::EmptyTestEventListener {
 }();
 
 }  // namespace
+
+absl::Time FixedTestNow() {
+  return absl::FromCivil(absl::CivilSecond(2026, 11, 30, 12, 0, 0), time::ShanghaiTimeZone());
+}
 
 bool RunningUnderCi() {
   const char* ci = std::getenv("CI");

@@ -21,6 +21,11 @@ struct IntegrationEnv {
   static const IntegrationEnv* Get();  // nullptr when not under tests/run
 };
 
+// The fixed "now" of the integration suites' service clocks: noon of 2026-11-30 (a month end)
+// in Asia/Shanghai. The tests take "today" from their service's clock, never from the system
+// clock, so they run the same on every date. Token checks keep real time.
+absl::Time FixedTestNow();
+
 // Whether CI=true (or 1, yes) is set: skips fail then.
 bool RunningUnderCi();
 
