@@ -34,6 +34,8 @@ out="$("$CTL" case open --file "$RUN_DIR/case.json" --json 2>"$RUN_DIR/open.err"
 case_id="$(echo "$out" | sed -n 's/.*"caseId": *"\([0-9a-f-]*\)".*/\1/p' | head -1)"
 case_number="$(echo "$out" | sed -n 's/.*"caseNumber": *"\([0-9-]*\)".*/\1/p' | head -1)"
 check "ccmsctl case open returns a case number" test -n "$case_number"
+echo "     the services' today: $(stack_date)"
+check "the case number carries the services' year" grep -q "^110101-$(stack_date | cut -c1-4)-" <<<"$case_number"
 
 got=""
 for _ in $(seq 1 30); do
