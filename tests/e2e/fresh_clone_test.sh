@@ -65,7 +65,7 @@ deploy/dev/up --detach > "$PRIVATE/up2.out" 2>&1 || cat "$PRIVATE/up2.out"
 check "up again" grep -q "ccms dev stack is up" "$PRIVATE/up2.out"
 # shellcheck disable=SC1091
 . .run/env
-check "the case is still there" "$CTL" case get "$case_id"
+check "the case is still there" bash -c '"$@" >/dev/null' _ "$CTL" case get "$case_id"
 
 deploy/dev/down --purge > "$PRIVATE/down2.out" 2>&1
 check "down --purge deletes the cluster" test ! -e "$pg_dir"
