@@ -98,6 +98,18 @@ std::string Env::Address(std::string_view name, std::string_view fallback) {
   return value;
 }
 
+std::optional<absl::Time> Env::Instant(std::string_view name) {
+  const char* value = Get(name);
+  if (value == nullptr) return std::nullopt;
+  absl::Time t;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, value, &t, &error)) {
+    Problem(name, "must be an RFC 3339 time with an offset, e.g. 2027-02-28T09:00:00+08:00");
+    return std::nullopt;
+  }
+  return t;
+}
+
 absl::Status Env::Finish() const {
   if (problems_.empty()) return absl::OkStatus();
   return absl::InvalidArgumentError(

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,8 @@ class Env {
   absl::Duration Millis(std::string_view name, int64_t fallback_ms, int64_t min_ms, int64_t max_ms);
   // "host:port" with a port in 0..65535.
   std::string Address(std::string_view name, std::string_view fallback);
+  // An RFC 3339 instant with its offset ("2027-02-28T09:00:00+08:00"); nullopt when unset.
+  std::optional<absl::Time> Instant(std::string_view name);
 
   // OK, or InvalidArgument listing each bad setting by name.
   absl::Status Finish() const;

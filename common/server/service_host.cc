@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/grpc/metrics_interceptor.h"
 #include "common/log/log.h"
+#include "common/time/calendar.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -32,7 +33,15 @@ CommonConfig LoadCommonConfig(const ServiceIdentity& id, config::Env& env) {
   c.outbox_poll_interval = env.Millis("CCMS_OUTBOX_POLL_MS", 500, 10, 60000);
   c.outbox_batch_size = static_cast<int>(env.Int("CCMS_OUTBOX_BATCH", 1000, 1, 100000));
   c.shutdown_grace = env.Millis("CCMS_SHUTDOWN_GRACE_MS", 10000, 0, 600000);
+  c.test_clock_start = env.Instant("CCMS_TEST_CLOCK_START");
   return c;
+}
+
+std::unique_ptr<time::Clock> MakeServiceClock(const CommonConfig& config) {
+  if (config.test_clock_start.has_value()) {
+    return std::make_unique<time::OffsetClock>(*config.test_clock_start);
+  }
+  return std::make_unique<time::SystemClock>();
 }
 
 void ServiceHost::BlockTerminationSignals() {
@@ -56,6 +65,13 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
   }
   std::unique_ptr<ServiceHost> host(new ServiceHost(std::move(identity), std::move(config), clock));
   const CommonConfig& c = host->config_;
+  if (c.test_clock_start.has_value()) {
+    log::Warn("test_clock_set",
+              {{"setting", "CCMS_TEST_CLOCK_START"},
+               {"service_now",
+                absl::FormatTime(absl::RFC3339_sec, clock.Now(), time::ShanghaiTimeZone())},
+               {"note", "a test setting: dates follow this clock; never set it in production"}});
+  }
 
   auto verifier = auth::TokenVerifier::Create(
       {.algorithm = c.jwt_algorithm, .key = c.jwt_key, .issuer = c.jwt_issuer});
@@ -99,8 +115,8 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
 
   // As many workers as connections: a worker holds at most one connection at a time.
   host->workers_ = std::make_unique<concurrency::WorkerPool>(c.db_pool_size, c.worker_queue_limit);
-  host->executor_ = std::make_unique<grpc_util::CallExecutor>(*host->workers_, *host->verifier_,
-                                                              host->clock_, &host->registry());
+  host->executor_ = std::make_unique<grpc_util::CallExecutor>(
+      *host->workers_, *host->verifier_, host->system_clock_, &host->registry());
   return host;
 }
 

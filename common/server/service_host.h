@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,10 +47,17 @@ struct CommonConfig {
   absl::Duration outbox_poll_interval;
   int outbox_batch_size = 1000;
   absl::Duration shutdown_grace;
+  // CCMS_TEST_CLOCK_START, a test setting (never in production): the services' clock for every
+  // domain date starts here and advances in real time. Token checks keep the system clock.
+  std::optional<absl::Time> test_clock_start;
 };
 
 // Reads the CCMS_* settings; problems are collected in `env` (call env.Finish()).
 CommonConfig LoadCommonConfig(const ServiceIdentity& identity, config::Env& env);
+
+// The clock a service's rules read "now" from: the system clock, or an OffsetClock from
+// config.test_clock_start (CCMS_TEST_CLOCK_START) in tests.
+std::unique_ptr<time::Clock> MakeServiceClock(const CommonConfig& config);
 
 // Owns what every service runs on: logging, metrics endpoint, connection pool (after migrating
 // the schema), outbox relay, token verifier, worker pool and the gRPC server with health,
@@ -70,6 +78,8 @@ class ServiceHost {
   prometheus::Registry& registry() { return metrics_->registry(); }
   const time::Clock& clock() const { return clock_; }
   const CommonConfig& config() const { return config_; }
+  // `clock` is the service's clock (domain dates); calls' tokens are checked against the system
+  // clock whatever it says.
   int metrics_port() const { return metrics_->port(); }
 
   // The service must outlive the host's server. `proto_name` is its full proto name
@@ -98,6 +108,7 @@ class ServiceHost {
   ServiceIdentity identity_;
   CommonConfig config_;
   const time::Clock& clock_;
+  time::SystemClock system_clock_;  // token verification: always real time
   std::unique_ptr<metrics::MetricsServer> metrics_;
   std::unique_ptr<db::ConnectionPool> pool_;
   std::unique_ptr<kafka::OutboxRelay> relay_;

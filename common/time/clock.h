@@ -19,6 +19,19 @@ class SystemClock final : public Clock {
   absl::Time Now() const override { return absl::Now(); }
 };
 
+// Real time moved by a fixed offset: reads `start` when made and advances in real time from
+// there. The services' test clock (CCMS_TEST_CLOCK_START): rules over dates run as on another day
+// while everything measured in real time (tokens, deadlines, timers) keeps the system clock.
+class OffsetClock final : public Clock {
+ public:
+  explicit OffsetClock(absl::Time start) : offset_(start - absl::Now()) {}
+  absl::Time Now() const override { return absl::Now() + offset_; }
+  absl::Duration offset() const { return offset_; }
+
+ private:
+  const absl::Duration offset_;
+};
+
 // A clock tests set by hand.
 class FakeClock final : public Clock {
  public:

@@ -28,26 +28,57 @@ ccms_pg_bin() {
 }
 
 # ccms_pg_start DATA_DIR PORT LOGFILE: initdb if needed (trust on loopback: a private,
-# throwaway cluster), then start it on 127.0.0.1:PORT with its socket in DATA_DIR.
+# throwaway cluster), then start it on 127.0.0.1:PORT with its socket in DATA_DIR. As root the
+# cluster runs as the postgres user, who must be able to reach DATA_DIR (see ccms_dev_pg_dir);
+# LOGFILE is opened by this shell, so it may sit in a folder that user cannot enter.
 ccms_pg_start() {
   local data="$1" port="$2" logfile="$3" bin
   bin="$(ccms_pg_bin)"
   mkdir -p "$data"
-  if [ "$(id -u)" -eq 0 ]; then chown postgres: "$data" "$(dirname "$logfile")" 2>/dev/null || true; fi
+  if [ "$(id -u)" -eq 0 ]; then chown postgres: "$data"; fi
   chmod 700 "$data"
   if [ ! -f "$data/PG_VERSION" ]; then
-    ccms_as_pg_user "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    (cd / && ccms_as_pg_user "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 \
+      --locale=C.UTF-8) >/dev/null
   fi
-  touch "$logfile"
-  if [ "$(id -u)" -eq 0 ]; then chown postgres: "$logfile"; fi
-  ccms_as_pg_user "$bin/pg_ctl" -D "$data" -l "$logfile" -w -t 60 \
-    -o "-p $port -c listen_addresses=127.0.0.1 -k $data -c max_connections=200 -c fsync=${CCMS_PG_FSYNC:-on}" start >/dev/null
+  # No -l: the server writes to pg_ctl's output, the descriptor opened here.
+  if ! (cd / && ccms_as_pg_user "$bin/pg_ctl" -D "$data" -w -t 60 \
+      -o "-p $port -c listen_addresses=127.0.0.1 -k $data -c max_connections=200 -c fsync=${CCMS_PG_FSYNC:-on}" \
+      start) >>"$logfile" 2>&1; then
+    echo "PostgreSQL did not start; last lines of $logfile:" >&2
+    tail -n 5 "$logfile" >&2
+    return 1
+  fi
 }
 
 ccms_pg_stop() {
   local data="$1"
   [ -f "$data/postmaster.pid" ] || return 0
-  ccms_as_pg_user "$(ccms_pg_bin)/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+  (cd / && ccms_as_pg_user "$(ccms_pg_bin)/pg_ctl" -D "$data" -m fast -w stop) >/dev/null 2>&1 || true
+}
+
+# ccms_dev_pg_dir RUN_DIR: where the dev stack run from RUN_DIR keeps its PostgreSQL cluster.
+# As root, PostgreSQL runs as the postgres user, who cannot enter a private folder (/root, any
+# mktemp -d folder) and so not a checkout there: the cluster lives outside the checkout, in
+# /var/lib/ccms-dev/<first 12 hex digits of sha256(RUN_DIR's absolute path)>/pg, owned by
+# postgres and kept across restarts of the stack. A user who is not root runs PostgreSQL as
+# himself: RUN_DIR/pg. A cluster already in RUN_DIR/pg (made before this rule) stays in use.
+# CCMS_PG_DATA_DIR overrides all of this.
+ccms_dev_pg_dir() {
+  local run_dir="$1" key
+  if [ -n "${CCMS_PG_DATA_DIR:-}" ]; then
+    echo "$CCMS_PG_DATA_DIR"
+  elif [ "$(id -u)" -ne 0 ] || [ -f "$run_dir/pg/PG_VERSION" ]; then
+    echo "$run_dir/pg"
+  else
+    key="$(realpath -m "$run_dir" | sha256sum | cut -c1-12)"
+    echo "/var/lib/ccms-dev/$key/pg"
+  fi
+}
+
+# ccms_port_taken PORT: whether something listens on 127.0.0.1:PORT.
+ccms_port_taken() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
 # ccms_wait_file FILE SECONDS

@@ -448,7 +448,7 @@ absl::Status AssessmentServiceImpl::DoListDueAssessments(
     violations.push_back({"case_id", "must be a case id (UUID)"});
   }
   auto before = DateField(request.due_before(), "due_before", &violations);
-  f.due_before = before.value_or(today + 30);
+  f.due_before = before.value_or(domain::DefaultDueHorizon(today, policy_));
   if (request.overdue_only()) f.overdue_before = today;
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
   auto page = store_.ListDue(principal, f);

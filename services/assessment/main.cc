@@ -53,7 +53,9 @@ int main(int argc, char** argv) {
   if (!policy.ok()) return Fail(policy.status());
   catalog->ApplyPolicy(*policy);
 
-  ccms::time::SystemClock clock;
+  // The system clock, or the test clock of CCMS_TEST_CLOCK_START (a test setting).
+  const std::unique_ptr<ccms::time::Clock> service_clock = ccms::server::MakeServiceClock(config);
+  const ccms::time::Clock& clock = *service_clock;
   auto host = ccms::server::ServiceHost::Create(kIdentity, config,
                                                 ccms::assessment::PgAssessmentStore::Queries(),
                                                 ccms::assessment::Migrations(), clock);

@@ -46,7 +46,9 @@ int main(int argc, char** argv) {
   auto policy = ccms::records::domain::LoadRecordsPolicy(*policy_doc);
   if (!policy.ok()) return Fail(policy.status());
 
-  ccms::time::SystemClock clock;
+  // The system clock, or the test clock of CCMS_TEST_CLOCK_START (a test setting).
+  const std::unique_ptr<ccms::time::Clock> service_clock = ccms::server::MakeServiceClock(config);
+  const ccms::time::Clock& clock = *service_clock;
   auto host =
       ccms::server::ServiceHost::Create(kIdentity, config, ccms::records::PgRecordsStore::Queries(),
                                         ccms::records::Migrations(), clock);

@@ -3,7 +3,9 @@
 #include <map>
 #include <string>
 
+#include "absl/time/clock.h"
 #include "common/config/env.h"
+#include "common/time/clock.h"
 #include "gtest/gtest.h"
 
 namespace ccms::config {
@@ -70,6 +72,34 @@ TEST_F(EnvTest, EmptyValueCountsAsMissing) {
   Env env(&FakeGetenv);
   env.RequiredString("CCMS_REQ");
   EXPECT_FALSE(env.Finish().ok());
+}
+
+TEST_F(EnvTest, InstantIsRfc3339WithOffset) {
+  vars_ = {{"CCMS_T", "2027-02-28T09:00:00+08:00"}};
+  Env env(&FakeGetenv);
+  EXPECT_EQ(env.Instant("CCMS_T"),
+            absl::FromCivil(absl::CivilSecond(2027, 2, 28, 1, 0, 0), absl::UTCTimeZone()));
+  EXPECT_EQ(env.Instant("CCMS_UNSET"), std::nullopt);
+  EXPECT_TRUE(env.Finish().ok());
+  for (const char* bad : {"2027-02-28", "2027-02-28T09:00:00", "2027-02-30T09:00:00+08:00"}) {
+    vars_ = {{"CCMS_T", bad}};
+    Env bad_env(&FakeGetenv);
+    EXPECT_EQ(bad_env.Instant("CCMS_T"), std::nullopt) << bad;
+    EXPECT_NE(bad_env.Finish().message().find("CCMS_T: must be an RFC 3339 time"),
+              std::string::npos)
+        << bad;
+  }
+}
+
+TEST(OffsetClockTest, StartsWhereToldAndRunsInRealTime) {
+  const absl::Time start =
+      absl::FromCivil(absl::CivilSecond(2028, 2, 29, 9, 0, 0), absl::UTCTimeZone());
+  const time::OffsetClock clock(start);
+  const absl::Time first = clock.Now();
+  EXPECT_GE(first, start);
+  EXPECT_LT(first - start, absl::Seconds(5));
+  absl::SleepFor(absl::Milliseconds(20));
+  EXPECT_GE(clock.Now() - first, absl::Milliseconds(20));
 }
 
 }  // namespace

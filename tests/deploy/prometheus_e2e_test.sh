@@ -20,6 +20,7 @@ chmod 755 "$RUN_DIR"
 export CCMS_RUN_DIR="$RUN_DIR"
 # An offset that leaves every port of the stack free (PostgreSQL, the services, Prometheus).
 source "$ROOT/deploy/lib/common.sh"
+source "$ROOT/tests/e2e/clock.sh"
 base_ports=(55432 9090)
 for s in "${services[@]}"; do
   read -r _ g m <<<"$s"
@@ -28,7 +29,7 @@ done
 off="$(ccms_free_port_offset 37 "${base_ports[@]}")" || exit 1
 export CCMS_DEV_PORT_OFFSET="$off"
 cleanup() {
-  "$ROOT/deploy/dev/down" >/dev/null 2>&1 || true
+  "$ROOT/deploy/dev/down" --purge >/dev/null 2>&1 || true
   if [ "$failed" = 0 ]; then rm -rf "$RUN_DIR"; else echo "logs kept in $RUN_DIR/logs"; fi
 }
 trap cleanup EXIT
@@ -52,7 +53,8 @@ for s in "${services[@]}"; do
   jobs+=("ccms-$name")
   check "ccmsctl health ccms-$name" "$CTL" health --addr "127.0.0.1:$((g + off))"
 done
-out="$("$CTL" case open --file "$ROOT/docs/examples/case.json" --json 2>&1)"
+stack_case_json "$ROOT/docs/examples/case.json" "$RUN_DIR/case.json"
+out="$("$CTL" case open --file "$RUN_DIR/case.json" --json 2>&1)"
 case_id="$(echo "$out" | sed -n 's/.*"caseId": *"\([0-9a-f-]*\)".*/\1/p' | head -1)"
 check "ccmsctl case open" test -n "$case_id"
 check "ccmsctl case get" "$CTL" case get "$case_id"

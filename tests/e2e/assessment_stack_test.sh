@@ -12,6 +12,7 @@ CTL="$BUILD_DIR/tools/ccmsctl/ccmsctl"
 
 source "$ROOT/deploy/lib/common.sh"
 source "$ROOT/tests/e2e/lib.sh"
+source "$ROOT/tests/e2e/clock.sh"
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 quiet() { "$@" >/dev/null 2>&1; }
 
@@ -23,7 +24,7 @@ CCMS_DEV_PORT_OFFSET="$(ccms_free_port_offset 0 55432 50061 50062 9461 9462)"
 export CCMS_DEV_PORT_OFFSET
 cleanup() {
   [ -n "${RECORDS_PID:-}" ] && kill -TERM "$RECORDS_PID" 2>/dev/null
-  "$ROOT/deploy/dev/down" >/dev/null 2>&1 || true
+  "$ROOT/deploy/dev/down" --purge >/dev/null 2>&1 || true
   if [ "$failed" = 0 ]; then rm -rf "$RUN_DIR"; else echo "logs kept in $RUN_DIR/logs"; fi
 }
 trap cleanup EXIT
@@ -37,7 +38,8 @@ STAFF="$("$CTL" token --role office_staff --districts 110101 --subject staff-e2e
 WORKER="$("$CTL" token --role social_worker --districts 110101 --subject sw-e2e --key-file "$CCMS_JWT_KEY_FILE")"
 
 # 1. Open and check in: the intake assessments become due.
-out="$("$CTL" case open --file "$ROOT/docs/examples/case.json" --json 2>/dev/null)" || true
+stack_case_json "$ROOT/docs/examples/case.json" "$RUN_DIR/case.json"
+out="$("$CTL" case open --file "$RUN_DIR/case.json" --json 2>/dev/null)" || true
 case_id="$(echo "$out" | sed -n 's/.*"caseId": *"\([0-9a-f-]*\)".*/\1/p' | head -1)"
 check "case opened" test -n "$case_id"
 "$CTL" case check-in "$case_id" >/dev/null 2>&1 || true

@@ -9,6 +9,7 @@ CTL="$BUILD_DIR/tools/ccmsctl/ccmsctl"
 
 source "$ROOT/deploy/lib/common.sh"
 source "$ROOT/tests/e2e/lib.sh"
+source "$ROOT/tests/e2e/clock.sh"
 
 export CCMS_LOG_LEVEL=debug  # access-log lines too, for the scan below
 RUN_DIR="$(mktemp -d /tmp/ccms-e2e.XXXXXX)"
@@ -18,7 +19,7 @@ export CCMS_RUN_DIR="$RUN_DIR"
 CCMS_DEV_PORT_OFFSET="$(ccms_free_port_offset 0 55432 50061 50062 9461 9462)"
 export CCMS_DEV_PORT_OFFSET
 cleanup() {
-  "$ROOT/deploy/dev/down" >/dev/null 2>&1 || true
+  "$ROOT/deploy/dev/down" --purge >/dev/null 2>&1 || true
   if [ "$failed" = 0 ]; then rm -rf "$RUN_DIR"; else echo "logs kept in $RUN_DIR/logs"; fi
 }
 trap cleanup EXIT
@@ -28,10 +29,13 @@ trap cleanup EXIT
 . "$RUN_DIR/env"
 check "stack prints its endpoints" grep -q "ccms dev stack is up" "$RUN_DIR/up.out"
 
-out="$("$CTL" case open --file "$ROOT/docs/examples/case.json" --json 2>"$RUN_DIR/open.err")" || true
+stack_case_json "$ROOT/docs/examples/case.json" "$RUN_DIR/case.json"
+out="$("$CTL" case open --file "$RUN_DIR/case.json" --json 2>"$RUN_DIR/open.err")" || true
 case_id="$(echo "$out" | sed -n 's/.*"caseId": *"\([0-9a-f-]*\)".*/\1/p' | head -1)"
 case_number="$(echo "$out" | sed -n 's/.*"caseNumber": *"\([0-9-]*\)".*/\1/p' | head -1)"
 check "ccmsctl case open returns a case number" test -n "$case_number"
+echo "     the services' today: $(stack_date)"
+check "the case number carries the services' year" grep -q "^110101-$(stack_date | cut -c1-4)-" <<<"$case_number"
 
 got=""
 for _ in $(seq 1 30); do
@@ -49,6 +53,12 @@ metrics="$(exec 3<>"/dev/tcp/127.0.0.1/$metrics_port"; printf 'GET /metrics HTTP
 check "/metrics counts OpenCase" grep -q 'grpc_server_handled_total{grpc_code="OK",grpc_method="OpenCase"' <<<"$metrics"
 
 check "case get finds it" "$CTL" case get "$case_id"
+# The README's client for any method: Debian's python3-grpcio and server reflection.
+GRPC_CALL=(/usr/bin/python3 "$ROOT/tools/grpc_call.py" "$CCMS_RECORDS_ADDR")
+check "tools/grpc_call.py lists the services by reflection" \
+  bash -c '"$@" list | grep -qx ccms.records.v1.RecordsService' _ "${GRPC_CALL[@]}"
+check "tools/grpc_call.py calls GetCase with the token" bash -c '"$@" | grep -q "$0"' "$case_number" \
+  "${GRPC_CALL[@]}" call ccms.records.v1.RecordsService/GetCase "{\"caseId\": \"$case_id\"}"
 list="$("$CTL" case list)"
 check "case list shows it" grep -q "$case_number" <<<"$list"
 check "check-in activates it" "$CTL" case check-in "$case_id"
@@ -60,7 +70,7 @@ check "discharges-due answers" "$CTL" discharges-due --district 110101
 # A transfer to 310101: the receiving side sees the request, not the case, until it accepts.
 staff_a="$("$CTL" token --role office_staff --districts 110101 --key-file "$CCMS_JWT_KEY_FILE")"
 transfer="$("$CTL" --token "$staff_a" transfer request "$case_id" --to-district 310101 --to-office pudong-1 \
-  --planned "$(date -d '+40 days' +%F)" --json 2>/dev/null)" || true
+  --planned "$(stack_date 40)" --json 2>/dev/null)" || true
 transfer_id="$(sed -n 's/.*"transferId": *"\([0-9a-f-]\{36\}\)".*/\1/p' <<<"$transfer" | head -1)"
 check "transfer request returns a transfer id" test -n "$transfer_id"
 check "the sending district consents" "$CTL" --token "$staff_a" transfer consent "$transfer_id"

@@ -72,7 +72,7 @@ grpc::ServerUnaryReactor* FakeRecordsServer::GetCase(grpc::CallbackServerContext
   return reactor;
 }
 
-AssessmentHarness::AssessmentHarness() : clock_(absl::Now()) {
+AssessmentHarness::AssessmentHarness() : clock_(FixedTestNow()) {
   const IntegrationEnv* env = IntegrationEnv::Get();
   auto catalog = assessment::InstrumentCatalog::Load(assessment::EmbeddedInstruments());
   if (!catalog.ok()) throw std::runtime_error(std::string(catalog.status().message()));

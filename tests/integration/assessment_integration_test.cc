@@ -50,7 +50,7 @@ class AssessmentIntegrationTest : public ::testing::Test {
   }
   void SetUp() override {
     if (harness_ == nullptr) GTEST_SKIP() << "needs PostgreSQL and the dev broker: run tests/run";
-    h().clock().Set(absl::Now());
+    h().clock().Set(FixedTestNow());
   }
 
   AssessmentHarness& h() { return *harness_; }

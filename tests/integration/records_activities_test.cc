@@ -484,7 +484,7 @@ TEST_F(RecordsActivitiesTest, TransferKeepsTheCaseInExactlyOneDistrict) {
   req.set_case_id(c.case_id());
   req.set_to_district_code("310105");
   req.set_to_office_id("office-b");
-  const absl::CivilDay move = time::ShanghaiDay(absl::Now()) + 40;
+  const absl::CivilDay move = h().Today() + 40;
   *req.mutable_planned_move_on() = D(move.year(), move.month(), move.day());
   records::v1::TransferResponse t;
   auto ctx = h().Context(a);
@@ -557,7 +557,7 @@ namespace {
 
 TEST_F(RecordsActivitiesTest, DischargeAtTheEndOfTheTermAndItsNotice) {
   const std::string staff = h().Token(Role::kOfficeStaff, {"110106"}, "discharge-staff");
-  const absl::CivilDay today = time::ShanghaiDay(absl::Now());
+  const absl::CivilDay today = h().Today();
   auto open_with_end = [&](absl::CivilDay end) {
     records::v1::OpenCaseRequest req =
         ValidOpenCase(MakeIdNumber("19770505", 1 + 2 * (seq_++ % 499), "150101"), "110106");
@@ -636,7 +636,7 @@ TEST_F(RecordsActivitiesTest, DischargeSummaryFollowUpsAndExport) {
   const std::string staff = h().Token(Role::kOfficeStaff, {district}, "after-staff");
   const std::string worker = h().Token(Role::kSocialWorker, {district}, "after-worker");
   const std::string other = h().Token(Role::kOfficeStaff, {"110108"}, "after-other");
-  const absl::CivilDay today = time::ShanghaiDay(absl::Now());
+  const absl::CivilDay today = h().Today();
   auto open_with_end = [&](absl::CivilDay end, const std::string& birth) {
     records::v1::OpenCaseRequest req =
         ValidOpenCase(MakeIdNumber(birth, 1 + 2 * (seq_++ % 499), "150102"), district);

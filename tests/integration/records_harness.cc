@@ -6,13 +6,15 @@
 #include "common/auth/jwt.h"
 #include "common/ids/uuid.h"
 #include "common/policy/policy.h"
+#include "common/time/calendar.h"
 #include "grpcpp/create_channel.h"
 #include "services/records/consumer.h"
 #include "services/records/migrations.h"
 
 namespace ccms::testing {
 
-RecordsHarness::RecordsHarness(const time::Clock* service_clock) {
+RecordsHarness::RecordsHarness(const time::Clock* service_clock)
+    : clock_(service_clock != nullptr ? *service_clock : fixed_clock_) {
   const server::CommonConfig config = TestHostConfig(db_.dsn(), kJwtKey);
   auto host = server::ServiceHost::Create({.name = "records",
                                            .grpc_service = "ccms.records.v1.RecordsService",
@@ -29,8 +31,8 @@ RecordsHarness::RecordsHarness(const time::Clock* service_clock) {
   auto doc = policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "default");
   policy_ =
       std::make_unique<records::domain::RecordsPolicy>(*records::domain::LoadRecordsPolicy(*doc));
-  service_ = std::make_unique<records::RecordsServiceImpl>(
-      *store_, host_->executor(), *cipher_, service_clock ? *service_clock : clock_, *policy_);
+  service_ = std::make_unique<records::RecordsServiceImpl>(*store_, host_->executor(), *cipher_,
+                                                           clock_, *policy_);
   host_->AddService(service_.get(), records::v1::RecordsService::service_full_name());
   // As main() does; a group of its own per harness so tests do not share offsets.
   if (auto st = host_->AddConsumer("ccms-records-test-" + db_.name(), {records::kAssessmentTopic},
@@ -44,6 +46,8 @@ RecordsHarness::RecordsHarness(const time::Clock* service_clock) {
                                  grpc::InsecureChannelCredentials());
   stub_ = records::v1::RecordsService::NewStub(channel_);
 }
+
+absl::CivilDay RecordsHarness::Today() const { return time::ShanghaiDay(clock_.Now()); }
 
 RecordsHarness::~RecordsHarness() {
   stub_.reset();

@@ -22,8 +22,8 @@ class RecordsHarness {
   static constexpr char kPiiKey[] =
       "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
-  // `service_clock` (when given) is the records service's "now" — a test's fixed clock for the
-  // rules over dates; tokens and the host keep the system clock.
+  // `service_clock` (when given) is the records service's "now" — a test's own clock for the
+  // rules over dates; else a clock fixed at FixedTestNow(). Tokens keep the system clock.
   explicit RecordsHarness(const time::Clock* service_clock = nullptr);
   ~RecordsHarness();
 
@@ -32,6 +32,8 @@ class RecordsHarness {
   std::shared_ptr<grpc::Channel> channel() { return channel_; }
   server::ServiceHost& host() { return *host_; }
   TestDatabase& db() { return db_; }
+  // The service's today (Asia/Shanghai): the tests' dates are computed from it.
+  absl::CivilDay Today() const;
   records::RecordsServiceImpl& service() { return *service_; }
 
   // A token for a role and districts ("*" = all).
@@ -42,7 +44,8 @@ class RecordsHarness {
 
  private:
   TestDatabase db_;
-  time::SystemClock clock_;
+  time::FakeClock fixed_clock_{FixedTestNow()};
+  const time::Clock& clock_;
   std::unique_ptr<server::ServiceHost> host_;
   std::unique_ptr<crypto::PiiCipher> cipher_;
   std::unique_ptr<records::PgRecordsStore> store_;

@@ -10,10 +10,46 @@
 #include <pqxx/pqxx>
 #include <stdexcept>
 
+#include "absl/strings/ascii.h"
 #include "absl/time/clock.h"
 #include "common/ids/uuid.h"
+#include "common/time/calendar.h"
+#include "gtest/gtest.h"
 
 namespace ccms::testing {
+namespace {
+
+// Under CI a skipped integration test is a failed one: a suite that cannot reach its
+// infrastructure there must not pass silently. Registered before main() by every test binary
+// that links this support library (the integration and fault suites).
+class FailSkipsUnderCi : public ::testing::EmptyTestEventListener {
+  void OnTestEnd(const ::testing::TestInfo& info) override {
+    if (info.result() != nullptr && info.result()->Skipped()) {
+      ADD_FAILURE() << "skipped under CI=true, which counts as a failure (the integration and "
+                       "fault suites need tests/run's PostgreSQL and dev broker)";
+    }
+  }
+};
+
+[[maybe_unused]] const bool kFailSkipsRegistered = [] {
+  if (RunningUnderCi()) {
+    ::testing::UnitTest::GetInstance()->listeners().Append(new FailSkipsUnderCi);
+  }
+  return true;
+}();
+
+}  // namespace
+
+absl::Time FixedTestNow() {
+  return absl::FromCivil(absl::CivilSecond(2026, 11, 30, 12, 0, 0), time::ShanghaiTimeZone());
+}
+
+bool RunningUnderCi() {
+  const char* ci = std::getenv("CI");
+  if (ci == nullptr) return false;
+  const std::string v = absl::AsciiStrToLower(ci);
+  return v == "true" || v == "1" || v == "yes";
+}
 
 const IntegrationEnv* IntegrationEnv::Get() {
   static const IntegrationEnv* env = []() -> const IntegrationEnv* {

@@ -12,13 +12,22 @@
 namespace ccms::testing {
 
 // Infrastructure started by tests/run, found through the environment. Integration tests skip
-// with a clear message when run outside it (e.g. a bare `ctest` without tests/run).
+// with a clear message when run outside it (e.g. a bare `ctest` without tests/run); under CI
+// (CI=true) every skip in a binary linking this library is reported as a failure instead.
 struct IntegrationEnv {
   std::string pg_admin_dsn;
   std::string kafka_bootstrap;
   int kafka_control_port = 0;
   static const IntegrationEnv* Get();  // nullptr when not under tests/run
 };
+
+// The fixed "now" of the integration suites' service clocks: noon of 2026-11-30 (a month end)
+// in Asia/Shanghai. The tests take "today" from their service's clock, never from the system
+// clock, so they run the same on every date. Token checks keep real time.
+absl::Time FixedTestNow();
+
+// Whether CI=true (or 1, yes) is set: skips fail then.
+bool RunningUnderCi();
 
 // The settings a service runs with in the integration tests: loopback, free ports, the test
 // cluster's database `dsn`, the dev broker, an HS256 `jwt_key`, a short relay poll.

@@ -348,7 +348,9 @@ void AddDue(CLI::App& app, const GlobalOptions& global, Action* action) {
       app.add_subcommand("due", "Assessments due (intake, periodic, triggered, discharge)");
   cmd->add_option("--district", flags->district, "Only this district")->check(DistrictValidator());
   cmd->add_option("--case", flags->case_id, "Only this case")->check(UuidValidator());
-  cmd->add_option("--before", flags->before, "Due on or before; default: 30 days from today")
+  cmd->add_option("--before", flags->before,
+                  "Due on or before; default: a calendar month ahead (at least 30 days), so every "
+                  "new intake's due")
       ->check(DateValidator());
   cmd->add_flag("--overdue", flags->overdue, "Only those past their due day");
   cmd->add_option("--page-size", flags->page_size, "Rows per page (default 50, at most 500)")

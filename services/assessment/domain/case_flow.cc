@@ -62,6 +62,10 @@ const char* SanctionReason(SanctionKind k) {
 
 }  // namespace
 
+absl::CivilDay DefaultDueHorizon(absl::CivilDay today, const AssessmentPolicy& policy) {
+  return std::max(today + 30, AddMonths(today, policy.intake_screen_within_months));
+}
+
 absl::CivilDay LedgerMonthFor(absl::CivilDay occurred_on, absl::CivilDay today,
                               bool occurred_month_closed) {
   if (occurred_month_closed || occurred_on > today) return MonthOf(today);

@@ -108,6 +108,11 @@ struct AssessmentOutcome {
   bool crisis = false;
 };
 
+// The default horizon of ListDueAssessments (inclusive): every due an intake reported `today`
+// creates, i.e. today + assessment.intake.screen_within_months calendar months (Dec 5 -> Jan 5,
+// Jan 31 -> Feb 28/29), and never less than today + 30 days.
+absl::CivilDay DefaultDueHorizon(absl::CivilDay today, const AssessmentPolicy& policy);
+
 // The month a ledger entry goes to: the month it happened in while that month is open, else
 // the current month (a closed month never changes).
 absl::CivilDay LedgerMonthFor(absl::CivilDay occurred_on, absl::CivilDay today,

@@ -54,6 +54,35 @@ TEST(CaseFlowTest, CaseOpenedMakesIntakeAssessmentsDue) {
   EXPECT_FALSE(e.level_change.has_value());
 }
 
+TEST(CaseFlowTest, DefaultDueHorizonAtMonthEnds) {
+  const AssessmentPolicy& p = DefaultPolicy();
+  EXPECT_EQ(DefaultDueHorizon(CivilDay(2026, 12, 5), p), CivilDay(2027, 1, 5));  // was Jan 4
+  EXPECT_EQ(DefaultDueHorizon(CivilDay(2027, 1, 31), p), CivilDay(2027, 3, 2));  // >= Feb 28
+  EXPECT_EQ(DefaultDueHorizon(CivilDay(2028, 1, 31), p), CivilDay(2028, 3, 1));  // >= Feb 29
+  EXPECT_EQ(DefaultDueHorizon(CivilDay(2027, 3, 31), p), CivilDay(2027, 4, 30));
+  EXPECT_EQ(DefaultDueHorizon(CivilDay(2027, 7, 31), p), CivilDay(2027, 8, 31));
+  EXPECT_EQ(DefaultDueHorizon(CivilDay(2028, 2, 29), p), CivilDay(2028, 3, 30));
+  EXPECT_EQ(DefaultDueHorizon(CivilDay(2027, 2, 1), p), CivilDay(2027, 3, 3));  // 30 days
+  AssessmentPolicy two = p;
+  two.intake_screen_within_months = 2;
+  EXPECT_EQ(DefaultDueHorizon(CivilDay(2026, 12, 31), two), CivilDay(2027, 2, 28));
+}
+
+// On every day of a common and a leap year, the dues an intake reported that day creates are
+// within the default horizon of ListDueAssessments.
+TEST(CaseFlowTest, DefaultDueHorizonHoldsEveryIntakeDue) {
+  const AssessmentPolicy& p = DefaultPolicy();
+  for (CivilDay today(2027, 1, 1); today <= CivilDay(2028, 12, 31); ++today) {
+    CaseState s = Opened();
+    ApplyRecordsFact(s, CaseOpenedFact{"110101", "office-1", today, today + 364, false}, p, today);
+    const Effects e = ApplyRecordsFact(s, IntakeReportedFact{today}, p, today);
+    ASSERT_EQ(e.dues.size(), 2u) << today;
+    for (const DuePlan& d : e.dues) {
+      EXPECT_LE(d.due_on, DefaultDueHorizon(today, p)) << "intake on " << today;
+    }
+  }
+}
+
 TEST(CaseFlowTest, IntakeStartsTheInitialStrictPeriod) {
   const AssessmentPolicy p = DefaultPolicy();
   CaseState s = Opened();
