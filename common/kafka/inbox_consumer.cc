@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "common/kafka/envelope.h"
 #include "common/log/log.h"
 #include "prometheus/counter.h"
 #include "prometheus/gauge.h"
@@ -86,8 +87,8 @@ void InboxConsumer::Stop() {
 
 absl::StatusOr<bool> InboxConsumer::Process(const std::string& topic, int partition, int64_t offset,
                                             const std::string& value) {
-  events::v1::Envelope event;
-  if (!event.ParseFromString(value) || event.event_id().empty()) {
+  std::optional<events::v1::Envelope> decoded = DecodeEnvelope(value);
+  if (!decoded.has_value()) {
     if (rejected_total_) rejected_total_->Increment();
     log::Warn("consumer_rejected_record", {{"consumer", options_.group_id},
                                            {"topic", topic},
@@ -95,6 +96,7 @@ absl::StatusOr<bool> InboxConsumer::Process(const std::string& topic, int partit
                                            {"offset", offset}});
     return false;
   }
+  const events::v1::Envelope& event = *decoded;
   bool applied = false;
   absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
     pqxx::result r = tx.exec_params(

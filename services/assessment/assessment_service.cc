@@ -1,8 +1,6 @@
 #include "services/assessment/assessment_service.h"
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/grpc/proto_convert.h"
 #include "common/grpc/status.h"
@@ -12,6 +10,7 @@
 #include "services/assessment/case_mutators.h"
 #include "services/assessment/domain/access.h"
 #include "services/assessment/event_builder.h"
+#include "services/assessment/page_token.h"
 #include "services/assessment/proto_mapping.h"
 
 namespace ccms::assessment {
@@ -50,23 +49,6 @@ std::optional<absl::CivilDay> DateField(const google::type::Date& d, const char*
   auto day = FromProtoDate(d, &invalid);
   if (invalid) violations->push_back({field, "is not a valid calendar date (years 1900 to 2199)"});
   return day;
-}
-
-// Page tokens are opaque to clients: base64 of a prefix and the store's cursor.
-std::string EncodeToken(std::string_view prefix, const std::string& cursor) {
-  if (cursor.empty()) return "";
-  return absl::WebSafeBase64Escape(absl::StrCat(std::string(prefix), cursor));
-}
-
-bool DecodeToken(std::string_view prefix, const std::string& token, std::string* cursor) {
-  if (token.empty()) return true;
-  std::string decoded;
-  if (!absl::WebSafeBase64Unescape(token, &decoded) ||
-      !absl::StartsWith(decoded, std::string(prefix))) {
-    return false;
-  }
-  *cursor = decoded.substr(prefix.size());
-  return cursor->size() <= 200;
 }
 
 int PageSize(int requested, std::vector<FieldViolation>* violations) {

@@ -9,17 +9,13 @@
 #include "services/assessment/domain/assessment_policy.h"
 #include "services/assessment/domain/case_flow.h"
 #include "services/assessment/pg_assessment_store.h"
+#include "services/assessment/records_events.h"
 
 namespace ccms::assessment {
 
 // Consumer group of the assessment service on topic ccms.records.v1.
 inline constexpr char kRecordsTopic[] = "ccms.records.v1";
 inline constexpr char kConsumerGroup[] = "ccms-assessment";
-
-// The domain fact of a records event; nullopt for a type assessment does not follow, or a
-// payload that does not parse (*malformed is set then).
-std::optional<domain::RecordsFact> TranslateRecordsEvent(const events::v1::Envelope& event,
-                                                         bool* malformed);
 
 // Applies records events inside the inbox transaction (kafka::InboxConsumer's handler): case
 // opened -> intake assessments due; intake reported -> the initial STRICT period starts;

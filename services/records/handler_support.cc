@@ -3,8 +3,6 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/grpc/proto_convert.h"
 #include "common/ids/uuid.h"
@@ -103,19 +101,6 @@ absl::Status CheckText(const std::string& text, const char* field, size_t max_by
 CaseMutation MutationOf(const std::string& request_id, const std::string& case_id,
                         const char* action) {
   return {absl::AsciiStrToLower(request_id), absl::AsciiStrToLower(case_id), action};
-}
-
-// Page tokens of the lists below: a prefix and an opaque cursor, base64url.
-std::string EncodeToken(std::string_view prefix, const std::string& cursor) {
-  return absl::WebSafeBase64Escape(absl::StrCat(std::string(prefix), cursor));
-}
-std::optional<std::string> DecodeToken(std::string_view prefix, const std::string& token) {
-  std::string decoded;
-  if (!absl::WebSafeBase64Unescape(token, &decoded) ||
-      !absl::StartsWith(decoded, std::string(prefix))) {
-    return std::nullopt;
-  }
-  return decoded.substr(prefix.size());
 }
 
 domain::SentenceKind FromProto(common::v1::SentenceKind k) {

@@ -15,6 +15,7 @@
 #include "common/grpc/status.h"
 #include "google/type/date.pb.h"
 #include "grpcpp/server_context.h"
+#include "services/records/page_token.h"
 #include "services/records/records_store.h"
 
 namespace ccms::records {
@@ -45,10 +46,6 @@ std::string CallId(const grpc::ServerContextBase& context);
 
 CaseMutation MutationOf(const std::string& request_id, const std::string& case_id,
                         const char* action);
-
-// Page tokens of the lists: a prefix and an opaque cursor, base64url.
-std::string EncodeToken(std::string_view prefix, const std::string& cursor);
-std::optional<std::string> DecodeToken(std::string_view prefix, const std::string& token);
 
 // Enum conversions between the API and the domain.
 domain::SentenceKind FromProto(common::v1::SentenceKind k);

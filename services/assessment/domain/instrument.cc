@@ -21,6 +21,13 @@ bool IsCode(const std::string& s) {
 
 double Round2(double x) { return std::round(x * 100.0) / 100.0; }
 
+// node[key] of a mapping; an undefined node for anything else (yaml-cpp throws BadSubscript when
+// a scalar is subscripted).
+YAML::Node Child(const YAML::Node& node, const char* key) {
+  if (!node.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+  return node[key];
+}
+
 class Reader {
  public:
   void Problem(const std::string& where, const std::string& what) {
@@ -45,7 +52,7 @@ class Reader {
     }
     try {
       const double v = n.as<double>();
-      if (v < min || v > max) {
+      if (!(v >= min && v <= max)) {  // NaN is out of range too
         Problem(where, absl::StrCat("must be between ", min, " and ", max));
         return fallback;
       }
@@ -102,10 +109,9 @@ absl::StatusOr<Instrument> ParseInstrument(std::string_view yaml, std::string_vi
   }
   in.title = r.Str(root["title"], "title");
   const YAML::Node cutoffs = root["cutoffs"];
-  in.medium_from =
-      r.Num(cutoffs ? cutoffs["medium_from"] : YAML::Node(), "cutoffs.medium_from", 0, 0.01, 1e6);
-  in.high_from =
-      r.Num(cutoffs ? cutoffs["high_from"] : YAML::Node(), "cutoffs.high_from", 0, 0.01, 1e6);
+  if (cutoffs && !cutoffs.IsMap()) r.Problem("cutoffs", "must be a mapping");
+  in.medium_from = r.Num(Child(cutoffs, "medium_from"), "cutoffs.medium_from", 0, 0.01, 1e6);
+  in.high_from = r.Num(Child(cutoffs, "high_from"), "cutoffs.high_from", 0, 0.01, 1e6);
   if (in.medium_from > 0 && in.high_from > 0 && in.medium_from >= in.high_from) {
     r.Problem("cutoffs", "medium_from must be below high_from");
   }
@@ -117,6 +123,10 @@ absl::StatusOr<Instrument> ParseInstrument(std::string_view yaml, std::string_vi
   } else {
     for (size_t i = 0; i < subscales.size(); ++i) {
       const std::string where = absl::StrCat("subscales[", i, "]");
+      if (!subscales[i].IsMap()) {
+        r.Problem(where, "must be a mapping");
+        continue;
+      }
       Subscale s;
       s.id = r.Str(subscales[i]["id"], where + ".id");
       if (!s.id.empty() && !IsCode(s.id)) r.Problem(where + ".id", "must be a code");
@@ -138,6 +148,10 @@ absl::StatusOr<Instrument> ParseInstrument(std::string_view yaml, std::string_vi
     for (size_t i = 0; i < items.size(); ++i) {
       const std::string where = absl::StrCat("items[", i, "]");
       const YAML::Node n = items[i];
+      if (!n.IsMap()) {
+        r.Problem(where, "must be a mapping");
+        continue;
+      }
       Item item;
       item.id = r.Str(n["id"], where + ".id");
       if (!item.id.empty() && !IsCode(item.id)) r.Problem(where + ".id", "must be a code");
@@ -157,6 +171,10 @@ absl::StatusOr<Instrument> ParseInstrument(std::string_view yaml, std::string_vi
         std::set<std::string> option_ids;
         for (size_t j = 0; j < options.size(); ++j) {
           const std::string ow = absl::StrCat(where, ".options[", j, "]");
+          if (!options[j].IsMap()) {
+            r.Problem(ow, "must be a mapping");
+            continue;
+          }
           AnswerOption o;
           o.id = r.Str(options[j]["id"], ow + ".id");
           if (!o.id.empty() && !IsCode(o.id)) r.Problem(ow + ".id", "must be a code");

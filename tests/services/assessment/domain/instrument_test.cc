@@ -100,6 +100,40 @@ items:
   EXPECT_FALSE(ParseInstrument("- a", "x").ok());
 }
 
+// Found by tests/fuzz/instrument_fuzzer: a scalar where a mapping belongs made yaml-cpp throw
+// out of ParseInstrument, and NaN passed the range checks.
+TEST(InstrumentParseTest, ScalarsWhereMappingsBelongAndNaNAreProblems) {
+  const char* bad = R"(
+id: x
+version: 1
+kind: SOCIAL_RISK
+title: t
+cutoffs: 5
+subscales: [s, {id: a, title: A, abnormal_from: .nan}]
+items:
+  - i
+  - {id: y, subscale: a, text: y, weight: .nan, options: [o, {id: p, text: p, score: 1}]}
+)";
+  auto st = ParseInstrument(bad, "bad.yaml").status();
+  ASSERT_FALSE(st.ok());
+  const std::string msg(st.message());
+  for (const char* want : {"cutoffs: must be a mapping", "subscales[0]: must be a mapping",
+                           "subscales[1].abnormal_from", "items[0]: must be a mapping",
+                           "items[1].weight", "items[1].options[0]: must be a mapping"}) {
+    EXPECT_NE(msg.find(want), std::string::npos) << want << " in " << msg;
+  }
+  const char* nan_cutoff = R"(
+id: x
+version: 1
+kind: SOCIAL_RISK
+title: t
+cutoffs: {medium_from: .nan, high_from: 2}
+subscales: [{id: a, title: A}]
+items: [{id: y, subscale: a, text: y, options: [{id: o, text: o, score: 0}, {id: p, text: p, score: 1}]}]
+)";
+  EXPECT_FALSE(ParseInstrument(nan_cutoff, "x").ok());
+}
+
 TEST(ScoreTest, EveryItemExactlyOnceWithAKnownOption) {
   const Instrument& in = Get("social_risk");
   ScoredAssessment s;
