@@ -14,7 +14,8 @@ GOOGLEAPIS="${CCMS_GOOGLEAPIS_DIR:-/usr/share/gocode/src/github.com/gogo/googlea
 AGAINST="${CCMS_BUF_AGAINST:-HEAD~1}"
 DATA="$ROOT/tests/api/testdata"
 
-[ -x "$BUF" ] || { echo "no buf at $BUF: run deploy/setup (it installs @bufbuild/buf)" >&2; exit 1; }
+[ -x "$BUF" ] ||
+  { echo "no buf at $BUF: run deploy/setup (it installs @bufbuild/buf)" >&2; exit 1; }
 [ -f "$GOOGLEAPIS/google/rpc/status.proto" ] ||
   { echo "no google/rpc protos under $GOOGLEAPIS: run deploy/setup" >&2; exit 1; }
 WORK="$(mktemp -d /tmp/ccms-buf-check.XXXXXX)"
@@ -31,14 +32,21 @@ workspace() {
   cp "$GOOGLEAPIS"/google/rpc/{status,error_details,code}.proto "$g/rpc/"
   cp "$GOOGLEAPIS/google/type/date.proto" "$g/type/"
 }
-# catches "what" RULE... -- buf ARGS...: buf must fail and report each RULE, and no other rule
-# listed after a leading "!" (e.g. !RPC_SAME_RESPONSE_TYPE: allowed by buf.yaml).
+# buf_in DIR ARGS...: buf run in the workspace DIR, so that it names files as the repository does
+# (proto/ccms/...).
+buf_in() {
+  local dir="$1"
+  shift
+  (cd "$dir" && "$BUF" "$@")
+}
+# catches "what" RULE... -- DIR ARGS...: buf_in DIR ARGS... must fail and report each RULE, and
+# none of the rules written with a leading "!" (e.g. !RPC_SAME_RESPONSE_TYPE: buf.yaml allows it).
 catches() {
   local what="$1" rules=() out rule missing=""
   shift
   while [ "$1" != "--" ]; do rules+=("$1"); shift; done
   shift
-  if out="$("$BUF" "$@" --error-format json 2>&1)"; then
+  if out="$(buf_in "$@" --error-format json 2>&1)"; then
     failed=$((failed + 1)); echo "FAIL - $what (buf found nothing)"; return
   fi
   for rule in "${rules[@]}"; do
@@ -57,20 +65,20 @@ catches() {
 
 echo "buf $("$BUF" --version 2>&1)"
 workspace "$WORK/current" "$ROOT/proto"
-check "buf lint (STANDARD) on proto/" "$BUF" lint "$WORK/current"
+check "buf lint (STANDARD) on proto/" buf_in "$WORK/current" lint
 
 # The rules catch what they are for: a bad proto added to the same workspace fails lint...
 workspace "$WORK/lint_bad" "$ROOT/proto"
 cp -R "$DATA/lint_bad/." "$WORK/lint_bad/proto/"
 catches "buf lint catches a bad proto (tests/api/testdata/lint_bad)" \
   RPC_REQUEST_RESPONSE_UNIQUE RPC_REQUEST_STANDARD_NAME RPC_RESPONSE_STANDARD_NAME \
-  FIELD_LOWER_SNAKE_CASE ENUM_ZERO_VALUE_SUFFIX -- lint "$WORK/lint_bad"
+  FIELD_LOWER_SNAKE_CASE ENUM_ZERO_VALUE_SUFFIX -- "$WORK/lint_bad" lint
 # ...and buf breaking reports wire and JSON breaks but lets a message be renamed (unreleased API).
 workspace "$WORK/before" "$DATA/breaking/before"
 workspace "$WORK/after" "$DATA/breaking/after"
 catches "buf breaking catches a wire and a JSON break, allows a rename (testdata/breaking)" \
   FIELD_WIRE_JSON_COMPATIBLE_TYPE FIELD_SAME_JSON_NAME '!RPC_SAME_RESPONSE_TYPE' -- \
-  breaking "$WORK/after" --against "$WORK/before"
+  "$WORK/after" breaking --against ../before
 
 # The working tree's protos against the previous commit's, judged by today's buf.yaml (the
 # previous commit may have none). Skipped, saying why, when there is no previous commit to read.
@@ -98,7 +106,7 @@ breaking_against_previous() {
   "${git[@]}" archive "$AGAINST" proto | tar -x -C "$WORK/previous_tree"
   workspace "$WORK/previous" "$WORK/previous_tree/proto"
   check "buf breaking (WIRE_JSON, buf.yaml) against $AGAINST ($rev)" \
-    "$BUF" breaking "$WORK/current" --against "$WORK/previous"
+    buf_in "$WORK/current" breaking --against ../previous
 }
 breaking_against_previous
 
