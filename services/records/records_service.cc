@@ -867,7 +867,7 @@ bool IsOfficeId(const std::string& id) {
 
 absl::Status RecordsServiceImpl::DoRequestTransfer(const auth::Principal& principal,
                                                    const v1::RequestTransferRequest& request,
-                                                   v1::TransferResponse* response) {
+                                                   v1::RequestTransferResponse* response) {
   if (auto st = domain::Authorize(principal, domain::CaseAction::kTransfer); !st.ok()) {
     return AuditDenied(principal, "RequestTransfer", request.case_id(), request.request_id(), st);
   }
@@ -921,28 +921,28 @@ absl::Status RecordsServiceImpl::DoRequestTransfer(const auth::Principal& princi
 
 absl::Status RecordsServiceImpl::DoDecideTransfer(const auth::Principal& principal,
                                                   domain::TransferStep step,
-                                                  const v1::DecideTransferRequest& request,
-                                                  v1::TransferResponse* response) {
+                                                  const TransferDecisionArgs& request,
+                                                  v1::Transfer* transfer) {
   const std::string action = absl::StrCat("Transfer:", std::string(domain::TransferStepName(step)));
   if (auto st = domain::Authorize(principal, domain::CaseAction::kTransfer); !st.ok()) {
-    return AuditDenied(principal, action, "", request.request_id(), st);
+    return AuditDenied(principal, action, "", request.request_id, st);
   }
-  if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
-  if (!ids::IsUuid(request.transfer_id())) {
+  if (auto st = CheckRequestId(request.request_id); !st.ok()) return st;
+  if (!ids::IsUuid(request.transfer_id)) {
     return grpc_util::InvalidArgumentWithViolations({{"transfer_id", "must be a transfer id"}});
   }
-  if (!request.to_office_id().empty() &&
-      (step != domain::TransferStep::kAccept || !IsOfficeId(request.to_office_id()))) {
+  if (!request.to_office_id.empty() &&
+      (step != domain::TransferStep::kAccept || !IsOfficeId(request.to_office_id))) {
     return grpc_util::InvalidArgumentWithViolations(
         {{"to_office_id", "may be given only when accepting (letters, digits, - and _)"}});
   }
-  if (auto st = CheckText(request.reason(), "reason", 8000); !st.ok()) return st;
+  if (auto st = CheckText(request.reason, "reason", 8000); !st.ok()) return st;
   const absl::Time now = clock_.Now();
   const absl::CivilDay today = time::ShanghaiDay(now);
-  auto on = DayNotInFuture(request.on(), "on", today);
+  auto on = DayNotInFuture(request.on, "on", today);
   if (!on.ok()) return on.status();
-  TransferDecision d{absl::AsciiStrToLower(request.request_id()),
-                     absl::AsciiStrToLower(request.transfer_id()), step};
+  TransferDecision d{absl::AsciiStrToLower(request.request_id),
+                     absl::AsciiStrToLower(request.transfer_id), step};
   auto t = store_.DecideTransfer(
       principal, d,
       [&](TransferRecord& rec) -> absl::Status {
@@ -956,9 +956,9 @@ absl::Status RecordsServiceImpl::DoDecideTransfer(const auth::Principal& princip
         rec.decided_on = *on;
         if (*next == domain::TransferStatus::kAccepted) {
           rec.report_due = domain::ReportDue(*on, policy_);
-          if (!request.to_office_id().empty()) rec.to_office_id = request.to_office_id();
+          if (!request.to_office_id.empty()) rec.to_office_id = request.to_office_id;
         }
-        rec.decision_reason = request.reason();
+        rec.decision_reason = request.reason;
         return absl::OkStatus();
       },
       [&](const TransferRecord& rec) {
@@ -991,7 +991,7 @@ absl::Status RecordsServiceImpl::DoDecideTransfer(const auth::Principal& princip
             now, now, principal.subject, payload);
       });
   if (!t.ok()) return t.status();
-  ToProtoTransfer(*t, {}, response->mutable_transfer());
+  ToProtoTransfer(*t, {}, transfer);
   return absl::OkStatus();
 }
 
@@ -1032,41 +1032,52 @@ absl::Status RecordsServiceImpl::DoListTransfers(const auth::Principal& principa
   return absl::OkStatus();
 }
 
-grpc::ServerUnaryReactor* RecordsServiceImpl::ConsentTransfer(
-    grpc::CallbackServerContext* context, const v1::DecideTransferRequest* request,
-    v1::TransferResponse* response) {
-  return executor_.Run(context, *request, [this, request, response](const auth::Principal& p) {
-    return DoDecideTransfer(p, domain::TransferStep::kConsent, *request, response);
-  });
+namespace {
+// The decisions other than AcceptTransfer name no office.
+const std::string& NoOffice() {
+  static const std::string* const kNone = new std::string();
+  return *kNone;
 }
-grpc::ServerUnaryReactor* RecordsServiceImpl::AcceptTransfer(
-    grpc::CallbackServerContext* context, const v1::DecideTransferRequest* request,
-    v1::TransferResponse* response) {
-  return executor_.Run(context, *request, [this, request, response](const auth::Principal& p) {
-    return DoDecideTransfer(p, domain::TransferStep::kAccept, *request, response);
-  });
+}  // namespace
+
+absl::Status RecordsServiceImpl::DoConsentTransfer(const auth::Principal& principal,
+                                                   const v1::ConsentTransferRequest& request,
+                                                   v1::ConsentTransferResponse* response) {
+  return DoDecideTransfer(
+      principal, domain::TransferStep::kConsent,
+      {request.request_id(), request.transfer_id(), request.on(), NoOffice(), request.reason()},
+      response->mutable_transfer());
 }
-grpc::ServerUnaryReactor* RecordsServiceImpl::RejectTransfer(
-    grpc::CallbackServerContext* context, const v1::DecideTransferRequest* request,
-    v1::TransferResponse* response) {
-  return executor_.Run(context, *request, [this, request, response](const auth::Principal& p) {
-    return DoDecideTransfer(p, domain::TransferStep::kReject, *request, response);
-  });
+absl::Status RecordsServiceImpl::DoAcceptTransfer(const auth::Principal& principal,
+                                                  const v1::AcceptTransferRequest& request,
+                                                  v1::AcceptTransferResponse* response) {
+  return DoDecideTransfer(principal, domain::TransferStep::kAccept,
+                          {request.request_id(), request.transfer_id(), request.on(),
+                           request.to_office_id(), request.reason()},
+                          response->mutable_transfer());
 }
-grpc::ServerUnaryReactor* RecordsServiceImpl::CompleteTransfer(
-    grpc::CallbackServerContext* context, const v1::DecideTransferRequest* request,
-    v1::TransferResponse* response) {
-  return executor_.Run(context, *request, [this, request, response](const auth::Principal& p) {
-    return DoDecideTransfer(p, domain::TransferStep::kComplete, *request, response);
-  });
+absl::Status RecordsServiceImpl::DoRejectTransfer(const auth::Principal& principal,
+                                                  const v1::RejectTransferRequest& request,
+                                                  v1::RejectTransferResponse* response) {
+  return DoDecideTransfer(
+      principal, domain::TransferStep::kReject,
+      {request.request_id(), request.transfer_id(), request.on(), NoOffice(), request.reason()},
+      response->mutable_transfer());
 }
-grpc::ServerUnaryReactor* RecordsServiceImpl::RequestTransfer(
-    grpc::CallbackServerContext* context, const v1::RequestTransferRequest* request,
-    v1::TransferResponse* response) {
-  return executor_.Run(context, *request, [this, request, response](const auth::Principal& p) {
-    return DoRequestTransfer(p, *request, response);
-  });
+absl::Status RecordsServiceImpl::DoCompleteTransfer(const auth::Principal& principal,
+                                                    const v1::CompleteTransferRequest& request,
+                                                    v1::CompleteTransferResponse* response) {
+  return DoDecideTransfer(
+      principal, domain::TransferStep::kComplete,
+      {request.request_id(), request.transfer_id(), request.on(), NoOffice(), request.reason()},
+      response->mutable_transfer());
 }
+
+CCMS_RECORDS_HANDLER(RequestTransfer)
+CCMS_RECORDS_HANDLER(ConsentTransfer)
+CCMS_RECORDS_HANDLER(AcceptTransfer)
+CCMS_RECORDS_HANDLER(RejectTransfer)
+CCMS_RECORDS_HANDLER(CompleteTransfer)
 
 absl::Status RecordsServiceImpl::DoDischarge(const auth::Principal& principal,
                                              const v1::DischargeRequest& request,

@@ -68,19 +68,19 @@ class RecordsServiceImpl final : public v1::RecordsService::CallbackService {
 
   grpc::ServerUnaryReactor* RequestTransfer(grpc::CallbackServerContext* context,
                                             const v1::RequestTransferRequest* request,
-                                            v1::TransferResponse* response) override;
+                                            v1::RequestTransferResponse* response) override;
   grpc::ServerUnaryReactor* ConsentTransfer(grpc::CallbackServerContext* context,
-                                            const v1::DecideTransferRequest* request,
-                                            v1::TransferResponse* response) override;
+                                            const v1::ConsentTransferRequest* request,
+                                            v1::ConsentTransferResponse* response) override;
   grpc::ServerUnaryReactor* AcceptTransfer(grpc::CallbackServerContext* context,
-                                           const v1::DecideTransferRequest* request,
-                                           v1::TransferResponse* response) override;
+                                           const v1::AcceptTransferRequest* request,
+                                           v1::AcceptTransferResponse* response) override;
   grpc::ServerUnaryReactor* RejectTransfer(grpc::CallbackServerContext* context,
-                                           const v1::DecideTransferRequest* request,
-                                           v1::TransferResponse* response) override;
+                                           const v1::RejectTransferRequest* request,
+                                           v1::RejectTransferResponse* response) override;
   grpc::ServerUnaryReactor* CompleteTransfer(grpc::CallbackServerContext* context,
-                                             const v1::DecideTransferRequest* request,
-                                             v1::TransferResponse* response) override;
+                                             const v1::CompleteTransferRequest* request,
+                                             v1::CompleteTransferResponse* response) override;
   grpc::ServerUnaryReactor* ListTransfers(grpc::CallbackServerContext* context,
                                           const v1::ListTransfersRequest* request,
                                           v1::ListTransfersResponse* response) override;
@@ -169,13 +169,13 @@ class RecordsServiceImpl final : public v1::RecordsService::CallbackService {
   // (records_service_orders.cc).
   grpc::ServerUnaryReactor* OrderMonitoring(grpc::CallbackServerContext* context,
                                             const v1::OrderMonitoringRequest* request,
-                                            v1::MonitoringOrderResponse* response) override;
+                                            v1::OrderMonitoringResponse* response) override;
   grpc::ServerUnaryReactor* RenewMonitoring(grpc::CallbackServerContext* context,
                                             const v1::RenewMonitoringRequest* request,
-                                            v1::MonitoringOrderResponse* response) override;
+                                            v1::RenewMonitoringResponse* response) override;
   grpc::ServerUnaryReactor* EndMonitoring(grpc::CallbackServerContext* context,
                                           const v1::EndMonitoringRequest* request,
-                                          v1::MonitoringOrderResponse* response) override;
+                                          v1::EndMonitoringResponse* response) override;
   grpc::ServerUnaryReactor* ListMonitoringExpiring(
       grpc::CallbackServerContext* context, const v1::ListMonitoringExpiringRequest* request,
       v1::ListMonitoringExpiringResponse* response) override;
@@ -238,10 +238,20 @@ class RecordsServiceImpl final : public v1::RecordsService::CallbackService {
                                  const std::string& call_id = "");
   absl::Status DoRequestTransfer(const auth::Principal& principal,
                                  const v1::RequestTransferRequest& request,
-                                 v1::TransferResponse* response);
-  absl::Status DoDecideTransfer(const auth::Principal& principal, domain::TransferStep step,
-                                const v1::DecideTransferRequest& request,
-                                v1::TransferResponse* response);
+                                 v1::RequestTransferResponse* response);
+  // The four decisions on a transfer (one step of domain::TransferStep each).
+  absl::Status DoConsentTransfer(const auth::Principal& principal,
+                                 const v1::ConsentTransferRequest& request,
+                                 v1::ConsentTransferResponse* response);
+  absl::Status DoAcceptTransfer(const auth::Principal& principal,
+                                const v1::AcceptTransferRequest& request,
+                                v1::AcceptTransferResponse* response);
+  absl::Status DoRejectTransfer(const auth::Principal& principal,
+                                const v1::RejectTransferRequest& request,
+                                v1::RejectTransferResponse* response);
+  absl::Status DoCompleteTransfer(const auth::Principal& principal,
+                                  const v1::CompleteTransferRequest& request,
+                                  v1::CompleteTransferResponse* response);
   absl::Status DoListTransfers(const auth::Principal& principal,
                                const v1::ListTransfersRequest& request,
                                v1::ListTransfersResponse* response);
@@ -332,13 +342,13 @@ class RecordsServiceImpl final : public v1::RecordsService::CallbackService {
   // bureau (kBureauApprove); lists write one audit row per call.
   absl::Status DoOrderMonitoring(const auth::Principal& principal,
                                  const v1::OrderMonitoringRequest& request,
-                                 v1::MonitoringOrderResponse* response);
+                                 v1::OrderMonitoringResponse* response);
   absl::Status DoRenewMonitoring(const auth::Principal& principal,
                                  const v1::RenewMonitoringRequest& request,
-                                 v1::MonitoringOrderResponse* response);
+                                 v1::RenewMonitoringResponse* response);
   absl::Status DoEndMonitoring(const auth::Principal& principal,
                                const v1::EndMonitoringRequest& request,
-                               v1::MonitoringOrderResponse* response);
+                               v1::EndMonitoringResponse* response);
   absl::Status DoListMonitoringExpiring(const auth::Principal& principal,
                                         const v1::ListMonitoringExpiringRequest& request,
                                         v1::ListMonitoringExpiringResponse* response,
@@ -355,6 +365,16 @@ class RecordsServiceImpl final : public v1::RecordsService::CallbackService {
                                 const std::string& call_id = "");
 
  private:
+  // What the four decisions on a transfer carry; only AcceptTransfer may name an office.
+  struct TransferDecisionArgs {
+    const std::string& request_id;
+    const std::string& transfer_id;
+    const google::type::Date& on;
+    const std::string& to_office_id;
+    const std::string& reason;
+  };
+  absl::Status DoDecideTransfer(const auth::Principal& principal, domain::TransferStep step,
+                                const TransferDecisionArgs& request, v1::Transfer* transfer);
   // Runs a handler body; a PERMISSION_DENIED outcome is written to the audit log too.
   absl::Status AuditDenied(const auth::Principal& principal, const std::string& action,
                            const std::string& case_id, const std::string& request_id,

@@ -112,28 +112,9 @@ std::vector<FieldViolation> CheckListArgs(const auth::Principal& principal,
 
 }  // namespace
 
-// The three monitoring calls share MonitoringOrderResponse (the macro assumes RpcResponse).
-grpc::ServerUnaryReactor* RecordsServiceImpl::OrderMonitoring(
-    grpc::CallbackServerContext* context, const v1::OrderMonitoringRequest* request,
-    v1::MonitoringOrderResponse* response) {
-  return executor_.Run(context, *request, [this, request, response](const auth::Principal& p) {
-    return DoOrderMonitoring(p, *request, response);
-  });
-}
-grpc::ServerUnaryReactor* RecordsServiceImpl::RenewMonitoring(
-    grpc::CallbackServerContext* context, const v1::RenewMonitoringRequest* request,
-    v1::MonitoringOrderResponse* response) {
-  return executor_.Run(context, *request, [this, request, response](const auth::Principal& p) {
-    return DoRenewMonitoring(p, *request, response);
-  });
-}
-grpc::ServerUnaryReactor* RecordsServiceImpl::EndMonitoring(grpc::CallbackServerContext* context,
-                                                            const v1::EndMonitoringRequest* request,
-                                                            v1::MonitoringOrderResponse* response) {
-  return executor_.Run(context, *request, [this, request, response](const auth::Principal& p) {
-    return DoEndMonitoring(p, *request, response);
-  });
-}
+CCMS_RECORDS_HANDLER(OrderMonitoring)
+CCMS_RECORDS_HANDLER(RenewMonitoring)
+CCMS_RECORDS_HANDLER(EndMonitoring)
 CCMS_RECORDS_READ_HANDLER(ListMonitoringExpiring)
 CCMS_RECORDS_HANDLER(RecordHealthReport)
 CCMS_RECORDS_HANDLER(RecordMedicalReview)
@@ -141,7 +122,7 @@ CCMS_RECORDS_READ_HANDLER(ListMedicalDue)
 
 absl::Status RecordsServiceImpl::DoOrderMonitoring(const auth::Principal& principal,
                                                    const v1::OrderMonitoringRequest& request,
-                                                   v1::MonitoringOrderResponse* response) {
+                                                   v1::OrderMonitoringResponse* response) {
   if (auto st = domain::Authorize(principal, domain::CaseAction::kBureauApprove); !st.ok()) {
     return AuditDenied(principal, "OrderMonitoring", request.case_id(), request.request_id(), st);
   }
@@ -198,7 +179,7 @@ absl::Status RecordsServiceImpl::DoOrderMonitoring(const auth::Principal& princi
 
 absl::Status RecordsServiceImpl::DoRenewMonitoring(const auth::Principal& principal,
                                                    const v1::RenewMonitoringRequest& request,
-                                                   v1::MonitoringOrderResponse* response) {
+                                                   v1::RenewMonitoringResponse* response) {
   if (auto st = domain::Authorize(principal, domain::CaseAction::kBureauApprove); !st.ok()) {
     return AuditDenied(principal, "RenewMonitoring", request.case_id(), request.request_id(), st);
   }
@@ -242,7 +223,7 @@ absl::Status RecordsServiceImpl::DoRenewMonitoring(const auth::Principal& princi
 
 absl::Status RecordsServiceImpl::DoEndMonitoring(const auth::Principal& principal,
                                                  const v1::EndMonitoringRequest& request,
-                                                 v1::MonitoringOrderResponse* response) {
+                                                 v1::EndMonitoringResponse* response) {
   if (auto st = domain::Authorize(principal, domain::CaseAction::kBureauApprove); !st.ok()) {
     return AuditDenied(principal, "EndMonitoring", request.case_id(), request.request_id(), st);
   }

@@ -465,16 +465,20 @@ TEST_F(RecordsActivitiesTest, TransferKeepsTheCaseInExactlyOneDistrict) {
     EXPECT_EQ(listed(a), sending);
     EXPECT_EQ(listed(b), !sending);
   };
-  auto decide = [&](const std::string& token, const std::string& id,
+  // One decision (Consent, Accept, Reject or CompleteTransfer); the transfer it returns in *out.
+  auto decide = [&]<typename Request, typename Response>(
+                    const std::string& token, const std::string& id,
                     grpc::Status (records::v1::RecordsService::Stub::*rpc)(
-                        grpc::ClientContext*, const records::v1::DecideTransferRequest&,
-                        records::v1::TransferResponse*),
-                    records::v1::TransferResponse* out) {
-    records::v1::DecideTransferRequest req;
+                        grpc::ClientContext*, const Request&, Response*),
+                    records::v1::Transfer* out) {
+    Request req;
     req.set_request_id(ids::NewUuid());
     req.set_transfer_id(id);
+    Response resp;
     auto ctx = h().Context(token);
-    return (h().stub().*rpc)(ctx.get(), req, out);
+    grpc::Status st = (h().stub().*rpc)(ctx.get(), req, &resp);
+    *out = resp.transfer();
+    return st;
   };
 
   SCOPED_TRACE("before");
@@ -486,10 +490,11 @@ TEST_F(RecordsActivitiesTest, TransferKeepsTheCaseInExactlyOneDistrict) {
   req.set_to_office_id("office-b");
   const absl::CivilDay move = h().Today() + 40;
   *req.mutable_planned_move_on() = D(move.year(), move.month(), move.day());
-  records::v1::TransferResponse t;
+  records::v1::RequestTransferResponse requested;
   auto ctx = h().Context(a);
-  ASSERT_TRUE(h().stub().RequestTransfer(ctx.get(), req, &t).ok());
-  const std::string id = t.transfer().transfer_id();
+  ASSERT_TRUE(h().stub().RequestTransfer(ctx.get(), req, &requested).ok());
+  const std::string id = requested.transfer().transfer_id();
+  records::v1::Transfer t;
   {
     SCOPED_TRACE("requested");
     exactly_one(true);
@@ -514,7 +519,7 @@ TEST_F(RecordsActivitiesTest, TransferKeepsTheCaseInExactlyOneDistrict) {
     exactly_one(true);
   }
   ASSERT_TRUE(decide(b, id, &records::v1::RecordsService::Stub::AcceptTransfer, &t).ok());
-  EXPECT_EQ(t.transfer().status(), records::v1::TRANSFER_STATUS_ACCEPTED);
+  EXPECT_EQ(t.status(), records::v1::TRANSFER_STATUS_ACCEPTED);
   {
     SCOPED_TRACE("accepted");
     exactly_one(false);

@@ -108,7 +108,7 @@ class RecordsOrdersTest : public ::testing::Test {
 
   grpc::Status Order(const std::string& token, const std::string& case_id,
                      std::vector<v1::MonitoringGround> grounds, CivilDay starts, CivilDay ends,
-                     v1::MonitoringOrderResponse* out = nullptr,
+                     v1::OrderMonitoringResponse* out = nullptr,
                      const std::string& request_id = "") {
     v1::OrderMonitoringRequest req;
     req.set_request_id(request_id.empty() ? ids::NewUuid() : request_id);
@@ -116,33 +116,33 @@ class RecordsOrdersTest : public ::testing::Test {
     for (auto g : grounds) req.add_grounds(g);
     *req.mutable_starts_on() = D(starts);
     *req.mutable_ends_on() = D(ends);
-    v1::MonitoringOrderResponse local;
+    v1::OrderMonitoringResponse local;
     auto ctx = h().Context(token);
     return h().stub().OrderMonitoring(ctx.get(), req, out ? out : &local);
   }
   grpc::Status Renew(const std::string& token, const std::string& case_id,
                      const std::string& order_id, CivilDay on, CivilDay new_end,
-                     v1::MonitoringOrderResponse* out = nullptr) {
+                     v1::RenewMonitoringResponse* out = nullptr) {
     v1::RenewMonitoringRequest req;
     req.set_request_id(ids::NewUuid());
     req.set_case_id(case_id);
     req.set_order_id(order_id);
     *req.mutable_renewed_on() = D(on);
     *req.mutable_new_ends_on() = D(new_end);
-    v1::MonitoringOrderResponse local;
+    v1::RenewMonitoringResponse local;
     auto ctx = h().Context(token);
     return h().stub().RenewMonitoring(ctx.get(), req, out ? out : &local);
   }
   grpc::Status End(const std::string& token, const std::string& case_id,
                    const std::string& order_id, CivilDay on,
-                   v1::MonitoringOrderResponse* out = nullptr) {
+                   v1::EndMonitoringResponse* out = nullptr) {
     v1::EndMonitoringRequest req;
     req.set_request_id(ids::NewUuid());
     req.set_case_id(case_id);
     req.set_order_id(order_id);
     *req.mutable_ended_on() = D(on);
     req.set_reason(v1::MONITORING_END_REASON_GROUNDS_NO_LONGER_APPLY);
-    v1::MonitoringOrderResponse local;
+    v1::EndMonitoringResponse local;
     auto ctx = h().Context(token);
     return h().stub().EndMonitoring(ctx.get(), req, out ? out : &local);
   }
@@ -238,7 +238,7 @@ TEST_F(RecordsOrdersTest, MonitoringOrderRulesApprovalScopeAndIdempotency) {
 
   // At the limit, twice with the same request id: one order.
   const std::string rid = ids::NewUuid();
-  v1::MonitoringOrderResponse first, again;
+  v1::OrderMonitoringResponse first, again;
   ASSERT_TRUE(Order(bureau, c.case_id(),
                     {v1::MONITORING_GROUND_REFUSED_REPORTING_AFTER_WARNING, breach}, starts, limit,
                     &first, rid)
@@ -265,14 +265,14 @@ TEST_F(RecordsOrdersTest, MonitoringOrderRulesApprovalScopeAndIdempotency) {
   EXPECT_EQ(st.error_code(), grpc::FAILED_PRECONDITION);  // past the term's end
   st = Renew(staff, c.case_id(), order_id, today, term_end);
   EXPECT_EQ(st.error_code(), grpc::PERMISSION_DENIED);
-  v1::MonitoringOrderResponse renewed;
+  v1::RenewMonitoringResponse renewed;
   ASSERT_TRUE(Renew(bureau, c.case_id(), order_id, today, term_end, &renewed).ok());
   EXPECT_EQ(FromD(renewed.order().ends_on()), term_end);
   EXPECT_EQ(FromD(renewed.order().original_ends_on()), limit);
   EXPECT_EQ(renewed.order().renewals(), 1);
 
   // End early; ending twice is refused; an ended order cannot be renewed.
-  v1::MonitoringOrderResponse ended;
+  v1::EndMonitoringResponse ended;
   ASSERT_TRUE(End(bureau, c.case_id(), order_id, today, &ended).ok());
   EXPECT_EQ(ended.order().status(), v1::MONITORING_ORDER_STATUS_ENDED);
   EXPECT_EQ(End(bureau, c.case_id(), order_id, today).error_code(), grpc::FAILED_PRECONDITION);
@@ -329,7 +329,7 @@ TEST_F(RecordsOrdersTest, RenewalOnTheLastDayButNotAfterExpiry) {
   const std::string staff = h().Token(Role::kOfficeStaff, {"110101"}, "orders-staff");
   const std::string admin = h().Token(Role::kCityAdmin, {"*"}, "orders-admin");
   const Case c = OpenCase(staff, "110101");
-  v1::MonitoringOrderResponse o;
+  v1::OrderMonitoringResponse o;
   ASSERT_TRUE(Order(admin, c.case_id(), {v1::MONITORING_GROUND_LEFT_AREA_WITHOUT_APPROVAL},
                     CivilDay(2025, 3, 1), CivilDay(2025, 5, 31), &o)
                   .ok());
@@ -468,7 +468,7 @@ TEST_F(RecordsOrdersTest, ListsEqualBruteForceOverASimulatedYear) {
       CivilDay start = CivilDay(2025, 3, 1) + rnd(0, 60);
       while (start <= CivilDay(2026, 1, 31)) {
         CivilDay end = std::min(NaiveAddMonths(start, 3), start + rnd(0, 95));
-        v1::MonitoringOrderResponse o;
+        v1::OrderMonitoringResponse o;
         grpc::Status st = Order(bureau, sc.case_id,
                                 {v1::MONITORING_GROUND_PROHIBITION_ORDER_BREACH}, start, end, &o);
         ASSERT_TRUE(st.ok()) << st.error_message();

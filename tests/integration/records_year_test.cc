@@ -402,7 +402,7 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
           req.set_case_id(m.case_id);
           req.add_grounds(v1::MONITORING_GROUND_PROHIBITION_ORDER_BREACH);
           *req.mutable_ends_on() = D(m.order->ends);
-          v1::MonitoringOrderResponse resp;
+          v1::OrderMonitoringResponse resp;
           auto ctx = h().Context(bureau_);
           grpc::Status st = h().stub().OrderMonitoring(ctx.get(), req, &resp);
           ASSERT_TRUE(st.ok()) << "order: " << st.error_message();
@@ -415,7 +415,7 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
           req.set_case_id(m.case_id);
           req.set_order_id(m.order->order_id);
           *req.mutable_new_ends_on() = D(m.order->renewal->second);
-          v1::MonitoringOrderResponse resp;
+          v1::RenewMonitoringResponse resp;
           auto ctx = h().Context(bureau_);
           grpc::Status st = h().stub().RenewMonitoring(ctx.get(), req, &resp);
           ASSERT_TRUE(st.ok()) << "renew: " << st.error_message();
@@ -427,7 +427,7 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
           req.set_case_id(m.case_id);
           req.set_order_id(m.order->order_id);
           req.set_reason(v1::MONITORING_END_REASON_GROUNDS_NO_LONGER_APPLY);
-          v1::MonitoringOrderResponse resp;
+          v1::EndMonitoringResponse resp;
           auto ctx = h().Context(bureau_);
           grpc::Status st = h().stub().EndMonitoring(ctx.get(), req, &resp);
           ASSERT_TRUE(st.ok()) << "end order: " << st.error_message();

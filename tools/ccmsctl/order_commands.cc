@@ -33,7 +33,9 @@ EnumFlag Outcomes() {
 }
 EnumFlag DueKinds() { return EnumFlag(v1::MedicalDueKind_descriptor(), "MEDICAL_DUE_KIND_"); }
 
-int PrintOrder(const GlobalOptions& global, const v1::MonitoringOrderResponse& response) {
+// Prints the order of an OrderMonitoring, RenewMonitoring or EndMonitoring response.
+template <typename Response>
+int PrintOrder(const GlobalOptions& global, const Response& response) {
   return PrintResponse(global, response, [&] {
     const v1::MonitoringOrder& o = response.order();
     std::vector<std::string> grounds;
@@ -72,7 +74,7 @@ int RunOrder(const GlobalOptions& global, const Flags& f) {
   }
   if (!f.on.empty()) *request.mutable_starts_on() = ProtoDate(f.on);
   *request.mutable_ends_on() = ProtoDate(f.until);
-  v1::MonitoringOrderResponse response;
+  v1::OrderMonitoringResponse response;
   if (int rc = Call(global, &RecordsService::Stub::OrderMonitoring, request, &response)) return rc;
   return PrintOrder(global, response);
 }
@@ -84,7 +86,7 @@ int RunRenew(const GlobalOptions& global, const Flags& f) {
   request.set_order_id(f.order_id);
   if (!f.on.empty()) *request.mutable_renewed_on() = ProtoDate(f.on);
   *request.mutable_new_ends_on() = ProtoDate(f.until);
-  v1::MonitoringOrderResponse response;
+  v1::RenewMonitoringResponse response;
   if (int rc = Call(global, &RecordsService::Stub::RenewMonitoring, request, &response)) return rc;
   return PrintOrder(global, response);
 }
@@ -96,7 +98,7 @@ int RunEnd(const GlobalOptions& global, const Flags& f) {
   request.set_order_id(f.order_id);
   if (!f.on.empty()) *request.mutable_ended_on() = ProtoDate(f.on);
   request.set_reason(static_cast<v1::MonitoringEndReason>(EndReasons().Parse(f.reason)));
-  v1::MonitoringOrderResponse response;
+  v1::EndMonitoringResponse response;
   if (int rc = Call(global, &RecordsService::Stub::EndMonitoring, request, &response)) return rc;
   return PrintOrder(global, response);
 }

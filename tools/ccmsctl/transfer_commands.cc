@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <type_traits>
 
 #include "tools/ccmsctl/output.h"
 #include "tools/ccmsctl/records_command_support.h"
@@ -57,7 +58,7 @@ int RunRequest(const GlobalOptions& global, const RequestFlags& flags) {
   request.set_to_office_id(flags.to_office);
   *request.mutable_planned_move_on() = ProtoDate(flags.planned);
   request.set_reason(flags.reason);
-  v1::TransferResponse response;
+  v1::RequestTransferResponse response;
   if (int rc = Call(global, &RecordsService::Stub::RequestTransfer, request, &response);
       rc != kExitOk) {
     return rc;
@@ -65,16 +66,20 @@ int RunRequest(const GlobalOptions& global, const RequestFlags& flags) {
   return PrintResponse(global, response, [&] { PrintTransfer(response.transfer()); });
 }
 
-// One of the decisions on a transfer; `method` names the step.
-template <typename Method>
-int RunDecide(const GlobalOptions& global, const DecideFlags& flags, Method method) {
-  v1::DecideTransferRequest request;
+// One of the decisions on a transfer; `method` names the step (and its request type).
+template <typename Request, typename Response>
+int RunDecide(const GlobalOptions& global, const DecideFlags& flags,
+              grpc::Status (RecordsService::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                           Response*)) {
+  Request request;
   request.set_request_id(flags.request_id.empty() ? NewRequestId() : flags.request_id);
   request.set_transfer_id(flags.transfer_id);
   if (!flags.on.empty()) *request.mutable_on() = ProtoDate(flags.on);
-  request.set_to_office_id(flags.to_office);
+  if constexpr (std::is_same_v<Request, v1::AcceptTransferRequest>) {
+    request.set_to_office_id(flags.to_office);
+  }
   request.set_reason(flags.reason);
-  v1::TransferResponse response;
+  Response response;
   if (int rc = Call(global, method, request, &response); rc != kExitOk) return rc;
   return PrintResponse(global, response, [&] { PrintTransfer(response.transfer()); });
 }

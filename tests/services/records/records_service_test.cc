@@ -591,7 +591,7 @@ TEST_F(RecordsServiceTest, TransferSteps) {
   req.mutable_planned_move_on()->set_year(2026);
   req.mutable_planned_move_on()->set_month(12);
   req.mutable_planned_move_on()->set_day(10);  // 18 days ahead of 2026-11-22
-  v1::TransferResponse resp;
+  v1::RequestTransferResponse resp;
   ASSERT_TRUE(service_.DoRequestTransfer(staff_, req, &resp).ok());
   EXPECT_EQ(resp.transfer().reply_due().day(), 27);
   ASSERT_EQ(resp.transfer().notices_size(), 1);  // the policy asks for 30 days ahead
@@ -601,18 +601,19 @@ TEST_F(RecordsServiceTest, TransferSteps) {
 
   store_.transfer.status = domain::TransferStatus::kRequested;
   store_.transfer.requested_on = absl::CivilDay(2026, 11, 20);
-  v1::DecideTransferRequest accept;
+  v1::AcceptTransferRequest accept;
   accept.set_request_id(ids::NewUuid());
   accept.set_transfer_id(ids::NewUuid());
-  absl::Status st = service_.DoDecideTransfer(staff_, domain::TransferStep::kAccept, accept, &resp);
+  v1::AcceptTransferResponse accepted;
+  absl::Status st = service_.DoAcceptTransfer(staff_, accept, &accepted);
   EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition);
   store_.transfer.status = domain::TransferStatus::kConsented;
-  ASSERT_TRUE(service_.DoDecideTransfer(staff_, domain::TransferStep::kAccept, accept, &resp).ok());
-  EXPECT_EQ(resp.transfer().status(), v1::TRANSFER_STATUS_ACCEPTED);
-  EXPECT_EQ(resp.transfer().report_due().day(), 29);  // accepted 11-22 + 7 days
+  ASSERT_TRUE(service_.DoAcceptTransfer(staff_, accept, &accepted).ok());
+  EXPECT_EQ(accepted.transfer().status(), v1::TRANSFER_STATUS_ACCEPTED);
+  EXPECT_EQ(accepted.transfer().report_due().day(), 29);  // accepted 11-22 + 7 days
   auth::Principal sw = staff_;
   sw.role = auth::Role::kSocialWorker;
-  EXPECT_EQ(service_.DoDecideTransfer(sw, domain::TransferStep::kAccept, accept, &resp).code(),
+  EXPECT_EQ(service_.DoAcceptTransfer(sw, accept, &accepted).code(),
             absl::StatusCode::kPermissionDenied);
 }
 
@@ -801,43 +802,43 @@ TEST_F(RecordsServiceTest, RoleMatrix) {
          req_case(q);
          q.set_to_district_code("310101");
          q.set_to_office_id("o");
-         v1::TransferResponse r;
+         v1::RequestTransferResponse r;
          return service_.DoRequestTransfer(p, q, &r);
        }},
       {"AcceptTransfer", office,
        [&](const auth::Principal& p) {
-         v1::DecideTransferRequest q;
+         v1::AcceptTransferRequest q;
          q.set_request_id(rid);
          q.set_transfer_id(ids::NewUuid());
-         v1::TransferResponse r;
-         return service_.DoDecideTransfer(p, domain::TransferStep::kAccept, q, &r);
+         v1::AcceptTransferResponse r;
+         return service_.DoAcceptTransfer(p, q, &r);
        }},
       {"ConsentTransfer", office,
        [&](const auth::Principal& p) {
-         v1::DecideTransferRequest q;
+         v1::ConsentTransferRequest q;
          q.set_request_id(rid);
          q.set_transfer_id(ids::NewUuid());
          q.set_reason("r");
-         v1::TransferResponse r;
-         return service_.DoDecideTransfer(p, domain::TransferStep::kConsent, q, &r);
+         v1::ConsentTransferResponse r;
+         return service_.DoConsentTransfer(p, q, &r);
        }},
       {"RejectTransfer", office,
        [&](const auth::Principal& p) {
-         v1::DecideTransferRequest q;
+         v1::RejectTransferRequest q;
          q.set_request_id(rid);
          q.set_transfer_id(ids::NewUuid());
          q.set_reason("r");
-         v1::TransferResponse r;
-         return service_.DoDecideTransfer(p, domain::TransferStep::kReject, q, &r);
+         v1::RejectTransferResponse r;
+         return service_.DoRejectTransfer(p, q, &r);
        }},
       {"CompleteTransfer", office,
        [&](const auth::Principal& p) {
-         v1::DecideTransferRequest q;
+         v1::CompleteTransferRequest q;
          q.set_request_id(rid);
          q.set_transfer_id(ids::NewUuid());
          q.set_reason("r");
-         v1::TransferResponse r;
-         return service_.DoDecideTransfer(p, domain::TransferStep::kComplete, q, &r);
+         v1::CompleteTransferResponse r;
+         return service_.DoCompleteTransfer(p, q, &r);
        }},
       {"ListTransfers", readers,
        [&](const auth::Principal& p) {
@@ -860,7 +861,7 @@ TEST_F(RecordsServiceTest, RoleMatrix) {
          q.mutable_ends_on()->set_year(2026);
          q.mutable_ends_on()->set_month(12);
          q.mutable_ends_on()->set_day(22);
-         v1::MonitoringOrderResponse r;
+         v1::OrderMonitoringResponse r;
          return service_.DoOrderMonitoring(p, q, &r);
        }},
       {"RenewMonitoring", bureau,
@@ -871,7 +872,7 @@ TEST_F(RecordsServiceTest, RoleMatrix) {
          q.mutable_new_ends_on()->set_year(2027);
          q.mutable_new_ends_on()->set_month(1);
          q.mutable_new_ends_on()->set_day(5);
-         v1::MonitoringOrderResponse r;
+         v1::RenewMonitoringResponse r;
          return service_.DoRenewMonitoring(p, q, &r);
        }},
       {"EndMonitoring", bureau,
@@ -880,7 +881,7 @@ TEST_F(RecordsServiceTest, RoleMatrix) {
          req_case(q);
          q.set_order_id(ids::NewUuid());
          q.set_reason(v1::MONITORING_END_REASON_OTHER);
-         v1::MonitoringOrderResponse r;
+         v1::EndMonitoringResponse r;
          return service_.DoEndMonitoring(p, q, &r);
        }},
       {"ListMonitoringExpiring", readers,
@@ -1322,7 +1323,7 @@ TEST_F(RecordsServiceTest, OrdersBureauRole) {
   q.set_case_id(store_.stored.case_id);
   q.add_grounds(v1::MONITORING_GROUND_LEFT_AREA_WITHOUT_APPROVAL);
   *q.mutable_ends_on() = grpc_util::ToProtoDate(absl::CivilDay(2027, 2, 22));  // today + 3m
-  v1::MonitoringOrderResponse r;
+  v1::OrderMonitoringResponse r;
   absl::Status denied = service_.DoOrderMonitoring(staff_, q, &r);
   EXPECT_EQ(denied.code(), absl::StatusCode::kPermissionDenied);
   ASSERT_EQ(store_.audited.size(), 1u);
@@ -1354,7 +1355,8 @@ TEST_F(RecordsServiceTest, OrdersBureauRole) {
     store_.order.starts_on = absl::CivilDay(2026, 11, 1);
     store_.order.ends_on = absl::CivilDay(2026, 12, 31);
     store_.order.ended_on.reset();
-    EXPECT_TRUE(service_.DoEndMonitoring(p, e, &r).ok());
+    v1::EndMonitoringResponse ended;
+    EXPECT_TRUE(service_.DoEndMonitoring(p, e, &ended).ok());
   }
 }
 
@@ -1401,7 +1403,7 @@ TEST_F(RecordsServiceTest, OrdersUseTheShanghaiDay) {
   q.set_case_id(store_.stored.case_id);
   q.add_grounds(v1::MONITORING_GROUND_PROHIBITION_ORDER_BREACH);
   *q.mutable_ends_on() = grpc_util::ToProtoDate(absl::CivilDay(2027, 3, 1));
-  v1::MonitoringOrderResponse r;
+  v1::OrderMonitoringResponse r;
   ASSERT_TRUE(service_.DoOrderMonitoring(bureau, q, &r).ok());
   EXPECT_EQ(r.order().starts_on().month(), 12);
   EXPECT_EQ(r.order().starts_on().day(), 1);
