@@ -50,3 +50,28 @@ function(ccms_embed_text target file namespace function)
     COMMENT "Embedding ${base}")
   target_sources(${target} PRIVATE ${out})
 endfunction()
+
+# ccms_add_domain_library(NAME <name> SRCS <files...> [DEPS <targets...>])
+# A service's domain/ (pure rules): links ccms_core and nothing with I/O. DEPS may name only
+# Abseil, yaml-cpp (a parser) and other domain libraries; anything else stops the configure.
+# Its sources are compiled with the domain guard (cmake/domain_guard.cmake) first on the include
+# path, so including a header of libpqxx, gRPC, protobuf, librdkafka or prometheus-cpp fails.
+function(ccms_add_domain_library)
+  cmake_parse_arguments(D "" "NAME" "SRCS;DEPS" ${ARGN})
+  foreach(dep ${D_DEPS})
+    if(NOT dep MATCHES "^(absl::.+|yaml-cpp|ccms_core|ccms_.+_domain)$")
+      message(FATAL_ERROR "${D_NAME}: a domain library may link only ccms_core, Abseil, yaml-cpp "
+                          "and other domain libraries, not ${dep} (DESIGN.md section 11)")
+    endif()
+  endforeach()
+  add_library(${D_NAME} STATIC ${D_SRCS})
+  ccms_target_defaults(${D_NAME})
+  ccms_domain_guard(${D_NAME})
+  target_link_libraries(${D_NAME} PUBLIC ccms_core ${D_DEPS})
+endfunction()
+
+# ccms_domain_guard(<target>): compiles <target>'s own sources with the domain guard's stand-in
+# headers searched first. PRIVATE: the targets that link <target> are not affected.
+function(ccms_domain_guard target)
+  target_include_directories(${target} BEFORE PRIVATE ${CCMS_DOMAIN_GUARD_DIR})
+endfunction()

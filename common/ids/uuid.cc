@@ -1,8 +1,9 @@
 #include "common/ids/uuid.h"
 
-#include <openssl/rand.h>
+#include <sys/random.h>
 
 #include <array>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -33,6 +34,21 @@ ClockState& State() {
   return *state;
 }
 
+// Fills `out` from the kernel's CSPRNG (getrandom(2), the source OpenSSL seeds from). Blocks
+// only until the pool is first initialised at boot; aborts if the kernel refuses.
+void FillRandom(unsigned char* out, size_t size) {
+  while (size > 0) {
+    const ssize_t n = getrandom(out, size, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      std::fprintf(stderr, "ccms::ids::NewUuid: getrandom failed (errno %d)\n", errno);
+      std::abort();
+    }
+    out += n;
+    size -= static_cast<size_t>(n);
+  }
+}
+
 bool IsHyphenPosition(size_t i) { return i == 8 || i == 13 || i == 18 || i == 23; }
 
 bool IsHexDigit(char c) {
@@ -44,10 +60,7 @@ bool IsHexDigit(char c) {
 std::string NewUuid() {
   // 2 bytes seed the counter, 8 fill rand_b (62 bits used).
   std::array<unsigned char, 10> random;
-  if (RAND_bytes(random.data(), random.size()) != 1) {
-    std::fprintf(stderr, "ccms::ids::NewUuid: RAND_bytes failed\n");
-    std::abort();
-  }
+  FillRandom(random.data(), random.size());
   const uint16_t seed = static_cast<uint16_t>((random[0] << 8 | random[1]) & kSeedMask);
   const int64_t now_ms = absl::ToUnixMillis(absl::Now());
 

@@ -1,0 +1,2 @@
+// Domain guard probe: must not compile with a domain library's flags.
+#include <google/protobuf/message.h>
