@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <future>
 #include <limits>
 
@@ -18,6 +19,8 @@
 #include "grpcpp/client_context.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/support/byte_buffer.h"
+#include "gtest/gtest.h"
+#include "pqxx/pqxx"
 
 namespace ccms::testing {
 namespace {
@@ -484,16 +487,38 @@ HostileReport RunHostileValues(const HostileOptions& o) {
   return report;
 }
 
-std::string TablesDigestSql(const std::string& excluded) {
-  return absl::StrCat(
-      "SELECT md5(string_agg(t.table_name || ':' || "
+std::function<std::string()> DatabaseSnapshot(const std::string& dsn) {
+  const std::string digest =
+      "SELECT (SELECT md5(string_agg(t.table_name || ':' || "
       "(xpath('/row/d/text()', query_to_xml(format("
-      "'SELECT md5(coalesce(string_agg(x::text, '','' ORDER BY x::text), '''')) AS d FROM %I.%I "
-      "x', "
-      "t.table_schema, t.table_name), false, true, '')))[1]::text, ',' ORDER BY t.table_name)) "
-      "FROM information_schema.tables t WHERE t.table_schema = 'public' "
-      "AND t.table_type = 'BASE TABLE' AND NOT (t.table_name = ANY (string_to_array('",
-      excluded, "', ',')))");
+      "'SELECT md5(coalesce(string_agg(x::text, '','' ORDER BY x::text), '''')) AS d "
+      "FROM %I.%I x', t.table_schema, t.table_name), false, true, '')))[1]::text, ',' "
+      "ORDER BY t.table_name)) FROM information_schema.tables t "
+      "WHERE t.table_schema = 'public' AND t.table_type = 'BASE TABLE' "
+      "AND t.table_name NOT IN ('audit_log', 'inbox', 'outbox')) "
+      "|| ':' || (SELECT count(*) FROM outbox)";
+  auto conn = std::make_shared<pqxx::connection>(dsn);
+  return [conn, digest] {
+    pqxx::nontransaction tx(*conn);
+    return tx.exec1(digest)[0].as<std::string>();
+  };
+}
+
+void ExpectNoFailures(const HostileOptions& options, const HostileReport& report) {
+  std::vector<std::string> codes;
+  for (const auto& [code, n] : report.codes) codes.push_back(absl::StrCat(code, "=", n));
+  int methods = 0;
+  for (const std::string& name : options.services) {
+    const auto* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
+    if (service != nullptr) methods += service->method_count();
+  }
+  std::printf("hostile values, %s: %d methods, %d fields tried, %d calls (%s)\n",
+              absl::StrJoin(options.services, ", ").c_str(), report.methods, report.fields,
+              report.calls, absl::StrJoin(codes, " ").c_str());
+  EXPECT_EQ(report.methods, methods);
+  EXPECT_TRUE(report.failures.empty()) << report.failures.size() << " failures:\n"
+                                       << absl::StrJoin(report.failures, "\n");
 }
 
 }  // namespace ccms::testing

@@ -46,9 +46,15 @@ struct HostileReport {
 
 HostileReport RunHostileValues(const HostileOptions& options);
 
-// The SQL expression HostileOptions::snapshot can run: an md5 over the contents of every table
-// in schema public but `excluded` (comma-separated names), ordered, so any insert, update or
-// delete changes it.
-std::string TablesDigestSql(const std::string& excluded);
+// A HostileOptions::snapshot over the service database at `dsn` (one connection of its own): an
+// md5 over the contents of every table in schema public, ordered, so any insert, update or
+// delete changes it. Left out: the audit log (every call writes it, by design), the inbox (the
+// consumer's, which follows a topic other tests publish to) and the outbox's columns (the relay
+// stamps rows as sent at its own pace): the outbox counts by its rows.
+std::function<std::string()> DatabaseSnapshot(const std::string& dsn);
+
+// Prints the report's figures (methods, fields tried, calls by code) and fails the current test
+// unless every method of `options.services` was tried and no call failed.
+void ExpectNoFailures(const HostileOptions& options, const HostileReport& report);
 
 }  // namespace ccms::testing
