@@ -88,7 +88,8 @@ func setupPackages(root string) ([]string, error) {
 // buildPackage: a package of deploy/setup the image's build stage needs (C++ build, no tests).
 func buildPackage(p string) bool {
 	switch {
-	case strings.HasPrefix(p, "golang-"), p == "libgtest-dev", p == "libgmock-dev", p == "libbenchmark-dev":
+	case strings.HasPrefix(p, "golang-"), p == "libgtest-dev", p == "libgmock-dev", p == "libbenchmark-dev",
+		p == "libfuzzer-14-dev": // test tools, not the image's build
 		return false
 	case strings.HasSuffix(p, "-dev"), p == "build-essential", p == "cmake", p == "pkg-config",
 		p == "protobuf-compiler", p == "protobuf-compiler-grpc":
