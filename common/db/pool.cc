@@ -5,12 +5,29 @@
 #include <typeinfo>
 
 #include "absl/strings/str_cat.h"
+#include "common/db/audit.h"
+#include "common/db/command.h"
 #include "common/log/log.h"
 #include "prometheus/counter.h"
 #include "prometheus/gauge.h"
 #include "prometheus/registry.h"
 
 namespace ccms::db {
+
+namespace internal {
+JoinedCommand*& CurrentCommand() {
+  thread_local JoinedCommand* current = nullptr;
+  return current;
+}
+}  // namespace internal
+
+namespace {
+// The command this thread runs on `pool`, if any.
+internal::JoinedCommand* JoinedOn(const ConnectionPool* pool) {
+  internal::JoinedCommand* cmd = internal::CurrentCommand();
+  return cmd != nullptr && cmd->pool == pool ? cmd : nullptr;
+}
+}  // namespace
 
 ConnectionPool::ConnectionPool(PoolOptions options) : options_(std::move(options)) {}
 
@@ -58,8 +75,11 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> ConnectionPool::Open() {
                            absl::ToInt64Milliseconds(options_.statement_timeout)));
       tx.exec("SET TIME ZONE 'UTC'");
     }
-    for (const Query& q : options_.queries) {
-      conn->prepare(std::string(q.name), std::string(q.sql));
+    // The kit's own statements (commands, audit) and the service's.
+    const std::vector<Query>* lists[] = {&CommandRunner::Queries(), &AuditQueries(),
+                                         &options_.queries};
+    for (const std::vector<Query>* list : lists) {
+      for (const Query& q : *list) conn->prepare(std::string(q.name), std::string(q.sql));
     }
     return conn;
   } catch (const pqxx::broken_connection&) {
@@ -121,6 +141,12 @@ void ConnectionPool::Release(std::unique_ptr<pqxx::connection> conn, bool broken
 
 absl::Status ConnectionPool::WithConnection(
     const std::function<absl::Status(pqxx::connection&)>& fn) {
+  if (internal::JoinedCommand* cmd = JoinedOn(this); cmd != nullptr) {
+    // A second connection could see none of the command's writes and could starve the pool.
+    log::Error("db_connection_inside_command", {{"pool", options_.name}});
+    cmd->failed = true;
+    return absl::InternalError("internal error");
+  }
   auto conn = Acquire();
   if (!conn.ok()) return conn.status();
   absl::Status status;
@@ -138,6 +164,16 @@ absl::Status ConnectionPool::WithConnection(
 }
 
 absl::Status ConnectionPool::InTransaction(const std::function<absl::Status(pqxx::work&)>& fn) {
+  if (internal::JoinedCommand* cmd = JoinedOn(this); cmd != nullptr) {
+    absl::Status status;
+    try {
+      status = fn(*cmd->tx);
+    } catch (...) {
+      status = MapCurrentException("query");
+    }
+    if (!status.ok()) cmd->failed = true;
+    return status;
+  }
   return WithConnection([&](pqxx::connection& conn) -> absl::Status {
     pqxx::work tx(conn);
     absl::Status status = fn(tx);
@@ -148,6 +184,24 @@ absl::Status ConnectionPool::InTransaction(const std::function<absl::Status(pqxx
     }
     return status;
   });
+}
+
+absl::Status ConnectionPool::Read(const std::function<absl::Status(pqxx::transaction_base&)>& fn) {
+  if (JoinedOn(this) != nullptr) {
+    return InTransaction([&](pqxx::work& tx) { return fn(tx); });
+  }
+  return WithConnection([&](pqxx::connection& conn) -> absl::Status {
+    pqxx::read_transaction tx(conn);
+    return fn(tx);
+  });
+}
+
+absl::Status ConnectionPool::InSeparateTransaction(std::function<absl::Status(pqxx::work&)> fn) {
+  if (internal::JoinedCommand* cmd = JoinedOn(this); cmd != nullptr) {
+    cmd->separate.push_back(std::move(fn));
+    return absl::OkStatus();
+  }
+  return InTransaction(fn);
 }
 
 absl::Status MapCurrentException(std::string_view what) {

@@ -36,6 +36,22 @@ struct PoolOptions {
 // A bounded pool of libpqxx connections. Connections open lazily up to `size`; a caller waits at
 // most `acquire_timeout` for one and then gets UNAVAILABLE. A connection that broke is dropped
 // and replaced on the next acquire.
+class ConnectionPool;
+
+namespace internal {
+// The command a thread is running (see command.h); the pool's transaction helpers join it.
+struct JoinedCommand {
+  const ConnectionPool* pool = nullptr;
+  pqxx::work* tx = nullptr;
+  bool failed = false;  // a joined call failed: the command must not commit
+  std::vector<std::function<absl::Status(pqxx::work&)>> separate;  // after the command ends
+};
+JoinedCommand*& CurrentCommand();
+}  // namespace internal
+
+// Whether this thread runs a command (CommandRunner::Run) whose transaction the pool joins.
+inline bool InsideCommand() { return internal::CurrentCommand() != nullptr; }
+
 class ConnectionPool {
  public:
   // Opens one connection eagerly so a bad DSN fails at start, naming the problem (not the DSN,
@@ -48,7 +64,23 @@ class ConnectionPool {
   // status rolls back and is returned. libpqxx exceptions are mapped (see MapException).
   absl::Status InTransaction(const std::function<absl::Status(pqxx::work&)>& fn);
 
-  // Runs `fn` with a connection of the pool, outside any transaction helper.
+  // Inside a command (CommandRunner::Run on this thread, for this pool), `fn` joins the command's
+  // transaction instead: it sees what the command wrote so far, and nothing commits before the
+  // command does. A joined `fn` that fails (non-OK or a libpqxx exception) stops the command from
+  // committing, as a failed transaction of its own would have rolled back.
+  //
+  // Runs `fn` in a read-only transaction; inside a command, in the command's transaction (so a
+  // read after a write of the same command sees it).
+  absl::Status Read(const std::function<absl::Status(pqxx::transaction_base&)>& fn);
+
+  // Runs `fn` in a transaction of its own even inside a command: for rows that must outlive a
+  // command that fails, such as the audit row of a denial. Inside a command it is kept and run
+  // after the command's transaction ends, on the same connection, and OK is returned at once;
+  // `fn` must therefore own what it uses (capture by value).
+  absl::Status InSeparateTransaction(std::function<absl::Status(pqxx::work&)> fn);
+
+  // Runs `fn` with a connection of the pool, outside any transaction helper. Not inside a
+  // command (its connection is in the command's transaction): that is INTERNAL.
   absl::Status WithConnection(const std::function<absl::Status(pqxx::connection&)>& fn);
 
   int size() const { return options_.size; }

@@ -4,15 +4,18 @@
 #include <exception>
 #include <typeinfo>
 
+#include "absl/strings/ascii.h"
 #include "common/grpc/request_checks.h"
 #include "common/grpc/status.h"
+#include "common/ids/uuid.h"
 #include "common/log/log.h"
 
 namespace ccms::grpc_util {
 
 CallExecutor::CallExecutor(concurrency::WorkerPool& workers, const auth::TokenVerifier& verifier,
-                           const time::Clock& clock, prometheus::Registry* registry)
-    : workers_(workers), verifier_(verifier), clock_(clock) {
+                           const time::Clock& clock, prometheus::Registry* registry,
+                           db::CommandRunner* commands)
+    : workers_(workers), verifier_(verifier), clock_(clock), commands_(commands) {
   if (registry != nullptr) {
     exceptions_ = &prometheus::BuildCounter()
                        .Name("ccms_handler_exceptions_total")
@@ -49,8 +52,22 @@ absl::Status CallExecutor::RunGuarded(const Work& work, const auth::Principal& p
   return absl::InternalError("internal error");
 }
 
+std::string CallExecutor::CommandRequestId(const google::protobuf::Message& request) {
+  const google::protobuf::FieldDescriptor* field =
+      request.GetDescriptor()->FindFieldByName("request_id");
+  if (field == nullptr || field->is_repeated() ||
+      field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) {
+    return "";
+  }
+  std::string id = request.GetReflection()->GetString(request, field);
+  if (!ids::IsUuid(id)) return "";
+  absl::AsciiStrToLower(&id);
+  return id;
+}
+
 grpc::ServerUnaryReactor* CallExecutor::Run(grpc::CallbackServerContext* context,
-                                            const google::protobuf::Message& request, Work work) {
+                                            const google::protobuf::Message& request,
+                                            google::protobuf::Message* response, Work work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   // The token parser sees outside input first: it must not be able to end the process either.
   absl::StatusOr<auth::Principal> principal = absl::InternalError("internal error");
@@ -68,8 +85,12 @@ grpc::ServerUnaryReactor* CallExecutor::Run(grpc::CallbackServerContext* context
     reactor->Finish(ToGrpcStatus(checked));
     return reactor;
   }
+  std::string request_id = commands_ != nullptr ? CommandRequestId(request) : "";
+  // Each RPC has a request type of its own (buf STANDARD lint), so its name names the method.
+  const std::string& method = request.GetDescriptor()->full_name();
   const bool queued = workers_.TrySubmit(
-      [this, context, reactor, work = std::move(work), principal = *std::move(principal)]() {
+      [this, context, reactor, response, &method, request_id = std::move(request_id),
+       work = std::move(work), principal = *std::move(principal)]() {
         if (context->IsCancelled()) {
           reactor->Finish(grpc::Status(grpc::CANCELLED, "call cancelled"));
           return;
@@ -78,7 +99,13 @@ grpc::ServerUnaryReactor* CallExecutor::Run(grpc::CallbackServerContext* context
           reactor->Finish(grpc::Status(grpc::DEADLINE_EXCEEDED, "deadline passed while queued"));
           return;
         }
-        reactor->Finish(ToGrpcStatus(RunGuarded(work, principal)));
+        if (request_id.empty()) {
+          reactor->Finish(ToGrpcStatus(RunGuarded(work, principal)));
+          return;
+        }
+        const db::CommandKey key{request_id, method, principal.subject};
+        reactor->Finish(ToGrpcStatus(
+            commands_->Run(key, response, [&] { return RunGuarded(work, principal); })));
       });
   if (!queued) {
     reactor->Finish(grpc::Status(grpc::RESOURCE_EXHAUSTED, "server busy; retry with backoff"));

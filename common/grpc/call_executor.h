@@ -6,6 +6,7 @@
 #include "common/auth/jwt.h"
 #include "common/auth/principal.h"
 #include "common/concurrency/worker_pool.h"
+#include "common/db/command.h"
 #include "common/time/clock.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/server_context.h"
@@ -21,16 +22,28 @@ namespace ccms::grpc_util {
 // call whose deadline passed or that was cancelled while queued is not started. Whatever the work
 // throws is caught: the call answers INTERNAL, the exception's type (never its message, which may
 // quote data) is logged and counted in ccms_handler_exceptions_total, and the process goes on.
+//
+// A mutating call (its request has a `request_id` holding a UUID, DESIGN §5) runs as a command
+// when a CommandRunner is given: one transaction for all it writes, and a retry of the request id
+// answered with the first response's bytes (common/db/command.h).
 class CallExecutor {
  public:
   using Work = std::function<absl::Status(const auth::Principal&)>;
 
-  // `registry` may be null (unit tests): exceptions are then only logged.
+  // `registry` may be null (unit tests): exceptions are then only logged. `commands` may be null
+  // (unit tests with fake stores): mutating calls then run as plain calls.
   CallExecutor(concurrency::WorkerPool& workers, const auth::TokenVerifier& verifier,
-               const time::Clock& clock, prometheus::Registry* registry = nullptr);
+               const time::Clock& clock, prometheus::Registry* registry = nullptr,
+               db::CommandRunner* commands = nullptr);
 
+  // `work` fills `response`; both outlive the call (gRPC owns them).
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context,
-                                const google::protobuf::Message& request, Work work);
+                                const google::protobuf::Message& request,
+                                google::protobuf::Message* response, Work work);
+
+  // The request id of a mutating request, lower case, or "" when `request` has none (a read) or
+  // it is no UUID (the handler then refuses the request).
+  static std::string CommandRequestId(const google::protobuf::Message& request);
 
   // The principal of a call's bearer token (exposed for tests).
   absl::StatusOr<auth::Principal> Authenticate(const grpc::ServerContextBase& context) const;
@@ -43,6 +56,7 @@ class CallExecutor {
   const auth::TokenVerifier& verifier_;
   const time::Clock& clock_;
   prometheus::Counter* exceptions_ = nullptr;
+  db::CommandRunner* commands_ = nullptr;
 };
 
 }  // namespace ccms::grpc_util

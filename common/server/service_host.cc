@@ -115,9 +115,24 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
 
   // As many workers as connections: a worker holds at most one connection at a time.
   host->workers_ = std::make_unique<concurrency::WorkerPool>(c.db_pool_size, c.worker_queue_limit);
+  // Mutating calls run as commands; each commit wakes the relay for the events it wrote.
+  kafka::OutboxRelay* relay_to_wake = host->relay_.get();
+  host->commands_ = std::make_unique<db::CommandRunner>(
+      *host->pool_, [relay_to_wake] { relay_to_wake->Notify(); }, &host->registry());
   host->executor_ = std::make_unique<grpc_util::CallExecutor>(
-      *host->workers_, *host->verifier_, host->system_clock_, &host->registry());
+      *host->workers_, *host->verifier_, host->system_clock_, &host->registry(),
+      host->commands_.get());
   return host;
+}
+
+absl::Status ServiceHost::RunAsCall(const auth::Principal& principal,
+                                    const google::protobuf::Message& request,
+                                    google::protobuf::Message* response,
+                                    const std::function<absl::Status()>& handler) {
+  const std::string request_id = grpc_util::CallExecutor::CommandRequestId(request);
+  if (request_id.empty()) return handler();
+  return commands_->Run({request_id, request.GetDescriptor()->full_name(), principal.subject},
+                        response, handler);
 }
 
 absl::Status ServiceHost::AddConsumer(const std::string& group_id, std::vector<std::string> topics,

@@ -75,6 +75,11 @@ class ServiceHost {
   db::ConnectionPool& pool() { return *pool_; }
   kafka::OutboxRelay& relay() { return *relay_; }
   grpc_util::CallExecutor& executor() { return *executor_; }
+  // Runs `handler` (which fills `response`) as the executor runs `request` when it comes over
+  // gRPC: a mutating request as a command (common/db/command.h). For in-process callers (tests).
+  absl::Status RunAsCall(const auth::Principal& principal, const google::protobuf::Message& request,
+                         google::protobuf::Message* response,
+                         const std::function<absl::Status()>& handler);
   prometheus::Registry& registry() { return metrics_->registry(); }
   const time::Clock& clock() const { return clock_; }
   const CommonConfig& config() const { return config_; }
@@ -114,6 +119,7 @@ class ServiceHost {
   std::unique_ptr<kafka::OutboxRelay> relay_;
   std::unique_ptr<auth::TokenVerifier> verifier_;
   std::unique_ptr<concurrency::WorkerPool> workers_;
+  std::unique_ptr<db::CommandRunner> commands_;
   std::unique_ptr<grpc_util::CallExecutor> executor_;
   std::vector<grpc::Service*> services_;
   std::vector<std::string> service_names_;

@@ -363,7 +363,7 @@ absl::Status AssessmentServiceImpl::DoRecordAssessment(const auth::Principal& pr
   auto flags = store_.CrisisFlagsOfAssessment(result->resource_id);
   if (!flags.ok()) return flags.status();
   for (const auto& f : *flags) Fill(f, now, response->add_crisis_flags());
-  if (!result->replayed && !flags->empty()) {
+  if (!flags->empty()) {
     log::Warn("crisis_flag_raised", {{"case_id", case_id},
                                      {"district_code", record->district_code},
                                      {"flags", static_cast<int>(flags->size())},
@@ -505,10 +505,8 @@ absl::Status AssessmentServiceImpl::DoOverrideSupervisionLevel(
   };
   auto result = store_.MutateCase(principal, m, mutate);
   if (!result.ok()) return result.status();
-  if (!result->replayed) {
-    log::Info("supervision_level_overridden",
-              {{"case_id", m.case_id}, {"level", std::string(domain::LevelName(level))}});
-  }
+  log::Info("supervision_level_overridden",
+            {{"case_id", m.case_id}, {"level", std::string(domain::LevelName(level))}});
   return LevelState(principal, result->state, response->mutable_supervision());
 }
 
@@ -561,13 +559,11 @@ absl::Status AssessmentServiceImpl::DoRaiseCrisisFlag(const auth::Principal& pri
   if (!result.ok()) return result.status();
   auto flag = store_.GetCrisisFlag(principal, result->resource_id);
   if (!flag.ok()) return flag.status();
-  if (!result->replayed) {
-    log::Warn("crisis_flag_raised", {{"case_id", case_id},
-                                     {"district_code", flag->district_code},
-                                     {"flags", 1},
-                                     {"source", "staff"}});
-    CrisisChanged();
-  }
+  log::Warn("crisis_flag_raised", {{"case_id", case_id},
+                                   {"district_code", flag->district_code},
+                                   {"flags", 1},
+                                   {"source", "staff"}});
+  CrisisChanged();
   Fill(*flag, now, response->mutable_flag());
   return absl::OkStatus();
 }
@@ -609,12 +605,10 @@ absl::Status AssessmentServiceImpl::DoAcknowledgeCrisisFlag(
   if (!result.ok()) return result.status();
   auto after = store_.GetCrisisFlag(principal, flag_id);
   if (!after.ok()) return after.status();
-  if (!result->replayed) {
-    log::Info("crisis_flag_acknowledged", {{"case_id", flag->case_id},
-                                           {"district_code", after->district_code},
-                                           {"within_deadline", now <= flag->acknowledge_by}});
-    CrisisChanged();
-  }
+  log::Info("crisis_flag_acknowledged", {{"case_id", flag->case_id},
+                                         {"district_code", after->district_code},
+                                         {"within_deadline", now <= flag->acknowledge_by}});
+  CrisisChanged();
   Fill(*after, now, response->mutable_flag());
   return absl::OkStatus();
 }
@@ -732,13 +726,14 @@ absl::Status AssessmentServiceImpl::DoAddPointsEntry(const auth::Principal& prin
   return absl::InternalError("the entry was written but cannot be read back");
 }
 
-#define CCMS_ASSESSMENT_HANDLER(Name)                                                             \
-  grpc::ServerUnaryReactor* AssessmentServiceImpl::Name(grpc::CallbackServerContext* context,     \
-                                                        const v1::Name##Request* request,         \
-                                                        v1::Name##Response* response) {           \
-    return executor_.Run(context, *request, [this, request, response](const auth::Principal& p) { \
-      return Do##Name(p, *request, response);                                                     \
-    });                                                                                           \
+#define CCMS_ASSESSMENT_HANDLER(Name)                                                         \
+  grpc::ServerUnaryReactor* AssessmentServiceImpl::Name(grpc::CallbackServerContext* context, \
+                                                        const v1::Name##Request* request,     \
+                                                        v1::Name##Response* response) {       \
+    return executor_.Run(context, *request, response,                                         \
+                         [this, request, response](const auth::Principal& p) {                \
+                           return Do##Name(p, *request, response);                            \
+                         });                                                                  \
   }
 CCMS_ASSESSMENT_HANDLER(ListInstruments)
 CCMS_ASSESSMENT_HANDLER(GetInstrument)

@@ -130,7 +130,7 @@ struct CaseWrite {
   int points_base = 0;
   absl::CivilDay today;  // the decision's day: ledger entries of closed months go to its month
   std::vector<events::v1::Envelope> events;
-  // The id recorded with the request id (assessment, flag, change, entry id).
+  // The id of what the write made (assessment, flag, change, entry id).
   std::string resource_id;
 };
 
@@ -148,7 +148,6 @@ struct Mutation {
 };
 
 struct MutationResult {
-  bool replayed = false;  // a retry of a request id already applied: nothing was written
   std::string resource_id;
   domain::CaseState state;
 };

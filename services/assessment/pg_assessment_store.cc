@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "common/db/audit.h"
 #include "common/ids/uuid.h"
 #include "common/kafka/outbox.h"
 #include "common/time/calendar.h"
@@ -41,21 +42,6 @@ using domain::CaseState;
   " COALESCE(f.assessment_id::text, ''), " CCMS_MICROS("f.raised_at") ", f.raised_by, "    \
       CCMS_MICROS("f.acknowledge_by") ", " CCMS_MICROS("f.acknowledged_at")                 \
   ", COALESCE(f.acknowledged_by, ''), f.note, f.ack_note"
-
-constexpr db::Query kIdempotencyInsert = {
-    "assessment_idempotency_insert",
-    "INSERT INTO idempotency_keys (request_id, method, subject, resource_id)"
-    " VALUES ($1, $2, $3, '') ON CONFLICT (request_id) DO NOTHING"};
-constexpr db::Query kIdempotencyGet = {
-    "assessment_idempotency_get",
-    "SELECT method, subject, resource_id FROM idempotency_keys WHERE request_id = $1"};
-constexpr db::Query kIdempotencySetResource = {
-    "assessment_idempotency_set_resource",
-    "UPDATE idempotency_keys SET resource_id = $2 WHERE request_id = $1"};
-constexpr db::Query kInsertAudit = {
-    "assessment_insert_audit",
-    "INSERT INTO audit_log (actor, actor_role, action, case_id, result, request_id)"
-    " VALUES ($1, $2, $3, NULLIF($4, '')::uuid, $5, $6)"};
 
 constexpr db::Query kInstrumentGet = {
     "assessment_instrument_get",
@@ -393,12 +379,6 @@ auth::Principal SystemPrincipal(const std::string& actor) {
 
 absl::Status NotFound() { return absl::NotFoundError("case not found"); }
 
-void Audit(pqxx::work& tx, const auth::Principal& p, std::string_view action,
-           const std::string& case_id, std::string_view result, const std::string& request_id) {
-  tx.exec_prepared(Name(kInsertAudit), p.subject, std::string(auth::RoleName(p.role)),
-                   std::string(action), case_id, std::string(result), request_id);
-}
-
 absl::StatusOr<CaseState> LoadState(pqxx::work& tx, const auth::Principal& principal,
                                     const std::string& case_id, bool for_update) {
   const Scope scope = ScopeOf(principal);
@@ -552,20 +532,18 @@ absl::StatusOr<MutationResult> Apply(pqxx::work& tx, const auth::Principal& prin
 }  // namespace
 
 std::vector<db::Query> PgAssessmentStore::Queries() {
-  return {kIdempotencyInsert,  kIdempotencyGet,    kIdempotencySetResource,
-          kInsertAudit,        kInstrumentGet,     kInstrumentInsert,
-          kInstrumentUpdate,   kGetCase,           kGetCaseForUpdate,
-          kCaseKnown,          kInsertMinimalCase, kUpdateCase,
-          kClosedMonths,       kInsertAssessment,  kGetAssessment,
-          kListAssessments,    kUpsertDue,         kCompleteDue,
-          kCancelDues,         kListDue,           kMonthStatus,
-          kLockMonth,          kOpenMonth,         kInsertEntry,
-          kGetMonth,           kMonthEntries,      kSumMonth,
-          kCloseMonthRow,      kInsertLevelChange, kLevelHistory,
-          kInsertFlag,         kAckFlag,           kGetFlag,
-          kFlagsOfAssessment,  kListFlags,         kCountFlags,
-          kOpenMonthForActive, kBaseForMonth,      kMonthsToClose,
-          kCasesToReview};
+  return {kInstrumentGet,     kInstrumentInsert, kInstrumentUpdate,
+          kGetCase,           kGetCaseForUpdate, kCaseKnown,
+          kInsertMinimalCase, kUpdateCase,       kClosedMonths,
+          kInsertAssessment,  kGetAssessment,    kListAssessments,
+          kUpsertDue,         kCompleteDue,      kCancelDues,
+          kListDue,           kMonthStatus,      kLockMonth,
+          kOpenMonth,         kInsertEntry,      kGetMonth,
+          kMonthEntries,      kSumMonth,         kCloseMonthRow,
+          kInsertLevelChange, kLevelHistory,     kInsertFlag,
+          kAckFlag,           kGetFlag,          kFlagsOfAssessment,
+          kListFlags,         kCountFlags,       kOpenMonthForActive,
+          kBaseForMonth,      kMonthsToClose,    kCasesToReview};
 }
 
 absl::Status PgAssessmentStore::RegisterInstruments(
@@ -596,7 +574,7 @@ absl::StatusOr<CaseState> PgAssessmentStore::GetCaseState(const auth::Principal&
     auto s = LoadState(tx, principal, case_id, /*for_update=*/false);
     if (!s.ok()) return s.status();
     out = *std::move(s);
-    Audit(tx, principal, "GetSupervisionLevel", case_id, "OK", "");
+    db::AppendAudit(tx, principal, "GetSupervisionLevel", case_id, "OK", "");
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
@@ -605,8 +583,7 @@ absl::StatusOr<CaseState> PgAssessmentStore::GetCaseState(const auth::Principal&
 
 absl::StatusOr<bool> PgAssessmentStore::CaseKnown(const std::string& case_id) {
   bool known = false;
-  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-    pqxx::read_transaction tx(conn);
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     known = !tx.exec_prepared(Name(kCaseKnown), case_id).empty();
     return absl::OkStatus();
   });
@@ -629,32 +606,11 @@ absl::StatusOr<MutationResult> PgAssessmentStore::MutateCase(const auth::Princip
   MutationResult out;
   bool wrote_events = false;
   absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
-    if (!m.request_id.empty()) {
-      pqxx::result idem =
-          tx.exec_prepared(Name(kIdempotencyInsert), m.request_id, m.method, principal.subject);
-      if (idem.affected_rows() == 0) {
-        pqxx::result r = tx.exec_prepared(Name(kIdempotencyGet), m.request_id);
-        if (r.empty()) return absl::AbortedError("concurrent request with the same request_id");
-        if (r[0][0].as<std::string>() != m.method ||
-            r[0][1].as<std::string>() != principal.subject) {
-          return absl::AlreadyExistsError(
-              "request_id was already used for a different request; use a new request_id");
-        }
-        auto state = LoadState(tx, principal, m.case_id, /*for_update=*/false);
-        if (!state.ok()) return state.status();
-        out.replayed = true;
-        out.resource_id = r[0][2].as<std::string>();
-        out.state = *std::move(state);
-        return absl::OkStatus();
-      }
-    }
     auto result = Apply(tx, principal, m, mutate, &wrote_events);
     if (!result.ok()) return result.status();
     out = *std::move(result);
-    if (!m.request_id.empty()) {
-      tx.exec_prepared(Name(kIdempotencySetResource), m.request_id, out.resource_id);
-      Audit(tx, principal, m.method, m.case_id, "OK", m.request_id);
-    }
+    if (!m.request_id.empty())
+      db::AppendAudit(tx, principal, m.method, m.case_id, "OK", m.request_id);
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
@@ -672,7 +628,7 @@ absl::StatusOr<AssessmentRecord> PgAssessmentStore::GetAssessment(const auth::Pr
         tx.exec_prepared(Name(kGetAssessment), assessment_id, scope.all, scope.districts);
     if (r.empty()) return absl::NotFoundError("assessment not found");
     out = RowToAssessment(r[0]);
-    if (audit) Audit(tx, principal, "GetAssessment", out.case_id, "OK", "");
+    if (audit) db::AppendAudit(tx, principal, "GetAssessment", out.case_id, "OK", "");
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
@@ -696,7 +652,7 @@ absl::StatusOr<Page<AssessmentRecord>> PgAssessmentStore::ListAssessments(
       }
       page.items.push_back(RowToAssessment(row));
     }
-    Audit(tx, principal, "ListAssessments", case_id, "OK", "");
+    db::AppendAudit(tx, principal, "ListAssessments", case_id, "OK", "");
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
@@ -714,8 +670,7 @@ absl::StatusOr<Page<DueRecord>> PgAssessmentStore::ListDue(const auth::Principal
       after_id = parts[1];
     }
   }
-  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-    pqxx::read_transaction tx(conn);
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     const Scope scope = ScopeOf(principal);
     pqxx::result r = tx.exec_prepared(Name(kListDue), f.page_size + 1, scope.all, scope.districts,
                                       f.district_code, f.case_id, time::FormatDate(f.due_before),
@@ -747,8 +702,7 @@ absl::StatusOr<Page<DueRecord>> PgAssessmentStore::ListDue(const auth::Principal
 absl::StatusOr<std::vector<LevelChangeRecord>> PgAssessmentStore::LevelHistory(
     const auth::Principal& principal, const std::string& case_id, int limit) {
   std::vector<LevelChangeRecord> out;
-  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-    pqxx::read_transaction tx(conn);
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     const Scope scope = ScopeOf(principal);
     for (const auto& row :
          tx.exec_prepared(Name(kLevelHistory), case_id, scope.all, scope.districts, limit)) {
@@ -776,8 +730,7 @@ absl::StatusOr<std::vector<LevelChangeRecord>> PgAssessmentStore::LevelHistory(
 absl::StatusOr<CrisisFlagRecord> PgAssessmentStore::GetCrisisFlag(const auth::Principal& principal,
                                                                   const std::string& flag_id) {
   CrisisFlagRecord out;
-  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-    pqxx::read_transaction tx(conn);
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     const Scope scope = ScopeOf(principal);
     pqxx::result r = tx.exec_prepared(Name(kGetFlag), flag_id, scope.all, scope.districts);
     if (r.empty()) return absl::NotFoundError("crisis flag not found");
@@ -791,8 +744,7 @@ absl::StatusOr<CrisisFlagRecord> PgAssessmentStore::GetCrisisFlag(const auth::Pr
 absl::StatusOr<std::vector<CrisisFlagRecord>> PgAssessmentStore::CrisisFlagsOfAssessment(
     const std::string& assessment_id) {
   std::vector<CrisisFlagRecord> out;
-  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-    pqxx::read_transaction tx(conn);
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     for (const auto& row : tx.exec_prepared(Name(kFlagsOfAssessment), assessment_id)) {
       out.push_back(RowToFlag(row));
     }
@@ -811,8 +763,7 @@ absl::StatusOr<Page<CrisisFlagRecord>> PgAssessmentStore::ListCrisisFlags(
     std::vector<std::string> parts = absl::StrSplit(f.after, '/');
     if (parts.size() == 2 && absl::SimpleAtoi(parts[0], &after_us)) after_id = parts[1];
   }
-  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-    pqxx::read_transaction tx(conn);
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     const Scope scope = ScopeOf(principal);
     pqxx::result r =
         tx.exec_prepared(Name(kListFlags), f.page_size + 1, scope.all, scope.districts,
@@ -865,7 +816,7 @@ absl::StatusOr<LedgerMonth> PgAssessmentStore::GetLedgerMonth(const auth::Princi
       out.entries.push_back(std::move(e));
     }
     if (!out.closed) out.total = sum;
-    Audit(tx, principal, "GetPointsLedger", case_id, "OK", "");
+    db::AppendAudit(tx, principal, "GetPointsLedger", case_id, "OK", "");
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
@@ -874,8 +825,7 @@ absl::StatusOr<LedgerMonth> PgAssessmentStore::GetLedgerMonth(const auth::Princi
 
 absl::StatusOr<std::vector<CrisisCount>> PgAssessmentStore::CountCrisisFlags(absl::Time now) {
   std::vector<CrisisCount> out;
-  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-    pqxx::read_transaction tx(conn);
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     for (const auto& row : tx.exec_prepared(Name(kCountFlags), absl::ToUnixMicros(now))) {
       out.push_back({row[0].as<std::string>(), row[1].as<int64_t>(), row[2].as<int64_t>()});
     }
@@ -897,8 +847,7 @@ absl::Status PgAssessmentStore::OpenMonthForActiveCases(absl::CivilDay month, in
 absl::StatusOr<std::vector<MonthToClose>> PgAssessmentStore::MonthsToClose(
     absl::CivilDay before_month, int limit) {
   std::vector<MonthToClose> out;
-  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-    pqxx::read_transaction tx(conn);
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     for (const auto& row :
          tx.exec_prepared(Name(kMonthsToClose), time::FormatDate(before_month), limit)) {
       out.push_back({row[0].as<std::string>(), DateOf(row[1])});
@@ -912,8 +861,7 @@ absl::StatusOr<std::vector<MonthToClose>> PgAssessmentStore::MonthsToClose(
 absl::StatusOr<std::vector<std::string>> PgAssessmentStore::CasesToReview(absl::CivilDay today,
                                                                           int limit) {
   std::vector<std::string> out;
-  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-    pqxx::read_transaction tx(conn);
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     for (const auto& row : tx.exec_prepared(Name(kCasesToReview), time::FormatDate(today), limit)) {
       out.push_back(row[0].as<std::string>());
     }

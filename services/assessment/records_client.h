@@ -7,8 +7,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "ccms/records/v1/records_service.grpc.pb.h"
-#include "services/assessment/domain/types.h"
 #include "common/grpc/client.h"
+#include "services/assessment/domain/types.h"
 
 namespace ccms::assessment {
 

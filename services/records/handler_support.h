@@ -59,19 +59,20 @@ common::v1::SupervisionLevel ToProtoLevel(domain::SupervisionLevel l);
 
 // Defines RecordsServiceImpl::Rpc as a call of DoRpc on the worker pool; the READ variant
 // passes the caller's x-request-id for the audit row.
-#define CCMS_RECORDS_HANDLER(Rpc)                                                                 \
-  grpc::ServerUnaryReactor* RecordsServiceImpl::Rpc(grpc::CallbackServerContext* context,         \
-                                                    const v1::Rpc##Request* request,              \
-                                                    v1::Rpc##Response* response) {                \
-    return executor_.Run(context, *request, [this, request, response](const auth::Principal& p) { \
-      return Do##Rpc(p, *request, response);                                                      \
-    });                                                                                           \
+#define CCMS_RECORDS_HANDLER(Rpc)                                                         \
+  grpc::ServerUnaryReactor* RecordsServiceImpl::Rpc(grpc::CallbackServerContext* context, \
+                                                    const v1::Rpc##Request* request,      \
+                                                    v1::Rpc##Response* response) {        \
+    return executor_.Run(context, *request, response,                                     \
+                         [this, request, response](const auth::Principal& p) {            \
+                           return Do##Rpc(p, *request, response);                         \
+                         });                                                              \
   }
 #define CCMS_RECORDS_READ_HANDLER(Rpc)                                                    \
   grpc::ServerUnaryReactor* RecordsServiceImpl::Rpc(grpc::CallbackServerContext* context, \
                                                     const v1::Rpc##Request* request,      \
                                                     v1::Rpc##Response* response) {        \
-    return executor_.Run(context, *request,                                               \
+    return executor_.Run(context, *request, response,                                     \
                          [this, context, request, response](const auth::Principal& p) {   \
                            return Do##Rpc(p, *request, response, CallId(*context));       \
                          });                                                              \

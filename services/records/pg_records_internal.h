@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/auth/principal.h"
+#include "common/db/audit.h"
 #include "common/db/query.h"
 #include "services/records/records_store.h"
 
@@ -25,20 +26,13 @@ struct Scope {
 Scope ScopeOf(const auth::Principal& p);
 
 absl::Status NotFound();
-absl::StatusOr<std::string> PriorResource(pqxx::work& tx, const std::string& request_id,
-                                          std::string_view method,
-                                          const auth::Principal& principal);
 absl::StatusOr<CaseRecord> LoadCase(pqxx::work& tx, const auth::Principal& principal,
                                     const std::string& case_id, bool for_update);
-void Audit(pqxx::work& tx, const auth::Principal& p, std::string_view action,
-           const std::string& case_id, std::string_view result, const std::string& request_id);
 
 // A row of the case columns (CCMS_CASE_COLUMNS in pg_records_store.cc) as a CaseRecord.
 CaseRecord RowToCase(const pqxx::row& r);
 
-extern const db::Query kIdempotencyInsert;
 // $1 limit, $2/$3 scope, $4 district or '', $5 status or '', $6 after case id or ''.
 extern const db::Query kExportCases;
-extern const db::Query kInsertAudit;
 
 }  // namespace ccms::records::pg_internal

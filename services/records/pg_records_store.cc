@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "common/db/audit.h"
 #include "common/ids/uuid.h"
 #include "common/time/calendar.h"
 #include "services/records/pg_records_internal.h"
@@ -29,13 +30,6 @@ using domain::CaseStatus;
 // District scope as SQL: $2 = all districts, $3 = the principal's district codes.
 #define CCMS_SCOPE "($2::boolean OR c.district_code = ANY($3::text[]))"
 
-const db::Query kIdempotencyInsert = {
-    "records_idempotency_insert",
-    "INSERT INTO idempotency_keys (request_id, method, subject, resource_id) "
-    "VALUES ($1, $2, $3, $4) ON CONFLICT (request_id) DO NOTHING"};
-constexpr db::Query kIdempotencyGet = {
-    "records_idempotency_get",
-    "SELECT method, subject, resource_id FROM idempotency_keys WHERE request_id = $1"};
 constexpr db::Query kUpsertPerson = {
     "records_upsert_person",
     "INSERT INTO persons (person_id, id_hash, id_cipher, id_last4, name, birth_date, sex, phone,"
@@ -61,10 +55,6 @@ constexpr db::Query kInsertCase = {
     " $6, $7, $8, $9, $10, $11::date, $12::date, $13::date, $14, $15, $16::date, $17,"
     " $18::date)"
     " RETURNING (extract(epoch FROM created_at) * 1000000)::bigint"};
-const db::Query kInsertAudit = {
-    "records_insert_audit",
-    "INSERT INTO audit_log (actor, actor_role, action, case_id, result, request_id)"
-    " VALUES ($1, $2, $3, $4, $5, $6)"};
 constexpr db::Query kGetCase = {"records_get_case", "SELECT " CCMS_CASE_COLUMNS
                                                     " FROM cases c JOIN persons p USING (person_id)"
                                                     " WHERE c.case_id = $1 AND " CCMS_SCOPE};
@@ -112,7 +102,11 @@ std::string Name(const db::Query& q) { return std::string(q.name); }
 
 // Reads are audited in their own transaction; losing the last read-audit rows in a crash is
 // accepted (docs/adr/0002-read-audit.md), so they do not wait for the WAL flush.
-void RelaxCommitForReadAudit(pqxx::work& tx) { tx.exec("SET LOCAL synchronous_commit = off"); }
+void RelaxCommitForReadAudit(pqxx::work& tx) {
+  // Never for a read inside a command: the setting would hold for the command's writes too.
+  if (db::InsideCommand()) return;
+  tx.exec("SET LOCAL synchronous_commit = off");
+}
 
 absl::CivilDay DateOf(const pqxx::field& f) {
   return time::ParseDate(f.as<std::string>()).value_or(absl::CivilDay());
@@ -169,19 +163,6 @@ Scope ScopeOf(const auth::Principal& p) {
 
 absl::Status NotFound() { return absl::NotFoundError("case not found"); }
 
-// Checks a request id seen before: the same caller and method get the earlier resource id.
-absl::StatusOr<std::string> PriorResource(pqxx::work& tx, const std::string& request_id,
-                                          std::string_view method,
-                                          const auth::Principal& principal) {
-  pqxx::result r = tx.exec_prepared(Name(kIdempotencyGet), request_id);
-  if (r.empty()) return absl::AbortedError("concurrent request with the same request_id; retry");
-  if (r[0][0].as<std::string>() != method || r[0][1].as<std::string>() != principal.subject) {
-    return absl::AlreadyExistsError(
-        "request_id was already used for a different request; use a new request_id");
-  }
-  return r[0][2].as<std::string>();
-}
-
 absl::StatusOr<CaseRecord> LoadCase(pqxx::work& tx, const auth::Principal& principal,
                                     const std::string& case_id, bool for_update) {
   const Scope scope = ScopeOf(principal);
@@ -189,15 +170,6 @@ absl::StatusOr<CaseRecord> LoadCase(pqxx::work& tx, const auth::Principal& princ
                                     scope.all, scope.districts);
   if (r.empty()) return NotFound();
   return RowToCase(r[0]);
-}
-
-void Audit(pqxx::work& tx, const auth::Principal& p, std::string_view action,
-           const std::string& case_id, std::string_view result, const std::string& request_id) {
-  // A case id that is not a UUID (a malformed request) is kept out of the uuid column.
-  const bool has_case = ids::IsUuid(case_id);
-  tx.exec_prepared(Name(kInsertAudit), p.subject, std::string(auth::RoleName(p.role)),
-                   std::string(action), has_case ? case_id.c_str() : nullptr, std::string(result),
-                   request_id);
 }
 
 }  // namespace pg_internal
@@ -211,10 +183,9 @@ std::vector<db::Query> PgRecordsStore::Queries() {
   for (const db::Query& q : LeaveQueries()) all.push_back(q);
   for (const db::Query& q : OrderQueries()) all.push_back(q);
   for (const db::Query& q : InvestigationQueries()) all.push_back(q);
-  all.insert(all.end(), {kIdempotencyInsert, kIdempotencyGet, kUpsertPerson, kOpenCaseOfPerson,
-                         kNextCaseNumber, kInsertCase, kInsertAudit, kGetCase, kGetCaseForUpdate,
-                         kRecordIntake, kListCases, kCountCases, kCountNeverReported, kApplyLevel,
-                         kExportCases});
+  all.insert(all.end(), {kUpsertPerson, kOpenCaseOfPerson, kNextCaseNumber, kInsertCase, kGetCase,
+                         kGetCaseForUpdate, kRecordIntake, kListCases, kCountCases,
+                         kCountNeverReported, kApplyLevel, kExportCases});
   return all;
 }
 
@@ -230,16 +201,6 @@ absl::StatusOr<CaseRecord> PgRecordsStore::OpenCase(const auth::Principal& princ
                                                     const EventFactory& make_event) {
   CaseRecord out;
   absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
-    pqxx::result idem = tx.exec_prepared(Name(kIdempotencyInsert), cmd.request_id, "OpenCase",
-                                         principal.subject, cmd.case_id);
-    if (idem.affected_rows() == 0) {
-      auto prior = PriorResource(tx, cmd.request_id, "OpenCase", principal);
-      if (!prior.ok()) return prior.status();
-      auto existing = LoadCase(tx, principal, *prior, /*for_update=*/false);
-      if (!existing.ok()) return existing.status();
-      out = *std::move(existing);
-      return absl::OkStatus();
-    }
     const domain::NewCase& in = cmd.input;
     const domain::ValidatedCase& v = cmd.validated;
     const std::string person_id =
@@ -267,7 +228,7 @@ absl::StatusOr<CaseRecord> PgRecordsStore::OpenCase(const auth::Principal& princ
                           v.minor, time::FormatDate(v.intake_deadline), principal.subject,
                           in.offence_date.has_value() ? offence_date.c_str() : nullptr)[0]
             .as<int64_t>();
-    Audit(tx, principal, "OpenCase", cmd.case_id, "OK", cmd.request_id);
+    db::AppendAudit(tx, principal, "OpenCase", cmd.case_id, "OK", cmd.request_id);
 
     out.case_id = cmd.case_id;
     out.case_number = case_number;
@@ -310,16 +271,6 @@ absl::StatusOr<CaseRecord> PgRecordsStore::RecordIntakeCheckIn(const auth::Princ
                                                                const EventFactory& make_event) {
   CaseRecord out;
   absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
-    pqxx::result idem = tx.exec_prepared(Name(kIdempotencyInsert), cmd.request_id,
-                                         "RecordIntakeCheckIn", principal.subject, cmd.case_id);
-    if (idem.affected_rows() == 0) {
-      auto prior = PriorResource(tx, cmd.request_id, "RecordIntakeCheckIn", principal);
-      if (!prior.ok()) return prior.status();
-      auto existing = LoadCase(tx, principal, *prior, /*for_update=*/false);
-      if (!existing.ok()) return existing.status();
-      out = *std::move(existing);
-      return absl::OkStatus();
-    }
     auto current = LoadCase(tx, principal, cmd.case_id, /*for_update=*/true);
     if (!current.ok()) return current.status();
     if (cmd.expected_version.has_value() && *cmd.expected_version != current->version) {
@@ -335,7 +286,7 @@ absl::StatusOr<CaseRecord> PgRecordsStore::RecordIntakeCheckIn(const auth::Princ
     out.intake_late = outcome->late;
     out.version = r[0].as<int64_t>();
     out.updated_at = absl::FromUnixMicros(r[1].as<int64_t>());
-    Audit(tx, principal, "RecordIntakeCheckIn", cmd.case_id, "OK", cmd.request_id);
+    db::AppendAudit(tx, principal, "RecordIntakeCheckIn", cmd.case_id, "OK", cmd.request_id);
     kafka::AppendToOutbox(tx, kRecordsTopic, make_event(out));
     return absl::OkStatus();
   });
@@ -352,7 +303,7 @@ absl::StatusOr<CaseRecord> PgRecordsStore::GetCase(const auth::Principal& princi
     RelaxCommitForReadAudit(tx);
     const Scope scope = ScopeOf(principal);
     pqxx::result r = tx.exec_prepared(Name(kGetCase), case_id, scope.all, scope.districts);
-    Audit(tx, principal, "GetCase", case_id, r.empty() ? "NOT_FOUND" : "OK", request_id);
+    db::AppendAudit(tx, principal, "GetCase", case_id, r.empty() ? "NOT_FOUND" : "OK", request_id);
     if (r.empty()) return absl::OkStatus();
     out = RowToCase(r[0]);
     return absl::OkStatus();
@@ -384,8 +335,8 @@ absl::StatusOr<CasePage> PgRecordsStore::ListCases(const auth::Principal& princi
       }
       page.cases.push_back(RowToCase(row));
     }
-    Audit(tx, principal, "ListCases", "", absl::StrCat("OK ", page.cases.size(), " cases"),
-          request_id);
+    db::AppendAudit(tx, principal, "ListCases", "",
+                    absl::StrCat("OK ", page.cases.size(), " cases"), request_id);
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
@@ -395,8 +346,7 @@ absl::StatusOr<CasePage> PgRecordsStore::ListCases(const auth::Principal& princi
 absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> PgRecordsStore::CountNeverReported(
     absl::CivilDay today) {
   std::vector<std::pair<std::string, int64_t>> out;
-  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-    pqxx::read_transaction tx(conn);
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     for (const auto& row : tx.exec_prepared(Name(kCountNeverReported), time::FormatDate(today))) {
       out.emplace_back(row[0].as<std::string>(), row[1].as<int64_t>());
     }
@@ -408,8 +358,7 @@ absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> PgRecordsStore::Cou
 
 absl::StatusOr<std::vector<CaseCount>> PgRecordsStore::CountCases() {
   std::vector<CaseCount> out;
-  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-    pqxx::read_transaction tx(conn);
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     for (const auto& row : tx.exec_prepared(Name(kCountCases))) {
       out.push_back(
           {row[0].as<std::string>(),

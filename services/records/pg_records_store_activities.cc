@@ -222,16 +222,6 @@ absl::StatusOr<MutationResult> PgRecordsStore::Mutate(const auth::Principal& pri
                                                       const MutationBody& body) {
   MutationResult out;
   absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
-    // The key is taken with a placeholder resource and filled in once the body has run.
-    pqxx::result idem =
-        tx.exec_prepared(Name(kIdempotencyInsert), m.request_id, m.action, principal.subject, "");
-    if (idem.affected_rows() == 0) {
-      auto prior = PriorResource(tx, m.request_id, m.action, principal);
-      if (!prior.ok()) return prior.status();
-      out.resource_id = *prior;
-      out.replayed = true;
-      return absl::OkStatus();
-    }
     auto c = LoadCase(tx, principal, m.case_id, /*for_update=*/true);
     if (!c.ok()) return c.status();
     if (m.require_active && c->status != domain::CaseStatus::kActive) {
@@ -241,14 +231,12 @@ absl::StatusOr<MutationResult> PgRecordsStore::Mutate(const auth::Principal& pri
     }
     auto resource = body(tx, *c);
     if (!resource.ok()) return resource.status();
-    tx.exec_params("UPDATE idempotency_keys SET resource_id = $2 WHERE request_id = $1",
-                   m.request_id, *resource);
-    Audit(tx, principal, m.action, m.case_id, "OK", m.request_id);
+    db::AppendAudit(tx, principal, m.action, m.case_id, "OK", m.request_id);
     out.resource_id = *resource;
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
-  if (!out.replayed && signal_ != nullptr) signal_->Notify();
+  if (signal_ != nullptr) signal_->Notify();
   return out;
 }
 
@@ -302,17 +290,6 @@ absl::StatusOr<LostContactPeriod> PgRecordsStore::MarkFoundAgain(
         return period.period_id;
       });
   if (!result.ok()) return result.status();
-  if (result->replayed) {
-    // Return the period as it stands.
-    absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-      pqxx::read_transaction tx(conn);
-      pqxx::result r = tx.exec_prepared(Name(kGetLostContact), result->resource_id);
-      if (r.empty()) return NotFound();
-      period = {r[0][0].as<std::string>(), DateOf(r[0][1]), OptionalDate(r[0][2])};
-      return absl::OkStatus();
-    });
-    if (!st.ok()) return st;
-  }
   return period;
 }
 
@@ -395,7 +372,8 @@ absl::StatusOr<domain::LadderFacts> PgRecordsStore::GetLadderFacts(const auth::P
   absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
     RelaxCommitForReadAudit(tx);
     auto c = LoadCase(tx, principal, case_id, /*for_update=*/false);
-    Audit(tx, principal, "GetSanctionStatus", case_id, c.ok() ? "OK" : "NOT_FOUND", request_id);
+    db::AppendAudit(tx, principal, "GetSanctionStatus", case_id, c.ok() ? "OK" : "NOT_FOUND",
+                    request_id);
     if (!c.ok()) return absl::OkStatus();
     auto facts = LoadLadder(tx, *c);
     if (!facts.ok()) return facts.status();
@@ -413,8 +391,7 @@ absl::StatusOr<std::vector<OverdueCandidate>> PgRecordsStore::ListOverdueCandida
     const std::string& after_case_id, absl::CivilDay as_of, int limit,
     const std::string& only_case_id) {
   std::vector<OverdueCandidate> out;
-  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-    pqxx::read_transaction tx(conn);
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     const Scope scope = ScopeOf(principal);
     for (const auto& r :
          tx.exec_prepared(Name(kOverdueCandidates), scope.all, scope.districts, district_code,
@@ -449,7 +426,8 @@ absl::StatusOr<std::vector<TimelineRow>> PgRecordsStore::GetTimeline(
   absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
     RelaxCommitForReadAudit(tx);
     auto c = LoadCase(tx, principal, case_id, /*for_update=*/false);
-    Audit(tx, principal, "GetCaseTimeline", case_id, c.ok() ? "OK" : "NOT_FOUND", request_id);
+    db::AppendAudit(tx, principal, "GetCaseTimeline", case_id, c.ok() ? "OK" : "NOT_FOUND",
+                    request_id);
     if (!c.ok()) return absl::OkStatus();
     found = true;
     for (const auto& r :
@@ -493,7 +471,6 @@ absl::StatusOr<CaseRecord> PgRecordsStore::EndCase(const auth::Principal& princi
         return c.case_id;
       });
   if (!result.ok()) return result.status();
-  if (result->replayed) return GetCase(principal, result->resource_id, m.request_id);
   return after;
 }
 
@@ -520,8 +497,7 @@ absl::StatusOr<int> PgRecordsStore::EmitDischargeNotices(absl::CivilDay today,
 
 absl::StatusOr<std::vector<AuditRow>> PgRecordsStore::ListAudit(const AuditFilter& f) {
   std::vector<AuditRow> out;
-  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-    pqxx::read_transaction tx(conn);
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     const double from = f.from.has_value() ? absl::ToDoubleSeconds(*f.from - absl::UnixEpoch()) : 0;
     const double to = f.to.has_value() ? absl::ToDoubleSeconds(*f.to - absl::UnixEpoch()) : 4e9;
     for (const auto& r : tx.exec_prepared(Name(kListAudit), f.after_audit_id, f.case_id, f.actor,
@@ -539,10 +515,12 @@ absl::StatusOr<std::vector<AuditRow>> PgRecordsStore::ListAudit(const AuditFilte
 absl::Status PgRecordsStore::AppendAudit(const auth::Principal& principal,
                                          const std::string& action, const std::string& case_id,
                                          const std::string& result, const std::string& request_id) {
-  return pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
-    Audit(tx, principal, action, case_id, result, request_id);
-    return absl::OkStatus();
-  });
+  // Kept apart from the call's command: a denial's row must outlive the command's rollback.
+  return pool_.InSeparateTransaction(
+      [principal, action, case_id, result, request_id](pqxx::work& tx) -> absl::Status {
+        db::AppendAudit(tx, principal, action, case_id, result, request_id);
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace ccms::records

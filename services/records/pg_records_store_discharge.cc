@@ -108,22 +108,6 @@ absl::StatusOr<FollowUpVisit> PgRecordsStore::RecordFollowUpVisit(
                return visit.follow_up_id;
              });
   if (!result.ok()) return result.status();
-  if (result->replayed) {
-    absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-      pqxx::read_transaction tx(conn);
-      pqxx::result r = tx.exec_prepared(Name(kGetFollowUp), result->resource_id);
-      if (r.empty()) return NotFound();
-      visit.follow_up_id = result->resource_id;
-      visit.due_on = DateOf(r[0][0]);
-      visit.visited_on = OptionalDay(r[0][1]).value_or(visit.due_on);
-      visit.still_due.clear();
-      for (const auto& row : tx.exec_prepared(Name(kOpenFollowUpsOfCase), r[0][2].c_str())) {
-        visit.still_due.push_back(DateOf(row[0]));
-      }
-      return absl::OkStatus();
-    });
-    if (!st.ok()) return st;
-  }
   return visit;
 }
 
@@ -132,8 +116,7 @@ absl::StatusOr<std::vector<DischargeCandidate>> PgRecordsStore::ListDischargeCan
     absl::CivilDay last_end_date, const std::string& after_case_id, int limit) {
   std::vector<DischargeCandidate> out;
   const Scope scope = ScopeOf(principal);
-  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-    pqxx::read_transaction tx(conn);
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     for (const auto& r :
          tx.exec_prepared(Name(kDischargeCandidates), scope.all, scope.districts, district_code,
                           time::FormatDate(last_end_date), after_case_id, limit)) {
@@ -151,8 +134,7 @@ absl::StatusOr<std::vector<FollowUpDue>> PgRecordsStore::ListFollowUpsDue(
     const std::string& after_due_on, const std::string& after_follow_up_id, int limit) {
   std::vector<FollowUpDue> out;
   const Scope scope = ScopeOf(principal);
-  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-    pqxx::read_transaction tx(conn);
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     for (const auto& r :
          tx.exec_prepared(Name(kFollowUpsDue), scope.all, scope.districts, district_code,
                           time::FormatDate(as_of), after_due_on, after_follow_up_id, limit)) {

@@ -205,22 +205,7 @@ absl::StatusOr<InvestigationRecord> PgRecordsStore::CommissionInvestigation(
     const auth::Principal& principal, const NewInvestigation& n,
     const InvestigationEventFactory& make_event) {
   InvestigationRecord out = n.record;
-  bool replayed = false;
   absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
-    pqxx::result idem =
-        tx.exec_prepared(Name(kIdempotencyInsert), n.request_id, "CommissionInvestigation",
-                         principal.subject, out.investigation_id);
-    if (idem.affected_rows() == 0) {
-      auto prior = PriorResource(tx, n.request_id, "CommissionInvestigation", principal);
-      if (!prior.ok()) return prior.status();
-      const Scope scope = ScopeOf(principal);
-      pqxx::result r =
-          tx.exec_prepared(Name(kGetInvestigation), *prior, scope.all, scope.districts);
-      if (r.empty()) return InvestigationNotFound();
-      out = RowToInvestigation(r[0]);
-      replayed = true;
-      return absl::OkStatus();
-    }
     tx.exec_prepared(Name(kInsertInvestigation), out.investigation_id, out.district_code,
                      out.office_id, std::string(domain::CommissioningBodyKindName(out.body_kind)),
                      out.body_name, out.person_name, pqxx::binarystring(n.id_hash),
@@ -234,7 +219,7 @@ absl::StatusOr<InvestigationRecord> PgRecordsStore::CommissionInvestigation(
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
-  if (!replayed && signal_ != nullptr) signal_->Notify();
+  if (signal_ != nullptr) signal_->Notify();
   return out;
 }
 
@@ -242,21 +227,8 @@ absl::StatusOr<InvestigationRecord> PgRecordsStore::ChangeInvestigation(
     const auth::Principal& principal, const InvestigationChange& change,
     const InvestigationDecider& decide, const InvestigationEventFactory& make_event) {
   InvestigationRecord out;
-  bool replayed = false;
   absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
     const Scope scope = ScopeOf(principal);
-    pqxx::result idem = tx.exec_prepared(Name(kIdempotencyInsert), change.request_id, change.action,
-                                         principal.subject, change.investigation_id);
-    if (idem.affected_rows() == 0) {
-      auto prior = PriorResource(tx, change.request_id, change.action, principal);
-      if (!prior.ok()) return prior.status();
-      pqxx::result r =
-          tx.exec_prepared(Name(kGetInvestigation), *prior, scope.all, scope.districts);
-      if (r.empty()) return InvestigationNotFound();
-      out = RowToInvestigation(r[0]);
-      replayed = true;
-      return absl::OkStatus();
-    }
     pqxx::result r = tx.exec_prepared(Name(kGetInvestigationForUpdate), change.investigation_id,
                                       scope.all, scope.districts);
     if (r.empty()) return InvestigationNotFound();
@@ -275,7 +247,7 @@ absl::StatusOr<InvestigationRecord> PgRecordsStore::ChangeInvestigation(
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
-  if (!replayed && signal_ != nullptr) signal_->Notify();
+  if (signal_ != nullptr) signal_->Notify();
   return out;
 }
 
@@ -350,17 +322,6 @@ absl::StatusOr<HandoverRecord> PgRecordsStore::RecordHandover(const auth::Princi
         return c.case_id;
       });
   if (!result.ok()) return result.status();
-  if (result->replayed) {
-    absl::StatusOr<HandoverRecord> prior = NotFound();
-    absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-      pqxx::read_transaction tx(conn);
-      pqxx::result r = tx.exec_prepared(Name(kGetHandover), result->resource_id);
-      if (!r.empty()) prior = RowToHandover(r[0]);
-      return absl::OkStatus();
-    });
-    if (!st.ok()) return st;
-    return prior;
-  }
   return out;
 }
 
@@ -381,16 +342,7 @@ absl::StatusOr<AnnouncementRecord> PgRecordsStore::RecordIntakeAnnouncement(
         return a.announcement_id;
       });
   if (!result.ok()) return result.status();
-  if (!result->replayed) return a;
-  absl::StatusOr<AnnouncementRecord> prior = NotFound();
-  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-    pqxx::read_transaction tx(conn);
-    pqxx::result r = tx.exec_prepared(Name(kGetAnnouncement), m.case_id);
-    if (!r.empty()) prior = RowToAnnouncement(r[0]);
-    return absl::OkStatus();
-  });
-  if (!st.ok()) return st;
-  return prior;
+  return a;
 }
 
 absl::StatusOr<SupervisionTeamRecord> PgRecordsStore::SetSupervisionTeam(
@@ -425,16 +377,7 @@ absl::StatusOr<SupervisionTeamRecord> PgRecordsStore::SetSupervisionTeam(
         return team.team_id;
       });
   if (!result.ok()) return result.status();
-  if (!result->replayed) return team;
-  absl::StatusOr<SupervisionTeamRecord> prior = NotFound();
-  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-    pqxx::read_transaction tx(conn);
-    pqxx::result r = tx.exec_prepared(Name(kGetTeam), result->resource_id);
-    if (!r.empty()) prior = RowToTeam(r[0]);
-    return absl::OkStatus();
-  });
-  if (!st.ok()) return st;
-  return prior;
+  return team;
 }
 
 absl::StatusOr<HandoverAndIntake> PgRecordsStore::GetHandoverAndIntake(
@@ -444,7 +387,8 @@ absl::StatusOr<HandoverAndIntake> PgRecordsStore::GetHandoverAndIntake(
   absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
     RelaxCommitForReadAudit(tx);
     auto c = LoadCase(tx, principal, case_id, /*for_update=*/false);
-    Audit(tx, principal, "GetHandoverAndIntake", case_id, c.ok() ? "OK" : "NOT_FOUND", request_id);
+    db::AppendAudit(tx, principal, "GetHandoverAndIntake", case_id, c.ok() ? "OK" : "NOT_FOUND",
+                    request_id);
     if (!c.ok()) return absl::OkStatus();
     found = true;
     if (pqxx::result r = tx.exec_prepared(Name(kGetHandover), case_id); !r.empty()) {

@@ -165,27 +165,6 @@ std::vector<db::Query> PgRecordsStore::LeaveQueries() {
           kLeavesNotReturned};
 }
 
-namespace {
-
-// The record a replayed request made, as it stands now (within the caller's scope).
-template <typename Record>
-absl::StatusOr<Record> Reload(db::ConnectionPool& pool, const db::Query& q,
-                              const auth::Principal& principal, const std::string& id,
-                              Record (*convert)(const pqxx::row&), absl::Status not_found) {
-  absl::StatusOr<Record> out = not_found;
-  absl::Status st = pool.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-    pqxx::read_transaction tx(conn);
-    const Scope scope = ScopeOf(principal);
-    pqxx::result r = tx.exec_prepared(Name(q), id, scope.all, scope.districts);
-    if (!r.empty()) out = convert(r[0]);
-    return absl::OkStatus();
-  });
-  if (!st.ok()) return st;
-  return out;
-}
-
-}  // namespace
-
 absl::StatusOr<LeaveRecord> PgRecordsStore::RequestLeave(const auth::Principal& principal,
                                                          const CaseMutation& m,
                                                          const LeaveRecord& leave,
@@ -222,10 +201,6 @@ absl::StatusOr<LeaveRecord> PgRecordsStore::RequestLeave(const auth::Principal& 
         return out.leave_id;
       });
   if (!result.ok()) return result.status();
-  if (result->replayed) {
-    return Reload<LeaveRecord>(pool_, kLeaveInScope, principal, result->resource_id, RowToLeave,
-                               LeaveNotFound());
-  }
   return out;
 }
 
@@ -263,10 +238,6 @@ absl::StatusOr<LeaveRecord> PgRecordsStore::ChangeLeave(
         return out.leave_id;
       });
   if (!result.ok()) return result.status();
-  if (result->replayed) {
-    return Reload<LeaveRecord>(pool_, kLeaveInScope, principal, result->resource_id, RowToLeave,
-                               LeaveNotFound());
-  }
   return out;
 }
 
@@ -285,10 +256,6 @@ absl::StatusOr<StandingApprovalRecord> PgRecordsStore::GrantStandingApproval(
         return out.standing_approval_id;
       });
   if (!result.ok()) return result.status();
-  if (result->replayed) {
-    return Reload<StandingApprovalRecord>(pool_, kStandingInScope, principal, result->resource_id,
-                                          RowToStanding, StandingNotFound());
-  }
   return out;
 }
 
@@ -311,10 +278,6 @@ absl::StatusOr<StandingApprovalRecord> PgRecordsStore::RevokeStandingApproval(
         return out.standing_approval_id;
       });
   if (!result.ok()) return result.status();
-  if (result->replayed) {
-    return Reload<StandingApprovalRecord>(pool_, kStandingInScope, principal, result->resource_id,
-                                          RowToStanding, StandingNotFound());
-  }
   return out;
 }
 
@@ -327,7 +290,7 @@ absl::StatusOr<CaseLeaves> PgRecordsStore::ListLeaves(const auth::Principal& pri
   absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
     RelaxCommitForReadAudit(tx);
     auto c = LoadCase(tx, principal, case_id, /*for_update=*/false);
-    Audit(tx, principal, "ListLeaves", case_id, c.ok() ? "OK" : "NOT_FOUND", request_id);
+    db::AppendAudit(tx, principal, "ListLeaves", case_id, c.ok() ? "OK" : "NOT_FOUND", request_id);
     if (!c.ok()) return absl::OkStatus();
     found = true;
     for (const auto& r :
@@ -360,8 +323,8 @@ absl::StatusOr<std::vector<LeaveNotReturnedRow>> PgRecordsStore::ListLeavesNotRe
                      r[3].as<std::string>(), DateOf(r[4])});
     }
     // One row for the list, as ListCases writes (the cases are in the response, not the log).
-    Audit(tx, principal, "ListLeavesNotReturned", "", absl::StrCat("OK ", out.size(), " leaves"),
-          request_id);
+    db::AppendAudit(tx, principal, "ListLeavesNotReturned", "",
+                    absl::StrCat("OK ", out.size(), " leaves"), request_id);
     return absl::OkStatus();
   });
   if (!st.ok()) return st;

@@ -125,27 +125,6 @@ std::vector<db::Query> PgRecordsStore::OrderQueries() {
           kInsertHealthReport, kInsertMedicalReview, kMedicalCandidates};
 }
 
-namespace {
-
-// The order as it stands now, in the caller's scope (for replays).
-absl::StatusOr<MonitoringOrderRecord> GetOrder(db::ConnectionPool& pool,
-                                               const auth::Principal& principal,
-                                               const std::string& order_id) {
-  MonitoringOrderRecord out;
-  absl::Status st = pool.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-    pqxx::read_transaction tx(conn);
-    const Scope scope = ScopeOf(principal);
-    pqxx::result r = tx.exec_prepared(Name(kGetOrder), order_id, scope.all, scope.districts);
-    if (r.empty()) return absl::NotFoundError("monitoring order not found");
-    out = RowToOrder(r[0]);
-    return absl::OkStatus();
-  });
-  if (!st.ok()) return st;
-  return out;
-}
-
-}  // namespace
-
 absl::StatusOr<MonitoringOrderRecord> PgRecordsStore::OrderMonitoring(
     const auth::Principal& principal, const CaseMutation& m, const MonitoringOrderRecord& order,
     const MonitoringOrderDecider& decide, const MonitoringEventFactory& make_event) {
@@ -177,7 +156,6 @@ absl::StatusOr<MonitoringOrderRecord> PgRecordsStore::OrderMonitoring(
         return written.order_id;
       });
   if (!result.ok()) return result.status();
-  if (result->replayed) return GetOrder(pool_, principal, result->resource_id);
   return written;
 }
 
@@ -209,7 +187,6 @@ absl::StatusOr<MonitoringOrderRecord> PgRecordsStore::ChangeMonitoring(
         return after.order_id;
       });
   if (!result.ok()) return result.status();
-  if (result->replayed) return GetOrder(pool_, principal, result->resource_id);
   return after;
 }
 
@@ -218,8 +195,7 @@ absl::StatusOr<std::vector<MonitoringOrderRecord>> PgRecordsStore::ListMonitorin
     absl::CivilDay last_day, std::optional<absl::CivilDay> after_ends_on,
     const std::string& after_order_id, int limit) {
   std::vector<MonitoringOrderRecord> out;
-  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-    pqxx::read_transaction tx(conn);
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     const Scope scope = ScopeOf(principal);
     for (const auto& r : tx.exec_prepared(
              Name(kMonitoringExpiring), scope.all, scope.districts, district_code,
@@ -267,8 +243,7 @@ absl::StatusOr<std::vector<MedicalCandidate>> PgRecordsStore::ListMedicalCandida
     const std::string& after_case_id, absl::CivilDay as_of, int limit,
     const std::string& only_case_id) {
   std::vector<MedicalCandidate> out;
-  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-    pqxx::read_transaction tx(conn);
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     const Scope scope = ScopeOf(principal);
     for (const auto& r :
          tx.exec_prepared(Name(kMedicalCandidates), scope.all, scope.districts, district_code,

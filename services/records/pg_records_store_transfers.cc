@@ -116,19 +116,6 @@ absl::StatusOr<TransferRecord> PgRecordsStore::RequestTransfer(
         return out.transfer_id;
       });
   if (!result.ok()) return result.status();
-  if (result->replayed) {
-    absl::StatusOr<TransferRecord> prior = TransferNotFound();
-    absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-      pqxx::read_transaction tx(conn);
-      const Scope scope = ScopeOf(principal);
-      pqxx::result r = tx.exec_prepared(Name(kGetTransferEitherSide), result->resource_id,
-                                        scope.all, scope.districts);
-      if (!r.empty()) prior = RowToTransfer(r[0]);
-      return absl::OkStatus();
-    });
-    if (!st.ok()) return st;
-    return prior;
-  }
   return out;
 }
 
@@ -140,18 +127,6 @@ absl::StatusOr<TransferRecord> PgRecordsStore::DecideTransfer(
       absl::StrCat("Transfer:", std::string(domain::TransferStepName(d.step)));
   absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
     const Scope scope = ScopeOf(principal);
-    pqxx::result idem = tx.exec_prepared(Name(kIdempotencyInsert), d.request_id, action,
-                                         principal.subject, d.transfer_id);
-    const bool replay = idem.affected_rows() == 0;
-    if (replay) {
-      auto prior = PriorResource(tx, d.request_id, action, principal);
-      if (!prior.ok()) return prior.status();
-      pqxx::result r =
-          tx.exec_prepared(Name(kGetTransferEitherSide), *prior, scope.all, scope.districts);
-      if (r.empty()) return TransferNotFound();
-      out = RowToTransfer(r[0]);
-      return absl::OkStatus();
-    }
     const char* side =
         domain::SideOf(d.step) == domain::TransferSide::kSending ? "SENDING" : "RECEIVING";
     pqxx::result r = tx.exec_prepared(Name(kGetTransferForUpdate), d.transfer_id, scope.all,
@@ -172,7 +147,7 @@ absl::StatusOr<TransferRecord> PgRecordsStore::DecideTransfer(
             "the case is no longer active in the sending district");
       }
     }
-    Audit(tx, principal, action, out.case_id, "OK", d.request_id);
+    db::AppendAudit(tx, principal, action, out.case_id, "OK", d.request_id);
     kafka::AppendToOutbox(tx, kRecordsTopic, make_event(out));
     return absl::OkStatus();
   });
@@ -185,8 +160,7 @@ absl::StatusOr<std::vector<TransferRecord>> PgRecordsStore::ListTransfers(
     const auth::Principal& principal, const std::string& district_code,
     std::optional<domain::TransferStatus> status, const std::string& after_transfer_id, int limit) {
   std::vector<TransferRecord> out;
-  absl::Status st = pool_.WithConnection([&](pqxx::connection& conn) -> absl::Status {
-    pqxx::read_transaction tx(conn);
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     const Scope scope = ScopeOf(principal);
     for (const auto& r :
          tx.exec_prepared(Name(kListTransfers), scope.all, scope.districts, district_code,

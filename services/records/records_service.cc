@@ -257,23 +257,25 @@ absl::Status RecordsServiceImpl::DoListCases(const auth::Principal& principal,
 grpc::ServerUnaryReactor* RecordsServiceImpl::OpenCase(grpc::CallbackServerContext* context,
                                                        const v1::OpenCaseRequest* request,
                                                        v1::OpenCaseResponse* response) {
-  return executor_.Run(context, *request, [this, request, response](const auth::Principal& p) {
-    return DoOpenCase(p, *request, response);
-  });
+  return executor_.Run(context, *request, response,
+                       [this, request, response](const auth::Principal& p) {
+                         return DoOpenCase(p, *request, response);
+                       });
 }
 
 grpc::ServerUnaryReactor* RecordsServiceImpl::RecordIntakeCheckIn(
     grpc::CallbackServerContext* context, const v1::RecordIntakeCheckInRequest* request,
     v1::RecordIntakeCheckInResponse* response) {
-  return executor_.Run(context, *request, [this, request, response](const auth::Principal& p) {
-    return DoRecordIntakeCheckIn(p, *request, response);
-  });
+  return executor_.Run(context, *request, response,
+                       [this, request, response](const auth::Principal& p) {
+                         return DoRecordIntakeCheckIn(p, *request, response);
+                       });
 }
 
 grpc::ServerUnaryReactor* RecordsServiceImpl::GetCase(grpc::CallbackServerContext* context,
                                                       const v1::GetCaseRequest* request,
                                                       v1::GetCaseResponse* response) {
-  return executor_.Run(context, *request,
+  return executor_.Run(context, *request, response,
                        [this, context, request, response](const auth::Principal& p) {
                          return DoGetCase(p, *request, response, CallId(*context));
                        });
@@ -282,7 +284,7 @@ grpc::ServerUnaryReactor* RecordsServiceImpl::GetCase(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* RecordsServiceImpl::ListCases(grpc::CallbackServerContext* context,
                                                         const v1::ListCasesRequest* request,
                                                         v1::ListCasesResponse* response) {
-  return executor_.Run(context, *request,
+  return executor_.Run(context, *request, response,
                        [this, context, request, response](const auth::Principal& p) {
                          return DoListCases(p, *request, response, CallId(*context));
                        });
@@ -573,11 +575,6 @@ absl::Status RecordsServiceImpl::DoIssueSanction(const auth::Principal& principa
       });
   if (!result.ok()) return result.status();
   response->set_sanction_id(result->resource_id);
-  if (result->replayed) {
-    auto facts = store_.GetLadderFacts(principal, absl::AsciiStrToLower(request.case_id()),
-                                       request.request_id());
-    if (facts.ok()) after = *facts;
-  }
   ToProtoStatus(domain::EvaluateLadder(after, policy_, today), policy_.version,
                 response->mutable_status());
   return absl::OkStatus();

@@ -49,7 +49,7 @@ absl::Status RecordsServiceImpl::DoRecordDischargeSummary(
                                    c.district_code, now, now, principal.subject, payload);
       });
   if (!result.ok()) return result.status();
-  if (!result->replayed) *response->mutable_window_opens() = ToProtoDate(window_opens);
+  *response->mutable_window_opens() = ToProtoDate(window_opens);
   response->set_policy_version(policy_.version);
   return absl::OkStatus();
 }

@@ -114,19 +114,18 @@ struct CaseCount {
   int64_t count;
 };
 
-// A mutation of an existing case: the store takes the idempotency key, locks the case (within
-// the principal's scope; NOT_FOUND otherwise) and requires it ACTIVE, then calls the body, then
-// writes the audit row — all in one transaction. A retry of the same request id by the same
-// caller returns the first result (`replayed`) without calling the body.
+// A mutation of an existing case: the store locks the case (within the principal's scope;
+// NOT_FOUND otherwise) and requires it ACTIVE, then calls the body, then writes the audit row —
+// all in one transaction, the call's command (common/db/command.h), which also answers a retry of
+// the request id with the first response.
 struct CaseMutation {
   std::string request_id;
   std::string case_id;
-  std::string action;  // the RPC name, for the idempotency key and the audit log
+  std::string action;  // the RPC name, for the audit log
   bool require_active = true;
 };
 struct MutationResult {
   std::string resource_id;  // the new row's id (contact, violation, sanction…)
-  bool replayed = false;
 };
 
 struct NewContact {
@@ -574,7 +573,7 @@ class RecordsStore {
       const auth::Principal& principal, const CaseMutation& m, absl::CivilDay received_on,
       const CaseCheck& check, const CaseEventFactory& make_event) = 0;
   // Closes the earliest open follow-up of a DISCHARGED case with a visit; FAILED_PRECONDITION
-  // if none is open. A replay returns the follow-up as recorded.
+  // if none is open.
   virtual absl::StatusOr<FollowUpVisit> RecordFollowUpVisit(
       const auth::Principal& principal, const CaseMutation& m, absl::CivilDay visited_on,
       const std::string& notes, const CaseCheck& check, const FollowUpEventFactory& make_event) = 0;
@@ -597,9 +596,8 @@ class RecordsStore {
                                    const std::string& case_id, const std::string& result,
                                    const std::string& request_id) = 0;
 
-  // Leave (pg_records_store_leave.cc). Each is a case mutation (Mutate): scope, idempotency,
-  // ACTIVE case, audit row and outbox event in one transaction; a replay returns the record as
-  // it stands.
+  // Leave (pg_records_store_leave.cc). Each is a case mutation (Mutate): scope, ACTIVE case,
+  // audit row and outbox event in one transaction.
   virtual absl::StatusOr<LeaveRecord> RequestLeave(const auth::Principal& principal,
                                                    const CaseMutation& m, const LeaveRecord& leave,
                                                    const LeaveDecider& decide,

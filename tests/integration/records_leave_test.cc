@@ -121,7 +121,8 @@ class RecordsLeaveTest : public ::testing::Test {
     q.set_reason("探望住院的母亲");
     q.set_standing_approval_id(standing);
     v1::RequestLeaveResponse r;
-    absl::Status st = svc().DoRequestLeave(p, q, &r);
+    absl::Status st =
+        harness_->host().RunAsCall(p, q, &r, [&] { return svc().DoRequestLeave(p, q, &r); });
     if (out != nullptr) *out = r.leave();
     return st;
   }
@@ -133,7 +134,8 @@ class RecordsLeaveTest : public ::testing::Test {
     q.set_case_id(case_id);
     q.set_leave_id(leave_id);
     v1::ApproveLeaveResponse r;
-    absl::Status st = svc().DoApproveLeave(p, q, &r);
+    absl::Status st =
+        harness_->host().RunAsCall(p, q, &r, [&] { return svc().DoApproveLeave(p, q, &r); });
     if (out != nullptr) *out = r.leave();
     return st;
   }
@@ -156,7 +158,8 @@ class RecordsLeaveTest : public ::testing::Test {
     q.set_leave_id(leave_id);
     *q.mutable_returned_on() = D(on);
     v1::RecordLeaveReturnResponse r;
-    absl::Status st = svc().DoRecordLeaveReturn(p, q, &r);
+    absl::Status st =
+        harness_->host().RunAsCall(p, q, &r, [&] { return svc().DoRecordLeaveReturn(p, q, &r); });
     if (out != nullptr) *out = r.leave();
     return st;
   }

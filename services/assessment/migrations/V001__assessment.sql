@@ -153,15 +153,3 @@ CREATE INDEX crisis_flags_unacknowledged ON crisis_flags (raised_at, flag_id)
   WHERE acknowledged_at IS NULL;
 CREATE INDEX crisis_flags_by_case ON crisis_flags (case_id, raised_at);
 
--- Who read or changed which case's assessment data; appended in the same transaction.
-CREATE TABLE audit_log (
-  audit_id    bigserial PRIMARY KEY,
-  at          timestamptz NOT NULL DEFAULT now(),
-  actor       text NOT NULL,
-  actor_role  text NOT NULL,
-  action      text NOT NULL,
-  case_id     uuid,
-  result      text NOT NULL,
-  request_id  text NOT NULL DEFAULT ''
-);
-CREATE INDEX audit_log_by_case ON audit_log (case_id, at);

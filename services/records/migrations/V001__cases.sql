@@ -58,16 +58,3 @@ CREATE UNIQUE INDEX cases_one_open_per_person ON cases (person_id)
 -- Listing a district's cases page by page (case ids are time-ordered UUIDv7).
 CREATE INDEX cases_by_district ON cases (district_code, case_id);
 
--- Who did what to which case, appended in the same transaction as the change. No API updates or
--- deletes it; the service's role has no UPDATE/DELETE grant on it in production (see docs).
-CREATE TABLE audit_log (
-  audit_id    bigserial PRIMARY KEY,
-  at          timestamptz NOT NULL DEFAULT now(),
-  actor       text NOT NULL,
-  actor_role  text NOT NULL,
-  action      text NOT NULL,
-  case_id     uuid,
-  result      text NOT NULL,
-  request_id  text NOT NULL DEFAULT ''
-);
-CREATE INDEX audit_log_by_case ON audit_log (case_id, at);

@@ -69,13 +69,3 @@ CREATE INDEX commendations_by_case ON commendations (case_id, recorded_on);
 
 -- Active cases of a district for the overdue lists.
 CREATE INDEX cases_by_district_status ON cases (district_code, status, case_id);
-CREATE INDEX audit_log_by_actor ON audit_log (actor, at);
-CREATE INDEX audit_log_by_time ON audit_log (at);
-
--- The audit log is append-only for everyone, whatever their grants.
-CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION 'audit_log is append-only' USING ERRCODE = 'insufficient_privilege';
-END $$;
-CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
-  FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();

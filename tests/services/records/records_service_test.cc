@@ -171,7 +171,7 @@ class FakeStore : public RecordsStore {
                                                         const CaseEventFactory&) override {
     if (absl::Status st = check(stored); !st.ok()) return st;
     ++mutations;
-    return MutationResult{stored.case_id, false};
+    return MutationResult{stored.case_id};
   }
   absl::StatusOr<FollowUpVisit> RecordFollowUpVisit(const auth::Principal&, const CaseMutation&,
                                                     absl::CivilDay visited_on, const std::string&,

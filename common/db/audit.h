@@ -1,0 +1,24 @@
+#pragma once
+
+#include <pqxx/transaction>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/auth/principal.h"
+#include "common/db/query.h"
+
+namespace ccms::db {
+
+// Appends a row to audit_log (common's migration): who (`principal`), what (`action`, the RPC
+// name), on which case (`case_id`, kept NULL when it is not a UUID, e.g. a malformed request),
+// with which result ("OK", "DENIED", "NOT_FOUND", a count…) and under which request id. Written
+// in the caller's transaction, so the row commits with the change it describes.
+void AppendAudit(pqxx::work& tx, const auth::Principal& principal, std::string_view action,
+                 const std::string& case_id, std::string_view result,
+                 const std::string& request_id);
+
+// The statement above, prepared on every connection of a pool (ConnectionPool adds it).
+const std::vector<Query>& AuditQueries();
+
+}  // namespace ccms::db
