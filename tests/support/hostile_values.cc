@@ -487,7 +487,10 @@ HostileReport RunHostileValues(const HostileOptions& o) {
   return report;
 }
 
-std::function<std::string()> DatabaseSnapshot(const std::string& dsn) {
+std::function<std::string()> DatabaseSnapshot(const std::string& dsn,
+                                              const std::vector<std::string>& also_left_out) {
+  std::string left_out = "'audit_log', 'inbox', 'outbox'";
+  for (const std::string& table : also_left_out) absl::StrAppend(&left_out, ", '", table, "'");
   const std::string digest =
       "SELECT (SELECT md5(string_agg(t.table_name || ':' || "
       "(xpath('/row/d/text()', query_to_xml(format("
@@ -495,7 +498,9 @@ std::function<std::string()> DatabaseSnapshot(const std::string& dsn) {
       "FROM %I.%I x', t.table_schema, t.table_name), false, true, '')))[1]::text, ',' "
       "ORDER BY t.table_name)) FROM information_schema.tables t "
       "WHERE t.table_schema = 'public' AND t.table_type = 'BASE TABLE' "
-      "AND t.table_name NOT IN ('audit_log', 'inbox', 'outbox')) "
+      "AND t.table_name NOT IN (" +
+      left_out +
+      ")) "
       "|| ':' || (SELECT count(*) FROM outbox)";
   auto conn = std::make_shared<pqxx::connection>(dsn);
   return [conn, digest] {
