@@ -75,3 +75,20 @@ endfunction()
 function(ccms_domain_guard target)
   target_include_directories(${target} BEFORE PRIVATE ${CCMS_DOMAIN_GUARD_DIR})
 endfunction()
+
+# ccms_add_service(NAME <svc> SRCS <files…> [DEPS <targets…>])
+# A service of the kit (docs/architecture.md, "Adding a service"): the library ccms_<svc> (its
+# handlers, stores, consumers and wiring; linked by the binary and the tests) over its domain
+# library ccms_<svc>_domain (ccms_add_domain_library) and the kit, with migrations/V*.sql
+# compiled in as ccms::<svc>::Migrations(), and the binary ccms-<svc> from main.cc.
+function(ccms_add_service)
+  cmake_parse_arguments(SVC "" "NAME" "SRCS;DEPS" ${ARGN})
+  set(lib ccms_${SVC_NAME})
+  add_library(${lib} STATIC ${SVC_SRCS})
+  ccms_embed_migrations(${lib} ${CMAKE_CURRENT_SOURCE_DIR}/migrations ccms::${SVC_NAME} Migrations)
+  ccms_target_defaults(${lib})
+  target_link_libraries(${lib} PUBLIC ${lib}_domain ccms_common ${SVC_DEPS})
+  add_executable(ccms-${SVC_NAME} main.cc)
+  ccms_target_defaults(ccms-${SVC_NAME})
+  target_link_libraries(ccms-${SVC_NAME} PRIVATE ${lib})
+endfunction()

@@ -137,10 +137,12 @@ absl::Status ServiceHost::RunAsCall(const auth::Principal& principal,
 
 absl::Status ServiceHost::AddConsumer(const std::string& group_id, std::vector<std::string> topics,
                                       kafka::InboxConsumer::Handler handler) {
-  auto consumer = kafka::InboxConsumer::Create({.bootstrap_servers = config_.kafka_bootstrap,
-                                                .group_id = group_id,
-                                                .topics = std::move(topics)},
-                                               *pool_, std::move(handler), &registry());
+  auto consumer =
+      kafka::InboxConsumer::Create({.bootstrap_servers = config_.kafka_bootstrap,
+                                    .group_id = group_id + config_.test_consumer_group_suffix,
+                                    .topics = std::move(topics),
+                                    .extra = config_.test_consumer_properties},
+                                   *pool_, std::move(handler), &registry());
   if (!consumer.ok()) return consumer.status();
   consumers_.push_back(std::move(*consumer));
   return absl::OkStatus();

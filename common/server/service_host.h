@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,6 +51,10 @@ struct CommonConfig {
   // CCMS_TEST_CLOCK_START, a test setting (never in production): the services' clock for every
   // domain date starts here and advances in real time. Token checks keep the system clock.
   std::optional<absl::Time> test_clock_start;
+  // Set by the test harness only (no CCMS_* variable): appended to every consumer group id so
+  // services started by different tests never share offsets, and extra consumer properties.
+  std::string test_consumer_group_suffix;
+  std::map<std::string, std::string> test_consumer_properties;
 };
 
 // Reads the CCMS_* settings; problems are collected in `env` (call env.Finish()).
@@ -98,6 +103,8 @@ class ServiceHost {
   // Shutdown() after the calls in flight have drained.
   absl::Status AddConsumer(const std::string& group_id, std::vector<std::string> topics,
                            kafka::InboxConsumer::Handler handler);
+  // The consumers added, in order (tests drive them).
+  kafka::InboxConsumer& consumer(size_t index) { return *consumers_.at(index); }
 
   // Starts the relay and the gRPC server; returns the bound gRPC port.
   absl::StatusOr<int> Start();

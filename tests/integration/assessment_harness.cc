@@ -72,92 +72,26 @@ grpc::ServerUnaryReactor* FakeRecordsServer::GetCase(grpc::CallbackServerContext
   return reactor;
 }
 
-AssessmentHarness::AssessmentHarness() : clock_(FixedTestNow()) {
-  const IntegrationEnv* env = IntegrationEnv::Get();
-  auto catalog = assessment::InstrumentCatalog::Load(assessment::EmbeddedInstruments());
-  if (!catalog.ok()) throw std::runtime_error(std::string(catalog.status().message()));
-  catalog_ = std::make_unique<assessment::InstrumentCatalog>(*std::move(catalog));
-  auto doc = policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "built-in");
-  if (!doc.ok()) throw std::runtime_error("policy");
-  auto policy = assessment::domain::LoadAssessmentPolicy(*doc, catalog_->WeightKeys());
-  if (!policy.ok()) throw std::runtime_error(std::string(policy.status().message()));
-  policy_ = *std::move(policy);
-  catalog_->ApplyPolicy(policy_);
-
-  records_ = std::make_unique<FakeRecordsServer>(kServiceToken);
-  records_->Start();
-
-  const server::CommonConfig config = TestHostConfig(db_.dsn(), kJwtKey);
-  auto host = server::ServiceHost::Create({.name = "assessment",
-                                           .grpc_service = "ccms.assessment.v1.AssessmentService",
-                                           .default_grpc_port = 0,
-                                           .default_metrics_port = 0},
-                                          config, assessment::PgAssessmentStore::Queries(),
-                                          assessment::Migrations(), system_clock_);
-  if (!host.ok()) throw std::runtime_error(std::string(host.status().message()));
-  host_ = std::move(*host);
-  store_ = std::make_unique<assessment::PgAssessmentStore>(host_->pool(), &host_->relay());
-  if (auto st = store_->RegisterInstruments(catalog_->Fingerprints()); !st.ok()) {
-    throw std::runtime_error(std::string(st.message()));
-  }
-  grpc_util::RetryOptions retry;
-  retry.attempt_timeout = absl::Milliseconds(500);
-  records_client_ =
-      std::make_unique<assessment::GrpcRecordsClient>(records_->address(), kServiceToken, retry);
-  service_ = std::make_unique<assessment::AssessmentServiceImpl>(
-      *store_, host_->executor(), *catalog_, policy_, *records_client_, clock_);
-  maintenance_ = std::make_unique<assessment::Maintenance>(*store_, policy_, clock_,
-                                                           host_->registry(), absl::Hours(24));
-  service_->OnCrisisChange([this] { maintenance_->Nudge(); });
-  handler_ = std::make_unique<assessment::RecordsEventHandler>(*store_, policy_, clock_);
-  auto consumer = kafka::InboxConsumer::Create(
-      {.bootstrap_servers = env->kafka_bootstrap,
-       .group_id = "ccms-assessment-it-" + ids::NewUuid(),
-       .topics = {assessment::kRecordsTopic},
-       .extra = {{"session.timeout.ms", "6000"}}},
-      host_->pool(),
-      [this](pqxx::work& tx, const events::v1::Envelope& e) { return handler_->Handle(tx, e); },
-      &host_->registry());
-  if (!consumer.ok()) throw std::runtime_error(std::string(consumer.status().message()));
-  consumer_ = std::move(*consumer);
-  host_->AddService(service_.get(), assessment::v1::AssessmentService::service_full_name());
-  auto port = host_->Start();
-  if (!port.ok()) throw std::runtime_error(std::string(port.status().message()));
-  consumer_->Start();
-  maintenance_->Start();
-  channel_ = grpc::CreateChannel(absl::StrFormat("127.0.0.1:%d", *port),
-                                 grpc::InsecureChannelCredentials());
-  stub_ = assessment::v1::AssessmentService::NewStub(channel_);
+namespace {
+std::unique_ptr<FakeRecordsServer> StartFakeRecords() {
+  auto records = std::make_unique<FakeRecordsServer>(kServiceToken);
+  records->Start();
+  return records;
 }
+}  // namespace
 
-AssessmentHarness::~AssessmentHarness() {
-  stub_.reset();
-  maintenance_->Stop();
-  consumer_->Stop();
-  host_->Shutdown();
-  records_->Stop();
-}
+AssessmentHarness::AssessmentHarness()
+    : clock_(FixedTestNow()),
+      records_(StartFakeRecords()),
+      service_(assessment::Definition(), {.clock = &clock_,
+                                          .settings = {{"CCMS_RECORDS_ADDR", records_->address()},
+                                                       {"CCMS_SERVICE_TOKEN", kServiceToken},
+                                                       {"CCMS_RECORDS_TIMEOUT_MS", "500"},
+                                                       {"CCMS_MAINTENANCE_PERIOD_MS", "86400000"}},
+                                          .consumer_properties = {{"session.timeout.ms", "6000"}},
+                                          .background = true}),
+      stub_(assessment::v1::AssessmentService::NewStub(service_.channel())) {}
 
-std::string AssessmentHarness::Token(auth::Role role, std::vector<std::string> districts,
-                                     const std::string& subject) {
-  auth::Principal p;
-  p.subject = subject;
-  p.role = role;
-  if (districts.size() == 1 && districts[0] == "*") {
-    p.all_districts = true;
-  } else {
-    p.districts = std::move(districts);
-  }
-  auto token = auth::MintToken(p, "HS256", kJwtKey, absl::Now(), absl::Hours(1));
-  if (!token.ok()) throw std::runtime_error(std::string(token.status().message()));
-  return *token;
-}
-
-std::unique_ptr<grpc::ClientContext> AssessmentHarness::Context(const std::string& token) {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->AddMetadata("authorization", "Bearer " + token);
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  return ctx;
-}
+AssessmentHarness::~AssessmentHarness() = default;  // the service stops before the fake records
 
 }  // namespace ccms::testing

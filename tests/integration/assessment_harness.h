@@ -12,14 +12,10 @@
 #include "common/kafka/inbox_consumer.h"
 #include "common/server/service_host.h"
 #include "grpcpp/server.h"
-#include "services/assessment/assessment_service.h"
-#include "services/assessment/domain/assessment_policy.h"
-#include "services/assessment/instrument_catalog.h"
-#include "services/assessment/maintenance.h"
-#include "services/assessment/pg_assessment_store.h"
-#include "services/assessment/records_client.h"
 #include "services/assessment/records_consumer.h"
+#include "services/assessment/wiring.h"
 #include "tests/support/integration_env.h"
+#include "tests/support/service_harness.h"
 
 namespace ccms::testing {
 
@@ -50,49 +46,44 @@ class FakeRecordsServer final : public records::v1::RecordsService::CallbackServ
   int calls_ = 0;
 };
 
-// The assessment service in-process, wired as main() wires it (ServiceHost, PgAssessmentStore,
-// AssessmentServiceImpl, the records consumer, the maintenance), on a fresh database, the dev
-// broker, a free port and a fake records server. The service's clock is a FakeClock tests may
-// move (tokens are checked against the real time).
+// The assessment service in-process, wired as ccms-assessment wires it (assessment::Definition()
+// on the kit's ServiceHarness, the maintenance running), on a fresh database, the dev broker, a
+// free port and a fake records server. The service's clock is a FakeClock tests may move (tokens
+// are checked against the real time).
 class AssessmentHarness {
  public:
-  static constexpr char kJwtKey[] = "integration-test-key-0123456789abcdef";
+  static constexpr const char* kJwtKey = ServiceHarness::kJwtKey;
 
   AssessmentHarness();
   ~AssessmentHarness();
 
   assessment::v1::AssessmentService::Stub& stub() { return *stub_; }
   // The channel to the service (plaintext, loopback), for generic calls.
-  std::shared_ptr<grpc::Channel> channel() { return channel_; }
-  server::ServiceHost& host() { return *host_; }
-  TestDatabase& db() { return db_; }
-  assessment::PgAssessmentStore& store() { return *store_; }
-  kafka::InboxConsumer& consumer() { return *consumer_; }
-  assessment::Maintenance& maintenance() { return *maintenance_; }
+  std::shared_ptr<grpc::Channel> channel() { return service_.channel(); }
+  server::ServiceHost& host() { return service_.host(); }
+  TestDatabase& db() { return service_.db(); }
+  assessment::PgAssessmentStore& store() { return wiring().store(); }
+  kafka::InboxConsumer& consumer() { return host().consumer(0); }
+  assessment::Maintenance& maintenance() { return wiring().maintenance(); }
   FakeRecordsServer& records() { return *records_; }
   time::FakeClock& clock() { return clock_; }
-  const assessment::domain::AssessmentPolicy& policy() const { return policy_; }
-  const assessment::InstrumentCatalog& catalog() const { return *catalog_; }
+  const assessment::domain::AssessmentPolicy& policy() { return wiring().policy(); }
+  const assessment::InstrumentCatalog& catalog() { return wiring().catalog(); }
 
   std::string Token(auth::Role role, std::vector<std::string> districts,
-                    const std::string& subject = "tester");
-  std::unique_ptr<grpc::ClientContext> Context(const std::string& token);
+                    const std::string& subject = "tester") {
+    return ServiceHarness::Token(role, std::move(districts), subject);
+  }
+  std::unique_ptr<grpc::ClientContext> Context(const std::string& token) {
+    return ServiceHarness::Context(token);
+  }
 
  private:
-  TestDatabase db_;
-  time::SystemClock system_clock_;
+  assessment::AssessmentWiring& wiring() { return service_.wiring<assessment::AssessmentWiring>(); }
+
   time::FakeClock clock_;
-  std::unique_ptr<assessment::InstrumentCatalog> catalog_;
-  assessment::domain::AssessmentPolicy policy_;
   std::unique_ptr<FakeRecordsServer> records_;
-  std::unique_ptr<server::ServiceHost> host_;
-  std::unique_ptr<assessment::PgAssessmentStore> store_;
-  std::unique_ptr<assessment::GrpcRecordsClient> records_client_;
-  std::unique_ptr<assessment::AssessmentServiceImpl> service_;
-  std::unique_ptr<assessment::Maintenance> maintenance_;
-  std::unique_ptr<assessment::RecordsEventHandler> handler_;
-  std::unique_ptr<kafka::InboxConsumer> consumer_;
-  std::shared_ptr<grpc::Channel> channel_;
+  ServiceHarness service_;
   std::unique_ptr<assessment::v1::AssessmentService::Stub> stub_;
 };
 

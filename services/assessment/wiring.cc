@@ -1,0 +1,64 @@
+#include "services/assessment/wiring.h"
+
+#include "services/assessment/migrations.h"
+
+namespace ccms::assessment {
+
+void AssessmentWiring::Configure(config::Env& env) {
+  records_addr_ = env.Address("CCMS_RECORDS_ADDR", "");
+  service_token_ = env.RequiredSecret("CCMS_SERVICE_TOKEN");
+  retry_.attempt_timeout = env.Millis("CCMS_RECORDS_TIMEOUT_MS", 1000, 50, 60000);
+  retry_.max_attempts = static_cast<int>(env.Int("CCMS_RECORDS_ATTEMPTS", 3, 1, 10));
+  maintenance_period_ = env.Millis("CCMS_MAINTENANCE_PERIOD_MS", 60000, 100, 86400000);
+}
+
+absl::Status AssessmentWiring::Prepare(const policy::PolicyDocument& policy) {
+  auto catalog = InstrumentCatalog::Load(EmbeddedInstruments());
+  if (!catalog.ok()) return catalog.status();
+  catalog_ = std::make_unique<InstrumentCatalog>(*std::move(catalog));
+  auto assessment_policy = domain::LoadAssessmentPolicy(policy, catalog_->WeightKeys());
+  if (!assessment_policy.ok()) return assessment_policy.status();
+  policy_ = std::make_unique<domain::AssessmentPolicy>(*std::move(assessment_policy));
+  catalog_->ApplyPolicy(*policy_);
+  return absl::OkStatus();
+}
+
+absl::Status AssessmentWiring::AfterMigrations(server::ServiceHost& host) {
+  store_ = std::make_unique<PgAssessmentStore>(host.pool(), &host.relay());
+  return store_->RegisterInstruments(catalog_->Fingerprints());
+}
+
+absl::Status AssessmentWiring::Build(server::ServiceHost& host) {
+  records_ = std::make_unique<GrpcRecordsClient>(records_addr_, service_token_, retry_);
+  service_ = std::make_unique<AssessmentServiceImpl>(*store_, host.executor(), *catalog_, *policy_,
+                                                     *records_, host.clock());
+  maintenance_ = std::make_unique<Maintenance>(*store_, *policy_, host.clock(), host.registry(),
+                                               maintenance_period_);
+  service_->OnCrisisChange([this] { maintenance_->Nudge(); });
+  handler_ = std::make_unique<RecordsEventHandler>(*store_, *policy_, host.clock());
+  if (auto st = host.AddConsumer(kConsumerGroup, {kRecordsTopic},
+                                 [this](pqxx::work& tx, const events::v1::Envelope& e) {
+                                   return handler_->Handle(tx, e);
+                                 });
+      !st.ok()) {
+    return st;
+  }
+  host.AddService(service_.get(), v1::AssessmentService::service_full_name());
+  return absl::OkStatus();
+}
+
+void AssessmentWiring::StartBackground() { maintenance_->Start(); }
+
+void AssessmentWiring::StopBackground() { maintenance_->Stop(); }
+
+server::ServiceDefinition Definition() {
+  return {.identity = {.name = "assessment",
+                       .grpc_service = "ccms.assessment.v1.AssessmentService",
+                       .default_grpc_port = 50062,
+                       .default_metrics_port = 9462},
+          .migrations = &Migrations,
+          .queries = &PgAssessmentStore::Queries,
+          .make = [] { return std::unique_ptr<server::Service>(new AssessmentWiring()); }};
+}
+
+}  // namespace ccms::assessment
