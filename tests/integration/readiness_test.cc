@@ -1,13 +1,14 @@
 // Health that tells the truth: a service whose database stops turns NOT_SERVING for readiness
-// within 5 s and SERVING again within 5 s of its return, while liveness stays SERVING; a pool
-// exhausted by load is not a database gone; the broker counts only after its grace; server
-// reflection is served only when configured.
+// within 5 s and SERVING again within 5 s of its return, while liveness stays SERVING; so does
+// one that stops answering; a pool exhausted by load is not a database gone; the broker counts
+// only after its grace; server reflection is served only when configured.
 //
 // The database is a private PostgreSQL cluster of this test (tests/integration/pg_cluster.sh),
 // really stopped with pg_ctl and started again on the same port, so the cluster tests/run shares
 // between tests stays up.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <future>
+#include <pqxx/pqxx>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -295,6 +297,53 @@ TEST_F(ReadinessTest, DatabaseStopIsNotReadyWithin5sAndItsReturnReadyWithin5sLiv
       "SERVING after %s; liveness %d calls, %d not SERVING\n",
       absl::FormatDuration(stop_took).c_str(), absl::FormatDuration(to_not_serving).c_str(),
       absl::FormatDuration(*up).c_str(), liveness.calls(), liveness.failures());
+}
+
+// Sends SIGSTOP to a process and SIGCONT when it goes out of scope (or Resume()).
+class StoppedProcess {
+ public:
+  explicit StoppedProcess(pid_t pid) : pid_(pid) { stopped_ = kill(pid_, SIGSTOP) == 0; }
+  ~StoppedProcess() { Resume(); }
+  bool stopped() const { return stopped_; }
+  void Resume() {
+    if (stopped_) kill(pid_, SIGCONT);
+    stopped_ = false;
+  }
+
+ private:
+  pid_t pid_;
+  bool stopped_ = false;
+};
+
+TEST_F(ReadinessTest, ADatabaseThatStopsAnsweringIsNotReadyAfterTheProbeTimeout) {
+  RunningHost h(Config());
+  ASSERT_EQ(h.Readiness(), kServing);
+  // The server process behind the probe's own connection, frozen: the connection stays open and
+  // TCP acknowledges the query, but no answer comes (a hung server, or a pooler in front of one).
+  pqxx::connection admin(cluster_->dsn());
+  const pqxx::result r = pqxx::nontransaction(admin).exec(
+      "SELECT pid FROM pg_stat_activity WHERE application_name = 'ccms-records-readiness' "
+      "ORDER BY backend_start DESC LIMIT 1");
+  ASSERT_EQ(r.size(), 1u) << "the probe's connection should show in pg_stat_activity";
+  LivenessWatch liveness(h);
+  StoppedProcess frozen(r[0][0].as<pid_t>());
+  ASSERT_TRUE(frozen.stopped());
+  const absl::Time frozen_at = absl::Now();
+  auto down = WaitFor(h, server::kReadinessHealthName, kNotServing, absl::Seconds(10));
+  const absl::Duration to_not_serving = absl::Now() - frozen_at;
+  frozen.Resume();
+  ASSERT_TRUE(down.has_value()) << "readiness still SERVING 10 s after the database hung";
+  // The probe's 2 s timeout, after at most one period (1 s) until its next query.
+  EXPECT_GE(to_not_serving, absl::Seconds(1.5));
+  EXPECT_LE(to_not_serving, absl::Seconds(5));
+  auto up = WaitFor(h, server::kReadinessHealthName, kServing, absl::Seconds(10));
+  ASSERT_TRUE(up.has_value()) << "readiness not SERVING after the database answered again";
+  EXPECT_LE(*up, absl::Seconds(5));
+  liveness.Finish();
+  EXPECT_EQ(liveness.failures(), 0);
+  std::printf(
+      "readiness: database hung -> NOT_SERVING after %s; answering again -> SERVING after %s\n",
+      absl::FormatDuration(to_not_serving).c_str(), absl::FormatDuration(*up).c_str());
 }
 
 TEST_F(ReadinessTest, APoolExhaustedByLoadStaysReady) {
