@@ -8,6 +8,7 @@ grpcurl is not packaged in Debian 12; this does the part of it the dev stack nee
   /usr/bin/python3 tools/grpc_call.py ADDR call ccms.records.v1.RecordsService/ListCases '{"pageSize": 5}'
 
 Plaintext (the dev stack listens on loopback). The bearer token is $CCMS_TOKEN (or --token).
+The server must serve reflection: the dev stack turns it on (CCMS_GRPC_REFLECTION=true).
 Requests and responses are JSON (protobuf's JSON mapping: lowerCamelCase field names).
 """
 import argparse
@@ -64,7 +65,13 @@ class Reflection:
         self._metadata = metadata
 
     def ask(self, **fields):
-        (reply,) = list(self._call(iter([self._request(**fields)]), metadata=self._metadata))
+        try:
+            (reply,) = list(self._call(iter([self._request(**fields)]), metadata=self._metadata))
+        except grpc.RpcError as e:
+            if e.code() == grpc.StatusCode.UNIMPLEMENTED:
+                sys.exit("reflection: the server does not serve it; it is on in the dev stack and "
+                         "off elsewhere unless CCMS_GRPC_REFLECTION=true (docs/operations.md)")
+            sys.exit(f"reflection: {e.code().name}: {e.details()}")
         if reply.HasField("error_response"):
             sys.exit("reflection: " + reply.error_response.error_message)
         return reply

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -85,6 +86,16 @@ int64_t Env::Int(std::string_view name, int64_t fallback, int64_t min, int64_t m
 absl::Duration Env::Millis(std::string_view name, int64_t fallback_ms, int64_t min_ms,
                            int64_t max_ms) {
   return absl::Milliseconds(Int(name, fallback_ms, min_ms, max_ms));
+}
+
+bool Env::Bool(std::string_view name, bool fallback) {
+  const char* value = Get(name);
+  if (value == nullptr) return fallback;
+  const std::string v = absl::AsciiStrToLower(value);
+  if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
+  if (v == "false" || v == "0" || v == "no" || v == "off") return false;
+  Problem(name, "must be true or false");
+  return fallback;
 }
 
 std::string Env::Address(std::string_view name, std::string_view fallback) {

@@ -25,6 +25,8 @@ class Env {
   std::string RequiredSecret(std::string_view name);
   int64_t Int(std::string_view name, int64_t fallback, int64_t min, int64_t max);
   absl::Duration Millis(std::string_view name, int64_t fallback_ms, int64_t min_ms, int64_t max_ms);
+  // "true" or "false" (also 1/0, yes/no, on/off; any case).
+  bool Bool(std::string_view name, bool fallback);
   // "host:port" with a port in 0..65535.
   std::string Address(std::string_view name, std::string_view fallback);
   // An RFC 3339 instant with its offset ("2027-02-28T09:00:00+08:00"); nullopt when unset.

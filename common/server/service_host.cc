@@ -7,13 +7,37 @@
 #include "absl/strings/str_cat.h"
 #include "common/grpc/metrics_interceptor.h"
 #include "common/log/log.h"
+#include "common/server/dependency_probes.h"
 #include "common/time/calendar.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/impl/server_builder_option.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 
 namespace ccms::server {
+namespace {
+
+constexpr absl::Duration kProbeTimeout = absl::Seconds(2);
+
+// Serves server reflection on one builder, or not. Linking gRPC's reflection library registers
+// its plugin for every server of the process (a static initializer), so "off" must take it out.
+class ReflectionOption : public grpc::ServerBuilderOption {
+ public:
+  explicit ReflectionOption(bool enabled) : enabled_(enabled) {}
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    const std::string name = grpc::reflection::ProtoServerReflectionPlugin().name();
+    std::erase_if(*plugins, [&](const auto& p) { return p->name() == name; });
+    if (enabled_)
+      plugins->push_back(std::make_unique<grpc::reflection::ProtoServerReflectionPlugin>());
+  }
+
+ private:
+  bool enabled_;
+};
+
+}  // namespace
 
 CommonConfig LoadCommonConfig(const ServiceIdentity& id, config::Env& env) {
   CommonConfig c;
@@ -34,6 +58,9 @@ CommonConfig LoadCommonConfig(const ServiceIdentity& id, config::Env& env) {
   c.outbox_batch_size = static_cast<int>(env.Int("CCMS_OUTBOX_BATCH", 1000, 1, 100000));
   c.shutdown_grace = env.Millis("CCMS_SHUTDOWN_GRACE_MS", 10000, 0, 600000);
   c.test_clock_start = env.Instant("CCMS_TEST_CLOCK_START");
+  c.grpc_reflection = env.Bool("CCMS_GRPC_REFLECTION", false);
+  c.readiness_period = env.Millis("CCMS_READINESS_PERIOD_MS", 1000, 100, 60000);
+  c.readiness_broker_grace = env.Millis("CCMS_READINESS_BROKER_GRACE_MS", 300000, 0, 86400000);
   return c;
 }
 
@@ -113,6 +140,23 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
   if (!relay.ok()) return relay.status();
   host->relay_ = std::move(*relay);
 
+  // Readiness: the database with no grace (a call needs it), the broker with its grace (the
+  // outbox keeps events while it is away). Probes use connections of their own.
+  const std::string probe_client = "ccms-" + host->identity_.name + "-readiness";
+  auto kafka_probe = MakeKafkaProbe(c.kafka_bootstrap, probe_client);
+  if (!kafka_probe.ok()) return kafka_probe.status();
+  std::vector<ReadinessChecker::Dependency> dependencies;
+  dependencies.push_back(
+      {{.name = "postgres", .grace = absl::ZeroDuration(), .probe_timeout = kProbeTimeout},
+       MakePostgresProbe(c.db_dsn, probe_client)});
+  dependencies.push_back(
+      {{.name = "kafka", .grace = c.readiness_broker_grace, .probe_timeout = kProbeTimeout},
+       std::move(*kafka_probe)});
+  ServiceHost* raw = host.get();
+  host->readiness_ = std::make_unique<ReadinessChecker>(
+      std::move(dependencies), c.readiness_period, &host->registry(),
+      [raw](bool ready) { raw->SetReadiness(ready); });
+
   // As many workers as connections: a worker holds at most one connection at a time.
   host->workers_ = std::make_unique<concurrency::WorkerPool>(c.db_pool_size, c.worker_queue_limit);
   // Mutating calls run as commands; each commit wakes the relay for the events it wrote.
@@ -150,14 +194,14 @@ absl::Status ServiceHost::AddConsumer(const std::string& group_id, std::vector<s
 
 absl::StatusOr<int> ServiceHost::Start() {
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  builder.SetOption(std::make_unique<ReflectionOption>(config_.grpc_reflection));
   int port = 0;
   builder.AddListeningPort(config_.grpc_listen, grpc::InsecureServerCredentials(), &port);
   for (grpc::Service* s : services_) builder.RegisterService(s);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
   std::vector<std::string> labelled = service_names_;
-  labelled.push_back("grpc.reflection.v1alpha.ServerReflection");
+  if (config_.grpc_reflection) labelled.push_back("grpc.reflection.v1alpha.ServerReflection");
   creators.push_back(grpc_util::MakeMetricsInterceptor(registry(), labelled));
   builder.experimental().SetInterceptorCreators(std::move(creators));
   builder.SetMaxReceiveMessageSize(4 << 20);
@@ -166,18 +210,32 @@ absl::StatusOr<int> ServiceHost::Start() {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", config_.grpc_listen, " (CCMS_GRPC_LISTEN)"));
   }
+  auto* health = server_->GetHealthCheckService();
+  health->SetServingStatus(kLivenessHealthName, true);
+  SetReadiness(false);
   relay_->Start();
   for (auto& c : consumers_) c->Start();
-  auto* health = server_->GetHealthCheckService();
-  health->SetServingStatus(true);
-  health->SetServingStatus(identity_.grpc_service, true);
-  log::Info("service_started", {{"grpc_port", port}, {"metrics_port", metrics_port()}});
+  readiness_->Start();
+  log::Info("service_started", {{"grpc_port", port},
+                                {"metrics_port", metrics_port()},
+                                {"ready", readiness_->ready()},
+                                {"reflection", config_.grpc_reflection}});
   return port;
+}
+
+void ServiceHost::SetReadiness(bool ready) {
+  if (!server_) return;
+  auto* health = server_->GetHealthCheckService();
+  for (const std::string& name :
+       {std::string(""), std::string(kReadinessHealthName), identity_.grpc_service}) {
+    health->SetServingStatus(name, ready);
+  }
 }
 
 void ServiceHost::Shutdown() {
   if (stopped_) return;
   stopped_ = true;
+  if (readiness_) readiness_->Stop();
   if (server_) {
     server_->GetHealthCheckService()->SetServingStatus(false);
     server_->Shutdown(std::chrono::system_clock::now() +

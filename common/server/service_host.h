@@ -18,10 +18,19 @@
 #include "common/kafka/inbox_consumer.h"
 #include "common/kafka/outbox_relay.h"
 #include "common/metrics/metrics.h"
+#include "common/server/readiness.h"
 #include "common/time/clock.h"
 #include "grpcpp/server.h"
 
 namespace ccms::server {
+
+// grpc.health.v1 names every service answers (docs/operations.md, "Health, start and shutdown"):
+// "liveness" is SERVING from Start() until Shutdown(), whatever the dependencies do (a restart
+// would not bring a database back); "readiness", the empty name "" (the server as a whole, what
+// gRPC clients and `ccmsctl health` ask by default) and the service's own proto name are SERVING
+// only while the database answers and the broker has not been away longer than its grace.
+inline constexpr char kLivenessHealthName[] = "liveness";
+inline constexpr char kReadinessHealthName[] = "readiness";
 
 // What differs between services; everything else is shared.
 struct ServiceIdentity {
@@ -48,6 +57,14 @@ struct CommonConfig {
   absl::Duration outbox_poll_interval;
   int outbox_batch_size = 1000;
   absl::Duration shutdown_grace;
+  // CCMS_GRPC_REFLECTION: serve grpc.reflection.v1alpha (method discovery for generic clients).
+  // Off unless set; the dev stack turns it on.
+  bool grpc_reflection = false;
+  // CCMS_READINESS_PERIOD_MS: how often the readiness probes ask the database and the broker.
+  absl::Duration readiness_period = absl::Seconds(1);
+  // CCMS_READINESS_BROKER_GRACE_MS: how long the broker may be unreachable before readiness
+  // turns NOT_SERVING (the outbox keeps events meanwhile). The database has no grace.
+  absl::Duration readiness_broker_grace = absl::Minutes(5);
   // CCMS_TEST_CLOCK_START, a test setting (never in production): the services' clock for every
   // domain date starts here and advances in real time. Token checks keep the system clock.
   std::optional<absl::Time> test_clock_start;
@@ -65,8 +82,9 @@ CommonConfig LoadCommonConfig(const ServiceIdentity& identity, config::Env& env)
 std::unique_ptr<time::Clock> MakeServiceClock(const CommonConfig& config);
 
 // Owns what every service runs on: logging, metrics endpoint, connection pool (after migrating
-// the schema), outbox relay, token verifier, worker pool and the gRPC server with health,
-// reflection and the metrics interceptor. main() builds one, adds its service and calls Run().
+// the schema), outbox relay, token verifier, worker pool, the readiness checker (probes of the
+// database and the broker) and the gRPC server with health, reflection (when configured) and the
+// metrics interceptor. main() builds one, adds its service and calls Run().
 class ServiceHost {
  public:
   // Blocks SIGTERM/SIGINT for all threads so Run() can wait for them; call before any thread.
@@ -106,16 +124,18 @@ class ServiceHost {
   // The consumers added, in order (tests drive them).
   kafka::InboxConsumer& consumer(size_t index) { return *consumers_.at(index); }
 
-  // Starts the relay and the gRPC server; returns the bound gRPC port.
+  // Starts the relay, the gRPC server and the readiness checker (its first probes run before
+  // this returns, so readiness is known); returns the bound gRPC port.
   absl::StatusOr<int> Start();
-  // Graceful stop: NOT_SERVING, drain calls (up to the grace period), finish queued work, flush
-  // the relay, close. Idempotent.
+  // Graceful stop: readiness probes stop, every health name NOT_SERVING, drain calls (up to the
+  // grace period), finish queued work, flush the relay, close. Idempotent.
   void Shutdown();
   // Start(), wait for SIGTERM or SIGINT, Shutdown().
   absl::Status Run();
 
  private:
   ServiceHost(ServiceIdentity identity, CommonConfig config, const time::Clock& clock);
+  void SetReadiness(bool ready);
 
   ServiceIdentity identity_;
   CommonConfig config_;
@@ -131,6 +151,7 @@ class ServiceHost {
   std::vector<grpc::Service*> services_;
   std::vector<std::string> service_names_;
   std::vector<std::unique_ptr<kafka::InboxConsumer>> consumers_;
+  std::unique_ptr<ReadinessChecker> readiness_;
   std::unique_ptr<grpc::Server> server_;
   bool stopped_ = false;
 };

@@ -35,6 +35,26 @@ TEST_F(EnvTest, ReadsValuesAndDefaults) {
   EXPECT_TRUE(env.Finish().ok());
 }
 
+TEST_F(EnvTest, ReadsBooleans) {
+  vars_ = {{"CCMS_T", "true"}, {"CCMS_F", "FALSE"}, {"CCMS_ON", "on"}, {"CCMS_ZERO", "0"}};
+  Env env(&FakeGetenv);
+  EXPECT_TRUE(env.Bool("CCMS_T", false));
+  EXPECT_FALSE(env.Bool("CCMS_F", true));
+  EXPECT_TRUE(env.Bool("CCMS_ON", false));
+  EXPECT_FALSE(env.Bool("CCMS_ZERO", true));
+  EXPECT_TRUE(env.Bool("CCMS_UNSET", true));
+  EXPECT_FALSE(env.Bool("CCMS_UNSET", false));
+  EXPECT_TRUE(env.Finish().ok());
+
+  vars_ = {{"CCMS_B", "maybe-secret"}};
+  Env bad(&FakeGetenv);
+  EXPECT_FALSE(bad.Bool("CCMS_B", false));
+  const absl::Status st = bad.Finish();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("CCMS_B: must be true or false"), std::string::npos);
+  EXPECT_EQ(st.message().find("maybe-secret"), std::string::npos);
+}
+
 TEST_F(EnvTest, NamesEveryBadSettingWithoutItsValue) {
   vars_ = {{"CCMS_N", "lots"},
            {"CCMS_M", "500"},

@@ -75,8 +75,14 @@ m="$(mutant svc-port service.yaml 's/targetPort: metrics/targetPort: grpc/')" &&
   refute "caught: Service metrics port sent to the grpc port" "${CHECK[@]}" "$m"
 m="$(mutant hook migration-job.yaml 's/pre-install,pre-upgrade/post-install/')" &&
   refute "caught: migration Job not run before install and upgrade" "${CHECK[@]}" "$m"
-m="$(mutant probe deployment.yaml '0,/service: {{ $svc.grpcService }}/s//service: ""/')" &&
-  refute "caught: a probe that does not check the service's health name" "${CHECK[@]}" "$m"
+m="$(mutant probe deployment.yaml '0,/service: liveness/s//service: ""/')" &&
+  refute "caught: a probe that does not check its health name" "${CHECK[@]}" "$m"
+m="$(mutant readyprobe deployment.yaml 's/service: readiness/service: liveness/')" &&
+  refute "caught: a readiness probe that asks liveness (blind to the database)" "${CHECK[@]}" "$m"
+m="$(mutant liveprobe deployment.yaml 's/service: liveness/service: readiness/')" &&
+  refute "caught: a liveness probe that asks readiness (restarts when the database is away)" "${CHECK[@]}" "$m"
+m="$(mutant reflection _helpers.tpl 's/(ternary "true" "false"/(ternary "true" "true"/')" &&
+  refute "caught: server reflection on although config.grpcReflection is off" "${CHECK[@]}" "$m"
 m="$(mutant selector service.yaml 's/ccms.service.selectorLabels/ccms.service.labels/')" &&
   refute "caught: Service selector differing from the Deployment's" "${CHECK[@]}" "$m"
 m="$(mutant callers networkpolicy.yaml 's/{{- range $callers }}/{{- range list }}/')" &&

@@ -28,6 +28,10 @@ trap cleanup EXIT
 # shellcheck disable=SC1091
 . "$RUN_DIR/env"
 check "stack prints its endpoints" grep -q "ccms dev stack is up" "$RUN_DIR/up.out"
+# Health names (docs/operations.md): readiness follows PostgreSQL and Kafka, liveness the process.
+for name in readiness liveness ccms.records.v1.RecordsService; do
+  check "records' health $name is SERVING" "$CTL" health --addr "$CCMS_RECORDS_ADDR" --service "$name" --timeout 2
+done
 
 stack_case_json "$ROOT/docs/examples/case.json" "$RUN_DIR/case.json"
 out="$("$CTL" case open --file "$RUN_DIR/case.json" --json 2>"$RUN_DIR/open.err")" || true

@@ -333,14 +333,18 @@ func (c *checker) checkService(name string, svc map[string]interface{}, services
 	if ports["grpc"] != grpcPort || ports["metrics"] != metricsPort {
 		c.fail("%s: container ports %v, values say grpc %d metrics %d", what, ports, grpcPort, metricsPort)
 	}
-	for _, probe := range []string{"readinessProbe", "livenessProbe", "startupProbe"} {
-		p := asMap(ctr[probe])
-		if p == nil && probe == "startupProbe" {
+	// The health names of common/server/service_host.h: readiness follows PostgreSQL and Kafka,
+	// liveness (and startup) only the process.
+	for _, probe := range []struct{ field, health string }{
+		{"readinessProbe", "readiness"}, {"livenessProbe", "liveness"}, {"startupProbe", "liveness"},
+	} {
+		p := asMap(ctr[probe.field])
+		if p == nil && probe.field == "startupProbe" {
 			continue
 		}
 		port, _ := num(dig(p, "grpc", "port"))
-		if p == nil || port != grpcPort || str(dig(p, "grpc", "service")) != grpcService {
-			c.fail("%s: %s must be a gRPC probe on port %d for %s, is %v", what, probe, grpcPort, grpcService, p)
+		if p == nil || port != grpcPort || str(dig(p, "grpc", "service")) != probe.health {
+			c.fail("%s: %s must be a gRPC probe on port %d for health name %q, is %v", what, probe.field, grpcPort, probe.health, p)
 		}
 	}
 	if str(dig(ctr, "resources", "requests", "cpu")) == "" || str(dig(ctr, "resources", "requests", "memory")) == "" ||
@@ -505,6 +509,14 @@ func (c *checker) checkEnv(what string, env map[string]string, svc, values map[s
 	}
 	if env["CCMS_KAFKA_BOOTSTRAP"] != str(dig(values, "kafka", "bootstrapServers")) || env["CCMS_KAFKA_BOOTSTRAP"] == "" {
 		c.fail("%s: CCMS_KAFKA_BOOTSTRAP=%q, values say %q", what, env["CCMS_KAFKA_BOOTSTRAP"], dig(values, "kafka", "bootstrapServers"))
+	}
+	// Server reflection lists every method to any caller: only where config.grpcReflection says.
+	wantReflection := "false"
+	if isTrue(dig(values, "config", "grpcReflection")) {
+		wantReflection = "true"
+	}
+	if env["CCMS_GRPC_REFLECTION"] != wantReflection {
+		c.fail("%s: CCMS_GRPC_REFLECTION=%q, values say config.grpcReflection %v", what, env["CCMS_GRPC_REFLECTION"], wantReflection)
 	}
 	for _, k := range []string{"CCMS_DB_DSN", "CCMS_JWT_KEY", "CCMS_PII_KEY"} {
 		if _, plain := env[k]; plain {
