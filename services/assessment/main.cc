@@ -5,6 +5,7 @@
 #include "common/policy/policy.h"
 #include "common/server/main_support.h"
 #include "common/server/service_host.h"
+#include "common/time/calendar.h"
 #include "services/assessment/assessment_service.h"
 #include "services/assessment/instrument_catalog.h"
 #include "services/assessment/maintenance.h"
@@ -49,9 +50,10 @@ int main(int argc, char** argv) {
   if (!catalog.ok()) return Fail(catalog.status());
   auto doc = ccms::policy::PolicyDocument::Load();
   if (!doc.ok()) return Fail(doc.status());
-  auto policy = ccms::assessment::domain::LoadAssessmentPolicy(*doc, catalog->WeightKeys());
+  // The catalog keeps the weights as shipped; each assessment is scored with the weights of the
+  // policy version in force on its day.
+  auto policy = ccms::assessment::domain::LoadAssessmentPolicies(*doc, catalog->WeightKeys());
   if (!policy.ok()) return Fail(policy.status());
-  catalog->ApplyPolicy(*policy);
 
   // The system clock, or the test clock of CCMS_TEST_CLOCK_START (a test setting).
   const std::unique_ptr<ccms::time::Clock> service_clock = ccms::server::MakeServiceClock(config);
@@ -66,8 +68,10 @@ int main(int argc, char** argv) {
     ccms::log::Info("migrations_done");
     return 0;
   }
-  ccms::log::Info("policy_loaded",
-                  {{"policy_version", policy->version}, {"origin", doc->origin()}});
+  ccms::log::Info("policy_loaded", {{"policy_version",
+                                     policy->InForce(ccms::time::ShanghaiDay(clock.Now())).version},
+                                    {"versions", policy->Summary()},
+                                    {"origin", doc->origin()}});
 
   ccms::assessment::GrpcRecordsClient records(records_addr, service_token, retry);
   ccms::assessment::AssessmentServiceImpl service(store, (*host)->executor(), *catalog, *policy,

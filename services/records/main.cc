@@ -6,6 +6,7 @@
 #include "common/policy/policy.h"
 #include "common/server/main_support.h"
 #include "common/server/service_host.h"
+#include "common/time/calendar.h"
 #include "services/records/case_metrics.h"
 #include "services/records/consumer.h"
 #include "services/records/migrations.h"
@@ -43,7 +44,7 @@ int main(int argc, char** argv) {
 
   auto policy_doc = ccms::policy::PolicyDocument::Load();
   if (!policy_doc.ok()) return Fail(policy_doc.status());
-  auto policy = ccms::records::domain::LoadRecordsPolicy(*policy_doc);
+  auto policy = ccms::records::domain::LoadRecordsPolicies(*policy_doc);
   if (!policy.ok()) return Fail(policy.status());
 
   // The system clock, or the test clock of CCMS_TEST_CLOCK_START (a test setting).
@@ -62,7 +63,9 @@ int main(int argc, char** argv) {
   ccms::records::RecordsServiceImpl service(store, (*host)->executor(), *cipher, clock, *policy);
   ccms::records::CaseMetrics case_metrics(store, (*host)->registry(), clock, absl::Seconds(15));
   ccms::log::Info("policy_loaded",
-                  {{"version", policy->version}, {"origin", policy_doc->origin()}});
+                  {{"version", policy->InForce(ccms::time::ShanghaiDay(clock.Now())).version},
+                   {"versions", policy->Summary()},
+                   {"origin", policy_doc->origin()}});
   (*host)->AddService(&service, ccms::records::v1::RecordsService::service_full_name());
   if (auto st = (*host)->AddConsumer(ccms::records::kRecordsConsumerGroup,
                                      {ccms::records::kAssessmentTopic},

@@ -79,10 +79,10 @@ AssessmentHarness::AssessmentHarness() : clock_(FixedTestNow()) {
   catalog_ = std::make_unique<assessment::InstrumentCatalog>(*std::move(catalog));
   auto doc = policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "built-in");
   if (!doc.ok()) throw std::runtime_error("policy");
-  auto policy = assessment::domain::LoadAssessmentPolicy(*doc, catalog_->WeightKeys());
+  auto policy = assessment::domain::LoadAssessmentPolicies(*doc, catalog_->WeightKeys());
   if (!policy.ok()) throw std::runtime_error(std::string(policy.status().message()));
-  policy_ = *std::move(policy);
-  catalog_->ApplyPolicy(policy_);
+  // As main() does: the catalog keeps the shipped weights, the service applies the policy's.
+  policy_ = std::make_unique<assessment::domain::AssessmentPolicies>(*std::move(policy));
 
   records_ = std::make_unique<FakeRecordsServer>(kServiceToken);
   records_->Start();
@@ -105,11 +105,11 @@ AssessmentHarness::AssessmentHarness() : clock_(FixedTestNow()) {
   records_client_ =
       std::make_unique<assessment::GrpcRecordsClient>(records_->address(), kServiceToken, retry);
   service_ = std::make_unique<assessment::AssessmentServiceImpl>(
-      *store_, host_->executor(), *catalog_, policy_, *records_client_, clock_);
-  maintenance_ = std::make_unique<assessment::Maintenance>(*store_, policy_, clock_,
+      *store_, host_->executor(), *catalog_, *policy_, *records_client_, clock_);
+  maintenance_ = std::make_unique<assessment::Maintenance>(*store_, *policy_, clock_,
                                                            host_->registry(), absl::Hours(24));
   service_->OnCrisisChange([this] { maintenance_->Nudge(); });
-  handler_ = std::make_unique<assessment::RecordsEventHandler>(*store_, policy_, clock_);
+  handler_ = std::make_unique<assessment::RecordsEventHandler>(*store_, *policy_, clock_);
   auto consumer = kafka::InboxConsumer::Create(
       {.bootstrap_servers = env->kafka_bootstrap,
        .group_id = "ccms-assessment-it-" + ids::NewUuid(),

@@ -71,7 +71,8 @@ class AssessmentHarness {
   assessment::Maintenance& maintenance() { return *maintenance_; }
   FakeRecordsServer& records() { return *records_; }
   time::FakeClock& clock() { return clock_; }
-  const assessment::domain::AssessmentPolicy& policy() const { return policy_; }
+  // The default file's only version.
+  const assessment::domain::AssessmentPolicy& policy() const { return policy_->Latest().rules; }
   const assessment::InstrumentCatalog& catalog() const { return *catalog_; }
 
   std::string Token(auth::Role role, std::vector<std::string> districts,
@@ -83,7 +84,7 @@ class AssessmentHarness {
   time::SystemClock system_clock_;
   time::FakeClock clock_;
   std::unique_ptr<assessment::InstrumentCatalog> catalog_;
-  assessment::domain::AssessmentPolicy policy_;
+  std::unique_ptr<assessment::domain::AssessmentPolicies> policy_;
   std::unique_ptr<FakeRecordsServer> records_;
   std::unique_ptr<server::ServiceHost> host_;
   std::unique_ptr<assessment::PgAssessmentStore> store_;

@@ -29,8 +29,8 @@ RecordsHarness::RecordsHarness(const time::Clock* service_clock)
   cipher_ = std::make_unique<crypto::PiiCipher>(*cipher);
   store_ = std::make_unique<records::PgRecordsStore>(host_->pool(), &host_->relay());
   auto doc = policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "default");
-  policy_ =
-      std::make_unique<records::domain::RecordsPolicy>(*records::domain::LoadRecordsPolicy(*doc));
+  policy_ = std::make_unique<records::domain::RecordsPolicies>(
+      *records::domain::LoadRecordsPolicies(*doc));
   service_ = std::make_unique<records::RecordsServiceImpl>(*store_, host_->executor(), *cipher_,
                                                            clock_, *policy_);
   host_->AddService(service_.get(), records::v1::RecordsService::service_full_name());

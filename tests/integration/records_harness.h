@@ -49,7 +49,7 @@ class RecordsHarness {
   std::unique_ptr<server::ServiceHost> host_;
   std::unique_ptr<crypto::PiiCipher> cipher_;
   std::unique_ptr<records::PgRecordsStore> store_;
-  std::unique_ptr<records::domain::RecordsPolicy> policy_;
+  std::unique_ptr<records::domain::RecordsPolicies> policy_;
   std::unique_ptr<records::RecordsServiceImpl> service_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<records::v1::RecordsService::Stub> stub_;

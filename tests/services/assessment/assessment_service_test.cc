@@ -133,7 +133,7 @@ class AssessmentServiceTest : public ::testing::Test {
             *auth::TokenVerifier::Create({.algorithm = "HS256", .key = std::string(40, 'k')})),
         executor_(workers_, *verifier_, clock_),
         catalog_(*InstrumentCatalog::Load(EmbeddedInstruments())),
-        policy_(domain::testing::DefaultPolicy()),
+        policy_(domain::testing::DefaultPolicies()),
         service_(store_, executor_, catalog_, policy_, records_, clock_) {
     staff_.subject = "staff-1";
     staff_.role = auth::Role::kOfficeStaff;
@@ -166,7 +166,7 @@ class AssessmentServiceTest : public ::testing::Test {
   std::unique_ptr<auth::TokenVerifier> verifier_;
   grpc_util::CallExecutor executor_;
   InstrumentCatalog catalog_;
-  domain::AssessmentPolicy policy_;
+  domain::AssessmentPolicies policy_;
   FakeStore store_;
   FakeRecords records_;
   AssessmentServiceImpl service_;

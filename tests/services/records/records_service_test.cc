@@ -391,7 +391,7 @@ class RecordsServiceTest : public ::testing::Test {
             *auth::TokenVerifier::Create({.algorithm = "HS256", .key = std::string(40, 'k')})),
         executor_(workers_, *verifier_, clock_),
         cipher_(*crypto::PiiCipher::FromHexKey(kPiiKey)),
-        policy_(*domain::LoadRecordsPolicy(
+        policy_(*domain::LoadRecordsPolicies(
             *policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "default"))),
         service_(store_, executor_, cipher_, clock_, policy_) {
     staff_.subject = "staff-1";
@@ -450,7 +450,7 @@ class RecordsServiceTest : public ::testing::Test {
   std::unique_ptr<auth::TokenVerifier> verifier_;
   grpc_util::CallExecutor executor_;
   crypto::PiiCipher cipher_;
-  domain::RecordsPolicy policy_;
+  domain::RecordsPolicies policy_;
   RecordsServiceImpl service_;
   auth::Principal staff_;
 };
@@ -1296,7 +1296,7 @@ TEST_F(RecordsServiceTest, StandingApprovalValidityAndNotReturnedDays) {
   ASSERT_TRUE(service_.DoListLeavesNotReturned(staff_, lq, &lr).ok());
   ASSERT_EQ(lr.items_size(), 1);
   EXPECT_EQ(lr.items(0).days_overdue(), 22);
-  EXPECT_EQ(lr.items(0).policy_version(), policy_.version);
+  EXPECT_EQ(lr.items(0).policy_version(), policy_.Latest().name);
 }
 
 TEST_F(RecordsServiceTest, PartnersAndOpsCannotRead) {
@@ -1538,7 +1538,7 @@ TEST_F(RecordsServiceTest, OverdueListComputesBothCounts) {
   EXPECT_EQ(resp.investigations(0).calendar_days_overdue(), 3);
   EXPECT_EQ(resp.investigations(0).working_days_overdue(), 1);
   EXPECT_EQ(store_.last_investigation_filter.overdue_as_of, absl::CivilDay(2026, 11, 16));
-  EXPECT_EQ(resp.policy_version(), policy_.version);
+  EXPECT_EQ(resp.policy_version(), policy_.Latest().name);
   // as_of without overdue_only is refused, naming the field.
   req.set_overdue_only(false);
   const absl::Status st = service_.DoListInvestigations(staff_, req, &resp);
