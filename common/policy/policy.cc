@@ -4,9 +4,11 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "absl/strings/str_join.h"
+#include "common/time/calendar.h"
 
 namespace ccms::policy {
 
@@ -33,12 +35,55 @@ absl::StatusOr<PolicyDocument> PolicyDocument::Parse(std::string_view yaml,
   if (!doc.tree_->root.IsMap()) {
     return absl::InvalidArgumentError("policy " + doc.origin_ + ": must be a YAML mapping");
   }
-  const YAML::Node version = doc.tree_->root["version"];
-  if (!version || !version.IsScalar() || version.Scalar().empty()) {
-    return absl::InvalidArgumentError("policy " + doc.origin_ + ": version: is required");
-  }
-  doc.version_ = version.Scalar();
   return doc;
+}
+
+absl::StatusOr<std::vector<PolicyDocument::VersionHeader>> PolicyDocument::Versions(
+    std::string_view section) const {
+  const std::string where = "policy " + origin_ + ": " + std::string(section);
+  const YAML::Node& root = tree_->root;
+  const YAML::Node s = root[std::string(section)];
+  if (!s || !s.IsMap()) {
+    return absl::InvalidArgumentError(
+        where + ": is required, a mapping with `versions:` (see deploy/policy/default.yaml)");
+  }
+  const YAML::Node list = s["versions"];
+  if (!list || !list.IsSequence() || list.size() == 0) {
+    return absl::InvalidArgumentError(
+        where +
+        ".versions: is required, a non-empty list of versions, each with version: and "
+        "effective_from: (see deploy/policy/default.yaml)");
+  }
+  std::vector<VersionHeader> out;
+  std::vector<std::string> problems;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node v = list[i];
+    const std::string item = where + ".versions[" + std::to_string(i) + "]";
+    if (!v.IsMap()) {
+      problems.push_back(item + ": must be a mapping");
+      continue;
+    }
+    VersionHeader h;
+    h.index = i;
+    const YAML::Node name = v["version"];
+    if (!name || !name.IsScalar() || name.Scalar().empty()) {
+      problems.push_back(item + ".version: is required");
+      continue;
+    }
+    h.name = name.Scalar();
+    const YAML::Node from = v["effective_from"];
+    std::optional<absl::CivilDay> day;
+    if (from && from.IsScalar()) day = time::ParseDate(from.Scalar());
+    if (!day.has_value()) {
+      problems.push_back(where + " version " + h.name +
+                         ": effective_from: is required, a date YYYY-MM-DD");
+      continue;
+    }
+    h.effective_from = *day;
+    out.push_back(std::move(h));
+  }
+  if (!problems.empty()) return absl::InvalidArgumentError(absl::StrJoin(problems, "; "));
+  return out;
 }
 
 absl::StatusOr<PolicyDocument> PolicyDocument::Load() {
@@ -74,16 +119,35 @@ YAML::Node Find(const YAML::Node& root, std::string_view key) {
 
 }  // namespace
 
+PolicyReader::PolicyReader(const PolicyDocument& doc, std::string_view section,
+                           const PolicyDocument::VersionHeader& version)
+    : doc_(doc), section_(section), version_(version) {}
+
+namespace {
+
+// The node of `key` ("records.intake.x") in version `index` of its section; undefined if the
+// key is not in `section` or any step is missing.
+YAML::Node FindIn(const YAML::Node& root, const std::string& section, size_t index,
+                  std::string_view key) {
+  const std::string prefix = section + ".";
+  if (key.substr(0, prefix.size()) != prefix) return YAML::Node(YAML::NodeType::Undefined);
+  const YAML::Node list = root[section]["versions"];
+  if (!list.IsSequence() || index >= list.size()) return YAML::Node(YAML::NodeType::Undefined);
+  return Find(list[index], key.substr(prefix.size()));
+}
+
+}  // namespace
+
 void PolicyReader::Problem(std::string_view key, std::string_view what) {
   problems_.push_back(std::string(key) + ": " + std::string(what));
 }
 
 bool PolicyReader::Has(std::string_view key) const {
-  return Find(doc_.tree_->root, key).IsDefined();
+  return FindIn(doc_.tree_->root, section_, version_.index, key).IsDefined();
 }
 
 int64_t PolicyReader::Int(std::string_view key, int64_t min, int64_t max) {
-  YAML::Node n = Find(doc_.tree_->root, key);
+  YAML::Node n = FindIn(doc_.tree_->root, section_, version_.index, key);
   if (!n.IsDefined()) {
     Problem(key, "is required");
     return min;
@@ -102,7 +166,7 @@ int64_t PolicyReader::Int(std::string_view key, int64_t min, int64_t max) {
 }
 
 double PolicyReader::Number(std::string_view key, double min, double max) {
-  YAML::Node n = Find(doc_.tree_->root, key);
+  YAML::Node n = FindIn(doc_.tree_->root, section_, version_.index, key);
   if (!n.IsDefined()) {
     Problem(key, "is required");
     return min;
@@ -121,7 +185,7 @@ double PolicyReader::Number(std::string_view key, double min, double max) {
 }
 
 bool PolicyReader::Bool(std::string_view key) {
-  YAML::Node n = Find(doc_.tree_->root, key);
+  YAML::Node n = FindIn(doc_.tree_->root, section_, version_.index, key);
   if (!n.IsDefined()) {
     Problem(key, "is required");
     return false;
@@ -135,7 +199,7 @@ bool PolicyReader::Bool(std::string_view key) {
 }
 
 std::string PolicyReader::String(std::string_view key) {
-  YAML::Node n = Find(doc_.tree_->root, key);
+  YAML::Node n = FindIn(doc_.tree_->root, section_, version_.index, key);
   if (!n.IsDefined() || !n.IsScalar() || n.Scalar().empty()) {
     Problem(key, "is required");
     return "";
@@ -144,7 +208,7 @@ std::string PolicyReader::String(std::string_view key) {
 }
 
 std::vector<int64_t> PolicyReader::IntList(std::string_view key, int64_t min, int64_t max) {
-  YAML::Node n = Find(doc_.tree_->root, key);
+  YAML::Node n = FindIn(doc_.tree_->root, section_, version_.index, key);
   std::vector<int64_t> out;
   if (!n.IsDefined() || !n.IsSequence() || n.size() == 0) {
     Problem(key, "must be a non-empty list");
@@ -168,7 +232,7 @@ std::vector<int64_t> PolicyReader::IntList(std::string_view key, int64_t min, in
 }
 
 std::vector<std::string> PolicyReader::StringList(std::string_view key) {
-  YAML::Node n = Find(doc_.tree_->root, key);
+  YAML::Node n = FindIn(doc_.tree_->root, section_, version_.index, key);
   std::vector<std::string> out;
   if (!n.IsDefined() || !n.IsSequence()) {
     Problem(key, "must be a list (possibly empty: [])");
@@ -186,8 +250,8 @@ std::vector<std::string> PolicyReader::StringList(std::string_view key) {
 
 absl::Status PolicyReader::Finish() const {
   if (problems_.empty()) return absl::OkStatus();
-  return absl::InvalidArgumentError("policy " + doc_.origin() + " (version " + doc_.version() +
-                                    "): " + absl::StrJoin(problems_, "; "));
+  return absl::InvalidArgumentError("policy " + doc_.origin() + ": " + section_ + " version " +
+                                    version_.name + ": " + absl::StrJoin(problems_, "; "));
 }
 
 }  // namespace ccms::policy

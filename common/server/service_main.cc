@@ -23,7 +23,6 @@ int ServiceMain(int argc, char** argv, const ServiceDefinition& definition) {
   auto policy = policy::PolicyDocument::Load();
   if (!policy.ok()) return fail(policy.status());
   if (auto st = service->Prepare(*policy); !st.ok()) return fail(st);
-  log::Info("policy_loaded", {{"version", policy->version()}, {"origin", policy->origin()}});
 
   // The system clock, or the test clock of CCMS_TEST_CLOCK_START (a test setting).
   const std::unique_ptr<time::Clock> clock = MakeServiceClock(config);

@@ -150,6 +150,13 @@ void Fill(const CatalogEntry& e, bool with_items, v1::Instrument* out) {
   }
 }
 
+// The instrument as shipped, with the item weights a policy version sets.
+domain::Instrument Weighted(const domain::Instrument& instrument,
+                            const domain::AssessmentPolicy& policy) {
+  auto it = policy.weights.find(instrument.id);
+  return it == policy.weights.end() ? instrument : domain::WithWeights(instrument, it->second);
+}
+
 }  // namespace
 
 absl::Status AssessmentServiceImpl::EnsureCaseKnown(const std::string& case_id) {
@@ -177,7 +184,7 @@ absl::Status AssessmentServiceImpl::EnsureCaseKnown(const std::string& case_id) 
   m.create_in_district = facts->district_code;
   m.actor = kServiceActor;
   auto seeded = store_.MutateCase(
-      system, m, RecordsFactsMutator(std::move(seed), policy_, clock_, "records:" + case_id));
+      system, m, RecordsFactsMutator(std::move(seed), policies_, clock_, "records:" + case_id));
   if (!seeded.ok()) return seeded.status();
   log::Info("case_learned_from_records", {{"case_id", case_id}});
   return absl::OkStatus();
@@ -198,8 +205,8 @@ absl::Status AssessmentServiceImpl::LevelState(const auth::Principal& principal,
   out->set_social_risk(ToProto(s.social_risk));
   out->set_psych_abnormal(s.psych_abnormal);
   if (s.intake_reported_on) {
-    *out->mutable_initial_strict_until() =
-        ToProtoDate(domain::InitialStrictUntil(*s.intake_reported_on, policy_));
+    *out->mutable_initial_strict_until() = ToProtoDate(domain::InitialStrictUntil(
+        *s.intake_reported_on, PolicyOn(time::ShanghaiDay(clock_.Now()))));
   }
   out->set_overridden(s.override_level.has_value());
   out->set_version(s.version);
@@ -241,7 +248,10 @@ absl::Status AssessmentServiceImpl::DoGetInstrument(const auth::Principal& princ
   }
   const CatalogEntry* e = catalog_.Find(request.instrument_id(), request.version());
   if (e == nullptr) return absl::NotFoundError("instrument version not found");
-  Fill(*e, /*with_items=*/true, response->mutable_instrument());
+  // The item weights of the version in force today.
+  CatalogEntry weighted = *e;
+  weighted.instrument = Weighted(e->instrument, PolicyOn(time::ShanghaiDay(clock_.Now())));
+  Fill(weighted, /*with_items=*/true, response->mutable_instrument());
   return absl::OkStatus();
 }
 
@@ -285,6 +295,8 @@ absl::Status AssessmentServiceImpl::DoRecordAssessment(const auth::Principal& pr
   if (request.notes().size() > kMaxNoteLength) {
     violations.push_back({"notes", "must be at most 4000 bytes"});
   }
+  // An assessment is scored and followed up by the version in force on the day it was made.
+  const domain::AssessmentPolicy& policy = PolicyOn(assessed_on.value_or(today));
   domain::ScoredAssessment scores;
   std::vector<domain::AnswerInput> answers;
   if (entry != nullptr) {
@@ -292,7 +304,7 @@ absl::Status AssessmentServiceImpl::DoRecordAssessment(const auth::Principal& pr
       violations.push_back({"answers", "has too many answers"});
     } else {
       for (const auto& a : request.answers()) answers.push_back({a.item_id(), a.option_id()});
-      for (auto& v : domain::Score(entry->instrument, answers, &scores)) {
+      for (auto& v : domain::Score(Weighted(entry->instrument, policy), answers, &scores)) {
         violations.push_back({v.field, v.description});
       }
     }
@@ -313,7 +325,7 @@ absl::Status AssessmentServiceImpl::DoRecordAssessment(const auth::Principal& pr
     CaseWrite w;
     w.state = current;
     w.today = today;
-    w.points_base = policy_.points_base;
+    w.points_base = policy.points_base;
     AssessmentRecord a;
     a.assessment_id = ids::NewUuid();
     a.case_id = case_id;
@@ -328,13 +340,13 @@ absl::Status AssessmentServiceImpl::DoRecordAssessment(const auth::Principal& pr
     a.answers = answers;
     a.scores = scores;
     a.notes = request.notes();
-    a.policy_version = policy_.version;
+    a.policy_version = policy.version;
     a.created_by = principal.subject;
     a.created_at = now;
     domain::AssessmentOutcome outcome{a.instrument_kind, a.kind,
                                       a.assessed_on,     a.scores.risk,
                                       a.scores.abnormal, !a.scores.crisis.empty()};
-    w.effects = domain::ApplyAssessment(w.state, outcome, policy_, today);
+    w.effects = domain::ApplyAssessment(w.state, outcome, policy, today);
     w.events.push_back(AssessmentRecordedEvent(a, principal.subject, now));
     for (domain::CrisisKind k : a.scores.crisis) {
       CrisisFlagRecord f;
@@ -346,13 +358,13 @@ absl::Status AssessmentServiceImpl::DoRecordAssessment(const auth::Principal& pr
       f.assessment_id = a.assessment_id;
       f.raised_at = now;
       f.raised_by = principal.subject;
-      f.acknowledge_by = now + absl::Hours(policy_.crisis_ack_hours);
-      w.events.push_back(CrisisRaisedEvent(f, policy_.version, now));
+      f.acknowledge_by = now + absl::Hours(policy.crisis_ack_hours);
+      w.events.push_back(CrisisRaisedEvent(f, policy.version, now));
       w.new_flags.push_back(std::move(f));
     }
     w.resource_id = a.assessment_id;
     w.assessment = std::move(a);
-    FinishWrite(&w, principal.subject, now, policy_.version);
+    FinishWrite(&w, principal.subject, now, policy.version);
     return w;
   };
   auto result = store_.MutateCase(principal, m, mutate);
@@ -430,7 +442,7 @@ absl::Status AssessmentServiceImpl::DoListDueAssessments(
     violations.push_back({"case_id", "must be a case id (UUID)"});
   }
   auto before = DateField(request.due_before(), "due_before", &violations);
-  f.due_before = before.value_or(domain::DefaultDueHorizon(today, policy_));
+  f.due_before = before.value_or(domain::DefaultDueHorizon(today, PolicyOn(today)));
   if (request.overdue_only()) f.overdue_before = today;
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
   auto page = store_.ListDue(principal, f);
@@ -487,6 +499,7 @@ absl::Status AssessmentServiceImpl::DoOverrideSupervisionLevel(
   m.method = "OverrideSupervisionLevel";
   m.case_id = absl::AsciiStrToLower(request.case_id());
   if (request.version() != 0) m.expected_version = request.version();
+  const domain::AssessmentPolicy& policy = PolicyOn(today);
   auto mutate = [&](const domain::CaseState& current) -> absl::StatusOr<CaseWrite> {
     if (current.status != domain::CaseStatus::kActive || !current.intake_reported_on) {
       return absl::FailedPreconditionError(
@@ -495,12 +508,12 @@ absl::Status AssessmentServiceImpl::DoOverrideSupervisionLevel(
     CaseWrite w;
     w.state = current;
     w.today = today;
-    w.points_base = policy_.points_base;
-    w.effects = domain::ApplyOverride(w.state, level, policy_, today);
+    w.points_base = policy.points_base;
+    w.effects = domain::ApplyOverride(w.state, level, policy, today);
     w.override_reason = reason;
     w.level_change_id = ids::NewUuid();
     w.resource_id = w.level_change_id;
-    FinishWrite(&w, principal.subject, now, policy_.version);
+    FinishWrite(&w, principal.subject, now, policy.version);
     return w;
   };
   auto result = store_.MutateCase(principal, m, mutate);
@@ -534,12 +547,13 @@ absl::Status AssessmentServiceImpl::DoRaiseCrisisFlag(const auth::Principal& pri
   m.request_id = absl::AsciiStrToLower(request.request_id());
   m.method = "RaiseCrisisFlag";
   m.case_id = case_id;
+  const domain::AssessmentPolicy& policy = PolicyOn(today);
   auto mutate = [&](const domain::CaseState& current) -> absl::StatusOr<CaseWrite> {
     CaseWrite w;
     w.state = current;
     w.today = today;
-    w.points_base = policy_.points_base;
-    w.effects = domain::ApplyCrisisRaised(w.state, policy_, today);
+    w.points_base = policy.points_base;
+    w.effects = domain::ApplyCrisisRaised(w.state, policy, today);
     CrisisFlagRecord f;
     f.flag_id = ids::NewUuid();
     f.case_id = case_id;
@@ -547,12 +561,12 @@ absl::Status AssessmentServiceImpl::DoRaiseCrisisFlag(const auth::Principal& pri
     f.kind = kind;
     f.raised_at = now;
     f.raised_by = principal.subject;
-    f.acknowledge_by = now + absl::Hours(policy_.crisis_ack_hours);
+    f.acknowledge_by = now + absl::Hours(policy.crisis_ack_hours);
     f.note = request.note();
-    w.events.push_back(CrisisRaisedEvent(f, policy_.version, now));
+    w.events.push_back(CrisisRaisedEvent(f, policy.version, now));
     w.resource_id = f.flag_id;
     w.new_flags.push_back(std::move(f));
-    FinishWrite(&w, principal.subject, now, policy_.version);
+    FinishWrite(&w, principal.subject, now, policy.version);
     return w;
   };
   auto result = store_.MutateCase(principal, m, mutate);
@@ -587,18 +601,19 @@ absl::Status AssessmentServiceImpl::DoAcknowledgeCrisisFlag(
   m.request_id = absl::AsciiStrToLower(request.request_id());
   m.method = "AcknowledgeCrisisFlag";
   m.case_id = flag->case_id;
+  const domain::AssessmentPolicy& policy = PolicyOn(time::ShanghaiDay(now));
   auto mutate = [&](const domain::CaseState& current) -> absl::StatusOr<CaseWrite> {
     CaseWrite w;
     w.state = current;
     w.today = time::ShanghaiDay(now);
-    w.points_base = policy_.points_base;
+    w.points_base = policy.points_base;
     CrisisAck ack{flag_id, now, principal.subject, request.note()};
     CrisisFlagRecord f = *flag;
     f.district_code = current.district_code;
     w.events.push_back(CrisisAcknowledgedEvent(f, ack));
     w.ack = std::move(ack);
     w.resource_id = flag_id;
-    w.policy_version = policy_.version;
+    w.policy_version = policy.version;
     return w;
   };
   auto result = store_.MutateCase(principal, m, mutate);
@@ -696,6 +711,7 @@ absl::Status AssessmentServiceImpl::DoAddPointsEntry(const auth::Principal& prin
   m.request_id = absl::AsciiStrToLower(request.request_id());
   m.method = "AddPointsEntry";
   m.case_id = absl::AsciiStrToLower(request.case_id());
+  const domain::AssessmentPolicy& policy = PolicyOn(today);
   auto mutate = [&](const domain::CaseState& current) -> absl::StatusOr<CaseWrite> {
     if (current.status == domain::CaseStatus::kClosed) {
       return absl::FailedPreconditionError("the case is closed; its ledger no longer changes");
@@ -703,8 +719,8 @@ absl::Status AssessmentServiceImpl::DoAddPointsEntry(const auth::Principal& prin
     CaseWrite w;
     w.state = current;
     w.today = today;
-    w.points_base = policy_.points_base;
-    w.policy_version = policy_.version;
+    w.points_base = policy.points_base;
+    w.policy_version = policy.version;
     w.effects.ledger.push_back({"ADJUSTMENT", request.amount(), occurred_on});
     w.ledger_source = m.request_id;
     w.ledger_note = note;

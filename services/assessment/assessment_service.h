@@ -18,12 +18,13 @@ namespace ccms::assessment {
 class AssessmentServiceImpl final : public v1::AssessmentService::CallbackService {
  public:
   AssessmentServiceImpl(AssessmentStore& store, grpc_util::CallExecutor& executor,
-                        const InstrumentCatalog& catalog, const domain::AssessmentPolicy& policy,
-                        CaseDirectory& records, const time::Clock& clock)
+                        const InstrumentCatalog& catalog,
+                        const domain::AssessmentPolicies& policies, CaseDirectory& records,
+                        const time::Clock& clock)
       : store_(store),
         executor_(executor),
         catalog_(catalog),
-        policy_(policy),
+        policies_(policies),
         records_(records),
         clock_(clock) {}
 
@@ -64,7 +65,13 @@ class AssessmentServiceImpl final : public v1::AssessmentService::CallbackServic
   AssessmentStore& store_;
   grpc_util::CallExecutor& executor_;
   const InstrumentCatalog& catalog_;
-  const domain::AssessmentPolicy& policy_;
+  // The version in force on `day`: a decision takes the version in force on its day (an
+  // assessment on the day it was made, everything else on the day it is decided).
+  const domain::AssessmentPolicy& PolicyOn(absl::CivilDay day) const {
+    return policies_.InForce(day);
+  }
+
+  const domain::AssessmentPolicies& policies_;
   CaseDirectory& records_;
   const time::Clock& clock_;
   std::function<void()> on_crisis_change_;

@@ -48,12 +48,13 @@ void Merge(domain::Effects* into, domain::Effects from) {
 }  // namespace
 
 CaseMutator RecordsFactsMutator(std::vector<domain::RecordsFact> facts,
-                                const domain::AssessmentPolicy& policy, const time::Clock& clock,
-                                std::string source_event_id) {
-  return [facts = std::move(facts), &policy, &clock, source = std::move(source_event_id)](
+                                const domain::AssessmentPolicies& policies,
+                                const time::Clock& clock, std::string source_event_id) {
+  return [facts = std::move(facts), &policies, &clock, source = std::move(source_event_id)](
              const domain::CaseState& current) -> absl::StatusOr<CaseWrite> {
     const absl::Time now = clock.Now();
     const absl::CivilDay today = time::ShanghaiDay(now);
+    const domain::AssessmentPolicy& policy = policies.InForce(today);
     CaseWrite w = Prepare(current, policy, today);
     for (const auto& fact : facts) {
       Merge(&w.effects, domain::ApplyRecordsFact(w.state, fact, policy, today));
@@ -64,11 +65,12 @@ CaseMutator RecordsFactsMutator(std::vector<domain::RecordsFact> facts,
   };
 }
 
-CaseMutator MonthClosedMutator(absl::CivilDay month, const domain::AssessmentPolicy& policy,
+CaseMutator MonthClosedMutator(absl::CivilDay month, const domain::AssessmentPolicies& policies,
                                const time::Clock& clock) {
-  return [month, &policy, &clock](const domain::CaseState& current) -> absl::StatusOr<CaseWrite> {
+  return [month, &policies, &clock](const domain::CaseState& current) -> absl::StatusOr<CaseWrite> {
     const absl::Time now = clock.Now();
     const absl::CivilDay today = time::ShanghaiDay(now);
+    const domain::AssessmentPolicy& policy = policies.InForce(today);
     CaseWrite w = Prepare(current, policy, today);
     for (const auto& m : current.closed_months) {
       if (m.month == month) {
@@ -81,10 +83,11 @@ CaseMutator MonthClosedMutator(absl::CivilDay month, const domain::AssessmentPol
   };
 }
 
-CaseMutator ReviewMutator(const domain::AssessmentPolicy& policy, const time::Clock& clock) {
-  return [&policy, &clock](const domain::CaseState& current) -> absl::StatusOr<CaseWrite> {
+CaseMutator ReviewMutator(const domain::AssessmentPolicies& policies, const time::Clock& clock) {
+  return [&policies, &clock](const domain::CaseState& current) -> absl::StatusOr<CaseWrite> {
     const absl::Time now = clock.Now();
     const absl::CivilDay today = time::ShanghaiDay(now);
+    const domain::AssessmentPolicy& policy = policies.InForce(today);
     CaseWrite w = Prepare(current, policy, today);
     w.effects = domain::Reevaluate(w.state, policy, today);
     FinishWrite(&w, kServiceActor, now, policy.version);

@@ -21,7 +21,7 @@ struct EmbeddedFile {
 const std::vector<EmbeddedFile>& EmbeddedInstruments();
 
 struct CatalogEntry {
-  domain::Instrument instrument;  // with the policy's weights once ApplyPolicy ran
+  domain::Instrument instrument;  // as shipped, or with a policy's weights once ApplyPolicy ran
   std::string sha256;             // of the file as shipped
   bool current = false;           // the highest version of its id
 };
@@ -34,7 +34,8 @@ class InstrumentCatalog {
 
   // Item ids of every instrument, for reading assessment.weights from the policy.
   domain::WeightKeys WeightKeys() const;
-  // Sets the policy's weights on every version.
+  // Sets one policy version's weights on every version. The service does not: it applies the
+  // weights of the version in force on each assessment's day when it scores.
   void ApplyPolicy(const domain::AssessmentPolicy& policy);
 
   // `version` 0 = the current one; nullptr if unknown.

@@ -13,11 +13,11 @@ constexpr int kBatch = 500;
 constexpr absl::Duration kTick = absl::Seconds(5);
 }  // namespace
 
-Maintenance::Maintenance(AssessmentStore& store, const domain::AssessmentPolicy& policy,
+Maintenance::Maintenance(AssessmentStore& store, const domain::AssessmentPolicies& policies,
                          const time::Clock& clock, prometheus::Registry& registry,
                          absl::Duration work_period)
     : store_(store),
-      policy_(policy),
+      policies_(policies),
       clock_(clock),
       unacknowledged_(prometheus::BuildGauge()
                           .Name("ccms_crisis_flags_unacknowledged")
@@ -69,7 +69,9 @@ void Maintenance::RunLedgerAndLevels() {
   const absl::CivilDay today = time::ShanghaiDay(clock_.Now());
   const absl::CivilDay month = domain::MonthOf(today);
   if (opened_month_ != month) {
-    absl::Status st = store_.OpenMonthForActiveCases(month, policy_.points_base, policy_.version);
+    // A ledger month takes the base of the version in force on its first day.
+    const domain::AssessmentPolicy& policy = policies_.InForce(month);
+    absl::Status st = store_.OpenMonthForActiveCases(month, policy.points_base, policy.version);
     if (st.ok()) {
       opened_month_ = month;
     } else {
@@ -84,8 +86,9 @@ void Maintenance::RunLedgerAndLevels() {
     }
     int closed = 0;
     for (const auto& m : *months) {
-      absl::Status st = store_.CloseMonth(m, policy_.points_base, policy_.version, kServiceActor,
-                                          MonthClosedMutator(m.month, policy_, clock_));
+      const domain::AssessmentPolicy& policy = policies_.InForce(m.month);
+      absl::Status st = store_.CloseMonth(m, policy.points_base, policy.version, kServiceActor,
+                                          MonthClosedMutator(m.month, policies_, clock_));
       if (!st.ok()) {
         log::Warn("ledger_close_failed", {{"case_id", m.case_id}, {"error", st.message()}});
         continue;
@@ -108,7 +111,7 @@ void Maintenance::RunLedgerAndLevels() {
     Mutation m;
     m.case_id = case_id;
     m.actor = kServiceActor;
-    auto result = store_.MutateCase(system, m, ReviewMutator(policy_, clock_));
+    auto result = store_.MutateCase(system, m, ReviewMutator(policies_, clock_));
     if (!result.ok()) {
       log::Warn("level_review_failed",
                 {{"case_id", case_id}, {"error", result.status().message()}});

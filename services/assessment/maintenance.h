@@ -35,7 +35,7 @@ namespace ccms::assessment {
 // re-evaluating an unchanged level writes nothing.
 class Maintenance {
  public:
-  Maintenance(AssessmentStore& store, const domain::AssessmentPolicy& policy,
+  Maintenance(AssessmentStore& store, const domain::AssessmentPolicies& policies,
               const time::Clock& clock, prometheus::Registry& registry, absl::Duration work_period);
   ~Maintenance();
 
@@ -50,7 +50,7 @@ class Maintenance {
 
  private:
   AssessmentStore& store_;
-  const domain::AssessmentPolicy& policy_;
+  const domain::AssessmentPolicies& policies_;
   const time::Clock& clock_;
   prometheus::Family<prometheus::Gauge>& unacknowledged_;
   prometheus::Family<prometheus::Gauge>& overdue_;

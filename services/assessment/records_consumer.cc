@@ -26,7 +26,7 @@ absl::Status RecordsEventHandler::Handle(pqxx::work& tx, const events::v1::Envel
   std::vector<domain::RecordsFact> facts;
   facts.push_back(*std::move(fact));
   return store_.MutateInTransaction(
-      tx, m, RecordsFactsMutator(std::move(facts), policy_, clock_, event.event_id()));
+      tx, m, RecordsFactsMutator(std::move(facts), policies_, clock_, event.event_id()));
 }
 
 }  // namespace ccms::assessment

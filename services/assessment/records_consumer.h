@@ -24,15 +24,15 @@ inline constexpr char kConsumerGroup[] = "ccms-assessment";
 // transferred -> the case moves district. Unknown types stay in the inbox and change nothing.
 class RecordsEventHandler {
  public:
-  RecordsEventHandler(PgAssessmentStore& store, const domain::AssessmentPolicy& policy,
+  RecordsEventHandler(PgAssessmentStore& store, const domain::AssessmentPolicies& policies,
                       const time::Clock& clock)
-      : store_(store), policy_(policy), clock_(clock) {}
+      : store_(store), policies_(policies), clock_(clock) {}
 
   absl::Status Handle(pqxx::work& tx, const events::v1::Envelope& event);
 
  private:
   PgAssessmentStore& store_;
-  const domain::AssessmentPolicy& policy_;
+  const domain::AssessmentPolicies& policies_;
   const time::Clock& clock_;
 };
 

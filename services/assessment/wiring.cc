@@ -1,5 +1,7 @@
 #include "services/assessment/wiring.h"
 
+#include "common/log/log.h"
+#include "common/time/calendar.h"
 #include "services/assessment/migrations.h"
 
 namespace ccms::assessment {
@@ -16,10 +18,12 @@ absl::Status AssessmentWiring::Prepare(const policy::PolicyDocument& policy) {
   auto catalog = InstrumentCatalog::Load(EmbeddedInstruments());
   if (!catalog.ok()) return catalog.status();
   catalog_ = std::make_unique<InstrumentCatalog>(*std::move(catalog));
-  auto assessment_policy = domain::LoadAssessmentPolicy(policy, catalog_->WeightKeys());
+  // The catalog keeps the weights as shipped; each assessment is scored with the weights of the
+  // policy version in force on its day.
+  auto assessment_policy = domain::LoadAssessmentPolicies(policy, catalog_->WeightKeys());
   if (!assessment_policy.ok()) return assessment_policy.status();
-  policy_ = std::make_unique<domain::AssessmentPolicy>(*std::move(assessment_policy));
-  catalog_->ApplyPolicy(*policy_);
+  policy_ = std::make_unique<domain::AssessmentPolicies>(*std::move(assessment_policy));
+  policy_origin_ = policy.origin();
   return absl::OkStatus();
 }
 
@@ -29,6 +33,10 @@ absl::Status AssessmentWiring::AfterMigrations(server::ServiceHost& host) {
 }
 
 absl::Status AssessmentWiring::Build(server::ServiceHost& host) {
+  log::Info("policy_loaded",
+            {{"policy_version", policy_->InForce(time::ShanghaiDay(host.clock().Now())).version},
+             {"versions", policy_->Summary()},
+             {"origin", policy_origin_}});
   records_ = std::make_unique<GrpcRecordsClient>(records_addr_, service_token_, retry_);
   service_ = std::make_unique<AssessmentServiceImpl>(*store_, host.executor(), *catalog_, *policy_,
                                                      *records_, host.clock());

@@ -31,7 +31,7 @@ class AssessmentWiring final : public server::Service {
   AssessmentServiceImpl& service() { return *service_; }
   PgAssessmentStore& store() { return *store_; }
   Maintenance& maintenance() { return *maintenance_; }
-  const domain::AssessmentPolicy& policy() const { return *policy_; }
+  const domain::AssessmentPolicies& policies() const { return *policy_; }
   const InstrumentCatalog& catalog() const { return *catalog_; }
 
  private:
@@ -40,7 +40,8 @@ class AssessmentWiring final : public server::Service {
   grpc_util::RetryOptions retry_;
   absl::Duration maintenance_period_;
   std::unique_ptr<InstrumentCatalog> catalog_;
-  std::unique_ptr<domain::AssessmentPolicy> policy_;
+  std::unique_ptr<domain::AssessmentPolicies> policy_;
+  std::string policy_origin_;
   std::unique_ptr<PgAssessmentStore> store_;
   std::unique_ptr<GrpcRecordsClient> records_;
   std::unique_ptr<AssessmentServiceImpl> service_;

@@ -113,7 +113,10 @@ absl::Status RecordsServiceImpl::DoOpenCase(const auth::Principal& principal,
   const absl::Time now = clock_.Now();
   const absl::CivilDay today = time::ShanghaiDay(now);
   domain::ValidatedCase validated;
-  for (auto& v : domain::ValidateNewCase(in, today, &validated)) {
+  // The intake deadline is counted from the judgment's effective date, by the version in force
+  // then.
+  const domain::RecordsPolicy& intake_policy = PolicyOn(in.judgment_effective_date.value_or(today));
+  for (auto& v : domain::ValidateNewCase(in, today, &validated, intake_policy.intake)) {
     // A malformed date was reported already; the domain sees it as missing.
     bool dup = false;
     for (const auto& seen : violations) dup = dup || seen.field == v.field;
@@ -181,7 +184,8 @@ absl::Status RecordsServiceImpl::DoRecordIntakeCheckIn(
     if (auto st = domain::CheckReportedOn(on, c.judgment_effective_date, today); !st.ok()) {
       return grpc_util::InvalidArgumentWithViolations({{"reported_on", std::string(st.message())}});
     }
-    const auto assessment = domain::AssessIntake(c.judgment_effective_date, on, {});
+    const auto assessment = domain::AssessIntake(c.judgment_effective_date, on,
+                                                 PolicyOn(c.judgment_effective_date).intake);
     return IntakeOutcome{on, assessment.late};
   };
   auto record = store_.RecordIntakeCheckIn(principal, cmd, decide, [&](const CaseRecord& c) {
@@ -339,8 +343,9 @@ void ToProtoStatus(const domain::LadderStatus& s, const std::string& policy_vers
 
 void RecordsServiceImpl::CaseToProto(const CaseRecord& c, v1::Case* out) const {
   ToProtoCase(c, out);
+  const absl::CivilDay today = time::ShanghaiDay(clock_.Now());
   out->set_supervision_level(
-      ToProtoLevel(domain::LevelOn(LevelFactsOf(c), time::ShanghaiDay(clock_.Now()), policy_)));
+      ToProtoLevel(domain::LevelOn(LevelFactsOf(c), today, PolicyOn(today))));
 }
 
 absl::Status RecordsServiceImpl::AuditDenied(const auth::Principal& principal,
@@ -412,7 +417,7 @@ std::vector<domain::DueContact> RecordsServiceImpl::NextDueOf(const OverdueCandi
       }
     }
   }
-  return domain::NextDue(facts, policy_, today);
+  return domain::NextDue(facts, policies_, today);
 }
 
 absl::Status RecordsServiceImpl::DoMarkLostContact(const auth::Principal& principal,
@@ -471,12 +476,14 @@ absl::Status RecordsServiceImpl::DoMarkFoundAgain(const auth::Principal& princip
   if (!period.ok()) return period.status();
   const int days = domain::LostContactDays({period->started_on, period->ended_on}, today);
   response->set_days_lost(days);
-  response->set_assessment(days > policy_.lost_contact_admonition_max_days
+  // Judged on the day contact was regained, by the version in force then.
+  const domain::RecordsPolicy& policy = PolicyOn(period->ended_on.value_or(today));
+  response->set_assessment(days > policy.lost_contact_admonition_max_days
                                ? absl::StrCat("lost contact for ", days, " days, more than ",
-                                              policy_.lost_contact_admonition_max_days,
+                                              policy.lost_contact_admonition_max_days,
                                               ": grounds for a warning (Measures 2020)")
                                : absl::StrCat("lost contact for ", days, " days, at most ",
-                                              policy_.lost_contact_admonition_max_days,
+                                              policy.lost_contact_admonition_max_days,
                                               ": grounds for an admonition (Measures 2020)"));
   return absl::OkStatus();
 }
@@ -551,13 +558,15 @@ absl::Status RecordsServiceImpl::DoIssueSanction(const auth::Principal& principa
   sanction.kind = *kind;
   sanction.issued_on = *on;
   sanction.reason = request.reason();
-  sanction.policy_version = policy_.version;
+  // The sanction ladder as it stood on the day the sanction is issued.
+  const domain::RecordsPolicy& policy = PolicyOn(*on);
+  sanction.policy_version = policy.version;
   domain::LadderFacts after;
   auto result = store_.IssueSanction(
       principal, MutationOf(request.request_id(), request.case_id(), "IssueSanction"), sanction,
       [&](const domain::LadderFacts& facts) {
         absl::Status st =
-            domain::CheckSanction(sanction.kind, sanction.grounds, facts, policy_, today);
+            domain::CheckSanction(sanction.kind, sanction.grounds, facts, policy, today);
         after = facts;
         after.sanctions.push_back({sanction.kind, sanction.issued_on, false});
         return st;
@@ -575,7 +584,7 @@ absl::Status RecordsServiceImpl::DoIssueSanction(const auth::Principal& principa
       });
   if (!result.ok()) return result.status();
   response->set_sanction_id(result->resource_id);
-  ToProtoStatus(domain::EvaluateLadder(after, policy_, today), policy_.version,
+  ToProtoStatus(domain::EvaluateLadder(after, PolicyOn(today), today), PolicyOn(today).version,
                 response->mutable_status());
   return absl::OkStatus();
 }
@@ -602,7 +611,7 @@ absl::Status RecordsServiceImpl::DoMarkSanctionCorrected(
   auto facts = store_.GetLadderFacts(principal, absl::AsciiStrToLower(request.case_id()),
                                      request.request_id());
   if (!facts.ok()) return facts.status();
-  ToProtoStatus(domain::EvaluateLadder(*facts, policy_, today), policy_.version,
+  ToProtoStatus(domain::EvaluateLadder(*facts, PolicyOn(today), today), PolicyOn(today).version,
                 response->mutable_status());
   return absl::OkStatus();
 }
@@ -647,8 +656,9 @@ absl::Status RecordsServiceImpl::DoGetSanctionStatus(const auth::Principal& prin
   if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
   auto facts = store_.GetLadderFacts(principal, absl::AsciiStrToLower(request.case_id()), call_id);
   if (!facts.ok()) return facts.status();
-  ToProtoStatus(domain::EvaluateLadder(*facts, policy_, time::ShanghaiDay(clock_.Now())),
-                policy_.version, response->mutable_status());
+  const absl::CivilDay today = time::ShanghaiDay(clock_.Now());
+  ToProtoStatus(domain::EvaluateLadder(*facts, PolicyOn(today), today), PolicyOn(today).version,
+                response->mutable_status());
   return absl::OkStatus();
 }
 
@@ -693,8 +703,10 @@ absl::Status RecordsServiceImpl::DoListOverdue(const auth::Principal& principal,
       last_case = oc.c.case_id;
       after = last_case;
       if (oc.c.status == domain::CaseStatus::kPendingIntake) {
+        // Counted from the judgment's effective date, by the version in force then.
+        const domain::RecordsPolicy& intake = PolicyOn(oc.c.judgment_effective_date);
         if (want_never &&
-            domain::IsNeverReported(oc.c.judgment_effective_date, day, policy_.intake)) {
+            domain::IsNeverReported(oc.c.judgment_effective_date, day, intake.intake)) {
           auto* item = response->add_items();
           item->set_case_id(oc.c.case_id);
           item->set_case_number(oc.c.case_number);
@@ -703,9 +715,9 @@ absl::Status RecordsServiceImpl::DoListOverdue(const auth::Principal& principal,
           item->set_kind(v1::OVERDUE_KIND_NEVER_REPORTED);
           item->set_days_overdue(static_cast<int32_t>(day - oc.c.intake_deadline));
           *item->mutable_due() = ToProtoDate(oc.c.intake_deadline);
-          item->set_rule(absl::StrCat("report within ", policy_.intake.report_within_days,
+          item->set_rule(absl::StrCat("report within ", intake.intake.report_within_days,
                                       " days of the judgment taking effect (Law art. 21; policy ",
-                                      policy_.version, ")"));
+                                      intake.version, ")"));
         }
       } else if (want_contact) {
         for (const auto& d : NextDueOf(oc, day)) {
@@ -729,7 +741,7 @@ absl::Status RecordsServiceImpl::DoListOverdue(const auth::Principal& principal,
   if ((more || response->items_size() >= page_size) && !last_case.empty()) {
     response->set_next_page_token(EncodeToken("o1:", last_case));
   }
-  response->set_policy_version(policy_.version);
+  response->set_policy_version(PolicyOn(day).version);
   return absl::OkStatus();
 }
 
@@ -888,7 +900,9 @@ absl::Status RecordsServiceImpl::DoRequestTransfer(const auth::Principal& princi
   }
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
   if (auto st = CheckText(request.reason(), "reason", 8000); !st.ok()) return st;
-  const domain::TransferPlan plan = domain::PlanTransfer(today, *planned, policy_);
+  // Counted from the request, made today.
+  const domain::RecordsPolicy& policy = PolicyOn(today);
+  const domain::TransferPlan plan = domain::PlanTransfer(today, *planned, policy);
   NewTransfer nt;
   nt.transfer.transfer_id = ids::NewUuid();
   nt.transfer.to_district_code = request.to_district_code();
@@ -896,7 +910,7 @@ absl::Status RecordsServiceImpl::DoRequestTransfer(const auth::Principal& princi
   nt.transfer.requested_on = today;
   nt.transfer.planned_move_on = *planned;
   nt.transfer.reply_due = plan.reply_due;
-  nt.transfer.policy_version = policy_.version;
+  nt.transfer.policy_version = policy.version;
   nt.reason = request.reason();
   auto t = store_.RequestTransfer(
       principal, MutationOf(request.request_id(), request.case_id(), "RequestTransfer"), nt,
@@ -952,7 +966,8 @@ absl::Status RecordsServiceImpl::DoDecideTransfer(const auth::Principal& princip
         rec.status = *next;
         rec.decided_on = *on;
         if (*next == domain::TransferStatus::kAccepted) {
-          rec.report_due = domain::ReportDue(*on, policy_);
+          // A transfer follows the version in force when it was requested, which it names.
+          rec.report_due = domain::ReportDue(*on, PolicyOn(rec.requested_on));
           if (!request.to_office_id.empty()) rec.to_office_id = request.to_office_id;
         }
         rec.decision_reason = request.reason;
@@ -1092,7 +1107,7 @@ absl::Status RecordsServiceImpl::DoDischarge(const auth::Principal& principal,
   auto on = DayNotInFuture(request.discharged_on(), "discharged_on", time::ShanghaiDay(now));
   if (!on.ok()) return on.status();
   CaseEnding ending{*on, request.certificate_number(), request.announced(),
-                    domain::FollowUpsDue(*on, policy_)};
+                    domain::FollowUpsDue(*on, PolicyOn(*on))};
   auto c = store_.EndCase(
       principal, MutationOf(request.request_id(), request.case_id(), "Discharge"), ending,
       [&](const CaseRecord& c, const domain::LadderFacts&) -> absl::StatusOr<domain::CaseStatus> {
@@ -1162,7 +1177,7 @@ absl::StatusOr<int> RecordsServiceImpl::EmitDischargeNotices() {
   const absl::Time now = clock_.Now();
   const absl::CivilDay today = time::ShanghaiDay(now);
   return store_.EmitDischargeNotices(
-      today, today + policy_.discharge_summary_days_before_end, [&](const CaseRecord& c) {
+      today, today + PolicyOn(today).discharge_summary_days_before_end, [&](const CaseRecord& c) {
         v1::DischargeApproaching payload;
         payload.set_case_id(c.case_id);
         payload.set_district_code(c.district_code);

@@ -16,8 +16,8 @@ class RecordsServiceImpl final : public v1::RecordsService::CallbackService {
  public:
   RecordsServiceImpl(RecordsStore& store, grpc_util::CallExecutor& executor,
                      const crypto::PiiCipher& cipher, const time::Clock& clock,
-                     const domain::RecordsPolicy& policy)
-      : store_(store), executor_(executor), cipher_(cipher), clock_(clock), policy_(policy) {}
+                     const domain::RecordsPolicies& policies)
+      : store_(store), executor_(executor), cipher_(cipher), clock_(clock), policies_(policies) {}
 
   grpc::ServerUnaryReactor* OpenCase(grpc::CallbackServerContext* context,
                                      const v1::OpenCaseRequest* request,
@@ -400,7 +400,11 @@ class RecordsServiceImpl final : public v1::RecordsService::CallbackService {
   grpc_util::CallExecutor& executor_;
   const crypto::PiiCipher& cipher_;
   const time::Clock& clock_;
-  const domain::RecordsPolicy& policy_;
+  // The version in force on `day`: each handler passes the day its rule is about (the day a
+  // deadline is counted from, or the day of the decision or list; docs/architecture.md).
+  const domain::RecordsPolicy& PolicyOn(absl::CivilDay day) const { return policies_.InForce(day); }
+
+  const domain::RecordsPolicies& policies_;
 };
 
 }  // namespace ccms::records

@@ -34,11 +34,15 @@ absl::Status RecordsServiceImpl::DoRecordDischargeSummary(
   auto on = DayNotInFuture(request.received_on(), "received_on", time::ShanghaiDay(now));
   if (!on.ok()) return on.status();
   absl::CivilDay window_opens;
+  std::string policy_version;
   auto result = store_.RecordDischargeSummary(
       principal, MutationOf(request.request_id(), request.case_id(), "RecordDischargeSummary"), *on,
       [&](const CaseRecord& c) {
-        window_opens = domain::SummaryWindowOpens(c.end_date, policy_);
-        return domain::CheckDischargeSummary(c.status, c.end_date, *on, policy_);
+        // The window is counted back from the end of the term, by the version in force then.
+        const domain::RecordsPolicy& policy = PolicyOn(c.end_date);
+        policy_version = policy.version;
+        window_opens = domain::SummaryWindowOpens(c.end_date, policy);
+        return domain::CheckDischargeSummary(c.status, c.end_date, *on, policy);
       },
       [&](const CaseRecord& c) {
         v1::DischargeSummaryRecorded payload;
@@ -50,7 +54,7 @@ absl::Status RecordsServiceImpl::DoRecordDischargeSummary(
       });
   if (!result.ok()) return result.status();
   *response->mutable_window_opens() = ToProtoDate(window_opens);
-  response->set_policy_version(policy_.version);
+  response->set_policy_version(policy_version);
   return absl::OkStatus();
 }
 
@@ -111,8 +115,8 @@ absl::Status RecordsServiceImpl::DoListDischargesDue(const auth::Principal& prin
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
   const absl::CivilDay day = as_of.value_or(time::ShanghaiDay(clock_.Now()));
   auto rows = store_.ListDischargeCandidates(principal, request.district_code(),
-                                             day + policy_.discharge_summary_days_before_end, after,
-                                             page_size + 1);
+                                             day + PolicyOn(day).discharge_summary_days_before_end,
+                                             after, page_size + 1);
   if (!rows.ok()) return rows.status();
   const bool more = static_cast<int>(rows->size()) > page_size;
   if (more) rows->pop_back();
@@ -125,18 +129,18 @@ absl::Status RecordsServiceImpl::DoListDischargesDue(const auth::Principal& prin
     *item->mutable_end_date() = ToProtoDate(r.end_date);
     item->set_days_left(static_cast<int32_t>(r.end_date - day));
     item->set_summary_received(r.summary_received);
-    item->set_rule(absl::StrCat(
-        r.end_date < day ? "the term ended; discharge (Law art. 44) is overdue"
-                         : "discharge on the end date (Law art. 44)",
-        r.summary_received
-            ? "; personal summary received"
-            : absl::StrCat("; personal summary due from ",
-                           time::FormatDate(domain::SummaryWindowOpens(r.end_date, policy_)))));
+    item->set_rule(
+        absl::StrCat(r.end_date < day ? "the term ended; discharge (Law art. 44) is overdue"
+                                      : "discharge on the end date (Law art. 44)",
+                     r.summary_received ? "; personal summary received"
+                                        : absl::StrCat("; personal summary due from ",
+                                                       time::FormatDate(domain::SummaryWindowOpens(
+                                                           r.end_date, PolicyOn(r.end_date))))));
   }
   if (more && !rows->empty()) {
     response->set_next_page_token(EncodeToken("d1:", rows->back().case_id));
   }
-  response->set_policy_version(policy_.version);
+  response->set_policy_version(PolicyOn(day).version);
   return absl::OkStatus();
 }
 
@@ -236,7 +240,7 @@ absl::Status RecordsServiceImpl::DoExportCases(const auth::Principal& principal,
     row->set_age_on_export(static_cast<int32_t>(time::YearsBetween(c.birth_date, today)));
     row->set_minor(c.minor);
     row->set_supervision_level(ToProtoLevel(domain::LevelOn(
-        {c.intake_reported_on, c.assessed_level, c.level_effective_on}, today, policy_)));
+        {c.intake_reported_on, c.assessed_level, c.level_effective_on}, today, PolicyOn(today))));
     // Minors' identities never leave in an export (Law art. 58; DESIGN.md §6), whatever their
     // age today.
     if (c.minor) {

@@ -156,9 +156,10 @@ void RecordsServiceImpl::InvestigationToProto(const InvestigationRecord& i,
   if (i.closed_on.has_value()) *out->mutable_closed_on() = ToProtoDate(*i.closed_on);
   out->set_concluded_late(i.concluded_late);
   out->set_case_id(i.case_id);
-  // The rule as it stood when the due date was computed is named by i.policy_version; the
-  // words come from the policy in force.
-  out->set_rule(domain::InvestigationRule(i.fast_track, policy_.investigation, i.policy_version));
+  // The rule as it stood when the due date was computed: the version in force on the day it was
+  // commissioned, whose name i.policy_version keeps.
+  out->set_rule(domain::InvestigationRule(i.fast_track, PolicyOn(i.commissioned_on).investigation,
+                                          i.policy_version));
 }
 
 absl::Status RecordsServiceImpl::DoCommissionInvestigation(
@@ -225,9 +226,11 @@ absl::Status RecordsServiceImpl::DoCommissionInvestigation(
   rec.proposed_sentence_kind = sentence_kind;
   rec.fast_track = request.fast_track();
   rec.commissioned_on = commissioned.value_or(today);
+  // Counted from the day it was commissioned, by the version in force then.
+  const domain::RecordsPolicy& policy = PolicyOn(rec.commissioned_on);
   rec.due_on =
-      domain::InvestigationDueOn(rec.commissioned_on, rec.fast_track, policy_.investigation);
-  rec.policy_version = policy_.version;
+      domain::InvestigationDueOn(rec.commissioned_on, rec.fast_track, policy.investigation);
+  rec.policy_version = policy.version;
   n.id_cipher = cipher_.Encrypt(resident->normalized, kInvestigationIdContext);
   n.id_hash = cipher_.KeyedHash(resident->normalized);
 
@@ -422,8 +425,10 @@ absl::Status RecordsServiceImpl::DoListInvestigations(const auth::Principal& pri
     v1::Investigation* out = response->add_investigations();
     InvestigationToProto(i, out);
     if (request.overdue_only()) {
-      const auto overdue = domain::InvestigationOverdueOn(i.commissioned_on, i.due_on, i.closed_on,
-                                                          day, policy_.investigation.calendar);
+      // Working days by the calendar of the version that set the due date.
+      const auto overdue =
+          domain::InvestigationOverdueOn(i.commissioned_on, i.due_on, i.closed_on, day,
+                                         PolicyOn(i.commissioned_on).investigation.calendar);
       out->set_calendar_days_overdue(overdue.calendar_days);
       out->set_working_days_overdue(overdue.working_days);
     }
@@ -431,7 +436,7 @@ absl::Status RecordsServiceImpl::DoListInvestigations(const auth::Principal& pri
   if (static_cast<int>(rows->size()) > page_size) {
     response->set_next_page_token(EncodeToken("i1:", (*rows)[page_size - 1].investigation_id));
   }
-  response->set_policy_version(policy_.version);
+  response->set_policy_version(PolicyOn(day).version);
   return absl::OkStatus();
 }
 
@@ -453,7 +458,6 @@ absl::Status RecordsServiceImpl::DoRecordHandoverNotification(
   HandoverRecord h;
   h.notified_on = notified.value_or(today);
   h.documents_received_on = documents;
-  h.policy_version = policy_.version;
   auto stored = store_.RecordHandover(
       principal, MutationOf(request.request_id(), request.case_id(), kAction), h,
       [&](const CaseRecord& c, HandoverRecord& rec) -> absl::Status {
@@ -463,8 +467,11 @@ absl::Status RecordsServiceImpl::DoRecordHandoverNotification(
           bad.push_back({v.field, v.description});
         }
         if (!bad.empty()) return grpc_util::InvalidArgumentWithViolations(bad);
+        // Counted from the judgment's effective date, by the version in force then.
+        const domain::RecordsPolicy& policy = PolicyOn(c.judgment_effective_date);
         rec.assessment = domain::AssessHandover(c.judgment_effective_date, rec.notified_on,
-                                                rec.documents_received_on, policy_.handover);
+                                                rec.documents_received_on, policy.handover);
+        rec.policy_version = policy.version;
         h = rec;  // the event below reads the assessment
         return absl::OkStatus();
       },

@@ -122,6 +122,8 @@ absl::Status RecordsServiceImpl::DoRequestLeave(const auth::Principal& principal
   if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
   const absl::Time now = clock_.Now();
   const absl::CivilDay today = time::ShanghaiDay(now);
+  // A leave follows the version in force on the day it is requested, which it names.
+  const domain::RecordsPolicy& policy = PolicyOn(today);
   std::vector<FieldViolation> violations;
   auto start = DateField(request.start_date(), "start_date", &violations);
   auto end = DateField(request.end_date(), "end_date", &violations);
@@ -131,7 +133,7 @@ absl::Status RecordsServiceImpl::DoRequestLeave(const auth::Principal& principal
     violations.push_back({"start_date", "must not be in the past"});
   }
   if (start.has_value() && end.has_value()) {
-    for (const auto& p : domain::CheckLeaveDates(*start, *end, policy_)) {
+    for (const auto& p : domain::CheckLeaveDates(*start, *end, policy)) {
       violations.push_back({p.field, p.what});
     }
   }
@@ -153,9 +155,9 @@ absl::Status RecordsServiceImpl::DoRequestLeave(const auth::Principal& principal
   leave.destination = std::string(absl::StripAsciiWhitespace(request.destination()));
   leave.reason = request.reason();
   leave.requested_on = today;
-  leave.decision_due = domain::DecisionDue(today, policy_);
+  leave.decision_due = domain::DecisionDue(today, policy);
   leave.standing_approval_id = absl::AsciiStrToLower(request.standing_approval_id());
-  leave.policy_version = policy_.version;
+  leave.policy_version = policy.version;
   auto result = store_.RequestLeave(
       principal, MutationOf(request.request_id(), request.case_id(), "RequestLeave"), leave,
       [&](LeaveRecord& l, const LeaveContext& ctx) -> absl::Status {
@@ -181,13 +183,13 @@ absl::Status RecordsServiceImpl::DoRequestLeave(const auth::Principal& principal
           l.approval_rule =
               absl::StrCat("a trip under the standing approval for routine work travel valid ",
                            time::FormatDate(s.valid_from), " to ", time::FormatDate(s.valid_until),
-                           " (Measures 2020 art. 29; policy ", policy_.version, ")");
+                           " (Measures 2020 art. 29; policy ", policy.version, ")");
           l.decided_on = today;
           l.decided_by = principal.subject;
           return absl::OkStatus();
         }
-        const domain::ApprovalNeed need = domain::RequiredApprovalLevel(
-            l.start_date, l.end_date, ctx.others, l.leave_id, policy_);
+        const domain::ApprovalNeed need =
+            domain::RequiredApprovalLevel(l.start_date, l.end_date, ctx.others, l.leave_id, policy);
         l.approval_level = need.level;
         l.approval_rule = need.rule;
         return absl::OkStatus();
@@ -230,9 +232,10 @@ absl::Status RecordsServiceImpl::DoDecideLeave(const auth::Principal& principal,
         auto next = domain::NextLeaveStatus(l.status, step, l.start_date, today);
         if (!next.ok()) return next.status();
         if (step != domain::LeaveStep::kCancel) {
-          // The level is decided now, from the case's leave as it stands.
+          // The level is decided now, from the case's leave as it stands, by the version in
+          // force when the leave was requested (the one it names).
           const domain::ApprovalNeed need = domain::RequiredApprovalLevel(
-              l.start_date, l.end_date, ctx.others, l.leave_id, policy_);
+              l.start_date, l.end_date, ctx.others, l.leave_id, PolicyOn(l.requested_on));
           if (auto st = domain::CheckDecider(principal.role, need); !st.ok()) return st;
           l.approval_level = need.level;
           l.approval_rule = need.rule;
@@ -339,6 +342,8 @@ absl::Status RecordsServiceImpl::DoGrantStandingApproval(
   if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
   const absl::Time now = clock_.Now();
   const absl::CivilDay today = time::ShanghaiDay(now);
+  // Granted today, by the version in force today, which the approval names.
+  const domain::RecordsPolicy& policy = PolicyOn(today);
   std::vector<FieldViolation> violations;
   auto from = DateField(request.valid_from(), "valid_from", &violations);
   auto until = DateField(request.valid_until(), "valid_until", &violations);
@@ -348,7 +353,7 @@ absl::Status RecordsServiceImpl::DoGrantStandingApproval(
   const absl::CivilDay valid_from = from.value_or(today);
   if (valid_from < today) violations.push_back({"valid_from", "must not be in the past"});
   if (until.has_value()) {
-    for (const auto& p : domain::CheckStandingValidity(valid_from, *until, policy_)) {
+    for (const auto& p : domain::CheckStandingValidity(valid_from, *until, policy)) {
       violations.push_back({p.field, p.what});
     }
   }
@@ -365,7 +370,7 @@ absl::Status RecordsServiceImpl::DoGrantStandingApproval(
   a.valid_from = valid_from;
   a.valid_until = *until;
   a.granted_on = today;
-  a.policy_version = policy_.version;
+  a.policy_version = policy.version;
   auto result = store_.GrantStandingApproval(
       principal, MutationOf(request.request_id(), request.case_id(), "GrantStandingApproval"), a,
       [&](const CaseRecord& c, const StandingApprovalRecord& s) {
@@ -489,13 +494,13 @@ absl::Status RecordsServiceImpl::DoListLeavesNotReturned(
     item->set_rule(absl::StrCat("the return from leave (销假) is reported by the leave's last day ",
                                 time::FormatDate(r.end_date),
                                 "; none recorded (practice; a late return is a violation; policy ",
-                                policy_.version, ")"));
-    item->set_policy_version(policy_.version);
+                                PolicyOn(day).version, ")"));
+    item->set_policy_version(PolicyOn(day).version);
   }
   if (static_cast<int>(rows->size()) > page_size) {
     response->set_next_page_token(EncodeToken(kNotReturnedToken, (*rows)[page_size - 1].leave_id));
   }
-  response->set_policy_version(policy_.version);
+  response->set_policy_version(PolicyOn(day).version);
   return absl::OkStatus();
 }
 

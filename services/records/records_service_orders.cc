@@ -147,8 +147,10 @@ absl::Status RecordsServiceImpl::DoOrderMonitoring(const auth::Principal& princi
   const absl::CivilDay starts_on = starts.value_or(today);
   if (starts_on > today) violations.push_back({"starts_on", "must not be in the future"});
   auto ends = RequiredDateField(request.ends_on(), "ends_on", &violations);
+  // The order's length is counted from its start, by the version in force then.
+  const domain::RecordsPolicy& policy = PolicyOn(starts_on);
   if (violations.empty() && ends.has_value()) {
-    for (const auto& v : domain::ValidateNewOrder(grounds, starts_on, *ends, policy_)) {
+    for (const auto& v : domain::ValidateNewOrder(grounds, starts_on, *ends, policy)) {
       violations.push_back({v.field, v.description});
     }
   }
@@ -160,7 +162,7 @@ absl::Status RecordsServiceImpl::DoOrderMonitoring(const auth::Principal& princi
   order.starts_on = starts_on;
   order.ends_on = *ends;
   order.original_ends_on = *ends;
-  order.policy_version = policy_.version;
+  order.policy_version = policy.version;
   auto result = store_.OrderMonitoring(
       principal, MutationOf(request.request_id(), request.case_id(), "OrderMonitoring"), order,
       [&](const CaseRecord& c, const domain::LadderFacts& ladder,
@@ -169,8 +171,7 @@ absl::Status RecordsServiceImpl::DoOrderMonitoring(const auth::Principal& princi
       },
       [&](const CaseRecord& c, const MonitoringOrderRecord& o) {
         return kafka::MakeEnvelope("ccms.records.monitoring_ordered", c.case_id, c.district_code,
-                                   now, now, principal.subject,
-                                   OrderPayload(c, o, policy_.version));
+                                   now, now, principal.subject, OrderPayload(c, o, policy.version));
       });
   if (!result.ok()) return result.status();
   ToProtoOrder(*result, today, response->mutable_order());
@@ -199,11 +200,14 @@ absl::Status RecordsServiceImpl::DoRenewMonitoring(const auth::Principal& princi
 
   MonitoringChange change{absl::AsciiStrToLower(request.order_id()), ids::NewUuid(), renewed_on};
   absl::CivilDay previous_ends_on;
+  std::string policy_version;
   auto result = store_.ChangeMonitoring(
       principal, MutationOf(request.request_id(), request.case_id(), "RenewMonitoring"), change,
       [&](const CaseRecord& c, MonitoringOrderRecord& o) -> absl::Status {
-        absl::Status st =
-            domain::CheckRenewal(o.Facts(), renewed_on, *new_end, c.end_date, policy_);
+        // A renewal is counted from the order's current end, by the version in force then.
+        const domain::RecordsPolicy& policy = PolicyOn(o.ends_on);
+        policy_version = policy.version;
+        absl::Status st = domain::CheckRenewal(o.Facts(), renewed_on, *new_end, c.end_date, policy);
         if (!st.ok()) return AsFieldViolation(st);
         previous_ends_on = o.ends_on;
         o.ends_on = *new_end;
@@ -211,7 +215,7 @@ absl::Status RecordsServiceImpl::DoRenewMonitoring(const auth::Principal& princi
         return absl::OkStatus();
       },
       [&](const CaseRecord& c, const MonitoringOrderRecord& o) {
-        v1::MonitoringOrderChanged payload = OrderPayload(c, o, policy_.version);
+        v1::MonitoringOrderChanged payload = OrderPayload(c, o, policy_version);
         *payload.mutable_previous_ends_on() = ToProtoDate(previous_ends_on);
         return kafka::MakeEnvelope("ccms.records.monitoring_renewed", c.case_id, c.district_code,
                                    now, now, principal.subject, payload);
@@ -254,7 +258,7 @@ absl::Status RecordsServiceImpl::DoEndMonitoring(const auth::Principal& principa
         return absl::OkStatus();
       },
       [&](const CaseRecord& c, const MonitoringOrderRecord& o) {
-        v1::MonitoringOrderChanged payload = OrderPayload(c, o, policy_.version);
+        v1::MonitoringOrderChanged payload = OrderPayload(c, o, PolicyOn(ended_on).version);
         *payload.mutable_ended_on() = ToProtoDate(ended_on);
         payload.set_end_reason(std::string(domain::MonitoringEndReasonName(*reason)));
         return kafka::MakeEnvelope("ccms.records.monitoring_ended", c.case_id, c.district_code, now,
@@ -295,10 +299,11 @@ absl::Status RecordsServiceImpl::DoListMonitoringExpiring(
                                             args.as_of + args.within_days, after_ends_on,
                                             after_order, args.page_size + 1);
   if (!rows.ok()) return rows.status();
-  const std::string rule = absl::StrCat(
-      "an order lasts at most ", policy_.monitoring_max_months_per_order,
-      " months, a renewal adds at most ", policy_.monitoring_max_months_per_renewal,
-      " and must be decided before expiry (Law art. 29; policy ", policy_.version, ")");
+  const domain::RecordsPolicy& policy = PolicyOn(args.as_of);
+  const std::string rule =
+      absl::StrCat("an order lasts at most ", policy.monitoring_max_months_per_order,
+                   " months, a renewal adds at most ", policy.monitoring_max_months_per_renewal,
+                   " and must be decided before expiry (Law art. 29; policy ", policy.version, ")");
   for (size_t i = 0; i < rows->size(); ++i) {
     const MonitoringOrderRecord& o = (*rows)[i];
     if (static_cast<int>(i) == args.page_size) {
@@ -318,9 +323,9 @@ absl::Status RecordsServiceImpl::DoListMonitoringExpiring(
     *item->mutable_ends_on() = ToProtoDate(o.ends_on);
     item->set_days_left(*days_left);
     item->set_rule(rule);
-    item->set_policy_version(policy_.version);
+    item->set_policy_version(policy.version);
   }
-  response->set_policy_version(policy_.version);
+  response->set_policy_version(policy.version);
   return store_.AppendAudit(principal, "ListMonitoringExpiring", "",
                             absl::StrCat("OK ", response->items_size(), " items"), call_id);
 }
@@ -351,7 +356,8 @@ absl::Status RecordsServiceImpl::DoRecordHealthReport(const auth::Principal& pri
         payload.set_record_id(report.report_id);
         payload.set_kind("HEALTH_REPORT");
         *payload.mutable_on() = ToProtoDate(*on);
-        payload.set_policy_version(policy_.version);
+        // The next one is counted from this one, by the version in force on its day.
+        payload.set_policy_version(PolicyOn(*on).version);
         return kafka::MakeEnvelope("ccms.records.health_report_recorded", c.case_id,
                                    c.district_code, now, now, principal.subject, payload);
       });
@@ -361,9 +367,11 @@ absl::Status RecordsServiceImpl::DoRecordHealthReport(const auth::Principal& pri
                                             absl::AsciiStrToLower(request.case_id()));
   if (facts.ok() && !facts->empty()) {
     const MedicalCandidate& mc = facts->front();
-    *response->mutable_next_due() = ToProtoDate(domain::NextMedicalDue(
-        {*mc.c.intake_reported_on, mc.last_health_report, mc.last_medical_review},
-        domain::MedicalDueKind::kHealthReport, policy_));
+    const domain::MedicalFacts medical{*mc.c.intake_reported_on, mc.last_health_report,
+                                       mc.last_medical_review};
+    const domain::MedicalDueKind kind = domain::MedicalDueKind::kHealthReport;
+    *response->mutable_next_due() = ToProtoDate(
+        domain::NextMedicalDue(medical, kind, PolicyOn(domain::MedicalDueFrom(medical, kind))));
   }
   return absl::OkStatus();
 }
@@ -411,7 +419,8 @@ absl::Status RecordsServiceImpl::DoRecordMedicalReview(
         payload.set_kind("MEDICAL_REVIEW");
         *payload.mutable_on() = ToProtoDate(reviewed_on);
         payload.set_outcome(std::string(domain::MedicalReviewOutcomeName(*outcome)));
-        payload.set_policy_version(policy_.version);
+        // The next one is counted from this one, by the version in force on its day.
+        payload.set_policy_version(PolicyOn(reviewed_on).version);
         return kafka::MakeEnvelope("ccms.records.medical_review_recorded", c.case_id,
                                    c.district_code, now, now, principal.subject, payload);
       });
@@ -421,9 +430,11 @@ absl::Status RecordsServiceImpl::DoRecordMedicalReview(
                                             absl::AsciiStrToLower(request.case_id()));
   if (facts.ok() && !facts->empty()) {
     const MedicalCandidate& mc = facts->front();
-    *response->mutable_next_due() = ToProtoDate(domain::NextMedicalDue(
-        {*mc.c.intake_reported_on, mc.last_health_report, mc.last_medical_review},
-        domain::MedicalDueKind::kMedicalReview, policy_));
+    const domain::MedicalFacts medical{*mc.c.intake_reported_on, mc.last_health_report,
+                                       mc.last_medical_review};
+    const domain::MedicalDueKind kind = domain::MedicalDueKind::kMedicalReview;
+    *response->mutable_next_due() = ToProtoDate(
+        domain::NextMedicalDue(medical, kind, PolicyOn(domain::MedicalDueFrom(medical, kind))));
   }
   return absl::OkStatus();
 }
@@ -464,7 +475,7 @@ absl::Status RecordsServiceImpl::DoListMedicalDue(const auth::Principal& princip
     if (!mc.c.intake_reported_on.has_value()) continue;
     const domain::MedicalFacts facts{*mc.c.intake_reported_on, mc.last_health_report,
                                      mc.last_medical_review};
-    for (const domain::MedicalDue& d : domain::MedicalDueOn(facts, policy_, args.as_of)) {
+    for (const domain::MedicalDue& d : domain::MedicalDueOn(facts, policies_, args.as_of)) {
       if (d.due > last_day) continue;
       auto* item = response->add_items();
       item->set_case_id(mc.c.case_id);
@@ -477,10 +488,10 @@ absl::Status RecordsServiceImpl::DoListMedicalDue(const auth::Principal& princip
       *item->mutable_due() = ToProtoDate(d.due);
       item->set_days_overdue(d.days_overdue);
       item->set_rule(d.rule);
-      item->set_policy_version(policy_.version);
+      item->set_policy_version(d.policy_version);
     }
   }
-  response->set_policy_version(policy_.version);
+  response->set_policy_version(PolicyOn(args.as_of).version);
   return store_.AppendAudit(principal, "ListMedicalDue", "",
                             absl::StrCat("OK ", response->items_size(), " items"), call_id);
 }

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
+#include "common/time/calendar.h"
 #include "services/records/consumer.h"
 #include "services/records/migrations.h"
 
@@ -15,13 +16,18 @@ absl::Status RecordsWiring::Prepare(const policy::PolicyDocument& policy) {
     return absl::InvalidArgumentError(absl::StrCat("CCMS_PII_KEY: ", cipher.status().message()));
   }
   cipher_ = std::make_unique<crypto::PiiCipher>(*std::move(cipher));
-  auto records_policy = domain::LoadRecordsPolicy(policy);
+  auto records_policy = domain::LoadRecordsPolicies(policy);
   if (!records_policy.ok()) return records_policy.status();
-  policy_ = std::make_unique<domain::RecordsPolicy>(*std::move(records_policy));
+  policy_ = std::make_unique<domain::RecordsPolicies>(*std::move(records_policy));
+  policy_origin_ = policy.origin();
   return absl::OkStatus();
 }
 
 absl::Status RecordsWiring::Build(server::ServiceHost& host) {
+  log::Info("policy_loaded",
+            {{"version", policy_->InForce(time::ShanghaiDay(host.clock().Now())).version},
+             {"versions", policy_->Summary()},
+             {"origin", policy_origin_}});
   store_ = std::make_unique<PgRecordsStore>(host.pool(), &host.relay());
   service_ = std::make_unique<RecordsServiceImpl>(*store_, host.executor(), *cipher_, host.clock(),
                                                   *policy_);

@@ -30,7 +30,8 @@ class RecordsWiring final : public server::Service {
  private:
   std::string pii_key_;
   std::unique_ptr<crypto::PiiCipher> cipher_;
-  std::unique_ptr<domain::RecordsPolicy> policy_;
+  std::unique_ptr<domain::RecordsPolicies> policy_;
+  std::string policy_origin_;
   std::unique_ptr<PgRecordsStore> store_;
   std::unique_ptr<RecordsServiceImpl> service_;
   std::unique_ptr<CaseMetrics> case_metrics_;

@@ -102,6 +102,15 @@ services:
     calls: [nosuch]
 VALUES
 refute "caught: calls naming a service that does not exist" "${CHECK[@]}" -f "$WORK/unknown-callee.yaml" "$CHART"
+cat > "$WORK/unversioned-policy.yaml" <<'VALUES'
+policy:
+  document: |
+    version: "2026.11-old"
+    records:
+      intake:
+        report_within_days: 10
+VALUES
+refute "caught: a policy file whose sections list no versions" "${CHECK[@]}" -f "$WORK/unversioned-policy.yaml" "$CHART"
 cat > "$WORK/other-rules.yaml" <<'VALUES'
 metrics:
   prometheusRule:

@@ -31,9 +31,9 @@ const domain::AssessmentPolicy& Policy() {
     auto doc = ccms::policy::PolicyDocument::Parse(ccms::policy::PolicyDocument::BuiltInDefault(),
                                                    "built-in default");
     CCMS_FUZZ_CHECK(doc.ok());
-    auto loaded = domain::LoadAssessmentPolicy(*doc, domain::WeightKeys());
+    auto loaded = domain::LoadAssessmentPolicies(*doc, domain::WeightKeys());
     CCMS_FUZZ_CHECK(loaded.ok());
-    return new domain::AssessmentPolicy(*std::move(loaded));
+    return new domain::AssessmentPolicy(loaded->InForce(kToday));
   }();
   return *policy;
 }

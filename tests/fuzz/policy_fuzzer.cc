@@ -39,21 +39,30 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     CCMS_FUZZ_CHECK(doc.status().code() == absl::StatusCode::kInvalidArgument);
     return 0;
   }
-  CCMS_FUZZ_CHECK(!doc->version().empty());
 
-  auto records = ccms::records::domain::LoadRecordsPolicy(*doc);
+  // A schedule that loads has versions in strictly increasing order, each named as its rules say,
+  // and InForce picks one of them for any day.
+  auto records = ccms::records::domain::LoadRecordsPolicies(*doc);
   if (records.ok()) {
-    CCMS_FUZZ_CHECK(records->version == doc->version());
+    const auto& versions = records->versions();
+    CCMS_FUZZ_CHECK(!versions.empty());
+    for (size_t i = 0; i < versions.size(); ++i) {
+      CCMS_FUZZ_CHECK(!versions[i].name.empty() && versions[i].rules.version == versions[i].name);
+      if (i > 0) CCMS_FUZZ_CHECK(versions[i - 1].effective_from < versions[i].effective_from);
+      CCMS_FUZZ_CHECK(&records->VersionOn(versions[i].effective_from) == &versions[i]);
+    }
   } else {
     CCMS_FUZZ_CHECK(records.status().code() == absl::StatusCode::kInvalidArgument);
   }
 
-  auto assessment = ccms::assessment::domain::LoadAssessmentPolicy(*doc, InstrumentItems());
+  auto assessment = ccms::assessment::domain::LoadAssessmentPolicies(*doc, InstrumentItems());
   if (assessment.ok()) {
-    CCMS_FUZZ_CHECK(assessment->version == doc->version());
-    for (const auto& [instrument, weights] : assessment->weights) {
-      for (const auto& [item, weight] : weights) {
-        CCMS_FUZZ_CHECK(weight >= 0 && weight <= 10);
+    for (const auto& v : assessment->versions()) {
+      CCMS_FUZZ_CHECK(v.rules.version == v.name);
+      for (const auto& [instrument, weights] : v.rules.weights) {
+        for (const auto& [item, weight] : weights) {
+          CCMS_FUZZ_CHECK(weight >= 0 && weight <= 10);
+        }
       }
     }
   } else {

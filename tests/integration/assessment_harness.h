@@ -67,7 +67,10 @@ class AssessmentHarness {
   assessment::Maintenance& maintenance() { return wiring().maintenance(); }
   FakeRecordsServer& records() { return *records_; }
   time::FakeClock& clock() { return clock_; }
-  const assessment::domain::AssessmentPolicy& policy() { return wiring().policy(); }
+  // The default file's only version.
+  const assessment::domain::AssessmentPolicy& policy() {
+    return wiring().policies().Latest().rules;
+  }
   const assessment::InstrumentCatalog& catalog() { return wiring().catalog(); }
 
   std::string Token(auth::Role role, std::vector<std::string> districts,

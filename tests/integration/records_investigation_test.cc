@@ -228,7 +228,7 @@ TEST_F(RecordsInvestigationTest, OverdueListEqualsANaiveRecount) {
                std::string("    extra_working_days: []").size(), extra);
   auto doc = policy::PolicyDocument::Parse(text, "holidays.yaml");
   ASSERT_TRUE(doc.ok()) << doc.status();
-  auto policy = records::domain::LoadRecordsPolicy(*doc);
+  auto policy = records::domain::LoadRecordsPolicies(*doc);
   ASSERT_TRUE(policy.ok()) << policy.status();
   records::PgRecordsStore store(h().host().pool(), nullptr);
   auto cipher = crypto::PiiCipher::FromHexKey(RecordsHarness::kPiiKey);
@@ -346,7 +346,7 @@ TEST_F(RecordsInvestigationTest, OverdueListEqualsANaiveRecount) {
       lr.set_page_token(token);
       v1::ListInvestigationsResponse resp;
       ASSERT_TRUE(svc.DoListInvestigations(staff, lr, &resp).ok());
-      EXPECT_EQ(resp.policy_version(), policy->version);
+      EXPECT_EQ(resp.policy_version(), policy->Latest().name);
       for (const auto& i : resp.investigations()) {
         EXPECT_EQ(theirs.count(i.investigation_id()), 0u) << "another district's";
         // Other tests' investigations share the database; compare this test's own.

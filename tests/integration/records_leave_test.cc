@@ -181,9 +181,12 @@ class RecordsLeaveTest : public ::testing::Test {
       for (const auto& item : r.items()) {
         EXPECT_FALSE(item.case_number().empty());
         EXPECT_TRUE(district.empty() || item.district_code() == district);
-        EXPECT_EQ(item.policy_version(),
-                  policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "default")
-                      ->version());
+        EXPECT_EQ(
+            item.policy_version(),
+            records::domain::LoadRecordsPolicies(
+                *policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "default"))
+                ->Latest()
+                .name);
         if (only_cases != nullptr && !only_cases->count(item.case_id())) continue;
         EXPECT_TRUE(out.emplace(item.leave_id(), item.days_overdue()).second) << "twice";
       }

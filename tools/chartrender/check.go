@@ -240,8 +240,19 @@ func (c *checker) checkPolicy(objs []Obj, values map[string]interface{}) Obj {
 	var parsed map[string]interface{}
 	if err := yaml.Unmarshal([]byte(doc), &parsed); err != nil {
 		c.fail("policy ConfigMap: policy.yaml is not YAML: %v", err)
-	} else if str(parsed["version"]) == "" {
-		c.fail("policy ConfigMap: policy.yaml has no version")
+	} else {
+		// One section per service, each a list of versions with a name and the day it takes effect.
+		for _, section := range []string{"records", "assessment"} {
+			versions, _ := dig(parsed, section, "versions").([]interface{})
+			if len(versions) == 0 {
+				c.fail("policy ConfigMap: policy.yaml has no %s.versions", section)
+			}
+			for i, v := range versions {
+				if str(dig(v, "version")) == "" || str(dig(v, "effective_from")) == "" {
+					c.fail("policy ConfigMap: policy.yaml %s.versions[%d] needs version and effective_from", section, i)
+				}
+			}
+		}
 	}
 	return found[0]
 }

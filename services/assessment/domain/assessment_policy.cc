@@ -25,16 +25,14 @@ int AssessmentPolicy::PointsFor(const std::string& reason) const {
   return 0;
 }
 
-absl::StatusOr<AssessmentPolicy> LoadAssessmentPolicy(const policy::PolicyDocument& doc,
-                                                      const WeightKeys& weight_keys) {
-  policy::PolicyReader r(doc);
+AssessmentPolicy ReadAssessmentPolicy(policy::PolicyReader& r, const WeightKeys& weight_keys) {
   AssessmentPolicy p;
-  p.version = doc.version();
+  p.version = r.version();
   auto i = [&r](const std::string& key, int64_t min, int64_t max) {
     return static_cast<int>(r.Int(key, min, max));
   };
   p.intake_screen_within_months = i("assessment.intake.screen_within_months", 1, 12);
-  p.initial_strict_months = i("records.intake.initial_strict_months", 0, 24);
+  p.initial_strict_months = i("assessment.level.initial_strict_months", 0, 24);
   p.warning_strict_months = i("assessment.level.warning_strict_months", 0, 24);
   p.strict_below_month_total = i("assessment.level.strict_below_month_total", 0, 1000);
   p.relaxed_standard_months = i("assessment.level.relaxed.standard_months", 0, 60);
@@ -61,8 +59,16 @@ absl::StatusOr<AssessmentPolicy> LoadAssessmentPolicy(const policy::PolicyDocume
       if (r.Has(key)) p.weights[instrument][item] = r.Number(key, 0, 10);
     }
   }
-  if (auto st = r.Finish(); !st.ok()) return st;
   return p;
+}
+
+absl::StatusOr<AssessmentPolicies> LoadAssessmentPolicies(const policy::PolicyDocument& doc,
+                                                          const WeightKeys& weight_keys) {
+  return policy::LoadSchedule<AssessmentPolicy>(
+      doc, "assessment",
+      [&weight_keys](policy::PolicyReader& r) -> absl::StatusOr<AssessmentPolicy> {
+        return ReadAssessmentPolicy(r, weight_keys);
+      });
 }
 
 }  // namespace ccms::assessment::domain

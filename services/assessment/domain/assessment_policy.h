@@ -6,19 +6,21 @@
 
 #include "absl/status/statusor.h"
 #include "common/policy/policy.h"
+#include "common/policy/schedule.h"
 #include "services/assessment/domain/types.h"
 
 namespace ccms::assessment::domain {
 
-// The assessment rules that differ by province or city, read from the `assessment:` section of
-// the policy file (deploy/policy/default.yaml; docs/assessment.md explains each). Every level
+// The assessment rules that differ by province or city: one version of the `assessment:` section
+// of the policy file (deploy/policy/default.yaml; docs/assessment.md explains each). Every level
 // decision, score and ledger entry records `version`.
 struct AssessmentPolicy {
-  std::string version;
+  std::string version;  // the version's name
 
   // Intake screening (social risk + psychological) within this many months of the intake.
   int intake_screen_within_months = 1;
-  // STRICT for this long after the intake: records.intake.initial_strict_months (shared key).
+  // STRICT for this long after the intake (assessment.level.initial_strict_months; records shows
+  // the level by its own records.intake.initial_strict_months, which a deployment keeps equal).
   int initial_strict_months = 3;
   // A warning keeps the case STRICT at least this long.
   int warning_strict_months = 3;
@@ -60,8 +62,15 @@ struct AssessmentPolicy {
 // The items whose weights the policy may set: instrument id -> item ids.
 using WeightKeys = std::map<std::string, std::vector<std::string>>;
 
-// Reads and validates the section; every bad key is named at once.
-absl::StatusOr<AssessmentPolicy> LoadAssessmentPolicy(const policy::PolicyDocument& doc,
-                                                      const WeightKeys& weight_keys);
+// The versions of the assessment policy, each in force from its date. The service decides with
+// the version in force on the day of the decision (docs/assessment.md, "Policy versions").
+using AssessmentPolicies = policy::Schedule<AssessmentPolicy>;
+
+// Reads one version of assessment.* (the reader's version); problems go to the reader.
+AssessmentPolicy ReadAssessmentPolicy(policy::PolicyReader& reader, const WeightKeys& weight_keys);
+// Reads and validates every version of the `assessment:` section; every bad key is named at once
+// with its version.
+absl::StatusOr<AssessmentPolicies> LoadAssessmentPolicies(const policy::PolicyDocument& doc,
+                                                          const WeightKeys& weight_keys);
 
 }  // namespace ccms::assessment::domain

@@ -100,7 +100,7 @@ LevelDecision DecideLevel(const CaseState& s, const AssessmentPolicy& p, absl::C
   if (today < strict_until) {
     hold(kRuleInitialStrict,
          absl::StrFormat("%s: intake on %s; initial strict period until %s (%d months, "
-                         "records.intake.initial_strict_months)",
+                         "assessment.level.initial_strict_months)",
                          kRuleInitialStrict, D(*s.intake_reported_on), D(strict_until),
                          p.initial_strict_months));
     Earliest(&d.review_on, strict_until);

@@ -94,19 +94,24 @@ const char* Describe(ContactRequirement r) {
 
 }  // namespace
 
-std::vector<DueContact> NextDue(const ContactFacts& facts, const RecordsPolicy& policy,
-                                absl::CivilDay today) {
-  const SupervisionLevel level = LevelOn(facts.level, today, policy);
-  const ContactStandard& standard = policy.For(level);
+namespace {
+
+// The due dates of the requirements of `level`; `policy_from(day)` is the version in force on the
+// day a due date is counted from.
+template <typename PolicyFrom>
+std::vector<DueContact> DueFor(const ContactFacts& facts, SupervisionLevel level,
+                               absl::CivilDay today, PolicyFrom policy_from) {
   std::vector<DueContact> out;
   for (ContactRequirement r : kAllRequirements) {
+    const auto& last = facts.last[static_cast<int>(r)];
+    const absl::CivilDay from = last.has_value() ? *last : facts.supervision_start;
+    const RecordsPolicy& policy = policy_from(from);
+    const ContactStandard& standard = policy.For(level);
     const Interval& interval = r == ContactRequirement::kReport     ? standard.report
                                : r == ContactRequirement::kInPerson ? standard.in_person
                                : r == ContactRequirement::kVisit    ? standard.visit
                                                                     : policy.self_report;
     if (interval.none()) continue;
-    const auto& last = facts.last[static_cast<int>(r)];
-    const absl::CivilDay from = last.has_value() ? *last : facts.supervision_start;
     DueContact d;
     d.requirement = r;
     d.due = AddInterval(from, interval);
@@ -121,6 +126,21 @@ std::vector<DueContact> NextDue(const ContactFacts& facts, const RecordsPolicy& 
     out.push_back(std::move(d));
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<DueContact> NextDue(const ContactFacts& facts, const RecordsPolicy& policy,
+                                absl::CivilDay today) {
+  return DueFor(facts, LevelOn(facts.level, today, policy), today,
+                [&policy](absl::CivilDay) -> const RecordsPolicy& { return policy; });
+}
+
+std::vector<DueContact> NextDue(const ContactFacts& facts, const RecordsPolicies& policies,
+                                absl::CivilDay today) {
+  return DueFor(
+      facts, LevelOn(facts.level, today, policies.InForce(today)), today,
+      [&policies](absl::CivilDay day) -> const RecordsPolicy& { return policies.InForce(day); });
 }
 
 }  // namespace ccms::records::domain

@@ -61,5 +61,11 @@ struct DueContact {
 // level does not ask for are left out): last satisfying contact (or the start) + interval.
 std::vector<DueContact> NextDue(const ContactFacts& facts, const RecordsPolicy& policy,
                                 absl::CivilDay today);
+// The same with versions: the level on `today` by the version in force today; each due date by
+// the version in force on the day it is counted from (the last satisfying contact, or the
+// start), which its rule names. A later version does not move a due date counted from an
+// earlier day.
+std::vector<DueContact> NextDue(const ContactFacts& facts, const RecordsPolicies& policies,
+                                absl::CivilDay today);
 
 }  // namespace ccms::records::domain

@@ -229,22 +229,30 @@ std::optional<MedicalReviewOutcome> ParseMedicalReviewOutcome(std::string_view n
   return std::nullopt;
 }
 
+absl::CivilDay MedicalDueFrom(const MedicalFacts& facts, MedicalDueKind kind) {
+  const std::optional<absl::CivilDay>& last =
+      kind == MedicalDueKind::kHealthReport ? facts.last_health_report : facts.last_medical_review;
+  absl::CivilDay base = facts.supervision_start;
+  if (last.has_value() && *last > base) base = *last;
+  return base;
+}
+
 absl::CivilDay NextMedicalDue(const MedicalFacts& facts, MedicalDueKind kind,
                               const RecordsPolicy& policy) {
   const bool health = kind == MedicalDueKind::kHealthReport;
-  const std::optional<absl::CivilDay>& last =
-      health ? facts.last_health_report : facts.last_medical_review;
-  absl::CivilDay base = facts.supervision_start;
-  if (last.has_value() && *last > base) base = *last;
-  return AddMonthsClamped(
-      base, health ? policy.health_report_every_months : policy.medical_review_every_months);
+  return AddMonthsClamped(MedicalDueFrom(facts, kind), health ? policy.health_report_every_months
+                                                              : policy.medical_review_every_months);
 }
 
-std::vector<MedicalDue> MedicalDueOn(const MedicalFacts& facts, const RecordsPolicy& policy,
-                                     absl::CivilDay as_of) {
+namespace {
+
+template <typename PolicyFrom>
+std::vector<MedicalDue> MedicalDueWith(const MedicalFacts& facts, absl::CivilDay as_of,
+                                       PolicyFrom policy_from) {
   std::vector<MedicalDue> out;
   for (MedicalDueKind kind : {MedicalDueKind::kHealthReport, MedicalDueKind::kMedicalReview}) {
     const bool health = kind == MedicalDueKind::kHealthReport;
+    const RecordsPolicy& policy = policy_from(MedicalDueFrom(facts, kind));
     const absl::CivilDay due = NextMedicalDue(facts, kind, policy);
     out.push_back(
         {kind, due, static_cast<int>(as_of - due),
@@ -252,9 +260,25 @@ std::vector<MedicalDue> MedicalDueOn(const MedicalFacts& facts, const RecordsPol
              health ? "health report every " : "medical review every ",
              health ? policy.health_report_every_months : policy.medical_review_every_months,
              " month(s) from the last one or the intake (Measures 2020 art. 26; policy ",
-             policy.version, ")")});
+             policy.version, ")"),
+         policy.version});
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<MedicalDue> MedicalDueOn(const MedicalFacts& facts, const RecordsPolicy& policy,
+                                     absl::CivilDay as_of) {
+  return MedicalDueWith(facts, as_of,
+                        [&policy](absl::CivilDay) -> const RecordsPolicy& { return policy; });
+}
+
+std::vector<MedicalDue> MedicalDueOn(const MedicalFacts& facts, const RecordsPolicies& policies,
+                                     absl::CivilDay as_of) {
+  return MedicalDueWith(facts, as_of, [&policies](absl::CivilDay day) -> const RecordsPolicy& {
+    return policies.InForce(day);
+  });
 }
 
 absl::Status CheckMedicalRecord(SentenceKind kind, std::optional<absl::CivilDay> intake_reported_on,

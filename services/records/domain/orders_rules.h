@@ -109,15 +109,20 @@ struct MedicalDue {
   absl::CivilDay due;
   int days_overdue = 0;  // as_of - due: 0 = due today, negative = not yet due
   std::string rule;
+  std::string policy_version;  // the version the due date was counted by
 };
 
-// The next due date of `kind`: the last one (or the intake day when none) plus the policy's
-// months (records.temporary_outside_prison.health_report_every_months /
-// medical_review_every_months).
+// The day the next due date of `kind` is counted from: the last one, or the intake day when none.
+absl::CivilDay MedicalDueFrom(const MedicalFacts& facts, MedicalDueKind kind);
+// The next due date of `kind`: MedicalDueFrom plus the policy's months
+// (records.temporary_outside_prison.health_report_every_months / medical_review_every_months).
 absl::CivilDay NextMedicalDue(const MedicalFacts& facts, MedicalDueKind kind,
                               const RecordsPolicy& policy);
 // Both next due dates as of `as_of`, health report first.
 std::vector<MedicalDue> MedicalDueOn(const MedicalFacts& facts, const RecordsPolicy& policy,
+                                     absl::CivilDay as_of);
+// The same with versions: each due date by the version in force on the day it is counted from.
+std::vector<MedicalDue> MedicalDueOn(const MedicalFacts& facts, const RecordsPolicies& policies,
                                      absl::CivilDay as_of);
 
 // Health reports and medical reviews are recorded for TEMPORARY_OUTSIDE_PRISON cases only, on

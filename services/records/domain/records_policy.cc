@@ -59,21 +59,19 @@ std::optional<SupervisionLevel> ParseSupervisionLevel(std::string_view name) {
   return std::nullopt;
 }
 
-absl::StatusOr<RecordsPolicy> LoadRecordsPolicy(const policy::PolicyDocument& doc) {
-  policy::PolicyReader r(doc);
+RecordsPolicy ReadRecordsPolicy(policy::PolicyReader& r) {
   RecordsPolicy p;
-  p.version = doc.version();
+  p.version = r.version();
   p.intake.report_within_days = static_cast<int>(r.Int("records.intake.report_within_days", 1, 60));
   p.home_visit_within_days =
       static_cast<int>(r.Int("records.intake.home_visit_within_days", 1, 90));
   p.initial_strict_months = static_cast<int>(r.Int("records.intake.initial_strict_months", 0, 24));
-  std::vector<std::string> interval_problems;
   auto interval = [&](const std::string& key) {
     const std::string text = r.String(key);
     if (text.empty()) return Interval();
     auto parsed = ParseInterval(text);
     if (!parsed.ok()) {
-      interval_problems.push_back(key + ": " + std::string(parsed.status().message()));
+      r.Problem(key, std::string(parsed.status().message()));
       return Interval();
     }
     return *parsed;
@@ -142,7 +140,7 @@ absl::StatusOr<RecordsPolicy> LoadRecordsPolicy(const policy::PolicyDocument& do
     for (const std::string& text : r.StringList(key)) {
       auto day = time::ParseDate(text);
       if (!day.has_value()) {
-        interval_problems.push_back(key + ": items must be dates YYYY-MM-DD");
+        r.Problem(key, "items must be dates YYYY-MM-DD");
         return;
       }
       out->insert(*day);
@@ -152,21 +150,19 @@ absl::StatusOr<RecordsPolicy> LoadRecordsPolicy(const policy::PolicyDocument& do
   dates("records.investigation.extra_working_days", &p.investigation.calendar.extra_working_days);
   for (absl::CivilDay d : p.investigation.calendar.extra_working_days) {
     if (!IsWeekend(d) || p.investigation.calendar.holidays.count(d) > 0) {
-      interval_problems.push_back(
-          "records.investigation.extra_working_days: " + time::FormatDate(d) +
-          " must be a Saturday or Sunday that is not also listed in holidays");
+      r.Problem("records.investigation.extra_working_days",
+                time::FormatDate(d) +
+                    " must be a Saturday or Sunday that is not also listed in holidays");
     }
   }
-  absl::Status st = r.Finish();
-  if (!interval_problems.empty()) {
-    std::string msg = st.ok() ? "policy " + doc.origin() + " (version " + doc.version() + "):"
-                              : std::string(st.message()) + ";";
-    for (const auto& p2 : interval_problems) msg += " " + p2 + ";";
-    msg.pop_back();
-    return absl::InvalidArgumentError(msg);
-  }
-  if (!st.ok()) return st;
   return p;
+}
+
+absl::StatusOr<RecordsPolicies> LoadRecordsPolicies(const policy::PolicyDocument& doc) {
+  return policy::LoadSchedule<RecordsPolicy>(
+      doc, "records", [](policy::PolicyReader& r) -> absl::StatusOr<RecordsPolicy> {
+        return ReadRecordsPolicy(r);
+      });
 }
 
 }  // namespace ccms::records::domain

@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "common/policy/policy.h"
+#include "common/policy/schedule.h"
 #include "services/records/domain/case_rules.h"
 #include "services/records/domain/investigation_rules.h"
 
@@ -35,9 +36,9 @@ struct ContactStandard {
   Interval visit;
 };
 
-// The records service's part of the policy file, read and checked once at start.
+// One version of the records service's part of the policy file, read and checked once at start.
 struct RecordsPolicy {
-  std::string version;
+  std::string version;  // the version's name, recorded by every decision taken from it
   IntakeRules intake;
   int home_visit_within_days = 20;
   int initial_strict_months = 3;
@@ -75,7 +76,15 @@ struct RecordsPolicy {
   }
 };
 
-// Reads records.* from the document; InvalidArgument naming every bad key.
-absl::StatusOr<RecordsPolicy> LoadRecordsPolicy(const policy::PolicyDocument& doc);
+// The versions of the records policy, each in force from its date. Which day picks the version
+// is the rule's (docs/architecture.md, "Policy"): a deadline takes the version in force on the day
+// it is counted from, a decision or a list as of a day the version in force on that day.
+using RecordsPolicies = policy::Schedule<RecordsPolicy>;
+
+// Reads one version of records.* (the reader's version); problems go to the reader.
+RecordsPolicy ReadRecordsPolicy(policy::PolicyReader& reader);
+// Reads every version of the `records:` section; InvalidArgument naming every bad key with its
+// version, or a list out of order.
+absl::StatusOr<RecordsPolicies> LoadRecordsPolicies(const policy::PolicyDocument& doc);
 
 }  // namespace ccms::records::domain

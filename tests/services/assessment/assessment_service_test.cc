@@ -133,7 +133,7 @@ class AssessmentServiceTest : public ::testing::Test {
             *auth::TokenVerifier::Create({.algorithm = "HS256", .key = std::string(40, 'k')})),
         executor_(workers_, *verifier_, clock_),
         catalog_(*InstrumentCatalog::Load(EmbeddedInstruments())),
-        policy_(domain::testing::DefaultPolicy()),
+        policy_(domain::testing::DefaultPolicies()),
         service_(store_, executor_, catalog_, policy_, records_, clock_) {
     staff_.subject = "staff-1";
     staff_.role = auth::Role::kOfficeStaff;
@@ -166,7 +166,7 @@ class AssessmentServiceTest : public ::testing::Test {
   std::unique_ptr<auth::TokenVerifier> verifier_;
   grpc_util::CallExecutor executor_;
   InstrumentCatalog catalog_;
-  domain::AssessmentPolicy policy_;
+  domain::AssessmentPolicies policy_;
   FakeStore store_;
   FakeRecords records_;
   AssessmentServiceImpl service_;
@@ -245,6 +245,48 @@ TEST_F(AssessmentServiceTest, ScoresAreComputedAndEventsCarryNoAnswersOrNotes) {
                                             kind == domain::AssessmentKind::kIntake);
   }
   EXPECT_TRUE(completed_intake);
+}
+
+// Two policy versions, the second from 2026-11-15 (mid-month) with a heavier weight on
+// thoughts of death and 4 hours to acknowledge a crisis: an assessment is scored and followed up
+// by the version in force on the day it was made, and names it.
+TEST_F(AssessmentServiceTest, AnAssessmentUsesTheVersionInForceOnItsDay) {
+  domain::AssessmentPolicy first = domain::testing::DefaultPolicy();
+  first.version = "a1";
+  domain::AssessmentPolicy second = first;
+  second.version = "a2";
+  second.weights["psych_screening"]["thoughts_of_death"] = 2.0;
+  second.crisis_ack_hours = 4;
+  const auto policies = domain::AssessmentPolicies::Make(
+      {{"a1", absl::CivilDay(2026, 1, 1), first}, {"a2", absl::CivilDay(2026, 11, 15), second}},
+      "test");
+  ASSERT_TRUE(policies.ok()) << policies.status();
+  AssessmentServiceImpl service(store_, executor_, catalog_, *policies, records_, clock_);
+  auto record = [&](absl::CivilDay on) {
+    v1::RecordAssessmentRequest r =
+        Psych({{"thoughts_of_death", "often"}, {"self_harm", "sometimes"}});
+    r.mutable_assessed_on()->set_year(static_cast<int>(on.year()));
+    r.mutable_assessed_on()->set_month(on.month());
+    r.mutable_assessed_on()->set_day(on.day());
+    v1::RecordAssessmentResponse resp;
+    const absl::Status st = service.DoRecordAssessment(staff_, r, &resp);
+    EXPECT_TRUE(st.ok()) << st;
+    return resp;
+  };
+  v1::RecordAssessmentResponse before = record(absl::CivilDay(2026, 11, 14));
+  EXPECT_DOUBLE_EQ(before.assessment().total_score(), 3);  // 2 x 1.0 + 1
+  EXPECT_EQ(before.assessment().policy_version(), "a1");
+  EXPECT_EQ(store_.last.policy_version, "a1");
+  ASSERT_FALSE(store_.last.new_flags.empty());
+  EXPECT_EQ(store_.last.new_flags[0].acknowledge_by - store_.last.new_flags[0].raised_at,
+            absl::Hours(2));
+  v1::RecordAssessmentResponse on = record(absl::CivilDay(2026, 11, 15));
+  EXPECT_DOUBLE_EQ(on.assessment().total_score(), 5);  // 2 x 2.0 + 1
+  EXPECT_EQ(on.assessment().policy_version(), "a2");
+  EXPECT_EQ(store_.last.policy_version, "a2");
+  ASSERT_FALSE(store_.last.new_flags.empty());
+  EXPECT_EQ(store_.last.new_flags[0].acknowledge_by - store_.last.new_flags[0].raised_at,
+            absl::Hours(4));
 }
 
 TEST_F(AssessmentServiceTest, UnknownCaseIsAskedOfRecordsAndItsOutageIsUnavailable) {

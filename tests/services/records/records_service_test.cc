@@ -2,6 +2,7 @@
 #include "services/records/records_service.h"
 
 #include <functional>
+#include <map>
 #include <set>
 
 #include "ccms/records/v1/records_events.pb.h"
@@ -10,6 +11,7 @@
 #include "common/ids/uuid.h"
 #include "common/policy/policy.h"
 #include "gtest/gtest.h"
+#include "tests/services/records/two_versions.h"
 
 namespace ccms::records {
 namespace {
@@ -114,7 +116,7 @@ class FakeStore : public RecordsStore {
                                                                       const std::string&,
                                                                       absl::CivilDay, int,
                                                                       const std::string&) override {
-    return std::vector<OverdueCandidate>{};
+    return overdue;
   }
   absl::StatusOr<std::vector<TimelineRow>> GetTimeline(const auth::Principal&, const std::string&,
                                                        const TimelineCursor&, int,
@@ -375,6 +377,7 @@ class FakeStore : public RecordsStore {
   domain::LadderFacts ladder;
   std::vector<std::string> audited;
 
+  std::vector<OverdueCandidate> overdue;
   int open_calls = 0;
   OpenCaseCommand last_open;
   events::v1::Envelope last_event;
@@ -391,7 +394,7 @@ class RecordsServiceTest : public ::testing::Test {
             *auth::TokenVerifier::Create({.algorithm = "HS256", .key = std::string(40, 'k')})),
         executor_(workers_, *verifier_, clock_),
         cipher_(*crypto::PiiCipher::FromHexKey(kPiiKey)),
-        policy_(*domain::LoadRecordsPolicy(
+        policy_(*domain::LoadRecordsPolicies(
             *policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "default"))),
         service_(store_, executor_, cipher_, clock_, policy_) {
     staff_.subject = "staff-1";
@@ -450,7 +453,7 @@ class RecordsServiceTest : public ::testing::Test {
   std::unique_ptr<auth::TokenVerifier> verifier_;
   grpc_util::CallExecutor executor_;
   crypto::PiiCipher cipher_;
-  domain::RecordsPolicy policy_;
+  domain::RecordsPolicies policy_;
   RecordsServiceImpl service_;
   auth::Principal staff_;
 };
@@ -1296,7 +1299,7 @@ TEST_F(RecordsServiceTest, StandingApprovalValidityAndNotReturnedDays) {
   ASSERT_TRUE(service_.DoListLeavesNotReturned(staff_, lq, &lr).ok());
   ASSERT_EQ(lr.items_size(), 1);
   EXPECT_EQ(lr.items(0).days_overdue(), 22);
-  EXPECT_EQ(lr.items(0).policy_version(), policy_.version);
+  EXPECT_EQ(lr.items(0).policy_version(), policy_.Latest().name);
 }
 
 TEST_F(RecordsServiceTest, PartnersAndOpsCannotRead) {
@@ -1538,7 +1541,7 @@ TEST_F(RecordsServiceTest, OverdueListComputesBothCounts) {
   EXPECT_EQ(resp.investigations(0).calendar_days_overdue(), 3);
   EXPECT_EQ(resp.investigations(0).working_days_overdue(), 1);
   EXPECT_EQ(store_.last_investigation_filter.overdue_as_of, absl::CivilDay(2026, 11, 16));
-  EXPECT_EQ(resp.policy_version(), policy_.version);
+  EXPECT_EQ(resp.policy_version(), policy_.Latest().name);
   // as_of without overdue_only is refused, naming the field.
   req.set_overdue_only(false);
   const absl::Status st = service_.DoListInvestigations(staff_, req, &resp);
@@ -1614,6 +1617,108 @@ TEST_F(RecordsServiceTest, AnnouncementFollowsTheIntake) {
   EXPECT_NE(std::string(service_.DoRecordIntakeAnnouncement(staff_, a, &ar).message())
                 .find("present_staff_ids"),
             std::string::npos);
+}
+
+// The policy has two versions, the second from 2026-11-15 (mid-month): a person reports within 5
+// days of the judgment instead of 10, a STRICT case reports every 3 days instead of 7. Each day's
+// deadline comes from the version in force on the day it is counted from, and says which.
+TEST_F(RecordsServiceTest, EachDayGetsTheDeadlineOfTheVersionInForceOnIt) {
+  const domain::RecordsPolicies policies = testing::TwoVersions();
+  RecordsServiceImpl service(store_, executor_, cipher_, clock_, policies);  // today 2026-11-22
+
+  // Intake deadlines, counted from the judgment's effective date.
+  auto open_with_judgment = [&](absl::CivilDay judgment) {
+    v1::OpenCaseRequest req = Valid();
+    for (auto* d : {req.mutable_sentence()->mutable_judgment_effective_date(),
+                    req.mutable_sentence()->mutable_start_date()}) {
+      d->set_year(static_cast<int>(judgment.year()));
+      d->set_month(judgment.month());
+      d->set_day(judgment.day());
+    }
+    v1::OpenCaseResponse resp;
+    EXPECT_TRUE(service.DoOpenCase(staff_, req, &resp).ok());
+    return store_.last_open.validated.intake_deadline;
+  };
+  EXPECT_EQ(open_with_judgment(absl::CivilDay(2026, 11, 13)), absl::CivilDay(2026, 11, 23));
+  EXPECT_EQ(open_with_judgment(absl::CivilDay(2026, 11, 14)), absl::CivilDay(2026, 11, 24));
+  EXPECT_EQ(open_with_judgment(absl::CivilDay(2026, 11, 15)), absl::CivilDay(2026, 11, 20));
+  EXPECT_EQ(open_with_judgment(absl::CivilDay(2026, 11, 16)), absl::CivilDay(2026, 11, 21));
+
+  // A check-in on 11-21 is on time for a judgment of 11-14 and late for one of 11-15.
+  auto late = [&](absl::CivilDay judgment) {
+    store_.stored.status = domain::CaseStatus::kPendingIntake;
+    store_.stored.judgment_effective_date = judgment;
+    v1::RecordIntakeCheckInRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_case_id(ids::NewUuid());
+    req.mutable_reported_on()->set_year(2026);
+    req.mutable_reported_on()->set_month(11);
+    req.mutable_reported_on()->set_day(21);
+    v1::RecordIntakeCheckInResponse resp;
+    const absl::Status st = service.DoRecordIntakeCheckIn(staff_, req, &resp);
+    EXPECT_TRUE(st.ok()) << st;
+    return resp.case_().intake_late();
+  };
+  EXPECT_FALSE(late(absl::CivilDay(2026, 11, 14)));
+  EXPECT_TRUE(late(absl::CivilDay(2026, 11, 15)));
+
+  // The overdue list as of 11-21: never reported by the judgment's version, contacts by the
+  // version of the last contact's day.
+  auto pending = [](const std::string& id, absl::CivilDay judgment) {
+    OverdueCandidate oc;
+    oc.c.case_id = id;
+    oc.c.status = domain::CaseStatus::kPendingIntake;
+    oc.c.judgment_effective_date = judgment;
+    oc.c.intake_deadline = judgment + (judgment < absl::CivilDay(2026, 11, 15) ? 10 : 5);
+    return oc;
+  };
+  auto active = [](const std::string& id, absl::CivilDay last_phone_report) {
+    OverdueCandidate oc;
+    oc.c.case_id = id;
+    oc.c.status = domain::CaseStatus::kActive;
+    oc.c.intake_reported_on = absl::CivilDay(2026, 11, 1);  // STRICT
+    // Self-reports, in-person check-ins and visits are up to date; a phone report is the latest
+    // contact that counts as a report.
+    for (int k = 0; k < 7; ++k) oc.last_by_kind[k] = absl::CivilDay(2026, 11, 20);
+    oc.last_by_kind[static_cast<int>(domain::ContactKind::kCheckInPhone)] = last_phone_report;
+    oc.last_by_kind[static_cast<int>(domain::ContactKind::kCheckInInPerson)] =
+        absl::CivilDay(2026, 11, 10);
+    oc.last_by_kind[static_cast<int>(domain::ContactKind::kCheckInVideo)] = std::nullopt;
+    oc.last_by_kind[static_cast<int>(domain::ContactKind::kHomeVisit)] = std::nullopt;
+    oc.last_by_kind[static_cast<int>(domain::ContactKind::kWorkplaceVisit)] = std::nullopt;
+    oc.last_by_kind[static_cast<int>(domain::ContactKind::kCommunityVisit)] =
+        absl::CivilDay(2026, 11, 10);
+    return oc;
+  };
+  store_.overdue = {pending("p-before", absl::CivilDay(2026, 11, 14)),
+                    pending("p-on", absl::CivilDay(2026, 11, 15)),
+                    active("a-before", absl::CivilDay(2026, 11, 14)),
+                    active("a-on", absl::CivilDay(2026, 11, 15))};
+  v1::ListOverdueRequest req;
+  req.set_district_code("110101");
+  req.mutable_as_of()->set_year(2026);
+  req.mutable_as_of()->set_month(11);
+  req.mutable_as_of()->set_day(21);
+  v1::ListOverdueResponse resp;
+  ASSERT_TRUE(service.DoListOverdue(staff_, req, &resp).ok());
+  std::map<std::string, std::string> rules;
+  for (const auto& item : resp.items()) rules[item.case_id()] = item.rule();
+  // p-before: due 11-24 (10 days, 2026.1), not yet overdue; p-on: due 11-20 (5 days, 2026.2).
+  EXPECT_EQ(rules.count("p-before"), 0u);
+  ASSERT_EQ(rules.count("p-on"), 1u);
+  EXPECT_NE(rules["p-on"].find("report within 5 days"), std::string::npos) << rules["p-on"];
+  EXPECT_NE(rules["p-on"].find("policy 2026.2"), std::string::npos) << rules["p-on"];
+  // a-before: last report 11-14, due 11-21 (7d, 2026.1), due today, not overdue; a-on: last report
+  // 11-15, due 11-18 (3d, 2026.2), 3 days overdue.
+  EXPECT_EQ(rules.count("a-before"), 0u);
+  ASSERT_EQ(rules.count("a-on"), 1u);
+  EXPECT_NE(rules["a-on"].find("every 3d (policy 2026.2)"), std::string::npos) << rules["a-on"];
+  for (const auto& item : resp.items()) {
+    if (item.case_id() == "a-on") {
+      EXPECT_EQ(item.days_overdue(), 3);
+    }
+  }
+  EXPECT_EQ(resp.policy_version(), "2026.2");
 }
 
 }  // namespace

@@ -285,11 +285,12 @@ TEST(ScoreTest, CrisisAnswersAreFound) {
 TEST(ScoreTest, PolicyWeightsApply) {
   auto doc = policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "built-in");
   ASSERT_TRUE(doc.ok());
-  auto p = LoadAssessmentPolicy(*doc, Catalog().WeightKeys());
-  ASSERT_TRUE(p.ok()) << p.status();
-  p->weights["social_risk"]["offence_history"] = 1.5;
+  auto policies = LoadAssessmentPolicies(*doc, Catalog().WeightKeys());
+  ASSERT_TRUE(policies.ok()) << policies.status();
+  AssessmentPolicy p = policies->Latest().rules;
+  p.weights["social_risk"]["offence_history"] = 1.5;
   InstrumentCatalog weighted = Catalog();
-  weighted.ApplyPolicy(*p);
+  weighted.ApplyPolicy(p);
   const Instrument& in = weighted.Find("social_risk", 0)->instrument;
   const ScoredAssessment s =
       ScoreOk(in, {{"offence_history", "two_or_more"}, {"employment", "unstable"}});
@@ -300,10 +301,12 @@ TEST(ScoreTest, PolicyWeightsApply) {
 TEST(AssessmentPolicyTest, ShippedDefaultsMatchAndBadKeysAreNamed) {
   auto doc = policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "built-in");
   ASSERT_TRUE(doc.ok());
-  auto p = LoadAssessmentPolicy(*doc, Catalog().WeightKeys());
-  ASSERT_TRUE(p.ok()) << p.status();
+  auto policies = LoadAssessmentPolicies(*doc, Catalog().WeightKeys());
+  ASSERT_TRUE(policies.ok()) << policies.status();
+  ASSERT_EQ(policies->versions().size(), 1u);
+  const AssessmentPolicy* p = &policies->Latest().rules;
   const AssessmentPolicy want = testing::DefaultPolicy();
-  EXPECT_EQ(p->version, doc->version());
+  EXPECT_EQ(p->version, "2026.11-default");
   EXPECT_EQ(p->intake_screen_within_months, want.intake_screen_within_months);
   EXPECT_EQ(p->initial_strict_months, 3);
   EXPECT_EQ(p->warning_strict_months, want.warning_strict_months);
@@ -322,16 +325,20 @@ TEST(AssessmentPolicyTest, ShippedDefaultsMatchAndBadKeysAreNamed) {
   EXPECT_EQ(p->additions, want.additions);
   EXPECT_EQ(p->weights.at("psych_screening").size(), 10u);
 
+  // Only its own section is read: records' keys are neither needed nor checked.
   auto bad = policy::PolicyDocument::Parse(
-      "version: t\nrecords: {intake: {initial_strict_months: 3}}\n"
-      "assessment: {crisis: {ack_hours: 0}}\n",
+      "records: {versions: [{version: r1, effective_from: 2026-01-01, intake: {}}]}\n"
+      "assessment: {versions: [{version: a1, effective_from: 2026-01-01,"
+      " crisis: {ack_hours: 0}}]}\n",
       "bad.yaml");
   ASSERT_TRUE(bad.ok());
-  const auto st = LoadAssessmentPolicy(*bad, {}).status();
+  const auto st = LoadAssessmentPolicies(*bad, {}).status();
   ASSERT_FALSE(st.ok());
   const std::string msg(st.message());
   EXPECT_NE(msg.find("assessment.crisis.ack_hours"), std::string::npos) << msg;
   EXPECT_NE(msg.find("assessment.points.base"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("assessment version a1"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find("records."), std::string::npos) << msg;
 }
 
 }  // namespace

@@ -104,7 +104,7 @@ TEST(LevelRulesTest, ReasonsCarryWordsAndNumbers) {
   ASSERT_FALSE(d.reasons.empty());
   EXPECT_NE(d.reasons[0].find("intake on 2026-01-31"), std::string::npos) << d.reasons[0];
   EXPECT_NE(d.reasons[0].find("until 2026-04-30"), std::string::npos);
-  EXPECT_NE(d.reasons[0].find("records.intake.initial_strict_months"), std::string::npos);
+  EXPECT_NE(d.reasons[0].find("assessment.level.initial_strict_months"), std::string::npos);
   EXPECT_NE(d.reasons.back().find("test-policy"), std::string::npos);
 }
 

@@ -18,4 +18,10 @@ inline AssessmentPolicy DefaultPolicy() {
   return p;
 }
 
+// DefaultPolicy() as the only version, in force from 2020-01-01.
+inline AssessmentPolicies DefaultPolicies() {
+  return *AssessmentPolicies::Make({{"test-policy", absl::CivilDay(2020, 1, 1), DefaultPolicy()}},
+                                   "test policy");
+}
+
 }  // namespace ccms::assessment::domain::testing

@@ -1,13 +1,14 @@
 #include "services/records/domain/contact_schedule.h"
 
 #include "gtest/gtest.h"
+#include "tests/services/records/two_versions.h"
 
 namespace ccms::records::domain {
 namespace {
 
 RecordsPolicy Policy() {
   auto doc = policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "default");
-  return *LoadRecordsPolicy(*doc);
+  return LoadRecordsPolicies(*doc)->Latest().rules;
 }
 
 using absl::CivilDay;
@@ -85,6 +86,72 @@ TEST(ContactScheduleTest, StandardLevelDropsTheWeeklyReport) {
   ASSERT_EQ(due.size(), 3u);
   EXPECT_EQ(due[0].requirement, ContactRequirement::kInPerson);
   EXPECT_EQ(due[0].level, SupervisionLevel::kStandard);
+}
+
+// A second version from 2026-11-15 makes STRICT cases report every 3 days instead of 7: each due
+// date is counted by the version in force on the day it is counted from, and names it.
+TEST(ContactScheduleTest, EachDayGetsTheDeadlineOfTheVersionInForceOnIt) {
+  const RecordsPolicies policies = testing::TwoVersions();
+  ASSERT_EQ(policies.versions().size(), 2u);
+  ContactFacts f;
+  f.supervision_start = CivilDay(2026, 11, 1);
+  f.level.intake_reported_on = CivilDay(2026, 11, 1);  // STRICT until 2027-02-01
+  const CivilDay today(2026, 11, 20);
+  auto report_due = [&](CivilDay last) {
+    f.last[static_cast<int>(ContactRequirement::kReport)] = last;
+    const std::vector<DueContact> due = NextDue(f, policies, today);
+    EXPECT_EQ(due.at(0).requirement, ContactRequirement::kReport);
+    return due.at(0);
+  };
+  // The day before the boundary: every 7 days (2026.1); June's deadlines stay where they were.
+  DueContact d = report_due(CivilDay(2026, 11, 14));
+  EXPECT_EQ(d.due, CivilDay(2026, 11, 21));
+  EXPECT_EQ(d.days_overdue, 0);
+  EXPECT_NE(d.rule.find("every 7d (policy 2026.1)"), std::string::npos) << d.rule;
+  // The boundary day and after: every 3 days (2026.2).
+  d = report_due(CivilDay(2026, 11, 15));
+  EXPECT_EQ(d.due, CivilDay(2026, 11, 18));
+  EXPECT_EQ(d.days_overdue, 2);
+  EXPECT_NE(d.rule.find("every 3d (policy 2026.2)"), std::string::npos) << d.rule;
+  d = report_due(CivilDay(2026, 11, 16));
+  EXPECT_EQ(d.due, CivilDay(2026, 11, 19));
+  // Long before the boundary, the first version, even when counted today.
+  d = report_due(CivilDay(2026, 3, 1));
+  EXPECT_EQ(d.due, CivilDay(2026, 3, 8));
+  EXPECT_NE(d.rule.find("2026.1"), std::string::npos) << d.rule;
+  // Requirements the new version did not change keep their interval across the boundary.
+  f.last[static_cast<int>(ContactRequirement::kInPerson)] = CivilDay(2026, 11, 15);
+  EXPECT_EQ(NextDue(f, policies, today).at(1).due, CivilDay(2026, 11, 30));
+  // With one version, the schedule overload gives what the single policy gives.
+  const RecordsPolicy one = Policy();
+  f.last[static_cast<int>(ContactRequirement::kReport)] = CivilDay(2026, 11, 15);
+  const auto by_policy = NextDue(f, one, today);
+  const auto by_schedule =
+      NextDue(f, *RecordsPolicies::Make({{one.version, CivilDay(2020, 7, 1), one}}, "one"), today);
+  ASSERT_EQ(by_policy.size(), by_schedule.size());
+  for (size_t i = 0; i < by_policy.size(); ++i) {
+    EXPECT_EQ(by_policy[i].due, by_schedule[i].due);
+    EXPECT_EQ(by_policy[i].rule, by_schedule[i].rule);
+  }
+}
+
+TEST(RecordsPolicyVersionsTest, AMissingKeyInTheSecondVersionIsNamedWithIt) {
+  std::string text = testing::TwoVersionsText();
+  // Drop the second version's self_report (the key appears once per version).
+  const std::string key = "self_report: \"1m\"";
+  const size_t first = text.find(key);
+  const size_t second = text.find(key, first + 1);
+  ASSERT_NE(second, std::string::npos);
+  text.replace(second, key.size(), "");
+  auto doc = policy::PolicyDocument::Parse(text, "two.yaml");
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  auto p = LoadRecordsPolicies(*doc);
+  ASSERT_FALSE(p.ok());
+  const std::string msg(p.status().message());
+  EXPECT_NE(msg.find("policy two.yaml: records version 2026.2: records.self_report: is required"),
+            std::string::npos)
+      << msg;
+  EXPECT_EQ(msg.find("version 2026.1"), std::string::npos) << msg;
 }
 
 }  // namespace

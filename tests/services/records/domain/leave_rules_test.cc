@@ -10,7 +10,7 @@ using auth::Role;
 
 RecordsPolicy Policy() {
   auto doc = policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "default");
-  return *LoadRecordsPolicy(*doc);
+  return LoadRecordsPolicies(*doc)->Latest().rules;
 }
 
 LeaveFact Fact(const std::string& id, LeaveStatus status, CivilDay start, CivilDay end,

@@ -11,7 +11,7 @@ using D = absl::CivilDay;
 
 RecordsPolicy Policy() {
   auto doc = policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "default");
-  return *LoadRecordsPolicy(*doc);
+  return LoadRecordsPolicies(*doc)->Latest().rules;
 }
 
 MonitoringOrderFacts Order(D starts, D ends, std::optional<D> ended = std::nullopt) {

@@ -9,7 +9,7 @@ using absl::CivilDay;
 
 RecordsPolicy Policy() {
   auto doc = policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "default");
-  return *LoadRecordsPolicy(*doc);
+  return LoadRecordsPolicies(*doc)->Latest().rules;
 }
 
 const CivilDay kToday(2025, 6, 30);

@@ -7,7 +7,7 @@ namespace {
 
 RecordsPolicy Policy() {
   auto doc = policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "default");
-  return *LoadRecordsPolicy(*doc);
+  return LoadRecordsPolicies(*doc)->Latest().rules;
 }
 
 TEST(TransferRulesTest, EveryTransition) {
