@@ -5,6 +5,18 @@
 #include "services/assessment/migrations.h"
 
 namespace ccms::assessment {
+namespace {
+
+// The binary's name and default ports (the chart, the dev stack and docs/operations.md say the
+// same; tests/deploy/consistency_test.sh checks it).
+const server::ServiceIdentity kIdentity = {
+    .name = "assessment",
+    .grpc_service = "ccms.assessment.v1.AssessmentService",
+    .default_grpc_port = 50062,
+    .default_metrics_port = 9462,
+};
+
+}  // namespace
 
 void AssessmentWiring::Configure(config::Env& env) {
   records_addr_ = env.Address("CCMS_RECORDS_ADDR", "");
@@ -60,10 +72,7 @@ void AssessmentWiring::StartBackground() { maintenance_->Start(); }
 void AssessmentWiring::StopBackground() { maintenance_->Stop(); }
 
 server::ServiceDefinition Definition() {
-  return {.identity = {.name = "assessment",
-                       .grpc_service = "ccms.assessment.v1.AssessmentService",
-                       .default_grpc_port = 50062,
-                       .default_metrics_port = 9462},
+  return {.identity = kIdentity,
           .migrations = &Migrations,
           .queries = &PgAssessmentStore::Queries,
           .make = [] { return std::unique_ptr<server::Service>(new AssessmentWiring()); }};

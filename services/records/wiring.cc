@@ -7,6 +7,18 @@
 #include "services/records/migrations.h"
 
 namespace ccms::records {
+namespace {
+
+// The binary's name and default ports (the chart, the dev stack and docs/operations.md say the
+// same; tests/deploy/consistency_test.sh checks it).
+const server::ServiceIdentity kIdentity = {
+    .name = "records",
+    .grpc_service = "ccms.records.v1.RecordsService",
+    .default_grpc_port = 50061,
+    .default_metrics_port = 9461,
+};
+
+}  // namespace
 
 void RecordsWiring::Configure(config::Env& env) { pii_key_ = env.RequiredSecret("CCMS_PII_KEY"); }
 
@@ -61,10 +73,7 @@ void RecordsWiring::StopBackground() {
 }
 
 server::ServiceDefinition Definition() {
-  return {.identity = {.name = "records",
-                       .grpc_service = "ccms.records.v1.RecordsService",
-                       .default_grpc_port = 50061,
-                       .default_metrics_port = 9461},
+  return {.identity = kIdentity,
           .migrations = &Migrations,
           .queries = &PgRecordsStore::Queries,
           .make = [] { return std::unique_ptr<server::Service>(new RecordsWiring()); }};

@@ -1,7 +1,7 @@
 package main
 
 // One list of services and ports, stated in several places: the binaries' defaults (kIdentity
-// in services/*/main.cc), deploy/dev/up's SERVICES, the chart's values, the compose file and the
+// in services/*/wiring.cc), deploy/dev/up's SERVICES, the chart's values, the compose file and the
 // ports table of docs/operations.md. CheckPorts says where they disagree.
 
 import (
@@ -48,7 +48,7 @@ func binaryServices(root string) (map[string]serviceSpec, []string) {
 	}
 	var mains []string
 	for _, m := range serviceSubdir.FindAllStringSubmatch(string(top), -1) {
-		mains = append(mains, filepath.Join(root, "services", m[1], "main.cc"))
+		mains = append(mains, filepath.Join(root, "services", m[1], "wiring.cc"))
 	}
 	for _, main := range mains {
 		src, err := os.ReadFile(main)
@@ -80,7 +80,7 @@ func binaryServices(root string) (map[string]serviceSpec, []string) {
 		out[fields["name"]] = spec
 	}
 	if len(out) == 0 {
-		problems = append(problems, "no service binaries found under services/*/main.cc")
+		problems = append(problems, "no service binaries found under services/*/wiring.cc")
 	}
 	return out, problems
 }
