@@ -31,6 +31,7 @@ var (
 	identityBlock = regexp.MustCompile(`(?s)kIdentity\s*=\s*\{(.*?)\};`)
 	identityField = regexp.MustCompile(`\.(name|grpc_service|default_grpc_port|default_metrics_port)\s*=\s*"?([A-Za-z0-9_.-]+)"?`)
 	executable    = regexp.MustCompile(`add_executable\(\s*(ccms-[a-z0-9-]+)`)
+	kitService    = regexp.MustCompile(`ccms_add_service\(\s*NAME\s+([a-z0-9_-]+)`)
 	devService    = regexp.MustCompile(`^\s*"([a-z0-9-]+) \$\(\((\d+) \+ OFFSET\)\) \$\(\((\d+) \+ OFFSET\)\)"\s*$`)
 	portsRow      = regexp.MustCompile("^\\|\\s*`?(ccms-[a-z0-9-]+)`?\\s*\\|\\s*(\\d+)\\s*\\|\\s*(\\d+)\\s*\\|")
 )
@@ -71,6 +72,8 @@ func binaryServices(root string) (map[string]serviceSpec, []string) {
 		if cm, err := os.ReadFile(filepath.Join(filepath.Dir(main), "CMakeLists.txt")); err == nil {
 			if m := executable.FindSubmatch(cm); m != nil {
 				spec.Binary = string(m[1])
+			} else if m := kitService.FindSubmatch(cm); m != nil {
+				spec.Binary = "ccms-" + string(m[1]) // ccms_add_service names it so
 			}
 		}
 		if fields["name"] == "" || spec.GrpcService == "" || grpc == 0 || metrics == 0 || spec.Binary == "" {
