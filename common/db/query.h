@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace ccms::db {
@@ -11,5 +12,8 @@ struct Query {
   std::string_view name;
   std::string_view sql;
 };
+
+// The name a statement is prepared and executed under.
+inline std::string Name(const Query& q) { return std::string(q.name); }
 
 }  // namespace ccms::db

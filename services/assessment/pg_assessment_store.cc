@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "common/db/audit.h"
+#include "common/db/scope.h"
 #include "common/ids/uuid.h"
 #include "common/kafka/outbox.h"
 #include "common/time/calendar.h"
@@ -236,7 +237,7 @@ constexpr db::Query kCasesToReview = {
     "SELECT case_id::text FROM cases WHERE status = 'ACTIVE' AND review_on <= $1::date"
     " ORDER BY review_on, case_id LIMIT $2"};
 
-std::string Name(const db::Query& q) { return std::string(q.name); }
+using db::Name;
 
 std::string DateText(const std::optional<absl::CivilDay>& d) {
   return d.has_value() ? time::FormatDate(*d) : "";
@@ -360,14 +361,8 @@ CrisisFlagRecord RowToFlag(const pqxx::row& r) {
   return f;
 }
 
-struct Scope {
-  bool all;
-  std::string districts;
-};
-Scope ScopeOf(const auth::Principal& p) {
-  return {p.all_districts,
-          db::TextArrayLiteral(p.all_districts ? std::vector<std::string>{} : p.districts)};
-}
+using Scope = db::DistrictScope;
+using db::ScopeOf;
 
 auth::Principal SystemPrincipal(const std::string& actor) {
   auth::Principal p;

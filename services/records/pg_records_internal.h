@@ -10,20 +10,18 @@
 #include "common/auth/principal.h"
 #include "common/db/audit.h"
 #include "common/db/query.h"
+#include "common/db/scope.h"
 #include "services/records/records_store.h"
 
 namespace ccms::records::pg_internal {
 
-std::string Name(const db::Query& q);
+using db::Name;
 absl::CivilDay DateOf(const pqxx::field& f);
 void RelaxCommitForReadAudit(pqxx::work& tx);
 
 // The scope parameters of the case queries ($2 all districts, $3 the district codes).
-struct Scope {
-  bool all;
-  std::string districts;
-};
-Scope ScopeOf(const auth::Principal& p);
+using Scope = db::DistrictScope;
+using db::ScopeOf;
 
 absl::Status NotFound();
 absl::StatusOr<CaseRecord> LoadCase(pqxx::work& tx, const auth::Principal& principal,

@@ -98,7 +98,6 @@ constexpr db::Query kCountCases = {
     "records_count_cases",
     "SELECT district_code, status, count(*) FROM cases GROUP BY district_code, status"};
 
-std::string Name(const db::Query& q) { return std::string(q.name); }
 
 // Reads are audited in their own transaction; losing the last read-audit rows in a crash is
 // accepted (docs/adr/0002-read-audit.md), so they do not wait for the WAL flush.
@@ -154,11 +153,6 @@ CaseRecord RowToCase(const pqxx::row& r) {
   c.discharge_announced = r[34].as<bool>();
   if (!r[35].is_null()) c.discharge_summary_on = DateOf(r[35]);
   return c;
-}
-
-Scope ScopeOf(const auth::Principal& p) {
-  return {p.all_districts,
-          db::TextArrayLiteral(p.all_districts ? std::vector<std::string>{} : p.districts)};
 }
 
 absl::Status NotFound() { return absl::NotFoundError("case not found"); }
