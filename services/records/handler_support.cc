@@ -3,61 +3,8 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/str_cat.h"
-#include "common/grpc/proto_convert.h"
-#include "common/ids/uuid.h"
 
 namespace ccms::records {
-
-using grpc_util::FieldViolation;
-using grpc_util::FromProtoDate;
-
-// Reads an optional date field; a malformed one becomes a violation.
-std::optional<absl::CivilDay> DateField(const google::type::Date& d, const char* field,
-                                        std::vector<FieldViolation>* violations) {
-  bool invalid = false;
-  auto day = FromProtoDate(d, &invalid);
-  if (invalid) violations->push_back({field, "is not a valid calendar date (years 1900 to 2199)"});
-  return day;
-}
-
-std::optional<absl::CivilDay> RequiredDateField(const google::type::Date& d, const char* field,
-                                                std::vector<FieldViolation>* violations) {
-  bool invalid = false;
-  auto day = FromProtoDate(d, &invalid);
-  if (invalid) {
-    violations->push_back({field, "is not a valid calendar date (years 1900 to 2199)"});
-  } else if (!day.has_value()) {
-    violations->push_back({field, "is required"});
-  }
-  return day;
-}
-
-void CheckListDistrict(const auth::Principal& principal, const std::string& district,
-                       std::vector<FieldViolation>* violations) {
-  if (!district.empty() && !auth::IsDistrictCode(district)) {
-    violations->push_back({"district_code", "must be a 6-digit district code"});
-  }
-  if (district.empty() && !principal.all_districts) {
-    violations->push_back({"district_code", "is required"});
-  }
-}
-
-int CheckPageSize(int requested, int default_size, int max_size,
-                  std::vector<FieldViolation>* violations) {
-  if (requested < 0 || requested > max_size) {
-    violations->push_back({"page_size", absl::StrCat("must be between 1 and ", max_size)});
-  }
-  return requested == 0 ? default_size : requested;
-}
-
-absl::Status CheckRequestId(const std::string& request_id) {
-  if (!ids::IsUuid(request_id)) {
-    return grpc_util::InvalidArgumentWithViolations(
-        {{"request_id", "is required: a UUID chosen by the client, reused on retries"}});
-  }
-  return absl::OkStatus();
-}
 
 // The caller's x-request-id (an identifier; kept short and printable for the audit log).
 std::string CallId(const grpc::ServerContextBase& context) {
@@ -68,34 +15,6 @@ std::string CallId(const grpc::ServerContextBase& context) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-') c = '_';
   }
   return id;
-}
-
-absl::Status CheckCaseId(const std::string& case_id) {
-  if (!ids::IsUuid(case_id)) {
-    return grpc_util::InvalidArgumentWithViolations({{"case_id", "must be a case id (UUID)"}});
-  }
-  return absl::OkStatus();
-}
-
-// A date field that defaults to today and may not lie in the future.
-absl::StatusOr<absl::CivilDay> DayNotInFuture(const google::type::Date& d, const char* field,
-                                              absl::CivilDay today) {
-  std::vector<FieldViolation> violations;
-  auto day = DateField(d, field, &violations);
-  if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
-  const absl::CivilDay value = day.value_or(today);
-  if (value > today) {
-    return grpc_util::InvalidArgumentWithViolations({{field, "must not be in the future"}});
-  }
-  return value;
-}
-
-absl::Status CheckText(const std::string& text, const char* field, size_t max_bytes) {
-  if (text.size() > max_bytes) {
-    return grpc_util::InvalidArgumentWithViolations(
-        {{field, absl::StrCat("is too long (at most ", max_bytes, " bytes)")}});
-  }
-  return absl::OkStatus();
 }
 
 CaseMutation MutationOf(const std::string& request_id, const std::string& case_id,
