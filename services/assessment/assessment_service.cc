@@ -5,6 +5,7 @@
 #include "common/grpc/proto_convert.h"
 #include "common/grpc/request_checks.h"
 #include "common/grpc/status.h"
+#include "common/grpc/unary_handler.h"
 #include "common/ids/uuid.h"
 #include "common/log/log.h"
 #include "common/time/calendar.h"
@@ -693,28 +694,18 @@ absl::Status AssessmentServiceImpl::DoAddPointsEntry(const auth::Principal& prin
   return absl::InternalError("the entry was written but cannot be read back");
 }
 
-#define CCMS_ASSESSMENT_HANDLER(Name)                                                         \
-  grpc::ServerUnaryReactor* AssessmentServiceImpl::Name(grpc::CallbackServerContext* context, \
-                                                        const v1::Name##Request* request,     \
-                                                        v1::Name##Response* response) {       \
-    return executor_.Run(context, *request, response,                                         \
-                         [this, request, response](const auth::Principal& p) {                \
-                           return Do##Name(p, *request, response);                            \
-                         });                                                                  \
-  }
-CCMS_ASSESSMENT_HANDLER(ListInstruments)
-CCMS_ASSESSMENT_HANDLER(GetInstrument)
-CCMS_ASSESSMENT_HANDLER(RecordAssessment)
-CCMS_ASSESSMENT_HANDLER(GetAssessment)
-CCMS_ASSESSMENT_HANDLER(ListAssessments)
-CCMS_ASSESSMENT_HANDLER(ListDueAssessments)
-CCMS_ASSESSMENT_HANDLER(GetSupervisionLevel)
-CCMS_ASSESSMENT_HANDLER(OverrideSupervisionLevel)
-CCMS_ASSESSMENT_HANDLER(RaiseCrisisFlag)
-CCMS_ASSESSMENT_HANDLER(AcknowledgeCrisisFlag)
-CCMS_ASSESSMENT_HANDLER(ListCrisisFlags)
-CCMS_ASSESSMENT_HANDLER(GetPointsLedger)
-CCMS_ASSESSMENT_HANDLER(AddPointsEntry)
-#undef CCMS_ASSESSMENT_HANDLER
+CCMS_UNARY_HANDLER(AssessmentServiceImpl, ListInstruments)
+CCMS_UNARY_HANDLER(AssessmentServiceImpl, GetInstrument)
+CCMS_UNARY_HANDLER(AssessmentServiceImpl, RecordAssessment)
+CCMS_UNARY_HANDLER(AssessmentServiceImpl, GetAssessment)
+CCMS_UNARY_HANDLER(AssessmentServiceImpl, ListAssessments)
+CCMS_UNARY_HANDLER(AssessmentServiceImpl, ListDueAssessments)
+CCMS_UNARY_HANDLER(AssessmentServiceImpl, GetSupervisionLevel)
+CCMS_UNARY_HANDLER(AssessmentServiceImpl, OverrideSupervisionLevel)
+CCMS_UNARY_HANDLER(AssessmentServiceImpl, RaiseCrisisFlag)
+CCMS_UNARY_HANDLER(AssessmentServiceImpl, AcknowledgeCrisisFlag)
+CCMS_UNARY_HANDLER(AssessmentServiceImpl, ListCrisisFlags)
+CCMS_UNARY_HANDLER(AssessmentServiceImpl, GetPointsLedger)
+CCMS_UNARY_HANDLER(AssessmentServiceImpl, AddPointsEntry)
 
 }  // namespace ccms::assessment

@@ -1,21 +1,8 @@
 #include "services/records/handler_support.h"
 
-#include <algorithm>
-
 #include "absl/strings/ascii.h"
 
 namespace ccms::records {
-
-// The caller's x-request-id (an identifier; kept short and printable for the audit log).
-std::string CallId(const grpc::ServerContextBase& context) {
-  auto it = context.client_metadata().find("x-request-id");
-  if (it == context.client_metadata().end()) return "";
-  std::string id(it->second.data(), std::min<size_t>(it->second.size(), 64));
-  for (char& c : id) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-') c = '_';
-  }
-  return id;
-}
 
 CaseMutation MutationOf(const std::string& request_id, const std::string& case_id,
                         const char* action) {

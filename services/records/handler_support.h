@@ -1,8 +1,8 @@
 #pragma once
 
 // Helpers shared by the RecordsServiceImpl handler files (records_service*.cc): the kit's
-// request checks under the names they use, mutations, enum conversions, the handler macros.
-// Not for other users.
+// request checks under the names they use, mutations, enum conversions. Not for other users.
+// The handlers themselves are defined with CCMS_UNARY_HANDLER (common/grpc/unary_handler.h).
 
 #include <optional>
 #include <string>
@@ -16,7 +16,6 @@
 #include "common/grpc/request_checks.h"
 #include "common/grpc/status.h"
 #include "google/type/date.pb.h"
-#include "grpcpp/server_context.h"
 #include "services/records/page_token.h"
 #include "services/records/records_store.h"
 
@@ -32,9 +31,6 @@ using grpc_util::DateField;
 using grpc_util::DayNotInFuture;
 using grpc_util::RequiredDateField;
 
-// The caller's x-request-id (an identifier; kept short and printable for the audit log).
-std::string CallId(const grpc::ServerContextBase& context);
-
 CaseMutation MutationOf(const std::string& request_id, const std::string& case_id,
                         const char* action);
 
@@ -47,24 +43,3 @@ common::v1::Sex ToProto(domain::Sex s);
 common::v1::SupervisionLevel ToProtoLevel(domain::SupervisionLevel l);
 
 }  // namespace ccms::records
-
-// Defines RecordsServiceImpl::Rpc as a call of DoRpc on the worker pool; the READ variant
-// passes the caller's x-request-id for the audit row.
-#define CCMS_RECORDS_HANDLER(Rpc)                                                         \
-  grpc::ServerUnaryReactor* RecordsServiceImpl::Rpc(grpc::CallbackServerContext* context, \
-                                                    const v1::Rpc##Request* request,      \
-                                                    v1::Rpc##Response* response) {        \
-    return executor_.Run(context, *request, response,                                     \
-                         [this, request, response](const auth::Principal& p) {            \
-                           return Do##Rpc(p, *request, response);                         \
-                         });                                                              \
-  }
-#define CCMS_RECORDS_READ_HANDLER(Rpc)                                                    \
-  grpc::ServerUnaryReactor* RecordsServiceImpl::Rpc(grpc::CallbackServerContext* context, \
-                                                    const v1::Rpc##Request* request,      \
-                                                    v1::Rpc##Response* response) {        \
-    return executor_.Run(context, *request, response,                                     \
-                         [this, context, request, response](const auth::Principal& p) {   \
-                           return Do##Rpc(p, *request, response, CallId(*context));       \
-                         });                                                              \
-  }

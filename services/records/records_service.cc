@@ -9,6 +9,7 @@
 #include "ccms/records/v1/records_events.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/grpc/status.h"
+#include "common/grpc/unary_handler.h"
 #include "common/ids/uuid.h"
 #include "common/kafka/outbox.h"
 #include "common/time/calendar.h"
@@ -254,41 +255,10 @@ absl::Status RecordsServiceImpl::DoListCases(const auth::Principal& principal,
   return absl::OkStatus();
 }
 
-grpc::ServerUnaryReactor* RecordsServiceImpl::OpenCase(grpc::CallbackServerContext* context,
-                                                       const v1::OpenCaseRequest* request,
-                                                       v1::OpenCaseResponse* response) {
-  return executor_.Run(context, *request, response,
-                       [this, request, response](const auth::Principal& p) {
-                         return DoOpenCase(p, *request, response);
-                       });
-}
-
-grpc::ServerUnaryReactor* RecordsServiceImpl::RecordIntakeCheckIn(
-    grpc::CallbackServerContext* context, const v1::RecordIntakeCheckInRequest* request,
-    v1::RecordIntakeCheckInResponse* response) {
-  return executor_.Run(context, *request, response,
-                       [this, request, response](const auth::Principal& p) {
-                         return DoRecordIntakeCheckIn(p, *request, response);
-                       });
-}
-
-grpc::ServerUnaryReactor* RecordsServiceImpl::GetCase(grpc::CallbackServerContext* context,
-                                                      const v1::GetCaseRequest* request,
-                                                      v1::GetCaseResponse* response) {
-  return executor_.Run(context, *request, response,
-                       [this, context, request, response](const auth::Principal& p) {
-                         return DoGetCase(p, *request, response, CallId(*context));
-                       });
-}
-
-grpc::ServerUnaryReactor* RecordsServiceImpl::ListCases(grpc::CallbackServerContext* context,
-                                                        const v1::ListCasesRequest* request,
-                                                        v1::ListCasesResponse* response) {
-  return executor_.Run(context, *request, response,
-                       [this, context, request, response](const auth::Principal& p) {
-                         return DoListCases(p, *request, response, CallId(*context));
-                       });
-}
+CCMS_UNARY_HANDLER(RecordsServiceImpl, OpenCase)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordIntakeCheckIn)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, GetCase)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, ListCases)
 
 // ---- The case file beyond intake: contacts, lost contact, the ladder, lists. ----
 
@@ -1070,11 +1040,11 @@ absl::Status RecordsServiceImpl::DoCompleteTransfer(const auth::Principal& princ
       response->mutable_transfer());
 }
 
-CCMS_RECORDS_HANDLER(RequestTransfer)
-CCMS_RECORDS_HANDLER(ConsentTransfer)
-CCMS_RECORDS_HANDLER(AcceptTransfer)
-CCMS_RECORDS_HANDLER(RejectTransfer)
-CCMS_RECORDS_HANDLER(CompleteTransfer)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RequestTransfer)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, ConsentTransfer)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, AcceptTransfer)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RejectTransfer)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, CompleteTransfer)
 
 absl::Status RecordsServiceImpl::DoDischarge(const auth::Principal& principal,
                                              const v1::DischargeRequest& request,
@@ -1172,19 +1142,19 @@ absl::StatusOr<int> RecordsServiceImpl::EmitDischargeNotices() {
       });
 }
 
-CCMS_RECORDS_HANDLER(RecordContact)
-CCMS_RECORDS_HANDLER(MarkLostContact)
-CCMS_RECORDS_HANDLER(MarkFoundAgain)
-CCMS_RECORDS_HANDLER(RecordViolation)
-CCMS_RECORDS_HANDLER(IssueSanction)
-CCMS_RECORDS_HANDLER(MarkSanctionCorrected)
-CCMS_RECORDS_HANDLER(RecordCommendation)
-CCMS_RECORDS_READ_HANDLER(GetSanctionStatus)
-CCMS_RECORDS_HANDLER(ListOverdue)
-CCMS_RECORDS_READ_HANDLER(GetCaseTimeline)
-CCMS_RECORDS_HANDLER(ListAuditEntries)
-CCMS_RECORDS_HANDLER(ListTransfers)
-CCMS_RECORDS_HANDLER(Discharge)
-CCMS_RECORDS_HANDLER(CloseCase)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordContact)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, MarkLostContact)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, MarkFoundAgain)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordViolation)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, IssueSanction)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, MarkSanctionCorrected)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordCommendation)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, GetSanctionStatus)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, ListOverdue)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, GetCaseTimeline)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, ListAuditEntries)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, ListTransfers)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, Discharge)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, CloseCase)
 
 }  // namespace ccms::records

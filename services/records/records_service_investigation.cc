@@ -5,6 +5,7 @@
 #include "ccms/records/v1/records_events.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/grpc/status.h"
+#include "common/grpc/unary_handler.h"
 #include "common/ids/uuid.h"
 #include "common/kafka/outbox.h"
 #include "common/time/calendar.h"
@@ -631,14 +632,14 @@ absl::Status RecordsServiceImpl::DoGetHandoverAndIntake(
   return absl::OkStatus();
 }
 
-CCMS_RECORDS_HANDLER(CommissionInvestigation)
-CCMS_RECORDS_HANDLER(RecordInvestigationConclusion)
-CCMS_RECORDS_HANDLER(WithdrawInvestigation)
-CCMS_RECORDS_READ_HANDLER(GetInvestigation)
-CCMS_RECORDS_READ_HANDLER(ListInvestigations)
-CCMS_RECORDS_HANDLER(RecordHandoverNotification)
-CCMS_RECORDS_HANDLER(RecordIntakeAnnouncement)
-CCMS_RECORDS_HANDLER(SetSupervisionTeam)
-CCMS_RECORDS_READ_HANDLER(GetHandoverAndIntake)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, CommissionInvestigation)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordInvestigationConclusion)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, WithdrawInvestigation)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, GetInvestigation)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, ListInvestigations)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordHandoverNotification)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordIntakeAnnouncement)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, SetSupervisionTeam)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, GetHandoverAndIntake)
 
 }  // namespace ccms::records

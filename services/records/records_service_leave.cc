@@ -5,6 +5,7 @@
 #include "ccms/records/v1/records_events.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/grpc/status.h"
+#include "common/grpc/unary_handler.h"
 #include "common/ids/uuid.h"
 #include "common/kafka/outbox.h"
 #include "common/time/calendar.h"
@@ -499,14 +500,14 @@ absl::Status RecordsServiceImpl::DoListLeavesNotReturned(
   return absl::OkStatus();
 }
 
-CCMS_RECORDS_HANDLER(RequestLeave)
-CCMS_RECORDS_HANDLER(ApproveLeave)
-CCMS_RECORDS_HANDLER(RejectLeave)
-CCMS_RECORDS_HANDLER(CancelLeave)
-CCMS_RECORDS_HANDLER(RecordLeaveReturn)
-CCMS_RECORDS_HANDLER(GrantStandingApproval)
-CCMS_RECORDS_HANDLER(RevokeStandingApproval)
-CCMS_RECORDS_READ_HANDLER(ListLeaves)
-CCMS_RECORDS_READ_HANDLER(ListLeavesNotReturned)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RequestLeave)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, ApproveLeave)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RejectLeave)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, CancelLeave)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordLeaveReturn)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, GrantStandingApproval)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RevokeStandingApproval)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, ListLeaves)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, ListLeavesNotReturned)
 
 }  // namespace ccms::records
