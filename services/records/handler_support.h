@@ -27,8 +27,11 @@ using grpc_util::CheckListDistrict;
 using grpc_util::CheckPageSize;
 using grpc_util::CheckRequestId;
 using grpc_util::CheckText;
+using grpc_util::CheckUuidField;
 using grpc_util::DateField;
 using grpc_util::DayNotInFuture;
+using grpc_util::DistrictFilterField;
+using grpc_util::OptionalUuidField;
 using grpc_util::RequiredDateField;
 
 CaseMutation MutationOf(const std::string& request_id, const std::string& case_id,

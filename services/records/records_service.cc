@@ -237,9 +237,7 @@ absl::Status RecordsServiceImpl::DoListCases(const auth::Principal& principal,
     }
   }
   filter.district_code = request.district_code();
-  if (!filter.district_code.empty() && !auth::IsDistrictCode(filter.district_code)) {
-    violations.push_back({"district_code", "must be a 6-digit district code"});
-  }
+  DistrictFilterField(filter.district_code, &violations);
   filter.office_id = request.office_id();
   filter.status = FromProto(request.status());
   filter.sentence_kind = FromProto(request.sentence_kind());
@@ -559,8 +557,8 @@ absl::Status RecordsServiceImpl::DoMarkSanctionCorrected(
   }
   if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
   if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
-  if (!ids::IsUuid(request.sanction_id())) {
-    return grpc_util::InvalidArgumentWithViolations({{"sanction_id", "must be a sanction id"}});
+  if (auto st = CheckUuidField(request.sanction_id(), "sanction_id", "a sanction id"); !st.ok()) {
+    return st;
   }
   const absl::CivilDay today = time::ShanghaiDay(clock_.Now());
   auto on = DayNotInFuture(request.corrected_on(), "corrected_on", today);
@@ -757,9 +755,7 @@ absl::Status RecordsServiceImpl::DoListAuditEntries(const auth::Principal& princ
   }
   std::vector<FieldViolation> violations;
   AuditFilter f;
-  if (!request.case_id().empty() && !ids::IsUuid(request.case_id())) {
-    violations.push_back({"case_id", "must be a case id (UUID)"});
-  }
+  OptionalUuidField(request.case_id(), "case_id", "a case id (UUID)", &violations);
   f.case_id = absl::AsciiStrToLower(request.case_id());
   f.actor = request.actor();
   bool invalid = false;
@@ -895,8 +891,8 @@ absl::Status RecordsServiceImpl::DoDecideTransfer(const auth::Principal& princip
     return AuditDenied(principal, action, "", request.request_id, st);
   }
   if (auto st = CheckRequestId(request.request_id); !st.ok()) return st;
-  if (!ids::IsUuid(request.transfer_id)) {
-    return grpc_util::InvalidArgumentWithViolations({{"transfer_id", "must be a transfer id"}});
+  if (auto st = CheckUuidField(request.transfer_id, "transfer_id", "a transfer id"); !st.ok()) {
+    return st;
   }
   if (!request.to_office_id.empty() &&
       (step != domain::TransferStep::kAccept || !IsOfficeId(request.to_office_id))) {
@@ -969,9 +965,7 @@ absl::Status RecordsServiceImpl::DoListTransfers(const auth::Principal& principa
     return AuditDenied(principal, "ListTransfers", "", "", st);
   }
   std::vector<FieldViolation> violations;
-  if (!request.district_code().empty() && !auth::IsDistrictCode(request.district_code())) {
-    violations.push_back({"district_code", "must be a 6-digit district code"});
-  }
+  DistrictFilterField(request.district_code(), &violations);
   const int page_size = CheckPageSize(request.page_size(), 50, 500, &violations);
   std::string after;
   if (!request.page_token().empty()) {

@@ -343,9 +343,10 @@ absl::Status RecordsServiceImpl::DoWithdrawInvestigation(
     return AuditDenied(principal, kAction, "", request.request_id(), st);
   }
   if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
-  if (!ids::IsUuid(request.investigation_id())) {
-    return grpc_util::InvalidArgumentWithViolations(
-        {{"investigation_id", "must be an investigation id (UUID)"}});
+  if (auto st = CheckUuidField(request.investigation_id(), "investigation_id",
+                               "an investigation id (UUID)");
+      !st.ok()) {
+    return st;
   }
   if (auto st = CheckText(request.reason(), "reason", 8000); !st.ok()) return st;
   return CloseInvestigation(principal, kAction, request.request_id(), request.investigation_id(),
@@ -360,9 +361,10 @@ absl::Status RecordsServiceImpl::DoGetInvestigation(const auth::Principal& princ
   if (auto st = domain::Authorize(principal, domain::CaseAction::kRead); !st.ok()) {
     return AuditDenied(principal, "GetInvestigation", "", call_id, st);
   }
-  if (!ids::IsUuid(request.investigation_id())) {
-    return grpc_util::InvalidArgumentWithViolations(
-        {{"investigation_id", "must be an investigation id (UUID)"}});
+  if (auto st = CheckUuidField(request.investigation_id(), "investigation_id",
+                               "an investigation id (UUID)");
+      !st.ok()) {
+    return st;
   }
   auto rec = store_.GetInvestigation(principal, absl::AsciiStrToLower(request.investigation_id()),
                                      call_id);
@@ -381,9 +383,7 @@ absl::Status RecordsServiceImpl::DoListInvestigations(const auth::Principal& pri
   std::vector<FieldViolation> violations;
   InvestigationFilter filter;
   filter.district_code = request.district_code();
-  if (!filter.district_code.empty() && !auth::IsDistrictCode(filter.district_code)) {
-    violations.push_back({"district_code", "must be a 6-digit district code"});
-  }
+  DistrictFilterField(filter.district_code, &violations);
   switch (request.status()) {
     case v1::INVESTIGATION_STATUS_UNSPECIFIED:
       break;

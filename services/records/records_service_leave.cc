@@ -215,9 +215,7 @@ absl::Status RecordsServiceImpl::DoDecideLeave(const auth::Principal& principal,
   }
   if (auto st = CheckRequestId(request_id); !st.ok()) return st;
   if (auto st = CheckCaseId(case_id); !st.ok()) return st;
-  if (!ids::IsUuid(leave_id)) {
-    return grpc_util::InvalidArgumentWithViolations({{"leave_id", "must be a leave id (UUID)"}});
-  }
+  if (auto st = CheckUuidField(leave_id, "leave_id", "a leave id (UUID)"); !st.ok()) return st;
   if (step == domain::LeaveStep::kReject && absl::StripAsciiWhitespace(reason).empty()) {
     return grpc_util::InvalidArgumentWithViolations(
         {{"reason", "is required: say why the leave is refused"}});
@@ -285,8 +283,8 @@ absl::Status RecordsServiceImpl::DoRecordLeaveReturn(const auth::Principal& prin
   }
   if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
   if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
-  if (!ids::IsUuid(request.leave_id())) {
-    return grpc_util::InvalidArgumentWithViolations({{"leave_id", "must be a leave id (UUID)"}});
+  if (auto st = CheckUuidField(request.leave_id(), "leave_id", "a leave id (UUID)"); !st.ok()) {
+    return st;
   }
   const absl::Time now = clock_.Now();
   const absl::CivilDay today = time::ShanghaiDay(now);
@@ -386,9 +384,10 @@ absl::Status RecordsServiceImpl::DoRevokeStandingApproval(
   }
   if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
   if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
-  if (!ids::IsUuid(request.standing_approval_id())) {
-    return grpc_util::InvalidArgumentWithViolations(
-        {{"standing_approval_id", "must be a standing approval id (UUID)"}});
+  if (auto st = CheckUuidField(request.standing_approval_id(), "standing_approval_id",
+                               "a standing approval id (UUID)");
+      !st.ok()) {
+    return st;
   }
   if (auto st = CheckText(request.reason(), "reason", 8000); !st.ok()) return st;
   const absl::Time now = clock_.Now();
