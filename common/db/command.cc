@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 #include <utility>
 
+#include "common/errors/reason.h"
 #include "common/log/log.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -81,12 +82,16 @@ absl::Status CommandRunner::Run(const CommandKey& key, google::protobuf::Message
       if (claim.affected_rows() == 0) {
         pqxx::result first = tx.exec_prepared(std::string(kFirstResponse.name), key.request_id);
         if (first.empty() || first[0][2].is_null()) {
-          return absl::AbortedError("a request with this request_id is in progress; retry");
+          return errors::WithReason(
+              absl::AbortedError("a request with this request_id is in progress; retry"),
+              errors::kRequestInProgress);
         }
         if (first[0][0].as<std::string>() != key.method ||
             first[0][1].as<std::string>() != key.subject) {
-          return absl::AlreadyExistsError(
-              "request_id was already used for a different request; use a new request_id");
+          return errors::WithReason(
+              absl::AlreadyExistsError(
+                  "request_id was already used for a different request; use a new request_id"),
+              errors::kRequestIdReused);
         }
         const pqxx::binarystring bytes(first[0][2]);
         if (!response->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {

@@ -92,11 +92,12 @@ grpc::ServerUnaryReactor* CallExecutor::Run(grpc::CallbackServerContext* context
       [this, context, reactor, response, &method, request_id = std::move(request_id),
        work = std::move(work), principal = *std::move(principal)]() {
         if (context->IsCancelled()) {
-          reactor->Finish(grpc::Status(grpc::CANCELLED, "call cancelled"));
+          reactor->Finish(ToGrpcStatus(absl::CancelledError("call cancelled")));
           return;
         }
         if (context->deadline() < std::chrono::system_clock::now()) {
-          reactor->Finish(grpc::Status(grpc::DEADLINE_EXCEEDED, "deadline passed while queued"));
+          reactor->Finish(
+              ToGrpcStatus(absl::DeadlineExceededError("deadline passed while queued")));
           return;
         }
         if (request_id.empty()) {
@@ -108,7 +109,7 @@ grpc::ServerUnaryReactor* CallExecutor::Run(grpc::CallbackServerContext* context
             commands_->Run(key, response, [&] { return RunGuarded(work, principal); })));
       });
   if (!queued) {
-    reactor->Finish(grpc::Status(grpc::RESOURCE_EXHAUSTED, "server busy; retry with backoff"));
+    reactor->Finish(ToGrpcStatus(absl::ResourceExhaustedError("server busy; retry with backoff")));
   }
   return reactor;
 }

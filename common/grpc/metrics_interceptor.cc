@@ -7,6 +7,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/grpc/status.h"
 #include "common/log/log.h"
 #include "common/metrics/metrics.h"
 #include "google/protobuf/descriptor.h"
@@ -177,9 +178,9 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
       // gRPC answers such a call itself (INTERNAL or UNIMPLEMENTED, by version), before any
       // handler: it is the caller's mistake.
       if (unparsable_ && !status.ok()) {
-        status = grpc::Status(grpc::INVALID_ARGUMENT,
-                              "the request could not be parsed as this method's message (a "
-                              "string field that is not UTF-8, or a malformed message)");
+        status = ToGrpcStatus(absl::InvalidArgumentError(
+            "the request could not be parsed as this method's message "
+            "(a string field that is not UTF-8, or a malformed message)"));
         methods->ModifySendStatus(status);
       }
       const double seconds =

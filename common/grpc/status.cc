@@ -14,6 +14,10 @@ std::vector<FieldViolation> FromBadRequest(const google::rpc::BadRequest& br) {
   return out;
 }
 
+bool DetailsOf(const grpc::Status& status, google::rpc::Status* details) {
+  return !status.error_details().empty() && details->ParseFromString(status.error_details());
+}
+
 }  // namespace
 
 absl::Status InvalidArgumentWithViolations(const std::vector<FieldViolation>& violations) {
@@ -43,21 +47,24 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   const auto code = static_cast<grpc::StatusCode>(status.code());
   const std::string message(status.message());
-  auto payload = status.GetPayload(kBadRequestUrl);
-  if (!payload.has_value()) return grpc::Status(code, message);
   google::rpc::Status details;
   details.set_code(static_cast<int>(code));
   details.set_message(message);
-  auto* any = details.add_details();
-  any->set_type_url(kBadRequestUrl);
-  any->set_value(std::string(*payload));
+  if (auto payload = status.GetPayload(kBadRequestUrl); payload.has_value()) {
+    auto* any = details.add_details();
+    any->set_type_url(kBadRequestUrl);
+    any->set_value(std::string(*payload));
+  }
+  google::rpc::ErrorInfo info;
+  info.set_reason(errors::ReasonOf(status));
+  info.set_domain(errors::kDomain);
+  details.add_details()->PackFrom(info);
   return grpc::Status(code, message, details.SerializeAsString());
 }
 
 std::vector<FieldViolation> ViolationsOf(const grpc::Status& status) {
-  if (status.error_details().empty()) return {};
   google::rpc::Status details;
-  if (!details.ParseFromString(status.error_details())) return {};
+  if (!DetailsOf(status, &details)) return {};
   std::vector<FieldViolation> out;
   for (const auto& any : details.details()) {
     google::rpc::BadRequest br;
@@ -67,6 +74,16 @@ std::vector<FieldViolation> ViolationsOf(const grpc::Status& status) {
     }
   }
   return out;
+}
+
+std::string ReasonOf(const grpc::Status& status) {
+  google::rpc::Status details;
+  if (!DetailsOf(status, &details)) return "";
+  for (const auto& any : details.details()) {
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&info)) return info.reason();
+  }
+  return "";
 }
 
 }  // namespace ccms::grpc_util

@@ -3,7 +3,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/grpc/proto_convert.h"
+#include "common/grpc/request_checks.h"
 #include "common/grpc/status.h"
+#include "common/grpc/unary_handler.h"
 #include "common/ids/uuid.h"
 #include "common/log/log.h"
 #include "common/time/calendar.h"
@@ -17,8 +19,15 @@ namespace ccms::assessment {
 namespace {
 
 using domain::Action;
+using grpc_util::CheckCaseId;
+using grpc_util::CheckPageSize;
+using grpc_util::CheckRequestId;
+using grpc_util::CheckUuidField;
+using grpc_util::DateField;
+using grpc_util::DayNotInFuture;
+using grpc_util::DistrictFilterField;
 using grpc_util::FieldViolation;
-using grpc_util::FromProtoDate;
+using grpc_util::OptionalUuidField;
 using grpc_util::ToProtoDate;
 using grpc_util::ToProtoTimestamp;
 
@@ -27,36 +36,6 @@ constexpr int kMaxPageSize = 500;
 constexpr size_t kMaxNoteLength = 4000;
 constexpr size_t kMaxIdLength = 128;
 constexpr int kHistoryLength = 20;
-
-absl::Status CheckRequestId(const std::string& request_id) {
-  if (!ids::IsUuid(request_id)) {
-    return grpc_util::InvalidArgumentWithViolations(
-        {{"request_id", "is required: a UUID chosen by the client, reused on retries"}});
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckId(const std::string& id, const char* field, const char* what) {
-  if (!ids::IsUuid(id)) {
-    return grpc_util::InvalidArgumentWithViolations({{field, absl::StrCat("must be ", what)}});
-  }
-  return absl::OkStatus();
-}
-
-std::optional<absl::CivilDay> DateField(const google::type::Date& d, const char* field,
-                                        std::vector<FieldViolation>* violations) {
-  bool invalid = false;
-  auto day = FromProtoDate(d, &invalid);
-  if (invalid) violations->push_back({field, "is not a valid calendar date (years 1900 to 2199)"});
-  return day;
-}
-
-int PageSize(int requested, std::vector<FieldViolation>* violations) {
-  if (requested < 0 || requested > kMaxPageSize) {
-    violations->push_back({"page_size", absl::StrCat("must be between 1 and ", kMaxPageSize)});
-  }
-  return requested <= 0 ? kDefaultPageSize : std::min(requested, kMaxPageSize);
-}
 
 void Fill(const AssessmentRecord& a, bool detail, v1::Assessment* out) {
   out->set_assessment_id(a.assessment_id);
@@ -260,7 +239,7 @@ absl::Status AssessmentServiceImpl::DoRecordAssessment(const auth::Principal& pr
                                                        v1::RecordAssessmentResponse* response) {
   if (auto st = domain::Authorize(principal, Action::kRecordAssessment); !st.ok()) return st;
   if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
-  if (auto st = CheckId(request.case_id(), "case_id", "a case id (UUID)"); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
 
   const absl::Time now = clock_.Now();
   const absl::CivilDay today = time::ShanghaiDay(now);
@@ -281,10 +260,8 @@ absl::Status AssessmentServiceImpl::DoRecordAssessment(const auth::Principal& pr
   if (kind == domain::AssessmentKind::kUnspecified) {
     violations.push_back({"kind", "is required: INTAKE, PERIODIC, TRIGGERED or DISCHARGE"});
   }
-  auto assessed_on = DateField(request.assessed_on(), "assessed_on", &violations);
-  if (assessed_on.has_value() && *assessed_on > today) {
-    violations.push_back({"assessed_on", "must not be in the future"});
-  }
+  const absl::CivilDay assessed_on =
+      DayNotInFuture(request.assessed_on(), "assessed_on", today, &violations);
   const std::string assessor_id =
       request.assessor_id().empty()
           ? principal.subject
@@ -335,7 +312,7 @@ absl::Status AssessmentServiceImpl::DoRecordAssessment(const auth::Principal& pr
     a.instrument_sha256 = entry->sha256;
     a.instrument_kind = entry->instrument.kind;
     a.kind = kind;
-    a.assessed_on = assessed_on.value_or(today);
+    a.assessed_on = assessed_on;
     a.assessor_id = assessor_id;
     a.answers = answers;
     a.scores = scores;
@@ -389,7 +366,7 @@ absl::Status AssessmentServiceImpl::DoGetAssessment(const auth::Principal& princ
                                                     const v1::GetAssessmentRequest& request,
                                                     v1::GetAssessmentResponse* response) {
   if (auto st = domain::Authorize(principal, Action::kRead); !st.ok()) return st;
-  if (auto st = CheckId(request.assessment_id(), "assessment_id", "an assessment id (UUID)");
+  if (auto st = CheckUuidField(request.assessment_id(), "assessment_id", "an assessment id (UUID)");
       !st.ok()) {
     return st;
   }
@@ -404,9 +381,10 @@ absl::Status AssessmentServiceImpl::DoListAssessments(const auth::Principal& pri
                                                       const v1::ListAssessmentsRequest& request,
                                                       v1::ListAssessmentsResponse* response) {
   if (auto st = domain::Authorize(principal, Action::kRead); !st.ok()) return st;
-  if (auto st = CheckId(request.case_id(), "case_id", "a case id (UUID)"); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
   std::vector<FieldViolation> violations;
-  const int page_size = PageSize(request.page_size(), &violations);
+  const int page_size =
+      CheckPageSize(request.page_size(), kDefaultPageSize, kMaxPageSize, &violations);
   std::string after;
   if (!DecodeToken("a1:", request.page_token(), &after) ||
       (!after.empty() && !ids::IsUuid(after))) {
@@ -428,19 +406,15 @@ absl::Status AssessmentServiceImpl::DoListDueAssessments(
   const absl::CivilDay today = time::ShanghaiDay(clock_.Now());
   std::vector<FieldViolation> violations;
   DueFilter f;
-  f.page_size = PageSize(request.page_size(), &violations);
+  f.page_size = CheckPageSize(request.page_size(), kDefaultPageSize, kMaxPageSize, &violations);
   if (!DecodeToken("d1:", request.page_token(), &f.after)) {
     violations.push_back(
         {"page_token", "is not a token from a previous ListDueAssessments response"});
   }
   f.district_code = request.district_code();
-  if (!f.district_code.empty() && !auth::IsDistrictCode(f.district_code)) {
-    violations.push_back({"district_code", "must be a 6-digit district code"});
-  }
+  DistrictFilterField(f.district_code, &violations);
   f.case_id = absl::AsciiStrToLower(request.case_id());
-  if (!f.case_id.empty() && !ids::IsUuid(f.case_id)) {
-    violations.push_back({"case_id", "must be a case id (UUID)"});
-  }
+  OptionalUuidField(f.case_id, "case_id", "a case id (UUID)", &violations);
   auto before = DateField(request.due_before(), "due_before", &violations);
   f.due_before = before.value_or(domain::DefaultDueHorizon(today, PolicyOn(today)));
   if (request.overdue_only()) f.overdue_before = today;
@@ -466,7 +440,7 @@ absl::Status AssessmentServiceImpl::DoGetSupervisionLevel(
     const auth::Principal& principal, const v1::GetSupervisionLevelRequest& request,
     v1::GetSupervisionLevelResponse* response) {
   if (auto st = domain::Authorize(principal, Action::kRead); !st.ok()) return st;
-  if (auto st = CheckId(request.case_id(), "case_id", "a case id (UUID)"); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
   auto state = store_.GetCaseState(principal, absl::AsciiStrToLower(request.case_id()));
   if (!state.ok()) return state.status();
   return LevelState(principal, *state, response->mutable_supervision());
@@ -477,7 +451,7 @@ absl::Status AssessmentServiceImpl::DoOverrideSupervisionLevel(
     v1::OverrideSupervisionLevelResponse* response) {
   if (auto st = domain::Authorize(principal, Action::kOverrideLevel); !st.ok()) return st;
   if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
-  if (auto st = CheckId(request.case_id(), "case_id", "a case id (UUID)"); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
   std::vector<FieldViolation> violations;
   const domain::Level level = FromProto(request.level());
   if (level == domain::Level::kUnspecified) {
@@ -528,7 +502,7 @@ absl::Status AssessmentServiceImpl::DoRaiseCrisisFlag(const auth::Principal& pri
                                                       v1::RaiseCrisisFlagResponse* response) {
   if (auto st = domain::Authorize(principal, Action::kRaiseCrisis); !st.ok()) return st;
   if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
-  if (auto st = CheckId(request.case_id(), "case_id", "a case id (UUID)"); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
   std::vector<FieldViolation> violations;
   const domain::CrisisKind kind = FromProto(request.kind());
   if (kind == domain::CrisisKind::kUnspecified) {
@@ -587,7 +561,7 @@ absl::Status AssessmentServiceImpl::DoAcknowledgeCrisisFlag(
     v1::AcknowledgeCrisisFlagResponse* response) {
   if (auto st = domain::Authorize(principal, Action::kAcknowledgeCrisis); !st.ok()) return st;
   if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
-  if (auto st = CheckId(request.flag_id(), "flag_id", "a crisis flag id (UUID)"); !st.ok()) {
+  if (auto st = CheckUuidField(request.flag_id(), "flag_id", "a crisis flag id (UUID)"); !st.ok()) {
     return st;
   }
   if (request.note().size() > kMaxNoteLength) {
@@ -634,18 +608,14 @@ absl::Status AssessmentServiceImpl::DoListCrisisFlags(const auth::Principal& pri
   if (auto st = domain::Authorize(principal, Action::kRead); !st.ok()) return st;
   std::vector<FieldViolation> violations;
   CrisisFilter f;
-  f.page_size = PageSize(request.page_size(), &violations);
+  f.page_size = CheckPageSize(request.page_size(), kDefaultPageSize, kMaxPageSize, &violations);
   if (!DecodeToken("f1:", request.page_token(), &f.after)) {
     violations.push_back({"page_token", "is not a token from a previous ListCrisisFlags response"});
   }
   f.district_code = request.district_code();
-  if (!f.district_code.empty() && !auth::IsDistrictCode(f.district_code)) {
-    violations.push_back({"district_code", "must be a 6-digit district code"});
-  }
+  DistrictFilterField(f.district_code, &violations);
   f.case_id = absl::AsciiStrToLower(request.case_id());
-  if (!f.case_id.empty() && !ids::IsUuid(f.case_id)) {
-    violations.push_back({"case_id", "must be a case id (UUID)"});
-  }
+  OptionalUuidField(f.case_id, "case_id", "a case id (UUID)", &violations);
   f.unacknowledged_only = request.unacknowledged_only();
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
   auto page = store_.ListCrisisFlags(principal, f);
@@ -660,7 +630,7 @@ absl::Status AssessmentServiceImpl::DoGetPointsLedger(const auth::Principal& pri
                                                       const v1::GetPointsLedgerRequest& request,
                                                       v1::GetPointsLedgerResponse* response) {
   if (auto st = domain::Authorize(principal, Action::kRead); !st.ok()) return st;
-  if (auto st = CheckId(request.case_id(), "case_id", "a case id (UUID)"); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
   absl::CivilDay month = domain::MonthOf(time::ShanghaiDay(clock_.Now()));
   if (request.year() != 0 || request.month() != 0) {
     auto day = time::MakeDate(request.year(), request.month(), 1);
@@ -688,7 +658,7 @@ absl::Status AssessmentServiceImpl::DoAddPointsEntry(const auth::Principal& prin
                                                      v1::AddPointsEntryResponse* response) {
   if (auto st = domain::Authorize(principal, Action::kAdjustPoints); !st.ok()) return st;
   if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
-  if (auto st = CheckId(request.case_id(), "case_id", "a case id (UUID)"); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
   const absl::Time now = clock_.Now();
   const absl::CivilDay today = time::ShanghaiDay(now);
   std::vector<FieldViolation> violations;
@@ -701,11 +671,9 @@ absl::Status AssessmentServiceImpl::DoAddPointsEntry(const auth::Principal& prin
   } else if (note.size() > kMaxNoteLength) {
     violations.push_back({"note", "must be at most 4000 bytes"});
   }
-  auto on = DateField(request.occurred_on(), "occurred_on", &violations);
-  if (on.has_value() && *on > today)
-    violations.push_back({"occurred_on", "must not be in the future"});
+  const absl::CivilDay occurred_on =
+      DayNotInFuture(request.occurred_on(), "occurred_on", today, &violations);
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
-  const absl::CivilDay occurred_on = on.value_or(today);
 
   Mutation m;
   m.request_id = absl::AsciiStrToLower(request.request_id());
@@ -742,28 +710,18 @@ absl::Status AssessmentServiceImpl::DoAddPointsEntry(const auth::Principal& prin
   return absl::InternalError("the entry was written but cannot be read back");
 }
 
-#define CCMS_ASSESSMENT_HANDLER(Name)                                                         \
-  grpc::ServerUnaryReactor* AssessmentServiceImpl::Name(grpc::CallbackServerContext* context, \
-                                                        const v1::Name##Request* request,     \
-                                                        v1::Name##Response* response) {       \
-    return executor_.Run(context, *request, response,                                         \
-                         [this, request, response](const auth::Principal& p) {                \
-                           return Do##Name(p, *request, response);                            \
-                         });                                                                  \
-  }
-CCMS_ASSESSMENT_HANDLER(ListInstruments)
-CCMS_ASSESSMENT_HANDLER(GetInstrument)
-CCMS_ASSESSMENT_HANDLER(RecordAssessment)
-CCMS_ASSESSMENT_HANDLER(GetAssessment)
-CCMS_ASSESSMENT_HANDLER(ListAssessments)
-CCMS_ASSESSMENT_HANDLER(ListDueAssessments)
-CCMS_ASSESSMENT_HANDLER(GetSupervisionLevel)
-CCMS_ASSESSMENT_HANDLER(OverrideSupervisionLevel)
-CCMS_ASSESSMENT_HANDLER(RaiseCrisisFlag)
-CCMS_ASSESSMENT_HANDLER(AcknowledgeCrisisFlag)
-CCMS_ASSESSMENT_HANDLER(ListCrisisFlags)
-CCMS_ASSESSMENT_HANDLER(GetPointsLedger)
-CCMS_ASSESSMENT_HANDLER(AddPointsEntry)
-#undef CCMS_ASSESSMENT_HANDLER
+CCMS_UNARY_HANDLER(AssessmentServiceImpl, ListInstruments)
+CCMS_UNARY_HANDLER(AssessmentServiceImpl, GetInstrument)
+CCMS_UNARY_HANDLER(AssessmentServiceImpl, RecordAssessment)
+CCMS_UNARY_HANDLER(AssessmentServiceImpl, GetAssessment)
+CCMS_UNARY_HANDLER(AssessmentServiceImpl, ListAssessments)
+CCMS_UNARY_HANDLER(AssessmentServiceImpl, ListDueAssessments)
+CCMS_UNARY_HANDLER(AssessmentServiceImpl, GetSupervisionLevel)
+CCMS_UNARY_HANDLER(AssessmentServiceImpl, OverrideSupervisionLevel)
+CCMS_UNARY_HANDLER(AssessmentServiceImpl, RaiseCrisisFlag)
+CCMS_UNARY_HANDLER(AssessmentServiceImpl, AcknowledgeCrisisFlag)
+CCMS_UNARY_HANDLER(AssessmentServiceImpl, ListCrisisFlags)
+CCMS_UNARY_HANDLER(AssessmentServiceImpl, GetPointsLedger)
+CCMS_UNARY_HANDLER(AssessmentServiceImpl, AddPointsEntry)
 
 }  // namespace ccms::assessment

@@ -9,6 +9,7 @@
 #include "ccms/records/v1/records_events.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/grpc/status.h"
+#include "common/grpc/unary_handler.h"
 #include "common/ids/uuid.h"
 #include "common/kafka/outbox.h"
 #include "common/time/calendar.h"
@@ -240,9 +241,7 @@ absl::Status RecordsServiceImpl::DoListCases(const auth::Principal& principal,
     }
   }
   filter.district_code = request.district_code();
-  if (!filter.district_code.empty() && !auth::IsDistrictCode(filter.district_code)) {
-    violations.push_back({"district_code", "must be a 6-digit district code"});
-  }
+  DistrictFilterField(filter.district_code, &violations);
   filter.office_id = request.office_id();
   filter.status = FromProto(request.status());
   filter.sentence_kind = FromProto(request.sentence_kind());
@@ -258,41 +257,10 @@ absl::Status RecordsServiceImpl::DoListCases(const auth::Principal& principal,
   return absl::OkStatus();
 }
 
-grpc::ServerUnaryReactor* RecordsServiceImpl::OpenCase(grpc::CallbackServerContext* context,
-                                                       const v1::OpenCaseRequest* request,
-                                                       v1::OpenCaseResponse* response) {
-  return executor_.Run(context, *request, response,
-                       [this, request, response](const auth::Principal& p) {
-                         return DoOpenCase(p, *request, response);
-                       });
-}
-
-grpc::ServerUnaryReactor* RecordsServiceImpl::RecordIntakeCheckIn(
-    grpc::CallbackServerContext* context, const v1::RecordIntakeCheckInRequest* request,
-    v1::RecordIntakeCheckInResponse* response) {
-  return executor_.Run(context, *request, response,
-                       [this, request, response](const auth::Principal& p) {
-                         return DoRecordIntakeCheckIn(p, *request, response);
-                       });
-}
-
-grpc::ServerUnaryReactor* RecordsServiceImpl::GetCase(grpc::CallbackServerContext* context,
-                                                      const v1::GetCaseRequest* request,
-                                                      v1::GetCaseResponse* response) {
-  return executor_.Run(context, *request, response,
-                       [this, context, request, response](const auth::Principal& p) {
-                         return DoGetCase(p, *request, response, CallId(*context));
-                       });
-}
-
-grpc::ServerUnaryReactor* RecordsServiceImpl::ListCases(grpc::CallbackServerContext* context,
-                                                        const v1::ListCasesRequest* request,
-                                                        v1::ListCasesResponse* response) {
-  return executor_.Run(context, *request, response,
-                       [this, context, request, response](const auth::Principal& p) {
-                         return DoListCases(p, *request, response, CallId(*context));
-                       });
-}
+CCMS_UNARY_HANDLER(RecordsServiceImpl, OpenCase)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordIntakeCheckIn)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, GetCase)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, ListCases)
 
 // ---- The case file beyond intake: contacts, lost contact, the ladder, lists. ----
 
@@ -598,8 +566,8 @@ absl::Status RecordsServiceImpl::DoMarkSanctionCorrected(
   }
   if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
   if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
-  if (!ids::IsUuid(request.sanction_id())) {
-    return grpc_util::InvalidArgumentWithViolations({{"sanction_id", "must be a sanction id"}});
+  if (auto st = CheckUuidField(request.sanction_id(), "sanction_id", "a sanction id"); !st.ok()) {
+    return st;
   }
   const absl::CivilDay today = time::ShanghaiDay(clock_.Now());
   auto on = DayNotInFuture(request.corrected_on(), "corrected_on", today);
@@ -799,9 +767,7 @@ absl::Status RecordsServiceImpl::DoListAuditEntries(const auth::Principal& princ
   }
   std::vector<FieldViolation> violations;
   AuditFilter f;
-  if (!request.case_id().empty() && !ids::IsUuid(request.case_id())) {
-    violations.push_back({"case_id", "must be a case id (UUID)"});
-  }
+  OptionalUuidField(request.case_id(), "case_id", "a case id (UUID)", &violations);
   f.case_id = absl::AsciiStrToLower(request.case_id());
   f.actor = request.actor();
   bool invalid = false;
@@ -939,8 +905,8 @@ absl::Status RecordsServiceImpl::DoDecideTransfer(const auth::Principal& princip
     return AuditDenied(principal, action, "", request.request_id, st);
   }
   if (auto st = CheckRequestId(request.request_id); !st.ok()) return st;
-  if (!ids::IsUuid(request.transfer_id)) {
-    return grpc_util::InvalidArgumentWithViolations({{"transfer_id", "must be a transfer id"}});
+  if (auto st = CheckUuidField(request.transfer_id, "transfer_id", "a transfer id"); !st.ok()) {
+    return st;
   }
   if (!request.to_office_id.empty() &&
       (step != domain::TransferStep::kAccept || !IsOfficeId(request.to_office_id))) {
@@ -1014,9 +980,7 @@ absl::Status RecordsServiceImpl::DoListTransfers(const auth::Principal& principa
     return AuditDenied(principal, "ListTransfers", "", "", st);
   }
   std::vector<FieldViolation> violations;
-  if (!request.district_code().empty() && !auth::IsDistrictCode(request.district_code())) {
-    violations.push_back({"district_code", "must be a 6-digit district code"});
-  }
+  DistrictFilterField(request.district_code(), &violations);
   const int page_size = CheckPageSize(request.page_size(), 50, 500, &violations);
   std::string after;
   if (!request.page_token().empty()) {
@@ -1085,11 +1049,11 @@ absl::Status RecordsServiceImpl::DoCompleteTransfer(const auth::Principal& princ
       response->mutable_transfer());
 }
 
-CCMS_RECORDS_HANDLER(RequestTransfer)
-CCMS_RECORDS_HANDLER(ConsentTransfer)
-CCMS_RECORDS_HANDLER(AcceptTransfer)
-CCMS_RECORDS_HANDLER(RejectTransfer)
-CCMS_RECORDS_HANDLER(CompleteTransfer)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RequestTransfer)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, ConsentTransfer)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, AcceptTransfer)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RejectTransfer)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, CompleteTransfer)
 
 absl::Status RecordsServiceImpl::DoDischarge(const auth::Principal& principal,
                                              const v1::DischargeRequest& request,
@@ -1187,19 +1151,19 @@ absl::StatusOr<int> RecordsServiceImpl::EmitDischargeNotices() {
       });
 }
 
-CCMS_RECORDS_HANDLER(RecordContact)
-CCMS_RECORDS_HANDLER(MarkLostContact)
-CCMS_RECORDS_HANDLER(MarkFoundAgain)
-CCMS_RECORDS_HANDLER(RecordViolation)
-CCMS_RECORDS_HANDLER(IssueSanction)
-CCMS_RECORDS_HANDLER(MarkSanctionCorrected)
-CCMS_RECORDS_HANDLER(RecordCommendation)
-CCMS_RECORDS_READ_HANDLER(GetSanctionStatus)
-CCMS_RECORDS_HANDLER(ListOverdue)
-CCMS_RECORDS_READ_HANDLER(GetCaseTimeline)
-CCMS_RECORDS_HANDLER(ListAuditEntries)
-CCMS_RECORDS_HANDLER(ListTransfers)
-CCMS_RECORDS_HANDLER(Discharge)
-CCMS_RECORDS_HANDLER(CloseCase)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordContact)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, MarkLostContact)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, MarkFoundAgain)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordViolation)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, IssueSanction)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, MarkSanctionCorrected)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordCommendation)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, GetSanctionStatus)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, ListOverdue)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, GetCaseTimeline)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, ListAuditEntries)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, ListTransfers)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, Discharge)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, CloseCase)
 
 }  // namespace ccms::records

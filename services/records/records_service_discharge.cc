@@ -5,6 +5,7 @@
 #include "ccms/records/v1/records_events.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/grpc/status.h"
+#include "common/grpc/unary_handler.h"
 #include "common/ids/uuid.h"
 #include "common/kafka/outbox.h"
 #include "common/time/calendar.h"
@@ -258,10 +259,10 @@ absl::Status RecordsServiceImpl::DoExportCases(const auth::Principal& principal,
   return absl::OkStatus();
 }
 
-CCMS_RECORDS_HANDLER(RecordDischargeSummary)
-CCMS_RECORDS_HANDLER(RecordFollowUpVisit)
-CCMS_RECORDS_HANDLER(ListDischargesDue)
-CCMS_RECORDS_HANDLER(ListFollowUpsDue)
-CCMS_RECORDS_READ_HANDLER(ExportCases)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordDischargeSummary)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordFollowUpVisit)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, ListDischargesDue)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, ListFollowUpsDue)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, ExportCases)
 
 }  // namespace ccms::records

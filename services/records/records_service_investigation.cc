@@ -5,6 +5,7 @@
 #include "ccms/records/v1/records_events.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/grpc/status.h"
+#include "common/grpc/unary_handler.h"
 #include "common/ids/uuid.h"
 #include "common/kafka/outbox.h"
 #include "common/time/calendar.h"
@@ -345,9 +346,10 @@ absl::Status RecordsServiceImpl::DoWithdrawInvestigation(
     return AuditDenied(principal, kAction, "", request.request_id(), st);
   }
   if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
-  if (!ids::IsUuid(request.investigation_id())) {
-    return grpc_util::InvalidArgumentWithViolations(
-        {{"investigation_id", "must be an investigation id (UUID)"}});
+  if (auto st = CheckUuidField(request.investigation_id(), "investigation_id",
+                               "an investigation id (UUID)");
+      !st.ok()) {
+    return st;
   }
   if (auto st = CheckText(request.reason(), "reason", 8000); !st.ok()) return st;
   return CloseInvestigation(principal, kAction, request.request_id(), request.investigation_id(),
@@ -362,9 +364,10 @@ absl::Status RecordsServiceImpl::DoGetInvestigation(const auth::Principal& princ
   if (auto st = domain::Authorize(principal, domain::CaseAction::kRead); !st.ok()) {
     return AuditDenied(principal, "GetInvestigation", "", call_id, st);
   }
-  if (!ids::IsUuid(request.investigation_id())) {
-    return grpc_util::InvalidArgumentWithViolations(
-        {{"investigation_id", "must be an investigation id (UUID)"}});
+  if (auto st = CheckUuidField(request.investigation_id(), "investigation_id",
+                               "an investigation id (UUID)");
+      !st.ok()) {
+    return st;
   }
   auto rec = store_.GetInvestigation(principal, absl::AsciiStrToLower(request.investigation_id()),
                                      call_id);
@@ -383,9 +386,7 @@ absl::Status RecordsServiceImpl::DoListInvestigations(const auth::Principal& pri
   std::vector<FieldViolation> violations;
   InvestigationFilter filter;
   filter.district_code = request.district_code();
-  if (!filter.district_code.empty() && !auth::IsDistrictCode(filter.district_code)) {
-    violations.push_back({"district_code", "must be a 6-digit district code"});
-  }
+  DistrictFilterField(filter.district_code, &violations);
   switch (request.status()) {
     case v1::INVESTIGATION_STATUS_UNSPECIFIED:
       break;
@@ -638,14 +639,14 @@ absl::Status RecordsServiceImpl::DoGetHandoverAndIntake(
   return absl::OkStatus();
 }
 
-CCMS_RECORDS_HANDLER(CommissionInvestigation)
-CCMS_RECORDS_HANDLER(RecordInvestigationConclusion)
-CCMS_RECORDS_HANDLER(WithdrawInvestigation)
-CCMS_RECORDS_READ_HANDLER(GetInvestigation)
-CCMS_RECORDS_READ_HANDLER(ListInvestigations)
-CCMS_RECORDS_HANDLER(RecordHandoverNotification)
-CCMS_RECORDS_HANDLER(RecordIntakeAnnouncement)
-CCMS_RECORDS_HANDLER(SetSupervisionTeam)
-CCMS_RECORDS_READ_HANDLER(GetHandoverAndIntake)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, CommissionInvestigation)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordInvestigationConclusion)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, WithdrawInvestigation)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, GetInvestigation)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, ListInvestigations)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordHandoverNotification)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordIntakeAnnouncement)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, SetSupervisionTeam)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, GetHandoverAndIntake)
 
 }  // namespace ccms::records

@@ -5,6 +5,7 @@
 #include "ccms/records/v1/records_events.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/grpc/status.h"
+#include "common/grpc/unary_handler.h"
 #include "common/ids/uuid.h"
 #include "common/kafka/outbox.h"
 #include "common/time/calendar.h"
@@ -216,9 +217,7 @@ absl::Status RecordsServiceImpl::DoDecideLeave(const auth::Principal& principal,
   }
   if (auto st = CheckRequestId(request_id); !st.ok()) return st;
   if (auto st = CheckCaseId(case_id); !st.ok()) return st;
-  if (!ids::IsUuid(leave_id)) {
-    return grpc_util::InvalidArgumentWithViolations({{"leave_id", "must be a leave id (UUID)"}});
-  }
+  if (auto st = CheckUuidField(leave_id, "leave_id", "a leave id (UUID)"); !st.ok()) return st;
   if (step == domain::LeaveStep::kReject && absl::StripAsciiWhitespace(reason).empty()) {
     return grpc_util::InvalidArgumentWithViolations(
         {{"reason", "is required: say why the leave is refused"}});
@@ -287,8 +286,8 @@ absl::Status RecordsServiceImpl::DoRecordLeaveReturn(const auth::Principal& prin
   }
   if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
   if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
-  if (!ids::IsUuid(request.leave_id())) {
-    return grpc_util::InvalidArgumentWithViolations({{"leave_id", "must be a leave id (UUID)"}});
+  if (auto st = CheckUuidField(request.leave_id(), "leave_id", "a leave id (UUID)"); !st.ok()) {
+    return st;
   }
   const absl::Time now = clock_.Now();
   const absl::CivilDay today = time::ShanghaiDay(now);
@@ -390,9 +389,10 @@ absl::Status RecordsServiceImpl::DoRevokeStandingApproval(
   }
   if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
   if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
-  if (!ids::IsUuid(request.standing_approval_id())) {
-    return grpc_util::InvalidArgumentWithViolations(
-        {{"standing_approval_id", "must be a standing approval id (UUID)"}});
+  if (auto st = CheckUuidField(request.standing_approval_id(), "standing_approval_id",
+                               "a standing approval id (UUID)");
+      !st.ok()) {
+    return st;
   }
   if (auto st = CheckText(request.reason(), "reason", 8000); !st.ok()) return st;
   const absl::Time now = clock_.Now();
@@ -504,14 +504,14 @@ absl::Status RecordsServiceImpl::DoListLeavesNotReturned(
   return absl::OkStatus();
 }
 
-CCMS_RECORDS_HANDLER(RequestLeave)
-CCMS_RECORDS_HANDLER(ApproveLeave)
-CCMS_RECORDS_HANDLER(RejectLeave)
-CCMS_RECORDS_HANDLER(CancelLeave)
-CCMS_RECORDS_HANDLER(RecordLeaveReturn)
-CCMS_RECORDS_HANDLER(GrantStandingApproval)
-CCMS_RECORDS_HANDLER(RevokeStandingApproval)
-CCMS_RECORDS_READ_HANDLER(ListLeaves)
-CCMS_RECORDS_READ_HANDLER(ListLeavesNotReturned)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RequestLeave)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, ApproveLeave)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RejectLeave)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, CancelLeave)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordLeaveReturn)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, GrantStandingApproval)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RevokeStandingApproval)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, ListLeaves)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, ListLeavesNotReturned)
 
 }  // namespace ccms::records

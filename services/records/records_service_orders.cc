@@ -10,6 +10,7 @@
 #include "ccms/records/v1/records_events.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/grpc/status.h"
+#include "common/grpc/unary_handler.h"
 #include "common/ids/uuid.h"
 #include "common/kafka/outbox.h"
 #include "common/time/calendar.h"
@@ -112,13 +113,13 @@ std::vector<FieldViolation> CheckListArgs(const auth::Principal& principal,
 
 }  // namespace
 
-CCMS_RECORDS_HANDLER(OrderMonitoring)
-CCMS_RECORDS_HANDLER(RenewMonitoring)
-CCMS_RECORDS_HANDLER(EndMonitoring)
-CCMS_RECORDS_READ_HANDLER(ListMonitoringExpiring)
-CCMS_RECORDS_HANDLER(RecordHealthReport)
-CCMS_RECORDS_HANDLER(RecordMedicalReview)
-CCMS_RECORDS_READ_HANDLER(ListMedicalDue)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, OrderMonitoring)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RenewMonitoring)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, EndMonitoring)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, ListMonitoringExpiring)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordHealthReport)
+CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordMedicalReview)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, ListMedicalDue)
 
 absl::Status RecordsServiceImpl::DoOrderMonitoring(const auth::Principal& principal,
                                                    const v1::OrderMonitoringRequest& request,

@@ -1,9 +1,14 @@
 #include <limits>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "ccms/records/v1/records_service.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/grpc/request_checks.h"
 #include "common/grpc/status.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
 
 namespace ccms::grpc_util {
@@ -26,8 +31,84 @@ TEST(GrpcStatusTest, PlainStatusKeepsCodeAndMessage) {
   grpc::Status g = ToGrpcStatus(absl::NotFoundError("case not found"));
   EXPECT_EQ(g.error_code(), grpc::NOT_FOUND);
   EXPECT_EQ(g.error_message(), "case not found");
-  EXPECT_TRUE(g.error_details().empty());
-  EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok());
+  EXPECT_TRUE(ViolationsOf(g).empty());
+  EXPECT_EQ(ReasonOf(g), "NOT_FOUND");
+  const grpc::Status ok = ToGrpcStatus(absl::OkStatus());
+  EXPECT_TRUE(ok.ok());
+  EXPECT_TRUE(ok.error_details().empty());
+}
+
+// The details of `g`: its google.rpc.Status, whose ErrorInfo must be well formed.
+google::rpc::ErrorInfo ErrorInfoOf(const grpc::Status& g) {
+  google::rpc::Status details;
+  EXPECT_TRUE(details.ParseFromString(g.error_details()));
+  EXPECT_EQ(details.code(), static_cast<int>(g.error_code()));
+  EXPECT_EQ(details.message(), g.error_message());
+  google::rpc::ErrorInfo info;
+  int infos = 0;
+  for (const auto& any : details.details()) {
+    if (any.Is<google::rpc::ErrorInfo>()) {
+      ++infos;
+      EXPECT_TRUE(any.UnpackTo(&info));
+    }
+  }
+  EXPECT_EQ(infos, 1);
+  return info;
+}
+
+TEST(GrpcStatusTest, EveryErrorCarriesErrorInfoWithTheReasonOfItsCode) {
+  const std::vector<std::pair<absl::Status, std::string>> cases = {
+      {absl::InvalidArgumentError("bad"), "INVALID_REQUEST"},
+      {absl::OutOfRangeError("bad"), "INVALID_REQUEST"},
+      {absl::UnauthenticatedError("no token"), "UNAUTHENTICATED"},
+      {absl::PermissionDeniedError("not yours"), "PERMISSION_DENIED"},
+      {absl::NotFoundError("case not found"), "NOT_FOUND"},
+      {absl::AlreadyExistsError("the record already exists"), "ALREADY_EXISTS"},
+      {absl::FailedPreconditionError("the case is closed"), "RULE_VIOLATED"},
+      {absl::AbortedError("the case changed since it was read"), "CONFLICT"},
+      {absl::ResourceExhaustedError("server busy"), "OVERLOADED"},
+      {absl::DeadlineExceededError("too slow"), "DEADLINE_EXCEEDED"},
+      {absl::CancelledError("call cancelled"), "CANCELLED"},
+      {absl::UnavailableError("database unavailable"), "UNAVAILABLE"},
+      {absl::UnimplementedError("no"), "UNIMPLEMENTED"},
+      {absl::InternalError("internal error"), "INTERNAL"},
+      {absl::UnknownError("?"), "INTERNAL"},
+      {absl::DataLossError("?"), "INTERNAL"},
+  };
+  for (const auto& [status, reason] : cases) {
+    const grpc::Status g = ToGrpcStatus(status);
+    EXPECT_EQ(static_cast<int>(g.error_code()), static_cast<int>(status.code()));
+    EXPECT_EQ(g.error_message(), status.message());
+    const google::rpc::ErrorInfo info = ErrorInfoOf(g);
+    EXPECT_EQ(info.reason(), reason) << status;
+    EXPECT_EQ(info.domain(), "ccms");
+    EXPECT_TRUE(info.metadata().empty());
+    EXPECT_EQ(ReasonOf(g), reason);
+  }
+}
+
+TEST(GrpcStatusTest, ANamedReasonReplacesTheDefault) {
+  const grpc::Status g = ToGrpcStatus(errors::WithReason(
+      absl::AlreadyExistsError("request_id was already used for a different request"),
+      errors::kRequestIdReused));
+  EXPECT_EQ(g.error_code(), grpc::ALREADY_EXISTS);
+  EXPECT_EQ(ErrorInfoOf(g).reason(), "REQUEST_ID_REUSED");
+  EXPECT_EQ(ReasonOf(ToGrpcStatus(
+                errors::WithReason(absl::AbortedError("in progress"), errors::kRequestInProgress))),
+            "REQUEST_IN_PROGRESS");
+}
+
+TEST(GrpcStatusTest, ViolationsAndErrorInfoTravelTogether) {
+  const grpc::Status g =
+      ToGrpcStatus(InvalidArgumentWithViolations({{"case_id", "must be a case id (UUID)"}}));
+  EXPECT_EQ(ErrorInfoOf(g).reason(), "INVALID_REQUEST");
+  ASSERT_EQ(ViolationsOf(g).size(), 1u);
+  EXPECT_EQ(ViolationsOf(g)[0].field, "case_id");
+}
+
+TEST(GrpcStatusTest, AClientReadsNoReasonFromAStatusWithoutDetails) {
+  EXPECT_EQ(ReasonOf(grpc::Status(grpc::UNAVAILABLE, "connection refused")), "");
+  EXPECT_EQ(ReasonOf(grpc::Status(grpc::INTERNAL, "x", "not a proto")), "");
 }
 
 TEST(ProtoConvertTest, Dates) {

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/grpc/status.h"
 #include "common/ids/uuid.h"
@@ -89,7 +90,11 @@ int ReportRpcError(const grpc::Status& status, const GlobalOptions& options) {
     default:
       break;
   }
-  std::cerr << "error: " << StatusCodeName(status.error_code()) << ": " << message << "\n";
+  // The ErrorInfo reason (docs/api.md "Errors"), where it says more than the code.
+  std::string code(StatusCodeName(status.error_code()));
+  const std::string reason = grpc_util::ReasonOf(status);
+  if (!reason.empty() && reason != code) absl::StrAppend(&code, " (", Sanitize(reason), ")");
+  std::cerr << "error: " << code << ": " << message << "\n";
   for (const grpc_util::FieldViolation& violation : grpc_util::ViolationsOf(status)) {
     std::cerr << "  - " << Sanitize(violation.field) << ": " << Sanitize(violation.description)
               << "\n";

@@ -29,8 +29,9 @@ std::string NewRequestId();
 // "OK", "INVALID_ARGUMENT", ...: the canonical name of `code`.
 std::string_view StatusCodeName(grpc::StatusCode code);
 
-// Prints `error: <CODE>: <message>` to stderr, then one line per field
-// violation carried in the status details. UNAVAILABLE and
+// Prints `error: <CODE>: <message>` to stderr, or `error: <CODE> (<REASON>): <message>` when the
+// status's ErrorInfo reason is not just the code's name (ALREADY_EXISTS (REQUEST_ID_REUSED)),
+// then one line per field violation carried in the status details. UNAVAILABLE and
 // DEADLINE_EXCEEDED name the address. Returns kExitFailure.
 int ReportRpcError(const grpc::Status& status, const GlobalOptions& options);
 
