@@ -273,7 +273,7 @@ absl::Status AssessmentServiceImpl::DoRecordAssessment(const auth::Principal& pr
     violations.push_back({"notes", "must be at most 4000 bytes"});
   }
   // An assessment is scored and followed up by the version in force on the day it was made.
-  const domain::AssessmentPolicy& policy = PolicyOn(assessed_on.value_or(today));
+  const domain::AssessmentPolicy& policy = PolicyOn(assessed_on);
   domain::ScoredAssessment scores;
   std::vector<domain::AnswerInput> answers;
   if (entry != nullptr) {
