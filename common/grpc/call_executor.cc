@@ -87,27 +87,27 @@ grpc::ServerUnaryReactor* CallExecutor::Run(grpc::CallbackServerContext* context
   }
   std::string request_id = commands_ != nullptr ? CommandRequestId(request) : "";
   // Each RPC has a request type of its own (buf STANDARD lint), so its name names the method.
-  const std::string& method = request.GetDescriptor()->full_name();
-  const bool queued = workers_.TrySubmit(
-      [this, context, reactor, response, &method, request_id = std::move(request_id),
-       work = std::move(work), principal = *std::move(principal)]() {
-        if (context->IsCancelled()) {
-          reactor->Finish(ToGrpcStatus(absl::CancelledError("call cancelled")));
-          return;
-        }
-        if (context->deadline() < std::chrono::system_clock::now()) {
-          reactor->Finish(
-              ToGrpcStatus(absl::DeadlineExceededError("deadline passed while queued")));
-          return;
-        }
-        if (request_id.empty()) {
-          reactor->Finish(ToGrpcStatus(RunGuarded(work, principal)));
-          return;
-        }
-        const db::CommandKey key{request_id, method, principal.subject};
-        reactor->Finish(ToGrpcStatus(
-            commands_->Run(key, response, [&] { return RunGuarded(work, principal); })));
-      });
+  const google::protobuf::Descriptor* request_type = request.GetDescriptor();
+  const bool queued = workers_.TrySubmit([this, context, reactor, response, request_type,
+                                          request_id = std::move(request_id),
+                                          work = std::move(work),
+                                          principal = *std::move(principal)]() {
+    if (context->IsCancelled()) {
+      reactor->Finish(ToGrpcStatus(absl::CancelledError("call cancelled")));
+      return;
+    }
+    if (context->deadline() < std::chrono::system_clock::now()) {
+      reactor->Finish(ToGrpcStatus(absl::DeadlineExceededError("deadline passed while queued")));
+      return;
+    }
+    if (request_id.empty()) {
+      reactor->Finish(ToGrpcStatus(RunGuarded(work, principal)));
+      return;
+    }
+    const db::CommandKey key{request_id, request_type->full_name(), principal.subject};
+    reactor->Finish(
+        ToGrpcStatus(commands_->Run(key, response, [&] { return RunGuarded(work, principal); })));
+  });
   if (!queued) {
     reactor->Finish(ToGrpcStatus(absl::ResourceExhaustedError("server busy; retry with backoff")));
   }

@@ -98,7 +98,6 @@ constexpr db::Query kCountCases = {
     "records_count_cases",
     "SELECT district_code, status, count(*) FROM cases GROUP BY district_code, status"};
 
-
 // Reads are audited in their own transaction; losing the last read-audit rows in a crash is
 // accepted (docs/adr/0002-read-audit.md), so they do not wait for the WAL flush.
 void RelaxCommitForReadAudit(pqxx::work& tx) {
