@@ -22,17 +22,7 @@ class InboxConsumerTest : public ::testing::Test {
   void SetUp() override {
     if (IntegrationEnv::Get() == nullptr) GTEST_SKIP() << "needs tests/run";
     db_ = std::make_unique<TestDatabase>();
-    auto pool = db::ConnectionPool::Create({.dsn = db_->dsn(), .size = 2}, nullptr);
-    ASSERT_TRUE(pool.ok()) << pool.status();
-    pool_ = std::move(*pool);
-    ASSERT_TRUE(pool_
-                    ->WithConnection([](pqxx::connection& c) {
-                      auto st = db::ApplyMigrations(c, "common", db::CommonMigrations());
-                      pqxx::nontransaction(c).exec(
-                          "CREATE TABLE applied (event_id text, case_id text)");
-                      return st;
-                    })
-                    .ok());
+    pool_ = PoolWithCommonTables(*db_, "CREATE TABLE applied (event_id text, case_id text)");
   }
 
   std::string Serialized(const std::string& case_id) {

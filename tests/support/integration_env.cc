@@ -143,6 +143,19 @@ std::string ReadAll(int fd, bool until_newline) {
 
 }  // namespace
 
+std::unique_ptr<db::ConnectionPool> PoolWithCommonTables(const TestDatabase& db,
+                                                         const std::string& extra_sql) {
+  auto pool = db::ConnectionPool::Create({.dsn = db.dsn(), .size = 2}, nullptr);
+  if (!pool.ok()) throw std::runtime_error(std::string(pool.status().message()));
+  absl::Status st = (*pool)->WithConnection([&](pqxx::connection& c) {
+    absl::Status migrated = db::ApplyMigrations(c, "common", db::CommonMigrations());
+    if (migrated.ok() && !extra_sql.empty()) pqxx::nontransaction(c).exec(extra_sql);
+    return migrated;
+  });
+  if (!st.ok()) throw std::runtime_error(std::string(st.message()));
+  return *std::move(pool);
+}
+
 std::string KafkaControl(const std::string& command) {
   int fd = Connect(IntegrationEnv::Get()->kafka_control_port);
   if (fd < 0) return "error cannot connect";

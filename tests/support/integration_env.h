@@ -48,6 +48,11 @@ class TestDatabase {
   std::string dsn_;
 };
 
+// A small pool on `db` with common's tables migrated (outbox, inbox, idempotency keys, audit),
+// then `extra_sql` run (a test's own table); for tests of the kit without a service.
+std::unique_ptr<db::ConnectionPool> PoolWithCommonTables(const TestDatabase& db,
+                                                         const std::string& extra_sql = "");
+
 // Sends one command line to the dev broker's control port ("down all", "up all"); returns the
 // reply line.
 std::string KafkaControl(const std::string& command);
