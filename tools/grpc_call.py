@@ -4,8 +4,8 @@
 grpcurl is not packaged in Debian 12; this does the part of it the dev stack needs:
 
   /usr/bin/python3 tools/grpc_call.py ADDR list
-  /usr/bin/python3 tools/grpc_call.py ADDR describe ccms.records.v1.RecordsService
-  /usr/bin/python3 tools/grpc_call.py ADDR call ccms.records.v1.RecordsService/ListCases '{"pageSize": 5}'
+  /usr/bin/python3 tools/grpc_call.py ADDR describe ccms.records.v1.CaseService
+  /usr/bin/python3 tools/grpc_call.py ADDR call ccms.records.v1.CaseService/ListCases '{"pageSize": 5}'
 
 Plaintext (the dev stack listens on loopback). The bearer token is $CCMS_TOKEN (or --token).
 The server must serve reflection: the dev stack turns it on (CCMS_GRPC_REFLECTION=true).

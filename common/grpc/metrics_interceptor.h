@@ -17,7 +17,7 @@ namespace ccms::grpc_util {
 // and the grpc_server_handling_seconds histogram. It also writes one access-log line per call
 // (method, code, duration, x-request-id, trace id from traceparent) — no request contents.
 //
-// Only the methods of `services` (full proto names, e.g. "ccms.records.v1.RecordsService", found
+// Only the methods of `services` (full proto names, e.g. "ccms.records.v1.CaseService", found
 // in the generated descriptor pool) and of gRPC's health service get labels of their own; every
 // other path a caller sends is counted under grpc_service="unknown", grpc_method="unknown", so no
 // caller, authenticated or not, can add series. A request the server could not parse (a broken

@@ -13,8 +13,8 @@
 // declare Rpc with `override`. Use at namespace scope in the service's .cc file, in the namespace
 // of the class:
 //
-//   CCMS_UNARY_HANDLER(RecordsServiceImpl, OpenCase)
-//   CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, GetCase)
+//   CCMS_UNARY_HANDLER(CaseServiceImpl, OpenCase)
+//   CCMS_UNARY_HANDLER_WITH_CALL_ID(CaseServiceImpl, GetCase)
 //
 // The WITH_CALL_ID variant passes a fourth argument, CallId(*context), for handlers that write an
 // audit row naming the caller's x-request-id (reads of personal data):

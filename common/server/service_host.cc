@@ -226,10 +226,13 @@ absl::StatusOr<int> ServiceHost::Start() {
 void ServiceHost::SetReadiness(bool ready) {
   if (!server_) return;
   auto* health = server_->GetHealthCheckService();
-  for (const std::string& name :
-       {std::string(""), std::string(kReadinessHealthName), identity_.grpc_service}) {
+  // The server as a whole, readiness, and each proto service it serves (identity_.grpc_service
+  // is one of them), as gRPC clients' health checks name them.
+  for (const std::string& name : {std::string(""), std::string(kReadinessHealthName)}) {
     health->SetServingStatus(name, ready);
   }
+  health->SetServingStatus(identity_.grpc_service, ready);
+  for (const std::string& name : service_names_) health->SetServingStatus(name, ready);
 }
 
 void ServiceHost::Shutdown() {

@@ -28,14 +28,15 @@ namespace ccms::server {
 // "liveness" is SERVING from Start() until Shutdown(), whatever the dependencies do (a restart
 // would not bring a database back); "readiness", the empty name "" (the server as a whole, what
 // gRPC clients and `ccmsctl health` ask by default) and the service's own proto name are SERVING
-// only while the database answers and the broker has not been away longer than its grace.
+// only while the database answers and the broker has not been away longer than its grace (every
+// proto service the host serves has its name SERVING alike).
 inline constexpr char kLivenessHealthName[] = "liveness";
 inline constexpr char kReadinessHealthName[] = "readiness";
 
 // What differs between services; everything else is shared.
 struct ServiceIdentity {
   std::string name;          // "records": database, relay lock, ce_source, logs
-  std::string grpc_service;  // full proto name, for health status
+  std::string grpc_service;  // full proto name of its main service (the chart's grpcService)
   int default_grpc_port;
   int default_metrics_port;
 };
@@ -111,7 +112,7 @@ class ServiceHost {
   int metrics_port() const { return metrics_->port(); }
 
   // The service must outlive the host's server. `proto_name` is its full proto name
-  // ("ccms.records.v1.RecordsService"): its methods get metric labels of their own.
+  // ("ccms.records.v1.CaseService"): its methods get metric labels of their own.
   void AddService(grpc::Service* service, std::string proto_name) {
     services_.push_back(service);
     service_names_.push_back(std::move(proto_name));

@@ -31,7 +31,7 @@ CaseFacts FactsOf(const records::v1::Case& c) {
 
 GrpcRecordsClient::GrpcRecordsClient(const std::string& address, std::string service_token,
                                      grpc_util::RetryOptions options)
-    : stub_(records::v1::RecordsService::NewStub(grpc_util::MakeServiceChannel(address))),
+    : stub_(records::v1::CaseService::NewStub(grpc_util::MakeServiceChannel(address))),
       token_(std::move(service_token)),
       options_(options) {}
 

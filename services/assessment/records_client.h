@@ -6,7 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
-#include "ccms/records/v1/records_service.grpc.pb.h"
+#include "ccms/records/v1/case_service.grpc.pb.h"
 #include "common/grpc/client.h"
 #include "services/assessment/domain/types.h"
 
@@ -33,7 +33,7 @@ class CaseDirectory {
   virtual absl::StatusOr<CaseFacts> GetCase(const std::string& case_id) = 0;
 };
 
-// RecordsService.GetCase over gRPC with the service token (authorization: Bearer), a deadline
+// CaseService.GetCase over gRPC with the service token (authorization: Bearer), a deadline
 // per attempt and retries with backoff on UNAVAILABLE.
 class GrpcRecordsClient final : public CaseDirectory {
  public:
@@ -43,7 +43,7 @@ class GrpcRecordsClient final : public CaseDirectory {
   absl::StatusOr<CaseFacts> GetCase(const std::string& case_id) override;
 
  private:
-  std::unique_ptr<records::v1::RecordsService::Stub> stub_;
+  std::unique_ptr<records::v1::CaseService::Stub> stub_;
   std::string token_;
   grpc_util::RetryOptions options_;
 };

@@ -7,7 +7,7 @@
 
 namespace ccms::records {
 
-CaseMetrics::CaseMetrics(RecordsStore& store, prometheus::Registry& registry,
+CaseMetrics::CaseMetrics(CaseStore& store, prometheus::Registry& registry,
                          const time::Clock& clock, absl::Duration period)
     : store_(store),
       family_(prometheus::BuildGauge()

@@ -25,14 +25,14 @@ namespace ccms::records {
 // every `period`. District codes are a few dozen values per city: low-cardinality labels.
 class CaseMetrics {
  public:
-  CaseMetrics(RecordsStore& store, prometheus::Registry& registry, const time::Clock& clock,
+  CaseMetrics(CaseStore& store, prometheus::Registry& registry, const time::Clock& clock,
               absl::Duration period);
   void Start() { task_.Start(); }
   void Stop() { task_.Stop(); }
   void RefreshOnce();
 
  private:
-  RecordsStore& store_;
+  CaseStore& store_;
   prometheus::Family<prometheus::Gauge>& family_;
   prometheus::Family<prometheus::Gauge>& never_reported_;
   const time::Clock& clock_;

@@ -11,10 +11,20 @@ namespace ccms::records {
 // Topic of the records service's events.
 inline constexpr char kRecordsTopic[] = "ccms.records.v1";
 
-// RecordsStore over PostgreSQL. Each statement is a named prepared query (Queries()); district
-// scope is a predicate of every case query; each mutation is one transaction holding the change,
-// its audit row, its idempotency key and its outbox event.
-class PgRecordsStore final : public RecordsStore {
+// The nine store interfaces of records_store.h over PostgreSQL, one implementation because they
+// share one database and its helpers (pg_records_internal.h); each area's methods are defined in
+// its own file. Each statement is a named prepared query (Queries()); district scope is a
+// predicate of every case query; each mutation runs in the request's command transaction with its
+// audit row and its outbox event.
+class PgRecordsStore final : public CaseStore,
+                             public SupervisionStore,
+                             public SanctionStore,
+                             public LeaveStore,
+                             public OrderStore,
+                             public IntakeStore,
+                             public TransferStore,
+                             public DischargeStore,
+                             public AuditStore {
  public:
   // `signal` is told after each commit that wrote an event (may be null).
   PgRecordsStore(db::ConnectionPool& pool, kafka::OutboxSignal* signal)

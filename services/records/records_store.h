@@ -464,13 +464,18 @@ struct MedicalCandidate {
   std::optional<absl::CivilDay> last_medical_review;
 };
 
-// The records service's persistence. Every method that reads or changes a case applies the
-// principal's district scope in its SQL: a case outside it is NOT_FOUND, as if it did not exist.
-// Mutations are idempotent by request id and write their event to the outbox in the same
-// transaction.
-class RecordsStore {
+// The records service's persistence, one interface per aggregate (one per proto service of
+// ccms.records.v1), so a handler class and its unit test's fake see only their area. Every
+// method that reads or changes a case applies the principal's district scope in its SQL: a case
+// outside it is NOT_FOUND, as if it did not exist. Mutations run inside the request's command
+// (common/db/command.h) and write their event to the outbox in the same transaction.
+// PgRecordsStore implements all of them over the one records database.
+
+// Cases (pg_records_store.cc; the timeline in pg_records_store_activities.cc, the export in
+// pg_records_store_discharge.cc): opening, intake check-in, reads, lists and the gauges' counts.
+class CaseStore {
  public:
-  virtual ~RecordsStore() = default;
+  virtual ~CaseStore() = default;
 
   // ALREADY_EXISTS if the person has an open case; a retry of the same request id by the same
   // caller returns the case it opened.
@@ -489,12 +494,27 @@ class RecordsStore {
   virtual absl::StatusOr<CasePage> ListCases(const auth::Principal& principal,
                                              const CaseFilter& filter,
                                              const std::string& request_id) = 0;
+  virtual absl::StatusOr<std::vector<TimelineRow>> GetTimeline(const auth::Principal& principal,
+                                                               const std::string& case_id,
+                                                               const TimelineCursor& after,
+                                                               int limit,
+                                                               const std::string& request_id) = 0;
+  // Cases for an export, with one audit row per exported case in the same transaction.
+  virtual absl::StatusOr<ExportPage> ExportCases(const auth::Principal& principal,
+                                                 const ExportFilter& filter,
+                                                 const std::string& request_id) = 0;
   // All districts (for the cases gauge; no principal, not exposed over the API).
   virtual absl::StatusOr<std::vector<CaseCount>> CountCases() = 0;
   // Cases still PENDING_INTAKE after their intake deadline, per district (all districts; for
   // the never-reported gauge).
   virtual absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> CountNeverReported(
       absl::CivilDay today) = 0;
+};
+
+// Supervision contacts, lost contact and the overdue list (pg_records_store_activities.cc).
+class SupervisionStore {
+ public:
+  virtual ~SupervisionStore() = default;
 
   virtual absl::StatusOr<MutationResult> RecordContact(const auth::Principal& principal,
                                                        const CaseMutation& m,
@@ -508,6 +528,19 @@ class RecordsStore {
   virtual absl::StatusOr<LostContactPeriod> MarkFoundAgain(
       const auth::Principal& principal, const CaseMutation& m, absl::CivilDay found_on,
       const FoundAgainEventFactory& make_event) = 0;
+  // Pending and active cases in scope (and in `district_code` when set), by case id after
+  // `after_case_id`, with their last contacts on or before `as_of`.
+  virtual absl::StatusOr<std::vector<OverdueCandidate>> ListOverdueCandidates(
+      const auth::Principal& principal, const std::string& district_code,
+      const std::string& after_case_id, absl::CivilDay as_of, int limit,
+      const std::string& only_case_id = "") = 0;
+};
+
+// Violations, sanctions, commendations and the ladder's facts (pg_records_store_activities.cc).
+class SanctionStore {
+ public:
+  virtual ~SanctionStore() = default;
+
   virtual absl::StatusOr<MutationResult> RecordViolation(const auth::Principal& principal,
                                                          const CaseMutation& m,
                                                          const NewViolation& violation,
@@ -525,78 +558,18 @@ class RecordsStore {
                                                             const CaseMutation& m,
                                                             const NewCommendation& c,
                                                             const CaseEventFactory& make_event) = 0;
-
   // The facts of the sanction ladder (audited as a read).
   virtual absl::StatusOr<domain::LadderFacts> GetLadderFacts(const auth::Principal& principal,
                                                              const std::string& case_id,
                                                              const std::string& request_id) = 0;
-  // Pending and active cases in scope (and in `district_code` when set), by case id after
-  // `after_case_id`, with their last contacts on or before `as_of`.
-  virtual absl::StatusOr<std::vector<OverdueCandidate>> ListOverdueCandidates(
-      const auth::Principal& principal, const std::string& district_code,
-      const std::string& after_case_id, absl::CivilDay as_of, int limit,
-      const std::string& only_case_id = "") = 0;
-  virtual absl::StatusOr<std::vector<TimelineRow>> GetTimeline(const auth::Principal& principal,
-                                                               const std::string& case_id,
-                                                               const TimelineCursor& after,
-                                                               int limit,
-                                                               const std::string& request_id) = 0;
-  virtual absl::StatusOr<std::vector<AuditRow>> ListAudit(const AuditFilter& filter) = 0;
-  // Transfers (pg_records_store_transfers.cc). The sending side acts on the case in its scope;
-  // the receiving side sees the transfer (by its to_district) but not the case until it
-  // accepts, when the case moves districts in the same transaction.
-  virtual absl::StatusOr<TransferRecord> RequestTransfer(
-      const auth::Principal& principal, const CaseMutation& m, const NewTransfer& t,
-      const TransferEventFactory& make_event) = 0;
-  virtual absl::StatusOr<TransferRecord> DecideTransfer(const auth::Principal& principal,
-                                                        const TransferDecision& d,
-                                                        const TransferDecider& decide,
-                                                        const TransferEventFactory& make_event) = 0;
-  virtual absl::StatusOr<std::vector<TransferRecord>> ListTransfers(
-      const auth::Principal& principal, const std::string& district_code,
-      std::optional<domain::TransferStatus> status, const std::string& after_transfer_id,
-      int limit) = 0;
+};
 
-  // Discharge and other endings; returns the case as it is afterwards.
-  virtual absl::StatusOr<CaseRecord> EndCase(const auth::Principal& principal,
-                                             const CaseMutation& m, const CaseEnding& ending,
-                                             const EndingDecider& decide,
-                                             const CaseEventFactory& make_event) = 0;
-  // Marks active cases whose end date falls in [today, last_day] and emits
-  // discharge_approaching for each, once per case. Returns how many (system task: no principal).
-  virtual absl::StatusOr<int> EmitDischargeNotices(absl::CivilDay today, absl::CivilDay last_day,
-                                                   const CaseEventFactory& make_event) = 0;
+// Leave (pg_records_store_leave.cc). Each is a case mutation (Mutate): scope, ACTIVE case,
+// audit row and outbox event in one transaction.
+class LeaveStore {
+ public:
+  virtual ~LeaveStore() = default;
 
-  // ---- Discharge and after (pg_records_store_discharge.cc) ----
-  // Records the personal summary's receipt on an active case (`check` sees the case as locked).
-  virtual absl::StatusOr<MutationResult> RecordDischargeSummary(
-      const auth::Principal& principal, const CaseMutation& m, absl::CivilDay received_on,
-      const CaseCheck& check, const CaseEventFactory& make_event) = 0;
-  // Closes the earliest open follow-up of a DISCHARGED case with a visit; FAILED_PRECONDITION
-  // if none is open.
-  virtual absl::StatusOr<FollowUpVisit> RecordFollowUpVisit(
-      const auth::Principal& principal, const CaseMutation& m, absl::CivilDay visited_on,
-      const std::string& notes, const CaseCheck& check, const FollowUpEventFactory& make_event) = 0;
-  // Active cases in scope (and `district_code` when set) whose end date is on or before
-  // `last_end_date`, by case id after `after_case_id`.
-  virtual absl::StatusOr<std::vector<DischargeCandidate>> ListDischargeCandidates(
-      const auth::Principal& principal, const std::string& district_code,
-      absl::CivilDay last_end_date, const std::string& after_case_id, int limit) = 0;
-  // Open follow-ups due on or before `as_of`, by (due_on, follow_up_id) after the cursor.
-  virtual absl::StatusOr<std::vector<FollowUpDue>> ListFollowUpsDue(
-      const auth::Principal& principal, const std::string& district_code, absl::CivilDay as_of,
-      const std::string& after_due_on, const std::string& after_follow_up_id, int limit) = 0;
-  // Cases for an export, with one audit row per exported case in the same transaction.
-  virtual absl::StatusOr<ExportPage> ExportCases(const auth::Principal& principal,
-                                                 const ExportFilter& filter,
-                                                 const std::string& request_id) = 0;
-
-  // An audit row outside any change (denied or failed calls).
-  virtual absl::Status AppendAudit(const auth::Principal& principal, const std::string& action,
-                                   const std::string& case_id, const std::string& result,
-                                   const std::string& request_id) = 0;
-
-  // Leave (pg_records_store_leave.cc). Each is a case mutation (Mutate): scope, ACTIVE case,
   // audit row and outbox event in one transaction.
   virtual absl::StatusOr<LeaveRecord> RequestLeave(const auth::Principal& principal,
                                                    const CaseMutation& m, const LeaveRecord& leave,
@@ -627,10 +600,16 @@ class RecordsStore {
   virtual absl::StatusOr<std::vector<LeaveNotReturnedRow>> ListLeavesNotReturned(
       const auth::Principal& principal, const std::string& district_code, absl::CivilDay as_of,
       const std::string& after_leave_id, int limit, const std::string& request_id) = 0;
-  // Orders (pg_records_store_orders.cc): electronic monitoring orders and the health reports
-  // and medical reviews of temporary execution outside prison. Mutations go through the case
-  // mutation frame (idempotency, district scope, ACTIVE case, audit, outbox). Lists apply the
-  // district scope in SQL and do not audit: the handler writes one audit row per list call.
+};
+
+// Orders (pg_records_store_orders.cc): electronic monitoring orders and the health reports
+// and medical reviews of temporary execution outside prison. Mutations go through the case
+// mutation frame (idempotency, district scope, ACTIVE case, audit, outbox). Lists apply the
+// district scope in SQL and do not audit: the handler writes one audit row per list call.
+class OrderStore {
+ public:
+  virtual ~OrderStore() = default;
+
   virtual absl::StatusOr<MonitoringOrderRecord> OrderMonitoring(
       const auth::Principal& principal, const CaseMutation& m, const MonitoringOrderRecord& order,
       const MonitoringOrderDecider& decide, const MonitoringEventFactory& make_event) = 0;
@@ -657,9 +636,15 @@ class RecordsStore {
       const auth::Principal& principal, const std::string& district_code,
       const std::string& after_case_id, absl::CivilDay as_of, int limit,
       const std::string& only_case_id = "") = 0;
-  // Pre-sentence investigations, handover and intake (pg_records_store_investigation.cc).
-  // Investigations are not cases: their district is their scope (NOT_FOUND outside it), their
-  // audit rows carry the investigation id. Handover, announcement and team are case mutations.
+};
+
+// Pre-sentence investigations, handover and intake (pg_records_store_investigation.cc).
+// Investigations are not cases: their district is their scope (NOT_FOUND outside it), their
+// audit rows carry the investigation id. Handover, announcement and team are case mutations.
+class IntakeStore {
+ public:
+  virtual ~IntakeStore() = default;
+
   virtual absl::StatusOr<InvestigationRecord> CommissionInvestigation(
       const auth::Principal& principal, const NewInvestigation& n,
       const InvestigationEventFactory& make_event) = 0;
@@ -690,6 +675,74 @@ class RecordsStore {
   virtual absl::StatusOr<HandoverAndIntake> GetHandoverAndIntake(const auth::Principal& principal,
                                                                  const std::string& case_id,
                                                                  const std::string& request_id) = 0;
+};
+
+// Transfers (pg_records_store_transfers.cc). The sending side acts on the case in its scope;
+// the receiving side sees the transfer (by its to_district) but not the case until it
+// accepts, when the case moves districts in the same transaction.
+class TransferStore {
+ public:
+  virtual ~TransferStore() = default;
+
+  virtual absl::StatusOr<TransferRecord> RequestTransfer(
+      const auth::Principal& principal, const CaseMutation& m, const NewTransfer& t,
+      const TransferEventFactory& make_event) = 0;
+  virtual absl::StatusOr<TransferRecord> DecideTransfer(const auth::Principal& principal,
+                                                        const TransferDecision& d,
+                                                        const TransferDecider& decide,
+                                                        const TransferEventFactory& make_event) = 0;
+  virtual absl::StatusOr<std::vector<TransferRecord>> ListTransfers(
+      const auth::Principal& principal, const std::string& district_code,
+      std::optional<domain::TransferStatus> status, const std::string& after_transfer_id,
+      int limit) = 0;
+};
+
+// Discharge, other endings and after (pg_records_store_discharge.cc; EndCase and the notices in
+// pg_records_store_activities.cc).
+class DischargeStore {
+ public:
+  virtual ~DischargeStore() = default;
+
+  // Discharge and other endings; returns the case as it is afterwards.
+  virtual absl::StatusOr<CaseRecord> EndCase(const auth::Principal& principal,
+                                             const CaseMutation& m, const CaseEnding& ending,
+                                             const EndingDecider& decide,
+                                             const CaseEventFactory& make_event) = 0;
+  // Marks active cases whose end date falls in [today, last_day] and emits
+  // discharge_approaching for each, once per case. Returns how many (system task: no principal).
+  virtual absl::StatusOr<int> EmitDischargeNotices(absl::CivilDay today, absl::CivilDay last_day,
+                                                   const CaseEventFactory& make_event) = 0;
+  // Records the personal summary's receipt on an active case (`check` sees the case as locked).
+  virtual absl::StatusOr<MutationResult> RecordDischargeSummary(
+      const auth::Principal& principal, const CaseMutation& m, absl::CivilDay received_on,
+      const CaseCheck& check, const CaseEventFactory& make_event) = 0;
+  // Closes the earliest open follow-up of a DISCHARGED case with a visit; FAILED_PRECONDITION
+  // if none is open.
+  virtual absl::StatusOr<FollowUpVisit> RecordFollowUpVisit(
+      const auth::Principal& principal, const CaseMutation& m, absl::CivilDay visited_on,
+      const std::string& notes, const CaseCheck& check, const FollowUpEventFactory& make_event) = 0;
+  // Active cases in scope (and `district_code` when set) whose end date is on or before
+  // `last_end_date`, by case id after `after_case_id`.
+  virtual absl::StatusOr<std::vector<DischargeCandidate>> ListDischargeCandidates(
+      const auth::Principal& principal, const std::string& district_code,
+      absl::CivilDay last_end_date, const std::string& after_case_id, int limit) = 0;
+  // Open follow-ups due on or before `as_of`, by (due_on, follow_up_id) after the cursor.
+  virtual absl::StatusOr<std::vector<FollowUpDue>> ListFollowUpsDue(
+      const auth::Principal& principal, const std::string& district_code, absl::CivilDay as_of,
+      const std::string& after_due_on, const std::string& after_follow_up_id, int limit) = 0;
+};
+
+// The audit log (pg_records_store_activities.cc): rows outside any change, and the auditors'
+// reads.
+class AuditStore {
+ public:
+  virtual ~AuditStore() = default;
+
+  // An audit row outside any change (denied or failed calls).
+  virtual absl::Status AppendAudit(const auth::Principal& principal, const std::string& action,
+                                   const std::string& case_id, const std::string& result,
+                                   const std::string& request_id) = 0;
+  virtual absl::StatusOr<std::vector<AuditRow>> ListAudit(const AuditFilter& filter) = 0;
 };
 
 }  // namespace ccms::records

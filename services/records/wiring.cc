@@ -13,7 +13,7 @@ namespace {
 // same; tests/deploy/consistency_test.sh checks it).
 const server::ServiceIdentity kIdentity = {
     .name = "records",
-    .grpc_service = "ccms.records.v1.RecordsService",
+    .grpc_service = "ccms.records.v1.CaseService",
     .default_grpc_port = 50061,
     .default_metrics_port = 9461,
 };
@@ -41,9 +41,27 @@ absl::Status RecordsWiring::Build(server::ServiceHost& host) {
              {"versions", policy_->Summary()},
              {"origin", policy_origin_}});
   store_ = std::make_unique<PgRecordsStore>(host.pool(), &host.relay());
-  service_ = std::make_unique<RecordsServiceImpl>(*store_, host.executor(), *cipher_, host.clock(),
-                                                  *policy_);
-  host.AddService(service_.get(), v1::RecordsService::service_full_name());
+  handler_context_ = std::make_unique<HandlerContext>(
+      HandlerContext{*store_, host.executor(), *cipher_, host.clock(), *policy_});
+  const HandlerContext& context = *handler_context_;
+  cases_ = std::make_unique<CaseServiceImpl>(*store_, context);
+  supervision_ = std::make_unique<SupervisionServiceImpl>(*store_, context);
+  sanctions_ = std::make_unique<SanctionServiceImpl>(*store_, context);
+  leave_ = std::make_unique<LeaveServiceImpl>(*store_, context);
+  orders_ = std::make_unique<OrderServiceImpl>(*store_, context);
+  intake_ = std::make_unique<IntakeServiceImpl>(*store_, context);
+  transfers_ = std::make_unique<TransferServiceImpl>(*store_, context);
+  discharge_ = std::make_unique<DischargeServiceImpl>(*store_, context);
+  audit_ = std::make_unique<AuditServiceImpl>(*store_, context);
+  host.AddService(cases_.get(), v1::CaseService::service_full_name());
+  host.AddService(supervision_.get(), v1::SupervisionService::service_full_name());
+  host.AddService(sanctions_.get(), v1::SanctionService::service_full_name());
+  host.AddService(leave_.get(), v1::LeaveService::service_full_name());
+  host.AddService(orders_.get(), v1::OrderService::service_full_name());
+  host.AddService(intake_.get(), v1::IntakeService::service_full_name());
+  host.AddService(transfers_.get(), v1::TransferService::service_full_name());
+  host.AddService(discharge_.get(), v1::DischargeService::service_full_name());
+  host.AddService(audit_.get(), v1::AuditService::service_full_name());
   if (auto st = host.AddConsumer(kRecordsConsumerGroup, {kAssessmentTopic}, ApplyAssessmentEvent);
       !st.ok()) {
     return st;
@@ -53,7 +71,7 @@ absl::Status RecordsWiring::Build(server::ServiceHost& host) {
   // discharge_approaching notices: a scan every 10 minutes, each case once.
   discharge_notices_ = std::make_unique<concurrency::PeriodicTask>(
       [this] {
-        auto n = service_->EmitDischargeNotices();
+        auto n = discharge_->EmitDischargeNotices();
         if (!n.ok()) {
           log::Warn("discharge_notices_failed", {{"error", std::string(n.status().message())}});
         }

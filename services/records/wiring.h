@@ -6,16 +6,25 @@
 #include "common/concurrency/periodic_task.h"
 #include "common/crypto/pii_cipher.h"
 #include "common/server/service_main.h"
+#include "services/records/audit_service.h"
 #include "services/records/case_metrics.h"
+#include "services/records/case_service.h"
+#include "services/records/discharge_service.h"
 #include "services/records/domain/records_policy.h"
+#include "services/records/intake_service.h"
+#include "services/records/leave_service.h"
+#include "services/records/order_service.h"
 #include "services/records/pg_records_store.h"
-#include "services/records/records_service.h"
+#include "services/records/sanction_service.h"
+#include "services/records/supervision_service.h"
+#include "services/records/transfer_service.h"
 
 namespace ccms::records {
 
 // ccms-records as the kit runs it (server::ServiceMain, tests/support/service_harness.h):
-// settings CCMS_PII_KEY; the store, the handlers, the assessment-events consumer, the case
-// gauges and the discharge notices.
+// settings CCMS_PII_KEY; the store, the nine handler classes (one per proto service of
+// ccms.records.v1, all on the one port), the assessment-events consumer, the case gauges and the
+// discharge notices.
 class RecordsWiring final : public server::Service {
  public:
   void Configure(config::Env& env) override;
@@ -24,7 +33,15 @@ class RecordsWiring final : public server::Service {
   void StartBackground() override;
   void StopBackground() override;
 
-  RecordsServiceImpl& service() { return *service_; }
+  CaseServiceImpl& cases() { return *cases_; }
+  SupervisionServiceImpl& supervision() { return *supervision_; }
+  SanctionServiceImpl& sanctions() { return *sanctions_; }
+  LeaveServiceImpl& leave() { return *leave_; }
+  OrderServiceImpl& orders() { return *orders_; }
+  IntakeServiceImpl& intake() { return *intake_; }
+  TransferServiceImpl& transfers() { return *transfers_; }
+  DischargeServiceImpl& discharge() { return *discharge_; }
+  AuditServiceImpl& audit() { return *audit_; }
   PgRecordsStore& store() { return *store_; }
 
  private:
@@ -33,7 +50,16 @@ class RecordsWiring final : public server::Service {
   std::unique_ptr<domain::RecordsPolicies> policy_;
   std::string policy_origin_;
   std::unique_ptr<PgRecordsStore> store_;
-  std::unique_ptr<RecordsServiceImpl> service_;
+  std::unique_ptr<HandlerContext> handler_context_;
+  std::unique_ptr<CaseServiceImpl> cases_;
+  std::unique_ptr<SupervisionServiceImpl> supervision_;
+  std::unique_ptr<SanctionServiceImpl> sanctions_;
+  std::unique_ptr<LeaveServiceImpl> leave_;
+  std::unique_ptr<OrderServiceImpl> orders_;
+  std::unique_ptr<IntakeServiceImpl> intake_;
+  std::unique_ptr<TransferServiceImpl> transfers_;
+  std::unique_ptr<DischargeServiceImpl> discharge_;
+  std::unique_ptr<AuditServiceImpl> audit_;
   std::unique_ptr<CaseMetrics> case_metrics_;
   std::unique_ptr<concurrency::PeriodicTask> discharge_notices_;
 };

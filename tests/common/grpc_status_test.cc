@@ -3,7 +3,8 @@
 #include <utility>
 #include <vector>
 
-#include "ccms/records/v1/records_service.pb.h"
+#include "ccms/records/v1/case_service.pb.h"
+#include "ccms/records/v1/supervision_service.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/grpc/request_checks.h"
 #include "common/grpc/status.h"

@@ -29,7 +29,7 @@ trap cleanup EXIT
 . "$RUN_DIR/env"
 check "stack prints its endpoints" grep -q "ccms dev stack is up" "$RUN_DIR/up.out"
 # Health names (docs/operations.md): readiness follows PostgreSQL and Kafka, liveness the process.
-for name in readiness liveness ccms.records.v1.RecordsService; do
+for name in readiness liveness ccms.records.v1.CaseService; do
   check "records' health $name is SERVING" "$CTL" health --addr "$CCMS_RECORDS_ADDR" --service "$name" --timeout 2
 done
 
@@ -60,9 +60,9 @@ check "case get finds it" "$CTL" case get "$case_id"
 # The README's client for any method: Debian's python3-grpcio and server reflection.
 GRPC_CALL=(/usr/bin/python3 "$ROOT/tools/grpc_call.py" "$CCMS_RECORDS_ADDR")
 check "tools/grpc_call.py lists the services by reflection" \
-  bash -c '"$@" list | grep -qx ccms.records.v1.RecordsService' _ "${GRPC_CALL[@]}"
+  bash -c '"$@" list | grep -qx ccms.records.v1.CaseService' _ "${GRPC_CALL[@]}"
 check "tools/grpc_call.py calls GetCase with the token" bash -c '"$@" | grep -q "$0"' "$case_number" \
-  "${GRPC_CALL[@]}" call ccms.records.v1.RecordsService/GetCase "{\"caseId\": \"$case_id\"}"
+  "${GRPC_CALL[@]}" call ccms.records.v1.CaseService/GetCase "{\"caseId\": \"$case_id\"}"
 list="$("$CTL" case list)"
 check "case list shows it" grep -q "$case_number" <<<"$list"
 check "check-in activates it" "$CTL" case check-in "$case_id"

@@ -19,7 +19,7 @@
 
 namespace {
 
-// Records' lists and the shape of their cursors (records_service*.cc).
+// Records' lists and the shape of their cursors (services/records/*_service.cc).
 enum class Cursor { kUuid, kTimeline, kAuditId, kDateSlashUuid };
 struct RecordsList {
   const char* prefix;

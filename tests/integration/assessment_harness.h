@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "ccms/assessment/v1/assessment_service.grpc.pb.h"
-#include "ccms/records/v1/records_service.grpc.pb.h"
+#include "ccms/records/v1/case_service.grpc.pb.h"
 #include "common/auth/principal.h"
 #include "common/kafka/inbox_consumer.h"
 #include "common/server/service_host.h"
@@ -19,9 +19,9 @@
 
 namespace ccms::testing {
 
-// A stand-in for the records service: GetCase from a map, checking the service token. It can be
-// stopped and started again on the same port (records down / back).
-class FakeRecordsServer final : public records::v1::RecordsService::CallbackService {
+// A stand-in for the records service (its CaseService): GetCase from a map, checking the service
+// token. It can be stopped and started again on the same port (records down / back).
+class FakeRecordsServer final : public records::v1::CaseService::CallbackService {
  public:
   explicit FakeRecordsServer(std::string expected_token);
   ~FakeRecordsServer() override;

@@ -37,7 +37,7 @@ TEST(OutboxOutageTest, BrokerDownDuringWritesLosesAndDuplicatesNothing) {
         grpc::Status st;
         for (int attempt = 0; attempt < 5; ++attempt) {  // the same request id on retry
           auto ctx = h.Context(token);
-          st = h.stub().OpenCase(ctx.get(), req, &resp);
+          st = h.cases().OpenCase(ctx.get(), req, &resp);
           if (st.error_code() != grpc::UNAVAILABLE && st.error_code() != grpc::RESOURCE_EXHAUSTED)
             break;
         }

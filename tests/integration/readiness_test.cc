@@ -16,15 +16,28 @@
 #include <cstdio>
 #include <cstdlib>
 #include <future>
+#include <memory>
 #include <pqxx/pqxx>
+#include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "ccms/records/v1/records_service.grpc.pb.h"
+#include "ccms/records/v1/audit_service.grpc.pb.h"
+#include "ccms/records/v1/case_service.grpc.pb.h"
+#include "ccms/records/v1/discharge_service.grpc.pb.h"
+#include "ccms/records/v1/intake_service.grpc.pb.h"
+#include "ccms/records/v1/leave_service.grpc.pb.h"
+#include "ccms/records/v1/order_service.grpc.pb.h"
+#include "ccms/records/v1/sanction_service.grpc.pb.h"
+#include "ccms/records/v1/supervision_service.grpc.pb.h"
+#include "ccms/records/v1/transfer_service.grpc.pb.h"
 #include "common/ids/uuid.h"
 #include "common/server/service_host.h"
+#include "gmock/gmock.h"
 #include "google/protobuf/unknown_field_set.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
@@ -38,7 +51,8 @@ namespace ccms::testing {
 namespace {
 
 constexpr char kJwtKey[] = "readiness-test-key-0123456789abcdef-xyz";
-constexpr char kRecordsService[] = "ccms.records.v1.RecordsService";
+// The records identity's health name (the first of its nine services).
+constexpr char kRecordsService[] = "ccms.records.v1.CaseService";
 
 // grpc.health.v1 status values (no generated C++ for health.proto in Debian: encoded by hand).
 constexpr int kServing = 1;
@@ -146,10 +160,25 @@ double Sample(int metrics_port, const std::string& series) {
   return std::stod(metrics.substr(at + line.size()));
 }
 
-// A records host as main() builds it (schema, pool, relay, readiness), on the private cluster.
+// The generated bases of `Services` (they answer UNIMPLEMENTED to every method), each with its
+// full proto name.
+template <typename... Services>
+std::vector<std::pair<std::unique_ptr<grpc::Service>, std::string>> GeneratedBases() {
+  std::vector<std::pair<std::unique_ptr<grpc::Service>, std::string>> out;
+  (out.emplace_back(std::make_unique<typename Services::CallbackService>(),
+                    Services::service_full_name()),
+   ...);
+  return out;
+}
+
+// A records host as main() builds it (schema, pool, relay, readiness, the nine services), on the
+// private cluster.
 struct RunningHost {
   time::SystemClock clock;
-  records::v1::RecordsService::CallbackService service;
+  std::vector<std::pair<std::unique_ptr<grpc::Service>, std::string>> services = GeneratedBases<
+      records::v1::CaseService, records::v1::SupervisionService, records::v1::SanctionService,
+      records::v1::LeaveService, records::v1::OrderService, records::v1::IntakeService,
+      records::v1::TransferService, records::v1::DischargeService, records::v1::AuditService>();
   std::unique_ptr<server::ServiceHost> host;
   std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<grpc::GenericStub> stub;
@@ -163,9 +192,9 @@ struct RunningHost {
         std::move(config), records::PgRecordsStore::Queries(), records::Migrations(), clock);
     if (!created.ok()) throw std::runtime_error(std::string(created.status().message()));
     host = std::move(*created);
-    // The generated base answers UNIMPLEMENTED to every method: health, not the handlers, is
+    // The generated bases answer UNIMPLEMENTED to every method: health, not the handlers, is
     // under test, and a server needs one service of its own to start.
-    host->AddService(&service, kRecordsService);
+    for (auto& [service, name] : services) host->AddService(service.get(), name);
     auto port = host->Start();
     if (!port.ok()) throw std::runtime_error(std::string(port.status().message()));
     channel = grpc::CreateChannel(absl::StrFormat("127.0.0.1:%d", *port),
@@ -177,6 +206,14 @@ struct RunningHost {
     host->Shutdown();
   }
   int Readiness() { return Health(*stub, server::kReadinessHealthName); }
+  // The names of the services (each one's health name) whose status is not `want`.
+  std::vector<std::string> ServicesNot(int want) {
+    std::vector<std::string> out;
+    for (const auto& [service, name] : services) {
+      if (Health(*stub, name) != want) out.push_back(name);
+    }
+    return out;
+  }
   int Liveness() { return Health(*stub, server::kLivenessHealthName); }
 };
 
@@ -249,6 +286,7 @@ TEST_F(ReadinessTest, DatabaseStopIsNotReadyWithin5sAndItsReturnReadyWithin5sLiv
   ASSERT_EQ(h.Liveness(), kServing);
   EXPECT_EQ(Health(*h.stub, ""), kServing);
   EXPECT_EQ(Health(*h.stub, kRecordsService), kServing);
+  EXPECT_THAT(h.ServicesNot(kServing), ::testing::IsEmpty());
   const int metrics = h.host->metrics_port();
   EXPECT_EQ(Sample(metrics, "ccms_dependency_up{dependency=\"postgres\"}"), 1);
   EXPECT_EQ(Sample(metrics, "ccms_ready"), 1);
@@ -263,6 +301,7 @@ TEST_F(ReadinessTest, DatabaseStopIsNotReadyWithin5sAndItsReturnReadyWithin5sLiv
   EXPECT_LE(to_not_serving, absl::Seconds(5));
   EXPECT_EQ(Health(*h.stub, ""), kNotServing);
   EXPECT_EQ(Health(*h.stub, kRecordsService), kNotServing);
+  EXPECT_THAT(h.ServicesNot(kNotServing), ::testing::IsEmpty());
   EXPECT_EQ(Sample(metrics, "ccms_dependency_up{dependency=\"postgres\"}"), 0);
   EXPECT_EQ(Sample(metrics, "ccms_dependency_up{dependency=\"kafka\"}"), 1);
   EXPECT_EQ(Sample(metrics, "ccms_ready"), 0);
@@ -278,6 +317,7 @@ TEST_F(ReadinessTest, DatabaseStopIsNotReadyWithin5sAndItsReturnReadyWithin5sLiv
   EXPECT_LE(*up, absl::Seconds(5));
   EXPECT_EQ(Health(*h.stub, ""), kServing);
   EXPECT_EQ(Health(*h.stub, kRecordsService), kServing);
+  EXPECT_THAT(h.ServicesNot(kServing), ::testing::IsEmpty());
   EXPECT_EQ(Sample(metrics, "ccms_dependency_up{dependency=\"postgres\"}"), 1);
   // The pool serves again too (its idle connections died with the server: each fails once).
   absl::Status pooled = absl::UnknownError("not tried");

@@ -54,7 +54,7 @@ class RecordsActivitiesTest : public ::testing::Test {
     const int n = seq_++;
     const std::string id =
         MakeIdNumber("19880808", 1 + 2 * (n % 499), absl::StrCat(140101 + n / 499));
-    grpc::Status st = h().stub().OpenCase(ctx.get(), ValidOpenCase(id, district), &resp);
+    grpc::Status st = h().cases().OpenCase(ctx.get(), ValidOpenCase(id, district), &resp);
     EXPECT_TRUE(st.ok()) << st.error_message();
     if (reported_on.has_value()) {
       records::v1::RecordIntakeCheckInRequest req;
@@ -63,7 +63,7 @@ class RecordsActivitiesTest : public ::testing::Test {
       *req.mutable_reported_on() = *reported_on;
       records::v1::RecordIntakeCheckInResponse in;
       auto ctx2 = h().Context(token);
-      EXPECT_TRUE(h().stub().RecordIntakeCheckIn(ctx2.get(), req, &in).ok());
+      EXPECT_TRUE(h().cases().RecordIntakeCheckIn(ctx2.get(), req, &in).ok());
       return in.case_();
     }
     return resp.case_();
@@ -81,7 +81,7 @@ class RecordsActivitiesTest : public ::testing::Test {
     req.set_reason("confidential reasoning");
     records::v1::IssueSanctionResponse local;
     auto ctx = h().Context(token);
-    return h().stub().IssueSanction(ctx.get(), req, out ? out : &local);
+    return h().sanctions().IssueSanction(ctx.get(), req, out ? out : &local);
   }
 
   grpc::Status Contact(const std::string& token, const std::string& case_id,
@@ -94,7 +94,7 @@ class RecordsActivitiesTest : public ::testing::Test {
     req.set_notes("private notes of the visit");
     records::v1::RecordContactResponse resp;
     auto ctx = h().Context(token);
-    return h().stub().RecordContact(ctx.get(), req, &resp);
+    return h().supervision().RecordContact(ctx.get(), req, &resp);
   }
 
   static RecordsHarness* harness_;
@@ -172,7 +172,7 @@ TEST_F(RecordsActivitiesTest, EveryCallTouchingAPersonIsAudited) {
   get.set_case_id(c.case_id());
   records::v1::GetCaseResponse got;
   auto ctx = h().Context(staff);
-  ASSERT_TRUE(h().stub().GetCase(ctx.get(), get, &got).ok());
+  ASSERT_TRUE(h().cases().GetCase(ctx.get(), get, &got).ok());
   expected.push_back("GetCase");
   EXPECT_EQ(got.case_().supervision_level(), common::v1::SUPERVISION_LEVEL_STANDARD)
       << "2025-01-15 + 3 months is long past";
@@ -183,13 +183,13 @@ TEST_F(RecordsActivitiesTest, EveryCallTouchingAPersonIsAudited) {
   tl.set_case_id(c.case_id());
   records::v1::GetCaseTimelineResponse timeline;
   auto ctx2 = h().Context(staff);
-  ASSERT_TRUE(h().stub().GetCaseTimeline(ctx2.get(), tl, &timeline).ok());
+  ASSERT_TRUE(h().cases().GetCaseTimeline(ctx2.get(), tl, &timeline).ok());
   expected.push_back("GetCaseTimeline");
   records::v1::GetSanctionStatusRequest ss;
   ss.set_case_id(c.case_id());
   records::v1::GetSanctionStatusResponse status;
   auto ctx3 = h().Context(staff);
-  ASSERT_TRUE(h().stub().GetSanctionStatus(ctx3.get(), ss, &status).ok());
+  ASSERT_TRUE(h().sanctions().GetSanctionStatus(ctx3.get(), ss, &status).ok());
   expected.push_back("GetSanctionStatus");
 
   // The timeline lists the activities in time order, without notes.
@@ -208,7 +208,7 @@ TEST_F(RecordsActivitiesTest, EveryCallTouchingAPersonIsAudited) {
   list.set_actor(subject);
   records::v1::ListAuditEntriesResponse entries;
   auto ctx4 = h().Context(auditor);
-  ASSERT_TRUE(h().stub().ListAuditEntries(ctx4.get(), list, &entries).ok());
+  ASSERT_TRUE(h().audit().ListAuditEntries(ctx4.get(), list, &entries).ok());
   std::vector<std::string> actions;
   for (const auto& e : entries.entries()) {
     actions.push_back(e.action());
@@ -218,14 +218,14 @@ TEST_F(RecordsActivitiesTest, EveryCallTouchingAPersonIsAudited) {
   EXPECT_EQ(actions, expected);
   list.set_actor(subject + "-sw");
   auto ctx5 = h().Context(auditor);
-  ASSERT_TRUE(h().stub().ListAuditEntries(ctx5.get(), list, &entries).ok());
+  ASSERT_TRUE(h().audit().ListAuditEntries(ctx5.get(), list, &entries).ok());
   ASSERT_EQ(entries.entries_size(), 1);
   EXPECT_EQ(entries.entries(0).action(), "IssueSanction");
   EXPECT_EQ(entries.entries(0).result(), "DENIED");
 
   // Only auditors and the bureau read it; nobody changes it, not even with SQL.
   auto ctx6 = h().Context(staff);
-  EXPECT_EQ(h().stub().ListAuditEntries(ctx6.get(), list, &entries).error_code(),
+  EXPECT_EQ(h().audit().ListAuditEntries(ctx6.get(), list, &entries).error_code(),
             grpc::PERMISSION_DENIED);
   EXPECT_THROW(h().db().QueryValue("UPDATE audit_log SET result = 'x'"), std::exception);
   EXPECT_THROW(h().db().QueryValue("DELETE FROM audit_log"), std::exception);
@@ -240,10 +240,10 @@ TEST_F(RecordsActivitiesTest, LostContactAndFoundAgain) {
   *lost.mutable_since() = D(2025, 3, 1);
   records::v1::MarkLostContactResponse lost_resp;
   auto ctx = h().Context(staff);
-  ASSERT_TRUE(h().stub().MarkLostContact(ctx.get(), lost, &lost_resp).ok());
+  ASSERT_TRUE(h().supervision().MarkLostContact(ctx.get(), lost, &lost_resp).ok());
   auto ctx2 = h().Context(staff);
   lost.set_request_id(ids::NewUuid());
-  EXPECT_EQ(h().stub().MarkLostContact(ctx2.get(), lost, &lost_resp).error_code(),
+  EXPECT_EQ(h().supervision().MarkLostContact(ctx2.get(), lost, &lost_resp).error_code(),
             grpc::FAILED_PRECONDITION);
 
   records::v1::MarkFoundAgainRequest found;
@@ -252,19 +252,19 @@ TEST_F(RecordsActivitiesTest, LostContactAndFoundAgain) {
   *found.mutable_found_on() = D(2025, 3, 13);
   records::v1::MarkFoundAgainResponse found_resp;
   auto ctx3 = h().Context(staff);
-  ASSERT_TRUE(h().stub().MarkFoundAgain(ctx3.get(), found, &found_resp).ok());
+  ASSERT_TRUE(h().supervision().MarkFoundAgain(ctx3.get(), found, &found_resp).ok());
   EXPECT_EQ(found_resp.days_lost(), 12);
   EXPECT_NE(found_resp.assessment().find("grounds for a warning"), std::string::npos);
   // A retry returns the same answer.
   auto ctx4 = h().Context(staff);
-  ASSERT_TRUE(h().stub().MarkFoundAgain(ctx4.get(), found, &found_resp).ok());
+  ASSERT_TRUE(h().supervision().MarkFoundAgain(ctx4.get(), found, &found_resp).ok());
   EXPECT_EQ(found_resp.days_lost(), 12);
 
   records::v1::GetSanctionStatusRequest ss;
   ss.set_case_id(c.case_id());
   records::v1::GetSanctionStatusResponse status;
   auto ctx5 = h().Context(staff);
-  ASSERT_TRUE(h().stub().GetSanctionStatus(ctx5.get(), ss, &status).ok());
+  ASSERT_TRUE(h().sanctions().GetSanctionStatus(ctx5.get(), ss, &status).ok());
   EXPECT_EQ(status.status().longest_lost_contact_days(), 12);
   EXPECT_EQ(status.status().next_step(), "grounds for a warning are present");
 }
@@ -351,7 +351,7 @@ TEST_F(RecordsActivitiesTest, OverdueListMatchesBruteForce) {
       req.set_page_token(token);
       records::v1::ListOverdueResponse resp;
       auto ctx = h().Context(staff);
-      grpc::Status st = h().stub().ListOverdue(ctx.get(), req, &resp);
+      grpc::Status st = h().supervision().ListOverdue(ctx.get(), req, &resp);
       ASSERT_TRUE(st.ok()) << st.error_message();
       for (const auto& item : resp.items()) {
         EXPECT_FALSE(item.rule().empty());
@@ -408,7 +408,7 @@ TEST_F(RecordsActivitiesTest, LevelFollowsTheAssessmentService) {
     req.set_case_id(c.case_id());
     records::v1::GetCaseResponse resp;
     auto ctx = h().Context(staff);
-    EXPECT_TRUE(h().stub().GetCase(ctx.get(), req, &resp).ok());
+    EXPECT_TRUE(h().cases().GetCase(ctx.get(), req, &resp).ok());
     return resp.case_().supervision_level();
   };
   auto wait_for = [&](common::v1::SupervisionLevel want) {
@@ -444,7 +444,7 @@ TEST_F(RecordsActivitiesTest, TransferKeepsTheCaseInExactlyOneDistrict) {
     req.set_case_id(c.case_id());
     records::v1::GetCaseResponse resp;
     auto ctx = h().Context(token);
-    const grpc::StatusCode code = h().stub().GetCase(ctx.get(), req, &resp).error_code();
+    const grpc::StatusCode code = h().cases().GetCase(ctx.get(), req, &resp).error_code();
     EXPECT_TRUE(code == grpc::OK || code == grpc::NOT_FOUND) << code;
     return code == grpc::OK;
   };
@@ -453,7 +453,7 @@ TEST_F(RecordsActivitiesTest, TransferKeepsTheCaseInExactlyOneDistrict) {
     req.set_page_size(500);
     records::v1::ListCasesResponse resp;
     auto ctx = h().Context(token);
-    EXPECT_TRUE(h().stub().ListCases(ctx.get(), req, &resp).ok());
+    EXPECT_TRUE(h().cases().ListCases(ctx.get(), req, &resp).ok());
     for (const auto& x : resp.cases()) {
       if (x.case_id() == c.case_id()) return true;
     }
@@ -468,7 +468,7 @@ TEST_F(RecordsActivitiesTest, TransferKeepsTheCaseInExactlyOneDistrict) {
   // One decision (Consent, Accept, Reject or CompleteTransfer); the transfer it returns in *out.
   auto decide = [&]<typename Request, typename Response>(
                     const std::string& token, const std::string& id,
-                    grpc::Status (records::v1::RecordsService::Stub::*rpc)(
+                    grpc::Status (records::v1::TransferService::Stub::*rpc)(
                         grpc::ClientContext*, const Request&, Response*),
                     records::v1::Transfer* out) {
     Request req;
@@ -476,7 +476,7 @@ TEST_F(RecordsActivitiesTest, TransferKeepsTheCaseInExactlyOneDistrict) {
     req.set_transfer_id(id);
     Response resp;
     auto ctx = h().Context(token);
-    grpc::Status st = (h().stub().*rpc)(ctx.get(), req, &resp);
+    grpc::Status st = (h().transfers().*rpc)(ctx.get(), req, &resp);
     *out = resp.transfer();
     return st;
   };
@@ -492,7 +492,7 @@ TEST_F(RecordsActivitiesTest, TransferKeepsTheCaseInExactlyOneDistrict) {
   *req.mutable_planned_move_on() = D(move.year(), move.month(), move.day());
   records::v1::RequestTransferResponse requested;
   auto ctx = h().Context(a);
-  ASSERT_TRUE(h().stub().RequestTransfer(ctx.get(), req, &requested).ok());
+  ASSERT_TRUE(h().transfers().RequestTransfer(ctx.get(), req, &requested).ok());
   const std::string id = requested.transfer().transfer_id();
   records::v1::Transfer t;
   {
@@ -504,27 +504,27 @@ TEST_F(RecordsActivitiesTest, TransferKeepsTheCaseInExactlyOneDistrict) {
   records::v1::ListTransfersRequest lt;
   records::v1::ListTransfersResponse incoming;
   auto ctx2 = h().Context(b);
-  ASSERT_TRUE(h().stub().ListTransfers(ctx2.get(), lt, &incoming).ok());
+  ASSERT_TRUE(h().transfers().ListTransfers(ctx2.get(), lt, &incoming).ok());
   ASSERT_EQ(incoming.transfers_size(), 1);
   EXPECT_EQ(incoming.transfers(0).case_number(), c.case_number());
-  EXPECT_EQ(decide(b, id, &records::v1::RecordsService::Stub::AcceptTransfer, &t).error_code(),
+  EXPECT_EQ(decide(b, id, &records::v1::TransferService::Stub::AcceptTransfer, &t).error_code(),
             grpc::FAILED_PRECONDITION);
-  EXPECT_EQ(decide(a, id, &records::v1::RecordsService::Stub::AcceptTransfer, &t).error_code(),
+  EXPECT_EQ(decide(a, id, &records::v1::TransferService::Stub::AcceptTransfer, &t).error_code(),
             grpc::NOT_FOUND);
-  EXPECT_EQ(decide(b, id, &records::v1::RecordsService::Stub::ConsentTransfer, &t).error_code(),
+  EXPECT_EQ(decide(b, id, &records::v1::TransferService::Stub::ConsentTransfer, &t).error_code(),
             grpc::NOT_FOUND);
-  ASSERT_TRUE(decide(a, id, &records::v1::RecordsService::Stub::ConsentTransfer, &t).ok());
+  ASSERT_TRUE(decide(a, id, &records::v1::TransferService::Stub::ConsentTransfer, &t).ok());
   {
     SCOPED_TRACE("consented");
     exactly_one(true);
   }
-  ASSERT_TRUE(decide(b, id, &records::v1::RecordsService::Stub::AcceptTransfer, &t).ok());
+  ASSERT_TRUE(decide(b, id, &records::v1::TransferService::Stub::AcceptTransfer, &t).ok());
   EXPECT_EQ(t.status(), records::v1::TRANSFER_STATUS_ACCEPTED);
   {
     SCOPED_TRACE("accepted");
     exactly_one(false);
   }
-  ASSERT_TRUE(decide(b, id, &records::v1::RecordsService::Stub::CompleteTransfer, &t).ok());
+  ASSERT_TRUE(decide(b, id, &records::v1::TransferService::Stub::CompleteTransfer, &t).ok());
   {
     SCOPED_TRACE("completed");
     exactly_one(false);
@@ -569,14 +569,14 @@ TEST_F(RecordsActivitiesTest, DischargeAtTheEndOfTheTermAndItsNotice) {
     *req.mutable_sentence()->mutable_end_date() = D(end.year(), end.month(), end.day());
     records::v1::OpenCaseResponse resp;
     auto ctx = h().Context(staff);
-    EXPECT_TRUE(h().stub().OpenCase(ctx.get(), req, &resp).ok());
+    EXPECT_TRUE(h().cases().OpenCase(ctx.get(), req, &resp).ok());
     records::v1::RecordIntakeCheckInRequest in;
     in.set_request_id(ids::NewUuid());
     in.set_case_id(resp.case_().case_id());
     *in.mutable_reported_on() = D(2025, 1, 15);
     records::v1::RecordIntakeCheckInResponse done;
     auto ctx2 = h().Context(staff);
-    EXPECT_TRUE(h().stub().RecordIntakeCheckIn(ctx2.get(), in, &done).ok());
+    EXPECT_TRUE(h().cases().RecordIntakeCheckIn(ctx2.get(), in, &done).ok());
     return resp.case_().case_id();
   };
   auto discharge = [&](const std::string& id, records::v1::DischargeResponse* out) {
@@ -586,15 +586,15 @@ TEST_F(RecordsActivitiesTest, DischargeAtTheEndOfTheTermAndItsNotice) {
     req.set_certificate_number("CERT-1");
     req.set_announced(true);
     auto ctx = h().Context(staff);
-    return h().stub().Discharge(ctx.get(), req, out);
+    return h().discharge().Discharge(ctx.get(), req, out);
   };
 
   // Ten days before the end: the notice goes out once; discharge is refused.
   const std::string soon = open_with_end(today + 10);
-  auto n = h().service().EmitDischargeNotices();
+  auto n = h().wiring().discharge().EmitDischargeNotices();
   ASSERT_TRUE(n.ok());
   EXPECT_GE(*n, 1);
-  auto again = h().service().EmitDischargeNotices();
+  auto again = h().wiring().discharge().EmitDischargeNotices();
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, 0);
   records::v1::DischargeResponse resp;
@@ -648,7 +648,7 @@ TEST_F(RecordsActivitiesTest, DischargeSummaryFollowUpsAndExport) {
     *req.mutable_sentence()->mutable_end_date() = D(end.year(), end.month(), end.day());
     records::v1::OpenCaseResponse resp;
     auto ctx = h().Context(staff);
-    grpc::Status st = h().stub().OpenCase(ctx.get(), req, &resp);
+    grpc::Status st = h().cases().OpenCase(ctx.get(), req, &resp);
     EXPECT_TRUE(st.ok()) << st.error_message();
     records::v1::RecordIntakeCheckInRequest in;
     in.set_request_id(ids::NewUuid());
@@ -656,7 +656,7 @@ TEST_F(RecordsActivitiesTest, DischargeSummaryFollowUpsAndExport) {
     *in.mutable_reported_on() = D(2025, 1, 15);
     records::v1::RecordIntakeCheckInResponse done;
     auto ctx2 = h().Context(staff);
-    EXPECT_TRUE(h().stub().RecordIntakeCheckIn(ctx2.get(), in, &done).ok());
+    EXPECT_TRUE(h().cases().RecordIntakeCheckIn(ctx2.get(), in, &done).ok());
     return resp.case_().case_id();
   };
   auto summary = [&](const std::string& token, const std::string& id, absl::CivilDay on,
@@ -667,7 +667,7 @@ TEST_F(RecordsActivitiesTest, DischargeSummaryFollowUpsAndExport) {
     *req.mutable_received_on() = D(on.year(), on.month(), on.day());
     records::v1::RecordDischargeSummaryResponse resp;
     auto ctx = h().Context(token);
-    return h().stub().RecordDischargeSummary(ctx.get(), req, &resp);
+    return h().discharge().RecordDischargeSummary(ctx.get(), req, &resp);
   };
   auto discharges_due = [&](absl::CivilDay as_of) {
     std::map<std::string, std::pair<int, bool>> out;
@@ -680,7 +680,7 @@ TEST_F(RecordsActivitiesTest, DischargeSummaryFollowUpsAndExport) {
       req.set_page_token(token);
       records::v1::ListDischargesDueResponse resp;
       auto ctx = h().Context(staff);
-      grpc::Status st = h().stub().ListDischargesDue(ctx.get(), req, &resp);
+      grpc::Status st = h().discharge().ListDischargesDue(ctx.get(), req, &resp);
       EXPECT_TRUE(st.ok()) << st.error_message();
       for (const auto& i : resp.items()) {
         EXPECT_FALSE(i.rule().empty());
@@ -719,7 +719,7 @@ TEST_F(RecordsActivitiesTest, DischargeSummaryFollowUpsAndExport) {
   dreq.set_announced(true);
   records::v1::DischargeResponse dresp;
   auto dctx = h().Context(staff);
-  ASSERT_TRUE(h().stub().Discharge(dctx.get(), dreq, &dresp).ok());
+  ASSERT_TRUE(h().discharge().Discharge(dctx.get(), dreq, &dresp).ok());
   EXPECT_EQ(dresp.case_().closed_on().day(), today.day());
   EXPECT_EQ(dresp.case_().discharge_certificate(), "CERT-2");
   ASSERT_EQ(dresp.follow_ups_due_size(), 3);
@@ -736,7 +736,7 @@ TEST_F(RecordsActivitiesTest, DischargeSummaryFollowUpsAndExport) {
       req.set_page_token(token);
       records::v1::ListFollowUpsDueResponse resp;
       auto ctx = h().Context(staff);
-      EXPECT_TRUE(h().stub().ListFollowUpsDue(ctx.get(), req, &resp).ok());
+      EXPECT_TRUE(h().discharge().ListFollowUpsDue(ctx.get(), req, &resp).ok());
       for (const auto& i : resp.items()) out.emplace_back(i.case_id(), i.days_overdue());
       token = resp.next_page_token();
     } while (!token.empty());
@@ -756,7 +756,7 @@ TEST_F(RecordsActivitiesTest, DischargeSummaryFollowUpsAndExport) {
   visit.set_notes("private notes of the follow-up");
   records::v1::RecordFollowUpVisitResponse vresp;
   auto vctx = h().Context(worker);
-  ASSERT_TRUE(h().stub().RecordFollowUpVisit(vctx.get(), visit, &vresp).ok());
+  ASSERT_TRUE(h().discharge().RecordFollowUpVisit(vctx.get(), visit, &vresp).ok());
   EXPECT_EQ(vresp.due_on().month(), f[0].month());
   EXPECT_EQ(vresp.still_due_size(), 2);
   EXPECT_EQ(follow_ups_due(second + 2).size(), 1u);
@@ -765,7 +765,7 @@ TEST_F(RecordsActivitiesTest, DischargeSummaryFollowUpsAndExport) {
   tl.set_case_id(ended);
   records::v1::GetCaseTimelineResponse timeline;
   auto tctx = h().Context(staff);
-  ASSERT_TRUE(h().stub().GetCaseTimeline(tctx.get(), tl, &timeline).ok());
+  ASSERT_TRUE(h().cases().GetCaseTimeline(tctx.get(), tl, &timeline).ok());
   std::set<std::string> kinds;
   for (const auto& e : timeline.entries()) {
     kinds.insert(e.kind());
@@ -777,7 +777,7 @@ TEST_F(RecordsActivitiesTest, DischargeSummaryFollowUpsAndExport) {
   visit.set_request_id(ids::NewUuid());
   visit.set_case_id(near);
   auto vctx2 = h().Context(worker);
-  EXPECT_EQ(h().stub().RecordFollowUpVisit(vctx2.get(), visit, &vresp).error_code(),
+  EXPECT_EQ(h().discharge().RecordFollowUpVisit(vctx2.get(), visit, &vresp).error_code(),
             grpc::FAILED_PRECONDITION);
 
   // Export: a minor's case (17 on the judgment date 2025-01-10) keeps its identity out.
@@ -791,7 +791,7 @@ TEST_F(RecordsActivitiesTest, DischargeSummaryFollowUpsAndExport) {
     ereq.set_page_token(token);
     records::v1::ExportCasesResponse eresp;
     auto ctx = h().Context(staff);
-    grpc::Status st = h().stub().ExportCases(ctx.get(), ereq, &eresp);
+    grpc::Status st = h().cases().ExportCases(ctx.get(), ereq, &eresp);
     ASSERT_TRUE(st.ok()) << st.error_message();
     for (const auto& r : eresp.rows()) {
       ++rows;
@@ -834,10 +834,10 @@ TEST_F(RecordsActivitiesTest, DischargeSummaryFollowUpsAndExport) {
   records::v1::ExportCasesResponse none;
   auto octx = h().Context(other);
   ereq.set_district_code("110108");
-  ASSERT_TRUE(h().stub().ExportCases(octx.get(), ereq, &none).ok());
+  ASSERT_TRUE(h().cases().ExportCases(octx.get(), ereq, &none).ok());
   EXPECT_EQ(none.rows_size(), 0);
   auto pctx = h().Context(h().Token(Role::kPartner, {}, "partner", "agency-1"));
-  EXPECT_EQ(h().stub().ExportCases(pctx.get(), ereq, &none).error_code(), grpc::PERMISSION_DENIED);
+  EXPECT_EQ(h().cases().ExportCases(pctx.get(), ereq, &none).error_code(), grpc::PERMISSION_DENIED);
 }
 
 }  // namespace

@@ -8,7 +8,29 @@ namespace ccms::testing {
 RecordsHarness::RecordsHarness(const time::Clock* service_clock)
     : service_(records::Definition(),
                {.clock = service_clock, .settings = {{"CCMS_PII_KEY", kPiiKey}}}),
-      stub_(records::v1::RecordsService::NewStub(service_.channel())) {}
+      stubs_(records::v1::CaseService::NewStub(service_.channel()),
+             records::v1::SupervisionService::NewStub(service_.channel()),
+             records::v1::SanctionService::NewStub(service_.channel()),
+             records::v1::LeaveService::NewStub(service_.channel()),
+             records::v1::OrderService::NewStub(service_.channel()),
+             records::v1::IntakeService::NewStub(service_.channel()),
+             records::v1::TransferService::NewStub(service_.channel()),
+             records::v1::DischargeService::NewStub(service_.channel()),
+             records::v1::AuditService::NewStub(service_.channel())) {}
+
+const std::vector<std::string>& RecordsServiceNames() {
+  static const auto* const kNames =
+      new std::vector<std::string>{records::v1::CaseService::service_full_name(),
+                                   records::v1::SupervisionService::service_full_name(),
+                                   records::v1::SanctionService::service_full_name(),
+                                   records::v1::LeaveService::service_full_name(),
+                                   records::v1::OrderService::service_full_name(),
+                                   records::v1::IntakeService::service_full_name(),
+                                   records::v1::TransferService::service_full_name(),
+                                   records::v1::DischargeService::service_full_name(),
+                                   records::v1::AuditService::service_full_name()};
+  return *kNames;
+}
 
 std::string MakeIdNumber(const std::string& birth_yyyymmdd, int sequence,
                          const std::string& region) {

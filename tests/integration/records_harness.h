@@ -2,9 +2,18 @@
 
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
-#include "ccms/records/v1/records_service.grpc.pb.h"
+#include "ccms/records/v1/audit_service.grpc.pb.h"
+#include "ccms/records/v1/case_service.grpc.pb.h"
+#include "ccms/records/v1/discharge_service.grpc.pb.h"
+#include "ccms/records/v1/intake_service.grpc.pb.h"
+#include "ccms/records/v1/leave_service.grpc.pb.h"
+#include "ccms/records/v1/order_service.grpc.pb.h"
+#include "ccms/records/v1/sanction_service.grpc.pb.h"
+#include "ccms/records/v1/supervision_service.grpc.pb.h"
+#include "ccms/records/v1/transfer_service.grpc.pb.h"
 #include "common/auth/principal.h"
 #include "services/records/wiring.h"
 #include "tests/support/integration_env.h"
@@ -24,16 +33,37 @@ class RecordsHarness {
   // rules over dates; else a clock fixed at FixedTestNow(). Tokens keep the system clock.
   explicit RecordsHarness(const time::Clock* service_clock = nullptr);
 
-  records::v1::RecordsService::Stub& stub() { return *stub_; }
+  // A stub per records service, all on the one channel to the one server.
+  records::v1::CaseService::Stub& cases() { return StubFor<records::v1::CaseService::Stub>(); }
+  records::v1::SupervisionService::Stub& supervision() {
+    return StubFor<records::v1::SupervisionService::Stub>();
+  }
+  records::v1::SanctionService::Stub& sanctions() {
+    return StubFor<records::v1::SanctionService::Stub>();
+  }
+  records::v1::LeaveService::Stub& leave() { return StubFor<records::v1::LeaveService::Stub>(); }
+  records::v1::OrderService::Stub& orders() { return StubFor<records::v1::OrderService::Stub>(); }
+  records::v1::IntakeService::Stub& intake() { return StubFor<records::v1::IntakeService::Stub>(); }
+  records::v1::TransferService::Stub& transfers() {
+    return StubFor<records::v1::TransferService::Stub>();
+  }
+  records::v1::DischargeService::Stub& discharge() {
+    return StubFor<records::v1::DischargeService::Stub>();
+  }
+  records::v1::AuditService::Stub& audit() { return StubFor<records::v1::AuditService::Stub>(); }
+  // The stub of type `Stub` (one of the above), for helpers over a stub's member functions.
+  template <typename Stub>
+  Stub& StubFor() {
+    return *std::get<std::unique_ptr<Stub>>(stubs_);
+  }
   // The channel to the service (plaintext, loopback), for generic calls.
   std::shared_ptr<grpc::Channel> channel() { return service_.channel(); }
   server::ServiceHost& host() { return service_.host(); }
   TestDatabase& db() { return service_.db(); }
   // The service's today (Asia/Shanghai): the tests' dates are computed from it.
   absl::CivilDay Today() const { return service_.Today(); }
-  records::RecordsServiceImpl& service() {
-    return service_.wiring<records::RecordsWiring>().service();
-  }
+  // The service's wiring: its handlers (wiring().discharge()...) and store.
+  records::RecordsWiring& wiring() { return service_.wiring<records::RecordsWiring>(); }
 
   // A token for a role and districts ("*" = all).
   std::string Token(auth::Role role, std::vector<std::string> districts,
@@ -47,8 +77,21 @@ class RecordsHarness {
 
  private:
   ServiceHarness service_;
-  std::unique_ptr<records::v1::RecordsService::Stub> stub_;
+  std::tuple<std::unique_ptr<records::v1::CaseService::Stub>,
+             std::unique_ptr<records::v1::SupervisionService::Stub>,
+             std::unique_ptr<records::v1::SanctionService::Stub>,
+             std::unique_ptr<records::v1::LeaveService::Stub>,
+             std::unique_ptr<records::v1::OrderService::Stub>,
+             std::unique_ptr<records::v1::IntakeService::Stub>,
+             std::unique_ptr<records::v1::TransferService::Stub>,
+             std::unique_ptr<records::v1::DischargeService::Stub>,
+             std::unique_ptr<records::v1::AuditService::Stub>>
+      stubs_;
 };
+
+// The full proto names of the nine records services (ccms.records.v1.CaseService, ...), all
+// served by the one ccms-records server.
+const std::vector<std::string>& RecordsServiceNames();
 
 // A valid resident identity number for tests, with its check digit computed: region 110101,
 // the given birth date (YYYYMMDD) and sequence (odd = male).

@@ -24,18 +24,18 @@ TEST(RecordsHostileValuesTest, EveryFieldOfEveryRequestGetsAClientErrorOrOk) {
   {
     auto ctx = h.Context(admin);
     ASSERT_TRUE(
-        h.stub().OpenCase(ctx.get(), ValidOpenCase(MakeIdNumber("19900307", 11)), &opened).ok());
+        h.cases().OpenCase(ctx.get(), ValidOpenCase(MakeIdNumber("19900307", 11)), &opened).ok());
     records::v1::RecordIntakeCheckInRequest req;
     req.set_request_id(ids::NewUuid());
     req.set_case_id(opened.case_().case_id());
     records::v1::RecordIntakeCheckInResponse resp;
     auto ctx2 = h.Context(admin);
-    ASSERT_TRUE(h.stub().RecordIntakeCheckIn(ctx2.get(), req, &resp).ok());
+    ASSERT_TRUE(h.cases().RecordIntakeCheckIn(ctx2.get(), req, &resp).ok());
   }
 
   HostileOptions o;
   o.channel = h.channel();
-  o.services = {records::v1::RecordsService::service_full_name()};
+  o.services = RecordsServiceNames();
   o.tokens = {h.Token(Role::kDistrictBureau, {"110101"}, "bureau-1"),
               h.Token(Role::kOfficeStaff, {"110101"}, "staff-1"),
               h.Token(Role::kSocialWorker, {"110101"}, "worker-1"),

@@ -48,7 +48,7 @@ class RecordsIntegrationTest : public ::testing::Test {
 
   grpc::Status Open(const std::string& token, const OpenCaseRequest& req, OpenCaseResponse* resp) {
     auto ctx = h().Context(token);
-    return h().stub().OpenCase(ctx.get(), req, resp);
+    return h().cases().OpenCase(ctx.get(), req, resp);
   }
   Case OpenOk(const std::string& district) {
     OpenCaseResponse resp;
@@ -61,7 +61,7 @@ class RecordsIntegrationTest : public ::testing::Test {
     req.set_case_id(case_id);
     records::v1::GetCaseResponse resp;
     auto ctx = h().Context(token);
-    grpc::Status st = h().stub().GetCase(ctx.get(), req, &resp);
+    grpc::Status st = h().cases().GetCase(ctx.get(), req, &resp);
     if (out != nullptr) *out = resp.case_();
     return st;
   }
@@ -74,7 +74,7 @@ class RecordsIntegrationTest : public ::testing::Test {
       req.set_page_token(page);
       records::v1::ListCasesResponse resp;
       auto ctx = h().Context(token);
-      grpc::Status st = h().stub().ListCases(ctx.get(), req, &resp);
+      grpc::Status st = h().cases().ListCases(ctx.get(), req, &resp);
       if (status != nullptr) *status = st;
       if (!st.ok()) return ids;
       for (const auto& c : resp.cases()) ids.insert(c.case_id());
@@ -91,7 +91,7 @@ class RecordsIntegrationTest : public ::testing::Test {
     req.set_version(version);
     records::v1::RecordIntakeCheckInResponse local;
     auto ctx = h().Context(token);
-    return h().stub().RecordIntakeCheckIn(ctx.get(), req, resp ? resp : &local);
+    return h().cases().RecordIntakeCheckIn(ctx.get(), req, resp ? resp : &local);
   }
   int64_t Count(const std::string& sql) { return std::stoll(h().db().QueryValue(sql)); }
 
@@ -221,7 +221,7 @@ TEST_F(RecordsIntegrationTest, MissingOrBadTokenIsUnauthenticated) {
   req.set_case_id(a.case_id());
   records::v1::GetCaseResponse resp;
   grpc::ClientContext no_token;
-  EXPECT_EQ(h().stub().GetCase(&no_token, req, &resp).error_code(), grpc::UNAUTHENTICATED);
+  EXPECT_EQ(h().cases().GetCase(&no_token, req, &resp).error_code(), grpc::UNAUTHENTICATED);
   std::string forged = StaffA();
   forged.back() = forged.back() == 'A' ? 'B' : 'A';
   EXPECT_EQ(Get(forged, a.case_id()).error_code(), grpc::UNAUTHENTICATED);
@@ -273,7 +273,7 @@ TEST_F(RecordsIntegrationTest, IntakeCheckInActivatesAndFlagsLateness) {
   req.mutable_reported_on()->set_month(1);
   req.mutable_reported_on()->set_day(20);
   auto ctx = h().Context(StaffA());
-  ASSERT_TRUE(h().stub().RecordIntakeCheckIn(ctx.get(), req, &resp).ok());
+  ASSERT_TRUE(h().cases().RecordIntakeCheckIn(ctx.get(), req, &resp).ok());
   EXPECT_FALSE(resp.case_().intake_late());
   EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE case_id = '" + d.case_id() + "'"), 2);
 }
@@ -375,7 +375,7 @@ TEST_F(RecordsIntegrationTest, MetricsCountEachRpc) {
   OpenOk(kDistrictA);
   const std::string metrics = HttpGet(h().host().metrics_port(), "/metrics");
   EXPECT_NE(metrics.find("grpc_server_handled_total{grpc_code=\"OK\",grpc_method=\"OpenCase\","
-                         "grpc_service=\"ccms.records.v1.RecordsService\",grpc_type=\"unary\"}"),
+                         "grpc_service=\"ccms.records.v1.CaseService\",grpc_type=\"unary\"}"),
             std::string::npos)
       << metrics.substr(0, 2000);
   EXPECT_NE(metrics.find("grpc_server_handling_seconds_bucket"), std::string::npos);

@@ -13,6 +13,8 @@
 #include "common/time/clock.h"
 #include "gtest/gtest.h"
 #include "services/records/domain/records_policy.h"
+#include "services/records/handler_support.h"
+#include "services/records/intake_service.h"
 #include "tests/integration/records_harness.h"
 
 namespace ccms::testing {
@@ -83,7 +85,7 @@ TEST_F(RecordsInvestigationTest, CommissionConcludeScopeRetriesEventsAndAudit) {
   v1::CommissionInvestigationRequest req = Commission("110101", D(2026, 9, 25), false);
   v1::CommissionInvestigationResponse first;
   auto ctx = h().Context(staff);
-  ASSERT_TRUE(h().stub().CommissionInvestigation(ctx.get(), req, &first).ok());
+  ASSERT_TRUE(h().intake().CommissionInvestigation(ctx.get(), req, &first).ok());
   const v1::Investigation& inv = first.investigation();
   EXPECT_EQ(Day(inv.due_on()), absl::CivilDay(2026, 10, 9));
   EXPECT_EQ(inv.status(), v1::INVESTIGATION_STATUS_COMMISSIONED);
@@ -95,7 +97,7 @@ TEST_F(RecordsInvestigationTest, CommissionConcludeScopeRetriesEventsAndAudit) {
   // The same request again: the same investigation, one row.
   v1::CommissionInvestigationResponse again;
   auto ctx2 = h().Context(staff);
-  ASSERT_TRUE(h().stub().CommissionInvestigation(ctx2.get(), req, &again).ok());
+  ASSERT_TRUE(h().intake().CommissionInvestigation(ctx2.get(), req, &again).ok());
   EXPECT_EQ(again.investigation().investigation_id(), id);
   EXPECT_EQ(Count("SELECT count(*) FROM investigations WHERE investigation_id = '" + id + "'"),
             "1");
@@ -110,20 +112,20 @@ TEST_F(RecordsInvestigationTest, CommissionConcludeScopeRetriesEventsAndAudit) {
   bad.clear_commissioning_body_kind();
   bad.set_id_number("123");
   auto ctx3 = h().Context(staff);
-  grpc::Status st = h().stub().CommissionInvestigation(ctx3.get(), bad, &again);
+  grpc::Status st = h().intake().CommissionInvestigation(ctx3.get(), bad, &again);
   EXPECT_EQ(st.error_code(), grpc::INVALID_ARGUMENT);
   EXPECT_NE(st.error_message().find("commissioning_body_kind"), std::string::npos);
   EXPECT_NE(st.error_message().find("id_number"), std::string::npos);
   // Social workers cannot commission; other districts' staff cannot commission here.
   auto ctx4 = h().Context(sw);
   EXPECT_EQ(
-      h().stub()
+      h().intake()
           .CommissionInvestigation(ctx4.get(), Commission("110101", D(2026, 9, 25), false), &again)
           .error_code(),
       grpc::PERMISSION_DENIED);
   auto ctx5 = h().Context(other);
   EXPECT_EQ(
-      h().stub()
+      h().intake()
           .CommissionInvestigation(ctx5.get(), Commission("110101", D(2026, 9, 25), false), &again)
           .error_code(),
       grpc::PERMISSION_DENIED);
@@ -133,7 +135,7 @@ TEST_F(RecordsInvestigationTest, CommissionConcludeScopeRetriesEventsAndAudit) {
   get.set_investigation_id(id);
   v1::GetInvestigationResponse got;
   auto ctx6 = h().Context(other);
-  EXPECT_EQ(h().stub().GetInvestigation(ctx6.get(), get, &got).error_code(), grpc::NOT_FOUND);
+  EXPECT_EQ(h().intake().GetInvestigation(ctx6.get(), get, &got).error_code(), grpc::NOT_FOUND);
   v1::RecordInvestigationConclusionRequest conclude;
   conclude.set_request_id(ids::NewUuid());
   conclude.set_investigation_id(id);
@@ -142,33 +144,34 @@ TEST_F(RecordsInvestigationTest, CommissionConcludeScopeRetriesEventsAndAudit) {
   *conclude.mutable_concluded_on() = D(2026, 10, 12);
   v1::RecordInvestigationConclusionResponse concluded;
   auto ctx7 = h().Context(other);
-  EXPECT_EQ(h().stub().RecordInvestigationConclusion(ctx7.get(), conclude, &concluded).error_code(),
-            grpc::NOT_FOUND);
+  EXPECT_EQ(
+      h().intake().RecordInvestigationConclusion(ctx7.get(), conclude, &concluded).error_code(),
+      grpc::NOT_FOUND);
   // Before the commission: INVALID_ARGUMENT naming concluded_on.
   v1::RecordInvestigationConclusionRequest early = conclude;
   early.set_request_id(ids::NewUuid());
   *early.mutable_concluded_on() = D(2026, 9, 24);
   auto ctx8 = h().Context(staff);
-  st = h().stub().RecordInvestigationConclusion(ctx8.get(), early, &concluded);
+  st = h().intake().RecordInvestigationConclusion(ctx8.get(), early, &concluded);
   EXPECT_EQ(st.error_code(), grpc::INVALID_ARGUMENT);
   EXPECT_NE(st.error_message().find("concluded_on"), std::string::npos) << st.error_message();
   // Concluded on Monday 10-12, after the due date: late.
   auto ctx9 = h().Context(staff);
-  ASSERT_TRUE(h().stub().RecordInvestigationConclusion(ctx9.get(), conclude, &concluded).ok());
+  ASSERT_TRUE(h().intake().RecordInvestigationConclusion(ctx9.get(), conclude, &concluded).ok());
   EXPECT_EQ(concluded.investigation().status(), v1::INVESTIGATION_STATUS_CONCLUDED);
   EXPECT_TRUE(concluded.investigation().concluded_late());
   // Its retry returns the same; a second conclusion is refused.
   v1::RecordInvestigationConclusionResponse replay;
   auto ctx10 = h().Context(staff);
-  ASSERT_TRUE(h().stub().RecordInvestigationConclusion(ctx10.get(), conclude, &replay).ok());
+  ASSERT_TRUE(h().intake().RecordInvestigationConclusion(ctx10.get(), conclude, &replay).ok());
   EXPECT_EQ(replay.investigation().conclusion(), v1::INVESTIGATION_CONCLUSION_SUITABLE);
   conclude.set_request_id(ids::NewUuid());
   auto ctx11 = h().Context(staff);
-  EXPECT_EQ(h().stub().RecordInvestigationConclusion(ctx11.get(), conclude, &replay).error_code(),
+  EXPECT_EQ(h().intake().RecordInvestigationConclusion(ctx11.get(), conclude, &replay).error_code(),
             grpc::FAILED_PRECONDITION);
   // The reader in the district sees it, with the reasons.
   auto ctx12 = h().Context(sw);
-  ASSERT_TRUE(h().stub().GetInvestigation(ctx12.get(), get, &got).ok());
+  ASSERT_TRUE(h().intake().GetInvestigation(ctx12.get(), get, &got).ok());
   EXPECT_EQ(got.investigation().reasons(), "家庭支持良好，保密理由");
 
   // Events: commissioned and concluded, keyed by the investigation, without names or reasons.
@@ -235,7 +238,12 @@ TEST_F(RecordsInvestigationTest, OverdueListEqualsANaiveRecount) {
   ASSERT_TRUE(cipher.ok());
   time::FakeClock clock(
       absl::FromCivil(absl::CivilSecond(2026, 11, 20, 12, 0, 0), time::ShanghaiTimeZone()));
-  records::RecordsServiceImpl svc(store, h().host().executor(), *cipher, clock, *policy);
+  const records::HandlerContext context{.audit = store,
+                                        .executor = h().host().executor(),
+                                        .cipher = *cipher,
+                                        .clock = clock,
+                                        .policies = *policy};
+  records::IntakeServiceImpl svc(store, context);
 
   // The naive calendar of this test: a day-by-day loop over the same lists.
   const std::set<absl::CivilDay> off = {absl::CivilDay(2026, 10, 1), absl::CivilDay(2026, 10, 2),
@@ -378,7 +386,7 @@ TEST_F(RecordsInvestigationTest, HandoverAnnouncementAndTeam) {
   v1::OpenCaseResponse opened;
   auto ctx = h().Context(staff);
   ASSERT_TRUE(
-      h().stub()
+      h().cases()
           .OpenCase(ctx.get(), ValidOpenCase(MakeIdNumber("19870505", 11, "150101")), &opened)
           .ok());
   const std::string case_id = opened.case_().case_id();  // judgment effective 2025-01-10
@@ -391,7 +399,7 @@ TEST_F(RecordsInvestigationTest, HandoverAnnouncementAndTeam) {
   *hn.mutable_documents_received_on() = D(2025, 1, 20);
   v1::RecordHandoverNotificationResponse hr;
   auto c1 = h().Context(staff);
-  ASSERT_TRUE(h().stub().RecordHandoverNotification(c1.get(), hn, &hr).ok());
+  ASSERT_TRUE(h().intake().RecordHandoverNotification(c1.get(), hn, &hr).ok());
   EXPECT_TRUE(hr.handover().notice_late());
   EXPECT_FALSE(hr.handover().documents_late());
   EXPECT_EQ(Day(hr.handover().notice_due()), absl::CivilDay(2025, 1, 15));
@@ -400,17 +408,17 @@ TEST_F(RecordsInvestigationTest, HandoverAnnouncementAndTeam) {
   early.set_request_id(ids::NewUuid());
   *early.mutable_notified_on() = D(2025, 1, 9);
   auto c2 = h().Context(staff);
-  grpc::Status st = h().stub().RecordHandoverNotification(c2.get(), early, &hr);
+  grpc::Status st = h().intake().RecordHandoverNotification(c2.get(), early, &hr);
   EXPECT_EQ(st.error_code(), grpc::INVALID_ARGUMENT);
   EXPECT_NE(st.error_message().find("notified_on"), std::string::npos);
   // Other district: NOT_FOUND; social worker: PERMISSION_DENIED.
   early.set_request_id(ids::NewUuid());
   *early.mutable_notified_on() = D(2025, 1, 12);
   auto c3 = h().Context(other);
-  EXPECT_EQ(h().stub().RecordHandoverNotification(c3.get(), early, &hr).error_code(),
+  EXPECT_EQ(h().intake().RecordHandoverNotification(c3.get(), early, &hr).error_code(),
             grpc::NOT_FOUND);
   auto c4 = h().Context(sw);
-  EXPECT_EQ(h().stub().RecordHandoverNotification(c4.get(), early, &hr).error_code(),
+  EXPECT_EQ(h().intake().RecordHandoverNotification(c4.get(), early, &hr).error_code(),
             grpc::PERMISSION_DENIED);
 
   // The announcement needs the intake first.
@@ -422,7 +430,7 @@ TEST_F(RecordsInvestigationTest, HandoverAnnouncementAndTeam) {
   an.add_present_staff_ids("officer-2");
   v1::RecordIntakeAnnouncementResponse ar;
   auto c5 = h().Context(staff);
-  EXPECT_EQ(h().stub().RecordIntakeAnnouncement(c5.get(), an, &ar).error_code(),
+  EXPECT_EQ(h().intake().RecordIntakeAnnouncement(c5.get(), an, &ar).error_code(),
             grpc::FAILED_PRECONDITION);
   v1::RecordIntakeCheckInRequest in;
   in.set_request_id(ids::NewUuid());
@@ -430,20 +438,20 @@ TEST_F(RecordsInvestigationTest, HandoverAnnouncementAndTeam) {
   *in.mutable_reported_on() = D(2025, 1, 15);
   v1::RecordIntakeCheckInResponse ir;
   auto c6 = h().Context(staff);
-  ASSERT_TRUE(h().stub().RecordIntakeCheckIn(c6.get(), in, &ir).ok());
+  ASSERT_TRUE(h().cases().RecordIntakeCheckIn(c6.get(), in, &ir).ok());
   an.set_request_id(ids::NewUuid());
   auto c7 = h().Context(staff);
-  ASSERT_TRUE(h().stub().RecordIntakeAnnouncement(c7.get(), an, &ar).ok());
+  ASSERT_TRUE(h().intake().RecordIntakeAnnouncement(c7.get(), an, &ar).ok());
   const std::string announcement_id = ar.announcement().announcement_id();
   // Retry: the same announcement, one row; another one: refused.
   auto c8 = h().Context(staff);
-  ASSERT_TRUE(h().stub().RecordIntakeAnnouncement(c8.get(), an, &ar).ok());
+  ASSERT_TRUE(h().intake().RecordIntakeAnnouncement(c8.get(), an, &ar).ok());
   EXPECT_EQ(ar.announcement().announcement_id(), announcement_id);
   EXPECT_EQ(Count("SELECT count(*) FROM intake_announcements WHERE case_id = '" + case_id + "'"),
             "1");
   an.set_request_id(ids::NewUuid());
   auto c9 = h().Context(staff);
-  EXPECT_EQ(h().stub().RecordIntakeAnnouncement(c9.get(), an, &ar).error_code(),
+  EXPECT_EQ(h().intake().RecordIntakeAnnouncement(c9.get(), an, &ar).error_code(),
             grpc::FAILED_PRECONDITION);
 
   // Two teams: the second replaces the first, and the case's officer follows.
@@ -460,7 +468,7 @@ TEST_F(RecordsInvestigationTest, HandoverAnnouncementAndTeam) {
     *t.mutable_effective_on() = D(2025, 1, 16);
     v1::SetSupervisionTeamResponse tr;
     auto ct = h().Context(staff);
-    ASSERT_TRUE(h().stub().SetSupervisionTeam(ct.get(), t, &tr).ok()) << officer;
+    ASSERT_TRUE(h().intake().SetSupervisionTeam(ct.get(), t, &tr).ok()) << officer;
     EXPECT_EQ(tr.team().officer_id(), officer);
   }
   EXPECT_EQ(Count("SELECT count(*) FROM supervision_teams WHERE case_id = '" + case_id + "'"), "2");
@@ -473,21 +481,21 @@ TEST_F(RecordsInvestigationTest, HandoverAnnouncementAndTeam) {
   g.set_case_id(case_id);
   v1::GetHandoverAndIntakeResponse gr;
   auto c10 = h().Context(sw);
-  ASSERT_TRUE(h().stub().GetHandoverAndIntake(c10.get(), g, &gr).ok());
+  ASSERT_TRUE(h().intake().GetHandoverAndIntake(c10.get(), g, &gr).ok());
   EXPECT_TRUE(gr.handover().notice_late());
   EXPECT_EQ(gr.announcement().present_staff_ids_size(), 2);
   EXPECT_EQ(gr.team().officer_id(), "officer-2");
   EXPECT_EQ(gr.team().volunteer_ids_size(), 2);
   EXPECT_EQ(gr.team().family_contact().phone(), "13912345678");
   auto c11 = h().Context(other);
-  EXPECT_EQ(h().stub().GetHandoverAndIntake(c11.get(), g, &gr).error_code(), grpc::NOT_FOUND);
+  EXPECT_EQ(h().intake().GetHandoverAndIntake(c11.get(), g, &gr).error_code(), grpc::NOT_FOUND);
 
   // The timeline shows them, kinds and dates only.
   v1::GetCaseTimelineRequest tl;
   tl.set_case_id(case_id);
   v1::GetCaseTimelineResponse timeline;
   auto c12 = h().Context(staff);
-  ASSERT_TRUE(h().stub().GetCaseTimeline(c12.get(), tl, &timeline).ok());
+  ASSERT_TRUE(h().cases().GetCaseTimeline(c12.get(), tl, &timeline).ok());
   std::multiset<std::string> kinds;
   for (const auto& e : timeline.entries()) kinds.insert(e.kind());
   EXPECT_EQ(kinds.count("HANDOVER_NOTIFIED"), 1u);

@@ -87,7 +87,8 @@ class RecordsLeaveTest : public ::testing::Test {
   auth::Principal other_office_ = P(Role::kOfficeStaff, {kOtherDistrict}, "office-9");
   auth::Principal other_bureau_ = P(Role::kDistrictBureau, {kOtherDistrict}, "bureau-9");
 
-  records::RecordsServiceImpl& svc() { return harness_->service(); }
+  // The service's handlers, called without a server.
+  records::RecordsWiring& handlers() { return harness_->wiring(); }
   std::string Q(const std::string& sql) { return harness_->db().QueryValue(sql); }
 
   // An active case in `district` (opened and checked in on the clock's day, 2025-01-20 or later).
@@ -96,14 +97,14 @@ class RecordsLeaveTest : public ::testing::Test {
     const std::string id =
         MakeIdNumber("19900101", 1 + 2 * (n % 499), absl::StrCat(150101 + n / 499));
     v1::OpenCaseResponse opened;
-    absl::Status st = svc().DoOpenCase(city_, ValidOpenCase(id, district), &opened);
+    absl::Status st = handlers().cases().DoOpenCase(city_, ValidOpenCase(id, district), &opened);
     EXPECT_TRUE(st.ok()) << st;
     v1::RecordIntakeCheckInRequest in;
     in.set_request_id(ids::NewUuid());
     in.set_case_id(opened.case_().case_id());
     *in.mutable_reported_on() = D(CivilDay(2025, 1, 15));
     v1::RecordIntakeCheckInResponse done;
-    st = svc().DoRecordIntakeCheckIn(city_, in, &done);
+    st = handlers().cases().DoRecordIntakeCheckIn(city_, in, &done);
     EXPECT_TRUE(st.ok()) << st;
     return opened.case_().case_id();
   }
@@ -121,8 +122,8 @@ class RecordsLeaveTest : public ::testing::Test {
     q.set_reason("探望住院的母亲");
     q.set_standing_approval_id(standing);
     v1::RequestLeaveResponse r;
-    absl::Status st =
-        harness_->host().RunAsCall(p, q, &r, [&] { return svc().DoRequestLeave(p, q, &r); });
+    absl::Status st = harness_->host().RunAsCall(
+        p, q, &r, [&] { return handlers().leave().DoRequestLeave(p, q, &r); });
     if (out != nullptr) *out = r.leave();
     return st;
   }
@@ -134,8 +135,8 @@ class RecordsLeaveTest : public ::testing::Test {
     q.set_case_id(case_id);
     q.set_leave_id(leave_id);
     v1::ApproveLeaveResponse r;
-    absl::Status st =
-        harness_->host().RunAsCall(p, q, &r, [&] { return svc().DoApproveLeave(p, q, &r); });
+    absl::Status st = harness_->host().RunAsCall(
+        p, q, &r, [&] { return handlers().leave().DoApproveLeave(p, q, &r); });
     if (out != nullptr) *out = r.leave();
     return st;
   }
@@ -147,7 +148,7 @@ class RecordsLeaveTest : public ::testing::Test {
     q.set_leave_id(leave_id);
     q.set_reason("not needed");
     v1::RejectLeaveResponse r;
-    return svc().DoRejectLeave(p, q, &r);
+    return handlers().leave().DoRejectLeave(p, q, &r);
   }
   absl::Status Return(const auth::Principal& p, const std::string& case_id,
                       const std::string& leave_id, CivilDay on, v1::Leave* out = nullptr,
@@ -158,8 +159,8 @@ class RecordsLeaveTest : public ::testing::Test {
     q.set_leave_id(leave_id);
     *q.mutable_returned_on() = D(on);
     v1::RecordLeaveReturnResponse r;
-    absl::Status st =
-        harness_->host().RunAsCall(p, q, &r, [&] { return svc().DoRecordLeaveReturn(p, q, &r); });
+    absl::Status st = harness_->host().RunAsCall(
+        p, q, &r, [&] { return handlers().leave().DoRecordLeaveReturn(p, q, &r); });
     if (out != nullptr) *out = r.leave();
     return st;
   }
@@ -175,7 +176,7 @@ class RecordsLeaveTest : public ::testing::Test {
     q.set_page_size(7);
     for (int pages = 0; pages < 1000; ++pages) {
       v1::ListLeavesNotReturnedResponse r;
-      absl::Status st = svc().DoListLeavesNotReturned(p, q, &r);
+      absl::Status st = handlers().leave().DoListLeavesNotReturned(p, q, &r);
       EXPECT_TRUE(st.ok()) << st;
       if (!st.ok()) break;
       for (const auto& item : r.items()) {
@@ -274,15 +275,16 @@ TEST_F(RecordsLeaveTest, ApprovalLevelsOverlapsAndScope) {
   v1::ListLeavesRequest lq;
   lq.set_case_id(c);
   v1::ListLeavesResponse lr;
-  EXPECT_EQ(svc().DoListLeaves(other_office_, lq, &lr).code(), absl::StatusCode::kNotFound);
-  ASSERT_TRUE(svc().DoListLeaves(worker_, lq, &lr).ok());
+  EXPECT_EQ(handlers().leave().DoListLeaves(other_office_, lq, &lr).code(),
+            absl::StatusCode::kNotFound);
+  ASSERT_TRUE(handlers().leave().DoListLeaves(worker_, lq, &lr).ok());
   EXPECT_EQ(lr.leaves_size(), 4);
 
   // The timeline shows the leaves by kind and dates only.
   v1::GetCaseTimelineRequest tq;
   tq.set_case_id(c);
   v1::GetCaseTimelineResponse tr;
-  ASSERT_TRUE(svc().DoGetCaseTimeline(office_, tq, &tr).ok());
+  ASSERT_TRUE(handlers().cases().DoGetCaseTimeline(office_, tq, &tr).ok());
   int leave_entries = 0;
   for (const auto& e : tr.entries()) {
     if (e.kind().rfind("LEAVE:", 0) != 0) continue;
@@ -294,11 +296,11 @@ TEST_F(RecordsLeaveTest, ApprovalLevelsOverlapsAndScope) {
   // Over the wire as well: the same case through gRPC with a token.
   auto ctx = harness_->Context(harness_->Token(Role::kOfficeStaff, {kDistrict}));
   v1::ListLeavesResponse wire;
-  grpc::Status gst = harness_->stub().ListLeaves(ctx.get(), lq, &wire);
+  grpc::Status gst = harness_->leave().ListLeaves(ctx.get(), lq, &wire);
   ASSERT_TRUE(gst.ok()) << gst.error_message();
   EXPECT_EQ(wire.leaves_size(), 4);
   auto ctx2 = harness_->Context(harness_->Token(Role::kOfficeStaff, {kOtherDistrict}));
-  EXPECT_EQ(harness_->stub().ListLeaves(ctx2.get(), lq, &wire).error_code(), grpc::NOT_FOUND);
+  EXPECT_EQ(harness_->leave().ListLeaves(ctx2.get(), lq, &wire).error_code(), grpc::NOT_FOUND);
 }
 
 TEST_F(RecordsLeaveTest, LateReturnIsAViolationInTheSameChange) {
@@ -337,7 +339,7 @@ TEST_F(RecordsLeaveTest, LateReturnIsAViolationInTheSameChange) {
   v1::GetSanctionStatusRequest sq;
   sq.set_case_id(c);
   v1::GetSanctionStatusResponse sr;
-  ASSERT_TRUE(svc().DoGetSanctionStatus(office_, sq, &sr).ok());
+  ASSERT_TRUE(handlers().sanctions().DoGetSanctionStatus(office_, sq, &sr).ok());
 
   // Both events reach the topic, with dates and ids but no destination or reason.
   auto records = ReadTopic(
@@ -406,7 +408,7 @@ TEST_F(RecordsLeaveTest, IdempotentRequestsAndAuditRows) {
   v1::ListLeavesRequest lq;
   lq.set_case_id(c);
   v1::ListLeavesResponse lr;
-  ASSERT_TRUE(svc().DoListLeaves(office_, lq, &lr, "list-call-1").ok());
+  ASSERT_TRUE(handlers().leave().DoListLeaves(office_, lq, &lr, "list-call-1").ok());
   EXPECT_EQ(Q(absl::StrCat("SELECT count(*) FROM audit_log WHERE case_id = '", c,
                            "' AND action IN ('RequestLeave', 'ApproveLeave', 'ListLeaves')")),
             "3");
@@ -416,13 +418,13 @@ TEST_F(RecordsLeaveTest, IdempotentRequestsAndAuditRows) {
   v1::ListLeavesNotReturnedRequest nq;
   nq.set_district_code(kDistrict2);
   v1::ListLeavesNotReturnedResponse nr;
-  ASSERT_TRUE(svc().DoListLeavesNotReturned(office_, nq, &nr, "nr-call-1").ok());
+  ASSERT_TRUE(handlers().leave().DoListLeavesNotReturned(office_, nq, &nr, "nr-call-1").ok());
   EXPECT_EQ(Q("SELECT count(*) FROM audit_log WHERE request_id = 'nr-call-1'"
               " AND action = 'ListLeavesNotReturned'"),
             "1");
   // A district is required for a caller without all districts.
   nq.clear_district_code();
-  absl::Status st = svc().DoListLeavesNotReturned(office_, nq, &nr);
+  absl::Status st = handlers().leave().DoListLeavesNotReturned(office_, nq, &nr);
   ASSERT_EQ(grpc_util::ViolationsOf(st).size(), 1u);
   EXPECT_EQ(grpc_util::ViolationsOf(st)[0].field, "district_code");
 }
@@ -437,15 +439,15 @@ TEST_F(RecordsLeaveTest, StandingApprovalForWorkTravel) {
   g.set_purpose("routine deliveries for the employer");
   *g.mutable_valid_until() = D(CivilDay(2025, 11, 2));  // more than 6 months
   v1::GrantStandingApprovalResponse gr;
-  EXPECT_EQ(svc().DoGrantStandingApproval(office_, g, &gr).code(),
+  EXPECT_EQ(handlers().leave().DoGrantStandingApproval(office_, g, &gr).code(),
             absl::StatusCode::kPermissionDenied);
-  absl::Status st = svc().DoGrantStandingApproval(bureau_, g, &gr);
+  absl::Status st = handlers().leave().DoGrantStandingApproval(bureau_, g, &gr);
   ASSERT_EQ(grpc_util::ViolationsOf(st).size(), 1u);
   EXPECT_EQ(grpc_util::ViolationsOf(st)[0].field, "valid_until");
   *g.mutable_valid_until() = D(CivilDay(2025, 11, 1));
-  EXPECT_EQ(svc().DoGrantStandingApproval(other_bureau_, g, &gr).code(),
+  EXPECT_EQ(handlers().leave().DoGrantStandingApproval(other_bureau_, g, &gr).code(),
             absl::StatusCode::kNotFound);
-  ASSERT_TRUE(svc().DoGrantStandingApproval(bureau_, g, &gr).ok());
+  ASSERT_TRUE(handlers().leave().DoGrantStandingApproval(bureau_, g, &gr).ok());
   const std::string sid = gr.standing_approval().standing_approval_id();
 
   // A trip under it is approved as recorded, to its destination only, within its validity.
@@ -475,18 +477,18 @@ TEST_F(RecordsLeaveTest, StandingApprovalForWorkTravel) {
   rv.set_standing_approval_id(sid);
   rv.set_reason("employment ended");
   v1::RevokeStandingApprovalResponse rr;
-  ASSERT_TRUE(svc().DoRevokeStandingApproval(bureau_, rv, &rr).ok());
+  ASSERT_TRUE(handlers().leave().DoRevokeStandingApproval(bureau_, rv, &rr).ok());
   EXPECT_EQ(Day(rr.standing_approval().revoked_on()), CivilDay(2025, 5, 9));
   absl::Status revoked = Request(worker_, c, CivilDay(2025, 5, 12), CivilDay(2025, 5, 13), nullptr,
                                  "", sid, "苏州市工业园区");
   EXPECT_EQ(grpc_util::ViolationsOf(revoked)[0].field, "standing_approval_id");
   rv.set_request_id(ids::NewUuid());
-  EXPECT_EQ(svc().DoRevokeStandingApproval(bureau_, rv, &rr).code(),
+  EXPECT_EQ(handlers().leave().DoRevokeStandingApproval(bureau_, rv, &rr).code(),
             absl::StatusCode::kFailedPrecondition);
   v1::ListLeavesRequest lq;
   lq.set_case_id(c);
   v1::ListLeavesResponse lr;
-  ASSERT_TRUE(svc().DoListLeaves(worker_, lq, &lr).ok());
+  ASSERT_TRUE(handlers().leave().DoListLeaves(worker_, lq, &lr).ok());
   ASSERT_EQ(lr.standing_approvals_size(), 1);
   EXPECT_TRUE(lr.standing_approvals(0).has_revoked_on());
 }

@@ -93,7 +93,7 @@ class RecordsOrdersTest : public ::testing::Test {
     *req.mutable_sentence()->mutable_end_date() = D(end);
     v1::OpenCaseResponse resp;
     auto ctx = h().Context(token);
-    grpc::Status st = h().stub().OpenCase(ctx.get(), req, &resp);
+    grpc::Status st = h().cases().OpenCase(ctx.get(), req, &resp);
     EXPECT_TRUE(st.ok()) << st.error_message();
     v1::RecordIntakeCheckInRequest in;
     in.set_request_id(ids::NewUuid());
@@ -101,7 +101,7 @@ class RecordsOrdersTest : public ::testing::Test {
     *in.mutable_reported_on() = D(intake);
     v1::RecordIntakeCheckInResponse out;
     auto ctx2 = h().Context(token);
-    st = h().stub().RecordIntakeCheckIn(ctx2.get(), in, &out);
+    st = h().cases().RecordIntakeCheckIn(ctx2.get(), in, &out);
     EXPECT_TRUE(st.ok()) << st.error_message();
     return out.case_();
   }
@@ -118,7 +118,7 @@ class RecordsOrdersTest : public ::testing::Test {
     *req.mutable_ends_on() = D(ends);
     v1::OrderMonitoringResponse local;
     auto ctx = h().Context(token);
-    return h().stub().OrderMonitoring(ctx.get(), req, out ? out : &local);
+    return h().orders().OrderMonitoring(ctx.get(), req, out ? out : &local);
   }
   grpc::Status Renew(const std::string& token, const std::string& case_id,
                      const std::string& order_id, CivilDay on, CivilDay new_end,
@@ -131,7 +131,7 @@ class RecordsOrdersTest : public ::testing::Test {
     *req.mutable_new_ends_on() = D(new_end);
     v1::RenewMonitoringResponse local;
     auto ctx = h().Context(token);
-    return h().stub().RenewMonitoring(ctx.get(), req, out ? out : &local);
+    return h().orders().RenewMonitoring(ctx.get(), req, out ? out : &local);
   }
   grpc::Status End(const std::string& token, const std::string& case_id,
                    const std::string& order_id, CivilDay on,
@@ -144,7 +144,7 @@ class RecordsOrdersTest : public ::testing::Test {
     req.set_reason(v1::MONITORING_END_REASON_GROUNDS_NO_LONGER_APPLY);
     v1::EndMonitoringResponse local;
     auto ctx = h().Context(token);
-    return h().stub().EndMonitoring(ctx.get(), req, out ? out : &local);
+    return h().orders().EndMonitoring(ctx.get(), req, out ? out : &local);
   }
   grpc::Status Warn(const std::string& token, const std::string& case_id,
                     v1::SanctionKind kind = v1::SANCTION_KIND_WARNING) {
@@ -156,7 +156,7 @@ class RecordsOrdersTest : public ::testing::Test {
     req.set_reason("reason text");
     v1::IssueSanctionResponse resp;
     auto ctx = h().Context(token);
-    return h().stub().IssueSanction(ctx.get(), req, &resp);
+    return h().sanctions().IssueSanction(ctx.get(), req, &resp);
   }
   grpc::Status HealthReport(const std::string& token, const std::string& case_id, CivilDay on,
                             v1::RecordHealthReportResponse* out = nullptr,
@@ -167,7 +167,7 @@ class RecordsOrdersTest : public ::testing::Test {
     *req.mutable_received_on() = D(on);
     v1::RecordHealthReportResponse local;
     auto ctx = h().Context(token);
-    return h().stub().RecordHealthReport(ctx.get(), req, out ? out : &local);
+    return h().orders().RecordHealthReport(ctx.get(), req, out ? out : &local);
   }
   grpc::Status Review(const std::string& token, const std::string& case_id, CivilDay on,
                       v1::RecordMedicalReviewResponse* out = nullptr) {
@@ -180,7 +180,7 @@ class RecordsOrdersTest : public ::testing::Test {
     req.set_details("private diagnosis text");
     v1::RecordMedicalReviewResponse local;
     auto ctx = h().Context(token);
-    return h().stub().RecordMedicalReview(ctx.get(), req, out ? out : &local);
+    return h().orders().RecordMedicalReview(ctx.get(), req, out ? out : &local);
   }
 
   static RecordsHarness* harness_;
@@ -317,7 +317,7 @@ TEST_F(RecordsOrdersTest, MonitoringOrderRulesApprovalScopeAndIdempotency) {
   tl.set_case_id(c.case_id());
   v1::GetCaseTimelineResponse timeline;
   auto ctx = h().Context(staff);
-  ASSERT_TRUE(h().stub().GetCaseTimeline(ctx.get(), tl, &timeline).ok());
+  ASSERT_TRUE(h().cases().GetCaseTimeline(ctx.get(), tl, &timeline).ok());
   std::set<std::string> kinds;
   for (const auto& e : timeline.entries()) kinds.insert(e.kind());
   EXPECT_TRUE(kinds.count("MONITORING_ORDERED"));
@@ -376,7 +376,7 @@ TEST_F(RecordsOrdersTest, HealthReportsAndMedicalReviews) {
   bad.set_case_id(top.case_id());
   v1::RecordMedicalReviewResponse unused;
   auto ctx = h().Context(staff);
-  grpc::Status st = h().stub().RecordMedicalReview(ctx.get(), bad, &unused);
+  grpc::Status st = h().orders().RecordMedicalReview(ctx.get(), bad, &unused);
   EXPECT_TRUE(NamesField(st, "institution"));
   EXPECT_TRUE(NamesField(st, "outcome"));
   EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE case_id = '" + top.case_id() +
@@ -533,7 +533,7 @@ TEST_F(RecordsOrdersTest, ListsEqualBruteForceOverASimulatedYear) {
         req.set_page_token(token);
         v1::ListMonitoringExpiringResponse resp;
         auto ctx = h().Context(reader);
-        grpc::Status st = h().stub().ListMonitoringExpiring(ctx.get(), req, &resp);
+        grpc::Status st = h().orders().ListMonitoringExpiring(ctx.get(), req, &resp);
         ASSERT_TRUE(st.ok()) << st.error_message();
         for (const auto& it : resp.items()) {
           EXPECT_FALSE(it.policy_version().empty());
@@ -581,7 +581,7 @@ TEST_F(RecordsOrdersTest, ListsEqualBruteForceOverASimulatedYear) {
         req.set_page_token(token);
         v1::ListMedicalDueResponse resp;
         auto ctx = h().Context(reader);
-        grpc::Status st = h().stub().ListMedicalDue(ctx.get(), req, &resp);
+        grpc::Status st = h().orders().ListMedicalDue(ctx.get(), req, &resp);
         ASSERT_TRUE(st.ok()) << st.error_message();
         for (const auto& it : resp.items()) {
           got_med.insert({it.case_id(), static_cast<int>(it.kind()),
@@ -610,13 +610,13 @@ TEST_F(RecordsOrdersTest, ListsEqualBruteForceOverASimulatedYear) {
   req.set_within_days(366);
   v1::ListMonitoringExpiringResponse resp;
   auto ctx = h().Context(outsider);
-  ASSERT_TRUE(h().stub().ListMonitoringExpiring(ctx.get(), req, &resp).ok());
+  ASSERT_TRUE(h().orders().ListMonitoringExpiring(ctx.get(), req, &resp).ok());
   EXPECT_EQ(resp.items_size(), 0);
   v1::ListMedicalDueRequest mreq;
   mreq.set_district_code(district);
   v1::ListMedicalDueResponse mresp;
   auto ctx2 = h().Context(outsider);
-  ASSERT_TRUE(h().stub().ListMedicalDue(ctx2.get(), mreq, &mresp).ok());
+  ASSERT_TRUE(h().orders().ListMedicalDue(ctx2.get(), mreq, &mresp).ok());
   EXPECT_EQ(mresp.items_size(), 0);
 }
 

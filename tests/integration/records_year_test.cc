@@ -125,13 +125,13 @@ class RecordsYearTest : public ::testing::Test {
                                 time::ShanghaiTimeZone()));
   }
 
-  template <typename Request, typename Response>
-  void Must(grpc::Status (v1::RecordsService::Stub::*method)(grpc::ClientContext*, const Request&,
-                                                             Response*),
+  // Calls `method` of one of the records services' stubs; the call must succeed.
+  template <typename Stub, typename Request, typename Response>
+  void Must(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
             const Request& request, const std::string& what) {
     Response response;
     auto ctx = h().Context(staff_);
-    grpc::Status st = (h().stub().*method)(ctx.get(), request, &response);
+    grpc::Status st = (h().StubFor<Stub>().*method)(ctx.get(), request, &response);
     ASSERT_TRUE(st.ok()) << what << ": " << st.error_message();
   }
 
@@ -314,7 +314,7 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
           }
           v1::OpenCaseResponse resp;
           auto ctx = h().Context(staff_);
-          grpc::Status st = h().stub().OpenCase(ctx.get(), req, &resp);
+          grpc::Status st = h().cases().OpenCase(ctx.get(), req, &resp);
           ASSERT_TRUE(st.ok()) << st.error_message();
           m.case_id = resp.case_().case_id();
           break;
@@ -324,7 +324,7 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
           req.set_request_id(ids::NewUuid());
           req.set_case_id(m.case_id);
           *req.mutable_reported_on() = D(a.on);
-          Must(&v1::RecordsService::Stub::RecordIntakeCheckIn, req, "intake");
+          Must(&v1::CaseService::Stub::RecordIntakeCheckIn, req, "intake");
           break;
         }
         case kContact: {
@@ -334,14 +334,14 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
           req.set_case_id(m.case_id);
           req.set_kind(kind);
           *req.mutable_occurred_on() = D(on);
-          Must(&v1::RecordsService::Stub::RecordContact, req, "contact");
+          Must(&v1::SupervisionService::Stub::RecordContact, req, "contact");
           break;
         }
         case kSummary: {
           v1::RecordDischargeSummaryRequest req;
           req.set_request_id(ids::NewUuid());
           req.set_case_id(m.case_id);
-          Must(&v1::RecordsService::Stub::RecordDischargeSummary, req, "summary");
+          Must(&v1::DischargeService::Stub::RecordDischargeSummary, req, "summary");
           break;
         }
         case kDischarge: {
@@ -350,14 +350,14 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
           req.set_case_id(m.case_id);
           req.set_certificate_number(absl::StrCat("C-", a.case_index));
           req.set_announced(true);
-          Must(&v1::RecordsService::Stub::Discharge, req, "discharge");
+          Must(&v1::DischargeService::Stub::Discharge, req, "discharge");
           break;
         }
         case kFollowUp: {
           v1::RecordFollowUpVisitRequest req;
           req.set_request_id(ids::NewUuid());
           req.set_case_id(m.case_id);
-          Must(&v1::RecordsService::Stub::RecordFollowUpVisit, req, "follow-up");
+          Must(&v1::DischargeService::Stub::RecordFollowUpVisit, req, "follow-up");
           break;
         }
         case kLeaveRequest: {
@@ -371,7 +371,7 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
           req.set_reason("a private reason");
           v1::RequestLeaveResponse resp;
           auto ctx = h().Context(staff_);
-          grpc::Status st = h().stub().RequestLeave(ctx.get(), req, &resp);
+          grpc::Status st = h().leave().RequestLeave(ctx.get(), req, &resp);
           ASSERT_TRUE(st.ok()) << "leave: " << st.error_message();
           l.leave_id = resp.leave().leave_id();
           // Up to 7 days the office approves; longer, the district bureau.
@@ -381,7 +381,7 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
           approve.set_leave_id(l.leave_id);
           v1::ApproveLeaveResponse approved;
           auto actx = h().Context(l.end - l.start + 1 <= 7 ? staff_ : bureau_);
-          st = h().stub().ApproveLeave(actx.get(), approve, &approved);
+          st = h().leave().ApproveLeave(actx.get(), approve, &approved);
           ASSERT_TRUE(st.ok()) << "approve: " << st.error_message();
           break;
         }
@@ -393,7 +393,7 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
           req.set_request_id(ids::NewUuid());
           req.set_case_id(m.case_id);
           req.set_leave_id(m.leaves[k++].leave_id);
-          Must(&v1::RecordsService::Stub::RecordLeaveReturn, req, "leave return");
+          Must(&v1::LeaveService::Stub::RecordLeaveReturn, req, "leave return");
           break;
         }
         case kOrder: {
@@ -404,7 +404,7 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
           *req.mutable_ends_on() = D(m.order->ends);
           v1::OrderMonitoringResponse resp;
           auto ctx = h().Context(bureau_);
-          grpc::Status st = h().stub().OrderMonitoring(ctx.get(), req, &resp);
+          grpc::Status st = h().orders().OrderMonitoring(ctx.get(), req, &resp);
           ASSERT_TRUE(st.ok()) << "order: " << st.error_message();
           m.order->order_id = resp.order().order_id();
           break;
@@ -417,7 +417,7 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
           *req.mutable_new_ends_on() = D(m.order->renewal->second);
           v1::RenewMonitoringResponse resp;
           auto ctx = h().Context(bureau_);
-          grpc::Status st = h().stub().RenewMonitoring(ctx.get(), req, &resp);
+          grpc::Status st = h().orders().RenewMonitoring(ctx.get(), req, &resp);
           ASSERT_TRUE(st.ok()) << "renew: " << st.error_message();
           break;
         }
@@ -429,7 +429,7 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
           req.set_reason(v1::MONITORING_END_REASON_GROUNDS_NO_LONGER_APPLY);
           v1::EndMonitoringResponse resp;
           auto ctx = h().Context(bureau_);
-          grpc::Status st = h().stub().EndMonitoring(ctx.get(), req, &resp);
+          grpc::Status st = h().orders().EndMonitoring(ctx.get(), req, &resp);
           ASSERT_TRUE(st.ok()) << "end order: " << st.error_message();
           break;
         }
@@ -438,7 +438,7 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
           v1::RecordHealthReportRequest req;
           req.set_request_id(ids::NewUuid());
           req.set_case_id(m.case_id);
-          Must(&v1::RecordsService::Stub::RecordHealthReport, req, "health report");
+          Must(&v1::OrderService::Stub::RecordHealthReport, req, "health report");
           break;
         }
         case kMedicalReview: {
@@ -449,7 +449,7 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
           req.set_institution("a hospital");
           req.set_outcome(v1::MEDICAL_REVIEW_OUTCOME_CONDITION_CONTINUES);
           req.set_details("private medical details");
-          Must(&v1::RecordsService::Stub::RecordMedicalReview, req, "medical review");
+          Must(&v1::OrderService::Stub::RecordMedicalReview, req, "medical review");
           break;
         }
       }
@@ -553,7 +553,7 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
       req.set_page_token(token);
       v1::ListOverdueResponse resp;
       auto ctx = h().Context(staff_);
-      grpc::Status st = h().stub().ListOverdue(ctx.get(), req, &resp);
+      grpc::Status st = h().supervision().ListOverdue(ctx.get(), req, &resp);
       ASSERT_TRUE(st.ok()) << st.error_message();
       for (const auto& i : resp.items()) {
         EXPECT_TRUE(
@@ -572,7 +572,7 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
       req.set_page_token(token);
       v1::ListDischargesDueResponse resp;
       auto ctx = h().Context(staff_);
-      ASSERT_TRUE(h().stub().ListDischargesDue(ctx.get(), req, &resp).ok());
+      ASSERT_TRUE(h().discharge().ListDischargesDue(ctx.get(), req, &resp).ok());
       for (const auto& i : resp.items()) {
         got_discharge[i.case_id()] = {i.days_left(), i.summary_received()};
       }
@@ -589,7 +589,7 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
       req.set_page_token(token);
       v1::ListFollowUpsDueResponse resp;
       auto ctx = h().Context(staff_);
-      ASSERT_TRUE(h().stub().ListFollowUpsDue(ctx.get(), req, &resp).ok());
+      ASSERT_TRUE(h().discharge().ListFollowUpsDue(ctx.get(), req, &resp).ok());
       for (const auto& i : resp.items()) got_follow_ups.insert({i.case_id(), i.days_overdue()});
       token = resp.next_page_token();
     } while (!token.empty());
@@ -604,7 +604,7 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
       req.set_page_token(token);
       v1::ListLeavesNotReturnedResponse resp;
       auto ctx = h().Context(staff_);
-      ASSERT_TRUE(h().stub().ListLeavesNotReturned(ctx.get(), req, &resp).ok());
+      ASSERT_TRUE(h().leave().ListLeavesNotReturned(ctx.get(), req, &resp).ok());
       for (const auto& i : resp.items()) {
         EXPECT_TRUE(got_not_returned.insert({i.leave_id(), i.days_overdue()}).second);
       }
@@ -622,7 +622,7 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
       req.set_page_token(token);
       v1::ListMonitoringExpiringResponse resp;
       auto ctx = h().Context(staff_);
-      ASSERT_TRUE(h().stub().ListMonitoringExpiring(ctx.get(), req, &resp).ok());
+      ASSERT_TRUE(h().orders().ListMonitoringExpiring(ctx.get(), req, &resp).ok());
       for (const auto& i : resp.items()) {
         EXPECT_TRUE(got_expiring.insert({i.order_id(), i.days_left()}).second);
       }
@@ -639,7 +639,7 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
       req.set_page_token(token);
       v1::ListMedicalDueResponse resp;
       auto ctx = h().Context(staff_);
-      ASSERT_TRUE(h().stub().ListMedicalDue(ctx.get(), req, &resp).ok());
+      ASSERT_TRUE(h().orders().ListMedicalDue(ctx.get(), req, &resp).ok());
       for (const auto& i : resp.items()) {
         EXPECT_TRUE(got_medical.insert({i.case_id(), i.kind(), i.days_overdue()}).second);
       }

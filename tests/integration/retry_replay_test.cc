@@ -1,6 +1,7 @@
 // Acceptance (DESIGN.md §5, "a retry with the same id returns the first result and changes
 // nothing"): a retried request returns a response byte-identical to the first one, for every
-// mutating RPC of records and assessment — every method whose request has a `request_id`.
+// mutating RPC of records (its nine services) and assessment — every method whose request has a
+// `request_id`.
 //
 // One table, one row per mutating RPC:
 //   setup   the world the call needs (a fresh case or resource of its own, so rows are
@@ -16,9 +17,11 @@
 // the first response's; and it must change no row (every table but the audit log, the inbox and
 // the idempotency keys themselves; the outbox by its row count, so no second event either).
 //
-// Also here: the table covers every mutating method of both services and names only those
-// (checked against the protobuf descriptors), and a request_id reused for another method or by
-// another caller is refused with ALREADY_EXISTS.
+// Also here: the table covers every mutating method of records' nine services and assessment's
+// and names only those (checked against the protobuf descriptors), and a request_id reused for
+// another method (of the same service or another one of the same server) or by another caller is
+// refused with ALREADY_EXISTS.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <functional>
@@ -36,7 +39,6 @@
 #include "absl/time/time.h"
 #include "ccms/assessment/v1/assessment_service.grpc.pb.h"
 #include "ccms/records/v1/records_events.pb.h"
-#include "ccms/records/v1/records_service.grpc.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/ids/uuid.h"
 #include "common/kafka/outbox.h"
@@ -66,7 +68,14 @@ using auth::Role;
 using google::protobuf::Descriptor;
 using google::protobuf::Message;
 using grpc_util::ToProtoDate;
-using RecordsStub = v1::RecordsService::Stub;
+using CaseStub = v1::CaseService::Stub;
+using SupervisionStub = v1::SupervisionService::Stub;
+using SanctionStub = v1::SanctionService::Stub;
+using LeaveStub = v1::LeaveService::Stub;
+using OrderStub = v1::OrderService::Stub;
+using IntakeStub = v1::IntakeService::Stub;
+using TransferStub = v1::TransferService::Stub;
+using DischargeStub = v1::DischargeService::Stub;
 using AssessmentStub = av1::AssessmentService::Stub;
 
 constexpr char kDistrict[] = "110101";
@@ -121,6 +130,12 @@ Reply CallRaw(const std::shared_ptr<grpc::Channel>& channel, const std::string& 
   return reply;
 }
 
+// Whether `service` (a full proto name) is one of records' services.
+bool IsRecords(const std::string& service) {
+  return std::find(RecordsServiceNames().begin(), RecordsServiceNames().end(), service) !=
+         RecordsServiceNames().end();
+}
+
 // A case of records to open: probation, judgment (and start of supervision) on `judgment`,
 // reported for intake on `reported_on` (none: still PENDING_INTAKE).
 struct CaseSpec {
@@ -167,9 +182,7 @@ class World {
     return IsRecords(service) ? records_.channel() : assessment_.channel();
   }
   std::string Token(const std::string& service, const std::string& subject = "") {
-    if (IsRecords(service)) {
-      return records_.Token(Role::kCityAdmin, {"*"}, subject.empty() ? "admin-1" : subject);
-    }
+    if (IsRecords(service)) return RecordsToken(subject);
     return assessment_.Token(Role::kOfficeStaff, {kDistrict},
                              subject.empty() ? "staff-a" : subject);
   }
@@ -179,13 +192,18 @@ class World {
 
   // ---- records ----
 
-  // Calls records as the city admin; the test fails unless the call is OK.
-  template <typename Req, typename Resp>
-  Resp Rec(grpc::Status (RecordsStub::*rpc)(grpc::ClientContext*, const Req&, Resp*),
-           const Req& request) {
+  // A token of the city admin (every action, every district).
+  std::string RecordsToken(const std::string& subject = "") {
+    return records_.Token(Role::kCityAdmin, {"*"}, subject.empty() ? "admin-1" : subject);
+  }
+
+  // Calls records (`rpc` of one of its services' stubs) as the city admin; the test fails unless
+  // the call is OK.
+  template <typename Stub, typename Req, typename Resp>
+  Resp Rec(grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Req&, Resp*), const Req& request) {
     Resp response;
-    auto ctx = records_.Context(Token(v1::RecordsService::service_full_name()));
-    const grpc::Status st = (records_.stub().*rpc)(ctx.get(), request, &response);
+    auto ctx = records_.Context(RecordsToken());
+    const grpc::Status st = (records_.StubFor<Stub>().*rpc)(ctx.get(), request, &response);
     EXPECT_TRUE(st.ok()) << Req::descriptor()->name() << ": " << CodeAndMessage(st);
     return response;
   }
@@ -198,7 +216,7 @@ class World {
     *req.mutable_sentence()->mutable_judgment_effective_date() = ToProtoDate(spec.judgment);
     *req.mutable_sentence()->mutable_start_date() = ToProtoDate(spec.judgment);
     *req.mutable_sentence()->mutable_end_date() = ToProtoDate(spec.end);
-    v1::Case c = Rec(&RecordsStub::OpenCase, req).case_();
+    v1::Case c = Rec(&CaseStub::OpenCase, req).case_();
     if (spec.reported_on.has_value()) c = CheckIn(c.case_id(), *spec.reported_on);
     return c;
   }
@@ -210,14 +228,14 @@ class World {
     req.set_request_id(ids::NewUuid());
     req.set_case_id(case_id);
     *req.mutable_reported_on() = ToProtoDate(on);
-    return Rec(&RecordsStub::RecordIntakeCheckIn, req).case_();
+    return Rec(&CaseStub::RecordIntakeCheckIn, req).case_();
   }
   void Contact(const std::string& case_id, v1::ContactKind kind) {
     v1::RecordContactRequest req;
     req.set_request_id(ids::NewUuid());
     req.set_case_id(case_id);
     req.set_kind(kind);
-    Rec(&RecordsStub::RecordContact, req);
+    Rec(&SupervisionStub::RecordContact, req);
   }
   std::string Sanction(const std::string& case_id, v1::SanctionKind kind) {
     v1::IssueSanctionRequest req;
@@ -225,21 +243,21 @@ class World {
     req.set_case_id(case_id);
     req.set_kind(kind);
     req.set_reason("reason text");
-    return Rec(&RecordsStub::IssueSanction, req).sanction_id();
+    return Rec(&SanctionStub::IssueSanction, req).sanction_id();
   }
   void LostContact(const std::string& case_id, CivilDay since) {
     v1::MarkLostContactRequest req;
     req.set_request_id(ids::NewUuid());
     req.set_case_id(case_id);
     *req.mutable_since() = ToProtoDate(since);
-    Rec(&RecordsStub::MarkLostContact, req);
+    Rec(&SupervisionStub::MarkLostContact, req);
   }
   void Commendation(const std::string& case_id) {
     v1::RecordCommendationRequest req;
     req.set_request_id(ids::NewUuid());
     req.set_case_id(case_id);
     req.set_reason("helped a neighbour");
-    Rec(&RecordsStub::RecordCommendation, req);
+    Rec(&SanctionStub::RecordCommendation, req);
   }
   void Team(const std::string& case_id, const std::string& officer) {
     v1::SetSupervisionTeamRequest req;
@@ -247,7 +265,7 @@ class World {
     req.set_case_id(case_id);
     req.set_officer_id(officer);
     req.set_social_worker_id("sw-9");
-    Rec(&RecordsStub::SetSupervisionTeam, req);
+    Rec(&IntakeStub::SetSupervisionTeam, req);
   }
   // A transfer of the case to the other district, moving in 40 days.
   std::string RequestTransfer(const std::string& case_id) {
@@ -257,11 +275,11 @@ class World {
     req.set_to_district_code(kOtherDistrict);
     req.set_to_office_id("office-b");
     *req.mutable_planned_move_on() = Day(40);
-    return Rec(&RecordsStub::RequestTransfer, req).transfer().transfer_id();
+    return Rec(&TransferStub::RequestTransfer, req).transfer().transfer_id();
   }
   // One decision on a transfer (Consent, Accept, Reject or CompleteTransfer).
   template <typename Req, typename Resp>
-  void Decide(grpc::Status (RecordsStub::*rpc)(grpc::ClientContext*, const Req&, Resp*),
+  void Decide(grpc::Status (TransferStub::*rpc)(grpc::ClientContext*, const Req&, Resp*),
               const std::string& transfer_id) {
     Req req;
     req.set_request_id(ids::NewUuid());
@@ -277,11 +295,11 @@ class World {
     *req.mutable_end_date() = Day(starts_in + days - 1);
     req.set_destination("上海市浦东新区");
     req.set_reason("探望住院的母亲");
-    return Rec(&RecordsStub::RequestLeave, req).leave().leave_id();
+    return Rec(&LeaveStub::RequestLeave, req).leave().leave_id();
   }
   // One decision on a leave (Approve, Reject or CancelLeave).
   template <typename Req, typename Resp>
-  void DecideLeave(grpc::Status (RecordsStub::*rpc)(grpc::ClientContext*, const Req&, Resp*),
+  void DecideLeave(grpc::Status (LeaveStub::*rpc)(grpc::ClientContext*, const Req&, Resp*),
                    const std::string& case_id, const std::string& leave_id) {
     Req req;
     req.set_request_id(ids::NewUuid());
@@ -298,7 +316,7 @@ class World {
     req.set_purpose("routine work travel");
     *req.mutable_valid_from() = Day(0);
     *req.mutable_valid_until() = Day(90);
-    return Rec(&RecordsStub::GrantStandingApproval, req).standing_approval().standing_approval_id();
+    return Rec(&LeaveStub::GrantStandingApproval, req).standing_approval().standing_approval_id();
   }
   void RevokeStanding(const std::string& case_id, const std::string& standing_id) {
     v1::RevokeStandingApprovalRequest req;
@@ -306,7 +324,7 @@ class World {
     req.set_case_id(case_id);
     req.set_standing_approval_id(standing_id);
     req.set_reason("no longer needed");
-    Rec(&RecordsStub::RevokeStandingApproval, req);
+    Rec(&LeaveStub::RevokeStandingApproval, req);
   }
   // An electronic monitoring order from today for 60 days (ground: a prohibition order breach).
   std::string Order(const std::string& case_id) {
@@ -316,7 +334,7 @@ class World {
     req.add_grounds(v1::MONITORING_GROUND_PROHIBITION_ORDER_BREACH);
     *req.mutable_starts_on() = Day(0);
     *req.mutable_ends_on() = Day(60);
-    return Rec(&RecordsStub::OrderMonitoring, req).order().order_id();
+    return Rec(&OrderStub::OrderMonitoring, req).order().order_id();
   }
   void Renew(const std::string& case_id, const std::string& order_id, int new_end_in) {
     v1::RenewMonitoringRequest req;
@@ -324,7 +342,7 @@ class World {
     req.set_case_id(case_id);
     req.set_order_id(order_id);
     *req.mutable_new_ends_on() = Day(new_end_in);
-    Rec(&RecordsStub::RenewMonitoring, req);
+    Rec(&OrderStub::RenewMonitoring, req);
   }
   void EndOrder(const std::string& case_id, const std::string& order_id) {
     v1::EndMonitoringRequest req;
@@ -332,14 +350,14 @@ class World {
     req.set_case_id(case_id);
     req.set_order_id(order_id);
     req.set_reason(v1::MONITORING_END_REASON_GROUNDS_NO_LONGER_APPLY);
-    Rec(&RecordsStub::EndMonitoring, req);
+    Rec(&OrderStub::EndMonitoring, req);
   }
   void HealthReport(const std::string& case_id, int days_from_today) {
     v1::RecordHealthReportRequest req;
     req.set_request_id(ids::NewUuid());
     req.set_case_id(case_id);
     *req.mutable_received_on() = Day(days_from_today);
-    Rec(&RecordsStub::RecordHealthReport, req);
+    Rec(&OrderStub::RecordHealthReport, req);
   }
   void MedicalReview(const std::string& case_id, int days_from_today) {
     v1::RecordMedicalReviewRequest req;
@@ -348,7 +366,7 @@ class World {
     *req.mutable_reviewed_on() = Day(days_from_today);
     req.set_institution("Hospital No. 3");
     req.set_outcome(v1::MEDICAL_REVIEW_OUTCOME_CONDITION_CONTINUES);
-    Rec(&RecordsStub::RecordMedicalReview, req);
+    Rec(&OrderStub::RecordMedicalReview, req);
   }
   std::string Commission() {
     v1::CommissionInvestigationRequest req;
@@ -360,7 +378,7 @@ class World {
     req.set_person_name("调查对象");
     req.set_id_number(NextIdNumber());
     req.set_proposed_sentence_kind(common::v1::SENTENCE_KIND_PROBATION);
-    return Rec(&RecordsStub::CommissionInvestigation, req).investigation().investigation_id();
+    return Rec(&IntakeStub::CommissionInvestigation, req).investigation().investigation_id();
   }
   void Conclude(const std::string& investigation_id) {
     v1::RecordInvestigationConclusionRequest req;
@@ -368,7 +386,7 @@ class World {
     req.set_investigation_id(investigation_id);
     req.set_conclusion(v1::INVESTIGATION_CONCLUSION_SUITABLE);
     req.set_reasons("stable family, employed");
-    Rec(&RecordsStub::RecordInvestigationConclusion, req);
+    Rec(&IntakeStub::RecordInvestigationConclusion, req);
   }
   // A case whose term ended yesterday, discharged today (its follow-ups are due).
   std::string DischargedCase() {
@@ -378,14 +396,14 @@ class World {
     req.set_case_id(case_id);
     req.set_certificate_number("CERT-0");
     req.set_announced(true);
-    Rec(&RecordsStub::Discharge, req);
+    Rec(&DischargeStub::Discharge, req);
     return case_id;
   }
   void FollowUpVisit(const std::string& case_id) {
     v1::RecordFollowUpVisitRequest req;
     req.set_request_id(ids::NewUuid());
     req.set_case_id(case_id);
-    Rec(&RecordsStub::RecordFollowUpVisit, req);
+    Rec(&DischargeStub::RecordFollowUpVisit, req);
   }
 
   // ---- assessment ----
@@ -480,10 +498,6 @@ class World {
   }
 
  private:
-  static bool IsRecords(const std::string& service) {
-    return service == v1::RecordsService::service_full_name();
-  }
-
   time::FakeClock records_clock_;
   RecordsHarness records_;
   AssessmentHarness assessment_;
@@ -529,13 +543,24 @@ Row MakeRow(std::string service, std::string method, std::string setup, std::str
   return row;
 }
 
+// The records service that has a method `method` (its full proto name), or a name no service has
+// (the coverage test then reports the row's method as one that does not exist).
+std::string RecordsServiceOf(const std::string& method) {
+  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  for (const std::string& name : RecordsServiceNames()) {
+    const google::protobuf::ServiceDescriptor* service = pool->FindServiceByName(name);
+    if (service != nullptr && service->FindMethodByName(method) != nullptr) return name;
+  }
+  return "ccms.records.v1.<no service has this method>";
+}
+
 template <typename Req, typename Resp>
 Row RecordsRow(std::string method, std::string setup, std::string change,
                std::function<Req(World&)> arrange,
                std::function<void(World&, const Req&, const Resp&)> intervene) {
-  return MakeRow<Req, Resp>(v1::RecordsService::service_full_name(), std::move(method),
-                            std::move(setup), std::move(change), std::move(arrange),
-                            std::move(intervene));
+  std::string service = RecordsServiceOf(method);
+  return MakeRow<Req, Resp>(std::move(service), std::move(method), std::move(setup),
+                            std::move(change), std::move(arrange), std::move(intervene));
 }
 
 template <typename Req, typename Resp>
@@ -603,7 +628,7 @@ const std::vector<Row>& Table() {
           [](World& w, const auto& req, const auto&) {
             auto found = WithIds<v1::MarkFoundAgainRequest>(req.case_id());
             *found.mutable_found_on() = w.Day(0);
-            w.Rec(&RecordsStub::MarkFoundAgain, found);
+            w.Rec(&SupervisionStub::MarkFoundAgain, found);
           }),
       RecordsRow<v1::MarkFoundAgainRequest, v1::MarkFoundAgainResponse>(
           "MarkFoundAgain", "an active case marked lost contact since 30 days ago",
@@ -634,7 +659,7 @@ const std::vector<Row>& Table() {
             auto sanction = WithIds<v1::IssueSanctionRequest>(req.case_id());
             sanction.set_kind(v1::SANCTION_KIND_WARNING);
             sanction.add_violation_ids(first.violation_id());
-            w.Rec(&RecordsStub::IssueSanction, sanction);
+            w.Rec(&SanctionStub::IssueSanction, sanction);
           }),
       RecordsRow<v1::IssueSanctionRequest, v1::IssueSanctionResponse>(
           "IssueSanction", "an active case",
@@ -649,7 +674,7 @@ const std::vector<Row>& Table() {
           [](World& w, const auto& req, const auto& first) {
             auto corrected = WithIds<v1::MarkSanctionCorrectedRequest>(req.case_id());
             corrected.set_sanction_id(first.sanction_id());
-            w.Rec(&RecordsStub::MarkSanctionCorrected, corrected);
+            w.Rec(&SanctionStub::MarkSanctionCorrected, corrected);
             w.Sanction(req.case_id(), v1::SANCTION_KIND_ADMONITION);
           }),
       RecordsRow<v1::MarkSanctionCorrectedRequest, v1::MarkSanctionCorrectedResponse>(
@@ -687,7 +712,7 @@ const std::vector<Row>& Table() {
             return req;
           },
           [](World& w, const auto&, const auto& first) {
-            w.Decide(&RecordsStub::ConsentTransfer, first.transfer().transfer_id());
+            w.Decide(&TransferStub::ConsentTransfer, first.transfer().transfer_id());
           }),
       RecordsRow<v1::ConsentTransferRequest, v1::ConsentTransferResponse>(
           "ConsentTransfer", "a transfer requested",
@@ -699,21 +724,21 @@ const std::vector<Row>& Table() {
             return req;
           },
           [](World& w, const auto& req, const auto&) {
-            w.Decide(&RecordsStub::AcceptTransfer, req.transfer_id());
+            w.Decide(&TransferStub::AcceptTransfer, req.transfer_id());
           }),
       RecordsRow<v1::AcceptTransferRequest, v1::AcceptTransferResponse>(
           "AcceptTransfer", "a transfer requested and consented",
           "the person reports to the new office: status COMPLETED, decided_on",
           [](World& w) {
             const std::string transfer_id = w.RequestTransfer(w.ActiveCase());
-            w.Decide(&RecordsStub::ConsentTransfer, transfer_id);
+            w.Decide(&TransferStub::ConsentTransfer, transfer_id);
             v1::AcceptTransferRequest req;
             req.set_request_id(ids::NewUuid());
             req.set_transfer_id(transfer_id);
             return req;
           },
           [](World& w, const auto& req, const auto&) {
-            w.Decide(&RecordsStub::CompleteTransfer, req.transfer_id());
+            w.Decide(&TransferStub::CompleteTransfer, req.transfer_id());
           }),
       RecordsRow<v1::RejectTransferRequest, v1::RejectTransferResponse>(
           "RejectTransfer", "a transfer requested and consented",
@@ -721,7 +746,7 @@ const std::vector<Row>& Table() {
           "final (nothing changes it), so this row is expected to hold even today",
           [](World& w) {
             const std::string transfer_id = w.RequestTransfer(w.ActiveCase());
-            w.Decide(&RecordsStub::ConsentTransfer, transfer_id);
+            w.Decide(&TransferStub::ConsentTransfer, transfer_id);
             v1::RejectTransferRequest req;
             req.set_request_id(ids::NewUuid());
             req.set_transfer_id(transfer_id);
@@ -738,8 +763,8 @@ const std::vector<Row>& Table() {
           "day passes; a completed transfer is final, so this row is expected to hold even today",
           [](World& w) {
             const std::string transfer_id = w.RequestTransfer(w.ActiveCase());
-            w.Decide(&RecordsStub::ConsentTransfer, transfer_id);
-            w.Decide(&RecordsStub::AcceptTransfer, transfer_id);
+            w.Decide(&TransferStub::ConsentTransfer, transfer_id);
+            w.Decide(&TransferStub::AcceptTransfer, transfer_id);
             v1::CompleteTransferRequest req;
             req.set_request_id(ids::NewUuid());
             req.set_transfer_id(transfer_id);
@@ -750,7 +775,7 @@ const std::vector<Row>& Table() {
             again.set_to_district_code(kDistrict);
             again.set_to_office_id("office-1");
             *again.mutable_planned_move_on() = w.Day(40);
-            w.Rec(&RecordsStub::RequestTransfer, again);
+            w.Rec(&TransferStub::RequestTransfer, again);
             w.NextDay();
           }),
 
@@ -815,7 +840,7 @@ const std::vector<Row>& Table() {
             return req;
           },
           [](World& w, const auto& req, const auto& first) {
-            w.DecideLeave(&RecordsStub::ApproveLeave, req.case_id(), first.leave().leave_id());
+            w.DecideLeave(&LeaveStub::ApproveLeave, req.case_id(), first.leave().leave_id());
           }),
       RecordsRow<v1::ApproveLeaveRequest, v1::ApproveLeaveResponse>(
           "ApproveLeave", "a leave requested, starting in 5 days",
@@ -827,7 +852,7 @@ const std::vector<Row>& Table() {
             return req;
           },
           [](World& w, const auto& req, const auto&) {
-            w.DecideLeave(&RecordsStub::CancelLeave, req.case_id(), req.leave_id());
+            w.DecideLeave(&LeaveStub::CancelLeave, req.case_id(), req.leave_id());
           }),
       RecordsRow<v1::RejectLeaveRequest, v1::RejectLeaveResponse>(
           "RejectLeave", "a leave requested, starting in 5 days",
@@ -865,13 +890,13 @@ const std::vector<Row>& Table() {
           [](World& w) {
             const std::string case_id = w.ActiveCase();
             const std::string leave_id = w.RequestLeave(case_id, 0, 3);
-            w.DecideLeave(&RecordsStub::ApproveLeave, case_id, leave_id);
+            w.DecideLeave(&LeaveStub::ApproveLeave, case_id, leave_id);
             auto req = WithIds<v1::RecordLeaveReturnRequest>(case_id);
             req.set_leave_id(leave_id);
             return req;
           },
           [](World& w, const auto& req, const auto&) {
-            w.DecideLeave(&RecordsStub::ApproveLeave, req.case_id(),
+            w.DecideLeave(&LeaveStub::ApproveLeave, req.case_id(),
                           w.RequestLeave(req.case_id(), 20, 2));
             w.NextDay();
           }),
@@ -1035,7 +1060,7 @@ const std::vector<Row>& Table() {
             auto later = WithIds<v1::RecordHandoverNotificationRequest>(req.case_id());
             *later.mutable_notified_on() = D(2025, 1, 12);
             *later.mutable_documents_received_on() = D(2025, 1, 25);
-            w.Rec(&RecordsStub::RecordHandoverNotification, later);
+            w.Rec(&IntakeStub::RecordHandoverNotification, later);
           }),
       RecordsRow<v1::RecordIntakeAnnouncementRequest, v1::RecordIntakeAnnouncementResponse>(
           "RecordIntakeAnnouncement", "an active case (intake 2025-01-15)",
@@ -1220,8 +1245,11 @@ INSTANTIATE_TEST_SUITE_P(EveryMutatingRpc, RetryReplayTest, ::testing::ValuesIn(
 
 // ---- the table's coverage (no infrastructure needed) ----
 
+// The nine records services and assessment's.
 std::vector<std::string> Services() {
-  return {v1::RecordsService::service_full_name(), av1::AssessmentService::service_full_name()};
+  std::vector<std::string> services = RecordsServiceNames();
+  services.push_back(av1::AssessmentService::service_full_name());
+  return services;
 }
 
 TEST(RetryReplayCoverageTest, EveryMutatingRpcHasARowAndEveryRowAMutatingRpc) {
@@ -1278,8 +1306,9 @@ class RetryReplayWorldTest : public ::testing::Test {
 TEST_F(RetryReplayWorldTest, ARequestIdReusedForAnotherMethodOrByAnotherCallerIsAlreadyExists) {
   World& w = *SharedWorld();
   struct Reuse {
-    std::string service;
+    std::string service;        // the first call's (full proto name)
     std::string method;         // the first call
+    std::string other_service;  // the other method's (another service of the same server)
     std::string other_method;   // the same request_id with another method
     std::string request;        // bytes of the first call's request
     std::string other_request;  // bytes of the other method's request, same request_id
@@ -1291,9 +1320,9 @@ TEST_F(RetryReplayWorldTest, ARequestIdReusedForAnotherMethodOrByAnotherCallerIs
     contact.set_kind(v1::CONTACT_KIND_HOME_VISIT);
     auto commendation = WithIds<v1::RecordCommendationRequest>(case_id);
     commendation.set_request_id(contact.request_id());
-    reuses.push_back({v1::RecordsService::service_full_name(), "RecordContact",
-                      "RecordCommendation", contact.SerializeAsString(),
-                      commendation.SerializeAsString()});
+    reuses.push_back({v1::SupervisionService::service_full_name(), "RecordContact",
+                      v1::SanctionService::service_full_name(), "RecordCommendation",
+                      contact.SerializeAsString(), commendation.SerializeAsString()});
   }
   {
     const std::string case_id = w.AssessedCase();
@@ -1307,34 +1336,32 @@ TEST_F(RetryReplayWorldTest, ARequestIdReusedForAnotherMethodOrByAnotherCallerIs
     points.set_amount(1);
     points.set_note("correction");
     reuses.push_back({av1::AssessmentService::service_full_name(), "RaiseCrisisFlag",
-                      "AddPointsEntry", raise.SerializeAsString(), points.SerializeAsString()});
+                      av1::AssessmentService::service_full_name(), "AddPointsEntry",
+                      raise.SerializeAsString(), points.SerializeAsString()});
   }
   ASSERT_FALSE(HasFailure());
   for (const Reuse& r : reuses) {
     SCOPED_TRACE(r.method);
-    const auto path = [&](const std::string& method) {
-      return absl::StrCat("/", r.service, "/", method);
-    };
+    const std::string path = absl::StrCat("/", r.service, "/", r.method);
+    const std::string other_path = absl::StrCat("/", r.other_service, "/", r.other_method);
     const std::string caller = w.Token(r.service);
     // Another caller of the same role and reach ("admin-2" / "staff-a2").
-    const std::string other_caller = w.Token(
-        r.service, r.service == v1::RecordsService::service_full_name() ? "admin-2" : "staff-a2");
-    const Reply first = CallRaw(w.Channel(r.service), path(r.method), caller, r.request);
+    const std::string other_caller =
+        w.Token(r.service, IsRecords(r.service) ? "admin-2" : "staff-a2");
+    const Reply first = CallRaw(w.Channel(r.service), path, caller, r.request);
     ASSERT_TRUE(first.status.ok()) << CodeAndMessage(first.status);
     const std::string rows = w.Rows(r.service);
 
-    const Reply other_method =
-        CallRaw(w.Channel(r.service), path(r.other_method), caller, r.other_request);
+    const Reply other_method = CallRaw(w.Channel(r.service), other_path, caller, r.other_request);
     EXPECT_EQ(other_method.status.error_code(), grpc::ALREADY_EXISTS)
         << r.other_method << " with " << r.method
         << "'s request_id: " << CodeAndMessage(other_method.status);
-    const Reply other_caller_reply =
-        CallRaw(w.Channel(r.service), path(r.method), other_caller, r.request);
+    const Reply other_caller_reply = CallRaw(w.Channel(r.service), path, other_caller, r.request);
     EXPECT_EQ(other_caller_reply.status.error_code(), grpc::ALREADY_EXISTS)
         << "the same request by another caller: " << CodeAndMessage(other_caller_reply.status);
     EXPECT_EQ(w.Rows(r.service), rows) << "a refused reuse changed rows or wrote an event";
     // The first caller's own retry still gets the first answer.
-    const Reply retry = CallRaw(w.Channel(r.service), path(r.method), caller, r.request);
+    const Reply retry = CallRaw(w.Channel(r.service), path, caller, r.request);
     EXPECT_TRUE(retry.status.ok()) << CodeAndMessage(retry.status);
   }
 }

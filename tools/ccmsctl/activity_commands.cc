@@ -19,7 +19,11 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "ccms/records/v1/records_service.grpc.pb.h"
+#include "ccms/records/v1/audit_service.grpc.pb.h"
+#include "ccms/records/v1/case_service.grpc.pb.h"
+#include "ccms/records/v1/records_events.pb.h"
+#include "ccms/records/v1/sanction_service.grpc.pb.h"
+#include "ccms/records/v1/supervision_service.grpc.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/time/calendar.h"
 #include "tools/ccmsctl/output.h"
@@ -31,7 +35,10 @@ namespace ccms::ctl {
 namespace {
 
 namespace v1 = ::ccms::records::v1;
-using ::ccms::records::v1::RecordsService;
+using ::ccms::records::v1::AuditService;
+using ::ccms::records::v1::CaseService;
+using ::ccms::records::v1::SanctionService;
+using ::ccms::records::v1::SupervisionService;
 using KeyValues = std::vector<std::pair<std::string, std::string>>;
 
 // The check-in kinds go by their channel: CONTACT_KIND_CHECK_IN_PHONE -> phone.
@@ -190,7 +197,7 @@ int RunContact(const GlobalOptions& global, const ContactFlags& flags) {
   if (!flags.on.empty()) *request.mutable_occurred_on() = ProtoDate(flags.on);
   request.set_notes(*notes);
   v1::RecordContactResponse response;
-  if (int rc = Call(global, &RecordsService::Stub::RecordContact, request, &response);
+  if (int rc = Call(global, &SupervisionService::Stub::RecordContact, request, &response);
       rc != kExitOk) {
     return rc;
   }
@@ -217,7 +224,7 @@ int RunLost(const GlobalOptions& global, const LostFlags& flags) {
   request.set_case_id(flags.case_id);
   *request.mutable_since() = ProtoDate(flags.since);
   v1::MarkLostContactResponse response;
-  if (int rc = Call(global, &RecordsService::Stub::MarkLostContact, request, &response);
+  if (int rc = Call(global, &SupervisionService::Stub::MarkLostContact, request, &response);
       rc != kExitOk) {
     return rc;
   }
@@ -233,7 +240,7 @@ int RunFound(const GlobalOptions& global, const FoundFlags& flags) {
   request.set_case_id(flags.case_id);
   if (!flags.on.empty()) *request.mutable_found_on() = ProtoDate(flags.on);
   v1::MarkFoundAgainResponse response;
-  if (int rc = Call(global, &RecordsService::Stub::MarkFoundAgain, request, &response);
+  if (int rc = Call(global, &SupervisionService::Stub::MarkFoundAgain, request, &response);
       rc != kExitOk) {
     return rc;
   }
@@ -254,7 +261,7 @@ int RunViolation(const GlobalOptions& global, const ViolationFlags& flags) {
   if (!flags.on.empty()) *request.mutable_occurred_on() = ProtoDate(flags.on);
   request.set_facts(*facts);
   v1::RecordViolationResponse response;
-  if (int rc = Call(global, &RecordsService::Stub::RecordViolation, request, &response);
+  if (int rc = Call(global, &SanctionService::Stub::RecordViolation, request, &response);
       rc != kExitOk) {
     return rc;
   }
@@ -275,7 +282,7 @@ int RunSanction(const GlobalOptions& global, const SanctionFlags& flags) {
   }
   request.set_reason(flags.reason);
   v1::IssueSanctionResponse response;
-  if (int rc = Call(global, &RecordsService::Stub::IssueSanction, request, &response);
+  if (int rc = Call(global, &SanctionService::Stub::IssueSanction, request, &response);
       rc != kExitOk) {
     return rc;
   }
@@ -291,7 +298,7 @@ int RunCorrect(const GlobalOptions& global, const CorrectFlags& flags) {
   request.set_sanction_id(flags.sanction_id);
   if (!flags.on.empty()) *request.mutable_corrected_on() = ProtoDate(flags.on);
   v1::MarkSanctionCorrectedResponse response;
-  if (int rc = Call(global, &RecordsService::Stub::MarkSanctionCorrected, request, &response);
+  if (int rc = Call(global, &SanctionService::Stub::MarkSanctionCorrected, request, &response);
       rc != kExitOk) {
     return rc;
   }
@@ -307,7 +314,7 @@ int RunCommend(const GlobalOptions& global, const CommendFlags& flags) {
   if (!flags.on.empty()) *request.mutable_recorded_on() = ProtoDate(flags.on);
   request.set_reason(flags.reason);
   v1::RecordCommendationResponse response;
-  if (int rc = Call(global, &RecordsService::Stub::RecordCommendation, request, &response);
+  if (int rc = Call(global, &SanctionService::Stub::RecordCommendation, request, &response);
       rc != kExitOk) {
     return rc;
   }
@@ -320,7 +327,7 @@ int RunSanctions(const GlobalOptions& global, const SanctionsFlags& flags) {
   v1::GetSanctionStatusRequest request;
   request.set_case_id(flags.case_id);
   v1::GetSanctionStatusResponse response;
-  if (int rc = Call(global, &RecordsService::Stub::GetSanctionStatus, request, &response);
+  if (int rc = Call(global, &SanctionService::Stub::GetSanctionStatus, request, &response);
       rc != kExitOk) {
     return rc;
   }
@@ -333,7 +340,7 @@ int RunTimeline(const GlobalOptions& global, const TimelineFlags& flags) {
   request.set_page_size(flags.page_size);
   request.set_page_token(flags.page_token);
   v1::GetCaseTimelineResponse all;
-  if (int rc = FetchPages(global, &RecordsService::Stub::GetCaseTimeline, flags.all, request, &all);
+  if (int rc = FetchPages(global, &CaseService::Stub::GetCaseTimeline, flags.all, request, &all);
       rc != kExitOk) {
     return rc;
   }
@@ -361,7 +368,7 @@ int RunOverdue(const GlobalOptions& global, const OverdueFlags& flags) {
   request.set_page_size(flags.page_size);
   request.set_page_token(flags.page_token);
   v1::ListOverdueResponse all;
-  if (int rc = FetchPages(global, &RecordsService::Stub::ListOverdue, flags.all, request, &all);
+  if (int rc = FetchPages(global, &SupervisionService::Stub::ListOverdue, flags.all, request, &all);
       rc != kExitOk) {
     return rc;
   }
@@ -402,8 +409,7 @@ int RunAudit(const GlobalOptions& global, const AuditFlags& flags) {
   request.set_page_size(flags.page_size);
   request.set_page_token(flags.page_token);
   v1::ListAuditEntriesResponse all;
-  if (int rc =
-          FetchPages(global, &RecordsService::Stub::ListAuditEntries, flags.all, request, &all);
+  if (int rc = FetchPages(global, &AuditService::Stub::ListAuditEntries, flags.all, request, &all);
       rc != kExitOk) {
     return rc;
   }

@@ -1,6 +1,7 @@
-// The RecordsService calls for supervision activity: `ccmsctl case
-// {contact|lost|found|violation|sanction|correct|commend|sanctions|timeline}`,
-// `ccmsctl overdue` and `ccmsctl audit`.
+// The calls for supervision activity: `ccmsctl case
+// {contact|lost|found|violation|sanction|correct|commend|sanctions|timeline}` (SupervisionService,
+// SanctionService, CaseService), `ccmsctl overdue` (SupervisionService) and `ccmsctl audit`
+// (AuditService).
 
 #pragma once
 

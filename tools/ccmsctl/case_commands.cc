@@ -14,7 +14,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "ccms/records/v1/records_service.grpc.pb.h"
+#include "ccms/records/v1/case_service.grpc.pb.h"
+#include "ccms/records/v1/records_types.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/time/calendar.h"
 #include "google/protobuf/util/json_util.h"
@@ -27,7 +28,7 @@ namespace ccms::ctl {
 namespace {
 
 using ::ccms::records::v1::Case;
-using ::ccms::records::v1::RecordsService;
+using ::ccms::records::v1::CaseService;
 
 constexpr char kStatusPrefix[] = "CASE_STATUS_";
 constexpr char kKindPrefix[] = "SENTENCE_KIND_";
@@ -55,8 +56,8 @@ struct ListFlags {
   bool all = false;
 };
 
-std::unique_ptr<RecordsService::Stub> NewStub(const GlobalOptions& global) {
-  return RecordsService::NewStub(Connect(global));
+std::unique_ptr<CaseService::Stub> NewStub(const GlobalOptions& global) {
+  return CaseService::NewStub(Connect(global));
 }
 
 std::string StatusLabel(int status) {
@@ -333,7 +334,7 @@ void AddCheckIn(CLI::App& parent, const GlobalOptions& global, Action* action) {
 }  // namespace
 
 void AddCaseCommands(CLI::App& app, const GlobalOptions& global, Action* action) {
-  CLI::App* cases = app.add_subcommand("case", "Supervision case files (RecordsService)");
+  CLI::App* cases = app.add_subcommand("case", "Supervision case files (ccms-records)");
   cases->require_subcommand(1);
   cases->fallthrough();
   AddOpen(*cases, global, action);

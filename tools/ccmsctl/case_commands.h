@@ -1,4 +1,4 @@
-// `ccmsctl case ...`: the RecordsService calls (open, get, list, check-in).
+// `ccmsctl case ...`: the CaseService calls (open, get, list, check-in).
 
 #pragma once
 

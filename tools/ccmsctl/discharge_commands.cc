@@ -5,6 +5,10 @@
 #include <string>
 
 #include "absl/strings/str_join.h"
+#include "ccms/records/v1/case_service.grpc.pb.h"
+#include "ccms/records/v1/discharge_service.grpc.pb.h"
+#include "ccms/records/v1/records_events.pb.h"
+#include "ccms/records/v1/records_types.pb.h"
 #include "tools/ccmsctl/output.h"
 #include "tools/ccmsctl/records_command_support.h"
 #include "tools/ccmsctl/validators.h"
@@ -13,7 +17,8 @@ namespace ccms::ctl {
 namespace {
 
 namespace v1 = ::ccms::records::v1;
-using ::ccms::records::v1::RecordsService;
+using ::ccms::records::v1::CaseService;
+using ::ccms::records::v1::DischargeService;
 
 EnumFlag CloseReasons() { return EnumFlag(v1::CaseCloseReason_descriptor(), "CASE_CLOSE_REASON_"); }
 EnumFlag CaseStatuses() { return EnumFlag(v1::CaseStatus_descriptor(), "CASE_STATUS_"); }
@@ -60,7 +65,8 @@ int RunDischarge(const GlobalOptions& global, const DischargeFlags& flags) {
   request.set_certificate_number(flags.certificate);
   request.set_announced(flags.announced);
   v1::DischargeResponse response;
-  if (int rc = Call(global, &RecordsService::Stub::Discharge, request, &response); rc != kExitOk) {
+  if (int rc = Call(global, &DischargeService::Stub::Discharge, request, &response);
+      rc != kExitOk) {
     return rc;
   }
   return PrintResponse(global, response, [&] {
@@ -80,7 +86,8 @@ int RunClose(const GlobalOptions& global, const CloseFlags& flags) {
   request.set_reason(static_cast<v1::CaseCloseReason>(CloseReasons().Parse(flags.reason)));
   if (!flags.on.empty()) *request.mutable_closed_on() = ProtoDate(flags.on);
   v1::CloseCaseResponse response;
-  if (int rc = Call(global, &RecordsService::Stub::CloseCase, request, &response); rc != kExitOk) {
+  if (int rc = Call(global, &DischargeService::Stub::CloseCase, request, &response);
+      rc != kExitOk) {
     return rc;
   }
   return PrintResponse(global, response, [&] {
@@ -97,7 +104,7 @@ int RunSummary(const GlobalOptions& global, const SummaryFlags& flags) {
   request.set_case_id(flags.case_id);
   if (!flags.on.empty()) *request.mutable_received_on() = ProtoDate(flags.on);
   v1::RecordDischargeSummaryResponse response;
-  if (int rc = Call(global, &RecordsService::Stub::RecordDischargeSummary, request, &response);
+  if (int rc = Call(global, &DischargeService::Stub::RecordDischargeSummary, request, &response);
       rc != kExitOk) {
     return rc;
   }
@@ -118,7 +125,7 @@ int RunFollowUp(const GlobalOptions& global, const FollowUpFlags& flags) {
   if (!flags.on.empty()) *request.mutable_visited_on() = ProtoDate(flags.on);
   request.set_notes(*notes);
   v1::RecordFollowUpVisitResponse response;
-  if (int rc = Call(global, &RecordsService::Stub::RecordFollowUpVisit, request, &response);
+  if (int rc = Call(global, &DischargeService::Stub::RecordFollowUpVisit, request, &response);
       rc != kExitOk) {
     return rc;
   }
@@ -138,7 +145,7 @@ int RunDischargesDue(const GlobalOptions& global, const DueFlags& flags) {
   request.set_page_token(flags.page_token);
   v1::ListDischargesDueResponse all;
   if (int rc =
-          FetchPages(global, &RecordsService::Stub::ListDischargesDue, flags.all, request, &all);
+          FetchPages(global, &DischargeService::Stub::ListDischargesDue, flags.all, request, &all);
       rc != kExitOk) {
     return rc;
   }
@@ -168,7 +175,7 @@ int RunFollowUpsDue(const GlobalOptions& global, const DueFlags& flags) {
   request.set_page_token(flags.page_token);
   v1::ListFollowUpsDueResponse all;
   if (int rc =
-          FetchPages(global, &RecordsService::Stub::ListFollowUpsDue, flags.all, request, &all);
+          FetchPages(global, &DischargeService::Stub::ListFollowUpsDue, flags.all, request, &all);
       rc != kExitOk) {
     return rc;
   }
@@ -208,7 +215,7 @@ int RunExport(const GlobalOptions& global, const ExportFlags& flags) {
   request.set_page_size(flags.page_size);
   request.set_page_token(flags.page_token);
   v1::ExportCasesResponse all;
-  if (int rc = FetchPages(global, &RecordsService::Stub::ExportCases, flags.all, request, &all);
+  if (int rc = FetchPages(global, &CaseService::Stub::ExportCases, flags.all, request, &all);
       rc != kExitOk) {
     return rc;
   }

@@ -110,7 +110,7 @@ void AddHealthCommand(CLI::App& app, const GlobalOptions& global, Action* action
       "can wait for a service:\n"
       "  until ccmsctl health --timeout 1; do sleep 1; done");
   cmd->add_option("--service", *service,
-                  "Service name to check, e.g. ccms.records.v1.RecordsService; "
+                  "Service name to check, e.g. ccms.records.v1.CaseService; "
                   "default: the server as a whole");
   cmd->callback([service, &global, action] {
     *action = [service, &global] { return RunHealth(global, *service); };

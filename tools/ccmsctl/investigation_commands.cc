@@ -10,7 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "ccms/records/v1/records_service.grpc.pb.h"
+#include "ccms/records/v1/intake_service.grpc.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/time/calendar.h"
 #include "tools/ccmsctl/output.h"
@@ -22,7 +22,7 @@ namespace ccms::ctl {
 namespace {
 
 namespace v1 = ::ccms::records::v1;
-using ::ccms::records::v1::RecordsService;
+using ::ccms::records::v1::IntakeService;
 using KeyValues = std::vector<std::pair<std::string, std::string>>;
 
 // Flag spellings of the enums (COMMISSIONING_BODY_KIND_PUBLIC_SECURITY -> public-security).
@@ -97,7 +97,7 @@ int RunCommission(const GlobalOptions& global, const CommissionFlags& f) {
   request.set_fast_track(f.fast_track);
   if (!f.on.empty()) *request.mutable_commissioned_on() = ProtoDate(f.on);
   v1::CommissionInvestigationResponse response;
-  if (int rc = Call(global, &RecordsService::Stub::CommissionInvestigation, request, &response);
+  if (int rc = Call(global, &IntakeService::Stub::CommissionInvestigation, request, &response);
       rc != kExitOk) {
     return rc;
   }
@@ -114,7 +114,7 @@ int RunConclude(const GlobalOptions& global, const CloseFlags& f) {
   if (!f.on.empty()) *request.mutable_concluded_on() = ProtoDate(f.on);
   v1::RecordInvestigationConclusionResponse response;
   if (int rc =
-          Call(global, &RecordsService::Stub::RecordInvestigationConclusion, request, &response);
+          Call(global, &IntakeService::Stub::RecordInvestigationConclusion, request, &response);
       rc != kExitOk) {
     return rc;
   }
@@ -128,7 +128,7 @@ int RunWithdraw(const GlobalOptions& global, const CloseFlags& f) {
   request.set_reason(f.text);
   if (!f.on.empty()) *request.mutable_withdrawn_on() = ProtoDate(f.on);
   v1::WithdrawInvestigationResponse response;
-  if (int rc = Call(global, &RecordsService::Stub::WithdrawInvestigation, request, &response);
+  if (int rc = Call(global, &IntakeService::Stub::WithdrawInvestigation, request, &response);
       rc != kExitOk) {
     return rc;
   }
@@ -139,7 +139,7 @@ int RunGet(const GlobalOptions& global, const GetFlags& f) {
   v1::GetInvestigationRequest request;
   request.set_investigation_id(f.id);
   v1::GetInvestigationResponse response;
-  if (int rc = Call(global, &RecordsService::Stub::GetInvestigation, request, &response);
+  if (int rc = Call(global, &IntakeService::Stub::GetInvestigation, request, &response);
       rc != kExitOk) {
     return rc;
   }
@@ -157,7 +157,7 @@ int RunList(const GlobalOptions& global, const ListFlags& f) {
   v1::ListInvestigationsResponse all;
   while (true) {
     v1::ListInvestigationsResponse page;
-    if (int rc = Call(global, &RecordsService::Stub::ListInvestigations, request, &page);
+    if (int rc = Call(global, &IntakeService::Stub::ListInvestigations, request, &page);
         rc != kExitOk) {
       return rc;
     }
@@ -234,7 +234,7 @@ int RunHandover(const GlobalOptions& global, const HandoverFlags& f) {
   if (!f.notified_on.empty()) *request.mutable_notified_on() = ProtoDate(f.notified_on);
   if (!f.documents_on.empty()) *request.mutable_documents_received_on() = ProtoDate(f.documents_on);
   v1::RecordHandoverNotificationResponse response;
-  if (int rc = Call(global, &RecordsService::Stub::RecordHandoverNotification, request, &response);
+  if (int rc = Call(global, &IntakeService::Stub::RecordHandoverNotification, request, &response);
       rc != kExitOk) {
     return rc;
   }
@@ -249,7 +249,7 @@ int RunAnnounce(const GlobalOptions& global, const AnnounceFlags& f) {
   if (!f.on.empty()) *request.mutable_announced_on() = ProtoDate(f.on);
   for (const auto& id : f.staff) request.add_present_staff_ids(id);
   v1::RecordIntakeAnnouncementResponse response;
-  if (int rc = Call(global, &RecordsService::Stub::RecordIntakeAnnouncement, request, &response);
+  if (int rc = Call(global, &IntakeService::Stub::RecordIntakeAnnouncement, request, &response);
       rc != kExitOk) {
     return rc;
   }
@@ -271,7 +271,7 @@ int RunTeam(const GlobalOptions& global, const TeamFlags& f) {
   request.mutable_family_contact()->set_phone(f.family_phone);
   if (!f.on.empty()) *request.mutable_effective_on() = ProtoDate(f.on);
   v1::SetSupervisionTeamResponse response;
-  if (int rc = Call(global, &RecordsService::Stub::SetSupervisionTeam, request, &response);
+  if (int rc = Call(global, &IntakeService::Stub::SetSupervisionTeam, request, &response);
       rc != kExitOk) {
     return rc;
   }
@@ -283,7 +283,7 @@ int RunIntakeFile(const GlobalOptions& global, const IntakeFileFlags& f) {
   v1::GetHandoverAndIntakeRequest request;
   request.set_case_id(f.case_id);
   v1::GetHandoverAndIntakeResponse response;
-  if (int rc = Call(global, &RecordsService::Stub::GetHandoverAndIntake, request, &response);
+  if (int rc = Call(global, &IntakeService::Stub::GetHandoverAndIntake, request, &response);
       rc != kExitOk) {
     return rc;
   }

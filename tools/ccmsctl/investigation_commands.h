@@ -1,4 +1,4 @@
-// The RecordsService calls for pre-sentence investigations (`ccmsctl investigation
+// The IntakeService calls for pre-sentence investigations (`ccmsctl investigation
 // {commission|conclude|withdraw|get|list}`) and for the handover and intake of a case
 // (`ccmsctl case {handover|announce|team|intake-file}`).
 

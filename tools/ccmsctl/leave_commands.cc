@@ -6,7 +6,7 @@
 #include <tuple>
 #include <vector>
 
-#include "ccms/records/v1/records_service.grpc.pb.h"
+#include "ccms/records/v1/leave_service.grpc.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/time/calendar.h"
 #include "tools/ccmsctl/output.h"
@@ -18,7 +18,7 @@ namespace ccms::ctl {
 namespace {
 
 namespace v1 = ::ccms::records::v1;
-using ::ccms::records::v1::RecordsService;
+using ::ccms::records::v1::LeaveService;
 
 std::string DateOrDash(const google::type::Date& d) {
   return d.year() == 0 ? "-" : FormatProtoDate(d);
@@ -77,13 +77,14 @@ int RunRequest(const GlobalOptions& g, const Flags& f) {
   q.set_reason(f.reason);
   q.set_standing_approval_id(f.standing_id);
   v1::RequestLeaveResponse r;
-  if (int rc = Call(g, &RecordsService::Stub::RequestLeave, q, &r); rc != kExitOk) return rc;
+  if (int rc = Call(g, &LeaveService::Stub::RequestLeave, q, &r); rc != kExitOk) return rc;
   return PrintResponse(g, r, [&] { PrintLeave(r.leave()); });
 }
 
 // approve / reject / cancel share their flags.
 template <typename Request, typename Response>
-int RunDecide(const GlobalOptions& g, const Flags& f, Method<Request, Response> method) {
+int RunDecide(const GlobalOptions& g, const Flags& f,
+              Method<LeaveService::Stub, Request, Response> method) {
   Request q;
   q.set_request_id(RequestId(f));
   q.set_case_id(f.case_id);
@@ -94,13 +95,13 @@ int RunDecide(const GlobalOptions& g, const Flags& f, Method<Request, Response> 
   return PrintResponse(g, r, [&] { PrintLeave(r.leave()); });
 }
 int RunApprove(const GlobalOptions& g, const Flags& f) {
-  return RunDecide(g, f, &RecordsService::Stub::ApproveLeave);
+  return RunDecide(g, f, &LeaveService::Stub::ApproveLeave);
 }
 int RunReject(const GlobalOptions& g, const Flags& f) {
-  return RunDecide(g, f, &RecordsService::Stub::RejectLeave);
+  return RunDecide(g, f, &LeaveService::Stub::RejectLeave);
 }
 int RunCancel(const GlobalOptions& g, const Flags& f) {
-  return RunDecide(g, f, &RecordsService::Stub::CancelLeave);
+  return RunDecide(g, f, &LeaveService::Stub::CancelLeave);
 }
 
 int RunReturn(const GlobalOptions& g, const Flags& f) {
@@ -110,7 +111,7 @@ int RunReturn(const GlobalOptions& g, const Flags& f) {
   q.set_leave_id(f.leave_id);
   if (!f.on.empty()) *q.mutable_returned_on() = ProtoDate(f.on);
   v1::RecordLeaveReturnResponse r;
-  if (int rc = Call(g, &RecordsService::Stub::RecordLeaveReturn, q, &r); rc != kExitOk) return rc;
+  if (int rc = Call(g, &LeaveService::Stub::RecordLeaveReturn, q, &r); rc != kExitOk) return rc;
   return PrintResponse(g, r, [&] { PrintLeave(r.leave()); });
 }
 
@@ -123,7 +124,7 @@ int RunGrant(const GlobalOptions& g, const Flags& f) {
   if (!f.start.empty()) *q.mutable_valid_from() = ProtoDate(f.start);
   *q.mutable_valid_until() = ProtoDate(f.end);
   v1::GrantStandingApprovalResponse r;
-  if (int rc = Call(g, &RecordsService::Stub::GrantStandingApproval, q, &r); rc != kExitOk) {
+  if (int rc = Call(g, &LeaveService::Stub::GrantStandingApproval, q, &r); rc != kExitOk) {
     return rc;
   }
   return PrintResponse(g, r, [&] { PrintStanding(r.standing_approval()); });
@@ -136,7 +137,7 @@ int RunRevoke(const GlobalOptions& g, const Flags& f) {
   q.set_standing_approval_id(f.standing_id);
   q.set_reason(f.reason);
   v1::RevokeStandingApprovalResponse r;
-  if (int rc = Call(g, &RecordsService::Stub::RevokeStandingApproval, q, &r); rc != kExitOk) {
+  if (int rc = Call(g, &LeaveService::Stub::RevokeStandingApproval, q, &r); rc != kExitOk) {
     return rc;
   }
   return PrintResponse(g, r, [&] { PrintStanding(r.standing_approval()); });
@@ -148,7 +149,7 @@ int RunList(const GlobalOptions& g, const Flags& f) {
   q.set_page_size(f.page_size);
   q.set_page_token(f.page_token);
   v1::ListLeavesResponse r;
-  if (int rc = Call(g, &RecordsService::Stub::ListLeaves, q, &r); rc != kExitOk) return rc;
+  if (int rc = Call(g, &LeaveService::Stub::ListLeaves, q, &r); rc != kExitOk) return rc;
   return PrintResponse(g, r, [&] {
     Table table({"LEAVE ID", "STATUS", "START", "END", "DAYS", "LEVEL", "RETURNED", "LATE"});
     for (const v1::Leave& l : r.leaves()) {
@@ -175,7 +176,7 @@ int RunNotReturned(const GlobalOptions& g, const Flags& f) {
   q.set_page_size(f.page_size);
   q.set_page_token(f.page_token);
   v1::ListLeavesNotReturnedResponse r;
-  if (int rc = Call(g, &RecordsService::Stub::ListLeavesNotReturned, q, &r); rc != kExitOk) {
+  if (int rc = Call(g, &LeaveService::Stub::ListLeavesNotReturned, q, &r); rc != kExitOk) {
     return rc;
   }
   return PrintResponse(g, r, [&] {

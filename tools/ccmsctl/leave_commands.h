@@ -1,4 +1,4 @@
-// The RecordsService calls for leave (请假外出): `ccmsctl leave {request|approve|reject|cancel|
+// The LeaveService calls for leave (请假外出): `ccmsctl leave {request|approve|reject|cancel|
 // return|list|not-returned|grant-standing|revoke-standing}`.
 
 #pragma once

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_join.h"
-#include "ccms/records/v1/records_service.grpc.pb.h"
+#include "ccms/records/v1/order_service.grpc.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/time/calendar.h"
 #include "tools/ccmsctl/output.h"
@@ -19,7 +19,7 @@ namespace ccms::ctl {
 namespace {
 
 namespace v1 = ::ccms::records::v1;
-using ::ccms::records::v1::RecordsService;
+using ::ccms::records::v1::OrderService;
 
 EnumFlag Grounds() { return EnumFlag(v1::MonitoringGround_descriptor(), "MONITORING_GROUND_"); }
 EnumFlag EndReasons() {
@@ -75,7 +75,7 @@ int RunOrder(const GlobalOptions& global, const Flags& f) {
   if (!f.on.empty()) *request.mutable_starts_on() = ProtoDate(f.on);
   *request.mutable_ends_on() = ProtoDate(f.until);
   v1::OrderMonitoringResponse response;
-  if (int rc = Call(global, &RecordsService::Stub::OrderMonitoring, request, &response)) return rc;
+  if (int rc = Call(global, &OrderService::Stub::OrderMonitoring, request, &response)) return rc;
   return PrintOrder(global, response);
 }
 
@@ -87,7 +87,7 @@ int RunRenew(const GlobalOptions& global, const Flags& f) {
   if (!f.on.empty()) *request.mutable_renewed_on() = ProtoDate(f.on);
   *request.mutable_new_ends_on() = ProtoDate(f.until);
   v1::RenewMonitoringResponse response;
-  if (int rc = Call(global, &RecordsService::Stub::RenewMonitoring, request, &response)) return rc;
+  if (int rc = Call(global, &OrderService::Stub::RenewMonitoring, request, &response)) return rc;
   return PrintOrder(global, response);
 }
 
@@ -99,7 +99,7 @@ int RunEnd(const GlobalOptions& global, const Flags& f) {
   if (!f.on.empty()) *request.mutable_ended_on() = ProtoDate(f.on);
   request.set_reason(static_cast<v1::MonitoringEndReason>(EndReasons().Parse(f.reason)));
   v1::EndMonitoringResponse response;
-  if (int rc = Call(global, &RecordsService::Stub::EndMonitoring, request, &response)) return rc;
+  if (int rc = Call(global, &OrderService::Stub::EndMonitoring, request, &response)) return rc;
   return PrintOrder(global, response);
 }
 
@@ -112,7 +112,7 @@ int RunExpiring(const GlobalOptions& global, const Flags& f) {
   request.set_page_token(f.page_token);
   v1::ListMonitoringExpiringResponse all;
   if (int rc =
-          FetchPages(global, &RecordsService::Stub::ListMonitoringExpiring, f.all, request, &all)) {
+          FetchPages(global, &OrderService::Stub::ListMonitoringExpiring, f.all, request, &all)) {
     return rc;
   }
   return PrintResponse(global, all, [&] {
@@ -138,7 +138,7 @@ int RunReport(const GlobalOptions& global, const Flags& f) {
   request.set_case_id(f.case_id);
   if (!f.on.empty()) *request.mutable_received_on() = ProtoDate(f.on);
   v1::RecordHealthReportResponse response;
-  if (int rc = Call(global, &RecordsService::Stub::RecordHealthReport, request, &response)) {
+  if (int rc = Call(global, &OrderService::Stub::RecordHealthReport, request, &response)) {
     return rc;
   }
   return PrintResponse(global, response, [&] {
@@ -157,7 +157,7 @@ int RunReview(const GlobalOptions& global, const Flags& f) {
   request.set_outcome(static_cast<v1::MedicalReviewOutcome>(Outcomes().Parse(f.outcome)));
   request.set_details(f.details);
   v1::RecordMedicalReviewResponse response;
-  if (int rc = Call(global, &RecordsService::Stub::RecordMedicalReview, request, &response)) {
+  if (int rc = Call(global, &OrderService::Stub::RecordMedicalReview, request, &response)) {
     return rc;
   }
   return PrintResponse(global, response, [&] {
@@ -175,7 +175,7 @@ int RunDue(const GlobalOptions& global, const Flags& f) {
   request.set_page_size(f.page_size);
   request.set_page_token(f.page_token);
   v1::ListMedicalDueResponse all;
-  if (int rc = FetchPages(global, &RecordsService::Stub::ListMedicalDue, f.all, request, &all)) {
+  if (int rc = FetchPages(global, &OrderService::Stub::ListMedicalDue, f.all, request, &all)) {
     return rc;
   }
   return PrintResponse(global, all, [&] {

@@ -1,4 +1,4 @@
-// The RecordsService calls for orders: `ccmsctl monitoring {order|renew|end|expiring}`
+// The OrderService calls for orders: `ccmsctl monitoring {order|renew|end|expiring}`
 // (electronic monitoring orders, Law art. 29) and `ccmsctl medical {report|review|due}`
 // (temporary execution outside prison).
 

@@ -1,5 +1,6 @@
-// Helpers shared by the ccmsctl files that call ccms.records.v1.RecordsService: enum flags,
-// common options (case id, request id, --on, paging), calls and paging.
+// Helpers shared by the ccmsctl files that call the ccms.records.v1 services (CaseService,
+// SupervisionService, ...): enum flags, common options (case id, request id, --on, paging), calls
+// and paging.
 
 #pragma once
 
@@ -10,9 +11,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "ccms/records/v1/records_service.grpc.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "google/type/date.pb.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/support/status.h"
 #include "tools/ccmsctl/global_options.h"
 #include "tools/ccmsctl/output.h"
 #include "tools/ccmsctl/rpc_client.h"
@@ -67,17 +69,18 @@ void AddTextOrFile(CLI::App* cmd, const std::string& name, std::string* text, st
 void AddPaging(CLI::App* cmd, int* page_size, std::string* page_token, bool* all,
                const std::string& what, int max);
 
-template <typename Request, typename Response>
-using Method = grpc::Status (records::v1::RecordsService::Stub::*)(grpc::ClientContext*,
-                                                                   const Request&, Response*);
+// A unary method of a generated gRPC stub, e.g. &records::v1::CaseService::Stub::GetCase. The
+// stub type comes from the method, so Call and FetchPages reach the service that declares it.
+template <typename Stub, typename Request, typename Response>
+using Method = grpc::Status (Stub::*)(grpc::ClientContext*, const Request&, Response*);
 
 // One call of `method` with the token and deadline of `global` (no token: an error); a failure
 // is reported. Returns the exit code.
-template <typename Request, typename Response>
-int Call(const GlobalOptions& global, Method<Request, Response> method, const Request& request,
-         Response* response) {
+template <typename Stub, typename Request, typename Response>
+int Call(const GlobalOptions& global, Method<Stub, Request, Response> method,
+         const Request& request, Response* response) {
   if (int rc = RequireToken(global); rc != kExitOk) return rc;
-  auto stub = records::v1::RecordsService::NewStub(Connect(global));
+  auto stub = std::make_unique<Stub>(Connect(global));
   auto context = NewCallContext(global, /*with_token=*/true);
   grpc::Status status = ((*stub).*method)(context.get(), request, response);
   if (!status.ok()) return ReportRpcError(status, global);
@@ -86,11 +89,11 @@ int Call(const GlobalOptions& global, Method<Request, Response> method, const Re
 
 // Calls `method` for the page `request` names, or with `all` for it and every
 // page after it, merging the pages into `*out`. Returns the exit code.
-template <typename Request, typename Response>
-int FetchPages(const GlobalOptions& global, Method<Request, Response> method, bool all,
+template <typename Stub, typename Request, typename Response>
+int FetchPages(const GlobalOptions& global, Method<Stub, Request, Response> method, bool all,
                Request request, Response* out) {
   if (int rc = RequireToken(global); rc != kExitOk) return rc;
-  auto stub = records::v1::RecordsService::NewStub(Connect(global));
+  auto stub = std::make_unique<Stub>(Connect(global));
   while (true) {
     Response page;
     auto context = NewCallContext(global, /*with_token=*/true);

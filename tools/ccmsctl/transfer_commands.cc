@@ -5,6 +5,7 @@
 #include <string>
 #include <type_traits>
 
+#include "ccms/records/v1/transfer_service.grpc.pb.h"
 #include "tools/ccmsctl/output.h"
 #include "tools/ccmsctl/records_command_support.h"
 #include "tools/ccmsctl/validators.h"
@@ -13,7 +14,7 @@ namespace ccms::ctl {
 namespace {
 
 namespace v1 = ::ccms::records::v1;
-using ::ccms::records::v1::RecordsService;
+using ::ccms::records::v1::TransferService;
 
 EnumFlag TransferStatuses() {
   return EnumFlag(v1::TransferStatus_descriptor(), "TRANSFER_STATUS_");
@@ -59,7 +60,7 @@ int RunRequest(const GlobalOptions& global, const RequestFlags& flags) {
   *request.mutable_planned_move_on() = ProtoDate(flags.planned);
   request.set_reason(flags.reason);
   v1::RequestTransferResponse response;
-  if (int rc = Call(global, &RecordsService::Stub::RequestTransfer, request, &response);
+  if (int rc = Call(global, &TransferService::Stub::RequestTransfer, request, &response);
       rc != kExitOk) {
     return rc;
   }
@@ -69,8 +70,7 @@ int RunRequest(const GlobalOptions& global, const RequestFlags& flags) {
 // One of the decisions on a transfer; `method` names the step (and its request type).
 template <typename Request, typename Response>
 int RunDecide(const GlobalOptions& global, const DecideFlags& flags,
-              grpc::Status (RecordsService::Stub::*method)(grpc::ClientContext*, const Request&,
-                                                           Response*)) {
+              Method<TransferService::Stub, Request, Response> method) {
   Request request;
   request.set_request_id(flags.request_id.empty() ? NewRequestId() : flags.request_id);
   request.set_transfer_id(flags.transfer_id);
@@ -85,16 +85,16 @@ int RunDecide(const GlobalOptions& global, const DecideFlags& flags,
 }
 
 int RunConsent(const GlobalOptions& g, const DecideFlags& f) {
-  return RunDecide(g, f, &RecordsService::Stub::ConsentTransfer);
+  return RunDecide(g, f, &TransferService::Stub::ConsentTransfer);
 }
 int RunAccept(const GlobalOptions& g, const DecideFlags& f) {
-  return RunDecide(g, f, &RecordsService::Stub::AcceptTransfer);
+  return RunDecide(g, f, &TransferService::Stub::AcceptTransfer);
 }
 int RunReject(const GlobalOptions& g, const DecideFlags& f) {
-  return RunDecide(g, f, &RecordsService::Stub::RejectTransfer);
+  return RunDecide(g, f, &TransferService::Stub::RejectTransfer);
 }
 int RunComplete(const GlobalOptions& g, const DecideFlags& f) {
-  return RunDecide(g, f, &RecordsService::Stub::CompleteTransfer);
+  return RunDecide(g, f, &TransferService::Stub::CompleteTransfer);
 }
 
 int RunList(const GlobalOptions& global, const ListFlags& flags) {
@@ -106,7 +106,7 @@ int RunList(const GlobalOptions& global, const ListFlags& flags) {
   request.set_page_size(flags.page_size);
   request.set_page_token(flags.page_token);
   v1::ListTransfersResponse all;
-  if (int rc = FetchPages(global, &RecordsService::Stub::ListTransfers, flags.all, request, &all);
+  if (int rc = FetchPages(global, &TransferService::Stub::ListTransfers, flags.all, request, &all);
       rc != kExitOk) {
     return rc;
   }

@@ -6,7 +6,7 @@
 
 namespace ccms::ctl {
 
-// Adds `transfer {request|consent|accept|reject|complete|list}` (RecordsService transfers of
+// Adds `transfer {request|consent|accept|reject|complete|list}` (TransferService: transfers of
 // execution place) to `app`; the parsed one sets `*action`.
 void AddTransferCommands(CLI::App& app, const GlobalOptions& global, Action* action);
 

@@ -32,7 +32,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "ccms/bench/v1/echo_service.grpc.pb.h"
-#include "ccms/records/v1/records_service.grpc.pb.h"
+#include "ccms/records/v1/case_service.grpc.pb.h"
+#include "ccms/records/v1/records_types.pb.h"
 #include "common/auth/jwt.h"
 #include "common/auth/principal.h"
 #include "common/ids/uuid.h"
@@ -180,7 +181,7 @@ class Client {
       args.SetMaxReceiveMessageSize(64 << 20);
       auto channel =
           grpc::CreateCustomChannel(flags.addr, grpc::InsecureChannelCredentials(), args);
-      records_.push_back(rv1::RecordsService::NewStub(channel));
+      records_.push_back(rv1::CaseService::NewStub(channel));
       echo_.push_back(bench::v1::EchoService::NewStub(channel));
       channels_.push_back(channel);
     }
@@ -293,7 +294,7 @@ class Client {
                      std::chrono::milliseconds(static_cast<int64_t>(flags_.timeout_s * 1000)));
     if (!token_.empty()) ctx.AddMetadata("authorization", "Bearer " + token_);
   }
-  rv1::RecordsService::Stub& NextRecords() {
+  rv1::CaseService::Stub& NextRecords() {
     return *records_[next_.fetch_add(1, std::memory_order_relaxed) % records_.size()];
   }
   bench::v1::EchoService::Stub& NextEcho() {
@@ -304,7 +305,7 @@ class Client {
   std::string token_;
   std::string payload_;
   std::vector<std::shared_ptr<grpc::Channel>> channels_;
-  std::vector<std::unique_ptr<rv1::RecordsService::Stub>> records_;
+  std::vector<std::unique_ptr<rv1::CaseService::Stub>> records_;
   std::vector<std::unique_ptr<bench::v1::EchoService::Stub>> echo_;
   std::atomic<uint64_t> next_{0};
 };

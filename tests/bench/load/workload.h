@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "ccms/records/v1/records_service.pb.h"
+#include "ccms/records/v1/case_service.pb.h"
 
 namespace ccms::bench {
 

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "ccms/records/v1/records_service.pb.h"
+#include "ccms/records/v1/case_service.pb.h"
 #include "common/auth/principal.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/test/server_context_test_spouse.h"

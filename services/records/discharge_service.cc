@@ -1,6 +1,6 @@
-// RecordsServiceImpl: the discharge summary, post-discharge follow-up visits, the discharge and
-// follow-up lists, and exports (minors' identities withheld).
-#include "absl/strings/ascii.h"
+#include "services/records/discharge_service.h"
+
+
 #include "absl/strings/str_cat.h"
 #include "ccms/records/v1/records_events.pb.h"
 #include "common/grpc/proto_convert.h"
@@ -11,8 +11,6 @@
 #include "common/time/calendar.h"
 #include "services/records/domain/access.h"
 #include "services/records/domain/discharge_rules.h"
-#include "services/records/handler_support.h"
-#include "services/records/records_service.h"
 
 namespace ccms::records {
 namespace {
@@ -22,7 +20,103 @@ using grpc_util::ToProtoDate;
 
 }  // namespace
 
-absl::Status RecordsServiceImpl::DoRecordDischargeSummary(
+absl::Status DischargeServiceImpl::DoDischarge(const auth::Principal& principal,
+                                               const v1::DischargeRequest& request,
+                                               v1::DischargeResponse* response) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kEnforce); !st.ok()) {
+    return AuditDenied(principal, "Discharge", request.case_id(), request.request_id(), st);
+  }
+  if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
+  if (request.certificate_number().empty() || request.certificate_number().size() > 64) {
+    return grpc_util::InvalidArgumentWithViolations(
+        {{"certificate_number", "is required (at most 64 characters)"}});
+  }
+  const absl::Time now = clock_.Now();
+  auto on = DayNotInFuture(request.discharged_on(), "discharged_on", time::ShanghaiDay(now));
+  if (!on.ok()) return on.status();
+  CaseEnding ending{*on, request.certificate_number(), request.announced(),
+                    domain::FollowUpsDue(*on, PolicyOn(*on))};
+  auto c = store_.EndCase(
+      principal, MutationOf(request.request_id(), request.case_id(), "Discharge"), ending,
+      [&](const CaseRecord& c, const domain::LadderFacts&) -> absl::StatusOr<domain::CaseStatus> {
+        if (auto st = domain::CheckDischarge(c.status, c.end_date, *on); !st.ok()) return st;
+        return domain::CaseStatus::kDischarged;
+      },
+      [&](const CaseRecord& c) {
+        v1::CaseClosed payload;
+        payload.set_case_id(c.case_id);
+        payload.set_district_code(c.district_code);
+        payload.set_reason(v1::CASE_CLOSE_REASON_DISCHARGED);
+        *payload.mutable_closed_on() = ToProtoDate(*on);
+        return kafka::MakeEnvelope("ccms.records.case_closed", c.case_id, c.district_code, now, now,
+                                   principal.subject, payload);
+      });
+  if (!c.ok()) return c.status();
+  CaseToProto(*c, response->mutable_case_());
+  for (const auto& due : ending.follow_ups) *response->add_follow_ups_due() = ToProtoDate(due);
+  return absl::OkStatus();
+}
+
+absl::Status DischargeServiceImpl::DoCloseCase(const auth::Principal& principal,
+                                               const v1::CloseCaseRequest& request,
+                                               v1::CloseCaseResponse* response) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kEnforce); !st.ok()) {
+    return AuditDenied(principal, "CloseCase", request.case_id(), request.request_id(), st);
+  }
+  if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
+  domain::CloseReason reason;
+  if (request.reason() == v1::CASE_CLOSE_REASON_REVOKED) {
+    reason = domain::CloseReason::kRevoked;
+  } else if (request.reason() == v1::CASE_CLOSE_REASON_DECEASED) {
+    reason = domain::CloseReason::kDeceased;
+  } else {
+    return grpc_util::InvalidArgumentWithViolations(
+        {{"reason", "must be REVOKED or DECEASED (a discharge is Discharge)"}});
+  }
+  const absl::Time now = clock_.Now();
+  auto on = DayNotInFuture(request.closed_on(), "closed_on", time::ShanghaiDay(now));
+  if (!on.ok()) return on.status();
+  CaseMutation m = MutationOf(request.request_id(), request.case_id(), "CloseCase");
+  m.require_active = false;
+  auto c = store_.EndCase(
+      principal, m, CaseEnding{*on, "", false, {}},
+      [&](const CaseRecord& c,
+          const domain::LadderFacts& ladder) -> absl::StatusOr<domain::CaseStatus> {
+        if (auto st = domain::CheckClose(reason, c.status, ladder); !st.ok()) return st;
+        return reason == domain::CloseReason::kRevoked ? domain::CaseStatus::kRevoked
+                                                       : domain::CaseStatus::kDeceased;
+      },
+      [&](const CaseRecord& c) {
+        v1::CaseClosed payload;
+        payload.set_case_id(c.case_id);
+        payload.set_district_code(c.district_code);
+        payload.set_reason(request.reason());
+        *payload.mutable_closed_on() = ToProtoDate(*on);
+        return kafka::MakeEnvelope("ccms.records.case_closed", c.case_id, c.district_code, now, now,
+                                   principal.subject, payload);
+      });
+  if (!c.ok()) return c.status();
+  CaseToProto(*c, response->mutable_case_());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> DischargeServiceImpl::EmitDischargeNotices() {
+  const absl::Time now = clock_.Now();
+  const absl::CivilDay today = time::ShanghaiDay(now);
+  return store_.EmitDischargeNotices(
+      today, today + PolicyOn(today).discharge_summary_days_before_end, [&](const CaseRecord& c) {
+        v1::DischargeApproaching payload;
+        payload.set_case_id(c.case_id);
+        payload.set_district_code(c.district_code);
+        *payload.mutable_end_date() = ToProtoDate(c.end_date);
+        return kafka::MakeEnvelope("ccms.records.discharge_approaching", c.case_id, c.district_code,
+                                   now, now, "ccms-records", payload);
+      });
+}
+
+absl::Status DischargeServiceImpl::DoRecordDischargeSummary(
     const auth::Principal& principal, const v1::RecordDischargeSummaryRequest& request,
     v1::RecordDischargeSummaryResponse* response) {
   if (auto st = domain::Authorize(principal, domain::CaseAction::kRecordContact); !st.ok()) {
@@ -59,7 +153,7 @@ absl::Status RecordsServiceImpl::DoRecordDischargeSummary(
   return absl::OkStatus();
 }
 
-absl::Status RecordsServiceImpl::DoRecordFollowUpVisit(
+absl::Status DischargeServiceImpl::DoRecordFollowUpVisit(
     const auth::Principal& principal, const v1::RecordFollowUpVisitRequest& request,
     v1::RecordFollowUpVisitResponse* response) {
   if (auto st = domain::Authorize(principal, domain::CaseAction::kRecordContact); !st.ok()) {
@@ -93,9 +187,9 @@ absl::Status RecordsServiceImpl::DoRecordFollowUpVisit(
   return absl::OkStatus();
 }
 
-absl::Status RecordsServiceImpl::DoListDischargesDue(const auth::Principal& principal,
-                                                     const v1::ListDischargesDueRequest& request,
-                                                     v1::ListDischargesDueResponse* response) {
+absl::Status DischargeServiceImpl::DoListDischargesDue(const auth::Principal& principal,
+                                                       const v1::ListDischargesDueRequest& request,
+                                                       v1::ListDischargesDueResponse* response) {
   if (auto st = domain::Authorize(principal, domain::CaseAction::kRead); !st.ok()) {
     return AuditDenied(principal, "ListDischargesDue", "", "", st);
   }
@@ -145,9 +239,9 @@ absl::Status RecordsServiceImpl::DoListDischargesDue(const auth::Principal& prin
   return absl::OkStatus();
 }
 
-absl::Status RecordsServiceImpl::DoListFollowUpsDue(const auth::Principal& principal,
-                                                    const v1::ListFollowUpsDueRequest& request,
-                                                    v1::ListFollowUpsDueResponse* response) {
+absl::Status DischargeServiceImpl::DoListFollowUpsDue(const auth::Principal& principal,
+                                                      const v1::ListFollowUpsDueRequest& request,
+                                                      v1::ListFollowUpsDueResponse* response) {
   if (auto st = domain::Authorize(principal, domain::CaseAction::kRead); !st.ok()) {
     return AuditDenied(principal, "ListFollowUpsDue", "", "", st);
   }
@@ -194,75 +288,11 @@ absl::Status RecordsServiceImpl::DoListFollowUpsDue(const auth::Principal& princ
   return absl::OkStatus();
 }
 
-absl::Status RecordsServiceImpl::DoExportCases(const auth::Principal& principal,
-                                               const v1::ExportCasesRequest& request,
-                                               v1::ExportCasesResponse* response,
-                                               const std::string& call_id) {
-  if (auto st = domain::Authorize(principal, domain::CaseAction::kExport); !st.ok()) {
-    return AuditDenied(principal, "ExportCases", "", call_id, st);
-  }
-  std::vector<FieldViolation> violations;
-  CheckListDistrict(principal, request.district_code(), &violations);
-  ExportFilter filter;
-  filter.district_code = request.district_code();
-  filter.limit = CheckPageSize(request.page_size(), 500, 1000, &violations);
-  if (request.status() != v1::CASE_STATUS_UNSPECIFIED) {
-    filter.status = FromProto(request.status());
-    if (filter.status == domain::CaseStatus::kUnspecified) {
-      violations.push_back({"status", "is not a case status"});
-    }
-  }
-  if (!request.page_token().empty()) {
-    auto cursor = DecodeToken("e1:", request.page_token());
-    if (!cursor.has_value() || !ids::IsUuid(*cursor)) {
-      violations.push_back({"page_token", "is not a token from a previous ExportCases response"});
-    } else {
-      filter.after_case_id = *cursor;
-    }
-  }
-  if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
-  auto page = store_.ExportCases(principal, filter, call_id);
-  if (!page.ok()) return page.status();
-  const std::vector<CaseRecord>& cases = page->cases;
-  const absl::CivilDay today = time::ShanghaiDay(clock_.Now());
-  int withheld = 0;
-  for (const auto& c : cases) {
-    auto* row = response->add_rows();
-    row->set_case_id(c.case_id);
-    row->set_case_number(c.case_number);
-    row->set_status(ToProto(c.status));
-    row->set_district_code(c.district_code);
-    row->set_office_id(c.office_id);
-    row->set_sentence_kind(ToProto(c.sentence_kind));
-    row->set_offence_category(c.offence_category);
-    *row->mutable_start_date() = ToProtoDate(c.start_date);
-    *row->mutable_end_date() = ToProtoDate(c.end_date);
-    row->set_sex(ToProto(c.sex));
-    row->set_age_on_export(static_cast<int32_t>(time::YearsBetween(c.birth_date, today)));
-    row->set_minor(c.minor);
-    row->set_supervision_level(ToProtoLevel(domain::LevelOn(
-        {c.intake_reported_on, c.assessed_level, c.level_effective_on}, today, PolicyOn(today))));
-    // Minors' identities never leave in an export (Law art. 58; DESIGN.md §6), whatever their
-    // age today.
-    if (c.minor) {
-      row->set_identity_withheld(true);
-      ++withheld;
-    } else {
-      row->set_name(c.name);
-      *row->mutable_birth_date() = ToProtoDate(c.birth_date);
-    }
-  }
-  response->set_identities_withheld(withheld);
-  if (page->more && !cases.empty()) {
-    response->set_next_page_token(EncodeToken("e1:", cases.back().case_id));
-  }
-  return absl::OkStatus();
-}
-
-CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordDischargeSummary)
-CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordFollowUpVisit)
-CCMS_UNARY_HANDLER(RecordsServiceImpl, ListDischargesDue)
-CCMS_UNARY_HANDLER(RecordsServiceImpl, ListFollowUpsDue)
-CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, ExportCases)
+CCMS_UNARY_HANDLER(DischargeServiceImpl, Discharge)
+CCMS_UNARY_HANDLER(DischargeServiceImpl, CloseCase)
+CCMS_UNARY_HANDLER(DischargeServiceImpl, RecordDischargeSummary)
+CCMS_UNARY_HANDLER(DischargeServiceImpl, RecordFollowUpVisit)
+CCMS_UNARY_HANDLER(DischargeServiceImpl, ListDischargesDue)
+CCMS_UNARY_HANDLER(DischargeServiceImpl, ListFollowUpsDue)
 
 }  // namespace ccms::records

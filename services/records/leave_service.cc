@@ -1,5 +1,6 @@
-// RecordsServiceImpl: leave (请假外出), return from leave (销假) and standing approvals for
-// routine cross-city work travel. The rules are in domain/leave_rules.h; docs/records.md "Leave".
+#include "services/records/leave_service.h"
+
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "ccms/records/v1/records_events.pb.h"
@@ -11,8 +12,6 @@
 #include "common/time/calendar.h"
 #include "services/records/domain/access.h"
 #include "services/records/domain/leave_rules.h"
-#include "services/records/handler_support.h"
-#include "services/records/records_service.h"
 
 namespace ccms::records {
 namespace {
@@ -21,11 +20,13 @@ using grpc_util::FieldViolation;
 using grpc_util::ToProtoDate;
 
 constexpr char kLeavesToken[] = "v1:";
+
 constexpr char kNotReturnedToken[] = "n1:";
 
 v1::LeaveStatus ToProto(domain::LeaveStatus s) {
   return static_cast<v1::LeaveStatus>(static_cast<int>(s) + 1);
 }
+
 v1::LeaveApprovalLevel ToProto(domain::ApprovalLevel l) {
   return static_cast<v1::LeaveApprovalLevel>(static_cast<int>(l) + 1);
 }
@@ -113,9 +114,9 @@ std::string Lower(std::string_view s) { return absl::AsciiStrToLower(std::string
 
 }  // namespace
 
-absl::Status RecordsServiceImpl::DoRequestLeave(const auth::Principal& principal,
-                                                const v1::RequestLeaveRequest& request,
-                                                v1::RequestLeaveResponse* response) {
+absl::Status LeaveServiceImpl::DoRequestLeave(const auth::Principal& principal,
+                                              const v1::RequestLeaveRequest& request,
+                                              v1::RequestLeaveResponse* response) {
   if (auto st = domain::Authorize(principal, domain::CaseAction::kRecordContact); !st.ok()) {
     return AuditDenied(principal, "RequestLeave", request.case_id(), request.request_id(), st);
   }
@@ -203,12 +204,12 @@ absl::Status RecordsServiceImpl::DoRequestLeave(const auth::Principal& principal
   return absl::OkStatus();
 }
 
-absl::Status RecordsServiceImpl::DoDecideLeave(const auth::Principal& principal,
-                                               domain::LeaveStep step, const char* action,
-                                               const std::string& request_id,
-                                               const std::string& case_id,
-                                               const std::string& leave_id,
-                                               const std::string& reason, v1::Leave* out) {
+absl::Status LeaveServiceImpl::DoDecideLeave(const auth::Principal& principal,
+                                             domain::LeaveStep step, const char* action,
+                                             const std::string& request_id,
+                                             const std::string& case_id,
+                                             const std::string& leave_id, const std::string& reason,
+                                             v1::Leave* out) {
   const domain::CaseAction needed = step == domain::LeaveStep::kCancel
                                         ? domain::CaseAction::kRecordContact
                                         : domain::CaseAction::kEnforce;
@@ -254,33 +255,33 @@ absl::Status RecordsServiceImpl::DoDecideLeave(const auth::Principal& principal,
   return absl::OkStatus();
 }
 
-absl::Status RecordsServiceImpl::DoApproveLeave(const auth::Principal& principal,
-                                                const v1::ApproveLeaveRequest& request,
-                                                v1::ApproveLeaveResponse* response) {
+absl::Status LeaveServiceImpl::DoApproveLeave(const auth::Principal& principal,
+                                              const v1::ApproveLeaveRequest& request,
+                                              v1::ApproveLeaveResponse* response) {
   return DoDecideLeave(principal, domain::LeaveStep::kApprove, "ApproveLeave", request.request_id(),
                        request.case_id(), request.leave_id(), request.reason(),
                        response->mutable_leave());
 }
 
-absl::Status RecordsServiceImpl::DoRejectLeave(const auth::Principal& principal,
-                                               const v1::RejectLeaveRequest& request,
-                                               v1::RejectLeaveResponse* response) {
+absl::Status LeaveServiceImpl::DoRejectLeave(const auth::Principal& principal,
+                                             const v1::RejectLeaveRequest& request,
+                                             v1::RejectLeaveResponse* response) {
   return DoDecideLeave(principal, domain::LeaveStep::kReject, "RejectLeave", request.request_id(),
                        request.case_id(), request.leave_id(), request.reason(),
                        response->mutable_leave());
 }
 
-absl::Status RecordsServiceImpl::DoCancelLeave(const auth::Principal& principal,
-                                               const v1::CancelLeaveRequest& request,
-                                               v1::CancelLeaveResponse* response) {
+absl::Status LeaveServiceImpl::DoCancelLeave(const auth::Principal& principal,
+                                             const v1::CancelLeaveRequest& request,
+                                             v1::CancelLeaveResponse* response) {
   return DoDecideLeave(principal, domain::LeaveStep::kCancel, "CancelLeave", request.request_id(),
                        request.case_id(), request.leave_id(), request.reason(),
                        response->mutable_leave());
 }
 
-absl::Status RecordsServiceImpl::DoRecordLeaveReturn(const auth::Principal& principal,
-                                                     const v1::RecordLeaveReturnRequest& request,
-                                                     v1::RecordLeaveReturnResponse* response) {
+absl::Status LeaveServiceImpl::DoRecordLeaveReturn(const auth::Principal& principal,
+                                                   const v1::RecordLeaveReturnRequest& request,
+                                                   v1::RecordLeaveReturnResponse* response) {
   if (auto st = domain::Authorize(principal, domain::CaseAction::kRecordContact); !st.ok()) {
     return AuditDenied(principal, "RecordLeaveReturn", request.case_id(), request.request_id(), st);
   }
@@ -330,7 +331,7 @@ absl::Status RecordsServiceImpl::DoRecordLeaveReturn(const auth::Principal& prin
   return absl::OkStatus();
 }
 
-absl::Status RecordsServiceImpl::DoGrantStandingApproval(
+absl::Status LeaveServiceImpl::DoGrantStandingApproval(
     const auth::Principal& principal, const v1::GrantStandingApprovalRequest& request,
     v1::GrantStandingApprovalResponse* response) {
   if (auto st = domain::Authorize(principal, domain::CaseAction::kBureauApprove); !st.ok()) {
@@ -380,7 +381,7 @@ absl::Status RecordsServiceImpl::DoGrantStandingApproval(
   return absl::OkStatus();
 }
 
-absl::Status RecordsServiceImpl::DoRevokeStandingApproval(
+absl::Status LeaveServiceImpl::DoRevokeStandingApproval(
     const auth::Principal& principal, const v1::RevokeStandingApprovalRequest& request,
     v1::RevokeStandingApprovalResponse* response) {
   if (auto st = domain::Authorize(principal, domain::CaseAction::kBureauApprove); !st.ok()) {
@@ -420,10 +421,10 @@ absl::Status RecordsServiceImpl::DoRevokeStandingApproval(
   return absl::OkStatus();
 }
 
-absl::Status RecordsServiceImpl::DoListLeaves(const auth::Principal& principal,
-                                              const v1::ListLeavesRequest& request,
-                                              v1::ListLeavesResponse* response,
-                                              const std::string& call_id) {
+absl::Status LeaveServiceImpl::DoListLeaves(const auth::Principal& principal,
+                                            const v1::ListLeavesRequest& request,
+                                            v1::ListLeavesResponse* response,
+                                            const std::string& call_id) {
   if (auto st = domain::Authorize(principal, domain::CaseAction::kRead); !st.ok()) {
     return AuditDenied(principal, "ListLeaves", request.case_id(), call_id, st);
   }
@@ -457,7 +458,7 @@ absl::Status RecordsServiceImpl::DoListLeaves(const auth::Principal& principal,
   return absl::OkStatus();
 }
 
-absl::Status RecordsServiceImpl::DoListLeavesNotReturned(
+absl::Status LeaveServiceImpl::DoListLeavesNotReturned(
     const auth::Principal& principal, const v1::ListLeavesNotReturnedRequest& request,
     v1::ListLeavesNotReturnedResponse* response, const std::string& call_id) {
   if (auto st = domain::Authorize(principal, domain::CaseAction::kRead); !st.ok()) {
@@ -504,14 +505,14 @@ absl::Status RecordsServiceImpl::DoListLeavesNotReturned(
   return absl::OkStatus();
 }
 
-CCMS_UNARY_HANDLER(RecordsServiceImpl, RequestLeave)
-CCMS_UNARY_HANDLER(RecordsServiceImpl, ApproveLeave)
-CCMS_UNARY_HANDLER(RecordsServiceImpl, RejectLeave)
-CCMS_UNARY_HANDLER(RecordsServiceImpl, CancelLeave)
-CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordLeaveReturn)
-CCMS_UNARY_HANDLER(RecordsServiceImpl, GrantStandingApproval)
-CCMS_UNARY_HANDLER(RecordsServiceImpl, RevokeStandingApproval)
-CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, ListLeaves)
-CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, ListLeavesNotReturned)
+CCMS_UNARY_HANDLER(LeaveServiceImpl, RequestLeave)
+CCMS_UNARY_HANDLER(LeaveServiceImpl, ApproveLeave)
+CCMS_UNARY_HANDLER(LeaveServiceImpl, RejectLeave)
+CCMS_UNARY_HANDLER(LeaveServiceImpl, CancelLeave)
+CCMS_UNARY_HANDLER(LeaveServiceImpl, RecordLeaveReturn)
+CCMS_UNARY_HANDLER(LeaveServiceImpl, GrantStandingApproval)
+CCMS_UNARY_HANDLER(LeaveServiceImpl, RevokeStandingApproval)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(LeaveServiceImpl, ListLeaves)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(LeaveServiceImpl, ListLeavesNotReturned)
 
 }  // namespace ccms::records

@@ -1,5 +1,6 @@
-// RecordsServiceImpl: pre-sentence investigations (调查评估), and the handover, intake
-// announcement (入矫宣告) and supervision team (矫正小组) of a case.
+#include "services/records/intake_service.h"
+
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "ccms/records/v1/records_events.pb.h"
@@ -10,8 +11,6 @@
 #include "common/kafka/outbox.h"
 #include "common/time/calendar.h"
 #include "services/records/domain/access.h"
-#include "services/records/handler_support.h"
-#include "services/records/records_service.h"
 
 namespace ccms::records {
 namespace {
@@ -20,8 +19,11 @@ using grpc_util::FieldViolation;
 using grpc_util::ToProtoDate;
 
 constexpr char kFamilyContactContext[] = "supervision_teams.family_contact_cipher";
+
 constexpr char kInvestigationIdContext[] = "investigations.id_cipher";
+
 constexpr size_t kMaxVolunteers = 20;
+
 constexpr size_t kMaxPresentStaff = 20;
 
 // Staff, office and volunteer ids: letters, digits, - and _.
@@ -92,6 +94,7 @@ domain::SentenceKind SentenceKindOf(common::v1::SentenceKind k) {
   }
   return static_cast<domain::SentenceKind>(static_cast<int>(k));
 }
+
 common::v1::SentenceKind ToProtoSentenceKind(domain::SentenceKind k) {
   return static_cast<common::v1::SentenceKind>(static_cast<int>(k));
 }
@@ -133,8 +136,8 @@ absl::Status TeamToProto(const SupervisionTeamRecord& t, const crypto::PiiCipher
 
 }  // namespace
 
-void RecordsServiceImpl::InvestigationToProto(const InvestigationRecord& i,
-                                              v1::Investigation* out) const {
+void IntakeServiceImpl::InvestigationToProto(const InvestigationRecord& i,
+                                             v1::Investigation* out) const {
   out->set_investigation_id(i.investigation_id);
   out->set_district_code(i.district_code);
   out->set_office_id(i.office_id);
@@ -163,7 +166,7 @@ void RecordsServiceImpl::InvestigationToProto(const InvestigationRecord& i,
                                           i.policy_version));
 }
 
-absl::Status RecordsServiceImpl::DoCommissionInvestigation(
+absl::Status IntakeServiceImpl::DoCommissionInvestigation(
     const auth::Principal& principal, const v1::CommissionInvestigationRequest& request,
     v1::CommissionInvestigationResponse* response) {
   constexpr char kAction[] = "CommissionInvestigation";
@@ -255,7 +258,7 @@ absl::Status RecordsServiceImpl::DoCommissionInvestigation(
   return absl::OkStatus();
 }
 
-absl::Status RecordsServiceImpl::CloseInvestigation(
+absl::Status IntakeServiceImpl::CloseInvestigation(
     const auth::Principal& principal, const std::string& action, const std::string& request_id,
     const std::string& investigation_id, std::optional<domain::InvestigationConclusion> conclusion,
     const google::type::Date& on_date, const char* on_field, const std::string& text,
@@ -307,7 +310,7 @@ absl::Status RecordsServiceImpl::CloseInvestigation(
   return absl::OkStatus();
 }
 
-absl::Status RecordsServiceImpl::DoRecordInvestigationConclusion(
+absl::Status IntakeServiceImpl::DoRecordInvestigationConclusion(
     const auth::Principal& principal, const v1::RecordInvestigationConclusionRequest& request,
     v1::RecordInvestigationConclusionResponse* response) {
   constexpr char kAction[] = "RecordInvestigationConclusion";
@@ -338,7 +341,7 @@ absl::Status RecordsServiceImpl::DoRecordInvestigationConclusion(
                             response->mutable_investigation());
 }
 
-absl::Status RecordsServiceImpl::DoWithdrawInvestigation(
+absl::Status IntakeServiceImpl::DoWithdrawInvestigation(
     const auth::Principal& principal, const v1::WithdrawInvestigationRequest& request,
     v1::WithdrawInvestigationResponse* response) {
   constexpr char kAction[] = "WithdrawInvestigation";
@@ -357,10 +360,10 @@ absl::Status RecordsServiceImpl::DoWithdrawInvestigation(
                             response->mutable_investigation());
 }
 
-absl::Status RecordsServiceImpl::DoGetInvestigation(const auth::Principal& principal,
-                                                    const v1::GetInvestigationRequest& request,
-                                                    v1::GetInvestigationResponse* response,
-                                                    const std::string& call_id) {
+absl::Status IntakeServiceImpl::DoGetInvestigation(const auth::Principal& principal,
+                                                   const v1::GetInvestigationRequest& request,
+                                                   v1::GetInvestigationResponse* response,
+                                                   const std::string& call_id) {
   if (auto st = domain::Authorize(principal, domain::CaseAction::kRead); !st.ok()) {
     return AuditDenied(principal, "GetInvestigation", "", call_id, st);
   }
@@ -376,10 +379,10 @@ absl::Status RecordsServiceImpl::DoGetInvestigation(const auth::Principal& princ
   return absl::OkStatus();
 }
 
-absl::Status RecordsServiceImpl::DoListInvestigations(const auth::Principal& principal,
-                                                      const v1::ListInvestigationsRequest& request,
-                                                      v1::ListInvestigationsResponse* response,
-                                                      const std::string& call_id) {
+absl::Status IntakeServiceImpl::DoListInvestigations(const auth::Principal& principal,
+                                                     const v1::ListInvestigationsRequest& request,
+                                                     v1::ListInvestigationsResponse* response,
+                                                     const std::string& call_id) {
   if (auto st = domain::Authorize(principal, domain::CaseAction::kRead); !st.ok()) {
     return AuditDenied(principal, "ListInvestigations", "", call_id, st);
   }
@@ -441,7 +444,7 @@ absl::Status RecordsServiceImpl::DoListInvestigations(const auth::Principal& pri
   return absl::OkStatus();
 }
 
-absl::Status RecordsServiceImpl::DoRecordHandoverNotification(
+absl::Status IntakeServiceImpl::DoRecordHandoverNotification(
     const auth::Principal& principal, const v1::RecordHandoverNotificationRequest& request,
     v1::RecordHandoverNotificationResponse* response) {
   constexpr char kAction[] = "RecordHandoverNotification";
@@ -495,7 +498,7 @@ absl::Status RecordsServiceImpl::DoRecordHandoverNotification(
   return absl::OkStatus();
 }
 
-absl::Status RecordsServiceImpl::DoRecordIntakeAnnouncement(
+absl::Status IntakeServiceImpl::DoRecordIntakeAnnouncement(
     const auth::Principal& principal, const v1::RecordIntakeAnnouncementRequest& request,
     v1::RecordIntakeAnnouncementResponse* response) {
   constexpr char kAction[] = "RecordIntakeAnnouncement";
@@ -548,9 +551,9 @@ absl::Status RecordsServiceImpl::DoRecordIntakeAnnouncement(
   return absl::OkStatus();
 }
 
-absl::Status RecordsServiceImpl::DoSetSupervisionTeam(const auth::Principal& principal,
-                                                      const v1::SetSupervisionTeamRequest& request,
-                                                      v1::SetSupervisionTeamResponse* response) {
+absl::Status IntakeServiceImpl::DoSetSupervisionTeam(const auth::Principal& principal,
+                                                     const v1::SetSupervisionTeamRequest& request,
+                                                     v1::SetSupervisionTeamResponse* response) {
   constexpr char kAction[] = "SetSupervisionTeam";
   if (auto st = domain::Authorize(principal, domain::CaseAction::kRecordIntake); !st.ok()) {
     return AuditDenied(principal, kAction, request.case_id(), request.request_id(), st);
@@ -621,7 +624,7 @@ absl::Status RecordsServiceImpl::DoSetSupervisionTeam(const auth::Principal& pri
   return TeamToProto(*stored, cipher_, response->mutable_team());
 }
 
-absl::Status RecordsServiceImpl::DoGetHandoverAndIntake(
+absl::Status IntakeServiceImpl::DoGetHandoverAndIntake(
     const auth::Principal& principal, const v1::GetHandoverAndIntakeRequest& request,
     v1::GetHandoverAndIntakeResponse* response, const std::string& call_id) {
   if (auto st = domain::Authorize(principal, domain::CaseAction::kRead); !st.ok()) {
@@ -639,14 +642,14 @@ absl::Status RecordsServiceImpl::DoGetHandoverAndIntake(
   return absl::OkStatus();
 }
 
-CCMS_UNARY_HANDLER(RecordsServiceImpl, CommissionInvestigation)
-CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordInvestigationConclusion)
-CCMS_UNARY_HANDLER(RecordsServiceImpl, WithdrawInvestigation)
-CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, GetInvestigation)
-CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, ListInvestigations)
-CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordHandoverNotification)
-CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordIntakeAnnouncement)
-CCMS_UNARY_HANDLER(RecordsServiceImpl, SetSupervisionTeam)
-CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, GetHandoverAndIntake)
+CCMS_UNARY_HANDLER(IntakeServiceImpl, CommissionInvestigation)
+CCMS_UNARY_HANDLER(IntakeServiceImpl, RecordInvestigationConclusion)
+CCMS_UNARY_HANDLER(IntakeServiceImpl, WithdrawInvestigation)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(IntakeServiceImpl, GetInvestigation)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(IntakeServiceImpl, ListInvestigations)
+CCMS_UNARY_HANDLER(IntakeServiceImpl, RecordHandoverNotification)
+CCMS_UNARY_HANDLER(IntakeServiceImpl, RecordIntakeAnnouncement)
+CCMS_UNARY_HANDLER(IntakeServiceImpl, SetSupervisionTeam)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(IntakeServiceImpl, GetHandoverAndIntake)
 
 }  // namespace ccms::records

@@ -1,10 +1,8 @@
-// RecordsServiceImpl: electronic monitoring orders (Law art. 29) and temporary execution outside
-// prison (health reports, medical reviews).
+#include "services/records/order_service.h"
+
 #include <algorithm>
-#include <set>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "ccms/records/v1/records_events.pb.h"
@@ -16,8 +14,6 @@
 #include "common/time/calendar.h"
 #include "services/records/domain/access.h"
 #include "services/records/domain/orders_rules.h"
-#include "services/records/handler_support.h"
-#include "services/records/records_service.h"
 
 namespace ccms::records {
 namespace {
@@ -54,6 +50,7 @@ v1::MonitoringOrderStatus ToProtoStatus(domain::MonitoringStatus s) {
 v1::MonitoringGround ToProtoGround(domain::MonitoringGround g) {
   return static_cast<v1::MonitoringGround>(static_cast<int>(g) + 1);
 }
+
 v1::MonitoringEndReason ToProtoEndReason(domain::MonitoringEndReason r) {
   return static_cast<v1::MonitoringEndReason>(static_cast<int>(r) + 1);
 }
@@ -94,6 +91,7 @@ struct ListArgs {
   absl::CivilDay as_of;
   int within_days = 0;
 };
+
 std::vector<FieldViolation> CheckListArgs(const auth::Principal& principal,
                                           const std::string& district, int32_t page_size,
                                           const google::type::Date& as_of, int32_t within_days,
@@ -113,17 +111,9 @@ std::vector<FieldViolation> CheckListArgs(const auth::Principal& principal,
 
 }  // namespace
 
-CCMS_UNARY_HANDLER(RecordsServiceImpl, OrderMonitoring)
-CCMS_UNARY_HANDLER(RecordsServiceImpl, RenewMonitoring)
-CCMS_UNARY_HANDLER(RecordsServiceImpl, EndMonitoring)
-CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, ListMonitoringExpiring)
-CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordHealthReport)
-CCMS_UNARY_HANDLER(RecordsServiceImpl, RecordMedicalReview)
-CCMS_UNARY_HANDLER_WITH_CALL_ID(RecordsServiceImpl, ListMedicalDue)
-
-absl::Status RecordsServiceImpl::DoOrderMonitoring(const auth::Principal& principal,
-                                                   const v1::OrderMonitoringRequest& request,
-                                                   v1::OrderMonitoringResponse* response) {
+absl::Status OrderServiceImpl::DoOrderMonitoring(const auth::Principal& principal,
+                                                 const v1::OrderMonitoringRequest& request,
+                                                 v1::OrderMonitoringResponse* response) {
   if (auto st = domain::Authorize(principal, domain::CaseAction::kBureauApprove); !st.ok()) {
     return AuditDenied(principal, "OrderMonitoring", request.case_id(), request.request_id(), st);
   }
@@ -179,9 +169,9 @@ absl::Status RecordsServiceImpl::DoOrderMonitoring(const auth::Principal& princi
   return absl::OkStatus();
 }
 
-absl::Status RecordsServiceImpl::DoRenewMonitoring(const auth::Principal& principal,
-                                                   const v1::RenewMonitoringRequest& request,
-                                                   v1::RenewMonitoringResponse* response) {
+absl::Status OrderServiceImpl::DoRenewMonitoring(const auth::Principal& principal,
+                                                 const v1::RenewMonitoringRequest& request,
+                                                 v1::RenewMonitoringResponse* response) {
   if (auto st = domain::Authorize(principal, domain::CaseAction::kBureauApprove); !st.ok()) {
     return AuditDenied(principal, "RenewMonitoring", request.case_id(), request.request_id(), st);
   }
@@ -226,9 +216,9 @@ absl::Status RecordsServiceImpl::DoRenewMonitoring(const auth::Principal& princi
   return absl::OkStatus();
 }
 
-absl::Status RecordsServiceImpl::DoEndMonitoring(const auth::Principal& principal,
-                                                 const v1::EndMonitoringRequest& request,
-                                                 v1::EndMonitoringResponse* response) {
+absl::Status OrderServiceImpl::DoEndMonitoring(const auth::Principal& principal,
+                                               const v1::EndMonitoringRequest& request,
+                                               v1::EndMonitoringResponse* response) {
   if (auto st = domain::Authorize(principal, domain::CaseAction::kBureauApprove); !st.ok()) {
     return AuditDenied(principal, "EndMonitoring", request.case_id(), request.request_id(), st);
   }
@@ -270,7 +260,7 @@ absl::Status RecordsServiceImpl::DoEndMonitoring(const auth::Principal& principa
   return absl::OkStatus();
 }
 
-absl::Status RecordsServiceImpl::DoListMonitoringExpiring(
+absl::Status OrderServiceImpl::DoListMonitoringExpiring(
     const auth::Principal& principal, const v1::ListMonitoringExpiringRequest& request,
     v1::ListMonitoringExpiringResponse* response, const std::string& call_id) {
   if (auto st = domain::Authorize(principal, domain::CaseAction::kRead); !st.ok()) {
@@ -327,13 +317,13 @@ absl::Status RecordsServiceImpl::DoListMonitoringExpiring(
     item->set_policy_version(policy.version);
   }
   response->set_policy_version(policy.version);
-  return store_.AppendAudit(principal, "ListMonitoringExpiring", "",
+  return audit_.AppendAudit(principal, "ListMonitoringExpiring", "",
                             absl::StrCat("OK ", response->items_size(), " items"), call_id);
 }
 
-absl::Status RecordsServiceImpl::DoRecordHealthReport(const auth::Principal& principal,
-                                                      const v1::RecordHealthReportRequest& request,
-                                                      v1::RecordHealthReportResponse* response) {
+absl::Status OrderServiceImpl::DoRecordHealthReport(const auth::Principal& principal,
+                                                    const v1::RecordHealthReportRequest& request,
+                                                    v1::RecordHealthReportResponse* response) {
   if (auto st = domain::Authorize(principal, domain::CaseAction::kRecordContact); !st.ok()) {
     return AuditDenied(principal, "RecordHealthReport", request.case_id(), request.request_id(),
                        st);
@@ -377,9 +367,9 @@ absl::Status RecordsServiceImpl::DoRecordHealthReport(const auth::Principal& pri
   return absl::OkStatus();
 }
 
-absl::Status RecordsServiceImpl::DoRecordMedicalReview(
-    const auth::Principal& principal, const v1::RecordMedicalReviewRequest& request,
-    v1::RecordMedicalReviewResponse* response) {
+absl::Status OrderServiceImpl::DoRecordMedicalReview(const auth::Principal& principal,
+                                                     const v1::RecordMedicalReviewRequest& request,
+                                                     v1::RecordMedicalReviewResponse* response) {
   if (auto st = domain::Authorize(principal, domain::CaseAction::kEnforce); !st.ok()) {
     return AuditDenied(principal, "RecordMedicalReview", request.case_id(), request.request_id(),
                        st);
@@ -440,10 +430,10 @@ absl::Status RecordsServiceImpl::DoRecordMedicalReview(
   return absl::OkStatus();
 }
 
-absl::Status RecordsServiceImpl::DoListMedicalDue(const auth::Principal& principal,
-                                                  const v1::ListMedicalDueRequest& request,
-                                                  v1::ListMedicalDueResponse* response,
-                                                  const std::string& call_id) {
+absl::Status OrderServiceImpl::DoListMedicalDue(const auth::Principal& principal,
+                                                const v1::ListMedicalDueRequest& request,
+                                                v1::ListMedicalDueResponse* response,
+                                                const std::string& call_id) {
   if (auto st = domain::Authorize(principal, domain::CaseAction::kRead); !st.ok()) {
     return AuditDenied(principal, "ListMedicalDue", "", call_id, st);
   }
@@ -493,8 +483,16 @@ absl::Status RecordsServiceImpl::DoListMedicalDue(const auth::Principal& princip
     }
   }
   response->set_policy_version(PolicyOn(args.as_of).version);
-  return store_.AppendAudit(principal, "ListMedicalDue", "",
+  return audit_.AppendAudit(principal, "ListMedicalDue", "",
                             absl::StrCat("OK ", response->items_size(), " items"), call_id);
 }
+
+CCMS_UNARY_HANDLER(OrderServiceImpl, OrderMonitoring)
+CCMS_UNARY_HANDLER(OrderServiceImpl, RenewMonitoring)
+CCMS_UNARY_HANDLER(OrderServiceImpl, EndMonitoring)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(OrderServiceImpl, ListMonitoringExpiring)
+CCMS_UNARY_HANDLER(OrderServiceImpl, RecordHealthReport)
+CCMS_UNARY_HANDLER(OrderServiceImpl, RecordMedicalReview)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(OrderServiceImpl, ListMedicalDue)
 
 }  // namespace ccms::records

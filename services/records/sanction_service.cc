@@ -1,0 +1,217 @@
+#include "services/records/sanction_service.h"
+
+
+#include "absl/strings/ascii.h"
+#include "ccms/records/v1/records_events.pb.h"
+#include "common/grpc/proto_convert.h"
+#include "common/grpc/status.h"
+#include "common/grpc/unary_handler.h"
+#include "common/ids/uuid.h"
+#include "common/kafka/outbox.h"
+#include "common/time/calendar.h"
+#include "services/records/domain/access.h"
+
+namespace ccms::records {
+namespace {
+
+using grpc_util::FieldViolation;
+using grpc_util::ToProtoDate;
+
+void ToProtoStatus(const domain::LadderStatus& s, const std::string& policy_version,
+                   v1::SanctionStatus* out) {
+  out->set_uncorrected_admonitions(s.uncorrected_admonitions);
+  out->set_uncorrected_warnings(s.uncorrected_warnings);
+  out->set_public_security_referrals(s.public_security_referrals);
+  out->set_revocation_requested(s.revocation_requested);
+  for (auto g : s.grounds_met) {
+    out->add_grounds_met(static_cast<v1::RevocationGround>(static_cast<int>(g) + 1));
+  }
+  for (const auto& e : s.explanations) out->add_explanations(e);
+  out->set_longest_lost_contact_days(s.longest_lost_contact_days);
+  out->set_next_step(s.next_step);
+  out->set_policy_version(policy_version);
+}
+
+}  // namespace
+
+absl::Status SanctionServiceImpl::DoRecordViolation(const auth::Principal& principal,
+                                                    const v1::RecordViolationRequest& request,
+                                                    v1::RecordViolationResponse* response) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kEnforce); !st.ok()) {
+    return AuditDenied(principal, "RecordViolation", request.case_id(), request.request_id(), st);
+  }
+  if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
+  auto kind = domain::ParseViolationKind(
+      grpc_util::EnumSuffix(v1::ViolationKind_descriptor(), request.kind(), "VIOLATION_KIND_"));
+  if (!kind.has_value()) return grpc_util::InvalidArgumentWithViolations({{"kind", "is required"}});
+  const absl::Time now = clock_.Now();
+  auto on = DayNotInFuture(request.occurred_on(), "occurred_on", time::ShanghaiDay(now));
+  if (!on.ok()) return on.status();
+  if (auto st = CheckText(request.facts(), "facts", 8000); !st.ok()) return st;
+  NewViolation v{ids::NewUuid(), *kind, *on, request.facts()};
+  auto result = store_.RecordViolation(
+      principal, MutationOf(request.request_id(), request.case_id(), "RecordViolation"), v,
+      [&](const CaseRecord& c) {
+        v1::ViolationRecorded payload;
+        payload.set_case_id(c.case_id);
+        payload.set_district_code(c.district_code);
+        payload.set_violation_id(v.violation_id);
+        payload.set_kind(request.kind());
+        *payload.mutable_occurred_on() = ToProtoDate(v.occurred_on);
+        return kafka::MakeEnvelope("ccms.records.violation_recorded", c.case_id, c.district_code,
+                                   now, now, principal.subject, payload);
+      });
+  if (!result.ok()) return result.status();
+  response->set_violation_id(result->resource_id);
+  return absl::OkStatus();
+}
+
+absl::Status SanctionServiceImpl::DoIssueSanction(const auth::Principal& principal,
+                                                  const v1::IssueSanctionRequest& request,
+                                                  v1::IssueSanctionResponse* response) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kEnforce); !st.ok()) {
+    return AuditDenied(principal, "IssueSanction", request.case_id(), request.request_id(), st);
+  }
+  if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
+  std::vector<FieldViolation> violations;
+  auto kind = domain::ParseSanctionKind(
+      grpc_util::EnumSuffix(v1::SanctionKind_descriptor(), request.kind(), "SANCTION_KIND_"));
+  if (!kind.has_value()) violations.push_back({"kind", "is required"});
+  NewSanction sanction;
+  for (int g : request.grounds()) {
+    if (g <= 0 || g > 4) {
+      violations.push_back({"grounds", "holds an unknown ground"});
+      break;
+    }
+    sanction.grounds.push_back(static_cast<domain::RevocationGround>(g - 1));
+  }
+  for (const auto& id : request.violation_ids()) {
+    if (!ids::IsUuid(id)) {
+      violations.push_back({"violation_ids", "must be violation ids (UUIDs)"});
+      break;
+    }
+    sanction.violation_ids.push_back(absl::AsciiStrToLower(id));
+  }
+  if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
+  const absl::Time now = clock_.Now();
+  const absl::CivilDay today = time::ShanghaiDay(now);
+  auto on = DayNotInFuture(request.issued_on(), "issued_on", today);
+  if (!on.ok()) return on.status();
+  if (auto st = CheckText(request.reason(), "reason", 8000); !st.ok()) return st;
+  sanction.sanction_id = ids::NewUuid();
+  sanction.kind = *kind;
+  sanction.issued_on = *on;
+  sanction.reason = request.reason();
+  // The sanction ladder as it stood on the day the sanction is issued.
+  const domain::RecordsPolicy& policy = PolicyOn(*on);
+  sanction.policy_version = policy.version;
+  domain::LadderFacts after;
+  auto result = store_.IssueSanction(
+      principal, MutationOf(request.request_id(), request.case_id(), "IssueSanction"), sanction,
+      [&](const domain::LadderFacts& facts) {
+        absl::Status st =
+            domain::CheckSanction(sanction.kind, sanction.grounds, facts, policy, today);
+        after = facts;
+        after.sanctions.push_back({sanction.kind, sanction.issued_on, false});
+        return st;
+      },
+      [&](const CaseRecord& c) {
+        v1::SanctionIssued payload;
+        payload.set_case_id(c.case_id);
+        payload.set_district_code(c.district_code);
+        payload.set_sanction_id(sanction.sanction_id);
+        payload.set_kind(request.kind());
+        *payload.mutable_issued_on() = ToProtoDate(sanction.issued_on);
+        for (const auto& id : sanction.violation_ids) payload.add_violation_ids(id);
+        return kafka::MakeEnvelope("ccms.records.sanction_issued", c.case_id, c.district_code, now,
+                                   now, principal.subject, payload);
+      });
+  if (!result.ok()) return result.status();
+  response->set_sanction_id(result->resource_id);
+  ToProtoStatus(domain::EvaluateLadder(after, PolicyOn(today), today), PolicyOn(today).version,
+                response->mutable_status());
+  return absl::OkStatus();
+}
+
+absl::Status SanctionServiceImpl::DoMarkSanctionCorrected(
+    const auth::Principal& principal, const v1::MarkSanctionCorrectedRequest& request,
+    v1::MarkSanctionCorrectedResponse* response) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kEnforce); !st.ok()) {
+    return AuditDenied(principal, "MarkSanctionCorrected", request.case_id(), request.request_id(),
+                       st);
+  }
+  if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
+  if (auto st = CheckUuidField(request.sanction_id(), "sanction_id", "a sanction id"); !st.ok()) {
+    return st;
+  }
+  const absl::CivilDay today = time::ShanghaiDay(clock_.Now());
+  auto on = DayNotInFuture(request.corrected_on(), "corrected_on", today);
+  if (!on.ok()) return on.status();
+  auto result = store_.MarkSanctionCorrected(
+      principal, MutationOf(request.request_id(), request.case_id(), "MarkSanctionCorrected"),
+      absl::AsciiStrToLower(request.sanction_id()), *on);
+  if (!result.ok()) return result.status();
+  auto facts = store_.GetLadderFacts(principal, absl::AsciiStrToLower(request.case_id()),
+                                     request.request_id());
+  if (!facts.ok()) return facts.status();
+  ToProtoStatus(domain::EvaluateLadder(*facts, PolicyOn(today), today), PolicyOn(today).version,
+                response->mutable_status());
+  return absl::OkStatus();
+}
+
+absl::Status SanctionServiceImpl::DoRecordCommendation(const auth::Principal& principal,
+                                                       const v1::RecordCommendationRequest& request,
+                                                       v1::RecordCommendationResponse* response) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kEnforce); !st.ok()) {
+    return AuditDenied(principal, "RecordCommendation", request.case_id(), request.request_id(),
+                       st);
+  }
+  if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
+  const absl::Time now = clock_.Now();
+  auto on = DayNotInFuture(request.recorded_on(), "recorded_on", time::ShanghaiDay(now));
+  if (!on.ok()) return on.status();
+  if (auto st = CheckText(request.reason(), "reason", 8000); !st.ok()) return st;
+  NewCommendation cm{ids::NewUuid(), *on, request.reason()};
+  auto result = store_.RecordCommendation(
+      principal, MutationOf(request.request_id(), request.case_id(), "RecordCommendation"), cm,
+      [&](const CaseRecord& c) {
+        v1::CommendationRecorded payload;
+        payload.set_case_id(c.case_id);
+        payload.set_district_code(c.district_code);
+        payload.set_commendation_id(cm.commendation_id);
+        *payload.mutable_recorded_on() = ToProtoDate(cm.recorded_on);
+        return kafka::MakeEnvelope("ccms.records.commendation_recorded", c.case_id, c.district_code,
+                                   now, now, principal.subject, payload);
+      });
+  if (!result.ok()) return result.status();
+  response->set_commendation_id(result->resource_id);
+  return absl::OkStatus();
+}
+
+absl::Status SanctionServiceImpl::DoGetSanctionStatus(const auth::Principal& principal,
+                                                      const v1::GetSanctionStatusRequest& request,
+                                                      v1::GetSanctionStatusResponse* response,
+                                                      const std::string& call_id) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kRead); !st.ok()) {
+    return AuditDenied(principal, "GetSanctionStatus", request.case_id(), call_id, st);
+  }
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
+  auto facts = store_.GetLadderFacts(principal, absl::AsciiStrToLower(request.case_id()), call_id);
+  if (!facts.ok()) return facts.status();
+  const absl::CivilDay today = time::ShanghaiDay(clock_.Now());
+  ToProtoStatus(domain::EvaluateLadder(*facts, PolicyOn(today), today), PolicyOn(today).version,
+                response->mutable_status());
+  return absl::OkStatus();
+}
+
+CCMS_UNARY_HANDLER(SanctionServiceImpl, RecordViolation)
+CCMS_UNARY_HANDLER(SanctionServiceImpl, IssueSanction)
+CCMS_UNARY_HANDLER(SanctionServiceImpl, MarkSanctionCorrected)
+CCMS_UNARY_HANDLER(SanctionServiceImpl, RecordCommendation)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(SanctionServiceImpl, GetSanctionStatus)
+
+}  // namespace ccms::records

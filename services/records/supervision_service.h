@@ -1,0 +1,54 @@
+#pragma once
+
+#include "ccms/records/v1/supervision_service.grpc.pb.h"
+#include "services/records/handler_support.h"
+#include "services/records/records_store.h"
+
+namespace ccms::records {
+
+// gRPC handlers of ccms.records.v1.SupervisionService: contacts, lost contact and the overdue
+// list, with the next contacts due under the policy in force.
+// Each handler authorizes the principal (a denial is audited), validates the request with the
+// pure domain rules and calls the store; handlers run on the worker pool (CallExecutor).
+class SupervisionServiceImpl final : public v1::SupervisionService::CallbackService,
+                                     private RecordsHandlers {
+ public:
+  SupervisionServiceImpl(SupervisionStore& store, const HandlerContext& context)
+      : RecordsHandlers(context), store_(store) {}
+
+  grpc::ServerUnaryReactor* RecordContact(grpc::CallbackServerContext* context,
+                                          const v1::RecordContactRequest* request,
+                                          v1::RecordContactResponse* response) override;
+  grpc::ServerUnaryReactor* MarkLostContact(grpc::CallbackServerContext* context,
+                                            const v1::MarkLostContactRequest* request,
+                                            v1::MarkLostContactResponse* response) override;
+  grpc::ServerUnaryReactor* MarkFoundAgain(grpc::CallbackServerContext* context,
+                                           const v1::MarkFoundAgainRequest* request,
+                                           v1::MarkFoundAgainResponse* response) override;
+  grpc::ServerUnaryReactor* ListOverdue(grpc::CallbackServerContext* context,
+                                        const v1::ListOverdueRequest* request,
+                                        v1::ListOverdueResponse* response) override;
+
+  // The handlers' bodies, callable without a server (unit tests). `call_id` is the caller's
+  // x-request-id, kept in the audit rows of reads.
+  absl::Status DoRecordContact(const auth::Principal& principal,
+                               const v1::RecordContactRequest& request,
+                               v1::RecordContactResponse* response);
+  absl::Status DoMarkLostContact(const auth::Principal& principal,
+                                 const v1::MarkLostContactRequest& request,
+                                 v1::MarkLostContactResponse* response);
+  absl::Status DoMarkFoundAgain(const auth::Principal& principal,
+                                const v1::MarkFoundAgainRequest& request,
+                                v1::MarkFoundAgainResponse* response);
+  absl::Status DoListOverdue(const auth::Principal& principal,
+                             const v1::ListOverdueRequest& request,
+                             v1::ListOverdueResponse* response);
+
+ private:
+  std::vector<domain::DueContact> NextDueOf(const OverdueCandidate& candidate,
+                                            absl::CivilDay today) const;
+
+  SupervisionStore& store_;
+};
+
+}  // namespace ccms::records

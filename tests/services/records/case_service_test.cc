@@ -1,0 +1,151 @@
+// CaseServiceImpl (cases: open, intake check-in, reads, lists, exports) over FakeCaseStore. What
+// reaches the store, and what never does.
+#include "services/records/case_service.h"
+
+#include <string>
+#include <vector>
+
+#include "common/grpc/status.h"
+#include "common/ids/uuid.h"
+#include "gtest/gtest.h"
+#include "tests/services/records/fake_stores.h"
+#include "tests/services/records/handler_fixture.h"
+
+namespace ccms::records::testing {
+namespace {
+
+using CaseServiceTest = AreaTest<FakeCaseStore, CaseServiceImpl>;
+
+TEST_F(CaseServiceTest, ValidOpenReachesTheStoreWithoutThePlainIdNumber) {
+  const v1::OpenCaseRequest req = Valid();
+  const std::string id = ValidId();
+  const std::string body = id.substr(0, 17);
+  v1::OpenCaseResponse resp;
+  ASSERT_TRUE(service_.DoOpenCase(staff_, req, &resp).ok());
+  ASSERT_EQ(store_.open_calls, 1);
+  const OpenCaseCommand& cmd = store_.last_open;
+  EXPECT_EQ(cmd.id_last4, id.substr(14));
+  EXPECT_EQ(cmd.id_cipher.find(body), std::string::npos);
+  EXPECT_EQ(cmd.id_hash.size(), 32u);
+  EXPECT_EQ(cmd.case_year, 2026);
+  EXPECT_EQ(cmd.validated.intake_deadline, absl::CivilDay(2026, 11, 29));
+  EXPECT_EQ(resp.case_().person().id_number_masked(), "**************" + id.substr(14));
+  EXPECT_EQ(store_.last_event.type(), "ccms.records.case_opened");
+  EXPECT_EQ(store_.last_event.SerializeAsString().find(body), std::string::npos);
+}
+
+TEST_F(CaseServiceTest, InvalidRequestsNeverReachTheStore) {
+  v1::OpenCaseResponse resp;
+  v1::OpenCaseRequest no_request_id = Valid();
+  no_request_id.clear_request_id();
+  EXPECT_EQ(service_.DoOpenCase(staff_, no_request_id, &resp).code(),
+            absl::StatusCode::kInvalidArgument);
+  v1::OpenCaseRequest bad_date = Valid();
+  bad_date.mutable_sentence()->mutable_end_date()->set_month(2);
+  bad_date.mutable_sentence()->mutable_end_date()->set_day(30);
+  absl::Status st = service_.DoOpenCase(staff_, bad_date, &resp);
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_FALSE(grpc_util::ViolationsOf(st).empty());
+  EXPECT_EQ(grpc_util::ViolationsOf(st)[0].field, "sentence.end_date");
+  EXPECT_EQ(store_.open_calls, 0);
+}
+
+TEST_F(CaseServiceTest, OpeningInAnotherDistrictIsDenied) {
+  v1::OpenCaseRequest req = Valid();
+  req.mutable_assignment()->set_district_code("310101");
+  v1::OpenCaseResponse resp;
+  EXPECT_EQ(service_.DoOpenCase(staff_, req, &resp).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(store_.open_calls, 0);
+}
+
+TEST_F(CaseServiceTest, CheckInDecisionUsesTheDomainRules) {
+  store_.stored.case_id = ids::NewUuid();
+  store_.stored.status = domain::CaseStatus::kPendingIntake;
+  store_.stored.judgment_effective_date = absl::CivilDay(2026, 11, 1);
+  v1::RecordIntakeCheckInRequest req;
+  req.set_request_id(ids::NewUuid());
+  req.set_case_id(store_.stored.case_id);
+  v1::RecordIntakeCheckInResponse resp;
+  ASSERT_TRUE(service_.DoRecordIntakeCheckIn(staff_, req, &resp).ok());
+  EXPECT_TRUE(resp.case_().intake_late());  // 2026-11-22 is day 21
+  EXPECT_EQ(resp.case_().intake_reported_on().day(), 22);
+
+  req.mutable_reported_on()->set_year(2026);
+  req.mutable_reported_on()->set_month(12);
+  req.mutable_reported_on()->set_day(1);  // in the future
+  EXPECT_EQ(service_.DoRecordIntakeCheckIn(staff_, req, &resp).code(),
+            absl::StatusCode::kInvalidArgument);
+  store_.stored.status = domain::CaseStatus::kActive;
+  req.clear_reported_on();
+  EXPECT_EQ(service_.DoRecordIntakeCheckIn(staff_, req, &resp).code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(CaseServiceTest, ListValidatesPagingAndFilters) {
+  v1::ListCasesRequest req;
+  v1::ListCasesResponse resp;
+  req.set_page_size(501);
+  EXPECT_EQ(service_.DoListCases(staff_, req, &resp).code(), absl::StatusCode::kInvalidArgument);
+  req.set_page_size(0);
+  req.set_page_token("garbage!");
+  EXPECT_EQ(service_.DoListCases(staff_, req, &resp).code(), absl::StatusCode::kInvalidArgument);
+  req.clear_page_token();
+  req.set_district_code("11");
+  EXPECT_EQ(service_.DoListCases(staff_, req, &resp).code(), absl::StatusCode::kInvalidArgument);
+  req.set_district_code("110101");
+  req.set_status(v1::CASE_STATUS_ACTIVE);
+  ASSERT_TRUE(service_.DoListCases(staff_, req, &resp).ok());
+  EXPECT_EQ(store_.last_filter.page_size, 50);
+  EXPECT_EQ(store_.last_filter.status, domain::CaseStatus::kActive);
+}
+
+TEST_F(CaseServiceTest, ExportsWithholdMinorsIdentities) {
+  CaseRecord adult;
+  adult.case_id = ids::NewUuid();
+  adult.name = "Adult Person";
+  adult.birth_date = absl::CivilDay(1990, 5, 1);
+  adult.status = domain::CaseStatus::kActive;
+  CaseRecord minor = adult;
+  minor.case_id = ids::NewUuid();
+  minor.name = "Minor Person";
+  minor.birth_date = absl::CivilDay(2007, 1, 1);  // 19 today: still a minor's case
+  minor.minor = true;
+  store_.exported = {adult, minor};
+  auth::Principal staff;
+  staff.subject = "s";
+  staff.role = auth::Role::kOfficeStaff;
+  staff.districts = {"110101"};
+  v1::ExportCasesRequest req;
+  req.set_district_code("110101");
+  v1::ExportCasesResponse resp;
+  ASSERT_TRUE(service_.DoExportCases(staff, req, &resp).ok());
+  ASSERT_EQ(resp.rows_size(), 2);
+  EXPECT_EQ(resp.rows(0).name(), "Adult Person");
+  EXPECT_FALSE(resp.rows(0).identity_withheld());
+  EXPECT_EQ(resp.rows(0).birth_date().year(), 1990);
+  EXPECT_TRUE(resp.rows(1).minor());
+  EXPECT_TRUE(resp.rows(1).identity_withheld());
+  EXPECT_EQ(resp.rows(1).name(), "");
+  EXPECT_FALSE(resp.rows(1).has_birth_date());
+  EXPECT_EQ(resp.identities_withheld(), 1);
+  EXPECT_EQ(resp.rows(1).DebugString().find("Minor Person"), std::string::npos);
+  // Without a district the office's export is refused, naming the field.
+  req.clear_district_code();
+  EXPECT_EQ(service_.DoExportCases(staff, req, &resp).code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(CaseServiceTest, PartnersAndOpsCannotRead) {
+  auth::Principal partner;
+  partner.subject = "p";
+  partner.role = auth::Role::kPartner;
+  partner.agency_id = "a";
+  v1::GetCaseRequest req;
+  req.set_case_id(ids::NewUuid());
+  v1::GetCaseResponse resp;
+  EXPECT_EQ(service_.DoGetCase(partner, req, &resp).code(), absl::StatusCode::kPermissionDenied);
+  partner.role = auth::Role::kOps;
+  EXPECT_EQ(service_.DoGetCase(partner, req, &resp).code(), absl::StatusCode::kPermissionDenied);
+}
+
+}  // namespace
+}  // namespace ccms::records::testing
