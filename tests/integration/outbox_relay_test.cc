@@ -4,6 +4,7 @@
 // when the leader's session is killed or the leader stops.
 #include "common/kafka/outbox_relay.h"
 
+#include <pqxx/pqxx>
 #include <set>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/ids/uuid.h"
+#include "common/kafka/dead_letters.h"
 #include "gtest/gtest.h"
 #include "prometheus/registry.h"
 #include "tests/support/integration_env.h"
@@ -203,6 +205,56 @@ TEST(OutboxRelayTest, LeadershipMovesWhenTheLeadersSessionIsKilledOrItStops) {
   EXPECT_EQ(firsts, sent);
   r1->Stop(absl::Seconds(1));
   r2->Stop(absl::Seconds(1));
+}
+
+TEST(DeadLettersTest, ListGetAndRequeueShowNoPayload) {
+  if (IntegrationEnv::Get() == nullptr) GTEST_SKIP() << "needs tests/run";
+  TestDatabase db;
+  auto pool = PoolWithCommonTables(db);
+  db.QueryValue(
+      "INSERT INTO dead_letters (source, event_id, event_type, topic, record_key, outbox_id, "
+      "payload, error_class, attempts) VALUES ('outbox', gen_random_uuid(), 'ccms.test.a', "
+      "'ccms.records.v1', 'case-1', 7, 'secret', 'MSG_SIZE_TOO_LARGE', 5)");
+  db.QueryValue(
+      "INSERT INTO dead_letters (source, event_type, topic, kafka_partition, kafka_offset, "
+      "payload, error_class, attempts) VALUES ('assessment', '', 'ccms.records.v1', 2, 41, "
+      "'garbage', 'DECODE', 1)");
+  pqxx::connection conn(db.dsn());
+
+  auto all = kafka::ListDeadLetters(conn, {});
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].source, "outbox");
+  EXPECT_EQ((*all)[0].outbox_id, 7);
+  EXPECT_EQ((*all)[0].error_class, "MSG_SIZE_TOO_LARGE");
+  EXPECT_EQ((*all)[1].partition, 2);
+  EXPECT_EQ((*all)[1].offset, 41);
+  EXPECT_EQ((*all)[1].event_id, "");
+  auto outbox = kafka::ListDeadLetters(conn, {.source = "outbox"});
+  ASSERT_TRUE(outbox.ok());
+  ASSERT_EQ(outbox->size(), 1u);
+  auto page = kafka::ListDeadLetters(conn, {.after_id = (*all)[0].id, .limit = 1});
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ((*page)[0].id, (*all)[1].id);
+
+  EXPECT_EQ(kafka::GetDeadLetter(conn, 999999).status().code(), absl::StatusCode::kNotFound);
+  auto requeued = kafka::RequeueDeadLetter(conn, (*all)[0].id);
+  ASSERT_TRUE(requeued.ok()) << requeued.status();
+  ASSERT_TRUE(requeued->requeued_at.has_value());
+  auto again = kafka::RequeueDeadLetter(conn, (*all)[0].id);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->requeued_at, requeued->requeued_at);
+  db.QueryValue(
+      absl::StrCat("UPDATE dead_letters SET resolved_at = now() WHERE id = ", (*all)[0].id));
+  EXPECT_EQ(kafka::RequeueDeadLetter(conn, (*all)[0].id).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  auto open = kafka::ListDeadLetters(conn, {});
+  ASSERT_TRUE(open.ok());
+  EXPECT_EQ(open->size(), 1u);
+  auto everything = kafka::ListDeadLetters(conn, {.open_only = false});
+  ASSERT_TRUE(everything.ok());
+  EXPECT_EQ(everything->size(), 2u);
 }
 
 }  // namespace
