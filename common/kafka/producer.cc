@@ -1,11 +1,25 @@
 #include "common/kafka/producer.h"
 
+#include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 
 namespace ccms::kafka {
+namespace {
+constexpr char kErrorClassPayload[] = "ccms.kafka/error_class";
+
+std::string ErrorName(RdKafka::ErrorCode code) {
+  return rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(code));
+}
+}  // namespace
+
+std::string ProduceErrorClass(const absl::Status& status) {
+  auto name = status.GetPayload(kErrorClassPayload);
+  return name.has_value() ? std::string(*name) : "PRODUCE";
+}
 
 class KafkaProducer::Reporter : public RdKafka::DeliveryReportCb {
  public:
@@ -15,7 +29,10 @@ class KafkaProducer::Reporter : public RdKafka::DeliveryReportCb {
     report.tag = message.msg_opaque() ? *static_cast<int64_t*>(message.msg_opaque()) : 0;
     delete static_cast<int64_t*>(message.msg_opaque());
     report.ok = message.err() == RdKafka::ERR_NO_ERROR;
-    if (!report.ok) report.error = message.errstr();
+    if (!report.ok) {
+      report.error = message.errstr();
+      report.error_class = ErrorName(message.err());
+    }
     if (handler_) handler_(report);
   }
 
@@ -80,7 +97,10 @@ absl::Status KafkaProducer::Produce(const OutgoingRecord& record) {
     }
     delete headers;
     delete tag;
-    return absl::UnavailableError(absl::StrCat("kafka produce: ", RdKafka::err2str(code)));
+    absl::Status st =
+        absl::UnavailableError(absl::StrCat("kafka produce: ", RdKafka::err2str(code)));
+    st.SetPayload(kErrorClassPayload, absl::Cord(ErrorName(code)));
+    return st;
   }
 }
 

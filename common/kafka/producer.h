@@ -37,7 +37,12 @@ struct DeliveryReport {
   int64_t tag;
   bool ok;
   std::string error;  // librdkafka's text; never holds record contents
+  // librdkafka's error name (e.g. "MSG_SIZE_TOO_LARGE"): a stable code for dead letters.
+  std::string error_class;
 };
+
+// The librdkafka error name of a failed Produce() ("MSG_SIZE_TOO_LARGE"), or "PRODUCE".
+std::string ProduceErrorClass(const absl::Status& status);
 
 // An idempotent producer (enable.idempotence=true, acks=all, in-order retries): a broker outage
 // delays records, it does not reorder or duplicate them.
