@@ -113,9 +113,14 @@ void InboxConsumer::Start() {
 
 void InboxConsumer::Stop() {
   if (!thread_.joinable()) return;
+  const absl::Time start = absl::Now();
   stopping_ = true;
   thread_.join();
+  // Leaves the group (its partitions go to the other members at once) and commits nothing more:
+  // the offsets were committed after each inbox transaction.
   consumer_->close();
+  log::Info("consumer_stopped", {{"consumer", options_.group_id},
+                                 {"stop_ms", absl::ToInt64Milliseconds(absl::Now() - start)}});
 }
 
 absl::StatusOr<bool> InboxConsumer::Process(const std::string& topic, int partition, int64_t offset,
