@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "common/ids/uuid.h"
 #include "common/kafka/envelope.h"
 #include "common/log/log.h"
 #include "prometheus/counter.h"
@@ -29,8 +30,19 @@ absl::StatusOr<std::unique_ptr<InboxConsumer>> InboxConsumer::Create(
       {"enable.auto.commit", "false"},  // offsets follow the inbox transaction
       {"auto.offset.reset", "earliest"},
       {"enable.partition.eof", "false"},
-      {"partition.assignment.strategy", "cooperative-sticky"},
+      // Not cooperative-sticky: Debian's librdkafka 2.0.2 aborts in
+      // rd_kafka_sticky_assignor_state_destroy when a consumer closes under load (upstream issue
+      // 4312, fixed in 2.3.0), which turned every SIGTERM into exit 134.
+      {"partition.assignment.strategy", "roundrobin"},
+      {"session.timeout.ms",
+       absl::StrCat(absl::ToInt64Milliseconds(self->options_.session_timeout))},
+      {"heartbeat.interval.ms",
+       absl::StrCat(
+           std::max<int64_t>(100, absl::ToInt64Milliseconds(self->options_.session_timeout) / 3))},
   };
+  if (!self->options_.group_instance_id.empty()) {
+    props["group.instance.id"] = self->options_.group_instance_id;
+  }
   for (const auto& [k, v] : self->options_.extra) props[k] = v;
   for (const auto& [k, v] : props) {
     if (conf->set(k, v, err) != RdKafka::Conf::CONF_OK) {
@@ -55,9 +67,30 @@ absl::StatusOr<std::unique_ptr<InboxConsumer>> InboxConsumer::Create(
                                   .Add(labels);
     self->rejected_total_ = &prometheus::BuildCounter()
                                  .Name("ccms_consumer_events_rejected_total")
-                                 .Help("Records that are not ccms envelopes (skipped)")
+                                 .Help("Records that are not ccms envelopes (dead-lettered)")
                                  .Register(*registry)
                                  .Add(labels);
+    self->retries_total_ = &prometheus::BuildCounter()
+                                .Name("ccms_consumer_retries_total")
+                                .Help("Failed attempts at applying an event that were retried")
+                                .Register(*registry)
+                                .Add(labels);
+    self->dead_letters_total_ = &prometheus::BuildCounter()
+                                     .Name("ccms_consumer_dead_letters_total")
+                                     .Help("Events moved to dead_letters (failing or undecodable)")
+                                     .Register(*registry)
+                                     .Add(labels);
+    auto& requeued = prometheus::BuildCounter()
+                         .Name("ccms_consumer_requeued_total")
+                         .Help("Requeued dead letters applied again, by result")
+                         .Register(*registry);
+    auto with_result = [&](const char* result) {
+      auto l = labels;
+      l["result"] = result;
+      return l;
+    };
+    self->requeued_resolved_total_ = &requeued.Add(with_result("resolved"));
+    self->requeued_failed_total_ = &requeued.Add(with_result("failed"));
     self->lag_ = &prometheus::BuildGauge()
                       .Name("ccms_consumer_lag")
                       .Help("Records behind the end of the assigned partitions")
@@ -80,9 +113,14 @@ void InboxConsumer::Start() {
 
 void InboxConsumer::Stop() {
   if (!thread_.joinable()) return;
+  const absl::Time start = absl::Now();
   stopping_ = true;
   thread_.join();
+  // Leaves the group (its partitions go to the other members at once) and commits nothing more:
+  // the offsets were committed after each inbox transaction.
   consumer_->close();
+  log::Info("consumer_stopped", {{"consumer", options_.group_id},
+                                 {"stop_ms", absl::ToInt64Milliseconds(absl::Now() - start)}});
 }
 
 absl::StatusOr<bool> InboxConsumer::Process(const std::string& topic, int partition, int64_t offset,
@@ -94,6 +132,10 @@ absl::StatusOr<bool> InboxConsumer::Process(const std::string& topic, int partit
                                            {"topic", topic},
                                            {"partition", partition},
                                            {"offset", offset}});
+    absl::Status st =
+        DeadLetter({.topic = topic, .partition = partition, .offset = offset, .value = value},
+                   nullptr, "DECODE", 1);
+    if (!st.ok()) return st;
     return false;
   }
   const events::v1::Envelope& event = *decoded;
@@ -118,9 +160,178 @@ absl::StatusOr<bool> InboxConsumer::Process(const std::string& topic, int partit
   return applied;
 }
 
+std::string InboxConsumer::ErrorClass(const absl::Status& status) {
+  return absl::StrCat("HANDLER_", absl::StatusCodeToString(status.code()));
+}
+
+bool InboxConsumer::Pause(absl::Duration d) {
+  const absl::Time until = absl::Now() + d;
+  while (!stopping_) {
+    const absl::Duration left = until - absl::Now();
+    if (left <= absl::ZeroDuration()) return true;
+    absl::SleepFor(std::min(left, absl::Milliseconds(50)));
+  }
+  return false;
+}
+
+absl::Status InboxConsumer::DeadLetter(const Record& record, const events::v1::Envelope* event,
+                                       const std::string& error_class, int attempts) {
+  // The same record twice (redelivered before its offset was committed) makes one row.
+  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
+    std::optional<std::string> event_id;
+    if (event != nullptr && ids::IsUuid(event->event_id())) event_id = event->event_id();
+    const pqxx::binarystring payload(record.value);
+    tx.exec_params(
+        "INSERT INTO dead_letters (source, event_id, event_type, topic, record_key,"
+        " kafka_partition, kafka_offset, payload, error_class, attempts)"
+        " SELECT $1, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10"
+        " WHERE NOT EXISTS (SELECT 1 FROM dead_letters WHERE source = $1 AND topic = $4"
+        " AND kafka_partition = $6 AND kafka_offset = $7)",
+        options_.group_id, event_id, event != nullptr ? event->type() : std::string(), record.topic,
+        record.key, record.partition, record.offset, payload, error_class, attempts);
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  ++dead_lettered_;
+  if (dead_letters_total_) dead_letters_total_->Increment();
+  // Ids and codes only: the payload may hold a person's data.
+  log::Error("consumer_dead_lettered",
+             {{"consumer", options_.group_id},
+              {"topic", record.topic},
+              {"partition", record.partition},
+              {"offset", record.offset},
+              {"event_id", event != nullptr ? event->event_id() : std::string()},
+              {"type", event != nullptr ? event->type() : std::string()},
+              {"error_class", error_class},
+              {"attempts", attempts}});
+  return absl::OkStatus();
+}
+
+absl::StatusOr<InboxConsumer::Outcome> InboxConsumer::Deliver(const Record& record) {
+  int failures = 0;     // failures the event counts against max_attempts
+  int db_failures = 0;  // the database away: retried without limit
+  absl::Status last;
+  while (!stopping_) {
+    auto result = Process(record.topic, record.partition, record.offset, record.value);
+    if (result.ok()) {
+      if (*result) return Outcome::kApplied;
+      // Not applied: either the inbox had it or it was no envelope (dead-lettered).
+      return DecodeEnvelope(record.value).has_value() ? Outcome::kDuplicate
+                                                      : Outcome::kDeadLettered;
+    }
+    last = result.status();
+    const bool database_away = absl::IsUnavailable(last);
+    if (database_away) {
+      ++db_failures;
+    } else {
+      ++failures;
+    }
+    log::Warn("consumer_apply_failed", {{"consumer", options_.group_id},
+                                        {"topic", record.topic},
+                                        {"partition", record.partition},
+                                        {"offset", record.offset},
+                                        {"attempt", failures + db_failures},
+                                        {"error_class", ErrorClass(last)}});
+    if (!database_away && failures >= options_.max_attempts) {
+      std::optional<events::v1::Envelope> event = DecodeEnvelope(record.value);
+      absl::Status st =
+          DeadLetter(record, event.has_value() ? &*event : nullptr, ErrorClass(last), failures);
+      if (st.ok()) return Outcome::kDeadLettered;
+      // Could not even write the dead letter (the database went away): keep trying.
+      last = st;
+      ++db_failures;
+    }
+    if (retries_total_) retries_total_->Increment();
+    const int step = std::min(failures + db_failures - 1, 16);
+    if (!Pause(std::min(options_.max_backoff, options_.retry_backoff * (1 << step)))) break;
+  }
+  return absl::CancelledError("consumer stopping");
+}
+
+absl::StatusOr<int> InboxConsumer::SweepRequeued() {
+  int resolved = 0;
+  // One row at a time, locked (SKIP LOCKED: replicas of the group share the work), applied in the
+  // same transaction that sets resolved_at; the loop ends when no requeued row is left. A row that
+  // fails has its requeued_at cleared, so it is not picked again in this sweep.
+  for (int guard = 0; guard < 1000 && !stopping_; ++guard) {
+    int64_t id = -1;
+    std::string error_class;
+    absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
+      pqxx::result r = tx.exec_params(
+          "SELECT id, topic, kafka_partition, kafka_offset, payload FROM dead_letters"
+          " WHERE source = $1 AND requeued_at IS NOT NULL AND resolved_at IS NULL"
+          " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
+          options_.group_id);
+      if (r.empty()) return absl::OkStatus();
+      id = r[0][0].as<int64_t>();
+      const std::string topic = r[0][1].as<std::string>();
+      const int partition = r[0][2].is_null() ? -1 : r[0][2].as<int>();
+      const int64_t offset = r[0][3].is_null() ? -1 : r[0][3].as<int64_t>();
+      const std::string payload = pqxx::binarystring(r[0][4]).str();
+      std::optional<events::v1::Envelope> event = DecodeEnvelope(payload);
+      if (!event.has_value()) {
+        error_class = "DECODE";
+        return absl::InvalidArgumentError("no envelope");
+      }
+      pqxx::result in = tx.exec_params(
+          "INSERT INTO inbox (consumer, event_id, event_type, topic, kafka_partition,"
+          " kafka_offset) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+          options_.group_id, event->event_id(), event->type(), topic, partition, offset);
+      if (in.affected_rows() > 0) {  // else: applied before (the inbox has it); just resolve
+        absl::Status applied = handler_(tx, *event);
+        if (!applied.ok()) {
+          error_class = ErrorClass(applied);
+          return applied;
+        }
+      }
+      tx.exec_params("UPDATE dead_letters SET resolved_at = now() WHERE id = $1", id);
+      return absl::OkStatus();
+    });
+    if (id < 0) {
+      if (!st.ok()) return st;
+      break;  // nothing requeued
+    }
+    const bool ok = st.ok();
+    if (!ok) {
+      if (error_class.empty()) {
+        if (absl::IsUnavailable(st)) return st;  // the database is away: next sweep
+        error_class = ErrorClass(st);
+      }
+      absl::Status failed = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
+        tx.exec_params(
+            "UPDATE dead_letters SET requeued_at = NULL, attempts = attempts + 1,"
+            " error_class = $2, dead_at = now() WHERE id = $1 AND resolved_at IS NULL",
+            id, error_class);
+        return absl::OkStatus();
+      });
+      if (!failed.ok()) return failed;
+    }
+    if (ok) {
+      ++resolved;
+      if (requeued_resolved_total_) requeued_resolved_total_->Increment();
+    } else if (requeued_failed_total_) {
+      requeued_failed_total_->Increment();
+    }
+    log::Info("consumer_requeue_applied", {{"consumer", options_.group_id},
+                                           {"dead_letter_id", id},
+                                           {"resolved", ok},
+                                           {"error_class", error_class}});
+  }
+  return resolved;
+}
+
 void InboxConsumer::Run() {
   auto last_lag = absl::InfinitePast();
+  auto last_sweep = absl::Now();
   while (!stopping_) {
+    if (absl::Now() - last_sweep > options_.requeue_interval) {
+      last_sweep = absl::Now();
+      auto swept = SweepRequeued();
+      if (!swept.ok()) {
+        log::Warn("consumer_requeue_failed",
+                  {{"consumer", options_.group_id}, {"error", swept.status().message()}});
+      }
+    }
     std::unique_ptr<RdKafka::Message> msg(consumer_->consume(200));
     if (absl::Now() - last_lag > absl::Seconds(5) && lag_ != nullptr) {
       last_lag = absl::Now();
@@ -145,19 +356,13 @@ void InboxConsumer::Run() {
       log::Warn("consumer_error", {{"consumer", options_.group_id}, {"error", msg->errstr()}});
       continue;
     }
-    const std::string value(static_cast<const char*>(msg->payload()), msg->len());
-    for (int attempt = 0; !stopping_; ++attempt) {
-      auto result = Process(msg->topic_name(), msg->partition(), msg->offset(), value);
-      if (result.ok()) break;
-      log::Warn("consumer_apply_failed", {{"consumer", options_.group_id},
-                                          {"topic", msg->topic_name()},
-                                          {"partition", msg->partition()},
-                                          {"offset", msg->offset()},
-                                          {"error", result.status().message()}});
-      std::this_thread::sleep_for(
-          std::chrono::milliseconds(std::min(5000, 100 << std::min(attempt, 6))));
-    }
-    if (stopping_) break;
+    Record record{.topic = msg->topic_name(),
+                  .partition = msg->partition(),
+                  .offset = msg->offset(),
+                  .key = msg->key() != nullptr ? *msg->key() : std::string(),
+                  .value = std::string(static_cast<const char*>(msg->payload()), msg->len())};
+    auto outcome = Deliver(record);
+    if (!outcome.ok()) break;  // stopping: the offset stays uncommitted, the record comes again
     consumer_->commitAsync(msg.get());
   }
 }

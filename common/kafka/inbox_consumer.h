@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -9,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "ccms/events/v1/envelope.pb.h"
 #include "common/db/pool.h"
 
@@ -27,19 +29,49 @@ namespace ccms::kafka {
 
 struct ConsumerOptions {
   std::string bootstrap_servers;
-  std::string group_id;  // also the inbox's consumer name
+  std::string group_id;  // also the inbox's consumer name and the dead letters' source
   std::vector<std::string> topics;
   std::map<std::string, std::string> extra;  // extra librdkafka properties
+  // Static group membership (group.instance.id), e.g. the pod's name: a member restarted with the
+  // same id takes its partitions back at once instead of waiting for the old session to expire.
+  // Empty: dynamic membership. Two live members must never share one id (the broker fences one).
+  std::string group_instance_id;
+  // How long the broker waits for a silent member (killed, hung) before giving its partitions to
+  // the others. Heartbeats go every third of it.
+  absl::Duration session_timeout = absl::Seconds(6);
+  // A failing event is tried this many times in all, waiting retry_backoff, then twice that, ...
+  // (at most max_backoff) in between, and then goes to dead_letters. Failures of the database
+  // itself (UNAVAILABLE: connection lost, pool exhausted) are no fault of the event: they are
+  // retried without limit and never dead-letter anything.
+  int max_attempts = 5;
+  absl::Duration retry_backoff = absl::Milliseconds(200);
+  absl::Duration max_backoff = absl::Seconds(5);
+  // How often dead letters of this group that an operator requeued are looked for.
+  absl::Duration requeue_interval = absl::Seconds(5);
 };
 
 // Follows topics in a consumer group and applies each event exactly once in effect: the event id
 // goes into the inbox table in the same transaction as the handler's changes, and the offset is
 // committed only after that transaction. A redelivered event finds its id in the inbox and is
-// skipped. A handler error rolls back and the event is retried after a pause (it is not skipped).
+// skipped. A handler error rolls back and the event is retried with backoff; after
+// ConsumerOptions::max_attempts it is written to dead_letters (source = the group, with its event
+// id and type, partition, offset and an error class, never a message text) and the partition moves
+// on. A record that is no envelope goes to dead_letters at once (error class DECODE). Dead letters
+// an operator requeued (requeued_at set) are applied again through the same handler in an inbox
+// transaction: success sets resolved_at, failure clears requeued_at and counts an attempt.
 class InboxConsumer {
  public:
   // Applies one event inside the transaction; return non-OK to roll back and retry later.
   using Handler = std::function<absl::Status(pqxx::work&, const events::v1::Envelope&)>;
+
+  struct Record {
+    std::string topic;
+    int partition = 0;
+    int64_t offset = 0;
+    std::string key;
+    std::string value;
+  };
+  enum class Outcome { kApplied, kDuplicate, kDeadLettered };
 
   static absl::StatusOr<std::unique_ptr<InboxConsumer>> Create(ConsumerOptions options,
                                                                db::ConnectionPool& pool,
@@ -52,15 +84,32 @@ class InboxConsumer {
 
   // Processes one raw record (tests call it directly to simulate a redelivery). Returns true if
   // the handler ran, false if the inbox already had the event.
+  // One attempt: a record that is no envelope is dead-lettered (false); a handler error is
+  // returned as is.
   absl::StatusOr<bool> Process(const std::string& topic, int partition, int64_t offset,
                                const std::string& value);
 
+  // Everything the consumer does with one record: attempts with backoff, then the dead letter.
+  // Returns CANCELLED only when Stop() interrupts it (the offset must then not be committed).
+  absl::StatusOr<Outcome> Deliver(const Record& record);
+
+  // Applies the requeued dead letters of this group once; returns how many were resolved.
+  absl::StatusOr<int> SweepRequeued();
+
   int64_t applied() const { return applied_.load(); }
   int64_t duplicates() const { return duplicates_.load(); }
+  int64_t dead_lettered() const { return dead_lettered_.load(); }
+
+  // The error class a dead letter records for a handler status (HANDLER_<CODE>).
+  static std::string ErrorClass(const absl::Status& status);
 
  private:
   InboxConsumer(ConsumerOptions options, db::ConnectionPool& pool, Handler handler);
   void Run();
+  absl::Status DeadLetter(const Record& record, const events::v1::Envelope* event,
+                          const std::string& error_class, int attempts);
+  // Sleeps up to `d`, returning early (false) when stopping.
+  bool Pause(absl::Duration d);
 
   ConsumerOptions options_;
   db::ConnectionPool& pool_;
@@ -70,9 +119,14 @@ class InboxConsumer {
   std::thread thread_;
   std::atomic<int64_t> applied_{0};
   std::atomic<int64_t> duplicates_{0};
+  std::atomic<int64_t> dead_lettered_{0};
   prometheus::Counter* applied_total_ = nullptr;
   prometheus::Counter* duplicate_total_ = nullptr;
   prometheus::Counter* rejected_total_ = nullptr;
+  prometheus::Counter* retries_total_ = nullptr;
+  prometheus::Counter* dead_letters_total_ = nullptr;
+  prometheus::Counter* requeued_resolved_total_ = nullptr;
+  prometheus::Counter* requeued_failed_total_ = nullptr;
   prometheus::Gauge* lag_ = nullptr;
 };
 

@@ -61,6 +61,11 @@ CommonConfig LoadCommonConfig(const ServiceIdentity& id, config::Env& env) {
   c.grpc_reflection = env.Bool("CCMS_GRPC_REFLECTION", false);
   c.readiness_period = env.Millis("CCMS_READINESS_PERIOD_MS", 1000, 100, 60000);
   c.readiness_broker_grace = env.Millis("CCMS_READINESS_BROKER_GRACE_MS", 300000, 0, 86400000);
+  c.consumer_instance_id = env.String("CCMS_POD_NAME", "");
+  c.consumer_session_timeout = env.Millis("CCMS_KAFKA_SESSION_TIMEOUT_MS", 6000, 1000, 300000);
+  c.consumer_max_attempts = static_cast<int>(env.Int("CCMS_CONSUMER_MAX_ATTEMPTS", 5, 1, 100));
+  c.consumer_retry_backoff = env.Millis("CCMS_CONSUMER_RETRY_BACKOFF_MS", 200, 1, 60000);
+  c.consumer_requeue_interval = env.Millis("CCMS_CONSUMER_REQUEUE_POLL_MS", 5000, 100, 3600000);
   return c;
 }
 
@@ -185,7 +190,12 @@ absl::Status ServiceHost::AddConsumer(const std::string& group_id, std::vector<s
       kafka::InboxConsumer::Create({.bootstrap_servers = config_.kafka_bootstrap,
                                     .group_id = group_id + config_.test_consumer_group_suffix,
                                     .topics = std::move(topics),
-                                    .extra = config_.test_consumer_properties},
+                                    .extra = config_.test_consumer_properties,
+                                    .group_instance_id = config_.consumer_instance_id,
+                                    .session_timeout = config_.consumer_session_timeout,
+                                    .max_attempts = config_.consumer_max_attempts,
+                                    .retry_backoff = config_.consumer_retry_backoff,
+                                    .requeue_interval = config_.consumer_requeue_interval},
                                    *pool_, std::move(handler), &registry());
   if (!consumer.ok()) return consumer.status();
   consumers_.push_back(std::move(*consumer));

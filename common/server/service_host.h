@@ -69,6 +69,20 @@ struct CommonConfig {
   // CCMS_TEST_CLOCK_START, a test setting (never in production): the services' clock for every
   // domain date starts here and advances in real time. Token checks keep the system clock.
   std::optional<absl::Time> test_clock_start;
+  // Consumers (kafka::ConsumerOptions; docs/operations.md, "Consumer faults").
+  // CCMS_POD_NAME (the chart sets it from the pod's name): the consumers' group.instance.id, so a
+  // restarted container takes its partitions back at once. Unset: dynamic membership. Two running
+  // processes must never share it.
+  std::string consumer_instance_id;
+  // CCMS_KAFKA_SESSION_TIMEOUT_MS: how long the broker waits for a silent consumer (a killed
+  // process) before giving its partitions to another member.
+  absl::Duration consumer_session_timeout = absl::Seconds(6);
+  // CCMS_CONSUMER_MAX_ATTEMPTS and CCMS_CONSUMER_RETRY_BACKOFF_MS: a failing event is tried this
+  // many times, the pause doubling from the backoff (at most 5 s), then dead-lettered.
+  int consumer_max_attempts = 5;
+  absl::Duration consumer_retry_backoff = absl::Milliseconds(200);
+  // CCMS_CONSUMER_REQUEUE_POLL_MS: how often requeued dead letters are looked for.
+  absl::Duration consumer_requeue_interval = absl::Seconds(5);
   // Set by the test harness only (no CCMS_* variable): appended to every consumer group id so
   // services started by different tests never share offsets, and extra consumer properties.
   std::string test_consumer_group_suffix;

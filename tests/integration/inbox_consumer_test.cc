@@ -2,6 +2,7 @@
 #include "common/kafka/inbox_consumer.h"
 
 #include <pqxx/pqxx>
+#include <thread>
 
 #include "ccms/records/v1/records_events.pb.h"
 #include "common/db/migrations.h"
@@ -33,13 +34,21 @@ class InboxConsumerTest : public ::testing::Test {
     return env.SerializeAsString();
   }
 
-  void Produce(const std::string& key, const std::string& value) {
+  // A topic of the test's own: ccms.assessment.v1 on the shared dev broker also carries the fault
+  // tests' events, redelivered ones among them, which would count as this test's duplicates.
+  std::string OwnTopic() {
+    const std::string topic = "inbox-test-" + ids::NewUuid();
+    EXPECT_EQ(KafkaControl("create " + topic + " 1").substr(0, 2), "ok");
+    return topic;
+  }
+
+  void Produce(const std::string& topic, const std::string& key, const std::string& value) {
     std::atomic<int> delivered{0};
     auto producer = kafka::KafkaProducer::Create(
         {.bootstrap_servers = IntegrationEnv::Get()->kafka_bootstrap},
         [&](const kafka::DeliveryReport& r) { delivered += r.ok ? 1 : 0; });
     ASSERT_TRUE(producer.ok());
-    ASSERT_TRUE((*producer)->Produce({.topic = kTopic, .key = key, .value = value}).ok());
+    ASSERT_TRUE((*producer)->Produce({.topic = topic, .key = key, .value = value}).ok());
     ASSERT_TRUE((*producer)->Flush(10000));
     ASSERT_EQ(delivered.load(), 1);
   }
@@ -63,15 +72,16 @@ kafka::InboxConsumer::Handler InsertApplied() {
 TEST_F(InboxConsumerTest, RedeliveredEventIsAppliedOnce) {
   const std::string case_id = ids::NewUuid();
   const std::string value = Serialized(case_id);
+  const std::string topic = OwnTopic();
   auto consumer =
       kafka::InboxConsumer::Create({.bootstrap_servers = IntegrationEnv::Get()->kafka_bootstrap,
                                     .group_id = "inbox-test-" + ids::NewUuid(),
-                                    .topics = {kTopic}},
+                                    .topics = {topic}},
                                    *pool_, InsertApplied(), nullptr);
   ASSERT_TRUE(consumer.ok()) << consumer.status();
   (*consumer)->Start();
-  Produce(case_id, value);
-  Produce(case_id, value);  // the broker hands us the same event again
+  Produce(topic, case_id, value);
+  Produce(topic, case_id, value);  // the broker hands us the same event again
   const absl::Time deadline = absl::Now() + absl::Seconds(30);
   while (absl::Now() < deadline && (*consumer)->duplicates() < 1)
     absl::SleepFor(absl::Milliseconds(50));
@@ -102,10 +112,123 @@ TEST_F(InboxConsumerTest, FailingHandlerRollsBackAndLeavesNoInboxRow) {
   EXPECT_FALSE(result.ok());
   EXPECT_EQ(Applied(case_id), 0);
   EXPECT_EQ(db_->QueryValue("SELECT count(*) FROM inbox"), "0");
-  // Garbage is skipped, not retried forever.
+  // Garbage is not retried: it goes straight to the dead letters (once, however often it comes).
   auto garbage = (*consumer)->Process(kTopic, 0, 2, "not an envelope");
   ASSERT_TRUE(garbage.ok());
   EXPECT_FALSE(*garbage);
+  ASSERT_TRUE((*consumer)->Process(kTopic, 0, 2, "not an envelope").ok());
+  EXPECT_EQ(db_->QueryValue("SELECT count(*) || ' ' || min(error_class) || ' ' ||"
+                            " bool_and(event_id IS NULL) || ' ' || min(kafka_offset)"
+                            " FROM dead_letters"),
+            "1 DECODE true 2");
+}
+
+// Fails while `failing` is set, else applies.
+kafka::InboxConsumer::Handler FailWhile(std::atomic<bool>& failing, std::atomic<int>& calls) {
+  return [&](pqxx::work& tx, const events::v1::Envelope& e) -> absl::Status {
+    ++calls;
+    if (failing) return absl::InternalError("handler bug");
+    tx.exec_params("INSERT INTO applied VALUES ($1, $2)", e.event_id(), e.case_id());
+    return absl::OkStatus();
+  };
+}
+
+TEST_F(InboxConsumerTest, FailingEventIsRetriedThenDeadLetteredAndRequeued) {
+  const std::string case_id = ids::NewUuid();
+  const std::string value = Serialized(case_id);
+  std::atomic<bool> failing{true};
+  std::atomic<int> calls{0};
+  const std::string group = "inbox-test-" + ids::NewUuid();
+  auto consumer =
+      kafka::InboxConsumer::Create({.bootstrap_servers = IntegrationEnv::Get()->kafka_bootstrap,
+                                    .group_id = group,
+                                    .topics = {kTopic},
+                                    .max_attempts = 3,
+                                    .retry_backoff = absl::Milliseconds(1)},
+                                   *pool_, FailWhile(failing, calls), nullptr);
+  ASSERT_TRUE(consumer.ok()) << consumer.status();
+  auto outcome = (*consumer)->Deliver(
+      {.topic = kTopic, .partition = 1, .offset = 7, .key = case_id, .value = value});
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  EXPECT_EQ(*outcome, kafka::InboxConsumer::Outcome::kDeadLettered);
+  EXPECT_EQ(calls.load(), 3);
+  EXPECT_EQ((*consumer)->dead_lettered(), 1);
+  EXPECT_EQ(db_->QueryValue("SELECT count(*) FROM inbox"), "0");
+  EXPECT_EQ(db_->QueryValue("SELECT source = '" + group +
+                            "' AND event_type = 'ccms.records.intake_reported'"
+                            " AND error_class = 'HANDLER_INTERNAL' AND attempts = 3"
+                            " AND kafka_partition = 1 AND kafka_offset = 7 AND record_key = '" +
+                            case_id + "' AND event_id IS NOT NULL FROM dead_letters"),
+            "t");
+
+  // Nothing requeued: the sweep does nothing.
+  auto swept = (*consumer)->SweepRequeued();
+  ASSERT_TRUE(swept.ok()) << swept.status();
+  EXPECT_EQ(*swept, 0);
+
+  // Requeued while the handler still fails: requeued_at cleared, one more attempt counted.
+  db_->QueryValue("UPDATE dead_letters SET requeued_at = now() RETURNING 1");
+  swept = (*consumer)->SweepRequeued();
+  ASSERT_TRUE(swept.ok()) << swept.status();
+  EXPECT_EQ(*swept, 0);
+  EXPECT_EQ(db_->QueryValue("SELECT (requeued_at IS NULL AND resolved_at IS NULL) || ' ' ||"
+                            " attempts FROM dead_letters"),
+            "true 4");
+
+  // Fixed and requeued again: applied once through the inbox, resolved.
+  failing = false;
+  db_->QueryValue("UPDATE dead_letters SET requeued_at = now() RETURNING 1");
+  swept = (*consumer)->SweepRequeued();
+  ASSERT_TRUE(swept.ok()) << swept.status();
+  EXPECT_EQ(*swept, 1);
+  EXPECT_EQ(Applied(case_id), 1);
+  EXPECT_EQ(db_->QueryValue("SELECT resolved_at IS NOT NULL FROM dead_letters"), "t");
+  EXPECT_EQ(db_->QueryValue("SELECT count(*) FROM inbox WHERE consumer = '" + group + "'"), "1");
+  // A redelivery of the original record is now a duplicate.
+  outcome = (*consumer)->Deliver(
+      {.topic = kTopic, .partition = 1, .offset = 7, .key = case_id, .value = value});
+  ASSERT_TRUE(outcome.ok());
+  EXPECT_EQ(*outcome, kafka::InboxConsumer::Outcome::kDuplicate);
+  EXPECT_EQ(Applied(case_id), 1);
+}
+
+TEST_F(InboxConsumerTest, DatabaseUnavailableIsRetriedWithoutLimitNeverDeadLettered) {
+  std::atomic<int> calls{0};
+  auto consumer = kafka::InboxConsumer::Create(
+      {.bootstrap_servers = IntegrationEnv::Get()->kafka_bootstrap,
+       .group_id = "inbox-test-" + ids::NewUuid(),
+       .topics = {OwnTopic()},
+       .max_attempts = 2,
+       .retry_backoff = absl::Milliseconds(1),
+       .max_backoff = absl::Milliseconds(5)},
+      *pool_,
+      [&](pqxx::work&, const events::v1::Envelope&) {
+        ++calls;
+        return absl::UnavailableError("database unavailable; retry later");
+      },
+      nullptr);
+  ASSERT_TRUE(consumer.ok());
+  (*consumer)->Start();
+  absl::StatusOr<kafka::InboxConsumer::Outcome> outcome;
+  std::thread delivering([&] {
+    outcome = (*consumer)->Deliver(
+        {.topic = kTopic, .partition = 0, .offset = 9, .value = Serialized(ids::NewUuid())});
+  });
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (calls.load() < 10 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
+  (*consumer)->Stop();  // interrupts the retries: the offset would stay uncommitted
+  delivering.join();
+  EXPECT_GE(calls.load(), 10);
+  EXPECT_TRUE(absl::IsCancelled(outcome.status())) << outcome.status();
+  EXPECT_EQ((*consumer)->dead_lettered(), 0);
+  EXPECT_EQ(db_->QueryValue("SELECT count(*) FROM dead_letters"), "0");
+}
+
+TEST_F(InboxConsumerTest, ErrorClassIsTheCodeNeverTheMessage) {
+  EXPECT_EQ(kafka::InboxConsumer::ErrorClass(absl::InternalError("name: Zhang San")),
+            "HANDLER_INTERNAL");
+  EXPECT_EQ(kafka::InboxConsumer::ErrorClass(absl::FailedPreconditionError("x")),
+            "HANDLER_FAILED_PRECONDITION");
 }
 
 }  // namespace
