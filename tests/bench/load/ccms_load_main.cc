@@ -7,6 +7,9 @@
 // seeding step). Closed loop (--concurrency calls in flight) or open loop (--rate calls per
 // second, latency measured from each call's intended send time, so a stalled server cannot hide
 // its queue). Runs for --duration seconds or --count calls after --warmup seconds.
+// Fault tests (tests/fault): --retries N resends a failed OpenCase / RecordIntakeCheckIn with the
+// same request id (UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED, RESOURCE_EXHAUSTED; backoff 50 ms
+// doubling to 1 s), and --acked FILE writes "request_id case_id" for every acknowledged OpenCase.
 #include <unistd.h>
 
 #include <algorithm>
@@ -77,6 +80,8 @@ struct Flags {
   int max_inflight = 20000;
   std::string ids_file;
   std::string save_ids;
+  int retries = 0;
+  std::string acked_file;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -167,6 +172,72 @@ class CasePool {
 };
 
 // ---------------------------------------------------------------------------------------------
+// Runs callbacks after a delay on one thread of its own (a retry must not sleep on gRPC's
+// callback threads).
+
+class Retrier {
+ public:
+  Retrier() : thread_([this] { Loop(); }) {}
+  ~Retrier() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  void After(std::chrono::milliseconds delay, std::function<void()> fn) {
+    {
+      std::lock_guard lock(mu_);
+      queue_.emplace(Clock::now() + delay, std::move(fn));
+    }
+    cv_.notify_all();
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      if (queue_.empty()) {
+        cv_.wait(lock);
+        continue;
+      }
+      auto it = queue_.begin();
+      if (it->first > Clock::now()) {
+        cv_.wait_until(lock, it->first);
+        continue;
+      }
+      std::function<void()> fn = std::move(it->second);
+      queue_.erase(it);
+      lock.unlock();
+      fn();
+      lock.lock();
+    }
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::multimap<Clock::time_point, std::function<void()>> queue_;
+  std::thread thread_;
+};
+
+bool Retryable(const grpc::Status& s) {
+  switch (s.error_code()) {
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+    case grpc::StatusCode::ABORTED:
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::chrono::milliseconds Backoff(int attempt) {
+  return std::chrono::milliseconds(std::min(1000, 50 << std::min(attempt, 5)));
+}
+
+// ---------------------------------------------------------------------------------------------
 // The client: a few channels (one HTTP/2 connection each), callback-API unary calls.
 
 using Done = std::function<void(Op, const grpc::Status&)>;
@@ -186,6 +257,14 @@ class Client {
       channels_.push_back(channel);
     }
     payload_.assign(static_cast<size_t>(std::max(0, flags.payload_bytes)), 'x');
+    if (!flags.acked_file.empty()) acked_.open(flags.acked_file, std::ios::trunc);
+  }
+
+  bool acked_file_ok() const { return flags_.acked_file.empty() || acked_.good(); }
+  uint64_t retries() const { return retries_.load(); }
+  void FlushAcked() {
+    std::lock_guard lock(acked_mu_);
+    if (acked_.is_open()) acked_.flush();
   }
 
   bool WaitReady(double seconds) {
@@ -198,15 +277,8 @@ class Client {
   }
 
   void OpenCase(uint64_t n, CasePool& pool, Done done) {
-    auto* call = new Call<rv1::OpenCaseRequest, rv1::OpenCaseResponse>();
-    call->req = MakeOpenCase(n);
-    Prepare(call->ctx);
-    NextRecords().async()->OpenCase(&call->ctx, &call->req, &call->resp,
-                                    [call, &pool, done = std::move(done)](grpc::Status s) {
-                                      if (s.ok()) pool.AddOpened(call->resp.case_().case_id());
-                                      done(Op::kOpenCase, s);
-                                      delete call;
-                                    });
+    SendOpenCase(std::make_shared<const rv1::OpenCaseRequest>(MakeOpenCase(n)), 0, pool,
+                 std::move(done));
   }
 
   void GetCase(const std::string& case_id, Done done) {
@@ -233,15 +305,10 @@ class Client {
   }
 
   void CheckIn(const std::string& case_id, Done done) {
-    auto* call = new Call<rv1::RecordIntakeCheckInRequest, rv1::RecordIntakeCheckInResponse>();
-    call->req.set_request_id(ids::NewUuid());
-    call->req.set_case_id(case_id);
-    Prepare(call->ctx);
-    NextRecords().async()->RecordIntakeCheckIn(&call->ctx, &call->req, &call->resp,
-                                               [call, done = std::move(done)](grpc::Status s) {
-                                                 done(Op::kCheckIn, s);
-                                                 delete call;
-                                               });
+    auto req = std::make_shared<rv1::RecordIntakeCheckInRequest>();
+    req->set_request_id(ids::NewUuid());
+    req->set_case_id(case_id);
+    SendCheckIn(std::move(req), 0, std::move(done));
   }
 
   void Echo(Done done) {
@@ -289,6 +356,60 @@ class Client {
     Resp resp;
   };
 
+  // One attempt; a retryable failure sends the same request (same request id) again later.
+  void SendOpenCase(std::shared_ptr<const rv1::OpenCaseRequest> req, int attempt, CasePool& pool,
+                    Done done) {
+    auto* call = new Call<rv1::OpenCaseRequest, rv1::OpenCaseResponse>();
+    call->req = *req;
+    Prepare(call->ctx);
+    NextRecords().async()->OpenCase(
+        &call->ctx, &call->req, &call->resp,
+        [this, call, req, attempt, &pool, done = std::move(done)](grpc::Status s) mutable {
+          if (!s.ok() && Retryable(s) && attempt < flags_.retries) {
+            delete call;
+            retries_.fetch_add(1, std::memory_order_relaxed);
+            retrier_.After(Backoff(attempt),
+                           [this, req, attempt, &pool, done = std::move(done)]() mutable {
+                             SendOpenCase(req, attempt + 1, pool, std::move(done));
+                           });
+            return;
+          }
+          if (s.ok()) {
+            pool.AddOpened(call->resp.case_().case_id());
+            RecordAck(req->request_id(), call->resp.case_().case_id());
+          }
+          done(Op::kOpenCase, s);
+          delete call;
+        });
+  }
+
+  void SendCheckIn(std::shared_ptr<const rv1::RecordIntakeCheckInRequest> req, int attempt,
+                   Done done) {
+    auto* call = new Call<rv1::RecordIntakeCheckInRequest, rv1::RecordIntakeCheckInResponse>();
+    call->req = *req;
+    Prepare(call->ctx);
+    NextRecords().async()->RecordIntakeCheckIn(
+        &call->ctx, &call->req, &call->resp,
+        [this, call, req, attempt, done = std::move(done)](grpc::Status s) mutable {
+          delete call;
+          if (!s.ok() && Retryable(s) && attempt < flags_.retries) {
+            retries_.fetch_add(1, std::memory_order_relaxed);
+            retrier_.After(Backoff(attempt),
+                           [this, req, attempt, done = std::move(done)]() mutable {
+                             SendCheckIn(req, attempt + 1, std::move(done));
+                           });
+            return;
+          }
+          done(Op::kCheckIn, s);
+        });
+  }
+
+  void RecordAck(const std::string& request_id, const std::string& case_id) {
+    if (flags_.acked_file.empty()) return;
+    std::lock_guard lock(acked_mu_);
+    acked_ << request_id << ' ' << case_id << '\n';
+  }
+
   void Prepare(grpc::ClientContext& ctx) {
     ctx.set_deadline(std::chrono::system_clock::now() +
                      std::chrono::milliseconds(static_cast<int64_t>(flags_.timeout_s * 1000)));
@@ -308,6 +429,10 @@ class Client {
   std::vector<std::unique_ptr<rv1::CaseService::Stub>> records_;
   std::vector<std::unique_ptr<bench::v1::EchoService::Stub>> echo_;
   std::atomic<uint64_t> next_{0};
+  std::atomic<uint64_t> retries_{0};
+  std::mutex acked_mu_;
+  std::ofstream acked_;  // guarded by acked_mu_
+  Retrier retrier_;      // last: destroyed (joined) first
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -676,6 +801,12 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--ids", f.ids_file, "Read case ids (one a line) instead of listing them");
   app.add_option("--save-ids", f.save_ids, "Write the known case ids here after the run");
+  app.add_option("--retries", f.retries,
+                 "Resend a failed OpenCase / RecordIntakeCheckIn (UNAVAILABLE, DEADLINE_EXCEEDED, "
+                 "ABORTED, RESOURCE_EXHAUSTED) up to N times with the same request id")
+      ->capture_default_str();
+  app.add_option("--acked", f.acked_file,
+                 "Write 'request_id case_id' for every acknowledged OpenCase (fault tests)");
   app.add_flag("--json", f.json, "Print the result as JSON");
   app.add_flag("--kv", f.kv, "Print the result as key=value lines (for scripts)");
   app.add_flag("--quiet,-q", f.quiet, "No progress bar");
@@ -713,6 +844,10 @@ int Main(int argc, char** argv) {
                                     : ((uint64_t{rd()} << 32) | rd()) % IdNumberSpace();
 
   Client client(f, f.token);
+  if (!client.acked_file_ok()) {
+    std::cerr << "ccms-load: cannot write " << f.acked_file << "\n";
+    return 2;
+  }
   if (!client.WaitReady(10)) {
     std::cerr << "ccms-load: cannot connect to " << f.addr << "\n";
     return 1;
@@ -828,6 +963,12 @@ int Main(int argc, char** argv) {
       }
     }
   }
+  out["retries"] = client.retries();
+  if (f.retries > 0 && !f.json && !f.kv) {
+    std::printf("retries with the same request id: %llu\n",
+                static_cast<unsigned long long>(client.retries()));
+  }
+  client.FlushAcked();
   if (!f.save_ids.empty()) {
     std::ofstream o(f.save_ids);
     for (const auto& id : pool.All()) o << id << "\n";
