@@ -18,12 +18,13 @@ std::string DeleteOlder(const char* table, const char* column) {
                       column, " < now() - make_interval(secs => $1) LIMIT $2)");
 }
 
-// Deletes in batches until a batch comes back short; the count, or the first error.
+// Deletes in batches until a batch comes back short or `max_batches` ran; the count, or the
+// first error.
 absl::StatusOr<int64_t> PruneTable(ConnectionPool& pool, const std::string& sql,
-                                   absl::Duration retention, int batch) {
+                                   absl::Duration retention, int batch, int max_batches) {
   const double seconds = absl::ToDoubleSeconds(retention);
   int64_t total = 0;
-  for (;;) {
+  for (int i = 0; i < max_batches; ++i) {
     int64_t deleted = 0;
     absl::Status st = pool.InTransaction([&](pqxx::work& tx) {
       deleted = tx.exec_params(sql, seconds, batch).affected_rows();
@@ -31,8 +32,9 @@ absl::StatusOr<int64_t> PruneTable(ConnectionPool& pool, const std::string& sql,
     });
     if (!st.ok()) return st;
     total += deleted;
-    if (deleted < batch) return total;
+    if (deleted < batch) break;
   }
+  return total;
 }
 
 }  // namespace
@@ -53,12 +55,12 @@ RetentionPruner::RetentionPruner(ConnectionPool& pool, RetentionOptions options,
 absl::StatusOr<Pruned> RetentionPruner::PruneOnce() {
   Pruned pruned;
   auto keys = PruneTable(pool_, DeleteOlder("idempotency_keys", "created_at"),
-                         options_.idempotency_keys, options_.batch);
+                         options_.idempotency_keys, options_.batch, options_.max_batches);
   if (!keys.ok()) return keys.status();
   pruned.idempotency_keys = *keys;
   if (keys_pruned_ != nullptr) keys_pruned_->Increment(static_cast<double>(*keys));
-  auto inbox =
-      PruneTable(pool_, DeleteOlder("inbox", "processed_at"), options_.inbox, options_.batch);
+  auto inbox = PruneTable(pool_, DeleteOlder("inbox", "processed_at"), options_.inbox,
+                          options_.batch, options_.max_batches);
   if (!inbox.ok()) return inbox.status();
   pruned.inbox = *inbox;
   if (inbox_pruned_ != nullptr) inbox_pruned_->Increment(static_cast<double>(*inbox));

@@ -24,6 +24,9 @@ struct RetentionOptions {
   absl::Duration inbox = absl::Hours(24 * 30);
   // Rows deleted per transaction, so pruning never holds long locks or a long transaction.
   int batch = 5000;
+  // Batches per table and run at most, so one run (and a shutdown waiting for it) stays short;
+  // a larger backlog is worked off over the next runs.
+  int max_batches = 20;
 };
 
 struct Pruned {
@@ -31,7 +34,8 @@ struct Pruned {
   int64_t inbox = 0;
 };
 
-// Deletes the rows older than their retention, `batch` rows per transaction, until none is left.
+// Deletes the rows older than their retention, `batch` rows per transaction, until none is left
+// or `max_batches` transactions ran.
 class RetentionPruner {
  public:
   RetentionPruner(ConnectionPool& pool, RetentionOptions options, prometheus::Registry* registry);

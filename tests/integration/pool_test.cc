@@ -313,5 +313,25 @@ TEST_F(PoolTest, RetentionPrunesOldIdempotencyKeysAndInboxRowsInBatches) {
   EXPECT_EQ(again->idempotency_keys + again->inbox, 0);
 }
 
+TEST_F(PoolTest, ARetentionRunStopsAfterItsBatchesAndTheNextGoesOn) {
+  auto pool = PoolWithCommonTables(*db_);
+  ASSERT_TRUE(pool->InTransaction([](pqxx::work& tx) {
+                    tx.exec(
+                        "INSERT INTO idempotency_keys (request_id, method, subject, created_at)"
+                        " SELECT gen_random_uuid(), 'm', 's', now() - interval '8 days'"
+                        " FROM generate_series(1, 7)");
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  db::RetentionPruner pruner(*pool, {.batch = 2, .max_batches = 2}, nullptr);
+  auto first = pruner.PruneOnce();
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->idempotency_keys, 4);
+  auto second = pruner.PruneOnce();
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->idempotency_keys, 3);
+  EXPECT_EQ(db_->QueryValue("SELECT count(*) FROM idempotency_keys"), "0");
+}
+
 }  // namespace
 }  // namespace ccms::testing
