@@ -1,6 +1,11 @@
 #include "common/db/pool.h"
 
+#include <libpq-fe.h>
+#include <poll.h>
+
+#include <algorithm>
 #include <exception>
+#include <map>
 #include <pqxx/pqxx>
 #include <typeinfo>
 
@@ -27,7 +32,74 @@ internal::JoinedCommand* JoinedOn(const ConnectionPool* pool) {
   internal::JoinedCommand* cmd = internal::CurrentCommand();
   return cmd != nullptr && cmd->pool == pool ? cmd : nullptr;
 }
+
+// A value in single quotes for a libpq connection string.
+std::string Quoted(std::string_view value) {
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\\' || c == '\'') out += '\\';
+    out += c;
+  }
+  out += '\'';
+  return out;
+}
+
+int64_t WholeSeconds(absl::Duration d) {
+  return std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(d, absl::Seconds(1))));
+}
+
+// Whether a connection lent by nobody has input waiting: the server wrote to it (an error before
+// it closed the session, on a restart or pg_terminate_backend) or closed it.
+bool ServerSpokeWhileIdle(const pqxx::connection& conn) {
+  const int fd = conn.sock();
+  if (fd < 0) return true;
+  pollfd p{.fd = fd, .events = POLLIN, .revents = 0};
+  return poll(&p, 1, 0) != 0;
+}
+
+// SQLSTATEs of a session the server ended or could not keep: admin / crash / cannot connect
+// now (57P01-57P03) and connection exceptions (class 08).
+bool SessionLost(const std::string& sqlstate) {
+  return sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03" ||
+         sqlstate.rfind("08", 0) == 0;
+}
 }  // namespace
+
+absl::StatusOr<std::string> SessionConnectionString(const PoolOptions& options) {
+  char* error = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(options.dsn.c_str(), &error);
+  if (parsed == nullptr) {
+    if (error != nullptr) PQfreemem(error);  // its text may quote the DSN
+    return absl::InvalidArgumentError("the database DSN cannot be parsed (check CCMS_DB_DSN)");
+  }
+  std::map<std::string, std::string> values;
+  for (PQconninfoOption* o = parsed; o->keyword != nullptr; ++o) {
+    if (o->val != nullptr) values[o->keyword] = o->val;
+  }
+  PQconninfoFree(parsed);
+  std::string session =
+      absl::StrCat("-c statement_timeout=", absl::ToInt64Milliseconds(options.statement_timeout),
+                   " -c TimeZone=UTC");
+  std::string& opts = values["options"];
+  opts = opts.empty() ? session : absl::StrCat(opts, " ", session);
+  const std::pair<const char*, std::string> defaults[] = {
+      {"keepalives", "1"},
+      {"keepalives_idle", "30"},
+      {"keepalives_interval", "10"},
+      {"keepalives_count", "3"},
+      {"tcp_user_timeout", absl::StrCat(absl::ToInt64Milliseconds(options.tcp_user_timeout))},
+      {"connect_timeout",
+       absl::StrCat(std::max<int64_t>(2, WholeSeconds(options.acquire_timeout)))},
+      {"application_name", absl::StrCat("ccms-", options.name)},
+  };
+  for (const auto& [key, value] : defaults) values.emplace(key, value);
+  std::string out;
+  for (const auto& [key, value] : values) {
+    if (!out.empty()) out += ' ';
+    absl::StrAppend(&out, key, "=", Quoted(value));
+  }
+  return out;
+}
 
 ConnectionPool::ConnectionPool(PoolOptions options) : options_(std::move(options)) {}
 
@@ -36,7 +108,10 @@ ConnectionPool::~ConnectionPool() = default;
 absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Create(
     PoolOptions options, prometheus::Registry* registry) {
   if (options.size < 1) return absl::InvalidArgumentError("pool size must be at least 1");
+  auto conninfo = SessionConnectionString(options);
+  if (!conninfo.ok()) return conninfo.status();
   std::unique_ptr<ConnectionPool> pool(new ConnectionPool(std::move(options)));
+  pool->conninfo_ = *std::move(conninfo);
   if (registry != nullptr) {
     const std::map<std::string, std::string> labels = {{"pool", pool->options_.name}};
     pool->in_use_gauge_ = &prometheus::BuildGauge()
@@ -54,6 +129,13 @@ absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Create(
                            .Help("Requests that found no free connection in time")
                            .Register(*registry)
                            .Add(labels);
+    pool->discards_ = &prometheus::BuildCounter()
+                           .Name("ccms_db_pool_discarded_total")
+                           .Help(
+                               "Connections closed instead of lent, by reason (broken: failed "
+                               "in use; closed: the server ended the idle session; "
+                               "idle_check: failed the check after idling; lifetime: too old)")
+                           .Register(*registry);
     pool->size_gauge_->Set(pool->options_.size);
   }
   auto first = pool->Open();
@@ -66,22 +148,17 @@ absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Create(
   return pool;
 }
 
-absl::StatusOr<std::unique_ptr<pqxx::connection>> ConnectionPool::Open() {
+absl::StatusOr<ConnectionPool::Pooled> ConnectionPool::Open() {
   try {
-    auto conn = std::make_unique<pqxx::connection>(options_.dsn);
-    {
-      pqxx::nontransaction tx(*conn);
-      tx.exec(absl::StrCat("SET statement_timeout = ",
-                           absl::ToInt64Milliseconds(options_.statement_timeout)));
-      tx.exec("SET TIME ZONE 'UTC'");
-    }
+    auto conn = std::make_unique<pqxx::connection>(conninfo_);
     // The kit's own statements (commands, audit) and the service's.
     const std::vector<Query>* lists[] = {&CommandRunner::Queries(), &AuditQueries(),
                                          &options_.queries};
     for (const std::vector<Query>* list : lists) {
       for (const Query& q : *list) conn->prepare(std::string(q.name), std::string(q.sql));
     }
-    return conn;
+    const Clock::time_point now = Clock::now();
+    return Pooled{std::move(conn), now, now};
   } catch (const pqxx::broken_connection&) {
     log::Error("db_connect_failed", {{"pool", options_.name}});
     return absl::UnavailableError("cannot connect to the database (check CCMS_DB_DSN)");
@@ -90,17 +167,49 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> ConnectionPool::Open() {
   }
 }
 
-absl::StatusOr<std::unique_ptr<pqxx::connection>> ConnectionPool::Acquire() {
+void ConnectionPool::CountDiscard(const char* reason) {
+  log::Info("db_connection_discarded", {{"pool", options_.name}, {"reason", reason}});
+  if (discards_ != nullptr)
+    discards_->Add({{"pool", options_.name}, {"reason", reason}}).Increment();
+}
+
+const char* ConnectionPool::Unfit(Pooled& pooled) {
+  const Clock::time_point now = Clock::now();
+  if (pooled.conn == nullptr || !pooled.conn->is_open()) return "broken";
+  if (now - pooled.opened >= absl::ToChronoNanoseconds(options_.max_lifetime)) return "lifetime";
+  if (ServerSpokeWhileIdle(*pooled.conn)) return "closed";
+  if (now - pooled.idle_since >= absl::ToChronoNanoseconds(options_.idle_check_after)) {
+    try {
+      pqxx::nontransaction tx(*pooled.conn);
+      tx.exec("SELECT 1");
+    } catch (...) {
+      return "idle_check";
+    }
+    if (!pooled.conn->is_open()) return "idle_check";
+  }
+  return nullptr;
+}
+
+absl::StatusOr<ConnectionPool::Pooled> ConnectionPool::Acquire() {
   std::unique_lock<std::mutex> lock(mu_);
   const auto deadline =
       std::chrono::steady_clock::now() + absl::ToChronoMilliseconds(options_.acquire_timeout);
   for (;;) {
     if (!idle_.empty()) {
-      auto conn = std::move(idle_.back());
+      Pooled pooled = std::move(idle_.back());
       idle_.pop_back();
       ++in_use_;
       if (in_use_gauge_) in_use_gauge_->Set(in_use_);
-      return conn;
+      lock.unlock();
+      const char* unfit = Unfit(pooled);
+      if (unfit == nullptr) return pooled;
+      CountDiscard(unfit);
+      pooled.conn.reset();
+      lock.lock();
+      --in_use_;
+      --open_;
+      if (in_use_gauge_) in_use_gauge_->Set(in_use_);
+      continue;  // the next idle one, or a new connection in its place
     }
     if (open_ < options_.size) {
       ++open_;
@@ -125,15 +234,27 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> ConnectionPool::Acquire() {
   }
 }
 
-void ConnectionPool::Release(std::unique_ptr<pqxx::connection> conn, bool broken) {
+void ConnectionPool::Release(Pooled pooled, bool broken) {
+  const Clock::time_point now = Clock::now();
+  const char* discard = nullptr;
+  if (broken || pooled.conn == nullptr || !pooled.conn->is_open()) {
+    discard = "broken";
+  } else if (now - pooled.opened >= absl::ToChronoNanoseconds(options_.max_lifetime)) {
+    discard = "lifetime";
+  }
+  if (discard != nullptr) {
+    CountDiscard(discard);
+    pooled.conn.reset();  // closes it outside the lock
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     --in_use_;
     if (in_use_gauge_) in_use_gauge_->Set(in_use_);
-    if (broken || conn == nullptr || !conn->is_open()) {
+    if (discard != nullptr) {
       --open_;
     } else {
-      idle_.push_back(std::move(conn));
+      pooled.idle_since = now;
+      idle_.push_back(std::move(pooled));
     }
   }
   cv_.notify_one();
@@ -147,19 +268,22 @@ absl::Status ConnectionPool::WithConnection(
     cmd->failed = true;
     return absl::InternalError("internal error");
   }
-  auto conn = Acquire();
-  if (!conn.ok()) return conn.status();
+  auto pooled = Acquire();
+  if (!pooled.ok()) return pooled.status();
   absl::Status status;
   bool broken = false;
   try {
-    status = fn(**conn);
+    status = fn(*pooled->conn);
   } catch (const pqxx::broken_connection&) {
     broken = true;
+    status = MapCurrentException("query");
+  } catch (const pqxx::sql_error& e) {
+    broken = SessionLost(e.sqlstate());
     status = MapCurrentException("query");
   } catch (...) {
     status = MapCurrentException("query");
   }
-  Release(std::move(*conn), broken);
+  Release(*std::move(pooled), broken);
   return status;
 }
 
@@ -224,6 +348,10 @@ absl::Status MapCurrentException(std::string_view what) {
   } catch (const pqxx::sql_error& e) {
     if (e.sqlstate() == "57014") {
       return absl::DeadlineExceededError("database statement timed out");
+    }
+    if (SessionLost(e.sqlstate())) {
+      log::Error("db_session_lost", {{"op", what}, {"sqlstate", e.sqlstate()}});
+      return absl::UnavailableError("database unavailable; retry later");
     }
     // e.what() can carry row values (DETAIL); log the state and the statement name only.
     log::Error("db_error", {{"op", what}, {"sqlstate", e.sqlstate()}});

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -18,6 +19,8 @@ namespace prometheus {
 class Registry;
 class Gauge;
 class Counter;
+template <typename T>
+class Family;
 }  // namespace prometheus
 
 namespace ccms::db {
@@ -26,7 +29,17 @@ struct PoolOptions {
   std::string dsn;
   int size = 8;
   absl::Duration acquire_timeout = absl::Seconds(2);
+  // Session settings (statement_timeout, TimeZone 'UTC') travel in the connection string's
+  // `options`, so every session the pool or libpq opens has them, and RESET / DISCARD keep them.
   absl::Duration statement_timeout = absl::Seconds(5);
+  // A connection idle longer than this answers a `SELECT 1` before it is lent (a half-open TCP
+  // connection fails the check, not a request). Whatever its idle time, one the server closed
+  // (a restart, pg_terminate_backend: its socket is readable while idle) is never lent.
+  absl::Duration idle_check_after = absl::Seconds(30);
+  // A connection older than this is closed when it comes back (or would be lent) and replaced.
+  absl::Duration max_lifetime = absl::Minutes(30);
+  // TCP keepalives and tcp_user_timeout of every connection, unless the DSN sets its own.
+  absl::Duration tcp_user_timeout = absl::Seconds(10);
   // Prepared on every connection when it opens.
   std::vector<Query> queries;
   // Name used in metric labels (the service).
@@ -34,8 +47,9 @@ struct PoolOptions {
 };
 
 // A bounded pool of libpqxx connections. Connections open lazily up to `size`; a caller waits at
-// most `acquire_timeout` for one and then gets UNAVAILABLE. A connection that broke is dropped
-// and replaced on the next acquire.
+// most `acquire_timeout` for one and then gets UNAVAILABLE. A connection that broke, that the
+// server closed while it was idle, that failed its idle check or outlived `max_lifetime` is
+// dropped and replaced, so a database restart fails no request that starts after it.
 class ConnectionPool;
 
 namespace internal {
@@ -88,25 +102,43 @@ class ConnectionPool {
 
  private:
   class Lease;
+  using Clock = std::chrono::steady_clock;
+  struct Pooled {
+    std::unique_ptr<pqxx::connection> conn;
+    Clock::time_point opened;
+    Clock::time_point idle_since;
+  };
   explicit ConnectionPool(PoolOptions options);
-  absl::StatusOr<std::unique_ptr<pqxx::connection>> Open();
-  absl::StatusOr<std::unique_ptr<pqxx::connection>> Acquire();
-  void Release(std::unique_ptr<pqxx::connection> conn, bool broken);
+  absl::StatusOr<Pooled> Open();
+  absl::StatusOr<Pooled> Acquire();
+  // Empty when `pooled` may be lent; else why it must be closed (a metric label).
+  const char* Unfit(Pooled& pooled);
+  void Release(Pooled pooled, bool broken);
+  void CountDiscard(const char* reason);
 
   PoolOptions options_;
+  std::string conninfo_;  // options_.dsn with the session settings and TCP timeouts
   std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<std::unique_ptr<pqxx::connection>> idle_;
+  std::vector<Pooled> idle_;
   int open_ = 0;
   int in_use_ = 0;
   prometheus::Gauge* in_use_gauge_ = nullptr;
   prometheus::Gauge* size_gauge_ = nullptr;
   prometheus::Counter* timeouts_ = nullptr;
+  prometheus::Family<prometheus::Counter>* discards_ = nullptr;
 };
+
+// The connection string the pool connects with: `dsn` (key=value or URI) with the session
+// settings appended to its `options` (`-c statement_timeout=... -c TimeZone=UTC`), and
+// keepalives, tcp_user_timeout, connect_timeout and application_name unless `dsn` sets them.
+// InvalidArgument (without the DSN's text) when libpq cannot parse `dsn`.
+absl::StatusOr<std::string> SessionConnectionString(const PoolOptions& options);
 
 // Applies a libpqxx exception to a status without its text (which can hold row values):
 // unique violation -> ALREADY_EXISTS, serialization failure / deadlock -> ABORTED, broken
-// connection -> UNAVAILABLE, statement timeout -> DEADLINE_EXCEEDED, else INTERNAL.
+// connection or a session the server ended (SQLSTATE 57P01-57P03, class 08) -> UNAVAILABLE,
+// statement timeout -> DEADLINE_EXCEEDED, else INTERNAL.
 // Call inside a catch block. `what` names the operation for the log line.
 absl::Status MapCurrentException(std::string_view what);
 

@@ -48,6 +48,13 @@ CommonConfig LoadCommonConfig(const ServiceIdentity& id, config::Env& env) {
   c.db_pool_size = static_cast<int>(env.Int("CCMS_DB_POOL_SIZE", 8, 1, 256));
   c.db_acquire_timeout = env.Millis("CCMS_DB_ACQUIRE_TIMEOUT_MS", 2000, 1, 60000);
   c.db_statement_timeout = env.Millis("CCMS_DB_STATEMENT_TIMEOUT_MS", 5000, 100, 600000);
+  c.db_background_pool_size = static_cast<int>(env.Int("CCMS_DB_BACKGROUND_POOL_SIZE", 2, 1, 64));
+  c.db_idle_check_after = env.Millis("CCMS_DB_IDLE_CHECK_MS", 30000, 0, 3600000);
+  c.db_max_lifetime = env.Millis("CCMS_DB_MAX_LIFETIME_MS", 1800000, 1000, 86400000);
+  c.idempotency_retention =
+      absl::Hours(env.Int("CCMS_IDEMPOTENCY_RETENTION_HOURS", 24 * 7, 24, 24 * 3650));
+  c.inbox_retention = absl::Hours(env.Int("CCMS_INBOX_RETENTION_HOURS", 24 * 30, 24, 24 * 3650));
+  c.retention_period = env.Millis("CCMS_RETENTION_PERIOD_MS", 3600000, 1000, 86400000);
   c.worker_queue_limit = static_cast<int>(env.Int("CCMS_WORKER_QUEUE_LIMIT", 256, 1, 100000));
   c.kafka_bootstrap = env.RequiredString("CCMS_KAFKA_BOOTSTRAP");
   c.jwt_algorithm = env.String("CCMS_JWT_ALG", "HS256");
@@ -118,15 +125,36 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
   host->metrics_ = std::move(*metrics);
 
   queries.push_back(kafka::kInsertOutboxQuery);
-  auto pool = db::ConnectionPool::Create({.dsn = c.db_dsn,
-                                          .size = c.db_pool_size,
-                                          .acquire_timeout = c.db_acquire_timeout,
-                                          .statement_timeout = c.db_statement_timeout,
-                                          .queries = std::move(queries),
-                                          .name = host->identity_.name},
-                                         &host->registry());
+  const db::PoolOptions pool_options = {.dsn = c.db_dsn,
+                                        .size = c.db_pool_size,
+                                        .acquire_timeout = c.db_acquire_timeout,
+                                        .statement_timeout = c.db_statement_timeout,
+                                        .idle_check_after = c.db_idle_check_after,
+                                        .max_lifetime = c.db_max_lifetime,
+                                        .queries = std::move(queries),
+                                        .name = host->identity_.name};
+  auto pool = db::ConnectionPool::Create(pool_options, &host->registry());
   if (!pool.ok()) return pool.status();
   host->pool_ = std::move(*pool);
+  db::PoolOptions background_options = pool_options;
+  background_options.size = c.db_background_pool_size;
+  background_options.name = host->identity_.name + "-background";
+  auto background_pool = db::ConnectionPool::Create(background_options, &host->registry());
+  if (!background_pool.ok()) return background_pool.status();
+  host->background_pool_ = std::move(*background_pool);
+  host->pruner_ = std::make_unique<db::RetentionPruner>(
+      *host->background_pool_,
+      db::RetentionOptions{.idempotency_keys = c.idempotency_retention, .inbox = c.inbox_retention},
+      &host->registry());
+  db::RetentionPruner* pruner = host->pruner_.get();
+  host->retention_task_ = std::make_unique<concurrency::PeriodicTask>(
+      [pruner] {
+        auto pruned = pruner->PruneOnce();
+        if (!pruned.ok()) {
+          log::Warn("retention_failed", {{"error", std::string(pruned.status().message())}});
+        }
+      },
+      c.retention_period);
 
   absl::Status migrated = host->pool_->WithConnection([&](pqxx::connection& conn) {
     absl::Status st = db::ApplyMigrations(conn, "common", db::CommonMigrations());
@@ -196,7 +224,7 @@ absl::Status ServiceHost::AddConsumer(const std::string& group_id, std::vector<s
                                     .max_attempts = config_.consumer_max_attempts,
                                     .retry_backoff = config_.consumer_retry_backoff,
                                     .requeue_interval = config_.consumer_requeue_interval},
-                                   *pool_, std::move(handler), &registry());
+                                   *background_pool_, std::move(handler), &registry());
   if (!consumer.ok()) return consumer.status();
   consumers_.push_back(std::move(*consumer));
   return absl::OkStatus();
@@ -225,6 +253,7 @@ absl::StatusOr<int> ServiceHost::Start() {
   SetReadiness(false);
   relay_->Start();
   for (auto& c : consumers_) c->Start();
+  retention_task_->Start();
   readiness_->Start();
   log::Info("service_started", {{"grpc_port", port},
                                 {"metrics_port", metrics_port()},
@@ -256,6 +285,7 @@ void ServiceHost::Shutdown() {
   }
   if (workers_) workers_->Shutdown();
   if (server_) server_->Wait();
+  if (retention_task_) retention_task_->Stop();
   for (auto& c : consumers_) c->Stop();
   if (relay_) relay_->Stop(absl::Seconds(5));
   log::Info("service_stopped");

@@ -10,10 +10,12 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/auth/jwt.h"
+#include "common/concurrency/periodic_task.h"
 #include "common/concurrency/worker_pool.h"
 #include "common/config/env.h"
 #include "common/db/migrations.h"
 #include "common/db/pool.h"
+#include "common/db/retention.h"
 #include "common/grpc/call_executor.h"
 #include "common/kafka/inbox_consumer.h"
 #include "common/kafka/outbox_relay.h"
@@ -47,8 +49,19 @@ struct CommonConfig {
   std::string metrics_listen;
   std::string db_dsn;
   int db_pool_size = 8;
+  // CCMS_DB_BACKGROUND_POOL_SIZE: connections of the background pool (consumers, periodic tasks,
+  // retention), apart from the calls' pool so neither can starve the other.
+  int db_background_pool_size = 2;
   absl::Duration db_acquire_timeout;
   absl::Duration db_statement_timeout;
+  // CCMS_DB_IDLE_CHECK_MS, CCMS_DB_MAX_LIFETIME_MS: db::PoolOptions of both pools.
+  absl::Duration db_idle_check_after = absl::Seconds(30);
+  absl::Duration db_max_lifetime = absl::Minutes(30);
+  // CCMS_IDEMPOTENCY_RETENTION_HOURS, CCMS_INBOX_RETENTION_HOURS, CCMS_RETENTION_PERIOD_MS:
+  // db::RetentionOptions, and how often the pruning runs.
+  absl::Duration idempotency_retention = absl::Hours(24 * 7);
+  absl::Duration inbox_retention = absl::Hours(24 * 30);
+  absl::Duration retention_period = absl::Hours(1);
   int worker_queue_limit = 256;
   std::string kafka_bootstrap;
   std::string jwt_algorithm;
@@ -111,6 +124,9 @@ class ServiceHost {
   ~ServiceHost();
 
   db::ConnectionPool& pool() { return *pool_; }
+  // Connections of background work (consumers, periodic tasks, retention): a flood of calls
+  // cannot take them, and background work cannot take the calls' connections.
+  db::ConnectionPool& background_pool() { return *background_pool_; }
   kafka::OutboxRelay& relay() { return *relay_; }
   grpc_util::CallExecutor& executor() { return *executor_; }
   // Runs `handler` (which fills `response`) as the executor runs `request` when it comes over
@@ -158,6 +174,9 @@ class ServiceHost {
   time::SystemClock system_clock_;  // token verification: always real time
   std::unique_ptr<metrics::MetricsServer> metrics_;
   std::unique_ptr<db::ConnectionPool> pool_;
+  std::unique_ptr<db::ConnectionPool> background_pool_;
+  std::unique_ptr<db::RetentionPruner> pruner_;
+  std::unique_ptr<concurrency::PeriodicTask> retention_task_;
   std::unique_ptr<kafka::OutboxRelay> relay_;
   std::unique_ptr<auth::TokenVerifier> verifier_;
   std::unique_ptr<concurrency::WorkerPool> workers_;

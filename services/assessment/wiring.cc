@@ -52,8 +52,9 @@ absl::Status AssessmentWiring::Build(server::ServiceHost& host) {
   records_ = std::make_unique<GrpcRecordsClient>(records_addr_, service_token_, retry_);
   service_ = std::make_unique<AssessmentServiceImpl>(*store_, host.executor(), *catalog_, *policy_,
                                                      *records_, host.clock());
-  maintenance_ = std::make_unique<Maintenance>(*store_, *policy_, host.clock(), host.registry(),
-                                               maintenance_period_);
+  background_store_ = std::make_unique<PgAssessmentStore>(host.background_pool(), &host.relay());
+  maintenance_ = std::make_unique<Maintenance>(*background_store_, *policy_, host.clock(),
+                                               host.registry(), maintenance_period_);
   service_->OnCrisisChange([this] { maintenance_->Nudge(); });
   handler_ = std::make_unique<RecordsEventHandler>(*store_, *policy_, host.clock());
   if (auto st = host.AddConsumer(kConsumerGroup, {kRecordsTopic},

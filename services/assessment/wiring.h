@@ -43,6 +43,8 @@ class AssessmentWiring final : public server::Service {
   std::unique_ptr<domain::AssessmentPolicies> policy_;
   std::string policy_origin_;
   std::unique_ptr<PgAssessmentStore> store_;
+  // The periodic maintenance runs on the host's background pool.
+  std::unique_ptr<PgAssessmentStore> background_store_;
   std::unique_ptr<GrpcRecordsClient> records_;
   std::unique_ptr<AssessmentServiceImpl> service_;
   std::unique_ptr<Maintenance> maintenance_;

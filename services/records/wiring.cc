@@ -66,12 +66,17 @@ absl::Status RecordsWiring::Build(server::ServiceHost& host) {
       !st.ok()) {
     return st;
   }
-  case_metrics_ =
-      std::make_unique<CaseMetrics>(*store_, host.registry(), host.clock(), absl::Seconds(15));
+  background_store_ = std::make_unique<PgRecordsStore>(host.background_pool(), &host.relay());
+  background_context_ = std::make_unique<HandlerContext>(
+      HandlerContext{*background_store_, host.executor(), *cipher_, host.clock(), *policy_});
+  background_discharge_ =
+      std::make_unique<DischargeServiceImpl>(*background_store_, *background_context_);
+  case_metrics_ = std::make_unique<CaseMetrics>(*background_store_, host.registry(), host.clock(),
+                                                absl::Seconds(15));
   // discharge_approaching notices: a scan every 10 minutes, each case once.
   discharge_notices_ = std::make_unique<concurrency::PeriodicTask>(
       [this] {
-        auto n = discharge_->EmitDischargeNotices();
+        auto n = background_discharge_->EmitDischargeNotices();
         if (!n.ok()) {
           log::Warn("discharge_notices_failed", {{"error", std::string(n.status().message())}});
         }

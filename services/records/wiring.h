@@ -60,6 +60,10 @@ class RecordsWiring final : public server::Service {
   std::unique_ptr<TransferServiceImpl> transfers_;
   std::unique_ptr<DischargeServiceImpl> discharge_;
   std::unique_ptr<AuditServiceImpl> audit_;
+  // Periodic work runs on the host's background pool (its own store and discharge handler).
+  std::unique_ptr<PgRecordsStore> background_store_;
+  std::unique_ptr<HandlerContext> background_context_;
+  std::unique_ptr<DischargeServiceImpl> background_discharge_;
   std::unique_ptr<CaseMetrics> case_metrics_;
   std::unique_ptr<concurrency::PeriodicTask> discharge_notices_;
 };

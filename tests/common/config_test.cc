@@ -5,6 +5,7 @@
 
 #include "absl/time/clock.h"
 #include "common/config/env.h"
+#include "common/server/service_host.h"
 #include "common/time/clock.h"
 #include "gtest/gtest.h"
 
@@ -109,6 +110,39 @@ TEST_F(EnvTest, InstantIsRfc3339WithOffset) {
               std::string::npos)
         << bad;
   }
+}
+
+TEST_F(EnvTest, PoolAndRetentionSettingsHaveDefaultsAndBounds) {
+  vars_ = {{"CCMS_DB_DSN", "host=x"}, {"CCMS_KAFKA_BOOTSTRAP", "k:1"}, {"CCMS_JWT_KEY", "k"}};
+  const server::ServiceIdentity id{.name = "t", .grpc_service = "t.T"};
+  {
+    Env env(&FakeGetenv);
+    const server::CommonConfig c = server::LoadCommonConfig(id, env);
+    ASSERT_TRUE(env.Finish().ok()) << env.Finish();
+    EXPECT_EQ(c.db_background_pool_size, 2);
+    EXPECT_EQ(c.db_idle_check_after, absl::Seconds(30));
+    EXPECT_EQ(c.db_max_lifetime, absl::Minutes(30));
+    EXPECT_EQ(c.idempotency_retention, absl::Hours(168));
+    EXPECT_EQ(c.inbox_retention, absl::Hours(720));
+    EXPECT_EQ(c.retention_period, absl::Hours(1));
+  }
+  vars_["CCMS_DB_BACKGROUND_POOL_SIZE"] = "4";
+  vars_["CCMS_IDEMPOTENCY_RETENTION_HOURS"] = "48";
+  {
+    Env env(&FakeGetenv);
+    const server::CommonConfig c = server::LoadCommonConfig(id, env);
+    ASSERT_TRUE(env.Finish().ok());
+    EXPECT_EQ(c.db_background_pool_size, 4);
+    EXPECT_EQ(c.idempotency_retention, absl::Hours(48));
+  }
+  // A retention shorter than a day would forget request ids clients may still retry.
+  vars_["CCMS_IDEMPOTENCY_RETENTION_HOURS"] = "1";
+  vars_["CCMS_DB_BACKGROUND_POOL_SIZE"] = "0";
+  Env env(&FakeGetenv);
+  (void)server::LoadCommonConfig(id, env);
+  const std::string problems(env.Finish().message());
+  EXPECT_NE(problems.find("CCMS_IDEMPOTENCY_RETENTION_HOURS"), std::string::npos) << problems;
+  EXPECT_NE(problems.find("CCMS_DB_BACKGROUND_POOL_SIZE"), std::string::npos) << problems;
 }
 
 TEST(OffsetClockTest, StartsWhereToldAndRunsInRealTime) {

@@ -117,8 +117,11 @@ struct Stats {
   LatencyHistogram latency;  // every measured call, whatever its outcome
   std::array<std::atomic<uint64_t>, 17> codes{};
 
+  LatencyHistogram ok_latency;  // the calls answered OK only (overload: the served ones)
+
   void Record(int64_t nanos, int code) {
     latency.Record(nanos);
+    if (code == 0) ok_latency.Record(nanos);
     codes[std::clamp(code, 0, 16)].fetch_add(1, std::memory_order_relaxed);
   }
   uint64_t calls() const { return latency.count(); }
@@ -719,6 +722,9 @@ nlohmann::json StatsJson(const Stats& s, double window_s) {
                      {"p99", ms(s.latency.ValueAt(0.99))}, {"p99_9", ms(s.latency.ValueAt(0.999))},
                      {"max", ms(s.latency.max())},         {"min", ms(s.latency.min())},
                      {"mean", s.latency.mean() / 1e6}};
+  j["ok_latency_ms"] = {{"p50", ms(s.ok_latency.ValueAt(0.50))},
+                        {"p99", ms(s.ok_latency.ValueAt(0.99))},
+                        {"max", ms(s.ok_latency.max())}};
   return j;
 }
 
