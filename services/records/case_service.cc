@@ -1,5 +1,6 @@
 #include "services/records/case_service.h"
 
+#include <algorithm>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -15,6 +16,7 @@
 #include "common/kafka/outbox.h"
 #include "common/time/calendar.h"
 #include "services/records/domain/access.h"
+#include "services/records/domain/case_facts.h"
 
 namespace ccms::records {
 namespace {
@@ -76,6 +78,15 @@ absl::Status CaseServiceImpl::DoOpenCase(const auth::Principal& principal,
     for (const auto& seen : violations) dup = dup || seen.field == v.field;
     if (!dup) violations.push_back({v.field, v.description});
   }
+  // The category must be a code of the version in force today (events and reports count by it).
+  const bool category_reported =
+      std::any_of(violations.begin(), violations.end(),
+                  [](const auto& v) { return v.field == "sentence.offence_category"; });
+  if (!category_reported &&
+      !domain::IsOffenceCategory(PolicyOn(today).offence_categories, in.offence_category)) {
+    violations.push_back({"sentence.offence_category",
+                          "is not a category of the policy (records.offence_categories)"});
+  }
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
   if (auto st = domain::Authorize(principal, domain::CaseAction::kOpen, in.district_code);
       !st.ok()) {
@@ -89,23 +100,14 @@ absl::Status CaseServiceImpl::DoOpenCase(const auth::Principal& principal,
   cmd.id_hash = cipher_.KeyedHash(validated.resident_id.normalized);
   cmd.id_last4 = validated.resident_id.normalized.substr(14);
   cmd.case_year = static_cast<int>(today.year());
+  cmd.age_band =
+      std::string(domain::AgeBandName(domain::AgeBandOn(validated.resident_id.birth_date, today)));
   cmd.input = std::move(in);
   cmd.validated = validated;
 
   auto record = store_.OpenCase(principal, cmd, [&](const CaseRecord& c) {
-    v1::CaseOpened payload;
-    payload.set_case_id(c.case_id);
-    payload.set_case_number(c.case_number);
-    payload.set_district_code(c.district_code);
-    payload.set_office_id(c.office_id);
-    payload.set_sentence_kind(ToProto(c.sentence_kind));
-    *payload.mutable_judgment_effective_date() = ToProtoDate(c.judgment_effective_date);
-    *payload.mutable_supervision_start_date() = ToProtoDate(c.start_date);
-    *payload.mutable_supervision_end_date() = ToProtoDate(c.end_date);
-    *payload.mutable_intake_deadline() = ToProtoDate(c.intake_deadline);
-    payload.set_minor(c.minor);
     return kafka::MakeEnvelope("ccms.records.case_opened", c.case_id, c.district_code, now, now,
-                               principal.subject, payload);
+                               principal.subject, CaseOpenedOf(c, today));
   });
   if (!record.ok()) return record.status();
   CaseToProto(*record, response->mutable_case_());
@@ -318,6 +320,90 @@ absl::Status CaseServiceImpl::DoExportCases(const auth::Principal& principal,
     response->set_next_page_token(EncodeToken("e1:", cases.back().case_id));
   }
   return absl::OkStatus();
+}
+
+namespace {
+
+v1::AgeBand ToProtoAgeBand(domain::AgeBand band) {
+  // The proto's bands follow the domain's, one past UNSPECIFIED.
+  return static_cast<v1::AgeBand>(static_cast<int>(band) + 1);
+}
+
+// The page of the facts scan: one transaction each.
+constexpr int kFactsScanPage = 500;
+
+}  // namespace
+
+v1::CaseOpened CaseServiceImpl::CaseOpenedOf(const CaseRecord& c, absl::CivilDay today) const {
+  v1::CaseOpened payload;
+  payload.set_case_id(c.case_id);
+  payload.set_case_number(c.case_number);
+  payload.set_district_code(c.district_code);
+  payload.set_office_id(c.office_id);
+  payload.set_sentence_kind(ToProto(c.sentence_kind));
+  *payload.mutable_judgment_effective_date() = ToProtoDate(c.judgment_effective_date);
+  *payload.mutable_supervision_start_date() = ToProtoDate(c.start_date);
+  *payload.mutable_supervision_end_date() = ToProtoDate(c.end_date);
+  *payload.mutable_intake_deadline() = ToProtoDate(c.intake_deadline);
+  payload.set_minor(c.minor);
+  payload.set_sex(ToProto(c.sex));
+  payload.set_age_band(ToProtoAgeBand(domain::AgeBandOn(c.birth_date, today)));
+  payload.set_age_at_judgment(time::YearsBetween(c.birth_date, c.judgment_effective_date));
+  payload.set_offence_category(
+      domain::OffenceCategoryForEvent(PolicyOn(today).offence_categories, c.offence_category));
+  return payload;
+}
+
+absl::StatusOr<int> CaseServiceImpl::PublishCaseFacts() {
+  const absl::Time now = clock_.Now();
+  const absl::CivilDay today = time::ShanghaiDay(now);
+  int published = 0;
+  std::string after;
+  while (true) {
+    auto page = store_.PublishCaseFacts(
+        after, kFactsScanPage,
+        [&](const FactsCandidate& candidate) -> std::optional<FactsPublication> {
+          const CaseRecord& c = candidate.c;
+          const domain::AgeBand band = domain::AgeBandOn(c.birth_date, today);
+          std::optional<domain::AgeBand> published_band;
+          if (candidate.published_age_band.has_value()) {
+            published_band = domain::ParseAgeBand(*candidate.published_age_band);
+          }
+          const bool open = c.status == domain::CaseStatus::kPendingIntake ||
+                            c.status == domain::CaseStatus::kActive;
+          const domain::FactsAction action =
+              domain::CaseFactsDecision(candidate.ever_published, published_band, band, open);
+          if (action == domain::FactsAction::kNone) return std::nullopt;
+          FactsPublication out;
+          out.age_band = std::string(domain::AgeBandName(band));
+          if (action == domain::FactsAction::kSnapshot) {
+            v1::CaseFactsSnapshot snapshot;
+            *snapshot.mutable_case_opened() = CaseOpenedOf(c, today);
+            snapshot.set_status(std::string(domain::CaseStatusName(c.status)));
+            *snapshot.mutable_as_of() = ToProtoDate(today);
+            out.event = kafka::MakeEnvelope("ccms.records.case_facts_snapshot", c.case_id,
+                                            c.district_code, now, now, "ccms-records", snapshot);
+          } else {
+            const v1::CaseOpened opened = CaseOpenedOf(c, today);
+            v1::CaseFacts facts;
+            facts.set_case_id(c.case_id);
+            facts.set_district_code(c.district_code);
+            facts.set_sex(opened.sex());
+            facts.set_age_band(opened.age_band());
+            facts.set_age_at_judgment(opened.age_at_judgment());
+            facts.set_offence_category(opened.offence_category());
+            facts.set_minor(c.minor);
+            *facts.mutable_as_of() = ToProtoDate(today);
+            out.event = kafka::MakeEnvelope("ccms.records.case_facts_changed", c.case_id,
+                                            c.district_code, now, now, "ccms-records", facts);
+          }
+          return out;
+        });
+    if (!page.ok()) return page.status();
+    published += page->published;
+    if (page->last_case_id.empty()) return published;
+    after = page->last_case_id;
+  }
 }
 
 CCMS_UNARY_HANDLER(CaseServiceImpl, OpenCase)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ccms/records/v1/case_service.grpc.pb.h"
+#include "ccms/records/v1/records_events.pb.h"
 #include "services/records/handler_support.h"
 #include "services/records/records_store.h"
 
@@ -34,6 +35,11 @@ class CaseServiceImpl final : public v1::CaseService::CallbackService, private R
                                         const v1::ExportCasesRequest* request,
                                         v1::ExportCasesResponse* response) override;
 
+  // The facts scan (run periodically by the wiring): a case_facts_snapshot for every case whose
+  // facts were never published, a case_facts_changed for every open case whose age band moved.
+  // Returns how many events it wrote.
+  absl::StatusOr<int> PublishCaseFacts();
+
   // The handlers' bodies, callable without a server (unit tests). `call_id` is the caller's
   // x-request-id, kept in the audit rows of reads.
   absl::Status DoOpenCase(const auth::Principal& principal, const v1::OpenCaseRequest& request,
@@ -54,6 +60,9 @@ class CaseServiceImpl final : public v1::CaseService::CallbackService, private R
                              v1::ExportCasesResponse* response, const std::string& call_id = "");
 
  private:
+  // case_opened's payload for `c`, with its age band on `today`.
+  v1::CaseOpened CaseOpenedOf(const CaseRecord& c, absl::CivilDay today) const;
+
   CaseStore& store_;
 };
 

@@ -14,6 +14,8 @@ namespace pg_internal {
 using domain::CaseStatus;
 
 // The columns every case read returns, in the order RowToCase reads them.
+// The number of CCMS_CASE_COLUMNS (RowToCase reads them; a query may add its own after them).
+constexpr int kCaseColumnCount = 36;
 #define CCMS_CASE_COLUMNS                                                                  \
   "c.case_id::text, c.case_number, c.status, c.person_id::text, p.name, p.id_last4, "      \
   "p.birth_date::text, p.sex, p.phone, p.household_address, p.residence_address, "         \
@@ -51,10 +53,25 @@ constexpr db::Query kInsertCase = {
     "INSERT INTO cases (case_id, case_number, person_id, status, district_code, office_id,"
     " officer_id, social_worker_id, sentence_kind, offence_category, deciding_authority,"
     " judgment_effective_date, start_date, end_date, prohibition_orders, minor,"
-    " intake_deadline, created_by, offence_date) VALUES ($1, $2, $3, 'PENDING_INTAKE', $4, $5,"
-    " $6, $7, $8, $9, $10, $11::date, $12::date, $13::date, $14, $15, $16::date, $17,"
-    " $18::date)"
+    " intake_deadline, created_by, offence_date, facts_published_at, facts_age_band) VALUES ($1,"
+    " $2, $3, 'PENDING_INTAKE', $4, $5, $6, $7, $8, $9, $10, $11::date, $12::date, $13::date, $14,"
+    " $15, $16::date, $17, $18::date, now(), $19)"
     " RETURNING (extract(epoch FROM created_at) * 1000000)::bigint"};
+// The facts scan: open cases and cases never published, by case id; then one case's published
+// facts, if nobody published others meanwhile.
+constexpr db::Query kFactsCandidates = {
+    "records_facts_candidates",
+    "SELECT " CCMS_CASE_COLUMNS
+    ", c.facts_published_at IS NOT NULL, c.facts_age_band"
+    " FROM cases c JOIN persons p USING (person_id)"
+    " WHERE c.case_id > COALESCE(NULLIF($1, '')::uuid, '00000000-0000-0000-0000-000000000000')"
+    " AND (c.status IN ('PENDING_INTAKE', 'ACTIVE') OR c.facts_published_at IS NULL)"
+    " ORDER BY c.case_id LIMIT $2"};
+constexpr db::Query kMarkFactsPublished = {
+    "records_mark_facts_published",
+    "UPDATE cases SET facts_published_at = now(), facts_age_band = $2"
+    " WHERE case_id = $1 AND facts_age_band IS NOT DISTINCT FROM NULLIF($3, '')"
+    " AND (facts_published_at IS NOT NULL) = $4"};
 constexpr db::Query kGetCase = {"records_get_case", "SELECT " CCMS_CASE_COLUMNS
                                                     " FROM cases c JOIN persons p USING (person_id)"
                                                     " WHERE c.case_id = $1 AND " CCMS_SCOPE};
@@ -176,9 +193,10 @@ std::vector<db::Query> PgRecordsStore::Queries() {
   for (const db::Query& q : LeaveQueries()) all.push_back(q);
   for (const db::Query& q : OrderQueries()) all.push_back(q);
   for (const db::Query& q : InvestigationQueries()) all.push_back(q);
-  all.insert(all.end(), {kUpsertPerson, kOpenCaseOfPerson, kNextCaseNumber, kInsertCase, kGetCase,
-                         kGetCaseForUpdate, kRecordIntake, kListCases, kCountCases,
-                         kCountNeverReported, kApplyLevel, kExportCases});
+  all.insert(all.end(),
+             {kUpsertPerson, kOpenCaseOfPerson, kNextCaseNumber, kInsertCase, kGetCase,
+              kGetCaseForUpdate, kRecordIntake, kListCases, kCountCases, kCountNeverReported,
+              kApplyLevel, kExportCases, kFactsCandidates, kMarkFactsPublished});
   return all;
 }
 
@@ -211,15 +229,15 @@ absl::StatusOr<CaseRecord> PgRecordsStore::OpenCase(const auth::Principal& princ
     const std::string offence_date =
         in.offence_date.has_value() ? time::FormatDate(*in.offence_date) : "";
     const int64_t created_us =
-        tx.exec_prepared1(Name(kInsertCase), cmd.case_id, case_number, person_id, in.district_code,
-                          in.office_id, in.officer_id, in.social_worker_id,
-                          std::string(domain::SentenceKindName(in.sentence_kind)),
-                          in.offence_category, in.deciding_authority,
-                          time::FormatDate(*in.judgment_effective_date),
-                          time::FormatDate(*in.supervision_start_date),
-                          time::FormatDate(*in.supervision_end_date), in.prohibition_orders,
-                          v.minor, time::FormatDate(v.intake_deadline), principal.subject,
-                          in.offence_date.has_value() ? offence_date.c_str() : nullptr)[0]
+        tx.exec_prepared1(
+              Name(kInsertCase), cmd.case_id, case_number, person_id, in.district_code,
+              in.office_id, in.officer_id, in.social_worker_id,
+              std::string(domain::SentenceKindName(in.sentence_kind)), in.offence_category,
+              in.deciding_authority, time::FormatDate(*in.judgment_effective_date),
+              time::FormatDate(*in.supervision_start_date),
+              time::FormatDate(*in.supervision_end_date), in.prohibition_orders, v.minor,
+              time::FormatDate(v.intake_deadline), principal.subject,
+              in.offence_date.has_value() ? offence_date.c_str() : nullptr, cmd.age_band)[0]
             .as<int64_t>();
     db::AppendAudit(tx, principal, "OpenCase", cmd.case_id, "OK", cmd.request_id);
 
@@ -362,6 +380,36 @@ absl::StatusOr<std::vector<CaseCount>> PgRecordsStore::CountCases() {
   });
   if (!st.ok()) return st;
   return out;
+}
+
+absl::StatusOr<FactsScanPage> PgRecordsStore::PublishCaseFacts(const std::string& after_case_id,
+                                                               int limit,
+                                                               const CaseFactsDecider& decide) {
+  FactsScanPage page;
+  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
+    page = FactsScanPage();
+    for (const auto& r : tx.exec_prepared(Name(kFactsCandidates), after_case_id, limit)) {
+      FactsCandidate candidate;
+      candidate.c = RowToCase(r);
+      candidate.ever_published = r[kCaseColumnCount].as<bool>();
+      if (!r[kCaseColumnCount + 1].is_null()) {
+        candidate.published_age_band = r[kCaseColumnCount + 1].as<std::string>();
+      }
+      page.last_case_id = candidate.c.case_id;
+      std::optional<FactsPublication> publication = decide(candidate);
+      if (!publication.has_value()) continue;
+      const pqxx::result marked =
+          tx.exec_prepared(Name(kMarkFactsPublished), candidate.c.case_id, publication->age_band,
+                           candidate.published_age_band.value_or(""), candidate.ever_published);
+      if (marked.affected_rows() != 1) continue;  // another scan got there first
+      kafka::AppendToOutbox(tx, kRecordsTopic, publication->event);
+      ++page.published;
+    }
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  if (page.published > 0 && signal_ != nullptr) signal_->Notify();
+  return page;
 }
 
 }  // namespace ccms::records

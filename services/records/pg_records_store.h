@@ -59,6 +59,8 @@ class PgRecordsStore final : public CaseStore,
   absl::StatusOr<std::vector<CaseCount>> CountCases() override;
   absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> CountNeverReported(
       absl::CivilDay today) override;
+  absl::StatusOr<FactsScanPage> PublishCaseFacts(const std::string& after_case_id, int limit,
+                                                 const CaseFactsDecider& decide) override;
 
   // Activities (pg_records_store_activities.cc).
   absl::StatusOr<MutationResult> RecordContact(const auth::Principal& principal,

@@ -64,6 +64,23 @@ struct CaseRecord {
   std::optional<absl::CivilDay> discharge_summary_on;
 };
 
+// One case the facts scan looks at (CaseStore::PublishCaseFacts).
+struct FactsCandidate {
+  CaseRecord c;
+  bool ever_published = false;                    // case_opened or a snapshot carried its facts
+  std::optional<std::string> published_age_band;  // the band last published
+};
+// What the scan publishes for a candidate: the event and the age band it carries.
+struct FactsPublication {
+  std::string age_band;
+  events::v1::Envelope event;
+};
+using CaseFactsDecider = std::function<std::optional<FactsPublication>(const FactsCandidate&)>;
+struct FactsScanPage {
+  std::string last_case_id;  // "" when no case was left to look at
+  int published = 0;
+};
+
 // Builds the event for a change from the row as written (it needs, e.g., the case number the
 // store assigned). Runs inside the store's transaction.
 using EventFactory = std::function<events::v1::Envelope(const CaseRecord&)>;
@@ -77,7 +94,8 @@ struct OpenCaseCommand {
   std::string id_cipher;
   std::string id_hash;
   std::string id_last4;
-  int case_year = 0;  // year of the case number (Asia/Shanghai)
+  int case_year = 0;     // year of the case number (Asia/Shanghai)
+  std::string age_band;  // the age band case_opened publishes (domain::AgeBandName)
 };
 
 struct IntakeCheckInCommand {
@@ -509,6 +527,13 @@ class CaseStore {
   // the never-reported gauge).
   virtual absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> CountNeverReported(
       absl::CivilDay today) = 0;
+  // The facts scan (a system task: all districts, no principal): up to `limit` cases by case id
+  // after `after_case_id` that are open or never had their facts published. For each, `decide`
+  // may return an event: it is appended to the outbox and the case's published facts updated,
+  // in one transaction per call (a case changed meanwhile by another scan is skipped).
+  virtual absl::StatusOr<FactsScanPage> PublishCaseFacts(const std::string& after_case_id,
+                                                         int limit,
+                                                         const CaseFactsDecider& decide) = 0;
 };
 
 // Supervision contacts, lost contact and the overdue list (pg_records_store_activities.cc).

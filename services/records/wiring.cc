@@ -82,15 +82,29 @@ absl::Status RecordsWiring::Build(server::ServiceHost& host) {
         }
       },
       absl::Minutes(10));
+  // Case facts on the bus: snapshots of cases opened before case_opened carried them (at start),
+  // then the age bands of open cases (a band moves on a birthday: a scan a few times a day).
+  case_facts_ = std::make_unique<concurrency::PeriodicTask>(
+      [this] {
+        auto n = cases_->PublishCaseFacts();
+        if (!n.ok()) {
+          log::Warn("case_facts_failed", {{"error", std::string(n.status().message())}});
+        } else if (*n > 0) {
+          log::Info("case_facts_published", {{"events", std::to_string(*n)}});
+        }
+      },
+      absl::Hours(6));
   return absl::OkStatus();
 }
 
 void RecordsWiring::StartBackground() {
   case_metrics_->Start();
   discharge_notices_->Start();
+  case_facts_->Start();
 }
 
 void RecordsWiring::StopBackground() {
+  case_facts_->Stop();
   discharge_notices_->Stop();
   case_metrics_->Stop();
 }

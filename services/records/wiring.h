@@ -24,7 +24,7 @@ namespace ccms::records {
 // ccms-records as the kit runs it (server::ServiceMain, tests/support/service_harness.h):
 // settings CCMS_PII_KEY; the store, the nine handler classes (one per proto service of
 // ccms.records.v1, all on the one port), the assessment-events consumer, the case gauges and the
-// discharge notices.
+// discharge notices and the case facts scan.
 class RecordsWiring final : public server::Service {
  public:
   void Configure(config::Env& env) override;
@@ -66,6 +66,7 @@ class RecordsWiring final : public server::Service {
   std::unique_ptr<DischargeServiceImpl> background_discharge_;
   std::unique_ptr<CaseMetrics> case_metrics_;
   std::unique_ptr<concurrency::PeriodicTask> discharge_notices_;
+  std::unique_ptr<concurrency::PeriodicTask> case_facts_;
 };
 
 server::ServiceDefinition Definition();

@@ -130,6 +130,49 @@ TEST_F(RecordsIntegrationTest, OpenGetAndList) {
   EXPECT_TRUE(ListIds(StaffA()).count(c.case_id()));
 }
 
+TEST_F(RecordsIntegrationTest, CaseFactsAreSnapshottedOnceAndTheirAgeBandFollowed) {
+  OpenCaseResponse resp;
+  ASSERT_TRUE(Open(StaffA(), ValidOpenCase(NextId(), kDistrictA), &resp).ok());
+  const std::string id = resp.case_().case_id();
+  const std::string of_case = "FROM outbox WHERE record_key = '" + id + "'";
+  auto events = [&](const std::string& type) {
+    return Count("SELECT count(*) " + of_case + " AND event_type = 'ccms.records." + type + "'");
+  };
+  // case_opened carried the facts, so the case needs no snapshot.
+  EXPECT_EQ(Count("SELECT count(*) FROM cases WHERE case_id = '" + id +
+                  "' AND facts_published_at IS NOT NULL AND facts_age_band = '36_TO_45'"),
+            1);
+  records::CaseServiceImpl& cases = h().wiring().cases();
+  ASSERT_TRUE(cases.PublishCaseFacts().ok());
+  EXPECT_EQ(events("case_facts_snapshot") + events("case_facts_changed"), 0);
+
+  // As if opened before case_opened carried the facts: one snapshot, however often the scan runs.
+  h().db().QueryValue(
+      "UPDATE cases SET facts_published_at = NULL, facts_age_band = NULL"
+      " WHERE case_id = '" +
+      id + "'");
+  ASSERT_TRUE(cases.PublishCaseFacts().ok());
+  ASSERT_TRUE(cases.PublishCaseFacts().ok());
+  EXPECT_EQ(events("case_facts_snapshot"), 1);
+  EXPECT_EQ(events("case_facts_changed"), 0);
+
+  // The band last published is not today's (a birthday passed): one case_facts_changed.
+  h().db().QueryValue("UPDATE cases SET facts_age_band = '26_TO_35' WHERE case_id = '" + id + "'");
+  ASSERT_TRUE(cases.PublishCaseFacts().ok());
+  ASSERT_TRUE(cases.PublishCaseFacts().ok());
+  EXPECT_EQ(events("case_facts_changed"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM cases WHERE case_id = '" + id +
+                  "' AND facts_age_band = '36_TO_45'"),
+            1);
+  // No name, ID number or address in any of the case's events.
+  for (const std::string& personal : {std::string("测试人员"), resp.case_().person().name()}) {
+    EXPECT_EQ(Count("SELECT count(*) " + of_case + " AND position(convert_to('" + personal +
+                    "', 'UTF8') in payload) > 0"),
+              0)
+        << personal;
+  }
+}
+
 TEST_F(RecordsIntegrationTest, BadInputReturnsFieldViolationsAndWritesNothing) {
   const int64_t cases_before = Count("SELECT count(*) FROM cases");
   const int64_t outbox_before = Count("SELECT count(*) FROM outbox");

@@ -1,5 +1,7 @@
 #include "services/records/domain/records_policy.h"
 
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/time/calendar.h"
@@ -38,6 +40,12 @@ absl::CivilDay AddInterval(absl::CivilDay day, const Interval& interval) {
   if (interval.days > 0) return day + interval.days;
   if (interval.months > 0) return AddMonthsClamped(day, interval.months);
   return day;
+}
+
+std::vector<std::string> DefaultOffenceCategories() {
+  return {"dangerous_driving",  "traffic_accident", "theft",       "fraud",
+          "intentional_injury", "provocation",      "gambling",    "drugs",
+          "economic_order",     "duty_crime",       "environment", "other"};
 }
 
 std::string_view SupervisionLevelName(SupervisionLevel level) {
@@ -126,6 +134,28 @@ RecordsPolicy ReadRecordsPolicy(policy::PolicyReader& r) {
   p.discharge_summary_days_before_end =
       static_cast<int>(r.Int("records.discharge.summary_days_before_end", 1, 180));
   p.follow_up_months = r.IntList("records.discharge.follow_up_months", 1, 120);
+  // Optional in a version (the built-in list when absent), so files written before the list
+  // existed still load.
+  if (r.Has("records.offence_categories")) {
+    p.offence_categories = r.StringList("records.offence_categories");
+  } else {
+    p.offence_categories = DefaultOffenceCategories();
+  }
+  {
+    std::set<std::string> seen;
+    for (const std::string& code : p.offence_categories) {
+      const bool well_formed =
+          !code.empty() && code.size() <= 32 && std::all_of(code.begin(), code.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || c == '_';
+          });
+      if (!well_formed || !seen.insert(code).second) {
+        r.Problem("records.offence_categories",
+                  "items must be distinct codes of a-z and _, at most 32 characters");
+        break;
+      }
+    }
+    if (!seen.count("other")) r.Problem("records.offence_categories", "must include other");
+  }
   p.investigation.working_days =
       static_cast<int>(r.Int("records.investigation.working_days", 1, 60));
   p.investigation.fast_track_working_days =

@@ -67,6 +67,9 @@ struct RecordsPolicy {
   int medical_review_every_months = 3;
   int discharge_summary_days_before_end = 30;
   std::vector<int64_t> follow_up_months;
+  // Offence categories a case's sentence is coded with (records.offence_categories; events and
+  // reports count by them). Always holds "other".
+  std::vector<std::string> offence_categories;
   // Pre-sentence investigations and handover (records.investigation.*, records.handover.*).
   InvestigationRules investigation;
   HandoverRules handover;
@@ -86,5 +89,9 @@ RecordsPolicy ReadRecordsPolicy(policy::PolicyReader& reader);
 // Reads every version of the `records:` section; InvalidArgument naming every bad key with its
 // version, or a list out of order.
 absl::StatusOr<RecordsPolicies> LoadRecordsPolicies(const policy::PolicyDocument& doc);
+
+// The offence categories of a version that does not list them (deploy/policy/default.yaml lists
+// the same, with the Chinese names): common offences of people under community correction.
+std::vector<std::string> DefaultOffenceCategories();
 
 }  // namespace ccms::records::domain

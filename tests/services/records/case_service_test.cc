@@ -2,6 +2,7 @@
 // reaches the store, and what never does.
 #include "services/records/case_service.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,81 @@ TEST_F(CaseServiceTest, ValidOpenReachesTheStoreWithoutThePlainIdNumber) {
   EXPECT_EQ(resp.case_().person().id_number_masked(), "**************" + id.substr(14));
   EXPECT_EQ(store_.last_event.type(), "ccms.records.case_opened");
   EXPECT_EQ(store_.last_event.SerializeAsString().find(body), std::string::npos);
+}
+
+TEST_F(CaseServiceTest, CaseOpenedCarriesTheFactsAndNoIdentity) {
+  v1::OpenCaseResponse resp;
+  ASSERT_TRUE(service_.DoOpenCase(staff_, Valid(), &resp).ok());
+  // Born 1990-03-07 (the ID number), judgment effective 2026-11-19, opened 2026-11-22.
+  EXPECT_EQ(store_.last_open.age_band, "36_TO_45");
+  v1::CaseOpened opened;
+  ASSERT_TRUE(store_.last_event.payload().UnpackTo(&opened));
+  EXPECT_EQ(opened.sex(), common::v1::SEX_MALE);
+  EXPECT_EQ(opened.age_band(), v1::AGE_BAND_36_TO_45);
+  EXPECT_EQ(opened.age_at_judgment(), 36);
+  EXPECT_EQ(opened.offence_category(), "fraud");
+  EXPECT_FALSE(opened.minor());
+  const std::string bytes = store_.last_event.SerializeAsString();
+  for (const std::string& personal : {std::string("测试"), std::string("测试地址"), ValidId(),
+                                      std::string("1990-03-07"), std::string("19900307")}) {
+    EXPECT_EQ(bytes.find(personal), std::string::npos) << personal;
+  }
+}
+
+TEST_F(CaseServiceTest, OffenceCategoryMustBeACodeOfThePolicy) {
+  v1::OpenCaseRequest req = Valid();
+  req.mutable_sentence()->set_offence_category("Fraud in a big way");
+  v1::OpenCaseResponse resp;
+  const absl::Status st = service_.DoOpenCase(staff_, req, &resp);
+  ASSERT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(st.message()).find("sentence.offence_category"), std::string::npos) << st;
+  EXPECT_EQ(store_.open_calls, 0);
+}
+
+TEST_F(CaseServiceTest, FactsScanSnapshotsOnceAndFollowsTheAgeBandOfOpenCases) {
+  auto candidate = [](const std::string& id, domain::CaseStatus status, bool published,
+                      std::optional<std::string> band) {
+    FactsCandidate c;
+    c.c.case_id = id;
+    c.c.district_code = "110101";
+    c.c.status = status;
+    c.c.birth_date = absl::CivilDay(2008, 11, 22);  // 18 today (2026-11-22, Asia/Shanghai)
+    c.c.judgment_effective_date = absl::CivilDay(2026, 1, 5);
+    c.c.sex = domain::Sex::kFemale;
+    c.c.offence_category = "盗窃";  // free text from before the categories
+    c.c.minor = true;
+    c.ever_published = published;
+    c.published_age_band = std::move(band);
+    return c;
+  };
+  store_.facts_candidates = {
+      candidate("a", domain::CaseStatus::kDischarged, false, std::nullopt),  // snapshot
+      candidate("b", domain::CaseStatus::kActive, true, "16_TO_17"),         // turned 18 today
+      candidate("c", domain::CaseStatus::kActive, true, "18_TO_25"),         // already told
+      candidate("d", domain::CaseStatus::kRevoked, true, "16_TO_17"),        // closed: not followed
+  };
+  auto n = service_.PublishCaseFacts();
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 2);
+  ASSERT_EQ(store_.facts_published.size(), 2u);
+  const FactsPublication& snapshot = store_.facts_published[0];
+  EXPECT_EQ(snapshot.event.type(), "ccms.records.case_facts_snapshot");
+  EXPECT_EQ(snapshot.age_band, "18_TO_25");
+  v1::CaseFactsSnapshot s;
+  ASSERT_TRUE(snapshot.event.payload().UnpackTo(&s));
+  EXPECT_EQ(s.status(), "DISCHARGED");
+  EXPECT_EQ(s.case_opened().offence_category(), "other");
+  EXPECT_EQ(s.case_opened().age_at_judgment(), 17);
+  EXPECT_TRUE(s.case_opened().minor());
+  const FactsPublication& changed = store_.facts_published[1];
+  EXPECT_EQ(changed.event.type(), "ccms.records.case_facts_changed");
+  v1::CaseFacts f;
+  ASSERT_TRUE(changed.event.payload().UnpackTo(&f));
+  EXPECT_EQ(f.case_id(), "b");
+  EXPECT_EQ(f.age_band(), v1::AGE_BAND_18_TO_25);
+  EXPECT_EQ(f.sex(), common::v1::SEX_FEMALE);
+  EXPECT_EQ(f.as_of().year(), 2026);
+  EXPECT_EQ(f.as_of().day(), 22);
 }
 
 TEST_F(CaseServiceTest, InvalidRequestsNeverReachTheStore) {

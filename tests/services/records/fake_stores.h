@@ -36,6 +36,10 @@ class FakeCaseStore : public CaseStore {
     r.end_date = *cmd.input.supervision_end_date;
     r.intake_deadline = cmd.validated.intake_deadline;
     r.id_last4 = cmd.id_last4;
+    r.birth_date = cmd.validated.resident_id.birth_date;
+    r.sex = cmd.validated.resident_id.sex;
+    r.offence_category = cmd.input.offence_category;
+    r.minor = cmd.validated.minor;
     last_event = make_event(r);
     return r;
   }
@@ -75,6 +79,22 @@ class FakeCaseStore : public CaseStore {
       absl::CivilDay) override {
     return std::vector<std::pair<std::string, int64_t>>{};
   }
+  // Offers each of `facts_candidates` once (one page), keeping what `decide` publishes.
+  absl::StatusOr<FactsScanPage> PublishCaseFacts(const std::string& after_case_id, int,
+                                                 const CaseFactsDecider& decide) override {
+    FactsScanPage page;
+    if (!after_case_id.empty()) return page;
+    for (const FactsCandidate& candidate : facts_candidates) {
+      page.last_case_id = candidate.c.case_id;
+      if (auto publication = decide(candidate); publication.has_value()) {
+        facts_published.push_back(*std::move(publication));
+        ++page.published;
+      }
+    }
+    return page;
+  }
+  std::vector<FactsCandidate> facts_candidates;
+  std::vector<FactsPublication> facts_published;
 
   CaseRecord stored;
   int open_calls = 0;

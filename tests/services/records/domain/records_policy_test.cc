@@ -2,6 +2,8 @@
 
 #include <set>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "gtest/gtest.h"
 
@@ -55,6 +57,51 @@ TEST(RecordsPolicyTest, DefaultLoads) {
   EXPECT_EQ(p->leave_standing_approval_months, 6);
   EXPECT_EQ(p->transfer_file_handover_working_days, 3);
   EXPECT_EQ(p->version, "2026.11-default");
+}
+
+TEST(RecordsPolicyTest, OffenceCategoriesAreCodesWithOther) {
+  auto doc = policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "default");
+  ASSERT_TRUE(doc.ok());
+  auto p = LoadRecordsPolicy(*doc);
+  ASSERT_TRUE(p.ok()) << p.status();
+  // The file lists what the built-in list holds.
+  EXPECT_EQ(p->offence_categories, DefaultOffenceCategories());
+
+  const std::string listed = "offence_categories: [dangerous_driving";
+  for (const auto& [replacement, accepted] : std::vector<std::pair<std::string, bool>>{
+           {"offence_categories: [poaching, dangerous_driving", true},
+           {"offence_categories: [Theft, dangerous_driving", false},         // not a code
+           {"offence_categories: [theft, theft, dangerous_driving", false},  // twice
+       }) {
+    std::string text(policy::PolicyDocument::BuiltInDefault());
+    const size_t pos = text.find(listed);
+    ASSERT_NE(pos, std::string::npos);
+    text.replace(pos, listed.size(), replacement);
+    auto changed = LoadRecordsPolicy(*policy::PolicyDocument::Parse(text, "changed.yaml"));
+    EXPECT_EQ(changed.ok(), accepted) << replacement << ": " << changed.status();
+    if (!accepted) {
+      EXPECT_NE(changed.status().message().find("records.offence_categories"), std::string::npos);
+    }
+  }
+  // Without "other" (a stored free text must map to something): refused.
+  std::string text(policy::PolicyDocument::BuiltInDefault());
+  const size_t other = text.find("environment,\n");
+  ASSERT_NE(other, std::string::npos);
+  const size_t close = text.find(']', other);
+  text.replace(other, close - other, "environment");
+  auto no_other = LoadRecordsPolicy(*policy::PolicyDocument::Parse(text, "no_other.yaml"));
+  ASSERT_FALSE(no_other.ok());
+  EXPECT_NE(no_other.status().message().find("must include other"), std::string::npos);
+
+  // A version written before the list existed loads with the built-in list.
+  std::string old(policy::PolicyDocument::BuiltInDefault());
+  const size_t from = old.find("      # Codes a sentence's offence category");
+  const size_t to = old.find(']', from) + 1;
+  ASSERT_NE(from, std::string::npos);
+  old.erase(from, to - from);
+  auto without = LoadRecordsPolicy(*policy::PolicyDocument::Parse(old, "old.yaml"));
+  ASSERT_TRUE(without.ok()) << without.status();
+  EXPECT_EQ(without->offence_categories, DefaultOffenceCategories());
 }
 
 TEST(RecordsPolicyTest, BadKeysAreNamed) {
