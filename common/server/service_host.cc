@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/grpc/metrics_interceptor.h"
 #include "common/log/log.h"
+#include "common/server/dead_letter_service.h"
 #include "common/server/dependency_probes.h"
 #include "common/time/calendar.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -199,6 +200,9 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
   host->executor_ = std::make_unique<grpc_util::CallExecutor>(
       *host->workers_, *host->verifier_, host->system_clock_, &host->registry(),
       host->commands_.get());
+  // Every service serves its dead letters (roles ops and city_admin).
+  host->dead_letters_ = std::make_unique<DeadLetterServiceImpl>(*host->pool_, *host->executor_);
+  host->AddService(host->dead_letters_.get(), ops::v1::DeadLetterService::service_full_name());
   return host;
 }
 

@@ -26,6 +26,8 @@
 
 namespace ccms::server {
 
+class DeadLetterServiceImpl;
+
 // grpc.health.v1 names every service answers (docs/operations.md, "Health, start and shutdown"):
 // "liveness" is SERVING from Start() until Shutdown(), whatever the dependencies do (a restart
 // would not bring a database back); "readiness", the empty name "" (the server as a whole, what
@@ -182,6 +184,7 @@ class ServiceHost {
   std::unique_ptr<concurrency::WorkerPool> workers_;
   std::unique_ptr<db::CommandRunner> commands_;
   std::unique_ptr<grpc_util::CallExecutor> executor_;
+  std::unique_ptr<DeadLetterServiceImpl> dead_letters_;
   std::vector<grpc::Service*> services_;
   std::vector<std::string> service_names_;
   std::vector<std::unique_ptr<kafka::InboxConsumer>> consumers_;
