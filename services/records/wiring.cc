@@ -71,6 +71,7 @@ absl::Status RecordsWiring::Build(server::ServiceHost& host) {
       HandlerContext{*background_store_, host.executor(), *cipher_, host.clock(), *policy_});
   background_discharge_ =
       std::make_unique<DischargeServiceImpl>(*background_store_, *background_context_);
+  background_cases_ = std::make_unique<CaseServiceImpl>(*background_store_, *background_context_);
   case_metrics_ = std::make_unique<CaseMetrics>(*background_store_, host.registry(), host.clock(),
                                                 absl::Seconds(15));
   // discharge_approaching notices: a scan every 10 minutes, each case once.
@@ -86,7 +87,7 @@ absl::Status RecordsWiring::Build(server::ServiceHost& host) {
   // then the age bands of open cases (a band moves on a birthday: a scan a few times a day).
   case_facts_ = std::make_unique<concurrency::PeriodicTask>(
       [this] {
-        auto n = cases_->PublishCaseFacts();
+        auto n = background_cases_->PublishCaseFacts();
         if (!n.ok()) {
           log::Warn("case_facts_failed", {{"error", std::string(n.status().message())}});
         } else if (*n > 0) {

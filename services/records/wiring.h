@@ -60,10 +60,12 @@ class RecordsWiring final : public server::Service {
   std::unique_ptr<TransferServiceImpl> transfers_;
   std::unique_ptr<DischargeServiceImpl> discharge_;
   std::unique_ptr<AuditServiceImpl> audit_;
-  // Periodic work runs on the host's background pool (its own store and discharge handler).
+  // Periodic work runs on the host's background pool: its own store, a discharge handler for
+  // the notices and a case handler for the facts scan.
   std::unique_ptr<PgRecordsStore> background_store_;
   std::unique_ptr<HandlerContext> background_context_;
   std::unique_ptr<DischargeServiceImpl> background_discharge_;
+  std::unique_ptr<CaseServiceImpl> background_cases_;  // the facts scan
   std::unique_ptr<CaseMetrics> case_metrics_;
   std::unique_ptr<concurrency::PeriodicTask> discharge_notices_;
   std::unique_ptr<concurrency::PeriodicTask> case_facts_;
