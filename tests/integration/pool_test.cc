@@ -7,10 +7,6 @@
 // stopped with pg_ctl and started again on the same port.
 #include "common/db/pool.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <memory>
@@ -27,51 +23,10 @@
 #include "gtest/gtest.h"
 #include "prometheus/registry.h"
 #include "tests/support/integration_env.h"
+#include "tests/support/private_cluster.h"
 
 namespace ccms::testing {
 namespace {
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  int port = -1;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
-}
-
-// A PostgreSQL cluster of this test's own, for the restart.
-class PrivateCluster {
- public:
-  PrivateCluster() {
-    const char* work = std::getenv("CCMS_TEST_WORK_DIR");
-    dir_ = absl::StrCat(work != nullptr ? work : "/tmp", "/pool-pg-", ids::NewUuid().substr(0, 8));
-    log_ = dir_ + ".log";
-    port_ = FreePort();
-  }
-  ~PrivateCluster() { Run(absl::StrCat("purge '", dir_, "'")); }
-  bool Start() { return Run(absl::StrCat("start '", dir_, "' ", port_, " '", log_, "'")); }
-  bool Stop() { return Run(absl::StrCat("stop '", dir_, "'")); }
-  std::string dsn() const {
-    return absl::StrCat("host=127.0.0.1 port=", port_, " user=postgres dbname=postgres");
-  }
-
- private:
-  bool Run(const std::string& args) {
-    const std::string cmd = absl::StrCat(CCMS_TEST_SOURCE_DIR, "/tests/integration/pg_cluster.sh ",
-                                         args, " >>'", log_, "' 2>&1");
-    return std::system(cmd.c_str()) == 0;
-  }
-  std::string dir_;
-  std::string log_;
-  int port_ = 0;
-};
 
 // The value of a counter (or 0) of `family` whose labels include every pair of `labels`.
 double CounterValue(prometheus::Registry& registry, const std::string& family,
@@ -252,7 +207,7 @@ TEST_F(PoolTest, IdleConnectionsAreCheckedBeforeUse) {
 }
 
 TEST_F(PoolTest, ADatabaseRestartFailsNoRequestAfterIt) {
-  PrivateCluster cluster;
+  PrivateCluster cluster("pool-pg");
   ASSERT_TRUE(cluster.Start());
   auto pool = MakePool({.dsn = cluster.dsn(),
                         .size = 4,

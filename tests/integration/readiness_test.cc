@@ -6,11 +6,7 @@
 // The database is a private PostgreSQL cluster of this test (tests/integration/pg_cluster.sh),
 // really stopped with pg_ctl and started again on the same port, so the cluster tests/run shares
 // between tests stays up.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
@@ -46,6 +42,7 @@
 #include "services/records/migrations.h"
 #include "services/records/pg_records_store.h"
 #include "tests/support/integration_env.h"
+#include "tests/support/private_cluster.h"
 
 namespace ccms::testing {
 namespace {
@@ -57,51 +54,6 @@ constexpr char kRecordsService[] = "ccms.records.v1.CaseService";
 // grpc.health.v1 status values (no generated C++ for health.proto in Debian: encoded by hand).
 constexpr int kServing = 1;
 constexpr int kNotServing = 2;
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  int port = -1;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
-}
-
-// A PostgreSQL cluster of this test's own.
-class PrivateCluster {
- public:
-  PrivateCluster() {
-    const char* work = std::getenv("CCMS_TEST_WORK_DIR");
-    std::string id = ids::NewUuid();
-    dir_ = absl::StrCat(work != nullptr ? work : "/tmp", "/readiness-pg-", id.substr(0, 8));
-    log_ = dir_ + ".log";
-    port_ = FreePort();
-  }
-  ~PrivateCluster() { Run(absl::StrCat("purge '", dir_, "'")); }
-  bool Start() { return Run(absl::StrCat("start '", dir_, "' ", port_, " '", log_, "'")); }
-  bool Stop() { return Run(absl::StrCat("stop '", dir_, "'")); }
-  std::string dsn() const {
-    return absl::StrCat("host=127.0.0.1 port=", port_, " user=postgres dbname=postgres");
-  }
-
- private:
-  bool Run(const std::string& args) {
-    const std::string cmd = absl::StrCat(CCMS_TEST_SOURCE_DIR, "/tests/integration/pg_cluster.sh ",
-                                         args, " >>'", log_, "' 2>&1");
-    return std::system(cmd.c_str()) == 0;
-  }
-
-  std::string dir_;
-  std::string log_;
-  int port_ = 0;
-};
 
 grpc::ByteBuffer Bytes(const std::string& bytes) {
   grpc::Slice slice(bytes);
@@ -259,7 +211,7 @@ class ReadinessTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (IntegrationEnv::Get() == nullptr) return;
-    cluster_ = new PrivateCluster();
+    cluster_ = new PrivateCluster("readiness-pg");
     started_ = cluster_->Start();
   }
   static void TearDownTestSuite() {
