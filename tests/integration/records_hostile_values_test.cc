@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "ccms/ops/v1/dead_letter_service.grpc.pb.h"
 #include "common/ids/uuid.h"
 #include "common/time/calendar.h"
 #include "gtest/gtest.h"
@@ -36,7 +37,10 @@ TEST(RecordsHostileValuesTest, EveryFieldOfEveryRequestGetsAClientErrorOrOk) {
   HostileOptions o;
   o.channel = h.channel();
   o.services = RecordsServiceNames();
-  o.tokens = {h.Token(Role::kDistrictBureau, {"110101"}, "bureau-1"),
+  // The operators' dead-letter service every service serves (common/server/dead_letter_service.h).
+  o.services.push_back(ops::v1::DeadLetterService::service_full_name());
+  o.tokens = {h.Token(Role::kOps, {"*"}, "ops-1"),
+              h.Token(Role::kDistrictBureau, {"110101"}, "bureau-1"),
               h.Token(Role::kOfficeStaff, {"110101"}, "staff-1"),
               h.Token(Role::kSocialWorker, {"110101"}, "worker-1"),
               admin,
