@@ -22,6 +22,13 @@ absl::Status AuditServiceImpl::DoListAuditEntries(const auth::Principal& princip
   if (auto st = domain::Authorize(principal, domain::CaseAction::kReadAudit); !st.ok()) {
     return AuditDenied(principal, "ListAuditEntries", request.case_id(), "", st);
   }
+  // The audit log is city-wide and its query is not scoped by district: a token limited to some
+  // districts would read every other district's entries, so only an all-districts token reads it.
+  if (!principal.all_districts) {
+    return AuditDenied(
+        principal, "ListAuditEntries", request.case_id(), "",
+        absl::PermissionDeniedError("the audit log is read with an all-districts token (\"*\")"));
+  }
   std::vector<FieldViolation> violations;
   AuditFilter f;
   OptionalUuidField(request.case_id(), "case_id", "a case id (UUID)", &violations);

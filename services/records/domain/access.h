@@ -17,7 +17,7 @@ namespace ccms::records::domain {
 //                     sanctions and their correction, commendations
 //   transfers         office_staff (the sending district's for request and consent, the
 //                     receiving district's for accept, reject, complete), city_admin
-//   read audit log    auditor, city_admin
+//   read audit log    auditor, city_admin, with an all-districts token (the handler checks)
 //   bureau approval   district_bureau (their districts), city_admin: leave over the office's
 //                     limit, electronic monitoring orders and renewals
 //   export cases      office_staff (their districts), city_admin, auditor: minors'
