@@ -11,6 +11,7 @@ CTL="$BUILD_DIR/tools/ccmsctl/ccmsctl"
 
 source "$ROOT/deploy/lib/common.sh"
 source "$ROOT/tests/e2e/lib.sh"
+source "$ROOT/tests/e2e/clock.sh"
 quiet() { "$@" >/dev/null 2>&1; }
 
 export CCMS_LOG_LEVEL=debug  # access-log lines too, for the scan below
