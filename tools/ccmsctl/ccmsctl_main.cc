@@ -5,6 +5,7 @@
 //           case {contact|lost|found|violation|sanction|correct|commend|sanctions|timeline}
 //           overdue | audit ...
 //           instruments | assessment | due | level | crisis | points ...  (--assessment-addr)
+//           service-file {get|list|open|contact} ...                       (--education-addr)
 //
 // Global options may come before or after the subcommand. Exit codes: 0 ok,
 // 1 failed call or local error, 2 usage error.
@@ -19,6 +20,7 @@
 #include "tools/ccmsctl/case_commands.h"
 #include "tools/ccmsctl/dead_letter_commands.h"
 #include "tools/ccmsctl/discharge_commands.h"
+#include "tools/ccmsctl/education_commands.h"
 #include "tools/ccmsctl/global_options.h"
 #include "tools/ccmsctl/health_command.h"
 #include "tools/ccmsctl/investigation_commands.h"
@@ -53,6 +55,9 @@ int Main(int argc, char** argv) {
                  "Assessment service address HOST:PORT")
       ->envname("CCMS_ASSESSMENT_ADDR")
       ->capture_default_str();
+  app.add_option("--education-addr", global.education_addr, "Education service address HOST:PORT")
+      ->envname("CCMS_EDUCATION_ADDR")
+      ->capture_default_str();
   app.add_option("--token", global.token, "Bearer token sent as `authorization` metadata")
       ->envname("CCMS_TOKEN");
   app.add_flag("--json", global.json, "Print the response as one proto3 JSON document");
@@ -68,6 +73,7 @@ int Main(int argc, char** argv) {
   AddTransferCommands(app, global, &action);
   AddInvestigationCommands(app, global, &action);  // Adds to `case` too.
   AddAssessmentCommands(app, global, &action);
+  AddEducationCommands(app, global, &action);
   AddLeaveCommands(app, global, &action);
   AddOrderCommands(app, global, &action);
   AddDeadLetterCommands(app, global, &action);

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/policy/policy.h"
+#include "common/policy/schedule.h"
+
+namespace ccms::education::domain {
+
+// The education rules that differ by province or city: one version of the `education:` section
+// of the policy file (deploy/policy/default.yaml; docs/education.md explains each key). Numbers
+// not in shared/RULES.md are marked defaults there.
+struct EducationPolicy {
+  std::string version;  // the version's name
+  // First contact (接触, seed standard 6.1.1) within this many days of the intake report.
+  int first_contact_within_days = 7;
+  // Service file (建档) within this many calendar months of the intake report (the intake
+  // education period, RULES.md: 1 month).
+  int service_file_within_months = 1;
+  // The codes a service file's analysis may name.
+  std::vector<std::string> cause_codes;
+  std::vector<std::string> need_codes;
+};
+
+using EducationPolicies = policy::Schedule<EducationPolicy>;
+
+// Reads one version of the `education` section; problems go to the reader.
+EducationPolicy ReadEducationPolicy(policy::PolicyReader& r);
+
+// Every version of the `education` section, checked.
+absl::StatusOr<EducationPolicies> LoadEducationPolicies(const policy::PolicyDocument& doc);
+
+}  // namespace ccms::education::domain

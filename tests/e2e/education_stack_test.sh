@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# End to end, education on the dev stack (deploy/dev/up --detach, private run folder, free
+# ports): a case opened and checked in at records reaches education through ccms.records.v1
+# (district, minor flag, intake day, due dates); the first contact and the service file are
+# recorded with ccmsctl; their events are on ccms.education.v1 with codes only; district scope
+# and roles hold; the written analysis is on no topic, in no log and in no metric.
+set -euo pipefail
+ROOT="${CCMS_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+BUILD_DIR="${CCMS_BUILD_DIR:-$ROOT/build}"
+CTL="$BUILD_DIR/tools/ccmsctl/ccmsctl"
+
+source "$ROOT/deploy/lib/common.sh"
+source "$ROOT/tests/e2e/lib.sh"
+source "$ROOT/tests/e2e/clock.sh"
+quiet() { "$@" >/dev/null 2>&1; }
+
+export CCMS_LOG_LEVEL=debug  # access-log lines too, for the scan below
+RUN_DIR="$(mktemp -d /tmp/ccms-e2e-education.XXXXXX)"
+chmod 755 "$RUN_DIR"
+export CCMS_RUN_DIR="$RUN_DIR"
+CCMS_DEV_PORT_OFFSET="$(ccms_free_port_offset 0 55432 50061 50062 50063 9461 9462 9463)"
+export CCMS_DEV_PORT_OFFSET
+cleanup() {
+  "$ROOT/deploy/dev/down" --purge >/dev/null 2>&1 || true
+  if [ "$failed" = 0 ]; then rm -rf "$RUN_DIR"; else echo "logs kept in $RUN_DIR/logs"; fi
+}
+trap cleanup EXIT
+
+"$ROOT/deploy/dev/up" --detach > "$RUN_DIR/up.out" 2>&1 || { cat "$RUN_DIR/up.out"; exit 1; }
+# shellcheck disable=SC1091
+. "$RUN_DIR/env"
+check "stack lists ccms-education" grep -q "ccms-education" "$RUN_DIR/up.out"
+check "education reports SERVING" quiet "$CTL" health --addr "$CCMS_EDUCATION_ADDR" --timeout 2
+WORKER="$("$CTL" token --role social_worker --districts 110101 --subject sw-e2e --key-file "$CCMS_JWT_KEY_FILE")"
+OTHER="$("$CTL" token --role office_staff --districts 310101 --subject staff-other --key-file "$CCMS_JWT_KEY_FILE")"
+AUDITOR="$("$CTL" token --role auditor --districts '*' --subject auditor-e2e --key-file "$CCMS_JWT_KEY_FILE")"
+
+# 1. Open and check in at records: education learns the case from the bus.
+stack_case_json "$ROOT/docs/examples/case.json" "$RUN_DIR/case.json"
+out="$("$CTL" case open --file "$RUN_DIR/case.json" --json 2>/dev/null)" || true
+case_id="$(echo "$out" | sed -n 's/.*"caseId": *"\([0-9a-f-]*\)".*/\1/p' | head -1)"
+check "case opened" test -n "$case_id"
+"$CTL" case check-in "$case_id" >/dev/null 2>&1 || true
+got=""
+for _ in $(seq 1 120); do
+  got="$("$CTL" --token "$WORKER" service-file get "$case_id" 2>/dev/null || true)"
+  grep -Eq "status +active" <<<"$got" && break
+  sleep 0.5
+done
+check "education follows the case: active after intake" grep -Eq "status +active" <<<"$got"
+check "... with the intake day" grep -Eq "intake reported +[0-9]{4}-[0-9]{2}-[0-9]{2}" <<<"$got"
+check "... and the first contact's due day" grep -Eq "first contact due +[0-9]{4}-" <<<"$got"
+
+# 2. First contact and service file.
+check "first contact recorded" quiet "$CTL" --token "$WORKER" service-file contact "$case_id" --form home_visit
+ANALYSIS="E2E-ANALYSIS-MARKER-$$"
+opened="$("$CTL" --token "$WORKER" service-file open "$case_id" --cause FAMILY --cause ECONOMIC \
+  --need EMPLOYMENT --analysis "$ANALYSIS" 2>&1 || true)"
+check "service file opened" grep -Eq "service file +[0-9]{4}-[0-9]{2}-[0-9]{2} \(" <<<"$opened"
+check "a second file is refused (ALREADY_EXISTS)" bash -c "'$CTL' --token '$WORKER' service-file open '$case_id' --cause FAMILY --need OTHER 2>&1 | grep -q ALREADY_EXISTS"
+check "an unknown code is refused" bash -c "'$CTL' --token '$WORKER' service-file open '$case_id' --cause NOPE --need OTHER 2>&1 | grep -q INVALID_ARGUMENT"
+check "another district's staff: NOT_FOUND" bash -c "'$CTL' --token '$OTHER' service-file get '$case_id' 2>&1 | grep -q NOT_FOUND"
+check "an auditor reads" quiet "$CTL" --token "$AUDITOR" service-file get "$case_id"
+check "an auditor cannot record" bash -c "'$CTL' --token '$AUDITOR' service-file contact '$case_id' --form phone 2>&1 | grep -q PERMISSION_DENIED"
+check "the district's list has it" bash -c "'$CTL' --token '$WORKER' service-file list --district 110101 | grep -q '$case_id'"
+
+# 3. Events on ccms.education.v1, keyed by the case, codes only.
+bus=""
+for _ in $(seq 1 40); do
+  bus="$(timeout 10 kcat -b "$CCMS_KAFKA_BOOTSTRAP" -C -t ccms.education.v1 -o beginning -e -q \
+    -f '%k %h %s\n' 2>/dev/null | tr -d '\000' || true)"
+  grep -q "ce_type=ccms.education.service_file_opened" <<<"$bus" && break
+  sleep 0.25
+done
+check "first_contact_recorded on ccms.education.v1" grep -q "^$case_id .*ce_type=ccms.education.first_contact_recorded" <<<"$bus"
+check "service_file_opened on ccms.education.v1" grep -q "^$case_id .*ce_type=ccms.education.service_file_opened" <<<"$bus"
+check "the analysis is not on the bus" bash -c "! grep -aq -- '$ANALYSIS' <<<\"\$1\"" _ "$bus"
+metrics_port="${CCMS_EDUCATION_METRICS##*:}"
+all_metrics="$( (exec 3<>"/dev/tcp/127.0.0.1/$metrics_port"; printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3; cat <&3) || true)"
+check "metrics served" grep -q "ccms_" <<<"$all_metrics"
+check "case id is no metric label" bash -c "! grep -q '$case_id' <<<\"\$1\"" _ "$all_metrics"
+"$ROOT/deploy/dev/down" > "$RUN_DIR/down.out" 2>&1
+check "the analysis is in no service log" bash -c "! grep -rq -- '$ANALYSIS' '$RUN_DIR/logs'"
+check "SIGTERM stops ccms-education gracefully" grep -q '"event":"service_stopped"' "$RUN_DIR/logs/education.log"
+
+echo "e2e education: $passed passed, $failed failed"
+[ "$failed" = 0 ]

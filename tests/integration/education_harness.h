@@ -1,0 +1,48 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ccms/education/v1/service_file_service.grpc.pb.h"
+#include "common/auth/principal.h"
+#include "common/kafka/inbox_consumer.h"
+#include "services/education/wiring.h"
+#include "tests/support/integration_env.h"
+#include "tests/support/service_harness.h"
+
+namespace ccms::testing {
+
+// The education service in-process, wired as ccms-education wires it (education::Definition()
+// on the kit's ServiceHarness, its consumer of ccms.records.v1 running), on a fresh database, the
+// dev broker and a free port. The service's clock is a FakeClock tests may move (tokens are
+// checked against the real time).
+class EducationHarness {
+ public:
+  EducationHarness();
+  ~EducationHarness();
+
+  education::v1::ServiceFileService::Stub& service_files() { return *service_files_; }
+  server::ServiceHost& host() { return service_.host(); }
+  TestDatabase& db() { return service_.db(); }
+  kafka::InboxConsumer& consumer() { return host().consumer(0); }
+  time::FakeClock& clock() { return clock_; }
+  const education::domain::EducationPolicy& policy() {
+    return service_.wiring<education::EducationWiring>().policies().Latest().rules;
+  }
+
+  std::string Token(auth::Role role, std::vector<std::string> districts,
+                    const std::string& subject = "tester") {
+    return ServiceHarness::Token(role, std::move(districts), subject);
+  }
+  std::unique_ptr<grpc::ClientContext> Context(const std::string& token) {
+    return ServiceHarness::Context(token);
+  }
+
+ private:
+  time::FakeClock clock_;
+  ServiceHarness service_;
+  std::unique_ptr<education::v1::ServiceFileService::Stub> service_files_;
+};
+
+}  // namespace ccms::testing
