@@ -11,7 +11,7 @@
 
 namespace ccms::reporting {
 
-// The definitions shipped with the binary (deploy/reporting/indicators.yaml, compiled in).
+// The definitions shipped with the binary (services/reporting/indicators.yaml, compiled in).
 std::string_view ShippedIndicators();
 
 // `ccms-reporting --rebuild` (main.cc): the next start empties the projections and reads the

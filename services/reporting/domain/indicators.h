@@ -12,7 +12,7 @@
 
 namespace ccms::reporting::domain {
 
-// One indicator of the definitions file (deploy/reporting/indicators.yaml; docs/reporting.md).
+// One indicator of the definitions file (services/reporting/indicators.yaml; docs/reporting.md).
 struct IndicatorDef {
   enum class Kind { kStock, kFlow };  // a count on a day / a count of changes in a period
   enum class Count { kPeople, kPersonTimes };
