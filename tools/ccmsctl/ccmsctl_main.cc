@@ -6,6 +6,7 @@
 //           overdue | audit ...
 //           instruments | assessment | due | level | crisis | points ...  (--assessment-addr)
 //           service-file {get|list|open|contact} ...                       (--education-addr)
+//           report {indicators|run} ...  (--reporting-addr)
 //
 // Global options may come before or after the subcommand. Exit codes: 0 ok,
 // 1 failed call or local error, 2 usage error.
@@ -26,6 +27,7 @@
 #include "tools/ccmsctl/investigation_commands.h"
 #include "tools/ccmsctl/leave_commands.h"
 #include "tools/ccmsctl/order_commands.h"
+#include "tools/ccmsctl/report_commands.h"
 #include "tools/ccmsctl/token_command.h"
 #include "tools/ccmsctl/transfer_commands.h"
 
@@ -58,6 +60,9 @@ int Main(int argc, char** argv) {
   app.add_option("--education-addr", global.education_addr, "Education service address HOST:PORT")
       ->envname("CCMS_EDUCATION_ADDR")
       ->capture_default_str();
+  app.add_option("--reporting-addr", global.reporting_addr, "Reporting service address HOST:PORT")
+      ->envname("CCMS_REPORTING_ADDR")
+      ->capture_default_str();
   app.add_option("--token", global.token, "Bearer token sent as `authorization` metadata")
       ->envname("CCMS_TOKEN");
   app.add_flag("--json", global.json, "Print the response as one proto3 JSON document");
@@ -77,6 +82,7 @@ int Main(int argc, char** argv) {
   AddLeaveCommands(app, global, &action);
   AddOrderCommands(app, global, &action);
   AddDeadLetterCommands(app, global, &action);
+  AddReportCommands(app, global, &action);
 
   try {
     app.parse(argc, argv);

@@ -11,6 +11,7 @@ namespace ccms::ctl {
 inline constexpr char kDefaultAddress[] = "127.0.0.1:50061";
 inline constexpr char kDefaultAssessmentAddress[] = "127.0.0.1:50062";
 inline constexpr char kDefaultEducationAddress[] = "127.0.0.1:50063";
+inline constexpr char kDefaultReportingAddress[] = "127.0.0.1:50065";
 inline constexpr double kDefaultTimeoutSeconds = 10;
 
 struct GlobalOptions {
@@ -20,6 +21,8 @@ struct GlobalOptions {
   std::string assessment_addr = kDefaultAssessmentAddress;
   // host:port of the education service (service-file).
   std::string education_addr = kDefaultEducationAddress;
+  // host:port of the reporting service (report).
+  std::string reporting_addr = kDefaultReportingAddress;
   // Bearer token sent with every records call.
   std::string token;
   // Print the response as one proto3 JSON document instead of a table.

@@ -1,0 +1,103 @@
+#include "services/reporting/wiring.h"
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "common/log/log.h"
+#include "services/reporting/event_translation.h"
+#include "services/reporting/migrations.h"
+
+namespace ccms::reporting {
+namespace internal {
+std::string_view ShippedIndicatorsText();
+}  // namespace internal
+
+namespace {
+
+// The binary's name and default ports (the chart, the dev stack and docs/operations.md say the
+// same; tests/deploy/consistency_test.sh checks it).
+const server::ServiceIdentity kIdentity = {
+    .name = "reporting",
+    .grpc_service = "ccms.reporting.v1.ReportingService",
+    .default_grpc_port = 50065,
+    .default_metrics_port = 9465,
+};
+
+std::atomic<bool> rebuild_requested{false};
+
+}  // namespace
+
+std::string_view ShippedIndicators() { return internal::ShippedIndicatorsText(); }
+
+void RequestRebuild() { rebuild_requested = true; }
+
+std::string ConsumerGroup(int generation) {
+  return absl::StrCat(kConsumerGroupStem, "-g", generation);
+}
+
+void ReportingWiring::Configure(config::Env& env) {
+  indicators_file_ = env.String("CCMS_REPORTING_INDICATORS_FILE", "");
+  minor_threshold_ = static_cast<int>(env.Int("CCMS_REPORTING_MINOR_THRESHOLD", 5, 2, 100));
+}
+
+absl::Status ReportingWiring::Prepare(const policy::PolicyDocument&) {
+  std::string text(ShippedIndicators());
+  if (!indicators_file_.empty()) {
+    std::ifstream in(indicators_file_);
+    if (!in) {
+      return absl::InvalidArgumentError("CCMS_REPORTING_INDICATORS_FILE: the file cannot be read");
+    }
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    text = buffer.str();
+  }
+  auto defs = domain::ParseIndicatorDefs(text);
+  if (!defs.ok()) return defs.status();
+  defs_ = std::make_unique<domain::IndicatorDefs>(*std::move(defs));
+  return absl::OkStatus();
+}
+
+absl::Status ReportingWiring::AfterMigrations(server::ServiceHost& host) {
+  store_ = std::make_unique<PgReportingStore>(host.pool());
+  if (rebuild_requested.exchange(false)) {
+    auto generation = store_->ResetProjections();
+    if (!generation.ok()) return generation.status();
+    log::Info("projections_reset", {{"generation", absl::StrCat(*generation)}});
+  }
+  auto generation = store_->Generation();
+  if (!generation.ok()) return generation.status();
+  generation_ = *generation;
+  return absl::OkStatus();
+}
+
+absl::Status ReportingWiring::Build(server::ServiceHost& host) {
+  log::Info("indicators_loaded",
+            {{"definitions_version", defs_->version},
+             {"indicators", absl::StrCat(defs_->indicators.size())},
+             {"origin", indicators_file_.empty() ? "built-in" : "CCMS_REPORTING_INDICATORS_FILE"},
+             {"generation", absl::StrCat(generation_)}});
+  service_ = std::make_unique<ReportServiceImpl>(*store_, host.executor(), *defs_, minor_threshold_,
+                                                 host.clock());
+  background_store_ = std::make_unique<PgReportingStore>(host.background_pool());
+  consumer_ = std::make_unique<ProjectionConsumer>(*background_store_);
+  if (auto st = host.AddConsumer(ConsumerGroup(generation_), {kRecordsTopic, kAssessmentTopic},
+                                 [this](pqxx::work& tx, const events::v1::Envelope& e) {
+                                   return consumer_->Handle(tx, e);
+                                 });
+      !st.ok()) {
+    return st;
+  }
+  host.AddService(service_.get(), v1::ReportingService::service_full_name());
+  return absl::OkStatus();
+}
+
+server::ServiceDefinition Definition() {
+  return {.identity = kIdentity,
+          .migrations = &Migrations,
+          .queries = &PgReportingStore::Queries,
+          .make = [] { return std::unique_ptr<server::Service>(new ReportingWiring()); }};
+}
+
+}  // namespace ccms::reporting

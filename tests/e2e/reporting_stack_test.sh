@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# End to end, reporting on the dev stack (deploy/dev/up --detach, private run folder, free
+# ports): ccms-load opens cases in records (16 districts round-robin, every supervision starting
+# 2025-01-10, one in four on parole); ccms-reporting projects them from ccms.records.v1; the
+# monthly report of January 2025 (ccmsctl report run) equals the counts taken here from the
+# cases seeded; a district bureau sees its district only; a partner is refused; then
+# `ccms-reporting --rebuild` rebuilds from the beginning of the topic to the same figures.
+set -euo pipefail
+ROOT="${CCMS_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+BUILD_DIR="${CCMS_BUILD_DIR:-$ROOT/build}"
+CTL="$BUILD_DIR/tools/ccmsctl/ccmsctl"
+LOAD="$BUILD_DIR/tests/bench/ccms-load"
+SEED=48
+
+source "$ROOT/deploy/lib/common.sh"
+source "$ROOT/tests/e2e/lib.sh"
+quiet() { "$@" >/dev/null 2>&1; }
+
+RUN_DIR="$(mktemp -d /tmp/ccms-e2e-reporting.XXXXXX)"
+chmod 755 "$RUN_DIR"
+export CCMS_RUN_DIR="$RUN_DIR"
+CCMS_DEV_PORT_OFFSET="$(ccms_free_port_offset 0 55432 50061 50062 50065 9461 9462 9465)"
+export CCMS_DEV_PORT_OFFSET
+cleanup() {
+  [ -n "${REBUILD_PID:-}" ] && kill -TERM "$REBUILD_PID" 2>/dev/null && wait "$REBUILD_PID" 2>/dev/null
+  "$ROOT/deploy/dev/down" --purge >/dev/null 2>&1 || true
+  if [ "$failed" = 0 ]; then rm -rf "$RUN_DIR"; else echo "logs kept in $RUN_DIR/logs"; fi
+}
+trap cleanup EXIT
+
+"$ROOT/deploy/dev/up" --detach > "$RUN_DIR/up.out" 2>&1 || { cat "$RUN_DIR/up.out"; exit 1; }
+# shellcheck disable=SC1091
+. "$RUN_DIR/env"
+check "stack lists ccms-reporting" grep -q "ccms-reporting" "$RUN_DIR/up.out"
+check "reporting reports SERVING" quiet "$CTL" health --addr "$CCMS_REPORTING_ADDR" --timeout 2
+check "report indicators lists the definitions" \
+  grep -q "on_register" <("$CTL" report indicators 2>&1)
+
+# Seed cases through records, as an office would open them.
+"$LOAD" seed --addr "$CCMS_RECORDS_ADDR" --key-file "$CCMS_JWT_KEY_FILE" --count "$SEED" \
+  --id-base 0 --kv > "$RUN_DIR/seed.kv" 2> "$RUN_DIR/seed.err" || true
+check "ccms-load opened $SEED cases" grep -q "^seed.ok $SEED\$\|^seed.ok=$SEED\$" "$RUN_DIR/seed.kv"
+
+# The counts taken independently: ccms-load's case n goes to district n % 16 of its list and is
+# on parole when n % 4 == 1 (tests/bench/load/workload.cc).
+DISTRICTS=(110101 110102 110105 110106 110107 110108 110109 110111 110112 110113 110114 110115
+  110116 110117 110118 110119)
+declare -A want_district
+parole=0
+for ((n = 0; n < SEED; n++)); do
+  d="${DISTRICTS[$((n % 16))]}"
+  want_district[$d]=$((${want_district[$d]:-0} + 1))
+  [ $((n % 4)) = 1 ] && parole=$((parole + 1))
+done
+probation=$((SEED - parole))
+
+report() {  # report ARGS... -> the JSON of a January 2025 report
+  "$CTL" report run --period month --day 2025-01-15 --json "$@" 2>/dev/null
+}
+total_cells() { /usr/bin/python3 -c 'import json,sys; print(",".join(json.load(sys.stdin)["total"]["cells"]))'; }
+rows() { /usr/bin/python3 -c 'import json,sys; [print(r["key"], ",".join(r["cells"])) for r in json.load(sys.stdin).get("rows", [])]'; }
+
+IND=(--indicator on_register --indicator received --indicator on_register_probation
+  --indicator on_register_parole --indicator discharged)
+want_total="$SEED,$SEED,$probation,$parole,0"
+got=""
+for _ in $(seq 1 120); do
+  got="$(report "${IND[@]}" | total_cells || true)"
+  [ "$got" = "$want_total" ] && break
+  sleep 0.5
+done
+check "January 2025: on register, received, probation, parole, discharged = $want_total (got $got)" \
+  test "$got" = "$want_total"
+
+report "${IND[@]}" --by district | rows > "$RUN_DIR/by-district.txt" || true
+ok=1
+for d in "${!want_district[@]}"; do
+  n="${want_district[$d]}"
+  grep -q "^$d $n,$n," "$RUN_DIR/by-district.txt" || { ok=0; echo "  district $d: want $n"; }
+done
+[ "$(wc -l < "$RUN_DIR/by-district.txt")" = "${#want_district[@]}" ] || ok=0
+check "by district: each district's on-register and received equal the seeded counts" test "$ok" = 1
+
+# December 2024, before every start: nothing on the register.
+got="$("$CTL" report run --period month --day 2024-12-01 --indicator on_register --json 2>/dev/null | total_cells || true)"
+check "December 2024: nobody on the register yet (got $got)" test "$got" = 0
+
+BUREAU="$("$CTL" token --role district_bureau --districts 110101 --subject bureau-e2e --key-file "$CCMS_JWT_KEY_FILE")"
+got="$("$CTL" --token "$BUREAU" report run --period month --day 2025-01-15 --indicator on_register --json 2>/dev/null | total_cells || true)"
+check "district bureau of 110101 counts its district only (${want_district[110101]}, got $got)" \
+  test "$got" = "${want_district[110101]}"
+PARTNER="$("$CTL" token --role partner --districts 110101 --subject partner-e2e --agency agency-1 --key-file "$CCMS_JWT_KEY_FILE")"
+out="$("$CTL" --token "$PARTNER" report run --period month --day 2025-01-15 2>&1 || true)"
+check "a partner is refused" grep -q "PERMISSION_DENIED" <<<"$out"
+
+# --rebuild: stop the service, start it with --rebuild on the same settings; same figures.
+pid="$(cat "$RUN_DIR/pids/reporting")"
+cmdline_env="$(tr '\0' '\n' < "/proc/$pid/environ" | grep '^CCMS_' || true)"
+kill -TERM "$pid"
+for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+(
+  while IFS= read -r kv; do export "${kv?}"; done <<<"$cmdline_env"
+  exec "$BUILD_DIR/services/reporting/ccms-reporting" --rebuild
+) > "$RUN_DIR/logs/reporting-rebuild.log" 2>&1 &
+REBUILD_PID=$!
+echo "$REBUILD_PID" > "$RUN_DIR/pids/reporting"
+for _ in $(seq 1 100); do quiet "$CTL" health --addr "$CCMS_REPORTING_ADDR" --timeout 1 && break; sleep 0.3; done
+check "ccms-reporting --rebuild logs the reset" grep -q "projections_reset" "$RUN_DIR/logs/reporting-rebuild.log"
+got=""
+for _ in $(seq 1 120); do
+  got="$(report "${IND[@]}" | total_cells || true)"
+  [ "$got" = "$want_total" ] && break
+  sleep 0.5
+done
+check "after --rebuild the same figures ($got)" test "$got" = "$want_total"
+
+# No personal data in reporting's log or in its reports.
+check "no names, ID numbers or addresses in reporting's logs" \
+  bash -c "! grep -Eq '压测对象|测试街道|[0-9]{17}[0-9X]' '$RUN_DIR'/logs/reporting*.log"
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,15 @@
+// `ccmsctl report indicators|run ...`: the ReportingService calls, sent to --reporting-addr
+// (CCMS_REPORTING_ADDR).
+
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "tools/ccmsctl/global_options.h"
+
+namespace ccms::ctl {
+
+// Adds the report subcommands to `app`; the parsed one sets `*action`.
+void AddReportCommands(CLI::App& app, const GlobalOptions& global, Action* action);
+
+}  // namespace ccms::ctl
