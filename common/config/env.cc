@@ -68,6 +68,11 @@ std::string Env::RequiredSecret(std::string_view name) {
   return secret;
 }
 
+std::string Env::OptionalSecret(std::string_view name) {
+  if (Get(name) == nullptr && Get(std::string(name) + "_FILE") == nullptr) return "";
+  return RequiredSecret(name);
+}
+
 int64_t Env::Int(std::string_view name, int64_t fallback, int64_t min, int64_t max) {
   const char* value = Get(name);
   if (value == nullptr) return fallback;

@@ -23,6 +23,8 @@ class Env {
   std::string String(std::string_view name, std::string_view fallback);
   // A secret given either inline (NAME) or as a file path (NAME_FILE); exactly one is required.
   std::string RequiredSecret(std::string_view name);
+  // Like RequiredSecret, but "" (and no problem) when neither NAME nor NAME_FILE is set.
+  std::string OptionalSecret(std::string_view name);
   int64_t Int(std::string_view name, int64_t fallback, int64_t min, int64_t max);
   absl::Duration Millis(std::string_view name, int64_t fallback_ms, int64_t min_ms, int64_t max_ms);
   // "true" or "false" (also 1/0, yes/no, on/off; any case).
