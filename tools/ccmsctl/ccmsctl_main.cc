@@ -17,6 +17,7 @@
 #include "tools/ccmsctl/activity_commands.h"
 #include "tools/ccmsctl/assessment_commands.h"
 #include "tools/ccmsctl/case_commands.h"
+#include "tools/ccmsctl/audit_commands.h"
 #include "tools/ccmsctl/dead_letter_commands.h"
 #include "tools/ccmsctl/discharge_commands.h"
 #include "tools/ccmsctl/global_options.h"
@@ -71,6 +72,7 @@ int Main(int argc, char** argv) {
   AddLeaveCommands(app, global, &action);
   AddOrderCommands(app, global, &action);
   AddDeadLetterCommands(app, global, &action);
+  AddAuditCommands(app, global, &action);
 
   try {
     app.parse(argc, argv);
