@@ -43,11 +43,14 @@ absl::Status ApplyMigrations(pqxx::connection& conn, std::string_view component_
         }
       }
     } unlock{conn};
+    // Only when missing: a role that may not create tables (the runtime role of a database
+    // migrated by its migration role) can still check that nothing is left to apply.
     pqxx::nontransaction(conn).exec(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        "DO $$BEGIN IF to_regclass('schema_migrations') IS NULL THEN "
+        "CREATE TABLE schema_migrations ("
         " component text NOT NULL, version integer NOT NULL, name text NOT NULL,"
         " checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(),"
-        " PRIMARY KEY (component, version))");
+        " PRIMARY KEY (component, version)); END IF; END$$");
     std::map<int, std::string> applied;
     {
       pqxx::nontransaction read(conn);

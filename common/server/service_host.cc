@@ -6,8 +6,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/db/audit.h"
+#include "common/db/roles.h"
 #include "common/grpc/metrics_interceptor.h"
 #include "common/log/log.h"
+#include "common/server/audit_chain_service.h"
 #include "common/server/dead_letter_service.h"
 #include "common/server/dependency_probes.h"
 #include "common/time/calendar.h"
@@ -39,6 +41,59 @@ class ReflectionOption : public grpc::ServerBuilderOption {
   bool enabled_;
 };
 
+// Runs common's and the service's migrations. With a migration DSN: as that role (which owns
+// every object), then grants the runtime role (the pool's user) what it needs, the audit tables
+// append-only; without one: with the runtime DSN, as before the roles were split, and says that
+// the audit log is not locked.
+absl::Status Migrate(db::ConnectionPool& pool, const std::string& migration_dsn,
+                     const std::string& service, const std::vector<db::Migration>& migrations) {
+  auto apply = [&](pqxx::connection& conn) {
+    absl::Status st = db::ApplyMigrations(conn, "common", db::CommonMigrations());
+    if (!st.ok()) return st;
+    return db::ApplyMigrations(conn, service, migrations);
+  };
+  if (migration_dsn.empty()) {
+    // As before the roles were split; or, in a Deployment whose migration Job ran with the
+    // migration role, only the check that nothing is left to apply.
+    bool owns_audit_log = false;
+    absl::Status st = pool.WithConnection([&](pqxx::connection& conn) -> absl::Status {
+      absl::Status applied = apply(conn);
+      if (!applied.ok()) return applied;
+      owns_audit_log = pqxx::nontransaction(conn)
+                           .exec(
+                               "SELECT pg_has_role(relowner, 'USAGE') FROM pg_class "
+                               "WHERE oid = 'audit_log'::regclass")[0][0]
+                           .as<bool>();
+      return absl::OkStatus();
+    });
+    if (st.ok() && owns_audit_log) {
+      log::Warn("audit_log_not_locked",
+                {{"setting", "CCMS_DB_MIGRATION_DSN"},
+                 {"note",
+                  "unset, and the role of CCMS_DB_DSN owns audit_log, so it could rewrite it; "
+                  "give migrations a role of their own (docs/security.md, Audit log)"}});
+    }
+    return st;
+  }
+  std::string runtime_role;
+  absl::Status st = pool.WithConnection([&](pqxx::connection& conn) -> absl::Status {
+    runtime_role = pqxx::nontransaction(conn).exec("SELECT current_user")[0][0].as<std::string>();
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  std::unique_ptr<pqxx::connection> migrator;
+  try {
+    migrator = std::make_unique<pqxx::connection>(migration_dsn);
+  } catch (...) {
+    return db::MapCurrentException("connect with CCMS_DB_MIGRATION_DSN");
+  }
+  if (st = db::CheckRuntimeRoleOwnsNothing(*migrator, runtime_role); !st.ok()) return st;
+  if (st = apply(*migrator); !st.ok()) return st;
+  if (st = db::GrantRuntimeRole(*migrator, runtime_role); !st.ok()) return st;
+  log::Info("runtime_role_granted", {{"audit_log", "select, insert"}});
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 CommonConfig LoadCommonConfig(const ServiceIdentity& id, config::Env& env) {
@@ -47,6 +102,8 @@ CommonConfig LoadCommonConfig(const ServiceIdentity& id, config::Env& env) {
   c.metrics_listen =
       env.Address("CCMS_METRICS_LISTEN", absl::StrCat("0.0.0.0:", id.default_metrics_port));
   c.db_dsn = env.RequiredSecret("CCMS_DB_DSN");
+  c.db_migration_dsn = env.OptionalSecret("CCMS_DB_MIGRATION_DSN").value_or("");
+  c.audit_seal_period = env.Millis("CCMS_AUDIT_SEAL_PERIOD_MS", 1000, 100, 600000);
   c.db_pool_size = static_cast<int>(env.Int("CCMS_DB_POOL_SIZE", 8, 1, 256));
   c.db_acquire_timeout = env.Millis("CCMS_DB_ACQUIRE_TIMEOUT_MS", 2000, 1, 60000);
   c.db_statement_timeout = env.Millis("CCMS_DB_STATEMENT_TIMEOUT_MS", 5000, 100, 600000);
@@ -159,12 +216,18 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
       },
       c.retention_period);
 
-  absl::Status migrated = host->pool_->WithConnection([&](pqxx::connection& conn) {
-    absl::Status st = db::ApplyMigrations(conn, "common", db::CommonMigrations());
-    if (!st.ok()) return st;
-    return db::ApplyMigrations(conn, host->identity_.name, service_migrations);
-  });
+  absl::Status migrated =
+      Migrate(*host->pool_, c.db_migration_dsn, host->identity_.name, service_migrations);
   if (!migrated.ok()) return migrated;
+  host->sealer_ = std::make_unique<db::AuditSealer>();
+  host->seal_task_ = std::make_unique<concurrency::PeriodicTask>(
+      [raw_host = host.get()] {
+        auto sealed = raw_host->SealAuditNow();
+        if (!sealed.ok()) {
+          log::Warn("audit_seal_failed", {{"error", std::string(sealed.status().message())}});
+        }
+      },
+      c.audit_seal_period);
 
   auto relay = kafka::OutboxRelay::Create(
       {.service = host->identity_.name,
@@ -219,6 +282,9 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
   // Every service serves its dead letters (roles ops and city_admin).
   host->dead_letters_ = std::make_unique<DeadLetterServiceImpl>(*host->pool_, *host->executor_);
   host->AddService(host->dead_letters_.get(), ops::v1::DeadLetterService::service_full_name());
+  // And its audit chain's verification (roles auditor and city_admin).
+  host->audit_chain_ = std::make_unique<AuditChainServiceImpl>(*host->pool_, *host->executor_);
+  host->AddService(host->audit_chain_.get(), ops::v1::AuditChainService::service_full_name());
   return host;
 }
 
@@ -230,6 +296,19 @@ absl::Status ServiceHost::RunAsCall(const auth::Principal& principal,
   if (request_id.empty()) return handler();
   return commands_->Run({request_id, request.GetDescriptor()->full_name(), principal.subject},
                         response, handler);
+}
+
+absl::StatusOr<int64_t> ServiceHost::SealAuditNow() {
+  std::lock_guard<std::mutex> lock(sealer_mu_);
+  int64_t sealed = 0;
+  absl::Status st = background_pool_->WithConnection([&](pqxx::connection& conn) -> absl::Status {
+    auto n = sealer_->SealOnce(conn);
+    if (!n.ok()) return n.status();
+    sealed = *n;
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  return sealed;
 }
 
 absl::Status ServiceHost::AddConsumer(const std::string& group_id, std::vector<std::string> topics,
@@ -275,6 +354,7 @@ absl::StatusOr<int> ServiceHost::Start() {
   relay_->Start();
   for (auto& c : consumers_) c->Start();
   retention_task_->Start();
+  seal_task_->Start();
   readiness_->Start();
   log::Info("service_started", {{"grpc_port", port},
                                 {"metrics_port", metrics_port()},
@@ -309,6 +389,7 @@ void ServiceHost::Shutdown() {
   if (workers_) workers_->Shutdown();
   if (server_) server_->Wait();
   if (retention_task_) retention_task_->Stop();
+  if (seal_task_) seal_task_->Stop();
   for (auto& c : consumers_) c->Stop();
   if (relay_) relay_->Stop(absl::Seconds(5));
   log::Info("service_stopped");

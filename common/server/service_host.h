@@ -2,6 +2,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "common/concurrency/periodic_task.h"
 #include "common/concurrency/worker_pool.h"
 #include "common/config/env.h"
+#include "common/db/audit_chain.h"
 #include "common/db/migrations.h"
 #include "common/db/pool.h"
 #include "common/db/retention.h"
@@ -28,6 +30,7 @@
 
 namespace ccms::server {
 
+class AuditChainServiceImpl;
 class DeadLetterServiceImpl;
 
 // grpc.health.v1 names every service answers (docs/operations.md, "Health, start and shutdown"):
@@ -52,6 +55,12 @@ struct CommonConfig {
   std::string grpc_listen;
   std::string metrics_listen;
   std::string db_dsn;
+  // CCMS_DB_MIGRATION_DSN (secret, also _FILE): the role that owns the schema and runs the
+  // migrations, then grants the runtime role (CCMS_DB_DSN's user) what it needs and no more
+  // (db/roles.h). Empty: migrations run with db_dsn and the audit log is not locked (a warning).
+  std::string db_migration_dsn;
+  // CCMS_AUDIT_SEAL_PERIOD_MS: how often audit rows are sealed into the hash chain.
+  absl::Duration audit_seal_period = absl::Seconds(1);
   int db_pool_size = 8;
   // CCMS_DB_BACKGROUND_POOL_SIZE: connections of the background pool (consumers, periodic tasks,
   // retention), apart from the calls' pool so neither can starve the other.
@@ -135,6 +144,9 @@ class ServiceHost {
   // cannot take them, and background work cannot take the calls' connections.
   db::ConnectionPool& background_pool() { return *background_pool_; }
   kafka::OutboxRelay& relay() { return *relay_; }
+  // Seals unsealed audit rows into the hash chain now (the periodic sealer does it every
+  // audit_seal_period); how many it sealed. For tests and tools.
+  absl::StatusOr<int64_t> SealAuditNow();
   grpc_util::CallExecutor& executor() { return *executor_; }
   // Runs `handler` (which fills `response`) as the executor runs `request` when it comes over
   // gRPC: a mutating request as a command (common/db/command.h). For in-process callers (tests).
@@ -185,6 +197,10 @@ class ServiceHost {
   std::unique_ptr<db::RetentionPruner> pruner_;
   std::unique_ptr<concurrency::PeriodicTask> retention_task_;
   std::unique_ptr<kafka::OutboxRelay> relay_;
+  std::mutex sealer_mu_;
+  std::unique_ptr<db::AuditSealer> sealer_;
+  std::unique_ptr<concurrency::PeriodicTask> seal_task_;
+  std::unique_ptr<AuditChainServiceImpl> audit_chain_;
   std::unique_ptr<auth::TokenVerifier> verifier_;
   std::unique_ptr<concurrency::WorkerPool> workers_;
   std::unique_ptr<db::CommandRunner> commands_;

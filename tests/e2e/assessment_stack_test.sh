@@ -142,6 +142,7 @@ check "... and fast" test "$took" -lt 3000
 # Records back (as deploy/dev/up starts it).
 CCMS_GRPC_LISTEN="$CCMS_RECORDS_ADDR" CCMS_METRICS_LISTEN="$CCMS_RECORDS_METRICS" \
 CCMS_DB_DSN_FILE="$RUN_DIR/secrets/records.dsn" CCMS_KAFKA_BOOTSTRAP="$CCMS_KAFKA_BOOTSTRAP" \
+CCMS_DB_MIGRATION_DSN_FILE="$RUN_DIR/secrets/records.migration-dsn" \
 CCMS_JWT_ALG=HS256 CCMS_JWT_KEY_FILE="$RUN_DIR/secrets/jwt.key" \
 CCMS_PII_KEY_FILE="$RUN_DIR/secrets/pii.key" \
 CCMS_SERVICE_TOKEN_FILE="$RUN_DIR/secrets/records.service-token" CCMS_RECORDS_ADDR="$CCMS_RECORDS_ADDR" \

@@ -83,6 +83,15 @@ check "the receiving district accepts" "$CTL" --token "$staff_b" transfer accept
 check "the case is now the receiving district's" "$CTL" --token "$staff_b" case get "$case_id"
 check "and no longer the sending one's" bash -c "! '$CTL' --token '$staff_a' case get '$case_id' 2>/dev/null"
 
+# The locked audit log (docs/security.md): the runtime role cannot rewrite it, the chain verifies.
+check "the runtime role cannot update audit_log" bash -c \
+  "! psql -X -q -d \"\$(cat '$RUN_DIR/secrets/records.dsn')\" -c 'UPDATE audit_log SET result = result' 2>/dev/null"
+auditor="$("$CTL" token --role auditor --districts '*' --key-file "$CCMS_JWT_KEY_FILE")"
+sleep 2  # the sealer runs every second
+check "ccmsctl audit verify: records' chain holds" "$CTL" --token "$auditor" audit verify --service records
+check "ccmsctl audit verify: assessment's chain holds" \
+  "$CTL" --token "$auditor" --assessment-addr "$CCMS_ASSESSMENT_ADDR" audit verify --service assessment
+
 "$ROOT/deploy/dev/down" > "$RUN_DIR/down.out" 2>&1
 check "SIGTERM stops ccms-records gracefully" grep -q '"event":"service_stopped"' "$RUN_DIR/logs/records.log"
 id_body="$(sed -n 's/.*"id_number": *"\([0-9]\{17\}\).*/\1/p' "$ROOT/docs/examples/case.json")"

@@ -11,6 +11,9 @@
 #include <stdexcept>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "common/ids/uuid.h"
 #include "common/time/calendar.h"
@@ -82,6 +85,8 @@ server::CommonConfig TestHostConfig(const std::string& dsn, const std::string& j
   config.outbox_poll_interval = absl::Milliseconds(200);
   config.outbox_batch_size = 1000;
   config.shutdown_grace = absl::Seconds(5);
+  // The tests seal audit rows by hand (ServiceHost::SealAuditNow) when they need to.
+  config.audit_seal_period = absl::Hours(1);
   return config;
 }
 
@@ -92,16 +97,28 @@ TestDatabase::TestDatabase() {
   std::erase(id, '-');
   name_ = "ccms_it_" + id.substr(id.size() - 16);
   pqxx::connection admin(env->pg_admin_dsn);
-  pqxx::nontransaction(admin).exec("CREATE DATABASE " + name_);
+  pqxx::nontransaction(admin).exec("CREATE ROLE " + name_ + "_owner LOGIN");
+  pqxx::nontransaction(admin).exec("CREATE ROLE " + name_ + "_app LOGIN");
+  pqxx::nontransaction(admin).exec("CREATE DATABASE " + name_ + " OWNER " + name_ + "_owner");
+  // The admin DSN minus its dbname and user (the cluster trusts loopback).
+  std::string base;
+  for (const absl::string_view part : absl::StrSplit(env->pg_admin_dsn, ' ', absl::SkipEmpty())) {
+    if (absl::StartsWith(part, "dbname=") || absl::StartsWith(part, "user=")) continue;
+    absl::StrAppend(&base, part, " ");
+  }
   dsn_ = env->pg_admin_dsn;
   const size_t pos = dsn_.find("dbname=");
   dsn_ = (pos == std::string::npos ? dsn_ : dsn_.substr(0, pos)) + " dbname=" + name_;
+  migration_dsn_ = absl::StrCat(base, "dbname=", name_, " user=", name_, "_owner");
+  runtime_dsn_ = absl::StrCat(base, "dbname=", name_, " user=", name_, "_app");
 }
 
 TestDatabase::~TestDatabase() {
   try {
     pqxx::connection admin(IntegrationEnv::Get()->pg_admin_dsn);
     pqxx::nontransaction(admin).exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+    pqxx::nontransaction(admin).exec("DROP ROLE IF EXISTS " + name_ + "_app");
+    pqxx::nontransaction(admin).exec("DROP ROLE IF EXISTS " + name_ + "_owner");
   } catch (...) {
   }
 }

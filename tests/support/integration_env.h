@@ -33,12 +33,19 @@ bool RunningUnderCi();
 // cluster's database `dsn`, the dev broker, an HS256 `jwt_key`, a short relay poll.
 server::CommonConfig TestHostConfig(const std::string& dsn, const std::string& jwt_key);
 
-// A fresh database on the test cluster, dropped when this object goes away.
+// A fresh database on the test cluster, dropped when this object goes away, with the two roles
+// of a service (docs/security.md, "Audit log"): `<name>_owner` owns the database and runs the
+// migrations, `<name>_app` is the runtime role (owns nothing); both dropped with the database.
 class TestDatabase {
  public:
   TestDatabase();
   ~TestDatabase();
+  // As the cluster's superuser (the tests' own checks and fixtures).
   const std::string& dsn() const { return dsn_; }
+  // As the migration role (CCMS_DB_MIGRATION_DSN) and as the runtime role (CCMS_DB_DSN).
+  const std::string& migration_dsn() const { return migration_dsn_; }
+  const std::string& runtime_dsn() const { return runtime_dsn_; }
+  std::string runtime_role() const { return name_ + "_app"; }
   const std::string& name() const { return name_; }
   // Runs one SQL statement and returns the first column of the first row ("" if none).
   std::string QueryValue(const std::string& sql) const;
@@ -46,6 +53,8 @@ class TestDatabase {
  private:
   std::string name_;
   std::string dsn_;
+  std::string migration_dsn_;
+  std::string runtime_dsn_;
 };
 
 // A small pool on `db` with common's tables migrated (outbox, inbox, idempotency keys, audit),

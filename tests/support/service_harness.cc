@@ -29,7 +29,9 @@ void Check(const absl::Status& st, const char* step) {
 ServiceHarness::ServiceHarness(const server::ServiceDefinition& definition, Options options)
     : clock_(options.clock != nullptr ? *options.clock : fixed_clock_),
       background_(options.background) {
-  server::CommonConfig config = TestHostConfig(db_.dsn(), kJwtKey);
+  // Two roles, as in production: the owner migrates, the runtime role serves.
+  server::CommonConfig config = TestHostConfig(db_.runtime_dsn(), kJwtKey);
+  config.db_migration_dsn = db_.migration_dsn();
   config.test_consumer_group_suffix = "-test-" + db_.name();
   config.test_consumer_properties = options.consumer_properties;
   service_ = definition.make();

@@ -19,6 +19,7 @@
 #include "tools/ccmsctl/activity_commands.h"
 #include "tools/ccmsctl/assessment_commands.h"
 #include "tools/ccmsctl/case_commands.h"
+#include "tools/ccmsctl/audit_commands.h"
 #include "tools/ccmsctl/dead_letter_commands.h"
 #include "tools/ccmsctl/discharge_commands.h"
 #include "tools/ccmsctl/education_commands.h"
@@ -83,6 +84,7 @@ int Main(int argc, char** argv) {
   AddOrderCommands(app, global, &action);
   AddDeadLetterCommands(app, global, &action);
   AddReportCommands(app, global, &action);
+  AddAuditCommands(app, global, &action);
 
   try {
     app.parse(argc, argv);

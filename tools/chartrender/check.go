@@ -562,9 +562,10 @@ func (c *checker) checkSecretFiles(what string, env map[string]string, pod, ctr,
 		volumes[str(dig(v, "name"))] = asMap(v)
 	}
 	wantSecret := map[string]string{
-		"CCMS_DB_DSN_FILE":  str(dig(svc, "database", "secretName")),
-		"CCMS_JWT_KEY_FILE": str(dig(values, "secrets", "jwtKey", "secretName")),
-		"CCMS_PII_KEY_FILE": str(dig(values, "secrets", "piiKey", "secretName")),
+		"CCMS_DB_DSN_FILE":           str(dig(svc, "database", "secretName")),
+		"CCMS_DB_MIGRATION_DSN_FILE": str(dig(svc, "database", "migrationSecretName")),
+		"CCMS_JWT_KEY_FILE":          str(dig(values, "secrets", "jwtKey", "secretName")),
+		"CCMS_PII_KEY_FILE":          str(dig(values, "secrets", "piiKey", "secretName")),
 	}
 	for key, file := range env {
 		if !strings.HasSuffix(key, "_FILE") || key == "CCMS_POLICY_FILE" {
@@ -656,6 +657,13 @@ func (c *checker) checkMigration(what string, own, objs []Obj, dep Obj, depCtr m
 		}
 	}
 	c.checkSecretFiles(what+" migration Job", env, pod, ctr, svc, values, name)
+	// The migration role owns the schema: only the Job may hold its DSN (docs/security.md).
+	if env["CCMS_DB_MIGRATION_DSN_FILE"] == "" {
+		c.fail("%s: the migration Job has no CCMS_DB_MIGRATION_DSN_FILE", what)
+	}
+	if _, has := depEnv["CCMS_DB_MIGRATION_DSN_FILE"]; has {
+		c.fail("%s: the Deployment must not hold the migration role's DSN", what)
+	}
 	if sa := str(pod["serviceAccountName"]); sa != "" {
 		c.fail("%s: migration Job names ServiceAccount %q, which a pre-install hook cannot rely on", what, sa)
 	}

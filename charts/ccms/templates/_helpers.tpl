@@ -127,6 +127,11 @@ app.kubernetes.io/component: {{ .name }}
 {{- default (include "ccms.service.fullname" (dict "root" .root "name" .name "suffix" "-db")) .svc.database.secretName }}
 {{- end }}
 
+{{/* Name of the Secret holding one service's migration-role DSN, mounted by the migration Job only (database.migrationSecretName, else <fullname>-<service>-db-migration). */}}
+{{- define "ccms.service.dbMigrationSecret" -}}
+{{- default (include "ccms.service.fullname" (dict "root" .root "name" .name "suffix" "-db-migration")) .svc.database.migrationSecretName }}
+{{- end }}
+
 {{/*
 The CCMS_* environment of one service (dict "root" $ "name" … "svc" …), as YAML: the env
 ConfigMap's data and, inline, the migration Job's env (a pre-install hook runs before the
