@@ -42,29 +42,39 @@ std::string Env::String(std::string_view name, std::string_view fallback) {
 }
 
 std::string Env::RequiredSecret(std::string_view name) {
+  std::optional<std::string> secret = OptionalSecret(name);
+  if (secret.has_value()) return *std::move(secret);
+  const std::string file_name = std::string(name) + "_FILE";
+  if (Get(name) == nullptr && Get(file_name) == nullptr) {
+    Problem(name, "is required (or " + file_name + ")");
+  }
+  return "";
+}
+
+std::optional<std::string> Env::OptionalSecret(std::string_view name) {
   const std::string file_name = std::string(name) + "_FILE";
   const char* inline_value = Get(name);
   const char* path = Get(file_name);
   if (inline_value != nullptr && path != nullptr) {
     Problem(name, absl::StrCat("set either ", std::string(name), " or ", file_name, ", not both"));
-    return "";
+    return std::nullopt;
   }
-  if (inline_value != nullptr) return inline_value;
-  if (path == nullptr) {
-    Problem(name, "is required (or " + file_name + ")");
-    return "";
-  }
+  if (inline_value != nullptr) return std::string(inline_value);
+  if (path == nullptr) return std::nullopt;
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     Problem(file_name, "file cannot be read");
-    return "";
+    return std::nullopt;
   }
   std::stringstream buffer;
   buffer << in.rdbuf();
   std::string secret = buffer.str();
   // Files written by `echo` end in a newline that is not part of the secret.
   while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
-  if (secret.empty()) Problem(file_name, "file is empty");
+  if (secret.empty()) {
+    Problem(file_name, "file is empty");
+    return std::nullopt;
+  }
   return secret;
 }
 

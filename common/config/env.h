@@ -23,6 +23,9 @@ class Env {
   std::string String(std::string_view name, std::string_view fallback);
   // A secret given either inline (NAME) or as a file path (NAME_FILE); exactly one is required.
   std::string RequiredSecret(std::string_view name);
+  // A secret given inline (NAME) or as a file path (NAME_FILE), or neither (nullopt); both, or a
+  // file that cannot be read or is empty, is a problem.
+  std::optional<std::string> OptionalSecret(std::string_view name);
   int64_t Int(std::string_view name, int64_t fallback, int64_t min, int64_t max);
   absl::Duration Millis(std::string_view name, int64_t fallback_ms, int64_t min_ms, int64_t max_ms);
   // "true" or "false" (also 1/0, yes/no, on/off; any case).
@@ -31,6 +34,10 @@ class Env {
   std::string Address(std::string_view name, std::string_view fallback);
   // An RFC 3339 instant with its offset ("2027-02-28T09:00:00+08:00"); nullopt when unset.
   std::optional<absl::Time> Instant(std::string_view name);
+
+  // Records a problem a caller's own check found in setting `name` (e.g. two settings that do not
+  // fit together); Finish() then reports it with the others.
+  void Invalid(std::string_view name, std::string_view what) { Problem(name, what); }
 
   // OK, or InvalidArgument listing each bad setting by name.
   absl::Status Finish() const;

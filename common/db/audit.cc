@@ -23,6 +23,15 @@ void AppendAudit(pqxx::work& tx, const auth::Principal& principal, std::string_v
                    has_case ? case_id.c_str() : nullptr, std::string(result), request_id);
 }
 
+absl::Status AppendAuditNow(ConnectionPool& pool, const auth::Principal& principal,
+                            std::string_view action, const std::string& case_id,
+                            std::string_view result, const std::string& request_id) {
+  return pool.InTransaction([&](pqxx::work& tx) {
+    AppendAudit(tx, principal, action, case_id, result, request_id);
+    return absl::OkStatus();
+  });
+}
+
 const std::vector<Query>& AuditQueries() {
   static const std::vector<Query> kQueries = {kInsertAudit};
   return kQueries;

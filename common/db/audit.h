@@ -5,7 +5,9 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "common/auth/principal.h"
+#include "common/db/pool.h"
 #include "common/db/query.h"
 
 namespace ccms::db {
@@ -17,6 +19,12 @@ namespace ccms::db {
 void AppendAudit(pqxx::work& tx, const auth::Principal& principal, std::string_view action,
                  const std::string& case_id, std::string_view result,
                  const std::string& request_id);
+
+// The same row in a transaction of its own on a connection of `pool`: for refusals that happen
+// before any store is reached (a call refused at the transport, common/grpc/call_executor.h).
+absl::Status AppendAuditNow(ConnectionPool& pool, const auth::Principal& principal,
+                            std::string_view action, const std::string& case_id,
+                            std::string_view result, const std::string& request_id);
 
 // The statement above, prepared on every connection of a pool (ConnectionPool adds it).
 const std::vector<Query>& AuditQueries();

@@ -39,6 +39,28 @@ absl::StatusOr<auth::Principal> CallExecutor::Authenticate(
   return verifier_.Verify(*token, clock_.Now());
 }
 
+void CallExecutor::SetTransportChecks(const PartnerCertificateVerifier* partners,
+                                      RefusalAudit audit) {
+  partners_ = partners;
+  refusal_audit_ = std::move(audit);
+}
+
+absl::Status CallExecutor::CheckTransport(const grpc::ServerContextBase& context,
+                                          const auth::Principal& principal) const {
+  // Without a partner CA a non-partner principal needs no look at the certificate.
+  if (principal.role != auth::Role::kPartner && partners_ == nullptr) return absl::OkStatus();
+  return CheckPrincipalTransport(principal, PeerCertificateOf(context.auth_context().get()),
+                                 partners_);
+}
+
+std::string CallExecutor::ActionOf(const google::protobuf::Message& request) {
+  std::string name = request.GetDescriptor()->name();
+  constexpr std::string_view kSuffix = "Request";
+  if (name.size() > kSuffix.size() && name.ends_with(kSuffix))
+    name.resize(name.size() - kSuffix.size());
+  return name;
+}
+
 absl::Status CallExecutor::RunGuarded(const Work& work, const auth::Principal& principal) const {
   const char* type = "unknown";
   try {
@@ -65,6 +87,32 @@ std::string CallExecutor::CommandRequestId(const google::protobuf::Message& requ
   return id;
 }
 
+void CallExecutor::FinishRefused(grpc::ServerUnaryReactor* reactor, auth::Principal principal,
+                                 std::string action, absl::Status refusal) {
+  log::Warn("call_refused_at_transport", {{"action", action},
+                                          {"role", std::string(auth::RoleName(principal.role))},
+                                          {"code", absl::StatusCodeToString(refusal.code())}});
+  if (!refusal_audit_) {
+    reactor->Finish(ToGrpcStatus(refusal));
+    return;
+  }
+  // The audit row is written (on a worker: it blocks) before the refusal is answered.
+  const bool queued = workers_.TrySubmit([this, reactor, principal = std::move(principal),
+                                          action = std::move(action), refusal]() {
+    absl::Status audited =
+        RunGuarded([&](const auth::Principal& p) { return refusal_audit_(p, action); }, principal);
+    if (!audited.ok()) {
+      log::Error("refusal_audit_failed",
+                 {{"action", action}, {"error_code", absl::StatusCodeToString(audited.code())}});
+    }
+    reactor->Finish(ToGrpcStatus(refusal));
+  });
+  if (!queued) {
+    log::Error("refusal_audit_dropped", {{"action", action}, {"reason", "worker queue full"}});
+    reactor->Finish(ToGrpcStatus(refusal));
+  }
+}
+
 grpc::ServerUnaryReactor* CallExecutor::Run(grpc::CallbackServerContext* context,
                                             const google::protobuf::Message& request,
                                             google::protobuf::Message* response, Work work) {
@@ -79,6 +127,17 @@ grpc::ServerUnaryReactor* CallExecutor::Run(grpc::CallbackServerContext* context
       auth::Principal{});
   if (!principal.ok()) {
     reactor->Finish(ToGrpcStatus(principal.status()));
+    return reactor;
+  }
+  absl::Status transport = absl::InternalError("internal error");
+  (void)RunGuarded(
+      [&](const auth::Principal& p) {
+        transport = CheckTransport(*context, p);
+        return absl::OkStatus();
+      },
+      *principal);
+  if (!transport.ok()) {
+    FinishRefused(reactor, *std::move(principal), ActionOf(request), std::move(transport));
     return reactor;
   }
   if (absl::Status checked = CheckRequestStrings(request); !checked.ok()) {

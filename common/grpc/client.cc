@@ -10,13 +10,17 @@
 
 namespace ccms::grpc_util {
 
-std::shared_ptr<grpc::Channel> MakeServiceChannel(const std::string& address) {
+std::shared_ptr<grpc::Channel> MakeServiceChannel(const std::string& address,
+                                                  const ClientTlsConfig& tls) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);  // retries are ours, with our budget
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  if (tls.enabled() && !tls.server_name.empty()) {
+    args.SetSslTargetNameOverride(tls.server_name);
+  }
+  return grpc::CreateCustomChannel(address, ChannelCredentials(tls), args);
 }
 
 grpc::Status UnaryWithRetry(const RetryOptions& options,

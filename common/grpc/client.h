@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "common/grpc/tls.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/status.h"
@@ -20,10 +21,13 @@ struct RetryOptions {
   absl::Duration max_backoff = absl::Seconds(1);
 };
 
-// An insecure channel that reconnects quickly after the server comes back (reconnect backoff
-// between 100 ms and 1 s instead of gRPC's default of up to 2 minutes), so a dependency that
-// returns is used again within a second.
-std::shared_ptr<grpc::Channel> MakeServiceChannel(const std::string& address);
+// A channel that reconnects quickly after the server comes back (reconnect backoff between 100 ms
+// and 1 s instead of gRPC's default of up to 2 minutes), so a dependency that returns is used
+// again within a second. TLS when `tls` has a CA (common/grpc/tls.h: the server verified against
+// it, the client certificate presented when given, the name checked in the server's certificate
+// overridden by tls.server_name); plaintext when `tls` is empty.
+std::shared_ptr<grpc::Channel> MakeServiceChannel(const std::string& address,
+                                                  const ClientTlsConfig& tls = {});
 
 // Runs `call` with a fresh context per attempt (deadline = attempt_timeout, metadata from
 // `prepare`), retrying UNAVAILABLE (and a DEADLINE_EXCEEDED of one attempt) with exponential

@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "common/db/audit.h"
 #include "common/grpc/metrics_interceptor.h"
 #include "common/log/log.h"
 #include "common/server/dead_letter_service.h"
@@ -66,6 +67,7 @@ CommonConfig LoadCommonConfig(const ServiceIdentity& id, config::Env& env) {
   c.outbox_batch_size = static_cast<int>(env.Int("CCMS_OUTBOX_BATCH", 1000, 1, 100000));
   c.shutdown_grace = env.Millis("CCMS_SHUTDOWN_GRACE_MS", 10000, 0, 600000);
   c.test_clock_start = env.Instant("CCMS_TEST_CLOCK_START");
+  c.grpc_tls = grpc_util::LoadServerTls(env, c.grpc_listen);
   c.grpc_reflection = env.Bool("CCMS_GRPC_REFLECTION", false);
   c.readiness_period = env.Millis("CCMS_READINESS_PERIOD_MS", 1000, 100, 60000);
   c.readiness_broker_grace = env.Millis("CCMS_READINESS_BROKER_GRACE_MS", 300000, 0, 86400000);
@@ -200,6 +202,20 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
   host->executor_ = std::make_unique<grpc_util::CallExecutor>(
       *host->workers_, *host->verifier_, host->system_clock_, &host->registry(),
       host->commands_.get());
+  // Partners only over mutual TLS with their agency's certificate; refusals are audited.
+  if (!c.grpc_tls.partner_ca_pem.empty()) {
+    auto partners = grpc_util::PartnerCertificateVerifier::Create(c.grpc_tls.partner_ca_pem);
+    if (!partners.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("CCMS_GRPC_TLS_PARTNER_CA_FILE: ", partners.status().message()));
+    }
+    host->partners_ = std::move(*partners);
+  }
+  db::ConnectionPool* audit_pool = host->pool_.get();
+  host->executor_->SetTransportChecks(
+      host->partners_.get(), [audit_pool](const auth::Principal& p, std::string_view action) {
+        return db::AppendAuditNow(*audit_pool, p, action, "", "DENIED", "");
+      });
   // Every service serves its dead letters (roles ops and city_admin).
   host->dead_letters_ = std::make_unique<DeadLetterServiceImpl>(*host->pool_, *host->executor_);
   host->AddService(host->dead_letters_.get(), ops::v1::DeadLetterService::service_full_name());
@@ -239,7 +255,8 @@ absl::StatusOr<int> ServiceHost::Start() {
   grpc::ServerBuilder builder;
   builder.SetOption(std::make_unique<ReflectionOption>(config_.grpc_reflection));
   int port = 0;
-  builder.AddListeningPort(config_.grpc_listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(config_.grpc_listen, grpc_util::ServerCredentials(config_.grpc_tls),
+                           &port);
   for (grpc::Service* s : services_) builder.RegisterService(s);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
   std::vector<std::string> labelled = service_names_;
@@ -262,7 +279,9 @@ absl::StatusOr<int> ServiceHost::Start() {
   log::Info("service_started", {{"grpc_port", port},
                                 {"metrics_port", metrics_port()},
                                 {"ready", readiness_->ready()},
-                                {"reflection", config_.grpc_reflection}});
+                                {"reflection", config_.grpc_reflection},
+                                {"tls", config_.grpc_tls.enabled()},
+                                {"client_cert_required", config_.grpc_tls.require_client_cert}});
   return port;
 }
 

@@ -17,6 +17,8 @@
 #include "common/db/pool.h"
 #include "common/db/retention.h"
 #include "common/grpc/call_executor.h"
+#include "common/grpc/partner_identity.h"
+#include "common/grpc/tls.h"
 #include "common/kafka/inbox_consumer.h"
 #include "common/kafka/outbox_relay.h"
 #include "common/metrics/metrics.h"
@@ -73,6 +75,9 @@ struct CommonConfig {
   absl::Duration outbox_poll_interval;
   int outbox_batch_size = 1000;
   absl::Duration shutdown_grace;
+  // CCMS_GRPC_TLS_*, CCMS_GRPC_ALLOW_PLAINTEXT: the listener's TLS (common/grpc/tls.h). Empty
+  // (plaintext) is accepted by LoadCommonConfig only on a loopback address or when allowed.
+  grpc_util::ServerTlsConfig grpc_tls;
   // CCMS_GRPC_REFLECTION: serve grpc.reflection.v1alpha (method discovery for generic clients).
   // Off unless set; the dev stack turns it on.
   bool grpc_reflection = false;
@@ -183,6 +188,7 @@ class ServiceHost {
   std::unique_ptr<auth::TokenVerifier> verifier_;
   std::unique_ptr<concurrency::WorkerPool> workers_;
   std::unique_ptr<db::CommandRunner> commands_;
+  std::unique_ptr<grpc_util::PartnerCertificateVerifier> partners_;
   std::unique_ptr<grpc_util::CallExecutor> executor_;
   std::unique_ptr<DeadLetterServiceImpl> dead_letters_;
   std::vector<grpc::Service*> services_;

@@ -30,8 +30,9 @@ CaseFacts FactsOf(const records::v1::Case& c) {
 }
 
 GrpcRecordsClient::GrpcRecordsClient(const std::string& address, std::string service_token,
-                                     grpc_util::RetryOptions options)
-    : stub_(records::v1::CaseService::NewStub(grpc_util::MakeServiceChannel(address))),
+                                     grpc_util::RetryOptions options,
+                                     const grpc_util::ClientTlsConfig& tls)
+    : stub_(records::v1::CaseService::NewStub(grpc_util::MakeServiceChannel(address, tls))),
       token_(std::move(service_token)),
       options_(options) {}
 

@@ -37,8 +37,9 @@ class CaseDirectory {
 // per attempt and retries with backoff on UNAVAILABLE.
 class GrpcRecordsClient final : public CaseDirectory {
  public:
+  // `tls`: how the channel to records is secured (grpc_util::LoadClientTls; empty: plaintext).
   GrpcRecordsClient(const std::string& address, std::string service_token,
-                    grpc_util::RetryOptions options);
+                    grpc_util::RetryOptions options, const grpc_util::ClientTlsConfig& tls = {});
 
   absl::StatusOr<CaseFacts> GetCase(const std::string& case_id) override;
 

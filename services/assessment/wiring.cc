@@ -21,6 +21,7 @@ const server::ServiceIdentity kIdentity = {
 void AssessmentWiring::Configure(config::Env& env) {
   records_addr_ = env.Address("CCMS_RECORDS_ADDR", "");
   service_token_ = env.RequiredSecret("CCMS_SERVICE_TOKEN");
+  records_tls_ = grpc_util::LoadClientTls(env);
   retry_.attempt_timeout = env.Millis("CCMS_RECORDS_TIMEOUT_MS", 1000, 50, 60000);
   retry_.max_attempts = static_cast<int>(env.Int("CCMS_RECORDS_ATTEMPTS", 3, 1, 10));
   maintenance_period_ = env.Millis("CCMS_MAINTENANCE_PERIOD_MS", 60000, 100, 86400000);
@@ -49,7 +50,8 @@ absl::Status AssessmentWiring::Build(server::ServiceHost& host) {
             {{"policy_version", policy_->InForce(time::ShanghaiDay(host.clock().Now())).version},
              {"versions", policy_->Summary()},
              {"origin", policy_origin_}});
-  records_ = std::make_unique<GrpcRecordsClient>(records_addr_, service_token_, retry_);
+  records_ =
+      std::make_unique<GrpcRecordsClient>(records_addr_, service_token_, retry_, records_tls_);
   service_ = std::make_unique<AssessmentServiceImpl>(*store_, host.executor(), *catalog_, *policy_,
                                                      *records_, host.clock());
   background_store_ = std::make_unique<PgAssessmentStore>(host.background_pool(), &host.relay());

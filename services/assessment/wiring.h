@@ -37,6 +37,7 @@ class AssessmentWiring final : public server::Service {
  private:
   std::string records_addr_;
   std::string service_token_;
+  grpc_util::ClientTlsConfig records_tls_;  // CCMS_GRPC_CA_FILE, CCMS_GRPC_CLIENT_CERT_FILE, ...
   grpc_util::RetryOptions retry_;
   absl::Duration maintenance_period_;
   std::unique_ptr<InstrumentCatalog> catalog_;
