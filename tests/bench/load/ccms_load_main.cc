@@ -12,7 +12,8 @@
 // doubling to 1 s), and --acked FILE writes "request_id case_id" for every acknowledged OpenCase.
 // TLS: --ca-file (else $CCMS_GRPC_CA_FILE) turns it on; --cert-file / --tls-key-file present a
 // client certificate ($CCMS_GRPC_CLIENT_CERT_FILE / _KEY_FILE); --server-name
-// ($CCMS_GRPC_TLS_SERVER_NAME). --key-file stays the JWT key. --ca-file '' forces plaintext.
+// ($CCMS_GRPC_TLS_SERVER_NAME). --key-file stays the JWT key. Empty --ca-file, --cert-file and
+// --tls-key-file force plaintext.
 #include <unistd.h>
 
 #include <algorithm>
