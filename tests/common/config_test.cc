@@ -113,7 +113,10 @@ TEST_F(EnvTest, InstantIsRfc3339WithOffset) {
 }
 
 TEST_F(EnvTest, PoolAndRetentionSettingsHaveDefaultsAndBounds) {
-  vars_ = {{"CCMS_DB_DSN", "host=x"}, {"CCMS_KAFKA_BOOTSTRAP", "k:1"}, {"CCMS_JWT_KEY", "k"}};
+  vars_ = {{"CCMS_DB_DSN", "host=x"},
+           {"CCMS_KAFKA_BOOTSTRAP", "k:1"},
+           {"CCMS_JWT_KEY", "k"},
+           {"CCMS_GRPC_LISTEN", "127.0.0.1:50061"}};
   const server::ServiceIdentity id{.name = "t", .grpc_service = "t.T"};
   {
     Env env(&FakeGetenv);
@@ -143,6 +146,28 @@ TEST_F(EnvTest, PoolAndRetentionSettingsHaveDefaultsAndBounds) {
   const std::string problems(env.Finish().message());
   EXPECT_NE(problems.find("CCMS_IDEMPOTENCY_RETENTION_HOURS"), std::string::npos) << problems;
   EXPECT_NE(problems.find("CCMS_DB_BACKGROUND_POOL_SIZE"), std::string::npos) << problems;
+}
+
+TEST_F(EnvTest, AServiceWithoutTlsListensOnlyOnLoopback) {
+  vars_ = {{"CCMS_DB_DSN", "host=x"}, {"CCMS_KAFKA_BOOTSTRAP", "k:1"}, {"CCMS_JWT_KEY", "k"}};
+  const server::ServiceIdentity id{
+      .name = "t", .grpc_service = "t.T", .default_grpc_port = 50061, .default_metrics_port = 9461};
+  {
+    Env env(&FakeGetenv);  // the default listen address is 0.0.0.0
+    (void)server::LoadCommonConfig(id, env);
+    const std::string problems(env.Finish().message());
+    EXPECT_NE(problems.find("CCMS_GRPC_TLS_CERT_FILE: is required to listen on a non-loopback"),
+              std::string::npos)
+        << problems;
+    EXPECT_NE(problems.find("CCMS_GRPC_ALLOW_PLAINTEXT=true"), std::string::npos) << problems;
+  }
+  vars_["CCMS_GRPC_ALLOW_PLAINTEXT"] = "true";
+  {
+    Env env(&FakeGetenv);
+    const server::CommonConfig c = server::LoadCommonConfig(id, env);
+    EXPECT_TRUE(env.Finish().ok()) << env.Finish();
+    EXPECT_FALSE(c.grpc_tls.enabled());
+  }
 }
 
 TEST(OffsetClockTest, StartsWhereToldAndRunsInRealTime) {

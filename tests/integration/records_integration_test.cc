@@ -223,8 +223,9 @@ TEST_F(RecordsIntegrationTest, DistrictScopingForEveryRole) {
        grpc::OK},
       {"city_admin", Admin(), true, true, grpc::OK},
       {"auditor", h().Token(Role::kAuditor, {"*"}, "prosecutor-1"), true, true, grpc::OK},
+      // A partner token over a connection without the agency's client certificate.
       {"partner", h().Token(Role::kPartner, {}, "partner-1", "agency-9"), false, false,
-       grpc::PERMISSION_DENIED},
+       grpc::UNAUTHENTICATED},
       {"ops", h().Token(Role::kOps, {"*"}, "ops-1"), false, false, grpc::PERMISSION_DENIED},
   };
   for (const auto& r : roles) {
