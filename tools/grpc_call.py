@@ -7,7 +7,10 @@ grpcurl is not packaged in Debian 12; this does the part of it the dev stack nee
   /usr/bin/python3 tools/grpc_call.py ADDR describe ccms.records.v1.CaseService
   /usr/bin/python3 tools/grpc_call.py ADDR call ccms.records.v1.CaseService/ListCases '{"pageSize": 5}'
 
-Plaintext (the dev stack listens on loopback). The bearer token is $CCMS_TOKEN (or --token).
+TLS when a CA is given: --ca-file, else $CCMS_GRPC_CA_FILE (the dev stack's .run/env sets it), with
+the client certificate of --cert-file/--key-file ($CCMS_GRPC_CLIENT_CERT_FILE/_KEY_FILE) and the
+name checked in the server's certificate of --server-name ($CCMS_GRPC_TLS_SERVER_NAME); plaintext
+when no CA is given. The bearer token is $CCMS_TOKEN (or --token).
 The server must serve reflection: the dev stack turns it on (CCMS_GRPC_REFLECTION=true).
 Requests and responses are JSON (protobuf's JSON mapping: lowerCamelCase field names).
 """
@@ -100,6 +103,30 @@ class Reflection:
         return pool
 
 
+def _read(path, what):
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as e:
+        sys.exit(f"grpc_call.py: cannot read the {what} {path}: {e.strerror}")
+
+
+def _channel(args):
+    """TLS when a CA is given (the server verified against it), else plaintext."""
+    if not args.ca_file:
+        if args.cert_file or args.key_file or args.server_name:
+            sys.exit("grpc_call.py: --cert-file, --key-file and --server-name need --ca-file")
+        return grpc.insecure_channel(args.addr)
+    if bool(args.cert_file) != bool(args.key_file):
+        sys.exit("grpc_call.py: --cert-file and --key-file go together")
+    credentials = grpc.ssl_channel_credentials(
+        root_certificates=_read(args.ca_file, "CA file"),
+        private_key=_read(args.key_file, "client key") if args.key_file else None,
+        certificate_chain=_read(args.cert_file, "client certificate") if args.cert_file else None)
+    options = [("grpc.ssl_target_name_override", args.server_name)] if args.server_name else []
+    return grpc.secure_channel(args.addr, credentials, options=options)
+
+
 def main():
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `| head` ends quietly
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -109,9 +136,18 @@ def main():
     parser.add_argument("json", nargs="?", default="{}", help="the request (call), JSON")
     parser.add_argument("--token", default=os.environ.get("CCMS_TOKEN", ""))
     parser.add_argument("--timeout", type=float, default=10)
+    env = os.environ.get
+    parser.add_argument("--ca-file", default=env("CCMS_GRPC_CA_FILE", ""),
+                        help="CA to verify the server against (TLS); empty: plaintext")
+    parser.add_argument("--cert-file", default=env("CCMS_GRPC_CLIENT_CERT_FILE", ""),
+                        help="client certificate (PEM) to present")
+    parser.add_argument("--key-file", default=env("CCMS_GRPC_CLIENT_KEY_FILE", ""),
+                        help="its private key (PEM)")
+    parser.add_argument("--server-name", default=env("CCMS_GRPC_TLS_SERVER_NAME", ""),
+                        help="name checked in the server's certificate instead of ADDR's host")
     args = parser.parse_args()
     metadata = [("authorization", "Bearer " + args.token)] if args.token else []
-    with grpc.insecure_channel(args.addr) as channel:
+    with _channel(args) as channel:
         reflection = Reflection(channel, metadata)
         if args.command == "list":
             print("\n".join(reflection.services()))

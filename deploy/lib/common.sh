@@ -111,3 +111,65 @@ ccms_free_port_offset() {
   echo "no free port offset found" >&2
   return 1
 }
+
+# ccms_dev_tls DIR: the dev stack's private PKI in DIR (0700; keys 0600), made with openssl once
+# and reused by every start; made again when a file is missing, a certificate no longer verifies
+# against its CA, or one expires within a day. EC P-256 keys; CAs 10 years, leaves 2 years.
+#   ca.crt          the dev CA: clients verify servers against it (CCMS_GRPC_CA_FILE)
+#   server.crt/key  the services' certificate: DNS localhost, IP 127.0.0.1 (server auth)
+#   client-ca.crt   issues staff and service client certificates (CCMS_GRPC_TLS_CLIENT_CA_FILE)
+#   client.crt/key  a dev staff client certificate (ccmsctl, ccms-load, grpc_call.py)
+#   service.crt/key the services' client certificate for their calls to each other
+#   partner-ca.crt  issues partner agencies' certificates (CCMS_GRPC_TLS_PARTNER_CA_FILE)
+#   partner.crt/key agency dev-agency: SAN URI ccms-partner://dev-agency (client auth)
+# Prints "made" or "reused".
+ccms_dev_tls() {
+  local dir="$1" f ok=1
+  mkdir -p "$dir"
+  chmod 700 "$dir"
+  for f in ca client-ca partner-ca server client service partner; do
+    [ -s "$dir/$f.crt" ] && [ -s "$dir/$f.key" ] &&
+      openssl x509 -in "$dir/$f.crt" -noout -checkend 86400 >/dev/null 2>&1 || { ok=0; break; }
+  done
+  if [ "$ok" = 1 ]; then
+    openssl verify -CAfile "$dir/ca.crt" "$dir/server.crt" >/dev/null 2>&1 &&
+      openssl verify -CAfile "$dir/client-ca.crt" "$dir/client.crt" "$dir/service.crt" >/dev/null 2>&1 &&
+      openssl verify -CAfile "$dir/partner-ca.crt" "$dir/partner.crt" >/dev/null 2>&1 || ok=0
+  fi
+  if [ "$ok" = 1 ]; then echo reused; return 0; fi
+  rm -f "$dir"/*.crt "$dir"/*.key "$dir"/*.csr
+  (
+    umask 077
+    set -e
+    cd "$dir"
+    ca() {  # ca NAME SUBJECT
+      openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 \
+        -days 3650 -subj "$2" -keyout "$1.key" -out "$1.crt" \
+        -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+        2>/dev/null
+    }
+    leaf() {  # leaf NAME CA SUBJECT EXTENSIONS
+      openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 \
+        -subj "$3" -keyout "$1.key" -out "$1.csr" 2>/dev/null
+      openssl x509 -req -in "$1.csr" -CA "$2.crt" -CAkey "$2.key" -sha256 -days 730 \
+        -set_serial "0x$(ccms_random_hex 16)" -out "$1.crt" \
+        -extfile <(printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n%s\n' "$4") \
+        2>/dev/null
+      rm -f "$1.csr"
+    }
+    ca ca "/O=ccms dev/CN=ccms dev CA"
+    ca client-ca "/O=ccms dev/CN=ccms dev client CA"
+    ca partner-ca "/O=ccms dev/CN=ccms dev partner CA"
+    leaf server ca "/O=ccms dev/CN=localhost" \
+      "extendedKeyUsage=serverAuth
+subjectAltName=DNS:localhost,IP:127.0.0.1"
+    leaf client client-ca "/O=ccms dev/CN=dev-staff" "extendedKeyUsage=clientAuth"
+    leaf service client-ca "/O=ccms dev/CN=ccms-service" "extendedKeyUsage=clientAuth"
+    leaf partner partner-ca "/O=ccms dev partner/CN=dev-agency" \
+      "extendedKeyUsage=clientAuth
+subjectAltName=URI:ccms-partner://dev-agency"
+    chmod 600 ./*.key
+    chmod 644 ./*.crt
+  ) || { echo "ccms_dev_tls: openssl could not make the dev certificates in $dir" >&2; return 1; }
+  echo made
+}

@@ -14,6 +14,8 @@
 #include "CLI/CLI.hpp"
 #include "ccms/bench/v1/echo_service.grpc.pb.h"
 #include "common/concurrency/worker_pool.h"
+#include "common/config/env.h"
+#include "common/grpc/tls.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
@@ -61,6 +63,14 @@ int Main(int argc, char** argv) {
   app.add_option("--queue", queue, "Worker queue limit (full: RESOURCE_EXHAUSTED)")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  // TLS like a service's listener (CCMS_GRPC_TLS_CERT_FILE, ...), so the baseline pays what the
+  // services pay; plaintext when no certificate is set.
+  config::Env env;
+  const grpc_util::ServerTlsConfig tls = grpc_util::LoadServerTls(env, listen);
+  if (absl::Status settings = env.Finish(); !settings.ok()) {
+    std::cerr << "ccms-bench-echo: " << settings.message() << "\n";
+    return 2;
+  }
 
   sigset_t set;
   sigemptyset(&set);
@@ -73,7 +83,7 @@ int Main(int argc, char** argv) {
   EchoService service(pool.get());
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(listen, grpc_util::ServerCredentials(tls), &port);
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
@@ -85,7 +95,8 @@ int Main(int argc, char** argv) {
     std::ofstream(tmp) << port << "\n";
     std::rename(tmp.c_str(), port_file.c_str());
   }
-  std::cout << "ccms-bench-echo listening on port " << port << " workers=" << workers << std::endl;
+  std::cout << "ccms-bench-echo listening on port " << port << " workers=" << workers
+            << " tls=" << (tls.enabled() ? "on" : "off") << std::endl;
   int sig = 0;
   sigwait(&set, &sig);
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));

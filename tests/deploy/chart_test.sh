@@ -40,8 +40,8 @@ refute "rendering refuses values that break the schema (as helm does)" \
 check "defaults: every service has all its objects" "${CHECK[@]}" "$CHART"
 check "defaults, release name without the chart's: names truncated to 63" \
   "${CHECK[@]}" --release "$OTHER_RELEASE" "$CHART"
-check "all options on (51-character release name): objects, HPA, dashboard" \
-  "${CHECK[@]}" --require "$KINDS,HorizontalPodAutoscaler" --release "$LONG_RELEASE" \
+check "all options on (51-character release name): objects, HPA, dashboard, Certificates, mTLS" \
+  "${CHECK[@]}" --require "$KINDS,HorizontalPodAutoscaler,Certificate" --release "$LONG_RELEASE" \
   -f "$HERE/values-all-on.yaml" "$CHART"
 check "a second service block (an existing binary): all its objects" \
   "${CHECK[@]}" -f "$HERE/values-two-services.yaml" "$CHART"
@@ -66,7 +66,7 @@ check "adding a service adds its objects and nothing else" only_added
 # shellcheck disable=SC2016  # the sed expressions hold template text, not shell expansions
 mutant() {  # mutant NAME FILE SED-EXPRESSION: a copy of the chart with one template changed
   rm -rf "${WORK:?}/$1"
-  cp -r "$CHART" "$WORK/$1"
+  cp -rL "$CHART" "$WORK/$1"  # -L: files/policy.yaml is a link out of the chart
   sed -i "$3" "$WORK/$1/templates/$2"
   cmp -s "$CHART/templates/$2" "$WORK/$1/templates/$2" && { echo "mutation $1 changed nothing" >&2; return 1; }
   echo "$WORK/$1"
@@ -75,11 +75,11 @@ m="$(mutant svc-port service.yaml 's/targetPort: metrics/targetPort: grpc/')" &&
   refute "caught: Service metrics port sent to the grpc port" "${CHECK[@]}" "$m"
 m="$(mutant hook migration-job.yaml 's/pre-install,pre-upgrade/post-install/')" &&
   refute "caught: migration Job not run before install and upgrade" "${CHECK[@]}" "$m"
-m="$(mutant probe deployment.yaml '0,/service: liveness/s//service: ""/')" &&
+m="$(mutant probe deployment.yaml '0,/"health" "liveness"/s//"health" ""/')" &&
   refute "caught: a probe that does not check its health name" "${CHECK[@]}" "$m"
-m="$(mutant readyprobe deployment.yaml 's/service: readiness/service: liveness/')" &&
+m="$(mutant readyprobe deployment.yaml 's/"health" "readiness"/"health" "liveness"/')" &&
   refute "caught: a readiness probe that asks liveness (blind to the database)" "${CHECK[@]}" "$m"
-m="$(mutant liveprobe deployment.yaml 's/service: liveness/service: readiness/')" &&
+m="$(mutant liveprobe deployment.yaml 's/"health" "liveness"/"health" "readiness"/')" &&
   refute "caught: a liveness probe that asks readiness (restarts when the database is away)" "${CHECK[@]}" "$m"
 m="$(mutant reflection _helpers.tpl 's/(ternary "true" "false"/(ternary "true" "true"/')" &&
   refute "caught: server reflection on although config.grpcReflection is off" "${CHECK[@]}" "$m"
@@ -91,6 +91,43 @@ m="$(mutant yaml pdb.yaml 's/^  minAvailable:/ minAvailable:/')" &&
   refute "caught: a document that is not YAML" "${CHECK[@]}" "$m"
 m="$(mutant jobsel migration-job.yaml 's/ccms.migration.labels" $ctx | nindent 8/ccms.service.labels" $ctx | nindent 8/')" &&
   refute "caught: migration pods a Service would send traffic to" "${CHECK[@]}" "$m"
+# gRPC TLS (values tls.*): on by default; plaintext only when switched off, and said so.
+cat > "$WORK/plaintext.yaml" <<'VALUES'
+tls:
+  enabled: false
+VALUES
+check "tls.enabled false: kubelet gRPC probes, CCMS_GRPC_ALLOW_PLAINTEXT" "${CHECK[@]}" -f "$WORK/plaintext.yaml" "$CHART"
+check "TLS by default: certificate and CA files from the <fullname>-<service>-tls Secret" \
+  bash -c '"$1" template "$2" | grep -q "CCMS_GRPC_TLS_CERT_FILE: /var/run/secrets/ccms/tls/server/tls.crt" &&
+    "$1" template "$2" | grep -q "secretName: ccms-records-tls"' _ "$CHARTRENDER" "$CHART"
+m="$(mutant plainprobe _helpers.tpl 's/{{- if .root.Values.tls.enabled }}/{{- if false }}/')" &&
+  refute "caught: a plaintext kubelet gRPC probe against the TLS port" "${CHECK[@]}" "$m"
+m="$(mutant tlsrw _helpers.tpl '/mountPath: \/var\/run\/secrets\/ccms\/tls\/server$/{n;s/readOnly: true/readOnly: false/}')" &&
+  refute "caught: the certificate Secret mounted writable" "${CHECK[@]}" "$m"
+m="$(mutant tlspath _helpers.tpl '0,/tls\/server\/tls.key"/s//tls\/server\/key.pem"/')" &&
+  refute "caught: CCMS_GRPC_TLS_KEY_FILE in no item of the mounted Secret" "${CHECK[@]}" "$m"
+m="$(mutant plainflag _helpers.tpl 's/"CCMS_GRPC_ALLOW_PLAINTEXT" "true"/"CCMS_GRPC_ALLOW_PLAINTEXT" "false"/')" &&
+  refute "caught: tls.enabled false without CCMS_GRPC_ALLOW_PLAINTEXT (the pods would refuse to start)" \
+    "${CHECK[@]}" -f "$WORK/plaintext.yaml" "$m"
+m="$(mutant jobtls migration-job.yaml 's/ "migration" true }}/ }}/')" &&
+  refute "caught: a migration Job that waits for a certificate and listens on 0.0.0.0" "${CHECK[@]}" "$m"
+m="$(mutant probecert _helpers.tpl 's/{{- if include "ccms.tls.presentsCert" .root }}$/{{- if false }}/')" &&
+  refute "caught: probes without a client certificate where one is required" \
+    "${CHECK[@]}" --release "$LONG_RELEASE" -f "$HERE/values-all-on.yaml" "$m"
+m="$(mutant certname certificate.yaml '0,/    - {{ $host }}$/s//    - svc-{{ $host }}/')" &&
+  refute "caught: a Certificate that does not name its Service" \
+    "${CHECK[@]}" --release "$LONG_RELEASE" -f "$HERE/values-all-on.yaml" "$m"
+m="$(mutant certsecret certificate.yaml 's/secretName: {{ include "ccms.service.tlsSecret" $ctx }}/secretName: other-tls/')" &&
+  refute "caught: a Certificate writing a Secret the pods do not mount" \
+    "${CHECK[@]}" --release "$LONG_RELEASE" -f "$HERE/values-all-on.yaml" "$m"
+cat > "$WORK/no-issuer.yaml" <<'VALUES'
+tls:
+  certManager:
+    enabled: true
+VALUES
+refute "caught: cert-manager on without an issuer" "$CHARTRENDER" template -f "$WORK/no-issuer.yaml" "$CHART"
+refute "caught: Certificates required but tls.certManager off" \
+  "${CHECK[@]}" --require "$KINDS,Certificate" "$CHART"
 cat > "$WORK/writable.yaml" <<'VALUES'
 containerSecurityContext:
   readOnlyRootFilesystem: false

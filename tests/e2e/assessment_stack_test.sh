@@ -139,13 +139,16 @@ took=$(( $(now_ms) - t0 ))
 echo "     answered in $took ms: $(grep error <<<"$err")"
 check "unknown case: UNAVAILABLE, clear message" grep -q "UNAVAILABLE.*records service unavailable; retry later" <<<"$err"
 check "... and fast" test "$took" -lt 3000
-# Records back (as deploy/dev/up starts it).
+# Records back (as deploy/dev/up starts it, over TLS: assessment reaches it through its CA).
 CCMS_GRPC_LISTEN="$CCMS_RECORDS_ADDR" CCMS_METRICS_LISTEN="$CCMS_RECORDS_METRICS" \
 CCMS_DB_DSN_FILE="$RUN_DIR/secrets/records.dsn" CCMS_KAFKA_BOOTSTRAP="$CCMS_KAFKA_BOOTSTRAP" \
 CCMS_DB_MIGRATION_DSN_FILE="$RUN_DIR/secrets/records.migration-dsn" \
 CCMS_JWT_ALG=HS256 CCMS_JWT_KEY_FILE="$RUN_DIR/secrets/jwt.key" \
 CCMS_PII_KEY_FILE="$RUN_DIR/secrets/pii.key" \
 CCMS_SERVICE_TOKEN_FILE="$RUN_DIR/secrets/records.service-token" CCMS_RECORDS_ADDR="$CCMS_RECORDS_ADDR" \
+CCMS_GRPC_TLS_CERT_FILE="$RUN_DIR/tls/server.crt" CCMS_GRPC_TLS_KEY_FILE="$RUN_DIR/tls/server.key" \
+CCMS_GRPC_TLS_CLIENT_CA_FILE="$RUN_DIR/tls/client-ca.crt" \
+CCMS_GRPC_TLS_PARTNER_CA_FILE="$RUN_DIR/tls/partner-ca.crt" \
   "$BUILD_DIR/services/records/ccms-records" >> "$RUN_DIR/logs/records.log" 2>&1 &
 RECORDS_PID=$!
 echo "$RECORDS_PID" > "$RUN_DIR/pids/records"

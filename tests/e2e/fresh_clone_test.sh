@@ -3,8 +3,8 @@
 # (its committed HEAD) into a private 0700 folder, like /root or any mktemp -d folder, then
 # deploy/dev/up --detach from the clone with the default run folder (.run in the clone) and the
 # default data location, on free ports (CCMS_DEV_PORT_OFFSET) and with the existing build
-# (CCMS_BUILD_DIR, so nothing is rebuilt). Health, a case, down; up again keeps the case; down
-# --purge deletes the cluster.
+# (CCMS_BUILD_DIR, so nothing is rebuilt). Health over TLS, a case, down; up again keeps the case
+# and the certificates; down --purge deletes the cluster.
 set -euo pipefail
 ROOT="${CCMS_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 export CCMS_BUILD_DIR="${CCMS_BUILD_DIR:-$ROOT/build}"
@@ -51,7 +51,9 @@ fi
 check "the private folder stayed private" test "$(stat -c %a "$PRIVATE")" = 700
 # shellcheck disable=SC1091
 . .run/env
-check "records reports SERVING" "$CTL" health --addr "$CCMS_RECORDS_ADDR" --timeout 2
+check "up made the dev certificates" grep -q "gRPC over TLS; certificates in .*/.run/tls (made)" "$PRIVATE/up.out"
+check "records reports SERVING (over TLS, certificates read from the private folder)" \
+  "$CTL" health --addr "$CCMS_RECORDS_ADDR" --timeout 2
 check "assessment reports SERVING" "$CTL" health --addr "$CCMS_ASSESSMENT_ADDR" --timeout 2
 stack_case_json docs/examples/case.json "$PRIVATE/case.json"
 out="$("$CTL" case open --file "$PRIVATE/case.json" --json 2>&1)" || true
@@ -63,6 +65,7 @@ check "deploy/dev/down stops it" grep -q "stopped PostgreSQL" "$PRIVATE/down.out
 check "the data stays" test -f "$pg_dir/PG_VERSION"
 deploy/dev/up --detach > "$PRIVATE/up2.out" 2>&1 || cat "$PRIVATE/up2.out"
 check "up again" grep -q "ccms dev stack is up" "$PRIVATE/up2.out"
+check "up again reuses the certificates" grep -q "certificates in .*/.run/tls (reused)" "$PRIVATE/up2.out"
 # shellcheck disable=SC1091
 . .run/env
 check "the case is still there" bash -c '"$@" >/dev/null' _ "$CTL" case get "$case_id"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # End to end: the dev stack comes up (deploy/dev/up --detach) in a private run folder on free
-# ports; ccmsctl opens the example case; kcat reads the case_opened event with its CloudEvents
-# headers; /metrics counts the OpenCase call; deploy/dev/down stops it all gracefully.
+# ports, over TLS (its private CA in .run/tls; a plaintext client fails; a service told to listen
+# on 0.0.0.0 without a certificate refuses to start); ccmsctl opens the example case; kcat reads
+# the case_opened event with its CloudEvents headers; /metrics counts the OpenCase call;
+# deploy/dev/down stops it all gracefully.
 set -euo pipefail
 ROOT="${CCMS_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 BUILD_DIR="${CCMS_BUILD_DIR:-$ROOT/build}"
@@ -32,6 +34,38 @@ check "stack prints its endpoints" grep -q "ccms dev stack is up" "$RUN_DIR/up.o
 for name in readiness liveness ccms.records.v1.CaseService; do
   check "records' health $name is SERVING" "$CTL" health --addr "$CCMS_RECORDS_ADDR" --service "$name" --timeout 2
 done
+
+# TLS (docs/security.md): the stack's PKI, then a plaintext client and a plaintext listener.
+check "up says gRPC is TLS" grep -q "gRPC over TLS" "$RUN_DIR/up.out"
+check ".run/env points the clients at the dev CA" test "$CCMS_GRPC_CA_FILE" = "$RUN_DIR/tls/ca.crt"
+check "the private keys are 0600" bash -c 'for k in "$1"/tls/*.key; do [ "$(stat -c %a "$k")" = 600 ] || exit 1; done' _ "$RUN_DIR"
+check "the partner certificate names ccms-partner://dev-agency" \
+  bash -c 'openssl x509 -in "$1/tls/partner.crt" -noout -ext subjectAltName | grep -q "URI:ccms-partner://dev-agency"' _ "$RUN_DIR"
+timeout 10 openssl s_client -connect "$CCMS_RECORDS_ADDR" -alpn h2 -CAfile "$CCMS_GRPC_CA_FILE" \
+  -verify_return_error -verify_ip 127.0.0.1 </dev/null > "$RUN_DIR/s_client.out" 2>&1 || true
+check "openssl s_client: records speaks TLS (h2) with the dev CA's certificate for 127.0.0.1" \
+  grep -aq "^Verify return code: 0 (ok)" "$RUN_DIR/s_client.out"
+PLAIN=(env -u CCMS_GRPC_CA_FILE -u CCMS_GRPC_CLIENT_CERT_FILE -u CCMS_GRPC_CLIENT_KEY_FILE)
+plain_err="$("${PLAIN[@]}" "$CTL" health --addr "$CCMS_RECORDS_ADDR" --timeout 2 2>&1)" && plain_rc=0 || plain_rc=$?
+echo "     plaintext ccmsctl: $(head -1 <<<"$plain_err")"
+check "a plaintext ccmsctl against the TLS port fails" test "$plain_rc" != 0
+check "a plaintext tools/grpc_call.py against the TLS port fails" \
+  bash -c '! "$@" >/dev/null 2>&1' _ "${PLAIN[@]}" /usr/bin/python3 "$ROOT/tools/grpc_call.py" --timeout 2 "$CCMS_RECORDS_ADDR" list
+check "a client with another CA does not trust the services" \
+  bash -c '! "$1" health --addr "$2" --ca-file "$3" --timeout 2 >/dev/null 2>&1' _ "$CTL" "$CCMS_RECORDS_ADDR" "$RUN_DIR/tls/client-ca.crt"
+# ccms-records on 0.0.0.0 with every setting but a certificate: it must refuse, naming the setting.
+open_port="$(ccms_free_port)"
+set +e
+CCMS_GRPC_LISTEN="0.0.0.0:$open_port" CCMS_METRICS_LISTEN="127.0.0.1:$(ccms_free_port)" \
+CCMS_DB_DSN_FILE="$RUN_DIR/secrets/records.dsn" CCMS_KAFKA_BOOTSTRAP="$CCMS_KAFKA_BOOTSTRAP" \
+CCMS_JWT_ALG=HS256 CCMS_JWT_KEY_FILE="$RUN_DIR/secrets/jwt.key" CCMS_PII_KEY_FILE="$RUN_DIR/secrets/pii.key" \
+  timeout 20 "$BUILD_DIR/services/records/ccms-records" > "$RUN_DIR/plaintext-listen.out" 2>&1
+plain_listen_rc=$?
+set -e
+echo "     ccms-records on 0.0.0.0 without a certificate: exit $plain_listen_rc: $(grep -o 'CCMS_GRPC_[A-Z_]*[^"]*' "$RUN_DIR/plaintext-listen.out" | head -1)"
+check "ccms-records on 0.0.0.0 without a certificate exits non-zero (not killed by the timeout)" \
+  bash -c '[ "$1" != 0 ] && [ "$1" != 124 ]' _ "$plain_listen_rc"
+check "... naming the setting" grep -q "CCMS_GRPC_ALLOW_PLAINTEXT" "$RUN_DIR/plaintext-listen.out"
 
 stack_case_json "$ROOT/docs/examples/case.json" "$RUN_DIR/case.json"
 out="$("$CTL" case open --file "$RUN_DIR/case.json" --json 2>"$RUN_DIR/open.err")" || true

@@ -24,6 +24,10 @@ set -euo pipefail
 : "${CCMS_SOURCE_DIR:?}" "${CCMS_BUILD_DIR:?}"
 source "$CCMS_SOURCE_DIR/deploy/lib/common.sh"
 
+# The services here listen in plaintext on loopback: a shell that sourced a dev stack's .run/env
+# must not send ccmsctl and ccms-load over TLS to them.
+unset CCMS_GRPC_CA_FILE CCMS_GRPC_CLIENT_CERT_FILE CCMS_GRPC_CLIENT_KEY_FILE CCMS_GRPC_TLS_SERVER_NAME
+
 FAULT_PG_PORT="$(sed -n 's/.*port=\([0-9]*\).*/\1/p' <<<"$CCMS_TEST_PG_ADMIN_DSN")"
 FAULT_PG_DATA="$CCMS_TEST_WORK_DIR/pg"
 FAULT_CTL="$CCMS_BUILD_DIR/tools/ccmsctl/ccmsctl"

@@ -1,6 +1,7 @@
 // ccmsctl: the operators' command-line client for the ccms gRPC services.
 //
 //   ccmsctl [--addr HOST:PORT] [--token T] [--json] [--timeout SECONDS]
+//           [--ca-file PEM [--cert-file PEM --key-file PEM] [--server-name NAME]]
 //           token | health | case {open|get|list|check-in} ...
 //           case {contact|lost|found|violation|sanction|correct|commend|sanctions|timeline}
 //           overdue | audit ...
@@ -16,6 +17,7 @@
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "tools/ccmsctl/rpc_client.h"
 #include "tools/ccmsctl/activity_commands.h"
 #include "tools/ccmsctl/assessment_commands.h"
 #include "tools/ccmsctl/case_commands.h"
@@ -48,8 +50,9 @@ int Main(int argc, char** argv) {
   // accepted after the subcommand too.
   app.fallthrough();
   app.footer(
-      "Global options (--addr, --token, --json, --timeout) may also follow "
-      "the subcommand.");
+      "Global options (--addr, --token, --json, --timeout, and TLS: --ca-file, --cert-file, "
+      "--key-file, --server-name) may also follow the subcommand; under `token`, --key-file is "
+      "the token signing key.");
   app.require_subcommand(1);
   app.add_option("--addr", global.addr, "Server address HOST:PORT")
       ->envname("CCMS_RECORDS_ADDR")
@@ -70,6 +73,17 @@ int Main(int argc, char** argv) {
   app.add_option("--timeout", global.timeout_seconds, "Deadline of each call, in seconds")
       ->capture_default_str()
       ->check(CLI::Range(0.001, 3600.0));
+  // TLS: on when a CA is given (the dev stack's .run/env sets all four settings).
+  app.add_option("--ca-file", global.ca_file,
+                 "CA (PEM) to verify the server against; TLS when set, else plaintext")
+      ->envname("CCMS_GRPC_CA_FILE");
+  app.add_option("--cert-file", global.cert_file, "Client certificate (PEM) to present")
+      ->envname("CCMS_GRPC_CLIENT_CERT_FILE");
+  app.add_option("--key-file", global.key_file, "Private key (PEM) of --cert-file")
+      ->envname("CCMS_GRPC_CLIENT_KEY_FILE");
+  app.add_option("--server-name", global.server_name,
+                 "Name checked in the server's certificate instead of the address's host")
+      ->envname("CCMS_GRPC_TLS_SERVER_NAME");
 
   AddTokenCommand(app, &action);
   AddHealthCommand(app, global, &action);
@@ -95,6 +109,12 @@ int Main(int argc, char** argv) {
   // A token pasted from a file or terminal often carries a newline, which
   // gRPC metadata does not allow.
   global.token = std::string(absl::StripAsciiWhitespace(global.token));
+  // Every subcommand but `token` (which calls nobody) talks to a server.
+  absl::Status tls = app.got_subcommand("token") ? absl::OkStatus() : LoadTls(&global);
+  if (!tls.ok()) {
+    ReportLocalError(tls);
+    return kExitUsage;
+  }
   if (!action) {  // Unreachable: require_subcommand guarantees an action.
     std::cerr << app.help();
     return kExitUsage;

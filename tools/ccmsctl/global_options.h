@@ -6,6 +6,8 @@
 #include <functional>
 #include <string>
 
+#include "common/grpc/tls.h"
+
 namespace ccms::ctl {
 
 inline constexpr char kDefaultAddress[] = "127.0.0.1:50061";
@@ -29,6 +31,16 @@ struct GlobalOptions {
   bool json = false;
   // Deadline of each call.
   double timeout_seconds = kDefaultTimeoutSeconds;
+  // TLS (docs/security.md): the CA the server is verified against (TLS on when set), the client
+  // certificate and key presented, and the name checked in the server's certificate instead of
+  // the address's host. Defaults: CCMS_GRPC_CA_FILE, CCMS_GRPC_CLIENT_CERT_FILE,
+  // CCMS_GRPC_CLIENT_KEY_FILE, CCMS_GRPC_TLS_SERVER_NAME (the dev stack's .run/env sets them).
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
+  std::string server_name;
+  // What those files hold, read by LoadTls (rpc_client.h) once parsing has succeeded.
+  grpc_util::ClientTlsConfig tls;
 };
 
 // A parsed subcommand's work, run once parsing has succeeded. Returns the

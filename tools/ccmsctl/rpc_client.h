@@ -15,7 +15,14 @@
 
 namespace ccms::ctl {
 
-// An insecure channel to `options.addr`. Connects lazily, on the first call.
+// Reads the TLS files named by --ca-file, --cert-file and --key-file into `options->tls` (and
+// --server-name). InvalidArgument, naming the flag, when a file cannot be read or holds no
+// certificate / no matching key, when only one of --cert-file and --key-file is given, or when a
+// client certificate or server name comes without a CA. No CA: plaintext.
+absl::Status LoadTls(GlobalOptions* options);
+
+// A channel to `options.addr`: TLS when options.tls has a CA (the server verified against it, the
+// client certificate presented when given), else plaintext. Connects lazily, on the first call.
 std::shared_ptr<grpc::Channel> Connect(const GlobalOptions& options);
 
 // A context for one call: the --timeout deadline, a new `x-request-id`, and

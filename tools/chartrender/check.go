@@ -128,8 +128,9 @@ func serviceSettings(values map[string]interface{}) map[string]map[string]interf
 }
 
 type checker struct {
-	problems []string
-	release  string
+	problems  []string
+	release   string
+	namespace string
 }
 
 func (c *checker) fail(format string, args ...interface{}) {
@@ -138,7 +139,7 @@ func (c *checker) fail(format string, args ...interface{}) {
 
 // CheckChart renders the chart and checks it; it returns the problems and a short summary.
 func CheckChart(chart *Chart, opt RenderOptions, copt CheckOptions) ([]string, string) {
-	c := &checker{release: opt.ReleaseName}
+	c := &checker{release: opt.ReleaseName, namespace: opt.Namespace}
 	values, err := chart.MergedValues(opt.ValueFiles)
 	if err != nil {
 		return []string{err.Error()}, ""
@@ -353,10 +354,7 @@ func (c *checker) checkService(name string, svc map[string]interface{}, services
 		if p == nil && probe.field == "startupProbe" {
 			continue
 		}
-		port, _ := num(dig(p, "grpc", "port"))
-		if p == nil || port != grpcPort || str(dig(p, "grpc", "service")) != probe.health {
-			c.fail("%s: %s must be a gRPC probe on port %d for health name %q, is %v", what, probe.field, grpcPort, probe.health, p)
-		}
+		c.checkProbe(what, probe.field, probe.health, p, grpcPort, dep.name(), values)
 	}
 	if str(dig(ctr, "resources", "requests", "cpu")) == "" || str(dig(ctr, "resources", "requests", "memory")) == "" ||
 		str(dig(ctr, "resources", "limits", "memory")) == "" {
@@ -394,6 +392,8 @@ func (c *checker) checkService(name string, svc map[string]interface{}, services
 	}
 	c.checkEnv(what+" Deployment", env, svc, values, grpcPort, metricsPort)
 	c.checkSecretFiles(what+" Deployment", env, pod, ctr, svc, values, name)
+	c.checkTLS(what+" Deployment", env, pod, ctr, values, name)
+	c.checkCertificate(what, own, values, name, env, pod, ctr)
 	if policyCM != nil {
 		mounted := false
 		for _, v := range asList(pod["volumes"]) {
@@ -562,10 +562,18 @@ func (c *checker) checkSecretFiles(what string, env map[string]string, pod, ctr,
 		volumes[str(dig(v, "name"))] = asMap(v)
 	}
 	wantSecret := map[string]string{
-		"CCMS_DB_DSN_FILE":           str(dig(svc, "database", "secretName")),
-		"CCMS_DB_MIGRATION_DSN_FILE": str(dig(svc, "database", "migrationSecretName")),
-		"CCMS_JWT_KEY_FILE":          str(dig(values, "secrets", "jwtKey", "secretName")),
-		"CCMS_PII_KEY_FILE":          str(dig(values, "secrets", "piiKey", "secretName")),
+		"CCMS_DB_DSN_FILE":              str(dig(svc, "database", "secretName")),
+		"CCMS_DB_MIGRATION_DSN_FILE":    str(dig(svc, "database", "migrationSecretName")),
+		"CCMS_JWT_KEY_FILE":             str(dig(values, "secrets", "jwtKey", "secretName")),
+		"CCMS_PII_KEY_FILE":             str(dig(values, "secrets", "piiKey", "secretName")),
+		"CCMS_GRPC_TLS_CERT_FILE":       str(dig(values, "tls", "server", "secretName")),
+		"CCMS_GRPC_TLS_KEY_FILE":        str(dig(values, "tls", "server", "secretName")),
+		"CCMS_GRPC_CA_FILE":             str(dig(values, "tls", "ca", "secretName")),
+		"CCMS_GRPC_TLS_CLIENT_CA_FILE":  str(dig(values, "tls", "clientCa", "secretName")),
+		"CCMS_GRPC_TLS_PARTNER_CA_FILE": str(dig(values, "tls", "partnerCa", "secretName")),
+	}
+	if wantSecret["CCMS_GRPC_CA_FILE"] == "" {
+		wantSecret["CCMS_GRPC_CA_FILE"] = wantSecret["CCMS_GRPC_TLS_CERT_FILE"]
 	}
 	for key, file := range env {
 		if !strings.HasSuffix(key, "_FILE") || key == "CCMS_POLICY_FILE" {
@@ -583,6 +591,9 @@ func (c *checker) checkSecretFiles(what string, env map[string]string, pod, ctr,
 				continue
 			}
 			found = true
+			if !isTrue(dig(m, "readOnly")) {
+				c.fail("%s: the Secret volume %s (%s) is not mounted read-only", what, str(dig(m, "name")), key)
+			}
 			if want := wantSecret[key]; want != "" && secret != want {
 				c.fail("%s: %s comes from Secret %q, values name %q", what, key, secret, want)
 			}
@@ -648,8 +659,23 @@ func (c *checker) checkMigration(what string, own, objs []Obj, dep Obj, depCtr m
 	if len(asList(ctr["envFrom"])) > 0 {
 		c.fail("%s: migration Job must not use envFrom (a pre-install hook runs before the ConfigMap exists)", what)
 	}
+	// The Job never listens: a loopback address and no TLS settings (nor certificates: a
+	// pre-install hook runs before cert-manager has written them).
+	if listen := env["CCMS_GRPC_LISTEN"]; !strings.HasPrefix(listen, "127.0.0.1:") {
+		c.fail("%s: migration Job CCMS_GRPC_LISTEN=%q, must be loopback (it never listens, and needs no certificate there)", what, listen)
+	}
+	for k := range env {
+		if isTLSSetting(k) {
+			c.fail("%s: migration Job sets %s; it never listens and must not need a certificate", what, k)
+		}
+	}
+	for _, v := range asList(pod["volumes"]) {
+		if strings.HasPrefix(str(dig(v, "name")), "tls-") {
+			c.fail("%s: migration Job mounts %s; it must not wait for a certificate Secret", what, str(dig(v, "name")))
+		}
+	}
 	for k, v := range depEnv {
-		if k == "CCMS_POLICY_FILE" {
+		if k == "CCMS_POLICY_FILE" || k == "CCMS_GRPC_LISTEN" || isTLSSetting(k) {
 			continue
 		}
 		if env[k] != v {
@@ -948,5 +974,200 @@ func (c *checker) checkDashboard(objs []Obj, values map[string]interface{}, dash
 		} else if !reflect.DeepEqual(got, want) {
 			c.fail("the dashboard ConfigMap differs from %s", dashboardFile)
 		}
+	}
+}
+
+// isTLSSetting: the gRPC TLS settings of a serving pod (common/grpc/tls.h), none of which the
+// migration Job has.
+func isTLSSetting(k string) bool {
+	return strings.HasPrefix(k, "CCMS_GRPC_TLS_") || strings.HasPrefix(k, "CCMS_GRPC_CLIENT_") ||
+		k == "CCMS_GRPC_CA_FILE" || k == "CCMS_GRPC_CA" || k == "CCMS_GRPC_ALLOW_PLAINTEXT"
+}
+
+// probeArgs: the --flag=value arguments of an exec probe's command.
+func probeArgs(cmd []interface{}) map[string]string {
+	out := map[string]string{}
+	for _, a := range cmd {
+		if k, v, ok := strings.Cut(str(a), "="); ok && strings.HasPrefix(k, "--") {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// checkProbe: with tls.enabled the probe is `ccmsctl health` over TLS to the pod's own gRPC port
+// (the kubelet's gRPC probe speaks plaintext only, and a TLS port fails it), verifying the
+// certificate against the pods' CA under the Service's name; without TLS, the kubelet's gRPC probe.
+// Either way for the given health name.
+func (c *checker) checkProbe(what, field, health string, p map[string]interface{}, grpcPort int, service string, values map[string]interface{}) {
+	if !isTrue(dig(values, "tls", "enabled")) {
+		port, _ := num(dig(p, "grpc", "port"))
+		if p == nil || port != grpcPort || str(dig(p, "grpc", "service")) != health {
+			c.fail("%s: %s must be a gRPC probe on port %d for health name %q, is %v", what, field, grpcPort, health, p)
+		}
+		return
+	}
+	if dig(p, "grpc") != nil {
+		c.fail("%s: %s is a plaintext gRPC probe, but the port serves TLS (tls.enabled)", what, field)
+		return
+	}
+	cmd := asList(dig(p, "exec", "command"))
+	args := probeArgs(cmd)
+	if len(cmd) < 2 || str(cmd[0]) != "/usr/local/bin/ccmsctl" || str(cmd[1]) != "health" ||
+		args["--addr"] != fmt.Sprintf("127.0.0.1:%d", grpcPort) || args["--service"] != health {
+		c.fail("%s: %s must run `ccmsctl health --addr=127.0.0.1:%d --service=%s` over TLS, is %v", what, field, grpcPort, health, cmd)
+		return
+	}
+	if args["--ca-file"] == "" || args["--server-name"] != service {
+		c.fail("%s: %s must verify the certificate (--ca-file) under the Service's name %q, has %v", what, field, service, cmd)
+	}
+	required := isTrue(dig(values, "tls", "requireClientCert"))
+	if required && (args["--cert-file"] == "" || args["--key-file"] == "") {
+		c.fail("%s: %s presents no client certificate, but tls.requireClientCert is true", what, field)
+	}
+}
+
+// checkTLS: with tls.enabled the listener has its certificate and key, callers a CA, the client
+// and partner CAs exactly where values name them, and the probes' files exist in the pod; without,
+// plaintext is allowed explicitly and no certificate setting is left over.
+func (c *checker) checkTLS(what string, env map[string]string, pod, ctr, values map[string]interface{}, name string) {
+	if !isTrue(dig(values, "tls", "enabled")) {
+		if env["CCMS_GRPC_ALLOW_PLAINTEXT"] != "true" {
+			c.fail("%s: tls.enabled is false but CCMS_GRPC_ALLOW_PLAINTEXT is not true (a service refuses plaintext on 0.0.0.0)", what)
+		}
+		for k := range env {
+			if isTLSSetting(k) && k != "CCMS_GRPC_ALLOW_PLAINTEXT" {
+				c.fail("%s: tls.enabled is false but %s is set", what, k)
+			}
+		}
+		return
+	}
+	if env["CCMS_GRPC_ALLOW_PLAINTEXT"] == "true" {
+		c.fail("%s: CCMS_GRPC_ALLOW_PLAINTEXT=true although tls.enabled", what)
+	}
+	for _, k := range []string{"CCMS_GRPC_TLS_CERT_FILE", "CCMS_GRPC_TLS_KEY_FILE", "CCMS_GRPC_CA_FILE"} {
+		if env[k] == "" {
+			c.fail("%s: tls.enabled but %s is not set", what, k)
+		}
+	}
+	for _, ca := range []struct{ key, value string }{
+		{"CCMS_GRPC_TLS_CLIENT_CA_FILE", "clientCa"}, {"CCMS_GRPC_TLS_PARTNER_CA_FILE", "partnerCa"},
+	} {
+		if (env[ca.key] != "") != (str(dig(values, "tls", ca.value, "secretName")) != "") {
+			c.fail("%s: %s must be set exactly when tls.%s.secretName is", what, ca.key, ca.value)
+		}
+	}
+	wantRequire := "false"
+	if isTrue(dig(values, "tls", "requireClientCert")) {
+		wantRequire = "true"
+	}
+	if env["CCMS_GRPC_TLS_REQUIRE_CLIENT_CERT"] != wantRequire {
+		c.fail("%s: CCMS_GRPC_TLS_REQUIRE_CLIENT_CERT=%q, values say %s", what, env["CCMS_GRPC_TLS_REQUIRE_CLIENT_CERT"], wantRequire)
+	}
+	presents := wantRequire == "true" || isTrue(dig(values, "tls", "serviceClientCert"))
+	if (env["CCMS_GRPC_CLIENT_CERT_FILE"] != "") != presents || (env["CCMS_GRPC_CLIENT_KEY_FILE"] != "") != presents {
+		c.fail("%s: CCMS_GRPC_CLIENT_CERT_FILE/_KEY_FILE must be set exactly when the services present a certificate (tls.requireClientCert or tls.serviceClientCert)", what)
+	}
+	// Without tls.server.secretName, each service has its own Secret <fullname>-<service>-tls.
+	if str(dig(values, "tls", "server", "secretName")) == "" {
+		want := "-" + name + "-tls"
+		for _, v := range asList(pod["volumes"]) {
+			if str(dig(v, "name")) == "tls-server" && !strings.HasSuffix(str(dig(v, "secret", "secretName")), want) {
+				c.fail("%s: the certificate Secret %q is not the default <fullname>%s", what, str(dig(v, "secret", "secretName")), want)
+			}
+		}
+	}
+	// The files the probes read are mounted.
+	mounted := func(file string) bool {
+		for _, m := range asList(ctr["volumeMounts"]) {
+			if strings.HasPrefix(file, str(dig(m, "mountPath"))+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	for _, field := range []string{"readinessProbe", "livenessProbe", "startupProbe"} {
+		args := probeArgs(asList(dig(ctr, field, "exec", "command")))
+		for _, flag := range []string{"--ca-file", "--cert-file", "--key-file"} {
+			if f := args[flag]; f != "" && !mounted(f) {
+				c.fail("%s: %s reads %s=%s, which no volume mounts", what, field, flag, f)
+			}
+		}
+		if f := args["--ca-file"]; f != "" && f != env["CCMS_GRPC_CA_FILE"] {
+			c.fail("%s: %s verifies against %s, the service's callers against %s", what, field, f, env["CCMS_GRPC_CA_FILE"])
+		}
+	}
+}
+
+// checkCertificate: with tls.certManager.enabled, one cert-manager Certificate per service that
+// writes the Secret its pods mount, from the issuer values name, for the Service's names (and for
+// client auth where the services present it); otherwise none.
+func (c *checker) checkCertificate(what string, own []Obj, values map[string]interface{}, name string, env map[string]string,
+	pod, ctr map[string]interface{}) {
+	var certs []Obj
+	for _, o := range own {
+		if o.kind() == "Certificate" {
+			certs = append(certs, o)
+		}
+	}
+	enabled := isTrue(dig(values, "tls", "enabled")) && isTrue(dig(values, "tls", "certManager", "enabled"))
+	if !enabled {
+		if len(certs) > 0 {
+			c.fail("%s: a Certificate is rendered though tls.certManager (or tls) is off", what)
+		}
+		return
+	}
+	if len(certs) != 1 {
+		c.fail("%s: expected one Certificate, found %d", what, len(certs))
+		return
+	}
+	cert := certs[0]
+	if str(cert["apiVersion"]) != "cert-manager.io/v1" {
+		c.fail("%s: Certificate apiVersion is %q, not cert-manager.io/v1", what, cert["apiVersion"])
+	}
+	mountedSecret := ""
+	for _, v := range asList(pod["volumes"]) {
+		if str(dig(v, "name")) == "tls-server" {
+			mountedSecret = str(dig(v, "secret", "secretName"))
+		}
+	}
+	if secret := str(dig(cert, "spec", "secretName")); secret == "" || secret != mountedSecret {
+		c.fail("%s: the Certificate writes Secret %q, the pods mount %q", what, secret, mountedSecret)
+	}
+	for _, k := range []string{"name", "kind", "group"} {
+		if got, want := str(dig(cert, "spec", "issuerRef", k)), str(dig(values, "tls", "certManager", "issuerRef", k)); got != want || got == "" {
+			c.fail("%s: Certificate issuerRef.%s is %q, values say %q", what, k, got, want)
+		}
+	}
+	var svcName string
+	for _, o := range own {
+		if o.kind() == "Service" {
+			svcName = o.name()
+		}
+	}
+	dns := map[string]bool{}
+	for _, d := range asList(dig(cert, "spec", "dnsNames")) {
+		dns[str(d)] = true
+	}
+	for _, want := range []string{svcName, svcName + "." + c.namespace + ".svc"} {
+		if !dns[want] {
+			c.fail("%s: the Certificate does not name %q (callers reach the Service by it)", what, want)
+		}
+	}
+	// The name the probes check is in the certificate.
+	for _, field := range []string{"readinessProbe", "livenessProbe", "startupProbe"} {
+		if sn := probeArgs(asList(dig(ctr, field, "exec", "command")))["--server-name"]; sn != "" && !dns[sn] {
+			c.fail("%s: %s checks the name %q, which the Certificate does not hold", what, field, sn)
+		}
+	}
+	usages := map[string]bool{}
+	for _, u := range asList(dig(cert, "spec", "usages")) {
+		usages[str(u)] = true
+	}
+	if !usages["server auth"] {
+		c.fail("%s: the Certificate lacks the usage \"server auth\"", what)
+	}
+	if env["CCMS_GRPC_CLIENT_CERT_FILE"] != "" && !usages["client auth"] {
+		c.fail("%s: the services present their certificate as a client certificate, but it lacks \"client auth\"", what)
 	}
 }

@@ -158,6 +158,25 @@ ConfigMap exists). Secrets are files mounted from existing Secrets (CCMS_*_FILE)
 {{- $_ := set $env (printf "CCMS_%s_ADDR" ($callee | upper | replace "-" "_")) (printf "%s:%d" (include "ccms.service.fullname" (dict "root" $.root "name" $callee)) (int $block.ports.grpc)) }}
 {{- end }}
 {{- if .svc.calls }}{{ $_ := set $env "CCMS_SERVICE_TOKEN_FILE" "/var/run/secrets/ccms/service-token/token" }}{{ end }}
+{{- /* gRPC TLS (values tls.*). The migration Job never listens: it gets a loopback address and no
+certificate (a pre-install hook runs before cert-manager has written the Secrets). */}}
+{{- $tls := .root.Values.tls }}
+{{- if get . "migration" }}
+{{- $_ := set $env "CCMS_GRPC_LISTEN" (printf "127.0.0.1:%d" (int .svc.ports.grpc)) }}
+{{- else if $tls.enabled }}
+{{- $_ := set $env "CCMS_GRPC_TLS_CERT_FILE" "/var/run/secrets/ccms/tls/server/tls.crt" }}
+{{- $_ := set $env "CCMS_GRPC_TLS_KEY_FILE" "/var/run/secrets/ccms/tls/server/tls.key" }}
+{{- $_ := set $env "CCMS_GRPC_CA_FILE" (include "ccms.tls.caFile" .root) }}
+{{- with $tls.clientCa.secretName }}{{ $_ := set $env "CCMS_GRPC_TLS_CLIENT_CA_FILE" "/var/run/secrets/ccms/tls/client-ca/ca.crt" }}{{ end }}
+{{- with $tls.partnerCa.secretName }}{{ $_ := set $env "CCMS_GRPC_TLS_PARTNER_CA_FILE" "/var/run/secrets/ccms/tls/partner-ca/ca.crt" }}{{ end }}
+{{- $_ := set $env "CCMS_GRPC_TLS_REQUIRE_CLIENT_CERT" (ternary "true" "false" (eq (toString $tls.requireClientCert) "true")) }}
+{{- if include "ccms.tls.presentsCert" .root }}
+{{- $_ := set $env "CCMS_GRPC_CLIENT_CERT_FILE" "/var/run/secrets/ccms/tls/server/tls.crt" }}
+{{- $_ := set $env "CCMS_GRPC_CLIENT_KEY_FILE" "/var/run/secrets/ccms/tls/server/tls.key" }}
+{{- end }}
+{{- else }}
+{{- $_ := set $env "CCMS_GRPC_ALLOW_PLAINTEXT" "true" }}
+{{- end }}
 {{- toYaml $env }}
 {{- end }}
 
@@ -198,6 +217,33 @@ ConfigMap exists). Secrets are files mounted from existing Secrets (CCMS_*_FILE)
       - key: {{ .svc.serviceToken.secretKey }}
         path: token
 {{- end }}
+{{- $tls := .root.Values.tls }}
+{{- if and $tls.enabled (not (get . "migration")) }}
+- name: tls-server
+  secret:
+    secretName: {{ include "ccms.service.tlsSecret" . }}
+    defaultMode: 288  # 0440: owner and group (fsGroup) read
+    items:
+      - key: {{ $tls.server.certKey }}
+        path: tls.crt
+      - key: {{ $tls.server.keyKey }}
+        path: tls.key
+      {{- if not $tls.ca.secretName }}
+      - key: {{ $tls.ca.secretKey }}
+        path: ca.crt
+      {{- end }}
+{{- range $vol := list (list "ca" $tls.ca) (list "client-ca" $tls.clientCa) (list "partner-ca" $tls.partnerCa) }}
+{{- with index $vol 1 }}{{ if .secretName }}
+- name: tls-{{ index $vol 0 }}
+  secret:
+    secretName: {{ .secretName }}
+    defaultMode: 288  # 0440: owner and group (fsGroup) read
+    items:
+      - key: {{ .secretKey }}
+        path: ca.crt
+{{- end }}{{ end }}
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{/* Name of the Secret holding the token a service calls others with (serviceToken.secretName, else <fullname>-<service>-token). */}}
@@ -223,6 +269,62 @@ ConfigMap exists). Secrets are files mounted from existing Secrets (CCMS_*_FILE)
 - name: service-token
   mountPath: /var/run/secrets/ccms/service-token
   readOnly: true
+{{- end }}
+{{- $tls := .root.Values.tls }}
+{{- if and $tls.enabled (not (get . "migration")) }}
+- name: tls-server
+  mountPath: /var/run/secrets/ccms/tls/server
+  readOnly: true
+{{- range $vol := list (list "ca" $tls.ca) (list "client-ca" $tls.clientCa) (list "partner-ca" $tls.partnerCa) }}
+{{- if (index $vol 1).secretName }}
+- name: tls-{{ index $vol 0 }}
+  mountPath: /var/run/secrets/ccms/tls/{{ index $vol 0 }}
+  readOnly: true
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Name of the Secret with one service's TLS certificate and key (tls.server.secretName, else <fullname>-<service>-tls). */}}
+{{- define "ccms.service.tlsSecret" -}}
+{{- default (include "ccms.service.fullname" (dict "root" .root "name" .name "suffix" "-tls")) .root.Values.tls.server.secretName }}
+{{- end }}
+
+{{/* Where the pods find the CA they verify the services' certificates with (tls.ca, else the server Secret's ca.crt). Takes the root context. */}}
+{{- define "ccms.tls.caFile" -}}
+{{- if .Values.tls.ca.secretName }}/var/run/secrets/ccms/tls/ca/ca.crt{{ else }}/var/run/secrets/ccms/tls/server/ca.crt{{ end }}
+{{- end }}
+
+{{/* "true" when the services (and their probes) present their own certificate as a client certificate. Takes the root context. */}}
+{{- define "ccms.tls.presentsCert" -}}
+{{- if and .Values.tls.enabled (or .Values.tls.requireClientCert .Values.tls.serviceClientCert) }}true{{ end }}
+{{- end }}
+
+{{/*
+One gRPC probe of a service: dict "root" $ "name" … "svc" … "health" "liveness"|"readiness" "probe"
+(its timing). Kubernetes' own gRPC probe speaks plaintext only, so with TLS the probe is
+`ccmsctl health` (in the image) over TLS to the pod's own port, checking the certificate against
+the CA under the service's name.
+*/}}
+{{- define "ccms.service.probe" -}}
+{{- if .root.Values.tls.enabled }}
+exec:
+  command:
+    - /usr/local/bin/ccmsctl
+    - health
+    - --addr=127.0.0.1:{{ int .svc.ports.grpc }}
+    - --service={{ .health }}
+    - --timeout={{ default 1 (get .probe "timeoutSeconds") }}
+    - --ca-file={{ include "ccms.tls.caFile" .root }}
+    - --server-name={{ include "ccms.service.fullname" (dict "root" .root "name" .name) }}
+    {{- if include "ccms.tls.presentsCert" .root }}
+    - --cert-file=/var/run/secrets/ccms/tls/server/tls.crt
+    - --key-file=/var/run/secrets/ccms/tls/server/tls.key
+    {{- end }}
+{{- else }}
+grpc:
+  port: {{ int .svc.ports.grpc }}
+  service: {{ .health }}
 {{- end }}
 {{- end }}
 

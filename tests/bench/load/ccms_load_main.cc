@@ -10,6 +10,10 @@
 // Fault tests (tests/fault): --retries N resends a failed OpenCase / RecordIntakeCheckIn with the
 // same request id (UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED, RESOURCE_EXHAUSTED; backoff 50 ms
 // doubling to 1 s), and --acked FILE writes "request_id case_id" for every acknowledged OpenCase.
+// TLS: --ca-file (else $CCMS_GRPC_CA_FILE) turns it on; --cert-file / --tls-key-file present a
+// client certificate ($CCMS_GRPC_CLIENT_CERT_FILE / _KEY_FILE); --server-name
+// ($CCMS_GRPC_TLS_SERVER_NAME). --key-file stays the JWT key. Empty --ca-file, --cert-file and
+// --tls-key-file force plaintext.
 #include <unistd.h>
 
 #include <algorithm>
@@ -39,6 +43,7 @@
 #include "ccms/records/v1/records_types.pb.h"
 #include "common/auth/jwt.h"
 #include "common/auth/principal.h"
+#include "common/grpc/tls.h"
 #include "common/ids/uuid.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -82,6 +87,12 @@ struct Flags {
   std::string save_ids;
   int retries = 0;
   std::string acked_file;
+  // TLS (on when ca_file is set) and what the files hold.
+  std::string ca_file;
+  std::string cert_file;
+  std::string tls_key_file;
+  std::string server_name;
+  ccms::grpc_util::ClientTlsConfig tls;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -253,8 +264,9 @@ class Client {
       args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
       args.SetInt("ccms.bench.channel", i);  // distinct args: a connection per channel
       args.SetMaxReceiveMessageSize(64 << 20);
-      auto channel =
-          grpc::CreateCustomChannel(flags.addr, grpc::InsecureChannelCredentials(), args);
+      if (!flags.tls.server_name.empty()) args.SetSslTargetNameOverride(flags.tls.server_name);
+      auto channel = grpc::CreateCustomChannel(
+          flags.addr, ccms::grpc_util::ChannelCredentials(flags.tls), args);
       records_.push_back(rv1::CaseService::NewStub(channel));
       echo_.push_back(bench::v1::EchoService::NewStub(channel));
       channels_.push_back(channel);
@@ -768,6 +780,39 @@ absl::StatusOr<std::string> ReadKeyFile(const std::string& path) {
   return key;
 }
 
+// Reads the TLS files of the flags into f->tls; an error names the flag.
+absl::Status LoadTls(Flags* f) {
+  if (f->ca_file.empty()) {
+    if (!f->cert_file.empty() || !f->tls_key_file.empty() || !f->server_name.empty()) {
+      return absl::InvalidArgumentError("--cert-file, --tls-key-file and --server-name need --ca-file");
+    }
+    return absl::OkStatus();
+  }
+  if (f->cert_file.empty() != f->tls_key_file.empty()) {
+    return absl::InvalidArgumentError("--cert-file and --tls-key-file go together");
+  }
+  auto read = [](const char* flag, const std::string& path) -> absl::StatusOr<std::string> {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return absl::InvalidArgumentError(absl::StrFormat("%s: cannot read %s", flag, path));
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  auto ca = read("--ca-file", f->ca_file);
+  if (!ca.ok()) return ca.status();
+  if (auto s = ccms::grpc_util::CheckCertificatesPem(*ca, "--ca-file"); !s.ok()) return s;
+  f->tls.ca_pem = *ca;
+  if (!f->cert_file.empty()) {
+    auto cert = read("--cert-file", f->cert_file);
+    if (!cert.ok()) return cert.status();
+    auto key = read("--tls-key-file", f->tls_key_file);
+    if (!key.ok()) return key.status();
+    if (auto s = ccms::grpc_util::CheckKeyPairPem(*cert, *key); !s.ok()) return s;
+    f->tls.cert_pem = *cert;
+    f->tls.key_pem = *key;
+  }
+  f->tls.server_name = f->server_name;
+  return absl::OkStatus();
+}
+
 int Main(int argc, char** argv) {
   Flags f;
   CLI::App app{
@@ -813,10 +858,23 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--acked", f.acked_file,
                  "Write 'request_id case_id' for every acknowledged OpenCase (fault tests)");
+  app.add_option("--ca-file", f.ca_file, "CA (PEM) to verify the server against: TLS when set")
+      ->envname("CCMS_GRPC_CA_FILE");
+  app.add_option("--cert-file", f.cert_file, "Client certificate (PEM) to present")
+      ->envname("CCMS_GRPC_CLIENT_CERT_FILE");
+  app.add_option("--tls-key-file", f.tls_key_file, "Private key (PEM) of --cert-file")
+      ->envname("CCMS_GRPC_CLIENT_KEY_FILE");
+  app.add_option("--server-name", f.server_name,
+                 "Name checked in the server's certificate instead of the address's host")
+      ->envname("CCMS_GRPC_TLS_SERVER_NAME");
   app.add_flag("--json", f.json, "Print the result as JSON");
   app.add_flag("--kv", f.kv, "Print the result as key=value lines (for scripts)");
   app.add_flag("--quiet,-q", f.quiet, "No progress bar");
   CLI11_PARSE(app, argc, argv);
+  if (absl::Status tls = LoadTls(&f); !tls.ok()) {
+    std::cerr << "ccms-load: " << tls.message() << "\n";
+    return 2;
+  }
 
   if (f.scenario == "seed" && f.seed <= 0 && f.count <= 0) {
     std::cerr << "ccms-load: seed needs --count N (cases to open)\n";
