@@ -14,7 +14,10 @@ std::shared_ptr<grpc::Channel> MakeServiceChannel(const std::string& address,
                                                   const ClientTlsConfig& tls) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  // gRPC takes the "minimum reconnect backoff" as the connect timeout of each attempt (TCP and the
+  // TLS handshake): at 100 ms, handshakes on a busy machine timed out. Retries stay quick through
+  // the initial and maximum backoff above and below.
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 5000);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);  // retries are ours, with our budget
   if (tls.enabled() && !tls.server_name.empty()) {

@@ -23,7 +23,7 @@ struct RetryOptions {
 
 // A channel that reconnects quickly after the server comes back (reconnect backoff between 100 ms
 // and 1 s instead of gRPC's default of up to 2 minutes), so a dependency that returns is used
-// again within a second. TLS when `tls` has a CA (common/grpc/tls.h: the server verified against
+// again within a second; each connection attempt (TCP and the TLS handshake) may take up to 5 s. TLS when `tls` has a CA (common/grpc/tls.h: the server verified against
 // it, the client certificate presented when given, the name checked in the server's certificate
 // overridden by tls.server_name); plaintext when `tls` is empty.
 std::shared_ptr<grpc::Channel> MakeServiceChannel(const std::string& address,
