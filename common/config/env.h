@@ -32,6 +32,9 @@ class Env {
   // An RFC 3339 instant with its offset ("2027-02-28T09:00:00+08:00"); nullopt when unset.
   std::optional<absl::Time> Instant(std::string_view name);
 
+  // Records a problem found by the caller (a value that contradicts another setting).
+  void Fail(std::string_view name, std::string_view what) { Problem(name, what); }
+
   // OK, or InvalidArgument listing each bad setting by name.
   absl::Status Finish() const;
 

@@ -26,8 +26,18 @@ namespace ccms::grpc_util {
 // A mutating call (its request has a `request_id` holding a UUID, DESIGN §5) runs as a command
 // when a CommandRunner is given: one transaction for all it writes, and a retry of the request id
 // answered with the first response's bytes (common/db/command.h).
+//
+// Authentication: the `authorization` metadata's bearer token, verified for this service's
+// audience. A `service` caller may add its end user's token as metadata `x-ccms-end-user` (the
+// token alone, no scheme): it is verified too (signature, expiry, issuer), must be for the
+// calling service's audience (the service token's `sub`, e.g. "ccms-assessment") and must not be
+// a service's; the principal then carries acting_for (the end user's subject and role), which
+// audit rows record as on_behalf_of. From any other caller the metadata is refused.
 class CallExecutor {
  public:
+  // The metadata key of the end user's token on a service-to-service call.
+  static constexpr char kEndUserMetadata[] = "x-ccms-end-user";
+
   using Work = std::function<absl::Status(const auth::Principal&)>;
 
   // `registry` may be null (unit tests): exceptions are then only logged. `commands` may be null

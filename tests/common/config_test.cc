@@ -113,7 +113,10 @@ TEST_F(EnvTest, InstantIsRfc3339WithOffset) {
 }
 
 TEST_F(EnvTest, PoolAndRetentionSettingsHaveDefaultsAndBounds) {
-  vars_ = {{"CCMS_DB_DSN", "host=x"}, {"CCMS_KAFKA_BOOTSTRAP", "k:1"}, {"CCMS_JWT_KEY", "k"}};
+  vars_ = {{"CCMS_DB_DSN", "host=x"},
+           {"CCMS_KAFKA_BOOTSTRAP", "k:1"},
+           {"CCMS_JWT_KEYS_FILE", "/keys.json"},
+           {"CCMS_JWT_ISSUER", "https://idp"}};
   const server::ServiceIdentity id{.name = "t", .grpc_service = "t.T"};
   {
     Env env(&FakeGetenv);
@@ -143,6 +146,48 @@ TEST_F(EnvTest, PoolAndRetentionSettingsHaveDefaultsAndBounds) {
   const std::string problems(env.Finish().message());
   EXPECT_NE(problems.find("CCMS_IDEMPOTENCY_RETENTION_HOURS"), std::string::npos) << problems;
   EXPECT_NE(problems.find("CCMS_DB_BACKGROUND_POOL_SIZE"), std::string::npos) << problems;
+}
+
+// Tokens: the audience defaults to ccms-<service>; outside the dev profile the issuer is
+// required; the profile is production or dev.
+TEST_F(EnvTest, TokenSettings) {
+  const server::ServiceIdentity id{.name = "records", .grpc_service = "t.T"};
+  vars_ = {{"CCMS_DB_DSN", "host=x"},
+           {"CCMS_KAFKA_BOOTSTRAP", "k:1"},
+           {"CCMS_JWT_KEYS_FILE", "/keys.json"}};
+  {
+    Env env(&FakeGetenv);
+    (void)server::LoadCommonConfig(id, env);
+    const std::string problems(env.Finish().message());
+    EXPECT_NE(problems.find("CCMS_JWT_ISSUER: is required outside the dev profile"),
+              std::string::npos)
+        << problems;
+  }
+  vars_["CCMS_PROFILE"] = "dev";
+  {
+    Env env(&FakeGetenv);
+    const server::CommonConfig c = server::LoadCommonConfig(id, env);
+    ASSERT_TRUE(env.Finish().ok()) << env.Finish();
+    EXPECT_TRUE(c.dev_profile);
+    EXPECT_EQ(c.jwt_audience, "ccms-records");
+    EXPECT_EQ(c.jwt_keys_file, "/keys.json");
+  }
+  vars_["CCMS_PROFILE"] = "staging";
+  {
+    Env env(&FakeGetenv);
+    (void)server::LoadCommonConfig(id, env);
+    EXPECT_NE(env.Finish().message().find("CCMS_PROFILE: must be production or dev"),
+              std::string::npos);
+  }
+  vars_["CCMS_PROFILE"] = "production";
+  vars_["CCMS_JWT_ISSUER"] = "https://idp";
+  vars_["CCMS_JWT_AUDIENCE"] = "records-eu";
+  vars_.erase("CCMS_JWT_KEYS_FILE");
+  Env env(&FakeGetenv);
+  const server::CommonConfig c = server::LoadCommonConfig(id, env);
+  EXPECT_FALSE(c.dev_profile);
+  EXPECT_EQ(c.jwt_audience, "records-eu");
+  EXPECT_NE(env.Finish().message().find("CCMS_JWT_KEYS_FILE"), std::string::npos);
 }
 
 TEST(OffsetClockTest, StartsWhereToldAndRunsInRealTime) {

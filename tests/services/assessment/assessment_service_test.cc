@@ -11,6 +11,7 @@
 #include "services/assessment/event_builder.h"
 #include "services/assessment/records_consumer.h"
 #include "tests/services/assessment/domain/test_policy.h"
+#include "tests/support/test_tokens.h"
 
 namespace ccms::assessment {
 namespace {
@@ -110,8 +111,10 @@ class FakeStore : public AssessmentStore {
 
 class FakeRecords : public CaseDirectory {
  public:
-  absl::StatusOr<CaseFacts> GetCase(const std::string& case_id) override {
+  absl::StatusOr<CaseFacts> GetCase(const std::string& case_id,
+                                    const OnBehalfOf& caller) override {
     ++calls;
+    end_user_tokens.push_back(caller.end_user_token);
     if (!up) return absl::UnavailableError("records service unavailable; retry later");
     CaseFacts f;
     f.case_id = case_id;
@@ -122,6 +125,7 @@ class FakeRecords : public CaseDirectory {
   }
   bool up = true;
   int calls = 0;
+  std::vector<std::string> end_user_tokens;
 };
 
 class AssessmentServiceTest : public ::testing::Test {
@@ -129,8 +133,7 @@ class AssessmentServiceTest : public ::testing::Test {
   AssessmentServiceTest()
       : clock_(absl::FromCivil(absl::CivilSecond(2026, 11, 22, 10, 0, 0), absl::UTCTimeZone())),
         workers_(1, 1),
-        verifier_(
-            *auth::TokenVerifier::Create({.algorithm = "HS256", .key = std::string(40, 'k')})),
+        verifier_(::ccms::testing::HmacVerifier(std::string(40, 'k'))),
         executor_(workers_, *verifier_, clock_),
         catalog_(*InstrumentCatalog::Load(EmbeddedInstruments())),
         policy_(domain::testing::DefaultPolicies()),
