@@ -301,9 +301,13 @@ TEST_F(AssessmentServiceTest, UnknownCaseIsAskedOfRecordsAndItsOutageIsUnavailab
   EXPECT_EQ(st.message(), "records service unavailable; retry later");
   EXPECT_EQ(store_.mutations, 0);
   records_.up = true;
-  st = service_.DoRecordAssessment(staff_, Psych({}), &resp);
+  auth::Principal caller = staff_;
+  caller.token = "the-callers-token";  // as CallExecutor sets it
+  st = service_.DoRecordAssessment(caller, Psych({}), &resp);
   ASSERT_TRUE(st.ok()) << st;
   EXPECT_EQ(records_.calls, 2);
+  // The lookup goes on behalf of the caller: records gets its token as the end user.
+  EXPECT_EQ(records_.end_user_tokens.back(), "the-callers-token");
   EXPECT_EQ(store_.mutations, 2);  // the seed from records, then the assessment
   // Known now: no more calls to records.
   ASSERT_TRUE(service_.DoRecordAssessment(staff_, Psych({}), &resp).ok());
