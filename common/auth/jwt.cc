@@ -155,11 +155,17 @@ absl::StatusOr<std::optional<absl::Time>> ReadTime(const json& claims, const cha
   return std::optional<absl::Time>(absl::UnixEpoch() + absl::Seconds(seconds));
 }
 
-// Compact JWS: three base64url segments. Checks the header before libjwt
-// sees the token, because libjwt picks the verification algorithm from the
-// header: given an RSA public key's PEM text and a token claiming HS256, it
-// happily checks an HMAC keyed with that text (algorithm confusion).
-absl::Status CheckHeader(std::string_view token, std::string_view algorithm) {
+// The JWS header's `alg` and `kid`.
+struct Header {
+  std::string algorithm;
+  std::string kid;
+};
+
+// Compact JWS: three base64url segments. Reads the header before libjwt sees the token, because
+// libjwt picks the verification algorithm from the header: given an RSA public key's PEM text
+// and a token claiming HS256, it happily checks an HMAC keyed with that text (algorithm
+// confusion). The caller compares `alg` with the algorithm of the key `kid` names.
+absl::StatusOr<Header> ReadHeader(std::string_view token) {
   std::vector<std::string_view> parts;
   for (size_t start = 0;;) {
     const size_t dot = token.find('.', start);
@@ -179,14 +185,18 @@ absl::Status CheckHeader(std::string_view token, std::string_view algorithm) {
                                   /*allow_exceptions=*/false);
   if (!header.is_object()) return Unauthenticated("token malformed");
   auto alg = header.find("alg");
-  if (alg == header.end() || !alg->is_string() || alg->get_ref<const std::string&>() != algorithm) {
+  if (alg == header.end() || !alg->is_string() || !ParseAlgorithm(alg->get<std::string>())) {
     return Unauthenticated("token algorithm not accepted");
   }
   // RFC 7515 4.1.11: extensions we do not understand must be rejected.
   if (header.contains("crit")) {
     return Unauthenticated("token has critical extensions");
   }
-  return absl::OkStatus();
+  auto kid = header.find("kid");
+  if (kid == header.end() || !kid->is_string() || kid->get_ref<const std::string&>().empty()) {
+    return Unauthenticated("token has no key id (kid)");
+  }
+  return Header{alg->get<std::string>(), kid->get<std::string>()};
 }
 
 absl::StatusOr<Principal> PrincipalFromClaims(const json& claims) {
@@ -253,28 +263,33 @@ bool AudienceMatches(const json& claims, std::string_view audience) {
 }
 
 absl::StatusOr<Principal> VerifyImpl(const VerifierConfig& config, std::string_view token,
-                                     absl::Time now) {
+                                     absl::Time now, std::string_view audience) {
   if (token.empty()) return Unauthenticated("token missing");
   if (token.size() > kMaxTokenBytes) return Unauthenticated("token too large");
-  if (absl::Status header = CheckHeader(token, config.algorithm); !header.ok()) {
-    return header;
+  absl::StatusOr<Header> header = ReadHeader(token);
+  if (!header.ok()) return header.status();
+  const std::shared_ptr<const KeySet> keys = config.keys();
+  const VerificationKey* key = keys == nullptr ? nullptr : keys->Find(header->kid);
+  if (key == nullptr) return Unauthenticated("token key id (kid) unknown");
+  if (key->algorithm != header->algorithm) {
+    return Unauthenticated("token algorithm not accepted");
   }
 
   // jwt_decode needs a NUL-terminated token.
   const std::string token_copy(token);
   jwt_t* raw = nullptr;
   const int rc = jwt_decode(&raw, token_copy.c_str(),
-                            reinterpret_cast<const unsigned char*>(config.key.data()),
-                            static_cast<int>(config.key.size()));
+                            reinterpret_cast<const unsigned char*>(key->material.data()),
+                            static_cast<int>(key->material.size()));
   JwtPtr jwt(raw);
   ERR_clear_error();
   if (rc != 0 || jwt == nullptr) {
     return Unauthenticated("token signature invalid");
   }
-  // Belt and braces after CheckHeader: libjwt reports the algorithm it
+  // Belt and braces after ReadHeader: libjwt reports the algorithm it
   // actually verified with (and "none" when it verified nothing).
   const char* verified_alg = jwt_alg_str(jwt_get_alg(jwt.get()));
-  if (verified_alg == nullptr || config.algorithm != verified_alg) {
+  if (verified_alg == nullptr || key->algorithm != verified_alg) {
     return Unauthenticated("token algorithm not accepted");
   }
 
@@ -301,31 +316,35 @@ absl::StatusOr<Principal> VerifyImpl(const VerifierConfig& config, std::string_v
     return Unauthenticated("token issued in the future");
   }
 
-  if (!config.issuer.empty()) {
-    auto iss = claims.find("iss");
-    if (iss == claims.end() || !iss->is_string() ||
-        iss->get_ref<const std::string&>() != config.issuer) {
-      return Unauthenticated("token issuer not accepted");
-    }
+  auto iss = claims.find("iss");
+  if (iss == claims.end()) {
+    if (config.require_issuer) return Unauthenticated("token has no issuer");
+  } else if (!iss->is_string() ||
+             (!config.issuer.empty() && iss->get_ref<const std::string&>() != config.issuer)) {
+    return Unauthenticated("token issuer not accepted");
   }
-  if (!config.audience.empty() && !AudienceMatches(claims, config.audience)) {
+  if (!AudienceMatches(claims, audience)) {
     return Unauthenticated("token audience not accepted");
   }
 
   return PrincipalFromClaims(claims);
 }
 
-absl::StatusOr<std::string> MintImpl(const Principal& principal, std::string_view algorithm,
-                                     std::string_view key, absl::Time now, absl::Duration ttl,
-                                     std::string_view issuer) {
-  std::optional<jwt_alg_t> alg = ParseAlgorithm(algorithm);
+absl::StatusOr<std::string> MintImpl(const Principal& principal, const MintOptions& options,
+                                     absl::Time now) {
+  std::optional<jwt_alg_t> alg = ParseAlgorithm(options.algorithm);
   if (!alg.has_value()) {
     return absl::InvalidArgumentError("unsupported token algorithm");
   }
-  if (absl::Status status = CheckKey(*alg, key, /*private_key=*/true); !status.ok()) {
+  if (absl::Status status = CheckKey(*alg, options.key, /*private_key=*/true); !status.ok()) {
     return status;
   }
-  if (ttl <= absl::ZeroDuration()) {
+  if (options.kid.empty()) return absl::InvalidArgumentError("token kid is empty");
+  if (options.audiences.empty()) return absl::InvalidArgumentError("token has no audience");
+  for (const std::string& aud : options.audiences) {
+    if (aud.empty()) return absl::InvalidArgumentError("token audience is empty");
+  }
+  if (options.ttl <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("token ttl must be positive");
   }
   if (absl::Status status = ValidatePrincipal(principal); !status.ok()) {
@@ -338,9 +357,12 @@ absl::StatusOr<std::string> MintImpl(const Principal& principal, std::string_vie
   claims["districts"] = principal.all_districts ? json::array({std::string(kAllDistricts)})
                                                 : json(principal.districts);
   if (!principal.agency_id.empty()) claims["agency_id"] = principal.agency_id;
-  if (!issuer.empty()) claims["iss"] = std::string(issuer);
+  if (!options.issuer.empty()) claims["iss"] = options.issuer;
+  claims["aud"] =
+      options.audiences.size() == 1 ? json(options.audiences[0]) : json(options.audiences);
   claims["iat"] = absl::ToUnixSeconds(now);
-  claims["exp"] = absl::ToUnixSeconds(now + ttl);
+  claims["exp"] = absl::ToUnixSeconds(now + options.ttl);
+  if (options.not_before.has_value()) claims["nbf"] = absl::ToUnixSeconds(*options.not_before);
 
   std::string claims_text;
   try {
@@ -354,8 +376,9 @@ absl::StatusOr<std::string> MintImpl(const Principal& principal, std::string_vie
   if (jwt_new(&raw) != 0) return absl::InternalError("cannot create token");
   JwtPtr jwt(raw);
   if (jwt_add_grants_json(jwt.get(), claims_text.c_str()) != 0 ||
-      jwt_set_alg(jwt.get(), *alg, reinterpret_cast<const unsigned char*>(key.data()),
-                  static_cast<int>(key.size())) != 0) {
+      jwt_add_header(jwt.get(), "kid", options.kid.c_str()) != 0 ||
+      jwt_set_alg(jwt.get(), *alg, reinterpret_cast<const unsigned char*>(options.key.data()),
+                  static_cast<int>(options.key.size())) != 0) {
     ERR_clear_error();
     return absl::InternalError("cannot create token");
   }
@@ -377,42 +400,49 @@ std::string_view StripSpaces(std::string_view s) {
 
 TokenVerifier::TokenVerifier(VerifierConfig config) : config_(std::move(config)) {}
 
-TokenVerifier::~TokenVerifier() { OPENSSL_cleanse(config_.key.data(), config_.key.size()); }
-
 absl::StatusOr<std::unique_ptr<TokenVerifier>> TokenVerifier::Create(VerifierConfig config) {
-  std::optional<jwt_alg_t> alg = ParseAlgorithm(config.algorithm);
-  absl::Status status;
-  if (!alg.has_value()) {
-    status = absl::InvalidArgumentError("unsupported token algorithm");
-  } else if (config.leeway < absl::ZeroDuration()) {
-    status = absl::InvalidArgumentError("token leeway must not be negative");
-  } else {
-    status = CheckKey(*alg, config.key, /*private_key=*/false);
+  if (!config.keys) return absl::InvalidArgumentError("token verifier has no key set");
+  if (config.audience.empty()) return absl::InvalidArgumentError("token audience is empty");
+  if (config.require_issuer && config.issuer.empty()) {
+    return absl::InvalidArgumentError("token issuer is required outside the dev profile");
   }
-  if (!status.ok()) {
-    OPENSSL_cleanse(config.key.data(), config.key.size());
-    return status;
+  if (config.leeway < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("token leeway must not be negative");
   }
   return std::unique_ptr<TokenVerifier>(new TokenVerifier(std::move(config)));
 }
 
 absl::StatusOr<Principal> TokenVerifier::Verify(std::string_view token, absl::Time now) const {
+  return VerifyForAudience(token, now, config_.audience);
+}
+
+absl::StatusOr<Principal> TokenVerifier::VerifyForAudience(std::string_view token, absl::Time now,
+                                                           std::string_view audience) const {
+  if (audience.empty()) return absl::UnauthenticatedError("token audience not accepted");
   try {
-    return VerifyImpl(config_, token, now);
+    return VerifyImpl(config_, token, now, audience);
   } catch (const std::exception&) {
     // Only allocation failure can get here; never let it escape.
     return absl::UnauthenticatedError("token could not be verified");
   }
 }
 
-absl::StatusOr<std::string> MintToken(const Principal& principal, std::string_view algorithm,
-                                      std::string_view key, absl::Time now, absl::Duration ttl,
-                                      std::string_view issuer) {
+absl::StatusOr<std::string> MintToken(const Principal& principal, const MintOptions& options,
+                                      absl::Time now) {
   try {
-    return MintImpl(principal, algorithm, key, now, ttl, issuer);
+    return MintImpl(principal, options, now);
   } catch (const std::exception&) {
     return absl::InternalError("cannot create token");
   }
+}
+
+std::string HmacKeySetJson(std::string_view kid, std::string_view secret) {
+  std::string k;
+  absl::WebSafeBase64Escape(AbslView(secret), &k);
+  json key = {{"kty", "oct"}, {"kid", std::string(kid)}, {"alg", "HS256"}, {"k", k}};
+  std::string out = json{{"keys", json::array({key})}}.dump();
+  OPENSSL_cleanse(k.data(), k.size());
+  return out;
 }
 
 std::optional<std::string_view> BearerToken(std::string_view authorization_header_value) {

@@ -37,6 +37,12 @@ bool RoleMayHaveAllDistricts(Role role);
 // Returns true if `code` is a district code: exactly six ASCII digits.
 bool IsDistrictCode(std::string_view code);
 
+// The end user a service acts for on a service-to-service call: who really asked.
+struct EndUser {
+  std::string subject;
+  Role role = Role::kOfficeStaff;
+};
+
 // An authenticated caller. Built by TokenVerifier::Verify(); plain data so
 // handlers and tests can also construct one directly.
 struct Principal {
@@ -49,6 +55,12 @@ struct Principal {
   std::vector<std::string> districts;
   // Partner agency the caller belongs to; required for Role::kPartner.
   std::string agency_id;
+  // Set only for a `service` caller that sent its end user's token (x-ccms-end-user metadata,
+  // verified by CallExecutor): audit rows name both (audit_log.on_behalf_of).
+  std::optional<EndUser> acting_for;
+  // The verified bearer token this principal came from (set by CallExecutor), so a handler can
+  // forward it as the end user when it calls another service. Never logged, stored or echoed.
+  std::string token;
 
   // Returns true if the caller may see records of `district_code`. An empty
   // code is never visible, even with all_districts.

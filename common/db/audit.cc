@@ -9,8 +9,8 @@ namespace {
 
 constexpr Query kInsertAudit = {
     "kit_insert_audit",
-    "INSERT INTO audit_log (actor, actor_role, action, case_id, result, request_id)"
-    " VALUES ($1, $2, $3, $4, $5, $6)"};
+    "INSERT INTO audit_log (actor, actor_role, action, case_id, result, request_id,"
+    " on_behalf_of, on_behalf_of_role) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"};
 
 }  // namespace
 
@@ -18,9 +18,13 @@ void AppendAudit(pqxx::work& tx, const auth::Principal& principal, std::string_v
                  const std::string& case_id, std::string_view result,
                  const std::string& request_id) {
   const bool has_case = ids::IsUuid(case_id);
+  const std::optional<auth::EndUser>& user = principal.acting_for;
+  const std::string user_role = user.has_value() ? std::string(auth::RoleName(user->role)) : "";
   tx.exec_prepared(std::string(kInsertAudit.name), principal.subject,
                    std::string(auth::RoleName(principal.role)), std::string(action),
-                   has_case ? case_id.c_str() : nullptr, std::string(result), request_id);
+                   has_case ? case_id.c_str() : nullptr, std::string(result), request_id,
+                   user.has_value() ? user->subject.c_str() : nullptr,
+                   user.has_value() ? user_role.c_str() : nullptr);
 }
 
 absl::Status AppendAuditNow(ConnectionPool& pool, const auth::Principal& principal,

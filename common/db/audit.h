@@ -12,7 +12,8 @@
 
 namespace ccms::db {
 
-// Appends a row to audit_log (common's migration): who (`principal`), what (`action`, the RPC
+// Appends a row to audit_log (common's migration): who (`principal`), on whose behalf
+// (`principal.acting_for`, the end user a calling service forwarded, else NULL), what (`action`, the RPC
 // name), on which case (`case_id`, kept NULL when it is not a UUID, e.g. a malformed request),
 // with which result ("OK", "DENIED", "NOT_FOUND", a count…) and under which request id. Written
 // in the caller's transaction, so the row commits with the change it describes.

@@ -5,6 +5,7 @@
 #include <typeinfo>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "common/grpc/request_checks.h"
 #include "common/grpc/status.h"
 #include "common/ids/uuid.h"
@@ -36,7 +37,38 @@ absl::StatusOr<auth::Principal> CallExecutor::Authenticate(
   if (!token.has_value()) {
     return absl::UnauthenticatedError("authorization must be 'Bearer <token>'");
   }
-  return verifier_.Verify(*token, clock_.Now());
+  const absl::Time now = clock_.Now();
+  absl::StatusOr<auth::Principal> principal = verifier_.Verify(*token, now);
+  if (!principal.ok()) return principal;
+  principal->token = std::string(*token);
+
+  auto end_user = md.find(kEndUserMetadata);
+  if (end_user == md.end()) return principal;
+  if (md.count(kEndUserMetadata) != 1) {
+    return absl::UnauthenticatedError("x-ccms-end-user given more than once");
+  }
+  // Only a service acts for someone else, and only for a user who called that service: the end
+  // user's token must be for the calling service's audience (its service token's subject).
+  if (principal->role != auth::Role::kService) {
+    return absl::UnauthenticatedError("x-ccms-end-user is accepted from services only");
+  }
+  const std::string user_header =
+      "Bearer " + std::string(end_user->second.data(), end_user->second.size());
+  auto user_token = auth::BearerToken(user_header);
+  if (!user_token.has_value()) {
+    return absl::UnauthenticatedError("x-ccms-end-user must be a token");
+  }
+  absl::StatusOr<auth::Principal> user =
+      verifier_.VerifyForAudience(*user_token, now, principal->subject);
+  if (!user.ok()) {
+    return absl::UnauthenticatedError(
+        "end user " + std::string(user.status().message().data(), user.status().message().size()));
+  }
+  if (user->role == auth::Role::kService) {
+    return absl::UnauthenticatedError("end user token is a service token");
+  }
+  principal->acting_for = auth::EndUser{user->subject, user->role};
+  return principal;
 }
 
 void CallExecutor::SetTransportChecks(const PartnerCertificateVerifier* partners,

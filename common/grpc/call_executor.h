@@ -33,8 +33,17 @@ namespace ccms::grpc_util {
 // partner principal only over mutual TLS with its agency's partner certificate, a partner
 // certificate only with a partner token. A call refused for that is audited (result DENIED,
 // action the RPC's name) before it is answered.
+// Authentication: the `authorization` metadata's bearer token, verified for this service's
+// audience. A `service` caller may add its end user's token as metadata `x-ccms-end-user` (the
+// token alone, no scheme): it is verified too (signature, expiry, issuer), must be for the
+// calling service's audience (the service token's `sub`, e.g. "ccms-assessment") and must not be
+// a service's; the principal then carries acting_for (the end user's subject and role), which
+// audit rows record as on_behalf_of. From any other caller the metadata is refused.
 class CallExecutor {
  public:
+  // The metadata key of the end user's token on a service-to-service call.
+  static constexpr char kEndUserMetadata[] = "x-ccms-end-user";
+
   using Work = std::function<absl::Status(const auth::Principal&)>;
   // Writes the audit row of a call refused at the transport: who (the token's principal) and
   // which RPC (`action`, "GetCase"). Runs on a worker; may block on the database.

@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/db/audit.h"
 #include "common/db/roles.h"
 #include "common/grpc/metrics_interceptor.h"
@@ -116,9 +117,17 @@ CommonConfig LoadCommonConfig(const ServiceIdentity& id, config::Env& env) {
   c.retention_period = env.Millis("CCMS_RETENTION_PERIOD_MS", 3600000, 1000, 86400000);
   c.worker_queue_limit = static_cast<int>(env.Int("CCMS_WORKER_QUEUE_LIMIT", 256, 1, 100000));
   c.kafka_bootstrap = env.RequiredString("CCMS_KAFKA_BOOTSTRAP");
-  c.jwt_algorithm = env.String("CCMS_JWT_ALG", "HS256");
-  c.jwt_key = env.RequiredSecret("CCMS_JWT_KEY");
+  c.jwt_keys_file = env.RequiredString("CCMS_JWT_KEYS_FILE");
+  c.jwt_audience = env.String("CCMS_JWT_AUDIENCE", "ccms-" + id.name);
   c.jwt_issuer = env.String("CCMS_JWT_ISSUER", "");
+  const std::string profile = env.String("CCMS_PROFILE", "production");
+  if (profile != "production" && profile != "dev") {
+    env.Invalid("CCMS_PROFILE", "must be production or dev");
+  }
+  c.dev_profile = profile == "dev";
+  if (!c.dev_profile && c.jwt_issuer.empty()) {
+    env.Invalid("CCMS_JWT_ISSUER", "is required outside the dev profile (CCMS_PROFILE=dev)");
+  }
   c.log_level = env.String("CCMS_LOG_LEVEL", "info");
   c.outbox_poll_interval = env.Millis("CCMS_OUTBOX_POLL_MS", 500, 10, 60000);
   c.outbox_batch_size = static_cast<int>(env.Int("CCMS_OUTBOX_BATCH", 1000, 1, 100000));
@@ -172,13 +181,45 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
                {"note", "a test setting: dates follow this clock; never set it in production"}});
   }
 
-  auto verifier = auth::TokenVerifier::Create(
-      {.algorithm = c.jwt_algorithm, .key = c.jwt_key, .issuer = c.jwt_issuer});
-  if (!verifier.ok()) {
+  if (c.dev_profile) {
+    log::Warn("dev_profile", {{"setting", "CCMS_PROFILE"},
+                              {"note",
+                               "HS256 keys and tokens without iss are accepted; never "
+                               "use the dev profile in production"}});
+  }
+  // The key set is re-read when its file changes; a bad new file keeps the keys in force.
+  const std::string keys_path = c.jwt_keys_file;
+  auto keys = auth::KeySetFile::Open(
+      c.jwt_keys_file, {.allow_hmac = c.dev_profile}, c.jwt_keys_check_interval,
+      [keys_path](const absl::Status& st, const auth::KeySet* loaded) {
+        if (st.ok()) {
+          log::Info("jwt_keys_reloaded",
+                    {{"path", keys_path}, {"kids", absl::StrJoin(loaded->Kids(), ",")}});
+        } else {
+          log::Error("jwt_keys_reload_failed", {{"path", keys_path},
+                                                {"error", std::string(st.message())},
+                                                {"note", "the keys in force are kept"}});
+        }
+      });
+  if (!keys.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("CCMS_JWT_KEY / CCMS_JWT_ALG: ", verifier.status().message()));
+        absl::StrCat("CCMS_JWT_KEYS_FILE: ", keys.status().message()));
+  }
+  host->keys_ = std::move(*keys);
+  const std::string audience =
+      c.jwt_audience.empty() ? "ccms-" + host->identity_.name : c.jwt_audience;
+  auto verifier = auth::TokenVerifier::Create({.keys = host->keys_->Provider(),
+                                               .audience = audience,
+                                               .issuer = c.jwt_issuer,
+                                               .require_issuer = !c.dev_profile});
+  if (!verifier.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "CCMS_JWT_AUDIENCE / CCMS_JWT_ISSUER / CCMS_PROFILE: ", verifier.status().message()));
   }
   host->verifier_ = std::move(*verifier);
+  log::Info("jwt_keys_loaded", {{"path", c.jwt_keys_file},
+                                {"kids", absl::StrJoin(host->keys_->Current()->Kids(), ",")},
+                                {"audience", audience}});
 
   auto metrics = metrics::MetricsServer::Start(c.metrics_listen);
   if (!metrics.ok()) return metrics.status();

@@ -77,9 +77,17 @@ struct CommonConfig {
   absl::Duration retention_period = absl::Hours(1);
   int worker_queue_limit = 256;
   std::string kafka_bootstrap;
-  std::string jwt_algorithm;
-  std::string jwt_key;
+  // CCMS_JWT_KEYS_FILE: the JWKS the tokens are verified with, re-read when it changes (checked
+  // at most once per jwt_keys_check_interval) so keys rotate without a restart.
+  std::string jwt_keys_file;
+  absl::Duration jwt_keys_check_interval = absl::Seconds(1);
+  // CCMS_JWT_AUDIENCE: the audience tokens must be for; empty means "ccms-<service name>".
+  std::string jwt_audience;
+  // CCMS_JWT_ISSUER: the issuer tokens must come from; required outside the dev profile.
   std::string jwt_issuer;
+  // CCMS_PROFILE: "production" (default) or "dev". Only the dev profile accepts HS256 keys and
+  // tokens without `iss`.
+  bool dev_profile = false;
   std::string log_level;
   absl::Duration outbox_poll_interval;
   int outbox_batch_size = 1000;
@@ -201,6 +209,7 @@ class ServiceHost {
   std::unique_ptr<db::AuditSealer> sealer_;
   std::unique_ptr<concurrency::PeriodicTask> seal_task_;
   std::unique_ptr<AuditChainServiceImpl> audit_chain_;
+  std::unique_ptr<auth::KeySetFile> keys_;
   std::unique_ptr<auth::TokenVerifier> verifier_;
   std::unique_ptr<concurrency::WorkerPool> workers_;
   std::unique_ptr<db::CommandRunner> commands_;

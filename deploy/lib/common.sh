@@ -95,6 +95,14 @@ ccms_random_hex() {
   od -An -tx1 -N "$1" /dev/urandom | tr -d ' \n'
 }
 
+# ccms_hmac_jwks KID SECRET_FILE: prints a JWKS (CCMS_JWT_KEYS_FILE) holding the file's secret as
+# one HS256 key named KID: the dev profile's key set (docs/security.md, "Tokens").
+ccms_hmac_jwks() {
+  local k
+  k="$(tr -d '\n' <"$2" | base64 -w0 | tr '+/' '-_' | tr -d '=')"
+  printf '{"keys": [{"kty": "oct", "kid": "%s", "alg": "HS256", "use": "sig", "k": "%s"}]}\n' "$1" "$k"
+}
+
 # ccms_free_port_offset STEP_SALT BASE_PORT...: an offset (a multiple of 100 plus STEP_SALT) at
 # which none of the base ports is taken, for a second dev stack beside the first (tests).
 ccms_free_port_offset() {

@@ -138,11 +138,13 @@ domain::Instrument Weighted(const domain::Instrument& instrument,
 
 }  // namespace
 
-absl::Status AssessmentServiceImpl::EnsureCaseKnown(const std::string& case_id) {
+absl::Status AssessmentServiceImpl::EnsureCaseKnown(const auth::Principal& caller,
+                                                    const std::string& case_id) {
   auto known = store_.CaseKnown(case_id);
   if (!known.ok()) return known.status();
   if (*known) return absl::OkStatus();
-  auto facts = records_.GetCase(case_id);
+  // Records audits the lookup as ours on behalf of the caller, whose token we forward.
+  auto facts = records_.GetCase(case_id, OnBehalfOf{caller.token});
   if (!facts.ok()) return facts.status();
   std::vector<domain::RecordsFact> seed;
   seed.push_back(domain::CaseOpenedFact{facts->district_code, facts->office_id,
@@ -289,7 +291,7 @@ absl::Status AssessmentServiceImpl::DoRecordAssessment(const auth::Principal& pr
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
 
   const std::string case_id = absl::AsciiStrToLower(request.case_id());
-  if (auto st = EnsureCaseKnown(case_id); !st.ok()) return st;
+  if (auto st = EnsureCaseKnown(principal, case_id); !st.ok()) return st;
 
   Mutation m;
   m.request_id = absl::AsciiStrToLower(request.request_id());
@@ -514,7 +516,7 @@ absl::Status AssessmentServiceImpl::DoRaiseCrisisFlag(const auth::Principal& pri
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
 
   const std::string case_id = absl::AsciiStrToLower(request.case_id());
-  if (auto st = EnsureCaseKnown(case_id); !st.ok()) return st;
+  if (auto st = EnsureCaseKnown(principal, case_id); !st.ok()) return st;
   const absl::Time now = clock_.Now();
   const absl::CivilDay today = time::ShanghaiDay(now);
   Mutation m;

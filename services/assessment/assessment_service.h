@@ -54,8 +54,9 @@ class AssessmentServiceImpl final : public v1::AssessmentService::CallbackServic
 
  private:
   // Makes sure the service knows the case: if no event about it has arrived yet, asks records
-  // (GetCase) and records what it learns. UNAVAILABLE when records cannot be reached.
-  absl::Status EnsureCaseKnown(const std::string& case_id);
+  // (GetCaseFacts, on behalf of `caller`: its token goes along as the end user) and records
+  // what it learns. UNAVAILABLE when records cannot be reached.
+  absl::Status EnsureCaseKnown(const auth::Principal& caller, const std::string& case_id);
   absl::Status LevelState(const auth::Principal& principal, const domain::CaseState& state,
                           v1::SupervisionLevelState* out);
   void CrisisChanged() {

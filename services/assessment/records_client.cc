@@ -1,15 +1,16 @@
 #include "services/assessment/records_client.h"
 
+#include "common/grpc/call_executor.h"
 #include "common/grpc/proto_convert.h"
 #include "common/log/log.h"
 
 namespace ccms::assessment {
 
-CaseFacts FactsOf(const records::v1::Case& c) {
+CaseFacts FactsOf(const records::v1::GetCaseFactsResponse& c) {
   CaseFacts f;
   f.case_id = c.case_id();
-  f.district_code = c.assignment().district_code();
-  f.office_id = c.assignment().office_id();
+  f.district_code = c.district_code();
+  f.office_id = c.office_id();
   switch (c.status()) {
     case records::v1::CASE_STATUS_ACTIVE:
       f.status = domain::CaseStatus::kActive;
@@ -23,30 +24,38 @@ CaseFacts FactsOf(const records::v1::Case& c) {
   }
   f.minor = c.minor();
   bool invalid = false;
-  f.supervision_start = grpc_util::FromProtoDate(c.sentence().start_date(), &invalid);
-  f.supervision_end = grpc_util::FromProtoDate(c.sentence().end_date(), &invalid);
+  f.supervision_start = grpc_util::FromProtoDate(c.supervision_start_date(), &invalid);
+  f.supervision_end = grpc_util::FromProtoDate(c.supervision_end_date(), &invalid);
   f.intake_reported_on = grpc_util::FromProtoDate(c.intake_reported_on(), &invalid);
   return f;
 }
 
-GrpcRecordsClient::GrpcRecordsClient(const std::string& address, std::string service_token,
+GrpcRecordsClient::GrpcRecordsClient(const std::string& address,
+                                     std::function<std::string()> service_token,
                                      grpc_util::RetryOptions options,
                                      const grpc_util::ClientTlsConfig& tls)
     : stub_(records::v1::CaseService::NewStub(grpc_util::MakeServiceChannel(address, tls))),
       token_(std::move(service_token)),
       options_(options) {}
 
-absl::StatusOr<CaseFacts> GrpcRecordsClient::GetCase(const std::string& case_id) {
-  records::v1::GetCaseRequest request;
+absl::StatusOr<CaseFacts> GrpcRecordsClient::GetCase(const std::string& case_id,
+                                                     const OnBehalfOf& caller) {
+  records::v1::GetCaseFactsRequest request;
   request.set_case_id(case_id);
-  records::v1::GetCaseResponse response;
+  records::v1::GetCaseFactsResponse response;
+  const std::string token = token_();
   const grpc::Status status = grpc_util::UnaryWithRetry(
       options_,
-      [this](grpc::ClientContext* ctx) { ctx->AddMetadata("authorization", "Bearer " + token_); },
-      [&](grpc::ClientContext* ctx) { return stub_->GetCase(ctx, request, &response); });
+      [&](grpc::ClientContext* ctx) {
+        ctx->AddMetadata("authorization", "Bearer " + token);
+        if (!caller.end_user_token.empty()) {
+          ctx->AddMetadata(grpc_util::CallExecutor::kEndUserMetadata, caller.end_user_token);
+        }
+      },
+      [&](grpc::ClientContext* ctx) { return stub_->GetCaseFacts(ctx, request, &response); });
   switch (status.error_code()) {
     case grpc::StatusCode::OK:
-      return FactsOf(response.case_());
+      return FactsOf(response);
     case grpc::StatusCode::NOT_FOUND:
       return absl::NotFoundError("case not found");
     case grpc::StatusCode::UNAVAILABLE:

@@ -1,5 +1,6 @@
 #include "services/assessment/wiring.h"
 
+#include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 #include "common/time/calendar.h"
 #include "services/assessment/migrations.h"
@@ -20,7 +21,14 @@ const server::ServiceIdentity kIdentity = {
 
 void AssessmentWiring::Configure(config::Env& env) {
   records_addr_ = env.Address("CCMS_RECORDS_ADDR", "");
-  service_token_ = env.RequiredSecret("CCMS_SERVICE_TOKEN");
+  // The service token: a file re-read when it changes (short-lived tokens renewed by a sidecar),
+  // or inline (fixed).
+  service_token_file_ = env.String("CCMS_SERVICE_TOKEN_FILE", "");
+  if (service_token_file_.empty()) {
+    service_token_ = env.RequiredString("CCMS_SERVICE_TOKEN");
+  } else if (!env.String("CCMS_SERVICE_TOKEN", "").empty()) {
+    env.Invalid("CCMS_SERVICE_TOKEN", "give it or CCMS_SERVICE_TOKEN_FILE, not both");
+  }
   records_tls_ = grpc_util::LoadClientTls(env);
   retry_.attempt_timeout = env.Millis("CCMS_RECORDS_TIMEOUT_MS", 1000, 50, 60000);
   retry_.max_attempts = static_cast<int>(env.Int("CCMS_RECORDS_ATTEMPTS", 3, 1, 10));
@@ -50,8 +58,18 @@ absl::Status AssessmentWiring::Build(server::ServiceHost& host) {
             {{"policy_version", policy_->InForce(time::ShanghaiDay(host.clock().Now())).version},
              {"versions", policy_->Summary()},
              {"origin", policy_origin_}});
-  records_ =
-      std::make_unique<GrpcRecordsClient>(records_addr_, service_token_, retry_, records_tls_);
+  if (service_token_file_.empty()) {
+    token_source_ = grpc_util::ServiceToken::Inline(service_token_);
+  } else {
+    auto token = grpc_util::ServiceToken::FromFile(service_token_file_);
+    if (!token.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("CCMS_SERVICE_TOKEN_FILE: ", token.status().message()));
+    }
+    token_source_ = *std::move(token);
+  }
+  records_ = std::make_unique<GrpcRecordsClient>(
+      records_addr_, [this] { return token_source_->Current(); }, retry_, records_tls_);
   service_ = std::make_unique<AssessmentServiceImpl>(*store_, host.executor(), *catalog_, *policy_,
                                                      *records_, host.clock());
   background_store_ = std::make_unique<PgAssessmentStore>(host.background_pool(), &host.relay());

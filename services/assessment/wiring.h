@@ -4,6 +4,7 @@
 #include <string>
 
 #include "common/grpc/client.h"
+#include "common/grpc/service_token.h"
 #include "common/server/service_main.h"
 #include "services/assessment/assessment_service.h"
 #include "services/assessment/domain/assessment_policy.h"
@@ -16,7 +17,7 @@
 namespace ccms::assessment {
 
 // ccms-assessment as the kit runs it (server::ServiceMain, tests/support/service_harness.h):
-// settings CCMS_RECORDS_ADDR, CCMS_SERVICE_TOKEN, CCMS_RECORDS_TIMEOUT_MS, CCMS_RECORDS_ATTEMPTS,
+// settings CCMS_RECORDS_ADDR, CCMS_SERVICE_TOKEN(_FILE), CCMS_RECORDS_TIMEOUT_MS, CCMS_RECORDS_ATTEMPTS,
 // CCMS_MAINTENANCE_PERIOD_MS; the instruments, the store, the handlers, the records-events
 // consumer and the maintenance (ledger months, levels, gauges).
 class AssessmentWiring final : public server::Service {
@@ -38,6 +39,8 @@ class AssessmentWiring final : public server::Service {
   std::string records_addr_;
   std::string service_token_;
   grpc_util::ClientTlsConfig records_tls_;  // CCMS_GRPC_CA_FILE, CCMS_GRPC_CLIENT_CERT_FILE, ...
+  std::string service_token_file_;
+  std::unique_ptr<grpc_util::ServiceToken> token_source_;
   grpc_util::RetryOptions retry_;
   absl::Duration maintenance_period_;
   std::unique_ptr<InstrumentCatalog> catalog_;

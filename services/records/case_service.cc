@@ -173,6 +173,39 @@ absl::Status CaseServiceImpl::DoGetCase(const auth::Principal& principal,
   return absl::OkStatus();
 }
 
+absl::Status CaseServiceImpl::DoGetCaseFacts(const auth::Principal& principal,
+                                             const v1::GetCaseFactsRequest& request,
+                                             v1::GetCaseFactsResponse* response,
+                                             const std::string& call_id) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kRead); !st.ok()) {
+    return AuditDenied(principal, "GetCaseFacts", request.case_id(), call_id, st);
+  }
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
+  auto c = store_.GetCaseFacts(principal, absl::AsciiStrToLower(request.case_id()), call_id);
+  if (!c.ok()) return c.status();
+  const absl::CivilDay today = time::ShanghaiDay(clock_.Now());
+  response->set_case_id(c->case_id);
+  response->set_district_code(c->district_code);
+  response->set_office_id(c->office_id);
+  response->set_status(ToProto(c->status));
+  response->set_sentence_kind(ToProto(c->sentence_kind));
+  *response->mutable_judgment_effective_date() = ToProtoDate(c->judgment_effective_date);
+  *response->mutable_supervision_start_date() = ToProtoDate(c->start_date);
+  *response->mutable_supervision_end_date() = ToProtoDate(c->end_date);
+  if (c->intake_reported_on.has_value()) {
+    *response->mutable_intake_reported_on() = ToProtoDate(*c->intake_reported_on);
+  }
+  if (c->closed_on.has_value()) *response->mutable_closed_on() = ToProtoDate(*c->closed_on);
+  response->set_supervision_level(
+      ToProtoLevel(domain::LevelOn(LevelFactsOf(*c), today, PolicyOn(today))));
+  response->set_minor(c->minor);
+  response->set_age_band(static_cast<v1::AgeBand>(
+      static_cast<int>(domain::AgeBandOn(c->birth_date, today)) + 1));  // one past UNSPECIFIED
+  response->set_age_at_judgment(time::YearsBetween(c->birth_date, c->judgment_effective_date));
+  response->set_sex(ToProto(c->sex));
+  return absl::OkStatus();
+}
+
 absl::Status CaseServiceImpl::DoListCases(const auth::Principal& principal,
                                           const v1::ListCasesRequest& request,
                                           v1::ListCasesResponse* response,
@@ -409,6 +442,7 @@ absl::StatusOr<int> CaseServiceImpl::PublishCaseFacts() {
 CCMS_UNARY_HANDLER(CaseServiceImpl, OpenCase)
 CCMS_UNARY_HANDLER(CaseServiceImpl, RecordIntakeCheckIn)
 CCMS_UNARY_HANDLER_WITH_CALL_ID(CaseServiceImpl, GetCase)
+CCMS_UNARY_HANDLER_WITH_CALL_ID(CaseServiceImpl, GetCaseFacts)
 CCMS_UNARY_HANDLER_WITH_CALL_ID(CaseServiceImpl, ListCases)
 CCMS_UNARY_HANDLER_WITH_CALL_ID(CaseServiceImpl, GetCaseTimeline)
 CCMS_UNARY_HANDLER_WITH_CALL_ID(CaseServiceImpl, ExportCases)

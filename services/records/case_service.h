@@ -25,6 +25,9 @@ class CaseServiceImpl final : public v1::CaseService::CallbackService, private R
   grpc::ServerUnaryReactor* GetCase(grpc::CallbackServerContext* context,
                                     const v1::GetCaseRequest* request,
                                     v1::GetCaseResponse* response) override;
+  grpc::ServerUnaryReactor* GetCaseFacts(grpc::CallbackServerContext* context,
+                                         const v1::GetCaseFactsRequest* request,
+                                         v1::GetCaseFactsResponse* response) override;
   grpc::ServerUnaryReactor* ListCases(grpc::CallbackServerContext* context,
                                       const v1::ListCasesRequest* request,
                                       v1::ListCasesResponse* response) override;
@@ -49,6 +52,9 @@ class CaseServiceImpl final : public v1::CaseService::CallbackService, private R
                                      v1::RecordIntakeCheckInResponse* response);
   absl::Status DoGetCase(const auth::Principal& principal, const v1::GetCaseRequest& request,
                          v1::GetCaseResponse* response, const std::string& call_id = "");
+  absl::Status DoGetCaseFacts(const auth::Principal& principal,
+                              const v1::GetCaseFactsRequest& request,
+                              v1::GetCaseFactsResponse* response, const std::string& call_id = "");
   absl::Status DoListCases(const auth::Principal& principal, const v1::ListCasesRequest& request,
                            v1::ListCasesResponse* response, const std::string& call_id = "");
   absl::Status DoGetCaseTimeline(const auth::Principal& principal,

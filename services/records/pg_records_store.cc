@@ -309,12 +309,34 @@ absl::StatusOr<CaseRecord> PgRecordsStore::RecordIntakeCheckIn(const auth::Princ
 absl::StatusOr<CaseRecord> PgRecordsStore::GetCase(const auth::Principal& principal,
                                                    const std::string& case_id,
                                                    const std::string& request_id) {
+  return ReadCase(principal, case_id, request_id, "GetCase");
+}
+
+absl::StatusOr<CaseRecord> PgRecordsStore::GetCaseFacts(const auth::Principal& principal,
+                                                        const std::string& case_id,
+                                                        const std::string& request_id) {
+  absl::StatusOr<CaseRecord> c = ReadCase(principal, case_id, request_id, "GetCaseFacts");
+  if (!c.ok()) return c;
+  // Least privilege: what identifies the person, or tells the offence, never leaves the store.
+  for (std::string* field : {&c->name, &c->id_last4, &c->phone, &c->household_address,
+                             &c->residence_address, &c->offence_category, &c->prohibition_orders,
+                             &c->deciding_authority}) {
+    field->clear();
+  }
+  c->offence_date.reset();
+  return c;
+}
+
+absl::StatusOr<CaseRecord> PgRecordsStore::ReadCase(const auth::Principal& principal,
+                                                    const std::string& case_id,
+                                                    const std::string& request_id,
+                                                    const char* action) {
   CaseRecord out;
   absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
     RelaxCommitForReadAudit(tx);
     const Scope scope = ScopeOf(principal);
     pqxx::result r = tx.exec_prepared(Name(kGetCase), case_id, scope.all, scope.districts);
-    db::AppendAudit(tx, principal, "GetCase", case_id, r.empty() ? "NOT_FOUND" : "OK", request_id);
+    db::AppendAudit(tx, principal, action, case_id, r.empty() ? "NOT_FOUND" : "OK", request_id);
     if (r.empty()) return absl::OkStatus();
     out = RowToCase(r[0]);
     return absl::OkStatus();

@@ -54,6 +54,9 @@ class PgRecordsStore final : public CaseStore,
                                                  const EventFactory& make_event) override;
   absl::StatusOr<CaseRecord> GetCase(const auth::Principal& principal, const std::string& case_id,
                                      const std::string& request_id) override;
+  absl::StatusOr<CaseRecord> GetCaseFacts(const auth::Principal& principal,
+                                          const std::string& case_id,
+                                          const std::string& request_id) override;
   absl::StatusOr<CasePage> ListCases(const auth::Principal& principal, const CaseFilter& filter,
                                      const std::string& request_id) override;
   absl::StatusOr<std::vector<CaseCount>> CountCases() override;
@@ -217,6 +220,9 @@ class PgRecordsStore final : public CaseStore,
   using MutationBody = std::function<absl::StatusOr<std::string>(pqxx::work&, const CaseRecord&)>;
   absl::StatusOr<MutationResult> Mutate(const auth::Principal& principal, const CaseMutation& m,
                                         const MutationBody& body);
+  // One case in the caller's scope, its read audited as `action` in the same transaction.
+  absl::StatusOr<CaseRecord> ReadCase(const auth::Principal& principal, const std::string& case_id,
+                                      const std::string& request_id, const char* action);
 
   db::ConnectionPool& pool_;
   kafka::OutboxSignal* signal_;

@@ -509,6 +509,11 @@ class CaseStore {
   virtual absl::StatusOr<CaseRecord> GetCase(const auth::Principal& principal,
                                              const std::string& case_id,
                                              const std::string& request_id) = 0;
+  // GetCase for GetCaseFacts: audited as "GetCaseFacts", and the record comes back without the
+  // person's name, identity number, phone, addresses and offence (they stay in the store).
+  virtual absl::StatusOr<CaseRecord> GetCaseFacts(const auth::Principal& principal,
+                                                  const std::string& case_id,
+                                                  const std::string& request_id) = 0;
   virtual absl::StatusOr<CasePage> ListCases(const auth::Principal& principal,
                                              const CaseFilter& filter,
                                              const std::string& request_id) = 0;

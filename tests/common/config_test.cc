@@ -115,7 +115,8 @@ TEST_F(EnvTest, InstantIsRfc3339WithOffset) {
 TEST_F(EnvTest, PoolAndRetentionSettingsHaveDefaultsAndBounds) {
   vars_ = {{"CCMS_DB_DSN", "host=x"},
            {"CCMS_KAFKA_BOOTSTRAP", "k:1"},
-           {"CCMS_JWT_KEY", "k"},
+           {"CCMS_JWT_KEYS_FILE", "/keys.json"},
+           {"CCMS_JWT_ISSUER", "https://idp"},
            {"CCMS_GRPC_LISTEN", "127.0.0.1:50061"}};
   const server::ServiceIdentity id{.name = "t", .grpc_service = "t.T"};
   {
@@ -149,7 +150,10 @@ TEST_F(EnvTest, PoolAndRetentionSettingsHaveDefaultsAndBounds) {
 }
 
 TEST_F(EnvTest, AServiceWithoutTlsListensOnlyOnLoopback) {
-  vars_ = {{"CCMS_DB_DSN", "host=x"}, {"CCMS_KAFKA_BOOTSTRAP", "k:1"}, {"CCMS_JWT_KEY", "k"}};
+  vars_ = {{"CCMS_DB_DSN", "host=x"},
+           {"CCMS_KAFKA_BOOTSTRAP", "k:1"},
+           {"CCMS_JWT_KEYS_FILE", "/k.json"},
+           {"CCMS_PROFILE", "dev"}};
   const server::ServiceIdentity id{
       .name = "t", .grpc_service = "t.T", .default_grpc_port = 50061, .default_metrics_port = 9461};
   {
@@ -168,6 +172,49 @@ TEST_F(EnvTest, AServiceWithoutTlsListensOnlyOnLoopback) {
     EXPECT_TRUE(env.Finish().ok()) << env.Finish();
     EXPECT_FALSE(c.grpc_tls.enabled());
   }
+}
+
+// Tokens: the audience defaults to ccms-<service>; outside the dev profile the issuer is
+// required; the profile is production or dev.
+TEST_F(EnvTest, TokenSettings) {
+  const server::ServiceIdentity id{.name = "records", .grpc_service = "t.T"};
+  vars_ = {{"CCMS_DB_DSN", "host=x"},
+           {"CCMS_KAFKA_BOOTSTRAP", "k:1"},
+           {"CCMS_GRPC_LISTEN", "127.0.0.1:50061"},
+           {"CCMS_JWT_KEYS_FILE", "/keys.json"}};
+  {
+    Env env(&FakeGetenv);
+    (void)server::LoadCommonConfig(id, env);
+    const std::string problems(env.Finish().message());
+    EXPECT_NE(problems.find("CCMS_JWT_ISSUER: is required outside the dev profile"),
+              std::string::npos)
+        << problems;
+  }
+  vars_["CCMS_PROFILE"] = "dev";
+  {
+    Env env(&FakeGetenv);
+    const server::CommonConfig c = server::LoadCommonConfig(id, env);
+    ASSERT_TRUE(env.Finish().ok()) << env.Finish();
+    EXPECT_TRUE(c.dev_profile);
+    EXPECT_EQ(c.jwt_audience, "ccms-records");
+    EXPECT_EQ(c.jwt_keys_file, "/keys.json");
+  }
+  vars_["CCMS_PROFILE"] = "staging";
+  {
+    Env env(&FakeGetenv);
+    (void)server::LoadCommonConfig(id, env);
+    EXPECT_NE(env.Finish().message().find("CCMS_PROFILE: must be production or dev"),
+              std::string::npos);
+  }
+  vars_["CCMS_PROFILE"] = "production";
+  vars_["CCMS_JWT_ISSUER"] = "https://idp";
+  vars_["CCMS_JWT_AUDIENCE"] = "records-eu";
+  vars_.erase("CCMS_JWT_KEYS_FILE");
+  Env env(&FakeGetenv);
+  const server::CommonConfig c = server::LoadCommonConfig(id, env);
+  EXPECT_FALSE(c.dev_profile);
+  EXPECT_EQ(c.jwt_audience, "records-eu");
+  EXPECT_NE(env.Finish().message().find("CCMS_JWT_KEYS_FILE"), std::string::npos);
 }
 
 TEST(OffsetClockTest, StartsWhereToldAndRunsInRealTime) {

@@ -34,8 +34,8 @@ trap cleanup EXIT
 . "$RUN_DIR/env"
 check "stack lists ccms-assessment" grep -q "ccms-assessment" "$RUN_DIR/up.out"
 check "assessment reports SERVING" quiet "$CTL" health --addr "$CCMS_ASSESSMENT_ADDR" --timeout 2
-STAFF="$("$CTL" token --role office_staff --districts 110101 --subject staff-e2e --key-file "$CCMS_JWT_KEY_FILE")"
-WORKER="$("$CTL" token --role social_worker --districts 110101 --subject sw-e2e --key-file "$CCMS_JWT_KEY_FILE")"
+STAFF="$("$CTL" token --role office_staff --districts 110101 --subject staff-e2e --key-set "$CCMS_JWT_KEYS_FILE")"
+WORKER="$("$CTL" token --role social_worker --districts 110101 --subject sw-e2e --key-set "$CCMS_JWT_KEYS_FILE")"
 
 # 1. Open and check in: the intake assessments become due.
 stack_case_json "$ROOT/docs/examples/case.json" "$RUN_DIR/case.json"
@@ -143,7 +143,7 @@ check "... and fast" test "$took" -lt 3000
 CCMS_GRPC_LISTEN="$CCMS_RECORDS_ADDR" CCMS_METRICS_LISTEN="$CCMS_RECORDS_METRICS" \
 CCMS_DB_DSN_FILE="$RUN_DIR/secrets/records.dsn" CCMS_KAFKA_BOOTSTRAP="$CCMS_KAFKA_BOOTSTRAP" \
 CCMS_DB_MIGRATION_DSN_FILE="$RUN_DIR/secrets/records.migration-dsn" \
-CCMS_JWT_ALG=HS256 CCMS_JWT_KEY_FILE="$RUN_DIR/secrets/jwt.key" \
+CCMS_PROFILE=dev CCMS_JWT_KEYS_FILE="$RUN_DIR/secrets/jwt-keys.json" \
 CCMS_PII_KEY_FILE="$RUN_DIR/secrets/pii.key" \
 CCMS_SERVICE_TOKEN_FILE="$RUN_DIR/secrets/records.service-token" CCMS_RECORDS_ADDR="$CCMS_RECORDS_ADDR" \
 CCMS_GRPC_TLS_CERT_FILE="$RUN_DIR/tls/server.crt" CCMS_GRPC_TLS_KEY_FILE="$RUN_DIR/tls/server.key" \

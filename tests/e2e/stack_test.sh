@@ -100,13 +100,13 @@ check "tools/grpc_call.py calls GetCase with the token" bash -c '"$@" | grep -q 
 list="$("$CTL" case list)"
 check "case list shows it" grep -q "$case_number" <<<"$list"
 check "check-in activates it" "$CTL" case check-in "$case_id"
-staff_b="$("$CTL" token --role office_staff --districts 310101 --key-file "$CCMS_JWT_KEY_FILE")"
+staff_b="$("$CTL" token --role office_staff --districts 310101 --key-set "$CCMS_JWT_KEYS_FILE")"
 check "another district's staff cannot see it" bash -c "! '$CTL' --token '$staff_b' case get '$case_id' 2>/dev/null"
 export_csv="$("$CTL" export --district 110101 --csv --all 2>/dev/null)" || true
 check "export --csv has its header and the case" grep -q "^$case_number," <<<"$export_csv"
 check "discharges-due answers" "$CTL" discharges-due --district 110101
 # A transfer to 310101: the receiving side sees the request, not the case, until it accepts.
-staff_a="$("$CTL" token --role office_staff --districts 110101 --key-file "$CCMS_JWT_KEY_FILE")"
+staff_a="$("$CTL" token --role office_staff --districts 110101 --key-set "$CCMS_JWT_KEYS_FILE")"
 transfer="$("$CTL" --token "$staff_a" transfer request "$case_id" --to-district 310101 --to-office pudong-1 \
   --planned "$(stack_date 40)" --json 2>/dev/null)" || true
 transfer_id="$(sed -n 's/.*"transferId": *"\([0-9a-f-]\{36\}\)".*/\1/p' <<<"$transfer" | head -1)"

@@ -18,7 +18,7 @@ FAULT_RECORDS_ADDR="${FAULT_ADDR[a]}" fault_start b assessment CCMS_DB_DSN="$CON
   CCMS_CONSUMER_REQUEUE_POLL_MS=500
 
 open_cases() {
-  "$FAULT_LOAD_BIN" open-case --addr "${FAULT_ADDR[a]}" --key-file "$FAULT_DIR/jwt.key" \
+  "$FAULT_LOAD_BIN" open-case --addr "${FAULT_ADDR[a]}" --key-file "$FAULT_DIR/jwt-keys.json" \
     --count "$1" -c 4 --warmup 0 --quiet >>"$FAULT_DIR/open.out" 2>&1 || fault_fail "open-case failed"
 }
 # Assessment has applied every case event records wrote (records' outbox vs assessment's inbox).

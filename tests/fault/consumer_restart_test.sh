@@ -23,12 +23,12 @@ FAULT_RECORDS_ADDR="${FAULT_ADDR[a]}" fault_start b assessment CCMS_DB_DSN="$CON
   CCMS_POD_NAME=fault-assessment-b
 
 # One case, known to both services.
-"$FAULT_LOAD_BIN" open-case --addr "${FAULT_ADDR[a]}" --key-file "$FAULT_DIR/jwt.key" \
+"$FAULT_LOAD_BIN" open-case --addr "${FAULT_ADDR[a]}" --key-file "$FAULT_DIR/jwt-keys.json" \
   --count 1 -c 1 --warmup 0 --quiet >"$FAULT_DIR/open.out" 2>&1 || fault_fail "open-case failed"
 read -r CASE_ID DISTRICT <<<"$(fault_sql "SELECT case_id, district_code FROM cases LIMIT 1" | tr '|' ' ')"
 [ -n "$CASE_ID" ] || fault_fail "no case opened"
 STAFF="$("$FAULT_CTL" token --role office_staff --districts "$DISTRICT" --subject fault-staff \
-  --key-file "$FAULT_DIR/jwt.key")"
+  --key-set "$FAULT_DIR/jwt-keys.json")"
 "$FAULT_CTL" --addr "${FAULT_ADDR[a]}" --token "$STAFF" case check-in "$CASE_ID" \
   >"$FAULT_DIR/check-in.out" 2>&1 || fault_fail "check-in failed"
 # Active in assessment (intake reported): its level can be overridden.

@@ -106,9 +106,11 @@ fault_init() {
   trap 'exit 130' INT TERM
   fault_psql -c "CREATE DATABASE $FAULT_DB" >/dev/null
   ccms_random_hex 32 >"$FAULT_DIR/jwt.key"
+  ccms_hmac_jwks fault-1 "$FAULT_DIR/jwt.key" >"$FAULT_DIR/jwt-keys.json"
   ccms_random_hex 32 >"$FAULT_DIR/pii.key"
-  "$FAULT_CTL" token --role service --districts '*' --subject ccms-fault --ttl-hours 2 \
-    --key-file "$FAULT_DIR/jwt.key" >"$FAULT_DIR/service.token"
+  # The service token of assessment's calls: for records' audience.
+  "$FAULT_CTL" token --role service --districts '*' --subject ccms-assessment --ttl-hours 2 \
+    --audience ccms-records --key-set "$FAULT_DIR/jwt-keys.json" >"$FAULT_DIR/service.token"
   : >"$FAULT_DIR/figures"
   fault_log "fault test $FAULT_NAME: database $FAULT_DB, work folder $FAULT_DIR"
 }
@@ -162,8 +164,8 @@ fault_spawn() {
     CCMS_METRICS_LISTEN="${FAULT_METRICS[$name]}" \
     CCMS_DB_DSN="$FAULT_DSN" \
     CCMS_KAFKA_BOOTSTRAP="$CCMS_TEST_KAFKA_BOOTSTRAP" \
-    CCMS_JWT_ALG=HS256 \
-    CCMS_JWT_KEY_FILE="$FAULT_DIR/jwt.key" \
+    CCMS_PROFILE=dev \
+    CCMS_JWT_KEYS_FILE="$FAULT_DIR/jwt-keys.json" \
     CCMS_PII_KEY_FILE="$FAULT_DIR/pii.key" \
     CCMS_SERVICE_TOKEN_FILE="$FAULT_DIR/service.token" \
     CCMS_RECORDS_ADDR="${FAULT_RECORDS_ADDR:-127.0.0.1:1}" \
@@ -239,7 +241,7 @@ fault_load_start() {
   shift
   FAULT_LOAD_RUNS=$((FAULT_LOAD_RUNS + 1))
   FAULT_LOAD_OUT="$FAULT_DIR/load.$FAULT_LOAD_RUNS.out"
-  "$FAULT_LOAD_BIN" "$@" --addr "${FAULT_ADDR[$name]}" --key-file "$FAULT_DIR/jwt.key" \
+  "$FAULT_LOAD_BIN" "$@" --addr "${FAULT_ADDR[$name]}" --key-file "$FAULT_DIR/jwt-keys.json" \
     --warmup 0 --quiet --retries 50 --timeout 5 --acked "$FAULT_DIR/acked.$FAULT_LOAD_RUNS" \
     >"$FAULT_LOAD_OUT" 2>&1 &
   FAULT_LOAD_PID=$!

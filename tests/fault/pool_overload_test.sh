@@ -10,7 +10,7 @@ fault_init pool_overload
 
 fault_start a records CCMS_WORKER_QUEUE_LIMIT=16 CCMS_DB_POOL_SIZE=4
 out="$FAULT_DIR/overload.out"
-"$FAULT_LOAD_BIN" open-case --addr "${FAULT_ADDR[a]}" --key-file "$FAULT_DIR/jwt.key" \
+"$FAULT_LOAD_BIN" open-case --addr "${FAULT_ADDR[a]}" --key-file "$FAULT_DIR/jwt-keys.json" \
   --warmup 1 --duration 8 -c 64 --timeout 5 --quiet --kv --acked "$FAULT_DIR/acked.overload" \
   >"$out" 2>&1 || fault_fail "ccms-load failed: $(tail -n 5 "$out")"
 cat "$FAULT_DIR/acked.overload" >>"$FAULT_DIR/acked"
@@ -30,7 +30,7 @@ fault_alive a || fault_fail "ccms-records died under overload"
 awk -v p="$ok_p99" 'BEGIN { exit !(p < 1000) }' || fault_fail "served p99 ${ok_p99} ms is not bounded"
 fault_wait_healthy a 5 || fault_fail "not SERVING after the overload"
 after="$FAULT_DIR/after.out"
-"$FAULT_LOAD_BIN" open-case --addr "${FAULT_ADDR[a]}" --key-file "$FAULT_DIR/jwt.key" \
+"$FAULT_LOAD_BIN" open-case --addr "${FAULT_ADDR[a]}" --key-file "$FAULT_DIR/jwt-keys.json" \
   --warmup 0 --count 50 -c 2 --timeout 5 --quiet --kv --acked "$FAULT_DIR/acked.after" >"$after" 2>&1 ||
   fault_fail "calls after the overload failed"
 cat "$FAULT_DIR/acked.after" >>"$FAULT_DIR/acked"

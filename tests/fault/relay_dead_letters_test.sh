@@ -9,7 +9,7 @@ fault_init relay_dead_letters
 fault_start a records
 token() {
   "$FAULT_CTL" token --role "$1" --districts "${2:-*}" --subject "fault-$1" --ttl-hours 1 \
-    --key-file "$FAULT_DIR/jwt.key"
+    --key-set "$FAULT_DIR/jwt-keys.json"
 }
 ctl() { "$FAULT_CTL" --addr "${FAULT_ADDR[a]}" --token "$OPS" "$@"; }
 OPS="$(token ops)"

@@ -5,6 +5,7 @@
 //      checks behind the signature are reached;
 //   2: a header (JSON), a newline and the claims, signed the same way.
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/pem.h>
@@ -26,18 +27,22 @@ using ccms::auth::TokenVerifier;
 constexpr char kSecret[] = "fuzzing-secret-0123456789abcdef0123456789";
 const absl::Time kNow = absl::FromUnixSeconds(1796428800);  // 2026-12-05
 
-// A P-256 public key made at start (the private half is never used).
-std::string NewEcPublicKeyPem() {
+std::string Base64Url(std::string_view bytes);
+
+// A key set of one P-256 public key made at start (the private half is never used).
+std::string NewEcJwks() {
   EVP_PKEY* pkey = EVP_EC_gen("P-256");
   CCMS_FUZZ_CHECK(pkey != nullptr);
-  BIO* bio = BIO_new(BIO_s_mem());
-  CCMS_FUZZ_CHECK(PEM_write_bio_PUBKEY(bio, pkey) == 1);
-  char* text = nullptr;
-  const long length = BIO_get_mem_data(bio, &text);
-  std::string pem(text, static_cast<size_t>(length));
-  BIO_free(bio);
+  unsigned char point[65];
+  size_t length = 0;
+  CCMS_FUZZ_CHECK(EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_PUB_KEY, point,
+                                                  sizeof(point), &length) == 1 &&
+                  length == 65);
   EVP_PKEY_free(pkey);
-  return pem;
+  const std::string x(reinterpret_cast<const char*>(point + 1), 32);
+  const std::string y(reinterpret_cast<const char*>(point + 33), 32);
+  return R"({"keys":[{"kty":"EC","kid":"fuzz-ec","crv":"P-256","x":")" + Base64Url(x) +
+         R"(","y":")" + Base64Url(y) + R"("}]})";
 }
 
 struct Verifiers {
@@ -48,17 +53,22 @@ struct Verifiers {
 const Verifiers& GetVerifiers() {
   static const Verifiers* verifiers = [] {
     auto* v = new Verifiers;
-    auto hs = TokenVerifier::Create({.algorithm = "HS256",
-                                     .key = kSecret,
+    auto hs_keys = ccms::auth::KeySet::Parse(ccms::auth::HmacKeySetJson("fuzz", kSecret),
+                                             {.allow_hmac = true});
+    CCMS_FUZZ_CHECK(hs_keys.ok());
+    auto hs = TokenVerifier::Create({.keys = ccms::auth::FixedKeySet(*hs_keys),
+                                     .audience = "ccms-fuzz",
                                      .issuer = "",
-                                     .audience = "",
+                                     .require_issuer = false,
                                      .leeway = absl::Seconds(60)});
     CCMS_FUZZ_CHECK(hs.ok());
     v->hs256 = std::move(*hs);
-    auto es = TokenVerifier::Create({.algorithm = "ES256",
-                                     .key = NewEcPublicKeyPem(),
-                                     .issuer = "ccms-fuzz",
+    auto es_keys = ccms::auth::KeySet::Parse(NewEcJwks());
+    CCMS_FUZZ_CHECK(es_keys.ok());
+    auto es = TokenVerifier::Create({.keys = ccms::auth::FixedKeySet(*es_keys),
                                      .audience = "ccms",
+                                     .issuer = "ccms-fuzz",
+                                     .require_issuer = true,
                                      .leeway = absl::Seconds(60)});
     CCMS_FUZZ_CHECK(es.ok());
     v->es256 = std::move(*es);
@@ -117,7 +127,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     }
     case 1:
-      Check(*verifiers.hs256, SignHs256(R"({"alg":"HS256","typ":"JWT"})", rest));
+      Check(*verifiers.hs256, SignHs256(R"({"alg":"HS256","typ":"JWT","kid":"fuzz"})", rest));
       break;
     default: {
       const size_t newline = rest.find('\n');

@@ -50,12 +50,21 @@ int FakeRecordsServer::calls() const {
   return calls_;
 }
 
-grpc::ServerUnaryReactor* FakeRecordsServer::GetCase(grpc::CallbackServerContext* context,
-                                                     const records::v1::GetCaseRequest* request,
-                                                     records::v1::GetCaseResponse* response) {
+std::string FakeRecordsServer::last_end_user() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return last_end_user_;
+}
+
+grpc::ServerUnaryReactor* FakeRecordsServer::GetCaseFacts(
+    grpc::CallbackServerContext* context, const records::v1::GetCaseFactsRequest* request,
+    records::v1::GetCaseFactsResponse* response) {
   auto* reactor = context->DefaultReactor();
   std::lock_guard<std::mutex> lock(mu_);
   ++calls_;
+  auto end_user = context->client_metadata().find("x-ccms-end-user");
+  last_end_user_ = end_user == context->client_metadata().end()
+                       ? ""
+                       : std::string(end_user->second.data(), end_user->second.size());
   auto auth = context->client_metadata().find("authorization");
   if (auth == context->client_metadata().end() ||
       std::string(auth->second.data(), auth->second.size()) != "Bearer " + expected_token_) {
@@ -67,7 +76,16 @@ grpc::ServerUnaryReactor* FakeRecordsServer::GetCase(grpc::CallbackServerContext
     reactor->Finish(grpc::Status(grpc::NOT_FOUND, "case not found"));
     return reactor;
   }
-  *response->mutable_case_() = it->second;
+  const records::v1::Case& c = it->second;
+  response->set_case_id(c.case_id());
+  response->set_district_code(c.assignment().district_code());
+  response->set_office_id(c.assignment().office_id());
+  response->set_status(c.status());
+  response->set_sentence_kind(c.sentence().kind());
+  *response->mutable_supervision_start_date() = c.sentence().start_date();
+  *response->mutable_supervision_end_date() = c.sentence().end_date();
+  if (c.has_intake_reported_on()) *response->mutable_intake_reported_on() = c.intake_reported_on();
+  response->set_minor(c.minor());
   reactor->Finish(grpc::Status::OK);
   return reactor;
 }

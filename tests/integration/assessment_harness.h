@@ -19,8 +19,9 @@
 
 namespace ccms::testing {
 
-// A stand-in for the records service (its CaseService): GetCase from a map, checking the service
-// token. It can be stopped and started again on the same port (records down / back).
+// A stand-in for the records service (its CaseService): GetCaseFacts from a map of cases,
+// checking the service token and keeping the end user's token it was sent (x-ccms-end-user). It
+// can be stopped and started again on the same port (records down / back).
 class FakeRecordsServer final : public records::v1::CaseService::CallbackService {
  public:
   explicit FakeRecordsServer(std::string expected_token);
@@ -31,10 +32,12 @@ class FakeRecordsServer final : public records::v1::CaseService::CallbackService
   const std::string& address() const { return address_; }
   void Put(const records::v1::Case& c);
   int calls() const;
+  // The x-ccms-end-user metadata of the last call ("" when it had none).
+  std::string last_end_user() const;
 
-  grpc::ServerUnaryReactor* GetCase(grpc::CallbackServerContext* context,
-                                    const records::v1::GetCaseRequest* request,
-                                    records::v1::GetCaseResponse* response) override;
+  grpc::ServerUnaryReactor* GetCaseFacts(grpc::CallbackServerContext* context,
+                                         const records::v1::GetCaseFactsRequest* request,
+                                         records::v1::GetCaseFactsResponse* response) override;
 
  private:
   std::string expected_token_;
@@ -44,6 +47,7 @@ class FakeRecordsServer final : public records::v1::CaseService::CallbackService
   mutable std::mutex mu_;
   std::map<std::string, records::v1::Case> cases_;
   int calls_ = 0;
+  std::string last_end_user_;
 };
 
 // The assessment service in-process, wired as ccms-assessment wires it (assessment::Definition()

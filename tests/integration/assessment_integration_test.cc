@@ -512,8 +512,11 @@ TEST_F(AssessmentIntegrationTest, RecordsDownFailsFastThenRecovers) {
   Unacknowledged(StaffA());  // lists still answer
 
   h().records().Start();
-  ASSERT_TRUE(WaitFor([&] { return Record(StaffA(), Answers(id, "psych_screening", {})).ok(); },
+  const std::string staff = StaffA();
+  ASSERT_TRUE(WaitFor([&] { return Record(staff, Answers(id, "psych_screening", {})).ok(); },
                       absl::Seconds(5)));
+  // The lookup (GetCaseFacts) carried the user who caused it, for records' audit.
+  EXPECT_EQ(h().records().last_end_user(), staff);
   assessment::v1::SupervisionLevelState s;
   ASSERT_TRUE(Level(StaffA(), id, &s).ok());
   EXPECT_EQ(s.level(), common::v1::SUPERVISION_LEVEL_STRICT);  // intake 3 days ago

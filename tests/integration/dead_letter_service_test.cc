@@ -13,6 +13,7 @@
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
 #include "tests/support/integration_env.h"
+#include "tests/support/test_tokens.h"
 
 namespace ccms::testing {
 namespace {
@@ -22,10 +23,9 @@ TEST(DeadLetterServiceTest, RoleMatrixCoversEveryRpc) {
   TestDatabase db;
   auto pool = PoolWithCommonTables(db);
   concurrency::WorkerPool workers(1, 1);
-  auto verifier = auth::TokenVerifier::Create({.algorithm = "HS256", .key = std::string(40, 'k')});
-  ASSERT_TRUE(verifier.ok());
+  auto verifier = HmacVerifier(std::string(40, 'k'));
   time::FakeClock clock(absl::Now());
-  grpc_util::CallExecutor executor(workers, **verifier, clock);
+  grpc_util::CallExecutor executor(workers, *verifier, clock);
   server::DeadLetterServiceImpl service(*pool, executor);
 
   using Call = std::function<absl::Status(const auth::Principal&)>;

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <pqxx/pqxx>
 #include <stdexcept>
 
@@ -15,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "common/auth/jwt.h"
 #include "common/ids/uuid.h"
 #include "common/time/calendar.h"
 #include "gtest/gtest.h"
@@ -69,6 +72,17 @@ const IntegrationEnv* IntegrationEnv::Get() {
   return env;
 }
 
+std::string WriteTestKeySet(const std::string& jwks) {
+  std::string id = ids::NewUuid();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("ccms-test-keys-" + id + ".json")).string();
+  std::ofstream out(path, std::ios::trunc);
+  out << jwks;
+  out.close();
+  if (!out) throw std::runtime_error("cannot write the test key set");
+  return path;
+}
+
 server::CommonConfig TestHostConfig(const std::string& dsn, const std::string& jwt_key) {
   server::CommonConfig config;
   config.grpc_listen = "127.0.0.1:0";
@@ -79,8 +93,9 @@ server::CommonConfig TestHostConfig(const std::string& dsn, const std::string& j
   config.db_statement_timeout = absl::Seconds(30);
   config.worker_queue_limit = 4096;
   config.kafka_bootstrap = IntegrationEnv::Get()->kafka_bootstrap;
-  config.jwt_algorithm = "HS256";
-  config.jwt_key = jwt_key;
+  config.jwt_keys_file = WriteTestKeySet(auth::HmacKeySetJson(kTestJwtKid, jwt_key));
+  config.jwt_keys_check_interval = absl::Milliseconds(100);
+  config.dev_profile = true;
   config.log_level = "info";
   config.outbox_poll_interval = absl::Milliseconds(200);
   config.outbox_batch_size = 1000;

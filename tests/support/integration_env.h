@@ -29,8 +29,16 @@ absl::Time FixedTestNow();
 // Whether CI=true (or 1, yes) is set: skips fail then.
 bool RunningUnderCi();
 
+// The kid of the HS256 key the integration tests sign with.
+inline constexpr char kTestJwtKid[] = "test-key-1";
+
+// Writes `jwks` to a new file under the system's temporary folder and returns its path.
+std::string WriteTestKeySet(const std::string& jwks);
+
 // The settings a service runs with in the integration tests: loopback, free ports, the test
-// cluster's database `dsn`, the dev broker, an HS256 `jwt_key`, a short relay poll.
+// cluster's database `dsn`, the dev broker, a short relay poll, the dev profile (no issuer) and a
+// key-set file (jwt_keys_file, written here) holding the HS256 secret `jwt_key` as kTestJwtKid,
+// re-read at most every 100 ms.
 server::CommonConfig TestHostConfig(const std::string& dsn, const std::string& jwt_key);
 
 // A fresh database on the test cluster, dropped when this object goes away, with the two roles

@@ -1,5 +1,6 @@
 #include "tests/support/service_harness.h"
 
+#include <filesystem>
 #include <stdexcept>
 
 #include "absl/strings/str_format.h"
@@ -63,12 +64,17 @@ ServiceHarness::ServiceHarness(const server::ServiceDefinition& definition, Opti
 ServiceHarness::~ServiceHarness() {
   if (background_) service_->StopBackground();
   host_->Shutdown();
+  std::error_code ignored;
+  std::filesystem::remove(host_->config().jwt_keys_file, ignored);
 }
 
 absl::CivilDay ServiceHarness::Today() const { return time::ShanghaiDay(clock_.Now()); }
 
-std::string ServiceHarness::Token(auth::Role role, std::vector<std::string> districts,
-                                  const std::string& subject, const std::string& agency) {
+namespace {
+
+std::string Mint(std::vector<std::string> audiences, auth::Role role,
+                 std::vector<std::string> districts, const std::string& subject,
+                 const std::string& agency, const std::string& kid, const std::string& key) {
   auth::Principal p;
   p.subject = subject;
   p.role = role;
@@ -78,9 +84,29 @@ std::string ServiceHarness::Token(auth::Role role, std::vector<std::string> dist
     p.districts = std::move(districts);
   }
   p.agency_id = agency;
-  auto token = auth::MintToken(p, "HS256", kJwtKey, absl::Now(), absl::Hours(1));
+  auto token = auth::MintToken(p,
+                               {.algorithm = "HS256",
+                                .key = key,
+                                .kid = kid,
+                                .audiences = std::move(audiences),
+                                .ttl = absl::Hours(1)},
+                               absl::Now());
   if (!token.ok()) throw std::runtime_error(std::string(token.status().message()));
   return *token;
+}
+
+}  // namespace
+
+std::string ServiceHarness::Token(auth::Role role, std::vector<std::string> districts,
+                                  const std::string& subject, const std::string& agency) {
+  return Mint(AllAudiences(), role, std::move(districts), subject, agency, kTestJwtKid, kJwtKey);
+}
+
+std::string ServiceHarness::TokenFor(std::vector<std::string> audiences, auth::Role role,
+                                     std::vector<std::string> districts,
+                                     const std::string& subject, const std::string& kid,
+                                     const std::string& key) {
+  return Mint(std::move(audiences), role, std::move(districts), subject, "", kid, key);
 }
 
 std::unique_ptr<grpc::ClientContext> ServiceHarness::Context(const std::string& token) {

@@ -49,9 +49,19 @@ class ServiceHarness {
   // The service's today (Asia/Shanghai).
   absl::CivilDay Today() const;
 
-  // A token for a role and districts ("*" = all), valid for an hour.
+  // The audiences of the harnessed services; Token() mints for all of them (as the dev stack's
+  // ccmsctl token does), TokenFor() for the ones given.
+  static std::vector<std::string> AllAudiences() { return {"ccms-records", "ccms-assessment"}; }
+  // A token for a role and districts ("*" = all), valid for an hour, signed with kJwtKey as
+  // kTestJwtKid, for every service's audience.
   static std::string Token(auth::Role role, std::vector<std::string> districts,
                            const std::string& subject = "tester", const std::string& agency = "");
+  // The same for `audiences` only, signed with `key` under `kid`.
+  static std::string TokenFor(std::vector<std::string> audiences, auth::Role role,
+                              std::vector<std::string> districts,
+                              const std::string& subject = "tester",
+                              const std::string& kid = kTestJwtKid,
+                              const std::string& key = kJwtKey);
   // A client context with a bearer token and a 30 s deadline.
   static std::unique_ptr<grpc::ClientContext> Context(const std::string& token);
 

@@ -18,7 +18,8 @@
 namespace ccms::ctl {
 namespace {
 
-constexpr char kAlgorithm[] = "HS256";
+// Every service's audience: the default of --audience, so a dev token works on each.
+constexpr char kAllAudiences[] = "ccms-records,ccms-assessment";
 
 struct TokenFlags {
   std::string role;
@@ -26,7 +27,11 @@ struct TokenFlags {
   std::string subject = "dev-user";
   std::string agency;
   int ttl_hours = 8;
+  std::string key_set;
   std::string key_file;
+  std::string algorithm = "HS256";
+  std::string kid;
+  std::string audience = kAllAudiences;
   std::string issuer;
 };
 
@@ -47,18 +52,45 @@ absl::StatusOr<std::string> ReadKeyFile(const std::string& path) {
   return key;
 }
 
-// --key-file, else $CCMS_JWT_KEY, else the file named by $CCMS_JWT_KEY_FILE.
-absl::StatusOr<std::string> LoadKey(const TokenFlags& flags) {
-  if (!flags.key_file.empty()) return ReadKeyFile(flags.key_file);
-  if (const char* key = std::getenv("CCMS_JWT_KEY"); key != nullptr && *key) {
-    return std::string(key);
+// The signing key: --key-file (a secret or PEM private key, with --alg and --kid), else an
+// HS256 key of the key set (--key-set, else $CCMS_JWT_KEYS_FILE): the one --kid names, or the
+// set's last key (a rotation appends the new key).
+absl::StatusOr<auth::MintOptions> LoadSigningKey(const TokenFlags& flags) {
+  auth::MintOptions options;
+  if (!flags.key_file.empty()) {
+    if (flags.kid.empty()) return absl::InvalidArgumentError("--key-file needs --kid");
+    absl::StatusOr<std::string> key = ReadKeyFile(flags.key_file);
+    if (!key.ok()) return key.status();
+    options.algorithm = flags.algorithm;
+    options.key = *std::move(key);
+    options.kid = flags.kid;
+    return options;
   }
-  if (const char* path = std::getenv("CCMS_JWT_KEY_FILE"); path != nullptr && *path) {
-    return ReadKeyFile(path);
+  std::string path = flags.key_set;
+  if (path.empty()) {
+    if (const char* env = std::getenv("CCMS_JWT_KEYS_FILE"); env != nullptr) path = env;
   }
-  return absl::InvalidArgumentError(
-      "no signing key: pass --key-file or set CCMS_JWT_KEY or "
-      "CCMS_JWT_KEY_FILE");
+  if (path.empty()) {
+    return absl::InvalidArgumentError(
+        "no signing key: pass --key-set (or set CCMS_JWT_KEYS_FILE), or --key-file with --kid");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::InvalidArgumentError("cannot read key set " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto set = auth::KeySet::Parse(text.str(), {.allow_hmac = true});
+  if (!set.ok()) return set.status();
+  const std::vector<std::string> kids = (*set)->Kids();
+  const auth::VerificationKey* key = (*set)->Find(flags.kid.empty() ? kids.back() : flags.kid);
+  if (key == nullptr) return absl::InvalidArgumentError("no key " + flags.kid + " in " + path);
+  if (key->algorithm != "HS256") {
+    return absl::InvalidArgumentError(
+        "key " + key->kid + " is a public key; sign with its private key (--key-file, --kid)");
+  }
+  options.algorithm = key->algorithm;
+  options.key = key->material;
+  options.kid = key->kid;
+  return options;
 }
 
 int RunToken(const TokenFlags& flags) {
@@ -71,10 +103,12 @@ int RunToken(const TokenFlags& flags) {
   } else if (!flags.districts.empty()) {
     principal.districts = absl::StrSplit(flags.districts, ',');
   }
-  absl::StatusOr<std::string> key = LoadKey(flags);
-  if (!key.ok()) return ReportLocalError(key.status());
-  absl::StatusOr<std::string> token = auth::MintToken(principal, kAlgorithm, *key, absl::Now(),
-                                                      absl::Hours(flags.ttl_hours), flags.issuer);
+  absl::StatusOr<auth::MintOptions> options = LoadSigningKey(flags);
+  if (!options.ok()) return ReportLocalError(options.status());
+  options->audiences = absl::StrSplit(flags.audience, ',', absl::SkipEmpty());
+  options->issuer = flags.issuer;
+  options->ttl = absl::Hours(flags.ttl_hours);
+  absl::StatusOr<std::string> token = auth::MintToken(principal, *options, absl::Now());
   if (!token.ok()) return ReportLocalError(token.status());
   std::cout << *token << "\n";
   return kExitOk;
@@ -113,12 +147,12 @@ void AddTokenCommand(CLI::App& app, Action* action) {
   auto flags = std::make_shared<TokenFlags>();
   CLI::App* cmd =
       app.add_subcommand("token",
-                         "Mint an HS256 token with the DEV key (dev stack and tests only; "
+                         "Mint a token with a DEV key (dev stack and tests only; "
                          "production tokens come from the identity provider)");
   cmd->footer(
       "Prints the token alone on stdout, e.g.\n"
       "  export CCMS_TOKEN=$(ccmsctl token --role office_staff "
-      "--districts 110101 --key-file dev-jwt.key)");
+      "--districts 110101 --key-set .run/secrets/jwt-keys.json)");
   cmd->add_option("--role", flags->role,
                   "office_staff, district_bureau, social_worker, city_admin, auditor, partner, "
                   "ops or service")
@@ -137,9 +171,20 @@ void AddTokenCommand(CLI::App& app, Action* action) {
   cmd->add_option("--ttl-hours", flags->ttl_hours, "Validity in hours")
       ->capture_default_str()
       ->check(CLI::Range(1, 24 * 30));
+  cmd->add_option("--key-set", flags->key_set,
+                  "JWKS key set holding the HS256 dev secret(s) (the dev stack's "
+                  ".run/secrets/jwt-keys.json); default: $CCMS_JWT_KEYS_FILE");
+  cmd->add_option("--kid", flags->kid,
+                  "Key id to sign with (the `kid` header); default: the key set's last key");
   cmd->add_option("--key-file", flags->key_file,
-                  "File holding the HS256 dev secret (>= 32 bytes); default: "
-                  "$CCMS_JWT_KEY, else the file named by $CCMS_JWT_KEY_FILE");
+                  "Sign with this file instead: an HS256 secret (>= 32 bytes) or an "
+                  "unencrypted PEM private key (--alg RS256/ES256); needs --kid");
+  cmd->add_option("--alg", flags->algorithm, "Algorithm of --key-file: HS256, RS256 or ES256")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"HS256", "RS256", "ES256"}));
+  cmd->add_option("--audience", flags->audience,
+                  "Comma-separated audiences (`aud`): the services the token is for")
+      ->capture_default_str();
   cmd->add_option("--issuer", flags->issuer, "The token's `iss`, when the services check one")
       ->envname("CCMS_JWT_ISSUER");
   cmd->callback([flags, action] { *action = [flags] { return RunToken(*flags); }; });

@@ -529,12 +529,12 @@ func (c *checker) checkEnv(what string, env map[string]string, svc, values map[s
 	if env["CCMS_GRPC_REFLECTION"] != wantReflection {
 		c.fail("%s: CCMS_GRPC_REFLECTION=%q, values say config.grpcReflection %v", what, env["CCMS_GRPC_REFLECTION"], wantReflection)
 	}
-	for _, k := range []string{"CCMS_DB_DSN", "CCMS_JWT_KEY", "CCMS_PII_KEY"} {
+	for _, k := range []string{"CCMS_DB_DSN", "CCMS_JWT_KEY", "CCMS_JWT_KEYS", "CCMS_PII_KEY"} {
 		if _, plain := env[k]; plain {
 			c.fail("%s: %s is given in plain text; secrets come from files (%s_FILE)", what, k, k)
 		}
 	}
-	for _, k := range []string{"CCMS_DB_DSN_FILE", "CCMS_JWT_KEY_FILE", "CCMS_JWT_ALG"} {
+	for _, k := range []string{"CCMS_DB_DSN_FILE", "CCMS_JWT_KEYS_FILE"} {
 		if env[k] == "" {
 			c.fail("%s: %s is not set", what, k)
 		}
@@ -564,7 +564,7 @@ func (c *checker) checkSecretFiles(what string, env map[string]string, pod, ctr,
 	wantSecret := map[string]string{
 		"CCMS_DB_DSN_FILE":              str(dig(svc, "database", "secretName")),
 		"CCMS_DB_MIGRATION_DSN_FILE":    str(dig(svc, "database", "migrationSecretName")),
-		"CCMS_JWT_KEY_FILE":             str(dig(values, "secrets", "jwtKey", "secretName")),
+		"CCMS_JWT_KEYS_FILE":            str(dig(values, "secrets", "jwtKey", "secretName")),
 		"CCMS_PII_KEY_FILE":             str(dig(values, "secrets", "piiKey", "secretName")),
 		"CCMS_GRPC_TLS_CERT_FILE":       str(dig(values, "tls", "server", "secretName")),
 		"CCMS_GRPC_TLS_KEY_FILE":        str(dig(values, "tls", "server", "secretName")),

@@ -144,13 +144,12 @@ ConfigMap exists). Secrets are files mounted from existing Secrets (CCMS_*_FILE)
 {{- $_ := set $env "CCMS_GRPC_LISTEN" (printf "0.0.0.0:%d" (int .svc.ports.grpc)) }}
 {{- $_ := set $env "CCMS_METRICS_LISTEN" (printf "0.0.0.0:%d" (int .svc.ports.metrics)) }}
 {{- $_ := set $env "CCMS_KAFKA_BOOTSTRAP" (required "kafka.bootstrapServers is required" .root.Values.kafka.bootstrapServers) }}
-{{- $_ := set $env "CCMS_JWT_ALG" .root.Values.config.jwtAlg }}
 {{- with .root.Values.config.jwtIssuer }}{{ $_ := set $env "CCMS_JWT_ISSUER" . }}{{ end }}
 {{- $_ := set $env "CCMS_LOG_LEVEL" .root.Values.config.logLevel }}
 {{- $_ := set $env "CCMS_GRPC_REFLECTION" (ternary "true" "false" (eq (toString .root.Values.config.grpcReflection) "true")) }}
 {{- $_ := set $env "CCMS_READINESS_BROKER_GRACE_MS" (printf "%d" (mul (int .root.Values.config.readinessBrokerGraceSeconds) 1000)) }}
 {{- $_ := set $env "CCMS_DB_DSN_FILE" "/var/run/secrets/ccms/db/dsn" }}
-{{- $_ := set $env "CCMS_JWT_KEY_FILE" "/var/run/secrets/ccms/jwt/key" }}
+{{- $_ := set $env "CCMS_JWT_KEYS_FILE" "/var/run/secrets/ccms/jwt/key" }}
 {{- if .svc.piiKey }}{{ $_ := set $env "CCMS_PII_KEY_FILE" "/var/run/secrets/ccms/pii/key" }}{{ end }}
 {{- /* Each service it calls: CCMS_<CALLEE>_ADDR, and its own service token to call with. */}}
 {{- range $callee := .svc.calls }}

@@ -827,7 +827,7 @@ int Main(int argc, char** argv) {
   app.add_option("--addr", f.addr, "gRPC address of the server")->capture_default_str();
   app.add_option("--token", f.token, "Bearer token (else minted from --key-file)");
   app.add_option("--key-file", f.key_file,
-                 "HS256 dev key file (.run/secrets/jwt.key): mint a city_admin token");
+                 "The dev key set (.run/secrets/jwt-keys.json): mint a city_admin token with its last key");
   app.add_option("--duration", f.duration_s, "Seconds measured (after the warm-up)")
       ->capture_default_str();
   app.add_option("--count", f.count, "Measured calls instead of a duration");
@@ -891,11 +891,24 @@ int Main(int argc, char** argv) {
         std::cerr << "ccms-load: " << key.status().message() << "\n";
         return 2;
       }
+      // The dev stack's key set: sign with its last HS256 key, for records' audience.
+      auto set = auth::KeySet::Parse(*key, {.allow_hmac = true});
+      if (!set.ok()) {
+        std::cerr << "ccms-load: " << set.status().message() << "\n";
+        return 2;
+      }
+      const auth::VerificationKey* signing = (*set)->Find((*set)->Kids().back());
       auth::Principal p;
       p.subject = "ccms-load";
       p.role = auth::Role::kCityAdmin;
       p.all_districts = true;
-      auto token = auth::MintToken(p, "HS256", *key, absl::Now(), absl::Hours(12));
+      auto token = auth::MintToken(p,
+                                   {.algorithm = signing->algorithm,
+                                    .key = signing->material,
+                                    .kid = signing->kid,
+                                    .audiences = {"ccms-records"},
+                                    .ttl = absl::Hours(12)},
+                                   absl::Now());
       if (!token.ok()) {
         std::cerr << "ccms-load: cannot mint a token: " << token.status().message() << "\n";
         return 2;

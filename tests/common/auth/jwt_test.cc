@@ -2,10 +2,16 @@
 
 #include <jwt.h>
 #include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <utility>
@@ -14,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -26,6 +33,8 @@ using nlohmann::json;
 const absl::Time kNow = absl::FromUnixSeconds(1'750'000'000);
 constexpr char kSecret[] = "0123456789abcdef0123456789abcdef-test-secret";
 constexpr char kOtherSecret[] = "fedcba9876543210fedcba9876543210-test-secret";
+constexpr char kKid[] = "k1";
+constexpr char kAudience[] = "ccms-test";
 
 // --- Key and token helpers --------------------------------------------------
 
@@ -58,11 +67,13 @@ PemPair NewEcKey(const char* curve) { return ToPem(EVP_EC_gen(curve)); }
 
 // Signs arbitrary claims with libjwt directly, so tests can build tokens that
 // MintToken() (rightly) refuses to produce.
-std::string SignRaw(jwt_alg_t alg, const std::string& key, const json& claims) {
+std::string SignRaw(jwt_alg_t alg, const std::string& key, const json& claims,
+                    const std::string& kid = kKid) {
   jwt_t* jwt = nullptr;
   if (jwt_new(&jwt) != 0) return "";
   std::string out;
   if (jwt_add_grants_json(jwt, claims.dump().c_str()) == 0 &&
+      jwt_add_header(jwt, "kid", kid.c_str()) == 0 &&
       jwt_set_alg(jwt, alg, reinterpret_cast<const unsigned char*>(key.data()),
                   static_cast<int>(key.size())) == 0) {
     char* encoded = jwt_encode_str(jwt);
@@ -99,16 +110,88 @@ Principal Everywhere(std::string subject, Role role) {
   return p;
 }
 
+// The JWK of a PEM public key (RSA, or EC on P-256 / P-384), as `kid`.
+json JwkOfPem(const std::string& pem, const std::string& kid) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())),
+                                               &BIO_free);
+  EVP_PKEY* pkey = PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
+  if (pkey == nullptr) return json::object();
+  json jwk = {{"kid", kid}};
+  if (EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA) {
+    BIGNUM* n = nullptr;
+    BIGNUM* e = nullptr;
+    EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_N, &n);
+    EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_E, &e);
+    auto bytes = [](const BIGNUM* bn) {
+      std::string out(static_cast<size_t>(BN_num_bytes(bn)), '\0');
+      BN_bn2bin(bn, reinterpret_cast<unsigned char*>(out.data()));
+      return out;
+    };
+    jwk["kty"] = "RSA";
+    jwk["n"] = B64Url(bytes(n));
+    jwk["e"] = B64Url(bytes(e));
+    BN_free(n);
+    BN_free(e);
+  } else {
+    unsigned char point[133];
+    size_t len = 0;
+    char group[64] = {};
+    size_t group_len = 0;
+    EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_PUB_KEY, point, sizeof(point), &len);
+    EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
+                                   &group_len);
+    const size_t half = (len - 1) / 2;
+    jwk["kty"] = "EC";
+    jwk["crv"] = std::string(group) == "prime256v1" ? "P-256" : "P-384";
+    jwk["x"] = B64Url(std::string(reinterpret_cast<char*>(point) + 1, half));
+    jwk["y"] = B64Url(std::string(reinterpret_cast<char*>(point) + 1 + half, half));
+  }
+  EVP_PKEY_free(pkey);
+  return jwk;
+}
+
+json OctJwk(const std::string& secret, const std::string& kid) {
+  return {{"kty", "oct"}, {"kid", kid}, {"k", B64Url(secret)}};
+}
+
+std::string Jwks(std::vector<json> keys) { return json{{"keys", keys}}.dump(); }
+
+std::shared_ptr<const KeySet> ParsedSet(const std::string& jwks) {
+  auto set = KeySet::Parse(jwks, {.allow_hmac = true});
+  EXPECT_TRUE(set.ok()) << set.status();
+  return set.ok() ? *set : nullptr;
+}
+
+// A verifier config of one key, kid k1, of `algorithm` (the HS256 secret, or a PEM public key),
+// for kAudience, in the dev profile (no issuer required).
 VerifierConfig Config(std::string algorithm, std::string key) {
   VerifierConfig config;
-  config.algorithm = std::move(algorithm);
-  config.key = std::move(key);
+  config.keys = FixedKeySet(ParsedSet(
+      Jwks({algorithm == "HS256" ? OctJwk(key, kKid) : JwkOfPem(key, kKid)})));
+  config.audience = kAudience;
+  config.require_issuer = false;
   return config;
 }
 
+// The production profile's issuer check.
 VerifierConfig WithIssuer(VerifierConfig config, std::string issuer) {
   config.issuer = std::move(issuer);
+  config.require_issuer = true;
   return config;
+}
+
+// MintToken as the tests mostly use it: kid k1, for kAudience.
+absl::StatusOr<std::string> Mint(const Principal& principal, std::string algorithm,
+                                 std::string key, absl::Time now, absl::Duration ttl,
+                                 std::string issuer = "") {
+  MintOptions options;
+  options.algorithm = std::move(algorithm);
+  options.key = std::move(key);
+  options.kid = kKid;
+  options.audiences = {kAudience};
+  options.issuer = std::move(issuer);
+  options.ttl = ttl;
+  return MintToken(principal, options, now);
 }
 
 VerifierConfig WithAudience(VerifierConfig config, std::string audience) {
@@ -125,6 +208,7 @@ json BaseClaims() {
   return {{"sub", "user-1"},
           {"role", "social_worker"},
           {"districts", {"110101", "110102"}},
+          {"aud", kAudience},
           {"iat", absl::ToUnixSeconds(kNow)},
           {"exp", absl::ToUnixSeconds(kNow + absl::Minutes(15))}};
 }
@@ -186,7 +270,7 @@ class RoleRoundTripTest : public ::testing::TestWithParam<Principal> {};
 
 TEST_P(RoleRoundTripTest, MintThenVerifyGivesSamePrincipal) {
   const Principal& in = GetParam();
-  absl::StatusOr<std::string> token = MintToken(in, "HS256", kSecret, kNow, absl::Minutes(15));
+  absl::StatusOr<std::string> token = Mint(in, "HS256", kSecret, kNow, absl::Minutes(15));
   ASSERT_TRUE(token.ok()) << token.status();
   auto verifier = HsVerifier();
   ASSERT_NE(verifier, nullptr);
@@ -216,7 +300,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST_F(JwtTest, Rs256RoundTrip) {
   const Principal in = Everywhere("u", Role::kAuditor);
   absl::StatusOr<std::string> token =
-      MintToken(in, "RS256", rsa_->private_pem, kNow, absl::Minutes(5));
+      Mint(in, "RS256", rsa_->private_pem, kNow, absl::Minutes(5));
   ASSERT_TRUE(token.ok()) << token.status();
   auto verifier = MakeVerifier(Config("RS256", rsa_->public_pem));
   ASSERT_NE(verifier, nullptr);
@@ -229,7 +313,7 @@ TEST_F(JwtTest, Rs256RoundTrip) {
 TEST_F(JwtTest, Es256RoundTripUsesJoseSignatureFormat) {
   const Principal in = Everywhere("u", Role::kOps);
   absl::StatusOr<std::string> token =
-      MintToken(in, "ES256", ec_->private_pem, kNow, absl::Minutes(5));
+      Mint(in, "ES256", ec_->private_pem, kNow, absl::Minutes(5));
   ASSERT_TRUE(token.ok()) << token.status();
   // JWS ES256 signatures are raw R||S (64 bytes = 86 base64url chars), not
   // DER; other JOSE libraries reject the DER form.
@@ -246,14 +330,14 @@ TEST_F(JwtTest, IssuerMustMatchWhenConfigured) {
   auto verifier = MakeVerifier(WithIssuer(Config("HS256", kSecret), "ccms-idp"));
   ASSERT_NE(verifier, nullptr);
   absl::StatusOr<std::string> good =
-      MintToken(in, "HS256", kSecret, kNow, absl::Minutes(5), "ccms-idp");
+      Mint(in, "HS256", kSecret, kNow, absl::Minutes(5), "ccms-idp");
   ASSERT_TRUE(good.ok());
   EXPECT_TRUE(verifier->Verify(*good, kNow).ok());
   absl::StatusOr<std::string> other =
-      MintToken(in, "HS256", kSecret, kNow, absl::Minutes(5), "evil-idp");
+      Mint(in, "HS256", kSecret, kNow, absl::Minutes(5), "evil-idp");
   ASSERT_TRUE(other.ok());
   ExpectRejected(*verifier, *other, "issuer");
-  absl::StatusOr<std::string> none = MintToken(in, "HS256", kSecret, kNow, absl::Minutes(5));
+  absl::StatusOr<std::string> none = Mint(in, "HS256", kSecret, kNow, absl::Minutes(5));
   ASSERT_TRUE(none.ok());
   ExpectRejected(*verifier, *none, "issuer");
 }
@@ -545,51 +629,275 @@ TEST_F(JwtTest, CreateRejectsBadConfig) {
     absl::StatusOr<std::unique_ptr<TokenVerifier>> v = TokenVerifier::Create(std::move(config));
     EXPECT_EQ(v.status().code(), absl::StatusCode::kInvalidArgument);
   };
-  expect_invalid(Config("none", kSecret));
-  expect_invalid(Config("HS512", kSecret));
-  expect_invalid(Config("hs256", kSecret));
-  expect_invalid(Config("HS256", ""));
-  expect_invalid(Config("HS256", std::string(31, 'k')));
-  expect_invalid(Config("RS256", ""));
-  expect_invalid(Config("RS256", "not a pem"));
-  expect_invalid(Config("RS256", ec_->public_pem));
-  expect_invalid(Config("RS256", rsa_->private_pem));
-  expect_invalid(Config("RS256", NewRsaKey(1024).public_pem));
-  expect_invalid(Config("ES256", rsa_->public_pem));
-  expect_invalid(Config("ES256", ec_->private_pem));
-  expect_invalid(Config("ES256", NewEcKey("P-384").public_pem));
+  VerifierConfig no_keys = Config("HS256", kSecret);
+  no_keys.keys = nullptr;
+  expect_invalid(no_keys);
+  VerifierConfig no_audience = Config("HS256", kSecret);
+  no_audience.audience.clear();
+  expect_invalid(no_audience);
+  // Outside the dev profile an issuer is required.
+  VerifierConfig production = Config("HS256", kSecret);
+  production.require_issuer = true;
+  expect_invalid(production);
   expect_invalid(WithLeeway(Config("HS256", kSecret), absl::Seconds(-1)));
   EXPECT_TRUE(TokenVerifier::Create(Config("HS256", std::string(32, 'k'))).ok());
+  EXPECT_TRUE(TokenVerifier::Create(WithIssuer(Config("HS256", kSecret), "https://idp")).ok());
 }
 
-TEST_F(JwtTest, CreateErrorNeverContainsKey) {
-  const std::string garbage = "-----BEGIN PUBLIC KEY-----\nsecretstuff\n";
-  absl::StatusOr<std::unique_ptr<TokenVerifier>> v =
-      TokenVerifier::Create(Config("RS256", garbage));
-  ASSERT_FALSE(v.ok());
-  EXPECT_FALSE(absl::StrContains(v.status().message(), "secretstuff"));
+// --- Key sets (JWKS) ----------------------------------------------------------
+
+TEST_F(JwtTest, KeySetParsesEveryKeyTypeAndEachVerifiesItsOwnTokens) {
+  json rsa = JwkOfPem(rsa_->public_pem, "rsa-1");
+  rsa["alg"] = "RS256";
+  rsa["use"] = "sig";
+  json ec = JwkOfPem(ec_->public_pem, "ec-1");
+  ec["alg"] = "ES256";
+  json oct = OctJwk(kSecret, "hs-1");
+  oct["alg"] = "HS256";
+  auto set = KeySet::Parse(Jwks({oct, rsa, ec}), {.allow_hmac = true});
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ((*set)->Kids(), (std::vector<std::string>{"hs-1", "rsa-1", "ec-1"}));
+  EXPECT_EQ((*set)->Find("rsa-1")->algorithm, "RS256");
+  EXPECT_EQ((*set)->Find("ec-1")->algorithm, "ES256");
+  EXPECT_EQ((*set)->Find("hs-1")->algorithm, "HS256");
+  EXPECT_EQ((*set)->Find("hs-1")->material, kSecret);
+  EXPECT_EQ((*set)->Find("nope"), nullptr);
+  VerifierConfig config = Config("HS256", kSecret);
+  config.keys = FixedKeySet(*set);
+  auto verifier = MakeVerifier(config);
+  EXPECT_TRUE(verifier->Verify(SignRaw(JWT_ALG_HS256, kSecret, BaseClaims(), "hs-1"), kNow).ok());
+  EXPECT_TRUE(
+      verifier->Verify(SignRaw(JWT_ALG_RS256, rsa_->private_pem, BaseClaims(), "rsa-1"), kNow)
+          .ok());
+  EXPECT_TRUE(
+      verifier->Verify(SignRaw(JWT_ALG_ES256, ec_->private_pem, BaseClaims(), "ec-1"), kNow).ok());
+  // Each kid verifies only its own key's algorithm and signatures.
+  ExpectRejected(*verifier, SignRaw(JWT_ALG_HS256, kSecret, BaseClaims(), "rsa-1"),
+                 "algorithm not accepted");
+  ExpectRejected(*verifier, SignRaw(JWT_ALG_ES256, other_ec_->private_pem, BaseClaims(), "ec-1"),
+                 "signature invalid");
+  ExpectRejected(*verifier, SignRaw(JWT_ALG_RS256, rsa_->private_pem, BaseClaims(), "ec-1"),
+                 "algorithm not accepted");
+}
+
+TEST_F(JwtTest, KeySetRefusesBadKeys) {
+  auto refused = [](const std::string& jwks, std::string_view fragment, bool allow_hmac = true) {
+    auto set = KeySet::Parse(jwks, {.allow_hmac = allow_hmac});
+    ASSERT_FALSE(set.ok()) << jwks;
+    EXPECT_EQ(set.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_TRUE(absl::StrContains(set.status().message(), std::string(fragment)))
+        << set.status() << " wanted " << fragment;
+    EXPECT_FALSE(absl::StrContains(set.status().message(), B64Url(kSecret)));
+  };
+  refused("not json", "not a JSON object");
+  refused(R"({"keys": {}})", "\"keys\" array");
+  refused(R"({"keys": []})", "no keys");
+  json no_kid = OctJwk(kSecret, "k");
+  no_kid.erase("kid");
+  refused(Jwks({no_kid}), "needs a kid");
+  refused(Jwks({OctJwk(kSecret, "")}), "needs a kid");
+  refused(Jwks({OctJwk(kSecret, "same"), OctJwk(kOtherSecret, "same")}), "repeats a kid");
+  json unknown = OctJwk(kSecret, "k");
+  unknown["kty"] = "OKP";
+  refused(Jwks({unknown}), "kty must be");
+  json wrong_alg = OctJwk(kSecret, "k");
+  wrong_alg["alg"] = "RS256";
+  refused(Jwks({wrong_alg}), "alg must be HS256");
+  json enc = OctJwk(kSecret, "k");
+  enc["use"] = "enc";
+  refused(Jwks({enc}), "use must be sig");
+  refused(Jwks({OctJwk("too-short-secret", "k")}), "at least 32 bytes");
+  json bad_b64 = OctJwk(kSecret, "k");
+  bad_b64["k"] = "!!!";
+  refused(Jwks({bad_b64}), "base64url");
+  // HS256 is for the dev profile only.
+  refused(Jwks({OctJwk(kSecret, "k")}), "dev profile only", /*allow_hmac=*/false);
+  refused(Jwks({JwkOfPem(NewRsaKey(1024).public_pem, "small")}), "2048 bits");
+  refused(Jwks({JwkOfPem(NewEcKey("P-384").public_pem, "p384")}), "P-256");
+  json off_curve = JwkOfPem(ec_->public_pem, "ec");
+  off_curve["y"] = B64Url(std::string(32, '\x01'));
+  refused(Jwks({off_curve}), "not a point on P-256");
+  json private_ec = JwkOfPem(ec_->public_pem, "ec");
+  private_ec["d"] = B64Url(std::string(32, '\x02'));
+  refused(Jwks({private_ec}), "private key members");
+  json rsa_missing = JwkOfPem(rsa_->public_pem, "rsa");
+  rsa_missing.erase("e");
+  refused(Jwks({rsa_missing}), "n and e");
+  // The error names the key by position and kid.
+  refused(Jwks({OctJwk(kSecret, "good"), OctJwk("short", "bad-one")}), "key 1 (kid bad-one)");
+}
+
+TEST_F(JwtTest, TheTokensKidPicksTheKey) {
+  auto verifier = MakeVerifier([] {
+    VerifierConfig config = Config("HS256", kSecret);
+    config.keys =
+        FixedKeySet(ParsedSet(Jwks({OctJwk(kSecret, "old"), OctJwk(kOtherSecret, "new")})));
+    return config;
+  }());
+  EXPECT_TRUE(verifier->Verify(SignRaw(JWT_ALG_HS256, kSecret, BaseClaims(), "old"), kNow).ok());
+  EXPECT_TRUE(
+      verifier->Verify(SignRaw(JWT_ALG_HS256, kOtherSecret, BaseClaims(), "new"), kNow).ok());
+  // The new key under the old kid is not the old key.
+  ExpectRejected(*verifier, SignRaw(JWT_ALG_HS256, kOtherSecret, BaseClaims(), "old"),
+                 "signature invalid");
+  ExpectRejected(*verifier, SignRaw(JWT_ALG_HS256, kSecret, BaseClaims(), "gone"), "kid) unknown");
+  // A token without a kid is refused, whatever it is signed with.
+  const std::string header = B64Url(R"({"alg":"HS256","typ":"JWT"})");
+  const std::string signed_token = SignRaw(JWT_ALG_HS256, kSecret, BaseClaims());
+  ExpectRejected(*verifier, header + signed_token.substr(signed_token.find('.')), "no key id");
+  const std::string numeric = B64Url(R"({"alg":"HS256","kid":7})");
+  ExpectRejected(*verifier, numeric + signed_token.substr(signed_token.find('.')), "no key id");
+}
+
+TEST_F(JwtTest, ATokenForAnotherServiceIsRefused) {
+  VerifierConfig records = Config("HS256", kSecret);
+  records.audience = "ccms-records";
+  auto verifier = MakeVerifier(records);
+  json claims = BaseClaims();
+  claims["aud"] = "ccms-assessment";
+  const std::string for_assessment = SignRaw(JWT_ALG_HS256, kSecret, claims);
+  ExpectRejected(*verifier, for_assessment, "audience not accepted");
+  // The same token is good for the audience it names (a forwarded end user's token).
+  EXPECT_TRUE(verifier->VerifyForAudience(for_assessment, kNow, "ccms-assessment").ok());
+  EXPECT_FALSE(verifier->VerifyForAudience(for_assessment, kNow, "").ok());
+  claims["aud"] = {"ccms-assessment", "ccms-records"};
+  EXPECT_TRUE(verifier->Verify(SignRaw(JWT_ALG_HS256, kSecret, claims), kNow).ok());
+  claims["aud"] = "ccms-records-evil";
+  ExpectRejected(*verifier, SignRaw(JWT_ALG_HS256, kSecret, claims), "audience not accepted");
+}
+
+TEST_F(JwtTest, IssuerIsRequiredOutsideTheDevProfile) {
+  json claims = BaseClaims();  // no iss
+  const std::string without = SignRaw(JWT_ALG_HS256, kSecret, claims);
+  claims["iss"] = "https://idp";
+  const std::string with = SignRaw(JWT_ALG_HS256, kSecret, claims);
+  auto production = MakeVerifier(WithIssuer(Config("HS256", kSecret), "https://idp"));
+  ExpectRejected(*production, without, "no issuer");
+  EXPECT_TRUE(production->Verify(with, kNow).ok());
+  // The dev profile accepts a token without iss; one with iss must still match a set issuer.
+  auto dev = MakeVerifier(Config("HS256", kSecret));
+  EXPECT_TRUE(dev->Verify(without, kNow).ok());
+  EXPECT_TRUE(dev->Verify(with, kNow).ok());
+  VerifierConfig dev_with_issuer = Config("HS256", kSecret);
+  dev_with_issuer.issuer = "https://other-idp";
+  ExpectRejected(*MakeVerifier(dev_with_issuer), with, "issuer not accepted");
+  EXPECT_TRUE(MakeVerifier(dev_with_issuer)->Verify(without, kNow).ok());
+}
+
+TEST_F(JwtTest, MintedNotBeforeIsHonoured) {
+  MintOptions options;
+  options.algorithm = "HS256";
+  options.key = kSecret;
+  options.kid = kKid;
+  options.audiences = {kAudience};
+  options.not_before = kNow + absl::Minutes(10);
+  auto token = MintToken(Everywhere("svc", Role::kService), options, kNow);
+  ASSERT_TRUE(token.ok()) << token.status();
+  auto verifier = MakeVerifier(Config("HS256", kSecret));
+  ExpectRejected(*verifier, *token, "not yet valid");
+  EXPECT_TRUE(verifier->Verify(*token, kNow + absl::Minutes(10)).ok());
+}
+
+// --- The key-set file and rotation ---------------------------------------------
+
+class KeySetFileTest : public ::testing::Test {
+ protected:
+  KeySetFileTest()
+      : path_((std::filesystem::temp_directory_path() /
+               ("ccms-jwks-test-" + std::to_string(::getpid()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".json"))
+                  .string()) {}
+  ~KeySetFileTest() override { std::filesystem::remove(path_); }
+
+  // Replaces the file as an operator (or a Secret mount) would: a new file renamed over it.
+  void Write(const std::string& text) {
+    const std::string tmp = path_ + ".tmp";
+    std::ofstream(tmp, std::ios::trunc) << text;
+    std::filesystem::rename(tmp, path_);
+  }
+  std::string Token(const std::string& secret, const std::string& kid) {
+    return SignRaw(JWT_ALG_HS256, secret, BaseClaims(), kid);
+  }
+  bool Accepted(const TokenVerifier& v, const std::string& token) {
+    return v.Verify(token, kNow).ok();
+  }
+
+  std::string path_;
+};
+
+TEST_F(KeySetFileTest, ARotatedKeyTakesEffectWithoutARestart) {
+  Write(Jwks({OctJwk(kSecret, "2026-11")}));
+  std::vector<std::string> reloads;
+  auto file = KeySetFile::Open(path_, {.allow_hmac = true}, absl::ZeroDuration(),
+                               [&](const absl::Status& st, const KeySet* loaded) {
+                                 reloads.push_back(st.ok() ? absl::StrJoin(loaded->Kids(), ",")
+                                                           : "error");
+                               });
+  ASSERT_TRUE(file.ok()) << file.status();
+  VerifierConfig config = Config("HS256", kSecret);
+  config.keys = (*file)->Provider();
+  auto verifier = MakeVerifier(config);
+  const std::string old_token = Token(kSecret, "2026-11");
+  const std::string new_token = Token(kOtherSecret, "2026-12");
+  EXPECT_TRUE(Accepted(*verifier, old_token));
+  EXPECT_FALSE(Accepted(*verifier, new_token));
+
+  // 1. The new key is added: both kids work.
+  Write(Jwks({OctJwk(kSecret, "2026-11"), OctJwk(kOtherSecret, "2026-12")}));
+  EXPECT_TRUE(Accepted(*verifier, new_token));
+  EXPECT_TRUE(Accepted(*verifier, old_token));
+  // 2. A broken file is reported and the keys in force stay.
+  Write(R"({"keys": [{"kty": "oct", "kid": "2027-01", "k": "c2hvcnQ"}]})");
+  EXPECT_TRUE(Accepted(*verifier, new_token));
+  EXPECT_TRUE(Accepted(*verifier, old_token));
+  Write("{ half a file");
+  EXPECT_TRUE(Accepted(*verifier, old_token));
+  // 3. The old key is removed: its tokens are refused, the new ones still work.
+  Write(Jwks({OctJwk(kOtherSecret, "2026-12")}));
+  EXPECT_TRUE(Accepted(*verifier, new_token));
+  absl::StatusOr<Principal> old = verifier->Verify(old_token, kNow);
+  ASSERT_FALSE(old.ok());
+  EXPECT_TRUE(absl::StrContains(old.status().message(), "unknown"));
+  EXPECT_EQ(reloads, (std::vector<std::string>{"2026-11,2026-12", "error", "error", "2026-12"}));
+}
+
+TEST_F(KeySetFileTest, TheFileIsLookedAtAtMostOncePerInterval) {
+  Write(Jwks({OctJwk(kSecret, "a")}));
+  auto file = KeySetFile::Open(path_, {.allow_hmac = true}, absl::Hours(1));
+  ASSERT_TRUE(file.ok());
+  Write(Jwks({OctJwk(kSecret, "b")}));
+  EXPECT_EQ((*file)->Current()->Kids(), std::vector<std::string>{"a"});
+}
+
+TEST_F(KeySetFileTest, ABadFirstFileIsRefusedNamingThePath) {
+  Write(Jwks({OctJwk(kSecret, "a")}));
+  auto refused = KeySetFile::Open(path_, {.allow_hmac = false});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(absl::StrContains(refused.status().message(), path_));
+  EXPECT_TRUE(absl::StrContains(refused.status().message(), "dev profile only"));
+  EXPECT_FALSE(KeySetFile::Open(path_ + ".missing", {.allow_hmac = true}).ok());
 }
 
 TEST_F(JwtTest, MintRejectsBadInput) {
   const Principal ok = Everywhere("u", Role::kOps);
   auto code = [](const absl::StatusOr<std::string>& s) { return s.status().code(); };
   const auto kInvalid = absl::StatusCode::kInvalidArgument;
-  EXPECT_EQ(code(MintToken(ok, "none", kSecret, kNow, absl::Minutes(1))), kInvalid);
-  EXPECT_EQ(code(MintToken(ok, "HS256", "short", kNow, absl::Minutes(1))), kInvalid);
-  EXPECT_EQ(code(MintToken(ok, "HS256", kSecret, kNow, absl::ZeroDuration())), kInvalid);
-  EXPECT_EQ(code(MintToken(ok, "RS256", rsa_->public_pem, kNow, absl::Minutes(1))), kInvalid);
-  EXPECT_EQ(code(MintToken(ok, "RS256", ec_->private_pem, kNow, absl::Minutes(1))), kInvalid);
-  EXPECT_EQ(code(MintToken(ok, "ES256", rsa_->private_pem, kNow, absl::Minutes(1))), kInvalid);
+  EXPECT_EQ(code(Mint(ok, "none", kSecret, kNow, absl::Minutes(1))), kInvalid);
+  EXPECT_EQ(code(Mint(ok, "HS256", "short", kNow, absl::Minutes(1))), kInvalid);
+  EXPECT_EQ(code(Mint(ok, "HS256", kSecret, kNow, absl::ZeroDuration())), kInvalid);
+  EXPECT_EQ(code(Mint(ok, "RS256", rsa_->public_pem, kNow, absl::Minutes(1))), kInvalid);
+  EXPECT_EQ(code(Mint(ok, "RS256", ec_->private_pem, kNow, absl::Minutes(1))), kInvalid);
+  EXPECT_EQ(code(Mint(ok, "ES256", rsa_->private_pem, kNow, absl::Minutes(1))), kInvalid);
   const Principal wildcard_staff = Everywhere("u", Role::kOfficeStaff);
-  EXPECT_EQ(code(MintToken(wildcard_staff, "HS256", kSecret, kNow, absl::Minutes(1))), kInvalid);
+  EXPECT_EQ(code(Mint(wildcard_staff, "HS256", kSecret, kNow, absl::Minutes(1))), kInvalid);
   const Principal bad_utf8 = Everywhere("\xff\xfe", Role::kOps);
-  EXPECT_EQ(code(MintToken(bad_utf8, "HS256", kSecret, kNow, absl::Minutes(1))), kInvalid);
+  EXPECT_EQ(code(Mint(bad_utf8, "HS256", kSecret, kNow, absl::Minutes(1))), kInvalid);
 }
 
 TEST_F(JwtTest, MintedTokenCarriesExpectedClaims) {
   const Principal p = Listed("partner-1", Role::kPartner, {}, "agency-1");
   absl::StatusOr<std::string> token =
-      MintToken(p, "HS256", kSecret, kNow, absl::Minutes(10), "ccms-dev");
+      Mint(p, "HS256", kSecret, kNow, absl::Minutes(10), "ccms-dev");
   ASSERT_TRUE(token.ok());
   const size_t first = token->find('.');
   const size_t second = token->find('.', first + 1);
@@ -603,6 +911,10 @@ TEST_F(JwtTest, MintedTokenCarriesExpectedClaims) {
   EXPECT_EQ(claims["districts"], json::array());
   EXPECT_EQ(claims["iat"], absl::ToUnixSeconds(kNow));
   EXPECT_EQ(claims["exp"], absl::ToUnixSeconds(kNow + absl::Minutes(10)));
+  EXPECT_EQ(claims["aud"], kAudience);
+  std::string header;
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(token->substr(0, first), &header));
+  EXPECT_EQ(json::parse(header)["kid"], kKid);
 }
 
 // --- BearerToken ------------------------------------------------------------

@@ -22,6 +22,7 @@
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "prometheus/registry.h"
+#include "tests/support/test_tokens.h"
 
 namespace ccms::grpc_util {
 namespace {
@@ -122,9 +123,7 @@ class ExecutorServerTest : public ::testing::Test {
   void Authorize(grpc::ClientContext& context) {
     auth::Principal p{
         .subject = "executor-test", .role = auth::Role::kOfficeStaff, .districts = {"110101"}};
-    auto token = auth::MintToken(p, "HS256", kKey, absl::Now(), absl::Minutes(5));
-    ASSERT_TRUE(token.ok()) << token.status();
-    context.AddMetadata("authorization", "Bearer " + *token);
+    context.AddMetadata("authorization", "Bearer " + ::ccms::testing::HmacToken(p, kKey));
   }
 
   // Starts GetCase; the future gives its status.
@@ -156,8 +155,7 @@ class ExecutorServerTest : public ::testing::Test {
                  {{"grpc_method", method}, {"grpc_code", code}});
   }
 
-  std::unique_ptr<auth::TokenVerifier> verifier_ =
-      *auth::TokenVerifier::Create({.algorithm = "HS256", .key = kKey});
+  std::unique_ptr<auth::TokenVerifier> verifier_ = ::ccms::testing::HmacVerifier(kKey);
   time::SystemClock clock_;
   prometheus::Registry registry_;
   std::unique_ptr<concurrency::WorkerPool> workers_;

@@ -5,6 +5,7 @@
 
 #include "gtest/gtest.h"
 #include "prometheus/registry.h"
+#include "tests/support/test_tokens.h"
 
 namespace ccms::grpc_util {
 namespace {
@@ -20,8 +21,7 @@ class CallExecutorTest : public ::testing::Test {
  protected:
   CallExecutorTest()
       : workers_(1, 4),
-        verifier_(*auth::TokenVerifier::Create(
-            {.algorithm = "HS256", .key = "call-executor-test-key-0123456789abcdef"})),
+        verifier_(::ccms::testing::HmacVerifier("call-executor-test-key-0123456789abcdef")),
         executor_(workers_, *verifier_, clock_, &registry_) {}
 
   concurrency::WorkerPool workers_;

@@ -11,6 +11,7 @@
 #include "services/assessment/event_builder.h"
 #include "services/assessment/records_consumer.h"
 #include "tests/services/assessment/domain/test_policy.h"
+#include "tests/support/test_tokens.h"
 
 namespace ccms::assessment {
 namespace {
@@ -110,8 +111,10 @@ class FakeStore : public AssessmentStore {
 
 class FakeRecords : public CaseDirectory {
  public:
-  absl::StatusOr<CaseFacts> GetCase(const std::string& case_id) override {
+  absl::StatusOr<CaseFacts> GetCase(const std::string& case_id,
+                                    const OnBehalfOf& caller) override {
     ++calls;
+    end_user_tokens.push_back(caller.end_user_token);
     if (!up) return absl::UnavailableError("records service unavailable; retry later");
     CaseFacts f;
     f.case_id = case_id;
@@ -122,6 +125,7 @@ class FakeRecords : public CaseDirectory {
   }
   bool up = true;
   int calls = 0;
+  std::vector<std::string> end_user_tokens;
 };
 
 class AssessmentServiceTest : public ::testing::Test {
@@ -129,8 +133,7 @@ class AssessmentServiceTest : public ::testing::Test {
   AssessmentServiceTest()
       : clock_(absl::FromCivil(absl::CivilSecond(2026, 11, 22, 10, 0, 0), absl::UTCTimeZone())),
         workers_(1, 1),
-        verifier_(
-            *auth::TokenVerifier::Create({.algorithm = "HS256", .key = std::string(40, 'k')})),
+        verifier_(::ccms::testing::HmacVerifier(std::string(40, 'k'))),
         executor_(workers_, *verifier_, clock_),
         catalog_(*InstrumentCatalog::Load(EmbeddedInstruments())),
         policy_(domain::testing::DefaultPolicies()),
@@ -298,9 +301,13 @@ TEST_F(AssessmentServiceTest, UnknownCaseIsAskedOfRecordsAndItsOutageIsUnavailab
   EXPECT_EQ(st.message(), "records service unavailable; retry later");
   EXPECT_EQ(store_.mutations, 0);
   records_.up = true;
-  st = service_.DoRecordAssessment(staff_, Psych({}), &resp);
+  auth::Principal caller = staff_;
+  caller.token = "the-callers-token";  // as CallExecutor sets it
+  st = service_.DoRecordAssessment(caller, Psych({}), &resp);
   ASSERT_TRUE(st.ok()) << st;
   EXPECT_EQ(records_.calls, 2);
+  // The lookup goes on behalf of the caller: records gets its token as the end user.
+  EXPECT_EQ(records_.end_user_tokens.back(), "the-callers-token");
   EXPECT_EQ(store_.mutations, 2);  // the seed from records, then the assessment
   // Known now: no more calls to records.
   ASSERT_TRUE(service_.DoRecordAssessment(staff_, Psych({}), &resp).ok());

@@ -161,6 +161,15 @@ TEST_F(AllServicesTest, RoleMatrix) {
          v1::GetCaseResponse r;
          return cases_.DoGetCase(p, q, &r);
        }},
+      // The case facts (no name, ID number, phone, address or offence): services, and the roles
+      // that may read the whole case anyway. Partners and ops may not.
+      {"CaseService.GetCaseFacts", readers,
+       [&](const auth::Principal& p) {
+         v1::GetCaseFactsRequest q;
+         q.set_case_id(case_id);
+         v1::GetCaseFactsResponse r;
+         return cases_.DoGetCaseFacts(p, q, &r);
+       }},
       {"CaseService.ListCases", readers,
        [&](const auth::Principal& p) {
          v1::ListCasesResponse r;

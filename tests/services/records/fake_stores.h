@@ -59,6 +59,10 @@ class FakeCaseStore : public CaseStore {
                                      const std::string&) override {
     return absl::NotFoundError("case not found");
   }
+  absl::StatusOr<CaseRecord> GetCaseFacts(const auth::Principal&, const std::string&,
+                                          const std::string&) override {
+    return absl::NotFoundError("case not found");
+  }
   absl::StatusOr<CasePage> ListCases(const auth::Principal&, const CaseFilter& f,
                                      const std::string&) override {
     last_filter = f;

@@ -22,6 +22,7 @@
 #include "services/records/domain/records_policy.h"
 #include "services/records/handler_support.h"
 #include "tests/services/records/fake_stores.h"
+#include "tests/support/test_tokens.h"
 
 namespace ccms::records::testing {
 
@@ -35,8 +36,7 @@ class HandlerTest : public ::testing::Test {
   HandlerTest()
       : clock_(absl::FromCivil(absl::CivilSecond(2026, 11, 22, 10, 0, 0), absl::UTCTimeZone())),
         workers_(1, 1),
-        verifier_(
-            *auth::TokenVerifier::Create({.algorithm = "HS256", .key = std::string(40, 'k')})),
+        verifier_(::ccms::testing::HmacVerifier(std::string(40, 'k'))),
         executor_(workers_, *verifier_, clock_),
         cipher_(*crypto::PiiCipher::FromHexKey(kPiiKey)),
         policy_(*domain::LoadRecordsPolicies(
