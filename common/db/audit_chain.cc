@@ -69,13 +69,20 @@ std::string Hex(const std::string& bytes) { return absl::BytesToHexString(bytes)
 }  // namespace
 
 const std::vector<AuditChainColumn>& AuditChainColumns() {
-  static const auto*
-      columns =
-          new std::vector<AuditChainColumn>{
-              {"audit_id", 1},         {"at", 1},      {"actor", 1},  {"actor_role", 1},
-              {"action", 1},           {"case_id", 1}, {"result", 1}, {"request_id", 1},
-              {"investigation_id", 1},  // records' V005; NULL (so absent) elsewhere
-          };
+  static const auto* columns = new std::vector<AuditChainColumn>{
+      {"audit_id", 1},
+      {"at", 1},
+      {"actor", 1},
+      {"actor_role", 1},
+      {"action", 1},
+      {"case_id", 1},
+      {"result", 1},
+      {"request_id", 1},
+      {"investigation_id", 1},  // records' V005; NULL (so absent) elsewhere
+      // common's V005, landed with the chain itself: no row was sealed without them.
+      {"on_behalf_of", 1},
+      {"on_behalf_of_role", 1},
+  };
   return *columns;
 }
 

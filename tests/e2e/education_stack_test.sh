@@ -31,9 +31,9 @@ trap cleanup EXIT
 . "$RUN_DIR/env"
 check "stack lists ccms-education" grep -q "ccms-education" "$RUN_DIR/up.out"
 check "education reports SERVING" quiet "$CTL" health --addr "$CCMS_EDUCATION_ADDR" --timeout 2
-WORKER="$("$CTL" token --role social_worker --districts 110101 --subject sw-e2e --key-file "$CCMS_JWT_KEY_FILE")"
-OTHER="$("$CTL" token --role office_staff --districts 310101 --subject staff-other --key-file "$CCMS_JWT_KEY_FILE")"
-AUDITOR="$("$CTL" token --role auditor --districts '*' --subject auditor-e2e --key-file "$CCMS_JWT_KEY_FILE")"
+WORKER="$("$CTL" token --role social_worker --districts 110101 --subject sw-e2e --key-set "$CCMS_JWT_KEYS_FILE")"
+OTHER="$("$CTL" token --role office_staff --districts 310101 --subject staff-other --key-set "$CCMS_JWT_KEYS_FILE")"
+AUDITOR="$("$CTL" token --role auditor --districts '*' --subject auditor-e2e --key-set "$CCMS_JWT_KEYS_FILE")"
 
 # 1. Open and check in at records: education learns the case from the bus.
 stack_case_json "$ROOT/docs/examples/case.json" "$RUN_DIR/case.json"

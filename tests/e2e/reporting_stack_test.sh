@@ -37,7 +37,7 @@ check "report indicators lists the definitions" \
   grep -q "on_register" <("$CTL" report indicators 2>&1)
 
 # Seed cases through records, as an office would open them.
-"$LOAD" seed --addr "$CCMS_RECORDS_ADDR" --key-file "$CCMS_JWT_KEY_FILE" --count "$SEED" \
+"$LOAD" seed --addr "$CCMS_RECORDS_ADDR" --key-file "$CCMS_JWT_KEYS_FILE" --count "$SEED" \
   --id-base 0 --kv > "$RUN_DIR/seed.kv" 2> "$RUN_DIR/seed.err" || true
 check "ccms-load opened $SEED cases" grep -q "^seed.ok $SEED\$\|^seed.ok=$SEED\$" "$RUN_DIR/seed.kv"
 
@@ -85,11 +85,11 @@ check "by district: each district's on-register and received equal the seeded co
 got="$("$CTL" report run --period month --day 2024-12-01 --indicator on_register --json 2>/dev/null | total_cells || true)"
 check "December 2024: nobody on the register yet (got $got)" test "$got" = 0
 
-BUREAU="$("$CTL" token --role district_bureau --districts 110101 --subject bureau-e2e --key-file "$CCMS_JWT_KEY_FILE")"
+BUREAU="$("$CTL" token --role district_bureau --districts 110101 --subject bureau-e2e --key-set "$CCMS_JWT_KEYS_FILE")"
 got="$("$CTL" --token "$BUREAU" report run --period month --day 2025-01-15 --indicator on_register --json 2>/dev/null | total_cells || true)"
 check "district bureau of 110101 counts its district only (${want_district[110101]}, got $got)" \
   test "$got" = "${want_district[110101]}"
-PARTNER="$("$CTL" token --role partner --districts 110101 --subject partner-e2e --agency agency-1 --key-file "$CCMS_JWT_KEY_FILE")"
+PARTNER="$("$CTL" token --role partner --districts 110101 --subject partner-e2e --agency agency-1 --key-set "$CCMS_JWT_KEYS_FILE")"
 out="$("$CTL" --token "$PARTNER" report run --period month --day 2025-01-15 2>&1 || true)"
 check "a partner is refused" grep -q "PERMISSION_DENIED" <<<"$out"
 

@@ -58,7 +58,7 @@ open_port="$(ccms_free_port)"
 set +e
 CCMS_GRPC_LISTEN="0.0.0.0:$open_port" CCMS_METRICS_LISTEN="127.0.0.1:$(ccms_free_port)" \
 CCMS_DB_DSN_FILE="$RUN_DIR/secrets/records.dsn" CCMS_KAFKA_BOOTSTRAP="$CCMS_KAFKA_BOOTSTRAP" \
-CCMS_JWT_ALG=HS256 CCMS_JWT_KEY_FILE="$RUN_DIR/secrets/jwt.key" CCMS_PII_KEY_FILE="$RUN_DIR/secrets/pii.key" \
+CCMS_PROFILE=dev CCMS_JWT_KEYS_FILE="$RUN_DIR/secrets/jwt-keys.json" CCMS_PII_KEY_FILE="$RUN_DIR/secrets/pii.key" \
   timeout 20 "$BUILD_DIR/services/records/ccms-records" > "$RUN_DIR/plaintext-listen.out" 2>&1
 plain_listen_rc=$?
 set -e
@@ -120,7 +120,7 @@ check "and no longer the sending one's" bash -c "! '$CTL' --token '$staff_a' cas
 # The locked audit log (docs/security.md): the runtime role cannot rewrite it, the chain verifies.
 check "the runtime role cannot update audit_log" bash -c \
   "! psql -X -q -d \"\$(cat '$RUN_DIR/secrets/records.dsn')\" -c 'UPDATE audit_log SET result = result' 2>/dev/null"
-auditor="$("$CTL" token --role auditor --districts '*' --key-file "$CCMS_JWT_KEY_FILE")"
+auditor="$("$CTL" token --role auditor --districts '*' --key-set "$CCMS_JWT_KEYS_FILE")"
 sleep 2  # the sealer runs every second
 check "ccmsctl audit verify: records' chain holds" "$CTL" --token "$auditor" audit verify --service records
 check "ccmsctl audit verify: assessment's chain holds" \

@@ -315,9 +315,10 @@ TEST_F(ReportingIntegrationTest, AMonthReportCountsWhatHappened) {
              D(2026, 1, 1), "", &st, {"on_register"});
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(resp.total().cells(0), "0");
+  // A partner token without its partner-CA client certificate is refused before the role check.
   Run(ServiceHarness::Token(Role::kPartner, {}, "p", "agency-1"), v1::PERIOD_KIND_MONTH,
       D(2026, 1, 1), "", &st);
-  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   Run(bureau, v1::PERIOD_KIND_UNSPECIFIED, D(2026, 1, 1), "", &st);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   Run(bureau, v1::PERIOD_KIND_MONTH, D(2026, 1, 1), "name", &st);

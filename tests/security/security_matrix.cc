@@ -63,11 +63,18 @@ std::string Base64Url(absl::string_view text) {
 // refuses to make for a role that needs a district.
 std::string NoDistrictToken(Role role) {
   const int64_t now = absl::ToUnixSeconds(absl::Now());
-  const std::string header = Base64Url(R"({"alg":"HS256","typ":"JWT"})");
-  const std::string claims =
-      Base64Url(absl::StrCat(R"({"sub":"matrix-)", std::string(auth::RoleName(role)),
-                             R"(","role":")", std::string(auth::RoleName(role)),
-                             R"(","districts":[],"iat":)", now, R"(,"exp":)", now + 3600, "}"));
+  // Signed with the harness's key and kid, for every service's audience: refused for the empty
+  // district list alone.
+  const std::string header =
+      Base64Url(absl::StrCat(R"({"alg":"HS256","typ":"JWT","kid":")", kTestJwtKid, R"("})"));
+  std::string audiences;
+  for (const std::string& audience : ServiceHarness::AllAudiences()) {
+    absl::StrAppend(&audiences, audiences.empty() ? "" : ",", "\"", audience, "\"");
+  }
+  const std::string claims = Base64Url(
+      absl::StrCat(R"({"sub":"matrix-)", std::string(auth::RoleName(role)), R"(","role":")",
+                   std::string(auth::RoleName(role)), R"(","districts":[],"aud":[)", audiences,
+                   R"(],"iat":)", now, R"(,"exp":)", now + 3600, "}"));
   const std::string signing_input = absl::StrCat(header, ".", claims);
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int mac_len = 0;

@@ -51,7 +51,9 @@ class ServiceHarness {
 
   // The audiences of the harnessed services; Token() mints for all of them (as the dev stack's
   // ccmsctl token does), TokenFor() for the ones given.
-  static std::vector<std::string> AllAudiences() { return {"ccms-records", "ccms-assessment"}; }
+  static std::vector<std::string> AllAudiences() {
+    return {"ccms-records", "ccms-assessment", "ccms-education", "ccms-reporting"};
+  }
   // A token for a role and districts ("*" = all), valid for an hour, signed with kJwtKey as
   // kTestJwtKid, for every service's audience.
   static std::string Token(auth::Role role, std::vector<std::string> districts,

@@ -8,6 +8,7 @@
 #include "ccms/records/v1/case_service.grpc.pb.h"
 #include "common/grpc/client.h"
 #include "grpcpp/server_builder.h"
+#include "tests/support/test_tokens.h"
 
 namespace ccms::testing {
 
@@ -31,7 +32,7 @@ class TlsTestServer::Service : public records::v1::CaseService::CallbackService 
 
 TlsTestServer::TlsTestServer(const grpc_util::ServerTlsConfig& tls,
                              grpc_util::CallExecutor::RefusalAudit audit) {
-  verifier_ = *auth::TokenVerifier::Create({.algorithm = "HS256", .key = kJwtKey});
+  verifier_ = HmacVerifier(kJwtKey);
   if (!tls.partner_ca_pem.empty()) {
     auto partners = grpc_util::PartnerCertificateVerifier::Create(tls.partner_ca_pem);
     if (!partners.ok()) throw std::runtime_error("partner CA");
@@ -57,9 +58,7 @@ TlsTestServer::~TlsTestServer() {
 int TlsTestServer::served() const { return service_->served(); }
 
 std::string TlsTestServer::Token(const auth::Principal& principal) {
-  auto token = auth::MintToken(principal, "HS256", kJwtKey, absl::Now(), absl::Minutes(5));
-  if (!token.ok()) throw std::runtime_error("token");
-  return *token;
+  return HmacToken(principal, kJwtKey);
 }
 
 grpc::Status TlsTestServer::Call(const grpc_util::ClientTlsConfig& client, const std::string& token,

@@ -19,7 +19,7 @@ namespace ccms::ctl {
 namespace {
 
 // Every service's audience: the default of --audience, so a dev token works on each.
-constexpr char kAllAudiences[] = "ccms-records,ccms-assessment";
+constexpr char kAllAudiences[] = "ccms-records,ccms-assessment,ccms-education,ccms-reporting";
 
 struct TokenFlags {
   std::string role;

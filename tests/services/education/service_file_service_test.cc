@@ -7,6 +7,7 @@
 #include "common/ids/uuid.h"
 #include "gtest/gtest.h"
 #include "tests/services/education/domain/test_policy.h"
+#include "tests/support/test_tokens.h"
 
 namespace ccms::education {
 namespace {
@@ -64,8 +65,7 @@ class ServiceFileServiceTest : public ::testing::Test {
   ServiceFileServiceTest()
       : clock_(absl::FromCivil(absl::CivilSecond(2026, 3, 20, 10, 0, 0), absl::UTCTimeZone())),
         workers_(1, 1),
-        verifier_(
-            *auth::TokenVerifier::Create({.algorithm = "HS256", .key = std::string(40, 'k')})),
+        verifier_(ccms::testing::HmacVerifier(std::string(40, 'k'))),
         executor_(workers_, *verifier_, clock_),
         policies_(domain::testing::DefaultPolicies()),
         service_(store_, executor_, policies_, clock_) {
