@@ -19,6 +19,7 @@
 #include "common/grpc/call_executor.h"
 #include "common/kafka/inbox_consumer.h"
 #include "common/kafka/outbox_relay.h"
+#include "common/kafka/security.h"
 #include "common/metrics/metrics.h"
 #include "common/server/readiness.h"
 #include "common/time/clock.h"
@@ -66,6 +67,9 @@ struct CommonConfig {
   absl::Duration retention_period = absl::Hours(1);
   int worker_queue_limit = 256;
   std::string kafka_bootstrap;
+  // CCMS_KAFKA_SECURITY_PROTOCOL, CCMS_KAFKA_SSL_*, CCMS_KAFKA_SASL_*: how every Kafka client of
+  // the kit reaches the brokers (kafka::SecurityProperties checks them when the host is created).
+  kafka::SecuritySettings kafka_security;
   std::string jwt_algorithm;
   std::string jwt_key;
   std::string jwt_issuer;
@@ -172,6 +176,8 @@ class ServiceHost {
 
   ServiceIdentity identity_;
   CommonConfig config_;
+  // The librdkafka properties of config_.kafka_security, given to every Kafka client made here.
+  std::map<std::string, std::string> kafka_security_properties_;
   const time::Clock& clock_;
   time::SystemClock system_clock_;  // token verification: always real time
   std::unique_ptr<metrics::MetricsServer> metrics_;
