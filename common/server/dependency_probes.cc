@@ -96,9 +96,10 @@ std::unique_ptr<DependencyProbe> MakePostgresProbe(std::string dsn, std::string 
 }
 
 absl::StatusOr<std::unique_ptr<DependencyProbe>> MakeKafkaProbe(
-    const std::string& bootstrap_servers, const std::string& client_id) {
+    const std::string& bootstrap_servers, const std::string& client_id,
+    const std::map<std::string, std::string>& security) {
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  const std::map<std::string, std::string> props = {
+  std::map<std::string, std::string> props = {
       {"bootstrap.servers", bootstrap_servers},
       {"client.id", client_id},
       // Back within a second of the broker's return.
@@ -108,6 +109,7 @@ absl::StatusOr<std::unique_ptr<DependencyProbe>> MakeKafkaProbe(
       // lines of librdkafka's own on stderr.
       {"log_level", "2"},
   };
+  for (const auto& [k, v] : security) props[k] = v;
   std::string err;
   for (const auto& [k, v] : props) {
     if (conf->set(k, v, err) != RdKafka::Conf::CONF_OK) {

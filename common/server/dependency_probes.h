@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -19,7 +20,9 @@ std::unique_ptr<DependencyProbe> MakePostgresProbe(std::string dsn, std::string 
 
 // A metadata request (brokers only, no topics) on a Kafka client of the probe's own: OK when a
 // broker of the cluster answers within the timeout. Fails when librdkafka refuses the settings.
+// `security` (kafka::SecurityProperties) is applied over the probe's own properties.
 absl::StatusOr<std::unique_ptr<DependencyProbe>> MakeKafkaProbe(
-    const std::string& bootstrap_servers, const std::string& client_id);
+    const std::string& bootstrap_servers, const std::string& client_id,
+    const std::map<std::string, std::string>& security = {});
 
 }  // namespace ccms::server

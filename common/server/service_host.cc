@@ -117,6 +117,7 @@ CommonConfig LoadCommonConfig(const ServiceIdentity& id, config::Env& env) {
   c.retention_period = env.Millis("CCMS_RETENTION_PERIOD_MS", 3600000, 1000, 86400000);
   c.worker_queue_limit = static_cast<int>(env.Int("CCMS_WORKER_QUEUE_LIMIT", 256, 1, 100000));
   c.kafka_bootstrap = env.RequiredString("CCMS_KAFKA_BOOTSTRAP");
+  c.kafka_security = kafka::ReadSecuritySettings(env);
   c.jwt_keys_file = env.RequiredString("CCMS_JWT_KEYS_FILE");
   c.jwt_audience = env.String("CCMS_JWT_AUDIENCE", "ccms-" + id.name);
   c.jwt_issuer = env.String("CCMS_JWT_ISSUER", "");
@@ -221,6 +222,11 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
                                 {"kids", absl::StrJoin(host->keys_->Current()->Kids(), ",")},
                                 {"audience", audience}});
 
+  // Every Kafka client below (relay, readiness probe, consumers) gets the same security.
+  auto kafka_security = kafka::SecurityProperties(c.kafka_security);
+  if (!kafka_security.ok()) return kafka_security.status();
+  host->kafka_security_properties_ = *std::move(kafka_security);
+
   auto metrics = metrics::MetricsServer::Start(c.metrics_listen);
   if (!metrics.ok()) return metrics.status();
   host->metrics_ = std::move(*metrics);
@@ -270,20 +276,22 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
       },
       c.audit_seal_period);
 
-  auto relay = kafka::OutboxRelay::Create(
-      {.service = host->identity_.name,
-       .dsn = c.db_dsn,
-       .batch_size = c.outbox_batch_size,
-       .poll_interval = c.outbox_poll_interval},
-      {.bootstrap_servers = c.kafka_bootstrap, .client_id = "ccms-" + host->identity_.name},
-      &host->registry());
+  auto relay = kafka::OutboxRelay::Create({.service = host->identity_.name,
+                                           .dsn = c.db_dsn,
+                                           .batch_size = c.outbox_batch_size,
+                                           .poll_interval = c.outbox_poll_interval},
+                                          {.bootstrap_servers = c.kafka_bootstrap,
+                                           .client_id = "ccms-" + host->identity_.name,
+                                           .extra = host->kafka_security_properties_},
+                                          &host->registry());
   if (!relay.ok()) return relay.status();
   host->relay_ = std::move(*relay);
 
   // Readiness: the database with no grace (a call needs it), the broker with its grace (the
   // outbox keeps events while it is away). Probes use connections of their own.
   const std::string probe_client = "ccms-" + host->identity_.name + "-readiness";
-  auto kafka_probe = MakeKafkaProbe(c.kafka_bootstrap, probe_client);
+  auto kafka_probe =
+      MakeKafkaProbe(c.kafka_bootstrap, probe_client, host->kafka_security_properties_);
   if (!kafka_probe.ok()) return kafka_probe.status();
   std::vector<ReadinessChecker::Dependency> dependencies;
   dependencies.push_back(
@@ -354,11 +362,14 @@ absl::StatusOr<int64_t> ServiceHost::SealAuditNow() {
 
 absl::Status ServiceHost::AddConsumer(const std::string& group_id, std::vector<std::string> topics,
                                       kafka::InboxConsumer::Handler handler) {
+  // The tests' consumer properties come after the security ones, as they did alone.
+  std::map<std::string, std::string> extra = kafka_security_properties_;
+  for (const auto& [k, v] : config_.test_consumer_properties) extra[k] = v;
   auto consumer =
       kafka::InboxConsumer::Create({.bootstrap_servers = config_.kafka_bootstrap,
                                     .group_id = group_id + config_.test_consumer_group_suffix,
                                     .topics = std::move(topics),
-                                    .extra = config_.test_consumer_properties,
+                                    .extra = std::move(extra),
                                     .group_instance_id = config_.consumer_instance_id,
                                     .session_timeout = config_.consumer_session_timeout,
                                     .max_attempts = config_.consumer_max_attempts,

@@ -23,6 +23,7 @@
 #include "common/grpc/tls.h"
 #include "common/kafka/inbox_consumer.h"
 #include "common/kafka/outbox_relay.h"
+#include "common/kafka/security.h"
 #include "common/metrics/metrics.h"
 #include "common/server/readiness.h"
 #include "common/time/clock.h"
@@ -77,6 +78,9 @@ struct CommonConfig {
   absl::Duration retention_period = absl::Hours(1);
   int worker_queue_limit = 256;
   std::string kafka_bootstrap;
+  // CCMS_KAFKA_SECURITY_PROTOCOL, CCMS_KAFKA_SSL_*, CCMS_KAFKA_SASL_*: how every Kafka client of
+  // the kit reaches the brokers (kafka::SecurityProperties checks them when the host is created).
+  kafka::SecuritySettings kafka_security;
   // CCMS_JWT_KEYS_FILE: the JWKS the tokens are verified with, re-read when it changes (checked
   // at most once per jwt_keys_check_interval) so keys rotate without a restart.
   std::string jwt_keys_file;
@@ -197,6 +201,8 @@ class ServiceHost {
 
   ServiceIdentity identity_;
   CommonConfig config_;
+  // The librdkafka properties of config_.kafka_security, given to every Kafka client made here.
+  std::map<std::string, std::string> kafka_security_properties_;
   const time::Clock& clock_;
   time::SystemClock system_clock_;  // token verification: always real time
   std::unique_ptr<metrics::MetricsServer> metrics_;

@@ -27,6 +27,8 @@ using grpc_util::ToProtoTimestamp;
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
 constexpr char kPageTokenPrefix[] = "c1:";
+// OpenCase's answer for a person with an open case, wherever it is.
+constexpr char kAlreadyOpenMessage[] = "this person already has an open case";
 
 }  // namespace
 
@@ -105,10 +107,21 @@ absl::Status CaseServiceImpl::DoOpenCase(const auth::Principal& principal,
   cmd.input = std::move(in);
   cmd.validated = validated;
 
-  auto record = store_.OpenCase(principal, cmd, [&](const CaseRecord& c) {
-    return kafka::MakeEnvelope("ccms.records.case_opened", c.case_id, c.district_code, now, now,
-                               principal.subject, CaseOpenedOf(c, today));
-  });
+  std::string open_case_id;
+  auto record = store_.OpenCase(
+      principal, cmd,
+      [&](const CaseRecord& c) {
+        return kafka::MakeEnvelope("ccms.records.case_opened", c.case_id, c.district_code, now, now,
+                                   principal.subject, CaseOpenedOf(c, today));
+      },
+      &open_case_id);
+  if (!record.ok() && !open_case_id.empty()) {
+    // The person is under supervision already, perhaps in another district: the caller learns
+    // only that (no district, case number, id or name); the probe is audited against the open
+    // case, whose auditors see who asked (docs/records.md, "A person with an open case").
+    (void)audit_.AppendAudit(principal, "OpenCase", open_case_id, "ALREADY_OPEN", cmd.request_id);
+    return absl::AlreadyExistsError(kAlreadyOpenMessage);
+  }
   if (!record.ok()) return record.status();
   CaseToProto(*record, response->mutable_case_());
   return absl::OkStatus();
@@ -170,6 +183,17 @@ absl::Status CaseServiceImpl::DoGetCase(const auth::Principal& principal,
   auto record = store_.GetCase(principal, absl::AsciiStrToLower(request.case_id()), call_id);
   if (!record.ok()) return record.status();
   CaseToProto(*record, response->mutable_case_());
+  if (record->current_person.has_value() && domain::MaySeeCurrentPerson(principal)) {
+    const PersonDetails& d = *record->current_person;
+    v1::Person* current = response->mutable_current_person();
+    *current = response->case_().person();
+    current->set_name(d.name);
+    current->set_phone(d.phone);
+    current->set_household_address(d.household_address);
+    current->set_residence_address(d.residence_address);
+    current->set_details_version(d.version);
+    *current->mutable_details_effective_at() = ToProtoTimestamp(d.effective_at);
+  }
   return absl::OkStatus();
 }
 

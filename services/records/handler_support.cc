@@ -24,6 +24,8 @@ void ToProtoCase(const CaseRecord& c, v1::Case* out) {
   p->set_phone(c.phone);
   p->set_household_address(c.household_address);
   p->set_residence_address(c.residence_address);
+  p->set_details_version(c.person_version);
+  *p->mutable_details_effective_at() = ToProtoTimestamp(c.person_effective_at);
   auto* s = out->mutable_sentence();
   s->set_kind(ToProto(c.sentence_kind));
   s->set_offence_category(c.offence_category);

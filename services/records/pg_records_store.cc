@@ -13,12 +13,13 @@ namespace pg_internal {
 
 using domain::CaseStatus;
 
-// The columns every case read returns, in the order RowToCase reads them.
+// The columns every case read returns, in the order RowToCase reads them. The person's details
+// are those of the version the case was opened with (pv), never the person's current ones.
 // The number of CCMS_CASE_COLUMNS (RowToCase reads them; a query may add its own after them).
-constexpr int kCaseColumnCount = 36;
+constexpr int kCaseColumnCount = 38;
 #define CCMS_CASE_COLUMNS                                                                  \
-  "c.case_id::text, c.case_number, c.status, c.person_id::text, p.name, p.id_last4, "      \
-  "p.birth_date::text, p.sex, p.phone, p.household_address, p.residence_address, "         \
+  "c.case_id::text, c.case_number, c.status, c.person_id::text, pv.name, p.id_last4, "     \
+  "p.birth_date::text, p.sex, pv.phone, pv.household_address, pv.residence_address, "      \
   "c.sentence_kind, c.offence_category, c.deciding_authority, "                            \
   "c.judgment_effective_date::text, c.start_date::text, c.end_date::text, "                \
   "c.prohibition_orders, c.district_code, c.office_id, c.officer_id, c.social_worker_id, " \
@@ -27,22 +28,55 @@ constexpr int kCaseColumnCount = 36;
   "(extract(epoch FROM c.updated_at) * 1000000)::bigint, c.version, "                      \
   "c.supervision_level, c.level_effective_on::text, c.offence_date::text, "                \
   "c.closed_on::text, c.discharge_certificate, c.discharge_announced, "                    \
-  "c.discharge_summary_on::text"
+  "c.discharge_summary_on::text, c.person_version, "                                       \
+  "(extract(epoch FROM pv.effective_at) * 1000000)::bigint"
+// The tables of CCMS_CASE_COLUMNS: the case, its person, the person's details as of the case.
+#define CCMS_CASE_FROM                             \
+  " FROM cases c JOIN persons p USING (person_id)" \
+  " JOIN person_versions pv ON pv.person_id = c.person_id AND pv.version = c.person_version"
 
 // District scope as SQL: $2 = all districts, $3 = the principal's district codes.
 #define CCMS_SCOPE "($2::boolean OR c.district_code = ANY($3::text[]))"
 
-constexpr db::Query kUpsertPerson = {
-    "records_upsert_person",
-    "INSERT INTO persons (person_id, id_hash, id_cipher, id_last4, name, birth_date, sex, phone,"
-    " household_address, residence_address) VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8, $9,"
-    " $10) ON CONFLICT (id_hash) DO UPDATE SET name = EXCLUDED.name, phone = EXCLUDED.phone,"
-    " household_address = EXCLUDED.household_address,"
-    " residence_address = EXCLUDED.residence_address, updated_at = now()"
-    " RETURNING person_id::text"};
-constexpr db::Query kOpenCaseOfPerson = {
-    "records_open_case_of_person",
-    "SELECT 1 FROM cases WHERE person_id = $1 AND status IN ('PENDING_INTAKE', 'ACTIVE')"};
+// A person seen for the first time: the identity, the details as version 1 (recorded by the
+// opening case's district); nothing when the keyed hash is known already.
+constexpr db::Query kInsertPersonIfNew = {
+    "records_insert_person_if_new",
+    "WITH p AS (INSERT INTO persons (person_id, id_hash, id_cipher, id_last4, name, birth_date,"
+    " sex, phone, household_address, residence_address, current_version) VALUES ($1, $2, $3, $4,"
+    " $5, $6::date, $7, $8, $9, $10, 1) ON CONFLICT (id_hash) DO NOTHING RETURNING person_id)"
+    " INSERT INTO person_versions (person_id, version, name, phone, household_address,"
+    " residence_address, district_code, recorded_by)"
+    " SELECT person_id, 1, $5, $8, $9, $10, $11, $12 FROM p"};
+// The person, locked for the rest of the open (two opens of one person queue here), with the
+// current details.
+constexpr db::Query kLockPerson = {
+    "records_lock_person",
+    "SELECT p.person_id::text, p.current_version, pv.name, pv.phone, pv.household_address,"
+    " pv.residence_address, (extract(epoch FROM pv.effective_at) * 1000000)::bigint"
+    " FROM persons p JOIN person_versions pv"
+    " ON pv.person_id = p.person_id AND pv.version = p.current_version"
+    " WHERE p.id_hash = $1 FOR UPDATE OF p"};
+// New details: the next version, in effect from now, and the current copy on persons. Earlier
+// versions (and the cases that reference them) stay as they were.
+constexpr db::Query kAddPersonVersion = {
+    "records_add_person_version",
+    "WITH v AS (INSERT INTO person_versions (person_id, version, name, phone, household_address,"
+    " residence_address, district_code, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    " RETURNING version)"
+    " UPDATE persons SET name = $3, phone = $4, household_address = $5, residence_address = $6,"
+    " current_version = (SELECT version FROM v), updated_at = now() WHERE person_id = $1"};
+// The person's current details, if a district of the caller's recorded them ($2/$3 scope).
+constexpr db::Query kGetCurrentPerson = {
+    "records_get_current_person",
+    "SELECT pv.version, pv.name, pv.phone, pv.household_address, pv.residence_address,"
+    " (extract(epoch FROM pv.effective_at) * 1000000)::bigint"
+    " FROM persons p JOIN person_versions pv"
+    " ON pv.person_id = p.person_id AND pv.version = p.current_version"
+    " WHERE p.person_id = $1 AND ($2::boolean OR pv.district_code = ANY($3::text[]))"};
+constexpr db::Query kOpenCaseOfPerson = {"records_open_case_of_person",
+                                         "SELECT case_id::text FROM cases WHERE person_id = $1"
+                                         " AND status IN ('PENDING_INTAKE', 'ACTIVE') LIMIT 1"};
 constexpr db::Query kNextCaseNumber = {
     "records_next_case_number",
     "INSERT INTO case_number_counters (district_code, year, last_value) VALUES ($1, $2, 1)"
@@ -53,17 +87,16 @@ constexpr db::Query kInsertCase = {
     "INSERT INTO cases (case_id, case_number, person_id, status, district_code, office_id,"
     " officer_id, social_worker_id, sentence_kind, offence_category, deciding_authority,"
     " judgment_effective_date, start_date, end_date, prohibition_orders, minor,"
-    " intake_deadline, created_by, offence_date, facts_published_at, facts_age_band) VALUES ($1,"
-    " $2, $3, 'PENDING_INTAKE', $4, $5, $6, $7, $8, $9, $10, $11::date, $12::date, $13::date, $14,"
-    " $15, $16::date, $17, $18::date, now(), $19)"
+    " intake_deadline, created_by, offence_date, facts_published_at, facts_age_band,"
+    " person_version) VALUES ($1, $2, $3, 'PENDING_INTAKE', $4, $5, $6, $7, $8, $9, $10,"
+    " $11::date, $12::date, $13::date, $14, $15, $16::date, $17, $18::date, now(), $19, $20)"
     " RETURNING (extract(epoch FROM created_at) * 1000000)::bigint"};
 // The facts scan: open cases and cases never published, by case id; then one case's published
 // facts, if nobody published others meanwhile.
 constexpr db::Query kFactsCandidates = {
     "records_facts_candidates",
     "SELECT " CCMS_CASE_COLUMNS
-    ", c.facts_published_at IS NOT NULL, c.facts_age_band"
-    " FROM cases c JOIN persons p USING (person_id)"
+    ", c.facts_published_at IS NOT NULL, c.facts_age_band" CCMS_CASE_FROM
     " WHERE c.case_id > COALESCE(NULLIF($1, '')::uuid, '00000000-0000-0000-0000-000000000000')"
     " AND (c.status IN ('PENDING_INTAKE', 'ACTIVE') OR c.facts_published_at IS NULL)"
     " ORDER BY c.case_id LIMIT $2"};
@@ -72,12 +105,10 @@ constexpr db::Query kMarkFactsPublished = {
     "UPDATE cases SET facts_published_at = now(), facts_age_band = $2"
     " WHERE case_id = $1 AND facts_age_band IS NOT DISTINCT FROM NULLIF($3, '')"
     " AND (facts_published_at IS NOT NULL) = $4"};
-constexpr db::Query kGetCase = {"records_get_case", "SELECT " CCMS_CASE_COLUMNS
-                                                    " FROM cases c JOIN persons p USING (person_id)"
+constexpr db::Query kGetCase = {"records_get_case", "SELECT " CCMS_CASE_COLUMNS CCMS_CASE_FROM
                                                     " WHERE c.case_id = $1 AND " CCMS_SCOPE};
 constexpr db::Query kGetCaseForUpdate = {
-    "records_get_case_for_update", "SELECT " CCMS_CASE_COLUMNS
-                                   " FROM cases c JOIN persons p USING (person_id)"
+    "records_get_case_for_update", "SELECT " CCMS_CASE_COLUMNS CCMS_CASE_FROM
                                    " WHERE c.case_id = $1 AND " CCMS_SCOPE " FOR UPDATE OF c"};
 constexpr db::Query kRecordIntake = {
     "records_record_intake",
@@ -86,9 +117,7 @@ constexpr db::Query kRecordIntake = {
     " RETURNING version, (extract(epoch FROM updated_at) * 1000000)::bigint"};
 constexpr db::Query kListCases = {
     "records_list_cases",
-    "SELECT " CCMS_CASE_COLUMNS
-    " FROM cases c JOIN persons p USING (person_id)"
-    " WHERE $1::int > 0 AND " CCMS_SCOPE
+    "SELECT " CCMS_CASE_COLUMNS CCMS_CASE_FROM " WHERE $1::int > 0 AND " CCMS_SCOPE
     " AND ($4 = '' OR c.district_code = $4) AND ($5 = '' OR c.office_id = $5)"
     " AND ($6 = '' OR c.status = $6) AND ($7 = '' OR c.sentence_kind = $7)"
     " AND c.case_id > COALESCE(NULLIF($8, '')::uuid, '00000000-0000-0000-0000-000000000000')"
@@ -96,9 +125,7 @@ constexpr db::Query kListCases = {
 // The export: like kListCases without the page-size guard; audited per case by the caller.
 const db::Query kExportCases = {
     "records_export_cases",
-    "SELECT " CCMS_CASE_COLUMNS
-    " FROM cases c JOIN persons p USING (person_id)"
-    " WHERE " CCMS_SCOPE
+    "SELECT " CCMS_CASE_COLUMNS CCMS_CASE_FROM " WHERE " CCMS_SCOPE
     " AND ($4 = '' OR c.district_code = $4) AND ($5 = '' OR c.status = $5)"
     " AND c.case_id > COALESCE(NULLIF($6, '')::uuid, '00000000-0000-0000-0000-000000000000')"
     " ORDER BY c.case_id LIMIT $1"};
@@ -168,6 +195,8 @@ CaseRecord RowToCase(const pqxx::row& r) {
   c.discharge_certificate = r[33].as<std::string>();
   c.discharge_announced = r[34].as<bool>();
   if (!r[35].is_null()) c.discharge_summary_on = DateOf(r[35]);
+  c.person_version = r[36].as<int>();
+  c.person_effective_at = absl::FromUnixMicros(r[37].as<int64_t>());
   return c;
 }
 
@@ -194,9 +223,10 @@ std::vector<db::Query> PgRecordsStore::Queries() {
   for (const db::Query& q : OrderQueries()) all.push_back(q);
   for (const db::Query& q : InvestigationQueries()) all.push_back(q);
   all.insert(all.end(),
-             {kUpsertPerson, kOpenCaseOfPerson, kNextCaseNumber, kInsertCase, kGetCase,
-              kGetCaseForUpdate, kRecordIntake, kListCases, kCountCases, kCountNeverReported,
-              kApplyLevel, kExportCases, kFactsCandidates, kMarkFactsPublished});
+             {kInsertPersonIfNew, kLockPerson, kAddPersonVersion, kGetCurrentPerson,
+              kOpenCaseOfPerson, kNextCaseNumber, kInsertCase, kGetCase, kGetCaseForUpdate,
+              kRecordIntake, kListCases, kCountCases, kCountNeverReported, kApplyLevel,
+              kExportCases, kFactsCandidates, kMarkFactsPublished});
   return all;
 }
 
@@ -209,19 +239,35 @@ void PgRecordsStore::ApplySupervisionLevel(pqxx::work& tx, const std::string& ca
 
 absl::StatusOr<CaseRecord> PgRecordsStore::OpenCase(const auth::Principal& principal,
                                                     const OpenCaseCommand& cmd,
-                                                    const EventFactory& make_event) {
+                                                    const EventFactory& make_event,
+                                                    std::string* open_case_id) {
   CaseRecord out;
   absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
     const domain::NewCase& in = cmd.input;
     const domain::ValidatedCase& v = cmd.validated;
-    const std::string person_id =
-        tx.exec_prepared1(Name(kUpsertPerson), ids::NewUuid(), pqxx::binarystring(cmd.id_hash),
-                          pqxx::binarystring(cmd.id_cipher), cmd.id_last4, in.name,
-                          time::FormatDate(v.resident_id.birth_date), SexName(v.resident_id.sex),
-                          in.phone, in.household_address, in.residence_address)[0]
-            .as<std::string>();
-    if (!tx.exec_prepared(Name(kOpenCaseOfPerson), person_id).empty()) {
+    const pqxx::binarystring id_hash(cmd.id_hash);
+    tx.exec_prepared(Name(kInsertPersonIfNew), ids::NewUuid(), id_hash,
+                     pqxx::binarystring(cmd.id_cipher), cmd.id_last4, in.name,
+                     time::FormatDate(v.resident_id.birth_date), SexName(v.resident_id.sex),
+                     in.phone, in.household_address, in.residence_address, in.district_code,
+                     principal.subject);
+    const pqxx::row person = tx.exec_prepared1(Name(kLockPerson), id_hash);
+    const std::string person_id = person[0].as<std::string>();
+    if (pqxx::result open = tx.exec_prepared(Name(kOpenCaseOfPerson), person_id); !open.empty()) {
+      *open_case_id = open[0][0].as<std::string>();
       return absl::AlreadyExistsError("this person already has an open case");
+    }
+    int person_version = person[1].as<int>();
+    absl::Time person_effective_at = absl::FromUnixMicros(person[6].as<int64_t>());
+    bool new_version = false;
+    if (person[2].as<std::string>() != in.name || person[3].as<std::string>() != in.phone ||
+        person[4].as<std::string>() != in.household_address ||
+        person[5].as<std::string>() != in.residence_address) {
+      ++person_version;
+      new_version = true;
+      tx.exec_prepared0(Name(kAddPersonVersion), person_id, person_version, in.name, in.phone,
+                        in.household_address, in.residence_address, in.district_code,
+                        principal.subject);
     }
     const int64_t seq =
         tx.exec_prepared1(Name(kNextCaseNumber), in.district_code, cmd.case_year)[0].as<int64_t>();
@@ -229,15 +275,16 @@ absl::StatusOr<CaseRecord> PgRecordsStore::OpenCase(const auth::Principal& princ
     const std::string offence_date =
         in.offence_date.has_value() ? time::FormatDate(*in.offence_date) : "";
     const int64_t created_us =
-        tx.exec_prepared1(
-              Name(kInsertCase), cmd.case_id, case_number, person_id, in.district_code,
-              in.office_id, in.officer_id, in.social_worker_id,
-              std::string(domain::SentenceKindName(in.sentence_kind)), in.offence_category,
-              in.deciding_authority, time::FormatDate(*in.judgment_effective_date),
-              time::FormatDate(*in.supervision_start_date),
-              time::FormatDate(*in.supervision_end_date), in.prohibition_orders, v.minor,
-              time::FormatDate(v.intake_deadline), principal.subject,
-              in.offence_date.has_value() ? offence_date.c_str() : nullptr, cmd.age_band)[0]
+        tx.exec_prepared1(Name(kInsertCase), cmd.case_id, case_number, person_id, in.district_code,
+                          in.office_id, in.officer_id, in.social_worker_id,
+                          std::string(domain::SentenceKindName(in.sentence_kind)),
+                          in.offence_category, in.deciding_authority,
+                          time::FormatDate(*in.judgment_effective_date),
+                          time::FormatDate(*in.supervision_start_date),
+                          time::FormatDate(*in.supervision_end_date), in.prohibition_orders,
+                          v.minor, time::FormatDate(v.intake_deadline), principal.subject,
+                          in.offence_date.has_value() ? offence_date.c_str() : nullptr,
+                          cmd.age_band, person_version)[0]
             .as<int64_t>();
     db::AppendAudit(tx, principal, "OpenCase", cmd.case_id, "OK", cmd.request_id);
 
@@ -268,6 +315,9 @@ absl::StatusOr<CaseRecord> PgRecordsStore::OpenCase(const auth::Principal& princ
     out.intake_deadline = v.intake_deadline;
     out.created_at = out.updated_at = absl::FromUnixMicros(created_us);
     out.version = 1;
+    out.person_version = person_version;
+    // A version added here took effect with this transaction, as the case was created.
+    out.person_effective_at = new_version ? out.created_at : person_effective_at;
     kafka::AppendToOutbox(tx, kRecordsTopic, make_event(out));
     return absl::OkStatus();
   });
@@ -339,6 +389,18 @@ absl::StatusOr<CaseRecord> PgRecordsStore::ReadCase(const auth::Principal& princ
     db::AppendAudit(tx, principal, action, case_id, r.empty() ? "NOT_FOUND" : "OK", request_id);
     if (r.empty()) return absl::OkStatus();
     out = RowToCase(r[0]);
+    pqxx::result current =
+        tx.exec_prepared(Name(kGetCurrentPerson), out.person_id, scope.all, scope.districts);
+    if (!current.empty() && current[0][0].as<int>() != out.person_version) {
+      PersonDetails d;
+      d.version = current[0][0].as<int>();
+      d.name = current[0][1].as<std::string>();
+      d.phone = current[0][2].as<std::string>();
+      d.household_address = current[0][3].as<std::string>();
+      d.residence_address = current[0][4].as<std::string>();
+      d.effective_at = absl::FromUnixMicros(current[0][5].as<int64_t>());
+      out.current_person = std::move(d);
+    }
     return absl::OkStatus();
   });
   if (!st.ok()) return st;

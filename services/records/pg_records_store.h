@@ -47,7 +47,8 @@ class PgRecordsStore final : public CaseStore,
 
   absl::StatusOr<CaseRecord> OpenCase(const auth::Principal& principal,
                                       const OpenCaseCommand& command,
-                                      const EventFactory& make_event) override;
+                                      const EventFactory& make_event,
+                                      std::string* open_case_id) override;
   absl::StatusOr<CaseRecord> RecordIntakeCheckIn(const auth::Principal& principal,
                                                  const IntakeCheckInCommand& command,
                                                  const IntakeDecider& decide,

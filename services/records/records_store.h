@@ -21,8 +21,20 @@
 
 namespace ccms::records {
 
+// A version of a person's details (name, phone, addresses), in effect from `effective_at` until
+// the next version. Each case shows the version it was opened with.
+struct PersonDetails {
+  int version = 0;
+  std::string name;
+  std::string phone;
+  std::string household_address;
+  std::string residence_address;
+  absl::Time effective_at;
+};
+
 // A case as the store returns it. The identity number is not here: only its last four
-// characters, for display.
+// characters, for display. name, phone and the addresses are the person's details as they were
+// when the case was opened (version person_version), whatever later cases recorded.
 struct CaseRecord {
   std::string case_id;
   std::string case_number;
@@ -62,6 +74,13 @@ struct CaseRecord {
   std::string discharge_certificate;
   bool discharge_announced = false;
   std::optional<absl::CivilDay> discharge_summary_on;
+  // The version of the person's details this case shows, and since when it was in effect.
+  int person_version = 0;
+  absl::Time person_effective_at;
+  // GetCase only: the person's current details, when they are a later version than the case's
+  // and were recorded by a case in one of the caller's districts (the handler then decides by
+  // role whether the caller sees them: domain::MaySeeCurrentPerson).
+  std::optional<PersonDetails> current_person;
 };
 
 // One case the facts scan looks at (CaseStore::PublishCaseFacts).
@@ -495,17 +514,22 @@ class CaseStore {
  public:
   virtual ~CaseStore() = default;
 
-  // ALREADY_EXISTS if the person has an open case; a retry of the same request id by the same
-  // caller returns the case it opened.
+  // ALREADY_EXISTS if the person has an open case (in any district): then `*open_case_id` is
+  // that case's id, for the caller's audit row only (never for the caller's reply), and nothing
+  // is written. A retry of the same request id by the same caller returns the case it opened.
+  // Details that differ from the person's current ones become a new version; earlier cases keep
+  // showing theirs.
   virtual absl::StatusOr<CaseRecord> OpenCase(const auth::Principal& principal,
                                               const OpenCaseCommand& command,
-                                              const EventFactory& make_event) = 0;
+                                              const EventFactory& make_event,
+                                              std::string* open_case_id) = 0;
   // ABORTED if expected_version is set and differs.
   virtual absl::StatusOr<CaseRecord> RecordIntakeCheckIn(const auth::Principal& principal,
                                                          const IntakeCheckInCommand& command,
                                                          const IntakeDecider& decide,
                                                          const EventFactory& make_event) = 0;
-  // Reads are audited in the same transaction (see docs/adr/0002-read-audit.md).
+  // Reads are audited in the same transaction (see docs/adr/0002-read-audit.md). Fills
+  // current_person as CaseRecord says.
   virtual absl::StatusOr<CaseRecord> GetCase(const auth::Principal& principal,
                                              const std::string& case_id,
                                              const std::string& request_id) = 0;

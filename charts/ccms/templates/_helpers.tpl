@@ -151,6 +151,23 @@ ConfigMap exists). Secrets are files mounted from existing Secrets (CCMS_*_FILE)
 {{- $_ := set $env "CCMS_DB_DSN_FILE" "/var/run/secrets/ccms/db/dsn" }}
 {{- $_ := set $env "CCMS_JWT_KEYS_FILE" "/var/run/secrets/ccms/jwt/key" }}
 {{- if .svc.piiKey }}{{ $_ := set $env "CCMS_PII_KEY_FILE" "/var/run/secrets/ccms/pii/key" }}{{ end }}
+{{- /* Kafka security (kafka.security): TLS files and the SASL password from existing Secrets. */}}
+{{- $ks := .root.Values.kafka.security | default dict }}
+{{- $protocol := $ks.protocol | default "plaintext" }}
+{{- $_ := set $env "CCMS_KAFKA_SECURITY_PROTOCOL" $protocol }}
+{{- if or (eq $protocol "ssl") (eq $protocol "sasl_ssl") }}
+{{- $_ := set $env "CCMS_KAFKA_SSL_CA_FILE" "/var/run/secrets/ccms/kafka-tls/ca.crt" }}
+{{- if $ks.tls.certKey }}
+{{- $_ := set $env "CCMS_KAFKA_SSL_CERT_FILE" "/var/run/secrets/ccms/kafka-tls/tls.crt" }}
+{{- $_ := set $env "CCMS_KAFKA_SSL_KEY_FILE" "/var/run/secrets/ccms/kafka-tls/tls.key" }}
+{{- end }}
+{{- if $ks.tls.keyPasswordKey }}{{ $_ := set $env "CCMS_KAFKA_SSL_KEY_PASSWORD_FILE" "/var/run/secrets/ccms/kafka-tls/key-password" }}{{ end }}
+{{- end }}
+{{- if or (eq $protocol "sasl_plaintext") (eq $protocol "sasl_ssl") }}
+{{- $_ := set $env "CCMS_KAFKA_SASL_MECHANISM" $ks.sasl.mechanism }}
+{{- $_ := set $env "CCMS_KAFKA_SASL_USERNAME" (required "kafka.security.sasl.username is required for sasl_*" $ks.sasl.username) }}
+{{- $_ := set $env "CCMS_KAFKA_SASL_PASSWORD_FILE" "/var/run/secrets/ccms/kafka-sasl/password" }}
+{{- end }}
 {{- /* Each service it calls: CCMS_<CALLEE>_ADDR, and its own service token to call with. */}}
 {{- range $callee := .svc.calls }}
 {{- $block := index $.root.Values.services $callee }}
@@ -243,6 +260,36 @@ certificate (a pre-install hook runs before cert-manager has written the Secrets
 {{- end }}{{ end }}
 {{- end }}
 {{- end }}
+{{- $ks := .root.Values.kafka.security | default dict }}
+{{- $protocol := $ks.protocol | default "plaintext" }}
+{{- if or (eq $protocol "ssl") (eq $protocol "sasl_ssl") }}
+- name: kafka-tls
+  secret:
+    secretName: {{ required "kafka.security.tls.secretName is required for ssl and sasl_ssl" $ks.tls.secretName }}
+    defaultMode: 288  # 0440: owner and group (fsGroup) read
+    items:
+      - key: {{ $ks.tls.caKey }}
+        path: ca.crt
+      {{- if $ks.tls.certKey }}
+      - key: {{ $ks.tls.certKey }}
+        path: tls.crt
+      - key: {{ required "kafka.security.tls.keyKey is required with certKey" $ks.tls.keyKey }}
+        path: tls.key
+      {{- end }}
+      {{- if $ks.tls.keyPasswordKey }}
+      - key: {{ $ks.tls.keyPasswordKey }}
+        path: key-password
+      {{- end }}
+{{- end }}
+{{- if or (eq $protocol "sasl_plaintext") (eq $protocol "sasl_ssl") }}
+- name: kafka-sasl
+  secret:
+    secretName: {{ required "kafka.security.sasl.secretName is required for sasl_*" $ks.sasl.secretName }}
+    defaultMode: 288  # 0440: owner and group (fsGroup) read
+    items:
+      - key: {{ $ks.sasl.passwordKey }}
+        path: password
+{{- end }}
 {{- end }}
 
 {{/* Name of the Secret holding the token a service calls others with (serviceToken.secretName, else <fullname>-<service>-token). */}}
@@ -281,6 +328,17 @@ certificate (a pre-install hook runs before cert-manager has written the Secrets
   readOnly: true
 {{- end }}
 {{- end }}
+{{- end }}
+{{- $protocol := (.root.Values.kafka.security | default dict).protocol | default "plaintext" }}
+{{- if or (eq $protocol "ssl") (eq $protocol "sasl_ssl") }}
+- name: kafka-tls
+  mountPath: /var/run/secrets/ccms/kafka-tls
+  readOnly: true
+{{- end }}
+{{- if or (eq $protocol "sasl_plaintext") (eq $protocol "sasl_ssl") }}
+- name: kafka-sasl
+  mountPath: /var/run/secrets/ccms/kafka-sasl
+  readOnly: true
 {{- end }}
 {{- end }}
 

@@ -61,4 +61,8 @@ absl::Status Authorize(const auth::Principal& principal, CaseAction action,
   return absl::PermissionDeniedError("not allowed");
 }
 
+bool MaySeeCurrentPerson(const auth::Principal& principal) {
+  return principal.role != auth::Role::kService && Authorize(principal, CaseAction::kRead).ok();
+}
+
 }  // namespace ccms::records::domain

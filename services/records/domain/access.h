@@ -45,4 +45,11 @@ enum class CaseAction {
 absl::Status Authorize(const auth::Principal& principal, CaseAction action,
                        std::string_view district_code = "");
 
+// Whether GetCase may show the caller a person's current details beside those the case was
+// opened with (docs/records.md, "Person details"): every role that reads case files except
+// `service` (services ask for the least they need). The store adds the district condition: only
+// details recorded by a case in one of the caller's districts, i.e. nothing the caller could not
+// read on that newer case itself.
+bool MaySeeCurrentPerson(const auth::Principal& principal);
+
 }  // namespace ccms::records::domain

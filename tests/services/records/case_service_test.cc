@@ -223,5 +223,72 @@ TEST_F(CaseServiceTest, PartnersAndOpsCannotRead) {
   EXPECT_EQ(service_.DoGetCase(partner, req, &resp).code(), absl::StatusCode::kPermissionDenied);
 }
 
+TEST_F(CaseServiceTest, PersonWithAnOpenCaseElsewhereLearnsOnlyThatOneExistsAndIsAudited) {
+  store_.open_case.case_id = ids::NewUuid();
+  store_.open_case.case_number = "310101-2026-000007";
+  store_.open_case.district_code = "310101";
+  store_.open_case.name = "Zhang San";
+  v1::OpenCaseResponse resp;
+  const absl::Status st = service_.DoOpenCase(staff_, Valid(), &resp);
+  ASSERT_EQ(st.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(st.message(), "this person already has an open case");
+  // What the client receives: the code, the message, ErrorInfo with the generic reason.
+  const grpc::Status wire = grpc_util::ToGrpcStatus(st);
+  EXPECT_EQ(grpc_util::ReasonOf(wire), "ALREADY_EXISTS");
+  const std::string everything = wire.error_message() + wire.error_details();
+  for (const std::string& secret :
+       {store_.open_case.case_id, store_.open_case.case_number, store_.open_case.district_code,
+        store_.open_case.name, std::string("310101"), std::string("000007")}) {
+    EXPECT_EQ(everything.find(secret), std::string::npos) << secret;
+  }
+  EXPECT_FALSE(resp.has_case_());
+  // The probe is audited, against the open case (auditors see who asked), with no personal data.
+  ASSERT_EQ(audit_.audited, std::vector<std::string>{"OpenCase:ALREADY_OPEN"});
+  EXPECT_EQ(audit_.audited_case_ids, std::vector<std::string>{store_.open_case.case_id});
+}
+
+TEST_F(CaseServiceTest, AnOpenThatSucceedsWritesNoProbeRow) {
+  v1::OpenCaseResponse resp;
+  ASSERT_TRUE(service_.DoOpenCase(staff_, Valid(), &resp).ok());
+  EXPECT_TRUE(audit_.audited.empty());
+}
+
+TEST_F(CaseServiceTest, CurrentPersonDetailsBesideTheOpeningOnesForCaseReadersNotServices) {
+  CaseRecord& c = store_.stored;
+  c.case_id = ids::NewUuid();
+  c.status = domain::CaseStatus::kDischarged;
+  c.name = "Old Name";
+  c.phone = "13800000001";
+  c.residence_address = "old address";
+  c.person_version = 1;
+  PersonDetails now;
+  now.version = 2;
+  now.name = "New Name";
+  now.phone = "13900000002";
+  now.residence_address = "new address";
+  c.current_person = now;
+  v1::GetCaseRequest req;
+  req.set_case_id(c.case_id);
+
+  v1::GetCaseResponse resp;
+  ASSERT_TRUE(service_.DoGetCase(staff_, req, &resp).ok());
+  EXPECT_EQ(resp.case_().person().phone(), "13800000001");
+  EXPECT_EQ(resp.case_().person().details_version(), 1);
+  ASSERT_TRUE(resp.has_current_person());
+  EXPECT_EQ(resp.current_person().phone(), "13900000002");
+  EXPECT_EQ(resp.current_person().residence_address(), "new address");
+  EXPECT_EQ(resp.current_person().details_version(), 2);
+  EXPECT_EQ(resp.current_person().id_number_masked(), resp.case_().person().id_number_masked());
+
+  auth::Principal service;
+  service.subject = "ccms-assessment";
+  service.role = auth::Role::kService;
+  service.all_districts = true;
+  v1::GetCaseResponse for_service;
+  ASSERT_TRUE(service_.DoGetCase(service, req, &for_service).ok());
+  EXPECT_EQ(for_service.case_().person().phone(), "13800000001");
+  EXPECT_FALSE(for_service.has_current_person());
+}
+
 }  // namespace
 }  // namespace ccms::records::testing

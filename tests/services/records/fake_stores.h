@@ -22,10 +22,18 @@ namespace ccms::records::testing {
 // Cases: OpenCase builds the row from the command; the check-in decides on `stored`.
 class FakeCaseStore : public CaseStore {
  public:
+  // With `open_case` set, the person has that open case: ALREADY_EXISTS, as the real store
+  // says it (with a message naming the case, which the handler must never pass on).
   absl::StatusOr<CaseRecord> OpenCase(const auth::Principal&, const OpenCaseCommand& cmd,
-                                      const EventFactory& make_event) override {
+                                      const EventFactory& make_event,
+                                      std::string* open_case_id) override {
     ++open_calls;
     last_open = cmd;
+    if (!open_case.case_id.empty()) {
+      *open_case_id = open_case.case_id;
+      return absl::AlreadyExistsError("open case " + open_case.case_number + " in district " +
+                                      open_case.district_code + " of " + open_case.name);
+    }
     CaseRecord r;
     r.case_id = cmd.case_id;
     r.case_number = "110101-2026-000001";
@@ -55,9 +63,11 @@ class FakeCaseStore : public CaseStore {
     r.intake_late = outcome->late;
     return r;
   }
+  // Returns `stored` when it has an id, else NOT_FOUND.
   absl::StatusOr<CaseRecord> GetCase(const auth::Principal&, const std::string&,
                                      const std::string&) override {
-    return absl::NotFoundError("case not found");
+    if (stored.case_id.empty()) return absl::NotFoundError("case not found");
+    return stored;
   }
   absl::StatusOr<CaseRecord> GetCaseFacts(const auth::Principal&, const std::string&,
                                           const std::string&) override {
@@ -101,6 +111,7 @@ class FakeCaseStore : public CaseStore {
   std::vector<FactsPublication> facts_published;
 
   CaseRecord stored;
+  CaseRecord open_case;  // the person's open case elsewhere, if any (OpenCase)
   int open_calls = 0;
   OpenCaseCommand last_open;
   CaseFilter last_filter;
@@ -454,9 +465,11 @@ class FakeDischargeStore : public DischargeStore {
 // The audit log: every handler class writes its denial rows here ("Action:RESULT").
 class FakeAuditStore : public AuditStore {
  public:
-  absl::Status AppendAudit(const auth::Principal&, const std::string& action, const std::string&,
-                           const std::string& result, const std::string&) override {
+  absl::Status AppendAudit(const auth::Principal&, const std::string& action,
+                           const std::string& case_id, const std::string& result,
+                           const std::string&) override {
     audited.push_back(action + ":" + result);
+    audited_case_ids.push_back(case_id);
     return absl::OkStatus();
   }
   absl::StatusOr<std::vector<AuditRow>> ListAudit(const AuditFilter&) override {
@@ -464,6 +477,7 @@ class FakeAuditStore : public AuditStore {
   }
 
   std::vector<std::string> audited;
+  std::vector<std::string> audited_case_ids;  // beside `audited`, one each
 };
 
 }  // namespace ccms::records::testing
