@@ -142,8 +142,8 @@ TEST(SecurityMatrixTableTest, EveryServiceOfThePoolHasAServer) {
   for (const auto& [server, registered] : Registry()) {
     const std::set<std::string> own(registered.services.begin(), registered.services.end());
     for (const std::string& service : ops) {
-      EXPECT_TRUE(own.count(service)) << server << " does not list " << service
-                                      << ", which every service of the kit serves";
+      EXPECT_TRUE(own.count(service))
+          << server << " does not list " << service << ", which every service of the kit serves";
     }
     covered.insert(own.begin(), own.end());
   }
