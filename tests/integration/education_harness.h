@@ -23,6 +23,7 @@ class EducationHarness {
   ~EducationHarness();
 
   education::v1::ServiceFileService::Stub& service_files() { return *service_files_; }
+  std::shared_ptr<grpc::Channel> channel() { return service_.channel(); }
   server::ServiceHost& host() { return service_.host(); }
   TestDatabase& db() { return service_.db(); }
   kafka::InboxConsumer& consumer() { return host().consumer(0); }

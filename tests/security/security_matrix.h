@@ -20,7 +20,8 @@
 //      service in-process and builds, per method, a request aimed at an object of the cell's
 //      district (a function table keyed by the method's full name), registered with
 //      CCMS_MATRIX_SERVER(<name>, <Class>);
-//   2. that file to the security_matrix_test sources in tests/CMakeLists.txt;
+//   2. that file to the security_matrix_test sources in tests/CMakeLists.txt (the test fails while
+//      a service of a ccms.<svc>.v1 package in the descriptor pool has no registered server);
 //   3. its rows in tests/security/matrix.txt (CCMS_MATRIX_OBSERVED writes the observed table to
 //      start from; every row is then reviewed, never copied blindly).
 // Nothing else changes: the test enumerates the methods from the descriptor pool.
@@ -99,6 +100,9 @@ class MatrixServer {
   // Ids of the objects the fixtures made outside district A: an OK answer to a caller of
   // district A, or to a partner, must name none of them.
   const std::set<std::string>& foreign_ids() const { return foreign_ids_; }
+  // Texts other than ids (e.g. district B's code as a report's row key) that an OK answer to a
+  // caller of district A, or to a partner, must not contain.
+  const std::set<std::string>& foreign_texts() const { return foreign_texts_; }
 
  protected:
   // Records `id` as an object of `district`; ids outside district A become foreign.
@@ -107,9 +111,14 @@ class MatrixServer {
   }
   // `id` is seen from district A too (e.g. a transfer into A of a case from elsewhere).
   void NotForeign(const std::string& id) { foreign_ids_.erase(id); }
+  // Records `text` as something only a caller outside district A may see.
+  void ForeignText(const std::string& text) {
+    if (!text.empty()) foreign_texts_.insert(text);
+  }
 
  private:
   std::set<std::string> foreign_ids_;
+  std::set<std::string> foreign_texts_;
 };
 
 // A server as registered: the services it serves (known without starting it) and how to start it.

@@ -19,10 +19,12 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/ids/uuid.h"
 #include "google/protobuf/descriptor.h"
+#include "google/protobuf/descriptor_database.h"
 #include "gtest/gtest.h"
 #include "tests/support/integration_env.h"
 
@@ -115,6 +117,52 @@ TEST(SecurityMatrixTableTest, ListsEveryCellOnceInOrderAndNothingElse) {
   std::printf("security matrix table: %zu rows, %zu cells\n", table->rows.size(), wanted.size());
 }
 
+// Every service of a ccms.<svc>.v1 package in the generated pool (the test links every proto
+// of the project) is served by a registered server, and every registered server covers the
+// kit's ccms.ops.v1 services: a new service without its <svc>_matrix.cc fails here.
+TEST(SecurityMatrixTableTest, EveryServiceOfThePoolHasAServer) {
+  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  std::vector<std::string> files;
+  ASSERT_TRUE(
+      google::protobuf::DescriptorPool::internal_generated_database()->FindAllFileNames(&files));
+  std::set<std::string> in_pool;  // services of ccms.* packages, full names
+  std::set<std::string> ops;      // of ccms.ops.v1
+  for (const std::string& name : files) {
+    if (!absl::StartsWith(name, "ccms/")) continue;
+    const google::protobuf::FileDescriptor* file = pool->FindFileByName(name);
+    ASSERT_NE(file, nullptr) << name;
+    if (!absl::StartsWith(file->package(), "ccms.")) continue;
+    for (int i = 0; i < file->service_count(); ++i) {
+      const std::string service = file->service(i)->full_name();
+      in_pool.insert(service);
+      if (file->package() == "ccms.ops.v1") ops.insert(service);
+    }
+  }
+  std::set<std::string> covered;
+  for (const auto& [server, registered] : Registry()) {
+    const std::set<std::string> own(registered.services.begin(), registered.services.end());
+    for (const std::string& service : ops) {
+      EXPECT_TRUE(own.count(service))
+          << server << " does not list " << service << ", which every service of the kit serves";
+    }
+    covered.insert(own.begin(), own.end());
+  }
+  // The pool is seen whole: every registered service is found in it.
+  for (const std::string& service : covered) {
+    EXPECT_TRUE(in_pool.count(service)) << service << " is registered but not in the pool";
+  }
+  std::vector<std::string> forgotten;
+  for (const std::string& service : in_pool) {
+    if (!covered.count(service)) forgotten.push_back(service);
+  }
+  EXPECT_TRUE(forgotten.empty())
+      << forgotten.size() << " service(s) of the pool have no MatrixServer (add "
+      << "tests/security/<svc>_matrix.cc, its CCMS_MATRIX_SERVER and its rows):\n  "
+      << absl::StrJoin(forgotten, "\n  ");
+  std::printf("security matrix: %zu services of ccms.* packages, %zu servers\n", in_pool.size(),
+              Registry().size());
+}
+
 TEST(SecurityMatrixTableTest, ScopesOfEveryRole) {
   EXPECT_EQ(ScopesOf(Role::kOfficeStaff),
             (std::vector<Scope>{Scope::kOwnDistrict, Scope::kOtherDistrict, Scope::kNoDistrict}));
@@ -201,6 +249,12 @@ TEST(SecurityMatrixTest, EveryCellAnswersTheCodeOfTheTable) {
                 if (server->foreign_ids().count(id)) {
                   leaks.push_back(absl::StrCat(key, ": the answer names ", id,
                                                ", an object outside district A"));
+                }
+              }
+              for (const std::string& text : server->foreign_texts()) {
+                if (reply.bytes.find(text) != std::string::npos) {
+                  leaks.push_back(absl::StrCat(key, ": the answer shows ", text,
+                                               ", which is outside district A"));
                 }
               }
             }

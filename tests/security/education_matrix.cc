@@ -1,0 +1,170 @@
+// The security matrix's education server: ccms-education in-process (EducationHarness, its
+// consumer stopped: cases reach it as records' events handed to the consumer by hand) and a
+// request builder per method, each aimed at a case's service file in the cell's district.
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "ccms/education/v1/service_file_service.grpc.pb.h"
+#include "ccms/ops/v1/dead_letter_service.grpc.pb.h"
+#include "ccms/records/v1/records_events.pb.h"
+#include "common/grpc/proto_convert.h"
+#include "common/ids/uuid.h"
+#include "common/kafka/outbox.h"
+#include "common/time/calendar.h"
+#include "tests/integration/education_harness.h"
+#include "tests/security/security_matrix.h"
+
+namespace ccms::testing::matrix {
+namespace {
+
+namespace ev1 = education::v1;
+using google::protobuf::Message;
+using grpc_util::ToProtoDate;
+using EducationStub = ev1::ServiceFileService::Stub;
+
+template <typename Req>
+std::unique_ptr<Message> Own(Req req) {
+  return std::make_unique<Req>(std::move(req));
+}
+
+class EducationMatrixServer : public MatrixServer {
+ public:
+  static std::vector<std::string> ServiceNames() {
+    return {ev1::ServiceFileService::service_full_name(),
+            ops::v1::DeadLetterService::service_full_name()};
+  }
+
+  EducationMatrixServer() : admin_(h_.Token(auth::Role::kCityAdmin, {"*"}, "matrix-fixtures")) {
+    // Nothing but the fixtures makes cases: not other tests' events on the shared topic.
+    h_.consumer().Stop();
+    InstallBuilders();
+  }
+
+  std::shared_ptr<grpc::Channel> Channel() override { return h_.channel(); }
+  bool HasBuilder(const std::string& method) const override {
+    return IsDeadLetterMethod(method) || builders_.count(method) > 0;
+  }
+
+  absl::StatusOr<std::unique_ptr<Message>> Build(const std::string& method,
+                                                 const Target& target) override {
+    if (IsDeadLetterMethod(method)) return BuildDeadLetterRequest(method, h_.db().dsn());
+    auto it = builders_.find(method);
+    if (it == builders_.end()) return absl::NotFoundError("no request builder for " + method);
+    fixture_error_ = absl::OkStatus();
+    std::unique_ptr<Message> request = it->second(target.district);
+    if (!fixture_error_.ok()) return fixture_error_;
+    return request;
+  }
+
+ private:
+  using Builder = std::function<std::unique_ptr<Message>(const std::string& district)>;
+
+  void Fail(const std::string& what) {
+    if (fixture_error_.ok()) fixture_error_ = absl::InternalError(absl::StrCat("fixture ", what));
+  }
+
+  absl::CivilDay Today() { return time::ShanghaiDay(h_.clock().Now()); }
+
+  // An active case of `district` as education learns it from records' events (opened 20 days
+  // ago, intake 10 days ago): no service file, no first contact yet.
+  std::string Case(const std::string& district) {
+    const std::string case_id = ids::NewUuid();
+    Made(district, case_id);
+    records::v1::CaseOpened opened;
+    opened.set_case_id(case_id);
+    opened.set_district_code(district);
+    opened.set_office_id("office-1");
+    *opened.mutable_supervision_start_date() = ToProtoDate(Today() - 20);
+    *opened.mutable_supervision_end_date() = ToProtoDate(Today() + 700);
+    opened.set_sex(common::v1::SEX_FEMALE);
+    opened.set_age_band(records::v1::AGE_BAND_26_TO_35);
+    opened.set_offence_category("theft");
+    records::v1::IntakeReported intake;
+    intake.set_case_id(case_id);
+    intake.set_district_code(district);
+    *intake.mutable_reported_on() = ToProtoDate(Today() - 10);
+    for (const auto& [type, payload] : std::vector<std::pair<std::string, const Message*>>{
+             {"ccms.records.case_opened", &opened}, {"ccms.records.intake_reported", &intake}}) {
+      const auto envelope = kafka::MakeEnvelope(type, case_id, district, absl::Now(), absl::Now(),
+                                                "records-matrix", *payload);
+      auto applied =
+          h_.consumer().Process("ccms.records.v1", 0, offset_++, envelope.SerializeAsString());
+      if (!applied.ok() || !*applied) Fail(absl::StrCat(type, ": ", applied.status().ToString()));
+    }
+    return case_id;
+  }
+
+  ev1::OpenServiceFileRequest OpenRequest(const std::string& case_id) {
+    ev1::OpenServiceFileRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_case_id(case_id);
+    *req.mutable_opened_on() = ToProtoDate(Today());
+    req.add_cause_codes("FAMILY");
+    req.add_need_codes("EMPLOYMENT");
+    req.set_analysis("matrix fixture");
+    return req;
+  }
+
+  // The district's case for reads, made once, with its service file open.
+  const std::string& Read(const std::string& district) {
+    std::string& case_id = reads_[district];
+    if (case_id.empty()) {
+      case_id = Case(district);
+      ev1::OpenServiceFileResponse resp;
+      auto ctx = h_.Context(admin_);
+      const grpc::Status st =
+          h_.service_files().OpenServiceFile(ctx.get(), OpenRequest(case_id), &resp);
+      if (!st.ok()) {
+        Fail(absl::StrCat("OpenServiceFile: ", st.error_code(), " ", st.error_message()));
+      }
+      Made(district, resp.status().service_file().file_id());
+    }
+    return case_id;
+  }
+
+  void InstallBuilders() {
+    auto add = [this](const std::string& method, Builder b) {
+      builders_[absl::StrCat(ev1::ServiceFileService::service_full_name(), "/", method)] =
+          std::move(b);
+    };
+    add("OpenServiceFile", [this](const std::string& d) { return Own(OpenRequest(Case(d))); });
+    add("RecordFirstContact", [this](const std::string& d) {
+      ev1::RecordFirstContactRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(Case(d));
+      *req.mutable_contacted_on() = ToProtoDate(Today());
+      req.set_form(ev1::CONTACT_FORM_FACE_TO_FACE);
+      req.set_reason(ev1::CONTACT_REASON_INTAKE);
+      return Own(req);
+    });
+    add("GetServiceFile", [this](const std::string& d) {
+      ev1::GetServiceFileRequest req;
+      req.set_case_id(Read(d));
+      return Own(req);
+    });
+    add("ListServiceFiles", [this](const std::string& d) {
+      Read(d);
+      ev1::ListServiceFilesRequest req;
+      req.set_district_code(d);
+      return Own(req);
+    });
+  }
+
+  EducationHarness h_;
+  const std::string admin_;
+  std::map<std::string, Builder> builders_;
+  absl::Status fixture_error_;
+  int64_t offset_ = 1;
+  std::map<std::string, std::string> reads_;
+};
+
+}  // namespace
+
+CCMS_MATRIX_SERVER("education", EducationMatrixServer);
+
+}  // namespace ccms::testing::matrix

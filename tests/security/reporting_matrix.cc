@@ -1,0 +1,136 @@
+// The security matrix's reporting server: ccms-reporting in-process (the kit's ServiceHarness, its
+// projection consumer stopped: cases reach it as records' events handed to the consumer by hand)
+// and a request builder per method. Reporting's objects are districts' figures: a request cannot
+// name a district (a report counts the caller's districts), so a cell's target district decides
+// which district's case the fixtures put into the month's figures, and the report is broken down
+// by district. An OK answer to a caller of district A must not show district B's row.
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "ccms/ops/v1/dead_letter_service.grpc.pb.h"
+#include "ccms/records/v1/records_events.pb.h"
+#include "ccms/reporting/v1/reporting_service.grpc.pb.h"
+#include "common/grpc/proto_convert.h"
+#include "common/ids/uuid.h"
+#include "common/kafka/inbox_consumer.h"
+#include "common/kafka/outbox.h"
+#include "common/time/calendar.h"
+#include "services/reporting/event_translation.h"
+#include "services/reporting/wiring.h"
+#include "tests/security/security_matrix.h"
+#include "tests/support/service_harness.h"
+
+namespace ccms::testing::matrix {
+namespace {
+
+namespace rv1 = reporting::v1;
+using google::protobuf::Message;
+using grpc_util::ToProtoDate;
+
+template <typename Req>
+std::unique_ptr<Message> Own(Req req) {
+  return std::make_unique<Req>(std::move(req));
+}
+
+class ReportingMatrixServer : public MatrixServer {
+ public:
+  static std::vector<std::string> ServiceNames() {
+    return {rv1::ReportingService::service_full_name(),
+            ops::v1::DeadLetterService::service_full_name()};
+  }
+
+  ReportingMatrixServer() : h_(reporting::Definition(), {}) {
+    // Nothing but the fixtures makes cases: not other tests' events on the shared topics.
+    h_.host().consumer(0).Stop();
+    InstallBuilders();
+  }
+
+  std::shared_ptr<grpc::Channel> Channel() override { return h_.channel(); }
+  bool HasBuilder(const std::string& method) const override {
+    return IsDeadLetterMethod(method) || builders_.count(method) > 0;
+  }
+
+  absl::StatusOr<std::unique_ptr<Message>> Build(const std::string& method,
+                                                 const Target& target) override {
+    if (IsDeadLetterMethod(method)) return BuildDeadLetterRequest(method, h_.db().dsn());
+    auto it = builders_.find(method);
+    if (it == builders_.end()) return absl::NotFoundError("no request builder for " + method);
+    fixture_error_ = absl::OkStatus();
+    std::unique_ptr<Message> request = it->second(target.district);
+    if (!fixture_error_.ok()) return fixture_error_;
+    return request;
+  }
+
+ private:
+  using Builder = std::function<std::unique_ptr<Message>(const std::string& district)>;
+
+  void Fail(const std::string& what) {
+    if (fixture_error_.ok()) fixture_error_ = absl::InternalError(absl::StrCat("fixture ", what));
+  }
+
+  // Once per district: a case of `district` received 3 days ago and reported the same day, in
+  // this month's figures (the service's clock, Asia/Shanghai).
+  void Figures(const std::string& district) {
+    if (!figured_.insert(district).second) return;
+    if (district != kDistrictA) ForeignText(district);
+    const std::string case_id = ids::NewUuid();
+    Made(district, case_id);
+    const absl::CivilDay today = time::ShanghaiDay(h_.clock().Now());
+    records::v1::CaseOpened opened;
+    opened.set_case_id(case_id);
+    opened.set_district_code(district);
+    opened.set_office_id("office-1");
+    opened.set_sentence_kind(common::v1::SENTENCE_KIND_PROBATION);
+    *opened.mutable_supervision_start_date() = ToProtoDate(today - 3);
+    *opened.mutable_supervision_end_date() = ToProtoDate(today + 700);
+    *opened.mutable_intake_deadline() = ToProtoDate(today + 7);
+    opened.set_sex(common::v1::SEX_FEMALE);
+    opened.set_age_band(records::v1::AGE_BAND_26_TO_35);
+    opened.set_offence_category("theft");
+    records::v1::IntakeReported intake;
+    intake.set_case_id(case_id);
+    intake.set_district_code(district);
+    *intake.mutable_reported_on() = ToProtoDate(today - 3);
+    for (const auto& [type, payload] : std::vector<std::pair<std::string, const Message*>>{
+             {"ccms.records.case_opened", &opened}, {"ccms.records.intake_reported", &intake}}) {
+      const auto envelope = kafka::MakeEnvelope(type, case_id, district, absl::Now(), absl::Now(),
+                                                "records-matrix", *payload);
+      auto applied = h_.host().consumer(0).Process(reporting::kRecordsTopic, 0, offset_++,
+                                                   envelope.SerializeAsString());
+      if (!applied.ok() || !*applied) Fail(absl::StrCat(type, ": ", applied.status().ToString()));
+    }
+  }
+
+  void InstallBuilders() {
+    auto add = [this](const std::string& method, Builder b) {
+      builders_[absl::StrCat(rv1::ReportingService::service_full_name(), "/", method)] =
+          std::move(b);
+    };
+    add("ListIndicators", [](const std::string&) { return Own(rv1::ListIndicatorsRequest()); });
+    add("RunReport", [this](const std::string& d) {
+      Figures(d);
+      rv1::RunReportRequest req;
+      req.set_period_kind(rv1::PERIOD_KIND_MONTH);  // this month, the service's today
+      req.set_breakdown("district");
+      return Own(req);
+    });
+  }
+
+  ServiceHarness h_;
+  std::map<std::string, Builder> builders_;
+  absl::Status fixture_error_;
+  int64_t offset_ = 1;
+  std::set<std::string> figured_;
+};
+
+}  // namespace
+
+CCMS_MATRIX_SERVER("reporting", ReportingMatrixServer);
+
+}  // namespace ccms::testing::matrix
