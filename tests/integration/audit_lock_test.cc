@@ -224,6 +224,9 @@ TEST_F(AuditLockTest, VerifyIsForAuditorsAndCityAdminsOnly) {
     Verify(role, &st);
     if (role == auth::Role::kAuditor || role == auth::Role::kCityAdmin) {
       EXPECT_TRUE(st.ok()) << st.error_message();
+    } else if (role == auth::Role::kPartner) {
+      // Refused before the role check: no partner-CA client certificate on this connection.
+      EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAUTHENTICATED);
     } else {
       EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
     }

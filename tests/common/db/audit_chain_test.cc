@@ -12,16 +12,20 @@ namespace {
 using Values = std::vector<std::optional<std::string>>;
 
 Values First() {
-  return {"1",         "2026-11-30 04:00:00.123456+00",        "officer-7", "office_staff",
-          "GetCase",   "0b0f3c2e-6a3e-4f55-9a55-1f7d3c1b2a10", "OK",        "req-1",
+  return {"1",          "2026-11-30 04:00:00.123456+00",
+          "officer-7",  "office_staff",
+          "GetCase",    "0b0f3c2e-6a3e-4f55-9a55-1f7d3c1b2a10",
+          "OK",         "req-1",
+          std::nullopt, std::nullopt,
           std::nullopt};
 }
 
 Values Second() {
-  return {"2",         "2026-11-30 04:00:01+00",
-          "auditor-1", "auditor",
-          "ListAudit", std::nullopt,
-          "DENIED",    "",
+  return {"2",          "2026-11-30 04:00:01+00",
+          "auditor-1",  "auditor",
+          "ListAudit",  std::nullopt,
+          "DENIED",     "",
+          std::nullopt, std::nullopt,
           std::nullopt};
 }
 
