@@ -70,11 +70,14 @@ absl::Status GrantRuntimeRole(pqxx::connection& migrator, const std::string& run
     tx.exec("GRANT CONNECT ON DATABASE " + tx.quote_name(migrator.dbname()) + " TO " + role);
     tx.exec("GRANT USAGE ON " + schema + " TO " + role);
     tx.exec("REVOKE ALL ON ALL TABLES IN " + schema + " FROM " + role);
-    tx.exec("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN " + schema + " TO " + role);
+    // TRUNCATE too: a projection rebuilt from the topics (reporting's --rebuild) empties its
+    // tables; the audit tables lose it again below.
+    tx.exec("GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN " + schema + " TO " +
+            role);
     tx.exec("REVOKE ALL ON ALL SEQUENCES IN " + schema + " FROM " + role);
     tx.exec("GRANT USAGE, SELECT ON ALL SEQUENCES IN " + schema + " TO " + role);
     tx.exec("GRANT EXECUTE ON ALL FUNCTIONS IN " + schema + " TO " + role);
-    tx.exec("REVOKE INSERT, UPDATE, DELETE ON schema_migrations FROM " + role);
+    tx.exec("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON schema_migrations FROM " + role);
     for (const char* table : kAppendOnlyTables) {
       tx.exec(absl::StrCat("REVOKE ALL ON ", table, " FROM ", role));
       tx.exec(absl::StrCat("GRANT SELECT, INSERT ON ", table, " TO ", role));

@@ -292,7 +292,7 @@ TEST_F(EducationIntegrationTest, DistrictScopeRolesAndAudit) {
   EXPECT_EQ(
       Get(ServiceHarness::Token(Role::kPartner, {kDistrictA}, "partner-1", "agency-1"), id, &s)
           .error_code(),
-      grpc::StatusCode::PERMISSION_DENIED);
+      grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(
       OpenFile(h().Token(Role::kAuditor, {"*"}), OpenRequest(id, Today()), &resp).error_code(),
       grpc::StatusCode::PERMISSION_DENIED);

@@ -572,7 +572,11 @@ void AddAudit(CLI::App& app, const GlobalOptions& global, Action* action) {
       ->check(InstantValidator());
   cmd->add_option("--to", flags->to, "Entries before this time")->check(InstantValidator());
   AddPaging(cmd, &flags->page_size, &flags->page_token, &flags->all, "Entries", 1000);
-  SetAction(cmd, global, action, flags, RunAudit);
+  // Set when `audit` is parsed, before the callback of a subcommand (`audit verify`,
+  // audit_commands.cc) that then replaces it.
+  cmd->parse_complete_callback([flags, &global, action] {
+    *action = [flags, &global] { return RunAudit(global, *flags); };
+  });
 }
 
 }  // namespace

@@ -42,6 +42,8 @@ std::string ProblemName(v1::AuditChainProblem p) {
 int RunVerify(const GlobalOptions& global, const VerifyFlags& flags) {
   GlobalOptions options = global;
   if (flags.service == "assessment") options.addr = global.assessment_addr;
+  if (flags.service == "education") options.addr = global.education_addr;
+  if (flags.service == "reporting") options.addr = global.reporting_addr;
   if (options.timeout_seconds == kDefaultTimeoutSeconds) {
     options.timeout_seconds = kVerifyTimeoutSeconds;
   }
@@ -72,14 +74,17 @@ int RunVerify(const GlobalOptions& global, const VerifyFlags& flags) {
 }  // namespace
 
 void AddAuditCommands(CLI::App& app, const GlobalOptions& global, Action* action) {
-  CLI::App* audit = app.add_subcommand("audit", "A service's audit log (auditor, city_admin)");
-  audit->require_subcommand(1);
+  // `audit` alone is records' entry list (activity_commands.cc, added before this); `audit verify`
+  // checks any service's chain. The list sets its action when `audit` is parsed, before verify's
+  // callback runs, so verify's action wins when it is given.
+  CLI::App* audit = app.get_subcommand("audit");
 
   auto verify = std::make_shared<VerifyFlags>();
   CLI::App* v = audit->add_subcommand(
       "verify", "Recompute the audit hash chain; name the first row that does not match (exit 1)");
-  v->add_option("--service", verify->service, "records (--addr) or assessment (--assessment-addr)")
-      ->check(CLI::IsMember({"records", "assessment"}));
+  v->add_option("--service", verify->service,
+                "records (--addr), assessment, education or reporting (--<service>-addr)")
+      ->check(CLI::IsMember({"records", "assessment", "education", "reporting"}));
   v->add_option("--unsealed-grace-minutes", verify->grace_minutes,
                 "Rows younger than this may be unsealed yet (default 10)")
       ->check(CLI::Range(0, 10080));
