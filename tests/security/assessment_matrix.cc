@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "ccms/ops/v1/audit_chain_service.grpc.pb.h"
 #include "ccms/ops/v1/dead_letter_service.grpc.pb.h"
 #include "ccms/records/v1/records_events.pb.h"
 #include "common/grpc/proto_convert.h"
@@ -35,7 +36,8 @@ class AssessmentMatrixServer : public MatrixServer {
  public:
   static std::vector<std::string> ServiceNames() {
     return {av1::AssessmentService::service_full_name(),
-            ops::v1::DeadLetterService::service_full_name()};
+            ops::v1::DeadLetterService::service_full_name(),
+            ops::v1::AuditChainService::service_full_name()};
   }
 
   AssessmentMatrixServer() : admin_(h_.Token(auth::Role::kCityAdmin, {"*"}, "matrix-fixtures")) {
@@ -47,12 +49,14 @@ class AssessmentMatrixServer : public MatrixServer {
 
   std::shared_ptr<grpc::Channel> Channel() override { return h_.channel(); }
   bool HasBuilder(const std::string& method) const override {
-    return IsDeadLetterMethod(method) || builders_.count(method) > 0;
+    return IsDeadLetterMethod(method) || IsAuditChainMethod(method) ||
+           builders_.count(method) > 0;
   }
 
   absl::StatusOr<std::unique_ptr<Message>> Build(const std::string& method,
                                                  const Target& target) override {
     if (IsDeadLetterMethod(method)) return BuildDeadLetterRequest(method, h_.db().dsn());
+    if (IsAuditChainMethod(method)) return BuildAuditChainRequest(method);
     auto it = builders_.find(method);
     if (it == builders_.end()) return absl::NotFoundError("no request builder for " + method);
     fixture_error_ = absl::OkStatus();

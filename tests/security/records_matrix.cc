@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
+#include "ccms/ops/v1/audit_chain_service.grpc.pb.h"
 #include "ccms/ops/v1/dead_letter_service.grpc.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/ids/uuid.h"
@@ -58,6 +59,7 @@ class RecordsMatrixServer : public MatrixServer {
   static std::vector<std::string> ServiceNames() {
     std::vector<std::string> names = RecordsServiceNames();
     names.push_back(ops::v1::DeadLetterService::service_full_name());
+    names.push_back(ops::v1::AuditChainService::service_full_name());
     return names;
   }
 
@@ -67,12 +69,14 @@ class RecordsMatrixServer : public MatrixServer {
 
   std::shared_ptr<grpc::Channel> Channel() override { return h_.channel(); }
   bool HasBuilder(const std::string& method) const override {
-    return IsDeadLetterMethod(method) || builders_.count(method) > 0;
+    return IsDeadLetterMethod(method) || IsAuditChainMethod(method) ||
+           builders_.count(method) > 0;
   }
 
   absl::StatusOr<std::unique_ptr<Message>> Build(const std::string& method,
                                                  const Target& target) override {
     if (IsDeadLetterMethod(method)) return BuildDeadLetterRequest(method, h_.db().dsn());
+    if (IsAuditChainMethod(method)) return BuildAuditChainRequest(method);
     auto it = builders_.find(method);
     if (it == builders_.end()) return absl::NotFoundError("no request builder for " + method);
     fixture_error_ = absl::OkStatus();
@@ -246,6 +250,11 @@ class RecordsMatrixServer : public MatrixServer {
     });
     add("CaseService", "GetCase", [this](const std::string& d) {
       v1::GetCaseRequest req;
+      req.set_case_id(ReadCase(d));
+      return Own(req);
+    });
+    add("CaseService", "GetCaseFacts", [this](const std::string& d) {
+      v1::GetCaseFactsRequest req;
       req.set_case_id(ReadCase(d));
       return Own(req);
     });

@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "ccms/ops/v1/audit_chain_service.grpc.pb.h"
 #include "ccms/ops/v1/dead_letter_service.grpc.pb.h"
 #include "ccms/records/v1/records_events.pb.h"
 #include "ccms/reporting/v1/reporting_service.grpc.pb.h"
@@ -42,7 +43,8 @@ class ReportingMatrixServer : public MatrixServer {
  public:
   static std::vector<std::string> ServiceNames() {
     return {rv1::ReportingService::service_full_name(),
-            ops::v1::DeadLetterService::service_full_name()};
+            ops::v1::DeadLetterService::service_full_name(),
+            ops::v1::AuditChainService::service_full_name()};
   }
 
   ReportingMatrixServer() : h_(reporting::Definition(), {}) {
@@ -53,12 +55,14 @@ class ReportingMatrixServer : public MatrixServer {
 
   std::shared_ptr<grpc::Channel> Channel() override { return h_.channel(); }
   bool HasBuilder(const std::string& method) const override {
-    return IsDeadLetterMethod(method) || builders_.count(method) > 0;
+    return IsDeadLetterMethod(method) || IsAuditChainMethod(method) ||
+           builders_.count(method) > 0;
   }
 
   absl::StatusOr<std::unique_ptr<Message>> Build(const std::string& method,
                                                  const Target& target) override {
     if (IsDeadLetterMethod(method)) return BuildDeadLetterRequest(method, h_.db().dsn());
+    if (IsAuditChainMethod(method)) return BuildAuditChainRequest(method);
     auto it = builders_.find(method);
     if (it == builders_.end()) return absl::NotFoundError("no request builder for " + method);
     fixture_error_ = absl::OkStatus();

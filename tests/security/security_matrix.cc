@@ -14,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "ccms/ops/v1/audit_chain_service.pb.h"
 #include "ccms/ops/v1/dead_letter_service.pb.h"
 #include "common/ids/uuid.h"
 #include "grpcpp/client_context.h"
@@ -203,6 +204,18 @@ absl::StatusOr<std::unique_ptr<google::protobuf::Message>> BuildDeadLetterReques
     auto req = std::make_unique<ops::v1::RequeueDeadLetterRequest>();
     req->set_dead_letter_id(id);
     return req;
+  }
+  return absl::NotFoundError(absl::StrCat("no request builder for ", method));
+}
+
+bool IsAuditChainMethod(const std::string& method) {
+  return absl::StartsWith(method, "ccms.ops.v1.AuditChainService/");
+}
+
+absl::StatusOr<std::unique_ptr<google::protobuf::Message>> BuildAuditChainRequest(
+    const std::string& method) {
+  if (method == "ccms.ops.v1.AuditChainService/VerifyAuditChain") {
+    return std::make_unique<ops::v1::VerifyAuditChainRequest>();
   }
   return absl::NotFoundError(absl::StrCat("no request builder for ", method));
 }

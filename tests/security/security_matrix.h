@@ -143,6 +143,12 @@ bool IsDeadLetterMethod(const std::string& method);
 absl::StatusOr<std::unique_ptr<google::protobuf::Message>> BuildDeadLetterRequest(
     const std::string& method, const std::string& dsn);
 
+// The request builder of ccms.ops.v1.AuditChainService, which every service of the kit serves too:
+// a verification with the default grace (the chain is whatever the service's database holds).
+bool IsAuditChainMethod(const std::string& method);
+absl::StatusOr<std::unique_ptr<google::protobuf::Message>> BuildAuditChainRequest(
+    const std::string& method);
+
 // Calls `method` ("package.Service/Method") on `channel` with `token`; the answer's status and,
 // when OK, its bytes.
 struct Reply {
