@@ -374,6 +374,7 @@ absl::StatusOr<CaseRecord> PgRecordsStore::GetCaseFacts(const auth::Principal& p
     field->clear();
   }
   c->offence_date.reset();
+  c->current_person.reset();  // a later case's name, phone and addresses
   return c;
 }
 
