@@ -68,15 +68,13 @@ class RecordsMatrixServer : public MatrixServer {
   }
 
   std::shared_ptr<grpc::Channel> Channel() override { return h_.channel(); }
-  bool HasBuilder(const std::string& method) const override {
-    return IsDeadLetterMethod(method) || IsAuditChainMethod(method) ||
-           builders_.count(method) > 0;
+  std::string DatabaseDsn() override { return h_.db().dsn(); }
+  bool HasServiceBuilder(const std::string& method) const override {
+    return builders_.count(method) > 0;
   }
 
-  absl::StatusOr<std::unique_ptr<Message>> Build(const std::string& method,
-                                                 const Target& target) override {
-    if (IsDeadLetterMethod(method)) return BuildDeadLetterRequest(method, h_.db().dsn());
-    if (IsAuditChainMethod(method)) return BuildAuditChainRequest(method);
+  absl::StatusOr<std::unique_ptr<Message>> BuildServiceRequest(const std::string& method,
+                                                               const Target& target) override {
     auto it = builders_.find(method);
     if (it == builders_.end()) return absl::NotFoundError("no request builder for " + method);
     fixture_error_ = absl::OkStatus();

@@ -89,13 +89,14 @@ class MatrixServer {
   virtual ~MatrixServer() = default;
 
   virtual std::shared_ptr<grpc::Channel> Channel() = 0;
-  // Whether Build() knows `method` ("package.Service/Method").
-  virtual bool HasBuilder(const std::string& method) const = 0;
+  // Whether Build() knows `method` ("package.Service/Method"): the kit's ops services, which every
+  // server serves, or one of the server's own (HasServiceBuilder).
+  bool HasBuilder(const std::string& method) const;
   // The request of `method` aimed at an object of `target`: a fresh request_id, and fresh objects
   // for a call that changes them (so every cell finds its object in the state the call needs).
   // Fixture calls are made as an all-districts admin; a failed one is an error here.
-  virtual absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Build(
-      const std::string& method, const Target& target) = 0;
+  absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Build(const std::string& method,
+                                                                   const Target& target);
 
   // Ids of the objects the fixtures made outside district A: an OK answer to a caller of
   // district A, or to a partner, must name none of them.
@@ -105,6 +106,13 @@ class MatrixServer {
   const std::set<std::string>& foreign_texts() const { return foreign_texts_; }
 
  protected:
+  // The server's own methods (not the kit's ops services), as HasBuilder() and Build() above.
+  virtual bool HasServiceBuilder(const std::string& method) const = 0;
+  virtual absl::StatusOr<std::unique_ptr<google::protobuf::Message>> BuildServiceRequest(
+      const std::string& method, const Target& target) = 0;
+  // The service's database (as a superuser), where the dead-letter requests find their rows.
+  virtual std::string DatabaseDsn() = 0;
+
   // Records `id` as an object of `district`; ids outside district A become foreign.
   void Made(const std::string& district, const std::string& id) {
     if (district != kDistrictA && !id.empty()) foreign_ids_.insert(id);
@@ -189,5 +197,16 @@ absl::StatusOr<Table> ParseTable(absl::string_view text);
 bool Before(const Row& a, const Row& b);
 // The table as text, header first, columns aligned.
 std::string FormatTable(const Table& table);
+
+inline bool MatrixServer::HasBuilder(const std::string& method) const {
+  return IsDeadLetterMethod(method) || IsAuditChainMethod(method) || HasServiceBuilder(method);
+}
+
+inline absl::StatusOr<std::unique_ptr<google::protobuf::Message>> MatrixServer::Build(
+    const std::string& method, const Target& target) {
+  if (IsDeadLetterMethod(method)) return BuildDeadLetterRequest(method, DatabaseDsn());
+  if (IsAuditChainMethod(method)) return BuildAuditChainRequest(method);
+  return BuildServiceRequest(method, target);
+}
 
 }  // namespace ccms::testing::matrix
