@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "ccms/ops/v1/audit_chain_service.grpc.pb.h"
 #include "ccms/ops/v1/dead_letter_service.grpc.pb.h"
 #include "common/ids/uuid.h"
 #include "common/time/calendar.h"
@@ -37,8 +38,10 @@ TEST(RecordsHostileValuesTest, EveryFieldOfEveryRequestGetsAClientErrorOrOk) {
   HostileOptions o;
   o.channel = h.channel();
   o.services = RecordsServiceNames();
-  // The operators' dead-letter service every service serves (common/server/dead_letter_service.h).
+  // The ops services every service serves (common/server/dead_letter_service.h,
+  // audit_chain_service.h).
   o.services.push_back(ops::v1::DeadLetterService::service_full_name());
+  o.services.push_back(ops::v1::AuditChainService::service_full_name());
   o.tokens = {h.Token(Role::kOps, {"*"}, "ops-1"),
               h.Token(Role::kDistrictBureau, {"110101"}, "bureau-1"),
               h.Token(Role::kOfficeStaff, {"110101"}, "staff-1"),
