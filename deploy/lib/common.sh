@@ -2,9 +2,14 @@
 
 # A free TCP port on loopback (none listening there now).
 ccms_free_port() {
-  local port
+  # Below the kernel's ephemeral range (ip_local_port_range, 32768-60999 on Debian): a port from
+  # inside it can be taken by any outgoing connection (a service's own PostgreSQL or broker
+  # socket) between this check and the listener's bind, which CI saw as "Address already in use".
+  local low=32768 port
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+  ((low > 12000)) || low=32768
   for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 40000))
+    port=$((10000 + RANDOM % (low - 10000)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return 0

@@ -11,7 +11,7 @@ consumer_second_database() {
 consumer_cleanup() {
   local rc=$?
   local name
-  for name in "${!FAULT_PID[@]}"; do kill -KILL "${FAULT_PID[$name]}" 2>/dev/null; done
+  for name in "${!FAULT_PID[@]}"; do kill -KILL "${FAULT_PID[$name]}" 2>/dev/null || true; done
   if [ "$rc" -eq 0 ]; then
     fault_psql -c "DROP DATABASE IF EXISTS $CONSUMER_AS_DB WITH (FORCE)" >/dev/null 2>&1 || true
   fi
