@@ -262,13 +262,14 @@ bool AudienceMatches(const json& claims, std::string_view audience) {
   return false;
 }
 
-absl::StatusOr<Principal> VerifyImpl(const VerifierConfig& config, std::string_view token,
-                                     absl::Time now, std::string_view audience) {
+absl::StatusOr<Principal> VerifyImpl(const VerifierConfig& config,
+                                     const std::shared_ptr<const KeySet>& keys,
+                                     std::string_view token, absl::Time now,
+                                     std::string_view audience, absl::Time* expires_at) {
   if (token.empty()) return Unauthenticated("token missing");
   if (token.size() > kMaxTokenBytes) return Unauthenticated("token too large");
   absl::StatusOr<Header> header = ReadHeader(token);
   if (!header.ok()) return header.status();
-  const std::shared_ptr<const KeySet> keys = config.keys();
   const VerificationKey* key = keys == nullptr ? nullptr : keys->Find(header->kid);
   if (key == nullptr) return Unauthenticated("token key id (kid) unknown");
   if (key->algorithm != header->algorithm) {
@@ -303,6 +304,7 @@ absl::StatusOr<Principal> VerifyImpl(const VerifierConfig& config, std::string_v
   if (!exp.ok()) return exp.status();
   if (!exp->has_value()) return Unauthenticated("token has no expiry");
   if (now >= **exp + config.leeway) return Unauthenticated("token expired");
+  *expires_at = **exp;
 
   absl::StatusOr<std::optional<absl::Time>> nbf = ReadTime(claims, "nbf");
   if (!nbf.ok()) return nbf.status();
@@ -398,7 +400,11 @@ std::string_view StripSpaces(std::string_view s) {
 
 }  // namespace
 
-TokenVerifier::TokenVerifier(VerifierConfig config) : config_(std::move(config)) {}
+TokenVerifier::TokenVerifier(VerifierConfig config) : config_(std::move(config)) {
+  if (config_.cache_capacity > 0) {
+    cache_ = std::make_unique<VerifiedTokenCache>(config_.cache_capacity);
+  }
+}
 
 absl::StatusOr<std::unique_ptr<TokenVerifier>> TokenVerifier::Create(VerifierConfig config) {
   if (!config.keys) return absl::InvalidArgumentError("token verifier has no key set");
@@ -420,7 +426,21 @@ absl::StatusOr<Principal> TokenVerifier::VerifyForAudience(std::string_view toke
                                                            std::string_view audience) const {
   if (audience.empty()) return absl::UnauthenticatedError("token audience not accepted");
   try {
-    return VerifyImpl(config_, token, now, audience);
+    const std::shared_ptr<const KeySet> keys = config_.keys();
+    // Oversized or empty tokens go straight to VerifyImpl's refusal, never into a hash.
+    const bool cacheable = cache_ != nullptr && !token.empty() && token.size() <= kMaxTokenBytes;
+    if (cacheable) {
+      if (std::optional<Principal> cached = cache_->Find(token, audience, keys.get(), now)) {
+        return *std::move(cached);
+      }
+    }
+    absl::Time expires_at = absl::InfinitePast();
+    absl::StatusOr<Principal> principal =
+        VerifyImpl(config_, keys, token, now, audience, &expires_at);
+    if (cacheable && principal.ok()) {
+      cache_->Insert(token, audience, keys, *principal, expires_at, now);
+    }
+    return principal;
   } catch (const std::exception&) {
     // Only allocation failure can get here; never let it escape.
     return absl::UnauthenticatedError("token could not be verified");

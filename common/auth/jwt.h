@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "common/auth/jwks.h"
 #include "common/auth/principal.h"
+#include "common/auth/verified_token_cache.h"
 
 namespace ccms::auth {
 
@@ -29,6 +30,9 @@ struct VerifierConfig {
   bool require_issuer = true;
   // Clock skew tolerated on `exp`, `nbf` and `iat`. Must not be negative.
   absl::Duration leeway = absl::Seconds(60);
+  // Verified tokens kept (VerifiedTokenCache: keyed by a hash of the token, never past its
+  // `exp`, dropped when the key set is reloaded); 0 verifies every call afresh.
+  size_t cache_capacity = 0;
 };
 
 // Verifies signed access tokens (JWS compact form) and turns their claims
@@ -60,11 +64,15 @@ class TokenVerifier {
                                               std::string_view audience) const;
 
   const std::string& audience() const { return config_.audience; }
+  // The cache of verified tokens, or null (for tests and metrics).
+  const VerifiedTokenCache* cache() const { return cache_.get(); }
 
  private:
   explicit TokenVerifier(VerifierConfig config);
 
   VerifierConfig config_;
+  // Null when config_.cache_capacity is 0.
+  std::unique_ptr<VerifiedTokenCache> cache_;
 };
 
 // What MintToken signs with and puts in a token.

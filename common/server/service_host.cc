@@ -121,6 +121,7 @@ CommonConfig LoadCommonConfig(const ServiceIdentity& id, config::Env& env) {
   c.jwt_keys_file = env.RequiredString("CCMS_JWT_KEYS_FILE");
   c.jwt_audience = env.String("CCMS_JWT_AUDIENCE", "ccms-" + id.name);
   c.jwt_issuer = env.String("CCMS_JWT_ISSUER", "");
+  c.jwt_cache_size = static_cast<size_t>(env.Int("CCMS_JWT_CACHE_SIZE", 10000, 0, 1000000));
   const std::string profile = env.String("CCMS_PROFILE", "production");
   if (profile != "production" && profile != "dev") {
     env.Invalid("CCMS_PROFILE", "must be production or dev");
@@ -212,7 +213,8 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
   auto verifier = auth::TokenVerifier::Create({.keys = host->keys_->Provider(),
                                                .audience = audience,
                                                .issuer = c.jwt_issuer,
-                                               .require_issuer = !c.dev_profile});
+                                               .require_issuer = !c.dev_profile,
+                                               .cache_capacity = c.jwt_cache_size});
   if (!verifier.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "CCMS_JWT_AUDIENCE / CCMS_JWT_ISSUER / CCMS_PROFILE: ", verifier.status().message()));

@@ -89,6 +89,9 @@ struct CommonConfig {
   std::string jwt_audience;
   // CCMS_JWT_ISSUER: the issuer tokens must come from; required outside the dev profile.
   std::string jwt_issuer;
+  // CCMS_JWT_CACHE_SIZE: verified tokens kept so a caller's repeated token is checked once (auth::VerifiedTokenCache);
+  // 0 turns the cache off.
+  size_t jwt_cache_size = 10000;
   // CCMS_PROFILE: "production" (default) or "dev". Only the dev profile accepts HS256 keys and
   // tokens without `iss`.
   bool dev_profile = false;

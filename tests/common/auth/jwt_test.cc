@@ -947,5 +947,128 @@ TEST(BearerTokenTest, ResultPointsIntoInput) {
   EXPECT_EQ(token->data(), header.data() + 7);
 }
 
+// --- The cache of verified tokens ------------------------------------------------
+
+VerifierConfig Cached(VerifierConfig config, size_t capacity = 100) {
+  config.cache_capacity = capacity;
+  return config;
+}
+
+TEST(VerifiedTokenCacheTest, RepeatedTokenIsVerifiedOnceAndGivesTheSamePrincipal) {
+  auto verifier = TokenVerifier::Create(Cached(Config("HS256", kSecret)));
+  ASSERT_TRUE(verifier.ok());
+  auto token = Mint(Listed("user-1", Role::kSocialWorker, {"110101"}), "HS256", kSecret, kNow,
+                    absl::Minutes(15));
+  ASSERT_TRUE(token.ok());
+  auto first = (*verifier)->Verify(*token, kNow);
+  auto second = (*verifier)->Verify(*token, kNow + absl::Minutes(1));
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(second->subject, "user-1");
+  EXPECT_EQ(second->districts, first->districts);
+  EXPECT_TRUE(second->token.empty());
+  EXPECT_EQ((*verifier)->cache()->hits(), 1u);
+  EXPECT_EQ((*verifier)->cache()->size(), 1u);
+}
+
+TEST(VerifiedTokenCacheTest, NeverLongerThanTheTokenNorTheLeeway) {
+  // The verifier's leeway would accept the token 60 s past exp; a cached entry ends at exp, so
+  // the answer past exp comes from a fresh verification, exactly as without the cache.
+  auto plain = TokenVerifier::Create(WithLeeway(Config("HS256", kSecret), absl::ZeroDuration()));
+  auto cached =
+      TokenVerifier::Create(Cached(WithLeeway(Config("HS256", kSecret), absl::ZeroDuration())));
+  ASSERT_TRUE(plain.ok() && cached.ok());
+  auto token = Mint(Listed("user-1", Role::kSocialWorker, {"110101"}), "HS256", kSecret, kNow,
+                    absl::Minutes(15));
+  ASSERT_TRUE(token.ok());
+  ASSERT_TRUE((*cached)->Verify(*token, kNow).ok());
+  for (absl::Duration after : {absl::Minutes(15) - absl::Seconds(1), absl::Minutes(15),
+                               absl::Minutes(15) + absl::Seconds(1), absl::Hours(2)}) {
+    EXPECT_EQ((*cached)->Verify(*token, kNow + after).ok(),
+              (*plain)->Verify(*token, kNow + after).ok())
+        << after;
+  }
+  EXPECT_FALSE((*cached)->Verify(*token, kNow + absl::Minutes(15)).ok());
+}
+
+TEST(VerifiedTokenCacheTest, ClockMovedBackVerifiesAgain) {
+  auto verifier =
+      TokenVerifier::Create(Cached(WithLeeway(Config("HS256", kSecret), absl::ZeroDuration())));
+  ASSERT_TRUE(verifier.ok());
+  json claims = BaseClaims();
+  claims["nbf"] = absl::ToUnixSeconds(kNow);
+  const std::string token = SignRaw(JWT_ALG_HS256, kSecret, claims);
+  ASSERT_TRUE((*verifier)->Verify(token, kNow).ok());
+  EXPECT_FALSE((*verifier)->Verify(token, kNow - absl::Seconds(10)).ok());
+}
+
+TEST(VerifiedTokenCacheTest, AReloadedKeySetEndsEveryEntry) {
+  // The key set in force changes (a rotation that drops kid k1): the cached token is refused at
+  // once, with no wait for its expiry.
+  auto current =
+      std::make_shared<std::shared_ptr<const KeySet>>(ParsedSet(Jwks({OctJwk(kSecret, kKid)})));
+  VerifierConfig config = Cached(Config("HS256", kSecret));
+  config.keys = [current] { return *current; };
+  auto verifier = TokenVerifier::Create(config);
+  ASSERT_TRUE(verifier.ok());
+  auto token = Mint(Listed("user-1", Role::kSocialWorker, {"110101"}), "HS256", kSecret, kNow,
+                    absl::Minutes(15));
+  ASSERT_TRUE(token.ok());
+  ASSERT_TRUE((*verifier)->Verify(*token, kNow).ok());
+  ASSERT_TRUE((*verifier)->Verify(*token, kNow).ok());
+  EXPECT_EQ((*verifier)->cache()->hits(), 1u);
+  *current = ParsedSet(Jwks({OctJwk(kOtherSecret, "k2")}));
+  auto after = (*verifier)->Verify(*token, kNow);
+  ASSERT_FALSE(after.ok());
+  EXPECT_EQ(after.status().code(), absl::StatusCode::kUnauthenticated);
+}
+
+TEST(VerifiedTokenCacheTest, EntriesAreNotSharedAcrossAudiences) {
+  auto verifier = TokenVerifier::Create(Cached(Config("HS256", kSecret)));
+  ASSERT_TRUE(verifier.ok());
+  auto token = Mint(Listed("user-1", Role::kSocialWorker, {"110101"}), "HS256", kSecret, kNow,
+                    absl::Minutes(15));
+  ASSERT_TRUE(token.ok());
+  ASSERT_TRUE((*verifier)->Verify(*token, kNow).ok());
+  EXPECT_FALSE((*verifier)->VerifyForAudience(*token, kNow, "ccms-other").ok());
+}
+
+TEST(VerifiedTokenCacheTest, FailuresAreNotCachedAndATamperedTokenMisses) {
+  auto verifier = TokenVerifier::Create(Cached(Config("HS256", kSecret)));
+  ASSERT_TRUE(verifier.ok());
+  auto token = Mint(Listed("user-1", Role::kSocialWorker, {"110101"}), "HS256", kSecret, kNow,
+                    absl::Minutes(15));
+  ASSERT_TRUE(token.ok());
+  ASSERT_TRUE((*verifier)->Verify(*token, kNow).ok());
+  std::string tampered = *token;
+  // A character of the claims (not the signature's last one, whose low bits base64 may ignore).
+  char& c = tampered[tampered.find('.') + 5];
+  c = c == 'A' ? 'B' : 'A';
+  EXPECT_FALSE((*verifier)->Verify(tampered, kNow).ok());
+  EXPECT_FALSE((*verifier)->Verify(tampered, kNow).ok());
+  EXPECT_EQ((*verifier)->cache()->size(), 1u);
+}
+
+TEST(VerifiedTokenCacheTest, BoundedAndLeastRecentlyUsedGoesFirst) {
+  auto verifier = TokenVerifier::Create(Cached(Config("HS256", kSecret), 2));
+  ASSERT_TRUE(verifier.ok());
+  std::vector<std::string> tokens;
+  for (const char* subject : {"a", "b", "c"}) {
+    auto token = Mint(Listed(subject, Role::kSocialWorker, {"110101"}), "HS256", kSecret, kNow,
+                      absl::Minutes(15));
+    ASSERT_TRUE(token.ok());
+    tokens.push_back(*token);
+  }
+  ASSERT_TRUE((*verifier)->Verify(tokens[0], kNow).ok());
+  ASSERT_TRUE((*verifier)->Verify(tokens[1], kNow).ok());
+  ASSERT_TRUE((*verifier)->Verify(tokens[0], kNow).ok());  // a is now the most recent
+  ASSERT_TRUE((*verifier)->Verify(tokens[2], kNow).ok());  // b goes
+  EXPECT_EQ((*verifier)->cache()->size(), 2u);
+  const uint64_t hits = (*verifier)->cache()->hits();
+  ASSERT_TRUE((*verifier)->Verify(tokens[0], kNow).ok());
+  EXPECT_EQ((*verifier)->cache()->hits(), hits + 1);
+  ASSERT_TRUE((*verifier)->Verify(tokens[1], kNow).ok());
+  EXPECT_EQ((*verifier)->cache()->hits(), hits + 1);
+}
+
 }  // namespace
 }  // namespace ccms::auth
