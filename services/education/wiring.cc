@@ -20,6 +20,7 @@ std::vector<db::Query> AllQueries() {
   std::vector<db::Query> q = PgCaseStore::Queries();
   for (const auto& s : PgServiceFileStore::Queries()) q.push_back(s);
   for (const auto& s : PgPlanStore::Queries()) q.push_back(s);
+  for (const auto& s : PgCatalogueStore::Queries()) q.push_back(s);
   return q;
 }
 
@@ -62,6 +63,10 @@ absl::Status EducationWiring::Build(server::ServiceHost& host) {
     return st;
   }
   host.AddService(plans_.get(), v1::CorrectionPlanService::service_full_name());
+  catalogue_store_ = std::make_unique<PgCatalogueStore>(host.pool());
+  catalogue_ =
+      std::make_unique<CatalogueServiceImpl>(*catalogue_store_, host.executor(), host.clock());
+  host.AddService(catalogue_.get(), v1::CatalogueService::service_full_name());
   return absl::OkStatus();
 }
 

@@ -4,10 +4,12 @@
 #include <string>
 
 #include "common/server/service_main.h"
+#include "services/education/catalogue_service.h"
 #include "services/education/consumer.h"
 #include "services/education/correction_plan_service.h"
 #include "services/education/domain/education_policy.h"
 #include "services/education/pg_case_store.h"
+#include "services/education/pg_catalogue_store.h"
 #include "services/education/pg_plan_store.h"
 #include "services/education/pg_service_file_store.h"
 #include "services/education/plan_triggers.h"
@@ -39,6 +41,8 @@ class EducationWiring final : public server::Service {
   std::unique_ptr<PgPlanStore> plan_store_;
   std::unique_ptr<CorrectionPlanServiceImpl> plans_;
   std::unique_ptr<PlanTriggerHandler> plan_triggers_;
+  std::unique_ptr<PgCatalogueStore> catalogue_store_;
+  std::unique_ptr<CatalogueServiceImpl> catalogue_;
 };
 
 server::ServiceDefinition Definition();
