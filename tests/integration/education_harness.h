@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "ccms/education/v1/catalogue_service.grpc.pb.h"
 #include "ccms/education/v1/correction_plan_service.grpc.pb.h"
 #include "ccms/education/v1/service_file_service.grpc.pb.h"
 #include "common/auth/principal.h"
@@ -31,6 +32,7 @@ class EducationHarness {
   // The consumer of records' and assessment's events for the plans' revisions.
   kafka::InboxConsumer& plan_consumer() { return host().consumer(1); }
   education::v1::CorrectionPlanService::Stub& plans() { return *plans_; }
+  education::v1::CatalogueService::Stub& catalogue() { return *catalogue_; }
   time::FakeClock& clock() { return clock_; }
   const education::domain::EducationPolicy& policy() {
     return service_.wiring<education::EducationWiring>().policies().Latest().rules;
@@ -49,6 +51,7 @@ class EducationHarness {
   ServiceHarness service_;
   std::unique_ptr<education::v1::ServiceFileService::Stub> service_files_;
   std::unique_ptr<education::v1::CorrectionPlanService::Stub> plans_;
+  std::unique_ptr<education::v1::CatalogueService::Stub> catalogue_;
 };
 
 }  // namespace ccms::testing
