@@ -2,6 +2,7 @@
 // a plan drafted, agreed, approved and activated; a level change from assessment through Kafka
 // makes a revision due (with its event on ccms.education.v1); the overdue list per district; a
 // revision settles it; sanctions through the inbox apply once; versions stay readable; audit.
+// The catalogue: district scope of its items, the monthly theme.
 #include <atomic>
 
 #include "ccms/assessment/v1/assessment_events.pb.h"
@@ -413,6 +414,91 @@ TEST_F(EducationPlanIntegrationTest, RetriesAnswerTheFirstResponse) {
   // A new request with expected_version 0 finds the plan there.
   EXPECT_EQ(Draft(WorkerA(), id, 0).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_TRUE(Draft(WorkerA(), id, 1).ok());
+}
+
+TEST_F(EducationPlanIntegrationTest, CatalogueScopeAndTheMonthlyTheme) {
+  const std::string admin = h().Token(Role::kCityAdmin, {"*"}, "admin");
+  auto add = [&](const std::string& token, const std::string& district, v1::CatalogueItemKind kind,
+                 v1::EducationModule module, v1::CatalogueItem* out) {
+    v1::AddCatalogueItemRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_kind(kind);
+    req.set_content_kind(v1::CONTENT_KIND_LEGAL_POLICY);
+    req.set_module(module);
+    req.set_title("title " + district);
+    req.set_hours(1.5);
+    req.set_district_code(district);
+    v1::AddCatalogueItemResponse resp;
+    auto ctx = h().Context(token);
+    grpc::Status st = h().catalogue().AddCatalogueItem(ctx.get(), req, &resp);
+    if (out != nullptr) *out = resp.item();
+    return st;
+  };
+  v1::CatalogueItem city, mine, theirs, theme;
+  ASSERT_TRUE(add(admin, "", v1::CATALOGUE_ITEM_KIND_COURSE,
+                  v1::EDUCATION_MODULE_DISCHARGE_REOFFENDING_PREVENTION, &city)
+                  .ok());
+  ASSERT_TRUE(add(StaffA(), kDistrictA, v1::CATALOGUE_ITEM_KIND_COURSE,
+                  v1::EDUCATION_MODULE_INTAKE_PLEA, &mine)
+                  .ok());
+  ASSERT_TRUE(add(StaffB(), kDistrictB, v1::CATALOGUE_ITEM_KIND_COURSE,
+                  v1::EDUCATION_MODULE_INTAKE_PLEA, &theirs)
+                  .ok());
+  EXPECT_EQ(add(StaffA(), kDistrictB, v1::CATALOGUE_ITEM_KIND_COURSE,
+                v1::EDUCATION_MODULE_UNSPECIFIED, nullptr)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE action = 'AddCatalogueItem'"), 3);
+
+  auto list = [&](const std::string& token, v1::EducationModule module) {
+    v1::ListCatalogueItemsRequest req;
+    req.set_module(module);
+    req.set_page_size(500);
+    v1::ListCatalogueItemsResponse resp;
+    auto ctx = h().Context(token);
+    EXPECT_TRUE(h().catalogue().ListCatalogueItems(ctx.get(), req, &resp).ok());
+    std::vector<std::string> ids;
+    for (const auto& i : resp.items()) ids.push_back(i.item_id());
+    return ids;
+  };
+  const auto seen_by_a = list(WorkerA(), v1::EDUCATION_MODULE_UNSPECIFIED);
+  EXPECT_TRUE(Has(seen_by_a, city.item_id()));
+  EXPECT_TRUE(Has(seen_by_a, mine.item_id()));
+  EXPECT_FALSE(Has(seen_by_a, theirs.item_id()));
+  const auto pleas = list(WorkerA(), v1::EDUCATION_MODULE_INTAKE_PLEA);
+  EXPECT_TRUE(Has(pleas, mine.item_id()));
+  EXPECT_FALSE(Has(pleas, city.item_id()));
+
+  // The monthly theme: a city-wide THEME, set by the city admin, replaced by a second set.
+  ASSERT_TRUE(
+      add(admin, "", v1::CATALOGUE_ITEM_KIND_THEME, v1::EDUCATION_MODULE_UNSPECIFIED, &theme).ok());
+  auto set = [&](const std::string& item_id) {
+    v1::SetMonthlyThemeRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_year(2027);
+    req.set_month(2);
+    req.set_item_id(item_id);
+    v1::SetMonthlyThemeResponse resp;
+    auto ctx = h().Context(admin);
+    return h().catalogue().SetMonthlyTheme(ctx.get(), req, &resp);
+  };
+  EXPECT_EQ(set(city.item_id()).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(set(ids::NewUuid()).error_code(), grpc::StatusCode::NOT_FOUND);
+  ASSERT_TRUE(set(theme.item_id()).ok());
+  ASSERT_TRUE(set(theme.item_id()).ok());
+  EXPECT_EQ(Count("SELECT count(*) FROM monthly_themes WHERE month = '2027-02-01'"), 1);
+  v1::GetMonthlyThemeRequest get;
+  get.set_year(2027);
+  get.set_month(2);
+  v1::GetMonthlyThemeResponse got;
+  auto ctx = h().Context(WorkerA());
+  ASSERT_TRUE(h().catalogue().GetMonthlyTheme(ctx.get(), get, &got).ok());
+  EXPECT_EQ(got.theme().item().item_id(), theme.item_id());
+  EXPECT_EQ(got.theme().set_by(), "admin");
+  get.set_month(3);
+  auto ctx2 = h().Context(WorkerA());
+  EXPECT_EQ(h().catalogue().GetMonthlyTheme(ctx2.get(), get, &got).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 }  // namespace
