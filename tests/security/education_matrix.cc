@@ -1,6 +1,8 @@
 // The security matrix's education server: ccms-education in-process (EducationHarness, its
 // consumer stopped: cases reach it as records' events handed to the consumer by hand) and a
-// request builder per method, each aimed at a case's service file in the cell's district.
+// request builder per method, each aimed at a case's service file or correction plan (in the state
+// the call needs) in the cell's district; the catalogue's at the cell's district or the city-wide
+// monthly theme.
 #include <functional>
 #include <map>
 #include <string>
