@@ -19,6 +19,8 @@ const server::ServiceIdentity kIdentity = {
 std::vector<db::Query> AllQueries() {
   std::vector<db::Query> q = PgCaseStore::Queries();
   for (const auto& s : PgServiceFileStore::Queries()) q.push_back(s);
+  for (const auto& s : PgPlanStore::Queries()) q.push_back(s);
+  for (const auto& s : PgCatalogueStore::Queries()) q.push_back(s);
   return q;
 }
 
@@ -49,6 +51,22 @@ absl::Status EducationWiring::Build(server::ServiceHost& host) {
     return st;
   }
   host.AddService(service_files_.get(), v1::ServiceFileService::service_full_name());
+  plan_store_ = std::make_unique<PgPlanStore>(host.pool(), &host.relay());
+  plans_ = std::make_unique<CorrectionPlanServiceImpl>(*plan_store_, host.executor(), *policies_,
+                                                       host.clock());
+  plan_triggers_ = std::make_unique<PlanTriggerHandler>(*policies_, host.clock());
+  if (auto st = host.AddConsumer(kPlanConsumerGroup, {kRecordsTopic, kAssessmentTopic},
+                                 [this](pqxx::work& tx, const events::v1::Envelope& e) {
+                                   return plan_triggers_->Handle(tx, e);
+                                 });
+      !st.ok()) {
+    return st;
+  }
+  host.AddService(plans_.get(), v1::CorrectionPlanService::service_full_name());
+  catalogue_store_ = std::make_unique<PgCatalogueStore>(host.pool());
+  catalogue_ =
+      std::make_unique<CatalogueServiceImpl>(*catalogue_store_, host.executor(), host.clock());
+  host.AddService(catalogue_.get(), v1::CatalogueService::service_full_name());
   return absl::OkStatus();
 }
 

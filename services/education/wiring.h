@@ -4,10 +4,15 @@
 #include <string>
 
 #include "common/server/service_main.h"
+#include "services/education/catalogue_service.h"
 #include "services/education/consumer.h"
+#include "services/education/correction_plan_service.h"
 #include "services/education/domain/education_policy.h"
 #include "services/education/pg_case_store.h"
+#include "services/education/pg_catalogue_store.h"
+#include "services/education/pg_plan_store.h"
 #include "services/education/pg_service_file_store.h"
+#include "services/education/plan_triggers.h"
 #include "services/education/service_file_service.h"
 
 namespace ccms::education {
@@ -23,6 +28,7 @@ class EducationWiring final : public server::Service {
   ServiceFileServiceImpl& service_files() { return *service_files_; }
   PgServiceFileStore& service_file_store() { return *service_file_store_; }
   const domain::EducationPolicies& policies() const { return *policies_; }
+  CorrectionPlanServiceImpl& plans() { return *plans_; }
 
  private:
   std::unique_ptr<domain::EducationPolicies> policies_;
@@ -31,6 +37,12 @@ class EducationWiring final : public server::Service {
   std::unique_ptr<PgServiceFileStore> service_file_store_;
   std::unique_ptr<ServiceFileServiceImpl> service_files_;
   std::unique_ptr<RecordsEventHandler> handler_;
+  // Correction plans (consumer group ccms-education-plans: records and assessment).
+  std::unique_ptr<PgPlanStore> plan_store_;
+  std::unique_ptr<CorrectionPlanServiceImpl> plans_;
+  std::unique_ptr<PlanTriggerHandler> plan_triggers_;
+  std::unique_ptr<PgCatalogueStore> catalogue_store_;
+  std::unique_ptr<CatalogueServiceImpl> catalogue_;
 };
 
 server::ServiceDefinition Definition();

@@ -75,12 +75,55 @@ done
 check "first_contact_recorded on ccms.education.v1" grep -q "^$case_id .*ce_type=ccms.education.first_contact_recorded" <<<"$bus"
 check "service_file_opened on ccms.education.v1" grep -q "^$case_id .*ce_type=ccms.education.service_file_opened" <<<"$bus"
 check "the analysis is not on the bus" bash -c "! grep -aq -- '$ANALYSIS' <<<\"\$1\"" _ "$bus"
+# 4. The correction plan (一人一案): drafted, agreed, approved and in force; a warning in records
+#    makes a revision due (consumer group ccms-education-plans), its event on ccms.education.v1.
+STAFF="$("$CTL" token --role office_staff --districts 110101 --subject staff-e2e --key-set "$CCMS_JWT_KEYS_FILE")"
+PLAN_TEXT="E2E-PLAN-TEXT-$$"
+cat > "$RUN_DIR/plan.json" <<JSON
+{"needCodes": ["EMPLOYMENT"], "needsSummary": "$PLAN_TEXT",
+ "goals": [{"term": "GOAL_TERM_SHORT", "description": "$PLAN_TEXT", "targetDate": {"year": $(stack_date 30 | cut -c1-4), "month": $((10#$(stack_date 30 | cut -c6-7))), "day": $((10#$(stack_date 30 | cut -c9-10)))}},
+           {"term": "GOAL_TERM_MEDIUM", "description": "medium", "targetDate": {"year": $(stack_date 180 | cut -c1-4), "month": $((10#$(stack_date 180 | cut -c6-7))), "day": $((10#$(stack_date 180 | cut -c9-10)))}},
+           {"term": "GOAL_TERM_LONG", "description": "long", "targetDate": {"year": $(stack_date 360 | cut -c1-4), "month": $((10#$(stack_date 360 | cut -c6-7))), "day": $((10#$(stack_date 360 | cut -c9-10)))}}],
+ "steps": [{"stepId": "weekly-talk", "description": "talks", "startDate": {"year": $(stack_date | cut -c1-4), "month": $((10#$(stack_date | cut -c6-7))), "day": $((10#$(stack_date | cut -c9-10)))}, "endDate": {"year": $(stack_date 60 | cut -c1-4), "month": $((10#$(stack_date 60 | cut -c6-7))), "day": $((10#$(stack_date 60 | cut -c9-10)))}, "schedule": "weekly"}],
+ "measures": ["$PLAN_TEXT"]}
+JSON
+plan="$("$CTL" --token "$WORKER" plan draft "$case_id" --content "$RUN_DIR/plan.json" 2>&1 || true)"
+check "plan drafted (version 1, draft)" grep -Eq "status +draft" <<<"$plan"
+check "plan agreed with the person" quiet "$CTL" --token "$WORKER" plan agree "$case_id" --version 1 --on "$(stack_date)"
+check "a social worker cannot approve" bash -c "'$CTL' --token '$WORKER' plan approve '$case_id' --version 1 2>&1 | grep -q PERMISSION_DENIED"
+check "office staff approve the plan" quiet "$CTL" --token "$STAFF" plan approve "$case_id" --version 1
+plan="$("$CTL" --token "$WORKER" plan activate "$case_id" --version 1 2>&1 || true)"
+check "plan active" grep -Eq "status +active" <<<"$plan"
+check "another district's staff: NOT_FOUND" bash -c "'$CTL' --token '$OTHER' plan get '$case_id' 2>&1 | grep -q NOT_FOUND"
+out="$("$CTL" case violation "$case_id" --kind other --facts "e2e" --json 2>/dev/null || true)"
+violation_id="$(echo "$out" | sed -n 's/.*"violationId": *"\([0-9a-f-]*\)".*/\1/p' | head -1)"
+check "a violation recorded in records" test -n "$violation_id"
+check "a warning issued in records" quiet "$CTL" case sanction "$case_id" --kind warning --violation "$violation_id"
+plan=""
+for _ in $(seq 1 120); do
+  plan="$("$CTL" --token "$WORKER" plan get "$case_id" 2>/dev/null || true)"
+  grep -q "sanction" <<<"$plan" && break
+  sleep 0.5
+done
+check "the warning makes a revision of the plan due" grep -Eq "revisions due +[1-9]" <<<"$plan"
+check "... with reason SANCTION and its due day" grep -Eq "sanction +$(stack_date) +$(stack_date 15) +no" <<<"$plan"
+bus=""
+for _ in $(seq 1 40); do
+  bus="$(timeout 10 kcat -b "$CCMS_KAFKA_BOOTSTRAP" -C -t ccms.education.v1 -o beginning -e -q \
+    -f '%k %h %s\n' 2>/dev/null | tr -d '\000' || true)"
+  grep -q "ce_type=ccms.education.plan_revision_due" <<<"$bus" && break
+  sleep 0.25
+done
+check "plan_agreed and plan_approved on ccms.education.v1" bash -c "grep -q '^$case_id .*ce_type=ccms.education.plan_agreed' <<<\"\$1\" && grep -q '^$case_id .*ce_type=ccms.education.plan_approved' <<<\"\$1\"" _ "$bus"
+check "plan_revision_due on ccms.education.v1" grep -q "^$case_id .*ce_type=ccms.education.plan_revision_due" <<<"$bus"
+check "the plan's text is not on the bus" bash -c "! grep -aq -- '$PLAN_TEXT' <<<\"\$1\"" _ "$bus"
 metrics_port="${CCMS_EDUCATION_METRICS##*:}"
 all_metrics="$( (exec 3<>"/dev/tcp/127.0.0.1/$metrics_port"; printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3; cat <&3) || true)"
 check "metrics served" grep -q "ccms_" <<<"$all_metrics"
 check "case id is no metric label" bash -c "! grep -q '$case_id' <<<\"\$1\"" _ "$all_metrics"
 "$ROOT/deploy/dev/down" > "$RUN_DIR/down.out" 2>&1
 check "the analysis is in no service log" bash -c "! grep -rq -- '$ANALYSIS' '$RUN_DIR/logs'"
+check "the plan's text is in no service log" bash -c "! grep -rq -- '$PLAN_TEXT' '$RUN_DIR/logs'"
 check "SIGTERM stops ccms-education gracefully" grep -q '"event":"service_stopped"' "$RUN_DIR/logs/education.log"
 
 echo "e2e education: $passed passed, $failed failed"

@@ -7,7 +7,9 @@ EducationHarness::EducationHarness()
       service_(education::Definition(), {.clock = &clock_,
                                          .consumer_properties = {{"session.timeout.ms", "6000"}},
                                          .background = true}),
-      service_files_(education::v1::ServiceFileService::NewStub(service_.channel())) {}
+      service_files_(education::v1::ServiceFileService::NewStub(service_.channel())),
+      plans_(education::v1::CorrectionPlanService::NewStub(service_.channel())),
+      catalogue_(education::v1::CatalogueService::NewStub(service_.channel())) {}
 
 EducationHarness::~EducationHarness() = default;
 

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "ccms/education/v1/catalogue_service.grpc.pb.h"
+#include "ccms/education/v1/correction_plan_service.grpc.pb.h"
 #include "ccms/education/v1/service_file_service.grpc.pb.h"
 #include "common/auth/principal.h"
 #include "common/kafka/inbox_consumer.h"
@@ -27,6 +29,10 @@ class EducationHarness {
   server::ServiceHost& host() { return service_.host(); }
   TestDatabase& db() { return service_.db(); }
   kafka::InboxConsumer& consumer() { return host().consumer(0); }
+  // The consumer of records' and assessment's events for the plans' revisions.
+  kafka::InboxConsumer& plan_consumer() { return host().consumer(1); }
+  education::v1::CorrectionPlanService::Stub& plans() { return *plans_; }
+  education::v1::CatalogueService::Stub& catalogue() { return *catalogue_; }
   time::FakeClock& clock() { return clock_; }
   const education::domain::EducationPolicy& policy() {
     return service_.wiring<education::EducationWiring>().policies().Latest().rules;
@@ -44,6 +50,8 @@ class EducationHarness {
   time::FakeClock clock_;
   ServiceHarness service_;
   std::unique_ptr<education::v1::ServiceFileService::Stub> service_files_;
+  std::unique_ptr<education::v1::CorrectionPlanService::Stub> plans_;
+  std::unique_ptr<education::v1::CatalogueService::Stub> catalogue_;
 };
 
 }  // namespace ccms::testing

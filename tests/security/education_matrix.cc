@@ -1,6 +1,8 @@
 // The security matrix's education server: ccms-education in-process (EducationHarness, its
 // consumer stopped: cases reach it as records' events handed to the consumer by hand) and a
-// request builder per method, each aimed at a case's service file in the cell's district.
+// request builder per method, each aimed at a case's service file or correction plan (in the state
+// the call needs) in the cell's district; the catalogue's at the cell's district or the city-wide
+// monthly theme.
 #include <functional>
 #include <map>
 #include <string>
@@ -9,6 +11,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "ccms/education/v1/catalogue_service.grpc.pb.h"
+#include "ccms/education/v1/correction_plan_service.grpc.pb.h"
 #include "ccms/education/v1/service_file_service.grpc.pb.h"
 #include "ccms/ops/v1/audit_chain_service.grpc.pb.h"
 #include "ccms/ops/v1/dead_letter_service.grpc.pb.h"
@@ -37,6 +41,8 @@ class EducationMatrixServer : public MatrixServer {
  public:
   static std::vector<std::string> ServiceNames() {
     return {ev1::ServiceFileService::service_full_name(),
+            ev1::CorrectionPlanService::service_full_name(),
+            ev1::CatalogueService::service_full_name(),
             ops::v1::DeadLetterService::service_full_name(),
             ops::v1::AuditChainService::service_full_name()};
   }
@@ -44,7 +50,10 @@ class EducationMatrixServer : public MatrixServer {
   EducationMatrixServer() : admin_(h_.Token(auth::Role::kCityAdmin, {"*"}, "matrix-fixtures")) {
     // Nothing but the fixtures makes cases: not other tests' events on the shared topic.
     h_.consumer().Stop();
+    h_.plan_consumer().Stop();
     InstallBuilders();
+    InstallPlanBuilders();
+    InstallCatalogueBuilders();
   }
 
   std::shared_ptr<grpc::Channel> Channel() override { return h_.channel(); }
@@ -157,12 +166,222 @@ class EducationMatrixServer : public MatrixServer {
     });
   }
 
+  // ---- Correction plans ----
+
+  void Check(const grpc::Status& st, const char* what) {
+    if (!st.ok()) Fail(absl::StrCat(what, ": ", st.error_code(), " ", st.error_message()));
+  }
+
+  static ev1::PlanContent PlanContent(absl::CivilDay today) {
+    ev1::PlanContent c;
+    c.add_need_codes("EMPLOYMENT");
+    for (auto term : {ev1::GOAL_TERM_SHORT, ev1::GOAL_TERM_MEDIUM, ev1::GOAL_TERM_LONG}) {
+      ev1::PlanGoal* g = c.add_goals();
+      g->set_term(term);
+      g->set_description("matrix goal");
+      *g->mutable_target_date() = ToProtoDate(today + 90);
+    }
+    ev1::PlanStep* s = c.add_steps();
+    s->set_description("matrix step");
+    *s->mutable_start_date() = ToProtoDate(today);
+    *s->mutable_end_date() = ToProtoDate(today + 30);
+    c.add_measures("matrix measure");
+    return c;
+  }
+
+  // A case of `district` whose plan's version 1 has gone as far as `status` (DRAFT, AGREED,
+  // APPROVED or ACTIVE), driven by the city admin.
+  std::string PlanCase(const std::string& district, ev1::PlanStatus status) {
+    const std::string case_id = Case(district);
+    auto& plans = h_.plans();
+    {
+      ev1::DraftPlanRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(case_id);
+      *req.mutable_content() = PlanContent(Today());
+      ev1::DraftPlanResponse resp;
+      auto ctx = h_.Context(admin_);
+      Check(plans.DraftPlan(ctx.get(), req, &resp), "DraftPlan");
+      Made(district, resp.plan().plan().version_id());
+    }
+    if (status == ev1::PLAN_STATUS_DRAFT) return case_id;
+    {
+      ev1::RecordPlanAgreementRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(case_id);
+      req.set_version(1);
+      *req.mutable_person_agreed_on() = ToProtoDate(Today());
+      ev1::RecordPlanAgreementResponse resp;
+      auto ctx = h_.Context(admin_);
+      Check(plans.RecordPlanAgreement(ctx.get(), req, &resp), "RecordPlanAgreement");
+    }
+    if (status == ev1::PLAN_STATUS_AGREED) return case_id;
+    {
+      ev1::ApprovePlanRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(case_id);
+      req.set_version(1);
+      ev1::ApprovePlanResponse resp;
+      auto ctx = h_.Context(admin_);
+      Check(plans.ApprovePlan(ctx.get(), req, &resp), "ApprovePlan");
+    }
+    if (status == ev1::PLAN_STATUS_APPROVED) return case_id;
+    {
+      ev1::ActivatePlanRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(case_id);
+      req.set_version(1);
+      ev1::ActivatePlanResponse resp;
+      auto ctx = h_.Context(admin_);
+      Check(plans.ActivatePlan(ctx.get(), req, &resp), "ActivatePlan");
+    }
+    return case_id;
+  }
+
+  // The district's case with an active plan for reads, made once.
+  const std::string& PlanRead(const std::string& district) {
+    std::string& case_id = plan_reads_[district];
+    if (case_id.empty()) case_id = PlanCase(district, ev1::PLAN_STATUS_ACTIVE);
+    return case_id;
+  }
+
+  void InstallPlanBuilders() {
+    auto add = [this](const std::string& method, Builder b) {
+      builders_[absl::StrCat(ev1::CorrectionPlanService::service_full_name(), "/", method)] =
+          std::move(b);
+    };
+    add("DraftPlan", [this](const std::string& d) {
+      ev1::DraftPlanRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(Case(d));
+      *req.mutable_content() = PlanContent(Today());
+      return Own(req);
+    });
+    add("RevisePlan", [this](const std::string& d) {
+      ev1::RevisePlanRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(PlanCase(d, ev1::PLAN_STATUS_ACTIVE));
+      req.set_expected_version(1);
+      req.set_reason(ev1::REVISION_REASON_STAFF);
+      *req.mutable_content() = PlanContent(Today());
+      return Own(req);
+    });
+    add("RecordPlanAgreement", [this](const std::string& d) {
+      ev1::RecordPlanAgreementRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(PlanCase(d, ev1::PLAN_STATUS_DRAFT));
+      req.set_version(1);
+      *req.mutable_person_agreed_on() = ToProtoDate(Today());
+      return Own(req);
+    });
+    add("ApprovePlan", [this](const std::string& d) {
+      ev1::ApprovePlanRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(PlanCase(d, ev1::PLAN_STATUS_AGREED));
+      req.set_version(1);
+      return Own(req);
+    });
+    add("ActivatePlan", [this](const std::string& d) {
+      ev1::ActivatePlanRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(PlanCase(d, ev1::PLAN_STATUS_APPROVED));
+      req.set_version(1);
+      return Own(req);
+    });
+    add("ClosePlan", [this](const std::string& d) {
+      ev1::ClosePlanRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(PlanCase(d, ev1::PLAN_STATUS_ACTIVE));
+      req.set_version(1);
+      req.set_closing_report("matrix closing report");
+      return Own(req);
+    });
+    add("GetPlan", [this](const std::string& d) {
+      ev1::GetPlanRequest req;
+      req.set_case_id(PlanRead(d));
+      return Own(req);
+    });
+    add("ListOverdueRevisions", [this](const std::string& d) {
+      PlanRead(d);
+      ev1::ListOverdueRevisionsRequest req;
+      req.set_district_code(d);
+      return Own(req);
+    });
+  }
+
+  // ---- Catalogue ----
+
+  // A city-wide theme, the theme of this month, made once.
+  const std::string& Theme() {
+    if (theme_id_.empty()) {
+      ev1::AddCatalogueItemRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_kind(ev1::CATALOGUE_ITEM_KIND_THEME);
+      req.set_content_kind(ev1::CONTENT_KIND_MORAL);
+      req.set_title("matrix theme");
+      req.set_hours(1);
+      ev1::AddCatalogueItemResponse resp;
+      auto ctx = h_.Context(admin_);
+      Check(h_.catalogue().AddCatalogueItem(ctx.get(), req, &resp), "AddCatalogueItem");
+      theme_id_ = resp.item().item_id();
+      ev1::SetMonthlyThemeRequest set;
+      set.set_request_id(ids::NewUuid());
+      set.set_year(static_cast<int>(Today().year()));
+      set.set_month(Today().month());
+      set.set_item_id(theme_id_);
+      ev1::SetMonthlyThemeResponse sresp;
+      auto sctx = h_.Context(admin_);
+      Check(h_.catalogue().SetMonthlyTheme(sctx.get(), set, &sresp), "SetMonthlyTheme");
+    }
+    return theme_id_;
+  }
+
+  void InstallCatalogueBuilders() {
+    auto add = [this](const std::string& method, Builder b) {
+      builders_[absl::StrCat(ev1::CatalogueService::service_full_name(), "/", method)] =
+          std::move(b);
+    };
+    add("AddCatalogueItem", [](const std::string& d) {
+      ev1::AddCatalogueItemRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_kind(ev1::CATALOGUE_ITEM_KIND_COURSE);
+      req.set_content_kind(ev1::CONTENT_KIND_LEGAL_POLICY);
+      req.set_module(ev1::EDUCATION_MODULE_INTAKE_NOTICE);
+      req.set_title("matrix course");
+      req.set_hours(2);
+      req.set_district_code(d);
+      return Own(req);
+    });
+    add("ListCatalogueItems", [](const std::string& d) {
+      ev1::ListCatalogueItemsRequest req;
+      req.set_district_code(d);
+      return Own(req);
+    });
+    add("SetMonthlyTheme", [this](const std::string&) {
+      ev1::SetMonthlyThemeRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_year(static_cast<int>(Today().year()));
+      req.set_month(Today().month());
+      req.set_item_id(Theme());
+      return Own(req);
+    });
+    add("GetMonthlyTheme", [this](const std::string&) {
+      Theme();
+      ev1::GetMonthlyThemeRequest req;
+      req.set_year(static_cast<int>(Today().year()));
+      req.set_month(Today().month());
+      return Own(req);
+    });
+  }
+
   EducationHarness h_;
   const std::string admin_;
   std::map<std::string, Builder> builders_;
   absl::Status fixture_error_;
   int64_t offset_ = 1;
   std::map<std::string, std::string> reads_;
+  std::map<std::string, std::string> plan_reads_;
+  std::string theme_id_;
 };
 
 }  // namespace

@@ -7,6 +7,8 @@
 //           overdue | audit ...
 //           instruments | assessment | due | level | crisis | points ...  (--assessment-addr)
 //           service-file {get|list|open|contact} ...                       (--education-addr)
+//           plan {get|draft|revise|agree|approve|activate|close|overdue} ... (--education-addr)
+//           catalogue {add|list|theme} ...                                  (--education-addr)
 //           report {indicators|run} ...  (--reporting-addr)
 //
 // Global options may come before or after the subcommand. Exit codes: 0 ok,
@@ -28,6 +30,7 @@
 #include "tools/ccmsctl/global_options.h"
 #include "tools/ccmsctl/health_command.h"
 #include "tools/ccmsctl/investigation_commands.h"
+#include "tools/ccmsctl/plan_commands.h"
 #include "tools/ccmsctl/leave_commands.h"
 #include "tools/ccmsctl/order_commands.h"
 #include "tools/ccmsctl/report_commands.h"
@@ -94,6 +97,7 @@ int Main(int argc, char** argv) {
   AddInvestigationCommands(app, global, &action);  // Adds to `case` too.
   AddAssessmentCommands(app, global, &action);
   AddEducationCommands(app, global, &action);
+  AddPlanCommands(app, global, &action);
   AddLeaveCommands(app, global, &action);
   AddOrderCommands(app, global, &action);
   AddDeadLetterCommands(app, global, &action);

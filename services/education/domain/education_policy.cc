@@ -36,6 +36,8 @@ EducationPolicy ReadEducationPolicy(policy::PolicyReader& r) {
       static_cast<int>(r.Int("education.service_file.open_within_months", 1, 12));
   p.cause_codes = Codes(r, "education.service_file.cause_codes");
   p.need_codes = Codes(r, "education.service_file.need_codes");
+  p.plan_revision_within_days =
+      static_cast<int>(r.Int("education.plan.revision_within_days", 1, 90));
   return p;
 }
 

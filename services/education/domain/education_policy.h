@@ -22,6 +22,9 @@ struct EducationPolicy {
   // The codes a service file's analysis may name.
   std::vector<std::string> cause_codes;
   std::vector<std::string> need_codes;
+  // A revision of the plan in force is due this many calendar days after a level change, a
+  // sanction, a crisis flag, key attention or a new assessment (education.plan.*).
+  int plan_revision_within_days = 15;
 };
 
 using EducationPolicies = policy::Schedule<EducationPolicy>;

@@ -12,6 +12,7 @@ inline EducationPolicy DefaultPolicy(std::string version = "test-policy") {
   p.service_file_within_months = 1;
   p.cause_codes = {"FAMILY", "PEERS", "ECONOMIC", "OTHER"};
   p.need_codes = {"EMPLOYMENT", "HOUSING", "SCHOOLING", "OTHER"};
+  p.plan_revision_within_days = 15;
   return p;
 }
 
