@@ -3,10 +3,18 @@
 #include <memory>
 #include <string>
 
+#include "common/crypto/pii_cipher.h"
 #include "common/server/service_main.h"
 #include "services/education/consumer.h"
+#include "services/education/counselling_service.h"
+#include "services/education/crisis_events.h"
 #include "services/education/domain/education_policy.h"
+#include "services/education/feedback_service.h"
+#include "services/education/legal_test_service.h"
 #include "services/education/pg_case_store.h"
+#include "services/education/pg_counselling_store.h"
+#include "services/education/pg_feedback_store.h"
+#include "services/education/pg_legal_test_store.h"
 #include "services/education/pg_service_file_store.h"
 #include "services/education/service_file_service.h"
 
@@ -14,15 +22,18 @@ namespace ccms::education {
 
 // ccms-education as the kit runs it (server::ServiceMain, tests/support/service_harness.h): the
 // policy's `education` section, the stores, the handlers (one proto service per area) and the
-// consumer of ccms.records.v1. No settings of its own yet beyond the kit's.
+// consumer of ccms.records.v1. Setting CCMS_PII_KEY: the key of the psychological files and
+// complaints' texts (AES-256-GCM, the kit's PiiCipher).
 class EducationWiring final : public server::Service {
  public:
+  void Configure(config::Env& env) override;
   absl::Status Prepare(const policy::PolicyDocument& policy) override;
   absl::Status Build(server::ServiceHost& host) override;
 
   ServiceFileServiceImpl& service_files() { return *service_files_; }
   PgServiceFileStore& service_file_store() { return *service_file_store_; }
   const domain::EducationPolicies& policies() const { return *policies_; }
+  CounsellingServiceImpl& counselling() { return *counselling_; }
 
  private:
   std::unique_ptr<domain::EducationPolicies> policies_;
@@ -31,6 +42,15 @@ class EducationWiring final : public server::Service {
   std::unique_ptr<PgServiceFileStore> service_file_store_;
   std::unique_ptr<ServiceFileServiceImpl> service_files_;
   std::unique_ptr<RecordsEventHandler> handler_;
+  std::string pii_key_;
+  std::unique_ptr<crypto::PiiCipher> cipher_;
+  std::unique_ptr<PgCounsellingStore> counselling_store_;
+  std::unique_ptr<CounsellingServiceImpl> counselling_;
+  std::unique_ptr<CrisisEventHandler> crisis_handler_;
+  std::unique_ptr<PgLegalTestStore> legal_test_store_;
+  std::unique_ptr<LegalTestServiceImpl> legal_tests_;
+  std::unique_ptr<PgFeedbackStore> feedback_store_;
+  std::unique_ptr<FeedbackServiceImpl> feedback_;
 };
 
 server::ServiceDefinition Definition();
