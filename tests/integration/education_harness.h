@@ -4,6 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "ccms/education/v1/counselling_service.grpc.pb.h"
+#include "ccms/education/v1/feedback_service.grpc.pb.h"
+#include "ccms/education/v1/legal_test_service.grpc.pb.h"
 #include "ccms/education/v1/service_file_service.grpc.pb.h"
 #include "common/auth/principal.h"
 #include "common/kafka/inbox_consumer.h"
@@ -19,14 +22,23 @@ namespace ccms::testing {
 // checked against the real time).
 class EducationHarness {
  public:
+  // The key of psychological files and complaints (CCMS_PII_KEY), as the environment gives it.
+  static constexpr char kPiiKey[] =
+      "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
   EducationHarness();
   ~EducationHarness();
 
   education::v1::ServiceFileService::Stub& service_files() { return *service_files_; }
+  education::v1::CounsellingService::Stub& counselling() { return *counselling_; }
+  education::v1::LegalTestService::Stub& legal_tests() { return *legal_tests_; }
+  education::v1::FeedbackService::Stub& feedback() { return *feedback_; }
   std::shared_ptr<grpc::Channel> channel() { return service_.channel(); }
   server::ServiceHost& host() { return service_.host(); }
   TestDatabase& db() { return service_.db(); }
   kafka::InboxConsumer& consumer() { return host().consumer(0); }
+  // The care area's consumer of ccms.assessment.v1 (crisis flags).
+  kafka::InboxConsumer& care_consumer() { return host().consumer(1); }
   time::FakeClock& clock() { return clock_; }
   const education::domain::EducationPolicy& policy() {
     return service_.wiring<education::EducationWiring>().policies().Latest().rules;
@@ -44,6 +56,9 @@ class EducationHarness {
   time::FakeClock clock_;
   ServiceHarness service_;
   std::unique_ptr<education::v1::ServiceFileService::Stub> service_files_;
+  std::unique_ptr<education::v1::CounsellingService::Stub> counselling_;
+  std::unique_ptr<education::v1::LegalTestService::Stub> legal_tests_;
+  std::unique_ptr<education::v1::FeedbackService::Stub> feedback_;
 };
 
 }  // namespace ccms::testing
