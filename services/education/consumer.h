@@ -10,6 +10,8 @@ namespace ccms::education {
 
 // Consumer group of the education service on topic ccms.records.v1.
 inline constexpr char kRecordsTopic[] = "ccms.records.v1";
+// Followed by the plans' (plan_triggers.h) and care's (crisis_events.h) consumer groups.
+inline constexpr char kAssessmentTopic[] = "ccms.assessment.v1";
 inline constexpr char kConsumerGroup[] = "ccms-education";
 
 // Applies records events inside the inbox transaction (kafka::InboxConsumer's handler, which

@@ -7,6 +7,7 @@
 #include "absl/time/civil_time.h"
 #include "ccms/events/v1/envelope.pb.h"
 #include "common/time/clock.h"
+#include "services/education/consumer.h"  // kAssessmentTopic
 #include "services/education/domain/education_policy.h"
 #include "services/education/domain/plan_rules.h"
 
@@ -14,7 +15,6 @@ namespace ccms::education {
 
 // The consumer group that follows records' and assessment's events for the plan's revisions (its
 // own inbox rows, apart from the case consumer of consumer.h).
-inline constexpr char kAssessmentTopic[] = "ccms.assessment.v1";
 inline constexpr char kPlanConsumerGroup[] = "ccms-education-plans";
 
 // An event that makes a revision of the plan in force due: why, and on which day.

@@ -1,5 +1,6 @@
 #include "services/education/wiring.h"
 
+#include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 #include "common/time/calendar.h"
 #include "services/education/migrations.h"
@@ -21,12 +22,22 @@ std::vector<db::Query> AllQueries() {
   for (const auto& s : PgServiceFileStore::Queries()) q.push_back(s);
   for (const auto& s : PgPlanStore::Queries()) q.push_back(s);
   for (const auto& s : PgCatalogueStore::Queries()) q.push_back(s);
+  for (const auto& s : PgCounsellingStore::Queries()) q.push_back(s);
+  for (const auto& s : PgLegalTestStore::Queries()) q.push_back(s);
+  for (const auto& s : PgFeedbackStore::Queries()) q.push_back(s);
   return q;
 }
 
 }  // namespace
 
+void EducationWiring::Configure(config::Env& env) { pii_key_ = env.RequiredSecret("CCMS_PII_KEY"); }
+
 absl::Status EducationWiring::Prepare(const policy::PolicyDocument& policy) {
+  auto cipher = crypto::PiiCipher::FromHexKey(pii_key_);
+  if (!cipher.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("CCMS_PII_KEY: ", cipher.status().message()));
+  }
+  cipher_ = std::make_unique<crypto::PiiCipher>(*std::move(cipher));
   auto loaded = domain::LoadEducationPolicies(policy);
   if (!loaded.ok()) return loaded.status();
   policies_ = std::make_unique<domain::EducationPolicies>(*std::move(loaded));
@@ -67,6 +78,27 @@ absl::Status EducationWiring::Build(server::ServiceHost& host) {
   catalogue_ =
       std::make_unique<CatalogueServiceImpl>(*catalogue_store_, host.executor(), host.clock());
   host.AddService(catalogue_.get(), v1::CatalogueService::service_full_name());
+  // Care (issue 14 items 10-12): psychological help, with assessment's crisis flags.
+  counselling_store_ = std::make_unique<PgCounsellingStore>(host.pool(), &host.relay());
+  counselling_ = std::make_unique<CounsellingServiceImpl>(*counselling_store_, host.executor(),
+                                                          *policies_, host.clock(), *cipher_);
+  crisis_handler_ = std::make_unique<CrisisEventHandler>(*policies_);
+  if (auto st = host.AddConsumer(kCareConsumerGroup, {kAssessmentTopic},
+                                 [this](pqxx::work& tx, const events::v1::Envelope& e) {
+                                   return crisis_handler_->Handle(tx, e);
+                                 });
+      !st.ok()) {
+    return st;
+  }
+  host.AddService(counselling_.get(), v1::CounsellingService::service_full_name());
+  legal_test_store_ = std::make_unique<PgLegalTestStore>(host.pool(), &host.relay());
+  legal_tests_ = std::make_unique<LegalTestServiceImpl>(*legal_test_store_, host.executor(),
+                                                        *policies_, host.clock());
+  host.AddService(legal_tests_.get(), v1::LegalTestService::service_full_name());
+  feedback_store_ = std::make_unique<PgFeedbackStore>(host.pool(), &host.relay());
+  feedback_ = std::make_unique<FeedbackServiceImpl>(*feedback_store_, host.executor(), *policies_,
+                                                    host.clock(), *cipher_);
+  host.AddService(feedback_.get(), v1::FeedbackService::service_full_name());
   return absl::OkStatus();
 }
 

@@ -3,14 +3,22 @@
 #include <memory>
 #include <string>
 
+#include "common/crypto/pii_cipher.h"
 #include "common/server/service_main.h"
 #include "services/education/catalogue_service.h"
 #include "services/education/consumer.h"
 #include "services/education/correction_plan_service.h"
+#include "services/education/counselling_service.h"
+#include "services/education/crisis_events.h"
 #include "services/education/domain/education_policy.h"
+#include "services/education/feedback_service.h"
+#include "services/education/legal_test_service.h"
 #include "services/education/pg_case_store.h"
 #include "services/education/pg_catalogue_store.h"
 #include "services/education/pg_plan_store.h"
+#include "services/education/pg_counselling_store.h"
+#include "services/education/pg_feedback_store.h"
+#include "services/education/pg_legal_test_store.h"
 #include "services/education/pg_service_file_store.h"
 #include "services/education/plan_triggers.h"
 #include "services/education/service_file_service.h"
@@ -19,9 +27,11 @@ namespace ccms::education {
 
 // ccms-education as the kit runs it (server::ServiceMain, tests/support/service_harness.h): the
 // policy's `education` section, the stores, the handlers (one proto service per area) and the
-// consumer of ccms.records.v1. No settings of its own yet beyond the kit's.
+// consumer of ccms.records.v1. Setting CCMS_PII_KEY: the key of the psychological files and
+// complaints' texts (AES-256-GCM, the kit's PiiCipher).
 class EducationWiring final : public server::Service {
  public:
+  void Configure(config::Env& env) override;
   absl::Status Prepare(const policy::PolicyDocument& policy) override;
   absl::Status Build(server::ServiceHost& host) override;
 
@@ -29,6 +39,7 @@ class EducationWiring final : public server::Service {
   PgServiceFileStore& service_file_store() { return *service_file_store_; }
   const domain::EducationPolicies& policies() const { return *policies_; }
   CorrectionPlanServiceImpl& plans() { return *plans_; }
+  CounsellingServiceImpl& counselling() { return *counselling_; }
 
  private:
   std::unique_ptr<domain::EducationPolicies> policies_;
@@ -43,6 +54,15 @@ class EducationWiring final : public server::Service {
   std::unique_ptr<PlanTriggerHandler> plan_triggers_;
   std::unique_ptr<PgCatalogueStore> catalogue_store_;
   std::unique_ptr<CatalogueServiceImpl> catalogue_;
+  std::string pii_key_;
+  std::unique_ptr<crypto::PiiCipher> cipher_;
+  std::unique_ptr<PgCounsellingStore> counselling_store_;
+  std::unique_ptr<CounsellingServiceImpl> counselling_;
+  std::unique_ptr<CrisisEventHandler> crisis_handler_;
+  std::unique_ptr<PgLegalTestStore> legal_test_store_;
+  std::unique_ptr<LegalTestServiceImpl> legal_tests_;
+  std::unique_ptr<PgFeedbackStore> feedback_store_;
+  std::unique_ptr<FeedbackServiceImpl> feedback_;
 };
 
 server::ServiceDefinition Definition();

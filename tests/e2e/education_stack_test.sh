@@ -117,6 +117,52 @@ done
 check "plan_agreed and plan_approved on ccms.education.v1" bash -c "grep -q '^$case_id .*ce_type=ccms.education.plan_agreed' <<<\"\$1\" && grep -q '^$case_id .*ce_type=ccms.education.plan_approved' <<<\"\$1\"" _ "$bus"
 check "plan_revision_due on ccms.education.v1" grep -q "^$case_id .*ce_type=ccms.education.plan_revision_due" <<<"$bus"
 check "the plan's text is not on the bus" bash -c "! grep -aq -- '$PLAN_TEXT' <<<\"\$1\"" _ "$bus"
+# 5. Care (issue 14 items 10-12): a crisis flag raised in assessment makes an urgent counselling
+# contact due in education (ccms.assessment.v1); therapy by a volunteer is refused; guidance meets
+# the contact; the psychological file's text is on no topic and in no log.
+CALL=(/usr/bin/python3 "$ROOT/tools/grpc_call.py" "$CCMS_EDUCATION_ADDR")
+raised=0
+for _ in $(seq 1 60); do  # assessment learns the case from records' events first
+  if quiet "$CTL" --token "$WORKER" crisis raise "$case_id" --kind suicide; then raised=1; break; fi
+  sleep 0.5
+done
+check "a crisis flag is raised in assessment" test "$raised" = 1
+urgent=""
+for _ in $(seq 1 60); do
+  urgent="$(CCMS_TOKEN="$WORKER" "${CALL[@]}" call ccms.education.v1.CounsellingService/ListUrgentContacts '{"districtCode": "110101"}' 2>&1 || true)"
+  grep -q "$case_id" <<<"$urgent" && break
+  sleep 0.5
+done
+check "a crisis flag in assessment makes the urgent contact due in education" grep -q "$case_id" <<<"$urgent"
+check "... with its due time" grep -q '"dueAt"' <<<"$urgent"
+expert="$(CCMS_TOKEN="$WORKER" "${CALL[@]}" call ccms.education.v1.CounsellingService/RegisterExpert \
+  "{\"requestId\": \"$(cat /proc/sys/kernel/random/uuid)\", \"districtCode\": \"110101\", \"kind\": \"EXPERT_KIND_VOLUNTEER\", \"displayName\": \"e2e volunteer\"}" 2>&1 || true)"
+expert_id="$(sed -n 's/.*"expertId": *"\([0-9a-f-]*\)".*/\1/p' <<<"$expert" | head -1)"
+check "an expert joins the district's pool" test -n "$expert_id"
+session() {
+  CCMS_TOKEN="$WORKER" "${CALL[@]}" call ccms.education.v1.CounsellingService/RecordCounsellingSession \
+    "{\"requestId\": \"$(cat /proc/sys/kernel/random/uuid)\", \"caseId\": \"$case_id\", \"expertId\": \"$expert_id\", \"kind\": \"$1\", \"durationMinutes\": 50}" 2>&1 || true
+}
+check "therapy by a volunteer is refused naming the rule" bash -c 'grep -q "FAILED_PRECONDITION.*therapy_by_professional" <<<"$1"' _ "$(session COUNSELLING_KIND_THERAPY)"
+check "guidance meets the urgent contact" bash -c 'grep -q "urgentFlagIds" <<<"$1"' _ "$(session COUNSELLING_KIND_GUIDANCE)"
+urgent="$(CCMS_TOKEN="$WORKER" "${CALL[@]}" call ccms.education.v1.CounsellingService/ListUrgentContacts '{"districtCode": "110101"}' 2>&1 || true)"
+check "... and the urgent list no longer has it" bash -c "! grep -q '$case_id' <<<\"\$1\"" _ "$urgent"
+PSYCH="E2E-PSYCH-FILE-MARKER-$$"
+check "the psychological file is written" bash -c 'grep -q "\"version\": 1" <<<"$1"' _ \
+  "$(CCMS_TOKEN="$WORKER" "${CALL[@]}" call ccms.education.v1.CounsellingService/UpdatePsychFile \
+    "{\"requestId\": \"$(cat /proc/sys/kernel/random/uuid)\", \"caseId\": \"$case_id\", \"text\": \"$PSYCH\"}" 2>&1 || true)"
+check "an auditor cannot read the psychological file" bash -c 'grep -q PERMISSION_DENIED <<<"$1"' _ \
+  "$(CCMS_TOKEN="$AUDITOR" "${CALL[@]}" call ccms.education.v1.CounsellingService/GetPsychFile "{\"caseId\": \"$case_id\"}" 2>&1 || true)"
+care_bus=""
+for _ in $(seq 1 40); do
+  care_bus="$(timeout 10 kcat -b "$CCMS_KAFKA_BOOTSTRAP" -C -t ccms.education.v1 -o beginning -e -q \
+    -f '%k %h %s\n' 2>/dev/null | tr -d '\000' || true)"
+  grep -q "ce_type=ccms.education.counselling_session_recorded" <<<"$care_bus" && break
+  sleep 0.25
+done
+check "counselling_session_recorded on ccms.education.v1" grep -q "^$case_id .*ce_type=ccms.education.counselling_session_recorded" <<<"$care_bus"
+check "the psychological file is not on the bus" bash -c "! grep -aq -- '$PSYCH' <<<\"\$1\"" _ "$care_bus"
+
 metrics_port="${CCMS_EDUCATION_METRICS##*:}"
 all_metrics="$( (exec 3<>"/dev/tcp/127.0.0.1/$metrics_port"; printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3; cat <&3) || true)"
 check "metrics served" grep -q "ccms_" <<<"$all_metrics"
@@ -124,6 +170,7 @@ check "case id is no metric label" bash -c "! grep -q '$case_id' <<<\"\$1\"" _ "
 "$ROOT/deploy/dev/down" > "$RUN_DIR/down.out" 2>&1
 check "the analysis is in no service log" bash -c "! grep -rq -- '$ANALYSIS' '$RUN_DIR/logs'"
 check "the plan's text is in no service log" bash -c "! grep -rq -- '$PLAN_TEXT' '$RUN_DIR/logs'"
+check "the psychological file is in no service log" bash -c "! grep -rq -- '$PSYCH' '$RUN_DIR/logs'"
 check "SIGTERM stops ccms-education gracefully" grep -q '"event":"service_stopped"' "$RUN_DIR/logs/education.log"
 
 echo "e2e education: $passed passed, $failed failed"

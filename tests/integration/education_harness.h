@@ -6,6 +6,9 @@
 
 #include "ccms/education/v1/catalogue_service.grpc.pb.h"
 #include "ccms/education/v1/correction_plan_service.grpc.pb.h"
+#include "ccms/education/v1/counselling_service.grpc.pb.h"
+#include "ccms/education/v1/feedback_service.grpc.pb.h"
+#include "ccms/education/v1/legal_test_service.grpc.pb.h"
 #include "ccms/education/v1/service_file_service.grpc.pb.h"
 #include "common/auth/principal.h"
 #include "common/kafka/inbox_consumer.h"
@@ -21,18 +24,28 @@ namespace ccms::testing {
 // checked against the real time).
 class EducationHarness {
  public:
+  // The key of psychological files and complaints (CCMS_PII_KEY), as the environment gives it.
+  static constexpr char kPiiKey[] =
+      "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
   EducationHarness();
   ~EducationHarness();
 
   education::v1::ServiceFileService::Stub& service_files() { return *service_files_; }
+  education::v1::CounsellingService::Stub& counselling() { return *counselling_; }
+  education::v1::LegalTestService::Stub& legal_tests() { return *legal_tests_; }
+  education::v1::FeedbackService::Stub& feedback() { return *feedback_; }
   std::shared_ptr<grpc::Channel> channel() { return service_.channel(); }
   server::ServiceHost& host() { return service_.host(); }
   TestDatabase& db() { return service_.db(); }
   kafka::InboxConsumer& consumer() { return host().consumer(0); }
+  // The consumers in wiring.cc's order: records' events (0), the plans' revisions (1), care (2).
   // The consumer of records' and assessment's events for the plans' revisions.
   kafka::InboxConsumer& plan_consumer() { return host().consumer(1); }
   education::v1::CorrectionPlanService::Stub& plans() { return *plans_; }
   education::v1::CatalogueService::Stub& catalogue() { return *catalogue_; }
+  // The care area's consumer of ccms.assessment.v1 (crisis flags).
+  kafka::InboxConsumer& care_consumer() { return host().consumer(2); }
   time::FakeClock& clock() { return clock_; }
   const education::domain::EducationPolicy& policy() {
     return service_.wiring<education::EducationWiring>().policies().Latest().rules;
@@ -52,6 +65,9 @@ class EducationHarness {
   std::unique_ptr<education::v1::ServiceFileService::Stub> service_files_;
   std::unique_ptr<education::v1::CorrectionPlanService::Stub> plans_;
   std::unique_ptr<education::v1::CatalogueService::Stub> catalogue_;
+  std::unique_ptr<education::v1::CounsellingService::Stub> counselling_;
+  std::unique_ptr<education::v1::LegalTestService::Stub> legal_tests_;
+  std::unique_ptr<education::v1::FeedbackService::Stub> feedback_;
 };
 
 }  // namespace ccms::testing

@@ -5,6 +5,7 @@
 // monthly theme.
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,6 +14,10 @@
 #include "absl/time/clock.h"
 #include "ccms/education/v1/catalogue_service.grpc.pb.h"
 #include "ccms/education/v1/correction_plan_service.grpc.pb.h"
+#include "ccms/assessment/v1/assessment_events.pb.h"
+#include "ccms/education/v1/counselling_service.grpc.pb.h"
+#include "ccms/education/v1/feedback_service.grpc.pb.h"
+#include "ccms/education/v1/legal_test_service.grpc.pb.h"
 #include "ccms/education/v1/service_file_service.grpc.pb.h"
 #include "ccms/ops/v1/audit_chain_service.grpc.pb.h"
 #include "ccms/ops/v1/dead_letter_service.grpc.pb.h"
@@ -43,6 +48,9 @@ class EducationMatrixServer : public MatrixServer {
     return {ev1::ServiceFileService::service_full_name(),
             ev1::CorrectionPlanService::service_full_name(),
             ev1::CatalogueService::service_full_name(),
+            ev1::CounsellingService::service_full_name(),
+            ev1::LegalTestService::service_full_name(),
+            ev1::FeedbackService::service_full_name(),
             ops::v1::DeadLetterService::service_full_name(),
             ops::v1::AuditChainService::service_full_name()};
   }
@@ -54,6 +62,10 @@ class EducationMatrixServer : public MatrixServer {
     InstallBuilders();
     InstallPlanBuilders();
     InstallCatalogueBuilders();
+    h_.care_consumer().Stop();
+    InstallCareBuilders();
+    InstallLegalTestBuilders();
+    InstallFeedbackBuilders();
   }
 
   std::shared_ptr<grpc::Channel> Channel() override { return h_.channel(); }
@@ -304,6 +316,123 @@ class EducationMatrixServer : public MatrixServer {
     add("ListOverdueRevisions", [this](const std::string& d) {
       PlanRead(d);
       ev1::ListOverdueRevisionsRequest req;
+  // The district's expert (a professional), made once.
+  const std::string& ExpertOf(const std::string& district) {
+    std::string& id = experts_[district];
+    if (id.empty()) {
+      ev1::RegisterExpertRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_district_code(district);
+      req.set_kind(ev1::EXPERT_KIND_PROFESSIONAL);
+      req.set_display_name("matrix expert");
+      ev1::RegisterExpertResponse resp;
+      auto ctx = h_.Context(admin_);
+      const grpc::Status st = h_.counselling().RegisterExpert(ctx.get(), req, &resp);
+      if (!st.ok())
+        Fail(absl::StrCat("RegisterExpert: ", st.error_code(), " ", st.error_message()));
+      id = resp.expert().expert_id();
+      Made(district, id);
+    }
+    return id;
+  }
+
+  // An open urgent contact of the district (a crisis flag of a new case), made once.
+  void UrgentOf(const std::string& district) {
+    if (urgent_.count(district) > 0) return;
+    urgent_.insert(district);
+    const std::string case_id = Case(district);
+    assessment::v1::CrisisFlagRaised p;
+    p.set_case_id(case_id);
+    p.set_district_code(district);
+    p.set_flag_id(ids::NewUuid());
+    p.set_kind(assessment::v1::CRISIS_KIND_SELF_HARM);
+    *p.mutable_raised_at() = grpc_util::ToProtoTimestamp(h_.clock().Now());
+    Made(district, p.flag_id());
+    const auto envelope =
+        kafka::MakeEnvelope("ccms.assessment.crisis_flag_raised", case_id, district, absl::Now(),
+                            absl::Now(), "assessment-matrix", p);
+    auto applied = h_.care_consumer().Process("ccms.assessment.v1", 0, offset_++,
+                                              envelope.SerializeAsString());
+    if (!applied.ok() || !*applied) Fail("crisis flag: " + applied.status().ToString());
+  }
+
+  // A new case of the district with a referral made.
+  std::pair<std::string, std::string> Referral(const std::string& district) {
+    const std::string case_id = Case(district);
+    ev1::MakeReferralRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_case_id(case_id);
+    req.set_institution_agency_id("matrix-hospital");
+    req.set_reason(ev1::REFERRAL_REASON_TRAUMA);
+    ev1::MakeReferralResponse resp;
+    auto ctx = h_.Context(admin_);
+    const grpc::Status st = h_.counselling().MakeReferral(ctx.get(), req, &resp);
+    if (!st.ok()) Fail(absl::StrCat("MakeReferral: ", st.error_code(), " ", st.error_message()));
+    Made(district, resp.referral().referral_id());
+    return {case_id, resp.referral().referral_id()};
+  }
+
+  void InstallCareBuilders() {
+    auto add = [this](const std::string& method, Builder b) {
+      builders_[absl::StrCat(ev1::CounsellingService::service_full_name(), "/", method)] =
+          std::move(b);
+    };
+    add("RegisterExpert", [](const std::string& d) {
+      ev1::RegisterExpertRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_district_code(d);
+      req.set_kind(ev1::EXPERT_KIND_PARTNER_CENTRE);
+      req.set_agency_id("matrix-centre");
+      req.set_display_name("matrix centre");
+      return Own(req);
+    });
+    add("ListExperts", [this](const std::string& d) {
+      ExpertOf(d);
+      ev1::ListExpertsRequest req;
+      req.set_district_code(d);
+      return Own(req);
+    });
+    add("RecordCounsellingSession", [this](const std::string& d) {
+      ev1::RecordCounsellingSessionRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(Case(d));
+      req.set_expert_id(ExpertOf(d));
+      req.set_kind(ev1::COUNSELLING_KIND_THERAPY);
+      req.set_duration_minutes(50);
+      return Own(req);
+    });
+    add("UpdatePsychFile", [this](const std::string& d) {
+      ev1::UpdatePsychFileRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(Case(d));
+      req.set_text("matrix psychological file");
+      return Own(req);
+    });
+    add("GetPsychFile", [this](const std::string& d) {
+      ev1::GetPsychFileRequest req;
+      req.set_case_id(Read(d));
+      return Own(req);
+    });
+    add("MakeReferral", [this](const std::string& d) {
+      ev1::MakeReferralRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(Case(d));
+      req.set_institution_agency_id("matrix-hospital");
+      req.set_reason(ev1::REFERRAL_REASON_OTHER);
+      return Own(req);
+    });
+    add("RecordReferralOutcome", [this](const std::string& d) {
+      const auto [case_id, referral_id] = Referral(d);
+      ev1::RecordReferralOutcomeRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(case_id);
+      req.set_referral_id(referral_id);
+      req.set_outcome(ev1::REFERRAL_OUTCOME_ACCEPTED);
+      return Own(req);
+    });
+    add("ListUrgentContacts", [this](const std::string& d) {
+      UrgentOf(d);
+      ev1::ListUrgentContactsRequest req;
       req.set_district_code(d);
       return Own(req);
     });
@@ -372,10 +501,173 @@ class EducationMatrixServer : public MatrixServer {
       req.set_month(Today().month());
       return Own(req);
     });
+  // The paper MATRIX_PAPER (three questions, key A, B, CD), published once.
+  void Paper() {
+    if (paper_published_) return;
+    paper_published_ = true;
+    ev1::PublishTestPaperRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_paper_id("MATRIX_PAPER");
+    req.set_title("matrix paper");
+    for (const char* a : {"A", "B", "CD"}) req.add_answer_key(a);
+    ev1::PublishTestPaperResponse resp;
+    auto ctx = h_.Context(admin_);
+    const grpc::Status st = h_.legal_tests().PublishTestPaper(ctx.get(), req, &resp);
+    if (!st.ok())
+      Fail(absl::StrCat("PublishTestPaper: ", st.error_code(), " ", st.error_message()));
+  }
+
+  ev1::RecordTestSittingRequest SittingRequest(const std::string& case_id, bool pass) {
+    ev1::RecordTestSittingRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_case_id(case_id);
+    req.set_paper_id("MATRIX_PAPER");
+    for (const char* a : {"A", pass ? "B" : "C", pass ? "DC" : ""}) req.add_answers(a);
+    return req;
+  }
+
+  // The district's case with a failed sitting (a retake due), made once.
+  const std::string& FailedOf(const std::string& district) {
+    std::string& case_id = failed_[district];
+    if (case_id.empty()) {
+      Paper();
+      case_id = Case(district);
+      ev1::RecordTestSittingResponse resp;
+      auto ctx = h_.Context(admin_);
+      const grpc::Status st =
+          h_.legal_tests().RecordTestSitting(ctx.get(), SittingRequest(case_id, false), &resp);
+      if (!st.ok()) {
+        Fail(absl::StrCat("RecordTestSitting: ", st.error_code(), " ", st.error_message()));
+      }
+      Made(district, resp.sitting().sitting_id());
+    }
+    return case_id;
+  }
+
+  void InstallLegalTestBuilders() {
+    auto add = [this](const std::string& method, Builder b) {
+      builders_[absl::StrCat(ev1::LegalTestService::service_full_name(), "/", method)] =
+          std::move(b);
+    };
+    add("PublishTestPaper", [](const std::string&) {
+      ev1::PublishTestPaperRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_paper_id("MATRIX_CELL_PAPER");
+      req.set_title("a paper of a cell");
+      req.add_answer_key("A");
+      return Own(req);
+    });
+    add("RecordTestSitting", [this](const std::string& d) {
+      Paper();
+      return Own(SittingRequest(Case(d), true));
+    });
+    add("ListTestSittings", [this](const std::string& d) {
+      ev1::ListTestSittingsRequest req;
+      req.set_case_id(FailedOf(d));
+      return Own(req);
+    });
+    add("ListRetakesDue", [this](const std::string& d) {
+      FailedOf(d);
+      ev1::ListRetakesDueRequest req;
+      req.set_district_code(d);
+      return Own(req);
+    });
+  }
+
+  // The questionnaire MATRIX_SURVEY (two questions, 1-5), published once.
+  void Survey() {
+    if (survey_published_) return;
+    survey_published_ = true;
+    ev1::PublishQuestionnaireRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_questionnaire_id("MATRIX_SURVEY");
+    req.set_title("matrix survey");
+    req.set_question_count(2);
+    req.set_scale_max(5);
+    ev1::PublishQuestionnaireResponse resp;
+    auto ctx = h_.Context(admin_);
+    const grpc::Status st = h_.feedback().PublishQuestionnaire(ctx.get(), req, &resp);
+    if (!st.ok()) {
+      Fail(absl::StrCat("PublishQuestionnaire: ", st.error_code(), " ", st.error_message()));
+    }
+  }
+
+  ev1::FileComplaintRequest ComplaintRequest(const std::string& case_id) {
+    ev1::FileComplaintRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_case_id(case_id);
+    req.set_subject(ev1::FEEDBACK_SUBJECT_WORKER);
+    req.set_subject_id("sw-matrix");
+    req.set_category(ev1::COMPLAINT_CATEGORY_SERVICE_QUALITY);
+    req.set_text("matrix complaint");
+    return req;
+  }
+
+  // A new case of the district with an OPEN complaint: (case id, complaint id).
+  std::pair<std::string, std::string> Complaint(const std::string& district) {
+    const std::string case_id = Case(district);
+    ev1::FileComplaintResponse resp;
+    auto ctx = h_.Context(admin_);
+    const grpc::Status st =
+        h_.feedback().FileComplaint(ctx.get(), ComplaintRequest(case_id), &resp);
+    if (!st.ok()) Fail(absl::StrCat("FileComplaint: ", st.error_code(), " ", st.error_message()));
+    Made(district, resp.complaint().complaint_id());
+    return {case_id, resp.complaint().complaint_id()};
+  }
+
+  void InstallFeedbackBuilders() {
+    auto add = [this](const std::string& method, Builder b) {
+      builders_[absl::StrCat(ev1::FeedbackService::service_full_name(), "/", method)] =
+          std::move(b);
+    };
+    add("PublishQuestionnaire", [](const std::string&) {
+      ev1::PublishQuestionnaireRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_questionnaire_id("MATRIX_CELL_SURVEY");
+      req.set_title("a survey of a cell");
+      req.set_question_count(1);
+      req.set_scale_max(5);
+      return Own(req);
+    });
+    add("RecordSurveyResponse", [this](const std::string& d) {
+      Survey();
+      ev1::RecordSurveyResponseRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(Case(d));
+      req.set_questionnaire_id("MATRIX_SURVEY");
+      req.set_subject(ev1::FEEDBACK_SUBJECT_PROVIDER);
+      req.set_subject_id("matrix-centre");
+      req.add_scores(4);
+      req.add_scores(5);
+      return Own(req);
+    });
+    add("FileComplaint", [this](const std::string& d) { return Own(ComplaintRequest(Case(d))); });
+    add("UpdateComplaint", [this](const std::string& d) {
+      const auto [case_id, complaint_id] = Complaint(d);
+      ev1::UpdateComplaintRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(case_id);
+      req.set_complaint_id(complaint_id);
+      req.set_version(1);
+      req.set_status(ev1::COMPLAINT_STATUS_IN_HANDLING);
+      return Own(req);
+    });
+    add("ListComplaints", [this](const std::string& d) {
+      if (complaints_.insert(d).second) Complaint(d);
+      ev1::ListComplaintsRequest req;
+      req.set_district_code(d);
+      return Own(req);
+    });
   }
 
   EducationHarness h_;
   const std::string admin_;
+  bool survey_published_ = false;
+  std::set<std::string> complaints_;
+  bool paper_published_ = false;
+  std::map<std::string, std::string> failed_;
+  std::map<std::string, std::string> experts_;
+  std::set<std::string> urgent_;
   std::map<std::string, Builder> builders_;
   absl::Status fixture_error_;
   int64_t offset_ = 1;

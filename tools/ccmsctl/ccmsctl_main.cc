@@ -22,6 +22,7 @@
 #include "tools/ccmsctl/rpc_client.h"
 #include "tools/ccmsctl/activity_commands.h"
 #include "tools/ccmsctl/assessment_commands.h"
+#include "tools/ccmsctl/care_commands.h"
 #include "tools/ccmsctl/case_commands.h"
 #include "tools/ccmsctl/audit_commands.h"
 #include "tools/ccmsctl/dead_letter_commands.h"
@@ -98,6 +99,7 @@ int Main(int argc, char** argv) {
   AddAssessmentCommands(app, global, &action);
   AddEducationCommands(app, global, &action);
   AddPlanCommands(app, global, &action);
+  AddCareCommands(app, global, &action);  // education's care lists
   AddLeaveCommands(app, global, &action);
   AddOrderCommands(app, global, &action);
   AddDeadLetterCommands(app, global, &action);

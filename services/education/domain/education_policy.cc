@@ -38,6 +38,14 @@ EducationPolicy ReadEducationPolicy(policy::PolicyReader& r) {
   p.need_codes = Codes(r, "education.service_file.need_codes");
   p.plan_revision_within_days =
       static_cast<int>(r.Int("education.plan.revision_within_days", 1, 90));
+  p.urgent_contact_within_hours =
+      static_cast<int>(r.Int("education.counselling.urgent_contact_within_hours", 1, 168));
+  p.legal_test_pass_mark_percent =
+      static_cast<int>(r.Int("education.legal_test.pass_mark_percent", 1, 100));
+  p.legal_test_retake_within_days =
+      static_cast<int>(r.Int("education.legal_test.retake_within_days", 1, 365));
+  p.complaint_handling_days =
+      static_cast<int>(r.Int("education.feedback.complaint_handling_days", 1, 90));
   return p;
 }
 

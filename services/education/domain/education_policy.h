@@ -25,6 +25,14 @@ struct EducationPolicy {
   // A revision of the plan in force is due this many calendar days after a level change, a
   // sanction, a crisis flag, key attention or a new assessment (education.plan.*).
   int plan_revision_within_days = 15;
+  // Care (issue 14 items 10-12; docs/education.md): an urgent counselling contact is due this
+  // many hours after a crisis flag is raised; a legal-knowledge test passes at this score
+  // (percent) and a retake is due this many days after a fail; a complaint is handled within
+  // this many days of its receipt.
+  int urgent_contact_within_hours = 24;
+  int legal_test_pass_mark_percent = 60;
+  int legal_test_retake_within_days = 30;
+  int complaint_handling_days = 15;
 };
 
 using EducationPolicies = policy::Schedule<EducationPolicy>;
