@@ -10,7 +10,7 @@ EducationHarness::EducationHarness()
                                          .background = true}),
       service_files_(education::v1::ServiceFileService::NewStub(service_.channel())),
       plans_(education::v1::CorrectionPlanService::NewStub(service_.channel())),
-      catalogue_(education::v1::CatalogueService::NewStub(service_.channel())) {}
+      catalogue_(education::v1::CatalogueService::NewStub(service_.channel())),
       counselling_(education::v1::CounsellingService::NewStub(service_.channel())),
       legal_tests_(education::v1::LegalTestService::NewStub(service_.channel())),
       feedback_(education::v1::FeedbackService::NewStub(service_.channel())) {}
