@@ -19,7 +19,8 @@ constexpr db::Query kLock = {
     " || $3, 0))"};
 constexpr db::Query kPositions = {
     "reporting_applied_positions",
-    "SELECT topic, kafka_partition, max(kafka_offset) + 1 FROM inbox WHERE consumer = $1"
+    "SELECT topic, kafka_partition, max(kafka_offset) + 1 FROM inbox"
+    " WHERE consumer = $1 OR consumer LIKE $1 || '-%'"
     " GROUP BY topic, kafka_partition ORDER BY topic, kafka_partition"};
 constexpr db::Query kVersions = {
     "reporting_snapshot_versions",

@@ -55,7 +55,8 @@ class SnapshotStore {
   // take turns.
   virtual absl::Status Lock(const SnapshotKey& key) = 0;
   // The applied position of `consumer_group` on every partition it applied an event from
-  // (reporting's inbox rows of that group), by topic and partition.
+  // (reporting's inbox rows of that group, or of a group named `consumer_group`-<suffix>, as the
+  // tests' harness names it), by topic and partition.
   virtual absl::StatusOr<std::vector<TopicPosition>> AppliedPositions(
       const std::string& consumer_group) = 0;
   // The versions of a snapshot, oldest first (empty: never run).
