@@ -364,9 +364,24 @@ TEST_F(ReportingSnapshotsTest, WhoMayRunPublishAndRead) {
   RunMonth(ServiceHarness::Token(Role::kDistrictBureau, {kDistrict}), &st, "");
   EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   // The city admin runs the city (every district counted).
-  auto city = RunMonth(ServiceHarness::Token(Role::kCityAdmin, {"*"}), &st, "");
+  const std::string admin = ServiceHarness::Token(Role::kCityAdmin, {"*"});
+  v1::RunSnapshotRequest city_req;
+  city_req.set_request_id(ids::NewUuid());
+  city_req.set_report_id("quarterly");
+  *city_req.mutable_period_day() = Date(D(2026, 2, 1));
+  v1::RunSnapshotResponse city;
+  st = stub_->RunSnapshot(ServiceHarness::Context(admin).get(), city_req, &city);
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_EQ(city.snapshot().district_code(), "");
+  EXPECT_EQ(city.snapshot().version(), 1);
+  // A retry of the same request id is answered with the first response, runs nothing again.
+  v1::RunSnapshotResponse retry;
+  st = stub_->RunSnapshot(ServiceHarness::Context(admin).get(), city_req, &retry);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(retry.SerializeAsString(), city.SerializeAsString());
+  EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE action = 'RunSnapshot'"
+                  " AND result = 'quarterly/city/2026-01-01/v1'"),
+            1);
   // Partners get nothing (without their certificate, not even a role check).
   RunMonth(ServiceHarness::Token(Role::kPartner, {}, "p", "agency-1"), &st);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAUTHENTICATED);
