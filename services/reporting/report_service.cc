@@ -29,6 +29,22 @@ std::optional<domain::PeriodKind> KindOf(v1::PeriodKind k) {
   }
 }
 
+v1::PeriodKind ProtoKind(domain::PeriodKind k) {
+  switch (k) {
+    case domain::PeriodKind::kDay:
+      return v1::PERIOD_KIND_DAY;
+    case domain::PeriodKind::kWeek:
+      return v1::PERIOD_KIND_WEEK;
+    case domain::PeriodKind::kMonth:
+      return v1::PERIOD_KIND_MONTH;
+    case domain::PeriodKind::kQuarter:
+      return v1::PERIOD_KIND_QUARTER;
+    case domain::PeriodKind::kYear:
+      return v1::PERIOD_KIND_YEAR;
+  }
+  return v1::PERIOD_KIND_UNSPECIFIED;
+}
+
 }  // namespace
 
 absl::Status ReportServiceImpl::DoListIndicators(const auth::Principal& principal,
@@ -44,6 +60,20 @@ absl::Status ReportServiceImpl::DoListIndicators(const auth::Principal& principa
     out->set_count(d.count == domain::IndicatorDef::Count::kPeople ? "people" : "person_times");
     out->set_formula(d.formula);
     for (const auto& b : d.breakdowns) out->add_breakdowns(b);
+  }
+  response->set_reports_version(reports_.version);
+  for (const auto& r : reports_.reports) {
+    auto* out = response->add_reports();
+    out->set_id(r.id);
+    out->set_title(r.title);
+    out->set_period_kind(ProtoKind(r.period));
+    for (const auto& t : r.tables) {
+      auto* table = out->add_tables();
+      table->set_id(t.id);
+      table->set_title(t.title);
+      table->set_breakdown(t.breakdown);
+      for (const auto& i : t.indicator_ids) table->add_indicator_ids(i);
+    }
   }
   return absl::OkStatus();
 }

@@ -3,23 +3,32 @@
 #include "ccms/reporting/v1/reporting_service.grpc.pb.h"
 #include "common/auth/principal.h"
 #include "common/grpc/call_executor.h"
+#include "common/grpc/status.h"
 #include "common/time/clock.h"
 #include "services/reporting/domain/indicators.h"
+#include "services/reporting/domain/reports.h"
 #include "services/reporting/reporting_store.h"
+#include "services/reporting/snapshot_store.h"
 
 namespace ccms::reporting {
 
-// ccms.reporting.v1.ReportingService: the indicator definitions and report runs over the
-// projections (docs/reporting.md). Reads only; no audit row (reports hold counts, no person).
+// ccms.reporting.v1.ReportingService: the indicator and report definitions, report runs over
+// the projections (report_service.cc; reads, no audit row: reports hold counts, no person), and
+// snapshots, their publication, restatements and exports (snapshot_handlers.cc; runs and
+// publications are commands with an audit row). docs/reporting.md.
 class ReportServiceImpl final : public v1::ReportingService::CallbackService {
  public:
-  ReportServiceImpl(ReportStore& store, grpc_util::CallExecutor& executor,
-                    const domain::IndicatorDefs& defs, int minor_threshold,
-                    const time::Clock& clock)
+  // `consumer_group`: the projection consumer's group, whose applied positions a snapshot records.
+  ReportServiceImpl(ReportStore& store, SnapshotStore& snapshots, grpc_util::CallExecutor& executor,
+                    const domain::IndicatorDefs& defs, const domain::ReportDefs& reports,
+                    int minor_threshold, std::string consumer_group, const time::Clock& clock)
       : store_(store),
+        snapshots_(snapshots),
         executor_(executor),
         defs_(defs),
+        reports_(reports),
         minor_threshold_(minor_threshold),
+        consumer_group_(std::move(consumer_group)),
         clock_(clock) {}
 
   grpc::ServerUnaryReactor* ListIndicators(grpc::CallbackServerContext* context,
@@ -29,17 +38,65 @@ class ReportServiceImpl final : public v1::ReportingService::CallbackService {
                                       const v1::RunReportRequest* request,
                                       v1::RunReportResponse* response) override;
 
+  grpc::ServerUnaryReactor* RunSnapshot(grpc::CallbackServerContext* context,
+                                        const v1::RunSnapshotRequest* request,
+                                        v1::RunSnapshotResponse* response) override;
+  grpc::ServerUnaryReactor* PublishReport(grpc::CallbackServerContext* context,
+                                          const v1::PublishReportRequest* request,
+                                          v1::PublishReportResponse* response) override;
+  grpc::ServerUnaryReactor* GetReport(grpc::CallbackServerContext* context,
+                                      const v1::GetReportRequest* request,
+                                      v1::GetReportResponse* response) override;
+  grpc::ServerUnaryReactor* DiffReport(grpc::CallbackServerContext* context,
+                                       const v1::DiffReportRequest* request,
+                                       v1::DiffReportResponse* response) override;
+  grpc::ServerUnaryReactor* ExportReport(grpc::CallbackServerContext* context,
+                                         const v1::ExportReportRequest* request,
+                                         v1::ExportReportResponse* response) override;
+
   absl::Status DoListIndicators(const auth::Principal& principal,
                                 const v1::ListIndicatorsRequest& request,
                                 v1::ListIndicatorsResponse* response);
   absl::Status DoRunReport(const auth::Principal& principal, const v1::RunReportRequest& request,
                            v1::RunReportResponse* response);
+  absl::Status DoRunSnapshot(const auth::Principal& principal,
+                             const v1::RunSnapshotRequest& request,
+                             v1::RunSnapshotResponse* response);
+  absl::Status DoPublishReport(const auth::Principal& principal,
+                               const v1::PublishReportRequest& request,
+                               v1::PublishReportResponse* response);
+  absl::Status DoGetReport(const auth::Principal& principal, const v1::GetReportRequest& request,
+                           v1::GetReportResponse* response);
+  absl::Status DoDiffReport(const auth::Principal& principal, const v1::DiffReportRequest& request,
+                            v1::DiffReportResponse* response);
+  absl::Status DoExportReport(const auth::Principal& principal,
+                              const v1::ExportReportRequest& request,
+                              v1::ExportReportResponse* response);
 
  private:
+  // A request's snapshot: the report, the period holding the day, the scope and the districts
+  // it counts for this caller (snapshot_handlers.cc).
+  struct Target {
+    const domain::ReportDef* report = nullptr;
+    domain::Period period;
+    SnapshotKey key;
+    std::set<std::string> districts;
+  };
+  absl::StatusOr<Target> ResolveTarget(const auth::Principal& principal,
+                                       const std::string& report_id,
+                                       const google::type::Date& period_day,
+                                       const std::string& district_code,
+                                       std::vector<grpc_util::FieldViolation>* problems);
+  // The version asked (0: the latest); NOT_FOUND when the snapshot has none.
+  absl::StatusOr<int> ResolveVersion(const SnapshotKey& key, int version);
+
   ReportStore& store_;
+  SnapshotStore& snapshots_;
   grpc_util::CallExecutor& executor_;
   const domain::IndicatorDefs& defs_;
+  const domain::ReportDefs& reports_;
   int minor_threshold_;
+  std::string consumer_group_;
   const time::Clock& clock_;
 };
 

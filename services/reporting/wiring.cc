@@ -12,6 +12,7 @@
 namespace ccms::reporting {
 namespace internal {
 std::string_view ShippedIndicatorsText();
+std::string_view ShippedReportsText();
 }  // namespace internal
 
 namespace {
@@ -27,9 +28,27 @@ const server::ServiceIdentity kIdentity = {
 
 std::atomic<bool> rebuild_requested{false};
 
+// `fallback`, or the text of the file named by setting `setting` when it names one.
+absl::StatusOr<std::string> DefinitionsText(std::string_view fallback, const std::string& file,
+                                            const char* setting) {
+  if (file.empty()) return std::string(fallback);
+  std::ifstream in(file);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat(setting, ": the file cannot be read"));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+std::vector<db::Query> Queries() {
+  std::vector<db::Query> out = PgReportingStore::Queries();
+  for (const auto& q : PgSnapshotStore::Queries()) out.push_back(q);
+  return out;
+}
+
 }  // namespace
 
 std::string_view ShippedIndicators() { return internal::ShippedIndicatorsText(); }
+std::string_view ShippedReports() { return internal::ShippedReportsText(); }
 
 void RequestRebuild() { rebuild_requested = true; }
 
@@ -39,28 +58,29 @@ std::string ConsumerGroup(int generation) {
 
 void ReportingWiring::Configure(config::Env& env) {
   indicators_file_ = env.String("CCMS_REPORTING_INDICATORS_FILE", "");
+  reports_file_ = env.String("CCMS_REPORTING_REPORTS_FILE", "");
   minor_threshold_ = static_cast<int>(env.Int("CCMS_REPORTING_MINOR_THRESHOLD", 5, 2, 100));
 }
 
 absl::Status ReportingWiring::Prepare(const policy::PolicyDocument&) {
-  std::string text(ShippedIndicators());
-  if (!indicators_file_.empty()) {
-    std::ifstream in(indicators_file_);
-    if (!in) {
-      return absl::InvalidArgumentError("CCMS_REPORTING_INDICATORS_FILE: the file cannot be read");
-    }
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    text = buffer.str();
-  }
-  auto defs = domain::ParseIndicatorDefs(text);
+  auto text =
+      DefinitionsText(ShippedIndicators(), indicators_file_, "CCMS_REPORTING_INDICATORS_FILE");
+  if (!text.ok()) return text.status();
+  auto defs = domain::ParseIndicatorDefs(*text);
   if (!defs.ok()) return defs.status();
   defs_ = std::make_unique<domain::IndicatorDefs>(*std::move(defs));
+  auto reports_text =
+      DefinitionsText(ShippedReports(), reports_file_, "CCMS_REPORTING_REPORTS_FILE");
+  if (!reports_text.ok()) return reports_text.status();
+  auto reports = domain::ParseReportDefs(*reports_text, *defs_);
+  if (!reports.ok()) return reports.status();
+  reports_ = std::make_unique<domain::ReportDefs>(*std::move(reports));
   return absl::OkStatus();
 }
 
 absl::Status ReportingWiring::AfterMigrations(server::ServiceHost& host) {
   store_ = std::make_unique<PgReportingStore>(host.pool());
+  snapshots_ = std::make_unique<PgSnapshotStore>(host.pool());
   if (rebuild_requested.exchange(false)) {
     auto generation = store_->ResetProjections();
     if (!generation.ok()) return generation.status();
@@ -77,9 +97,12 @@ absl::Status ReportingWiring::Build(server::ServiceHost& host) {
             {{"definitions_version", defs_->version},
              {"indicators", absl::StrCat(defs_->indicators.size())},
              {"origin", indicators_file_.empty() ? "built-in" : "CCMS_REPORTING_INDICATORS_FILE"},
+             {"reports_version", reports_->version},
+             {"reports", absl::StrCat(reports_->reports.size())},
              {"generation", absl::StrCat(generation_)}});
-  service_ = std::make_unique<ReportServiceImpl>(*store_, host.executor(), *defs_, minor_threshold_,
-                                                 host.clock());
+  service_ = std::make_unique<ReportServiceImpl>(*store_, *snapshots_, host.executor(), *defs_,
+                                                 *reports_, minor_threshold_,
+                                                 ConsumerGroup(generation_), host.clock());
   background_store_ = std::make_unique<PgReportingStore>(host.background_pool());
   consumer_ = std::make_unique<ProjectionConsumer>(*background_store_);
   if (auto st = host.AddConsumer(ConsumerGroup(generation_), {kRecordsTopic, kAssessmentTopic},
@@ -94,10 +117,9 @@ absl::Status ReportingWiring::Build(server::ServiceHost& host) {
 }
 
 server::ServiceDefinition Definition() {
-  return {.identity = kIdentity,
-          .migrations = &Migrations,
-          .queries = &PgReportingStore::Queries,
-          .make = [] { return std::unique_ptr<server::Service>(new ReportingWiring()); }};
+  return {.identity = kIdentity, .migrations = &Migrations, .queries = &Queries, .make = [] {
+            return std::unique_ptr<server::Service>(new ReportingWiring());
+          }};
 }
 
 }  // namespace ccms::reporting

@@ -6,22 +6,27 @@
 #include "common/server/service_main.h"
 #include "services/reporting/consumer.h"
 #include "services/reporting/domain/indicators.h"
+#include "services/reporting/domain/reports.h"
 #include "services/reporting/pg_reporting_store.h"
+#include "services/reporting/pg_snapshot_store.h"
 #include "services/reporting/report_service.h"
 
 namespace ccms::reporting {
 
-// The definitions shipped with the binary (services/reporting/indicators.yaml, compiled in).
+// The definitions shipped with the binary (services/reporting/indicators.yaml and reports.yaml,
+// compiled in).
 std::string_view ShippedIndicators();
+std::string_view ShippedReports();
 
 // `ccms-reporting --rebuild` (main.cc): the next start empties the projections and reads the
 // topics again from the beginning under a new consumer group (docs/reporting.md).
 void RequestRebuild();
 
 // ccms-reporting as the kit runs it (server::ServiceMain, tests/support/service_harness.h):
-// settings CCMS_REPORTING_INDICATORS_FILE and CCMS_REPORTING_MINOR_THRESHOLD; the indicator
-// definitions, the store, the report handlers and the projection consumer on ccms.records.v1
-// and ccms.assessment.v1 (group ccms-reporting-g<generation>).
+// settings CCMS_REPORTING_INDICATORS_FILE, CCMS_REPORTING_REPORTS_FILE and
+// CCMS_REPORTING_MINOR_THRESHOLD; the indicator and report definitions, the stores, the report
+// and snapshot handlers and the projection consumer on ccms.records.v1 and ccms.assessment.v1
+// (group ccms-reporting-g<generation>).
 class ReportingWiring final : public server::Service {
  public:
   void Configure(config::Env& env) override;
@@ -32,14 +37,18 @@ class ReportingWiring final : public server::Service {
   PgReportingStore& store() { return *store_; }
   ProjectionConsumer& consumer() { return *consumer_; }
   const domain::IndicatorDefs& definitions() const { return *defs_; }
+  const domain::ReportDefs& reports() const { return *reports_; }
   int generation() const { return generation_; }
   int minor_threshold() const { return minor_threshold_; }
 
  private:
   std::string indicators_file_;
+  std::string reports_file_;
   int minor_threshold_ = 5;
   std::unique_ptr<domain::IndicatorDefs> defs_;
+  std::unique_ptr<domain::ReportDefs> reports_;
   std::unique_ptr<PgReportingStore> store_;
+  std::unique_ptr<PgSnapshotStore> snapshots_;
   std::unique_ptr<PgReportingStore> background_store_;
   std::unique_ptr<ProjectionConsumer> consumer_;
   std::unique_ptr<ReportServiceImpl> service_;

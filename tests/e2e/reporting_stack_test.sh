@@ -3,8 +3,10 @@
 # ports): ccms-load opens cases in records (16 districts round-robin, every supervision starting
 # 2025-01-10, one in four on parole); ccms-reporting projects them from ccms.records.v1; the
 # monthly report of January 2025 (ccmsctl report run) equals the counts taken here from the
-# cases seeded; a district bureau sees its district only; a partner is refused; then
-# `ccms-reporting --rebuild` rebuilds from the beginning of the topic to the same figures.
+# cases seeded; a district bureau sees its district only; a partner is refused; the monthly report
+# definition is run, published and exported (XLSX read back with openpyxl equals the CSV); then
+# `ccms-reporting --rebuild` rebuilds from the beginning of the topic to the same figures, and
+# the monthly report run again equals the published version.
 set -euo pipefail
 ROOT="${CCMS_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 BUILD_DIR="${CCMS_BUILD_DIR:-$ROOT/build}"
@@ -93,6 +95,33 @@ PARTNER="$("$CTL" token --role partner --districts 110101 --subject partner-e2e 
 out="$("$CTL" --token "$PARTNER" report run --period month --day 2025-01-15 2>&1 || true)"
 check "a partner is refused" grep -q "PERMISSION_DENIED" <<<"$out"
 
+# The monthly report definition for the city: run, published, exported as XLSX and CSV, and the
+# workbook read back with openpyxl equals the CSV files cell for cell.
+snapshot_json() { "$CTL" report snapshot --report monthly --day 2025-01-15 --json 2>/dev/null; }
+field() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+snap="$(snapshot_json || true)"
+version="$(field 'd["snapshot"]["version"]' <<<"$snap" 2>/dev/null || true)"
+checksum="$(field 'd["snapshot"]["checksum"]' <<<"$snap" 2>/dev/null || true)"
+on_register="$(field '[t for t in d["snapshot"]["tables"] if t["id"]=="register"][0]["total"]["cells"][0]' <<<"$snap" 2>/dev/null || true)"
+check "monthly report of January 2025: version 1, $SEED on the register (got v$version, $on_register)" \
+  test "$version:$on_register" = "1:$SEED"
+check "report publish freezes version 1" quiet "$CTL" report publish --report monthly \
+  --day 2025-01-15 --version 1 --checksum "$checksum"
+mkdir -p "$RUN_DIR/export"
+check "report export --format xlsx writes the workbook" quiet "$CTL" report export \
+  --report monthly --day 2025-01-15 --format xlsx --out-dir "$RUN_DIR/export"
+check "report export --format csv writes one file per table" quiet "$CTL" report export \
+  --report monthly --day 2025-01-15 --format csv --out-dir "$RUN_DIR/export"
+pairs=()
+for t in register=在册与收发 supervision=监督管理 offices=司法所 sentence_kinds=矫正类别; do
+  pairs+=("${t#*=}=$RUN_DIR/export/monthly-2025-01-01-city-v1-${t%%=*}.csv")
+done
+check "the XLSX read back (openpyxl) equals the CSV files cell for cell" \
+  /usr/bin/python3 "$ROOT/tests/support/xlsx_matches_csv.py" \
+  "$RUN_DIR/export/monthly-2025-01-01-city-v1.xlsx" "${pairs[@]}"
+check "the CSV's total row counts the seeded cases" \
+  grep -q "^合计,$SEED,$probation,0,$parole,0,$SEED," "$RUN_DIR/export/monthly-2025-01-01-city-v1-register.csv"
+
 # --rebuild: stop the service, start it with --rebuild on the same settings; same figures.
 pid="$(cat "$RUN_DIR/pids/reporting")"
 cmdline_env="$(tr '\0' '\n' < "/proc/$pid/environ" | grep '^CCMS_' || true)"
@@ -113,6 +142,9 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 check "after --rebuild the same figures ($got)" test "$got" = "$want_total"
+unchanged="$(snapshot_json | field 'd.get("unchanged", False)' 2>/dev/null || true)"
+check "after --rebuild the monthly report equals the published version (unchanged: $unchanged)" \
+  test "$unchanged" = True
 
 # No personal data in reporting's log or in its reports.
 check "no names, ID numbers or addresses in reporting's logs" \

@@ -122,6 +122,77 @@ class ReportingMatrixServer : public MatrixServer {
       req.set_breakdown("district");
       return Own(req);
     });
+    // Snapshots name their district (the scope): the cell's target district.
+    add("RunSnapshot", [this](const std::string& d) {
+      Figures(d);
+      rv1::RunSnapshotRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_report_id("monthly");
+      req.set_district_code(d);
+      return Own(req);
+    });
+    add("PublishReport", [this](const std::string& d) {
+      // A fresh draft for each cell: the daily report of a day no other cell used.
+      Figures(d);
+      const absl::CivilDay day = time::ShanghaiDay(h_.clock().Now()) - (++publish_days_);
+      const rv1::Snapshot draft = RunAsAdmin("daily", day, d);
+      rv1::PublishReportRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_report_id("daily");
+      *req.mutable_period_day() = ToProtoDate(day);
+      req.set_district_code(d);
+      req.set_version(draft.version());
+      req.set_checksum(draft.checksum());
+      return Own(req);
+    });
+    add("GetReport", [this](const std::string& d) {
+      Snapshot(d);
+      rv1::GetReportRequest req;
+      req.set_report_id("monthly");
+      req.set_district_code(d);
+      return Own(req);
+    });
+    add("DiffReport", [this](const std::string& d) {
+      Snapshot(d);
+      rv1::DiffReportRequest req;
+      req.set_report_id("monthly");
+      req.set_district_code(d);
+      req.set_from_version(1);
+      req.set_to_version(1);
+      return Own(req);
+    });
+    add("ExportReport", [this](const std::string& d) {
+      Snapshot(d);
+      rv1::ExportReportRequest req;
+      req.set_report_id("monthly");
+      req.set_district_code(d);
+      req.set_format(rv1::EXPORT_FORMAT_CSV);
+      return Own(req);
+    });
+  }
+
+  // Runs a report for `district` as an all-districts admin (a fixture call).
+  rv1::Snapshot RunAsAdmin(const std::string& report, absl::CivilDay day,
+                           const std::string& district) {
+    rv1::RunSnapshotRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_report_id(report);
+    *req.mutable_period_day() = ToProtoDate(day);
+    req.set_district_code(district);
+    rv1::RunSnapshotResponse resp;
+    auto stub = rv1::ReportingService::NewStub(h_.channel());
+    grpc::Status st = stub->RunSnapshot(
+        ServiceHarness::Context(ServiceHarness::Token(auth::Role::kCityAdmin, {"*"})).get(), req,
+        &resp);
+    if (!st.ok()) Fail(absl::StrCat("RunSnapshot: ", st.error_message()));
+    return resp.snapshot();
+  }
+
+  // Once per district: this month's monthly report of `district`, run.
+  void Snapshot(const std::string& district) {
+    Figures(district);
+    if (!snapshotted_.insert(district).second) return;
+    RunAsAdmin("monthly", time::ShanghaiDay(h_.clock().Now()), district);
   }
 
   ServiceHarness h_;
@@ -129,6 +200,8 @@ class ReportingMatrixServer : public MatrixServer {
   absl::Status fixture_error_;
   int64_t offset_ = 1;
   std::set<std::string> figured_;
+  std::set<std::string> snapshotted_;
+  int publish_days_ = 0;
 };
 
 }  // namespace

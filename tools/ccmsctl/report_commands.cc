@@ -1,5 +1,6 @@
 #include "tools/ccmsctl/report_commands.h"
 
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -33,6 +34,85 @@ struct RunArgs {
   std::vector<std::string> indicators;
   std::string by;
 };
+
+// Which snapshot: --report, --day, --district (empty: the city), --version.
+struct SnapshotArgs {
+  std::string report = "monthly";
+  std::string day;
+  std::string district;
+  int version = 0;
+  int from = 0;
+  std::string checksum;
+  std::string format = "xlsx";
+  std::string out_dir = ".";
+};
+
+void AddSnapshotOptions(CLI::App* cmd, SnapshotArgs* args, bool with_version) {
+  cmd->add_option("--report", args->report,
+                  "A report definition: daily, monthly, quarterly, annual")
+      ->capture_default_str();
+  cmd->add_option("--day", args->day, "Any day of the period, YYYY-MM-DD (default: today)");
+  cmd->add_option("--district", args->district, "A district code (default: the city)");
+  if (with_version) cmd->add_option("--version", args->version, "A version (default: the latest)");
+}
+
+// Parses --day into `out` (left unset when empty); false after printing the error.
+bool DayOption(const std::string& day, google::type::Date* out) {
+  if (day.empty()) return true;
+  auto parsed = time::ParseDate(day);
+  if (!parsed.has_value()) {
+    std::cerr << "error: --day: not a date (YYYY-MM-DD)\n";
+    return false;
+  }
+  *out = grpc_util::ToProtoDate(*parsed);
+  return true;
+}
+
+void PrintSnapshotHead(const rv1::Snapshot& s) {
+  PrintKeyValues({{"report", s.report_id()},
+                  {"scope", s.district_code().empty() ? "city" : s.district_code()},
+                  {"period", FormatProtoDate(s.period_start()) + " to " +
+                                 FormatProtoDate(s.period_end()) + " (exclusive)"},
+                  {"version", std::to_string(s.version())},
+                  {"status", s.has_published_at() ? "published " + FormatTimestamp(s.published_at())
+                                                  : "draft"},
+                  {"computed", FormatTimestamp(s.computed_at())},
+                  {"definitions", s.definitions_version() + ", reports " + s.reports_version() +
+                                      ", policy " + s.policy_version()},
+                  {"checksum", s.checksum()}},
+                 std::cout);
+}
+
+void PrintSnapshotTables(const rv1::Snapshot& s) {
+  for (const auto& t : s.tables()) {
+    std::cout << "\n" << t.title() << " (" << t.id() << ")\n";
+    std::vector<std::string> header = {t.breakdown()};
+    for (const auto& h : t.headings()) header.push_back(h);
+    Table table(header);
+    for (const auto& row : t.rows()) {
+      std::vector<std::string> cells = {row.key()};
+      cells.insert(cells.end(), row.cells().begin(), row.cells().end());
+      table.AddRow(cells);
+    }
+    std::vector<std::string> total = {"合计"};
+    total.insert(total.end(), t.total().cells().begin(), t.total().cells().end());
+    table.AddRow(total);
+    table.Print(std::cout);
+  }
+}
+
+void PrintChanges(const google::protobuf::RepeatedPtrField<rv1::CellChange>& changes) {
+  Table table({"TABLE", "ROW", "INDICATOR", "BEFORE", "AFTER"});
+  for (const auto& c : changes) {
+    table.AddRow(
+        {c.table_id(), c.total() ? "合计" : c.row_key(), c.indicator_id(), c.before(), c.after()});
+  }
+  if (table.empty()) {
+    std::cout << "no cell changed\n";
+  } else {
+    table.Print(std::cout);
+  }
+}
 
 }  // namespace
 
@@ -108,6 +188,169 @@ void AddReportCommands(CLI::App& app, const GlobalOptions& global, Action* actio
         table.AddRow(total);
         table.Print(std::cout);
       });
+    };
+  });
+  AddSnapshotCommands(cmd, global, action);
+}
+
+void AddSnapshotCommands(CLI::App* cmd, const GlobalOptions& global, Action* action) {
+  auto args = std::make_shared<SnapshotArgs>();
+  CLI::App* snap =
+      cmd->add_subcommand("snapshot",
+                          "Run a report definition and keep it as a version (a restatement after a "
+                          "published one lists the changed cells)");
+  AddSnapshotOptions(snap, args.get(), false);
+  snap->callback([&global, action, args] {
+    *action = [&global, args] {
+      if (int rc = RequireToken(global); rc != kExitOk) return rc;
+      const GlobalOptions options = ForReporting(global);
+      rv1::RunSnapshotRequest req;
+      req.set_request_id(NewRequestId());
+      req.set_report_id(args->report);
+      if (!DayOption(args->day, req.mutable_period_day())) return kExitUsage;
+      req.set_district_code(args->district);
+      rv1::RunSnapshotResponse resp;
+      auto ctx = NewCallContext(options, true);
+      grpc::Status st = NewStub(options)->RunSnapshot(ctx.get(), req, &resp);
+      if (!st.ok()) return ReportRpcError(st, options);
+      return PrintResponse(options, resp, [&] {
+        PrintSnapshotHead(resp.snapshot());
+        if (resp.unchanged()) {
+          std::cout << "unchanged: equal to published version " << resp.compared_version() << "\n";
+        } else if (resp.compared_version() > 0) {
+          std::cout << "restatement of published version " << resp.compared_version() << ":\n";
+          PrintChanges(resp.changes());
+        }
+        PrintSnapshotTables(resp.snapshot());
+      });
+    };
+  });
+
+  auto pub = std::make_shared<SnapshotArgs>();
+  CLI::App* publish = cmd->add_subcommand("publish", "Freeze a version (its checksum as reviewed)");
+  AddSnapshotOptions(publish, pub.get(), false);
+  publish->add_option("--version", pub->version, "The version to publish")->required();
+  publish->add_option("--checksum", pub->checksum, "The version's checksum (report get shows it)")
+      ->required();
+  publish->callback([&global, action, pub] {
+    *action = [&global, pub] {
+      if (int rc = RequireToken(global); rc != kExitOk) return rc;
+      const GlobalOptions options = ForReporting(global);
+      rv1::PublishReportRequest req;
+      req.set_request_id(NewRequestId());
+      req.set_report_id(pub->report);
+      if (!DayOption(pub->day, req.mutable_period_day())) return kExitUsage;
+      req.set_district_code(pub->district);
+      req.set_version(pub->version);
+      req.set_checksum(pub->checksum);
+      rv1::PublishReportResponse resp;
+      auto ctx = NewCallContext(options, true);
+      grpc::Status st = NewStub(options)->PublishReport(ctx.get(), req, &resp);
+      if (!st.ok()) return ReportRpcError(st, options);
+      return PrintResponse(options, resp, [&] { PrintSnapshotHead(resp.snapshot()); });
+    };
+  });
+
+  auto get_args = std::make_shared<SnapshotArgs>();
+  CLI::App* get = cmd->add_subcommand("get", "Show a version of a report and its versions");
+  AddSnapshotOptions(get, get_args.get(), true);
+  get->callback([&global, action, get_args] {
+    *action = [&global, get_args] {
+      if (int rc = RequireToken(global); rc != kExitOk) return rc;
+      const GlobalOptions options = ForReporting(global);
+      rv1::GetReportRequest req;
+      req.set_report_id(get_args->report);
+      if (!DayOption(get_args->day, req.mutable_period_day())) return kExitUsage;
+      req.set_district_code(get_args->district);
+      req.set_version(get_args->version);
+      rv1::GetReportResponse resp;
+      auto ctx = NewCallContext(options, true);
+      grpc::Status st = NewStub(options)->GetReport(ctx.get(), req, &resp);
+      if (!st.ok()) return ReportRpcError(st, options);
+      return PrintResponse(options, resp, [&] {
+        PrintSnapshotHead(resp.snapshot());
+        Table versions({"VERSION", "COMPUTED", "PUBLISHED", "CHECKSUM"});
+        for (const auto& v : resp.versions()) {
+          versions.AddRow({std::to_string(v.version()), FormatTimestamp(v.computed_at()),
+                           v.has_published_at() ? FormatTimestamp(v.published_at()) : "draft",
+                           v.checksum()});
+        }
+        std::cout << "\n";
+        versions.Print(std::cout);
+        PrintSnapshotTables(resp.snapshot());
+      });
+    };
+  });
+
+  auto diff_args = std::make_shared<SnapshotArgs>();
+  CLI::App* diff = cmd->add_subcommand("diff", "The cells that differ between two versions");
+  AddSnapshotOptions(diff, diff_args.get(), false);
+  diff->add_option("--from", diff_args->from, "The earlier version (default: the one before)");
+  diff->add_option("--to", diff_args->version, "The later version (default: the latest)");
+  diff->callback([&global, action, diff_args] {
+    *action = [&global, diff_args] {
+      if (int rc = RequireToken(global); rc != kExitOk) return rc;
+      const GlobalOptions options = ForReporting(global);
+      rv1::DiffReportRequest req;
+      req.set_report_id(diff_args->report);
+      if (!DayOption(diff_args->day, req.mutable_period_day())) return kExitUsage;
+      req.set_district_code(diff_args->district);
+      req.set_from_version(diff_args->from);
+      req.set_to_version(diff_args->version);
+      rv1::DiffReportResponse resp;
+      auto ctx = NewCallContext(options, true);
+      grpc::Status st = NewStub(options)->DiffReport(ctx.get(), req, &resp);
+      if (!st.ok()) return ReportRpcError(st, options);
+      return PrintResponse(options, resp, [&] {
+        std::cout << "version " << resp.from_version() << " to " << resp.to_version() << "\n";
+        PrintChanges(resp.changes());
+      });
+    };
+  });
+
+  auto exp = std::make_shared<SnapshotArgs>();
+  CLI::App* export_cmd =
+      cmd->add_subcommand("export", "Write a version as XLSX (one sheet per table) or CSV files");
+  AddSnapshotOptions(export_cmd, exp.get(), true);
+  export_cmd->add_option("--format", exp->format, "xlsx or csv")
+      ->check(CLI::IsMember({"xlsx", "csv"}))
+      ->capture_default_str();
+  export_cmd->add_option("--out-dir", exp->out_dir, "Where to write the files")
+      ->capture_default_str();
+  export_cmd->callback([&global, action, exp] {
+    *action = [&global, exp] {
+      if (int rc = RequireToken(global); rc != kExitOk) return rc;
+      const GlobalOptions options = ForReporting(global);
+      rv1::ExportReportRequest req;
+      req.set_report_id(exp->report);
+      if (!DayOption(exp->day, req.mutable_period_day())) return kExitUsage;
+      req.set_district_code(exp->district);
+      req.set_version(exp->version);
+      req.set_format(exp->format == "csv" ? rv1::EXPORT_FORMAT_CSV : rv1::EXPORT_FORMAT_XLSX);
+      rv1::ExportReportResponse resp;
+      auto ctx = NewCallContext(options, true);
+      grpc::Status st = NewStub(options)->ExportReport(ctx.get(), req, &resp);
+      if (!st.ok()) return ReportRpcError(st, options);
+      for (const auto& f : resp.files()) {
+        // The name comes from the server: keep only its last path component.
+        std::string name = f.name();
+        if (auto slash = name.find_last_of('/'); slash != std::string::npos) {
+          name = name.substr(slash + 1);
+        }
+        if (name.empty() || name == "." || name == "..") {
+          std::cerr << "error: the server named a file badly\n";
+          return kExitFailure;
+        }
+        const std::string path = exp->out_dir + "/" + name;
+        std::ofstream out(path, std::ios::binary);
+        out << f.content();
+        if (!out) {
+          std::cerr << "error: cannot write " << path << "\n";
+          return kExitFailure;
+        }
+        std::cout << path << "\n";
+      }
+      return kExitOk;
     };
   });
 }

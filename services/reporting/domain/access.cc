@@ -20,3 +20,29 @@ absl::StatusOr<std::set<std::string>> VisibleDistricts(const auth::Principal& p)
 }
 
 }  // namespace ccms::reporting::domain
+
+namespace ccms::reporting::domain {
+
+absl::Status MayWriteSnapshots(const auth::Principal& p) {
+  if (p.role == auth::Role::kCityAdmin || p.role == auth::Role::kDistrictBureau) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(
+      "only city admins and district bureaus run and publish reports");
+}
+
+absl::StatusOr<std::set<std::string>> SnapshotDistricts(const std::set<std::string>& visible,
+                                                        const std::string& scope) {
+  if (scope.empty()) {
+    if (!visible.empty()) {
+      return absl::PermissionDeniedError("the city's reports need every district");
+    }
+    return std::set<std::string>{};
+  }
+  if (!visible.empty() && !visible.contains(scope)) {
+    return absl::PermissionDeniedError("the district is outside the token");
+  }
+  return std::set<std::string>{scope};
+}
+
+}  // namespace ccms::reporting::domain

@@ -15,3 +15,18 @@ namespace ccms::reporting::domain {
 absl::StatusOr<std::set<std::string>> VisibleDistricts(const auth::Principal& principal);
 
 }  // namespace ccms::reporting::domain
+
+namespace ccms::reporting::domain {
+
+// Who may run and publish snapshots: city_admin and district_bureau (PERMISSION_DENIED for the
+// rest; office staff and auditors read them).
+absl::Status MayWriteSnapshots(const auth::Principal& principal);
+
+// The districts a snapshot of `scope` counts, given what the caller sees (`visible`, as
+// VisibleDistricts returns it: empty = every district): the city ("") only for a caller who sees
+// every district (the empty set: all); a district only for a caller who sees it ({district}).
+// PERMISSION_DENIED otherwise.
+absl::StatusOr<std::set<std::string>> SnapshotDistricts(const std::set<std::string>& visible,
+                                                        const std::string& scope);
+
+}  // namespace ccms::reporting::domain

@@ -1,0 +1,326 @@
+// The snapshot handlers of ReportServiceImpl (report_service.h): runs of report definitions kept
+// as versions, publication, restatements and their diffs, exports. docs/reporting.md,
+// "Snapshots and restatements" and "Exports".
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/grpc/proto_convert.h"
+#include "common/grpc/request_checks.h"
+#include "common/grpc/status.h"
+#include "common/grpc/unary_handler.h"
+#include "common/time/calendar.h"
+#include "services/reporting/domain/access.h"
+#include "services/reporting/export.h"
+#include "services/reporting/report_service.h"
+#include "services/reporting/snapshot_codec.h"
+
+namespace ccms::reporting {
+namespace {
+
+// Bounds of the request fields (hostile values are refused, never stored or echoed).
+constexpr size_t kMaxReportIdBytes = 64;
+constexpr int kMaxVersion = 1000000;
+
+void FillTable(const domain::TableContent& t, v1::SnapshotTable* out) {
+  out->set_id(t.id);
+  out->set_title(t.title);
+  out->set_breakdown(t.breakdown);
+  for (const auto& i : t.indicator_ids) out->add_indicator_ids(i);
+  for (const auto& h : t.headings) out->add_headings(h);
+  for (size_t r = 0; r < t.keys.size(); ++r) {
+    auto* row = out->add_rows();
+    row->set_key(t.keys[r]);
+    for (const auto& c : t.cells[r]) row->add_cells(c);
+  }
+  for (const auto& c : t.total) out->mutable_total()->add_cells(c);
+}
+
+void FillSnapshot(const StoredSnapshot& s, v1::Snapshot* out) {
+  const domain::SnapshotContent& c = s.content;
+  out->set_report_id(c.report_id);
+  out->set_district_code(c.scope);
+  *out->mutable_period_start() = grpc_util::ToProtoDate(c.period.start);
+  *out->mutable_period_end() = grpc_util::ToProtoDate(c.period.end);
+  *out->mutable_as_of() = grpc_util::ToProtoDate(c.period.AsOf());
+  out->set_version(s.version);
+  out->set_definitions_version(c.definitions_version);
+  out->set_reports_version(c.reports_version);
+  out->set_policy_version(c.policy_version);
+  for (const auto& p : s.positions) {
+    auto* pos = out->add_positions();
+    pos->set_topic(p.topic);
+    pos->set_partition(p.partition);
+    pos->set_next_offset(p.next_offset);
+  }
+  out->set_checksum(s.checksum);
+  *out->mutable_computed_at() = grpc_util::ToProtoTimestamp(s.computed_at);
+  if (s.published_at.has_value()) {
+    *out->mutable_published_at() = grpc_util::ToProtoTimestamp(*s.published_at);
+  }
+  for (const auto& t : c.tables) FillTable(t, out->add_tables());
+}
+
+void FillChanges(const std::vector<domain::CellChange>& changes,
+                 google::protobuf::RepeatedPtrField<v1::CellChange>* out) {
+  for (const auto& ch : changes) {
+    auto* c = out->Add();
+    c->set_table_id(ch.table_id);
+    c->set_row_key(ch.row_key);
+    c->set_indicator_id(ch.indicator_id);
+    c->set_before(ch.before);
+    c->set_after(ch.after);
+    c->set_total(ch.total);
+  }
+}
+
+void VersionField(int version, const char* field,
+                  std::vector<grpc_util::FieldViolation>* problems) {
+  if (version < 0 || version > kMaxVersion) {
+    problems->push_back({field, absl::StrCat("0 (the latest) or a version up to ", kMaxVersion)});
+  }
+}
+
+bool IsChecksum(const std::string& text) {
+  if (text.size() != 64) return false;
+  for (char c : text) {
+    if (!absl::ascii_isxdigit(static_cast<unsigned char>(c)) || absl::ascii_isupper(c)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string FileStem(const StoredSnapshot& s) {
+  const domain::SnapshotContent& c = s.content;
+  return absl::StrCat(c.report_id, "-", time::FormatDate(c.period.start), "-",
+                      c.scope.empty() ? "city" : c.scope, "-v", s.version);
+}
+
+}  // namespace
+
+absl::StatusOr<ReportServiceImpl::Target> ReportServiceImpl::ResolveTarget(
+    const auth::Principal& principal, const std::string& report_id,
+    const google::type::Date& period_day, const std::string& district_code,
+    std::vector<grpc_util::FieldViolation>* problems) {
+  auto visible = domain::VisibleDistricts(principal);
+  if (!visible.ok()) return visible.status();
+  Target target;
+  if (report_id.size() > kMaxReportIdBytes ||
+      (target.report = reports_.Find(report_id)) == nullptr) {
+    problems->push_back({"report_id", "unknown report (ListIndicators lists them)"});
+  }
+  auto day = grpc_util::DateField(period_day, "period_day", problems);
+  grpc_util::DistrictFilterField(district_code, problems);
+  if (!problems->empty()) return target;  // the caller answers the violations
+  const absl::CivilDay on = day.value_or(time::ShanghaiDay(clock_.Now()));
+  target.period = domain::PeriodContaining(target.report->period, on);
+  target.key = {target.report->id, district_code, target.period.start};
+  auto districts = domain::SnapshotDistricts(*visible, district_code);
+  if (!districts.ok()) return districts.status();
+  target.districts = *std::move(districts);
+  return target;
+}
+
+absl::StatusOr<int> ReportServiceImpl::ResolveVersion(const SnapshotKey& key, int version) {
+  if (version > 0) return version;
+  auto versions = snapshots_.Versions(key);
+  if (!versions.ok()) return versions.status();
+  if (versions->empty()) return absl::NotFoundError("the report has not been run for this period");
+  return versions->back().version;
+}
+
+absl::Status ReportServiceImpl::DoRunSnapshot(const auth::Principal& principal,
+                                              const v1::RunSnapshotRequest& request,
+                                              v1::RunSnapshotResponse* response) {
+  if (auto st = domain::MayWriteSnapshots(principal); !st.ok()) return st;
+  if (auto st = grpc_util::CheckRequestId(request.request_id()); !st.ok()) return st;
+  std::vector<grpc_util::FieldViolation> problems;
+  auto target = ResolveTarget(principal, request.report_id(), request.period_day(),
+                              request.district_code(), &problems);
+  if (!target.ok()) return target.status();
+  if (!problems.empty()) return grpc_util::InvalidArgumentWithViolations(problems);
+  const SnapshotKey& key = target->key;
+
+  if (auto st = snapshots_.Lock(key); !st.ok()) return st;
+  auto slices = store_.LoadSlices(target->period);
+  if (!slices.ok()) return slices.status();
+  auto positions = snapshots_.AppliedPositions(consumer_group_);
+  if (!positions.ok()) return positions.status();
+  domain::ReportInput input;
+  for (const auto& s : *slices) {
+    input.case_ids.push_back(s.case_id);
+    input.timelines.push_back(&s.timeline);
+  }
+  StoredSnapshot next;
+  next.content = domain::ComputeSnapshot(*target->report, reports_, defs_, target->period,
+                                         key.scope, input, target->districts, minor_threshold_);
+  next.canonical = CanonicalText(next.content);
+  next.checksum = Sha256Hex(next.canonical);
+  next.positions = *std::move(positions);
+  next.computed_at = clock_.Now();
+
+  auto versions = snapshots_.Versions(key);
+  if (!versions.ok()) return versions.status();
+  const SnapshotVersionInfo* latest = versions->empty() ? nullptr : &versions->back();
+  const SnapshotVersionInfo* published = nullptr;
+  for (const auto& v : *versions) {
+    if (v.published_at.has_value()) published = &v;
+  }
+  if (latest != nullptr && latest->published_at.has_value() && latest->checksum == next.checksum) {
+    // Nothing changed since the published version: it stays the answer, no version is added.
+    auto current = snapshots_.Get(key, latest->version);
+    if (!current.ok()) return current.status();
+    if (auto st = snapshots_.AuditUnchanged(key, latest->version, principal, request.request_id());
+        !st.ok()) {
+      return st;
+    }
+    FillSnapshot(*current, response->mutable_snapshot());
+    response->set_unchanged(true);
+    response->set_compared_version(latest->version);
+    return absl::OkStatus();
+  }
+  const bool replace = latest != nullptr && !latest->published_at.has_value();
+  next.version = latest == nullptr ? 1 : (replace ? latest->version : latest->version + 1);
+  if (auto st = snapshots_.Save(key, next, replace, principal, request.request_id()); !st.ok()) {
+    return st;
+  }
+  if (published != nullptr) {
+    auto before = snapshots_.Get(key, published->version);
+    if (!before.ok()) return before.status();
+    FillChanges(domain::DiffSnapshots(before->content, next.content), response->mutable_changes());
+    response->set_compared_version(published->version);
+  }
+  FillSnapshot(next, response->mutable_snapshot());
+  return absl::OkStatus();
+}
+
+absl::Status ReportServiceImpl::DoPublishReport(const auth::Principal& principal,
+                                                const v1::PublishReportRequest& request,
+                                                v1::PublishReportResponse* response) {
+  if (auto st = domain::MayWriteSnapshots(principal); !st.ok()) return st;
+  if (auto st = grpc_util::CheckRequestId(request.request_id()); !st.ok()) return st;
+  std::vector<grpc_util::FieldViolation> problems;
+  auto target = ResolveTarget(principal, request.report_id(), request.period_day(),
+                              request.district_code(), &problems);
+  if (!target.ok()) return target.status();
+  if (request.version() < 1 || request.version() > kMaxVersion) {
+    problems.push_back({"version", absl::StrCat("a version from 1 to ", kMaxVersion)});
+  }
+  if (!IsChecksum(request.checksum())) {
+    problems.push_back({"checksum", "the version's checksum: 64 lower-case hex digits"});
+  }
+  if (!problems.empty()) return grpc_util::InvalidArgumentWithViolations(problems);
+  const SnapshotKey& key = target->key;
+  if (auto st = snapshots_.Lock(key); !st.ok()) return st;
+  auto current = snapshots_.Get(key, request.version());
+  if (!current.ok()) return current.status();
+  if (current->checksum != request.checksum()) {
+    return absl::FailedPreconditionError("the checksum is not the version's (it was run again?)");
+  }
+  if (auto st = snapshots_.Publish(key, request.version(), principal, request.request_id());
+      !st.ok()) {
+    return st;
+  }
+  auto published = snapshots_.Get(key, request.version());
+  if (!published.ok()) return published.status();
+  FillSnapshot(*published, response->mutable_snapshot());
+  return absl::OkStatus();
+}
+
+absl::Status ReportServiceImpl::DoGetReport(const auth::Principal& principal,
+                                            const v1::GetReportRequest& request,
+                                            v1::GetReportResponse* response) {
+  std::vector<grpc_util::FieldViolation> problems;
+  auto target = ResolveTarget(principal, request.report_id(), request.period_day(),
+                              request.district_code(), &problems);
+  if (!target.ok()) return target.status();
+  VersionField(request.version(), "version", &problems);
+  if (!problems.empty()) return grpc_util::InvalidArgumentWithViolations(problems);
+  auto versions = snapshots_.Versions(target->key);
+  if (!versions.ok()) return versions.status();
+  if (versions->empty()) return absl::NotFoundError("the report has not been run for this period");
+  const int version = request.version() == 0 ? versions->back().version : request.version();
+  auto snapshot = snapshots_.Get(target->key, version);
+  if (!snapshot.ok()) return snapshot.status();
+  FillSnapshot(*snapshot, response->mutable_snapshot());
+  for (const auto& v : *versions) {
+    auto* out = response->add_versions();
+    out->set_version(v.version);
+    out->set_checksum(v.checksum);
+    *out->mutable_computed_at() = grpc_util::ToProtoTimestamp(v.computed_at);
+    if (v.published_at.has_value()) {
+      *out->mutable_published_at() = grpc_util::ToProtoTimestamp(*v.published_at);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ReportServiceImpl::DoDiffReport(const auth::Principal& principal,
+                                             const v1::DiffReportRequest& request,
+                                             v1::DiffReportResponse* response) {
+  std::vector<grpc_util::FieldViolation> problems;
+  auto target = ResolveTarget(principal, request.report_id(), request.period_day(),
+                              request.district_code(), &problems);
+  if (!target.ok()) return target.status();
+  VersionField(request.from_version(), "from_version", &problems);
+  VersionField(request.to_version(), "to_version", &problems);
+  if (!problems.empty()) return grpc_util::InvalidArgumentWithViolations(problems);
+  auto to = ResolveVersion(target->key, request.to_version());
+  if (!to.ok()) return to.status();
+  const int from = request.from_version() == 0 ? *to - 1 : request.from_version();
+  if (from < 1) return absl::NotFoundError("no version before the one asked");
+  auto before = snapshots_.Get(target->key, from);
+  if (!before.ok()) return before.status();
+  auto after = snapshots_.Get(target->key, *to);
+  if (!after.ok()) return after.status();
+  response->set_from_version(from);
+  response->set_to_version(*to);
+  FillChanges(domain::DiffSnapshots(before->content, after->content), response->mutable_changes());
+  return absl::OkStatus();
+}
+
+absl::Status ReportServiceImpl::DoExportReport(const auth::Principal& principal,
+                                               const v1::ExportReportRequest& request,
+                                               v1::ExportReportResponse* response) {
+  std::vector<grpc_util::FieldViolation> problems;
+  auto target = ResolveTarget(principal, request.report_id(), request.period_day(),
+                              request.district_code(), &problems);
+  if (!target.ok()) return target.status();
+  VersionField(request.version(), "version", &problems);
+  if (request.format() != v1::EXPORT_FORMAT_CSV && request.format() != v1::EXPORT_FORMAT_XLSX) {
+    problems.push_back({"format", "CSV or XLSX"});
+  }
+  if (!problems.empty()) return grpc_util::InvalidArgumentWithViolations(problems);
+  auto version = ResolveVersion(target->key, request.version());
+  if (!version.ok()) return version.status();
+  auto snapshot = snapshots_.Get(target->key, *version);
+  if (!snapshot.ok()) return snapshot.status();
+  response->set_version(snapshot->version);
+  response->set_checksum(snapshot->checksum);
+  const std::string stem = FileStem(*snapshot);
+  if (request.format() == v1::EXPORT_FORMAT_CSV) {
+    for (const auto& t : snapshot->content.tables) {
+      auto* f = response->add_files();
+      f->set_name(absl::StrCat(stem, "-", t.id, ".csv"));
+      f->set_media_type("text/csv; charset=utf-8");
+      f->set_content(TableCsv(t));
+    }
+    return absl::OkStatus();
+  }
+  auto xlsx = SnapshotXlsx(snapshot->content);
+  if (!xlsx.ok()) return xlsx.status();
+  auto* f = response->add_files();
+  f->set_name(absl::StrCat(stem, ".xlsx"));
+  f->set_media_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  f->set_content(*std::move(xlsx));
+  return absl::OkStatus();
+}
+
+CCMS_UNARY_HANDLER(ReportServiceImpl, RunSnapshot)
+CCMS_UNARY_HANDLER(ReportServiceImpl, PublishReport)
+CCMS_UNARY_HANDLER(ReportServiceImpl, GetReport)
+CCMS_UNARY_HANDLER(ReportServiceImpl, DiffReport)
+CCMS_UNARY_HANDLER(ReportServiceImpl, ExportReport)
+
+}  // namespace ccms::reporting
