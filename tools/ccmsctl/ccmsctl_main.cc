@@ -8,6 +8,7 @@
 //           instruments | assessment | due | level | crisis | points ...  (--assessment-addr)
 //           service-file {get|list|open|contact} ...                       (--education-addr)
 //           report {indicators|run} ...  (--reporting-addr)
+//           employment {partner|referral|agency} ...  (--employment-addr)
 //
 // Global options may come before or after the subcommand. Exit codes: 0 ok,
 // 1 failed call or local error, 2 usage error.
@@ -25,6 +26,7 @@
 #include "tools/ccmsctl/dead_letter_commands.h"
 #include "tools/ccmsctl/discharge_commands.h"
 #include "tools/ccmsctl/education_commands.h"
+#include "tools/ccmsctl/employment_commands.h"
 #include "tools/ccmsctl/global_options.h"
 #include "tools/ccmsctl/health_command.h"
 #include "tools/ccmsctl/investigation_commands.h"
@@ -67,6 +69,10 @@ int Main(int argc, char** argv) {
   app.add_option("--reporting-addr", global.reporting_addr, "Reporting service address HOST:PORT")
       ->envname("CCMS_REPORTING_ADDR")
       ->capture_default_str();
+  app.add_option("--employment-addr", global.employment_addr,
+                 "Employment service address HOST:PORT")
+      ->envname("CCMS_EMPLOYMENT_ADDR")
+      ->capture_default_str();
   app.add_option("--token", global.token, "Bearer token sent as `authorization` metadata")
       ->envname("CCMS_TOKEN");
   app.add_flag("--json", global.json, "Print the response as one proto3 JSON document");
@@ -94,6 +100,7 @@ int Main(int argc, char** argv) {
   AddInvestigationCommands(app, global, &action);  // Adds to `case` too.
   AddAssessmentCommands(app, global, &action);
   AddEducationCommands(app, global, &action);
+  AddEmploymentCommands(app, global, &action);
   AddLeaveCommands(app, global, &action);
   AddOrderCommands(app, global, &action);
   AddDeadLetterCommands(app, global, &action);
