@@ -43,6 +43,11 @@ def load_messages(workdir):
     return agency, referral
 
 
+def status_name(referral, value):
+    """SENT for REFERRAL_STATUS_SENT."""
+    return referral.ReferralStatus.Name(value)[len("REFERRAL_STATUS_"):]
+
+
 def read(path):
     with open(path, "rb") as f:
         return f.read()
@@ -88,7 +93,7 @@ def main():
                     resp = call(channel, "AnswerAgencyReferral", req,
                                 agency.AnswerAgencyReferralResponse, args.token)
                     print("answered %s %s" % (resp.referral.referral_code,
-                                              referral.ReferralStatus.Name(resp.referral.status)))
+                                              status_name(referral, resp.referral.status)))
                 page_token = ""
                 while True:
                     resp = call(channel, "ListAgencyReferrals",
@@ -98,7 +103,7 @@ def main():
                     for r in resp.referrals:
                         name = "(withheld)" if r.identity_withheld else r.given_name
                         print("%s %s %s %s" % (r.referral_code, r.referral_id,
-                                               referral.ReferralStatus.Name(r.status), name))
+                                               status_name(referral, r.status), name))
                     page_token = resp.next_page_token
                     if not page_token:
                         break

@@ -75,7 +75,7 @@ CLIENT=(/usr/bin/python3 "$ROOT/docs/examples/partner_client.py" --addr "$CCMS_E
 listed="$("${CLIENT[@]}" --token "$PARTNER" 2>&1 || true)"
 check "the partner client lists its referral" grep -q " $referral_id SENT $GIVEN\$" <<<"$listed"
 answered="$("${CLIENT[@]}" --token "$PARTNER" --accept "$referral_id" 2>&1 || true)"
-check "the partner client accepts it" grep -q "^answered R-[0-9A-F]* REFERRAL_STATUS_ACCEPTED" <<<"$answered"
+check "the partner client accepts it" grep -q "^answered R-[0-9A-F]* ACCEPTED$" <<<"$answered"
 check "... and lists it accepted" grep -q " $referral_id ACCEPTED " <<<"$("${CLIENT[@]}" --token "$PARTNER" 2>&1 || true)"
 wrong="$("${CLIENT[@]}" --token "$PARTNER_B" 2>&1 || true)"
 check "dev-agency's certificate with another agency's token: refused" grep -q "^error: PERMISSION_DENIED" <<<"$wrong"

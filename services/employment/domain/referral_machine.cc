@@ -132,10 +132,11 @@ bool AnswerOverdue(ReferralStatus status, absl::CivilDay due_on, bool paused,
 }
 
 std::string ReferralCode(const std::string& referral_id) {
+  // The last digits: ids are UUIDv7, whose leading digits are the time (equal for referrals made
+  // within a minute); the trailing ones are random.
   std::string hex;
-  for (char c : referral_id) {
-    if (c != '-') hex.push_back(c);
-    if (hex.size() == 8) break;
+  for (auto it = referral_id.rbegin(); it != referral_id.rend() && hex.size() < 8; ++it) {
+    if (*it != '-') hex.insert(hex.begin(), *it);
   }
   return absl::StrCat("R-", absl::AsciiStrToUpper(hex));
 }

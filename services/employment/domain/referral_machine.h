@@ -80,8 +80,8 @@ absl::CivilDay AnswerDueOn(absl::CivilDay sent_on, const EmploymentPolicy& polic
 // an answer; the due day itself is still in time; a paused referral waits).
 bool AnswerOverdue(ReferralStatus status, absl::CivilDay due_on, bool paused, absl::CivilDay today);
 
-// A short code a partner can quote on the phone: "R-" and the first 8 hex digits of the id,
-// upper case.
+// A short code a partner can quote on the phone: "R-" and the last 8 hex digits of the id (the
+// random ones of a UUIDv7), upper case. Not unique: the id is.
 std::string ReferralCode(const std::string& referral_id);
 
 }  // namespace ccms::employment::domain

@@ -144,7 +144,7 @@ TEST(ReferralMachineTest, AnswerDueAndOverdueAtTheEdges) {
 }
 
 TEST(ReferralMachineTest, ReferralCode) {
-  EXPECT_EQ(ReferralCode("0190a0b0-1234-7000-8000-000000000001"), "R-0190A0B0");
+  EXPECT_EQ(ReferralCode("0190a0b0-1234-7000-8000-00000000abc1"), "R-0000ABC1");
 }
 
 }  // namespace
