@@ -36,8 +36,8 @@ check "stack lists ccms-employment" grep -q "ccms-employment" "$RUN_DIR/up.out"
 check "employment reports SERVING" quiet "$CTL" health --addr "$CCMS_EMPLOYMENT_ADDR" --timeout 2
 STAFF="$("$CTL" token --role office_staff --districts 110101 --subject staff-e2e --key-set "$CCMS_JWT_KEYS_FILE")"
 OTHER="$("$CTL" token --role office_staff --districts 310101 --subject staff-other --key-set "$CCMS_JWT_KEYS_FILE")"
-PARTNER="$("$CTL" token --role partner --agency dev-agency --subject partner-e2e --key-set "$CCMS_JWT_KEYS_FILE")"
-PARTNER_B="$("$CTL" token --role partner --agency other-agency --subject partner-b --key-set "$CCMS_JWT_KEYS_FILE")"
+PARTNER="$("$CTL" token --role partner --districts 110101 --agency dev-agency --subject partner-e2e --key-set "$CCMS_JWT_KEYS_FILE")"
+PARTNER_B="$("$CTL" token --role partner --districts 110101 --agency other-agency --subject partner-b --key-set "$CCMS_JWT_KEYS_FILE")"
 emp() { "$CTL" --token "$1" employment "${@:2}"; }
 
 # 1. The partner register.
