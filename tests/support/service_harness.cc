@@ -99,7 +99,11 @@ std::string Mint(std::vector<std::string> audiences, auth::Role role,
 
 std::string ServiceHarness::Token(auth::Role role, std::vector<std::string> districts,
                                   const std::string& subject, const std::string& agency) {
-  return Mint(AllAudiences(), role, std::move(districts), subject, agency, kTestJwtKid, kJwtKey);
+  // AllAudiences() and ccms-employment's (added here, not in the header, so that the new service
+  // did not rebuild every user of the header; AllAudiences() may take it when the header changes).
+  std::vector<std::string> audiences = AllAudiences();
+  audiences.push_back("ccms-employment");
+  return Mint(audiences, role, std::move(districts), subject, agency, kTestJwtKid, kJwtKey);
 }
 
 std::string ServiceHarness::TokenFor(std::vector<std::string> audiences, auth::Role role,

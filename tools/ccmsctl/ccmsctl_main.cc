@@ -10,6 +10,7 @@
 //           plan {get|draft|revise|agree|approve|activate|close|overdue} ... (--education-addr)
 //           catalogue {add|list|theme} ...                                  (--education-addr)
 //           report {indicators|run} ...  (--reporting-addr)
+//           employment {partner|referral|agency} ...  (--employment-addr)
 //
 // Global options may come before or after the subcommand. Exit codes: 0 ok,
 // 1 failed call or local error, 2 usage error.
@@ -28,6 +29,7 @@
 #include "tools/ccmsctl/dead_letter_commands.h"
 #include "tools/ccmsctl/discharge_commands.h"
 #include "tools/ccmsctl/education_commands.h"
+#include "tools/ccmsctl/employment_commands.h"
 #include "tools/ccmsctl/global_options.h"
 #include "tools/ccmsctl/health_command.h"
 #include "tools/ccmsctl/investigation_commands.h"
@@ -71,6 +73,10 @@ int Main(int argc, char** argv) {
   app.add_option("--reporting-addr", global.reporting_addr, "Reporting service address HOST:PORT")
       ->envname("CCMS_REPORTING_ADDR")
       ->capture_default_str();
+  app.add_option("--employment-addr", global.employment_addr,
+                 "Employment service address HOST:PORT")
+      ->envname("CCMS_EMPLOYMENT_ADDR")
+      ->capture_default_str();
   app.add_option("--token", global.token, "Bearer token sent as `authorization` metadata")
       ->envname("CCMS_TOKEN");
   app.add_flag("--json", global.json, "Print the response as one proto3 JSON document");
@@ -100,6 +106,7 @@ int Main(int argc, char** argv) {
   AddEducationCommands(app, global, &action);
   AddPlanCommands(app, global, &action);
   AddCareCommands(app, global, &action);  // education's care lists
+  AddEmploymentCommands(app, global, &action);
   AddLeaveCommands(app, global, &action);
   AddOrderCommands(app, global, &action);
   AddDeadLetterCommands(app, global, &action);

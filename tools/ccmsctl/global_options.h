@@ -14,6 +14,7 @@ inline constexpr char kDefaultAddress[] = "127.0.0.1:50061";
 inline constexpr char kDefaultAssessmentAddress[] = "127.0.0.1:50062";
 inline constexpr char kDefaultEducationAddress[] = "127.0.0.1:50063";
 inline constexpr char kDefaultReportingAddress[] = "127.0.0.1:50065";
+inline constexpr char kDefaultEmploymentAddress[] = "127.0.0.1:50064";
 inline constexpr double kDefaultTimeoutSeconds = 10;
 
 struct GlobalOptions {
@@ -25,6 +26,8 @@ struct GlobalOptions {
   std::string education_addr = kDefaultEducationAddress;
   // host:port of the reporting service (report).
   std::string reporting_addr = kDefaultReportingAddress;
+  // host:port of the employment service (employment).
+  std::string employment_addr = kDefaultEmploymentAddress;
   // Bearer token sent with every records call.
   std::string token;
   // Print the response as one proto3 JSON document instead of a table.

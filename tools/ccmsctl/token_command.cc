@@ -19,7 +19,8 @@ namespace ccms::ctl {
 namespace {
 
 // Every service's audience: the default of --audience, so a dev token works on each.
-constexpr char kAllAudiences[] = "ccms-records,ccms-assessment,ccms-education,ccms-reporting";
+constexpr char kAllAudiences[] =
+    "ccms-records,ccms-assessment,ccms-education,ccms-reporting,ccms-employment";
 
 struct TokenFlags {
   std::string role;

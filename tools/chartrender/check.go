@@ -243,7 +243,7 @@ func (c *checker) checkPolicy(objs []Obj, values map[string]interface{}) Obj {
 		c.fail("policy ConfigMap: policy.yaml is not YAML: %v", err)
 	} else {
 		// One section per service, each a list of versions with a name and the day it takes effect.
-		for _, section := range []string{"records", "assessment", "education"} {
+		for _, section := range []string{"records", "assessment", "education", "employment"} {
 			versions, _ := dig(parsed, section, "versions").([]interface{})
 			if len(versions) == 0 {
 				c.fail("policy ConfigMap: policy.yaml has no %s.versions", section)

@@ -1,0 +1,25 @@
+#include "services/employment/consumer.h"
+
+#include "absl/strings/ascii.h"
+#include "common/auth/principal.h"
+#include "common/ids/uuid.h"
+#include "common/log/log.h"
+#include "services/employment/records_events.h"
+
+namespace ccms::employment {
+
+absl::Status RecordsEventHandler::Handle(pqxx::work& tx, const events::v1::Envelope& event) {
+  bool malformed = false;
+  auto fact = TranslateRecordsEvent(event, &malformed);
+  if (!fact.has_value() || !ids::IsUuid(event.case_id()) ||
+      !auth::IsDistrictCode(event.district_code())) {
+    if (malformed || fact.has_value()) {
+      log::Warn("records_event_malformed",
+                {{"event_id", event.event_id()}, {"type", event.type()}});
+    }
+    return absl::OkStatus();
+  }
+  return cases_.Apply(tx, absl::AsciiStrToLower(event.case_id()), event.district_code(), *fact);
+}
+
+}  // namespace ccms::employment

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "absl/time/civil_time.h"
+#include "services/employment/domain/age_rule.h"
+
+namespace ccms::employment::domain {
+
+// Where a case stands, as employment follows it from records' events.
+enum class CaseStatus { kPendingIntake, kActive, kClosed };
+std::string_view CaseStatusName(CaseStatus s);
+CaseStatus CaseStatusOf(std::string_view name);
+
+// A case as employment knows it without calling records: district, office, minor flag, the age
+// facts (never the birth date), whether the person is lost contact (脱管: referrals pause).
+struct CaseView {
+  std::string case_id;
+  std::string district_code;
+  std::string office_id;
+  CaseStatus status = CaseStatus::kPendingIntake;
+  // Once minor, always minor (Law art. 58), as education keeps it.
+  bool minor = false;
+  AgeFacts age;
+  bool lost_contact = false;
+  std::optional<absl::CivilDay> closed_on;
+};
+
+// ccms.records.case_opened, or a case_facts_snapshot (then `snapshot_status` is records' status
+// name: PENDING_INTAKE, ACTIVE, DISCHARGED, ...).
+struct CaseOpenedFact {
+  std::string district_code;
+  std::string office_id;
+  bool minor = false;
+  AgeFacts age;
+  std::optional<std::string> snapshot_status;
+};
+// ccms.records.case_facts_changed.
+struct CaseFactsFact {
+  bool minor = false;
+  std::optional<int> age_at_judgment;
+};
+struct IntakeReportedFact {};
+struct CaseTransferredFact {
+  std::string to_district_code;
+  std::string to_office_id;
+};
+struct CaseClosedFact {
+  absl::CivilDay closed_on;
+};
+// ccms.records.lost_contact_marked (lost = true) and found_again (lost = false).
+struct LostContactFact {
+  bool lost = false;
+};
+
+using RecordsFact = std::variant<CaseOpenedFact, CaseFactsFact, IntakeReportedFact,
+                                 CaseTransferredFact, CaseClosedFact, LostContactFact>;
+
+// The case after `fact`. A closed case stays closed; an intake report makes a pending case
+// active; a later fact never clears the minor flag.
+CaseView Apply(CaseView view, const RecordsFact& fact);
+
+}  // namespace ccms::employment::domain

@@ -1,0 +1,66 @@
+#include "services/employment/domain/employment_policy.h"
+
+#include <algorithm>
+#include <set>
+
+namespace ccms::employment::domain {
+namespace {
+
+// Codes are upper-case words: what goes on the bus is a code, never free text.
+bool IsCode(const std::string& s) {
+  if (s.empty() || s.size() > 40) return false;
+  for (char c : s) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
+std::vector<std::string> Codes(policy::PolicyReader& r, const std::string& key) {
+  std::vector<std::string> codes = r.StringList(key);
+  std::set<std::string> seen;
+  if (codes.empty()) r.Problem(key, "needs at least one code");
+  for (const auto& c : codes) {
+    if (!IsCode(c)) r.Problem(key, "codes are upper-case letters, digits and _ (" + c + ")");
+    if (!seen.insert(c).second) r.Problem(key, "lists " + c + " twice");
+  }
+  return codes;
+}
+
+}  // namespace
+
+bool HasCode(const std::vector<std::string>& codes, const std::string& code) {
+  return std::find(codes.begin(), codes.end(), code) != codes.end();
+}
+
+EmploymentPolicy ReadEmploymentPolicy(policy::PolicyReader& r) {
+  EmploymentPolicy p;
+  p.version = r.version();
+  p.answer_within_days = static_cast<int>(r.Int("employment.referral.answer_within_days", 1, 60));
+  p.minimum_age_years = static_cast<int>(r.Int("employment.referral.minimum_age_years", 14, 18));
+  p.age_rule_kinds = Codes(r, "employment.referral.age_rule_kinds");
+  for (const auto& k : p.age_rule_kinds) {
+    if (k != "JOB_PLACEMENT" && k != "SKILLS_TRAINING" && k != "SCHOOLING" && k != "LEGAL_ADVICE" &&
+        k != "WELFARE" && k != "HALFWAY_HOUSE" && k != "COUNSELLING") {
+      r.Problem("employment.referral.age_rule_kinds", "is not a referral kind: " + k);
+    }
+  }
+  p.decline_reasons = Codes(r, "employment.referral.decline_reasons");
+  p.not_hired_reasons = Codes(r, "employment.referral.not_hired_reasons");
+  p.end_reasons = Codes(r, "employment.referral.end_reasons");
+  p.withdraw_reasons = Codes(r, "employment.referral.withdraw_reasons");
+  if (!HasCode(p.withdraw_reasons, "CASE_CLOSED")) {
+    r.Problem("employment.referral.withdraw_reasons",
+              "must list CASE_CLOSED (open referrals of a closed case are withdrawn with it)");
+  }
+  p.suspension_reasons = Codes(r, "employment.partner.suspension_reasons");
+  return p;
+}
+
+absl::StatusOr<EmploymentPolicies> LoadEmploymentPolicies(const policy::PolicyDocument& doc) {
+  return policy::LoadSchedule<EmploymentPolicy>(
+      doc, "employment", [](policy::PolicyReader& r) -> absl::StatusOr<EmploymentPolicy> {
+        return ReadEmploymentPolicy(r);
+      });
+}
+
+}  // namespace ccms::employment::domain

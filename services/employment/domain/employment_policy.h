@@ -1,0 +1,42 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/policy/policy.h"
+#include "common/policy/schedule.h"
+
+namespace ccms::employment::domain {
+
+// The employment rules that differ by province or city: one version of the `employment:` section
+// of the policy file (deploy/policy/default.yaml; docs/employment.md explains each key).
+struct EmploymentPolicy {
+  std::string version;
+  // A SENT referral must be answered by the partner within this many days of sending; after that
+  // it is escalated (referral.answer_within_days, a marked default).
+  int answer_within_days = 5;
+  // Employment help and skills training only from this age on the referral date (seeds 7.11.3:
+  // 16), for the referral kinds listed (JOB_PLACEMENT, SKILLS_TRAINING).
+  int minimum_age_years = 16;
+  std::vector<std::string> age_rule_kinds;
+  // The codes each coded step takes.
+  std::vector<std::string> decline_reasons;
+  std::vector<std::string> not_hired_reasons;
+  std::vector<std::string> end_reasons;
+  std::vector<std::string> withdraw_reasons;
+  std::vector<std::string> suspension_reasons;
+};
+
+using EmploymentPolicies = policy::Schedule<EmploymentPolicy>;
+
+// Reads one version of the `employment` section; problems go to the reader.
+EmploymentPolicy ReadEmploymentPolicy(policy::PolicyReader& r);
+
+// Every version of the `employment` section, checked.
+absl::StatusOr<EmploymentPolicies> LoadEmploymentPolicies(const policy::PolicyDocument& doc);
+
+// Whether `code` is one of `codes`.
+bool HasCode(const std::vector<std::string>& codes, const std::string& code);
+
+}  // namespace ccms::employment::domain

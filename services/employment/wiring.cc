@@ -1,0 +1,100 @@
+#include "services/employment/wiring.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/log/log.h"
+#include "common/time/calendar.h"
+#include "services/employment/migrations.h"
+#include "services/employment/topics.h"
+
+namespace ccms::employment {
+namespace {
+
+// The binary's name and default ports (the chart, the dev stack and docs/operations.md say the
+// same; tests/deploy/consistency_test.sh checks it).
+const server::ServiceIdentity kIdentity = {
+    .name = "employment",
+    .grpc_service = "ccms.employment.v1.ReferralService",
+    .default_grpc_port = 50064,
+    .default_metrics_port = 9464,
+};
+
+std::vector<db::Query> AllQueries() {
+  std::vector<db::Query> q = PgCaseStore::Queries();
+  for (const auto& s : PgPartnerStore::Queries()) q.push_back(s);
+  for (const auto& s : PgReferralStore::Queries()) q.push_back(s);
+  return q;
+}
+
+}  // namespace
+
+void EmploymentWiring::Configure(config::Env& env) {
+  pii_key_ = env.RequiredSecret("CCMS_PII_KEY");
+  escalation_period_ =
+      env.Millis("CCMS_EMPLOYMENT_ESCALATION_PERIOD_MS", 600000, 1000, 24 * 3600 * 1000);
+}
+
+absl::Status EmploymentWiring::Prepare(const policy::PolicyDocument& policy) {
+  auto cipher = crypto::PiiCipher::FromHexKey(pii_key_);
+  if (!cipher.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("CCMS_PII_KEY: ", cipher.status().message()));
+  }
+  cipher_ = std::make_unique<crypto::PiiCipher>(*std::move(cipher));
+  auto loaded = domain::LoadEmploymentPolicies(policy);
+  if (!loaded.ok()) return loaded.status();
+  policies_ = std::make_unique<domain::EmploymentPolicies>(*std::move(loaded));
+  policy_origin_ = policy.origin();
+  return absl::OkStatus();
+}
+
+absl::Status EmploymentWiring::Build(server::ServiceHost& host) {
+  log::Info("policy_loaded",
+            {{"policy_version", policies_->InForce(time::ShanghaiDay(host.clock().Now())).version},
+             {"origin", policy_origin_}});
+  cases_ = std::make_unique<PgCaseStore>(*policies_, host.clock());
+  partner_store_ = std::make_unique<PgPartnerStore>(host.pool(), *cipher_, &host.relay());
+  referral_store_ = std::make_unique<PgReferralStore>(host.pool(), *cipher_, &host.relay());
+  background_referrals_ =
+      std::make_unique<PgReferralStore>(host.background_pool(), *cipher_, &host.relay());
+  partner_service_ = std::make_unique<PartnerServiceImpl>(*partner_store_, host.executor(),
+                                                          *policies_, host.clock());
+  referral_service_ = std::make_unique<ReferralServiceImpl>(*referral_store_, host.executor(),
+                                                            *policies_, host.clock());
+  agency_service_ = std::make_unique<AgencyReferralServiceImpl>(
+      *referral_store_, *partner_store_, host.executor(), *policies_, host.clock());
+  escalator_ =
+      std::make_unique<ReferralEscalator>(*background_referrals_, host.clock(), &host.registry());
+  escalation_task_ = std::make_unique<concurrency::PeriodicTask>(
+      [this] {
+        auto n = escalator_->RunOnce();
+        if (!n.ok()) {
+          log::Warn("referral_escalation_failed", {{"error", std::string(n.status().message())}});
+        } else if (*n > 0) {
+          log::Info("referrals_escalated", {{"count", std::to_string(*n)}});
+        }
+      },
+      escalation_period_);
+  handler_ = std::make_unique<RecordsEventHandler>(*cases_);
+  if (auto st = host.AddConsumer(kConsumerGroup, {kRecordsTopic},
+                                 [this](pqxx::work& tx, const events::v1::Envelope& e) {
+                                   return handler_->Handle(tx, e);
+                                 });
+      !st.ok()) {
+    return st;
+  }
+  host.AddService(referral_service_.get(), v1::ReferralService::service_full_name());
+  host.AddService(partner_service_.get(), v1::PartnerService::service_full_name());
+  host.AddService(agency_service_.get(), v1::AgencyReferralService::service_full_name());
+  return absl::OkStatus();
+}
+
+void EmploymentWiring::StartBackground() { escalation_task_->Start(); }
+
+void EmploymentWiring::StopBackground() { escalation_task_->Stop(); }
+
+server::ServiceDefinition Definition() {
+  return {.identity = kIdentity, .migrations = &Migrations, .queries = &AllQueries, .make = [] {
+            return std::unique_ptr<server::Service>(new EmploymentWiring());
+          }};
+}
+
+}  // namespace ccms::employment

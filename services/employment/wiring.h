@@ -1,0 +1,59 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/concurrency/periodic_task.h"
+#include "common/crypto/pii_cipher.h"
+#include "common/server/service_main.h"
+#include "services/employment/agency_referral_service.h"
+#include "services/employment/consumer.h"
+#include "services/employment/domain/employment_policy.h"
+#include "services/employment/escalation.h"
+#include "services/employment/partner_service.h"
+#include "services/employment/pg_case_store.h"
+#include "services/employment/pg_partner_store.h"
+#include "services/employment/pg_referral_store.h"
+#include "services/employment/referral_service.h"
+
+namespace ccms::employment {
+
+// ccms-employment as the kit runs it (server::ServiceMain, tests/support/service_harness.h): the
+// policy's `employment` section; settings CCMS_PII_KEY (contacts and given names at rest) and
+// CCMS_EMPLOYMENT_ESCALATION_PERIOD_MS; the stores; the handlers (PartnerService,
+// ReferralService, AgencyReferralService); the consumer of ccms.records.v1; the escalation task.
+class EmploymentWiring final : public server::Service {
+ public:
+  void Configure(config::Env& env) override;
+  absl::Status Prepare(const policy::PolicyDocument& policy) override;
+  absl::Status Build(server::ServiceHost& host) override;
+  void StartBackground() override;
+  void StopBackground() override;
+
+  PartnerServiceImpl& partners() { return *partner_service_; }
+  ReferralServiceImpl& referrals() { return *referral_service_; }
+  AgencyReferralServiceImpl& agency_referrals() { return *agency_service_; }
+  ReferralEscalator& escalator() { return *escalator_; }
+  const domain::EmploymentPolicies& policies() const { return *policies_; }
+
+ private:
+  std::string pii_key_;
+  absl::Duration escalation_period_;
+  std::unique_ptr<crypto::PiiCipher> cipher_;
+  std::unique_ptr<domain::EmploymentPolicies> policies_;
+  std::string policy_origin_;
+  std::unique_ptr<PgCaseStore> cases_;
+  std::unique_ptr<PgPartnerStore> partner_store_;
+  std::unique_ptr<PgReferralStore> referral_store_;
+  std::unique_ptr<PgReferralStore> background_referrals_;
+  std::unique_ptr<PartnerServiceImpl> partner_service_;
+  std::unique_ptr<ReferralServiceImpl> referral_service_;
+  std::unique_ptr<AgencyReferralServiceImpl> agency_service_;
+  std::unique_ptr<RecordsEventHandler> handler_;
+  std::unique_ptr<ReferralEscalator> escalator_;
+  std::unique_ptr<concurrency::PeriodicTask> escalation_task_;
+};
+
+server::ServiceDefinition Definition();
+
+}  // namespace ccms::employment

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ccms/employment/v1/agency_referral_service.grpc.pb.h"
+#include "ccms/employment/v1/partner_service.grpc.pb.h"
+#include "ccms/employment/v1/referral_service.grpc.pb.h"
+#include "common/auth/principal.h"
+#include "common/kafka/inbox_consumer.h"
+#include "services/employment/wiring.h"
+#include "tests/support/integration_env.h"
+#include "tests/support/service_harness.h"
+
+namespace ccms::testing {
+
+// The employment service in-process, wired as ccms-employment wires it (employment::Definition()
+// on the kit's ServiceHarness), on a fresh database, the dev broker and a free port. Its consumer
+// of ccms.records.v1 is built but tests hand it events (Process); background work (escalation)
+// is off: tests call the escalator. The service's clock is a FakeClock tests may move.
+class EmploymentHarness {
+ public:
+  // A fixed key for contacts and given names at rest (tests only).
+  static constexpr char kPiiKey[] =
+      "7f1c0d9e8b6a5f4e3d2c1b0a99887766554433221100ffeeddccbbaa00112233";
+
+  EmploymentHarness();
+  ~EmploymentHarness();
+
+  employment::v1::PartnerService::Stub& partners() { return *partners_; }
+  employment::v1::ReferralService::Stub& referrals() { return *referrals_; }
+  employment::v1::AgencyReferralService::Stub& agency() { return *agency_; }
+  employment::EmploymentWiring& wiring() { return service_.wiring<employment::EmploymentWiring>(); }
+  std::shared_ptr<grpc::Channel> channel() { return service_.channel(); }
+  server::ServiceHost& host() { return service_.host(); }
+  TestDatabase& db() { return service_.db(); }
+  kafka::InboxConsumer& consumer() { return host().consumer(0); }
+  time::FakeClock& clock() { return clock_; }
+  absl::CivilDay Today() const { return service_.Today(); }
+
+  // Hands a records event to the consumer as if it came from ccms.records.v1 (inbox and all).
+  absl::Status Feed(const std::string& type, const std::string& case_id,
+                    const std::string& district, const google::protobuf::Message& payload);
+
+  std::string Token(auth::Role role, std::vector<std::string> districts,
+                    const std::string& subject = "tester") {
+    return ServiceHarness::Token(role, std::move(districts), subject);
+  }
+  std::unique_ptr<grpc::ClientContext> Context(const std::string& token) {
+    return ServiceHarness::Context(token);
+  }
+
+ private:
+  time::FakeClock clock_;
+  ServiceHarness service_;
+  std::unique_ptr<employment::v1::PartnerService::Stub> partners_;
+  std::unique_ptr<employment::v1::ReferralService::Stub> referrals_;
+  std::unique_ptr<employment::v1::AgencyReferralService::Stub> agency_;
+  int64_t offset_ = 1;
+};
+
+}  // namespace ccms::testing

@@ -1,0 +1,449 @@
+// ccms-employment on PostgreSQL and the dev broker's topic names (tests/run): cases followed from
+// records' events through the inbox; the partner register (roles, district reach in SQL,
+// contacts encrypted at rest, events); referrals through the transition table with their events
+// (codes only, no name on the bus); the 16-year rule through the service; the partner view (its
+// own agency only, the reviewed allow-list, minors withheld, every read audited); escalation of
+// unanswered referrals; a closed case withdrawing, a transfer moving, lost contact pausing.
+#include <set>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "ccms/records/v1/records_events.pb.h"
+#include "common/grpc/proto_convert.h"
+#include "common/ids/uuid.h"
+#include "gtest/gtest.h"
+#include "tests/integration/employment_harness.h"
+
+namespace ccms::testing {
+namespace {
+
+namespace v1 = employment::v1;
+using absl::CivilDay;
+using grpc_util::ToProtoDate;
+
+constexpr char kDistrictA[] = "110101";
+constexpr char kDistrictB[] = "310101";
+
+class EmploymentTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    h_.consumer().Stop();  // only this test's events make cases
+    staff_ = h_.Token(auth::Role::kOfficeStaff, {kDistrictA}, "staff-a");
+  }
+
+  CivilDay Today() { return h_.Today(); }
+
+  // An active case of `district` whose person was `age` at a judgment 100 days ago.
+  std::string Case(const std::string& district, int age, bool minor = false) {
+    const std::string case_id = ids::NewUuid();
+    records::v1::CaseOpened opened;
+    opened.set_case_id(case_id);
+    opened.set_district_code(district);
+    opened.set_office_id("office-1");
+    *opened.mutable_judgment_effective_date() = ToProtoDate(Today() - 100);
+    opened.set_age_at_judgment(age);
+    opened.set_minor(minor);
+    EXPECT_TRUE(h_.Feed("ccms.records.case_opened", case_id, district, opened).ok());
+    records::v1::IntakeReported intake;
+    intake.set_case_id(case_id);
+    *intake.mutable_reported_on() = ToProtoDate(Today() - 90);
+    EXPECT_TRUE(h_.Feed("ccms.records.intake_reported", case_id, district, intake).ok());
+    return case_id;
+  }
+
+  v1::Partner Register(const std::string& agency, const std::string& district,
+                       std::vector<std::string> served = {}) {
+    v1::RegisterPartnerRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_agency_id(agency);
+    req.set_name("Partner " + agency);
+    req.set_kind(v1::PARTNER_KIND_ENTERPRISE);
+    req.set_district_code(district);
+    for (auto& d : served) req.add_districts_served(d);
+    auto* c = req.add_contacts();
+    c->set_name("Contact Zhang");
+    c->set_phone("13800138000");
+    v1::RegisterPartnerResponse resp;
+    auto ctx = h_.Context(h_.Token(auth::Role::kOfficeStaff, {district}, "staff-reg"));
+    const grpc::Status st = h_.partners().RegisterPartner(ctx.get(), req, &resp);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return resp.partner();
+  }
+
+  grpc::Status Create(const std::string& token, const std::string& case_id,
+                      const std::string& partner_id, v1::ReferralKind kind, v1::Referral* out,
+                      bool guardian_consent = false) {
+    v1::CreateReferralRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_case_id(case_id);
+    req.set_partner_id(partner_id);
+    req.set_kind(kind);
+    req.set_given_name("GIVEN-NAME-MARKER");
+    req.add_skills("forklift licence");
+    req.set_availability("weekdays");
+    req.set_guardian_consent(guardian_consent);
+    v1::CreateReferralResponse resp;
+    auto ctx = h_.Context(token);
+    grpc::Status st = h_.referrals().CreateReferral(ctx.get(), req, &resp);
+    *out = resp.referral();
+    return st;
+  }
+
+  grpc::Status Send(const std::string& referral_id, v1::Referral* out) {
+    v1::SendReferralRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_referral_id(referral_id);
+    *req.mutable_consent_recorded_on() = ToProtoDate(Today());
+    v1::SendReferralResponse resp;
+    auto ctx = h_.Context(staff_);
+    grpc::Status st = h_.referrals().SendReferral(ctx.get(), req, &resp);
+    *out = resp.referral();
+    return st;
+  }
+
+  grpc::Status Step(const std::string& referral_id, v1::ReferralStatus to, const std::string& code,
+                    v1::Referral* out) {
+    v1::RecordReferralStepRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_referral_id(referral_id);
+    req.set_to_status(to);
+    req.set_reason_code(code);
+    v1::RecordReferralStepResponse resp;
+    auto ctx = h_.Context(staff_);
+    grpc::Status st = h_.referrals().RecordReferralStep(ctx.get(), req, &resp);
+    *out = resp.referral();
+    return st;
+  }
+
+  // A sent job referral of a new adult case of district A to `partner`.
+  v1::Referral SentReferral(const v1::Partner& partner, bool minor = false,
+                            bool guardian_consent = false) {
+    v1::Referral r;
+    EXPECT_TRUE(Create(staff_, Case(kDistrictA, minor ? 17 : 30, minor), partner.partner_id(),
+                       v1::REFERRAL_KIND_JOB_PLACEMENT, &r, guardian_consent)
+                    .ok());
+    EXPECT_TRUE(Send(r.referral_id(), &r).ok());
+    return r;
+  }
+
+  auth::Principal PartnerOf(const std::string& agency) {
+    auth::Principal p;
+    p.subject = "partner-user";
+    p.role = auth::Role::kPartner;
+    p.agency_id = agency;
+    return p;
+  }
+
+  std::string Count(const std::string& sql) { return h_.db().QueryValue(sql); }
+
+  EmploymentHarness h_;
+  std::string staff_;
+};
+
+TEST_F(EmploymentTest, FollowsRecordsCasesThroughTheInbox) {
+  const std::string case_id = Case(kDistrictA, 30);
+  EXPECT_EQ(
+      Count("SELECT status || ' ' || age_at_judgment FROM cases WHERE case_id = '" + case_id + "'"),
+      "ACTIVE 30");
+  records::v1::LostContactChanged lost;
+  lost.set_case_id(case_id);
+  ASSERT_TRUE(h_.Feed("ccms.records.lost_contact_marked", case_id, kDistrictA, lost).ok());
+  EXPECT_EQ(Count("SELECT lost_contact FROM cases WHERE case_id = '" + case_id + "'"), "t");
+  ASSERT_TRUE(h_.Feed("ccms.records.found_again", case_id, kDistrictA, lost).ok());
+  EXPECT_EQ(Count("SELECT lost_contact FROM cases WHERE case_id = '" + case_id + "'"), "f");
+  EXPECT_EQ(Count("SELECT count(*) FROM inbox"), "4");
+}
+
+TEST_F(EmploymentTest, PartnerRegisterRolesReachAndEncryptedContacts) {
+  const v1::Partner p = Register("agency-reg", kDistrictA, {"110102"});
+  EXPECT_EQ(p.status(), v1::PARTNER_STATUS_ACTIVE);
+  EXPECT_EQ(p.districts_served_size(), 2);
+  ASSERT_EQ(p.contacts_size(), 1);
+  EXPECT_EQ(p.contacts(0).phone(), "13800138000");
+  // At rest the contacts are ciphertext.
+  EXPECT_EQ(Count("SELECT count(*) FROM partners WHERE position('13800138000'::bytea in"
+                  " contacts_enc) > 0 OR position('Zhang'::bytea in contacts_enc) > 0"),
+            "0");
+  // A served district sees it; another district does not.
+  for (const auto& [districts, want] : std::vector<std::pair<std::string, grpc::StatusCode>>{
+           {"110102", grpc::StatusCode::OK}, {kDistrictB, grpc::StatusCode::NOT_FOUND}}) {
+    v1::GetPartnerRequest req;
+    req.set_partner_id(p.partner_id());
+    v1::GetPartnerResponse resp;
+    auto ctx = h_.Context(h_.Token(auth::Role::kSocialWorker, {districts}));
+    EXPECT_EQ(h_.partners().GetPartner(ctx.get(), req, &resp).error_code(), want) << districts;
+  }
+  // A social worker may not register; the same agency twice is ALREADY_EXISTS.
+  v1::RegisterPartnerRequest req;
+  req.set_request_id(ids::NewUuid());
+  req.set_agency_id("agency-other");
+  req.set_name("x");
+  req.set_kind(v1::PARTNER_KIND_NGO);
+  req.set_district_code(kDistrictA);
+  v1::RegisterPartnerResponse resp;
+  auto sw = h_.Context(h_.Token(auth::Role::kSocialWorker, {kDistrictA}));
+  EXPECT_EQ(h_.partners().RegisterPartner(sw.get(), req, &resp).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  req.set_agency_id("agency-reg");
+  auto again = h_.Context(staff_);
+  EXPECT_EQ(h_.partners().RegisterPartner(again.get(), req, &resp).error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+  // Suspended by the registering district only; a served district's staff cannot.
+  v1::SuspendPartnerRequest s;
+  s.set_request_id(ids::NewUuid());
+  s.set_partner_id(p.partner_id());
+  s.set_reason_code("COMPLAINT");
+  v1::SuspendPartnerResponse sr;
+  auto served = h_.Context(h_.Token(auth::Role::kDistrictBureau, {"110102"}));
+  EXPECT_EQ(h_.partners().SuspendPartner(served.get(), s, &sr).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  s.set_request_id(ids::NewUuid());
+  auto own = h_.Context(h_.Token(auth::Role::kDistrictBureau, {kDistrictA}));
+  ASSERT_TRUE(h_.partners().SuspendPartner(own.get(), s, &sr).ok());
+  EXPECT_EQ(sr.partner().status(), v1::PARTNER_STATUS_SUSPENDED);
+  EXPECT_EQ(
+      Count("SELECT string_agg(event_type, ',' ORDER BY id) FROM outbox WHERE record_key = '" +
+            p.partner_id() + "'"),
+      "ccms.employment.partner_registered,ccms.employment.partner_suspended");
+  // A suspended partner is sent nothing.
+  v1::Referral r;
+  ASSERT_TRUE(
+      Create(staff_, Case(kDistrictA, 30), p.partner_id(), v1::REFERRAL_KIND_JOB_PLACEMENT, &r)
+          .ok());
+  EXPECT_EQ(Send(r.referral_id(), &r).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_F(EmploymentTest, ReferralThroughTheTableWithEventsAndNoNameOnTheBus) {
+  const v1::Partner p = Register("agency-path", kDistrictA);
+  v1::Referral r = SentReferral(p);
+  EXPECT_EQ(r.status(), v1::REFERRAL_STATUS_SENT);
+  EXPECT_EQ(r.answer_due_on().day(), ToProtoDate(Today() + 5).day());
+  EXPECT_EQ(r.age_basis(), v1::AGE_BASIS_CASE_FACTS);
+  auto& agency = h_.wiring().agency_referrals();
+  auto answer = [&](v1::ReferralStatus to, const std::string& code) {
+    v1::AnswerAgencyReferralRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_referral_id(r.referral_id());
+    req.set_to_status(to);
+    req.set_reason_code(code);
+    v1::AnswerAgencyReferralResponse resp;
+    return agency.DoAnswerAgencyReferral(PartnerOf("agency-path"), req, &resp);
+  };
+  // A partner may not withdraw, nor skip the interview.
+  EXPECT_EQ(answer(v1::REFERRAL_STATUS_WITHDRAWN, "OTHER").code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(answer(v1::REFERRAL_STATUS_OFFERED, "").code(), absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(answer(v1::REFERRAL_STATUS_ACCEPTED, "").ok());
+  ASSERT_TRUE(answer(v1::REFERRAL_STATUS_INTERVIEW, "").ok());
+  // A refused call leaves `r` empty: the ids are kept.
+  const std::string id = r.referral_id();
+  const std::string case_id = r.case_id();
+  ASSERT_TRUE(Step(id, v1::REFERRAL_STATUS_OFFERED, "", &r).ok());
+  ASSERT_TRUE(Step(id, v1::REFERRAL_STATUS_PLACED, "", &r).ok());
+  EXPECT_EQ(Step(id, v1::REFERRAL_STATUS_ENDED, "", &r).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  ASSERT_TRUE(Step(id, v1::REFERRAL_STATUS_ENDED, "RESIGNED", &r).ok());
+  EXPECT_EQ(r.status(), v1::REFERRAL_STATUS_ENDED);
+  ASSERT_EQ(r.steps_size(), 6);
+  EXPECT_EQ(r.steps(1).recorded_by(), "partner:agency-path");
+  EXPECT_EQ(Step(id, v1::REFERRAL_STATUS_WITHDRAWN, "OTHER", &r).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      Count("SELECT string_agg(event_type, ',' ORDER BY id) FROM outbox WHERE record_key = '" +
+            case_id + "'"),
+      "ccms.employment.referral_sent,ccms.employment.referral_answered,"
+      "ccms.employment.referral_outcome,ccms.employment.referral_outcome,"
+      "ccms.employment.referral_outcome,ccms.employment.referral_outcome");
+  EXPECT_EQ(
+      Count("SELECT count(*) FROM outbox WHERE position('GIVEN-NAME-MARKER'::bytea in payload) > 0"
+            " OR position('forklift'::bytea in payload) > 0"),
+      "0");
+  EXPECT_EQ(Count("SELECT count(*) FROM referrals WHERE position('GIVEN-NAME-MARKER'::bytea in"
+                  " given_name_enc) > 0"),
+            "0");
+}
+
+TEST_F(EmploymentTest, SixteenYearRuleThroughTheService) {
+  const v1::Partner p = Register("agency-age", kDistrictA);
+  v1::Referral r;
+  // 14 at a judgment 100 days ago: under 16 today whatever the birthday.
+  const grpc::Status young = Create(staff_, Case(kDistrictA, 14, true), p.partner_id(),
+                                    v1::REFERRAL_KIND_JOB_PLACEMENT, &r);
+  EXPECT_EQ(young.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(young.error_message().find("16-year rule"), std::string::npos) << young.error_message();
+  EXPECT_EQ(Create(staff_, Case(kDistrictA, 14, true), p.partner_id(),
+                   v1::REFERRAL_KIND_SKILLS_TRAINING, &r)
+                .error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(
+      Create(staff_, Case(kDistrictA, 14, true), p.partner_id(), v1::REFERRAL_KIND_SCHOOLING, &r)
+          .ok());
+  // 15 at judgment 100 days ago: open; with a birth date agreeing with the facts it decides.
+  const std::string fifteen = Case(kDistrictA, 15, true);
+  const grpc::Status open =
+      Create(staff_, fifteen, p.partner_id(), v1::REFERRAL_KIND_JOB_PLACEMENT, &r);
+  EXPECT_EQ(open.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(open.error_message().find("birth_date"), std::string::npos);
+  v1::CreateReferralRequest req;
+  req.set_request_id(ids::NewUuid());
+  req.set_case_id(fifteen);
+  req.set_partner_id(p.partner_id());
+  req.set_kind(v1::REFERRAL_KIND_JOB_PLACEMENT);
+  req.set_given_name("Li");
+  // 16 today: born 16 years ago today (15 at the judgment 100 days ago).
+  const CivilDay t = Today();
+  *req.mutable_birth_date() = ToProtoDate(CivilDay(t.year() - 16, t.month(), t.day()));
+  v1::CreateReferralResponse resp;
+  auto ctx = h_.Context(staff_);
+  const grpc::Status ok = h_.referrals().CreateReferral(ctx.get(), req, &resp);
+  ASSERT_TRUE(ok.ok()) << ok.error_message();
+  EXPECT_EQ(resp.referral().age_on_referral(), 16);
+  EXPECT_EQ(resp.referral().age_basis(), v1::AGE_BASIS_BIRTH_DATE);
+  // One day younger: 15 today, refused naming the rule.
+  req.set_request_id(ids::NewUuid());
+  *req.mutable_birth_date() = ToProtoDate(CivilDay(t.year() - 16, t.month(), t.day()) + 1);
+  auto ctx2 = h_.Context(staff_);
+  const grpc::Status refused = h_.referrals().CreateReferral(ctx2.get(), req, &resp);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(refused.error_message().find("16-year rule"), std::string::npos);
+}
+
+TEST_F(EmploymentTest, PartnerSeesOnlyItsAgencyThroughTheAllowList) {
+  const v1::Partner a = Register("agency-a1", kDistrictA);
+  const v1::Partner b = Register("agency-b1", kDistrictA);
+  const v1::Referral adult = SentReferral(a);
+  const v1::Referral minor = SentReferral(a, /*minor=*/true);
+  const v1::Referral minor_ok = SentReferral(a, true, /*guardian_consent=*/true);
+  const v1::Referral to_b = SentReferral(b);
+  v1::Referral draft;
+  ASSERT_TRUE(
+      Create(staff_, Case(kDistrictA, 30), a.partner_id(), v1::REFERRAL_KIND_JOB_PLACEMENT, &draft)
+          .ok());
+  auto& agency = h_.wiring().agency_referrals();
+  v1::ListAgencyReferralsResponse list;
+  ASSERT_TRUE(agency.DoListAgencyReferrals(PartnerOf("agency-a1"), {}, &list).ok());
+  std::set<std::string> ids;
+  for (const auto& r : list.referrals()) ids.insert(r.referral_id());
+  EXPECT_EQ(ids, (std::set<std::string>{adult.referral_id(), minor.referral_id(),
+                                        minor_ok.referral_id()}));
+  for (const auto& r : list.referrals()) {
+    if (r.referral_id() == minor.referral_id()) {
+      EXPECT_TRUE(r.identity_withheld());
+      EXPECT_EQ(r.given_name(), "");
+    } else {
+      EXPECT_FALSE(r.identity_withheld());
+      EXPECT_EQ(r.given_name(), "GIVEN-NAME-MARKER");
+    }
+  }
+  // Another agency's referral and a draft do not exist for agency A.
+  for (const std::string& id : {to_b.referral_id(), draft.referral_id()}) {
+    v1::GetAgencyReferralRequest req;
+    req.set_referral_id(id);
+    v1::GetAgencyReferralResponse resp;
+    EXPECT_EQ(agency.DoGetAgencyReferral(PartnerOf("agency-a1"), req, &resp).code(),
+              absl::StatusCode::kNotFound);
+  }
+  v1::AnswerAgencyReferralRequest ans;
+  ans.set_request_id(ids::NewUuid());
+  ans.set_referral_id(to_b.referral_id());
+  ans.set_to_status(v1::REFERRAL_STATUS_ACCEPTED);
+  v1::AnswerAgencyReferralResponse ar;
+  EXPECT_EQ(agency.DoAnswerAgencyReferral(PartnerOf("agency-a1"), ans, &ar).code(),
+            absl::StatusCode::kNotFound);
+  // An unregistered agency, and staff, are refused.
+  EXPECT_EQ(agency.DoListAgencyReferrals(PartnerOf("agency-zz"), {}, &list).code(),
+            absl::StatusCode::kPermissionDenied);
+  auth::Principal staff;
+  staff.subject = "s";
+  staff.role = auth::Role::kCityAdmin;
+  staff.all_districts = true;
+  EXPECT_EQ(agency.DoListAgencyReferrals(staff, {}, &list).code(),
+            absl::StatusCode::kPermissionDenied);
+  // Every partner read is audited.
+  EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE actor_role = 'partner' AND action IN"
+                  " ('ListAgencyReferrals', 'GetAgencyReferral')"),
+            "3");
+  // The reviewed allow-list: every field a partner can receive, and nothing else.
+  const std::set<std::string> reviewed = {
+      "referral_id",       "referral_code", "kind",         "status",  "given_name",
+      "identity_withheld", "skills",        "availability", "sent_on", "answer_due_on"};
+  std::set<std::string> fields;
+  const auto* d = v1::AgencyReferral::descriptor();
+  for (int i = 0; i < d->field_count(); ++i) fields.insert(d->field(i)->name());
+  EXPECT_EQ(fields, reviewed);
+  for (const auto* resp :
+       {v1::ListAgencyReferralsResponse::descriptor(), v1::GetAgencyReferralResponse::descriptor(),
+        v1::AnswerAgencyReferralResponse::descriptor()}) {
+    for (int i = 0; i < resp->field_count(); ++i) {
+      const auto* f = resp->field(i);
+      EXPECT_TRUE(f->message_type() == nullptr || f->message_type() == d) << f->full_name();
+    }
+  }
+}
+
+TEST_F(EmploymentTest, UnansweredReferralsEscalateOncePausedOnesWait) {
+  const v1::Partner p = Register("agency-esc", kDistrictA);
+  const v1::Referral late = SentReferral(p);
+  const v1::Referral paused = SentReferral(p);
+  records::v1::LostContactChanged lost;
+  lost.set_case_id(paused.case_id());
+  ASSERT_TRUE(h_.Feed("ccms.records.lost_contact_marked", paused.case_id(), kDistrictA, lost).ok());
+  auto& esc = h_.wiring().escalator();
+  h_.clock().Advance(absl::Hours(24 * 5));  // the due day: still in time
+  EXPECT_EQ(*esc.RunOnce(), 0);
+  h_.clock().Advance(absl::Hours(24));
+  EXPECT_EQ(*esc.RunOnce(), 1);
+  EXPECT_EQ(*esc.RunOnce(), 0);
+  v1::ListReferralsRequest req;
+  req.set_escalated_only(true);
+  v1::ListReferralsResponse resp;
+  auto ctx = h_.Context(staff_);
+  ASSERT_TRUE(h_.referrals().ListReferrals(ctx.get(), req, &resp).ok());
+  ASSERT_EQ(resp.referrals_size(), 1);
+  EXPECT_EQ(resp.referrals(0).referral_id(), late.referral_id());
+  EXPECT_TRUE(resp.referrals(0).escalated());
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE event_type ="
+                  " 'ccms.employment.referral_escalated'"),
+            "1");
+  // Steps wait while the person is lost contact.
+  v1::Referral r;
+  EXPECT_EQ(Step(paused.referral_id(), v1::REFERRAL_STATUS_ACCEPTED, "", &r).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_F(EmploymentTest, ClosedCaseWithdrawsTransferMoves) {
+  const v1::Partner p = Register("agency-move", kDistrictA, {kDistrictB});
+  const v1::Referral moved = SentReferral(p);
+  records::v1::CaseTransferred t;
+  t.set_case_id(moved.case_id());
+  t.set_to_district_code(kDistrictB);
+  t.set_to_office_id("office-b");
+  ASSERT_TRUE(h_.Feed("ccms.records.case_transferred", moved.case_id(), kDistrictB, t).ok());
+  v1::GetReferralRequest get;
+  get.set_referral_id(moved.referral_id());
+  v1::GetReferralResponse resp;
+  auto a = h_.Context(staff_);
+  EXPECT_EQ(h_.referrals().GetReferral(a.get(), get, &resp).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  auto b = h_.Context(h_.Token(auth::Role::kOfficeStaff, {kDistrictB}));
+  ASSERT_TRUE(h_.referrals().GetReferral(b.get(), get, &resp).ok());
+  EXPECT_EQ(resp.referral().district_code(), kDistrictB);
+
+  const v1::Referral open = SentReferral(p);
+  records::v1::CaseClosed closed;
+  closed.set_case_id(open.case_id());
+  *closed.mutable_closed_on() = ToProtoDate(Today());
+  ASSERT_TRUE(h_.Feed("ccms.records.case_closed", open.case_id(), kDistrictA, closed).ok());
+  get.set_referral_id(open.referral_id());
+  auto a2 = h_.Context(staff_);
+  ASSERT_TRUE(h_.referrals().GetReferral(a2.get(), get, &resp).ok());
+  EXPECT_EQ(resp.referral().status(), v1::REFERRAL_STATUS_WITHDRAWN);
+  EXPECT_EQ(resp.referral().reason_code(), "CASE_CLOSED");
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE event_type ="
+                  " 'ccms.employment.referral_withdrawn' AND record_key = '" +
+                  open.case_id() + "'"),
+            "1");
+}
+
+}  // namespace
+}  // namespace ccms::testing

@@ -1,0 +1,274 @@
+// The security matrix's employment server: ccms-employment in-process (EmploymentHarness, its
+// consumer stopped: cases reach it as records' events handed to the consumer by hand) and a
+// request builder per method, each aimed at a partner or a referral of the cell's district.
+// Referrals go to agency A's partner, registered in district A and serving A and B.
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "ccms/employment/v1/agency_referral_service.grpc.pb.h"
+#include "ccms/employment/v1/partner_service.grpc.pb.h"
+#include "ccms/employment/v1/referral_service.grpc.pb.h"
+#include "ccms/ops/v1/audit_chain_service.grpc.pb.h"
+#include "ccms/ops/v1/dead_letter_service.grpc.pb.h"
+#include "ccms/records/v1/records_events.pb.h"
+#include "common/grpc/proto_convert.h"
+#include "common/ids/uuid.h"
+#include "tests/integration/employment_harness.h"
+#include "tests/security/security_matrix.h"
+
+namespace ccms::testing::matrix {
+namespace {
+
+namespace ev1 = employment::v1;
+using google::protobuf::Message;
+using grpc_util::ToProtoDate;
+
+template <typename Req>
+std::unique_ptr<Message> Own(Req req) {
+  return std::make_unique<Req>(std::move(req));
+}
+
+class EmploymentMatrixServer : public MatrixServer {
+ public:
+  static std::vector<std::string> ServiceNames() {
+    return {ev1::PartnerService::service_full_name(), ev1::ReferralService::service_full_name(),
+            ev1::AgencyReferralService::service_full_name(),
+            ops::v1::DeadLetterService::service_full_name(),
+            ops::v1::AuditChainService::service_full_name()};
+  }
+
+  EmploymentMatrixServer() : admin_(h_.Token(auth::Role::kCityAdmin, {"*"}, "matrix-fixtures")) {
+    h_.consumer().Stop();
+    InstallBuilders();
+  }
+
+  std::shared_ptr<grpc::Channel> Channel() override { return h_.channel(); }
+  std::string DatabaseDsn() override { return h_.db().dsn(); }
+  bool HasServiceBuilder(const std::string& method) const override {
+    return builders_.count(method) > 0;
+  }
+
+  absl::StatusOr<std::unique_ptr<Message>> BuildServiceRequest(const std::string& method,
+                                                               const Target& target) override {
+    auto it = builders_.find(method);
+    if (it == builders_.end()) return absl::NotFoundError("no request builder for " + method);
+    fixture_error_ = absl::OkStatus();
+    std::unique_ptr<Message> request = it->second(target.district);
+    if (!fixture_error_.ok()) return fixture_error_;
+    return request;
+  }
+
+ private:
+  using Builder = std::function<std::unique_ptr<Message>(const std::string& district)>;
+
+  void Fail(const std::string& what) {
+    if (fixture_error_.ok()) fixture_error_ = absl::InternalError(absl::StrCat("fixture ", what));
+  }
+  void Check(const grpc::Status& st, const std::string& what) {
+    if (!st.ok()) Fail(absl::StrCat(what, ": ", st.error_code(), " ", st.error_message()));
+  }
+
+  // An active adult case of `district`.
+  std::string Case(const std::string& district) {
+    const std::string case_id = ids::NewUuid();
+    Made(district, case_id);
+    records::v1::CaseOpened opened;
+    opened.set_case_id(case_id);
+    opened.set_district_code(district);
+    opened.set_office_id("office-1");
+    *opened.mutable_judgment_effective_date() = ToProtoDate(h_.Today() - 100);
+    opened.set_age_at_judgment(30);
+    records::v1::IntakeReported intake;
+    intake.set_case_id(case_id);
+    *intake.mutable_reported_on() = ToProtoDate(h_.Today() - 90);
+    if (auto st = h_.Feed("ccms.records.case_opened", case_id, district, opened); !st.ok()) {
+      Fail(st.ToString());
+    }
+    if (auto st = h_.Feed("ccms.records.intake_reported", case_id, district, intake); !st.ok()) {
+      Fail(st.ToString());
+    }
+    return case_id;
+  }
+
+  ev1::RegisterPartnerRequest RegisterRequest(const std::string& agency,
+                                              const std::string& district) {
+    ev1::RegisterPartnerRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_agency_id(agency);
+    req.set_name("Matrix partner");
+    req.set_kind(ev1::PARTNER_KIND_ENTERPRISE);
+    req.set_district_code(district);
+    return req;
+  }
+
+  // A fresh partner registered in `district` (serving only it).
+  std::string Partner(const std::string& district) {
+    ev1::RegisterPartnerResponse resp;
+    auto ctx = h_.Context(admin_);
+    Check(h_.partners().RegisterPartner(ctx.get(), RegisterRequest(FreshAgency(), district), &resp),
+          "RegisterPartner");
+    Made(district, resp.partner().partner_id());
+    return resp.partner().partner_id();
+  }
+
+  // The random end of a UUIDv7 (its start is the time, equal within a minute).
+  std::string FreshAgency() { return "m-" + ids::NewUuid().substr(24); }
+
+  // Agency A's partner: registered in A, serving A and B.
+  const std::string& AgencyA() {
+    if (agency_a_.empty()) {
+      auto req = RegisterRequest(kAgencyA, kDistrictA);
+      req.add_districts_served(kDistrictB);
+      ev1::RegisterPartnerResponse resp;
+      auto ctx = h_.Context(admin_);
+      Check(h_.partners().RegisterPartner(ctx.get(), req, &resp), "RegisterPartner A");
+      agency_a_ = resp.partner().partner_id();
+    }
+    return agency_a_;
+  }
+
+  ev1::CreateReferralRequest CreateRequest(const std::string& district) {
+    ev1::CreateReferralRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_case_id(Case(district));
+    req.set_partner_id(AgencyA());
+    req.set_kind(ev1::REFERRAL_KIND_JOB_PLACEMENT);
+    req.set_given_name("Matrix");
+    return req;
+  }
+
+  std::string Draft(const std::string& district) {
+    ev1::CreateReferralResponse resp;
+    auto ctx = h_.Context(admin_);
+    Check(h_.referrals().CreateReferral(ctx.get(), CreateRequest(district), &resp),
+          "CreateReferral");
+    Made(district, resp.referral().referral_id());
+    return resp.referral().referral_id();
+  }
+
+  ev1::SendReferralRequest SendRequest(const std::string& referral_id) {
+    ev1::SendReferralRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_referral_id(referral_id);
+    *req.mutable_consent_recorded_on() = ToProtoDate(h_.Today());
+    return req;
+  }
+
+  std::string Sent(const std::string& district) {
+    const std::string id = Draft(district);
+    ev1::SendReferralResponse resp;
+    auto ctx = h_.Context(admin_);
+    Check(h_.referrals().SendReferral(ctx.get(), SendRequest(id), &resp), "SendReferral");
+    return id;
+  }
+
+  // The district's objects for reads, made once.
+  const std::string& ReadPartner(const std::string& district) {
+    std::string& id = read_partners_[district];
+    if (id.empty()) id = Partner(district);
+    return id;
+  }
+  const std::string& ReadReferral(const std::string& district) {
+    std::string& id = read_referrals_[district];
+    if (id.empty()) id = Sent(district);
+    return id;
+  }
+
+  void InstallBuilders() {
+    auto add = [this](const std::string& service, const std::string& method, Builder b) {
+      builders_[absl::StrCat(service, "/", method)] = std::move(b);
+    };
+    const std::string partners = ev1::PartnerService::service_full_name();
+    const std::string referrals = ev1::ReferralService::service_full_name();
+    const std::string agency = ev1::AgencyReferralService::service_full_name();
+    add(partners, "RegisterPartner",
+        [this](const std::string& d) { return Own(RegisterRequest(FreshAgency(), d)); });
+    add(partners, "SuspendPartner", [this](const std::string& d) {
+      ev1::SuspendPartnerRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_partner_id(Partner(d));
+      req.set_reason_code("COMPLAINT");
+      return Own(req);
+    });
+    add(partners, "ReactivatePartner", [this](const std::string& d) {
+      const std::string id = Partner(d);
+      ev1::SuspendPartnerRequest s;
+      s.set_request_id(ids::NewUuid());
+      s.set_partner_id(id);
+      s.set_reason_code("COMPLAINT");
+      ev1::SuspendPartnerResponse sr;
+      auto ctx = h_.Context(admin_);
+      Check(h_.partners().SuspendPartner(ctx.get(), s, &sr), "SuspendPartner");
+      ev1::ReactivatePartnerRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_partner_id(id);
+      return Own(req);
+    });
+    add(partners, "GetPartner", [this](const std::string& d) {
+      ev1::GetPartnerRequest req;
+      req.set_partner_id(ReadPartner(d));
+      return Own(req);
+    });
+    add(partners, "ListPartners", [this](const std::string& d) {
+      ReadPartner(d);
+      ev1::ListPartnersRequest req;
+      req.set_district_code(d);
+      return Own(req);
+    });
+    add(referrals, "CreateReferral",
+        [this](const std::string& d) { return Own(CreateRequest(d)); });
+    add(referrals, "SendReferral",
+        [this](const std::string& d) { return Own(SendRequest(Draft(d))); });
+    add(referrals, "RecordReferralStep", [this](const std::string& d) {
+      ev1::RecordReferralStepRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_referral_id(Sent(d));
+      req.set_to_status(ev1::REFERRAL_STATUS_ACCEPTED);
+      return Own(req);
+    });
+    add(referrals, "GetReferral", [this](const std::string& d) {
+      ev1::GetReferralRequest req;
+      req.set_referral_id(ReadReferral(d));
+      return Own(req);
+    });
+    add(referrals, "ListReferrals", [this](const std::string& d) {
+      ReadReferral(d);
+      ev1::ListReferralsRequest req;
+      req.set_district_code(d);
+      return Own(req);
+    });
+    add(agency, "ListAgencyReferrals", [this](const std::string& d) {
+      ReadReferral(d);
+      return Own(ev1::ListAgencyReferralsRequest());
+    });
+    add(agency, "GetAgencyReferral", [this](const std::string& d) {
+      ev1::GetAgencyReferralRequest req;
+      req.set_referral_id(ReadReferral(d));
+      return Own(req);
+    });
+    add(agency, "AnswerAgencyReferral", [this](const std::string& d) {
+      ev1::AnswerAgencyReferralRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_referral_id(Sent(d));
+      req.set_to_status(ev1::REFERRAL_STATUS_ACCEPTED);
+      return Own(req);
+    });
+  }
+
+  EmploymentHarness h_;
+  const std::string admin_;
+  std::map<std::string, Builder> builders_;
+  absl::Status fixture_error_;
+  std::string agency_a_;
+  std::map<std::string, std::string> read_partners_;
+  std::map<std::string, std::string> read_referrals_;
+};
+
+}  // namespace
+
+CCMS_MATRIX_SERVER("employment", EmploymentMatrixServer);
+
+}  // namespace ccms::testing::matrix

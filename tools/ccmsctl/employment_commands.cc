@@ -1,0 +1,558 @@
+#include "tools/ccmsctl/employment_commands.h"
+
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_join.h"
+#include "ccms/employment/v1/agency_referral_service.grpc.pb.h"
+#include "ccms/employment/v1/partner_service.grpc.pb.h"
+#include "ccms/employment/v1/referral_service.grpc.pb.h"
+#include "common/grpc/proto_convert.h"
+#include "common/time/calendar.h"
+#include "tools/ccmsctl/output.h"
+#include "tools/ccmsctl/rpc_client.h"
+#include "tools/ccmsctl/validators.h"
+
+namespace ccms::ctl {
+namespace {
+
+namespace mv1 = ::ccms::employment::v1;
+
+constexpr char kKindPrefix[] = "PARTNER_KIND_";
+constexpr char kPartnerStatusPrefix[] = "PARTNER_STATUS_";
+constexpr char kReferralKindPrefix[] = "REFERRAL_KIND_";
+constexpr char kReferralStatusPrefix[] = "REFERRAL_STATUS_";
+constexpr char kAgeBasisPrefix[] = "AGE_BASIS_";
+
+GlobalOptions ForEmployment(const GlobalOptions& global) {
+  GlobalOptions options = global;
+  options.addr = global.employment_addr;
+  return options;
+}
+
+std::string OrDash(const std::string& v) { return v.empty() ? "-" : v; }
+std::string YesNo(bool v) { return v ? "yes" : "no"; }
+
+void SetDate(const std::string& text, google::type::Date* out) {
+  if (text.empty()) return;
+  if (auto d = time::ParseDate(text)) *out = grpc_util::ToProtoDate(*d);
+}
+
+template <typename Enum>
+Enum Parse(const google::protobuf::EnumDescriptor* type, const char* prefix,
+           const std::string& label) {
+  return static_cast<Enum>(ParseEnumLabel(type, prefix, label).value_or(0));
+}
+
+// Runs one call against the employment service and prints its answer.
+template <typename Response>
+int Call(const GlobalOptions& global,
+         const std::function<grpc::Status(const std::shared_ptr<grpc::Channel>&,
+                                          grpc::ClientContext*, Response*)>& rpc,
+         const std::function<void(const Response&)>& print) {
+  if (int rc = RequireToken(global); rc != kExitOk) return rc;
+  const GlobalOptions options = ForEmployment(global);
+  Response resp;
+  auto ctx = NewCallContext(options, true);
+  grpc::Status st = rpc(Connect(options), ctx.get(), &resp);
+  if (!st.ok()) return ReportRpcError(st, options);
+  return PrintResponse(options, resp, [&] { print(resp); });
+}
+
+void PrintPartner(const mv1::Partner& p) {
+  std::vector<std::string> contacts;
+  for (const auto& c : p.contacts()) contacts.push_back(c.name() + " " + c.phone());
+  PrintKeyValues(
+      {{"partner id", p.partner_id()},
+       {"agency id", p.agency_id()},
+       {"name", p.name()},
+       {"kind", EnumLabel(mv1::PartnerKind_descriptor(), p.kind(), kKindPrefix)},
+       {"status", EnumLabel(mv1::PartnerStatus_descriptor(), p.status(), kPartnerStatusPrefix)},
+       {"suspension reason", OrDash(p.suspension_reason())},
+       {"district", p.district_code()},
+       {"serves", absl::StrJoin(p.districts_served(), ", ")},
+       {"contacts", OrDash(absl::StrJoin(contacts, "; "))}},
+      std::cout);
+}
+
+void PrintReferral(const mv1::Referral& r) {
+  std::vector<std::string> steps;
+  for (const auto& s : r.steps()) {
+    steps.push_back(
+        FormatProtoDate(s.on()) + " " +
+        EnumLabel(mv1::ReferralStatus_descriptor(), s.to_status(), kReferralStatusPrefix) +
+        (s.reason_code().empty() ? "" : " (" + s.reason_code() + ")"));
+  }
+  PrintKeyValues(
+      {{"referral id", r.referral_id()},
+       {"code", r.referral_code()},
+       {"case id", r.case_id()},
+       {"district", r.district_code()},
+       {"partner", r.partner_id() + " (" + r.agency_id() + ")"},
+       {"kind", EnumLabel(mv1::ReferralKind_descriptor(), r.kind(), kReferralKindPrefix)},
+       {"status", EnumLabel(mv1::ReferralStatus_descriptor(), r.status(), kReferralStatusPrefix)},
+       {"referred on", FormatProtoDate(r.referred_on())},
+       {"age on referral",
+        std::to_string(r.age_on_referral()) + " (" +
+            EnumLabel(mv1::AgeBasis_descriptor(), r.age_basis(), kAgeBasisPrefix) + ")"},
+       {"minor", YesNo(r.minor()) + (r.minor() ? (r.guardian_consent() ? ", guardian consented"
+                                                                       : ", no guardian consent")
+                                               : "")},
+       {"sent on", FormatProtoDate(r.sent_on())},
+       {"answer due", FormatProtoDate(r.answer_due_on())},
+       {"escalated", r.escalated() ? FormatProtoDate(r.escalated_on()) : "no"},
+       {"paused", YesNo(r.paused())},
+       {"steps", OrDash(absl::StrJoin(steps, "; "))}},
+      std::cout);
+}
+
+void PrintAgencyReferral(const mv1::AgencyReferral& r) {
+  PrintKeyValues(
+      {{"referral id", r.referral_id()},
+       {"code", r.referral_code()},
+       {"kind", EnumLabel(mv1::ReferralKind_descriptor(), r.kind(), kReferralKindPrefix)},
+       {"status", EnumLabel(mv1::ReferralStatus_descriptor(), r.status(), kReferralStatusPrefix)},
+       {"given name", r.identity_withheld() ? "(withheld: a minor)" : r.given_name()},
+       {"skills", OrDash(absl::StrJoin(r.skills(), ", "))},
+       {"availability", OrDash(r.availability())},
+       {"sent on", FormatProtoDate(r.sent_on())},
+       {"answer due", FormatProtoDate(r.answer_due_on())}},
+      std::cout);
+}
+
+struct Flags {
+  std::string id;
+  std::string agency;
+  std::string name;
+  std::string kind;
+  std::string district;
+  std::vector<std::string> serves;
+  std::string contact_name;
+  std::string contact_phone;
+  std::string reason;
+  std::string status;
+  std::string partner;
+  std::string case_id;
+  std::string given_name;
+  std::vector<std::string> skills;
+  std::string availability;
+  bool guardian_consent = false;
+  std::string birth_date;
+  std::string on;
+  std::string consent_on;
+  std::string override_reason;
+  bool escalated = false;
+  int page_size = 0;
+  std::string page_token;
+  std::string request_id;
+};
+
+std::string RequestId(const Flags& f) {
+  return f.request_id.empty() ? NewRequestId() : f.request_id;
+}
+
+void AddRequestId(CLI::App* c, Flags* f) {
+  c->add_option("--request-id", f->request_id, "Idempotency key, to retry a call")
+      ->check(UuidValidator());
+}
+
+void PrintNextPage(const std::string& token) {
+  if (!token.empty()) std::cout << "next page: --page-token " << token << "\n";
+}
+
+void AddPartnerCommands(CLI::App* group, const GlobalOptions& global, Action* action) {
+  CLI::App* cmd = group->add_subcommand("partner", "The partner register");
+  cmd->require_subcommand(1);
+  auto reg = std::make_shared<Flags>();
+  CLI::App* r = cmd->add_subcommand("register", "Register a partner organisation (ACTIVE)");
+  r->add_option("--agency", reg->agency, "Agency id its certificate carries")->required();
+  r->add_option("--name", reg->name, "Organisation name")->required();
+  r->add_option("--kind", reg->kind, "Kind")
+      ->required()
+      ->check(CLI::IsMember(EnumLabels(mv1::PartnerKind_descriptor(), kKindPrefix)));
+  r->add_option("--district", reg->district, "Registering district")
+      ->required()
+      ->check(DistrictValidator());
+  r->add_option("--serves", reg->serves, "Another district served (repeat)")
+      ->check(DistrictValidator());
+  r->add_option("--contact-name", reg->contact_name, "A contact person (kept encrypted)");
+  r->add_option("--contact-phone", reg->contact_phone, "The contact's phone");
+  AddRequestId(r, reg.get());
+  r->callback([&global, action, reg] {
+    *action = [&global, reg] {
+      mv1::RegisterPartnerRequest req;
+      req.set_request_id(RequestId(*reg));
+      req.set_agency_id(reg->agency);
+      req.set_name(reg->name);
+      req.set_kind(Parse<mv1::PartnerKind>(mv1::PartnerKind_descriptor(), kKindPrefix, reg->kind));
+      req.set_district_code(reg->district);
+      for (const auto& d : reg->serves) req.add_districts_served(d);
+      if (!reg->contact_name.empty()) {
+        auto* c = req.add_contacts();
+        c->set_name(reg->contact_name);
+        c->set_phone(reg->contact_phone);
+      }
+      return Call<mv1::RegisterPartnerResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::PartnerService::NewStub(ch)->RegisterPartner(ctx, req, resp);
+          },
+          [](const auto& resp) { PrintPartner(resp.partner()); });
+    };
+  });
+
+  auto sus = std::make_shared<Flags>();
+  CLI::App* s = cmd->add_subcommand("suspend", "Suspend a partner (coded reason)");
+  s->add_option("PARTNER_ID", sus->id, "The partner id")->required()->check(UuidValidator());
+  s->add_option("--reason", sus->reason, "A code of employment.partner.suspension_reasons")
+      ->required();
+  AddRequestId(s, sus.get());
+  s->callback([&global, action, sus] {
+    *action = [&global, sus] {
+      mv1::SuspendPartnerRequest req;
+      req.set_request_id(RequestId(*sus));
+      req.set_partner_id(sus->id);
+      req.set_reason_code(sus->reason);
+      return Call<mv1::SuspendPartnerResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::PartnerService::NewStub(ch)->SuspendPartner(ctx, req, resp);
+          },
+          [](const auto& resp) { PrintPartner(resp.partner()); });
+    };
+  });
+
+  auto act = std::make_shared<Flags>();
+  CLI::App* a = cmd->add_subcommand("reactivate", "Make a suspended partner ACTIVE again");
+  a->add_option("PARTNER_ID", act->id, "The partner id")->required()->check(UuidValidator());
+  AddRequestId(a, act.get());
+  a->callback([&global, action, act] {
+    *action = [&global, act] {
+      mv1::ReactivatePartnerRequest req;
+      req.set_request_id(RequestId(*act));
+      req.set_partner_id(act->id);
+      return Call<mv1::ReactivatePartnerResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::PartnerService::NewStub(ch)->ReactivatePartner(ctx, req, resp);
+          },
+          [](const auto& resp) { PrintPartner(resp.partner()); });
+    };
+  });
+
+  auto get = std::make_shared<Flags>();
+  CLI::App* g = cmd->add_subcommand("get", "A partner with its contacts");
+  g->add_option("PARTNER_ID", get->id, "The partner id")->required()->check(UuidValidator());
+  g->callback([&global, action, get] {
+    *action = [&global, get] {
+      mv1::GetPartnerRequest req;
+      req.set_partner_id(get->id);
+      return Call<mv1::GetPartnerResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::PartnerService::NewStub(ch)->GetPartner(ctx, req, resp);
+          },
+          [](const auto& resp) { PrintPartner(resp.partner()); });
+    };
+  });
+
+  auto list = std::make_shared<Flags>();
+  CLI::App* l = cmd->add_subcommand("list", "Partners the caller's districts see");
+  l->add_option("--district", list->district, "Serving this district")->check(DistrictValidator());
+  l->add_option("--kind", list->kind, "Only this kind")
+      ->check(CLI::IsMember(EnumLabels(mv1::PartnerKind_descriptor(), kKindPrefix)));
+  l->add_option("--status", list->status, "active or suspended")
+      ->check(CLI::IsMember(EnumLabels(mv1::PartnerStatus_descriptor(), kPartnerStatusPrefix)));
+  l->add_option("--page-size", list->page_size, "At most this many (default 50)")
+      ->check(CLI::Range(1, 500));
+  l->add_option("--page-token", list->page_token, "From a previous page");
+  l->callback([&global, action, list] {
+    *action = [&global, list] {
+      mv1::ListPartnersRequest req;
+      req.set_district_code(list->district);
+      if (!list->kind.empty()) {
+        req.set_kind(
+            Parse<mv1::PartnerKind>(mv1::PartnerKind_descriptor(), kKindPrefix, list->kind));
+      }
+      if (!list->status.empty()) {
+        req.set_status(Parse<mv1::PartnerStatus>(mv1::PartnerStatus_descriptor(),
+                                                 kPartnerStatusPrefix, list->status));
+      }
+      req.set_page_size(list->page_size);
+      req.set_page_token(list->page_token);
+      return Call<mv1::ListPartnersResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::PartnerService::NewStub(ch)->ListPartners(ctx, req, resp);
+          },
+          [](const auto& resp) {
+            Table table({"PARTNER", "AGENCY", "KIND", "STATUS", "DISTRICT", "NAME"});
+            for (const auto& p : resp.partners()) {
+              table.AddRow(
+                  {p.partner_id(), p.agency_id(),
+                   EnumLabel(mv1::PartnerKind_descriptor(), p.kind(), kKindPrefix),
+                   EnumLabel(mv1::PartnerStatus_descriptor(), p.status(), kPartnerStatusPrefix),
+                   p.district_code(), p.name()});
+            }
+            table.Print(std::cout);
+            PrintNextPage(resp.next_page_token());
+          });
+    };
+  });
+}
+
+void AddReferralCommands(CLI::App* group, const GlobalOptions& global, Action* action) {
+  CLI::App* cmd = group->add_subcommand("referral", "Referrals to partners (staff)");
+  cmd->require_subcommand(1);
+  const std::vector<std::string> statuses =
+      EnumLabels(mv1::ReferralStatus_descriptor(), kReferralStatusPrefix);
+
+  auto cr = std::make_shared<Flags>();
+  CLI::App* c = cmd->add_subcommand("create", "A referral in DRAFT (the 16-year rule applies)");
+  c->add_option("CASE_ID", cr->case_id, "The case id")->required()->check(UuidValidator());
+  c->add_option("--partner", cr->partner, "The partner id")->required()->check(UuidValidator());
+  c->add_option("--kind", cr->kind, "What help")
+      ->required()
+      ->check(CLI::IsMember(EnumLabels(mv1::ReferralKind_descriptor(), kReferralKindPrefix)));
+  c->add_option("--given-name", cr->given_name, "The person's given name (the partner's view)")
+      ->required();
+  c->add_option("--skill", cr->skills, "A skill the job needs (repeat)");
+  c->add_option("--availability", cr->availability, "When the person can work");
+  c->add_flag("--guardian-consent", cr->guardian_consent,
+              "A minor's guardian agreed to share the identity with the partner");
+  c->add_option("--birth-date", cr->birth_date,
+                "Only when asked: YYYY-MM-DD, checked against records, not kept")
+      ->check(DateValidator());
+  c->add_option("--on", cr->on, "Referral date YYYY-MM-DD (default today)")->check(DateValidator());
+  AddRequestId(c, cr.get());
+  c->callback([&global, action, cr] {
+    *action = [&global, cr] {
+      mv1::CreateReferralRequest req;
+      req.set_request_id(RequestId(*cr));
+      req.set_case_id(cr->case_id);
+      req.set_partner_id(cr->partner);
+      req.set_kind(
+          Parse<mv1::ReferralKind>(mv1::ReferralKind_descriptor(), kReferralKindPrefix, cr->kind));
+      req.set_given_name(cr->given_name);
+      for (const auto& s : cr->skills) req.add_skills(s);
+      req.set_availability(cr->availability);
+      req.set_guardian_consent(cr->guardian_consent);
+      SetDate(cr->birth_date, req.mutable_birth_date());
+      SetDate(cr->on, req.mutable_referred_on());
+      return Call<mv1::CreateReferralResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::ReferralService::NewStub(ch)->CreateReferral(ctx, req, resp);
+          },
+          [](const auto& resp) { PrintReferral(resp.referral()); });
+    };
+  });
+
+  auto sd = std::make_shared<Flags>();
+  CLI::App* s = cmd->add_subcommand("send", "DRAFT -> SENT, with consent or an override");
+  s->add_option("REFERRAL_ID", sd->id, "The referral id")->required()->check(UuidValidator());
+  s->add_option("--consent-on", sd->consent_on, "The day the person's consent was recorded")
+      ->check(DateValidator());
+  s->add_option("--override", sd->override_reason, "Why it is sent without consent");
+  s->add_option("--on", sd->on, "Sent on YYYY-MM-DD (default today)")->check(DateValidator());
+  AddRequestId(s, sd.get());
+  s->callback([&global, action, sd] {
+    *action = [&global, sd] {
+      mv1::SendReferralRequest req;
+      req.set_request_id(RequestId(*sd));
+      req.set_referral_id(sd->id);
+      SetDate(sd->consent_on, req.mutable_consent_recorded_on());
+      req.set_consent_override_reason(sd->override_reason);
+      SetDate(sd->on, req.mutable_sent_on());
+      return Call<mv1::SendReferralResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::ReferralService::NewStub(ch)->SendReferral(ctx, req, resp);
+          },
+          [](const auto& resp) { PrintReferral(resp.referral()); });
+    };
+  });
+
+  auto st = std::make_shared<Flags>();
+  CLI::App* t = cmd->add_subcommand("step", "Record a step of the transition table");
+  t->add_option("REFERRAL_ID", st->id, "The referral id")->required()->check(UuidValidator());
+  t->add_option("--to", st->status, "The new status")->required()->check(CLI::IsMember(statuses));
+  t->add_option("--reason", st->reason, "The step's code (declined, not_hired, ended, withdrawn)");
+  t->add_option("--on", st->on, "On YYYY-MM-DD (default today)")->check(DateValidator());
+  AddRequestId(t, st.get());
+  t->callback([&global, action, st] {
+    *action = [&global, st] {
+      mv1::RecordReferralStepRequest req;
+      req.set_request_id(RequestId(*st));
+      req.set_referral_id(st->id);
+      req.set_to_status(Parse<mv1::ReferralStatus>(mv1::ReferralStatus_descriptor(),
+                                                   kReferralStatusPrefix, st->status));
+      req.set_reason_code(st->reason);
+      SetDate(st->on, req.mutable_on());
+      return Call<mv1::RecordReferralStepResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::ReferralService::NewStub(ch)->RecordReferralStep(ctx, req, resp);
+          },
+          [](const auto& resp) { PrintReferral(resp.referral()); });
+    };
+  });
+
+  auto get = std::make_shared<Flags>();
+  CLI::App* g = cmd->add_subcommand("get", "A referral with its steps");
+  g->add_option("REFERRAL_ID", get->id, "The referral id")->required()->check(UuidValidator());
+  g->callback([&global, action, get] {
+    *action = [&global, get] {
+      mv1::GetReferralRequest req;
+      req.set_referral_id(get->id);
+      return Call<mv1::GetReferralResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::ReferralService::NewStub(ch)->GetReferral(ctx, req, resp);
+          },
+          [](const auto& resp) { PrintReferral(resp.referral()); });
+    };
+  });
+
+  auto list = std::make_shared<Flags>();
+  CLI::App* l = cmd->add_subcommand("list", "Referrals of the caller's districts");
+  l->add_option("--district", list->district, "Only this district")->check(DistrictValidator());
+  l->add_option("--case", list->case_id, "Only this case")->check(UuidValidator());
+  l->add_option("--status", list->status, "Only this status")->check(CLI::IsMember(statuses));
+  l->add_flag("--escalated", list->escalated, "Only escalated ones (unanswered past due)");
+  l->add_option("--page-size", list->page_size, "At most this many (default 50)")
+      ->check(CLI::Range(1, 500));
+  l->add_option("--page-token", list->page_token, "From a previous page");
+  l->callback([&global, action, list] {
+    *action = [&global, list] {
+      mv1::ListReferralsRequest req;
+      req.set_district_code(list->district);
+      req.set_case_id(list->case_id);
+      if (!list->status.empty()) {
+        req.set_status(Parse<mv1::ReferralStatus>(mv1::ReferralStatus_descriptor(),
+                                                  kReferralStatusPrefix, list->status));
+      }
+      req.set_escalated_only(list->escalated);
+      req.set_page_size(list->page_size);
+      req.set_page_token(list->page_token);
+      return Call<mv1::ListReferralsResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::ReferralService::NewStub(ch)->ListReferrals(ctx, req, resp);
+          },
+          [](const auto& resp) {
+            Table table({"REFERRAL", "CODE", "CASE", "STATUS", "SENT", "DUE", "ESCALATED"});
+            for (const auto& r : resp.referrals()) {
+              table.AddRow(
+                  {r.referral_id(), r.referral_code(), r.case_id(),
+                   EnumLabel(mv1::ReferralStatus_descriptor(), r.status(), kReferralStatusPrefix),
+                   FormatProtoDate(r.sent_on()), FormatProtoDate(r.answer_due_on()),
+                   r.escalated() ? FormatProtoDate(r.escalated_on()) : "-"});
+            }
+            table.Print(std::cout);
+            PrintNextPage(resp.next_page_token());
+          });
+    };
+  });
+}
+
+void AddAgencyCommands(CLI::App* group, const GlobalOptions& global, Action* action) {
+  CLI::App* cmd = group->add_subcommand(
+      "agency", "The partner API: a partner agency's referrals (its certificate and token)");
+  cmd->require_subcommand(1);
+  const std::vector<std::string> statuses =
+      EnumLabels(mv1::ReferralStatus_descriptor(), kReferralStatusPrefix);
+
+  auto list = std::make_shared<Flags>();
+  CLI::App* l = cmd->add_subcommand("list", "The agency's referrals");
+  l->add_option("--status", list->status, "Only this status")->check(CLI::IsMember(statuses));
+  l->add_option("--page-size", list->page_size, "At most this many (default 50)")
+      ->check(CLI::Range(1, 500));
+  l->add_option("--page-token", list->page_token, "From a previous page");
+  l->callback([&global, action, list] {
+    *action = [&global, list] {
+      mv1::ListAgencyReferralsRequest req;
+      if (!list->status.empty()) {
+        req.set_status(Parse<mv1::ReferralStatus>(mv1::ReferralStatus_descriptor(),
+                                                  kReferralStatusPrefix, list->status));
+      }
+      req.set_page_size(list->page_size);
+      req.set_page_token(list->page_token);
+      return Call<mv1::ListAgencyReferralsResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::AgencyReferralService::NewStub(ch)->ListAgencyReferrals(ctx, req, resp);
+          },
+          [](const auto& resp) {
+            Table table({"REFERRAL", "CODE", "STATUS", "GIVEN NAME", "DUE"});
+            for (const auto& r : resp.referrals()) {
+              table.AddRow(
+                  {r.referral_id(), r.referral_code(),
+                   EnumLabel(mv1::ReferralStatus_descriptor(), r.status(), kReferralStatusPrefix),
+                   r.identity_withheld() ? "(withheld)" : r.given_name(),
+                   FormatProtoDate(r.answer_due_on())});
+            }
+            table.Print(std::cout);
+            PrintNextPage(resp.next_page_token());
+          });
+    };
+  });
+
+  auto get = std::make_shared<Flags>();
+  CLI::App* g = cmd->add_subcommand("get", "One of the agency's referrals");
+  g->add_option("REFERRAL_ID", get->id, "The referral id")->required()->check(UuidValidator());
+  g->callback([&global, action, get] {
+    *action = [&global, get] {
+      mv1::GetAgencyReferralRequest req;
+      req.set_referral_id(get->id);
+      return Call<mv1::GetAgencyReferralResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::AgencyReferralService::NewStub(ch)->GetAgencyReferral(ctx, req, resp);
+          },
+          [](const auto& resp) { PrintAgencyReferral(resp.referral()); });
+    };
+  });
+
+  auto ans = std::make_shared<Flags>();
+  CLI::App* a = cmd->add_subcommand("answer", "Record the agency's step (accepted, interview...)");
+  a->add_option("REFERRAL_ID", ans->id, "The referral id")->required()->check(UuidValidator());
+  a->add_option("--to", ans->status, "The new status")->required()->check(CLI::IsMember(statuses));
+  a->add_option("--reason", ans->reason, "The step's code (declined, not_hired, ended)");
+  a->add_option("--on", ans->on, "On YYYY-MM-DD (default today)")->check(DateValidator());
+  AddRequestId(a, ans.get());
+  a->callback([&global, action, ans] {
+    *action = [&global, ans] {
+      mv1::AnswerAgencyReferralRequest req;
+      req.set_request_id(RequestId(*ans));
+      req.set_referral_id(ans->id);
+      req.set_to_status(Parse<mv1::ReferralStatus>(mv1::ReferralStatus_descriptor(),
+                                                   kReferralStatusPrefix, ans->status));
+      req.set_reason_code(ans->reason);
+      SetDate(ans->on, req.mutable_on());
+      return Call<mv1::AnswerAgencyReferralResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::AgencyReferralService::NewStub(ch)->AnswerAgencyReferral(ctx, req, resp);
+          },
+          [](const auto& resp) { PrintAgencyReferral(resp.referral()); });
+    };
+  });
+}
+
+}  // namespace
+
+void AddEmploymentCommands(CLI::App& app, const GlobalOptions& global, Action* action) {
+  CLI::App* group =
+      app.add_subcommand("employment", "Employment: partners, referrals, the partner API");
+  group->require_subcommand(1);
+  group->fallthrough();
+  AddPartnerCommands(group, global, action);
+  AddReferralCommands(group, global, action);
+  AddAgencyCommands(group, global, action);
+}
+
+}  // namespace ccms::ctl
