@@ -5,9 +5,11 @@ namespace ccms::testing {
 EducationHarness::EducationHarness()
     : clock_(FixedTestNow()),
       service_(education::Definition(), {.clock = &clock_,
+                                         .settings = {{"CCMS_PII_KEY", kPiiKey}},
                                          .consumer_properties = {{"session.timeout.ms", "6000"}},
                                          .background = true}),
-      service_files_(education::v1::ServiceFileService::NewStub(service_.channel())) {}
+      service_files_(education::v1::ServiceFileService::NewStub(service_.channel())),
+      sessions_(education::v1::SessionService::NewStub(service_.channel())) {}
 
 EducationHarness::~EducationHarness() = default;
 

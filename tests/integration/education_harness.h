@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ccms/education/v1/service_file_service.grpc.pb.h"
+#include "ccms/education/v1/session_service.grpc.pb.h"
 #include "common/auth/principal.h"
 #include "common/kafka/inbox_consumer.h"
 #include "services/education/wiring.h"
@@ -19,10 +20,15 @@ namespace ccms::testing {
 // checked against the real time).
 class EducationHarness {
  public:
+  // The behaviour notes' key (CCMS_PII_KEY), a test key.
+  static constexpr char kPiiKey[] =
+      "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
   EducationHarness();
   ~EducationHarness();
 
   education::v1::ServiceFileService::Stub& service_files() { return *service_files_; }
+  education::v1::SessionService::Stub& sessions() { return *sessions_; }
   std::shared_ptr<grpc::Channel> channel() { return service_.channel(); }
   server::ServiceHost& host() { return service_.host(); }
   TestDatabase& db() { return service_.db(); }
@@ -44,6 +50,7 @@ class EducationHarness {
   time::FakeClock clock_;
   ServiceHarness service_;
   std::unique_ptr<education::v1::ServiceFileService::Stub> service_files_;
+  std::unique_ptr<education::v1::SessionService::Stub> sessions_;
 };
 
 }  // namespace ccms::testing

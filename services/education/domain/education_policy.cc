@@ -36,6 +36,7 @@ EducationPolicy ReadEducationPolicy(policy::PolicyReader& r) {
       static_cast<int>(r.Int("education.service_file.open_within_months", 1, 12));
   p.cause_codes = Codes(r, "education.service_file.cause_codes");
   p.need_codes = Codes(r, "education.service_file.need_codes");
+  p.session = ReadSessionPolicy(r);
   return p;
 }
 

@@ -6,6 +6,7 @@
 #include "absl/status/statusor.h"
 #include "common/policy/policy.h"
 #include "common/policy/schedule.h"
+#include "services/education/domain/session_rules.h"
 
 namespace ccms::education::domain {
 
@@ -22,6 +23,8 @@ struct EducationPolicy {
   // The codes a service file's analysis may name.
   std::vector<std::string> cause_codes;
   std::vector<std::string> need_codes;
+  // Sessions, enrolment and attendance (`education.session.*`, domain/session_rules.h).
+  SessionPolicy session;
 };
 
 using EducationPolicies = policy::Schedule<EducationPolicy>;
