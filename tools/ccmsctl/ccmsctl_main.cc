@@ -7,6 +7,7 @@
 //           overdue | audit ...
 //           instruments | assessment | due | level | crisis | points ...  (--assessment-addr)
 //           service-file {get|list|open|contact} ...                       (--education-addr)
+//           session {schedule|cancel|move|get|list|enrol|withdraw|attend}   (--education-addr)
 //           report {indicators|run} ...  (--reporting-addr)
 //
 // Global options may come before or after the subcommand. Exit codes: 0 ok,
@@ -25,6 +26,7 @@
 #include "tools/ccmsctl/dead_letter_commands.h"
 #include "tools/ccmsctl/discharge_commands.h"
 #include "tools/ccmsctl/education_commands.h"
+#include "tools/ccmsctl/session_commands.h"
 #include "tools/ccmsctl/global_options.h"
 #include "tools/ccmsctl/health_command.h"
 #include "tools/ccmsctl/investigation_commands.h"
@@ -94,6 +96,7 @@ int Main(int argc, char** argv) {
   AddInvestigationCommands(app, global, &action);  // Adds to `case` too.
   AddAssessmentCommands(app, global, &action);
   AddEducationCommands(app, global, &action);
+  AddSessionCommands(app, global, &action);
   AddLeaveCommands(app, global, &action);
   AddOrderCommands(app, global, &action);
   AddDeadLetterCommands(app, global, &action);
