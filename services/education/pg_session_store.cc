@@ -21,7 +21,7 @@ using db::Name;
 #define CCMS_AT(n) "('epoch'::timestamptz + (" n ")::bigint * interval '1 microsecond')"
 
 // The columns RowToSession reads, over the alias `s`.
-#define CCMS_SESSION_COLUMNS                                                                  \
+#define CCMS_SESSION_COLUMNS \
   "s.session_id::text, COALESCE(s.series_id::text, ''), s.district_code, s.office_id, s.kind," \
   " s.form, s.topic_code, s.venue, " CCMS_US("s.start_at") ", " CCMS_US(                      \
       "s.end_at") ", s.provider_kind, s.provider_id, s.capacity, s.audience,"                 \
@@ -30,9 +30,9 @@ using db::Name;
                   " array_to_string(s.criteria_offences, ','), s.status, s.change_reason,"    \
                   " COALESCE(s.supersedes::text, ''), COALESCE(s.superseded_by::text, ''),"   \
                   " s.created_by, " CCMS_US("s.created_at")
-#define CCMS_SESSION_COUNTS                                                                  \
-  ", (SELECT count(*) FROM enrolments e WHERE e.session_id = s.session_id"                   \
-  " AND e.status = 'ENROLLED'), (SELECT count(*) FROM enrolments e"                          \
+#define CCMS_SESSION_COUNTS                                                \
+  ", (SELECT count(*) FROM enrolments e WHERE e.session_id = s.session_id" \
+  " AND e.status = 'ENROLLED'), (SELECT count(*) FROM enrolments e"        \
   " WHERE e.session_id = s.session_id AND e.status = 'WAITLISTED')"
 
 constexpr db::Query kInsertSession = {
@@ -48,10 +48,10 @@ constexpr db::Query kLockSession = {
     "education_lock_session",
     "SELECT s.session_id FROM sessions s WHERE s.session_id = $1::uuid"
     " AND ($2::boolean OR s.district_code = ANY($3::text[])) FOR UPDATE"};
-constexpr db::Query kGetSession = {
-    "education_get_session", "SELECT " CCMS_SESSION_COLUMNS CCMS_SESSION_COUNTS
-                             " FROM sessions s WHERE s.session_id = $1::uuid"
-                             " AND ($2::boolean OR s.district_code = ANY($3::text[]))"};
+constexpr db::Query kGetSession = {"education_get_session",
+                                   "SELECT " CCMS_SESSION_COLUMNS CCMS_SESSION_COUNTS
+                                   " FROM sessions s WHERE s.session_id = $1::uuid"
+                                   " AND ($2::boolean OR s.district_code = ANY($3::text[]))"};
 constexpr db::Query kEnrolmentsOf = {
     "education_session_enrolments",
     "SELECT e.enrolment_id::text, e.case_id::text, e.status, " CCMS_US(
@@ -244,13 +244,13 @@ std::vector<domain::SessionFacts> OtherSessions(pqxx::transaction_base& tx,
 }
 
 void InsertSession(pqxx::work& tx, const SessionRecord& s) {
-  tx.exec_prepared(Name(kInsertSession), s.session_id, s.series_id, s.district_code, s.office_id,
-                   s.kind, s.form, s.topic_code, s.venue, absl::ToUnixMicros(s.start),
-                   absl::ToUnixMicros(s.end), s.provider_kind, s.provider_id, s.capacity,
-                   s.audience, absl::StrJoin(s.criteria_sexes, ","),
-                   absl::StrJoin(s.criteria_age_bands, ","), absl::StrJoin(s.criteria_offences, ","),
-                   std::string(domain::SessionStatusName(s.status)), s.change_reason, s.supersedes,
-                   s.created_by, absl::ToUnixMicros(s.created_at));
+  tx.exec_prepared(
+      Name(kInsertSession), s.session_id, s.series_id, s.district_code, s.office_id, s.kind, s.form,
+      s.topic_code, s.venue, absl::ToUnixMicros(s.start), absl::ToUnixMicros(s.end),
+      s.provider_kind, s.provider_id, s.capacity, s.audience, absl::StrJoin(s.criteria_sexes, ","),
+      absl::StrJoin(s.criteria_age_bands, ","), absl::StrJoin(s.criteria_offences, ","),
+      std::string(domain::SessionStatusName(s.status)), s.change_reason, s.supersedes, s.created_by,
+      absl::ToUnixMicros(s.created_at));
 }
 
 void UpsertAttendance(pqxx::work& tx, const std::string& session_id, const std::string& case_id,
@@ -439,10 +439,9 @@ absl::StatusOr<SessionPage> PgSessionStore::List(const auth::Principal& principa
     auto micros = [](const std::optional<absl::Time>& t) -> int64_t {
       return t.has_value() ? absl::ToUnixMicros(*t) : -1;
     };
-    pqxx::result r = tx.exec_prepared(Name(kListSessions), scope.all, scope.districts,
-                                      f.district_code, f.include_superseded, micros(f.from),
-                                      micros(f.to), micros(f.after_start), f.after_session_id,
-                                      f.page_size + 1);
+    pqxx::result r = tx.exec_prepared(
+        Name(kListSessions), scope.all, scope.districts, f.district_code, f.include_superseded,
+        micros(f.from), micros(f.to), micros(f.after_start), f.after_session_id, f.page_size + 1);
     for (const auto& row : r) {
       if (static_cast<int>(page.items.size()) == f.page_size) {
         page.more = true;
@@ -505,11 +504,24 @@ absl::Status PgSessionStore::ExcuseForLeave(pqxx::work& tx, const std::string& c
 }
 
 std::vector<db::Query> PgSessionStore::Queries() {
-  return {kInsertSession,   kLockSession,    kGetSession,        kEnrolmentsOf,
-          kOtherSessionsOfCase, kLockScopedCase, kFindEnrolment, kCountEnrolled,
-          kInsertEnrolment, kReenrol,        kWithdraw,          kFirstWaitlisted,
-          kPromote,         kUpdateSession,  kUpsertAttendance,  kInsertAttendanceIfNone,
-          kEnrolledDuring,  kListSessions};
+  return {kInsertSession,
+          kLockSession,
+          kGetSession,
+          kEnrolmentsOf,
+          kOtherSessionsOfCase,
+          kLockScopedCase,
+          kFindEnrolment,
+          kCountEnrolled,
+          kInsertEnrolment,
+          kReenrol,
+          kWithdraw,
+          kFirstWaitlisted,
+          kPromote,
+          kUpdateSession,
+          kUpsertAttendance,
+          kInsertAttendanceIfNone,
+          kEnrolledDuring,
+          kListSessions};
 }
 
 }  // namespace ccms::education

@@ -27,13 +27,11 @@ class PgSessionStore final : public SessionStore {
                                       const std::string& session_id, std::string_view method,
                                       const std::string& request_id,
                                       const SessionDecision& decide) override;
-  absl::StatusOr<EnrolResult> Enrol(const auth::Principal& principal,
-                                    const std::string& session_id, const std::string& case_id,
-                                    const std::string& request_id,
+  absl::StatusOr<EnrolResult> Enrol(const auth::Principal& principal, const std::string& session_id,
+                                    const std::string& case_id, const std::string& request_id,
                                     const EnrolCheck& check) override;
   absl::StatusOr<WithdrawResult> Withdraw(const auth::Principal& principal,
-                                          const std::string& session_id,
-                                          const std::string& case_id,
+                                          const std::string& session_id, const std::string& case_id,
                                           const std::string& request_id) override;
   absl::StatusOr<SessionState> Get(const auth::Principal& principal,
                                    const std::string& session_id) override;

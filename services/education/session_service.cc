@@ -270,9 +270,9 @@ absl::Status SessionServiceImpl::DoScheduleSession(const auth::Principal& princi
   const absl::Time now = clock_.Now();
   if (start.has_value() && end.has_value()) {
     const domain::SessionPolicy& policy = policies_.InForce(time::ShanghaiDay(*start)).session;
-    FromViolations(domain::CheckSessionValues(*start, *end, request.capacity(), audience, now,
-                                              policy),
-                   &violations);
+    FromViolations(
+        domain::CheckSessionValues(*start, *end, request.capacity(), audience, now, policy),
+        &violations);
   } else if (audience.empty()) {
     violations.push_back({"audience", "is required: MINORS_ONLY or ADULTS_ONLY (Law art. 52)"});
   }
@@ -371,7 +371,8 @@ absl::Status SessionServiceImpl::DoCancelSession(const auth::Principal& principa
                                                  v1::CancelSessionResponse* response) {
   if (auto st = domain::Authorize(principal, Action::kWrite); !st.ok()) return st;
   if (auto st = grpc_util::CheckRequestId(request.request_id()); !st.ok()) return st;
-  if (auto st = grpc_util::CheckUuidField(request.session_id(), "session_id", "a session id (UUID)");
+  if (auto st =
+          grpc_util::CheckUuidField(request.session_id(), "session_id", "a session id (UUID)");
       !st.ok()) {
     return st;
   }
@@ -407,7 +408,8 @@ absl::Status SessionServiceImpl::DoMoveSession(const auth::Principal& principal,
                                                v1::MoveSessionResponse* response) {
   if (auto st = domain::Authorize(principal, Action::kWrite); !st.ok()) return st;
   if (auto st = grpc_util::CheckRequestId(request.request_id()); !st.ok()) return st;
-  if (auto st = grpc_util::CheckUuidField(request.session_id(), "session_id", "a session id (UUID)");
+  if (auto st =
+          grpc_util::CheckUuidField(request.session_id(), "session_id", "a session id (UUID)");
       !st.ok()) {
     return st;
   }
@@ -429,7 +431,8 @@ absl::Status SessionServiceImpl::DoMoveSession(const auth::Principal& principal,
         domain::CheckSessionValues(*start, *end, old.capacity, old.audience, now, policy), &vs);
     const auto& codes = policy.change_reason_codes;
     if (std::find(codes.begin(), codes.end(), request.reason_code()) == codes.end()) {
-      vs.push_back({"reason_code", "must be a code of policy education.session.change_reason_codes"});
+      vs.push_back(
+          {"reason_code", "must be a code of policy education.session.change_reason_codes"});
     }
     if (!vs.empty()) return grpc_util::InvalidArgumentWithViolations(vs);
     if (old.status != domain::SessionStatus::kScheduled) {
@@ -490,7 +493,8 @@ absl::Status SessionServiceImpl::DoGetSession(const auth::Principal& principal,
                                               const v1::GetSessionRequest& request,
                                               v1::GetSessionResponse* response) {
   if (auto st = domain::Authorize(principal, Action::kRead); !st.ok()) return st;
-  if (auto st = grpc_util::CheckUuidField(request.session_id(), "session_id", "a session id (UUID)");
+  if (auto st =
+          grpc_util::CheckUuidField(request.session_id(), "session_id", "a session id (UUID)");
       !st.ok()) {
     return st;
   }
@@ -519,7 +523,7 @@ absl::Status SessionServiceImpl::DoListSessions(const auth::Principal& principal
     int64_t micros = 0;
     if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &micros) || !ids::IsUuid(parts[1]) ||
         micros < absl::ToUnixMicros(absl::FromCivil(absl::CivilDay(grpc_util::kMinYear, 1, 1),
-                                                     absl::UTCTimeZone())) ||
+                                                    absl::UTCTimeZone())) ||
         micros > absl::ToUnixMicros(absl::FromCivil(absl::CivilDay(grpc_util::kMaxYear, 12, 31),
                                                     absl::UTCTimeZone()))) {
       violations.push_back({"page_token", "is not a token of this list"});
@@ -549,7 +553,8 @@ absl::Status SessionServiceImpl::DoEnrolCase(const auth::Principal& principal,
                                              v1::EnrolCaseResponse* response) {
   if (auto st = domain::Authorize(principal, Action::kWrite); !st.ok()) return st;
   if (auto st = grpc_util::CheckRequestId(request.request_id()); !st.ok()) return st;
-  if (auto st = grpc_util::CheckUuidField(request.session_id(), "session_id", "a session id (UUID)");
+  if (auto st =
+          grpc_util::CheckUuidField(request.session_id(), "session_id", "a session id (UUID)");
       !st.ok()) {
     return st;
   }
@@ -571,7 +576,8 @@ absl::Status SessionServiceImpl::DoWithdrawEnrolment(const auth::Principal& prin
                                                      v1::WithdrawEnrolmentResponse* response) {
   if (auto st = domain::Authorize(principal, Action::kWrite); !st.ok()) return st;
   if (auto st = grpc_util::CheckRequestId(request.request_id()); !st.ok()) return st;
-  if (auto st = grpc_util::CheckUuidField(request.session_id(), "session_id", "a session id (UUID)");
+  if (auto st =
+          grpc_util::CheckUuidField(request.session_id(), "session_id", "a session id (UUID)");
       !st.ok()) {
     return st;
   }
@@ -590,7 +596,8 @@ absl::Status SessionServiceImpl::DoRecordAttendance(const auth::Principal& princ
                                                     v1::RecordAttendanceResponse* response) {
   if (auto st = domain::Authorize(principal, Action::kWrite); !st.ok()) return st;
   if (auto st = grpc_util::CheckRequestId(request.request_id()); !st.ok()) return st;
-  if (auto st = grpc_util::CheckUuidField(request.session_id(), "session_id", "a session id (UUID)");
+  if (auto st =
+          grpc_util::CheckUuidField(request.session_id(), "session_id", "a session id (UUID)");
       !st.ok()) {
     return st;
   }
@@ -617,8 +624,8 @@ absl::Status SessionServiceImpl::DoRecordAttendance(const auth::Principal& princ
     } else if (!seen.insert(e.case_id).second) {
       violations.push_back({at + "case_id", "names a case twice"});
     }
-    const auto outcome = domain::OutcomeOf(
-        CCMS_ENUM_NAME(AttendanceOutcome, in.outcome(), "ATTENDANCE_OUTCOME_"));
+    const auto outcome =
+        domain::OutcomeOf(CCMS_ENUM_NAME(AttendanceOutcome, in.outcome(), "ATTENDANCE_OUTCOME_"));
     if (!outcome.has_value()) {
       violations.push_back({at + "outcome", "is required: an AttendanceOutcome"});
     }
@@ -670,9 +677,9 @@ absl::Status SessionServiceImpl::DoRecordAttendance(const auth::Principal& princ
     }
     return w;
   };
-  auto state = store_.Mutate(principal, absl::AsciiStrToLower(request.session_id()),
-                             "RecordAttendance", absl::AsciiStrToLower(request.request_id()),
-                             decide);
+  auto state =
+      store_.Mutate(principal, absl::AsciiStrToLower(request.session_id()), "RecordAttendance",
+                    absl::AsciiStrToLower(request.request_id()), decide);
   if (!state.ok()) return state.status();
   for (const auto& e : state->enrolments) {
     if (seen.count(e.case_id) == 0) continue;

@@ -69,7 +69,7 @@ struct EnrolmentRecord {
   std::string enrolment_id;
   std::string session_id;
   std::string case_id;
-  std::string status;  // ENROLLED, WAITLISTED, WITHDRAWN
+  std::string status;         // ENROLLED, WAITLISTED, WITHDRAWN
   int waitlist_position = 0;  // read only: 1 is next
   std::optional<AttendanceRecord> attendance;
   absl::Time enrolled_at;
@@ -105,8 +105,8 @@ using SessionDecision = std::function<absl::StatusOr<SessionWrite>(const Session
 
 // The decision on an enrolment, from the locked session, the locked case and the case's other
 // scheduled sessions where it is enrolled or waitlisted: OK to enrol, or why not.
-using EnrolCheck = std::function<absl::Status(
-    const SessionState&, const domain::CaseView&, const std::vector<domain::SessionFacts>&)>;
+using EnrolCheck = std::function<absl::Status(const SessionState&, const domain::CaseView&,
+                                              const std::vector<domain::SessionFacts>&)>;
 
 struct EnrolResult {
   EnrolmentRecord enrolment;
@@ -117,7 +117,7 @@ struct WithdrawResult {
 };
 
 struct SessionFilter {
-  std::string district_code;  // "" = every district of the caller
+  std::string district_code;       // "" = every district of the caller
   std::optional<absl::Time> from;  // start_at >= from
   std::optional<absl::Time> to;    // start_at < to
   bool include_superseded = false;

@@ -53,11 +53,11 @@ absl::Status EducationWiring::Build(server::ServiceHost& host) {
   session_store_ = std::make_unique<PgSessionStore>(host.pool(), &host.relay());
   sessions_ = std::make_unique<SessionServiceImpl>(*session_store_, host.executor(), *policies_,
                                                    host.clock(), *cipher_);
-  handler_->OnLeaveApproved(
-      [this, &clock = host.clock()](pqxx::work& tx, const std::string& case_id,
-                                    const domain::LeaveFact& leave) {
-        return PgSessionStore::ExcuseForLeave(tx, case_id, leave, *policies_, clock.Now());
-      });
+  handler_->OnLeaveApproved([this, &clock = host.clock()](pqxx::work& tx,
+                                                          const std::string& case_id,
+                                                          const domain::LeaveFact& leave) {
+    return PgSessionStore::ExcuseForLeave(tx, case_id, leave, *policies_, clock.Now());
+  });
   if (auto st = host.AddConsumer(kConsumerGroup, {kRecordsTopic},
                                  [this](pqxx::work& tx, const events::v1::Envelope& e) {
                                    return handler_->Handle(tx, e);

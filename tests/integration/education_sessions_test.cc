@@ -6,6 +6,7 @@
 // a time.
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <random>
 #include <thread>
 
@@ -93,8 +94,8 @@ class EducationSessionsTest : public ::testing::Test {
     return id;
   }
 
-  v1::ScheduleSessionRequest ScheduleRequest(v1::Audience audience, int capacity,
-                                             absl::Time start, absl::Duration length,
+  v1::ScheduleSessionRequest ScheduleRequest(v1::Audience audience, int capacity, absl::Time start,
+                                             absl::Duration length,
                                              const std::string& district = kDistrictA) {
     v1::ScheduleSessionRequest req;
     req.set_request_id(ids::NewUuid());
@@ -330,9 +331,8 @@ TEST_F(EducationSessionsTest, BulkAttendanceIsIdempotentComputesHoursAndEncrypts
   req.set_request_id(ids::NewUuid());
   req.set_session_id(session);
   const v1::AttendanceOutcome outcomes[] = {
-      v1::ATTENDANCE_OUTCOME_ATTENDED, v1::ATTENDANCE_OUTCOME_LATE,
-      v1::ATTENDANCE_OUTCOME_EXCUSED, v1::ATTENDANCE_OUTCOME_ABSENT_AFTER_NOTICE,
-      v1::ATTENDANCE_OUTCOME_ABSENT};
+      v1::ATTENDANCE_OUTCOME_ATTENDED, v1::ATTENDANCE_OUTCOME_LATE, v1::ATTENDANCE_OUTCOME_EXCUSED,
+      v1::ATTENDANCE_OUTCOME_ABSENT_AFTER_NOTICE, v1::ATTENDANCE_OUTCOME_ABSENT};
   for (int i = 0; i < 50; ++i) {
     v1::AttendanceEntry* e = req.add_entries();
     e->set_case_id(people[i]);
@@ -410,6 +410,54 @@ TEST_F(EducationSessionsTest, BulkAttendanceIsIdempotentComputesHoursAndEncrypts
             grpc::StatusCode::FAILED_PRECONDITION);
 }
 
+// Bulk attendance of a 50-person session, measured through gRPC on this machine (figures in
+// docs/benchmarks.md, "Education: bulk attendance"): 5 sessions of 50, 100 calls of 50 entries
+// each (a fresh request id each time, so every call does the whole work: 50 rows, 50 events).
+TEST_F(EducationSessionsTest, BulkAttendanceOfFiftyLatency) {
+  std::vector<std::string> people;
+  for (int i = 0; i < 50; ++i) people.push_back(ActiveCase(false));
+  std::vector<std::string> sessions;
+  for (int k = 0; k < 5; ++k) {
+    sessions.push_back(
+        Schedule(v1::AUDIENCE_ADULTS_ONLY, 50, Now() + absl::Hours(1 + 3 * k), absl::Hours(2)));
+    for (const auto& p : people) {
+      v1::EnrolCaseResponse r;
+      ASSERT_TRUE(Enrol(sessions.back(), p, &r).ok());
+    }
+  }
+  // Enrolment closes when a session ends and attendance opens when it starts: move the clock past
+  // the last start.
+  h().clock().Set(Now() + absl::Hours(14));
+  std::vector<double> ms;
+  for (int call = 0; call < 100; ++call) {
+    v1::RecordAttendanceRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_session_id(sessions[call % sessions.size()]);
+    for (int i = 0; i < 50; ++i) {
+      v1::AttendanceEntry* e = req.add_entries();
+      e->set_case_id(people[i]);
+      e->set_outcome(i % 7 == 0 ? v1::ATTENDANCE_OUTCOME_LATE : v1::ATTENDANCE_OUTCOME_ATTENDED);
+      if (i % 10 == 0) e->set_behaviour_note("note");
+    }
+    v1::RecordAttendanceResponse resp;
+    auto ctx = h().Context(StaffA());
+    const absl::Time t0 = absl::Now();
+    const grpc::Status st = h().sessions().RecordAttendance(ctx.get(), req, &resp);
+    ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - t0));
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    ASSERT_EQ(resp.enrolments_size(), 50);
+  }
+  std::sort(ms.begin(), ms.end());
+  const auto at = [&ms](double q) { return ms[static_cast<size_t>(q * (ms.size() - 1))]; };
+  std::printf(
+      "bulk attendance, 50 entries, 100 calls: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, "
+      "max %.1f ms\n",
+      at(0.5), at(0.9), at(0.99), ms.back());
+  EXPECT_EQ(Count("SELECT count(*) FROM attendance WHERE session_id IN ('" + sessions[0] + "', '" +
+                  sessions[4] + "')"),
+            100);
+}
+
 TEST_F(EducationSessionsTest, ApprovedLeaveExcusesOverlappingEnrolments) {
   const std::string person = ActiveCase(false);
   const std::string during = Schedule(v1::AUDIENCE_ADULTS_ONLY, 5, Tomorrow(9, 12));
@@ -428,8 +476,8 @@ TEST_F(EducationSessionsTest, ApprovedLeaveExcusesOverlappingEnrolments) {
   v1::RecordAttendanceResponse rr;
   auto ctx = h().Context(StaffA());
   ASSERT_TRUE(h().sessions().RecordAttendance(ctx.get(), req, &rr).ok());
-  const int64_t outbox_before = Count(
-      "SELECT count(*) FROM outbox WHERE event_type = 'ccms.education.attendance_recorded'");
+  const int64_t outbox_before =
+      Count("SELECT count(*) FROM outbox WHERE event_type = 'ccms.education.attendance_recorded'");
   // Leave from today through the day after `during`; `after` is outside it.
   ASSERT_TRUE(Apply(LeaveApproved(person, Today(), Today() + 13)));
   v1::GetSessionResponse g;
@@ -446,17 +494,17 @@ TEST_F(EducationSessionsTest, ApprovedLeaveExcusesOverlappingEnrolments) {
                   " 'ccms.education.attendance_recorded'") -
                 outbox_before,
             1);
-  EXPECT_EQ(Count("SELECT count(*) FROM attendance WHERE automatic AND session_id = '" + during +
-                  "'"),
-            1);
+  EXPECT_EQ(
+      Count("SELECT count(*) FROM attendance WHERE automatic AND session_id = '" + during + "'"),
+      1);
 }
 
 TEST_F(EducationSessionsTest, SeriesCancelAndMoveSupersedeNeverDelete) {
   // Weekly for five weeks from next Monday at 14:00.
   const absl::CivilDay monday = absl::NextWeekday(Today(), absl::Weekday::monday);
-  auto req = ScheduleRequest(v1::AUDIENCE_MINORS_ONLY, 12,
-                             absl::FromCivil(absl::CivilHour(monday) + 14, time::ShanghaiTimeZone()),
-                             absl::Minutes(90));
+  auto req = ScheduleRequest(
+      v1::AUDIENCE_MINORS_ONLY, 12,
+      absl::FromCivil(absl::CivilHour(monday) + 14, time::ShanghaiTimeZone()), absl::Minutes(90));
   req.mutable_recurrence()->set_frequency(v1::Recurrence::FREQUENCY_WEEKLY);
   *req.mutable_recurrence()->mutable_until() = ToProtoDate(monday + 28);
   v1::ScheduleSessionResponse series;
@@ -554,8 +602,8 @@ TEST_F(EducationSessionsTest, SeriesCancelAndMoveSupersedeNeverDelete) {
 }
 
 TEST_F(EducationSessionsTest, AnotherDistrictsSessionDoesNotExist) {
-  const std::string b = Schedule(v1::AUDIENCE_ADULTS_ONLY, 5, Tomorrow(9), absl::Hours(1),
-                                 kDistrictB);
+  const std::string b =
+      Schedule(v1::AUDIENCE_ADULTS_ONLY, 5, Tomorrow(9), absl::Hours(1), kDistrictB);
   v1::GetSessionResponse g;
   EXPECT_EQ(GetSession(b, &g).error_code(), grpc::StatusCode::NOT_FOUND);
   v1::EnrolCaseResponse r;

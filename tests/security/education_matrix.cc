@@ -37,8 +37,7 @@ std::unique_ptr<Message> Own(Req req) {
 class EducationMatrixServer : public MatrixServer {
  public:
   static std::vector<std::string> ServiceNames() {
-    return {ev1::ServiceFileService::service_full_name(),
-            ev1::SessionService::service_full_name(),
+    return {ev1::ServiceFileService::service_full_name(), ev1::SessionService::service_full_name(),
             ops::v1::DeadLetterService::service_full_name(),
             ops::v1::AuditChainService::service_full_name()};
   }
@@ -183,8 +182,7 @@ class EducationMatrixServer : public MatrixServer {
 
   void InstallSessionBuilders() {
     auto add = [this](const std::string& method, Builder b) {
-      builders_[absl::StrCat(ev1::SessionService::service_full_name(), "/", method)] =
-          std::move(b);
+      builders_[absl::StrCat(ev1::SessionService::service_full_name(), "/", method)] = std::move(b);
     };
     add("ScheduleSession", [this](const std::string& d) {
       ev1::ScheduleSessionRequest req;

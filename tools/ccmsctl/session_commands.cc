@@ -73,8 +73,9 @@ void PrintSession(const ev1::Session& s) {
        {"start", FormatTimestamp(s.start_time())},
        {"end", FormatTimestamp(s.end_time())},
        {"venue", OrDash(s.venue())},
-       {"provider", EnumLabel(ev1::ProviderKind_descriptor(), s.provider().kind(), kProviderPrefix) +
-                        " " + s.provider().id()},
+       {"provider",
+        EnumLabel(ev1::ProviderKind_descriptor(), s.provider().kind(), kProviderPrefix) + " " +
+            s.provider().id()},
        {"status", EnumLabel(ev1::SessionStatus_descriptor(), s.status(), kStatusPrefix)},
        {"reason", OrDash(s.change_reason())},
        {"supersedes", OrDash(s.supersedes())},
@@ -88,18 +89,18 @@ void PrintEnrolments(const google::protobuf::RepeatedPtrField<ev1::Enrolment>& e
   Table table({"CASE", "STATUS", "WAIT", "OUTCOME", "REASON", "NOTICE", "MINUTES"});
   for (const auto& e : enrolments) {
     const bool has = e.has_attendance();
-    table.AddRow(
-        {e.case_id(), EnumLabel(ev1::EnrolmentStatus_descriptor(), e.status(), kEnrolmentPrefix),
-         e.waitlist_position() > 0 ? std::to_string(e.waitlist_position()) : "-",
-         has ? EnumLabel(ev1::AttendanceOutcome_descriptor(), e.attendance().outcome(),
-                         kOutcomePrefix)
-             : "-",
-         has && e.attendance().excuse_reason() != 0
-             ? EnumLabel(ev1::ExcuseReason_descriptor(), e.attendance().excuse_reason(),
-                         kExcusePrefix)
-             : "-",
-         has ? (e.attendance().notice_given() ? "yes" : "no") : "-",
-         has ? std::to_string(e.attendance().credited_minutes()) : "-"});
+    table.AddRow({e.case_id(),
+                  EnumLabel(ev1::EnrolmentStatus_descriptor(), e.status(), kEnrolmentPrefix),
+                  e.waitlist_position() > 0 ? std::to_string(e.waitlist_position()) : "-",
+                  has ? EnumLabel(ev1::AttendanceOutcome_descriptor(), e.attendance().outcome(),
+                                  kOutcomePrefix)
+                      : "-",
+                  has && e.attendance().excuse_reason() != 0
+                      ? EnumLabel(ev1::ExcuseReason_descriptor(), e.attendance().excuse_reason(),
+                                  kExcusePrefix)
+                      : "-",
+                  has ? (e.attendance().notice_given() ? "yes" : "no") : "-",
+                  has ? std::to_string(e.attendance().credited_minutes()) : "-"});
   }
   table.Print(std::cout);
 }
@@ -183,8 +184,7 @@ void AddSessionCommands(CLI::App& app, const GlobalOptions& global, Action* acti
   s->add_option("--age-band", sch->age_bands, "Criteria: an age band, e.g. 18_TO_25 (repeat)");
   s->add_option("--offence", sch->offences, "Criteria: an offence category (repeat)");
   s->add_option("--repeat", sch->frequency, "weekly, fortnightly or monthly")
-      ->check(CLI::IsMember(
-          EnumLabels(ev1::Recurrence::Frequency_descriptor(), kFrequencyPrefix)));
+      ->check(CLI::IsMember(EnumLabels(ev1::Recurrence::Frequency_descriptor(), kFrequencyPrefix)));
   s->add_option("--until", sch->until, "Last day of the series, YYYY-MM-DD")
       ->check(DateValidator());
   s->add_option("--monthly-week", sch->monthly_week, "first..fourth or last (default: the start's)")
@@ -206,8 +206,8 @@ void AddSessionCommands(CLI::App& app, const GlobalOptions& global, Action* acti
       *req.mutable_start_time() = grpc_util::ToProtoTimestamp(start);
       *req.mutable_end_time() = grpc_util::ToProtoTimestamp(start + absl::Minutes(sch->minutes));
       req.set_capacity(sch->capacity);
-      req.mutable_provider()->set_kind(Parse<ev1::ProviderKind>(ev1::ProviderKind_descriptor(),
-                                                                kProviderPrefix, sch->provider));
+      req.mutable_provider()->set_kind(
+          Parse<ev1::ProviderKind>(ev1::ProviderKind_descriptor(), kProviderPrefix, sch->provider));
       req.mutable_provider()->set_id(sch->provider_id.empty() ? "self" : sch->provider_id);
       req.set_topic_code(sch->topic);
       req.set_venue(sch->venue);
@@ -216,8 +216,8 @@ void AddSessionCommands(CLI::App& app, const GlobalOptions& global, Action* acti
       for (const auto& v : sch->offences) req.mutable_criteria()->add_offence_categories(v);
       if (!sch->frequency.empty()) {
         auto* r = req.mutable_recurrence();
-        r->set_frequency(Parse<ev1::Recurrence::Frequency>(
-            ev1::Recurrence::Frequency_descriptor(), kFrequencyPrefix, sch->frequency));
+        r->set_frequency(Parse<ev1::Recurrence::Frequency>(ev1::Recurrence::Frequency_descriptor(),
+                                                           kFrequencyPrefix, sch->frequency));
         if (auto d = time::ParseDate(sch->until)) *r->mutable_until() = grpc_util::ToProtoDate(*d);
         if (!sch->monthly_week.empty()) {
           r->set_monthly_week(Parse<ev1::Recurrence::MonthlyWeek>(
@@ -245,7 +245,9 @@ void AddSessionCommands(CLI::App& app, const GlobalOptions& global, Action* acti
 
   auto cancel = std::make_shared<Flags>();
   CLI::App* c = cmd->add_subcommand("cancel", "Cancel a session (kept, with the reason)");
-  c->add_option("SESSION_ID", cancel->session_id, "The session")->required()->check(UuidValidator());
+  c->add_option("SESSION_ID", cancel->session_id, "The session")
+      ->required()
+      ->check(UuidValidator());
   c->add_option("--reason", cancel->reason, "A code of education.session.change_reason_codes")
       ->required();
   AddRequestId(c, cancel.get());
@@ -336,7 +338,8 @@ void AddSessionCommands(CLI::App& app, const GlobalOptions& global, Action* acti
       const GlobalOptions options = ForEducation(global);
       ev1::ListSessionsRequest req;
       req.set_district_code(list->district);
-      if (auto d = time::ParseDate(list->from)) *req.mutable_from_day() = grpc_util::ToProtoDate(*d);
+      if (auto d = time::ParseDate(list->from))
+        *req.mutable_from_day() = grpc_util::ToProtoDate(*d);
       if (auto d = time::ParseDate(list->to)) *req.mutable_to_day() = grpc_util::ToProtoDate(*d);
       req.set_include_superseded(list->all);
       req.set_page_size(list->page_size);
@@ -348,12 +351,12 @@ void AddSessionCommands(CLI::App& app, const GlobalOptions& global, Action* acti
       return PrintResponse(options, resp, [&] {
         Table table({"SESSION", "START", "KIND", "AUDIENCE", "STATUS", "SEATS"});
         for (const auto& x : resp.sessions()) {
-          table.AddRow({x.session_id(), FormatTimestamp(x.start_time()),
-                        EnumLabel(ev1::SessionKind_descriptor(), x.kind(), kKindPrefix),
-                        EnumLabel(ev1::Audience_descriptor(), x.audience(), kAudiencePrefix),
-                        EnumLabel(ev1::SessionStatus_descriptor(), x.status(), kStatusPrefix),
-                        absl::StrCat(x.enrolled_count(), "/", x.capacity(), " +",
-                                     x.waitlisted_count())});
+          table.AddRow(
+              {x.session_id(), FormatTimestamp(x.start_time()),
+               EnumLabel(ev1::SessionKind_descriptor(), x.kind(), kKindPrefix),
+               EnumLabel(ev1::Audience_descriptor(), x.audience(), kAudiencePrefix),
+               EnumLabel(ev1::SessionStatus_descriptor(), x.status(), kStatusPrefix),
+               absl::StrCat(x.enrolled_count(), "/", x.capacity(), " +", x.waitlisted_count())});
         }
         table.Print(std::cout);
         if (!resp.next_page_token().empty()) {
@@ -419,7 +422,9 @@ void AddSessionCommands(CLI::App& app, const GlobalOptions& global, Action* acti
   auto attend = std::make_shared<Flags>();
   CLI::App* a = cmd->add_subcommand(
       "attend", "Record attendance for a session in one call (the service computes the hours)");
-  a->add_option("SESSION_ID", attend->session_id, "The session")->required()->check(UuidValidator());
+  a->add_option("SESSION_ID", attend->session_id, "The session")
+      ->required()
+      ->check(UuidValidator());
   a->add_option("--case", attend->entries,
                 "CASE_ID:OUTCOME[:EXCUSE_REASON] (repeat); outcome attended, late, excused,"
                 " absent_after_notice, absent")

@@ -71,9 +71,9 @@ SessionPolicy ReadSessionPolicy(policy::PolicyReader& r) {
 }
 
 bool IsSessionKind(std::string_view s) {
-  static const std::set<std::string_view> kKinds = {
-      "INTAKE",      "ROUTINE",     "CENTRALIZED", "CLASSIFIED", "INDIVIDUAL",
-      "GROUP_WORK",  "COUNSELLING", "FAMILY",      "DISCHARGE"};
+  static const std::set<std::string_view> kKinds = {"INTAKE",      "ROUTINE",    "CENTRALIZED",
+                                                    "CLASSIFIED",  "INDIVIDUAL", "GROUP_WORK",
+                                                    "COUNSELLING", "FAMILY",     "DISCHARGE"};
   return kKinds.count(s) > 0;
 }
 

@@ -17,11 +17,11 @@ namespace ccms::education::domain {
 // The session rules that differ by province or city: `education.session.*` of one policy
 // version (docs/education.md, "Sessions"). Numbers marked (default) are not in RULES.md.
 struct SessionPolicy {
-  int max_capacity = 200;           // (default) seats of one session
-  int max_minutes = 480;            // (default) a session lasts at most this long
-  int max_series_sessions = 60;     // (default) sessions one series may create
-  int schedule_back_days = 7;       // (default) a session may start this many days ago at most
-  int max_credited_minutes = 240;   // (default) hours one session can credit
+  int max_capacity = 200;          // (default) seats of one session
+  int max_minutes = 480;           // (default) a session lasts at most this long
+  int max_series_sessions = 60;    // (default) sessions one series may create
+  int schedule_back_days = 7;      // (default) a session may start this many days ago at most
+  int max_credited_minutes = 240;  // (default) hours one session can credit
   // Percent of the session's minutes credited per outcome (default: ATTENDED 100, LATE 50).
   int credit_percent_attended = 100;
   int credit_percent_late = 50;

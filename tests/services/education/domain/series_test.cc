@@ -40,14 +40,14 @@ TEST(SeriesTest, FortnightlyEveryOtherWeek) {
   auto plan = PlanSeries(Rule(Frequency::kFortnightly, D(2026, 12, 3), D(2027, 1, 14)), {}, 60);
   ASSERT_TRUE(plan.ok());
   // Across the year end.
-  EXPECT_EQ(plan->days, (std::vector<D>{D(2026, 12, 3), D(2026, 12, 17), D(2026, 12, 31),
-                                        D(2027, 1, 14)}));
+  EXPECT_EQ(plan->days,
+            (std::vector<D>{D(2026, 12, 3), D(2026, 12, 17), D(2026, 12, 31), D(2027, 1, 14)}));
 }
 
 TEST(SeriesTest, HolidaysAreSkippedNotMoved) {
   // Thursdays from 09-24: 10-01 is National Day, 10-08 a working Thursday.
-  auto plan = PlanSeries(Rule(Frequency::kWeekly, D(2026, 9, 24), D(2026, 10, 15)), NationalDay(),
-                         60);
+  auto plan =
+      PlanSeries(Rule(Frequency::kWeekly, D(2026, 9, 24), D(2026, 10, 15)), NationalDay(), 60);
   ASSERT_TRUE(plan.ok());
   EXPECT_EQ(plan->days, (std::vector<D>{D(2026, 9, 24), D(2026, 10, 8), D(2026, 10, 15)}));
   ASSERT_EQ(plan->skipped.size(), 1u);
@@ -57,8 +57,8 @@ TEST(SeriesTest, HolidaysAreSkippedNotMoved) {
 
 TEST(SeriesTest, MakeUpWorkingDaysAreSkippedByWeekendSeries) {
   // Saturdays from 09-26: 10-03 a holiday, 10-10 a make-up working day; 10-17 held.
-  auto sat = PlanSeries(Rule(Frequency::kWeekly, D(2026, 9, 26), D(2026, 10, 17)), NationalDay(),
-                        60);
+  auto sat =
+      PlanSeries(Rule(Frequency::kWeekly, D(2026, 9, 26), D(2026, 10, 17)), NationalDay(), 60);
   ASSERT_TRUE(sat.ok());
   EXPECT_EQ(sat->days, (std::vector<D>{D(2026, 9, 26), D(2026, 10, 17)}));
   ASSERT_EQ(sat->skipped.size(), 2u);
@@ -66,13 +66,13 @@ TEST(SeriesTest, MakeUpWorkingDaysAreSkippedByWeekendSeries) {
   EXPECT_EQ(sat->skipped[1].day, D(2026, 10, 10));
   EXPECT_EQ(sat->skipped[1].reason, kSkippedMakeUpDay);
   // Sundays: 09-27 is worked, 10-04 a holiday.
-  auto sun = PlanSeries(Rule(Frequency::kWeekly, D(2026, 9, 20), D(2026, 10, 11)), NationalDay(),
-                        60);
+  auto sun =
+      PlanSeries(Rule(Frequency::kWeekly, D(2026, 9, 20), D(2026, 10, 11)), NationalDay(), 60);
   ASSERT_TRUE(sun.ok());
   EXPECT_EQ(sun->days, (std::vector<D>{D(2026, 9, 20), D(2026, 10, 11)}));
   // A weekday series is not touched by make-up days (they are weekend days).
-  auto fri = PlanSeries(Rule(Frequency::kWeekly, D(2026, 9, 25), D(2026, 10, 16)), NationalDay(),
-                        60);
+  auto fri =
+      PlanSeries(Rule(Frequency::kWeekly, D(2026, 9, 25), D(2026, 10, 16)), NationalDay(), 60);
   ASSERT_TRUE(fri.ok());
   EXPECT_EQ(fri->days, (std::vector<D>{D(2026, 9, 25), D(2026, 10, 9), D(2026, 10, 16)}));
 }
@@ -81,24 +81,24 @@ TEST(SeriesTest, MonthlyOnTheNthWeekday) {
   // The second Tuesday: 2026-01-13, 02-10, 03-10, 04-14.
   auto plan = PlanSeries(Rule(Frequency::kMonthly, D(2026, 1, 13), D(2026, 4, 30)), {}, 60);
   ASSERT_TRUE(plan.ok()) << plan.status();
-  EXPECT_EQ(plan->days, (std::vector<D>{D(2026, 1, 13), D(2026, 2, 10), D(2026, 3, 10),
-                                        D(2026, 4, 14)}));
+  EXPECT_EQ(plan->days,
+            (std::vector<D>{D(2026, 1, 13), D(2026, 2, 10), D(2026, 3, 10), D(2026, 4, 14)}));
   // The same with the week named.
   auto named = PlanSeries(Rule(Frequency::kMonthly, D(2026, 1, 13), D(2026, 4, 30), 2), {}, 60);
   ASSERT_TRUE(named.ok());
   EXPECT_EQ(named->days, plan->days);
   // A week that does not hold the first day is refused.
-  EXPECT_FALSE(PlanSeries(Rule(Frequency::kMonthly, D(2026, 1, 13), D(2026, 4, 30), 3), {}, 60)
-                   .ok());
+  EXPECT_FALSE(
+      PlanSeries(Rule(Frequency::kMonthly, D(2026, 1, 13), D(2026, 4, 30), 3), {}, 60).ok());
 }
 
 TEST(SeriesTest, MonthlyOnTheLastWeekdayAtMonthEnds) {
   // The last Friday: 2026-01-30, 02-27, 03-27, 04-24, 05-29, 07-31 (a 31st).
   auto plan = PlanSeries(Rule(Frequency::kMonthly, D(2026, 1, 30), D(2026, 7, 31), 5), {}, 60);
   ASSERT_TRUE(plan.ok()) << plan.status();
-  EXPECT_EQ(plan->days, (std::vector<D>{D(2026, 1, 30), D(2026, 2, 27), D(2026, 3, 27),
-                                        D(2026, 4, 24), D(2026, 5, 29), D(2026, 6, 26),
-                                        D(2026, 7, 31)}));
+  EXPECT_EQ(plan->days,
+            (std::vector<D>{D(2026, 1, 30), D(2026, 2, 27), D(2026, 3, 27), D(2026, 4, 24),
+                            D(2026, 5, 29), D(2026, 6, 26), D(2026, 7, 31)}));
   // A first day on the 29th-31st means the last such weekday by itself.
   auto derived = PlanSeries(Rule(Frequency::kMonthly, D(2026, 7, 31), D(2026, 10, 31)), {}, 60);
   ASSERT_TRUE(derived.ok());
@@ -107,8 +107,8 @@ TEST(SeriesTest, MonthlyOnTheLastWeekdayAtMonthEnds) {
   // The fourth weekday is not the last when a month has five.
   auto fourth = PlanSeries(Rule(Frequency::kMonthly, D(2026, 1, 22), D(2026, 4, 30), 4), {}, 60);
   ASSERT_TRUE(fourth.ok());
-  EXPECT_EQ(fourth->days, (std::vector<D>{D(2026, 1, 22), D(2026, 2, 26), D(2026, 3, 26),
-                                          D(2026, 4, 23)}));
+  EXPECT_EQ(fourth->days,
+            (std::vector<D>{D(2026, 1, 22), D(2026, 2, 26), D(2026, 3, 26), D(2026, 4, 23)}));
 }
 
 TEST(SeriesTest, LeapDays) {
@@ -117,8 +117,10 @@ TEST(SeriesTest, LeapDays) {
   ASSERT_TRUE(weekly.ok());
   EXPECT_EQ(weekly->days, (std::vector<D>{D(2028, 2, 22), D(2028, 2, 29), D(2028, 3, 7)}));
   // The last Tuesday of February 2028 is the 29th; of 2027, the 23rd.
-  EXPECT_EQ(NthWeekdayOfMonth(absl::CivilMonth(2028, 2), absl::Weekday::tuesday, 5), D(2028, 2, 29));
-  EXPECT_EQ(NthWeekdayOfMonth(absl::CivilMonth(2027, 2), absl::Weekday::tuesday, 5), D(2027, 2, 23));
+  EXPECT_EQ(NthWeekdayOfMonth(absl::CivilMonth(2028, 2), absl::Weekday::tuesday, 5),
+            D(2028, 2, 29));
+  EXPECT_EQ(NthWeekdayOfMonth(absl::CivilMonth(2027, 2), absl::Weekday::tuesday, 5),
+            D(2027, 2, 23));
   auto monthly = PlanSeries(Rule(Frequency::kMonthly, D(2028, 1, 25), D(2028, 3, 31), 5), {}, 60);
   ASSERT_TRUE(monthly.ok());
   EXPECT_EQ(monthly->days, (std::vector<D>{D(2028, 1, 25), D(2028, 2, 29), D(2028, 3, 28)}));

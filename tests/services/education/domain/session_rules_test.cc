@@ -172,9 +172,8 @@ TEST(SessionRulesTest, CreditedMinutesComeFromThePolicy) {
 
 TEST(SessionRulesTest, SessionValues) {
   const SessionPolicy p = Defaults();
-  EXPECT_TRUE(
-      CheckSessionValues(At(2026, 12, 7, 9), At(2026, 12, 7, 11), 30, kMinorsOnly, kNow, p)
-          .empty());
+  EXPECT_TRUE(CheckSessionValues(At(2026, 12, 7, 9), At(2026, 12, 7, 11), 30, kMinorsOnly, kNow, p)
+                  .empty());
   auto fields = [&](absl::Time s, absl::Time e, int cap, const std::string& a) {
     std::vector<std::string> out;
     for (const auto& v : CheckSessionValues(s, e, cap, a, kNow, p)) out.push_back(v.field);
