@@ -20,7 +20,13 @@ absl::Status RecordsEventHandler::Handle(pqxx::work& tx, const events::v1::Envel
     }
     return absl::OkStatus();
   }
-  return cases_.Apply(tx, absl::AsciiStrToLower(event.case_id()), event.district_code(), *fact);
+  const std::string case_id = absl::AsciiStrToLower(event.case_id());
+  if (auto st = cases_.Apply(tx, case_id, event.district_code(), *fact); !st.ok()) return st;
+  const auto* leave = std::get_if<domain::LeaveFact>(&*fact);
+  if (leave != nullptr && leave->status == "APPROVED" && on_leave_approved_) {
+    return on_leave_approved_(tx, case_id, *leave);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace ccms::education

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <functional>
 #include <pqxx/transaction>
+#include <string>
 
 #include "absl/status/status.h"
 #include "ccms/events/v1/envelope.pb.h"
@@ -25,8 +27,15 @@ class RecordsEventHandler {
 
   absl::Status Handle(pqxx::work& tx, const events::v1::Envelope& event);
 
+  // Runs after an approved leave is applied, in the same transaction (sessions: the case's
+  // overlapping enrolments become EXCUSED). Set before the consumer starts.
+  using LeaveApproved = std::function<absl::Status(pqxx::work& tx, const std::string& case_id,
+                                                   const domain::LeaveFact& leave)>;
+  void OnLeaveApproved(LeaveApproved f) { on_leave_approved_ = std::move(f); }
+
  private:
   const PgCaseStore& cases_;
+  LeaveApproved on_leave_approved_;
 };
 
 }  // namespace ccms::education

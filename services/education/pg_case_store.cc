@@ -122,6 +122,8 @@ absl::Status PgCaseStore::Apply(pqxx::work& tx, const std::string& case_id,
   return absl::OkStatus();
 }
 
+CaseRow PgCaseStore::FromRow(const pqxx::row& row) { return RowToCase(row); }
+
 std::vector<db::Query> PgCaseStore::Queries() {
   return {kInsertMinimalCase, kLockCase, kReadCase, kUpdateCase, kLockLeave, kUpsertLeave};
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <pqxx/row>
 #include <pqxx/transaction>
 #include <string>
 #include <vector>
@@ -27,6 +28,9 @@ class PgCaseStore {
 
   // The case, unscoped (tests and the consumer); NOT_FOUND if unknown.
   static absl::StatusOr<CaseRow> Load(pqxx::transaction_base& tx, const std::string& case_id);
+
+  // A case row read with CCMS_EDUCATION_CASE_COLUMNS first (other stores' joins).
+  static CaseRow FromRow(const pqxx::row& row);
 
   // The named statements of this store.
   static std::vector<db::Query> Queries();

@@ -25,6 +25,7 @@ std::vector<db::Query> AllQueries() {
   for (const auto& s : PgCounsellingStore::Queries()) q.push_back(s);
   for (const auto& s : PgLegalTestStore::Queries()) q.push_back(s);
   for (const auto& s : PgFeedbackStore::Queries()) q.push_back(s);
+  for (const auto& s : PgSessionStore::Queries()) q.push_back(s);
   return q;
 }
 
@@ -54,6 +55,14 @@ absl::Status EducationWiring::Build(server::ServiceHost& host) {
   service_files_ = std::make_unique<ServiceFileServiceImpl>(*service_file_store_, host.executor(),
                                                             *policies_, host.clock());
   handler_ = std::make_unique<RecordsEventHandler>(*cases_);
+  session_store_ = std::make_unique<PgSessionStore>(host.pool(), &host.relay());
+  sessions_ = std::make_unique<SessionServiceImpl>(*session_store_, host.executor(), *policies_,
+                                                   host.clock(), *cipher_);
+  handler_->OnLeaveApproved([this, &clock = host.clock()](pqxx::work& tx,
+                                                          const std::string& case_id,
+                                                          const domain::LeaveFact& leave) {
+    return PgSessionStore::ExcuseForLeave(tx, case_id, leave, *policies_, clock.Now());
+  });
   if (auto st = host.AddConsumer(kConsumerGroup, {kRecordsTopic},
                                  [this](pqxx::work& tx, const events::v1::Envelope& e) {
                                    return handler_->Handle(tx, e);
@@ -99,6 +108,7 @@ absl::Status EducationWiring::Build(server::ServiceHost& host) {
   feedback_ = std::make_unique<FeedbackServiceImpl>(*feedback_store_, host.executor(), *policies_,
                                                     host.clock(), *cipher_);
   host.AddService(feedback_.get(), v1::FeedbackService::service_full_name());
+  host.AddService(sessions_.get(), v1::SessionService::service_full_name());
   return absl::OkStatus();
 }
 

@@ -21,14 +21,16 @@
 #include "services/education/pg_legal_test_store.h"
 #include "services/education/pg_service_file_store.h"
 #include "services/education/plan_triggers.h"
+#include "services/education/pg_session_store.h"
 #include "services/education/service_file_service.h"
+#include "services/education/session_service.h"
 
 namespace ccms::education {
 
 // ccms-education as the kit runs it (server::ServiceMain, tests/support/service_harness.h): the
 // policy's `education` section, the stores, the handlers (one proto service per area) and the
-// consumer of ccms.records.v1. Setting CCMS_PII_KEY: the key of the psychological files and
-// complaints' texts (AES-256-GCM, the kit's PiiCipher).
+// consumers of ccms.records.v1 and ccms.assessment.v1. Setting CCMS_PII_KEY: the key of the
+// psychological files, complaints' texts and behaviour notes (AES-256-GCM, the kit's PiiCipher).
 class EducationWiring final : public server::Service {
  public:
   void Configure(config::Env& env) override;
@@ -40,6 +42,7 @@ class EducationWiring final : public server::Service {
   const domain::EducationPolicies& policies() const { return *policies_; }
   CorrectionPlanServiceImpl& plans() { return *plans_; }
   CounsellingServiceImpl& counselling() { return *counselling_; }
+  SessionServiceImpl& sessions() { return *sessions_; }
 
  private:
   std::unique_ptr<domain::EducationPolicies> policies_;
@@ -63,6 +66,8 @@ class EducationWiring final : public server::Service {
   std::unique_ptr<LegalTestServiceImpl> legal_tests_;
   std::unique_ptr<PgFeedbackStore> feedback_store_;
   std::unique_ptr<FeedbackServiceImpl> feedback_;
+  std::unique_ptr<PgSessionStore> session_store_;
+  std::unique_ptr<SessionServiceImpl> sessions_;
 };
 
 server::ServiceDefinition Definition();

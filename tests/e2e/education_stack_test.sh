@@ -167,10 +167,60 @@ metrics_port="${CCMS_EDUCATION_METRICS##*:}"
 all_metrics="$( (exec 3<>"/dev/tcp/127.0.0.1/$metrics_port"; printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3; cat <&3) || true)"
 check "metrics served" grep -q "ccms_" <<<"$all_metrics"
 check "case id is no metric label" bash -c "! grep -q '$case_id' <<<\"\$1\"" _ "$all_metrics"
+
+# 6. Sessions (issue 14 items 4-5): a session tomorrow and one under way, the case enrolled in
+# both; a leave approved in records for tomorrow makes the first EXCUSED within 5 s (education
+# follows records' leave_approved); attendance recorded for the second puts its event on Kafka.
+audience=adults_only
+"$CTL" --token "$WORKER" service-file get "$case_id" 2>/dev/null | grep -Eq "minor +yes" && audience=minors_only
+tomorrow="$(TZ=Asia/Shanghai date -d tomorrow +%F)"
+now_minus_10="$(TZ=Asia/Shanghai date -d '-10 min' +%Y-%m-%dT%H:%M)"
+schedule() {  # schedule START MINUTES -> the session id
+  "$CTL" --token "$WORKER" --json session schedule --district 110101 --kind routine \
+    --form face_to_face --audience "$audience" --start "$1" --minutes "$2" --capacity 5 \
+    2>/dev/null | sed -n 's/.*"sessionId": *"\([0-9a-f-]*\)".*/\1/p' | head -1
+}
+later="$(schedule "${tomorrow}T09:00" 60)"
+now_session="$(schedule "$now_minus_10" 60)"
+check "sessions scheduled" test -n "$later" -a -n "$now_session"
+check "a session without an audience is refused" bash -c "'$CTL' --token '$WORKER' session schedule --district 110101 --kind routine --form face_to_face --audience nobody --start '${tomorrow}T09:00' --capacity 5 2>&1 | grep -qi 'audience'"
+check "enrolled in tomorrow's session" bash -c "'$CTL' --token '$WORKER' session enrol '$later' '$case_id' | grep -q enrolled"
+check "enrolled in the session under way" quiet "$CTL" --token "$WORKER" session enrol "$now_session" "$case_id"
+leave_out="$("$CTL" --json leave request "$case_id" --start "$tomorrow" --end "$tomorrow" \
+  --destination "E2E-DEST" --reason "family" 2>&1 || true)"
+leave_id="$(echo "$leave_out" | sed -n 's/.*"leaveId": *"\([0-9a-f-]*\)".*/\1/p' | head -1)"
+check "leave requested in records" test -n "$leave_id"
+check "leave approved in records" quiet "$CTL" leave approve "$case_id" "$leave_id"
+approved_at="$(date +%s%N)"
+excused=""
+for _ in $(seq 1 100); do
+  excused="$("$CTL" --token "$WORKER" session get "$later" 2>/dev/null || true)"
+  grep -q "excused.*approved_leave" <<<"$excused" && break
+  sleep 0.05
+done
+excused_ms=$((($(date +%s%N) - approved_at) / 1000000))
+echo "     leave approved -> EXCUSED in ${excused_ms} ms"
+check "leave approved in records -> EXCUSED (approved_leave)" grep -q "excused.*approved_leave" <<<"$excused"
+check "... within 5 s" test "$excused_ms" -le 5000
+NOTE="E2E-BEHAVIOUR-NOTE-$$"
+check "attendance recorded (bulk call)" bash -c "'$CTL' --token '$WORKER' session attend '$now_session' --case '$case_id:attended' --note '$case_id:$NOTE' | grep -q attended"
+check "the service credited the minutes (60 of 60)" bash -c "'$CTL' --token '$WORKER' session get '$now_session' | grep -Eq 'attended +- +no +60'"
+bus=""
+for _ in $(seq 1 40); do
+  bus="$(timeout 10 kcat -b "$CCMS_KAFKA_BOOTSTRAP" -C -t ccms.education.v1 -o beginning -e -q \
+    -f '%k %h %s\n' 2>/dev/null | tr -d '\000' || true)"
+  [ "$(grep -c "^$case_id .*ce_type=ccms.education.attendance_recorded" <<<"$bus")" -ge 2 ] && break
+  sleep 0.25
+done
+check "attendance_recorded on ccms.education.v1 (the excuse and the attendance)" \
+  test "$(grep -c "^$case_id .*ce_type=ccms.education.attendance_recorded" <<<"$bus")" -ge 2
+check "session_scheduled on ccms.education.v1" grep -q "ce_type=ccms.education.session_scheduled" <<<"$bus"
+check "the behaviour note is not on the bus" bash -c "! grep -aq -- '$NOTE' <<<\"\$1\"" _ "$bus"
 "$ROOT/deploy/dev/down" > "$RUN_DIR/down.out" 2>&1
 check "the analysis is in no service log" bash -c "! grep -rq -- '$ANALYSIS' '$RUN_DIR/logs'"
 check "the plan's text is in no service log" bash -c "! grep -rq -- '$PLAN_TEXT' '$RUN_DIR/logs'"
 check "the psychological file is in no service log" bash -c "! grep -rq -- '$PSYCH' '$RUN_DIR/logs'"
+check "the behaviour note is in no service log" bash -c "! grep -rq -- '$NOTE' '$RUN_DIR/logs'"
 check "SIGTERM stops ccms-education gracefully" grep -q '"event":"service_stopped"' "$RUN_DIR/logs/education.log"
 
 echo "e2e education: $passed passed, $failed failed"

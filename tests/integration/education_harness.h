@@ -10,6 +10,7 @@
 #include "ccms/education/v1/feedback_service.grpc.pb.h"
 #include "ccms/education/v1/legal_test_service.grpc.pb.h"
 #include "ccms/education/v1/service_file_service.grpc.pb.h"
+#include "ccms/education/v1/session_service.grpc.pb.h"
 #include "common/auth/principal.h"
 #include "common/kafka/inbox_consumer.h"
 #include "services/education/wiring.h"
@@ -24,7 +25,7 @@ namespace ccms::testing {
 // checked against the real time).
 class EducationHarness {
  public:
-  // The key of psychological files and complaints (CCMS_PII_KEY), as the environment gives it.
+  // The key of psychological files, complaints and behaviour notes (CCMS_PII_KEY), a test key.
   static constexpr char kPiiKey[] =
       "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
@@ -35,6 +36,7 @@ class EducationHarness {
   education::v1::CounsellingService::Stub& counselling() { return *counselling_; }
   education::v1::LegalTestService::Stub& legal_tests() { return *legal_tests_; }
   education::v1::FeedbackService::Stub& feedback() { return *feedback_; }
+  education::v1::SessionService::Stub& sessions() { return *sessions_; }
   std::shared_ptr<grpc::Channel> channel() { return service_.channel(); }
   server::ServiceHost& host() { return service_.host(); }
   TestDatabase& db() { return service_.db(); }
@@ -68,6 +70,7 @@ class EducationHarness {
   std::unique_ptr<education::v1::CounsellingService::Stub> counselling_;
   std::unique_ptr<education::v1::LegalTestService::Stub> legal_tests_;
   std::unique_ptr<education::v1::FeedbackService::Stub> feedback_;
+  std::unique_ptr<education::v1::SessionService::Stub> sessions_;
 };
 
 }  // namespace ccms::testing

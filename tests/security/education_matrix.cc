@@ -19,6 +19,7 @@
 #include "ccms/education/v1/feedback_service.grpc.pb.h"
 #include "ccms/education/v1/legal_test_service.grpc.pb.h"
 #include "ccms/education/v1/service_file_service.grpc.pb.h"
+#include "ccms/education/v1/session_service.grpc.pb.h"
 #include "ccms/ops/v1/audit_chain_service.grpc.pb.h"
 #include "ccms/ops/v1/dead_letter_service.grpc.pb.h"
 #include "ccms/records/v1/records_events.pb.h"
@@ -51,6 +52,7 @@ class EducationMatrixServer : public MatrixServer {
             ev1::CounsellingService::service_full_name(),
             ev1::LegalTestService::service_full_name(),
             ev1::FeedbackService::service_full_name(),
+            ev1::SessionService::service_full_name(),
             ops::v1::DeadLetterService::service_full_name(),
             ops::v1::AuditChainService::service_full_name()};
   }
@@ -150,7 +152,132 @@ class EducationMatrixServer : public MatrixServer {
     return case_id;
   }
 
+  // A session of `district` (adults, 10 seats), tomorrow at 09:00, or started an hour ago.
+  std::string Session(const std::string& district, bool started = false) {
+    ev1::ScheduleSessionRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_district_code(district);
+    req.set_kind(ev1::SESSION_KIND_ROUTINE);
+    req.set_form(ev1::SESSION_FORM_FACE_TO_FACE);
+    const absl::Time start =
+        started ? h_.clock().Now() - absl::Hours(1)
+                : absl::FromCivil(absl::CivilHour(Today() + 1) + 9, time::ShanghaiTimeZone());
+    *req.mutable_start_time() = grpc_util::ToProtoTimestamp(start);
+    *req.mutable_end_time() = grpc_util::ToProtoTimestamp(start + absl::Hours(2));
+    req.mutable_provider()->set_kind(ev1::PROVIDER_KIND_STAFF);
+    req.mutable_provider()->set_id("matrix-staff");
+    req.set_capacity(10);
+    req.set_audience(ev1::AUDIENCE_ADULTS_ONLY);
+    ev1::ScheduleSessionResponse resp;
+    auto ctx = h_.Context(admin_);
+    const grpc::Status st = h_.sessions().ScheduleSession(ctx.get(), req, &resp);
+    if (!st.ok() || resp.sessions_size() != 1) {
+      Fail(absl::StrCat("ScheduleSession: ", st.error_code(), " ", st.error_message()));
+      return "";
+    }
+    Made(district, resp.sessions(0).session_id());
+    return resp.sessions(0).session_id();
+  }
+  // A fresh case of `district` enrolled in `session_id`; the case's id.
+  std::string Enrolled(const std::string& district, const std::string& session_id) {
+    const std::string case_id = Case(district);
+    ev1::EnrolCaseRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_session_id(session_id);
+    req.set_case_id(case_id);
+    ev1::EnrolCaseResponse resp;
+    auto ctx = h_.Context(admin_);
+    const grpc::Status st = h_.sessions().EnrolCase(ctx.get(), req, &resp);
+    if (!st.ok()) Fail(absl::StrCat("EnrolCase: ", st.error_code(), " ", st.error_message()));
+    Made(district, resp.enrolment().enrolment_id());
+    return case_id;
+  }
+  // The district's session for reads, made once, with a case enrolled.
+  const std::string& ReadSession(const std::string& district) {
+    std::string& session_id = read_sessions_[district];
+    if (session_id.empty()) {
+      session_id = Session(district);
+      Enrolled(district, session_id);
+    }
+    return session_id;
+  }
+
+  void InstallSessionBuilders() {
+    auto add = [this](const std::string& method, Builder b) {
+      builders_[absl::StrCat(ev1::SessionService::service_full_name(), "/", method)] = std::move(b);
+    };
+    add("ScheduleSession", [this](const std::string& d) {
+      ev1::ScheduleSessionRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_district_code(d);
+      req.set_kind(ev1::SESSION_KIND_CENTRALIZED);
+      req.set_form(ev1::SESSION_FORM_FACE_TO_FACE);
+      const absl::Time start =
+          absl::FromCivil(absl::CivilHour(Today() + 2) + 14, time::ShanghaiTimeZone());
+      *req.mutable_start_time() = grpc_util::ToProtoTimestamp(start);
+      *req.mutable_end_time() = grpc_util::ToProtoTimestamp(start + absl::Hours(1));
+      req.mutable_provider()->set_kind(ev1::PROVIDER_KIND_STAFF);
+      req.mutable_provider()->set_id("matrix-staff");
+      req.set_capacity(5);
+      req.set_audience(ev1::AUDIENCE_MINORS_ONLY);
+      return Own(req);
+    });
+    add("CancelSession", [this](const std::string& d) {
+      ev1::CancelSessionRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_session_id(Session(d));
+      req.set_reason_code("WEATHER");
+      return Own(req);
+    });
+    add("MoveSession", [this](const std::string& d) {
+      ev1::MoveSessionRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_session_id(Session(d));
+      const absl::Time start =
+          absl::FromCivil(absl::CivilHour(Today() + 3) + 9, time::ShanghaiTimeZone());
+      *req.mutable_start_time() = grpc_util::ToProtoTimestamp(start);
+      *req.mutable_end_time() = grpc_util::ToProtoTimestamp(start + absl::Hours(1));
+      req.set_reason_code("VENUE_UNAVAILABLE");
+      return Own(req);
+    });
+    add("GetSession", [this](const std::string& d) {
+      ev1::GetSessionRequest req;
+      req.set_session_id(ReadSession(d));
+      return Own(req);
+    });
+    add("ListSessions", [this](const std::string& d) {
+      ReadSession(d);
+      ev1::ListSessionsRequest req;
+      req.set_district_code(d);
+      return Own(req);
+    });
+    add("EnrolCase", [this](const std::string& d) {
+      ev1::EnrolCaseRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_session_id(Session(d));
+      req.set_case_id(Case(d));
+      return Own(req);
+    });
+    add("WithdrawEnrolment", [this](const std::string& d) {
+      ev1::WithdrawEnrolmentRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_session_id(Session(d));
+      req.set_case_id(Enrolled(d, req.session_id()));
+      return Own(req);
+    });
+    add("RecordAttendance", [this](const std::string& d) {
+      ev1::RecordAttendanceRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_session_id(Session(d, /*started=*/true));
+      ev1::AttendanceEntry* e = req.add_entries();
+      e->set_case_id(Enrolled(d, req.session_id()));
+      e->set_outcome(ev1::ATTENDANCE_OUTCOME_ATTENDED);
+      return Own(req);
+    });
+  }
+
   void InstallBuilders() {
+    InstallSessionBuilders();
     auto add = [this](const std::string& method, Builder b) {
       builders_[absl::StrCat(ev1::ServiceFileService::service_full_name(), "/", method)] =
           std::move(b);
@@ -674,6 +801,7 @@ class EducationMatrixServer : public MatrixServer {
   std::map<std::string, std::string> reads_;
   std::map<std::string, std::string> plan_reads_;
   std::string theme_id_;
+  std::map<std::string, std::string> read_sessions_;
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 //           service-file {get|list|open|contact} ...                       (--education-addr)
 //           plan {get|draft|revise|agree|approve|activate|close|overdue} ... (--education-addr)
 //           catalogue {add|list|theme} ...                                  (--education-addr)
+//           session {schedule|cancel|move|get|list|enrol|withdraw|attend}   (--education-addr)
 //           report {indicators|run} ...  (--reporting-addr)
 //           employment {partner|referral|agency} ...  (--employment-addr)
 //
@@ -30,6 +31,7 @@
 #include "tools/ccmsctl/discharge_commands.h"
 #include "tools/ccmsctl/education_commands.h"
 #include "tools/ccmsctl/employment_commands.h"
+#include "tools/ccmsctl/session_commands.h"
 #include "tools/ccmsctl/global_options.h"
 #include "tools/ccmsctl/health_command.h"
 #include "tools/ccmsctl/investigation_commands.h"
@@ -107,6 +109,7 @@ int Main(int argc, char** argv) {
   AddPlanCommands(app, global, &action);
   AddCareCommands(app, global, &action);  // education's care lists
   AddEmploymentCommands(app, global, &action);
+  AddSessionCommands(app, global, &action);
   AddLeaveCommands(app, global, &action);
   AddOrderCommands(app, global, &action);
   AddDeadLetterCommands(app, global, &action);

@@ -46,6 +46,7 @@ EducationPolicy ReadEducationPolicy(policy::PolicyReader& r) {
       static_cast<int>(r.Int("education.legal_test.retake_within_days", 1, 365));
   p.complaint_handling_days =
       static_cast<int>(r.Int("education.feedback.complaint_handling_days", 1, 90));
+  p.session = ReadSessionPolicy(r);
   return p;
 }
 

@@ -6,6 +6,7 @@
 #include "absl/status/statusor.h"
 #include "common/policy/policy.h"
 #include "common/policy/schedule.h"
+#include "services/education/domain/session_rules.h"
 
 namespace ccms::education::domain {
 
@@ -33,6 +34,8 @@ struct EducationPolicy {
   int legal_test_pass_mark_percent = 60;
   int legal_test_retake_within_days = 30;
   int complaint_handling_days = 15;
+  // Sessions, enrolment and attendance (`education.session.*`, domain/session_rules.h).
+  SessionPolicy session;
 };
 
 using EducationPolicies = policy::Schedule<EducationPolicy>;

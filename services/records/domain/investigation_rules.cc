@@ -58,7 +58,7 @@ std::optional<InvestigationConclusion> ParseInvestigationConclusion(std::string_
 
 absl::CivilDay InvestigationDueOn(absl::CivilDay commissioned_on, bool fast_track,
                                   const InvestigationRules& rules) {
-  return AddWorkingDays(commissioned_on,
+  return time::AddWorkingDays(commissioned_on,
                         fast_track ? rules.fast_track_working_days : rules.working_days,
                         rules.calendar);
 }
@@ -95,7 +95,7 @@ InvestigationOverdue InvestigationOverdueOn(absl::CivilDay commissioned_on, absl
   if (!open || due_on >= as_of) return out;
   out.overdue = true;
   out.calendar_days = static_cast<int>(as_of - due_on);
-  out.working_days = WorkingDaysBetween(due_on, as_of, calendar);
+  out.working_days = time::WorkingDaysBetween(due_on, as_of, calendar);
   return out;
 }
 

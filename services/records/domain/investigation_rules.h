@@ -10,9 +10,12 @@
 
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
-#include "services/records/domain/working_days.h"
+#include "common/time/working_days.h"
 
 namespace ccms::records::domain {
+
+// The working-day calendar is the kit's (common/time/working_days.h).
+using time::WorkingDayCalendar;
 
 // Who commissions an investigation: the court deciding on probation or public surveillance,
 // the procuratorate, public security, or the prison proposing parole or temporary execution

@@ -179,7 +179,7 @@ RecordsPolicy ReadRecordsPolicy(policy::PolicyReader& r) {
   dates("records.investigation.holidays", &p.investigation.calendar.holidays);
   dates("records.investigation.extra_working_days", &p.investigation.calendar.extra_working_days);
   for (absl::CivilDay d : p.investigation.calendar.extra_working_days) {
-    if (!IsWeekend(d) || p.investigation.calendar.holidays.count(d) > 0) {
+    if (!time::IsWeekend(d) || p.investigation.calendar.holidays.count(d) > 0) {
       r.Problem("records.investigation.extra_working_days",
                 time::FormatDate(d) +
                     " must be a Saturday or Sunday that is not also listed in holidays");

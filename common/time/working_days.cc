@@ -1,6 +1,6 @@
-#include "services/records/domain/working_days.h"
+#include "common/time/working_days.h"
 
-namespace ccms::records::domain {
+namespace ccms::time {
 
 bool IsWeekend(absl::CivilDay day) {
   const absl::Weekday w = absl::GetWeekday(day);
@@ -32,4 +32,4 @@ int WorkingDaysBetween(absl::CivilDay from, absl::CivilDay to, const WorkingDayC
   return n;
 }
 
-}  // namespace ccms::records::domain
+}  // namespace ccms::time

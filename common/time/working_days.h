@@ -1,14 +1,14 @@
 // Working days (工作日) for deadlines counted in them, e.g. the pre-sentence investigation's 10
 // working days. A working day is a Monday to Friday that is not a listed public holiday, or a
 // listed make-up working day (调休: a Saturday or Sunday worked in exchange for a holiday).
-// Pure: the calendar comes from the policy file.
+// Pure: the calendar comes from the policy file (records' investigations, education's series).
 #pragma once
 
 #include <set>
 
 #include "absl/time/civil_time.h"
 
-namespace ccms::records::domain {
+namespace ccms::time {
 
 struct WorkingDayCalendar {
   std::set<absl::CivilDay> holidays;            // days off, whatever the weekday
@@ -25,4 +25,4 @@ absl::CivilDay AddWorkingDays(absl::CivilDay start, int n, const WorkingDayCalen
 // How many working days lie in (from, to]; 0 when to <= from.
 int WorkingDaysBetween(absl::CivilDay from, absl::CivilDay to, const WorkingDayCalendar& calendar);
 
-}  // namespace ccms::records::domain
+}  // namespace ccms::time

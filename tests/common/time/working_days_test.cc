@@ -1,8 +1,8 @@
-#include "services/records/domain/working_days.h"
+#include "common/time/working_days.h"
 
 #include "gtest/gtest.h"
 
-namespace ccms::records::domain {
+namespace ccms::time {
 namespace {
 
 using D = absl::CivilDay;
@@ -91,4 +91,4 @@ TEST(WorkingDaysTest, Between) {
 }
 
 }  // namespace
-}  // namespace ccms::records::domain
+}  // namespace ccms::time
