@@ -596,7 +596,8 @@ TEST_F(RecordsInvestigationTest, ACaseOpenedForThePersonLinksTheInvestigation) {
     return r;
   };
   std::set<std::string> case_actions, investigation_actions;
-  for (const auto& e : list(case_id, "").entries()) {
+  const v1::ListAuditEntriesResponse by_case = list(case_id, "");
+  for (const auto& e : by_case.entries()) {
     if (e.investigation_id() == inv_id) {
       investigation_actions.insert(e.action());
     } else {
