@@ -16,8 +16,21 @@ CREATE TABLE sentence_changes (
 );
 CREATE INDEX sentence_changes_by_case ON sentence_changes (case_id, effective_on);
 
-ALTER TABLE monitoring_orders DROP CONSTRAINT monitoring_orders_ends_on_check;
-ALTER TABLE monitoring_orders ADD CONSTRAINT monitoring_orders_ends_on_check
+-- The column check "ends_on >= original_ends_on" (V007) has a generated name: found by its text.
+DO $$
+DECLARE
+  check_name text;
+BEGIN
+  SELECT conname INTO check_name FROM pg_constraint
+   WHERE conrelid = 'monitoring_orders'::regclass AND contype = 'c'
+     AND pg_get_constraintdef(oid) LIKE '%ends_on >= original_ends_on%';
+  IF check_name IS NULL THEN
+    RAISE EXCEPTION 'monitoring_orders: the check ends_on >= original_ends_on is not there';
+  END IF;
+  EXECUTE format('ALTER TABLE monitoring_orders DROP CONSTRAINT %I', check_name);
+END
+$$;
+ALTER TABLE monitoring_orders ADD CONSTRAINT monitoring_orders_ends_within_order
   CHECK (ends_on >= starts_on);
 
 -- New offences during the term (重新违法犯罪) as public security reported them: a revocation
