@@ -273,7 +273,7 @@ TEST_F(RecordsActivitiesTest, LostContactAndFoundAgain) {
 // ground on GetSanctionStatus, a revocation request may name it, and reoffence_recorded reaches
 // the topic for reporting (without the reporting body).
 TEST_F(RecordsActivitiesTest, AReoffenceIsARevocationGroundOnTheBus) {
-  const std::string district = "110107";
+  const std::string district = "150301";  // this test's own district
   const std::string staff = h().Token(Role::kOfficeStaff, {district}, "reoffence-staff");
   const Case c = OpenCase(staff, district);  // term 2025-01-10 .. 2027-01-09; today 2026-11-30
   auto record = [&](const std::string& token, google::type::Date occurred,
