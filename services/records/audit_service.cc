@@ -33,6 +33,9 @@ absl::Status AuditServiceImpl::DoListAuditEntries(const auth::Principal& princip
   AuditFilter f;
   OptionalUuidField(request.case_id(), "case_id", "a case id (UUID)", &violations);
   f.case_id = absl::AsciiStrToLower(request.case_id());
+  OptionalUuidField(request.investigation_id(), "investigation_id", "an investigation id (UUID)",
+                    &violations);
+  f.investigation_id = absl::AsciiStrToLower(request.investigation_id());
   f.actor = request.actor();
   bool invalid = false;
   if (request.has_from()) {
@@ -66,6 +69,7 @@ absl::Status AuditServiceImpl::DoListAuditEntries(const auth::Principal& princip
     e->set_case_id(r.case_id);
     e->set_result(r.result);
     e->set_request_id(r.request_id);
+    e->set_investigation_id(r.investigation_id);
   }
   if (static_cast<int>(rows->size()) > page_size) {
     response->set_next_page_token(

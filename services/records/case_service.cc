@@ -17,6 +17,8 @@
 #include "common/time/calendar.h"
 #include "services/records/domain/access.h"
 #include "services/records/domain/case_facts.h"
+#include "services/records/domain/discharge_rules.h"
+#include "services/records/domain/sentence_change.h"
 
 namespace ccms::records {
 namespace {
@@ -29,6 +31,15 @@ constexpr int kMaxPageSize = 500;
 constexpr char kPageTokenPrefix[] = "c1:";
 // OpenCase's answer for a person with an open case, wherever it is.
 constexpr char kAlreadyOpenMessage[] = "this person already has an open case";
+
+// A domain INVALID_ARGUMENT "field: what" becomes a field violation; other errors pass.
+absl::Status AsFieldViolation(const absl::Status& st) {
+  if (st.code() != absl::StatusCode::kInvalidArgument) return st;
+  const std::string msg(st.message());
+  const size_t colon = msg.find(": ");
+  if (colon == std::string::npos) return st;
+  return grpc_util::InvalidArgumentWithViolations({{msg.substr(0, colon), msg.substr(colon + 2)}});
+}
 
 }  // namespace
 
@@ -463,6 +474,89 @@ absl::StatusOr<int> CaseServiceImpl::PublishCaseFacts() {
   }
 }
 
+absl::Status CaseServiceImpl::DoRecordSentenceChange(const auth::Principal& principal,
+                                                     const v1::RecordSentenceChangeRequest& request,
+                                                     v1::RecordSentenceChangeResponse* response) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kEnforce); !st.ok()) {
+    return AuditDenied(principal, "RecordSentenceChange", request.case_id(), request.request_id(),
+                       st);
+  }
+  if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
+  std::vector<FieldViolation> violations;
+  SentenceChangeRecord change;
+  if (request.kind() == v1::SENTENCE_CHANGE_KIND_REDUCTION) {
+    change.kind = domain::SentenceChangeKind::kReduction;
+  } else if (request.kind() == v1::SENTENCE_CHANGE_KIND_EXTENSION) {
+    change.kind = domain::SentenceChangeKind::kExtension;
+  } else {
+    violations.push_back({"kind", "must be REDUCTION or EXTENSION"});
+  }
+  change.court = std::string(absl::StripAsciiWhitespace(request.court()));
+  change.document_number = std::string(absl::StripAsciiWhitespace(request.document_number()));
+  if (change.court.empty() || !CheckText(change.court, "court", domain::kMaxCourtLength).ok()) {
+    violations.push_back({"court", "is required (at most 200 bytes)"});
+  }
+  if (change.document_number.empty() ||
+      !CheckText(change.document_number, "document_number", domain::kMaxDocumentNumberLength)
+           .ok()) {
+    violations.push_back({"document_number", "is required (at most 64 bytes)"});
+  }
+  auto new_end = RequiredDateField(request.new_end_date(), "new_end_date", &violations);
+  const absl::Time now = clock_.Now();
+  const absl::CivilDay today = time::ShanghaiDay(now);
+  const absl::CivilDay effective_on =
+      DayNotInFuture(request.effective_on(), "effective_on", today, &violations);
+  if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
+  change.change_id = ids::NewUuid();
+  change.new_end_date = *new_end;
+  change.effective_on = effective_on;
+  // What the decider saw, for the event (built after it, in the same transaction).
+  absl::CivilDay previous_end;
+  std::vector<std::string> clamped;
+  auto result = store_.RecordSentenceChange(
+      principal, MutationOf(request.request_id(), request.case_id(), "RecordSentenceChange"),
+      change,
+      [&](const CaseRecord& c, const std::vector<domain::MonitoringOrderFacts>& orders,
+          SentenceChangeRecord& w) -> absl::Status {
+        if (auto st = domain::CheckSentenceChange(
+                {c.status, c.judgment_effective_date, c.start_date, c.end_date},
+                {w.kind, w.new_end_date, w.effective_on});
+            !st.ok()) {
+          return AsFieldViolation(st);
+        }
+        w.clamps = domain::ClampMonitoringOrders(orders, w.new_end_date);
+        previous_end = c.end_date;
+        clamped.clear();
+        for (const auto& clamp : w.clamps) clamped.push_back(clamp.order_id);
+        return absl::OkStatus();
+      },
+      [&](const CaseRecord& c) {
+        v1::SentenceChanged payload;
+        payload.set_case_id(c.case_id);
+        payload.set_district_code(c.district_code);
+        payload.set_change_id(change.change_id);
+        payload.set_kind(request.kind());
+        *payload.mutable_previous_end_date() = ToProtoDate(previous_end);
+        *payload.mutable_new_end_date() = ToProtoDate(c.end_date);
+        for (const auto& id : clamped) payload.add_clamped_order_ids(id);
+        *payload.mutable_effective_on() = ToProtoDate(change.effective_on);
+        return kafka::MakeEnvelope("ccms.records.sentence_changed", c.case_id, c.district_code, now,
+                                   now, principal.subject, payload);
+      });
+  if (!result.ok()) return result.status();
+  CaseToProto(result->c, response->mutable_case_());
+  response->set_change_id(result->change.change_id);
+  *response->mutable_previous_end_date() = ToProtoDate(result->change.previous_end_date);
+  for (const auto& clamp : result->change.clamps) response->add_clamped_order_ids(clamp.order_id);
+  // The summary window is counted back from the new end, by the version in force then.
+  const domain::RecordsPolicy& policy = PolicyOn(result->c.end_date);
+  *response->mutable_summary_window_opens() =
+      ToProtoDate(domain::SummaryWindowOpens(result->c.end_date, policy));
+  response->set_policy_version(policy.version);
+  return absl::OkStatus();
+}
+
 CCMS_UNARY_HANDLER(CaseServiceImpl, OpenCase)
 CCMS_UNARY_HANDLER(CaseServiceImpl, RecordIntakeCheckIn)
 CCMS_UNARY_HANDLER_WITH_CALL_ID(CaseServiceImpl, GetCase)
@@ -470,5 +564,6 @@ CCMS_UNARY_HANDLER_WITH_CALL_ID(CaseServiceImpl, GetCaseFacts)
 CCMS_UNARY_HANDLER_WITH_CALL_ID(CaseServiceImpl, ListCases)
 CCMS_UNARY_HANDLER_WITH_CALL_ID(CaseServiceImpl, GetCaseTimeline)
 CCMS_UNARY_HANDLER_WITH_CALL_ID(CaseServiceImpl, ExportCases)
+CCMS_UNARY_HANDLER(CaseServiceImpl, RecordSentenceChange)
 
 }  // namespace ccms::records

@@ -37,6 +37,9 @@ class CaseServiceImpl final : public v1::CaseService::CallbackService, private R
   grpc::ServerUnaryReactor* ExportCases(grpc::CallbackServerContext* context,
                                         const v1::ExportCasesRequest* request,
                                         v1::ExportCasesResponse* response) override;
+  grpc::ServerUnaryReactor* RecordSentenceChange(
+      grpc::CallbackServerContext* context, const v1::RecordSentenceChangeRequest* request,
+      v1::RecordSentenceChangeResponse* response) override;
 
   // The facts scan (run periodically by the wiring): a case_facts_snapshot for every case whose
   // facts were never published, a case_facts_changed for every open case whose age band moved.
@@ -64,6 +67,9 @@ class CaseServiceImpl final : public v1::CaseService::CallbackService, private R
   absl::Status DoExportCases(const auth::Principal& principal,
                              const v1::ExportCasesRequest& request,
                              v1::ExportCasesResponse* response, const std::string& call_id = "");
+  absl::Status DoRecordSentenceChange(const auth::Principal& principal,
+                                      const v1::RecordSentenceChangeRequest& request,
+                                      v1::RecordSentenceChangeResponse* response);
 
  private:
   // case_opened's payload for `c`, with its age band on `today`.

@@ -82,6 +82,10 @@ constexpr db::Query kNextCaseNumber = {
     "INSERT INTO case_number_counters (district_code, year, last_value) VALUES ($1, $2, 1)"
     " ON CONFLICT (district_code, year) DO UPDATE"
     " SET last_value = case_number_counters.last_value + 1 RETURNING last_value"};
+constexpr db::Query kLinkInvestigations = {
+    "records_link_investigations",
+    "UPDATE investigations SET case_id = $1, updated_at = now()"
+    " WHERE id_hash = $2 AND case_id IS NULL AND status <> 'WITHDRAWN'"};
 constexpr db::Query kInsertCase = {
     "records_insert_case",
     "INSERT INTO cases (case_id, case_number, person_id, status, district_code, office_id,"
@@ -222,11 +226,12 @@ std::vector<db::Query> PgRecordsStore::Queries() {
   for (const db::Query& q : LeaveQueries()) all.push_back(q);
   for (const db::Query& q : OrderQueries()) all.push_back(q);
   for (const db::Query& q : InvestigationQueries()) all.push_back(q);
+  for (const db::Query& q : SentenceQueries()) all.push_back(q);
   all.insert(all.end(),
              {kInsertPersonIfNew, kLockPerson, kAddPersonVersion, kGetCurrentPerson,
               kOpenCaseOfPerson, kNextCaseNumber, kInsertCase, kGetCase, kGetCaseForUpdate,
-              kRecordIntake, kListCases, kCountCases, kCountNeverReported, kApplyLevel,
-              kExportCases, kFactsCandidates, kMarkFactsPublished});
+              kLinkInvestigations, kRecordIntake, kListCases, kCountCases, kCountNeverReported,
+              kApplyLevel, kExportCases, kFactsCandidates, kMarkFactsPublished});
   return all;
 }
 
@@ -286,6 +291,9 @@ absl::StatusOr<CaseRecord> PgRecordsStore::OpenCase(const auth::Principal& princ
                           in.offence_date.has_value() ? offence_date.c_str() : nullptr,
                           cmd.age_band, person_version)[0]
             .as<int64_t>();
+    // The person's pre-sentence investigations not yet linked (not withdrawn) now belong to
+    // this case (docs/records.md, "Pre-sentence investigations").
+    tx.exec_prepared(Name(kLinkInvestigations), cmd.case_id, id_hash);
     db::AppendAudit(tx, principal, "OpenCase", cmd.case_id, "OK", cmd.request_id);
 
     out.case_id = cmd.case_id;

@@ -38,6 +38,7 @@ class PgRecordsStore final : public CaseStore,
   static std::vector<db::Query> LeaveQueries();
   static std::vector<db::Query> OrderQueries();
   static std::vector<db::Query> InvestigationQueries();
+  static std::vector<db::Query> SentenceQueries();
 
   // Sets a case's supervision level as decided by the assessment service, inside the caller's
   // (inbox) transaction; a change older than the level on the case is ignored.
@@ -66,6 +67,11 @@ class PgRecordsStore final : public CaseStore,
   absl::StatusOr<FactsScanPage> PublishCaseFacts(const std::string& after_case_id, int limit,
                                                  const CaseFactsDecider& decide) override;
 
+  // Sentence changes (pg_records_store_sentence.cc).
+  absl::StatusOr<SentenceChangeResult> RecordSentenceChange(
+      const auth::Principal& principal, const CaseMutation& m, const SentenceChangeRecord& change,
+      const SentenceChangeDecider& decide, const CaseEventFactory& make_event) override;
+
   // Activities (pg_records_store_activities.cc).
   absl::StatusOr<MutationResult> RecordContact(const auth::Principal& principal,
                                                const CaseMutation& m, const NewContact& contact,
@@ -92,6 +98,11 @@ class PgRecordsStore final : public CaseStore,
   absl::StatusOr<MutationResult> RecordCommendation(const auth::Principal& principal,
                                                     const CaseMutation& m, const NewCommendation& c,
                                                     const CaseEventFactory& make_event) override;
+  absl::StatusOr<domain::LadderFacts> RecordReoffence(const auth::Principal& principal,
+                                                      const CaseMutation& m,
+                                                      const NewReoffence& reoffence,
+                                                      const CaseCheck& check,
+                                                      const CaseEventFactory& make_event) override;
   absl::StatusOr<domain::LadderFacts> GetLadderFacts(const auth::Principal& principal,
                                                      const std::string& case_id,
                                                      const std::string& request_id) override;

@@ -61,6 +61,13 @@ constexpr db::Query kLadderLostContact = {
     "SELECT started_on::text, ended_on::text FROM lost_contact_periods WHERE case_id = $1"};
 constexpr db::Query kLadderViolations = {"records_ladder_violations",
                                          "SELECT kind FROM violations WHERE case_id = $1"};
+constexpr db::Query kLadderReoffences = {
+    "records_ladder_reoffences", "SELECT occurred_on::text FROM reoffences WHERE case_id = $1"};
+constexpr db::Query kInsertReoffence = {
+    "records_insert_reoffence",
+    "INSERT INTO reoffences (reoffence_id, case_id, reported_by, reported_on, occurred_on,"
+    " offence_category, detained, recorded_by)"
+    " VALUES ($1, $2, $3, $4::date, $5::date, $6, $7, $8)"};
 constexpr db::Query kOverdueCandidates = {
     "records_overdue_candidates",
     "SELECT c.case_id::text, c.case_number, c.district_code, c.office_id, c.status,"
@@ -135,6 +142,12 @@ constexpr db::Query kTimeline = {
     "  UNION ALL SELECT reviewed_on, recorded_at, 'MEDICAL_REVIEW:' || outcome, review_id::text,"
     "   recorded_by, 'medical review: ' || lower(replace(outcome, '_', ' '))"
     "   FROM medical_reviews WHERE case_id = $1"
+    "  UNION ALL SELECT occurred_on, recorded_at, 'REOFFENCE', reoffence_id::text, recorded_by,"
+    "   'new offence during the term reported ' || reported_on || CASE WHEN detained"
+    "   THEN ', detained' ELSE '' END FROM reoffences WHERE case_id = $1"
+    "  UNION ALL SELECT effective_on, recorded_at, 'SENTENCE_CHANGE:' || kind, change_id::text,"
+    "   recorded_by, 'sentence ' || lower(kind) || ': the term ends ' || new_end_date"
+    "   || ' (was ' || previous_end_date || ')' FROM sentence_changes WHERE case_id = $1"
     // Handover, intake announcement and supervision teams (investigation area).
     "  UNION ALL SELECT notified_on, recorded_at, 'HANDOVER_NOTIFIED', case_id::text ||"
     "   ':handover', recorded_by, 'deciding body notification received' || CASE WHEN notice_late"
@@ -165,10 +178,13 @@ constexpr db::Query kMarkDischargeNotices = {
 constexpr db::Query kListAudit = {
     "records_list_audit",
     "SELECT audit_id, (extract(epoch FROM at) * 1000000)::bigint, actor, actor_role, action,"
-    " COALESCE(case_id::text, ''), result, request_id FROM audit_log"
-    " WHERE audit_id > $1 AND ($2 = '' OR case_id = NULLIF($2, '')::uuid)"
+    " COALESCE(case_id::text, ''), result, request_id, COALESCE(investigation_id::text, '')"
+    " FROM audit_log WHERE audit_id > $1 AND ($2 = '' OR case_id = NULLIF($2, '')::uuid"
+    "  OR investigation_id IN (SELECT i.investigation_id FROM investigations i"
+    "   WHERE i.case_id = NULLIF($2, '')::uuid))"
     " AND ($3 = '' OR actor = $3) AND at >= to_timestamp($4::double precision)"
-    " AND at < to_timestamp($5::double precision) ORDER BY audit_id LIMIT $6"};
+    " AND at < to_timestamp($5::double precision)"
+    " AND ($7 = '' OR investigation_id = NULLIF($7, '')::uuid) ORDER BY audit_id LIMIT $6"};
 
 std::optional<absl::CivilDay> OptionalDate(const pqxx::field& f) {
   if (f.is_null()) return std::nullopt;
@@ -190,6 +206,9 @@ absl::StatusOr<domain::LadderFacts> LoadLadder(pqxx::work& tx, const CaseRecord&
     auto kind = domain::ParseViolationKind(row[0].as<std::string>());
     if (kind.has_value()) f.violations.push_back(*kind);
   }
+  for (const auto& row : tx.exec_prepared(Name(kLadderReoffences), c.case_id)) {
+    f.reoffences.push_back(DateOf(row[0]));
+  }
   return f;
 }
 
@@ -209,6 +228,8 @@ std::vector<db::Query> PgRecordsStore::ActivityQueries() {
           kLadderSanctions,
           kLadderLostContact,
           kLadderViolations,
+          kLadderReoffences,
+          kInsertReoffence,
           kOverdueCandidates,
           kTimeline,
           kListAudit,
@@ -305,6 +326,28 @@ absl::StatusOr<MutationResult> PgRecordsStore::RecordViolation(const auth::Princ
                   kafka::AppendToOutbox(tx, kRecordsTopic, make_event(c));
                   return v.violation_id;
                 });
+}
+
+absl::StatusOr<domain::LadderFacts> PgRecordsStore::RecordReoffence(
+    const auth::Principal& principal, const CaseMutation& m, const NewReoffence& r,
+    const CaseCheck& check, const CaseEventFactory& make_event) {
+  CaseMutation open = m;
+  open.require_active = false;  // pending cases too: `check` decides
+  domain::LadderFacts ladder;
+  auto result = Mutate(
+      principal, open, [&](pqxx::work& tx, const CaseRecord& c) -> absl::StatusOr<std::string> {
+        if (absl::Status st = check(c); !st.ok()) return st;
+        tx.exec_prepared(Name(kInsertReoffence), r.reoffence_id, c.case_id, r.reported_by,
+                         time::FormatDate(r.reported_on), time::FormatDate(r.occurred_on),
+                         r.offence_category, r.detained, principal.subject);
+        auto facts = LoadLadder(tx, c);
+        if (!facts.ok()) return facts.status();
+        ladder = *facts;
+        kafka::AppendToOutbox(tx, kRecordsTopic, make_event(c));
+        return r.reoffence_id;
+      });
+  if (!result.ok()) return result.status();
+  return ladder;
 }
 
 absl::StatusOr<MutationResult> PgRecordsStore::IssueSanction(const auth::Principal& principal,
@@ -501,10 +544,11 @@ absl::StatusOr<std::vector<AuditRow>> PgRecordsStore::ListAudit(const AuditFilte
     const double from = f.from.has_value() ? absl::ToDoubleSeconds(*f.from - absl::UnixEpoch()) : 0;
     const double to = f.to.has_value() ? absl::ToDoubleSeconds(*f.to - absl::UnixEpoch()) : 4e9;
     for (const auto& r : tx.exec_prepared(Name(kListAudit), f.after_audit_id, f.case_id, f.actor,
-                                          from, to, f.page_size)) {
+                                          from, to, f.page_size, f.investigation_id)) {
       out.push_back({r[0].as<int64_t>(), absl::FromUnixMicros(r[1].as<int64_t>()),
                      r[2].as<std::string>(), r[3].as<std::string>(), r[4].as<std::string>(),
-                     r[5].as<std::string>(), r[6].as<std::string>(), r[7].as<std::string>()});
+                     r[5].as<std::string>(), r[6].as<std::string>(), r[7].as<std::string>(),
+                     r[8].as<std::string>()});
     }
     return absl::OkStatus();
   });

@@ -17,6 +17,7 @@
 #include "services/records/domain/leave_rules.h"
 #include "services/records/domain/orders_rules.h"
 #include "services/records/domain/sanction_ladder.h"
+#include "services/records/domain/sentence_change.h"
 #include "services/records/domain/transfer_rules.h"
 
 namespace ccms::records {
@@ -151,6 +152,25 @@ struct CaseCount {
   int64_t count;
 };
 
+// A court's ruling that moves the end of the term (sentence_changes).
+struct SentenceChangeRecord {
+  std::string change_id;
+  domain::SentenceChangeKind kind = domain::SentenceChangeKind::kReduction;
+  std::string court;                 // stays in the file
+  std::string document_number;       // stays in the file
+  absl::CivilDay previous_end_date;  // set by the store: the end date the change replaced
+  absl::CivilDay new_end_date;
+  absl::CivilDay effective_on;
+  std::vector<domain::MonitoringClamp> clamps;  // set by the decider
+};
+// Checks the ruling against the case and its monitoring orders as locked, and fills the clamps.
+using SentenceChangeDecider = std::function<absl::Status(
+    const CaseRecord&, const std::vector<domain::MonitoringOrderFacts>&, SentenceChangeRecord&)>;
+struct SentenceChangeResult {
+  CaseRecord c;  // as changed: the new end date
+  SentenceChangeRecord change;
+};
+
 // A mutation of an existing case: the store locks the case (within the principal's scope;
 // NOT_FOUND otherwise) and requires it ACTIVE, then calls the body, then writes the audit row —
 // all in one transaction, the call's command (common/db/command.h), which also answers a retry of
@@ -191,6 +211,15 @@ struct NewCommendation {
   absl::CivilDay recorded_on;
   std::string reason;
 };
+// A new offence during the term (重新违法犯罪) as public security reported it.
+struct NewReoffence {
+  std::string reoffence_id;
+  std::string reported_by;  // stays in the file
+  absl::CivilDay reported_on;
+  absl::CivilDay occurred_on;
+  std::string offence_category;
+  bool detained = false;
+};
 struct LostContactPeriod {
   std::string period_id;
   absl::CivilDay started_on;
@@ -229,9 +258,11 @@ struct AuditRow {
   int64_t audit_id = 0;
   absl::Time at;
   std::string actor, actor_role, action, case_id, result, request_id;
+  std::string investigation_id;  // set on an investigation's rows
 };
 struct AuditFilter {
-  std::string case_id;
+  std::string case_id;  // the case's rows and those of the investigations linked to it
+  std::string investigation_id;
   std::string actor;
   std::optional<absl::Time> from, to;
   int64_t after_audit_id = 0;
@@ -541,6 +572,13 @@ class CaseStore {
   virtual absl::StatusOr<CasePage> ListCases(const auth::Principal& principal,
                                              const CaseFilter& filter,
                                              const std::string& request_id) = 0;
+  // A sentence change on an open case (`decide` checks the status): records the ruling, moves
+  // the case's end date, applies the decider's clamps to the case's monitoring orders and clears
+  // the discharge notice mark, so discharge_approaching is sent again for the new end date. The
+  // event is built from the case as changed. Not restricted to ACTIVE cases (pending ones too).
+  virtual absl::StatusOr<SentenceChangeResult> RecordSentenceChange(
+      const auth::Principal& principal, const CaseMutation& m, const SentenceChangeRecord& change,
+      const SentenceChangeDecider& decide, const CaseEventFactory& make_event) = 0;
   virtual absl::StatusOr<std::vector<TimelineRow>> GetTimeline(const auth::Principal& principal,
                                                                const std::string& case_id,
                                                                const TimelineCursor& after,
@@ -612,6 +650,11 @@ class SanctionStore {
                                                             const CaseMutation& m,
                                                             const NewCommendation& c,
                                                             const CaseEventFactory& make_event) = 0;
+  // Records a new offence on an open case (`check` sees the case as locked: status and term);
+  // returns the ladder's facts with it, read in the same transaction.
+  virtual absl::StatusOr<domain::LadderFacts> RecordReoffence(
+      const auth::Principal& principal, const CaseMutation& m, const NewReoffence& reoffence,
+      const CaseCheck& check, const CaseEventFactory& make_event) = 0;
   // The facts of the sanction ladder (audited as a read).
   virtual absl::StatusOr<domain::LadderFacts> GetLadderFacts(const auth::Principal& principal,
                                                              const std::string& case_id,

@@ -1,6 +1,5 @@
 #include "services/records/sanction_service.h"
 
-
 #include "absl/strings/ascii.h"
 #include "ccms/records/v1/records_events.pb.h"
 #include "common/grpc/proto_convert.h"
@@ -10,6 +9,7 @@
 #include "common/kafka/outbox.h"
 #include "common/time/calendar.h"
 #include "services/records/domain/access.h"
+#include "services/records/domain/case_facts.h"
 
 namespace ccms::records {
 namespace {
@@ -81,7 +81,7 @@ absl::Status SanctionServiceImpl::DoIssueSanction(const auth::Principal& princip
   if (!kind.has_value()) violations.push_back({"kind", "is required"});
   NewSanction sanction;
   for (int g : request.grounds()) {
-    if (g <= 0 || g > 4) {
+    if (g <= 0 || g > static_cast<int>(domain::RevocationGround::kReoffendingDuringTerm) + 1) {
       violations.push_back({"grounds", "holds an unknown ground"});
       break;
     }
@@ -208,7 +208,70 @@ absl::Status SanctionServiceImpl::DoGetSanctionStatus(const auth::Principal& pri
   return absl::OkStatus();
 }
 
+absl::Status SanctionServiceImpl::DoRecordReoffence(const auth::Principal& principal,
+                                                    const v1::RecordReoffenceRequest& request,
+                                                    v1::RecordReoffenceResponse* response) {
+  if (auto st = domain::Authorize(principal, domain::CaseAction::kEnforce); !st.ok()) {
+    return AuditDenied(principal, "RecordReoffence", request.case_id(), request.request_id(), st);
+  }
+  if (auto st = CheckRequestId(request.request_id()); !st.ok()) return st;
+  if (auto st = CheckCaseId(request.case_id()); !st.ok()) return st;
+  std::vector<FieldViolation> violations;
+  NewReoffence r;
+  r.reoffence_id = ids::NewUuid();
+  r.reported_by = std::string(absl::StripAsciiWhitespace(request.reported_by()));
+  if (r.reported_by.empty() || !CheckText(r.reported_by, "reported_by", 200).ok()) {
+    violations.push_back(
+        {"reported_by", "is required (the public-security body, at most 200 bytes)"});
+  }
+  const absl::Time now = clock_.Now();
+  const absl::CivilDay today = time::ShanghaiDay(now);
+  r.reported_on = DayNotInFuture(request.reported_on(), "reported_on", today, &violations);
+  auto occurred = RequiredDateField(request.occurred_on(), "occurred_on", &violations);
+  if (occurred.has_value() && *occurred > today) {
+    violations.push_back({"occurred_on", "must not be in the future"});
+  }
+  r.offence_category = request.offence_category();
+  if (!domain::IsOffenceCategory(PolicyOn(today).offence_categories, r.offence_category)) {
+    violations.push_back(
+        {"offence_category", "is not a category of the policy (records.offence_categories)"});
+  }
+  r.detained = request.detained();
+  if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
+  r.occurred_on = *occurred;
+  auto ladder = store_.RecordReoffence(
+      principal, MutationOf(request.request_id(), request.case_id(), "RecordReoffence"), r,
+      [&](const CaseRecord& c) -> absl::Status {
+        absl::Status st = domain::CheckReoffence(c.status, c.start_date, c.end_date, r.occurred_on,
+                                                 r.reported_on);
+        if (st.code() != absl::StatusCode::kInvalidArgument) return st;
+        const std::string msg(st.message());
+        const size_t colon = msg.find(": ");
+        if (colon == std::string::npos) return st;
+        return grpc_util::InvalidArgumentWithViolations(
+            {{msg.substr(0, colon), msg.substr(colon + 2)}});
+      },
+      [&](const CaseRecord& c) {
+        v1::ReoffenceRecorded payload;
+        payload.set_case_id(c.case_id);
+        payload.set_district_code(c.district_code);
+        payload.set_reoffence_id(r.reoffence_id);
+        *payload.mutable_occurred_on() = ToProtoDate(r.occurred_on);
+        *payload.mutable_reported_on() = ToProtoDate(r.reported_on);
+        payload.set_offence_category(r.offence_category);
+        payload.set_detained(r.detained);
+        return kafka::MakeEnvelope("ccms.records.reoffence_recorded", c.case_id, c.district_code,
+                                   now, now, principal.subject, payload);
+      });
+  if (!ladder.ok()) return ladder.status();
+  response->set_reoffence_id(r.reoffence_id);
+  ToProtoStatus(domain::EvaluateLadder(*ladder, PolicyOn(today), today), PolicyOn(today).version,
+                response->mutable_status());
+  return absl::OkStatus();
+}
+
 CCMS_UNARY_HANDLER(SanctionServiceImpl, RecordViolation)
+CCMS_UNARY_HANDLER(SanctionServiceImpl, RecordReoffence)
 CCMS_UNARY_HANDLER(SanctionServiceImpl, IssueSanction)
 CCMS_UNARY_HANDLER(SanctionServiceImpl, MarkSanctionCorrected)
 CCMS_UNARY_HANDLER(SanctionServiceImpl, RecordCommendation)

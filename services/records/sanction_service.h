@@ -31,9 +31,15 @@ class SanctionServiceImpl final : public v1::SanctionService::CallbackService,
   grpc::ServerUnaryReactor* GetSanctionStatus(grpc::CallbackServerContext* context,
                                               const v1::GetSanctionStatusRequest* request,
                                               v1::GetSanctionStatusResponse* response) override;
+  grpc::ServerUnaryReactor* RecordReoffence(grpc::CallbackServerContext* context,
+                                            const v1::RecordReoffenceRequest* request,
+                                            v1::RecordReoffenceResponse* response) override;
 
   // The handlers' bodies, callable without a server (unit tests). `call_id` is the caller's
   // x-request-id, kept in the audit rows of reads.
+  absl::Status DoRecordReoffence(const auth::Principal& principal,
+                                 const v1::RecordReoffenceRequest& request,
+                                 v1::RecordReoffenceResponse* response);
   absl::Status DoRecordViolation(const auth::Principal& principal,
                                  const v1::RecordViolationRequest& request,
                                  v1::RecordViolationResponse* response);

@@ -192,10 +192,15 @@ absl::Status SupervisionServiceImpl::DoListOverdue(const auth::Principal& princi
   }
   const absl::CivilDay today = time::ShanghaiDay(clock_.Now());
   auto as_of = DateField(request.as_of(), "as_of", &violations);
+  if (!v1::OverdueKind_IsValid(request.kind())) {
+    violations.push_back({"kind", "is not a kind of overdue item"});
+  }
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
   const absl::CivilDay day = as_of.value_or(today);
-  const bool want_never = request.kind() != v1::OVERDUE_KIND_CONTACT;
-  const bool want_contact = request.kind() != v1::OVERDUE_KIND_NEVER_REPORTED;
+  const bool want_all = request.kind() == v1::OVERDUE_KIND_UNSPECIFIED;
+  const bool want_never = want_all || request.kind() == v1::OVERDUE_KIND_NEVER_REPORTED;
+  const bool want_contact = want_all || request.kind() == v1::OVERDUE_KIND_CONTACT;
+  const bool want_home_visit = want_all || request.kind() == v1::OVERDUE_KIND_INTAKE_HOME_VISIT;
 
   // Scan cases in id order until the page is full; a bounded scan per call keeps latency flat.
   constexpr int kBatch = 500;
@@ -228,7 +233,29 @@ absl::Status SupervisionServiceImpl::DoListOverdue(const auth::Principal& princi
                                       " days of the judgment taking effect (Law art. 21; policy ",
                                       intake.version, ")"));
         }
-      } else if (want_contact) {
+      } else {
+        if (want_home_visit && oc.c.intake_reported_on.has_value()) {
+          // Counted from the intake day, by the version in force then.
+          const absl::CivilDay intake_on = *oc.c.intake_reported_on;
+          const domain::RecordsPolicy& policy = PolicyOn(intake_on);
+          const auto home_visit =
+              oc.last_by_kind[static_cast<int>(domain::ContactKind::kHomeVisit)];
+          if (auto days = domain::IntakeHomeVisitDaysOverdue(intake_on, home_visit, day, policy)) {
+            auto* item = response->add_items();
+            item->set_case_id(oc.c.case_id);
+            item->set_case_number(oc.c.case_number);
+            item->set_district_code(oc.c.district_code);
+            item->set_office_id(oc.c.office_id);
+            item->set_kind(v1::OVERDUE_KIND_INTAKE_HOME_VISIT);
+            item->set_days_overdue(*days);
+            *item->mutable_due() = ToProtoDate(domain::IntakeHomeVisitDue(intake_on, policy));
+            item->set_rule(absl::StrCat("home visit within ", policy.home_visit_within_days,
+                                        " days of the intake check-in (policy ", policy.version,
+                                        ")"));
+          }
+        }
+      }
+      if (want_contact && oc.c.status != domain::CaseStatus::kPendingIntake) {
         for (const auto& d : NextDueOf(oc, day)) {
           if (d.days_overdue <= 0) continue;
           auto* item = response->add_items();

@@ -269,6 +269,84 @@ TEST_F(RecordsActivitiesTest, LostContactAndFoundAgain) {
   EXPECT_EQ(status.status().next_step(), "grounds for a warning are present");
 }
 
+// A new offence during the term (重新违法犯罪) reported by public security: recorded, a revocation
+// ground on GetSanctionStatus, a revocation request may name it, and reoffence_recorded reaches
+// the topic for reporting (without the reporting body).
+TEST_F(RecordsActivitiesTest, AReoffenceIsARevocationGroundOnTheBus) {
+  const std::string district = "150301";  // this test's own district
+  const std::string staff = h().Token(Role::kOfficeStaff, {district}, "reoffence-staff");
+  const Case c = OpenCase(staff, district);  // term 2025-01-10 .. 2027-01-09; today 2026-11-30
+  auto record = [&](const std::string& token, google::type::Date occurred,
+                    records::v1::RecordReoffenceResponse* out, const std::string& category) {
+    records::v1::RecordReoffenceRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_case_id(c.case_id());
+    req.set_reported_by("Secret District Public Security Bureau");
+    *req.mutable_occurred_on() = occurred;
+    req.set_offence_category(category);
+    req.set_detained(true);
+    auto ctx = h().Context(token);
+    return h().sanctions().RecordReoffence(ctx.get(), req, out);
+  };
+  records::v1::RecordReoffenceResponse resp;
+  // Before the term started: named by its field; a category outside the policy likewise.
+  grpc::Status st = record(staff, D(2025, 1, 9), &resp, "theft");
+  EXPECT_EQ(st.error_code(), grpc::INVALID_ARGUMENT);
+  st = record(staff, D(2026, 11, 20), &resp, "not-a-category");
+  EXPECT_EQ(st.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_EQ(record(h().Token(Role::kSocialWorker, {district}, "w"), D(2026, 11, 20), &resp, "theft")
+                .error_code(),
+            grpc::PERMISSION_DENIED);
+  ASSERT_TRUE(record(staff, D(2026, 11, 20), &resp, "theft").ok());
+  ASSERT_EQ(resp.status().grounds_met_size(), 1);
+  EXPECT_EQ(resp.status().grounds_met(0), records::v1::REVOCATION_GROUND_REOFFENDING_DURING_TERM);
+
+  records::v1::GetSanctionStatusRequest ss;
+  ss.set_case_id(c.case_id());
+  records::v1::GetSanctionStatusResponse status;
+  auto ctx = h().Context(staff);
+  ASSERT_TRUE(h().sanctions().GetSanctionStatus(ctx.get(), ss, &status).ok());
+  ASSERT_EQ(status.status().grounds_met_size(), 1);
+  EXPECT_EQ(status.status().grounds_met(0), records::v1::REVOCATION_GROUND_REOFFENDING_DURING_TERM);
+  bool explained = false;
+  for (const auto& e : status.status().explanations()) {
+    explained = explained || e.rfind("REOFFENDING_DURING_TERM: met", 0) == 0;
+  }
+  EXPECT_TRUE(explained);
+  ASSERT_TRUE(Sanction(staff, c.case_id(), records::v1::SANCTION_KIND_REVOCATION_REQUEST,
+                       {records::v1::REVOCATION_GROUND_REOFFENDING_DURING_TERM})
+                  .ok());
+
+  auto events = ReadTopic(
+      "ccms.records.v1",
+      [&](const std::vector<ConsumedRecord>& got) {
+        for (const auto& r : got) {
+          if (r.key == c.case_id() && r.headers.count("ce_type") &&
+              r.headers.at("ce_type") == "ccms.records.reoffence_recorded")
+            return true;
+        }
+        return false;
+      },
+      absl::Seconds(30));
+  int seen = 0;
+  for (const auto& r : events) {
+    if (r.key != c.case_id() || r.headers.at("ce_type") != "ccms.records.reoffence_recorded")
+      continue;
+    ++seen;
+    EXPECT_EQ(r.value.find("Secret District"), std::string::npos);
+    events::v1::Envelope env;
+    records::v1::ReoffenceRecorded payload;
+    ASSERT_TRUE(env.ParseFromString(r.value));
+    ASSERT_TRUE(env.payload().UnpackTo(&payload));
+    EXPECT_EQ(payload.offence_category(), "theft");
+    EXPECT_TRUE(payload.detained());
+    EXPECT_EQ(payload.occurred_on().day(), 20);
+    EXPECT_EQ(payload.reported_on().day(), 30);
+    EXPECT_EQ(payload.reoffence_id(), resp.reoffence_id());
+  }
+  EXPECT_EQ(seen, 1);
+}
+
 // The overdue lists against an independent recomputation over a synthetic district.
 TEST_F(RecordsActivitiesTest, OverdueListMatchesBruteForce) {
   const std::string district = "130102";
@@ -339,6 +417,14 @@ TEST_F(RecordsActivitiesTest, OverdueListMatchesBruteForce) {
         if (as_of > due) {
           expected.insert({case_id, 2, r.requirement, static_cast<int>(as_of - due)});
         }
+      }
+      // The intake home visit: within 20 days of the intake check-in.
+      bool home_visited = false;
+      for (const auto& [k, on] : t.contacts) {
+        home_visited = home_visited || (k == records::v1::CONTACT_KIND_HOME_VISIT && on <= as_of);
+      }
+      if (!home_visited && as_of > *t.reported + 20) {
+        expected.insert({case_id, 3, 0, static_cast<int>(as_of - (*t.reported + 20))});
       }
     }
     std::set<std::tuple<std::string, int, int, int>> listed;

@@ -63,6 +63,8 @@ TEST(RecordsHostileValuesTest, EveryFieldOfEveryRequestGetsAClientErrorOrOk) {
   EXPECT_TRUE(report.tried.count("RecordContact.kind=8"));
   EXPECT_TRUE(report.tried.count("RecordViolation.kind=9"));
   EXPECT_TRUE(report.tried.count("IssueSanction.kind=5"));
+  // Sentence changes: an unknown kind on the open case.
+  EXPECT_TRUE(report.tried.count("RecordSentenceChange.kind=3"));
 }
 
 }  // namespace

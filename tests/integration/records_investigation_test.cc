@@ -543,3 +543,78 @@ TEST_F(RecordsInvestigationTest, HandoverAnnouncementAndTeam) {
 
 }  // namespace
 }  // namespace ccms::testing
+
+namespace ccms::testing {
+namespace {
+
+// A case opened for the person of an investigation links it; the case's audit entries then show
+// the investigation's rows too, and an investigation's rows are listed by its id.
+TEST_F(RecordsInvestigationTest, ACaseOpenedForThePersonLinksTheInvestigation) {
+  const std::string district = "110106";
+  const std::string staff = h().Token(Role::kOfficeStaff, {district}, "link-staff");
+  const std::string auditor = h().Token(Role::kAuditor, {"*"}, "link-auditor");
+  const std::string id_number = MakeIdNumber("19770707", 3, "110102");
+  v1::CommissionInvestigationRequest req = Commission(district, D(2026, 11, 2), false);
+  req.set_id_number(id_number);
+  v1::CommissionInvestigationResponse commissioned;
+  auto ctx = h().Context(staff);
+  ASSERT_TRUE(h().intake().CommissionInvestigation(ctx.get(), req, &commissioned).ok());
+  const std::string inv_id = commissioned.investigation().investigation_id();
+  EXPECT_TRUE(commissioned.investigation().case_id().empty());
+  // Another person's investigation is not linked.
+  v1::CommissionInvestigationRequest other = Commission(district, D(2026, 11, 2), false);
+  other.set_id_number(MakeIdNumber("19770707", 5, "110102"));
+  v1::CommissionInvestigationResponse other_resp;
+  auto ctx2 = h().Context(staff);
+  ASSERT_TRUE(h().intake().CommissionInvestigation(ctx2.get(), other, &other_resp).ok());
+
+  v1::OpenCaseResponse opened;
+  auto ctx3 = h().Context(staff);
+  ASSERT_TRUE(h().cases().OpenCase(ctx3.get(), ValidOpenCase(id_number, district), &opened).ok());
+  const std::string case_id = opened.case_().case_id();
+
+  v1::GetInvestigationRequest get;
+  get.set_investigation_id(inv_id);
+  v1::GetInvestigationResponse got;
+  auto ctx4 = h().Context(staff);
+  ASSERT_TRUE(h().intake().GetInvestigation(ctx4.get(), get, &got).ok());
+  EXPECT_EQ(got.investigation().case_id(), case_id);
+  get.set_investigation_id(other_resp.investigation().investigation_id());
+  auto ctx5 = h().Context(staff);
+  ASSERT_TRUE(h().intake().GetInvestigation(ctx5.get(), get, &got).ok());
+  EXPECT_TRUE(got.investigation().case_id().empty());
+
+  // By case: the case's rows and the linked investigation's (commission, the read above).
+  auto list = [&](const std::string& by_case, const std::string& by_investigation) {
+    v1::ListAuditEntriesRequest q;
+    q.set_case_id(by_case);
+    q.set_investigation_id(by_investigation);
+    q.set_page_size(1000);
+    v1::ListAuditEntriesResponse r;
+    auto c = h().Context(auditor);
+    EXPECT_TRUE(h().audit().ListAuditEntries(c.get(), q, &r).ok());
+    return r;
+  };
+  std::set<std::string> case_actions, investigation_actions;
+  const v1::ListAuditEntriesResponse by_case = list(case_id, "");
+  for (const auto& e : by_case.entries()) {
+    if (e.investigation_id() == inv_id) {
+      investigation_actions.insert(e.action());
+    } else {
+      EXPECT_EQ(e.case_id(), case_id);
+      case_actions.insert(e.action());
+    }
+  }
+  EXPECT_TRUE(case_actions.count("OpenCase"));
+  EXPECT_TRUE(investigation_actions.count("CommissionInvestigation"));
+  EXPECT_TRUE(investigation_actions.count("GetInvestigation"));
+  const auto by_investigation = list("", inv_id);
+  ASSERT_GE(by_investigation.entries_size(), 2);
+  for (const auto& e : by_investigation.entries()) {
+    EXPECT_EQ(e.investigation_id(), inv_id);
+    EXPECT_TRUE(e.case_id().empty());
+  }
+}
+
+}  // namespace
+}  // namespace ccms::testing

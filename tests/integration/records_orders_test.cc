@@ -325,6 +325,214 @@ TEST_F(RecordsOrdersTest, MonitoringOrderRulesApprovalScopeAndIdempotency) {
   EXPECT_TRUE(kinds.count("MONITORING_ENDED"));
 }
 
+// A sentence reduction (减刑) moves the end of the term, and with it the discharge due list, the
+// monitoring order running past the new end, and the discharge_approaching notice; the
+// sentence_changed event reaches the topic with the new end date.
+TEST_F(RecordsOrdersTest, ASentenceReductionMovesDischargeAndMonitoring) {
+  const std::string district = "110108";
+  const std::string staff = h().Token(Role::kOfficeStaff, {district}, "sentence-staff");
+  const std::string bureau = h().Token(Role::kDistrictBureau, {district}, "sentence-bureau");
+  const std::string worker = h().Token(Role::kSocialWorker, {district}, "sentence-worker");
+  const CivilDay today = Today();  // 2026-09-30
+  const CivilDay old_end(2027, 6, 30);
+  const CivilDay new_end(2026, 11, 30);
+  const Case c = OpenCase(staff, district, common::v1::SENTENCE_KIND_PROBATION,
+                          CivilDay(2025, 1, 15), old_end);
+  const CivilDay starts = today - 10;
+  const CivilDay order_end = NaiveAddMonths(starts, 3);  // 2026-12-20, past the new end
+  v1::OrderMonitoringResponse ordered;
+  ASSERT_TRUE(Order(bureau, c.case_id(), {v1::MONITORING_GROUND_PROHIBITION_ORDER_BREACH}, starts,
+                    order_end, &ordered)
+                  .ok());
+  const std::string order_id = ordered.order().order_id();
+
+  auto expiring = [&](CivilDay as_of, int within) {
+    std::map<std::string, CivilDay> out;
+    v1::ListMonitoringExpiringRequest req;
+    req.set_district_code(district);
+    *req.mutable_as_of() = D(as_of);
+    req.set_within_days(within);
+    req.set_page_size(500);
+    v1::ListMonitoringExpiringResponse resp;
+    auto ctx = h().Context(staff);
+    EXPECT_TRUE(h().orders().ListMonitoringExpiring(ctx.get(), req, &resp).ok());
+    for (const auto& i : resp.items()) out[i.order_id()] = FromD(i.ends_on());
+    return out;
+  };
+  auto discharges_due = [&](CivilDay as_of) {
+    std::map<std::string, int> out;
+    v1::ListDischargesDueRequest req;
+    req.set_district_code(district);
+    *req.mutable_as_of() = D(as_of);
+    req.set_page_size(500);
+    v1::ListDischargesDueResponse resp;
+    auto ctx = h().Context(staff);
+    EXPECT_TRUE(h().discharge().ListDischargesDue(ctx.get(), req, &resp).ok());
+    for (const auto& i : resp.items()) out[i.case_id()] = i.days_left();
+    return out;
+  };
+  auto change = [&](const std::string& token, v1::SentenceChangeKind kind, CivilDay end,
+                    v1::RecordSentenceChangeResponse* out, const std::string& rid = "") {
+    v1::RecordSentenceChangeRequest req;
+    req.set_request_id(rid.empty() ? ids::NewUuid() : rid);
+    req.set_case_id(c.case_id());
+    req.set_kind(kind);
+    req.set_court("Secret Intermediate Court");
+    req.set_document_number("(2026) XG-0042");
+    *req.mutable_new_end_date() = D(end);
+    *req.mutable_effective_on() = D(today);
+    auto ctx = h().Context(token);
+    return h().cases().RecordSentenceChange(ctx.get(), req, out);
+  };
+
+  // Before: the order runs to 2026-12-20, the term to 2027-06-30.
+  const CivilDay window_opens = new_end - 30;  // 2026-10-31
+  EXPECT_FALSE(expiring(today, 61).count(order_id));
+  EXPECT_FALSE(discharges_due(window_opens).count(c.case_id()));
+
+  // Social workers may not record it; a "reduction" to a later day names new_end_date.
+  v1::RecordSentenceChangeResponse resp;
+  EXPECT_EQ(change(worker, v1::SENTENCE_CHANGE_KIND_REDUCTION, new_end, &resp).error_code(),
+            grpc::PERMISSION_DENIED);
+  grpc::Status st = change(staff, v1::SENTENCE_CHANGE_KIND_REDUCTION, old_end + 1, &resp);
+  EXPECT_EQ(st.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_TRUE(NamesField(st, "new_end_date")) << st.error_message();
+
+  // The reduction, twice with one request id: one change.
+  const std::string rid = ids::NewUuid();
+  ASSERT_TRUE(change(staff, v1::SENTENCE_CHANGE_KIND_REDUCTION, new_end, &resp, rid).ok());
+  v1::RecordSentenceChangeResponse again;
+  ASSERT_TRUE(change(staff, v1::SENTENCE_CHANGE_KIND_REDUCTION, new_end, &again, rid).ok());
+  EXPECT_EQ(again.change_id(), resp.change_id());
+  EXPECT_EQ(Count("SELECT count(*) FROM sentence_changes WHERE case_id = '" + c.case_id() + "'"),
+            1);
+  EXPECT_EQ(FromD(resp.case_().sentence().end_date()), new_end);
+  EXPECT_EQ(FromD(resp.previous_end_date()), old_end);
+  EXPECT_EQ(FromD(resp.summary_window_opens()), window_opens);
+  ASSERT_EQ(resp.clamped_order_ids_size(), 1);
+  EXPECT_EQ(resp.clamped_order_ids(0), order_id);
+
+  // The monitoring order now ends with the term: on the expiry list 61 days ahead, ending on
+  // the new end; a renewal past the new end is refused.
+  const auto listed = expiring(today, 61);
+  ASSERT_TRUE(listed.count(order_id));
+  EXPECT_EQ(listed.at(order_id), new_end);
+  EXPECT_FALSE(expiring(today, 60).count(order_id));
+  EXPECT_EQ(Renew(bureau, c.case_id(), order_id, today, new_end + 1).error_code(),
+            grpc::FAILED_PRECONDITION);
+  // The discharge due list: from the day the window opens (30 days before the new end), not
+  // the day before.
+  const auto due = discharges_due(window_opens);
+  ASSERT_TRUE(due.count(c.case_id()));
+  EXPECT_EQ(due.at(c.case_id()), 30);
+  EXPECT_FALSE(discharges_due(window_opens - 1).count(c.case_id()));
+  // The personal summary's window moved too: today is still before it.
+  v1::RecordDischargeSummaryRequest summary;
+  summary.set_request_id(ids::NewUuid());
+  summary.set_case_id(c.case_id());
+  v1::RecordDischargeSummaryResponse summary_resp;
+  auto sctx = h().Context(staff);
+  st = h().discharge().RecordDischargeSummary(sctx.get(), summary, &summary_resp);
+  EXPECT_EQ(st.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_NE(st.error_message().find(time::FormatDate(window_opens)), std::string::npos);
+
+  // The event is on the topic with the new end date; the court and the ruling stay in the file.
+  auto events = ReadTopic(
+      "ccms.records.v1",
+      [&](const std::vector<ConsumedRecord>& got) {
+        for (const auto& r : got) {
+          if (r.key == c.case_id() && r.headers.count("ce_type") &&
+              r.headers.at("ce_type") == "ccms.records.sentence_changed")
+            return true;
+        }
+        return false;
+      },
+      absl::Seconds(30));
+  int changed = 0;
+  for (const auto& r : events) {
+    if (r.key != c.case_id() || r.headers.at("ce_type") != "ccms.records.sentence_changed")
+      continue;
+    ++changed;
+    EXPECT_EQ(r.value.find("Secret Intermediate Court"), std::string::npos);
+    EXPECT_EQ(r.value.find("XG-0042"), std::string::npos);
+    events::v1::Envelope env;
+    v1::SentenceChanged payload;
+    ASSERT_TRUE(env.ParseFromString(r.value));
+    ASSERT_TRUE(env.payload().UnpackTo(&payload));
+    EXPECT_EQ(env.district_code(), district);
+    EXPECT_EQ(payload.kind(), v1::SENTENCE_CHANGE_KIND_REDUCTION);
+    EXPECT_EQ(FromD(payload.new_end_date()), new_end);
+    EXPECT_EQ(FromD(payload.previous_end_date()), old_end);
+    EXPECT_EQ(FromD(payload.effective_on()), today);
+    ASSERT_EQ(payload.clamped_order_ids_size(), 1);
+    EXPECT_EQ(payload.clamped_order_ids(0), order_id);
+  }
+  EXPECT_EQ(changed, 1);
+
+  // The timeline shows it.
+  v1::GetCaseTimelineRequest tl;
+  tl.set_case_id(c.case_id());
+  v1::GetCaseTimelineResponse timeline;
+  auto tctx = h().Context(staff);
+  ASSERT_TRUE(h().cases().GetCaseTimeline(tctx.get(), tl, &timeline).ok());
+  bool shown = false;
+  for (const auto& e : timeline.entries()) {
+    if (e.kind() == "SENTENCE_CHANGE:REDUCTION") {
+      shown = true;
+      EXPECT_EQ(FromD(e.on()), today);
+      EXPECT_NE(e.summary().find(time::FormatDate(new_end)), std::string::npos) << e.summary();
+    }
+  }
+  EXPECT_TRUE(shown);
+}
+
+// discharge_approaching follows the end date: sent for the old end, sent again for the new one.
+TEST_F(RecordsOrdersTest, DischargeApproachingIsSentAgainForTheNewEnd) {
+  const std::string district = "110109";
+  const std::string staff = h().Token(Role::kOfficeStaff, {district}, "sentence-staff");
+  const CivilDay today = Today();
+  const Case c = OpenCase(staff, district, common::v1::SENTENCE_KIND_PAROLE, CivilDay(2025, 1, 15),
+                          today + 20);
+  ASSERT_TRUE(h().wiring().discharge().EmitDischargeNotices().ok());
+  EXPECT_EQ(Count("SELECT count(*) FROM cases WHERE case_id = '" + c.case_id() +
+                  "' AND discharge_notice_on IS NOT NULL"),
+            1);
+  v1::RecordSentenceChangeRequest req;
+  req.set_request_id(ids::NewUuid());
+  req.set_case_id(c.case_id());
+  req.set_kind(v1::SENTENCE_CHANGE_KIND_EXTENSION);
+  req.set_court("court");
+  req.set_document_number("doc-1");
+  *req.mutable_new_end_date() = D(today + 25);
+  v1::RecordSentenceChangeResponse resp;
+  auto ctx = h().Context(staff);
+  ASSERT_TRUE(h().cases().RecordSentenceChange(ctx.get(), req, &resp).ok());
+  ASSERT_TRUE(h().wiring().discharge().EmitDischargeNotices().ok());
+  auto events = ReadTopic(
+      "ccms.records.v1",
+      [&](const std::vector<ConsumedRecord>& got) {
+        int n = 0;
+        for (const auto& r : got) {
+          if (r.key == c.case_id() && r.headers.count("ce_type") &&
+              r.headers.at("ce_type") == "ccms.records.discharge_approaching")
+            ++n;
+        }
+        return n >= 2;
+      },
+      absl::Seconds(30));
+  std::vector<CivilDay> ends;
+  for (const auto& r : events) {
+    if (r.key != c.case_id() || r.headers.at("ce_type") != "ccms.records.discharge_approaching")
+      continue;
+    events::v1::Envelope env;
+    v1::DischargeApproaching payload;
+    ASSERT_TRUE(env.ParseFromString(r.value));
+    ASSERT_TRUE(env.payload().UnpackTo(&payload));
+    ends.push_back(FromD(payload.end_date()));
+  }
+  EXPECT_EQ(ends, (std::vector<CivilDay>{today + 20, today + 25}));
+}
+
 TEST_F(RecordsOrdersTest, RenewalOnTheLastDayButNotAfterExpiry) {
   const std::string staff = h().Token(Role::kOfficeStaff, {"110101"}, "orders-staff");
   const std::string admin = h().Token(Role::kCityAdmin, {"*"}, "orders-admin");

@@ -1,7 +1,8 @@
 // A synthetic district of 500 cases over a simulated year, against real PostgreSQL and the dev
 // broker, with the records service on a fixed clock moved day by day. At the end of every month
 // and every Sunday, each due/overdue list the service gives (never reported, contact overdue,
-// discharges due, follow-ups due, leave not returned, monitoring expiring, medical due) equals
+// intake home visit overdue, discharges due, follow-ups due, leave not returned, monitoring
+// expiring, medical due; some terms reduced by a court on the way) equals
 // what a brute-force recomputation over the test's own record of what happened finds (issue: "the
 // overdue lists ... equal what a brute-force recomputation in the test finds").
 #include <algorithm>
@@ -75,6 +76,13 @@ struct CaseModel {
   };
   std::optional<Order> order;
   std::vector<CivilDay> health_reports, medical_reviews;
+  // A sentence reduction (减刑): ruled on `first`, the term ended on `second` before it; `end`
+  // is the end after it.
+  std::optional<std::pair<CivilDay, CivilDay>> reduction;
+  // The end of the term in force on `day`.
+  CivilDay EndOn(CivilDay day) const {
+    return reduction && reduction->first > day ? reduction->second : end;
+  }
 };
 
 // What each action does, in order within a day.
@@ -92,6 +100,7 @@ enum Step {
   kEndOrder,
   kHealthReport,
   kMedicalReview,
+  kReduce,
 };
 
 // One thing to do on a day; `order` sorts a day's actions (open before intake before ...).
@@ -149,6 +158,11 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
   bureau_ = h().Token(Role::kDistrictBureau, {kDistrict}, "year-bureau");
   std::mt19937 rng(20270101);
   auto pick = [&](int lo, int hi) { return lo + static_cast<int>(rng() % (hi - lo + 1)); };
+  // Sentence reductions draw from their own generator, so the other plans stay as they were.
+  std::mt19937 reductions_rng(20270102);
+  auto pick_reduction = [&](int lo, int hi) {
+    return lo + static_cast<int>(reductions_rng() % (hi - lo + 1));
+  };
   const CivilDay first_day(2026, 12, 1), last_day(2027, 12, 31);
 
   std::vector<CaseModel> model(kCases);
@@ -163,6 +177,17 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
     actions.push_back({m.judgment, kOpen, i, nullptr});
     if (!m.reported) continue;
     actions.push_back({*m.reported, kIntake, i, nullptr});
+    // Sentence reductions for some: ruled before the summary window opens; the rest of the year
+    // is planned with the new end (monitoring, leave, contacts, summary, discharge).
+    if (m.end - *m.reported > 120 && pick_reduction(1, 100) <= 12) {
+      const CivilDay on = *m.reported + pick_reduction(20, 60);
+      const CivilDay new_end = m.end - pick_reduction(10, 60);
+      if (on <= last_day && new_end - 30 > on) {
+        m.reduction = {on, m.end};
+        m.end = new_end;
+        actions.push_back({on, kReduce, i, nullptr});
+      }
+    }
     const CivilDay active_until = std::min(m.end - 1, last_day);
     // Leave: up to three short trips, apart; most come back on time, some late, some not yet.
     for (CivilDay r = *m.reported + pick(5, 30); r + 40 < m.end && r <= last_day;
@@ -293,6 +318,10 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
   size_t next_action = 0;
   int compared = 0;
   size_t totals[6] = {0, 0, 0, 0, 0, 0};
+  size_t reduced_on_discharge_list = 0, home_visits_overdue = 0;
+  std::set<std::string> reduced;  // case ids, once opened
+  int reductions = 0;
+  for (const CaseModel& m : model) reductions += m.reduction.has_value();
   std::sort(checkpoints.begin(), checkpoints.end());
   for (const CivilDay checkpoint : checkpoints) {
     // Replay every action up to and including the checkpoint day, each on its own day.
@@ -308,7 +337,8 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
                             kDistrict);
           *req.mutable_sentence()->mutable_judgment_effective_date() = D(m.judgment);
           *req.mutable_sentence()->mutable_start_date() = D(m.judgment);
-          *req.mutable_sentence()->mutable_end_date() = D(m.end);
+          *req.mutable_sentence()->mutable_end_date() =
+              D(m.reduction ? m.reduction->second : m.end);
           if (m.temporary_outside_prison) {
             req.mutable_sentence()->set_kind(common::v1::SENTENCE_KIND_TEMPORARY_OUTSIDE_PRISON);
           }
@@ -342,6 +372,18 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
           req.set_request_id(ids::NewUuid());
           req.set_case_id(m.case_id);
           Must(&v1::DischargeService::Stub::RecordDischargeSummary, req, "summary");
+          break;
+        }
+        case kReduce: {
+          v1::RecordSentenceChangeRequest req;
+          req.set_request_id(ids::NewUuid());
+          req.set_case_id(m.case_id);
+          req.set_kind(v1::SENTENCE_CHANGE_KIND_REDUCTION);
+          req.set_court("a court");
+          req.set_document_number(absl::StrCat("R-", a.case_index));
+          *req.mutable_new_end_date() = D(m.end);
+          Must(&v1::CaseService::Stub::RecordSentenceChange, req, "sentence reduction");
+          reduced.insert(m.case_id);
           break;
         }
         case kDischarge: {
@@ -507,6 +549,13 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
         const CivilDay due = r.days ? last + r.days : AddMonths(last, r.months);
         if (as_of > due) want_overdue.insert({m.case_id, 2, r.requirement, int(as_of - due)});
       }
+      // The intake home visit: a home visit within 20 days of the intake check-in.
+      bool home_visited = false;
+      for (const auto& [k, on] : m.contacts)
+        home_visited = home_visited || (k == v1::CONTACT_KIND_HOME_VISIT && on <= as_of);
+      if (!home_visited && as_of > *m.reported + 20) {
+        want_overdue.insert({m.case_id, 3, 0, int(as_of - (*m.reported + 20))});
+      }
       for (const auto& l : m.leaves) {
         if (l.requested <= as_of && l.end < as_of && !(l.returned && *l.returned <= as_of)) {
           want_not_returned.insert({l.leave_id, static_cast<int>(as_of - l.end)});
@@ -537,8 +586,9 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
               {m.case_id, v1::MEDICAL_DUE_KIND_MEDICAL_REVIEW, int(as_of - review)});
         }
       }
-      if (m.end <= as_of + 30) {
-        want_discharge[m.case_id] = {int(m.end - as_of), m.summary_on && *m.summary_on <= as_of};
+      const CivilDay end = m.EndOn(as_of);
+      if (end <= as_of + 30) {
+        want_discharge[m.case_id] = {int(end - as_of), m.summary_on && *m.summary_on <= as_of};
       }
     }
 
@@ -652,10 +702,18 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
     totals[3] += want_not_returned.size();
     totals[4] += want_expiring.size();
     totals[5] += want_medical.size();
+    for (const auto& [id, left] : want_discharge) reduced_on_discharge_list += reduced.count(id);
+    for (const auto& item : want_overdue) home_visits_overdue += std::get<1>(item) == 3;
     ++compared;
   }
   // The lists are not trivially empty: the simulation exercises each of them.
   for (int k = 0; k < 6; ++k) EXPECT_GT(totals[k], 20u) << "list " << k;
+  // Reduced terms reached the discharge list, and intake home visits were late.
+  EXPECT_GT(reduced_on_discharge_list, 5u);
+  EXPECT_GT(home_visits_overdue, 20u);
+  std::cout << "sentence reductions " << reductions << " (on the discharge list "
+            << reduced_on_discharge_list << " times), intake home visits overdue "
+            << home_visits_overdue << "\n";
   std::cout << "items compared: overdue " << totals[0] << ", discharge " << totals[1]
             << ", follow-ups " << totals[2] << ", leave not returned " << totals[3]
             << ", monitoring expiring " << totals[4] << ", medical due " << totals[5] << "\n";

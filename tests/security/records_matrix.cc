@@ -273,6 +273,14 @@ class RecordsMatrixServer : public MatrixServer {
       req.set_district_code(d);
       return Own(req);
     });
+    add("CaseService", "RecordSentenceChange", [this](const std::string& d) {
+      auto req = WithCase<v1::RecordSentenceChangeRequest>(ActiveCase(d));
+      req.set_kind(v1::SENTENCE_CHANGE_KIND_REDUCTION);
+      req.set_court("某市中级人民法院");
+      req.set_document_number("(2026)刑更123号");
+      *req.mutable_new_end_date() = ToProtoDate(CivilDay(2027, 12, 31));
+      return Own(req);
+    });
     // ---- SupervisionService ----
     add("SupervisionService", "RecordContact", [this](const std::string& d) {
       auto req = WithCase<v1::RecordContactRequest>(ActiveCase(d));
@@ -305,6 +313,14 @@ class RecordsMatrixServer : public MatrixServer {
       auto req = WithCase<v1::RecordViolationRequest>(ActiveCase(d));
       req.set_kind(v1::VIOLATION_KIND_LATE_REPORTING);
       req.set_facts("came two days late");
+      return Own(req);
+    });
+    add("SanctionService", "RecordReoffence", [this](const std::string& d) {
+      auto req = WithCase<v1::RecordReoffenceRequest>(ActiveCase(d));
+      req.set_reported_by("某区公安分局");
+      *req.mutable_occurred_on() = Day(-1);
+      req.set_offence_category("theft");
+      req.set_detained(true);
       return Own(req);
     });
     add("SanctionService", "IssueSanction", [this](const std::string& d) {

@@ -131,6 +131,11 @@ struct ViolationFlags {
   std::string request_id;
 };
 
+struct ReoffenceFlags {
+  std::string case_id, reported_by, reported_on, occurred_on, category, request_id;
+  bool detained = false;
+};
+
 struct SanctionFlags {
   std::string case_id;
   std::string kind;
@@ -177,6 +182,7 @@ struct OverdueFlags {
 
 struct AuditFlags {
   std::string case_id;
+  std::string investigation_id;
   std::string actor;
   std::string from;
   std::string to;
@@ -267,6 +273,25 @@ int RunViolation(const GlobalOptions& global, const ViolationFlags& flags) {
   }
   return PrintResponse(global, response, [&] {
     PrintKeyValues({{"violation id", response.violation_id()}}, std::cout);
+  });
+}
+
+int RunReoffence(const GlobalOptions& global, const ReoffenceFlags& flags) {
+  v1::RecordReoffenceRequest request;
+  request.set_request_id(flags.request_id.empty() ? NewRequestId() : flags.request_id);
+  request.set_case_id(flags.case_id);
+  request.set_reported_by(flags.reported_by);
+  if (!flags.reported_on.empty()) *request.mutable_reported_on() = ProtoDate(flags.reported_on);
+  *request.mutable_occurred_on() = ProtoDate(flags.occurred_on);
+  request.set_offence_category(flags.category);
+  request.set_detained(flags.detained);
+  v1::RecordReoffenceResponse response;
+  if (int rc = Call(global, &SanctionService::Stub::RecordReoffence, request, &response);
+      rc != kExitOk) {
+    return rc;
+  }
+  return PrintResponse(global, response, [&] {
+    PrintSanctionStatus(response.status(), {{"reoffence id", response.reoffence_id()}});
   });
 }
 
@@ -396,6 +421,7 @@ int RunOverdue(const GlobalOptions& global, const OverdueFlags& flags) {
 int RunAudit(const GlobalOptions& global, const AuditFlags& flags) {
   v1::ListAuditEntriesRequest request;
   request.set_case_id(flags.case_id);
+  request.set_investigation_id(flags.investigation_id);
   request.set_actor(flags.actor);
   // The flags' InstantValidator guarantees these parse.
   if (!flags.from.empty()) {
@@ -420,7 +446,10 @@ int RunAudit(const GlobalOptions& global, const AuditFlags& flags) {
       Table table({"TIME", "ACTOR", "ROLE", "ACTION", "CASE", "RESULT", "REQUEST ID"});
       for (const v1::AuditEntry& e : all.entries()) {
         table.AddRow({FormatTimestamp(e.at()), e.actor(), e.actor_role(), e.action(),
-                      OrDash(e.case_id()), e.result(), OrDash(e.request_id())});
+                      e.case_id().empty() && !e.investigation_id().empty()
+                          ? "investigation " + e.investigation_id()
+                          : OrDash(e.case_id()),
+                      e.result(), OrDash(e.request_id())});
       }
       table.Print(std::cout);
     }
@@ -479,6 +508,28 @@ void AddViolation(CLI::App& parent, const GlobalOptions& global, Action* action)
                 "The facts, kept in the case file (never on the event bus)");
   AddRequestId(cmd, &flags->request_id);
   SetAction(cmd, global, action, flags, RunViolation);
+}
+
+void AddReoffence(CLI::App& parent, const GlobalOptions& global, Action* action) {
+  auto flags = std::make_shared<ReoffenceFlags>();
+  CLI::App* cmd = parent.add_subcommand(
+      "reoffence",
+      "A new offence during the term (重新违法犯罪) reported by public security: a revocation "
+      "ground");
+  AddCaseId(cmd, &flags->case_id);
+  cmd->add_option("--reported-by", flags->reported_by, "The public-security body that reported it")
+      ->required();
+  cmd->add_option("--occurred", flags->occurred_on, "Day of the offence (YYYY-MM-DD)")
+      ->required()
+      ->check(DateValidator());
+  cmd->add_option("--reported", flags->reported_on, "Day it was reported (default today)")
+      ->check(DateValidator());
+  cmd->add_option("--category", flags->category,
+                  "Offence category, a code of the policy (records.offence_categories)")
+      ->required();
+  cmd->add_flag("--detained", flags->detained, "The person is detained");
+  AddRequestId(cmd, &flags->request_id);
+  SetAction(cmd, global, action, flags, RunReoffence);
 }
 
 void AddSanction(CLI::App& parent, const GlobalOptions& global, Action* action) {
@@ -546,12 +597,13 @@ void AddTimeline(CLI::App& parent, const GlobalOptions& global, Action* action) 
 
 void AddOverdue(CLI::App& app, const GlobalOptions& global, Action* action) {
   auto flags = std::make_shared<OverdueFlags>();
-  CLI::App* cmd = app.add_subcommand(
-      "overdue", "Cases never reported (漏管) or with a contact overdue, with the rule");
+  CLI::App* cmd = app.add_subcommand("overdue",
+                                     "Cases never reported (漏管), with a contact or the intake "
+                                     "home visit overdue, with the rule");
   cmd->add_option("--district", flags->district,
                   "District code; required unless the token has all districts")
       ->check(DistrictValidator());
-  cmd->add_option("--kind", flags->kind, "Only this kind; default: both")
+  cmd->add_option("--kind", flags->kind, "Only this kind; default: all")
       ->check(CLI::IsMember(OverdueKinds().Labels()));
   cmd->add_option("--as-of", flags->as_of, "Overdue on this day; default: today in Asia/Shanghai")
       ->check(DateValidator());
@@ -566,7 +618,12 @@ void AddAudit(CLI::App& app, const GlobalOptions& global, Action* action) {
   cmd->footer(
       "A date YYYY-MM-DD is a day in Asia/Shanghai: --from the start of it, --to the end of "
       "it (--to is exclusive for a time).");
-  cmd->add_option("--case", flags->case_id, "Only entries of this case id")->check(UuidValidator());
+  cmd->add_option("--case", flags->case_id,
+                  "Only entries of this case id (and of the investigations linked to it)")
+      ->check(UuidValidator());
+  cmd->add_option("--investigation", flags->investigation_id,
+                  "Only entries of this pre-sentence investigation id")
+      ->check(UuidValidator());
   cmd->add_option("--actor", flags->actor, "Only entries of this caller (token subject)");
   cmd->add_option("--from", flags->from, "Entries at or after this time")
       ->check(InstantValidator());
@@ -587,6 +644,7 @@ void AddActivityCommands(CLI::App& app, const GlobalOptions& global, Action* act
   AddLost(*cases, global, action);
   AddFound(*cases, global, action);
   AddViolation(*cases, global, action);
+  AddReoffence(*cases, global, action);
   AddSanction(*cases, global, action);
   AddCorrect(*cases, global, action);
   AddCommend(*cases, global, action);

@@ -33,6 +33,9 @@ struct DischargeFlags {
 struct CloseFlags {
   std::string case_id, reason, on, request_id;
 };
+struct SentenceChangeFlags {
+  std::string case_id, kind, court, document, new_end, effective, request_id;
+};
 struct SummaryFlags {
   std::string case_id, on, request_id;
 };
@@ -95,6 +98,39 @@ int RunClose(const GlobalOptions& global, const CloseFlags& flags) {
                     {"status", CaseStatuses().Label(response.case_().status())},
                     {"closed on", FormatProtoDate(response.case_().closed_on())}},
                    std::cout);
+  });
+}
+
+EnumFlag SentenceChangeKinds() {
+  return EnumFlag(v1::SentenceChangeKind_descriptor(), "SENTENCE_CHANGE_KIND_");
+}
+
+int RunSentenceChange(const GlobalOptions& global, const SentenceChangeFlags& flags) {
+  v1::RecordSentenceChangeRequest request;
+  request.set_request_id(flags.request_id.empty() ? NewRequestId() : flags.request_id);
+  request.set_case_id(flags.case_id);
+  request.set_kind(static_cast<v1::SentenceChangeKind>(SentenceChangeKinds().Parse(flags.kind)));
+  request.set_court(flags.court);
+  request.set_document_number(flags.document);
+  *request.mutable_new_end_date() = ProtoDate(flags.new_end);
+  if (!flags.effective.empty()) *request.mutable_effective_on() = ProtoDate(flags.effective);
+  v1::RecordSentenceChangeResponse response;
+  if (int rc = Call(global, &CaseService::Stub::RecordSentenceChange, request, &response);
+      rc != kExitOk) {
+    return rc;
+  }
+  return PrintResponse(global, response, [&] {
+    PrintKeyValues(
+        {{"case number", response.case_().case_number()},
+         {"change id", response.change_id()},
+         {"term ended", FormatProtoDate(response.previous_end_date())},
+         {"term ends", FormatProtoDate(response.case_().sentence().end_date())},
+         {"summary window opens", FormatProtoDate(response.summary_window_opens())},
+         {"monitoring orders ended with the term",
+          response.clamped_order_ids().empty() ? "-"
+                                               : absl::StrJoin(response.clamped_order_ids(), ", ")},
+         {"policy version", response.policy_version()}},
+        std::cout);
   });
 }
 
@@ -288,6 +324,26 @@ void AddDischargeCommands(CLI::App& app, const GlobalOptions& global, Action* ac
   AddOn(c, &close->on, "Day the case ends");
   AddRequestId(c, &close->request_id);
   SetAction(c, global, action, close, RunClose);
+
+  auto change = std::make_shared<SentenceChangeFlags>();
+  CLI::App* sc = cases->add_subcommand(
+      "sentence-change",
+      "A court's ruling reducing (减刑) or extending the term: the end date and everything counted "
+      "from it move");
+  AddCaseId(sc, &change->case_id);
+  sc->add_option("--kind", change->kind, "What the ruling does")
+      ->required()
+      ->check(CLI::IsMember({"reduction", "extension"}));
+  sc->add_option("--court", change->court, "The court that ruled")->required();
+  sc->add_option("--document", change->document, "The ruling's document number")->required();
+  sc->add_option("--new-end", change->new_end, "The term's new end date (YYYY-MM-DD)")
+      ->required()
+      ->check(DateValidator());
+  sc->add_option("--effective", change->effective,
+                 "Day the ruling took effect (YYYY-MM-DD; default today)")
+      ->check(DateValidator());
+  AddRequestId(sc, &change->request_id);
+  SetAction(sc, global, action, change, RunSentenceChange);
 
   auto summary = std::make_shared<SummaryFlags>();
   CLI::App* s = cases->add_subcommand(

@@ -143,4 +143,19 @@ std::vector<DueContact> NextDue(const ContactFacts& facts, const RecordsPolicies
       [&policies](absl::CivilDay day) -> const RecordsPolicy& { return policies.InForce(day); });
 }
 
+absl::CivilDay IntakeHomeVisitDue(absl::CivilDay intake_on, const RecordsPolicy& policy) {
+  return intake_on + policy.home_visit_within_days;
+}
+
+std::optional<int> IntakeHomeVisitDaysOverdue(absl::CivilDay intake_on,
+                                              std::optional<absl::CivilDay> last_home_visit,
+                                              absl::CivilDay as_of, const RecordsPolicy& policy) {
+  if (last_home_visit.has_value() && *last_home_visit >= intake_on && *last_home_visit <= as_of) {
+    return std::nullopt;
+  }
+  const absl::CivilDay due = IntakeHomeVisitDue(intake_on, policy);
+  if (as_of <= due) return std::nullopt;
+  return static_cast<int>(as_of - due);
+}
+
 }  // namespace ccms::records::domain

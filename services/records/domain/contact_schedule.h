@@ -68,4 +68,13 @@ std::vector<DueContact> NextDue(const ContactFacts& facts, const RecordsPolicy& 
 std::vector<DueContact> NextDue(const ContactFacts& facts, const RecordsPolicies& policies,
                                 absl::CivilDay today);
 
+// The intake home visit (入矫走访, policy records.intake.home_visit_within_days, 20): a home
+// visit within that many days of the intake check-in. The due day is intake + N (day N is on
+// time); from the day after, with no home visit made on or before `as_of`, it is overdue by
+// as_of - due days. A late visit ends it. Counted by the version in force on the intake day.
+absl::CivilDay IntakeHomeVisitDue(absl::CivilDay intake_on, const RecordsPolicy& policy);
+std::optional<int> IntakeHomeVisitDaysOverdue(absl::CivilDay intake_on,
+                                              std::optional<absl::CivilDay> last_home_visit,
+                                              absl::CivilDay as_of, const RecordsPolicy& policy);
+
 }  // namespace ccms::records::domain

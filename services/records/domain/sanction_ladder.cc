@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/time/calendar.h"
 
 namespace ccms::records::domain {
 
@@ -68,16 +69,39 @@ std::string_view RevocationGroundName(RevocationGround ground) {
       return "UNCORRECTED_AFTER_PUBLIC_SECURITY_PENALTY";
     case RevocationGround::kSeriousProhibitionOrderBreach:
       return "SERIOUS_PROHIBITION_ORDER_BREACH";
+    case RevocationGround::kReoffendingDuringTerm:
+      return "REOFFENDING_DURING_TERM";
   }
   return "";
 }
 
 std::optional<RevocationGround> ParseRevocationGround(std::string_view name) {
-  for (int i = 0; i <= static_cast<int>(RevocationGround::kSeriousProhibitionOrderBreach); ++i) {
+  for (int i = 0; i <= static_cast<int>(RevocationGround::kReoffendingDuringTerm); ++i) {
     const auto g = static_cast<RevocationGround>(i);
     if (RevocationGroundName(g) == name) return g;
   }
   return std::nullopt;
+}
+
+absl::Status CheckReoffence(CaseStatus status, absl::CivilDay start_date, absl::CivilDay end_date,
+                            absl::CivilDay occurred_on, absl::CivilDay reported_on) {
+  if (status != CaseStatus::kPendingIntake && status != CaseStatus::kActive) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("a new offence during the term is recorded on an open case; this one is ",
+                     std::string(CaseStatusName(status))));
+  }
+  if (occurred_on < start_date) {
+    return absl::InvalidArgumentError(absl::StrCat("occurred_on: is before the term started (",
+                                                   time::FormatDate(start_date), ")"));
+  }
+  if (occurred_on > end_date) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("occurred_on: is after the term ended (", time::FormatDate(end_date), ")"));
+  }
+  if (occurred_on > reported_on) {
+    return absl::InvalidArgumentError("occurred_on: is after the day it was reported");
+  }
+  return absl::OkStatus();
 }
 
 int LostContactDays(const LostContactFact& period, absl::CivilDay today) {
@@ -144,6 +168,11 @@ LadderStatus EvaluateLadder(const LadderFacts& facts, const RecordsPolicy& polic
          prohibition_breach ? "a prohibition-order breach is recorded (seriousness is for staff "
                               "to state)"
                             : "needs a recorded prohibition-order breach");
+  ground(RevocationGround::kReoffendingDuringTerm, !facts.reoffences.empty(),
+         facts.reoffences.empty()
+             ? "needs a new offence during the term reported by public security"
+             : absl::StrCat(facts.reoffences.size(),
+                            " new offence(s) during the term reported by public security"));
 
   if (s.revocation_requested) {
     s.next_step = "a revocation request is pending with the court";
@@ -178,8 +207,8 @@ absl::Status CheckSanction(SanctionKind kind, const std::vector<RevocationGround
   if (claimed.empty()) {
     return absl::FailedPreconditionError(
         "a revocation request needs a legal ground: REPEATED_WARNINGS, "
-        "LOST_CONTACT_OVER_ONE_MONTH, UNCORRECTED_AFTER_PUBLIC_SECURITY_PENALTY or "
-        "SERIOUS_PROHIBITION_ORDER_BREACH");
+        "LOST_CONTACT_OVER_ONE_MONTH, UNCORRECTED_AFTER_PUBLIC_SECURITY_PENALTY, "
+        "SERIOUS_PROHIBITION_ORDER_BREACH or REOFFENDING_DURING_TERM");
   }
   const LadderStatus status = EvaluateLadder(facts, policy, today);
   if (status.revocation_requested) {

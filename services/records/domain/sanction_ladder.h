@@ -37,6 +37,7 @@ enum class RevocationGround {
   kLostContactOverOneMonth,  // 脱管 for more than the policy's months (1)
   kUncorrectedAfterPublicSecurityPenalty,
   kSeriousProhibitionOrderBreach,
+  kReoffendingDuringTerm,  // 重新违法犯罪: a new offence during the term (public security)
 };
 std::string_view RevocationGroundName(RevocationGround ground);
 std::optional<RevocationGround> ParseRevocationGround(std::string_view name);
@@ -55,6 +56,7 @@ struct LadderFacts {
   std::vector<SanctionFact> sanctions;
   std::vector<LostContactFact> lost_contact;
   std::vector<ViolationKind> violations;
+  std::vector<absl::CivilDay> reoffences;  // days of new offences during the term
 };
 
 // Where a case stands and what the next step would need, in words staff can act on.
@@ -79,6 +81,13 @@ LadderStatus EvaluateLadder(const LadderFacts& facts, const RecordsPolicy& polic
 absl::Status CheckSanction(SanctionKind kind, const std::vector<RevocationGround>& claimed,
                            const LadderFacts& facts, const RecordsPolicy& policy,
                            absl::CivilDay today);
+
+// A new offence during the term (重新违法犯罪) as public security reported it: on an open case
+// (PENDING_INTAKE or ACTIVE, else FAILED_PRECONDITION); it happened within the term (on or after
+// `start_date`, on or before `end_date`) and on or before the day it was reported.
+// INVALID_ARGUMENT "occurred_on: …" otherwise.
+absl::Status CheckReoffence(CaseStatus status, absl::CivilDay start_date, absl::CivilDay end_date,
+                            absl::CivilDay occurred_on, absl::CivilDay reported_on);
 
 // Days of a lost-contact period up to `today` when still open.
 int LostContactDays(const LostContactFact& period, absl::CivilDay today);

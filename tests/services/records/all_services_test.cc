@@ -99,7 +99,7 @@ TEST_F(AllServicesTest, RoleMatrix) {
   stored.status = domain::CaseStatus::kPendingIntake;
   stored.judgment_effective_date = absl::CivilDay(2026, 11, 20);
   for (CaseRecord* s : {&case_store_.stored, &leave_store_.stored, &order_store_.stored,
-                        &intake_store_.stored, &discharge_store_.stored}) {
+                        &intake_store_.stored, &discharge_store_.stored, &sanction_store_.stored}) {
     *s = stored;
   }
   transfer_store_.transfer.status = domain::TransferStatus::kConsented;
@@ -302,6 +302,27 @@ TEST_F(AllServicesTest, RoleMatrix) {
        [&](const auth::Principal& p) {
          v1::ListTransfersResponse r;
          return transfers_.DoListTransfers(p, v1::ListTransfersRequest(), &r);
+       }},
+      {"SanctionService.RecordReoffence", office,
+       [&](const auth::Principal& p) {
+         v1::RecordReoffenceRequest q;
+         req_case(q);
+         q.set_reported_by("a public security bureau");
+         q.set_offence_category("theft");
+         day(q.mutable_occurred_on(), 2026, 11, 20);
+         v1::RecordReoffenceResponse r;
+         return sanctions_.DoRecordReoffence(p, q, &r);
+       }},
+      {"CaseService.RecordSentenceChange", office,
+       [&](const auth::Principal& p) {
+         v1::RecordSentenceChangeRequest q;
+         req_case(q);
+         q.set_kind(v1::SENTENCE_CHANGE_KIND_REDUCTION);
+         q.set_court("court");
+         q.set_document_number("doc");
+         day(q.mutable_new_end_date(), 2027, 1, 1);
+         v1::RecordSentenceChangeResponse r;
+         return cases_.DoRecordSentenceChange(p, q, &r);
        }},
       {"DischargeService.Discharge", office,
        [&](const auth::Principal& p) {

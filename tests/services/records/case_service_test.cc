@@ -3,6 +3,7 @@
 #include "services/records/case_service.h"
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -288,6 +289,101 @@ TEST_F(CaseServiceTest, CurrentPersonDetailsBesideTheOpeningOnesForCaseReadersNo
   ASSERT_TRUE(service_.DoGetCase(service, req, &for_service).ok());
   EXPECT_EQ(for_service.case_().person().phone(), "13800000001");
   EXPECT_FALSE(for_service.has_current_person());
+}
+
+}  // namespace
+}  // namespace ccms::records::testing
+
+namespace ccms::records::testing {
+namespace {
+
+v1::RecordSentenceChangeRequest Reduction(const std::string& case_id, absl::CivilDay new_end) {
+  v1::RecordSentenceChangeRequest q;
+  q.set_request_id(ids::NewUuid());
+  q.set_case_id(case_id);
+  q.set_kind(v1::SENTENCE_CHANGE_KIND_REDUCTION);
+  q.set_court("某市中级人民法院");
+  q.set_document_number("(2026)刑更123号");
+  q.mutable_new_end_date()->set_year(static_cast<int32_t>(new_end.year()));
+  q.mutable_new_end_date()->set_month(new_end.month());
+  q.mutable_new_end_date()->set_day(new_end.day());
+  return q;
+}
+
+class SentenceChangeHandlerTest : public CaseServiceTest {
+ protected:
+  void SetUp() override {
+    store_.stored.case_id = ids::NewUuid();
+    store_.stored.district_code = "110101";
+    store_.stored.status = domain::CaseStatus::kActive;
+    store_.stored.judgment_effective_date = absl::CivilDay(2026, 1, 10);
+    store_.stored.start_date = absl::CivilDay(2026, 1, 10);
+    store_.stored.end_date = absl::CivilDay(2027, 6, 30);
+  }
+};
+
+TEST_F(SentenceChangeHandlerTest, AReductionMovesTheEndAndClampsMonitoring) {
+  store_.orders = {{"o-1", absl::CivilDay(2026, 11, 1), absl::CivilDay(2027, 1, 31), std::nullopt}};
+  v1::RecordSentenceChangeResponse resp;
+  const absl::CivilDay new_end(2027, 1, 15);
+  ASSERT_TRUE(
+      service_.DoRecordSentenceChange(staff_, Reduction(store_.stored.case_id, new_end), &resp)
+          .ok());
+  EXPECT_EQ(resp.case_().sentence().end_date().day(), 15);
+  EXPECT_EQ(resp.previous_end_date().month(), 6);
+  ASSERT_EQ(resp.clamped_order_ids_size(), 1);
+  // 30 days before 2027-01-15.
+  EXPECT_EQ(resp.summary_window_opens().month(), 12);
+  EXPECT_EQ(resp.summary_window_opens().day(), 16);
+  EXPECT_EQ(store_.last_event.type(), "ccms.records.sentence_changed");
+  v1::SentenceChanged ev;
+  ASSERT_TRUE(store_.last_event.payload().UnpackTo(&ev));
+  EXPECT_EQ(ev.new_end_date().day(), 15);
+  EXPECT_EQ(ev.previous_end_date().day(), 30);
+  EXPECT_EQ(ev.kind(), v1::SENTENCE_CHANGE_KIND_REDUCTION);
+  ASSERT_EQ(ev.clamped_order_ids_size(), 1);
+  EXPECT_EQ(ev.clamped_order_ids(0), "o-1");
+  // The court and the ruling's number stay in the file.
+  const std::string bytes = store_.last_event.SerializeAsString();
+  EXPECT_EQ(bytes.find("法院"), std::string::npos);
+  EXPECT_EQ(bytes.find("刑更"), std::string::npos);
+}
+
+TEST_F(SentenceChangeHandlerTest, BadRequestsNameTheirFields) {
+  v1::RecordSentenceChangeResponse resp;
+  v1::RecordSentenceChangeRequest q = Reduction(store_.stored.case_id, absl::CivilDay(2027, 1, 1));
+  q.set_kind(v1::SENTENCE_CHANGE_KIND_UNSPECIFIED);
+  q.clear_court();
+  q.set_document_number(std::string(65, 'x'));
+  q.clear_new_end_date();
+  q.mutable_effective_on()->set_year(2030);
+  q.mutable_effective_on()->set_month(1);
+  q.mutable_effective_on()->set_day(1);
+  const absl::Status st = service_.DoRecordSentenceChange(staff_, q, &resp);
+  ASSERT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  std::set<std::string> fields;
+  for (const auto& v : grpc_util::ViolationsOf(st)) fields.insert(v.field);
+  EXPECT_EQ(fields, (std::set<std::string>{"kind", "court", "document_number", "new_end_date",
+                                           "effective_on"}));
+  EXPECT_EQ(store_.sentence_calls, 0);
+  // A "reduction" to the current end date is refused on new_end_date.
+  const absl::Status same = service_.DoRecordSentenceChange(
+      staff_, Reduction(store_.stored.case_id, store_.stored.end_date), &resp);
+  ASSERT_EQ(same.code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_EQ(grpc_util::ViolationsOf(same).size(), 1u);
+  EXPECT_EQ(grpc_util::ViolationsOf(same)[0].field, "new_end_date");
+}
+
+TEST_F(SentenceChangeHandlerTest, SocialWorkersMayNotRecordIt) {
+  auth::Principal sw = staff_;
+  sw.role = auth::Role::kSocialWorker;
+  v1::RecordSentenceChangeResponse resp;
+  EXPECT_EQ(service_
+                .DoRecordSentenceChange(
+                    sw, Reduction(store_.stored.case_id, absl::CivilDay(2027, 1, 1)), &resp)
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(store_.sentence_calls, 0);
 }
 
 }  // namespace

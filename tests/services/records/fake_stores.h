@@ -107,8 +107,23 @@ class FakeCaseStore : public CaseStore {
     }
     return page;
   }
+  // Decides on `stored` and `orders`; the changed case has the new end date.
+  absl::StatusOr<SentenceChangeResult> RecordSentenceChange(
+      const auth::Principal&, const CaseMutation&, const SentenceChangeRecord& change,
+      const SentenceChangeDecider& decide, const CaseEventFactory& make_event) override {
+    ++sentence_calls;
+    if (stored.case_id.empty()) return absl::NotFoundError("case not found");
+    SentenceChangeResult out{stored, change};
+    out.change.previous_end_date = stored.end_date;
+    if (absl::Status st = decide(stored, orders, out.change); !st.ok()) return st;
+    out.c.end_date = change.new_end_date;
+    last_event = make_event(out.c);
+    return out;
+  }
   std::vector<FactsCandidate> facts_candidates;
   std::vector<FactsPublication> facts_published;
+  std::vector<domain::MonitoringOrderFacts> orders;  // the stored case's monitoring orders
+  int sentence_calls = 0;
 
   CaseRecord stored;
   CaseRecord open_case;  // the person's open case elsewhere, if any (OpenCase)
@@ -162,6 +177,16 @@ class FakeSanctionStore : public SanctionStore {
     ++mutations;
     return MutationResult{v.violation_id};
   }
+  // Checks `stored`; the ladder afterwards is `ladder` with the new offence.
+  absl::StatusOr<domain::LadderFacts> RecordReoffence(const auth::Principal&, const CaseMutation&,
+                                                      const NewReoffence& r, const CaseCheck& check,
+                                                      const CaseEventFactory& make_event) override {
+    if (absl::Status st = check(stored); !st.ok()) return st;
+    ++mutations;
+    ladder.reoffences.push_back(r.occurred_on);
+    last_event = make_event(stored);
+    return ladder;
+  }
   absl::StatusOr<MutationResult> IssueSanction(const auth::Principal&, const CaseMutation&,
                                                const NewSanction& s, const SanctionDecider& decide,
                                                const CaseEventFactory&) override {
@@ -188,6 +213,8 @@ class FakeSanctionStore : public SanctionStore {
 
   int mutations = 0;
   domain::LadderFacts ladder;
+  CaseRecord stored;  // the case as locked (RecordReoffence)
+  events::v1::Envelope last_event;
 };
 
 // Leave: the deciders run against `leave` / `standing` and `leave_context`; events are built

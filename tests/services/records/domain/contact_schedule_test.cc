@@ -154,5 +154,32 @@ TEST(RecordsPolicyVersionsTest, AMissingKeyInTheSecondVersionIsNamedWithIt) {
   EXPECT_EQ(msg.find("version 2026.1"), std::string::npos) << msg;
 }
 
+TEST(IntakeHomeVisitTest, DueOnDayTwentyOverdueFromTheDayAfter) {
+  const RecordsPolicy p = Policy();  // 20 days
+  // 2028 is a leap year: Feb 10 + 20 days = Mar 1; in 2027, Mar 2.
+  EXPECT_EQ(IntakeHomeVisitDue(absl::CivilDay(2028, 2, 10), p), absl::CivilDay(2028, 3, 1));
+  EXPECT_EQ(IntakeHomeVisitDue(absl::CivilDay(2027, 2, 10), p), absl::CivilDay(2027, 3, 2));
+  const absl::CivilDay intake(2027, 1, 31);
+  const absl::CivilDay due(2027, 2, 20);
+  EXPECT_FALSE(IntakeHomeVisitDaysOverdue(intake, std::nullopt, due, p).has_value());
+  EXPECT_EQ(IntakeHomeVisitDaysOverdue(intake, std::nullopt, due + 1, p), 1);
+  EXPECT_EQ(IntakeHomeVisitDaysOverdue(intake, std::nullopt, absl::CivilDay(2027, 3, 31), p), 39);
+  // A visit on the intake day or later ends it, late or not; one after as_of does not count yet.
+  EXPECT_FALSE(IntakeHomeVisitDaysOverdue(intake, intake, due + 5, p).has_value());
+  EXPECT_FALSE(IntakeHomeVisitDaysOverdue(intake, due + 3, due + 5, p).has_value());
+  EXPECT_EQ(IntakeHomeVisitDaysOverdue(intake, due + 6, due + 5, p), 5);
+  // A home visit from before the intake (another case's) is not this one.
+  EXPECT_EQ(IntakeHomeVisitDaysOverdue(intake, intake - 1, due + 2, p), 2);
+}
+
+TEST(IntakeHomeVisitTest, ThePolicyDaysDecide) {
+  RecordsPolicy p = Policy();
+  p.home_visit_within_days = 7;
+  const absl::CivilDay intake(2027, 12, 28);
+  EXPECT_EQ(IntakeHomeVisitDue(intake, p), absl::CivilDay(2028, 1, 4));
+  EXPECT_FALSE(IntakeHomeVisitDaysOverdue(intake, std::nullopt, absl::CivilDay(2028, 1, 4), p));
+  EXPECT_EQ(IntakeHomeVisitDaysOverdue(intake, std::nullopt, absl::CivilDay(2028, 1, 5), p), 1);
+}
+
 }  // namespace
 }  // namespace ccms::records::domain

@@ -104,7 +104,7 @@ TEST(SanctionLadderTest, StatusExplainsTheNextStep) {
   const LadderStatus s = EvaluateLadder(f, Policy(), kToday);
   EXPECT_EQ(s.uncorrected_warnings, 1);
   EXPECT_EQ(s.next_step, "1 more uncorrected warning(s) would be grounds for revocation");
-  EXPECT_EQ(s.explanations.size(), 4u);
+  EXPECT_EQ(s.explanations.size(), 5u);                              // one per revocation ground
   f.lost_contact = {{CivilDay(2025, 6, 1), CivilDay(2025, 6, 12)}};  // 11 days > 10
   f.sanctions.clear();
   EXPECT_EQ(EvaluateLadder(f, Policy(), kToday).next_step, "grounds for a warning are present");
@@ -125,6 +125,46 @@ TEST(SanctionLadderTest, NamesRoundTrip) {
     const auto v = static_cast<ViolationKind>(i);
     EXPECT_EQ(ParseViolationKind(ViolationKindName(v)), v);
   }
+}
+
+TEST(ReoffenceTest, WithinTheTermAndNotAfterTheReport) {
+  const absl::CivilDay start(2024, 2, 29), end(2025, 2, 28);
+  EXPECT_TRUE(CheckReoffence(CaseStatus::kActive, start, end, start, end).ok());
+  EXPECT_TRUE(CheckReoffence(CaseStatus::kPendingIntake, start, end, end, end + 3).ok());
+  EXPECT_EQ(CheckReoffence(CaseStatus::kActive, start, end, start - 1, end).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CheckReoffence(CaseStatus::kActive, start, end, end + 1, end + 1).code(),
+            absl::StatusCode::kInvalidArgument);
+  const absl::Status after = CheckReoffence(CaseStatus::kActive, start, end, end - 1, end - 2);
+  EXPECT_EQ(after.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(std::string(after.message()).rfind("occurred_on:", 0), 0u);
+  for (CaseStatus s : {CaseStatus::kDischarged, CaseStatus::kRevoked, CaseStatus::kDeceased,
+                       CaseStatus::kTransferredOut}) {
+    EXPECT_EQ(CheckReoffence(s, start, end, start, end).code(),
+              absl::StatusCode::kFailedPrecondition);
+  }
+}
+
+TEST(ReoffenceTest, AReoffenceIsARevocationGround) {
+  auto doc = policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "default");
+  const RecordsPolicy policy = LoadRecordsPolicies(*doc)->Latest().rules;
+  LadderFacts facts;
+  facts.sentence_kind = SentenceKind::kParole;
+  const absl::CivilDay today(2026, 11, 22);
+  EXPECT_TRUE(EvaluateLadder(facts, policy, today).grounds_met.empty());
+  EXPECT_EQ(CheckSanction(SanctionKind::kRevocationRequest,
+                          {RevocationGround::kReoffendingDuringTerm}, facts, policy, today)
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+  facts.reoffences.push_back(absl::CivilDay(2026, 11, 1));
+  const LadderStatus status = EvaluateLadder(facts, policy, today);
+  ASSERT_EQ(status.grounds_met.size(), 1u);
+  EXPECT_EQ(status.grounds_met[0], RevocationGround::kReoffendingDuringTerm);
+  EXPECT_TRUE(CheckSanction(SanctionKind::kRevocationRequest,
+                            {RevocationGround::kReoffendingDuringTerm}, facts, policy, today)
+                  .ok());
+  EXPECT_EQ(ParseRevocationGround("REOFFENDING_DURING_TERM"),
+            RevocationGround::kReoffendingDuringTerm);
 }
 
 }  // namespace
