@@ -12,9 +12,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "ccms/assessment/v1/assessment_events.pb.h"
 #include "ccms/education/v1/catalogue_service.grpc.pb.h"
 #include "ccms/education/v1/correction_plan_service.grpc.pb.h"
-#include "ccms/assessment/v1/assessment_events.pb.h"
 #include "ccms/education/v1/counselling_service.grpc.pb.h"
 #include "ccms/education/v1/feedback_service.grpc.pb.h"
 #include "ccms/education/v1/legal_test_service.grpc.pb.h"
@@ -443,6 +443,11 @@ class EducationMatrixServer : public MatrixServer {
     add("ListOverdueRevisions", [this](const std::string& d) {
       PlanRead(d);
       ev1::ListOverdueRevisionsRequest req;
+      req.set_district_code(d);
+      return Own(req);
+    });
+  }
+
   // The district's expert (a professional), made once.
   const std::string& ExpertOf(const std::string& district) {
     std::string& id = experts_[district];
@@ -628,6 +633,8 @@ class EducationMatrixServer : public MatrixServer {
       req.set_month(Today().month());
       return Own(req);
     });
+  }
+
   // The paper MATRIX_PAPER (three questions, key A, B, CD), published once.
   void Paper() {
     if (paper_published_) return;
