@@ -601,6 +601,26 @@ const std::vector<Row>& Table() {
           },
           [](World& w, const auto& req, const auto&) { w.Team(req.case_id(), "officer-2"); }),
 
+      RecordsRow<v1::RecordSentenceChangeRequest, v1::RecordSentenceChangeResponse>(
+          "RecordSentenceChange", "an active case (term to 2028-01-09)",
+          "a second ruling moves the end again: the case in the answer (its end date, version) "
+          "would show the later state",
+          [](World& w) {
+            auto req = WithIds<v1::RecordSentenceChangeRequest>(w.ActiveCase());
+            req.set_kind(v1::SENTENCE_CHANGE_KIND_REDUCTION);
+            req.set_court("intermediate court");
+            req.set_document_number("ruling-1");
+            *req.mutable_new_end_date() = D(2027, 6, 30);
+            return req;
+          },
+          [](World& w, const auto& req, const auto&) {
+            auto again = req;
+            again.set_request_id(ids::NewUuid());
+            again.set_document_number("ruling-2");
+            *again.mutable_new_end_date() = D(2027, 3, 31);
+            w.Rec(&CaseStub::RecordSentenceChange, again);
+          }),
+
       // ---------------- records: contacts, lost contact, the ladder ----------------
       RecordsRow<v1::RecordContactRequest, v1::RecordContactResponse>(
           "RecordContact", "an active case (intake 2025-01-15)",
@@ -660,6 +680,23 @@ const std::vector<Row>& Table() {
             sanction.set_kind(v1::SANCTION_KIND_WARNING);
             sanction.add_violation_ids(first.violation_id());
             w.Rec(&SanctionStub::IssueSanction, sanction);
+          }),
+      RecordsRow<v1::RecordReoffenceRequest, v1::RecordReoffenceResponse>(
+          "RecordReoffence", "an active case",
+          "a second re-offence is reported: the ladder status in the answer (its grounds) moves on",
+          [](World& w) {
+            auto req = WithIds<v1::RecordReoffenceRequest>(w.ActiveCase());
+            req.set_reported_by("district public security bureau");
+            *req.mutable_occurred_on() = w.Day(-5);
+            req.set_offence_category("theft");
+            req.set_detained(true);
+            return req;
+          },
+          [](World& w, const auto& req, const auto&) {
+            auto again = req;
+            again.set_request_id(ids::NewUuid());
+            *again.mutable_occurred_on() = w.Day(-2);
+            w.Rec(&SanctionStub::RecordReoffence, again);
           }),
       RecordsRow<v1::IssueSanctionRequest, v1::IssueSanctionResponse>(
           "IssueSanction", "an active case",
