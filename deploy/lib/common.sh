@@ -125,6 +125,13 @@ ccms_free_port_offset() {
   return 1
 }
 
+# ccms_dev_port_offset STEP_SALT: ccms_free_port_offset over every port deploy/dev/up opens
+# (PostgreSQL, the five services' gRPC and metrics ports): a second dev stack for a test.
+CCMS_DEV_BASE_PORTS=(55432 50061 50062 50063 50064 50065 9461 9462 9463 9464 9465)
+ccms_dev_port_offset() {
+  ccms_free_port_offset "$1" "${CCMS_DEV_BASE_PORTS[@]}"
+}
+
 # ccms_dev_tls DIR: the dev stack's private PKI in DIR (0700; keys 0600), made with openssl once
 # and reused by every start; made again when a file is missing, a certificate no longer verifies
 # against its CA, or one expires within a day. EC P-256 keys; CAs 10 years, leaves 2 years.

@@ -20,7 +20,7 @@ export CCMS_LOG_LEVEL=debug  # access-log lines too, for the scan below
 RUN_DIR="$(mktemp -d /tmp/ccms-e2e-employment.XXXXXX)"
 chmod 755 "$RUN_DIR"
 export CCMS_RUN_DIR="$RUN_DIR"
-CCMS_DEV_PORT_OFFSET="$(ccms_free_port_offset 0 55432 50061 50062 50063 50064 50065 9461 9462 9463 9464 9465)"
+CCMS_DEV_PORT_OFFSET="$(ccms_dev_port_offset 0)"
 export CCMS_DEV_PORT_OFFSET
 cleanup() {
   "$ROOT/deploy/dev/down" --purge >/dev/null 2>&1 || true

@@ -17,7 +17,7 @@ unset CCMS_RUN_DIR CCMS_PG_DATA_DIR
 
 PRIVATE="$(mktemp -d /tmp/ccms-clone.XXXXXX)"  # 0700, as /root is
 CLONE="$PRIVATE/ccms"
-CCMS_DEV_PORT_OFFSET="$(ccms_free_port_offset 71 55432 50061 50062 50063 50064 9461 9462 9463 9464)"
+CCMS_DEV_PORT_OFFSET="$(ccms_dev_port_offset 71)"
 export CCMS_DEV_PORT_OFFSET
 cleanup() {
   [ -x "$CLONE/deploy/dev/down" ] && "$CLONE/deploy/dev/down" --purge >/dev/null 2>&1

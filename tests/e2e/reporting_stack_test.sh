@@ -21,7 +21,7 @@ quiet() { "$@" >/dev/null 2>&1; }
 RUN_DIR="$(mktemp -d /tmp/ccms-e2e-reporting.XXXXXX)"
 chmod 755 "$RUN_DIR"
 export CCMS_RUN_DIR="$RUN_DIR"
-CCMS_DEV_PORT_OFFSET="$(ccms_free_port_offset 0 55432 50061 50062 50064 50065 9461 9462 9464 9465)"
+CCMS_DEV_PORT_OFFSET="$(ccms_dev_port_offset 0)"
 export CCMS_DEV_PORT_OFFSET
 cleanup() {
   [ -n "${REBUILD_PID:-}" ] && kill -TERM "$REBUILD_PID" 2>/dev/null && wait "$REBUILD_PID" 2>/dev/null

@@ -18,7 +18,7 @@ RUN_DIR="$(mktemp -d /tmp/ccms-e2e.XXXXXX)"
 chmod 755 "$RUN_DIR"
 export CCMS_RUN_DIR="$RUN_DIR"
 # An offset that leaves every port of the stack free.
-CCMS_DEV_PORT_OFFSET="$(ccms_free_port_offset 0 55432 50061 50062 50063 50064 9461 9462 9463 9464)"
+CCMS_DEV_PORT_OFFSET="$(ccms_dev_port_offset 0)"
 export CCMS_DEV_PORT_OFFSET
 cleanup() {
   "$ROOT/deploy/dev/down" --purge >/dev/null 2>&1 || true
