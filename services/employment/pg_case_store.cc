@@ -4,6 +4,8 @@
 
 #include "common/kafka/outbox.h"
 #include "common/time/calendar.h"
+#include "services/employment/halfway_house_service.h"
+#include "services/employment/pg_halfway_house_store.h"
 #include "services/employment/pg_referral_store.h"
 #include "services/employment/referral_events.h"
 #include "services/employment/topics.h"
@@ -95,6 +97,13 @@ absl::Status PgCaseStore::Apply(pqxx::work& tx, const std::string& case_id,
       kafka::AppendToOutbox(tx, kEmploymentTopic,
                             ReferralEvent(ReferralEventType(x.status), x, from, "SYSTEM", on, now,
                                           "ccms-employment"));
+    }
+    // A placement in a halfway house ends with the case (policy: CASE_CLOSED).
+    if (auto ended = PgHalfwayHouseStore::EndOnCaseClosed(tx, case_id, on); ended.has_value()) {
+      kafka::AppendToOutbox(
+          tx, kEmploymentTopic,
+          PlacementEvent("ccms.employment.halfway_house_left", ended->first, ended->second,
+                         *ended->first.left_on, now, "ccms-employment"));
     }
   }
   return absl::OkStatus();

@@ -22,6 +22,7 @@ std::vector<db::Query> AllQueries() {
   std::vector<db::Query> q = PgCaseStore::Queries();
   for (const auto& s : PgPartnerStore::Queries()) q.push_back(s);
   for (const auto& s : PgReferralStore::Queries()) q.push_back(s);
+  for (const auto& s : PgHalfwayHouseStore::Queries()) q.push_back(s);
   return q;
 }
 
@@ -61,6 +62,9 @@ absl::Status EmploymentWiring::Build(server::ServiceHost& host) {
                                                             *policies_, host.clock());
   agency_service_ = std::make_unique<AgencyReferralServiceImpl>(
       *referral_store_, *partner_store_, host.executor(), *policies_, host.clock());
+  house_store_ = std::make_unique<PgHalfwayHouseStore>(host.pool(), &host.relay());
+  house_service_ = std::make_unique<HalfwayHouseServiceImpl>(*house_store_, host.executor(),
+                                                             *policies_, host.clock());
   escalator_ =
       std::make_unique<ReferralEscalator>(*background_referrals_, host.clock(), &host.registry());
   escalation_task_ = std::make_unique<concurrency::PeriodicTask>(
@@ -84,6 +88,7 @@ absl::Status EmploymentWiring::Build(server::ServiceHost& host) {
   host.AddService(referral_service_.get(), v1::ReferralService::service_full_name());
   host.AddService(partner_service_.get(), v1::PartnerService::service_full_name());
   host.AddService(agency_service_.get(), v1::AgencyReferralService::service_full_name());
+  host.AddService(house_service_.get(), v1::HalfwayHouseService::service_full_name());
   return absl::OkStatus();
 }
 

@@ -10,8 +10,10 @@
 #include "services/employment/consumer.h"
 #include "services/employment/domain/employment_policy.h"
 #include "services/employment/escalation.h"
+#include "services/employment/halfway_house_service.h"
 #include "services/employment/partner_service.h"
 #include "services/employment/pg_case_store.h"
+#include "services/employment/pg_halfway_house_store.h"
 #include "services/employment/pg_partner_store.h"
 #include "services/employment/pg_referral_store.h"
 #include "services/employment/referral_service.h"
@@ -33,6 +35,7 @@ class EmploymentWiring final : public server::Service {
   PartnerServiceImpl& partners() { return *partner_service_; }
   ReferralServiceImpl& referrals() { return *referral_service_; }
   AgencyReferralServiceImpl& agency_referrals() { return *agency_service_; }
+  HalfwayHouseServiceImpl& halfway_houses() { return *house_service_; }
   ReferralEscalator& escalator() { return *escalator_; }
   const domain::EmploymentPolicies& policies() const { return *policies_; }
 
@@ -49,6 +52,8 @@ class EmploymentWiring final : public server::Service {
   std::unique_ptr<PartnerServiceImpl> partner_service_;
   std::unique_ptr<ReferralServiceImpl> referral_service_;
   std::unique_ptr<AgencyReferralServiceImpl> agency_service_;
+  std::unique_ptr<PgHalfwayHouseStore> house_store_;
+  std::unique_ptr<HalfwayHouseServiceImpl> house_service_;
   std::unique_ptr<RecordsEventHandler> handler_;
   std::unique_ptr<ReferralEscalator> escalator_;
   std::unique_ptr<concurrency::PeriodicTask> escalation_task_;

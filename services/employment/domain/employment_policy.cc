@@ -53,6 +53,13 @@ EmploymentPolicy ReadEmploymentPolicy(policy::PolicyReader& r) {
               "must list CASE_CLOSED (open referrals of a closed case are withdrawn with it)");
   }
   p.suspension_reasons = Codes(r, "employment.partner.suspension_reasons");
+  p.halfway_house_leave_reasons = r.Has("employment.halfway_house.leave_reasons")
+                                      ? Codes(r, "employment.halfway_house.leave_reasons")
+                                      : kDefaultHalfwayHouseLeaveReasons;
+  if (!HasCode(p.halfway_house_leave_reasons, "CASE_CLOSED")) {
+    r.Problem("employment.halfway_house.leave_reasons",
+              "must list CASE_CLOSED (a closed case's placement ends with it)");
+  }
   return p;
 }
 

@@ -26,7 +26,14 @@ struct EmploymentPolicy {
   std::vector<std::string> end_reasons;
   std::vector<std::string> withdraw_reasons;
   std::vector<std::string> suspension_reasons;
+  // Why a placement in a halfway house ends (halfway_house.leave_reasons; a version without the
+  // key gets kDefaultHalfwayHouseLeaveReasons).
+  std::vector<std::string> halfway_house_leave_reasons;
 };
+
+// The leave reasons of a policy version that names none (a marked default).
+inline const std::vector<std::string> kDefaultHalfwayHouseLeaveReasons = {
+    "RESETTLED", "MOVED_AWAY", "RULES_BROKEN", "CASE_CLOSED", "OTHER"};
 
 using EmploymentPolicies = policy::Schedule<EmploymentPolicy>;
 
