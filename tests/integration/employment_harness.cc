@@ -13,7 +13,8 @@ EmploymentHarness::EmploymentHarness()
                                           .background = false}),
       partners_(employment::v1::PartnerService::NewStub(service_.channel())),
       referrals_(employment::v1::ReferralService::NewStub(service_.channel())),
-      agency_(employment::v1::AgencyReferralService::NewStub(service_.channel())) {}
+      agency_(employment::v1::AgencyReferralService::NewStub(service_.channel())),
+      houses_(employment::v1::HalfwayHouseService::NewStub(service_.channel())) {}
 
 EmploymentHarness::~EmploymentHarness() = default;
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ccms/employment/v1/agency_referral_service.grpc.pb.h"
+#include "ccms/employment/v1/halfway_house_service.grpc.pb.h"
 #include "ccms/employment/v1/partner_service.grpc.pb.h"
 #include "ccms/employment/v1/referral_service.grpc.pb.h"
 #include "common/auth/principal.h"
@@ -31,6 +32,7 @@ class EmploymentHarness {
   employment::v1::PartnerService::Stub& partners() { return *partners_; }
   employment::v1::ReferralService::Stub& referrals() { return *referrals_; }
   employment::v1::AgencyReferralService::Stub& agency() { return *agency_; }
+  employment::v1::HalfwayHouseService::Stub& houses() { return *houses_; }
   employment::EmploymentWiring& wiring() { return service_.wiring<employment::EmploymentWiring>(); }
   std::shared_ptr<grpc::Channel> channel() { return service_.channel(); }
   server::ServiceHost& host() { return service_.host(); }
@@ -57,6 +59,7 @@ class EmploymentHarness {
   std::unique_ptr<employment::v1::PartnerService::Stub> partners_;
   std::unique_ptr<employment::v1::ReferralService::Stub> referrals_;
   std::unique_ptr<employment::v1::AgencyReferralService::Stub> agency_;
+  std::unique_ptr<employment::v1::HalfwayHouseService::Stub> houses_;
   int64_t offset_ = 1;
 };
 

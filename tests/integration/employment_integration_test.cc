@@ -4,15 +4,22 @@
 // (codes only, no name on the bus); the 16-year rule through the service; the partner view (its
 // own agency only, the reviewed allow-list, minors withheld, every read audited); escalation of
 // unanswered referrals; a closed case withdrawing, a transfer moving, lost contact pausing.
+#include <atomic>
+#include <iostream>
+#include <latch>
 #include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "ccms/records/v1/records_events.pb.h"
 #include "common/grpc/proto_convert.h"
+#include "common/grpc/status.h"
 #include "common/ids/uuid.h"
 #include "gtest/gtest.h"
 #include "tests/integration/employment_harness.h"
+#include "tests/support/hostile_values.h"
 
 namespace ccms::testing {
 namespace {
@@ -443,6 +450,158 @@ TEST_F(EmploymentTest, ClosedCaseWithdrawsTransferMoves) {
                   " 'ccms.employment.referral_withdrawn' AND record_key = '" +
                   open.case_id() + "'"),
             "1");
+}
+
+// Halfway houses (issue 15 item 9): 32 people admitted at once for the last 5 places of a house
+// get exactly 5 placements; occupancy in SQL never exceeds the places; a leaving frees a place;
+// a second house for a placed person, another district's house, a closed case are refused; the
+// closed case's placement ends with it (CASE_CLOSED) and every change is an event.
+TEST_F(EmploymentTest, HalfwayHouseNeverHoldsMoreThanItsPlacesUnderConcurrentAdmissions) {
+  v1::RegisterHalfwayHouseRequest reg;
+  reg.set_request_id(ids::NewUuid());
+  reg.set_name("阳光中途之家 test");
+  reg.set_district_code(kDistrictA);
+  reg.set_places(7);
+  v1::RegisterHalfwayHouseResponse house;
+  auto c0 = h_.Context(staff_);
+  ASSERT_TRUE(h_.houses().RegisterHalfwayHouse(c0.get(), reg, &house).ok());
+  const std::string house_id = house.house().house_id();
+  auto admit = [&](const std::string& case_id, const std::string& token) {
+    v1::AdmitToHalfwayHouseRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_house_id(house_id);
+    req.set_case_id(case_id);
+    v1::AdmitToHalfwayHouseResponse resp;
+    auto ctx = h_.Context(token);
+    grpc::Status st = h_.houses().AdmitToHalfwayHouse(ctx.get(), req, &resp);
+    return std::make_pair(st, resp);
+  };
+  // Two of the seven places taken first: five left.
+  const std::string first = Case(kDistrictA, 30);
+  auto [st1, placed1] = admit(first, staff_);
+  ASSERT_TRUE(st1.ok()) << st1.error_message();
+  EXPECT_EQ(placed1.house().occupied(), 1);
+  ASSERT_TRUE(admit(Case(kDistrictA, 40), staff_).first.ok());
+
+  constexpr int kClients = 32;
+  std::vector<std::string> cases;
+  for (int i = 0; i < kClients; ++i) cases.push_back(Case(kDistrictA, 20 + i));
+  std::vector<grpc::Status> results(kClients);
+  std::vector<std::thread> clients;
+  std::latch start(kClients);  // every client calls at once, for the last places
+  std::atomic<int> in_flight{0}, most_in_flight{0};
+  for (int i = 0; i < kClients; ++i) {
+    clients.emplace_back([&, i] {
+      start.arrive_and_wait();
+      const int now = ++in_flight;
+      for (int seen = most_in_flight;
+           now > seen && !most_in_flight.compare_exchange_weak(seen, now);) {
+      }
+      results[i] = admit(cases[i], staff_).first;
+      --in_flight;
+    });
+  }
+  for (auto& t : clients) t.join();
+  std::cout << "halfway house: at most " << most_in_flight << " admissions in flight at once\n";
+  EXPECT_GE(most_in_flight, 8);  // the server's 8 workers all busy: a race would show
+  int admitted = 0, full = 0;
+  for (const auto& st : results) {
+    if (st.ok()) {
+      ++admitted;
+    } else if (st.error_code() == grpc::StatusCode::FAILED_PRECONDITION &&
+               grpc_util::ReasonOf(st) == "HOUSE_FULL") {
+      ++full;
+    } else {
+      ADD_FAILURE() << st.error_code() << " " << st.error_message();
+    }
+  }
+  EXPECT_EQ(admitted, 5);
+  EXPECT_EQ(full, kClients - 5);
+  EXPECT_EQ(Count("SELECT count(*) FROM halfway_house_placements WHERE house_id = '" + house_id +
+                  "' AND left_on IS NULL"),
+            "7");
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE event_type ="
+                  " 'ccms.employment.halfway_house_admitted'"),
+            "7");
+
+  // A placed person cannot be admitted twice; another district's staff do not see the house.
+  auto [again, unused] = admit(first, staff_);
+  EXPECT_EQ(again.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  const std::string staff_b = h_.Token(auth::Role::kOfficeStaff, {kDistrictB}, "staff-b");
+  EXPECT_EQ(admit(Case(kDistrictB, 30), staff_b).first.error_code(), grpc::StatusCode::NOT_FOUND);
+
+  // A leaving frees one place, which the next admission takes; the house is full again.
+  v1::LeaveHalfwayHouseRequest leave;
+  leave.set_request_id(ids::NewUuid());
+  leave.set_placement_id(placed1.placement().placement_id());
+  leave.set_reason_code("RESETTLED");
+  v1::LeaveHalfwayHouseResponse left;
+  auto c1 = h_.Context(staff_);
+  ASSERT_TRUE(h_.houses().LeaveHalfwayHouse(c1.get(), leave, &left).ok());
+  EXPECT_EQ(left.house().occupied(), 6);
+  EXPECT_TRUE(left.placement().has_left_on());
+  auto c2 = h_.Context(staff_);
+  EXPECT_EQ(h_.houses().LeaveHalfwayHouse(c2.get(), leave, &left).error_code(),
+            grpc::StatusCode::OK);  // the same request id: the first answer again
+  leave.set_request_id(ids::NewUuid());
+  auto c3 = h_.Context(staff_);
+  EXPECT_EQ(h_.houses().LeaveHalfwayHouse(c3.get(), leave, &left).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);  // ended already
+  const std::string next = Case(kDistrictA, 50);
+  EXPECT_TRUE(admit(next, staff_).first.ok());
+  EXPECT_EQ(grpc_util::ReasonOf(admit(Case(kDistrictA, 51), staff_).first), "HOUSE_FULL");
+
+  // A closed case's placement ends with it.
+  records::v1::CaseClosed closed;
+  closed.set_case_id(next);
+  *closed.mutable_closed_on() = ToProtoDate(Today());
+  ASSERT_TRUE(h_.Feed("ccms.records.case_closed", next, kDistrictA, closed).ok());
+  EXPECT_EQ(
+      Count("SELECT leave_reason FROM halfway_house_placements WHERE case_id = '" + next + "'"),
+      "CASE_CLOSED");
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE event_type ="
+                  " 'ccms.employment.halfway_house_left'"),
+            "2");
+  v1::ListHalfwayHousesRequest list;
+  v1::ListHalfwayHousesResponse houses;
+  auto c4 = h_.Context(staff_);
+  ASSERT_TRUE(h_.houses().ListHalfwayHouses(c4.get(), list, &houses).ok());
+  ASSERT_EQ(houses.houses_size(), 1);
+  EXPECT_EQ(houses.houses(0).occupied(), 6);
+  EXPECT_EQ(houses.houses(0).places(), 7);
+}
+
+// Every field of every staff request (partners, referrals, halfway houses), one hostile value at a
+// time: a client error or OK for each, never a server fault or a refused call that wrote rows.
+// (The partner API needs a partner certificate: security_matrix and partner_tls cover its edges.)
+TEST_F(EmploymentTest, EveryFieldOfEveryStaffRequestGetsAClientErrorOrOk) {
+  const v1::Partner partner = Register("hostile-agency", kDistrictA);
+  const std::string case_id = Case(kDistrictA, 30);
+  v1::RegisterHalfwayHouseRequest reg;
+  reg.set_request_id(ids::NewUuid());
+  reg.set_name("hostile house");
+  reg.set_district_code(kDistrictA);
+  reg.set_places(3);
+  v1::RegisterHalfwayHouseResponse house;
+  auto ctx = h_.Context(staff_);
+  ASSERT_TRUE(h_.houses().RegisterHalfwayHouse(ctx.get(), reg, &house).ok());
+
+  HostileOptions o;
+  o.channel = h_.channel();
+  o.services = {v1::PartnerService::service_full_name(), v1::ReferralService::service_full_name(),
+                v1::HalfwayHouseService::service_full_name()};
+  o.tokens = {staff_, h_.Token(auth::Role::kCityAdmin, {"*"}, "admin-1")};
+  o.strings = {{"case_id", case_id},
+               {"partner_id", partner.partner_id()},
+               {"house_id", house.house().house_id()},
+               {"district_code", kDistrictA},
+               {"agency_id", "hostile-agency-2"},
+               {"reason_code", "OTHER"}};
+  o.today = Today();
+  o.snapshot = DatabaseSnapshot(h_.db().dsn());
+  const HostileReport report = RunHostileValues(o);
+  ExpectNoFailures(o, report);
+  EXPECT_GE(report.methods, 14);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "ccms/employment/v1/agency_referral_service.grpc.pb.h"
+#include "ccms/employment/v1/halfway_house_service.grpc.pb.h"
 #include "ccms/employment/v1/partner_service.grpc.pb.h"
 #include "ccms/employment/v1/referral_service.grpc.pb.h"
 #include "ccms/ops/v1/audit_chain_service.grpc.pb.h"
@@ -34,8 +35,10 @@ std::unique_ptr<Message> Own(Req req) {
 class EmploymentMatrixServer : public MatrixServer {
  public:
   static std::vector<std::string> ServiceNames() {
-    return {ev1::PartnerService::service_full_name(), ev1::ReferralService::service_full_name(),
+    return {ev1::PartnerService::service_full_name(),
+            ev1::ReferralService::service_full_name(),
             ev1::AgencyReferralService::service_full_name(),
+            ev1::HalfwayHouseService::service_full_name(),
             ops::v1::DeadLetterService::service_full_name(),
             ops::v1::AuditChainService::service_full_name()};
   }
@@ -177,6 +180,32 @@ class EmploymentMatrixServer : public MatrixServer {
     return id;
   }
 
+  // The district's halfway house (500 places), made once.
+  const std::string& House(const std::string& district) {
+    std::string& id = houses_[district];
+    if (id.empty()) {
+      ev1::RegisterHalfwayHouseRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_name("Matrix house");
+      req.set_district_code(district);
+      req.set_places(500);
+      ev1::RegisterHalfwayHouseResponse resp;
+      auto ctx = h_.Context(admin_);
+      Check(h_.houses().RegisterHalfwayHouse(ctx.get(), req, &resp), "RegisterHalfwayHouse");
+      id = resp.house().house_id();
+      Made(district, id);
+    }
+    return id;
+  }
+
+  ev1::AdmitToHalfwayHouseRequest AdmitRequest(const std::string& district) {
+    ev1::AdmitToHalfwayHouseRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_house_id(House(district));
+    req.set_case_id(Case(district));
+    return req;
+  }
+
   void InstallBuilders() {
     auto add = [this](const std::string& service, const std::string& method, Builder b) {
       builders_[absl::StrCat(service, "/", method)] = std::move(b);
@@ -184,6 +213,34 @@ class EmploymentMatrixServer : public MatrixServer {
     const std::string partners = ev1::PartnerService::service_full_name();
     const std::string referrals = ev1::ReferralService::service_full_name();
     const std::string agency = ev1::AgencyReferralService::service_full_name();
+    const std::string houses = ev1::HalfwayHouseService::service_full_name();
+    add(houses, "RegisterHalfwayHouse", [](const std::string& d) {
+      ev1::RegisterHalfwayHouseRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_name("Matrix house");
+      req.set_district_code(d);
+      req.set_places(10);
+      return Own(req);
+    });
+    add(houses, "AdmitToHalfwayHouse",
+        [this](const std::string& d) { return Own(AdmitRequest(d)); });
+    add(houses, "LeaveHalfwayHouse", [this](const std::string& d) {
+      ev1::AdmitToHalfwayHouseResponse placed;
+      auto ctx = h_.Context(admin_);
+      Check(h_.houses().AdmitToHalfwayHouse(ctx.get(), AdmitRequest(d), &placed),
+            "AdmitToHalfwayHouse");
+      ev1::LeaveHalfwayHouseRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_placement_id(placed.placement().placement_id());
+      req.set_reason_code("RESETTLED");
+      return Own(req);
+    });
+    add(houses, "ListHalfwayHouses", [this](const std::string& d) {
+      House(d);
+      ev1::ListHalfwayHousesRequest req;
+      req.set_district_code(d);
+      return Own(req);
+    });
     add(partners, "RegisterPartner",
         [this](const std::string& d) { return Own(RegisterRequest(FreshAgency(), d)); });
     add(partners, "SuspendPartner", [this](const std::string& d) {
@@ -265,6 +322,7 @@ class EmploymentMatrixServer : public MatrixServer {
   std::string agency_a_;
   std::map<std::string, std::string> read_partners_;
   std::map<std::string, std::string> read_referrals_;
+  std::map<std::string, std::string> houses_;
 };
 
 }  // namespace
