@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_join.h"
 #include "ccms/employment/v1/agency_referral_service.grpc.pb.h"
+#include "ccms/employment/v1/halfway_house_service.grpc.pb.h"
 #include "ccms/employment/v1/partner_service.grpc.pb.h"
 #include "ccms/employment/v1/referral_service.grpc.pb.h"
 #include "common/grpc/proto_convert.h"
@@ -125,6 +126,8 @@ void PrintAgencyReferral(const mv1::AgencyReferral& r) {
 
 struct Flags {
   std::string id;
+  std::string house;
+  int places = 0;
   std::string agency;
   std::string name;
   std::string kind;
@@ -543,16 +546,140 @@ void AddAgencyCommands(CLI::App* group, const GlobalOptions& global, Action* act
   });
 }
 
+void PrintHouse(const mv1::HalfwayHouse& h) {
+  PrintKeyValues({{"house id", h.house_id()},
+                  {"name", h.name()},
+                  {"district", h.district_code()},
+                  {"places", std::to_string(h.places())},
+                  {"occupied", std::to_string(h.occupied())}},
+                 std::cout);
+}
+
+void PrintPlacement(const mv1::HalfwayHousePlacement& p, const mv1::HalfwayHouse& h) {
+  PrintKeyValues({{"placement id", p.placement_id()},
+                  {"house id", p.house_id()},
+                  {"case id", p.case_id()},
+                  {"admitted on", FormatProtoDate(p.admitted_on())},
+                  {"left on", p.has_left_on() ? FormatProtoDate(p.left_on()) : "-"},
+                  {"leave reason", OrDash(p.leave_reason())},
+                  {"occupied", std::to_string(h.occupied()) + " of " + std::to_string(h.places())}},
+                 std::cout);
+}
+
+void AddHouseCommands(CLI::App* group, const GlobalOptions& global, Action* action) {
+  CLI::App* cmd = group->add_subcommand("house", "Halfway houses (阳光中途之家) and placements");
+  cmd->require_subcommand(1);
+  auto reg = std::make_shared<Flags>();
+  CLI::App* r = cmd->add_subcommand("register", "Register a halfway house with its places");
+  r->add_option("--name", reg->name, "The house's name")->required();
+  r->add_option("--district", reg->district, "Its district")
+      ->required()
+      ->check(DistrictValidator());
+  r->add_option("--places", reg->places, "Places (1-500)")->required()->check(CLI::Range(1, 500));
+  AddRequestId(r, reg.get());
+  r->callback([&global, action, reg] {
+    *action = [&global, reg] {
+      mv1::RegisterHalfwayHouseRequest req;
+      req.set_request_id(RequestId(*reg));
+      req.set_name(reg->name);
+      req.set_district_code(reg->district);
+      req.set_places(reg->places);
+      return Call<mv1::RegisterHalfwayHouseResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::HalfwayHouseService::NewStub(ch)->RegisterHalfwayHouse(ctx, req, resp);
+          },
+          [](const auto& resp) { PrintHouse(resp.house()); });
+    };
+  });
+
+  auto adm = std::make_shared<Flags>();
+  CLI::App* a =
+      cmd->add_subcommand("admit", "Place a case's person in a house (never over places)");
+  a->add_option("HOUSE_ID", adm->house, "The house id")->required()->check(UuidValidator());
+  a->add_option("CASE_ID", adm->case_id, "The case id")->required()->check(UuidValidator());
+  a->add_option("--on", adm->on, "Admitted on YYYY-MM-DD (default today)")->check(DateValidator());
+  AddRequestId(a, adm.get());
+  a->callback([&global, action, adm] {
+    *action = [&global, adm] {
+      mv1::AdmitToHalfwayHouseRequest req;
+      req.set_request_id(RequestId(*adm));
+      req.set_house_id(adm->house);
+      req.set_case_id(adm->case_id);
+      SetDate(adm->on, req.mutable_admitted_on());
+      return Call<mv1::AdmitToHalfwayHouseResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::HalfwayHouseService::NewStub(ch)->AdmitToHalfwayHouse(ctx, req, resp);
+          },
+          [](const auto& resp) { PrintPlacement(resp.placement(), resp.house()); });
+    };
+  });
+
+  auto lv = std::make_shared<Flags>();
+  CLI::App* l = cmd->add_subcommand("leave", "End a placement (coded reason)");
+  l->add_option("PLACEMENT_ID", lv->id, "The placement id")->required()->check(UuidValidator());
+  l->add_option("--reason", lv->reason, "A code of employment.halfway_house.leave_reasons")
+      ->required();
+  l->add_option("--on", lv->on, "Left on YYYY-MM-DD (default today)")->check(DateValidator());
+  AddRequestId(l, lv.get());
+  l->callback([&global, action, lv] {
+    *action = [&global, lv] {
+      mv1::LeaveHalfwayHouseRequest req;
+      req.set_request_id(RequestId(*lv));
+      req.set_placement_id(lv->id);
+      req.set_reason_code(lv->reason);
+      SetDate(lv->on, req.mutable_left_on());
+      return Call<mv1::LeaveHalfwayHouseResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::HalfwayHouseService::NewStub(ch)->LeaveHalfwayHouse(ctx, req, resp);
+          },
+          [](const auto& resp) { PrintPlacement(resp.placement(), resp.house()); });
+    };
+  });
+
+  auto list = std::make_shared<Flags>();
+  CLI::App* ls = cmd->add_subcommand("list", "Houses of the caller's districts with occupancy");
+  ls->add_option("--district", list->district, "Only this district")->check(DistrictValidator());
+  ls->add_option("--page-size", list->page_size, "At most this many (default 50)")
+      ->check(CLI::Range(1, 500));
+  ls->add_option("--page-token", list->page_token, "From a previous page");
+  ls->callback([&global, action, list] {
+    *action = [&global, list] {
+      mv1::ListHalfwayHousesRequest req;
+      req.set_district_code(list->district);
+      req.set_page_size(list->page_size);
+      req.set_page_token(list->page_token);
+      return Call<mv1::ListHalfwayHousesResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::HalfwayHouseService::NewStub(ch)->ListHalfwayHouses(ctx, req, resp);
+          },
+          [](const auto& resp) {
+            Table table({"HOUSE", "DISTRICT", "PLACES", "OCCUPIED", "NAME"});
+            for (const auto& h : resp.houses()) {
+              table.AddRow({h.house_id(), h.district_code(), std::to_string(h.places()),
+                            std::to_string(h.occupied()), h.name()});
+            }
+            table.Print(std::cout);
+            PrintNextPage(resp.next_page_token());
+          });
+    };
+  });
+}
+
 }  // namespace
 
 void AddEmploymentCommands(CLI::App& app, const GlobalOptions& global, Action* action) {
-  CLI::App* group =
-      app.add_subcommand("employment", "Employment: partners, referrals, the partner API");
+  CLI::App* group = app.add_subcommand(
+      "employment", "Employment: partners, referrals, halfway houses, the partner API");
   group->require_subcommand(1);
   group->fallthrough();
   AddPartnerCommands(group, global, action);
   AddReferralCommands(group, global, action);
   AddAgencyCommands(group, global, action);
+  AddHouseCommands(group, global, action);
 }
 
 }  // namespace ccms::ctl
