@@ -1,9 +1,38 @@
 #include "services/education/pg_case_command.h"
 
+#include <pqxx/pqxx>
+
 #include "common/db/audit.h"
+#include "common/db/scope.h"
+#include "services/education/pg_case_store.h"
 #include "services/education/pg_service_file_store.h"
 
 namespace ccms::education {
+namespace {
+
+constexpr db::Query kCaseInScope = {"education_case_in_scope",
+                                    "SELECT 1 FROM cases c WHERE c.case_id = $1::uuid"
+                                    " AND ($2::boolean OR c.district_code = ANY($3::text[]))"};
+constexpr db::Query kLockCaseInScope = {
+    "education_case_lock_in_scope",
+    "SELECT 1 FROM cases c WHERE c.case_id = $1::uuid"
+    " AND ($2::boolean OR c.district_code = ANY($3::text[])) FOR UPDATE"};
+
+}  // namespace
+
+absl::StatusOr<CaseRow> LoadCaseInScope(pqxx::transaction_base& tx,
+                                        const auth::Principal& principal,
+                                        const std::string& case_id, bool for_update) {
+  const db::DistrictScope scope = db::ScopeOf(principal);
+  if (tx.exec_prepared(db::Name(for_update ? kLockCaseInScope : kCaseInScope), case_id, scope.all,
+                       scope.districts)
+          .empty()) {
+    return absl::NotFoundError("case not found");
+  }
+  return PgCaseStore::Load(tx, case_id);
+}
+
+std::vector<db::Query> CaseCommandQueries() { return {kCaseInScope, kLockCaseInScope}; }
 
 absl::Status RunCaseCommand(db::ConnectionPool& pool, kafka::OutboxSignal* signal,
                             const CaseCall& call, const CaseWrite& write, const CaseLoad& reload) {

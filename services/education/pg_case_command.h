@@ -11,7 +11,9 @@
 #include "ccms/events/v1/envelope.pb.h"
 #include "common/auth/principal.h"
 #include "common/db/pool.h"
+#include "common/db/query.h"
 #include "common/kafka/outbox.h"
+#include "services/education/case_rows.h"
 
 namespace ccms::education {
 
@@ -40,6 +42,16 @@ absl::Status RunCaseCommand(db::ConnectionPool& pool, kafka::OutboxSignal* signa
 // A read of a case: `load`, then the audit row `method`/OK in the same transaction; a NOT_FOUND
 // audited as RunCaseCommand does.
 absl::Status ReadCase(db::ConnectionPool& pool, const CaseCall& call, const CaseLoad& load);
+
+// The case in the caller's district scope (the scope is in the SQL), locked FOR UPDATE when
+// `for_update`: the first step of every LoadState of a case command. NOT_FOUND outside the scope
+// or when education has not heard of the case.
+absl::StatusOr<CaseRow> LoadCaseInScope(pqxx::transaction_base& tx,
+                                        const auth::Principal& principal,
+                                        const std::string& case_id, bool for_update);
+
+// The statements LoadCaseInScope prepares.
+std::vector<db::Query> CaseCommandQueries();
 
 // Moves the value into `out` and answers OK, or answers the error: a CaseLoad's last line.
 template <typename T>

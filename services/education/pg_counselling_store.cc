@@ -19,13 +19,6 @@ using db::Name;
 // Times go in as RFC 3339 text and come out as exact microseconds (extract returns numeric).
 #define CCMS_CARE_MICROS(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
 
-constexpr db::Query kCaseInScope = {"education_care_case_in_scope",
-                                    "SELECT 1 FROM cases c WHERE c.case_id = $1::uuid"
-                                    " AND ($2::boolean OR c.district_code = ANY($3::text[]))"};
-constexpr db::Query kLockCaseInScope = {
-    "education_care_case_lock",
-    "SELECT 1 FROM cases c WHERE c.case_id = $1::uuid"
-    " AND ($2::boolean OR c.district_code = ANY($3::text[])) FOR UPDATE"};
 constexpr db::Query kExpert = {
     "education_care_expert",
     "SELECT expert_id::text, district_code, kind, agency_id, display_name, qualification_code,"
@@ -150,13 +143,7 @@ UrgentContactRecord RowToUrgent(const pqxx::row& r) {
 
 absl::StatusOr<CareState> LoadState(pqxx::transaction_base& tx, const auth::Principal& principal,
                                     const std::string& case_id, bool for_update) {
-  const db::DistrictScope scope = db::ScopeOf(principal);
-  if (tx.exec_prepared(Name(for_update ? kLockCaseInScope : kCaseInScope), case_id, scope.all,
-                       scope.districts)
-          .empty()) {
-    return absl::NotFoundError("case not found");
-  }
-  auto row = PgCaseStore::Load(tx, case_id);
+  auto row = LoadCaseInScope(tx, principal, case_id, for_update);
   if (!row.ok()) return row.status();
   CareState s;
   s.case_row = *std::move(row);
@@ -343,10 +330,9 @@ absl::Status PgCounsellingStore::ApplyCrisisFlag(pqxx::work& tx, const CrisisFla
 }
 
 std::vector<db::Query> PgCounsellingStore::Queries() {
-  return {kCaseInScope,   kLockCaseInScope, kExpert,     kInsertExpert,   kListExperts,
-          kFile,          kSessions,        kReferrals,  kUrgentOfCase,   kListUrgent,
-          kInsertSession, kMeetUrgent,      kUpsertFile, kInsertReferral, kReferralOutcome,
-          kInsertCrisis,  kMeetCrisisLate};
+  return {kExpert,     kInsertExpert,   kListExperts,     kFile,          kSessions,
+          kReferrals,  kUrgentOfCase,   kListUrgent,      kInsertSession, kMeetUrgent,
+          kUpsertFile, kInsertReferral, kReferralOutcome, kInsertCrisis,  kMeetCrisisLate};
 }
 
 }  // namespace ccms::education

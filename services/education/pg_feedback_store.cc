@@ -15,10 +15,6 @@ namespace {
 
 using db::Name;
 
-constexpr db::Query kLockCaseInScope = {
-    "education_feedback_case_lock",
-    "SELECT 1 FROM cases c WHERE c.case_id = $1::uuid"
-    " AND ($2::boolean OR c.district_code = ANY($3::text[])) FOR UPDATE"};
 constexpr db::Query kLockQuestionnaireId = {
     "education_feedback_lock_questionnaire_id",
     "SELECT pg_advisory_xact_lock(hashtext('questionnaire:' || $1))"};
@@ -112,11 +108,7 @@ absl::StatusOr<FeedbackState> PgFeedbackStore::Mutate(
   absl::Status st = RunCaseCommand(
       pool_, signal_, {principal, method, case_id, request_id},
       [&](pqxx::work& tx) -> absl::StatusOr<std::vector<events::v1::Envelope>> {
-        const db::DistrictScope scope = db::ScopeOf(principal);
-        if (tx.exec_prepared(Name(kLockCaseInScope), case_id, scope.all, scope.districts).empty()) {
-          return absl::NotFoundError("case not found");
-        }
-        auto row = PgCaseStore::Load(tx, case_id);
+        auto row = LoadCaseInScope(tx, principal, case_id, /*for_update=*/true);
         if (!row.ok()) return row.status();
         FeedbackState state;
         state.case_row = *std::move(row);
@@ -200,9 +192,8 @@ absl::StatusOr<ComplaintPage> PgFeedbackStore::ListComplaints(const auth::Princi
 }
 
 std::vector<db::Query> PgFeedbackStore::Queries() {
-  return {kLockCaseInScope, kLockQuestionnaireId, kPublish,
-          kQuestionnaire,   kComplaintsOfCase,    kListComplaints,
-          kInsertResponse,  kInsertComplaint,     kUpdateComplaint};
+  return {kLockQuestionnaireId, kPublish,        kQuestionnaire,   kComplaintsOfCase,
+          kListComplaints,      kInsertResponse, kInsertComplaint, kUpdateComplaint};
 }
 
 }  // namespace ccms::education

@@ -16,13 +16,6 @@ namespace {
 
 using db::Name;
 
-constexpr db::Query kCaseInScope = {"education_legal_case_in_scope",
-                                    "SELECT 1 FROM cases c WHERE c.case_id = $1::uuid"
-                                    " AND ($2::boolean OR c.district_code = ANY($3::text[]))"};
-constexpr db::Query kLockCaseInScope = {
-    "education_legal_case_lock",
-    "SELECT 1 FROM cases c WHERE c.case_id = $1::uuid"
-    " AND ($2::boolean OR c.district_code = ANY($3::text[])) FOR UPDATE"};
 constexpr db::Query kPublish = {
     "education_legal_publish_paper",
     "INSERT INTO legal_test_papers (paper_id, version, title, answer_key, published_by,"
@@ -71,13 +64,7 @@ std::vector<std::string> SplitList(const std::string& s) { return absl::StrSplit
 absl::StatusOr<LegalTestState> LoadState(pqxx::transaction_base& tx,
                                          const auth::Principal& principal,
                                          const std::string& case_id, bool for_update) {
-  const db::DistrictScope scope = db::ScopeOf(principal);
-  if (tx.exec_prepared(Name(for_update ? kLockCaseInScope : kCaseInScope), case_id, scope.all,
-                       scope.districts)
-          .empty()) {
-    return absl::NotFoundError("case not found");
-  }
-  auto row = PgCaseStore::Load(tx, case_id);
+  auto row = LoadCaseInScope(tx, principal, case_id, for_update);
   if (!row.ok()) return row.status();
   LegalTestState s;
   s.case_row = *std::move(row);
@@ -201,8 +188,7 @@ absl::StatusOr<RetakePage> PgLegalTestStore::ListRetakes(const auth::Principal& 
 }
 
 std::vector<db::Query> PgLegalTestStore::Queries() {
-  return {kCaseInScope, kLockCaseInScope, kPublish,       kLockPaperId,
-          kPaper,       kSittings,        kInsertSitting, kRetakes};
+  return {kPublish, kLockPaperId, kPaper, kSittings, kInsertSitting, kRetakes};
 }
 
 }  // namespace ccms::education

@@ -4,6 +4,7 @@
 #include "common/log/log.h"
 #include "common/time/calendar.h"
 #include "services/education/migrations.h"
+#include "services/education/pg_case_command.h"
 
 namespace ccms::education {
 namespace {
@@ -19,6 +20,7 @@ const server::ServiceIdentity kIdentity = {
 
 std::vector<db::Query> AllQueries() {
   std::vector<db::Query> q = PgCaseStore::Queries();
+  for (const auto& s : CaseCommandQueries()) q.push_back(s);
   for (const auto& s : PgServiceFileStore::Queries()) q.push_back(s);
   for (const auto& s : PgPlanStore::Queries()) q.push_back(s);
   for (const auto& s : PgCatalogueStore::Queries()) q.push_back(s);
