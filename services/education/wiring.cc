@@ -28,6 +28,7 @@ std::vector<db::Query> AllQueries() {
   for (const auto& s : PgLegalTestStore::Queries()) q.push_back(s);
   for (const auto& s : PgFeedbackStore::Queries()) q.push_back(s);
   for (const auto& s : PgSessionStore::Queries()) q.push_back(s);
+  for (const auto& s : PgCommunityServiceStore::Queries()) q.push_back(s);
   return q;
 }
 
@@ -111,6 +112,10 @@ absl::Status EducationWiring::Build(server::ServiceHost& host) {
                                                     host.clock(), *cipher_);
   host.AddService(feedback_.get(), v1::FeedbackService::service_full_name());
   host.AddService(sessions_.get(), v1::SessionService::service_full_name());
+  community_service_store_ = std::make_unique<PgCommunityServiceStore>(host.pool(), &host.relay());
+  community_service_ = std::make_unique<CommunityServiceServiceImpl>(
+      *community_service_store_, host.executor(), *policies_, host.clock());
+  host.AddService(community_service_.get(), v1::CommunityServiceService::service_full_name());
   return absl::OkStatus();
 }
 
