@@ -7,6 +7,7 @@
 #include "common/db/audit.h"
 #include "common/db/scope.h"
 #include "common/time/calendar.h"
+#include "services/education/pg_case_command.h"
 #include "services/education/pg_case_store.h"
 #include "services/education/pg_service_file_store.h"
 
@@ -18,13 +19,6 @@ using db::Name;
 // Times go in as RFC 3339 text and come out as exact microseconds (extract returns numeric).
 #define CCMS_CARE_MICROS(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
 
-constexpr db::Query kCaseInScope = {"education_care_case_in_scope",
-                                    "SELECT 1 FROM cases c WHERE c.case_id = $1::uuid"
-                                    " AND ($2::boolean OR c.district_code = ANY($3::text[]))"};
-constexpr db::Query kLockCaseInScope = {
-    "education_care_case_lock",
-    "SELECT 1 FROM cases c WHERE c.case_id = $1::uuid"
-    " AND ($2::boolean OR c.district_code = ANY($3::text[])) FOR UPDATE"};
 constexpr db::Query kExpert = {
     "education_care_expert",
     "SELECT expert_id::text, district_code, kind, agency_id, display_name, qualification_code,"
@@ -149,13 +143,7 @@ UrgentContactRecord RowToUrgent(const pqxx::row& r) {
 
 absl::StatusOr<CareState> LoadState(pqxx::transaction_base& tx, const auth::Principal& principal,
                                     const std::string& case_id, bool for_update) {
-  const db::DistrictScope scope = db::ScopeOf(principal);
-  if (tx.exec_prepared(Name(for_update ? kLockCaseInScope : kCaseInScope), case_id, scope.all,
-                       scope.districts)
-          .empty()) {
-    return absl::NotFoundError("case not found");
-  }
-  auto row = PgCaseStore::Load(tx, case_id);
+  auto row = LoadCaseInScope(tx, principal, case_id, for_update);
   if (!row.ok()) return row.status();
   CareState s;
   s.case_row = *std::move(row);
@@ -197,18 +185,6 @@ absl::StatusOr<CareState> LoadState(pqxx::transaction_base& tx, const auth::Prin
     s.urgent.push_back(RowToUrgent(r));
   }
   return s;
-}
-
-// The audit row of a call refused because the case is outside the caller's reach.
-void AuditRefusal(db::ConnectionPool& pool, const auth::Principal& principal,
-                  std::string_view method, const std::string& case_id, const absl::Status& st,
-                  const std::string& request_id) {
-  if (st.code() != absl::StatusCode::kNotFound) return;
-  (void)pool.InSeparateTransaction(
-      [principal, method = std::string(method), case_id, request_id](pqxx::work& tx) {
-        db::AppendAudit(tx, principal, method, case_id, "NOT_FOUND", request_id);
-        return absl::OkStatus();
-      });
 }
 
 }  // namespace
@@ -258,75 +234,63 @@ absl::StatusOr<CareState> PgCounsellingStore::Mutate(
     const auth::Principal& principal, const std::string& case_id, std::string_view method,
     const std::string& request_id, const std::string& expert_id, const CareDecision& decide) {
   CareState out;
-  bool wrote_events = false;
-  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
-    auto state = LoadState(tx, principal, case_id, /*for_update=*/true);
-    if (!state.ok()) return state.status();
-    std::optional<ExpertRecord> expert;
-    if (!expert_id.empty()) {
-      pqxx::result r = tx.exec_prepared(Name(kExpert), expert_id);
-      if (r.empty()) return absl::NotFoundError("expert not found");
-      expert = RowToExpert(r[0]);
-    }
-    auto write = decide(*state, expert);
-    if (!write.ok()) return write.status();
-    if (write->session.has_value()) {
-      const CounsellingSessionRecord& s = *write->session;
-      tx.exec_prepared(Name(kInsertSession), s.session_id, case_id, s.expert_id, s.kind,
-                       TimeText(s.held_at), s.duration_minutes, s.recorded_by);
-      if (!s.urgent_flag_ids.empty()) {
-        tx.exec_prepared(Name(kMeetUrgent), "{" + absl::StrJoin(s.urgent_flag_ids, ",") + "}",
-                         TimeText(s.held_at), s.session_id, case_id);
-      }
-    }
-    if (write->file.has_value()) {
-      const PsychFileRecord& f = *write->file;
-      pqxx::result r = tx.exec_prepared(Name(kUpsertFile), case_id, pqxx::binarystring(f.text_blob),
-                                        f.version, f.updated_by, TimeText(f.updated_at));
-      if (r.affected_rows() == 0) {
-        return absl::AbortedError("the psychological file changed; read it again");
-      }
-    }
-    if (write->new_referral.has_value()) {
-      const ReferralRecord& x = *write->new_referral;
-      tx.exec_prepared(Name(kInsertReferral), x.referral_id, case_id, x.institution_agency_id,
-                       x.reason, time::FormatDate(x.referred_on), x.outcome, x.referred_by);
-    }
-    if (write->referral_outcome.has_value()) {
-      const ReferralRecord& x = *write->referral_outcome;
-      tx.exec_prepared(Name(kReferralOutcome), x.referral_id, case_id, x.outcome,
-                       DayText(x.outcome_on));
-    }
-    for (const auto& e : write->events) kafka::AppendToOutbox(tx, kEducationTopic, e);
-    wrote_events = !write->events.empty();
-    db::AppendAudit(tx, principal, method, case_id, "OK", request_id);
-    auto after = LoadState(tx, principal, case_id, /*for_update=*/false);
-    if (!after.ok()) return after.status();
-    out = *std::move(after);
-    return absl::OkStatus();
-  });
-  if (!st.ok()) {
-    AuditRefusal(pool_, principal, method, case_id, st, request_id);
-    return st;
-  }
-  if (wrote_events && signal_ != nullptr) signal_->Notify();
+  absl::Status st = RunCaseCommand(
+      pool_, signal_, {principal, method, case_id, request_id},
+      [&](pqxx::work& tx) -> absl::StatusOr<std::vector<events::v1::Envelope>> {
+        auto state = LoadState(tx, principal, case_id, /*for_update=*/true);
+        if (!state.ok()) return state.status();
+        std::optional<ExpertRecord> expert;
+        if (!expert_id.empty()) {
+          pqxx::result r = tx.exec_prepared(Name(kExpert), expert_id);
+          if (r.empty()) return absl::NotFoundError("expert not found");
+          expert = RowToExpert(r[0]);
+        }
+        auto write = decide(*state, expert);
+        if (!write.ok()) return write.status();
+        if (write->session.has_value()) {
+          const CounsellingSessionRecord& s = *write->session;
+          tx.exec_prepared(Name(kInsertSession), s.session_id, case_id, s.expert_id, s.kind,
+                           TimeText(s.held_at), s.duration_minutes, s.recorded_by);
+          if (!s.urgent_flag_ids.empty()) {
+            tx.exec_prepared(Name(kMeetUrgent), "{" + absl::StrJoin(s.urgent_flag_ids, ",") + "}",
+                             TimeText(s.held_at), s.session_id, case_id);
+          }
+        }
+        if (write->file.has_value()) {
+          const PsychFileRecord& f = *write->file;
+          pqxx::result r =
+              tx.exec_prepared(Name(kUpsertFile), case_id, pqxx::binarystring(f.text_blob),
+                               f.version, f.updated_by, TimeText(f.updated_at));
+          if (r.affected_rows() == 0) {
+            return absl::AbortedError("the psychological file changed; read it again");
+          }
+        }
+        if (write->new_referral.has_value()) {
+          const ReferralRecord& x = *write->new_referral;
+          tx.exec_prepared(Name(kInsertReferral), x.referral_id, case_id, x.institution_agency_id,
+                           x.reason, time::FormatDate(x.referred_on), x.outcome, x.referred_by);
+        }
+        if (write->referral_outcome.has_value()) {
+          const ReferralRecord& x = *write->referral_outcome;
+          tx.exec_prepared(Name(kReferralOutcome), x.referral_id, case_id, x.outcome,
+                           DayText(x.outcome_on));
+        }
+        return std::move(write->events);
+      },
+      [&](pqxx::work& tx) {
+        return MoveInto(LoadState(tx, principal, case_id, /*for_update=*/false), out);
+      });
+  if (!st.ok()) return st;
   return out;
 }
 
 absl::StatusOr<CareState> PgCounsellingStore::Get(const auth::Principal& principal,
                                                   const std::string& case_id) {
   CareState out;
-  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
-    auto state = LoadState(tx, principal, case_id, /*for_update=*/false);
-    if (!state.ok()) return state.status();
-    out = *std::move(state);
-    db::AppendAudit(tx, principal, "GetPsychFile", case_id, "OK", "");
-    return absl::OkStatus();
+  absl::Status st = ReadCase(pool_, {principal, "GetPsychFile", case_id, ""}, [&](pqxx::work& tx) {
+    return MoveInto(LoadState(tx, principal, case_id, /*for_update=*/false), out);
   });
-  if (!st.ok()) {
-    AuditRefusal(pool_, principal, "GetPsychFile", case_id, st, "");
-    return st;
-  }
+  if (!st.ok()) return st;
   return out;
 }
 
@@ -366,10 +330,9 @@ absl::Status PgCounsellingStore::ApplyCrisisFlag(pqxx::work& tx, const CrisisFla
 }
 
 std::vector<db::Query> PgCounsellingStore::Queries() {
-  return {kCaseInScope,   kLockCaseInScope, kExpert,     kInsertExpert,   kListExperts,
-          kFile,          kSessions,        kReferrals,  kUrgentOfCase,   kListUrgent,
-          kInsertSession, kMeetUrgent,      kUpsertFile, kInsertReferral, kReferralOutcome,
-          kInsertCrisis,  kMeetCrisisLate};
+  return {kExpert,     kInsertExpert,   kListExperts,     kFile,          kSessions,
+          kReferrals,  kUrgentOfCase,   kListUrgent,      kInsertSession, kMeetUrgent,
+          kUpsertFile, kInsertReferral, kReferralOutcome, kInsertCrisis,  kMeetCrisisLate};
 }
 
 }  // namespace ccms::education

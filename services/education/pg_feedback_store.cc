@@ -6,6 +6,7 @@
 #include "common/db/audit.h"
 #include "common/db/scope.h"
 #include "common/time/calendar.h"
+#include "services/education/pg_case_command.h"
 #include "services/education/pg_case_store.h"
 #include "services/education/pg_service_file_store.h"
 
@@ -14,10 +15,6 @@ namespace {
 
 using db::Name;
 
-constexpr db::Query kLockCaseInScope = {
-    "education_feedback_case_lock",
-    "SELECT 1 FROM cases c WHERE c.case_id = $1::uuid"
-    " AND ($2::boolean OR c.district_code = ANY($3::text[])) FOR UPDATE"};
 constexpr db::Query kLockQuestionnaireId = {
     "education_feedback_lock_questionnaire_id",
     "SELECT pg_advisory_xact_lock(hashtext('questionnaire:' || $1))"};
@@ -86,17 +83,6 @@ std::string TimeText(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E6S+00:00", t, absl::UTCTimeZone());
 }
 
-void AuditRefusal(db::ConnectionPool& pool, const auth::Principal& principal,
-                  std::string_view method, const std::string& case_id, const absl::Status& st,
-                  const std::string& request_id) {
-  if (st.code() != absl::StatusCode::kNotFound) return;
-  (void)pool.InSeparateTransaction(
-      [principal, method = std::string(method), case_id, request_id](pqxx::work& tx) {
-        db::AppendAudit(tx, principal, method, case_id, "NOT_FOUND", request_id);
-        return absl::OkStatus();
-      });
-}
-
 }  // namespace
 
 absl::StatusOr<QuestionnaireRecord> PgFeedbackStore::PublishQuestionnaire(
@@ -119,71 +105,66 @@ absl::StatusOr<FeedbackState> PgFeedbackStore::Mutate(
     const std::string& request_id, const std::string& questionnaire_id, int questionnaire_version,
     const FeedbackDecision& decide) {
   FeedbackState out;
-  bool wrote_events = false;
-  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
-    const db::DistrictScope scope = db::ScopeOf(principal);
-    if (tx.exec_prepared(Name(kLockCaseInScope), case_id, scope.all, scope.districts).empty()) {
-      return absl::NotFoundError("case not found");
-    }
-    auto row = PgCaseStore::Load(tx, case_id);
-    if (!row.ok()) return row.status();
-    FeedbackState state;
-    state.case_row = *std::move(row);
-    for (const auto& r : tx.exec_prepared(Name(kComplaintsOfCase), case_id)) {
-      state.complaints.push_back(RowToComplaint(r));
-    }
-    std::optional<QuestionnaireRecord> q;
-    if (!questionnaire_id.empty()) {
-      pqxx::result r =
-          tx.exec_prepared(Name(kQuestionnaire), questionnaire_id, questionnaire_version);
-      if (r.empty()) return absl::NotFoundError("questionnaire not found");
-      QuestionnaireRecord x;
-      x.questionnaire_id = r[0][0].as<std::string>();
-      x.version = r[0][1].as<int>();
-      x.title = r[0][2].as<std::string>();
-      x.question_count = r[0][3].as<int>();
-      x.scale_max = r[0][4].as<int>();
-      x.published_by = r[0][5].as<std::string>();
-      x.created_at = absl::FromUnixMicros(r[0][6].as<int64_t>());
-      q = std::move(x);
-    }
-    auto write = decide(state, q);
-    if (!write.ok()) return write.status();
-    if (write->response.has_value()) {
-      const SurveyResponseRecord& x = *write->response;
-      tx.exec_prepared(Name(kInsertResponse), x.response_id, case_id, x.questionnaire_id,
-                       x.questionnaire_version, x.subject_kind, x.subject_id,
-                       time::FormatDate(x.responded_on), absl::StrJoin(x.scores, ","),
-                       x.recorded_by);
-    }
-    if (write->new_complaint.has_value()) {
-      const ComplaintRecord& c = *write->new_complaint;
-      tx.exec_prepared(Name(kInsertComplaint), c.complaint_id, case_id, c.district_code,
-                       c.subject_kind, c.subject_id, c.category, pqxx::binarystring(c.text_blob),
-                       time::FormatDate(c.received_on), time::FormatDate(c.handle_by), c.status,
-                       c.version, c.policy_version, c.recorded_by);
-    }
-    if (write->complaint_update.has_value()) {
-      const ComplaintRecord& c = *write->complaint_update;
-      pqxx::result r = tx.exec_prepared(Name(kUpdateComplaint), c.complaint_id, case_id, c.status,
-                                        DayText(c.closed_on), c.version);
-      if (r.affected_rows() == 0) return absl::AbortedError("the complaint changed; read it again");
-    }
-    for (const auto& e : write->events) kafka::AppendToOutbox(tx, kEducationTopic, e);
-    wrote_events = !write->events.empty();
-    db::AppendAudit(tx, principal, method, case_id, "OK", request_id);
-    state.complaints.clear();
-    for (const auto& r : tx.exec_prepared(Name(kComplaintsOfCase), case_id)) {
-      state.complaints.push_back(RowToComplaint(r));
-    }
-    out = std::move(state);
-    return absl::OkStatus();
-  });
-  if (!st.ok()) {
-    AuditRefusal(pool_, principal, method, case_id, st, request_id);
-    return st;
-  }
-  if (wrote_events && signal_ != nullptr) signal_->Notify();
+  absl::Status st = RunCaseCommand(
+      pool_, signal_, {principal, method, case_id, request_id},
+      [&](pqxx::work& tx) -> absl::StatusOr<std::vector<events::v1::Envelope>> {
+        auto row = LoadCaseInScope(tx, principal, case_id, /*for_update=*/true);
+        if (!row.ok()) return row.status();
+        FeedbackState state;
+        state.case_row = *std::move(row);
+        for (const auto& r : tx.exec_prepared(Name(kComplaintsOfCase), case_id)) {
+          state.complaints.push_back(RowToComplaint(r));
+        }
+        std::optional<QuestionnaireRecord> q;
+        if (!questionnaire_id.empty()) {
+          pqxx::result r =
+              tx.exec_prepared(Name(kQuestionnaire), questionnaire_id, questionnaire_version);
+          if (r.empty()) return absl::NotFoundError("questionnaire not found");
+          QuestionnaireRecord x;
+          x.questionnaire_id = r[0][0].as<std::string>();
+          x.version = r[0][1].as<int>();
+          x.title = r[0][2].as<std::string>();
+          x.question_count = r[0][3].as<int>();
+          x.scale_max = r[0][4].as<int>();
+          x.published_by = r[0][5].as<std::string>();
+          x.created_at = absl::FromUnixMicros(r[0][6].as<int64_t>());
+          q = std::move(x);
+        }
+        auto write = decide(state, q);
+        if (!write.ok()) return write.status();
+        if (write->response.has_value()) {
+          const SurveyResponseRecord& x = *write->response;
+          tx.exec_prepared(Name(kInsertResponse), x.response_id, case_id, x.questionnaire_id,
+                           x.questionnaire_version, x.subject_kind, x.subject_id,
+                           time::FormatDate(x.responded_on), absl::StrJoin(x.scores, ","),
+                           x.recorded_by);
+        }
+        if (write->new_complaint.has_value()) {
+          const ComplaintRecord& c = *write->new_complaint;
+          tx.exec_prepared(Name(kInsertComplaint), c.complaint_id, case_id, c.district_code,
+                           c.subject_kind, c.subject_id, c.category,
+                           pqxx::binarystring(c.text_blob), time::FormatDate(c.received_on),
+                           time::FormatDate(c.handle_by), c.status, c.version, c.policy_version,
+                           c.recorded_by);
+        }
+        if (write->complaint_update.has_value()) {
+          const ComplaintRecord& c = *write->complaint_update;
+          pqxx::result r = tx.exec_prepared(Name(kUpdateComplaint), c.complaint_id, case_id,
+                                            c.status, DayText(c.closed_on), c.version);
+          if (r.affected_rows() == 0)
+            return absl::AbortedError("the complaint changed; read it again");
+        }
+        out = std::move(state);
+        return std::move(write->events);
+      },
+      [&](pqxx::work& tx) {
+        out.complaints.clear();
+        for (const auto& r : tx.exec_prepared(Name(kComplaintsOfCase), case_id)) {
+          out.complaints.push_back(RowToComplaint(r));
+        }
+        return absl::OkStatus();
+      });
+  if (!st.ok()) return st;
   return out;
 }
 
@@ -211,9 +192,8 @@ absl::StatusOr<ComplaintPage> PgFeedbackStore::ListComplaints(const auth::Princi
 }
 
 std::vector<db::Query> PgFeedbackStore::Queries() {
-  return {kLockCaseInScope, kLockQuestionnaireId, kPublish,
-          kQuestionnaire,   kComplaintsOfCase,    kListComplaints,
-          kInsertResponse,  kInsertComplaint,     kUpdateComplaint};
+  return {kLockQuestionnaireId, kPublish,        kQuestionnaire,   kComplaintsOfCase,
+          kListComplaints,      kInsertResponse, kInsertComplaint, kUpdateComplaint};
 }
 
 }  // namespace ccms::education

@@ -7,6 +7,7 @@
 #include "common/db/audit.h"
 #include "common/db/scope.h"
 #include "common/time/calendar.h"
+#include "services/education/pg_case_command.h"
 #include "services/education/pg_case_store.h"
 #include "services/education/pg_service_file_store.h"
 
@@ -15,13 +16,6 @@ namespace {
 
 using db::Name;
 
-constexpr db::Query kCaseInScope = {"education_legal_case_in_scope",
-                                    "SELECT 1 FROM cases c WHERE c.case_id = $1::uuid"
-                                    " AND ($2::boolean OR c.district_code = ANY($3::text[]))"};
-constexpr db::Query kLockCaseInScope = {
-    "education_legal_case_lock",
-    "SELECT 1 FROM cases c WHERE c.case_id = $1::uuid"
-    " AND ($2::boolean OR c.district_code = ANY($3::text[])) FOR UPDATE"};
 constexpr db::Query kPublish = {
     "education_legal_publish_paper",
     "INSERT INTO legal_test_papers (paper_id, version, title, answer_key, published_by,"
@@ -70,13 +64,7 @@ std::vector<std::string> SplitList(const std::string& s) { return absl::StrSplit
 absl::StatusOr<LegalTestState> LoadState(pqxx::transaction_base& tx,
                                          const auth::Principal& principal,
                                          const std::string& case_id, bool for_update) {
-  const db::DistrictScope scope = db::ScopeOf(principal);
-  if (tx.exec_prepared(Name(for_update ? kLockCaseInScope : kCaseInScope), case_id, scope.all,
-                       scope.districts)
-          .empty()) {
-    return absl::NotFoundError("case not found");
-  }
-  auto row = PgCaseStore::Load(tx, case_id);
+  auto row = LoadCaseInScope(tx, principal, case_id, for_update);
   if (!row.ok()) return row.status();
   LegalTestState s;
   s.case_row = *std::move(row);
@@ -100,17 +88,6 @@ absl::StatusOr<LegalTestState> LoadState(pqxx::transaction_base& tx,
     s.sittings.push_back(std::move(x));
   }
   return s;
-}
-
-void AuditRefusal(db::ConnectionPool& pool, const auth::Principal& principal,
-                  std::string_view method, const std::string& case_id, const absl::Status& st,
-                  const std::string& request_id) {
-  if (st.code() != absl::StatusCode::kNotFound) return;
-  (void)pool.InSeparateTransaction(
-      [principal, method = std::string(method), case_id, request_id](pqxx::work& tx) {
-        db::AppendAudit(tx, principal, method, case_id, "NOT_FOUND", request_id);
-        return absl::OkStatus();
-      });
 }
 
 }  // namespace
@@ -138,58 +115,47 @@ absl::StatusOr<LegalTestState> PgLegalTestStore::Mutate(
     const std::string& request_id, const std::string& paper_id, int paper_version,
     const LegalTestDecision& decide) {
   LegalTestState out;
-  bool wrote_events = false;
-  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
-    auto state = LoadState(tx, principal, case_id, /*for_update=*/true);
-    if (!state.ok()) return state.status();
-    pqxx::result p = tx.exec_prepared(Name(kPaper), paper_id, paper_version);
-    if (p.empty()) return absl::NotFoundError("test paper not found");
-    TestPaperRecord paper;
-    paper.paper_id = p[0][0].as<std::string>();
-    paper.version = p[0][1].as<int>();
-    paper.title = p[0][2].as<std::string>();
-    paper.answer_key = SplitList(p[0][3].as<std::string>());
-    paper.published_by = p[0][4].as<std::string>();
-    paper.created_at = absl::FromUnixMicros(p[0][5].as<int64_t>());
-    auto write = decide(*state, paper);
-    if (!write.ok()) return write.status();
-    if (write->sitting.has_value()) {
-      const TestSittingRecord& x = *write->sitting;
-      tx.exec_prepared(Name(kInsertSitting), x.sitting_id, case_id, x.paper_id, x.paper_version,
-                       time::FormatDate(x.sat_on), absl::StrJoin(x.answers, ","), x.correct_count,
-                       x.question_count, x.score_percent, x.pass_mark, x.passed, x.attempt,
-                       DayText(x.retake_due_on), x.policy_version, x.recorded_by);
-    }
-    for (const auto& e : write->events) kafka::AppendToOutbox(tx, kEducationTopic, e);
-    wrote_events = !write->events.empty();
-    db::AppendAudit(tx, principal, method, case_id, "OK", request_id);
-    auto after = LoadState(tx, principal, case_id, /*for_update=*/false);
-    if (!after.ok()) return after.status();
-    out = *std::move(after);
-    return absl::OkStatus();
-  });
-  if (!st.ok()) {
-    AuditRefusal(pool_, principal, method, case_id, st, request_id);
-    return st;
-  }
-  if (wrote_events && signal_ != nullptr) signal_->Notify();
+  absl::Status st = RunCaseCommand(
+      pool_, signal_, {principal, method, case_id, request_id},
+      [&](pqxx::work& tx) -> absl::StatusOr<std::vector<events::v1::Envelope>> {
+        auto state = LoadState(tx, principal, case_id, /*for_update=*/true);
+        if (!state.ok()) return state.status();
+        pqxx::result p = tx.exec_prepared(Name(kPaper), paper_id, paper_version);
+        if (p.empty()) return absl::NotFoundError("test paper not found");
+        TestPaperRecord paper;
+        paper.paper_id = p[0][0].as<std::string>();
+        paper.version = p[0][1].as<int>();
+        paper.title = p[0][2].as<std::string>();
+        paper.answer_key = SplitList(p[0][3].as<std::string>());
+        paper.published_by = p[0][4].as<std::string>();
+        paper.created_at = absl::FromUnixMicros(p[0][5].as<int64_t>());
+        auto write = decide(*state, paper);
+        if (!write.ok()) return write.status();
+        if (write->sitting.has_value()) {
+          const TestSittingRecord& x = *write->sitting;
+          tx.exec_prepared(Name(kInsertSitting), x.sitting_id, case_id, x.paper_id, x.paper_version,
+                           time::FormatDate(x.sat_on), absl::StrJoin(x.answers, ","),
+                           x.correct_count, x.question_count, x.score_percent, x.pass_mark,
+                           x.passed, x.attempt, DayText(x.retake_due_on), x.policy_version,
+                           x.recorded_by);
+        }
+        return std::move(write->events);
+      },
+      [&](pqxx::work& tx) {
+        return MoveInto(LoadState(tx, principal, case_id, /*for_update=*/false), out);
+      });
+  if (!st.ok()) return st;
   return out;
 }
 
 absl::StatusOr<LegalTestState> PgLegalTestStore::Get(const auth::Principal& principal,
                                                      const std::string& case_id) {
   LegalTestState out;
-  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
-    auto state = LoadState(tx, principal, case_id, /*for_update=*/false);
-    if (!state.ok()) return state.status();
-    out = *std::move(state);
-    db::AppendAudit(tx, principal, "ListTestSittings", case_id, "OK", "");
-    return absl::OkStatus();
-  });
-  if (!st.ok()) {
-    AuditRefusal(pool_, principal, "ListTestSittings", case_id, st, "");
-    return st;
-  }
+  absl::Status st =
+      ReadCase(pool_, {principal, "ListTestSittings", case_id, ""}, [&](pqxx::work& tx) {
+        return MoveInto(LoadState(tx, principal, case_id, /*for_update=*/false), out);
+      });
+  if (!st.ok()) return st;
   return out;
 }
 
@@ -222,8 +188,7 @@ absl::StatusOr<RetakePage> PgLegalTestStore::ListRetakes(const auth::Principal& 
 }
 
 std::vector<db::Query> PgLegalTestStore::Queries() {
-  return {kCaseInScope, kLockCaseInScope, kPublish,       kLockPaperId,
-          kPaper,       kSittings,        kInsertSitting, kRetakes};
+  return {kPublish, kLockPaperId, kPaper, kSittings, kInsertSitting, kRetakes};
 }
 
 }  // namespace ccms::education

@@ -6,6 +6,7 @@
 #include "common/db/audit.h"
 #include "common/db/scope.h"
 #include "common/time/calendar.h"
+#include "services/education/pg_case_command.h"
 #include "services/education/pg_service_file_store.h"
 
 namespace ccms::education {
@@ -225,18 +226,6 @@ void UpsertVersion(pqxx::transaction_base& tx, const PlanVersionRecord& v) {
                    DayOrEmpty(v.superseded_on), DayOrEmpty(v.closed_on), v.closing_report);
 }
 
-// The audit row of a refused call, kept whatever the call's transaction does.
-void AuditRefusal(db::ConnectionPool& pool, const auth::Principal& principal,
-                  std::string_view method, const std::string& case_id, const absl::Status& st,
-                  const std::string& request_id) {
-  if (st.code() != absl::StatusCode::kNotFound) return;
-  (void)pool.InSeparateTransaction(
-      [principal, method = std::string(method), case_id, request_id](pqxx::work& tx) {
-        db::AppendAudit(tx, principal, method, case_id, "NOT_FOUND", request_id);
-        return absl::OkStatus();
-      });
-}
-
 }  // namespace
 
 absl::StatusOr<PlanState> PgPlanStore::Mutate(const auth::Principal& principal,
@@ -244,53 +233,40 @@ absl::StatusOr<PlanState> PgPlanStore::Mutate(const auth::Principal& principal,
                                               const std::string& request_id,
                                               const PlanDecision& decide) {
   PlanState out;
-  bool wrote_events = false;
-  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
-    auto state = LoadState(tx, principal, case_id, /*for_update=*/true);
-    if (!state.ok()) return state.status();
-    auto write = decide(*state);
-    if (!write.ok()) return write.status();
-    // Versions leaving ACTIVE first: at most one ACTIVE version per case (a unique index).
-    for (const auto& v : write->versions) {
-      if (v.status == domain::PlanStatus::kSuperseded) UpsertVersion(tx, v);
-    }
-    for (const auto& v : write->versions) {
-      if (v.status != domain::PlanStatus::kSuperseded) UpsertVersion(tx, v);
-    }
-    for (const auto& id : write->settle_revision_ids) {
-      tx.exec_prepared(Name(kSettleRevision), id, case_id, write->settled_by_version,
-                       time::FormatDate(write->settled_on));
-    }
-    for (const auto& e : write->events) kafka::AppendToOutbox(tx, kEducationTopic, e);
-    wrote_events = !write->events.empty();
-    db::AppendAudit(tx, principal, method, case_id, "OK", request_id);
-    auto after = LoadState(tx, principal, case_id, /*for_update=*/false);
-    if (!after.ok()) return after.status();
-    out = *std::move(after);
-    return absl::OkStatus();
-  });
-  if (!st.ok()) {
-    AuditRefusal(pool_, principal, method, case_id, st, request_id);
-    return st;
-  }
-  if (wrote_events && signal_ != nullptr) signal_->Notify();
+  absl::Status st = RunCaseCommand(
+      pool_, signal_, {principal, method, case_id, request_id},
+      [&](pqxx::work& tx) -> absl::StatusOr<std::vector<events::v1::Envelope>> {
+        auto state = LoadState(tx, principal, case_id, /*for_update=*/true);
+        if (!state.ok()) return state.status();
+        auto write = decide(*state);
+        if (!write.ok()) return write.status();
+        // Versions leaving ACTIVE first: at most one ACTIVE version per case (a unique index).
+        for (const auto& v : write->versions) {
+          if (v.status == domain::PlanStatus::kSuperseded) UpsertVersion(tx, v);
+        }
+        for (const auto& v : write->versions) {
+          if (v.status != domain::PlanStatus::kSuperseded) UpsertVersion(tx, v);
+        }
+        for (const auto& id : write->settle_revision_ids) {
+          tx.exec_prepared(Name(kSettleRevision), id, case_id, write->settled_by_version,
+                           time::FormatDate(write->settled_on));
+        }
+        return std::move(write->events);
+      },
+      [&](pqxx::work& tx) {
+        return MoveInto(LoadState(tx, principal, case_id, /*for_update=*/false), out);
+      });
+  if (!st.ok()) return st;
   return out;
 }
 
 absl::StatusOr<PlanState> PgPlanStore::Get(const auth::Principal& principal,
                                            const std::string& case_id) {
   PlanState out;
-  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
-    auto state = LoadState(tx, principal, case_id, /*for_update=*/false);
-    if (!state.ok()) return state.status();
-    out = *std::move(state);
-    db::AppendAudit(tx, principal, "GetPlan", case_id, "OK", "");
-    return absl::OkStatus();
+  absl::Status st = ReadCase(pool_, {principal, "GetPlan", case_id, ""}, [&](pqxx::work& tx) {
+    return MoveInto(LoadState(tx, principal, case_id, /*for_update=*/false), out);
   });
-  if (!st.ok()) {
-    AuditRefusal(pool_, principal, "GetPlan", case_id, st, "");
-    return st;
-  }
+  if (!st.ok()) return st;
   return out;
 }
 

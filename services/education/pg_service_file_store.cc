@@ -9,6 +9,7 @@
 #include "common/db/scope.h"
 #include "common/time/calendar.h"
 #include "services/education/domain/case_view.h"
+#include "services/education/pg_case_command.h"
 
 namespace ccms::education {
 namespace {
@@ -153,55 +154,37 @@ absl::StatusOr<ServiceFileState> LoadState(pqxx::transaction_base& tx,
   return s;
 }
 
-// The audit row of a refused call, kept whatever the call's transaction does.
-void AuditRefusal(db::ConnectionPool& pool, const auth::Principal& principal,
-                  std::string_view method, const std::string& case_id, const absl::Status& st,
-                  const std::string& request_id) {
-  if (st.code() != absl::StatusCode::kNotFound) return;
-  (void)pool.InSeparateTransaction(
-      [principal, method = std::string(method), case_id, request_id](pqxx::work& tx) {
-        db::AppendAudit(tx, principal, method, case_id, "NOT_FOUND", request_id);
-        return absl::OkStatus();
-      });
-}
-
 }  // namespace
 
 absl::StatusOr<ServiceFileState> PgServiceFileStore::Mutate(
     const auth::Principal& principal, const std::string& case_id, std::string_view method,
     const std::string& request_id, absl::CivilDay today, const ServiceFileDecision& decide) {
   ServiceFileState out;
-  bool wrote_events = false;
-  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
-    auto state = LoadState(tx, principal, case_id, /*for_update=*/true, today);
-    if (!state.ok()) return state.status();
-    auto write = decide(*state);
-    if (!write.ok()) return write.status();
-    if (write->file.has_value()) {
-      const ServiceFileRecord& f = *write->file;
-      tx.exec_prepared(Name(kInsertFile), case_id, f.file_id, time::FormatDate(f.opened_on),
-                       absl::StrJoin(f.cause_codes, ","), absl::StrJoin(f.need_codes, ","),
-                       f.analysis, f.opened_by, f.late, absl::ToUnixMicros(f.created_at));
-    }
-    if (write->contact.has_value()) {
-      const FirstContactRecord& c = *write->contact;
-      tx.exec_prepared(Name(kInsertContact), case_id, c.contact_id,
-                       time::FormatDate(c.contacted_on), c.form, c.reason, c.worker_id, c.late,
-                       c.recorded_by, absl::ToUnixMicros(c.created_at));
-    }
-    for (const auto& e : write->events) kafka::AppendToOutbox(tx, kEducationTopic, e);
-    wrote_events = !write->events.empty();
-    db::AppendAudit(tx, principal, method, case_id, "OK", request_id);
-    auto after = LoadState(tx, principal, case_id, /*for_update=*/false, today);
-    if (!after.ok()) return after.status();
-    out = *std::move(after);
-    return absl::OkStatus();
-  });
-  if (!st.ok()) {
-    AuditRefusal(pool_, principal, method, case_id, st, request_id);
-    return st;
-  }
-  if (wrote_events && signal_ != nullptr) signal_->Notify();
+  absl::Status st = RunCaseCommand(
+      pool_, signal_, {principal, method, case_id, request_id},
+      [&](pqxx::work& tx) -> absl::StatusOr<std::vector<events::v1::Envelope>> {
+        auto state = LoadState(tx, principal, case_id, /*for_update=*/true, today);
+        if (!state.ok()) return state.status();
+        auto write = decide(*state);
+        if (!write.ok()) return write.status();
+        if (write->file.has_value()) {
+          const ServiceFileRecord& f = *write->file;
+          tx.exec_prepared(Name(kInsertFile), case_id, f.file_id, time::FormatDate(f.opened_on),
+                           absl::StrJoin(f.cause_codes, ","), absl::StrJoin(f.need_codes, ","),
+                           f.analysis, f.opened_by, f.late, absl::ToUnixMicros(f.created_at));
+        }
+        if (write->contact.has_value()) {
+          const FirstContactRecord& c = *write->contact;
+          tx.exec_prepared(Name(kInsertContact), case_id, c.contact_id,
+                           time::FormatDate(c.contacted_on), c.form, c.reason, c.worker_id, c.late,
+                           c.recorded_by, absl::ToUnixMicros(c.created_at));
+        }
+        return std::move(write->events);
+      },
+      [&](pqxx::work& tx) {
+        return MoveInto(LoadState(tx, principal, case_id, /*for_update=*/false, today), out);
+      });
+  if (!st.ok()) return st;
   return out;
 }
 
@@ -209,17 +192,11 @@ absl::StatusOr<ServiceFileState> PgServiceFileStore::Get(const auth::Principal& 
                                                          const std::string& case_id,
                                                          absl::CivilDay today) {
   ServiceFileState out;
-  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
-    auto state = LoadState(tx, principal, case_id, /*for_update=*/false, today);
-    if (!state.ok()) return state.status();
-    out = *std::move(state);
-    db::AppendAudit(tx, principal, "GetServiceFile", case_id, "OK", "");
-    return absl::OkStatus();
-  });
-  if (!st.ok()) {
-    AuditRefusal(pool_, principal, "GetServiceFile", case_id, st, "");
-    return st;
-  }
+  absl::Status st =
+      ReadCase(pool_, {principal, "GetServiceFile", case_id, ""}, [&](pqxx::work& tx) {
+        return MoveInto(LoadState(tx, principal, case_id, /*for_update=*/false, today), out);
+      });
+  if (!st.ok()) return st;
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include "common/db/scope.h"
 #include "common/ids/uuid.h"
 #include "common/time/calendar.h"
+#include "services/education/pg_case_command.h"
 #include "services/education/pg_case_store.h"
 #include "services/education/pg_service_file_store.h"
 #include "services/education/session_service.h"
@@ -260,18 +261,6 @@ void UpsertAttendance(pqxx::work& tx, const std::string& session_id, const std::
                    a.automatic, a.policy_version, a.recorded_by, absl::ToUnixMicros(a.recorded_at));
 }
 
-// The audit row of a call refused for an object outside the caller's reach.
-void AuditRefusal(db::ConnectionPool& pool, const auth::Principal& principal,
-                  std::string_view method, const std::string& object_id, const absl::Status& st,
-                  const std::string& request_id) {
-  if (st.code() != absl::StatusCode::kNotFound) return;
-  (void)pool.InSeparateTransaction(
-      [principal, method = std::string(method), object_id, request_id](pqxx::work& tx) {
-        db::AppendAudit(tx, principal, method, object_id, "NOT_FOUND", request_id);
-        return absl::OkStatus();
-      });
-}
-
 }  // namespace
 
 absl::Status PgSessionStore::Create(const auth::Principal& principal, std::string_view method,
@@ -295,43 +284,39 @@ absl::StatusOr<SessionState> PgSessionStore::Mutate(const auth::Principal& princ
                                                     const std::string& request_id,
                                                     const SessionDecision& decide) {
   SessionState out;
-  bool wrote_events = false;
-  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
-    auto state = LoadSession(tx, principal, session_id, /*lock=*/true);
-    if (!state.ok()) return state.status();
-    SessionContext context{*state, [&tx, &session_id](const std::string& case_id) {
-                             return OtherSessions(tx, case_id, session_id);
-                           }};
-    auto write = decide(context);
-    if (!write.ok()) return write.status();
-    // The replacement first: the old session's superseded_by refers to it.
-    for (const auto& s : write->created) InsertSession(tx, s);
-    if (write->update.has_value()) {
-      const SessionRecord& u = *write->update;
-      tx.exec_prepared(Name(kUpdateSession), session_id,
-                       std::string(domain::SessionStatusName(u.status)), u.change_reason,
-                       u.superseded_by);
-    }
-    for (const auto& e : write->carried) {
-      tx.exec_prepared(Name(kInsertEnrolment), e.enrolment_id, e.session_id, e.case_id, e.status,
-                       principal.subject, absl::ToUnixMicros(e.enrolled_at));
-    }
-    for (const auto& [case_id, a] : write->attendance) {
-      UpsertAttendance(tx, session_id, case_id, a);
-    }
-    for (const auto& e : write->events) kafka::AppendToOutbox(tx, kEducationTopic, e);
-    wrote_events = !write->events.empty();
-    db::AppendAudit(tx, principal, method, "", "OK", request_id);
-    auto after = LoadSession(tx, principal, session_id, /*lock=*/false);
-    if (!after.ok()) return after.status();
-    out = *std::move(after);
-    return absl::OkStatus();
-  });
-  if (!st.ok()) {
-    AuditRefusal(pool_, principal, method, "", st, request_id);
-    return st;
-  }
-  if (wrote_events && signal_ != nullptr) signal_->Notify();
+  // Sessions hold no person's data: the audit rows name no case.
+  const std::string no_case;
+  absl::Status st = RunCaseCommand(
+      pool_, signal_, {principal, method, no_case, request_id},
+      [&](pqxx::work& tx) -> absl::StatusOr<std::vector<events::v1::Envelope>> {
+        auto state = LoadSession(tx, principal, session_id, /*lock=*/true);
+        if (!state.ok()) return state.status();
+        SessionContext context{*state, [&tx, &session_id](const std::string& case_id) {
+                                 return OtherSessions(tx, case_id, session_id);
+                               }};
+        auto write = decide(context);
+        if (!write.ok()) return write.status();
+        // The replacement first: the old session's superseded_by refers to it.
+        for (const auto& s : write->created) InsertSession(tx, s);
+        if (write->update.has_value()) {
+          const SessionRecord& u = *write->update;
+          tx.exec_prepared(Name(kUpdateSession), session_id,
+                           std::string(domain::SessionStatusName(u.status)), u.change_reason,
+                           u.superseded_by);
+        }
+        for (const auto& e : write->carried) {
+          tx.exec_prepared(Name(kInsertEnrolment), e.enrolment_id, e.session_id, e.case_id,
+                           e.status, principal.subject, absl::ToUnixMicros(e.enrolled_at));
+        }
+        for (const auto& [case_id, a] : write->attendance) {
+          UpsertAttendance(tx, session_id, case_id, a);
+        }
+        return std::move(write->events);
+      },
+      [&](pqxx::work& tx) {
+        return MoveInto(LoadSession(tx, principal, session_id, /*lock=*/false), out);
+      });
+  if (!st.ok()) return st;
   return out;
 }
 
@@ -372,7 +357,7 @@ absl::StatusOr<EnrolResult> PgSessionStore::Enrol(const auth::Principal& princip
     return absl::OkStatus();
   });
   if (!st.ok()) {
-    AuditRefusal(pool_, principal, "EnrolCase", case_id, st, request_id);
+    AuditRefusal(pool_, {principal, "EnrolCase", case_id, request_id}, st);
     return st;
   }
   return out;
@@ -407,7 +392,7 @@ absl::StatusOr<WithdrawResult> PgSessionStore::Withdraw(const auth::Principal& p
     return absl::OkStatus();
   });
   if (!st.ok()) {
-    AuditRefusal(pool_, principal, "WithdrawEnrolment", case_id, st, request_id);
+    AuditRefusal(pool_, {principal, "WithdrawEnrolment", case_id, request_id}, st);
     return st;
   }
   return out;
@@ -425,7 +410,7 @@ absl::StatusOr<SessionState> PgSessionStore::Get(const auth::Principal& principa
     return absl::OkStatus();
   });
   if (!st.ok()) {
-    AuditRefusal(pool_, principal, "GetSession", "", st, "");
+    AuditRefusal(pool_, {principal, "GetSession", std::string(), std::string()}, st);
     return st;
   }
   return out;

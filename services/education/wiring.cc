@@ -4,6 +4,7 @@
 #include "common/log/log.h"
 #include "common/time/calendar.h"
 #include "services/education/migrations.h"
+#include "services/education/pg_case_command.h"
 
 namespace ccms::education {
 namespace {
@@ -19,6 +20,7 @@ const server::ServiceIdentity kIdentity = {
 
 std::vector<db::Query> AllQueries() {
   std::vector<db::Query> q = PgCaseStore::Queries();
+  for (const auto& s : CaseCommandQueries()) q.push_back(s);
   for (const auto& s : PgServiceFileStore::Queries()) q.push_back(s);
   for (const auto& s : PgPlanStore::Queries()) q.push_back(s);
   for (const auto& s : PgCatalogueStore::Queries()) q.push_back(s);
@@ -26,6 +28,7 @@ std::vector<db::Query> AllQueries() {
   for (const auto& s : PgLegalTestStore::Queries()) q.push_back(s);
   for (const auto& s : PgFeedbackStore::Queries()) q.push_back(s);
   for (const auto& s : PgSessionStore::Queries()) q.push_back(s);
+  for (const auto& s : PgCommunityServiceStore::Queries()) q.push_back(s);
   return q;
 }
 
@@ -109,6 +112,10 @@ absl::Status EducationWiring::Build(server::ServiceHost& host) {
                                                     host.clock(), *cipher_);
   host.AddService(feedback_.get(), v1::FeedbackService::service_full_name());
   host.AddService(sessions_.get(), v1::SessionService::service_full_name());
+  community_service_store_ = std::make_unique<PgCommunityServiceStore>(host.pool(), &host.relay());
+  community_service_ = std::make_unique<CommunityServiceServiceImpl>(
+      *community_service_store_, host.executor(), *policies_, host.clock());
+  host.AddService(community_service_.get(), v1::CommunityServiceService::service_full_name());
   return absl::OkStatus();
 }
 

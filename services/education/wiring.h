@@ -6,6 +6,7 @@
 #include "common/crypto/pii_cipher.h"
 #include "common/server/service_main.h"
 #include "services/education/catalogue_service.h"
+#include "services/education/community_service_service.h"
 #include "services/education/consumer.h"
 #include "services/education/correction_plan_service.h"
 #include "services/education/counselling_service.h"
@@ -15,13 +16,14 @@
 #include "services/education/legal_test_service.h"
 #include "services/education/pg_case_store.h"
 #include "services/education/pg_catalogue_store.h"
-#include "services/education/pg_plan_store.h"
+#include "services/education/pg_community_service_store.h"
 #include "services/education/pg_counselling_store.h"
 #include "services/education/pg_feedback_store.h"
 #include "services/education/pg_legal_test_store.h"
+#include "services/education/pg_plan_store.h"
 #include "services/education/pg_service_file_store.h"
-#include "services/education/plan_triggers.h"
 #include "services/education/pg_session_store.h"
+#include "services/education/plan_triggers.h"
 #include "services/education/service_file_service.h"
 #include "services/education/session_service.h"
 
@@ -68,6 +70,9 @@ class EducationWiring final : public server::Service {
   std::unique_ptr<FeedbackServiceImpl> feedback_;
   std::unique_ptr<PgSessionStore> session_store_;
   std::unique_ptr<SessionServiceImpl> sessions_;
+  // Community service (issue 14 item 9).
+  std::unique_ptr<PgCommunityServiceStore> community_service_store_;
+  std::unique_ptr<CommunityServiceServiceImpl> community_service_;
 };
 
 server::ServiceDefinition Definition();

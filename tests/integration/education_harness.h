@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ccms/education/v1/catalogue_service.grpc.pb.h"
+#include "ccms/education/v1/community_service.grpc.pb.h"
 #include "ccms/education/v1/correction_plan_service.grpc.pb.h"
 #include "ccms/education/v1/counselling_service.grpc.pb.h"
 #include "ccms/education/v1/feedback_service.grpc.pb.h"
@@ -37,6 +38,7 @@ class EducationHarness {
   education::v1::LegalTestService::Stub& legal_tests() { return *legal_tests_; }
   education::v1::FeedbackService::Stub& feedback() { return *feedback_; }
   education::v1::SessionService::Stub& sessions() { return *sessions_; }
+  education::v1::CommunityServiceService::Stub& community_service() { return *community_; }
   std::shared_ptr<grpc::Channel> channel() { return service_.channel(); }
   server::ServiceHost& host() { return service_.host(); }
   TestDatabase& db() { return service_.db(); }
@@ -71,6 +73,7 @@ class EducationHarness {
   std::unique_ptr<education::v1::LegalTestService::Stub> legal_tests_;
   std::unique_ptr<education::v1::FeedbackService::Stub> feedback_;
   std::unique_ptr<education::v1::SessionService::Stub> sessions_;
+  std::unique_ptr<education::v1::CommunityServiceService::Stub> community_;
 };
 
 }  // namespace ccms::testing

@@ -1,6 +1,7 @@
 // Every field of every request of education's care services (counselling, legal tests,
-// feedback), one hostile value at a time, against the real service on PostgreSQL: a client error
-// or OK for each, never a server fault, a dead process or a refused call that wrote rows.
+// feedback) and of community service, one hostile value at a time, against the real service on
+// PostgreSQL: a client error or OK for each, never a server fault, a dead process or a refused call
+// that wrote rows.
 #include "absl/time/clock.h"
 #include "ccms/records/v1/records_events.pb.h"
 #include "common/grpc/proto_convert.h"
@@ -83,12 +84,33 @@ TEST(EducationHostileValuesTest, EveryFieldOfEveryCareRequestGetsAClientErrorOrO
   fc.set_text("complaint");
   v1::FileComplaintResponse complaint;
   ASSERT_TRUE(h.feedback().FileComplaint(h.Context(staff).get(), fc, &complaint).ok());
+  v1::AddServiceProjectRequest sp;
+  sp.set_request_id(ids::NewUuid());
+  sp.set_district_code("110101");
+  sp.set_title("project");
+  sp.set_organiser("organiser");
+  sp.set_mode(v1::SERVICE_MODE_CENTRALIZED);
+  sp.set_effort(v1::SERVICE_EFFORT_LIGHT);
+  sp.set_capacity(10);
+  *sp.mutable_starts_on() = ToProtoDate(today - 1);
+  *sp.mutable_ends_on() = ToProtoDate(today + 30);
+  v1::AddServiceProjectResponse project;
+  ASSERT_TRUE(h.community_service().AddServiceProject(h.Context(staff).get(), sp, &project).ok());
+  v1::RecordServiceActivityRequest ra;
+  ra.set_request_id(ids::NewUuid());
+  ra.set_case_id(case_id);
+  ra.set_self_initiated(true);
+  ra.set_organiser("library");
+  ra.set_minutes(30);
+  v1::RecordServiceActivityResponse activity;
+  ASSERT_TRUE(
+      h.community_service().RecordServiceActivity(h.Context(staff).get(), ra, &activity).ok());
 
   HostileOptions o;
   o.channel = h.channel();
   o.services = {v1::CounsellingService::service_full_name(),
-                v1::LegalTestService::service_full_name(),
-                v1::FeedbackService::service_full_name()};
+                v1::LegalTestService::service_full_name(), v1::FeedbackService::service_full_name(),
+                v1::CommunityServiceService::service_full_name()};
   o.tokens = {staff, h.Token(Role::kSocialWorker, {"110101"}, "worker-1"),
               h.Token(Role::kCityAdmin, {"*"}, "admin-1"),
               h.Token(Role::kAuditor, {"*"}, "auditor-1")};
@@ -104,7 +126,10 @@ TEST(EducationHostileValuesTest, EveryFieldOfEveryCareRequestGetsAClientErrorOrO
                {"display_name", "expert"},
                {"title", "title"},
                {"text", "text"},
-               {"subject_id", "sw-1"}};
+               {"subject_id", "sw-1"},
+               {"project_id", project.project().project_id()},
+               {"activity_id", activity.activity().activity_id()},
+               {"organiser", "organiser"}};
   o.today = today;
   o.snapshot = DatabaseSnapshot(h.db().dsn());
 

@@ -14,6 +14,7 @@
 #include "absl/time/clock.h"
 #include "ccms/assessment/v1/assessment_events.pb.h"
 #include "ccms/education/v1/catalogue_service.grpc.pb.h"
+#include "ccms/education/v1/community_service.grpc.pb.h"
 #include "ccms/education/v1/correction_plan_service.grpc.pb.h"
 #include "ccms/education/v1/counselling_service.grpc.pb.h"
 #include "ccms/education/v1/feedback_service.grpc.pb.h"
@@ -53,6 +54,7 @@ class EducationMatrixServer : public MatrixServer {
             ev1::LegalTestService::service_full_name(),
             ev1::FeedbackService::service_full_name(),
             ev1::SessionService::service_full_name(),
+            ev1::CommunityServiceService::service_full_name(),
             ops::v1::DeadLetterService::service_full_name(),
             ops::v1::AuditChainService::service_full_name()};
   }
@@ -68,6 +70,7 @@ class EducationMatrixServer : public MatrixServer {
     InstallCareBuilders();
     InstallLegalTestBuilders();
     InstallFeedbackBuilders();
+    InstallCommunityServiceBuilders();
   }
 
   std::shared_ptr<grpc::Channel> Channel() override { return h_.channel(); }
@@ -794,6 +797,119 @@ class EducationMatrixServer : public MatrixServer {
     });
   }
 
+  ev1::AddServiceProjectRequest ProjectRequest(const std::string& district) {
+    ev1::AddServiceProjectRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_district_code(district);
+    req.set_title("matrix project");
+    req.set_organiser("matrix organiser");
+    req.set_mode(ev1::SERVICE_MODE_DISPERSED);
+    req.set_effort(ev1::SERVICE_EFFORT_LIGHT);
+    req.set_capacity(100);
+    *req.mutable_starts_on() = ToProtoDate(Today() - 5);
+    *req.mutable_ends_on() = ToProtoDate(Today() + 60);
+    return req;
+  }
+
+  // The district's open community service project, made once.
+  const std::string& ServiceProject(const std::string& district) {
+    std::string& project_id = service_projects_[district];
+    if (project_id.empty()) {
+      ev1::AddServiceProjectResponse resp;
+      auto ctx = h_.Context(admin_);
+      const grpc::Status st =
+          h_.community_service().AddServiceProject(ctx.get(), ProjectRequest(district), &resp);
+      if (!st.ok()) {
+        Fail(absl::StrCat("AddServiceProject: ", st.error_code(), " ", st.error_message()));
+      }
+      project_id = resp.project().project_id();
+      Made(district, project_id);
+    }
+    return project_id;
+  }
+
+  // A new case of the district with a self-initiated activity waiting for verification:
+  // (case id, activity id).
+  std::pair<std::string, std::string> PendingActivity(const std::string& district) {
+    const std::string case_id = Case(district);
+    ev1::RecordServiceActivityRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_case_id(case_id);
+    req.set_self_initiated(true);
+    req.set_organiser("matrix library");
+    *req.mutable_served_on() = ToProtoDate(Today());
+    req.set_minutes(60);
+    ev1::RecordServiceActivityResponse resp;
+    auto ctx = h_.Context(admin_);
+    const grpc::Status st = h_.community_service().RecordServiceActivity(ctx.get(), req, &resp);
+    if (!st.ok()) {
+      Fail(absl::StrCat("RecordServiceActivity: ", st.error_code(), " ", st.error_message()));
+    }
+    return {case_id, resp.activity().activity_id()};
+  }
+
+  void InstallCommunityServiceBuilders() {
+    auto add = [this](const std::string& method, Builder b) {
+      builders_[absl::StrCat(ev1::CommunityServiceService::service_full_name(), "/", method)] =
+          std::move(b);
+    };
+    add("AddServiceProject", [this](const std::string& d) { return Own(ProjectRequest(d)); });
+    add("ListServiceProjects", [this](const std::string& d) {
+      ServiceProject(d);
+      ev1::ListServiceProjectsRequest req;
+      req.set_district_code(d);
+      return Own(req);
+    });
+    add("SetServiceProfile", [this](const std::string& d) {
+      ev1::SetServiceProfileRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(Case(d));
+      req.set_max_effort(ev1::SERVICE_EFFORT_FULL);
+      req.add_skills("COOKING");
+      return Own(req);
+    });
+    add("JoinServiceProject", [this](const std::string& d) {
+      ev1::JoinServiceProjectRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_project_id(ServiceProject(d));
+      req.set_case_id(Case(d));
+      return Own(req);
+    });
+    add("RecordServiceActivity", [this](const std::string& d) {
+      ev1::RecordServiceActivityRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(Case(d));
+      req.set_self_initiated(true);
+      req.set_organiser("matrix library");
+      *req.mutable_served_on() = ToProtoDate(Today());
+      req.set_minutes(30);
+      return Own(req);
+    });
+    add("VerifyServiceActivity", [this](const std::string& d) {
+      const auto [case_id, activity_id] = PendingActivity(d);
+      ev1::VerifyServiceActivityRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(case_id);
+      req.set_activity_id(activity_id);
+      req.set_accept(true);
+      return Own(req);
+    });
+    add("WaiveCommunityService", [this](const std::string& d) {
+      ev1::WaiveCommunityServiceRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(Case(d));
+      req.set_reason(ev1::WAIVER_REASON_HEALTH);
+      *req.mutable_from_day() = ToProtoDate(Today());
+      *req.mutable_until_day() = ToProtoDate(Today() + 30);
+      return Own(req);
+    });
+    add("GetCommunityService", [this](const std::string& d) {
+      ev1::GetCommunityServiceRequest req;
+      req.set_case_id(Case(d));
+      return Own(req);
+    });
+  }
+
   EducationHarness h_;
   const std::string admin_;
   bool survey_published_ = false;
@@ -809,6 +925,7 @@ class EducationMatrixServer : public MatrixServer {
   std::map<std::string, std::string> plan_reads_;
   std::string theme_id_;
   std::map<std::string, std::string> read_sessions_;
+  std::map<std::string, std::string> service_projects_;
 };
 
 }  // namespace

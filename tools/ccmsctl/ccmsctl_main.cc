@@ -10,6 +10,7 @@
 //           plan {get|draft|revise|agree|approve|activate|close|overdue} ... (--education-addr)
 //           catalogue {add|list|theme} ...                                  (--education-addr)
 //           session {schedule|cancel|move|get|list|enrol|withdraw|attend}   (--education-addr)
+//           community-service {project-add|projects|profile|join|record|verify|waive|get}
 //           report {indicators|run} ...  (--reporting-addr)
 //           employment {partner|referral|agency} ...  (--employment-addr)
 //
@@ -32,6 +33,7 @@
 #include "tools/ccmsctl/education_commands.h"
 #include "tools/ccmsctl/employment_commands.h"
 #include "tools/ccmsctl/session_commands.h"
+#include "tools/ccmsctl/community_service_commands.h"
 #include "tools/ccmsctl/global_options.h"
 #include "tools/ccmsctl/health_command.h"
 #include "tools/ccmsctl/investigation_commands.h"
@@ -115,6 +117,7 @@ int Main(int argc, char** argv) {
   AddDeadLetterCommands(app, global, &action);
   AddReportCommands(app, global, &action);
   AddAuditCommands(app, global, &action);
+  AddCommunityServiceCommands(app, global, &action);
 
   try {
     app.parse(argc, argv);

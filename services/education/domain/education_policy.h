@@ -6,6 +6,7 @@
 #include "absl/status/statusor.h"
 #include "common/policy/policy.h"
 #include "common/policy/schedule.h"
+#include "services/education/domain/community_service_rules.h"
 #include "services/education/domain/session_rules.h"
 
 namespace ccms::education::domain {
@@ -36,6 +37,8 @@ struct EducationPolicy {
   int complaint_handling_days = 15;
   // Sessions, enrolment and attendance (`education.session.*`, domain/session_rules.h).
   SessionPolicy session;
+  // Community service (`education.community_service.*`, domain/community_service_rules.h).
+  CommunityServicePolicy community_service;
 };
 
 using EducationPolicies = policy::Schedule<EducationPolicy>;
