@@ -1,6 +1,5 @@
 #include "services/records/discharge_service.h"
 
-
 #include "absl/strings/str_cat.h"
 #include "ccms/records/v1/records_events.pb.h"
 #include "common/grpc/proto_convert.h"
@@ -224,13 +223,16 @@ absl::Status DischargeServiceImpl::DoListDischargesDue(const auth::Principal& pr
     *item->mutable_end_date() = ToProtoDate(r.end_date);
     item->set_days_left(static_cast<int32_t>(r.end_date - day));
     item->set_summary_received(r.summary_received);
-    item->set_rule(
-        absl::StrCat(r.end_date < day ? "the term ended; discharge (Law art. 44) is overdue"
-                                      : "discharge on the end date (Law art. 44)",
-                     r.summary_received ? "; personal summary received"
-                                        : absl::StrCat("; personal summary due from ",
-                                                       time::FormatDate(domain::SummaryWindowOpens(
-                                                           r.end_date, PolicyOn(r.end_date))))));
+    item->set_rule(absl::StrCat(
+        r.end_date < day ? "the term ended; discharge (Law art. 44) is overdue"
+                         : "discharge on the end date (Law art. 44)",
+        r.summary_received ? "; personal summary received"
+                           : absl::StrCat("; personal summary due from ",
+                                          time::FormatDate(domain::SummaryWindowOpens(
+                                              r.end_date, PolicyOn(r.end_date)))),
+        r.performance_report_received ? "; daily-performance report received"
+                                      : "; daily-performance report due with the summary"));
+    item->set_performance_report_received(r.performance_report_received);
   }
   if (more && !rows->empty()) {
     response->set_next_page_token(EncodeToken("d1:", rows->back().case_id));

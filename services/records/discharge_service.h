@@ -35,6 +35,9 @@ class DischargeServiceImpl final : public v1::DischargeService::CallbackService,
   grpc::ServerUnaryReactor* ListFollowUpsDue(grpc::CallbackServerContext* context,
                                              const v1::ListFollowUpsDueRequest* request,
                                              v1::ListFollowUpsDueResponse* response) override;
+  grpc::ServerUnaryReactor* RecordPerformanceReport(
+      grpc::CallbackServerContext* context, const v1::RecordPerformanceReportRequest* request,
+      v1::RecordPerformanceReportResponse* response) override;
 
   // Emits ccms.records.discharge_approaching for active cases entering the last stretch of
   // their term (policy discharge.summary_days_before_end); run periodically by main.
@@ -58,6 +61,10 @@ class DischargeServiceImpl final : public v1::DischargeService::CallbackService,
   absl::Status DoListFollowUpsDue(const auth::Principal& principal,
                                   const v1::ListFollowUpsDueRequest& request,
                                   v1::ListFollowUpsDueResponse* response);
+  // The daily-performance report (日常表现综合评估报告), discharge_paperwork.cc.
+  absl::Status DoRecordPerformanceReport(const auth::Principal& principal,
+                                         const v1::RecordPerformanceReportRequest& request,
+                                         v1::RecordPerformanceReportResponse* response);
 
  private:
   DischargeStore& store_;

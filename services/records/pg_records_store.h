@@ -149,6 +149,10 @@ class PgRecordsStore final : public CaseStore,
   absl::StatusOr<std::vector<FollowUpDue>> ListFollowUpsDue(
       const auth::Principal& principal, const std::string& district_code, absl::CivilDay as_of,
       const std::string& after_due_on, const std::string& after_follow_up_id, int limit) override;
+  absl::StatusOr<MutationResult> RecordPerformanceReport(
+      const auth::Principal& principal, const CaseMutation& m, absl::CivilDay completed_on,
+      const std::string& author, const CaseCheck& check,
+      const CaseEventFactory& make_event) override;
   absl::StatusOr<ExportPage> ExportCases(const auth::Principal& principal,
                                          const ExportFilter& filter,
                                          const std::string& request_id) override;

@@ -17,6 +17,11 @@ constexpr db::Query kSetDischargeSummary = {
     "records_set_discharge_summary",
     "UPDATE cases SET discharge_summary_on = $2::date, version = version + 1, updated_at = now()"
     " WHERE case_id = $1"};
+// The daily-performance report (日常表现综合评估报告): its day and author (V014).
+constexpr db::Query kSetPerformanceReport = {
+    "records_set_performance_report",
+    "UPDATE cases SET performance_report_on = $2::date, performance_report_author = $3,"
+    " version = version + 1, updated_at = now() WHERE case_id = $1"};
 // The earliest open follow-up of a case, locked so two visits cannot close the same one.
 constexpr db::Query kNextOpenFollowUp = {
     "records_next_open_follow_up",
@@ -36,7 +41,7 @@ constexpr db::Query kGetFollowUp = {
 constexpr db::Query kDischargeCandidates = {
     "records_discharge_candidates",
     "SELECT c.case_id::text, c.case_number, c.district_code, c.office_id, c.end_date::text,"
-    " c.discharge_summary_on IS NOT NULL FROM cases c"
+    " c.discharge_summary_on IS NOT NULL, c.performance_report_on IS NOT NULL FROM cases c"
     " WHERE ($1::boolean OR c.district_code = ANY($2::text[])) AND ($3 = '' OR c.district_code = "
     "$3)"
     " AND c.status = 'ACTIVE' AND c.end_date <= $4::date"
@@ -66,8 +71,9 @@ std::optional<absl::CivilDay> OptionalDay(const pqxx::field& f) {
 }  // namespace
 
 std::vector<db::Query> PgRecordsStore::DischargeQueries() {
-  return {kSetDischargeSummary, kNextOpenFollowUp,    kCloseFollowUp, kOpenFollowUpsOfCase,
-          kGetFollowUp,         kDischargeCandidates, kFollowUpsDue,  kAuditExport};
+  return {kSetDischargeSummary, kNextOpenFollowUp, kCloseFollowUp,
+          kOpenFollowUpsOfCase, kGetFollowUp,      kDischargeCandidates,
+          kFollowUpsDue,        kAuditExport,      kSetPerformanceReport};
 }
 
 absl::StatusOr<MutationResult> PgRecordsStore::RecordDischargeSummary(
@@ -80,6 +86,19 @@ absl::StatusOr<MutationResult> PgRecordsStore::RecordDischargeSummary(
         kafka::AppendToOutbox(tx, kRecordsTopic, make_event(c));
         return c.case_id;
       });
+}
+
+absl::StatusOr<MutationResult> PgRecordsStore::RecordPerformanceReport(
+    const auth::Principal& principal, const CaseMutation& m, absl::CivilDay completed_on,
+    const std::string& author, const CaseCheck& check, const CaseEventFactory& make_event) {
+  return Mutate(principal, m,
+                [&](pqxx::work& tx, const CaseRecord& c) -> absl::StatusOr<std::string> {
+                  if (absl::Status st = check(c); !st.ok()) return st;
+                  tx.exec_prepared(Name(kSetPerformanceReport), c.case_id,
+                                   time::FormatDate(completed_on), author);
+                  kafka::AppendToOutbox(tx, kRecordsTopic, make_event(c));
+                  return c.case_id;
+                });
 }
 
 absl::StatusOr<FollowUpVisit> PgRecordsStore::RecordFollowUpVisit(
@@ -121,7 +140,7 @@ absl::StatusOr<std::vector<DischargeCandidate>> PgRecordsStore::ListDischargeCan
          tx.exec_prepared(Name(kDischargeCandidates), scope.all, scope.districts, district_code,
                           time::FormatDate(last_end_date), after_case_id, limit)) {
       out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                     r[3].as<std::string>(), DateOf(r[4]), r[5].as<bool>()});
+                     r[3].as<std::string>(), DateOf(r[4]), r[5].as<bool>(), r[6].as<bool>()});
     }
     return absl::OkStatus();
   });

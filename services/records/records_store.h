@@ -327,6 +327,7 @@ struct DischargeCandidate {
   std::string case_id, case_number, district_code, office_id;
   absl::CivilDay end_date;
   bool summary_received = false;
+  bool performance_report_received = false;  // 日常表现综合评估报告
 };
 struct FollowUpDue {
   std::string follow_up_id, case_id, case_number, district_code, office_id;
@@ -827,6 +828,12 @@ class DischargeStore {
   virtual absl::StatusOr<std::vector<FollowUpDue>> ListFollowUpsDue(
       const auth::Principal& principal, const std::string& district_code, absl::CivilDay as_of,
       const std::string& after_due_on, const std::string& after_follow_up_id, int limit) = 0;
+  // Records the daily-performance report (日常表现综合评估报告) on an active case: the day it was
+  // completed and its author's account id (`check` sees the case as locked). A second report
+  // replaces the first.
+  virtual absl::StatusOr<MutationResult> RecordPerformanceReport(
+      const auth::Principal& principal, const CaseMutation& m, absl::CivilDay completed_on,
+      const std::string& author, const CaseCheck& check, const CaseEventFactory& make_event) = 0;
 };
 
 // The audit log (pg_records_store_activities.cc): rows outside any change, and the auditors'

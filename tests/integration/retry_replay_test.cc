@@ -1131,6 +1131,21 @@ const std::vector<Row>& Table() {
             w.Team(req.case_id(), "officer-2");
             w.NextDay();
           }),
+      RecordsRow<v1::RecordPerformanceReportRequest, v1::RecordPerformanceReportResponse>(
+          "RecordPerformanceReport", "an active case whose term ends in 20 days (window open)",
+          "the personal summary is recorded and a day passes; window_opens follows from the end "
+          "date and the author from the first request, so a faithful replay holds",
+          [](World& w) {
+            auto req =
+                WithIds<v1::RecordPerformanceReportRequest>(w.ActiveCase({.end = w.Today() + 20}));
+            req.set_author("officer-7");
+            return req;
+          },
+          [](World& w, const auto& req, const auto&) {
+            w.Rec(&DischargeStub::RecordDischargeSummary,
+                  WithIds<v1::RecordDischargeSummaryRequest>(req.case_id()));
+            w.NextDay();
+          }),
 
       // ---------------- assessment ----------------
       AssessmentRow<av1::RecordAssessmentRequest, av1::RecordAssessmentResponse>(

@@ -581,6 +581,10 @@ class RecordsMatrixServer : public MatrixServer {
       req.set_district_code(d);
       return Own(req);
     });
+    add("DischargeService", "RecordPerformanceReport", [this](const std::string& d) {
+      return Own(
+          WithCase<v1::RecordPerformanceReportRequest>(ActiveCase(d, {.end = h_.Today() + 20})));
+    });
     // ---- AuditService ----
     add("AuditService", "ListAuditEntries", [this](const std::string& d) {
       v1::ListAuditEntriesRequest req;

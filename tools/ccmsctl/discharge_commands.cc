@@ -39,6 +39,9 @@ struct SentenceChangeFlags {
 struct SummaryFlags {
   std::string case_id, on, request_id;
 };
+struct PerformanceReportFlags {
+  std::string case_id, on, author, request_id;
+};
 struct FollowUpFlags {
   std::string case_id, on, notes, notes_file, request_id;
 };
@@ -152,6 +155,26 @@ int RunSummary(const GlobalOptions& global, const SummaryFlags& flags) {
   });
 }
 
+int RunPerformanceReport(const GlobalOptions& global, const PerformanceReportFlags& flags) {
+  v1::RecordPerformanceReportRequest request;
+  request.set_request_id(flags.request_id.empty() ? NewRequestId() : flags.request_id);
+  request.set_case_id(flags.case_id);
+  if (!flags.on.empty()) *request.mutable_completed_on() = ProtoDate(flags.on);
+  request.set_author(flags.author);
+  v1::RecordPerformanceReportResponse response;
+  if (int rc = Call(global, &DischargeService::Stub::RecordPerformanceReport, request, &response);
+      rc != kExitOk) {
+    return rc;
+  }
+  return PrintResponse(global, response, [&] {
+    PrintKeyValues({{"daily-performance report", "recorded"},
+                    {"author", response.author()},
+                    {"window opened", FormatProtoDate(response.window_opens())},
+                    {"policy version", response.policy_version()}},
+                   std::cout);
+  });
+}
+
 int RunFollowUp(const GlobalOptions& global, const FollowUpFlags& flags) {
   auto notes = TextOrFile(flags.notes, flags.notes_file);
   if (!notes.ok()) return ReportLocalError(notes.status());
@@ -189,12 +212,13 @@ int RunDischargesDue(const GlobalOptions& global, const DueFlags& flags) {
     if (all.items().empty()) {
       std::cout << "no discharge due\n";
     } else {
-      Table table(
-          {"CASE NUMBER", "DISTRICT", "OFFICE", "END DATE", "DAYS LEFT", "SUMMARY", "RULE"});
+      Table table({"CASE NUMBER", "DISTRICT", "OFFICE", "END DATE", "DAYS LEFT", "SUMMARY",
+                   "REPORT", "RULE"});
       for (const auto& i : all.items()) {
         table.AddRow({i.case_number(), i.district_code(), OrDash(i.office_id()),
                       FormatProtoDate(i.end_date()), std::to_string(i.days_left()),
-                      i.summary_received() ? "received" : "missing", i.rule()});
+                      i.summary_received() ? "received" : "missing",
+                      i.performance_report_received() ? "received" : "missing", i.rule()});
       }
       table.Print(std::cout);
     }
@@ -352,6 +376,17 @@ void AddDischargeCommands(CLI::App& app, const GlobalOptions& global, Action* ac
   AddOn(s, &summary->on, "Day it was received");
   AddRequestId(s, &summary->request_id);
   SetAction(s, global, action, summary, RunSummary);
+
+  auto report = std::make_shared<PerformanceReportFlags>();
+  CLI::App* pr = cases->add_subcommand(
+      "performance-report",
+      "The daily-performance report (日常表现综合评估报告) was completed; due with the summary");
+  AddCaseId(pr, &report->case_id);
+  AddOn(pr, &report->on, "Day it was completed");
+  pr->add_option("--author", report->author,
+                 "The author's staff account id (default: the token's subject)");
+  AddRequestId(pr, &report->request_id);
+  SetAction(pr, global, action, report, RunPerformanceReport);
 
   auto follow_up = std::make_shared<FollowUpFlags>();
   CLI::App* f = cases->add_subcommand(

@@ -54,6 +54,23 @@ absl::Status CheckDischargeSummary(CaseStatus status, absl::CivilDay end_date,
   return absl::OkStatus();
 }
 
+absl::Status CheckPerformanceReport(CaseStatus status, absl::CivilDay end_date,
+                                    absl::CivilDay completed_on, const RecordsPolicy& policy) {
+  if (status != CaseStatus::kActive) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the daily-performance report is recorded on an active case; this one is ",
+                     std::string(CaseStatusName(status))));
+  }
+  const absl::CivilDay opens = SummaryWindowOpens(end_date, policy);
+  if (completed_on < opens) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the daily-performance report is due with the personal summary, in the last ",
+                     policy.discharge_summary_days_before_end, " days of the term: from ",
+                     time::FormatDate(opens), " (policy ", policy.version, ")"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckFollowUpVisit(CaseStatus status, std::optional<absl::CivilDay> discharged_on,
                                 absl::CivilDay visited_on) {
   if (status != CaseStatus::kDischarged) {

@@ -30,6 +30,13 @@ absl::CivilDay SummaryWindowOpens(absl::CivilDay end_date, const RecordsPolicy& 
 // FAILED_PRECONDITION naming the day the window opens.
 absl::Status CheckDischargeSummary(CaseStatus status, absl::CivilDay end_date,
                                    absl::CivilDay received_on, const RecordsPolicy& policy);
+// The daily-performance report (日常表现综合评估报告) joins the discharge paperwork: due with the
+// personal summary, so it is recorded on an ACTIVE case from SummaryWindowOpens on (a late one,
+// after the end date and before the discharge, is still taken); otherwise FAILED_PRECONDITION
+// naming the day the window opens. Until it is recorded the discharge list flags it, as it flags
+// a missing summary.
+absl::Status CheckPerformanceReport(CaseStatus status, absl::CivilDay end_date,
+                                    absl::CivilDay completed_on, const RecordsPolicy& policy);
 // A follow-up visit is made on a DISCHARGED case, not before its discharge day.
 absl::Status CheckFollowUpVisit(CaseStatus status, std::optional<absl::CivilDay> discharged_on,
                                 absl::CivilDay visited_on);

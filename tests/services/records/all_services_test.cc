@@ -575,6 +575,13 @@ TEST_F(AllServicesTest, RoleMatrix) {
          v1::GetHandoverAndIntakeResponse r;
          return intake_.DoGetHandoverAndIntake(p, q, &r);
        }},
+      {"DischargeService.RecordPerformanceReport", case_workers,
+       [&](const auth::Principal& p) {
+         v1::RecordPerformanceReportRequest q;
+         req_case(q);
+         v1::RecordPerformanceReportResponse r;
+         return discharge_.DoRecordPerformanceReport(p, q, &r);
+       }},
   };
   // Every RPC of the nine services has its row, and every row names one of them: the RPCs come
   // from the generated descriptors, so an RPC added to a proto fails here until it has a row.

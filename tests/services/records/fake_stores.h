@@ -483,6 +483,14 @@ class FakeDischargeStore : public DischargeStore {
                                                             int) override {
     return std::vector<FollowUpDue>{};
   }
+  absl::StatusOr<MutationResult> RecordPerformanceReport(const auth::Principal&,
+                                                         const CaseMutation&, absl::CivilDay,
+                                                         const std::string&, const CaseCheck& check,
+                                                         const CaseEventFactory&) override {
+    if (absl::Status st = check(stored); !st.ok()) return st;
+    ++mutations;
+    return MutationResult{stored.case_id};
+  }
 
   CaseRecord stored;
   domain::LadderFacts ladder;

@@ -77,6 +77,32 @@ TEST(DischargeRulesTest, SummaryWindowOpensThirtyDaysBeforeTheEnd) {
   }
 }
 
+// The daily-performance report (日常表现综合评估报告, item 12) is due with the summary: the same
+// window, the day it opens and the day before, across a leap day and a short month's end.
+TEST(DischargeRulesTest, PerformanceReportDueWithTheSummary) {
+  const RecordsPolicy p = Policy();     // 30 days
+  const CivilDay leap_end(2028, 3, 1);  // window opens 2028-01-31
+  EXPECT_TRUE(CheckPerformanceReport(CaseStatus::kActive, leap_end, CivilDay(2028, 1, 31), p).ok());
+  absl::Status early =
+      CheckPerformanceReport(CaseStatus::kActive, leap_end, CivilDay(2028, 1, 30), p);
+  EXPECT_EQ(early.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(early.message().find("2028-01-31"), absl::string_view::npos);
+  EXPECT_NE(early.message().find("daily-performance report"), absl::string_view::npos);
+  const CivilDay short_end(2027, 3, 30);  // window opens 2027-02-28
+  EXPECT_TRUE(
+      CheckPerformanceReport(CaseStatus::kActive, short_end, CivilDay(2027, 2, 28), p).ok());
+  EXPECT_EQ(CheckPerformanceReport(CaseStatus::kActive, short_end, CivilDay(2027, 2, 27), p).code(),
+            absl::StatusCode::kFailedPrecondition);
+  // The end date itself and after it (not yet discharged): still taken.
+  EXPECT_TRUE(CheckPerformanceReport(CaseStatus::kActive, leap_end, leap_end, p).ok());
+  EXPECT_TRUE(CheckPerformanceReport(CaseStatus::kActive, leap_end, leap_end + 1, p).ok());
+  for (CaseStatus s : {CaseStatus::kPendingIntake, CaseStatus::kDischarged, CaseStatus::kRevoked,
+                       CaseStatus::kTransferredOut, CaseStatus::kDeceased}) {
+    EXPECT_EQ(CheckPerformanceReport(s, leap_end, CivilDay(2028, 2, 1), p).code(),
+              absl::StatusCode::kFailedPrecondition);
+  }
+}
+
 TEST(DischargeRulesTest, FollowUpVisitsAfterTheDischargeOnly) {
   const CivilDay discharged(2027, 12, 31);
   EXPECT_TRUE(CheckFollowUpVisit(CaseStatus::kDischarged, discharged, discharged).ok());
