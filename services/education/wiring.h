@@ -24,6 +24,10 @@
 #include "services/education/pg_session_store.h"
 #include "services/education/service_file_service.h"
 #include "services/education/session_service.h"
+#include "services/education/community_service_hours.h"
+#include "services/education/hours_ledger_service.h"
+#include "services/education/ledger_events.h"
+#include "services/education/pg_hours_ledger_store.h"
 
 namespace ccms::education {
 
@@ -43,6 +47,7 @@ class EducationWiring final : public server::Service {
   CorrectionPlanServiceImpl& plans() { return *plans_; }
   CounsellingServiceImpl& counselling() { return *counselling_; }
   SessionServiceImpl& sessions() { return *sessions_; }
+  HoursLedgerServiceImpl& hours_ledger() { return *hours_ledger_; }
 
  private:
   std::unique_ptr<domain::EducationPolicies> policies_;
@@ -68,6 +73,13 @@ class EducationWiring final : public server::Service {
   std::unique_ptr<FeedbackServiceImpl> feedback_;
   std::unique_ptr<PgSessionStore> session_store_;
   std::unique_ptr<SessionServiceImpl> sessions_;
+  // The hours ledger, windows and individual education (issue 14 items 6-8; consumer group
+  // ccms-education-ledger). Community-service hours: none until that area implements
+  // CommunityServiceHours (community_service_hours.h).
+  NoCommunityServiceYet no_community_service_;
+  std::unique_ptr<PgHoursLedgerStore> hours_ledger_store_;
+  std::unique_ptr<HoursLedgerServiceImpl> hours_ledger_;
+  std::unique_ptr<LedgerEventHandler> ledger_events_;
 };
 
 server::ServiceDefinition Definition();

@@ -47,6 +47,9 @@ EducationPolicy ReadEducationPolicy(policy::PolicyReader& r) {
   p.complaint_handling_days =
       static_cast<int>(r.Int("education.feedback.complaint_handling_days", 1, 90));
   p.session = ReadSessionPolicy(r);
+  p.hours = ReadHoursPolicy(r);
+  p.windows = ReadWindowPolicy(r);
+  p.individual = ReadIndividualPolicy(r);
   return p;
 }
 

@@ -6,6 +6,9 @@
 #include "absl/status/statusor.h"
 #include "common/policy/policy.h"
 #include "common/policy/schedule.h"
+#include "services/education/domain/education_windows.h"
+#include "services/education/domain/hours_ledger.h"
+#include "services/education/domain/individual_education.h"
 #include "services/education/domain/session_rules.h"
 
 namespace ccms::education::domain {
@@ -36,6 +39,12 @@ struct EducationPolicy {
   int complaint_handling_days = 15;
   // Sessions, enrolment and attendance (`education.session.*`, domain/session_rules.h).
   SessionPolicy session;
+  // The monthly hours ledger, the intake / discharge windows and individual education stepped
+  // up (issue 14 items 6-8: `education.hours.*`, `education.windows.*`,
+  // `education.individual.*`).
+  HoursPolicy hours;
+  WindowPolicy windows;
+  IndividualPolicy individual;
 };
 
 using EducationPolicies = policy::Schedule<EducationPolicy>;
