@@ -195,7 +195,7 @@ TEST_F(EducationLedgerTest, HoursFromAttendanceWaiversAndAClosedMonth) {
          v1::ATTENDANCE_OUTCOME_LATE);
   h().clock().Set(FixedTestNow());
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE event_type ="
-                  " 'ccms.education.intake_education_completed' AND key = '" +
+                  " 'ccms.education.intake_education_completed' AND record_key = '" +
                   id + "'"),
             1);
 
@@ -270,7 +270,7 @@ TEST_F(EducationLedgerTest, HoursFromAttendanceWaiversAndAClosedMonth) {
   EXPECT_EQ(nov.ledger().study().waived_days(), 5);
   EXPECT_EQ(nov.ledger().study().required_minutes(), 480 * 25 / 30);
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE event_type ="
-                  " 'ccms.education.hours_month_closed' AND key = '" +
+                  " 'ccms.education.hours_month_closed' AND record_key = '" +
                   id + "'"),
             1);
   // The event on Kafka: codes and minutes only.
@@ -431,7 +431,7 @@ TEST_F(EducationLedgerTest, DueAndOverdueWindows) {
   h().clock().Set(FixedTestNow());
   EXPECT_EQ(list(v1::WINDOW_KIND_DISCHARGE, false).count(ending + discharge), 0u);
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE event_type ="
-                  " 'ccms.education.discharge_education_completed' AND key = '" +
+                  " 'ccms.education.discharge_education_completed' AND record_key = '" +
                   ending + "'"),
             1);
 }
