@@ -46,6 +46,7 @@ TEST(EducationPlanHostileValuesTest, EveryFieldOfEveryRequestGetsAClientErrorOrO
   // Nothing but the calls may write while the database is watched.
   h.consumer().Stop();
   h.plan_consumer().Stop();
+  h.ledger_consumer().Stop();
 
   HostileOptions o;
   o.channel = h.channel();

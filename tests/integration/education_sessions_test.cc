@@ -632,6 +632,9 @@ TEST(EducationSessionsHostileValuesTest, EveryFieldOfEveryRequestGetsAClientErro
   if (IntegrationEnv::Get() == nullptr) GTEST_SKIP() << "needs PostgreSQL and the dev broker";
   EducationHarness h;
   h.consumer().Stop();
+  // The hours ledger's consumer follows the shared topics too: nothing but the calls may write
+  // while the database is watched.
+  h.ledger_consumer().Stop();
   const absl::CivilDay today = time::ShanghaiDay(h.clock().Now());
   const std::string case_id = ids::NewUuid();
   records::v1::CaseOpened opened;
