@@ -47,6 +47,7 @@ TEST(EducationPlanHostileValuesTest, EveryFieldOfEveryRequestGetsAClientErrorOrO
   h.consumer().Stop();
   h.plan_consumer().Stop();
   h.ledger_consumer().Stop();
+  h.care_consumer().Stop();
 
   HostileOptions o;
   o.channel = h.channel();
