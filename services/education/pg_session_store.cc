@@ -310,6 +310,7 @@ absl::StatusOr<SessionState> PgSessionStore::Mutate(const auth::Principal& princ
         }
         for (const auto& [case_id, a] : write->attendance) {
           UpsertAttendance(tx, session_id, case_id, a);
+          if (attendance_hook_) attendance_hook_(tx, state->session, case_id, a);
         }
         return std::move(write->events);
       },

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <pqxx/transaction>
 #include <string>
 #include <vector>
@@ -61,9 +62,16 @@ class PgSessionStore final : public SessionStore {
 
   static std::vector<db::Query> Queries();
 
+  // Called inside Mutate's transaction after each attendance it writes (the hours ledger's
+  // window completions, pg_hours_ledger_store.h). Set once while wiring.
+  using AttendanceHook = std::function<void(pqxx::work&, const SessionRecord&,
+                                            const std::string& case_id, const AttendanceRecord&)>;
+  void OnAttendanceWritten(AttendanceHook hook) { attendance_hook_ = std::move(hook); }
+
  private:
   db::ConnectionPool& pool_;
   kafka::OutboxSignal* signal_;
+  AttendanceHook attendance_hook_;
 };
 
 }  // namespace ccms::education

@@ -29,6 +29,8 @@ std::vector<db::Query> AllQueries() {
   for (const auto& s : PgFeedbackStore::Queries()) q.push_back(s);
   for (const auto& s : PgSessionStore::Queries()) q.push_back(s);
   for (const auto& s : PgCommunityServiceStore::Queries()) q.push_back(s);
+  for (const auto& s : PgHoursLedgerStore::Queries()) q.push_back(s);
+  for (const auto& s : PgCommunityServiceHours::Queries()) q.push_back(s);
   return q;
 }
 
@@ -116,6 +118,25 @@ absl::Status EducationWiring::Build(server::ServiceHost& host) {
   community_service_ = std::make_unique<CommunityServiceServiceImpl>(
       *community_service_store_, host.executor(), *policies_, host.clock());
   host.AddService(community_service_.get(), v1::CommunityServiceService::service_full_name());
+  // The hours ledger, windows and individual education (issue 14 items 6-8).
+  hours_ledger_store_ =
+      std::make_unique<PgHoursLedgerStore>(host.pool(), &host.relay(), community_service_hours_);
+  hours_ledger_ = std::make_unique<HoursLedgerServiceImpl>(*hours_ledger_store_, host.executor(),
+                                                           *policies_, host.clock());
+  session_store_->OnAttendanceWritten(
+      [this, &clock = host.clock()](pqxx::work& tx, const SessionRecord& s,
+                                    const std::string& case_id, const AttendanceRecord& a) {
+        PgHoursLedgerStore::OnAttendance(tx, s, case_id, a, *policies_, clock.Now());
+      });
+  ledger_events_ = std::make_unique<LedgerEventHandler>();
+  if (auto st = host.AddConsumer(kLedgerConsumerGroup, {kRecordsTopic, kAssessmentTopic},
+                                 [this](pqxx::work& tx, const events::v1::Envelope& e) {
+                                   return ledger_events_->Handle(tx, e);
+                                 });
+      !st.ok()) {
+    return st;
+  }
+  host.AddService(hours_ledger_.get(), v1::HoursLedgerService::service_full_name());
   return absl::OkStatus();
 }
 

@@ -16,6 +16,7 @@
 #include "services/education/legal_test_service.h"
 #include "services/education/pg_case_store.h"
 #include "services/education/pg_catalogue_store.h"
+#include "services/education/pg_community_service_hours.h"
 #include "services/education/pg_community_service_store.h"
 #include "services/education/pg_counselling_store.h"
 #include "services/education/pg_feedback_store.h"
@@ -26,6 +27,10 @@
 #include "services/education/plan_triggers.h"
 #include "services/education/service_file_service.h"
 #include "services/education/session_service.h"
+#include "services/education/community_service_hours.h"
+#include "services/education/hours_ledger_service.h"
+#include "services/education/ledger_events.h"
+#include "services/education/pg_hours_ledger_store.h"
 
 namespace ccms::education {
 
@@ -45,6 +50,7 @@ class EducationWiring final : public server::Service {
   CorrectionPlanServiceImpl& plans() { return *plans_; }
   CounsellingServiceImpl& counselling() { return *counselling_; }
   SessionServiceImpl& sessions() { return *sessions_; }
+  HoursLedgerServiceImpl& hours_ledger() { return *hours_ledger_; }
 
  private:
   std::unique_ptr<domain::EducationPolicies> policies_;
@@ -73,6 +79,12 @@ class EducationWiring final : public server::Service {
   // Community service (issue 14 item 9).
   std::unique_ptr<PgCommunityServiceStore> community_service_store_;
   std::unique_ptr<CommunityServiceServiceImpl> community_service_;
+  // The hours ledger, windows and individual education (issue 14 items 6-8; consumer group
+  // ccms-education-ledger); its community-service hours come from community service's activities.
+  PgCommunityServiceHours community_service_hours_;
+  std::unique_ptr<PgHoursLedgerStore> hours_ledger_store_;
+  std::unique_ptr<HoursLedgerServiceImpl> hours_ledger_;
+  std::unique_ptr<LedgerEventHandler> ledger_events_;
 };
 
 server::ServiceDefinition Definition();

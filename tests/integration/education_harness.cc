@@ -15,7 +15,8 @@ EducationHarness::EducationHarness()
       legal_tests_(education::v1::LegalTestService::NewStub(service_.channel())),
       feedback_(education::v1::FeedbackService::NewStub(service_.channel())),
       sessions_(education::v1::SessionService::NewStub(service_.channel())),
-      community_(education::v1::CommunityServiceService::NewStub(service_.channel())) {}
+      community_(education::v1::CommunityServiceService::NewStub(service_.channel())),
+      hours_ledger_(education::v1::HoursLedgerService::NewStub(service_.channel())) {}
 
 EducationHarness::~EducationHarness() = default;
 

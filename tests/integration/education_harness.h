@@ -9,6 +9,7 @@
 #include "ccms/education/v1/correction_plan_service.grpc.pb.h"
 #include "ccms/education/v1/counselling_service.grpc.pb.h"
 #include "ccms/education/v1/feedback_service.grpc.pb.h"
+#include "ccms/education/v1/hours_ledger_service.grpc.pb.h"
 #include "ccms/education/v1/legal_test_service.grpc.pb.h"
 #include "ccms/education/v1/service_file_service.grpc.pb.h"
 #include "ccms/education/v1/session_service.grpc.pb.h"
@@ -51,6 +52,10 @@ class EducationHarness {
   // The care area's consumer of ccms.assessment.v1 (crisis flags).
   kafka::InboxConsumer& care_consumer() { return host().consumer(2); }
   time::FakeClock& clock() { return clock_; }
+  // The hours ledger (issue 14 items 6-8) and its consumer of records' and assessment's events
+  // (lost contact, step-up triggers), the fourth in wiring.cc's order.
+  education::v1::HoursLedgerService::Stub& hours_ledger() { return *hours_ledger_; }
+  kafka::InboxConsumer& ledger_consumer() { return host().consumer(3); }
   const education::domain::EducationPolicy& policy() {
     return service_.wiring<education::EducationWiring>().policies().Latest().rules;
   }
@@ -74,6 +79,7 @@ class EducationHarness {
   std::unique_ptr<education::v1::FeedbackService::Stub> feedback_;
   std::unique_ptr<education::v1::SessionService::Stub> sessions_;
   std::unique_ptr<education::v1::CommunityServiceService::Stub> community_;
+  std::unique_ptr<education::v1::HoursLedgerService::Stub> hours_ledger_;
 };
 
 }  // namespace ccms::testing

@@ -137,5 +137,49 @@ TEST(EducationHostileValuesTest, EveryFieldOfEveryCareRequestGetsAClientErrorOrO
   ExpectNoFailures(o, report);
 }
 
+// The hours ledger's requests (issue 14 items 6-8), the same way.
+TEST(EducationHostileValuesTest, EveryFieldOfEveryHoursLedgerRequestGetsAClientErrorOrOk) {
+  if (IntegrationEnv::Get() == nullptr) GTEST_SKIP() << "needs PostgreSQL and the dev broker";
+  EducationHarness h;
+  h.consumer().Stop();
+  h.ledger_consumer().Stop();
+  const absl::CivilDay today = time::ShanghaiDay(h.clock().Now());
+  const std::string case_id = ids::NewUuid();
+  records::v1::CaseOpened opened;
+  opened.set_case_id(case_id);
+  opened.set_district_code("110101");
+  *opened.mutable_supervision_start_date() = ToProtoDate(today - 100);
+  *opened.mutable_supervision_end_date() = ToProtoDate(today + 720);
+  records::v1::IntakeReported intake;
+  intake.set_case_id(case_id);
+  intake.set_district_code("110101");
+  *intake.mutable_reported_on() = ToProtoDate(today - 95);
+  int64_t offset = 0;
+  for (const auto& [type, payload] :
+       std::vector<std::pair<std::string, const google::protobuf::Message*>>{
+           {"ccms.records.case_opened", &opened}, {"ccms.records.intake_reported", &intake}}) {
+    const auto envelope = kafka::MakeEnvelope(type, case_id, "110101", absl::Now(), absl::Now(),
+                                              "records-test", *payload);
+    auto applied =
+        h.consumer().Process("ccms.records.v1", 0, offset++, envelope.SerializeAsString());
+    ASSERT_TRUE(applied.ok() && *applied) << applied.status();
+  }
+  HostileOptions o;
+  o.channel = h.channel();
+  o.services = {v1::HoursLedgerService::service_full_name()};
+  o.tokens = {h.Token(Role::kOfficeStaff, {"110101"}, "staff-1"),
+              h.Token(Role::kSocialWorker, {"110101"}, "worker-1"),
+              h.Token(Role::kCityAdmin, {"*"}, "admin-1"),
+              h.Token(Role::kAuditor, {"*"}, "auditor-1")};
+  o.strings = {{"case_id", case_id},
+               {"district_code", "110101"},
+               {"reason_code", "ILLNESS"},
+               {"page_token", ""}};
+  o.today = today;
+  o.snapshot = DatabaseSnapshot(h.db().dsn());
+  const HostileReport report = RunHostileValues(o);
+  ExpectNoFailures(o, report);
+}
+
 }  // namespace
 }  // namespace ccms::testing

@@ -46,6 +46,8 @@ TEST(EducationPlanHostileValuesTest, EveryFieldOfEveryRequestGetsAClientErrorOrO
   // Nothing but the calls may write while the database is watched.
   h.consumer().Stop();
   h.plan_consumer().Stop();
+  h.ledger_consumer().Stop();
+  h.care_consumer().Stop();
 
   HostileOptions o;
   o.channel = h.channel();

@@ -55,6 +55,7 @@ class EducationMatrixServer : public MatrixServer {
             ev1::FeedbackService::service_full_name(),
             ev1::SessionService::service_full_name(),
             ev1::CommunityServiceService::service_full_name(),
+            ev1::HoursLedgerService::service_full_name(),
             ops::v1::DeadLetterService::service_full_name(),
             ops::v1::AuditChainService::service_full_name()};
   }
@@ -71,6 +72,8 @@ class EducationMatrixServer : public MatrixServer {
     InstallLegalTestBuilders();
     InstallFeedbackBuilders();
     InstallCommunityServiceBuilders();
+    h_.ledger_consumer().Stop();
+    InstallLedgerBuilders();
   }
 
   std::shared_ptr<grpc::Channel> Channel() override { return h_.channel(); }
@@ -100,14 +103,14 @@ class EducationMatrixServer : public MatrixServer {
 
   // An active case of `district` as education learns it from records' events (opened 20 days
   // ago, intake 10 days ago): no service file, no first contact yet.
-  std::string Case(const std::string& district) {
+  std::string Case(const std::string& district, int started_days_ago = 20) {
     const std::string case_id = ids::NewUuid();
     Made(district, case_id);
     records::v1::CaseOpened opened;
     opened.set_case_id(case_id);
     opened.set_district_code(district);
     opened.set_office_id("office-1");
-    *opened.mutable_supervision_start_date() = ToProtoDate(Today() - 20);
+    *opened.mutable_supervision_start_date() = ToProtoDate(Today() - started_days_ago);
     *opened.mutable_supervision_end_date() = ToProtoDate(Today() + 700);
     opened.set_sex(common::v1::SEX_FEMALE);
     opened.set_age_band(records::v1::AGE_BAND_26_TO_35);
@@ -910,8 +913,60 @@ class EducationMatrixServer : public MatrixServer {
     });
   }
 
+  // The hours ledger (issue 14 items 6-8): a case whose term began 100 days ago, so its
+  // previous month has ended inside the term (closing it is a valid request).
+  void InstallLedgerBuilders() {
+    auto add = [this](const std::string& method, Builder b) {
+      builders_[absl::StrCat(ev1::HoursLedgerService::service_full_name(), "/", method)] =
+          std::move(b);
+    };
+    add("GetHoursLedger", [this](const std::string& d) {
+      ev1::GetHoursLedgerRequest req;
+      req.set_case_id(Case(d, 100));
+      return Own(req);
+    });
+    add("CloseHoursMonth", [this](const std::string& d) {
+      const absl::CivilMonth previous = absl::CivilMonth(Today()) - 1;
+      ev1::CloseHoursMonthRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(Case(d, 100));
+      req.set_year(static_cast<int>(previous.year()));
+      req.set_month(previous.month());
+      return Own(req);
+    });
+    add("GrantHoursWaiver", [this](const std::string& d) {
+      ev1::GrantHoursWaiverRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(Case(d, 100));
+      req.set_scope(ev1::WAIVER_SCOPE_COMMUNITY_SERVICE);
+      req.set_reason_code("ILLNESS");
+      *req.mutable_from_date() = ToProtoDate(Today());
+      *req.mutable_until_date() = ToProtoDate(Today() + 30);
+      return Own(req);
+    });
+    add("ListHoursShortfalls", [this](const std::string& d) {
+      if (ledger_lists_.insert(d).second) Case(d, 100);
+      ev1::ListHoursShortfallsRequest req;
+      req.set_district_code(d);
+      return Own(req);
+    });
+    add("ListEducationWindows", [this](const std::string& d) {
+      if (ledger_lists_.insert(d).second) Case(d, 100);
+      ev1::ListEducationWindowsRequest req;
+      req.set_district_code(d);
+      return Own(req);
+    });
+    add("ListIndividualEducationDue", [this](const std::string& d) {
+      if (ledger_lists_.insert(d).second) Case(d, 100);
+      ev1::ListIndividualEducationDueRequest req;
+      req.set_district_code(d);
+      return Own(req);
+    });
+  }
+
   EducationHarness h_;
   const std::string admin_;
+  std::set<std::string> ledger_lists_;
   bool survey_published_ = false;
   std::set<std::string> complaints_;
   bool paper_published_ = false;

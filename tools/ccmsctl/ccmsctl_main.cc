@@ -26,6 +26,7 @@
 #include "tools/ccmsctl/activity_commands.h"
 #include "tools/ccmsctl/assessment_commands.h"
 #include "tools/ccmsctl/care_commands.h"
+#include "tools/ccmsctl/hours_commands.h"
 #include "tools/ccmsctl/case_commands.h"
 #include "tools/ccmsctl/audit_commands.h"
 #include "tools/ccmsctl/dead_letter_commands.h"
@@ -110,6 +111,8 @@ int Main(int argc, char** argv) {
   AddEducationCommands(app, global, &action);
   AddPlanCommands(app, global, &action);
   AddCareCommands(app, global, &action);  // education's care lists
+  // education: the hours ledger, intake / discharge windows, individual education
+  AddHoursCommands(app, global, &action);
   AddEmploymentCommands(app, global, &action);
   AddSessionCommands(app, global, &action);
   AddLeaveCommands(app, global, &action);

@@ -48,6 +48,9 @@ EducationPolicy ReadEducationPolicy(policy::PolicyReader& r) {
       static_cast<int>(r.Int("education.feedback.complaint_handling_days", 1, 90));
   p.session = ReadSessionPolicy(r);
   p.community_service = ReadCommunityServicePolicy(r);
+  p.hours = ReadHoursPolicy(r);
+  p.windows = ReadWindowPolicy(r);
+  p.individual = ReadIndividualPolicy(r);
   return p;
 }
 

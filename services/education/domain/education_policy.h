@@ -7,6 +7,9 @@
 #include "common/policy/policy.h"
 #include "common/policy/schedule.h"
 #include "services/education/domain/community_service_rules.h"
+#include "services/education/domain/education_windows.h"
+#include "services/education/domain/hours_ledger.h"
+#include "services/education/domain/individual_education.h"
 #include "services/education/domain/session_rules.h"
 
 namespace ccms::education::domain {
@@ -39,6 +42,12 @@ struct EducationPolicy {
   SessionPolicy session;
   // Community service (`education.community_service.*`, domain/community_service_rules.h).
   CommunityServicePolicy community_service;
+  // The monthly hours ledger, the intake / discharge windows and individual education stepped
+  // up (issue 14 items 6-8: `education.hours.*`, `education.windows.*`,
+  // `education.individual.*`).
+  HoursPolicy hours;
+  WindowPolicy windows;
+  IndividualPolicy individual;
 };
 
 using EducationPolicies = policy::Schedule<EducationPolicy>;
