@@ -56,6 +56,11 @@ class EducationHarness {
   // (lost contact, step-up triggers), the fourth in wiring.cc's order.
   education::v1::HoursLedgerService::Stub& hours_ledger() { return *hours_ledger_; }
   kafka::InboxConsumer& ledger_consumer() { return host().consumer(3); }
+  // Stops every consumer: a test that watches the database (hostile values) hands its events to
+  // consumer() by hand; the others would apply other tests' events from the shared topics.
+  void StopConsumers() {
+    for (size_t i = 0; i < 4; ++i) host().consumer(i).Stop();
+  }
   const education::domain::EducationPolicy& policy() {
     return service_.wiring<education::EducationWiring>().policies().Latest().rules;
   }

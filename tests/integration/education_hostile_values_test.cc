@@ -22,8 +22,7 @@ namespace v1 = education::v1;
 TEST(EducationHostileValuesTest, EveryFieldOfEveryCareRequestGetsAClientErrorOrOk) {
   if (IntegrationEnv::Get() == nullptr) GTEST_SKIP() << "needs PostgreSQL and the dev broker";
   EducationHarness h;
-  h.consumer().Stop();
-  h.care_consumer().Stop();
+  h.StopConsumers();
   const absl::CivilDay today = time::ShanghaiDay(h.clock().Now());
   const std::string case_id = ids::NewUuid();
   records::v1::CaseOpened opened;
@@ -141,8 +140,7 @@ TEST(EducationHostileValuesTest, EveryFieldOfEveryCareRequestGetsAClientErrorOrO
 TEST(EducationHostileValuesTest, EveryFieldOfEveryHoursLedgerRequestGetsAClientErrorOrOk) {
   if (IntegrationEnv::Get() == nullptr) GTEST_SKIP() << "needs PostgreSQL and the dev broker";
   EducationHarness h;
-  h.consumer().Stop();
-  h.ledger_consumer().Stop();
+  h.StopConsumers();
   const absl::CivilDay today = time::ShanghaiDay(h.clock().Now());
   const std::string case_id = ids::NewUuid();
   records::v1::CaseOpened opened;

@@ -44,10 +44,7 @@ TEST(EducationPlanHostileValuesTest, EveryFieldOfEveryRequestGetsAClientErrorOrO
     ASSERT_TRUE(applied.ok() && *applied) << applied.status();
   }
   // Nothing but the calls may write while the database is watched.
-  h.consumer().Stop();
-  h.plan_consumer().Stop();
-  h.ledger_consumer().Stop();
-  h.care_consumer().Stop();
+  h.StopConsumers();
 
   HostileOptions o;
   o.channel = h.channel();

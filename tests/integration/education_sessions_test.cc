@@ -631,11 +631,9 @@ TEST_F(EducationSessionsTest, AnotherDistrictsSessionDoesNotExist) {
 TEST(EducationSessionsHostileValuesTest, EveryFieldOfEveryRequestGetsAClientErrorOrOk) {
   if (IntegrationEnv::Get() == nullptr) GTEST_SKIP() << "needs PostgreSQL and the dev broker";
   EducationHarness h;
-  h.consumer().Stop();
-  // The ledger's and care's consumers follow the shared topics too (care records a crisis flag of
-  // any case): nothing but the calls may write while the database is watched.
-  h.ledger_consumer().Stop();
-  h.care_consumer().Stop();
+  // Every consumer follows the shared topics (care records a crisis flag of any case, the plans
+  // a revision): nothing but the calls may write while the database is watched.
+  h.StopConsumers();
   const absl::CivilDay today = time::ShanghaiDay(h.clock().Now());
   const std::string case_id = ids::NewUuid();
   records::v1::CaseOpened opened;
