@@ -556,6 +556,10 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
       if (!home_visited && as_of > *m.reported + 20) {
         want_overdue.insert({m.case_id, 3, 0, int(as_of - (*m.reported + 20))});
       }
+      // The exit-restriction filing within 5 days of the intake (none is filed here).
+      if (as_of > *m.reported + 5) {
+        want_overdue.insert({m.case_id, 4, 0, int(as_of - (*m.reported + 5))});
+      }
       for (const auto& l : m.leaves) {
         if (l.requested <= as_of && l.end < as_of && !(l.returned && *l.returned <= as_of)) {
           want_not_returned.insert({l.leave_id, static_cast<int>(as_of - l.end)});

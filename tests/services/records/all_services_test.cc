@@ -575,6 +575,15 @@ TEST_F(AllServicesTest, RoleMatrix) {
          v1::GetHandoverAndIntakeResponse r;
          return intake_.DoGetHandoverAndIntake(p, q, &r);
        }},
+      {"IntakeService.RecordExitRestriction", office,
+       [&](const auth::Principal& p) {
+         v1::RecordExitRestrictionRequest q;
+         req_case(q);
+         q.set_action(v1::EXIT_RESTRICTION_ACTION_FILED);
+         q.set_authority("exit-and-entry administration");
+         v1::RecordExitRestrictionResponse r;
+         return intake_.DoRecordExitRestriction(p, q, &r);
+       }},
   };
   // Every RPC of the nine services has its row, and every row names one of them: the RPCs come
   // from the generated descriptors, so an RPC added to a proto fails here until it has a row.
