@@ -29,9 +29,8 @@ absl::Status ApplyEducationEvent(pqxx::work& tx, const events::v1::Envelope& eve
   }
   if (!attendance.has_value()) return absl::OkStatus();
   PgRecordsStore::ApplyEducationAttendance(tx, attendance->case_id, attendance->session_id,
-                                           attendance->session_day,
-                                           attendance->absent_after_notice, event.event_id(),
-                                           attendance->policy_version);
+                                           attendance->session_day, attendance->absent_after_notice,
+                                           event.event_id(), attendance->policy_version);
   return absl::OkStatus();
 }
 

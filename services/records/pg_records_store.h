@@ -239,9 +239,11 @@ class PgRecordsStore final : public CaseStore,
                                                          const std::string& case_id,
                                                          const std::string& request_id) override;
   // The exit-restriction filing (pg_records_store_exit_restriction.cc).
-  absl::StatusOr<MutationResult> RecordExitRestriction(
-      const auth::Principal& principal, const CaseMutation& m, ExitRestrictionRecord& record,
-      const ExitRestrictionDecider& decide, const CaseEventFactory& make_event) override;
+  absl::StatusOr<MutationResult> RecordExitRestriction(const auth::Principal& principal,
+                                                       const CaseMutation& m,
+                                                       ExitRestrictionRecord& record,
+                                                       const ExitRestrictionDecider& decide,
+                                                       const CaseEventFactory& make_event) override;
   static std::vector<db::Query> ExitRestrictionQueries();
 
  private:

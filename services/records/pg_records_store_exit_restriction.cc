@@ -1,5 +1,5 @@
-// PgRecordsStore: the exit-restriction filing (限制出境报备) at intake and its lifting at the end of
-// supervision.
+// PgRecordsStore: the exit-restriction filing (限制出境报备) at intake and its lifting at the end
+// of supervision.
 #include <pqxx/pqxx>
 
 #include "common/kafka/outbox.h"
@@ -49,11 +49,11 @@ absl::StatusOr<MutationResult> PgRecordsStore::RecordExitRestriction(
           if (action == domain::ExitRestrictionAction::kLifted) facts.lifted_on = DateOf(row[1]);
         }
         if (absl::Status st = decide(c, facts, record); !st.ok()) return st;
-        pqxx::result r = tx.exec_prepared(
-            Name(kInsertExitRestriction), record.filing_id, c.case_id,
-            std::string(domain::ExitRestrictionActionName(record.action)),
-            time::FormatDate(record.done_on), record.authority, record.document_number,
-            record.policy_version, principal.subject);
+        pqxx::result r =
+            tx.exec_prepared(Name(kInsertExitRestriction), record.filing_id, c.case_id,
+                             std::string(domain::ExitRestrictionActionName(record.action)),
+                             time::FormatDate(record.done_on), record.authority,
+                             record.document_number, record.policy_version, principal.subject);
         if (r.affected_rows() == 0) {
           return absl::FailedPreconditionError("this exit-restriction step is already recorded");
         }

@@ -47,9 +47,8 @@ std::vector<db::Query> PgRecordsStore::GroundQueries() {
 absl::Status PgRecordsStore::LoadGroundFacts(pqxx::work& tx, const CaseRecord& c,
                                              domain::LadderFacts* facts) {
   for (const auto& row : tx.exec_prepared(Name(kGroundBreaches), c.case_id, c.district_code)) {
-    facts->prohibition_breaches.push_back(
-        domain::ParseBreachSeverity(row[0].as<std::string>())
-            .value_or(domain::BreachSeverity::kUnstated));
+    facts->prohibition_breaches.push_back(domain::ParseBreachSeverity(row[0].as<std::string>())
+                                              .value_or(domain::BreachSeverity::kUnstated));
   }
   for (const auto& row :
        tx.exec_prepared(Name(kGroundEducationAbsences), c.case_id, c.district_code)) {
@@ -68,8 +67,7 @@ absl::Status PgRecordsStore::LoadGroundFacts(pqxx::work& tx, const CaseRecord& c
 
 void PgRecordsStore::ApplyEducationAttendance(pqxx::work& tx, const std::string& case_id,
                                               const std::string& session_id,
-                                              absl::CivilDay session_day,
-                                              bool absent_after_notice,
+                                              absl::CivilDay session_day, bool absent_after_notice,
                                               const std::string& event_id,
                                               const std::string& policy_version) {
   if (absent_after_notice) {

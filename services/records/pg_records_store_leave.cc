@@ -21,7 +21,7 @@ using namespace pg_internal;  // NOLINT: the store's own helpers
 #define CCMS_STANDING_COLUMNS                                                         \
   "s.standing_approval_id::text, s.case_id::text, s.destination, s.purpose,"          \
   " s.valid_from::text, s.valid_until::text, s.granted_on::text, s.revoked_on::text," \
-  " s.revoke_reason, s.policy_version, s.work_away, s.guarantor, s.fixed_residence,"         \
+  " s.revoke_reason, s.policy_version, s.work_away, s.guarantor, s.fixed_residence,"  \
   " s.job_held_since::text, s.relative_assisting"
 
 constexpr db::Query kLeavesOfCase = {"records_leaves_of_case",
@@ -255,16 +255,15 @@ absl::StatusOr<StandingApprovalRecord> PgRecordsStore::GrantStandingApproval(
   auto result =
       Mutate(principal, m, [&](pqxx::work& tx, const CaseRecord& c) -> absl::StatusOr<std::string> {
         out.case_id = c.case_id;
-        tx.exec_prepared(Name(kInsertStanding), out.standing_approval_id, c.case_id,
-                         out.destination, out.purpose, time::FormatDate(out.valid_from),
-                         time::FormatDate(out.valid_until), time::FormatDate(out.granted_on),
-                         principal.subject, out.policy_version, out.work_away,
-                         out.work_away_conditions.guarantor,
-                         out.work_away_conditions.fixed_residence,
-                         out.work_away_conditions.job_held_since.has_value()
-                             ? time::FormatDate(*out.work_away_conditions.job_held_since)
-                             : std::string(),
-                         out.work_away_conditions.relative_assisting);
+        tx.exec_prepared(
+            Name(kInsertStanding), out.standing_approval_id, c.case_id, out.destination,
+            out.purpose, time::FormatDate(out.valid_from), time::FormatDate(out.valid_until),
+            time::FormatDate(out.granted_on), principal.subject, out.policy_version, out.work_away,
+            out.work_away_conditions.guarantor, out.work_away_conditions.fixed_residence,
+            out.work_away_conditions.job_held_since.has_value()
+                ? time::FormatDate(*out.work_away_conditions.job_held_since)
+                : std::string(),
+            out.work_away_conditions.relative_assisting);
         kafka::AppendToOutbox(tx, kRecordsTopic, make_event(c, out));
         return out.standing_approval_id;
       });

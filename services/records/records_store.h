@@ -12,6 +12,7 @@
 #include "common/auth/principal.h"
 #include "services/records/domain/case_rules.h"
 #include "services/records/domain/contact_schedule.h"
+#include "services/records/domain/exit_restriction.h"
 #include "services/records/domain/id_number.h"
 #include "services/records/domain/investigation_rules.h"
 #include "services/records/domain/leave_rules.h"
@@ -20,7 +21,6 @@
 #include "services/records/domain/sentence_change.h"
 #include "services/records/domain/transfer_rules.h"
 #include "services/records/domain/work_away.h"
-#include "services/records/domain/exit_restriction.h"
 
 namespace ccms::records {
 
@@ -753,8 +753,8 @@ struct ExitRestrictionRecord {
   absl::CivilDay done_on;
   std::string authority;
   std::string document_number;
-  absl::CivilDay due;    // set by the decider
-  bool late = false;     // set by the decider
+  absl::CivilDay due;  // set by the decider
+  bool late = false;   // set by the decider
   std::string policy_version;
 };
 using ExitRestrictionDecider = std::function<absl::Status(

@@ -67,8 +67,8 @@ absl::Status RecordsWiring::Build(server::ServiceHost& host) {
     return st;
   }
   // Records follows education back: absences after notice are admonition grounds.
-  if (auto st = host.AddConsumer(kRecordsEducationConsumerGroup, {kEducationTopic},
-                                 ApplyEducationEvent);
+  if (auto st =
+          host.AddConsumer(kRecordsEducationConsumerGroup, {kEducationTopic}, ApplyEducationEvent);
       !st.ok()) {
     return st;
   }

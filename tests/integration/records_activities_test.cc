@@ -957,7 +957,8 @@ namespace ccms::testing {
 namespace {
 
 // The ground's entry of a sanction status by its rule name (a default entry when absent).
-records::v1::SanctionGround GroundOf(const records::v1::SanctionStatus& s, const std::string& rule) {
+records::v1::SanctionGround GroundOf(const records::v1::SanctionStatus& s,
+                                     const std::string& rule) {
   for (const auto& g : s.grounds()) {
     if (g.rule() == rule) return g;
   }
@@ -1008,11 +1009,11 @@ TEST_F(RecordsActivitiesTest, AnEducationAbsenceAfterNoticeIsAnAdmonitionGround)
         kafka::KafkaProducer::Create({.bootstrap_servers = IntegrationEnv::Get()->kafka_bootstrap},
                                      [&](const kafka::DeliveryReport& r) { delivered += r.ok; });
     ASSERT_TRUE(producer.ok());
-    ASSERT_TRUE((*producer)
-                    ->Produce({.topic = "ccms.education.v1",
-                               .key = case_id,
-                               .value = env.SerializeAsString()})
-                    .ok());
+    ASSERT_TRUE(
+        (*producer)
+            ->Produce(
+                {.topic = "ccms.education.v1", .key = case_id, .value = env.SerializeAsString()})
+            .ok());
     ASSERT_TRUE((*producer)->Flush(10000));
     ASSERT_EQ(delivered.load(), 1);
   };
@@ -1029,8 +1030,8 @@ TEST_F(RecordsActivitiesTest, AnEducationAbsenceAfterNoticeIsAnAdmonitionGround)
   // An attendance of another case records does not hold, and one ATTENDED: nothing.
   produce(ids::NewUuid(), session1, education::v1::ATTENDANCE_OUTCOME_ABSENT_AFTER_NOTICE,
           D(2026, 11, 20), "");
-  produce(c.case_id(), ids::NewUuid(), education::v1::ATTENDANCE_OUTCOME_ATTENDED,
-          D(2026, 11, 19), "");
+  produce(c.case_id(), ids::NewUuid(), education::v1::ATTENDANCE_OUTCOME_ATTENDED, D(2026, 11, 19),
+          "");
   produce(c.case_id(), session1, education::v1::ATTENDANCE_OUTCOME_ABSENT_AFTER_NOTICE,
           D(2026, 11, 20), event1);
   auto g = wait_for_count(1);
@@ -1076,17 +1077,17 @@ TEST_F(RecordsActivitiesTest, MinorAndSeriousProhibitionOrderBreachesAreToldApar
                       records::v1::BREACH_SEVERITY_UNSPECIFIED)
                 .error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(violation(records::v1::VIOLATION_KIND_LATE_REPORTING,
-                      records::v1::BREACH_SEVERITY_MINOR)
-                .error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      violation(records::v1::VIOLATION_KIND_LATE_REPORTING, records::v1::BREACH_SEVERITY_MINOR)
+          .error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
   ASSERT_TRUE(violation(records::v1::VIOLATION_KIND_PROHIBITION_ORDER_BREACH,
                         records::v1::BREACH_SEVERITY_MINOR)
                   .ok());
   records::v1::IssueSanctionResponse out;
   const auto serious = records::v1::REVOCATION_GROUND_SERIOUS_PROHIBITION_ORDER_BREACH;
-  grpc::Status st = Sanction(staff, c.case_id(), records::v1::SANCTION_KIND_REVOCATION_REQUEST,
-                             {serious}, &out);
+  grpc::Status st =
+      Sanction(staff, c.case_id(), records::v1::SANCTION_KIND_REVOCATION_REQUEST, {serious}, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
   {
     records::v1::GetSanctionStatusRequest req;
@@ -1104,8 +1105,7 @@ TEST_F(RecordsActivitiesTest, MinorAndSeriousProhibitionOrderBreachesAreToldApar
   ASSERT_TRUE(violation(records::v1::VIOLATION_KIND_PROHIBITION_ORDER_BREACH,
                         records::v1::BREACH_SEVERITY_SERIOUS)
                   .ok());
-  st = Sanction(staff, c.case_id(), records::v1::SANCTION_KIND_REVOCATION_REQUEST, {serious},
-                &out);
+  st = Sanction(staff, c.case_id(), records::v1::SANCTION_KIND_REVOCATION_REQUEST, {serious}, &out);
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_EQ(h().db().QueryValue("SELECT string_agg(severity, ',' ORDER BY severity) FROM "
                                 "violations WHERE case_id = '" +
@@ -1131,20 +1131,17 @@ TEST_F(RecordsActivitiesTest, ExitRestrictionFiledOnceAndLiftedOnlyAtTheEnd) {
     return h().intake().RecordExitRestriction(ctx.get(), req, resp);
   };
   records::v1::RecordExitRestrictionResponse resp;
-  EXPECT_EQ(record(records::v1::EXIT_RESTRICTION_ACTION_LIFTED, D(2026, 11, 7), &resp)
-                .error_code(),
+  EXPECT_EQ(record(records::v1::EXIT_RESTRICTION_ACTION_LIFTED, D(2026, 11, 7), &resp).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
   ASSERT_TRUE(record(records::v1::EXIT_RESTRICTION_ACTION_FILED, D(2026, 11, 7), &resp).ok());
   EXPECT_TRUE(resp.late());  // due 2026-11-06
   EXPECT_EQ(resp.due().day(), 6);
   EXPECT_FALSE(resp.policy_version().empty());
-  EXPECT_EQ(record(records::v1::EXIT_RESTRICTION_ACTION_FILED, D(2026, 11, 8), &resp)
-                .error_code(),
+  EXPECT_EQ(record(records::v1::EXIT_RESTRICTION_ACTION_FILED, D(2026, 11, 8), &resp).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
   grpc::Status st = record(records::v1::EXIT_RESTRICTION_ACTION_LIFTED, D(2026, 11, 9), &resp);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_NE(st.error_message().find("end of supervision"), std::string::npos)
-      << st.error_message();
+  EXPECT_NE(st.error_message().find("end of supervision"), std::string::npos) << st.error_message();
   EXPECT_EQ(h().db().QueryValue("SELECT count(*) FROM outbox WHERE event_type = "
                                 "'ccms.records.exit_restriction_recorded' AND record_key = '" +
                                 c.case_id() + "'"),

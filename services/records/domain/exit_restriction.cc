@@ -46,18 +46,17 @@ absl::Status CheckExitRestrictionAction(ExitRestrictionAction action,
     return absl::FailedPreconditionError("no exit-restriction filing to lift on this case");
   }
   if (facts.lifted_on.has_value()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the exit restriction was already lifted on ", time::FormatDate(*facts.lifted_on)));
+    return absl::FailedPreconditionError(absl::StrCat("the exit restriction was already lifted on ",
+                                                      time::FormatDate(*facts.lifted_on)));
   }
   if (on < *facts.filed_on) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("a lifting cannot precede the filing (", time::FormatDate(*facts.filed_on),
-                     ")"));
+    return absl::FailedPreconditionError(absl::StrCat("a lifting cannot precede the filing (",
+                                                      time::FormatDate(*facts.filed_on), ")"));
   }
   if (!Ended(facts.status) && on < facts.end_date) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the exit restriction is lifted at the end of supervision: the term ends on ",
-        time::FormatDate(facts.end_date)));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the exit restriction is lifted at the end of supervision: the term ends on ",
+                     time::FormatDate(facts.end_date)));
   }
   return absl::OkStatus();
 }

@@ -45,8 +45,8 @@ absl::Status CheckExitRestrictionAction(ExitRestrictionAction action,
 struct ExitRestrictionDue {
   ExitRestrictionAction action;
   absl::CivilDay due;
-  int days_overdue = 0;  // as_of - due: 0 = due today, negative = not yet due
-  std::string rule;      // in words, with the policy version
+  int days_overdue = 0;        // as_of - due: 0 = due today, negative = not yet due
+  std::string rule;            // in words, with the policy version
   std::string policy_version;  // the version the due date was counted by
 };
 // The filing is due file_within_days after the intake check-in while the case is open and not

@@ -201,10 +201,10 @@ RecordsPolicy ReadRecordsPolicy(policy::PolicyReader& r) {
       optional_int("records.work_away.min_job_months", 0, 120, p.work_away.min_job_months);
   p.work_away.require_relative_assisting = optional_bool(
       "records.work_away.require_relative_assisting", p.work_away.require_relative_assisting);
-  p.exit_restriction.file_within_days = optional_int(
-      "records.exit_restriction.file_within_days", 1, 90, p.exit_restriction.file_within_days);
-  p.exit_restriction.lift_within_days = optional_int(
-      "records.exit_restriction.lift_within_days", 1, 90, p.exit_restriction.lift_within_days);
+  p.exit_restriction.file_within_days = optional_int("records.exit_restriction.file_within_days", 1,
+                                                     90, p.exit_restriction.file_within_days);
+  p.exit_restriction.lift_within_days = optional_int("records.exit_restriction.lift_within_days", 1,
+                                                     90, p.exit_restriction.lift_within_days);
   return p;
 }
 

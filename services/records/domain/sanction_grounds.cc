@@ -28,9 +28,8 @@ SanctionGround Ground(std::string rule, SanctionKind ground_for, int count, bool
 
 int CountViolations(const LadderFacts& facts, std::initializer_list<ViolationKind> kinds) {
   return static_cast<int>(std::count_if(
-      facts.violations.begin(), facts.violations.end(), [&](ViolationKind v) {
-        return std::find(kinds.begin(), kinds.end(), v) != kinds.end();
-      }));
+      facts.violations.begin(), facts.violations.end(),
+      [&](ViolationKind v) { return std::find(kinds.begin(), kinds.end(), v) != kinds.end(); }));
 }
 
 }  // namespace

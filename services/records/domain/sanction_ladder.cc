@@ -97,8 +97,8 @@ std::string_view BreachSeverityName(BreachSeverity severity) {
 }
 
 std::optional<BreachSeverity> ParseBreachSeverity(std::string_view name) {
-  for (BreachSeverity s : {BreachSeverity::kUnstated, BreachSeverity::kMinor,
-                           BreachSeverity::kSerious}) {
+  for (BreachSeverity s :
+       {BreachSeverity::kUnstated, BreachSeverity::kMinor, BreachSeverity::kSerious}) {
     if (BreachSeverityName(s) == name) return s;
   }
   return std::nullopt;
@@ -188,9 +188,10 @@ LadderStatus EvaluateLadder(const LadderFacts& facts, const RecordsPolicy& polic
          referral_uncorrected ? "a public-security penalty referral is not corrected"
                               : "needs a public-security penalty referral still not corrected");
   ground(RevocationGround::kSeriousProhibitionOrderBreach, prohibition_breach,
-         prohibition_breach ? "a prohibition-order breach stated as SERIOUS is recorded"
-                            : "needs a prohibition-order breach stated as SERIOUS (a minor one is a "
-                              "warning ground)");
+         prohibition_breach
+             ? "a prohibition-order breach stated as SERIOUS is recorded"
+             : "needs a prohibition-order breach stated as SERIOUS (a minor one is a "
+               "warning ground)");
   ground(RevocationGround::kReoffendingDuringTerm, !facts.reoffences.empty(),
          facts.reoffences.empty()
              ? "needs a new offence during the term reported by public security"
@@ -199,9 +200,8 @@ LadderStatus EvaluateLadder(const LadderFacts& facts, const RecordsPolicy& polic
 
   s.grounds = EvaluateGrounds(facts, policy, today);
   auto ground_met_for = [&](SanctionKind kind) {
-    return std::any_of(s.grounds.begin(), s.grounds.end(), [kind](const SanctionGround& g) {
-      return g.met && g.ground_for == kind;
-    });
+    return std::any_of(s.grounds.begin(), s.grounds.end(),
+                       [kind](const SanctionGround& g) { return g.met && g.ground_for == kind; });
   };
 
   if (s.revocation_requested) {

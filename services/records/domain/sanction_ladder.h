@@ -78,8 +78,8 @@ struct LadderFacts {
   std::vector<ViolationKind> violations;
   std::vector<absl::CivilDay> reoffences;  // days of new offences during the term
   // The admonition and warning grounds' facts (sanction_grounds.h).
-  std::vector<BreachSeverity> prohibition_breaches;    // one per prohibition-order breach
-  std::vector<absl::CivilDay> education_absences;      // ABSENT_AFTER_NOTICE days (education)
+  std::vector<BreachSeverity> prohibition_breaches;  // one per prohibition-order breach
+  std::vector<absl::CivilDay> education_absences;    // ABSENT_AFTER_NOTICE days (education)
   // Temporary execution outside prison after intake: the intake day and the last medical review.
   struct MedicalReview {
     absl::CivilDay intake_on;

@@ -20,12 +20,11 @@ std::vector<std::string> MissingWorkAwayConditions(const WorkAwayConditions& con
     if (!conditions.job_held_since.has_value()) {
       missing.push_back(job);
     } else if (AddMonthsClamped(*conditions.job_held_since, rules.min_job_months) > valid_from) {
-      missing.push_back(absl::StrCat(job, " (held since ",
-                                     time::FormatDate(*conditions.job_held_since), ", ",
-                                     rules.min_job_months, " month(s) on ",
-                                     time::FormatDate(AddMonthsClamped(
-                                         *conditions.job_held_since, rules.min_job_months)),
-                                     ")"));
+      missing.push_back(absl::StrCat(
+          job, " (held since ", time::FormatDate(*conditions.job_held_since), ", ",
+          rules.min_job_months, " month(s) on ",
+          time::FormatDate(AddMonthsClamped(*conditions.job_held_since, rules.min_job_months)),
+          ")"));
     }
   }
   if (rules.require_relative_assisting && !conditions.relative_assisting) {

@@ -17,10 +17,10 @@ namespace ccms::records::domain {
 
 // What the applicant shows for work away from home.
 struct WorkAwayConditions {
-  bool guarantor = false;        // a guarantor vouches for the person (担保)
-  bool fixed_residence = false;  // a fixed residence at the place of work
+  bool guarantor = false;                        // a guarantor vouches for the person (担保)
+  bool fixed_residence = false;                  // a fixed residence at the place of work
   std::optional<absl::CivilDay> job_held_since;  // the job at the place of work, held since
-  bool relative_assisting = false;  // a close relative there assists supervision
+  bool relative_assisting = false;               // a close relative there assists supervision
 };
 
 // The conditions the policy requires and the applicant does not meet on `valid_from`, each in

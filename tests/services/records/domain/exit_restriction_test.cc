@@ -74,9 +74,9 @@ TEST(ExitRestrictionTest, FiledOnceOnAnOpenCaseLiftedOnceAtTheEnd) {
   EXPECT_EQ(CheckExitRestrictionAction(ExitRestrictionAction::kFiled, f, on).code(),
             absl::StatusCode::kFailedPrecondition);  // once
   // The day before the end: refused; on the end date: allowed.
-  EXPECT_EQ(CheckExitRestrictionAction(ExitRestrictionAction::kLifted, f, CivilDay(2024, 12, 30))
-                .code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      CheckExitRestrictionAction(ExitRestrictionAction::kLifted, f, CivilDay(2024, 12, 30)).code(),
+      absl::StatusCode::kFailedPrecondition);
   EXPECT_TRUE(
       CheckExitRestrictionAction(ExitRestrictionAction::kLifted, f, CivilDay(2024, 12, 31)).ok());
   // A case that ended early may be lifted before the term's end, never before the filing.
