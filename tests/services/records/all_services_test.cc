@@ -707,6 +707,7 @@ TEST_F(AllServicesTest, EachDayGetsTheDeadlineOfTheVersionInForceOnIt) {
     oc.last_by_kind[static_cast<int>(domain::ContactKind::kWorkplaceVisit)] = std::nullopt;
     oc.last_by_kind[static_cast<int>(domain::ContactKind::kCommunityVisit)] =
         absl::CivilDay(2026, 11, 10);
+    oc.c.end_date = absl::CivilDay(2027, 10, 31);
     oc.exit_filed_on = absl::CivilDay(2026, 11, 1);  // the exit-restriction filing at intake
     return oc;
   };
