@@ -42,6 +42,9 @@ class IntakeServiceImpl final : public v1::IntakeService::CallbackService, priva
   grpc::ServerUnaryReactor* GetHandoverAndIntake(
       grpc::CallbackServerContext* context, const v1::GetHandoverAndIntakeRequest* request,
       v1::GetHandoverAndIntakeResponse* response) override;
+  grpc::ServerUnaryReactor* RecordExitRestriction(
+      grpc::CallbackServerContext* context, const v1::RecordExitRestrictionRequest* request,
+      v1::RecordExitRestrictionResponse* response) override;
 
   // The handlers' bodies, callable without a server (unit tests). `call_id` is the caller's
   // x-request-id, kept in the audit rows of reads.
@@ -75,6 +78,10 @@ class IntakeServiceImpl final : public v1::IntakeService::CallbackService, priva
                                       const v1::GetHandoverAndIntakeRequest& request,
                                       v1::GetHandoverAndIntakeResponse* response,
                                       const std::string& call_id = "");
+  // The exit-restriction filing and its lifting (exit_restriction_handlers.cc).
+  absl::Status DoRecordExitRestriction(const auth::Principal& principal,
+                                       const v1::RecordExitRestrictionRequest& request,
+                                       v1::RecordExitRestrictionResponse* response);
 
  private:
   // Investigations: the proto of a record, and the closing steps (conclude, withdraw).

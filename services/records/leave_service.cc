@@ -64,6 +64,15 @@ void StandingToProto(const StandingApprovalRecord& s, v1::StandingApproval* out)
   *out->mutable_granted_on() = ToProtoDate(s.granted_on);
   if (s.revoked_on.has_value()) *out->mutable_revoked_on() = ToProtoDate(*s.revoked_on);
   out->set_policy_version(s.policy_version);
+  if (s.work_away) {
+    v1::WorkAwayConditions* w = out->mutable_work_away();
+    w->set_guarantor(s.work_away_conditions.guarantor);
+    w->set_fixed_residence(s.work_away_conditions.fixed_residence);
+    if (s.work_away_conditions.job_held_since.has_value()) {
+      *w->mutable_job_held_since() = ToProtoDate(*s.work_away_conditions.job_held_since);
+    }
+    w->set_relative_assisting(s.work_away_conditions.relative_assisting);
+  }
 }
 
 absl::Status ProblemsToStatus(const std::vector<domain::LeaveProblem>& problems) {
@@ -360,7 +369,25 @@ absl::Status LeaveServiceImpl::DoGrantStandingApproval(
   if (absl::StripAsciiWhitespace(request.destination()).empty()) {
     violations.push_back({"destination", "is required"});
   }
+  domain::WorkAwayConditions work_away;
+  if (request.has_work_away()) {
+    const v1::WorkAwayConditions& w = request.work_away();
+    work_away.guarantor = w.guarantor();
+    work_away.fixed_residence = w.fixed_residence();
+    work_away.relative_assisting = w.relative_assisting();
+    if (w.has_job_held_since()) {
+      work_away.job_held_since =
+          DateField(w.job_held_since(), "work_away.job_held_since", &violations);
+      if (work_away.job_held_since.has_value() && *work_away.job_held_since > today) {
+        violations.push_back({"work_away.job_held_since", "must not be in the future"});
+      }
+    }
+  }
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
+  // Work away from home: every condition the policy requires, all missing ones named.
+  if (request.has_work_away()) {
+    if (auto st = domain::CheckWorkAway(work_away, policy, valid_from); !st.ok()) return st;
+  }
   if (auto st = CheckText(request.destination(), "destination", 500); !st.ok()) return st;
   if (auto st = CheckText(request.purpose(), "purpose", 8000); !st.ok()) return st;
   StandingApprovalRecord a;
@@ -371,6 +398,8 @@ absl::Status LeaveServiceImpl::DoGrantStandingApproval(
   a.valid_until = *until;
   a.granted_on = today;
   a.policy_version = policy.version;
+  a.work_away = request.has_work_away();
+  a.work_away_conditions = work_away;
   auto result = store_.GrantStandingApproval(
       principal, MutationOf(request.request_id(), request.case_id(), "GrantStandingApproval"), a,
       [&](const CaseRecord& c, const StandingApprovalRecord& s) {

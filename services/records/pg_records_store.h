@@ -39,12 +39,24 @@ class PgRecordsStore final : public CaseStore,
   static std::vector<db::Query> OrderQueries();
   static std::vector<db::Query> InvestigationQueries();
   static std::vector<db::Query> SentenceQueries();
+  static std::vector<db::Query> GroundQueries();
 
   // Sets a case's supervision level as decided by the assessment service, inside the caller's
   // (inbox) transaction; a change older than the level on the case is ignored.
   static void ApplySupervisionLevel(pqxx::work& tx, const std::string& case_id,
                                     const std::string& level, absl::CivilDay effective_on,
                                     const std::string& policy_version);
+  // Applies an education attendance to the case's admonition grounds, inside the caller's
+  // (inbox) transaction (pg_records_store_grounds.cc): an ABSENT_AFTER_NOTICE is kept per case
+  // and session; another outcome for the same session removes it. Unknown cases are ignored.
+  static void ApplyEducationAttendance(pqxx::work& tx, const std::string& case_id,
+                                       const std::string& session_id, absl::CivilDay session_day,
+                                       bool absent_after_notice, const std::string& event_id,
+                                       const std::string& policy_version);
+  // Adds the admonition and warning grounds' facts of case `c` to `facts` (prohibition-order
+  // breaches with their severity, education absences, the medical review).
+  static absl::Status LoadGroundFacts(pqxx::work& tx, const CaseRecord& c,
+                                      domain::LadderFacts* facts);
 
   absl::StatusOr<CaseRecord> OpenCase(const auth::Principal& principal,
                                       const OpenCaseCommand& command,
@@ -230,6 +242,13 @@ class PgRecordsStore final : public CaseStore,
   absl::StatusOr<HandoverAndIntake> GetHandoverAndIntake(const auth::Principal& principal,
                                                          const std::string& case_id,
                                                          const std::string& request_id) override;
+  // The exit-restriction filing (pg_records_store_exit_restriction.cc).
+  absl::StatusOr<MutationResult> RecordExitRestriction(const auth::Principal& principal,
+                                                       const CaseMutation& m,
+                                                       ExitRestrictionRecord& record,
+                                                       const ExitRestrictionDecider& decide,
+                                                       const CaseEventFactory& make_event) override;
+  static std::vector<db::Query> ExitRestrictionQueries();
 
  private:
   // The shared frame of every case mutation (see CaseMutation).

@@ -36,8 +36,8 @@ constexpr db::Query kGetLostContact = {
     " WHERE period_id = $1"};
 constexpr db::Query kInsertViolation = {
     "records_insert_violation",
-    "INSERT INTO violations (violation_id, case_id, kind, occurred_on, facts, recorded_by)"
-    " VALUES ($1, $2, $3, $4::date, $5, $6)"};
+    "INSERT INTO violations (violation_id, case_id, kind, occurred_on, facts, recorded_by,"
+    " severity) VALUES ($1, $2, $3, $4::date, $5, $6, $7)"};
 constexpr db::Query kCountViolationsOfCase = {
     "records_count_violations_of_case",
     "SELECT count(*) FROM violations WHERE case_id = $1 AND violation_id::text = ANY($2::text[])"};
@@ -79,10 +79,19 @@ constexpr db::Query kOverdueCandidates = {
     " max(ct.occurred_on) FILTER (WHERE ct.kind = 'HOME_VISIT')::text,"
     " max(ct.occurred_on) FILTER (WHERE ct.kind = 'WORKPLACE_VISIT')::text,"
     " max(ct.occurred_on) FILTER (WHERE ct.kind = 'COMMUNITY_VISIT')::text,"
-    " max(ct.occurred_on) FILTER (WHERE ct.kind = 'SELF_REPORT')::text"
+    " max(ct.occurred_on) FILTER (WHERE ct.kind = 'SELF_REPORT')::text,"
+    " c.end_date::text, c.closed_on::text,"
+    " (SELECT f.done_on FROM exit_restriction_filings f WHERE f.case_id = c.case_id"
+    "   AND f.action = 'FILED' AND f.done_on <= $5::date)::text,"
+    " (SELECT f.done_on FROM exit_restriction_filings f WHERE f.case_id = c.case_id"
+    "   AND f.action = 'LIFTED' AND f.done_on <= $5::date)::text"
     " FROM cases c LEFT JOIN contacts ct ON ct.case_id = c.case_id AND ct.occurred_on <= $5::date"
     " WHERE ($1::boolean OR c.district_code = ANY($2::text[]))"
-    " AND ($3 = '' OR c.district_code = $3) AND c.status IN ('PENDING_INTAKE', 'ACTIVE')"
+    " AND ($3 = '' OR c.district_code = $3) AND (c.status IN ('PENDING_INTAKE', 'ACTIVE')"
+    "  OR (c.status IN ('DISCHARGED', 'REVOKED', 'DECEASED') AND EXISTS (SELECT 1"
+    "   FROM exit_restriction_filings f WHERE f.case_id = c.case_id AND f.action = 'FILED'"
+    "   AND f.done_on <= $5::date) AND NOT EXISTS (SELECT 1 FROM exit_restriction_filings f"
+    "   WHERE f.case_id = c.case_id AND f.action = 'LIFTED' AND f.done_on <= $5::date)))"
     " AND c.case_id > COALESCE(NULLIF($4, '')::uuid, '00000000-0000-0000-0000-000000000000')"
     " AND ($7 = '' OR c.case_id = NULLIF($7, '')::uuid)"
     " GROUP BY c.case_id ORDER BY c.case_id LIMIT $6"};
@@ -209,6 +218,7 @@ absl::StatusOr<domain::LadderFacts> LoadLadder(pqxx::work& tx, const CaseRecord&
   for (const auto& row : tx.exec_prepared(Name(kLadderReoffences), c.case_id)) {
     f.reoffences.push_back(DateOf(row[0]));
   }
+  if (absl::Status st = PgRecordsStore::LoadGroundFacts(tx, c, &f); !st.ok()) return st;
   return f;
 }
 
@@ -322,7 +332,8 @@ absl::StatusOr<MutationResult> PgRecordsStore::RecordViolation(const auth::Princ
                 [&](pqxx::work& tx, const CaseRecord& c) -> absl::StatusOr<std::string> {
                   tx.exec_prepared(Name(kInsertViolation), v.violation_id, c.case_id,
                                    std::string(domain::ViolationKindName(v.kind)),
-                                   time::FormatDate(v.occurred_on), v.facts, principal.subject);
+                                   time::FormatDate(v.occurred_on), v.facts, principal.subject,
+                                   std::string(domain::BreachSeverityName(v.severity)));
                   kafka::AppendToOutbox(tx, kRecordsTopic, make_event(c));
                   return v.violation_id;
                 });
@@ -453,6 +464,10 @@ absl::StatusOr<std::vector<OverdueCandidate>> PgRecordsStore::ListOverdueCandida
         oc.c.assessed_level = domain::ParseSupervisionLevel(r[8].as<std::string>());
       oc.c.level_effective_on = OptionalDate(r[9]);
       for (int k = 0; k < 7; ++k) oc.last_by_kind[k] = OptionalDate(r[10 + k]);
+      oc.c.end_date = DateOf(r[17]);
+      oc.c.closed_on = OptionalDate(r[18]);
+      oc.exit_filed_on = OptionalDate(r[19]);
+      oc.exit_lifted_on = OptionalDate(r[20]);
       out.push_back(std::move(oc));
     }
     return absl::OkStatus();

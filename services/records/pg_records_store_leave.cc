@@ -21,7 +21,8 @@ using namespace pg_internal;  // NOLINT: the store's own helpers
 #define CCMS_STANDING_COLUMNS                                                         \
   "s.standing_approval_id::text, s.case_id::text, s.destination, s.purpose,"          \
   " s.valid_from::text, s.valid_until::text, s.granted_on::text, s.revoked_on::text," \
-  " s.revoke_reason, s.policy_version"
+  " s.revoke_reason, s.policy_version, s.work_away, s.guarantor, s.fixed_residence,"  \
+  " s.job_held_since::text, s.relative_assisting"
 
 constexpr db::Query kLeavesOfCase = {"records_leaves_of_case",
                                      "SELECT " CCMS_LEAVE_COLUMNS
@@ -74,8 +75,9 @@ constexpr db::Query kStandingInScope = {
 constexpr db::Query kInsertStanding = {
     "records_insert_standing",
     "INSERT INTO standing_approvals (standing_approval_id, case_id, destination, purpose,"
-    " valid_from, valid_until, granted_on, granted_by, policy_version) VALUES ($1, $2, $3, $4,"
-    " $5::date, $6::date, $7::date, $8, $9)"};
+    " valid_from, valid_until, granted_on, granted_by, policy_version, work_away, guarantor,"
+    " fixed_residence, job_held_since, relative_assisting) VALUES ($1, $2, $3, $4,"
+    " $5::date, $6::date, $7::date, $8, $9, $10, $11, $12, NULLIF($13, '')::date, $14)"};
 constexpr db::Query kRevokeStanding = {
     "records_revoke_standing",
     "UPDATE standing_approvals SET revoked_on = $2::date, revoked_by = $3, revoke_reason = $4"
@@ -142,6 +144,11 @@ StandingApprovalRecord RowToStanding(const pqxx::row& r) {
   s.revoked_on = OptDay(r[7]);
   s.revoke_reason = r[8].as<std::string>();
   s.policy_version = r[9].as<std::string>();
+  s.work_away = r[10].as<bool>();
+  s.work_away_conditions.guarantor = r[11].as<bool>();
+  s.work_away_conditions.fixed_residence = r[12].as<bool>();
+  s.work_away_conditions.job_held_since = OptDay(r[13]);
+  s.work_away_conditions.relative_assisting = r[14].as<bool>();
   return s;
 }
 
@@ -248,10 +255,15 @@ absl::StatusOr<StandingApprovalRecord> PgRecordsStore::GrantStandingApproval(
   auto result =
       Mutate(principal, m, [&](pqxx::work& tx, const CaseRecord& c) -> absl::StatusOr<std::string> {
         out.case_id = c.case_id;
-        tx.exec_prepared(Name(kInsertStanding), out.standing_approval_id, c.case_id,
-                         out.destination, out.purpose, time::FormatDate(out.valid_from),
-                         time::FormatDate(out.valid_until), time::FormatDate(out.granted_on),
-                         principal.subject, out.policy_version);
+        tx.exec_prepared(
+            Name(kInsertStanding), out.standing_approval_id, c.case_id, out.destination,
+            out.purpose, time::FormatDate(out.valid_from), time::FormatDate(out.valid_until),
+            time::FormatDate(out.granted_on), principal.subject, out.policy_version, out.work_away,
+            out.work_away_conditions.guarantor, out.work_away_conditions.fixed_residence,
+            out.work_away_conditions.job_held_since.has_value()
+                ? time::FormatDate(*out.work_away_conditions.job_held_since)
+                : std::string(),
+            out.work_away_conditions.relative_assisting);
         kafka::AppendToOutbox(tx, kRecordsTopic, make_event(c, out));
         return out.standing_approval_id;
       });

@@ -12,6 +12,7 @@
 #include "common/auth/principal.h"
 #include "services/records/domain/case_rules.h"
 #include "services/records/domain/contact_schedule.h"
+#include "services/records/domain/exit_restriction.h"
 #include "services/records/domain/id_number.h"
 #include "services/records/domain/investigation_rules.h"
 #include "services/records/domain/leave_rules.h"
@@ -19,6 +20,7 @@
 #include "services/records/domain/sanction_ladder.h"
 #include "services/records/domain/sentence_change.h"
 #include "services/records/domain/transfer_rules.h"
+#include "services/records/domain/work_away.h"
 
 namespace ccms::records {
 
@@ -196,6 +198,8 @@ struct NewViolation {
   domain::ViolationKind kind;
   absl::CivilDay occurred_on;
   std::string facts;
+  // Prohibition-order breaches only: MINOR or SERIOUS (kUnstated for other kinds).
+  domain::BreachSeverity severity = domain::BreachSeverity::kUnstated;
 };
 struct NewSanction {
   std::string sanction_id;
@@ -238,6 +242,10 @@ struct OverdueCandidate {
   CaseRecord c;  // identity fields left empty
   // Last date of each ContactKind on or before the as-of date, indexed by ContactKind.
   std::optional<absl::CivilDay> last_by_kind[7];
+  // The exit-restriction filing and its lifting (c.end_date and c.closed_on are set too). Cases
+  // that ended are candidates only while a filing waits to be lifted.
+  std::optional<absl::CivilDay> exit_filed_on;
+  std::optional<absl::CivilDay> exit_lifted_on;
 };
 
 struct TimelineRow {
@@ -452,6 +460,9 @@ struct StandingApprovalRecord {
   std::optional<absl::CivilDay> revoked_on;
   std::string revoke_reason;
   std::string policy_version;
+  // Work away from home (外出务工): the conditions it was granted on (domain/work_away.h).
+  bool work_away = false;
+  domain::WorkAwayConditions work_away_conditions;
 };
 // What a leave decision sees, locked with the case: the case's other leaves, and for a trip
 // the standing approval it names (absent if the case has no such approval).
@@ -736,6 +747,20 @@ class OrderStore {
       const std::string& only_case_id = "") = 0;
 };
 
+// The exit-restriction filing (限制出境报备) or its lifting, as recorded.
+struct ExitRestrictionRecord {
+  std::string filing_id;
+  domain::ExitRestrictionAction action = domain::ExitRestrictionAction::kFiled;
+  absl::CivilDay done_on;
+  std::string authority;
+  std::string document_number;
+  absl::CivilDay due;  // set by the decider
+  bool late = false;   // set by the decider
+  std::string policy_version;
+};
+using ExitRestrictionDecider = std::function<absl::Status(
+    const CaseRecord&, const domain::ExitRestrictionFacts&, ExitRestrictionRecord&)>;
+
 // Pre-sentence investigations, handover and intake (pg_records_store_investigation.cc).
 // Investigations are not cases: their district is their scope (NOT_FOUND outside it), their
 // audit rows carry the investigation id. Handover, announcement and team are case mutations.
@@ -773,6 +798,12 @@ class IntakeStore {
   virtual absl::StatusOr<HandoverAndIntake> GetHandoverAndIntake(const auth::Principal& principal,
                                                                  const std::string& case_id,
                                                                  const std::string& request_id) = 0;
+  // The exit-restriction filing or its lifting (pg_records_store_exit_restriction.cc). `decide`
+  // sees the case and its filings as locked, and completes the record (due, late, policy
+  // version) or refuses; at most one of each action per case.
+  virtual absl::StatusOr<MutationResult> RecordExitRestriction(
+      const auth::Principal& principal, const CaseMutation& m, ExitRestrictionRecord& record,
+      const ExitRestrictionDecider& decide, const CaseEventFactory& make_event) = 0;
 };
 
 // Transfers (pg_records_store_transfers.cc). The sending side acts on the case in its scope;

@@ -30,6 +30,15 @@ void ToProtoStatus(const domain::LadderStatus& s, const std::string& policy_vers
   out->set_longest_lost_contact_days(s.longest_lost_contact_days);
   out->set_next_step(s.next_step);
   out->set_policy_version(policy_version);
+  for (const auto& g : s.grounds) {
+    v1::SanctionGround* p = out->add_grounds();
+    p->set_rule(g.rule);
+    p->set_ground_for(static_cast<v1::SanctionKind>(static_cast<int>(g.ground_for) + 1));
+    p->set_met(g.met);
+    p->set_count(g.count);
+    p->set_explanation(g.explanation);
+    p->set_policy_version(g.policy_version);
+  }
 }
 
 }  // namespace
@@ -50,6 +59,21 @@ absl::Status SanctionServiceImpl::DoRecordViolation(const auth::Principal& princ
   if (!on.ok()) return on.status();
   if (auto st = CheckText(request.facts(), "facts", 8000); !st.ok()) return st;
   NewViolation v{ids::NewUuid(), *kind, *on, request.facts()};
+  // A prohibition-order breach states its severity (a minor one is a warning ground, a serious
+  // one a revocation ground); no other kind has one.
+  if (*kind == domain::ViolationKind::kProhibitionOrderBreach) {
+    if (request.severity() == v1::BREACH_SEVERITY_MINOR) {
+      v.severity = domain::BreachSeverity::kMinor;
+    } else if (request.severity() == v1::BREACH_SEVERITY_SERIOUS) {
+      v.severity = domain::BreachSeverity::kSerious;
+    } else {
+      return grpc_util::InvalidArgumentWithViolations(
+          {{"severity", "is required for a prohibition-order breach (MINOR or SERIOUS)"}});
+    }
+  } else if (request.severity() != v1::BREACH_SEVERITY_UNSPECIFIED) {
+    return grpc_util::InvalidArgumentWithViolations(
+        {{"severity", "applies only to a prohibition-order breach"}});
+  }
   auto result = store_.RecordViolation(
       principal, MutationOf(request.request_id(), request.case_id(), "RecordViolation"), v,
       [&](const CaseRecord& c) {
@@ -59,6 +83,7 @@ absl::Status SanctionServiceImpl::DoRecordViolation(const auth::Principal& princ
         payload.set_violation_id(v.violation_id);
         payload.set_kind(request.kind());
         *payload.mutable_occurred_on() = ToProtoDate(v.occurred_on);
+        payload.set_severity(request.severity());
         return kafka::MakeEnvelope("ccms.records.violation_recorded", c.case_id, c.district_code,
                                    now, now, principal.subject, payload);
       });

@@ -201,6 +201,10 @@ absl::Status SupervisionServiceImpl::DoListOverdue(const auth::Principal& princi
   const bool want_never = want_all || request.kind() == v1::OVERDUE_KIND_NEVER_REPORTED;
   const bool want_contact = want_all || request.kind() == v1::OVERDUE_KIND_CONTACT;
   const bool want_home_visit = want_all || request.kind() == v1::OVERDUE_KIND_INTAKE_HOME_VISIT;
+  const bool want_exit_filing =
+      want_all || request.kind() == v1::OVERDUE_KIND_EXIT_RESTRICTION_FILING;
+  const bool want_exit_lifting =
+      want_all || request.kind() == v1::OVERDUE_KIND_EXIT_RESTRICTION_LIFTING;
 
   // Scan cases in id order until the page is full; a bounded scan per call keeps latency flat.
   constexpr int kBatch = 500;
@@ -233,7 +237,7 @@ absl::Status SupervisionServiceImpl::DoListOverdue(const auth::Principal& princi
                                       " days of the judgment taking effect (Law art. 21; policy ",
                                       intake.version, ")"));
         }
-      } else {
+      } else if (oc.c.status == domain::CaseStatus::kActive) {
         if (want_home_visit && oc.c.intake_reported_on.has_value()) {
           // Counted from the intake day, by the version in force then.
           const absl::CivilDay intake_on = *oc.c.intake_reported_on;
@@ -255,7 +259,10 @@ absl::Status SupervisionServiceImpl::DoListOverdue(const auth::Principal& princi
           }
         }
       }
-      if (want_contact && oc.c.status != domain::CaseStatus::kPendingIntake) {
+      if (want_exit_filing || want_exit_lifting) {
+        AddExitRestrictionOverdue(oc, day, want_exit_filing, want_exit_lifting, response);
+      }
+      if (want_contact && oc.c.status == domain::CaseStatus::kActive) {
         for (const auto& d : NextDueOf(oc, day)) {
           if (d.days_overdue <= 0) continue;
           auto* item = response->add_items();

@@ -47,6 +47,10 @@ class SupervisionServiceImpl final : public v1::SupervisionService::CallbackServ
  private:
   std::vector<domain::DueContact> NextDueOf(const OverdueCandidate& candidate,
                                             absl::CivilDay today) const;
+  // The exit-restriction filing or lifting of `candidate` when overdue as of `as_of`
+  // (exit_restriction_handlers.cc).
+  void AddExitRestrictionOverdue(const OverdueCandidate& candidate, absl::CivilDay as_of,
+                                 bool filing, bool lifting, v1::ListOverdueResponse* out) const;
 
   SupervisionStore& store_;
 };

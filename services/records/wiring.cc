@@ -66,6 +66,12 @@ absl::Status RecordsWiring::Build(server::ServiceHost& host) {
       !st.ok()) {
     return st;
   }
+  // Records follows education back: absences after notice are admonition grounds.
+  if (auto st =
+          host.AddConsumer(kRecordsEducationConsumerGroup, {kEducationTopic}, ApplyEducationEvent);
+      !st.ok()) {
+    return st;
+  }
   background_store_ = std::make_unique<PgRecordsStore>(host.background_pool(), &host.relay());
   background_context_ = std::make_unique<HandlerContext>(
       HandlerContext{*background_store_, host.executor(), *cipher_, host.clock(), *policy_});

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "ccms/assessment/v1/assessment_events.pb.h"
+#include "ccms/education/v1/education_events.pb.h"
 #include "ccms/events/v1/envelope.pb.h"
 #include "ccms/records/v1/records_events.pb.h"
 #include "common/ids/uuid.h"
@@ -355,9 +356,11 @@ TEST_F(RecordsActivitiesTest, OverdueListMatchesBruteForce) {
   struct Truth {
     std::optional<absl::CivilDay> reported;
     std::vector<std::pair<records::v1::ContactKind, absl::CivilDay>> contacts;
+    std::optional<absl::CivilDay> exit_filed;
   };
   std::map<std::string, Truth> truth;
   const absl::CivilDay judgment(2025, 1, 10);
+  std::mt19937 filing_rng(20261206);
   for (int i = 0; i < 40; ++i) {
     Truth t;
     if (rng() % 5 != 0) t.reported = judgment + static_cast<int>(rng() % 20);
@@ -372,6 +375,22 @@ TEST_F(RecordsActivitiesTest, OverdueListMatchesBruteForce) {
         const absl::CivilDay on = *t.reported + static_cast<int>(rng() % 200);
         ASSERT_TRUE(Contact(staff, c.case_id(), kind, D(on.year(), on.month(), on.day())).ok());
         t.contacts.emplace_back(kind, on);
+      }
+      // The exit-restriction filing on some cases, on time or late (due 5 days after intake).
+      if (filing_rng() % 2 == 0) {
+        const absl::CivilDay on = *t.reported + static_cast<int>(filing_rng() % 12);
+        records::v1::RecordExitRestrictionRequest req;
+        req.set_request_id(ids::NewUuid());
+        req.set_case_id(c.case_id());
+        req.set_action(records::v1::EXIT_RESTRICTION_ACTION_FILED);
+        *req.mutable_done_on() = D(on.year(), on.month(), on.day());
+        req.set_authority("exit-and-entry administration");
+        records::v1::RecordExitRestrictionResponse resp;
+        auto ctx = h().Context(staff);
+        grpc::Status st = h().intake().RecordExitRestriction(ctx.get(), req, &resp);
+        ASSERT_TRUE(st.ok()) << st.error_message();
+        EXPECT_EQ(resp.late(), on > *t.reported + 5);
+        t.exit_filed = on;
       }
     }
     truth[c.case_id()] = t;
@@ -425,6 +444,10 @@ TEST_F(RecordsActivitiesTest, OverdueListMatchesBruteForce) {
       }
       if (!home_visited && as_of > *t.reported + 20) {
         expected.insert({case_id, 3, 0, static_cast<int>(as_of - (*t.reported + 20))});
+      }
+      // The exit-restriction filing within 5 days of the intake, unless filed by as_of.
+      if (!(t.exit_filed && *t.exit_filed <= as_of) && as_of > *t.reported + 5) {
+        expected.insert({case_id, 4, 0, static_cast<int>(as_of - (*t.reported + 5))});
       }
     }
     std::set<std::tuple<std::string, int, int, int>> listed;
@@ -925,6 +948,204 @@ TEST_F(RecordsActivitiesTest, DischargeSummaryFollowUpsAndExport) {
   // A partner without its agency's client certificate is refused before the role is looked at.
   auto pctx = h().Context(h().Token(Role::kPartner, {}, "partner", "agency-1"));
   EXPECT_EQ(h().cases().ExportCases(pctx.get(), ereq, &none).error_code(), grpc::UNAUTHENTICATED);
+}
+
+}  // namespace
+}  // namespace ccms::testing
+
+namespace ccms::testing {
+namespace {
+
+// The ground's entry of a sanction status by its rule name (a default entry when absent).
+records::v1::SanctionGround GroundOf(const records::v1::SanctionStatus& s,
+                                     const std::string& rule) {
+  for (const auto& g : s.grounds()) {
+    if (g.rule() == rule) return g;
+  }
+  return {};
+}
+
+// Records follows education back (issue 14 item 13): an attendance with outcome
+// ABSENT_AFTER_NOTICE on ccms.education.v1 is an admonition ground GetSanctionStatus lists,
+// named with its rule and policy version; a redelivery counts once, a second session counts
+// again, a corrected attendance of the same session removes it; no sanction is issued by it.
+TEST_F(RecordsActivitiesTest, AnEducationAbsenceAfterNoticeIsAnAdmonitionGround) {
+  const std::string staff = h().Token(Role::kOfficeStaff, {"110101"}, "grounds-staff");
+  const Case c = OpenCase(staff, "110101", D(2026, 11, 1));
+  constexpr char kRule[] = "ADMONITION_EDUCATION_ABSENT_AFTER_NOTICE";
+  auto status_now = [&] {
+    records::v1::GetSanctionStatusRequest req;
+    req.set_case_id(c.case_id());
+    records::v1::GetSanctionStatusResponse resp;
+    auto ctx = h().Context(staff);
+    EXPECT_TRUE(h().sanctions().GetSanctionStatus(ctx.get(), req, &resp).ok());
+    return resp.status();
+  };
+  {
+    const auto before = status_now();
+    const auto g = GroundOf(before, kRule);
+    EXPECT_EQ(g.rule(), kRule);
+    EXPECT_FALSE(g.met());
+    EXPECT_EQ(g.ground_for(), records::v1::SANCTION_KIND_ADMONITION);
+    EXPECT_EQ(before.next_step(), "no sanction pending");
+  }
+  auto produce = [&](const std::string& case_id, const std::string& session_id,
+                     education::v1::AttendanceOutcome outcome, google::type::Date day,
+                     const std::string& event_id) {
+    education::v1::AttendanceRecorded a;
+    a.set_case_id(case_id);
+    a.set_district_code("110101");
+    a.set_session_id(session_id);
+    a.set_kind(education::v1::SESSION_KIND_ROUTINE);
+    *a.mutable_session_day() = day;
+    a.set_outcome(outcome);
+    a.set_notice_given(true);
+    a.set_policy_version("edu-test");
+    auto env = kafka::MakeEnvelope("ccms.education.attendance_recorded", case_id, "110101",
+                                   absl::Now(), absl::Now(), "ccms-education", a);
+    if (!event_id.empty()) env.set_event_id(event_id);
+    std::atomic<int> delivered{0};
+    auto producer =
+        kafka::KafkaProducer::Create({.bootstrap_servers = IntegrationEnv::Get()->kafka_bootstrap},
+                                     [&](const kafka::DeliveryReport& r) { delivered += r.ok; });
+    ASSERT_TRUE(producer.ok());
+    ASSERT_TRUE(
+        (*producer)
+            ->Produce(
+                {.topic = "ccms.education.v1", .key = case_id, .value = env.SerializeAsString()})
+            .ok());
+    ASSERT_TRUE((*producer)->Flush(10000));
+    ASSERT_EQ(delivered.load(), 1);
+  };
+  auto wait_for_count = [&](int want) {
+    const absl::Time deadline = absl::Now() + absl::Seconds(30);
+    while (absl::Now() < deadline && GroundOf(status_now(), kRule).count() != want) {
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    return GroundOf(status_now(), kRule);
+  };
+
+  const std::string session1 = ids::NewUuid();
+  const std::string event1 = ids::NewUuid();
+  // An attendance of another case records does not hold, and one ATTENDED: nothing.
+  produce(ids::NewUuid(), session1, education::v1::ATTENDANCE_OUTCOME_ABSENT_AFTER_NOTICE,
+          D(2026, 11, 20), "");
+  produce(c.case_id(), ids::NewUuid(), education::v1::ATTENDANCE_OUTCOME_ATTENDED, D(2026, 11, 19),
+          "");
+  produce(c.case_id(), session1, education::v1::ATTENDANCE_OUTCOME_ABSENT_AFTER_NOTICE,
+          D(2026, 11, 20), event1);
+  auto g = wait_for_count(1);
+  EXPECT_TRUE(g.met());
+  EXPECT_FALSE(g.policy_version().empty());
+  EXPECT_NE(g.explanation().find("2026-11-20"), std::string::npos) << g.explanation();
+  EXPECT_NE(g.explanation().find("Measures 2020"), std::string::npos) << g.explanation();
+  auto s = status_now();
+  EXPECT_EQ(s.next_step(), "grounds for an admonition are present");
+  EXPECT_EQ(s.uncorrected_admonitions(), 0) << "a ground is not a sanction";
+
+  // The same event again: once. A second session: twice.
+  produce(c.case_id(), session1, education::v1::ATTENDANCE_OUTCOME_ABSENT_AFTER_NOTICE,
+          D(2026, 11, 20), event1);
+  const std::string session2 = ids::NewUuid();
+  produce(c.case_id(), session2, education::v1::ATTENDANCE_OUTCOME_ABSENT_AFTER_NOTICE,
+          D(2026, 11, 27), "");
+  EXPECT_EQ(wait_for_count(2).count(), 2);
+  // The first session's attendance corrected to EXCUSED: one remains.
+  produce(c.case_id(), session1, education::v1::ATTENDANCE_OUTCOME_EXCUSED, D(2026, 11, 20), "");
+  EXPECT_EQ(wait_for_count(1).count(), 1);
+  EXPECT_EQ(h().db().QueryValue("SELECT count(*) FROM inbox WHERE event_id = '" + event1 + "'"),
+            "1");
+}
+
+// Prohibition-order breaches are told apart: a MINOR one is a warning ground, a SERIOUS one the
+// revocation ground; the severity is required for a breach and refused for other kinds.
+TEST_F(RecordsActivitiesTest, MinorAndSeriousProhibitionOrderBreachesAreToldApart) {
+  const std::string staff = h().Token(Role::kOfficeStaff, {"110101"}, "breach-staff");
+  const Case c = OpenCase(staff, "110101", D(2026, 11, 1));
+  auto violation = [&](records::v1::ViolationKind kind, records::v1::BreachSeverity severity) {
+    records::v1::RecordViolationRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_case_id(c.case_id());
+    req.set_kind(kind);
+    req.set_severity(severity);
+    req.set_facts("entered a place the order forbids");
+    records::v1::RecordViolationResponse resp;
+    auto ctx = h().Context(staff);
+    return h().sanctions().RecordViolation(ctx.get(), req, &resp);
+  };
+  EXPECT_EQ(violation(records::v1::VIOLATION_KIND_PROHIBITION_ORDER_BREACH,
+                      records::v1::BREACH_SEVERITY_UNSPECIFIED)
+                .error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      violation(records::v1::VIOLATION_KIND_LATE_REPORTING, records::v1::BREACH_SEVERITY_MINOR)
+          .error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
+  ASSERT_TRUE(violation(records::v1::VIOLATION_KIND_PROHIBITION_ORDER_BREACH,
+                        records::v1::BREACH_SEVERITY_MINOR)
+                  .ok());
+  records::v1::IssueSanctionResponse out;
+  const auto serious = records::v1::REVOCATION_GROUND_SERIOUS_PROHIBITION_ORDER_BREACH;
+  grpc::Status st =
+      Sanction(staff, c.case_id(), records::v1::SANCTION_KIND_REVOCATION_REQUEST, {serious}, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  {
+    records::v1::GetSanctionStatusRequest req;
+    req.set_case_id(c.case_id());
+    records::v1::GetSanctionStatusResponse resp;
+    auto ctx = h().Context(staff);
+    ASSERT_TRUE(h().sanctions().GetSanctionStatus(ctx.get(), req, &resp).ok());
+    const auto g = GroundOf(resp.status(), "WARNING_MINOR_PROHIBITION_ORDER_BREACH");
+    EXPECT_TRUE(g.met());
+    EXPECT_EQ(g.count(), 1);
+    EXPECT_EQ(g.ground_for(), records::v1::SANCTION_KIND_WARNING);
+    EXPECT_EQ(resp.status().next_step(), "grounds for a warning are present");
+    EXPECT_EQ(resp.status().grounds_met_size(), 0);
+  }
+  ASSERT_TRUE(violation(records::v1::VIOLATION_KIND_PROHIBITION_ORDER_BREACH,
+                        records::v1::BREACH_SEVERITY_SERIOUS)
+                  .ok());
+  st = Sanction(staff, c.case_id(), records::v1::SANCTION_KIND_REVOCATION_REQUEST, {serious}, &out);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(h().db().QueryValue("SELECT string_agg(severity, ',' ORDER BY severity) FROM "
+                                "violations WHERE case_id = '" +
+                                c.case_id() + "'"),
+            "MINOR,SERIOUS");
+}
+
+// The exit-restriction filing: filed once on an open case, due 5 days after the intake (late
+// when after); its lifting refused before the end of the term.
+TEST_F(RecordsActivitiesTest, ExitRestrictionFiledOnceAndLiftedOnlyAtTheEnd) {
+  const std::string staff = h().Token(Role::kOfficeStaff, {"110101"}, "exit-staff");
+  const Case c = OpenCase(staff, "110101", D(2026, 11, 1));
+  auto record = [&](records::v1::ExitRestrictionAction action, google::type::Date on,
+                    records::v1::RecordExitRestrictionResponse* resp) {
+    records::v1::RecordExitRestrictionRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_case_id(c.case_id());
+    req.set_action(action);
+    *req.mutable_done_on() = on;
+    req.set_authority("exit-and-entry administration");
+    req.set_document_number("EX-1");
+    auto ctx = h().Context(staff);
+    return h().intake().RecordExitRestriction(ctx.get(), req, resp);
+  };
+  records::v1::RecordExitRestrictionResponse resp;
+  EXPECT_EQ(record(records::v1::EXIT_RESTRICTION_ACTION_LIFTED, D(2026, 11, 7), &resp).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  ASSERT_TRUE(record(records::v1::EXIT_RESTRICTION_ACTION_FILED, D(2026, 11, 7), &resp).ok());
+  EXPECT_TRUE(resp.late());  // due 2026-11-06
+  EXPECT_EQ(resp.due().day(), 6);
+  EXPECT_FALSE(resp.policy_version().empty());
+  EXPECT_EQ(record(records::v1::EXIT_RESTRICTION_ACTION_FILED, D(2026, 11, 8), &resp).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  grpc::Status st = record(records::v1::EXIT_RESTRICTION_ACTION_LIFTED, D(2026, 11, 9), &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(st.error_message().find("end of supervision"), std::string::npos) << st.error_message();
+  EXPECT_EQ(h().db().QueryValue("SELECT count(*) FROM outbox WHERE event_type = "
+                                "'ccms.records.exit_restriction_recorded' AND record_key = '" +
+                                c.case_id() + "'"),
+            "1");
 }
 
 }  // namespace

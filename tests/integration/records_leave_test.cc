@@ -662,5 +662,41 @@ TEST_F(RecordsLeaveTest, NotReturnedEqualsBruteForceOverASimulatedYear) {
             << " never returned; " << checks << " list comparisons\n";
 }
 
+// Work away from home (外出务工): the standing approval checks the policy's conditions and names
+// every missing one; granted with all of them, it keeps them.
+TEST_F(RecordsLeaveTest, WorkAwayNamesEveryMissingCondition) {
+  Today(CivilDay(2025, 5, 1));
+  const std::string c = OpenActiveCase(kDistrict);
+  v1::GrantStandingApprovalRequest g;
+  g.set_request_id(ids::NewUuid());
+  g.set_case_id(c);
+  g.set_destination("深圳市南山区");
+  g.set_purpose("works at a factory");
+  *g.mutable_valid_until() = D(CivilDay(2025, 10, 31));
+  g.mutable_work_away()->set_guarantor(true);
+  *g.mutable_work_away()->mutable_job_held_since() = D(CivilDay(2024, 5, 2));  // 12 months on 5-2
+  v1::GrantStandingApprovalResponse gr;
+  absl::Status st = handlers().leave().DoGrantStandingApproval(bureau_, g, &gr);
+  ASSERT_EQ(st.code(), absl::StatusCode::kFailedPrecondition) << st;
+  const std::string m(st.message());
+  EXPECT_EQ(m.rfind("WORK_AWAY_CONDITIONS", 0), 0u) << m;
+  EXPECT_NE(m.find("a fixed residence"), std::string::npos) << m;
+  EXPECT_NE(m.find("held at least 12 month(s)"), std::string::npos) << m;
+  EXPECT_NE(m.find("a close relative"), std::string::npos) << m;
+  EXPECT_EQ(m.find("a guarantor"), std::string::npos) << m;
+  EXPECT_EQ(Q("SELECT count(*) FROM standing_approvals WHERE case_id = '" + c + "'"), "0");
+
+  g.mutable_work_away()->set_fixed_residence(true);
+  g.mutable_work_away()->set_relative_assisting(true);
+  *g.mutable_work_away()->mutable_job_held_since() = D(CivilDay(2024, 5, 1));  // 12 months today
+  ASSERT_TRUE(handlers().leave().DoGrantStandingApproval(bureau_, g, &gr).ok());
+  EXPECT_TRUE(gr.standing_approval().has_work_away());
+  EXPECT_EQ(gr.standing_approval().work_away().job_held_since().day(), 1);
+  EXPECT_EQ(Q("SELECT work_away::text || guarantor::text || job_held_since::text FROM "
+              "standing_approvals WHERE case_id = '" +
+              c + "'"),
+            "truetrue2024-05-01");
+}
+
 }  // namespace
 }  // namespace ccms::testing

@@ -71,6 +71,7 @@ struct Rules {
   int level_effective = 0;          // an assessed level applies from its effective day
   int contact[3][4] = {};           // [level][requirement]: the contact intervals below
   int intake_home_visit = 0;        // a home visit within 20 days of intake
+  int exit_filing = 0;              // the exit-restriction filing within 5 days of intake
   int transfer_effective = 0;       // a case moves districts on the day its transfer is accepted
   int leave_return = 0;             // leave is not returned from the day after its last day
   int expiring_window = 0;          // monitoring ending within 7 days
@@ -589,6 +590,11 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
            const CivilDay visit_due = *m.reported + 20 + r.intake_home_visit;
            if (!home_visited && as_of > visit_due) {
              rows.insert(Row({m.case_id, "3", "0", N(as_of - visit_due), dc}));
+           }
+           // The exit-restriction filing within 5 days of the intake (none is filed here).
+           const CivilDay filing_due = *m.reported + 5 + r.exit_filing;
+           if (as_of > filing_due) {
+             rows.insert(Row({m.case_id, "4", "0", N(as_of - filing_due), dc}));
            }
          }
          return rows;
@@ -1191,6 +1197,7 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
       {"assessed level from the day after its effective day",
        [](Rules& r) { r.level_effective = 1; }},
       {"intake home visit within 21 days", [](Rules& r) { r.intake_home_visit = 1; }},
+      {"exit-restriction filing within 6 days", [](Rules& r) { r.exit_filing = 1; }},
       {"transfer moves the case the day after acceptance",
        [](Rules& r) { r.transfer_effective = 1; }},
       {"leave late from two days after its end", [](Rules& r) { r.leave_return = 1; }},

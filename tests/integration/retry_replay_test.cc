@@ -1146,6 +1146,21 @@ const std::vector<Row>& Table() {
                   WithIds<v1::RecordDischargeSummaryRequest>(req.case_id()));
             w.NextDay();
           }),
+      RecordsRow<v1::RecordExitRestrictionRequest, v1::RecordExitRestrictionResponse>(
+          "RecordExitRestriction", "an active case (intake 2025-01-15), the filing done today",
+          "a day passes: a filing recomputed today would be done a day later (done_on, late); the "
+          "filing is recorded once",
+          [](World& w) {
+            auto req = WithIds<v1::RecordExitRestrictionRequest>(w.ActiveCase());
+            req.set_action(v1::EXIT_RESTRICTION_ACTION_FILED);
+            req.set_authority("exit-and-entry administration");
+            req.set_document_number("EX-2025-1");
+            return req;
+          },
+          [](World& w, const auto& req, const auto&) {
+            w.Team(req.case_id(), "officer-2");
+            w.NextDay();
+          }),
 
       // ---------------- assessment ----------------
       AssessmentRow<av1::RecordAssessmentRequest, av1::RecordAssessmentResponse>(

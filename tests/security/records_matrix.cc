@@ -516,6 +516,13 @@ class RecordsMatrixServer : public MatrixServer {
       req.set_case_id(ReadCase(d));
       return Own(req);
     });
+    add("IntakeService", "RecordExitRestriction", [this](const std::string& d) {
+      auto req = WithCase<v1::RecordExitRestrictionRequest>(ActiveCase(d));
+      req.set_action(v1::EXIT_RESTRICTION_ACTION_FILED);
+      *req.mutable_done_on() = ToProtoDate(CivilDay(2025, 1, 18));
+      req.set_authority("exit-and-entry administration");
+      return Own(req);
+    });
     // ---- TransferService: the sending district requests and consents, the receiving one
     // accepts, rejects and completes; the target district is the side that acts. ----
     add("TransferService", "RequestTransfer", [this](const std::string& d) {

@@ -55,6 +55,7 @@ EnumFlag Levels() {
   return EnumFlag(common::v1::SupervisionLevel_descriptor(), "SUPERVISION_LEVEL_");
 }
 EnumFlag OverdueKinds() { return EnumFlag(v1::OverdueKind_descriptor(), "OVERDUE_KIND_"); }
+EnumFlag Severities() { return EnumFlag(v1::BreachSeverity_descriptor(), "BREACH_SEVERITY_"); }
 
 // --from / --to of `audit`: an RFC 3339 instant, or a date YYYY-MM-DD, which
 // means the start of that day in Asia/Shanghai, or with `end_of_day` the start
@@ -94,6 +95,9 @@ void PrintSanctionStatus(const v1::SanctionStatus& s, KeyValues rows) {
           {"longest lost contact", absl::StrCat(s.longest_lost_contact_days(), " days")},
       });
   for (const std::string& line : s.explanations()) rows.emplace_back("explanation", line);
+  for (const auto& g : s.grounds()) {
+    rows.emplace_back(g.met() ? "ground met" : "ground", g.explanation());
+  }
   rows.emplace_back("next step", OrDash(s.next_step()));
   rows.emplace_back("policy version", OrDash(s.policy_version()));
   PrintKeyValues(rows, std::cout);
@@ -125,6 +129,7 @@ struct FoundFlags {
 struct ViolationFlags {
   std::string case_id;
   std::string kind;
+  std::string severity;
   std::string on;
   std::string facts;
   std::string facts_file;
@@ -266,6 +271,9 @@ int RunViolation(const GlobalOptions& global, const ViolationFlags& flags) {
   request.set_kind(static_cast<v1::ViolationKind>(ViolationKinds().Parse(flags.kind)));
   if (!flags.on.empty()) *request.mutable_occurred_on() = ProtoDate(flags.on);
   request.set_facts(*facts);
+  if (!flags.severity.empty()) {
+    request.set_severity(static_cast<v1::BreachSeverity>(Severities().Parse(flags.severity)));
+  }
   v1::RecordViolationResponse response;
   if (int rc = Call(global, &SanctionService::Stub::RecordViolation, request, &response);
       rc != kExitOk) {
@@ -503,6 +511,10 @@ void AddViolation(CLI::App& parent, const GlobalOptions& global, Action* action)
   cmd->add_option("--kind", flags->kind, "Kind of violation")
       ->required()
       ->check(CLI::IsMember(ViolationKinds().Labels()));
+  cmd->add_option("--severity", flags->severity,
+                  "A prohibition-order breach's severity (required for one): minor is a warning "
+                  "ground, serious a revocation ground")
+      ->check(CLI::IsMember(Severities().Labels()));
   AddOn(cmd, &flags->on, "Day of the violation");
   AddTextOrFile(cmd, "facts", &flags->facts, &flags->facts_file,
                 "The facts, kept in the case file (never on the event bus)");
@@ -598,8 +610,9 @@ void AddTimeline(CLI::App& parent, const GlobalOptions& global, Action* action) 
 void AddOverdue(CLI::App& app, const GlobalOptions& global, Action* action) {
   auto flags = std::make_shared<OverdueFlags>();
   CLI::App* cmd = app.add_subcommand("overdue",
-                                     "Cases never reported (漏管), with a contact or the intake "
-                                     "home visit overdue, with the rule");
+                                     "Cases never reported (漏管), with a contact, the intake "
+                                     "home visit or the exit-restriction filing or lifting "
+                                     "overdue, with the rule");
   cmd->add_option("--district", flags->district,
                   "District code; required unless the token has all districts")
       ->check(DistrictValidator());

@@ -321,6 +321,37 @@ void AddInvestigationId(CLI::App* cmd, std::string* id) {
       ->check(UuidValidator());
 }
 
+// ---- case exit-restriction ----
+
+struct ExitRestrictionFlags {
+  std::string case_id, action, on, authority, document, request_id;
+};
+
+int RunExitRestriction(const GlobalOptions& global, const ExitRestrictionFlags& f) {
+  v1::RecordExitRestrictionRequest request;
+  request.set_request_id(RequestId(f.request_id));
+  request.set_case_id(f.case_id);
+  request.set_action(f.action == "lifted" ? v1::EXIT_RESTRICTION_ACTION_LIFTED
+                                          : v1::EXIT_RESTRICTION_ACTION_FILED);
+  if (!f.on.empty()) *request.mutable_done_on() = ProtoDate(f.on);
+  request.set_authority(f.authority);
+  request.set_document_number(f.document);
+  v1::RecordExitRestrictionResponse response;
+  if (int rc = Call(global, &IntakeService::Stub::RecordExitRestriction, request, &response);
+      rc != kExitOk) {
+    return rc;
+  }
+  return PrintResponse(global, response, [&] {
+    PrintKeyValues({{"filing id", response.filing_id()},
+                    {"action", f.action},
+                    {"done on", FormatProtoDate(response.done_on())},
+                    {"due", FormatProtoDate(response.due())},
+                    {"late", YesNo(response.late())},
+                    {"policy version", response.policy_version()}},
+                   std::cout);
+  });
+}
+
 }  // namespace
 
 void AddInvestigationCommands(CLI::App& app, const GlobalOptions& global, Action* action) {
@@ -438,6 +469,21 @@ void AddInvestigationCommands(CLI::App& app, const GlobalOptions& global, Action
         "intake-file", "Show the handover, the intake announcement and the supervision team");
     AddCaseId(cmd, &f->case_id);
     SetAction(cmd, global, action, f, RunIntakeFile);
+  }
+  {
+    auto f = std::make_shared<ExitRestrictionFlags>();
+    CLI::App* cmd = cases->add_subcommand(
+        "exit-restriction",
+        "Record the exit-restriction filing (限制出境报备) at intake or its lifting at the end");
+    AddCaseId(cmd, &f->case_id);
+    cmd->add_option("--action", f->action, "filed (at intake) or lifted (at the end)")
+        ->required()
+        ->check(CLI::IsMember({"filed", "lifted"}));
+    cmd->add_option("--authority", f->authority, "The exit-and-entry authority")->required();
+    cmd->add_option("--document", f->document, "The filing's reference number");
+    AddDate(cmd, "--on", &f->on, "Day it was done");
+    AddRequestId(cmd, &f->request_id);
+    SetAction(cmd, global, action, f, RunExitRestriction);
   }
 }
 

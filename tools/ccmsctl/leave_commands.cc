@@ -6,6 +6,7 @@
 #include <tuple>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "ccms/records/v1/leave_service.grpc.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/time/calendar.h"
@@ -53,7 +54,14 @@ void PrintStanding(const v1::StandingApproval& s) {
       {{"standing approval id", s.standing_approval_id()},
        {"destination", s.destination()},
        {"valid", FormatProtoDate(s.valid_from()) + " to " + FormatProtoDate(s.valid_until())},
-       {"revoked on", DateOrDash(s.revoked_on())}},
+       {"revoked on", DateOrDash(s.revoked_on())},
+       {"work away",
+        s.has_work_away()
+            ? absl::StrCat("guarantor ", YesNo(s.work_away().guarantor()), ", fixed residence ",
+                           YesNo(s.work_away().fixed_residence()), ", job since ",
+                           DateOrDash(s.work_away().job_held_since()), ", relative assisting ",
+                           YesNo(s.work_away().relative_assisting()))
+            : "no"}},
       std::cout);
 }
 
@@ -61,6 +69,9 @@ struct Flags {
   std::string case_id, leave_id, standing_id, start, end, on, destination, reason, request_id,
       district, page_token;
   int page_size = 0;
+  // grant-standing --work-away: the conditions shown (外出务工).
+  bool work_away = false, guarantor = false, fixed_residence = false, relative = false;
+  std::string job_since;
 };
 
 std::string RequestId(const Flags& f) {
@@ -123,6 +134,13 @@ int RunGrant(const GlobalOptions& g, const Flags& f) {
   q.set_purpose(f.reason);
   if (!f.start.empty()) *q.mutable_valid_from() = ProtoDate(f.start);
   *q.mutable_valid_until() = ProtoDate(f.end);
+  if (f.work_away) {
+    v1::WorkAwayConditions* w = q.mutable_work_away();
+    w->set_guarantor(f.guarantor);
+    w->set_fixed_residence(f.fixed_residence);
+    if (!f.job_since.empty()) *w->mutable_job_held_since() = ProtoDate(f.job_since);
+    w->set_relative_assisting(f.relative);
+  }
   v1::GrantStandingApprovalResponse r;
   if (int rc = Call(g, &LeaveService::Stub::GrantStandingApproval, q, &r); rc != kExitOk) {
     return rc;
@@ -285,6 +303,17 @@ void AddLeaveCommands(CLI::App& app, const GlobalOptions& global, Action* action
     cmd->add_option("--until", f->end, "Last valid day (at most the policy's months)")
         ->required()
         ->check(DateValidator());
+    cmd->add_flag("--work-away", f->work_away,
+                  "Work away from home (外出务工): the policy's conditions are checked and every "
+                  "missing one named");
+    cmd->add_flag("--guarantor", f->guarantor, "With --work-away: a guarantor vouches (担保)");
+    cmd->add_flag("--fixed-residence", f->fixed_residence,
+                  "With --work-away: a fixed residence at the place of work");
+    cmd->add_option("--job-since", f->job_since,
+                    "With --work-away: the job at the place of work held since (YYYY-MM-DD)")
+        ->check(DateValidator());
+    cmd->add_flag("--relative-assisting", f->relative,
+                  "With --work-away: a close relative there assists supervision");
   }
   {
     auto f = std::make_shared<Flags>();

@@ -185,6 +185,26 @@ RecordsPolicy ReadRecordsPolicy(policy::PolicyReader& r) {
                     " must be a Saturday or Sunday that is not also listed in holidays");
     }
   }
+  // Work away from home and the exit-restriction filing: optional in a version (the marked
+  // defaults of records_policy.h when absent), so files written before them still load.
+  auto optional_int = [&](const char* key, int64_t min, int64_t max, int fallback) {
+    return r.Has(key) ? static_cast<int>(r.Int(key, min, max)) : fallback;
+  };
+  auto optional_bool = [&](const char* key, bool fallback) {
+    return r.Has(key) ? r.Bool(key) : fallback;
+  };
+  p.work_away.require_guarantor =
+      optional_bool("records.work_away.require_guarantor", p.work_away.require_guarantor);
+  p.work_away.require_fixed_residence = optional_bool("records.work_away.require_fixed_residence",
+                                                      p.work_away.require_fixed_residence);
+  p.work_away.min_job_months =
+      optional_int("records.work_away.min_job_months", 0, 120, p.work_away.min_job_months);
+  p.work_away.require_relative_assisting = optional_bool(
+      "records.work_away.require_relative_assisting", p.work_away.require_relative_assisting);
+  p.exit_restriction.file_within_days = optional_int("records.exit_restriction.file_within_days", 1,
+                                                     90, p.exit_restriction.file_within_days);
+  p.exit_restriction.lift_within_days = optional_int("records.exit_restriction.lift_within_days", 1,
+                                                     90, p.exit_restriction.lift_within_days);
   return p;
 }
 

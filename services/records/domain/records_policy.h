@@ -36,6 +36,25 @@ struct ContactStandard {
   Interval visit;
 };
 
+// Work away from home (外出务工, seed 004: a guarantor, a fixed residence and a job of a year or
+// more at the place of work, a close relative there assisting supervision; all required by
+// default). records.work_away.*; min_job_months 0 = no minimum.
+struct WorkAwayRules {
+  bool require_guarantor = true;
+  bool require_fixed_residence = true;
+  int min_job_months = 12;
+  bool require_relative_assisting = true;
+};
+
+// The exit-restriction filing (限制出境报备, seed 004) with the exit-and-entry authority: filed
+// within file_within_days of the intake check-in, lifted within lift_within_days of the end of
+// supervision. Neither number is in RULES.md or the seeds: marked defaults of
+// records.exit_restriction.*.
+struct ExitRestrictionRules {
+  int file_within_days = 5;
+  int lift_within_days = 5;
+};
+
 // One version of the records service's part of the policy file, read and checked once at start.
 struct RecordsPolicy {
   std::string version;  // the version's name, recorded by every decision taken from it
@@ -73,6 +92,9 @@ struct RecordsPolicy {
   // Pre-sentence investigations and handover (records.investigation.*, records.handover.*).
   InvestigationRules investigation;
   HandoverRules handover;
+  // Work away from home and the exit-restriction filing (optional keys; the defaults above).
+  WorkAwayRules work_away;
+  ExitRestrictionRules exit_restriction;
 
   const ContactStandard& For(SupervisionLevel level) const {
     return contact[static_cast<int>(level)];

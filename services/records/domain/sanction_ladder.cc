@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/time/calendar.h"
+#include "services/records/domain/sanction_grounds.h"
 
 namespace ccms::records::domain {
 
@@ -83,6 +84,26 @@ std::optional<RevocationGround> ParseRevocationGround(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view BreachSeverityName(BreachSeverity severity) {
+  switch (severity) {
+    case BreachSeverity::kUnstated:
+      return "";
+    case BreachSeverity::kMinor:
+      return "MINOR";
+    case BreachSeverity::kSerious:
+      return "SERIOUS";
+  }
+  return "";
+}
+
+std::optional<BreachSeverity> ParseBreachSeverity(std::string_view name) {
+  for (BreachSeverity s :
+       {BreachSeverity::kUnstated, BreachSeverity::kMinor, BreachSeverity::kSerious}) {
+    if (BreachSeverityName(s) == name) return s;
+  }
+  return std::nullopt;
+}
+
 absl::Status CheckReoffence(CaseStatus status, absl::CivilDay start_date, absl::CivilDay end_date,
                             absl::CivilDay occurred_on, absl::CivilDay reported_on) {
   if (status != CaseStatus::kPendingIntake && status != CaseStatus::kActive) {
@@ -145,8 +166,10 @@ LadderStatus EvaluateLadder(const LadderFacts& facts, const RecordsPolicy& polic
     long_lost =
         long_lost || LostLongerThanMonths(p, policy.revocation_after_lost_contact_months, today);
   }
-  const bool prohibition_breach = std::count(facts.violations.begin(), facts.violations.end(),
-                                             ViolationKind::kProhibitionOrderBreach) > 0;
+  // Only a breach staff stated as SERIOUS; a minor one is a warning ground (sanction_grounds.h).
+  const bool prohibition_breach =
+      std::count(facts.prohibition_breaches.begin(), facts.prohibition_breaches.end(),
+                 BreachSeverity::kSerious) > 0;
 
   auto ground = [&](RevocationGround g, bool met, const std::string& text) {
     if (met) s.grounds_met.push_back(g);
@@ -165,26 +188,34 @@ LadderStatus EvaluateLadder(const LadderFacts& facts, const RecordsPolicy& polic
          referral_uncorrected ? "a public-security penalty referral is not corrected"
                               : "needs a public-security penalty referral still not corrected");
   ground(RevocationGround::kSeriousProhibitionOrderBreach, prohibition_breach,
-         prohibition_breach ? "a prohibition-order breach is recorded (seriousness is for staff "
-                              "to state)"
-                            : "needs a recorded prohibition-order breach");
+         prohibition_breach
+             ? "a prohibition-order breach stated as SERIOUS is recorded"
+             : "needs a prohibition-order breach stated as SERIOUS (a minor one is a "
+               "warning ground)");
   ground(RevocationGround::kReoffendingDuringTerm, !facts.reoffences.empty(),
          facts.reoffences.empty()
              ? "needs a new offence during the term reported by public security"
              : absl::StrCat(facts.reoffences.size(),
                             " new offence(s) during the term reported by public security"));
 
+  s.grounds = EvaluateGrounds(facts, policy, today);
+  auto ground_met_for = [&](SanctionKind kind) {
+    return std::any_of(s.grounds.begin(), s.grounds.end(),
+                       [kind](const SanctionGround& g) { return g.met && g.ground_for == kind; });
+  };
+
   if (s.revocation_requested) {
     s.next_step = "a revocation request is pending with the court";
   } else if (!s.grounds_met.empty()) {
     s.next_step = absl::StrCat("a revocation request may be made on ",
                                std::string(RevocationGroundName(s.grounds_met.front())));
-  } else if (s.uncorrected_admonitions >= policy.admonitions_for_warning ||
-             s.longest_lost_contact_days > policy.lost_contact_admonition_max_days) {
+  } else if (ground_met_for(SanctionKind::kWarning)) {
     s.next_step = "grounds for a warning are present";
   } else if (s.uncorrected_warnings > 0) {
     s.next_step = absl::StrCat(policy.warnings_for_revocation - s.uncorrected_warnings,
                                " more uncorrected warning(s) would be grounds for revocation");
+  } else if (ground_met_for(SanctionKind::kAdmonition)) {
+    s.next_step = "grounds for an admonition are present";
   } else {
     s.next_step = "no sanction pending";
   }

@@ -42,6 +42,26 @@ enum class RevocationGround {
 std::string_view RevocationGroundName(RevocationGround ground);
 std::optional<RevocationGround> ParseRevocationGround(std::string_view name);
 
+// How serious staff found a prohibition-order breach (禁止令, Measures 2020): a minor breach is a
+// warning ground, a serious one a revocation ground. kUnstated: recorded before severity was kept
+// (counted as minor: every breach is at least a warning ground).
+enum class BreachSeverity { kUnstated, kMinor, kSerious };
+std::string_view BreachSeverityName(BreachSeverity severity);  // "", "MINOR", "SERIOUS"
+std::optional<BreachSeverity> ParseBreachSeverity(std::string_view name);
+
+// One admonition or warning ground of shared/RULES.md ("Sanctions and rewards"), evaluated on a
+// case (sanction_grounds.h): the rule's name, the sanction it is a ground for, whether the case
+// meets it, how many facts count toward it, and an explanation naming the rule's source and the
+// policy version.
+struct SanctionGround {
+  std::string rule;  // e.g. "ADMONITION_EDUCATION_ABSENT_AFTER_NOTICE"
+  SanctionKind ground_for = SanctionKind::kAdmonition;
+  bool met = false;
+  int count = 0;
+  std::string explanation;
+  std::string policy_version;
+};
+
 struct SanctionFact {
   SanctionKind kind;
   absl::CivilDay issued_on;
@@ -57,6 +77,15 @@ struct LadderFacts {
   std::vector<LostContactFact> lost_contact;
   std::vector<ViolationKind> violations;
   std::vector<absl::CivilDay> reoffences;  // days of new offences during the term
+  // The admonition and warning grounds' facts (sanction_grounds.h).
+  std::vector<BreachSeverity> prohibition_breaches;  // one per prohibition-order breach
+  std::vector<absl::CivilDay> education_absences;    // ABSENT_AFTER_NOTICE days (education)
+  // Temporary execution outside prison after intake: the intake day and the last medical review.
+  struct MedicalReview {
+    absl::CivilDay intake_on;
+    std::optional<absl::CivilDay> last_review;
+  };
+  std::optional<MedicalReview> medical_review;
 };
 
 // Where a case stands and what the next step would need, in words staff can act on.
@@ -69,6 +98,8 @@ struct LadderStatus {
   std::vector<std::string> explanations;  // one line per ground, met or not
   int longest_lost_contact_days = 0;
   std::string next_step;
+  // Every admonition and warning ground of shared/RULES.md ccms has data for, met or not.
+  std::vector<SanctionGround> grounds;
 };
 
 LadderStatus EvaluateLadder(const LadderFacts& facts, const RecordsPolicy& policy,

@@ -582,6 +582,15 @@ TEST_F(AllServicesTest, RoleMatrix) {
          v1::RecordPerformanceReportResponse r;
          return discharge_.DoRecordPerformanceReport(p, q, &r);
        }},
+      {"IntakeService.RecordExitRestriction", office,
+       [&](const auth::Principal& p) {
+         v1::RecordExitRestrictionRequest q;
+         req_case(q);
+         q.set_action(v1::EXIT_RESTRICTION_ACTION_FILED);
+         q.set_authority("exit-and-entry administration");
+         v1::RecordExitRestrictionResponse r;
+         return intake_.DoRecordExitRestriction(p, q, &r);
+       }},
   };
   // Every RPC of the nine services has its row, and every row names one of them: the RPCs come
   // from the generated descriptors, so an RPC added to a proto fails here until it has a row.
@@ -705,6 +714,8 @@ TEST_F(AllServicesTest, EachDayGetsTheDeadlineOfTheVersionInForceOnIt) {
     oc.last_by_kind[static_cast<int>(domain::ContactKind::kWorkplaceVisit)] = std::nullopt;
     oc.last_by_kind[static_cast<int>(domain::ContactKind::kCommunityVisit)] =
         absl::CivilDay(2026, 11, 10);
+    oc.c.end_date = absl::CivilDay(2027, 10, 31);
+    oc.exit_filed_on = absl::CivilDay(2026, 11, 1);  // the exit-restriction filing at intake
     return oc;
   };
   supervision_store_.overdue = {pending("p-before", absl::CivilDay(2026, 11, 14)),

@@ -399,8 +399,20 @@ class FakeIntakeStore : public IntakeStore {
                                                          const std::string&) override {
     return HandoverAndIntake{};
   }
+  // The exit-restriction filing: decided against `stored` and `exit_facts`.
+  absl::StatusOr<MutationResult> RecordExitRestriction(
+      const auth::Principal&, const CaseMutation&, ExitRestrictionRecord& record,
+      const ExitRestrictionDecider& decide, const CaseEventFactory& make_event) override {
+    if (absl::Status st = decide(stored, exit_facts, record); !st.ok()) return st;
+    ++mutations;
+    last_exit_restriction = record;
+    last_event = make_event(stored);
+    return MutationResult{record.filing_id};
+  }
 
   CaseRecord stored;
+  domain::ExitRestrictionFacts exit_facts;
+  ExitRestrictionRecord last_exit_restriction;
   InvestigationRecord investigation;
   NewInvestigation last_new_investigation;
   InvestigationFilter last_investigation_filter;

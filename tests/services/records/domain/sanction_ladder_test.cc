@@ -48,6 +48,7 @@ TEST(SanctionLadderTest, RevocationNeedsAGroundAndARevocableSentence) {
             absl::StatusCode::kFailedPrecondition);
   f.sentence_kind = SentenceKind::kPublicSurveillance;
   f.violations.push_back(ViolationKind::kProhibitionOrderBreach);
+  f.prohibition_breaches.push_back(BreachSeverity::kSerious);
   EXPECT_EQ(CheckSanction(SanctionKind::kRevocationRequest,
                           {RevocationGround::kSeriousProhibitionOrderBreach}, f, Policy(), kToday)
                 .code(),
