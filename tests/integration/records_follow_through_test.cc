@@ -67,16 +67,18 @@ class RecordsFollowThroughTest : public ::testing::Test {
     return in.case_();
   }
 
-  // The events of `type` about `case_id` on the records topic (waits for at least one).
-  std::vector<events::v1::Envelope> Events(const std::string& case_id, const std::string& type) {
+  // The events of `type` about `case_id` on the records topic (waits for at least `count`).
+  std::vector<events::v1::Envelope> Events(const std::string& case_id, const std::string& type,
+                                           size_t count = 1) {
     auto records = ReadTopic(
         "ccms.records.v1",
         [&](const std::vector<ConsumedRecord>& got) {
+          size_t seen = 0;
           for (const auto& r : got) {
             if (r.key == case_id && r.headers.count("ce_type") && r.headers.at("ce_type") == type)
-              return true;
+              ++seen;
           }
-          return false;
+          return seen >= count;
         },
         absl::Seconds(30));
     std::vector<events::v1::Envelope> out;
@@ -294,7 +296,7 @@ TEST_F(RecordsFollowThroughTest, DeviceOutagesMakeAWarningGround) {
   EXPECT_TRUE(s.warning_ground());
   EXPECT_NE(s.explanation().find("grounds for a warning"), std::string::npos) << s.explanation();
 
-  auto events = Events(c.case_id(), "ccms.records.monitoring_outage_recorded");
+  auto events = Events(c.case_id(), "ccms.records.monitoring_outage_recorded", 4);
   EXPECT_EQ(events.size(), 4u);
   int counted = 0;
   for (const auto& env : events) {
