@@ -1,5 +1,8 @@
 #include "services/records/discharge_service.h"
 
+
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "ccms/records/v1/records_events.pb.h"
 #include "common/grpc/proto_convert.h"
@@ -10,6 +13,7 @@
 #include "common/time/calendar.h"
 #include "services/records/domain/access.h"
 #include "services/records/domain/discharge_rules.h"
+#include "services/records/follow_through_proto.h"
 
 namespace ccms::records {
 namespace {
@@ -77,13 +81,29 @@ absl::Status DischargeServiceImpl::DoCloseCase(const auth::Principal& principal,
   const absl::Time now = clock_.Now();
   auto on = DayNotInFuture(request.closed_on(), "closed_on", time::ShanghaiDay(now));
   if (!on.ok()) return on.status();
+  CaseEnding ending{*on, "", false, {}};
+  if (request.has_lost_contact_liability()) {
+    auto liability = LiabilityFromProto(request.lost_contact_liability(), "lost_contact_liability");
+    if (!liability.ok()) return liability.status();
+    ending.lost_contact_liability = *liability;
+  }
+  std::string closed_period_id;
+  ending.closed_period_id = &closed_period_id;
   CaseMutation m = MutationOf(request.request_id(), request.case_id(), "CloseCase");
   m.require_active = false;
   auto c = store_.EndCase(
-      principal, m, CaseEnding{*on, "", false, {}},
+      principal, m, ending,
       [&](const CaseRecord& c,
           const domain::LadderFacts& ladder) -> absl::StatusOr<domain::CaseStatus> {
         if (auto st = domain::CheckClose(reason, c.status, ladder); !st.ok()) return st;
+        // A person lost when the case closes: the period ends with it, with its liability.
+        const bool period_open =
+            std::any_of(ladder.lost_contact.begin(), ladder.lost_contact.end(),
+                        [](const domain::LostContactFact& p) { return !p.ended_on.has_value(); });
+        if (auto st = domain::CheckLiabilityAtClose(period_open, ending.lost_contact_liability);
+            !st.ok()) {
+          return st;
+        }
         return reason == domain::CloseReason::kRevoked ? domain::CaseStatus::kRevoked
                                                        : domain::CaseStatus::kDeceased;
       },
@@ -93,6 +113,11 @@ absl::Status DischargeServiceImpl::DoCloseCase(const auth::Principal& principal,
         payload.set_district_code(c.district_code);
         payload.set_reason(request.reason());
         *payload.mutable_closed_on() = ToProtoDate(*on);
+        if (ending.lost_contact_liability.has_value()) {
+          payload.set_lost_contact_period_id(closed_period_id);
+          *payload.mutable_lost_contact_liability() =
+              LiabilityToProto(*ending.lost_contact_liability);
+        }
         return kafka::MakeEnvelope("ccms.records.case_closed", c.case_id, c.district_code, now, now,
                                    principal.subject, payload);
       });

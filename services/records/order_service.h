@@ -64,6 +64,13 @@ class OrderServiceImpl final : public v1::OrderService::CallbackService, private
                                 const v1::ListMedicalDueRequest& request,
                                 v1::ListMedicalDueResponse* response,
                                 const std::string& call_id = "");
+  // Device outages (follow_through_handlers.cc).
+  grpc::ServerUnaryReactor* RecordMonitoringOutage(
+      grpc::CallbackServerContext* context, const v1::RecordMonitoringOutageRequest* request,
+      v1::RecordMonitoringOutageResponse* response) override;
+  absl::Status DoRecordMonitoringOutage(const auth::Principal& principal,
+                                        const v1::RecordMonitoringOutageRequest& request,
+                                        v1::RecordMonitoringOutageResponse* response);
 
  private:
   OrderStore& store_;

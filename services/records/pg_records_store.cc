@@ -229,6 +229,7 @@ std::vector<db::Query> PgRecordsStore::Queries() {
   for (const db::Query& q : SentenceQueries()) all.push_back(q);
   for (const db::Query& q : GroundQueries()) all.push_back(q);
   for (const db::Query& q : ExitRestrictionQueries()) all.push_back(q);
+  for (const db::Query& q : FollowThroughQueries()) all.push_back(q);
   all.insert(all.end(),
              {kInsertPersonIfNew, kLockPerson, kAddPersonVersion, kGetCurrentPerson,
               kOpenCaseOfPerson, kNextCaseNumber, kInsertCase, kGetCase, kGetCaseForUpdate,

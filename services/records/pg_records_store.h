@@ -40,6 +40,7 @@ class PgRecordsStore final : public CaseStore,
   static std::vector<db::Query> InvestigationQueries();
   static std::vector<db::Query> SentenceQueries();
   static std::vector<db::Query> GroundQueries();
+  static std::vector<db::Query> FollowThroughQueries();
 
   // Sets a case's supervision level as decided by the assessment service, inside the caller's
   // (inbox) transaction; a change older than the level on the case is ignored.
@@ -94,6 +95,7 @@ class PgRecordsStore final : public CaseStore,
                                                  const CaseEventFactory& make_event) override;
   absl::StatusOr<LostContactPeriod> MarkFoundAgain(
       const auth::Principal& principal, const CaseMutation& m, absl::CivilDay found_on,
+      const domain::LostContactLiability& liability,
       const FoundAgainEventFactory& make_event) override;
   absl::StatusOr<MutationResult> RecordViolation(const auth::Principal& principal,
                                                  const CaseMutation& m,
@@ -249,6 +251,22 @@ class PgRecordsStore final : public CaseStore,
                                                        const ExitRestrictionDecider& decide,
                                                        const CaseEventFactory& make_event) override;
   static std::vector<db::Query> ExitRestrictionQueries();
+  // Follow-through (pg_records_store_follow_through.cc): device outages, the court's decision
+  // on a revocation request and detention pending it, the paper file after a transfer.
+  absl::StatusOr<OutageRecord> RecordMonitoringOutage(
+      const auth::Principal& principal, const CaseMutation& m, const OutageRecord& outage,
+      const OutageDecider& decide, const OutageEventFactory& make_event) override;
+  absl::StatusOr<std::vector<domain::OutageFact>> GetOutageFacts(
+      const auth::Principal& principal, const std::string& case_id) override;
+  absl::StatusOr<RevocationRequestRecord> RecordRevocationStep(
+      const auth::Principal& principal, const CaseMutation& m, const std::string& sanction_id,
+      const RevocationStepDecider& decide, const RevocationEventFactory& make_event) override;
+  absl::StatusOr<FileHandoverRecord> RecordFileHandover(
+      const auth::Principal& principal, const std::string& request_id,
+      const std::string& transfer_id, const FileHandoverDecider& decide,
+      const FileHandoverEventFactory& make_event) override;
+  absl::StatusOr<std::vector<FollowThroughFacts>> ListFollowThroughFacts(
+      const auth::Principal& principal, const std::vector<std::string>& case_ids) override;
 
  private:
   // The shared frame of every case mutation (see CaseMutation).

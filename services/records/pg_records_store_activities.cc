@@ -29,7 +29,8 @@ constexpr db::Query kInsertLostContact = {
     " VALUES ($1, $2, $3::date, $4)"};
 constexpr db::Query kCloseLostContact = {
     "records_close_lost_contact",
-    "UPDATE lost_contact_periods SET ended_on = $2::date WHERE period_id = $1"};
+    "UPDATE lost_contact_periods SET ended_on = $2::date, staff_responsible = $3,"
+    " liability_reason = $4 WHERE period_id = $1"};
 constexpr db::Query kGetLostContact = {
     "records_get_lost_contact",
     "SELECT period_id::text, started_on::text, ended_on::text FROM lost_contact_periods"
@@ -119,6 +120,10 @@ constexpr db::Query kTimeline = {
     "   recorded_by, 'commendation' FROM commendations WHERE case_id = $1"
     "  UNION ALL SELECT started_on, recorded_at, 'LOST_CONTACT', period_id::text, recorded_by,"
     "   CASE WHEN ended_on IS NULL THEN 'lost contact' ELSE 'lost contact until ' || ended_on"
+    "   END || CASE WHEN liability_reason IS NULL THEN ''"
+    "   WHEN staff_responsible THEN ' (staff responsible: '"
+    "   || lower(replace(liability_reason, '_', ' ')) || ')'"
+    "   ELSE ' (staff not responsible: ' || lower(replace(liability_reason, '_', ' ')) || ')'"
     "   END FROM lost_contact_periods WHERE case_id = $1"
     "  UNION ALL SELECT c.discharge_summary_on, c.created_at, 'DISCHARGE_SUMMARY',"
     "   c.case_id::text || ':summary', '', 'personal summary received' FROM cases c"
@@ -303,7 +308,7 @@ absl::StatusOr<MutationResult> PgRecordsStore::MarkLostContact(const auth::Princ
 
 absl::StatusOr<LostContactPeriod> PgRecordsStore::MarkFoundAgain(
     const auth::Principal& principal, const CaseMutation& m, absl::CivilDay found_on,
-    const FoundAgainEventFactory& make_event) {
+    const domain::LostContactLiability& liability, const FoundAgainEventFactory& make_event) {
   LostContactPeriod period;
   auto result =
       Mutate(principal, m, [&](pqxx::work& tx, const CaseRecord& c) -> absl::StatusOr<std::string> {
@@ -316,7 +321,9 @@ absl::StatusOr<LostContactPeriod> PgRecordsStore::MarkFoundAgain(
           return absl::InvalidArgumentError("found_on is before the day contact was lost");
         }
         period.ended_on = found_on;
-        tx.exec_prepared(Name(kCloseLostContact), period.period_id, time::FormatDate(found_on));
+        tx.exec_prepared(Name(kCloseLostContact), period.period_id, time::FormatDate(found_on),
+                         liability.staff_responsible,
+                         std::string(domain::LostContactReasonName(liability.reason)));
         kafka::AppendToOutbox(tx, kRecordsTopic, make_event(c, period));
         return period.period_id;
       });
@@ -512,6 +519,22 @@ absl::StatusOr<CaseRecord> PgRecordsStore::EndCase(const auth::Principal& princi
         if (!ladder.ok()) return ladder.status();
         auto status = decide(c, *ladder);
         if (!status.ok()) return status.status();
+        if (ending.lost_contact_liability.has_value()) {
+          // The person was lost when the case closed: the period ends with the case.
+          pqxx::result open = tx.exec_prepared(Name(kOpenLostContact), c.case_id);
+          if (open.empty()) {
+            return absl::FailedPreconditionError("the case is not marked lost contact");
+          }
+          const std::string period_id = open[0][0].as<std::string>();
+          if (ending.on < DateOf(open[0][1])) {
+            return absl::InvalidArgumentError("closed_on is before the day contact was lost");
+          }
+          tx.exec_prepared(
+              Name(kCloseLostContact), period_id, time::FormatDate(ending.on),
+              ending.lost_contact_liability->staff_responsible,
+              std::string(domain::LostContactReasonName(ending.lost_contact_liability->reason)));
+          if (ending.closed_period_id != nullptr) *ending.closed_period_id = period_id;
+        }
         pqxx::row r = tx.exec_prepared1(
             Name(kEndCase), c.case_id, std::string(domain::CaseStatusName(*status)),
             time::FormatDate(ending.on), ending.certificate_number, ending.announced);

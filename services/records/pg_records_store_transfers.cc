@@ -44,7 +44,9 @@ constexpr db::Query kGetTransferEitherSide = {
 constexpr db::Query kUpdateTransfer = {
     "records_update_transfer",
     "UPDATE transfers SET status = $2, decided_on = $3::date, report_due = $4::date,"
-    " to_office_id = $5, decision_reason = $6, updated_at = now() WHERE transfer_id = $1"};
+    " to_office_id = $5, decision_reason = $6, updated_at = now(),"
+    " accepted_on = CASE WHEN $2 = 'ACCEPTED' THEN $3::date ELSE accepted_on END"
+    " WHERE transfer_id = $1"};
 constexpr db::Query kMoveCase = {
     "records_move_case",
     "UPDATE cases SET district_code = $3, office_id = $4, version = version + 1,"

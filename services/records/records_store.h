@@ -13,6 +13,7 @@
 #include "services/records/domain/case_rules.h"
 #include "services/records/domain/contact_schedule.h"
 #include "services/records/domain/exit_restriction.h"
+#include "services/records/domain/follow_through_rules.h"
 #include "services/records/domain/id_number.h"
 #include "services/records/domain/investigation_rules.h"
 #include "services/records/domain/leave_rules.h"
@@ -313,6 +314,11 @@ struct CaseEnding {
   std::string certificate_number;  // discharge only
   bool announced = false;          // discharge only
   std::vector<absl::CivilDay> follow_ups;
+  // CloseCase of a person marked lost contact: the open period ends on `on` with this liability
+  // (the decider checks it is given exactly when a period is open). The store sets
+  // *closed_period_id to the period it closed, before it builds the event.
+  std::optional<domain::LostContactLiability> lost_contact_liability = std::nullopt;
+  std::string* closed_period_id = nullptr;
 };
 using EndingDecider = std::function<absl::StatusOr<domain::CaseStatus>(const CaseRecord&,
                                                                        const domain::LadderFacts&)>;
@@ -544,6 +550,57 @@ struct MedicalCandidate {
   std::optional<absl::CivilDay> last_medical_review;
 };
 
+// ---- Follow-through (issue 17 items 6-8; pg_records_store_follow_through.cc) ----
+
+// An outage of a monitoring device on one of the case's orders.
+struct OutageRecord {
+  std::string outage_id;
+  std::string order_id;
+  domain::OutageFact fact;
+  bool counted = false;     // set by the decider
+  int counted_outages = 0;  // the case's counted outages with this one; set by the decider
+};
+// Checks the outage against the order, the order's other outages and all the case's outages, as
+// locked, and sets counted and counted_outages.
+using OutageDecider = std::function<absl::Status(
+    const CaseRecord&, const MonitoringOrderRecord&, const std::vector<domain::OutageFact>& order,
+    const std::vector<domain::OutageFact>& case_outages, OutageRecord&)>;
+using OutageEventFactory =
+    std::function<events::v1::Envelope(const CaseRecord&, const OutageRecord&)>;
+
+// A revocation request (a REVOCATION_REQUEST sanction) with the court's decision and detention.
+struct RevocationRequestRecord {
+  domain::RevocationRequestFacts facts;
+  std::string document_number;  // the court's ruling; stays in the file
+};
+// Applies a step (decision or detention) to the request as locked, or refuses it.
+using RevocationStepDecider = std::function<absl::Status(RevocationRequestRecord&)>;
+using RevocationEventFactory =
+    std::function<events::v1::Envelope(const CaseRecord&, const RevocationRequestRecord&)>;
+
+// The paper file of an accepted transfer.
+struct FileHandoverRecord {
+  TransferRecord transfer;
+  std::optional<absl::CivilDay> accepted_on;
+  std::optional<absl::CivilDay> handed_over_on;
+};
+// Checks the hand-over against the transfer as locked and sets handed_over_on, or refuses it.
+using FileHandoverDecider = std::function<absl::Status(FileHandoverRecord&)>;
+using FileHandoverEventFactory = std::function<events::v1::Envelope(const FileHandoverRecord&)>;
+
+// What ListOverdue's follow-through kinds need of one case: its revocation requests and the
+// paper files of the transfers it was accepted by.
+struct FollowThroughFacts {
+  std::string case_id;
+  std::vector<domain::RevocationRequestFacts> revocations;
+  struct Handover {
+    std::string transfer_id;
+    absl::CivilDay accepted_on;
+    std::optional<absl::CivilDay> handed_over_on;
+  };
+  std::vector<Handover> handovers;
+};
+
 // The records service's persistence, one interface per aggregate (one per proto service of
 // ccms.records.v1), so a handler class and its unit test's fake see only their area. Every
 // method that reads or changes a case applies the principal's district scope in its SQL: a case
@@ -629,15 +686,20 @@ class SupervisionStore {
                                                          const LostContactPeriod& period,
                                                          const CaseEventFactory& make_event) = 0;
   // Closes the open period; FAILED_PRECONDITION if none is open or found_on is before it.
+  // The period ends with whether staff were responsible (责任性脱管; lost_contact_periods).
   virtual absl::StatusOr<LostContactPeriod> MarkFoundAgain(
       const auth::Principal& principal, const CaseMutation& m, absl::CivilDay found_on,
-      const FoundAgainEventFactory& make_event) = 0;
+      const domain::LostContactLiability& liability, const FoundAgainEventFactory& make_event) = 0;
   // Pending and active cases in scope (and in `district_code` when set), by case id after
   // `after_case_id`, with their last contacts on or before `as_of`.
   virtual absl::StatusOr<std::vector<OverdueCandidate>> ListOverdueCandidates(
       const auth::Principal& principal, const std::string& district_code,
       const std::string& after_case_id, absl::CivilDay as_of, int limit,
       const std::string& only_case_id = "") = 0;
+  // The follow-through facts of the given cases (those in scope; the rest are left out), for
+  // the follow-through kinds of ListOverdue.
+  virtual absl::StatusOr<std::vector<FollowThroughFacts>> ListFollowThroughFacts(
+      const auth::Principal& principal, const std::vector<std::string>& case_ids) = 0;
 };
 
 // Violations, sanctions, commendations and the ladder's facts (pg_records_store_activities.cc).
@@ -671,6 +733,14 @@ class SanctionStore {
   virtual absl::StatusOr<domain::LadderFacts> GetLadderFacts(const auth::Principal& principal,
                                                              const std::string& case_id,
                                                              const std::string& request_id) = 0;
+  // The court's decision on, or detention pending, the case's revocation request `sanction_id`
+  // (NOT_FOUND if the case has no such request); case open (PENDING_INTAKE or ACTIVE).
+  virtual absl::StatusOr<RevocationRequestRecord> RecordRevocationStep(
+      const auth::Principal& principal, const CaseMutation& m, const std::string& sanction_id,
+      const RevocationStepDecider& decide, const RevocationEventFactory& make_event) = 0;
+  // The outages of the case's monitoring devices (not audited: GetSanctionStatus's read is).
+  virtual absl::StatusOr<std::vector<domain::OutageFact>> GetOutageFacts(
+      const auth::Principal& principal, const std::string& case_id) = 0;
 };
 
 // Leave (pg_records_store_leave.cc). Each is a case mutation (Mutate): scope, ACTIVE case,
@@ -745,6 +815,11 @@ class OrderStore {
       const auth::Principal& principal, const std::string& district_code,
       const std::string& after_case_id, absl::CivilDay as_of, int limit,
       const std::string& only_case_id = "") = 0;
+  // An outage of the device of the case's order `outage.order_id` (NOT_FOUND if the case has no
+  // such order); ACTIVE case.
+  virtual absl::StatusOr<OutageRecord> RecordMonitoringOutage(
+      const auth::Principal& principal, const CaseMutation& m, const OutageRecord& outage,
+      const OutageDecider& decide, const OutageEventFactory& make_event) = 0;
 };
 
 // The exit-restriction filing (限制出境报备) or its lifting, as recorded.
@@ -824,6 +899,12 @@ class TransferStore {
       const auth::Principal& principal, const std::string& district_code,
       std::optional<domain::TransferStatus> status, const std::string& after_transfer_id,
       int limit) = 0;
+  // The paper file's hand-over, recorded by the receiving side (NOT_FOUND outside it); audited
+  // as "RecordFileHandover" on the case.
+  virtual absl::StatusOr<FileHandoverRecord> RecordFileHandover(
+      const auth::Principal& principal, const std::string& request_id,
+      const std::string& transfer_id, const FileHandoverDecider& decide,
+      const FileHandoverEventFactory& make_event) = 0;
 };
 
 // Discharge, other endings and after (pg_records_store_discharge.cc; EndCase and the notices in

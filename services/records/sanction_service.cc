@@ -230,7 +230,8 @@ absl::Status SanctionServiceImpl::DoGetSanctionStatus(const auth::Principal& pri
   const absl::CivilDay today = time::ShanghaiDay(clock_.Now());
   ToProtoStatus(domain::EvaluateLadder(*facts, PolicyOn(today), today), PolicyOn(today).version,
                 response->mutable_status());
-  return absl::OkStatus();
+  return FillDeviceOutages(principal, absl::AsciiStrToLower(request.case_id()), today,
+                           response->mutable_status());
 }
 
 absl::Status SanctionServiceImpl::DoRecordReoffence(const auth::Principal& principal,

@@ -56,8 +56,26 @@ class SanctionServiceImpl final : public v1::SanctionService::CallbackService,
                                    const v1::GetSanctionStatusRequest& request,
                                    v1::GetSanctionStatusResponse* response,
                                    const std::string& call_id = "");
+  // The court's decision on a revocation request, and detention pending it
+  // (follow_through_handlers.cc).
+  grpc::ServerUnaryReactor* RecordRevocationDecision(
+      grpc::CallbackServerContext* context, const v1::RecordRevocationDecisionRequest* request,
+      v1::RecordRevocationDecisionResponse* response) override;
+  grpc::ServerUnaryReactor* RecordRevocationDetention(
+      grpc::CallbackServerContext* context, const v1::RecordRevocationDetentionRequest* request,
+      v1::RecordRevocationDetentionResponse* response) override;
+  absl::Status DoRecordRevocationDecision(const auth::Principal& principal,
+                                          const v1::RecordRevocationDecisionRequest& request,
+                                          v1::RecordRevocationDecisionResponse* response);
+  absl::Status DoRecordRevocationDetention(const auth::Principal& principal,
+                                           const v1::RecordRevocationDetentionRequest& request,
+                                           v1::RecordRevocationDetentionResponse* response);
 
  private:
+  // GetSanctionStatus's device-outage ground (follow_through_handlers.cc).
+  absl::Status FillDeviceOutages(const auth::Principal& principal, const std::string& case_id,
+                                 absl::CivilDay today, v1::SanctionStatus* status);
+
   SanctionStore& store_;
 };
 

@@ -11,6 +11,7 @@
 #include "common/kafka/outbox.h"
 #include "common/time/calendar.h"
 #include "services/records/domain/access.h"
+#include "services/records/follow_through_proto.h"
 
 namespace ccms::records {
 namespace {
@@ -143,9 +144,15 @@ absl::Status SupervisionServiceImpl::DoMarkFoundAgain(const auth::Principal& pri
   const absl::CivilDay today = time::ShanghaiDay(now);
   auto found_on = DayNotInFuture(request.found_on(), "found_on", today);
   if (!found_on.ok()) return found_on.status();
+  if (!request.has_liability()) {
+    return grpc_util::InvalidArgumentWithViolations(
+        {{"liability", "is required: whether staff were responsible (责任性脱管) and why"}});
+  }
+  auto liability = LiabilityFromProto(request.liability(), "liability");
+  if (!liability.ok()) return liability.status();
   auto period = store_.MarkFoundAgain(
       principal, MutationOf(request.request_id(), request.case_id(), "MarkFoundAgain"), *found_on,
-      [&](const CaseRecord& c, const LostContactPeriod& p) {
+      *liability, [&](const CaseRecord& c, const LostContactPeriod& p) {
         v1::LostContactChanged payload;
         payload.set_case_id(c.case_id);
         payload.set_district_code(c.district_code);
@@ -153,6 +160,7 @@ absl::Status SupervisionServiceImpl::DoMarkFoundAgain(const auth::Principal& pri
         *payload.mutable_since() = ToProtoDate(p.started_on);
         *payload.mutable_found_on() = ToProtoDate(*p.ended_on);
         payload.set_days_lost(static_cast<int32_t>(*p.ended_on - p.started_on));
+        *payload.mutable_liability() = LiabilityToProto(*liability);
         return kafka::MakeEnvelope("ccms.records.found_again", c.case_id, c.district_code, now, now,
                                    principal.subject, payload);
       });
@@ -216,6 +224,8 @@ absl::Status SupervisionServiceImpl::DoListOverdue(const auth::Principal& princi
     auto batch = store_.ListOverdueCandidates(principal, district, after, day, kBatch);
     if (!batch.ok()) return batch.status();
     more = static_cast<int>(batch->size()) == kBatch;
+    auto follow_through = LoadFollowThrough(principal, *batch, request.kind());
+    if (!follow_through.ok()) return follow_through.status();
     for (const auto& oc : *batch) {
       ++scanned;
       last_case = oc.c.case_id;
@@ -277,6 +287,7 @@ absl::Status SupervisionServiceImpl::DoListOverdue(const auth::Principal& princi
           item->set_requirement(ToProtoRequirement(d.requirement));
         }
       }
+      AddFollowThroughItems(oc, *follow_through, day, request.kind(), response);
       if (response->items_size() >= page_size) break;
     }
     if (batch->empty()) more = false;

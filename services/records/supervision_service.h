@@ -1,5 +1,9 @@
 #pragma once
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "ccms/records/v1/supervision_service.grpc.pb.h"
 #include "services/records/handler_support.h"
 #include "services/records/records_store.h"
@@ -51,6 +55,16 @@ class SupervisionServiceImpl final : public v1::SupervisionService::CallbackServ
   // (exit_restriction_handlers.cc).
   void AddExitRestrictionOverdue(const OverdueCandidate& candidate, absl::CivilDay as_of,
                                  bool filing, bool lifting, v1::ListOverdueResponse* out) const;
+  // ListOverdue's follow-through kinds (file hand-over, revocation decision, detention;
+  // follow_through_handlers.cc): the facts of a batch of candidates when `kind` asks for them
+  // (empty otherwise), and the items of one candidate, added to the response.
+  absl::StatusOr<std::map<std::string, FollowThroughFacts>> LoadFollowThrough(
+      const auth::Principal& principal, const std::vector<OverdueCandidate>& batch,
+      v1::OverdueKind kind);
+  void AddFollowThroughItems(const OverdueCandidate& candidate,
+                             const std::map<std::string, FollowThroughFacts>& facts,
+                             absl::CivilDay day, v1::OverdueKind kind,
+                             v1::ListOverdueResponse* response) const;
 
   SupervisionStore& store_;
 };

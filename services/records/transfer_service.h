@@ -56,6 +56,13 @@ class TransferServiceImpl final : public v1::TransferService::CallbackService,
   absl::Status DoListTransfers(const auth::Principal& principal,
                                const v1::ListTransfersRequest& request,
                                v1::ListTransfersResponse* response);
+  // The paper file's hand-over (follow_through_handlers.cc).
+  grpc::ServerUnaryReactor* RecordFileHandover(grpc::CallbackServerContext* context,
+                                               const v1::RecordFileHandoverRequest* request,
+                                               v1::RecordFileHandoverResponse* response) override;
+  absl::Status DoRecordFileHandover(const auth::Principal& principal,
+                                    const v1::RecordFileHandoverRequest& request,
+                                    v1::RecordFileHandoverResponse* response);
 
  private:
   // What the four decisions on a transfer carry; only AcceptTransfer may name an office.

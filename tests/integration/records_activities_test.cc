@@ -251,6 +251,7 @@ TEST_F(RecordsActivitiesTest, LostContactAndFoundAgain) {
   found.set_request_id(ids::NewUuid());
   found.set_case_id(c.case_id());
   *found.mutable_found_on() = D(2025, 3, 13);
+  found.mutable_liability()->set_reason(records::v1::LOST_CONTACT_REASON_PERSON_ABSCONDED);
   records::v1::MarkFoundAgainResponse found_resp;
   auto ctx3 = h().Context(staff);
   ASSERT_TRUE(h().supervision().MarkFoundAgain(ctx3.get(), found, &found_resp).ok());

@@ -68,6 +68,7 @@ using auth::Role;
 using google::protobuf::Descriptor;
 using google::protobuf::Message;
 using grpc_util::ToProtoDate;
+using grpc_util::ToProtoTimestamp;
 using CaseStub = v1::CaseService::Stub;
 using SupervisionStub = v1::SupervisionService::Stub;
 using SanctionStub = v1::SanctionService::Stub;
@@ -327,6 +328,23 @@ class World {
     Rec(&LeaveStub::RevokeStandingApproval, req);
   }
   // An electronic monitoring order from today for 60 days (ground: a prohibition order breach).
+  // A revocation request issued today on the grounds of a re-offence reported today.
+  std::string RevocationRequest(const std::string& case_id) {
+    v1::RecordReoffenceRequest reoffence;
+    reoffence.set_request_id(ids::NewUuid());
+    reoffence.set_case_id(case_id);
+    reoffence.set_reported_by("district public security bureau");
+    *reoffence.mutable_occurred_on() = Day(-1);
+    reoffence.set_offence_category("theft");
+    Rec(&SanctionStub::RecordReoffence, reoffence);
+    v1::IssueSanctionRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_case_id(case_id);
+    req.set_kind(v1::SANCTION_KIND_REVOCATION_REQUEST);
+    req.add_grounds(v1::REVOCATION_GROUND_REOFFENDING_DURING_TERM);
+    req.set_reason("reason text");
+    return Rec(&SanctionStub::IssueSanction, req).sanction_id();
+  }
   std::string Order(const std::string& case_id) {
     v1::OrderMonitoringRequest req;
     req.set_request_id(ids::NewUuid());
@@ -648,6 +666,7 @@ const std::vector<Row>& Table() {
           [](World& w, const auto& req, const auto&) {
             auto found = WithIds<v1::MarkFoundAgainRequest>(req.case_id());
             *found.mutable_found_on() = w.Day(0);
+            found.mutable_liability()->set_reason(v1::LOST_CONTACT_REASON_PERSON_ABSCONDED);
             w.Rec(&SupervisionStub::MarkFoundAgain, found);
           }),
       RecordsRow<v1::MarkFoundAgainRequest, v1::MarkFoundAgainResponse>(
@@ -659,6 +678,8 @@ const std::vector<Row>& Table() {
             w.LostContact(case_id, w.Today() - 30);
             auto req = WithIds<v1::MarkFoundAgainRequest>(case_id);
             *req.mutable_found_on() = w.Day(-18);
+            req.mutable_liability()->set_staff_responsible(true);
+            req.mutable_liability()->set_reason(v1::LOST_CONTACT_REASON_STAFF_CONTACTS_NOT_MADE);
             return req;
           },
           [](World& w, const auto& req, const auto&) {
@@ -1159,6 +1180,81 @@ const std::vector<Row>& Table() {
           },
           [](World& w, const auto& req, const auto&) {
             w.Team(req.case_id(), "officer-2");
+            w.NextDay();
+          }),
+
+      // ---------------- records: follow-through (issue 17 items 6-8) ----------------
+      RecordsRow<v1::RecordMonitoringOutageRequest, v1::RecordMonitoringOutageResponse>(
+          "RecordMonitoringOutage", "a monitoring order from today; a 4 h outage from 00:30",
+          "a second 4 h outage on the order: counted_outages in the answer moves on",
+          [](World& w) {
+            const std::string case_id = w.ActiveCase();
+            auto req = WithIds<v1::RecordMonitoringOutageRequest>(case_id);
+            req.set_order_id(w.Order(case_id));
+            const absl::Time midnight =
+                absl::FromCivil(absl::CivilSecond(w.Today()), time::ShanghaiTimeZone());
+            *req.mutable_started_at() = ToProtoTimestamp(midnight + absl::Minutes(30));
+            *req.mutable_ended_at() = ToProtoTimestamp(midnight + absl::Minutes(270));
+            req.set_cause(v1::OUTAGE_CAUSE_SWITCHED_OFF);
+            return req;
+          },
+          [](World& w, const auto& req, const auto&) {
+            auto again = req;
+            again.set_request_id(ids::NewUuid());
+            const absl::Time midnight =
+                absl::FromCivil(absl::CivilSecond(w.Today()), time::ShanghaiTimeZone());
+            *again.mutable_started_at() = ToProtoTimestamp(midnight + absl::Hours(5));
+            *again.mutable_ended_at() = ToProtoTimestamp(midnight + absl::Hours(9));
+            w.Rec(&OrderStub::RecordMonitoringOutage, again);
+          }),
+      RecordsRow<v1::RecordRevocationDetentionRequest, v1::RecordRevocationDetentionResponse>(
+          "RecordRevocationDetention",
+          "an active case with a revocation request (grounds: a re-offence) issued today",
+          "the court's decision is recorded (a new detention would now be refused) and a day "
+          "passes; the answer is the detention's last day, which nothing changes",
+          [](World& w) {
+            const std::string case_id = w.ActiveCase();
+            auto req = WithIds<v1::RecordRevocationDetentionRequest>(case_id);
+            req.set_sanction_id(w.RevocationRequest(case_id));
+            return req;
+          },
+          [](World& w, const auto& req, const auto&) {
+            auto decision = WithIds<v1::RecordRevocationDecisionRequest>(req.case_id());
+            decision.set_sanction_id(req.sanction_id());
+            decision.set_decision(v1::REVOCATION_DECISION_GRANTED);
+            decision.set_document_number("(2026)津0101刑更2号");
+            w.Rec(&SanctionStub::RecordRevocationDecision, decision);
+            w.NextDay();
+          }),
+      RecordsRow<v1::RecordRevocationDecisionRequest, v1::RecordRevocationDecisionResponse>(
+          "RecordRevocationDecision",
+          "an active case with a revocation request (grounds: a re-offence) issued today",
+          "a day passes; a decision is final (a second one is refused), so this row is expected "
+          "to hold even today",
+          [](World& w) {
+            const std::string case_id = w.ActiveCase();
+            auto req = WithIds<v1::RecordRevocationDecisionRequest>(case_id);
+            req.set_sanction_id(w.RevocationRequest(case_id));
+            req.set_decision(v1::REVOCATION_DECISION_REFUSED);
+            req.set_document_number("(2026)津0101刑更1号");
+            return req;
+          },
+          [](World& w, const auto&, const auto&) { w.NextDay(); }),
+      RecordsRow<v1::RecordFileHandoverRequest, v1::RecordFileHandoverResponse>(
+          "RecordFileHandover", "a transfer requested, consented and accepted today",
+          "the transfer is completed and a day passes; a hand-over is recorded once, so this row "
+          "is expected to hold even today",
+          [](World& w) {
+            const std::string transfer_id = w.RequestTransfer(w.ActiveCase());
+            w.Decide(&TransferStub::ConsentTransfer, transfer_id);
+            w.Decide(&TransferStub::AcceptTransfer, transfer_id);
+            v1::RecordFileHandoverRequest req;
+            req.set_request_id(ids::NewUuid());
+            req.set_transfer_id(transfer_id);
+            return req;
+          },
+          [](World& w, const auto& req, const auto&) {
+            w.Decide(&TransferStub::CompleteTransfer, req.transfer_id());
             w.NextDay();
           }),
 

@@ -2,6 +2,7 @@
 // builder per method of its nine services, each aimed at an object of the cell's district.
 // Reads share one object per district; a call that changes its object gets a fresh one, made
 // as the city admin, in the state the call needs (a leave requested, an order running, ...).
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <optional>
@@ -10,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
 #include "ccms/ops/v1/audit_chain_service.grpc.pb.h"
 #include "ccms/ops/v1/dead_letter_service.grpc.pb.h"
 #include "common/grpc/proto_convert.h"
@@ -185,6 +187,21 @@ class RecordsMatrixServer : public MatrixServer {
     Made(district, id);
     return id;
   }
+  // A revocation request on the grounds of a re-offence during the term.
+  std::string RevocationRequest(const std::string& district, const std::string& case_id) {
+    auto reoffence = WithCase<v1::RecordReoffenceRequest>(case_id);
+    reoffence.set_reported_by("某区公安分局");
+    *reoffence.mutable_occurred_on() = Day(-1);
+    reoffence.set_offence_category("theft");
+    Rec(&SanctionStub::RecordReoffence, reoffence);
+    auto req = WithCase<v1::IssueSanctionRequest>(case_id);
+    req.set_kind(v1::SANCTION_KIND_REVOCATION_REQUEST);
+    req.add_grounds(v1::REVOCATION_GROUND_REOFFENDING_DURING_TERM);
+    req.set_reason("reason text");
+    const std::string id = Rec(&SanctionStub::IssueSanction, req).sanction_id();
+    Made(district, id);
+    return id;
+  }
   std::string Commission(const std::string& district) {
     v1::CommissionInvestigationRequest req;
     req.set_request_id(ids::NewUuid());
@@ -300,6 +317,7 @@ class RecordsMatrixServer : public MatrixServer {
       Rec(&SupervisionStub::MarkLostContact, lost);
       auto req = WithCase<v1::MarkFoundAgainRequest>(case_id);
       *req.mutable_found_on() = Day(-18);
+      req.mutable_liability()->set_reason(v1::LOST_CONTACT_REASON_PERSON_ABSCONDED);
       return Own(req);
     });
     add("SupervisionService", "ListOverdue", [this](const std::string& d) {
@@ -321,6 +339,20 @@ class RecordsMatrixServer : public MatrixServer {
       *req.mutable_occurred_on() = Day(-1);
       req.set_offence_category("theft");
       req.set_detained(true);
+      return Own(req);
+    });
+    add("SanctionService", "RecordRevocationDecision", [this](const std::string& d) {
+      const std::string case_id = ActiveCase(d);
+      auto req = WithCase<v1::RecordRevocationDecisionRequest>(case_id);
+      req.set_sanction_id(RevocationRequest(d, case_id));
+      req.set_decision(v1::REVOCATION_DECISION_REFUSED);
+      req.set_document_number("(2026)京0101刑更1号");
+      return Own(req);
+    });
+    add("SanctionService", "RecordRevocationDetention", [this](const std::string& d) {
+      const std::string case_id = ActiveCase(d);
+      auto req = WithCase<v1::RecordRevocationDetentionRequest>(case_id);
+      req.set_sanction_id(RevocationRequest(d, case_id));
       return Own(req);
     });
     add("SanctionService", "IssueSanction", [this](const std::string& d) {
@@ -427,6 +459,20 @@ class RecordsMatrixServer : public MatrixServer {
       auto req = WithCase<v1::EndMonitoringRequest>(case_id);
       req.set_order_id(Order(d, case_id));
       req.set_reason(v1::MONITORING_END_REASON_GROUNDS_NO_LONGER_APPLY);
+      return Own(req);
+    });
+    add("OrderService", "RecordMonitoringOutage", [this](const std::string& d) {
+      const std::string case_id = ActiveCase(d);
+      auto req = WithCase<v1::RecordMonitoringOutageRequest>(case_id);
+      req.set_order_id(Order(d, case_id));
+      // Within today (the order's first day), before now.
+      const absl::Time midnight =
+          absl::FromCivil(absl::CivilSecond(h_.Today()), time::ShanghaiTimeZone());
+      const absl::Duration since = absl::Now() - midnight;
+      *req.mutable_started_at() = grpc_util::ToProtoTimestamp(midnight);
+      *req.mutable_ended_at() =
+          grpc_util::ToProtoTimestamp(midnight + std::min(absl::Minutes(1), since / 2));
+      req.set_cause(v1::OUTAGE_CAUSE_SWITCHED_OFF);
       return Own(req);
     });
     add("OrderService", "ListMonitoringExpiring", [this](const std::string& d) {
@@ -544,6 +590,12 @@ class RecordsMatrixServer : public MatrixServer {
     });
     add("TransferService", "CompleteTransfer", [this](const std::string& d) {
       return Own(Decision<v1::CompleteTransferRequest>(Transfer(kDistrictC, d, 2)));
+    });
+    add("TransferService", "RecordFileHandover", [this](const std::string& d) {
+      v1::RecordFileHandoverRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_transfer_id(Transfer(kDistrictC, d, 2));
+      return Own(req);
     });
     add("TransferService", "ListTransfers", [this](const std::string& d) {
       std::string& made = listed_transfers_[d];

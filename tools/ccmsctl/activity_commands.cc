@@ -93,6 +93,9 @@ void PrintSanctionStatus(const v1::SanctionStatus& s, KeyValues rows) {
           {"revocation requested", YesNo(s.revocation_requested())},
           {"revocation grounds met", grounds.empty() ? "none" : absl::StrJoin(grounds, ", ")},
           {"longest lost contact", absl::StrCat(s.longest_lost_contact_days(), " days")},
+          {"counted device outages",
+           absl::StrCat(s.device_outages().counted_outages(), " (",
+                        s.device_outages().outages_for_warning(), " make a warning ground)")},
       });
   for (const std::string& line : s.explanations()) rows.emplace_back("explanation", line);
   for (const auto& g : s.grounds()) {
@@ -124,7 +127,12 @@ struct FoundFlags {
   std::string case_id;
   std::string on;
   std::string request_id;
+  std::string liability_reason;
 };
+
+EnumFlag LostContactReasons() {
+  return EnumFlag(v1::LostContactReason_descriptor(), "LOST_CONTACT_REASON_");
+}
 
 struct ViolationFlags {
   std::string case_id;
@@ -250,6 +258,10 @@ int RunFound(const GlobalOptions& global, const FoundFlags& flags) {
   request.set_request_id(flags.request_id.empty() ? NewRequestId() : flags.request_id);
   request.set_case_id(flags.case_id);
   if (!flags.on.empty()) *request.mutable_found_on() = ProtoDate(flags.on);
+  // staff-* reasons are the ones where staff were responsible (责任性脱管).
+  request.mutable_liability()->set_reason(
+      static_cast<v1::LostContactReason>(LostContactReasons().Parse(flags.liability_reason)));
+  request.mutable_liability()->set_staff_responsible(flags.liability_reason.starts_with("staff-"));
   v1::MarkFoundAgainResponse response;
   if (int rc = Call(global, &SupervisionService::Stub::MarkFoundAgain, request, &response);
       rc != kExitOk) {
@@ -500,6 +512,11 @@ void AddFound(CLI::App& parent, const GlobalOptions& global, Action* action) {
       "found", "End the lost-contact period; shows the days lost and what the ladder makes of it");
   AddCaseId(cmd, &flags->case_id);
   AddOn(cmd, &flags->on, "Day the person was found again");
+  cmd->add_option("--liability-reason", flags->liability_reason,
+                  "Why contact was lost; staff-* reasons record that staff were responsible "
+                  "(责任性脱管)")
+      ->required()
+      ->check(CLI::IsMember(LostContactReasons().Labels()));
   AddRequestId(cmd, &flags->request_id);
   SetAction(cmd, global, action, flags, RunFound);
 }

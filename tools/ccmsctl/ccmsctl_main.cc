@@ -33,6 +33,7 @@
 #include "tools/ccmsctl/discharge_commands.h"
 #include "tools/ccmsctl/education_commands.h"
 #include "tools/ccmsctl/employment_commands.h"
+#include "tools/ccmsctl/follow_through_commands.h"
 #include "tools/ccmsctl/session_commands.h"
 #include "tools/ccmsctl/community_service_commands.h"
 #include "tools/ccmsctl/global_options.h"
@@ -104,6 +105,7 @@ int Main(int argc, char** argv) {
   AddHealthCommand(app, global, &action);
   AddCaseCommands(app, global, &action);
   AddActivityCommands(app, global, &action);   // Adds to `case`: after AddCaseCommands.
+  AddFollowThroughCommands(app, global, &action);  // Adds to `case` too.
   AddDischargeCommands(app, global, &action);  // Adds to `case` too.
   AddTransferCommands(app, global, &action);
   AddInvestigationCommands(app, global, &action);  // Adds to `case` too.

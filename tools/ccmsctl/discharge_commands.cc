@@ -31,8 +31,11 @@ struct DischargeFlags {
   bool announced = false;
 };
 struct CloseFlags {
-  std::string case_id, reason, on, request_id;
+  std::string case_id, reason, on, request_id, liability_reason;
 };
+EnumFlag LostContactReasons() {
+  return EnumFlag(v1::LostContactReason_descriptor(), "LOST_CONTACT_REASON_");
+}
 struct SentenceChangeFlags {
   std::string case_id, kind, court, document, new_end, effective, request_id;
 };
@@ -91,6 +94,13 @@ int RunClose(const GlobalOptions& global, const CloseFlags& flags) {
   request.set_case_id(flags.case_id);
   request.set_reason(static_cast<v1::CaseCloseReason>(CloseReasons().Parse(flags.reason)));
   if (!flags.on.empty()) *request.mutable_closed_on() = ProtoDate(flags.on);
+  if (!flags.liability_reason.empty()) {
+    // The person is lost: the period ends with the case (staff-* reasons: staff responsible).
+    request.mutable_lost_contact_liability()->set_reason(
+        static_cast<v1::LostContactReason>(LostContactReasons().Parse(flags.liability_reason)));
+    request.mutable_lost_contact_liability()->set_staff_responsible(
+        flags.liability_reason.starts_with("staff-"));
+  }
   v1::CloseCaseResponse response;
   if (int rc = Call(global, &DischargeService::Stub::CloseCase, request, &response);
       rc != kExitOk) {
@@ -346,6 +356,10 @@ void AddDischargeCommands(CLI::App& app, const GlobalOptions& global, Action* ac
       ->required()
       ->check(CLI::IsMember({"revoked", "deceased"}));
   AddOn(c, &close->on, "Day the case ends");
+  c->add_option("--liability-reason", close->liability_reason,
+                "Required when the person is marked lost contact: why (staff-* reasons record "
+                "that staff were responsible, 责任性脱管)")
+      ->check(CLI::IsMember(LostContactReasons().Labels()));
   AddRequestId(c, &close->request_id);
   SetAction(c, global, action, close, RunClose);
 

@@ -126,6 +126,24 @@ int RunList(const GlobalOptions& global, const ListFlags& flags) {
   });
 }
 
+int RunFile(const GlobalOptions& global, const DecideFlags& flags) {
+  v1::RecordFileHandoverRequest request;
+  request.set_request_id(flags.request_id.empty() ? NewRequestId() : flags.request_id);
+  request.set_transfer_id(flags.transfer_id);
+  if (!flags.on.empty()) *request.mutable_handed_over_on() = ProtoDate(flags.on);
+  v1::RecordFileHandoverResponse response;
+  if (int rc = Call(global, &TransferService::Stub::RecordFileHandover, request, &response);
+      rc != kExitOk) {
+    return rc;
+  }
+  return PrintResponse(global, response, [&] {
+    PrintKeyValues({{"due", FormatProtoDate(response.due())},
+                    {"working days late", std::to_string(response.working_days_late())},
+                    {"rule", response.rule()}},
+                   std::cout);
+  });
+}
+
 void AddDecision(CLI::App& parent, const GlobalOptions& global, Action* action, const char* name,
                  const char* help, int (*run)(const GlobalOptions&, const DecideFlags&)) {
   auto flags = std::make_shared<DecideFlags>();
@@ -173,6 +191,16 @@ void AddTransferCommands(CLI::App& app, const GlobalOptions& global, Action* act
   AddDecision(*transfer, global, action, "reject", "The receiving district rejects", RunReject);
   AddDecision(*transfer, global, action, "complete",
               "The person reported to the new office (receiving district)", RunComplete);
+
+  auto file = std::make_shared<DecideFlags>();
+  CLI::App* fh = transfer->add_subcommand(
+      "file", "The paper file reached the receiving office (after acceptance; receiving district)");
+  fh->add_option("TRANSFER_ID", file->transfer_id, "The transfer id (a UUID)")
+      ->required()
+      ->check(UuidValidator());
+  AddOn(fh, &file->on, "Day the file was handed over");
+  AddRequestId(fh, &file->request_id);
+  SetAction(fh, global, action, file, RunFile);
 
   auto list = std::make_shared<ListFlags>();
   CLI::App* ls = transfer->add_subcommand("list", "Transfers from or to the caller's districts");

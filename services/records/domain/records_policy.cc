@@ -164,6 +164,15 @@ RecordsPolicy ReadRecordsPolicy(policy::PolicyReader& r) {
       static_cast<int>(r.Int("records.handover.notice_within_days", 1, 60));
   p.handover.documents_within_days =
       static_cast<int>(r.Int("records.handover.documents_within_days", 1, 60));
+  // Optional in a version (30 days each when absent), so files written before them still load.
+  if (r.Has("records.revocation.court_decision_days")) {
+    p.revocation_court_decision_days =
+        static_cast<int>(r.Int("records.revocation.court_decision_days", 1, 180));
+  }
+  if (r.Has("records.revocation.detention_max_days")) {
+    p.revocation_detention_max_days =
+        static_cast<int>(r.Int("records.revocation.detention_max_days", 1, 180));
+  }
   // Dates of the working-day calendar: each a real YYYY-MM-DD; a make-up working day is a
   // Saturday or Sunday and not also a holiday.
   auto dates = [&](const std::string& key, std::set<absl::CivilDay>* out) {

@@ -75,7 +75,8 @@ struct RecordsPolicy {
   int transfer_apply_days_ahead = 30;
   int transfer_receiving_reply_days = 5;
   int transfer_report_to_new_office_days = 7;
-  // Loaded and checked; the file hand-over is not tracked yet.
+  // The paper file's hand-over after an accepted transfer (follow_through_rules.h), counted on
+  // the investigation's working-day calendar.
   int transfer_file_handover_working_days = 3;
   int monitoring_max_months_per_order = 3;
   // Electronic monitoring and temporary execution outside prison (orders_rules.h).
@@ -95,6 +96,10 @@ struct RecordsPolicy {
   // Work away from home and the exit-restriction filing (optional keys; the defaults above).
   WorkAwayRules work_away;
   ExitRestrictionRules exit_restriction;
+  // The court's decision on a revocation request, and detention pending it (Law arts. 46-47;
+  // records.revocation.*, optional in a version: 30 and 30 when absent).
+  int revocation_court_decision_days = 30;
+  int revocation_detention_max_days = 30;
 
   const ContactStandard& For(SupervisionLevel level) const {
     return contact[static_cast<int>(level)];

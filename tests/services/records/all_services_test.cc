@@ -591,6 +591,44 @@ TEST_F(AllServicesTest, RoleMatrix) {
          v1::RecordExitRestrictionResponse r;
          return intake_.DoRecordExitRestriction(p, q, &r);
        }},
+      // Follow-through (issue 17 items 6-8).
+      {"OrderService.RecordMonitoringOutage", office,
+       [&](const auth::Principal& p) {
+         v1::RecordMonitoringOutageRequest q;
+         req_case(q);
+         q.set_order_id(ids::NewUuid());
+         q.mutable_started_at()->set_seconds(1795000000);
+         q.mutable_ended_at()->set_seconds(1795003600);
+         q.set_cause(v1::OUTAGE_CAUSE_SWITCHED_OFF);
+         v1::RecordMonitoringOutageResponse r;
+         return orders_.DoRecordMonitoringOutage(p, q, &r);
+       }},
+      {"SanctionService.RecordRevocationDecision", office,
+       [&](const auth::Principal& p) {
+         v1::RecordRevocationDecisionRequest q;
+         req_case(q);
+         q.set_sanction_id(ids::NewUuid());
+         q.set_decision(v1::REVOCATION_DECISION_REFUSED);
+         q.set_document_number("(2026)京0101刑更1号");
+         v1::RecordRevocationDecisionResponse r;
+         return sanctions_.DoRecordRevocationDecision(p, q, &r);
+       }},
+      {"SanctionService.RecordRevocationDetention", office,
+       [&](const auth::Principal& p) {
+         v1::RecordRevocationDetentionRequest q;
+         req_case(q);
+         q.set_sanction_id(ids::NewUuid());
+         v1::RecordRevocationDetentionResponse r;
+         return sanctions_.DoRecordRevocationDetention(p, q, &r);
+       }},
+      {"TransferService.RecordFileHandover", office,
+       [&](const auth::Principal& p) {
+         v1::RecordFileHandoverRequest q;
+         q.set_request_id(rid);
+         q.set_transfer_id(ids::NewUuid());
+         v1::RecordFileHandoverResponse r;
+         return transfers_.DoRecordFileHandover(p, q, &r);
+       }},
   };
   // Every RPC of the nine services has its row, and every row names one of them: the RPCs come
   // from the generated descriptors, so an RPC added to a proto fails here until it has a row.

@@ -152,8 +152,10 @@ class FakeSupervisionStore : public SupervisionStore {
   }
   absl::StatusOr<LostContactPeriod> MarkFoundAgain(const auth::Principal&, const CaseMutation&,
                                                    absl::CivilDay found_on,
+                                                   const domain::LostContactLiability& liability,
                                                    const FoundAgainEventFactory&) override {
     ++mutations;
+    last_liability = liability;
     return LostContactPeriod{"p", found_on - 12, found_on};
   }
   absl::StatusOr<std::vector<OverdueCandidate>> ListOverdueCandidates(const auth::Principal&,
@@ -163,9 +165,15 @@ class FakeSupervisionStore : public SupervisionStore {
                                                                       const std::string&) override {
     return overdue;
   }
+  absl::StatusOr<std::vector<FollowThroughFacts>> ListFollowThroughFacts(
+      const auth::Principal&, const std::vector<std::string>&) override {
+    return follow_through;
+  }
 
   int mutations = 0;
   std::vector<OverdueCandidate> overdue;
+  std::optional<domain::LostContactLiability> last_liability;
+  std::vector<FollowThroughFacts> follow_through;
 };
 
 // Violations, sanctions and commendations: each counts its call; the ladder is `ladder`.
@@ -210,9 +218,26 @@ class FakeSanctionStore : public SanctionStore {
                                                      const std::string&) override {
     return ladder;
   }
+  // The step decides on `revocation`, which keeps the result.
+  absl::StatusOr<RevocationRequestRecord> RecordRevocationStep(
+      const auth::Principal&, const CaseMutation&, const std::string&,
+      const RevocationStepDecider& decide, const RevocationEventFactory& make_event) override {
+    RevocationRequestRecord r = revocation;
+    if (absl::Status st = decide(r); !st.ok()) return st;
+    ++mutations;
+    revocation = r;
+    last_event = make_event(stored, r);
+    return r;
+  }
+  absl::StatusOr<std::vector<domain::OutageFact>> GetOutageFacts(const auth::Principal&,
+                                                                 const std::string&) override {
+    return outages;
+  }
 
   int mutations = 0;
   domain::LadderFacts ladder;
+  RevocationRequestRecord revocation;
+  std::vector<domain::OutageFact> outages;
   CaseRecord stored;  // the case as locked (RecordReoffence)
   events::v1::Envelope last_event;
 };
@@ -329,7 +354,19 @@ class FakeOrderStore : public OrderStore {
                                                                       const std::string&) override {
     return std::vector<MedicalCandidate>{};
   }
+  // Decides against `order` and `outages` (all of them on that order).
+  absl::StatusOr<OutageRecord> RecordMonitoringOutage(
+      const auth::Principal&, const CaseMutation&, const OutageRecord& outage,
+      const OutageDecider& decide, const OutageEventFactory& make_event) override {
+    OutageRecord o = outage;
+    if (absl::Status st = decide(stored, order, outages, outages, o); !st.ok()) return st;
+    ++mutations;
+    outages.push_back(o.fact);
+    last_event = make_event(stored, o);
+    return o;
+  }
 
+  std::vector<domain::OutageFact> outages;
   CaseRecord stored;
   domain::LadderFacts ladder;
   MonitoringOrderRecord order;
@@ -445,8 +482,21 @@ class FakeTransferStore : public TransferStore {
                                                             const std::string&, int) override {
     return std::vector<TransferRecord>{};
   }
+  // Decides on `handover` (its transfer, acceptance and hand-over days) and keeps the result.
+  absl::StatusOr<FileHandoverRecord> RecordFileHandover(
+      const auth::Principal&, const std::string&, const std::string&,
+      const FileHandoverDecider& decide, const FileHandoverEventFactory& make_event) override {
+    FileHandoverRecord h = handover;
+    if (absl::Status st = decide(h); !st.ok()) return st;
+    ++mutations;
+    handover = h;
+    last_event = make_event(h);
+    return h;
+  }
 
   TransferRecord transfer;
+  FileHandoverRecord handover;
+  events::v1::Envelope last_event;
   int mutations = 0;
 };
 
