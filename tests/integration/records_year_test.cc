@@ -924,6 +924,13 @@ TEST_F(RecordsYearTest, ListsEqualBruteForceOverASimulatedYear) {
           req.set_request_id(ids::NewUuid());
           req.set_transfer_id(m.transfer->transfer_id);
           Must(&v1::TransferService::Stub::AcceptTransfer, req, staff[d], "accept");
+          // The paper file arrives the same day: the year does not model the hand-over's
+          // working-day deadline (RecordsFollowThroughTest.PaperFileHandoverAfterATransfer does),
+          // so ListOverdue's FILE_HANDOVER kind stays empty here.
+          v1::RecordFileHandoverRequest file;
+          file.set_request_id(ids::NewUuid());
+          file.set_transfer_id(m.transfer->transfer_id);
+          Must(&v1::TransferService::Stub::RecordFileHandover, file, staff[d], "file handover");
           break;
         }
         case kTransferComplete: {
