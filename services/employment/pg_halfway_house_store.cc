@@ -29,12 +29,12 @@ constexpr db::Query kGetHouse = {
     "employment_get_halfway_house",
     "SELECT " CCMS_HOUSE_COLUMNS
     " FROM halfway_houses h WHERE h.house_id = $1::uuid AND" CCMS_IN_SCOPE("h.district_code")};
-// The admission's lock: the house row, so the count of its open placements cannot change under us.
+// The admission's lock: the house row, so no other admission counts its open placements until
+// this one commits. (The count itself is read by a later statement, kGetHouse.)
 constexpr db::Query kLockHouse = {
     "employment_lock_halfway_house",
-    "SELECT " CCMS_HOUSE_COLUMNS
-    " FROM halfway_houses h WHERE h.house_id = $1::uuid AND" CCMS_IN_SCOPE(
-        "h.district_code") " FOR UPDATE OF h"};
+    "SELECT h.house_id FROM halfway_houses h WHERE h.house_id = $1::uuid AND" CCMS_IN_SCOPE(
+        "h.district_code") " FOR UPDATE"};
 constexpr db::Query kLockCaseInScope = {
     "employment_lock_case_for_placement",
     "SELECT 1 FROM cases c WHERE c.case_id = $1::uuid AND" CCMS_IN_SCOPE(
@@ -143,7 +143,12 @@ absl::StatusOr<std::pair<PlacementRecord, HalfwayHouseRecord>> PgHalfwayHouseSto
     view.case_view = *std::move(c);
     pqxx::result h = tx.exec_prepared(Name(kLockHouse), house_id, scope.all, scope.districts);
     if (h.empty()) return absl::NotFoundError("halfway house not found");
-    view.house = HouseOf(h[0]);
+    // Occupancy is counted by a statement after the lock: under READ COMMITTED a statement that
+    // waited for the row lock still counts with the snapshot it started with, so the locking
+    // statement's own count can miss the admission that held the lock (seen: 8 admitted for 5).
+    auto house = HouseAfter(tx, house_id);
+    if (!house.ok()) return house.status();
+    view.house = *std::move(house);
     view.already_placed = !tx.exec_prepared(Name(kOpenPlacementOfCase), case_id).empty();
     auto write = decide(view);
     if (!write.ok()) return write.status();
