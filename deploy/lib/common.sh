@@ -127,9 +127,26 @@ ccms_free_port_offset() {
 
 # ccms_dev_port_offset STEP_SALT: ccms_free_port_offset over every port deploy/dev/up opens
 # (PostgreSQL, the five services' gRPC and metrics ports): a second dev stack for a test.
+# The gRPC and PostgreSQL ports land in the kernel's ephemeral range, where an outgoing
+# connection made before the stack binds them could take one ("cannot listen"): as root, they are
+# also added to net.ipv4.ip_local_reserved_ports (tests/run restores the list when it ends).
 CCMS_DEV_BASE_PORTS=(55432 50061 50062 50063 50064 50065 9461 9462 9463 9464 9465)
 ccms_dev_port_offset() {
-  ccms_free_port_offset "$1" "${CCMS_DEV_BASE_PORTS[@]}"
+  local off p ports=()
+  off="$(ccms_free_port_offset "$1" "${CCMS_DEV_BASE_PORTS[@]}")" || return 1
+  for p in "${CCMS_DEV_BASE_PORTS[@]}"; do ports+=("$((p + off))"); done
+  ccms_reserve_ports "${ports[@]}"
+  echo "$off"
+}
+
+# ccms_reserve_ports PORT...: keeps the kernel from handing PORTs out as ephemeral ports
+# (net.ipv4.ip_local_reserved_ports; a listener may still bind them). A no-op unless writable.
+ccms_reserve_ports() {
+  local f=/proc/sys/net/ipv4/ip_local_reserved_ports list p
+  [ -w "$f" ] || return 0
+  list="$(cat "$f" 2>/dev/null)" || return 0
+  for p in "$@"; do list="${list:+$list,}$p"; done
+  echo "$list" 2>/dev/null >"$f" || true
 }
 
 # ccms_dev_tls DIR: the dev stack's private PKI in DIR (0700; keys 0600), made with openssl once
