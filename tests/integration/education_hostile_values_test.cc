@@ -19,21 +19,19 @@ using auth::Role;
 using grpc_util::ToProtoDate;
 namespace v1 = education::v1;
 
-TEST(EducationHostileValuesTest, EveryFieldOfEveryCareRequestGetsAClientErrorOrOk) {
-  if (IntegrationEnv::Get() == nullptr) GTEST_SKIP() << "needs PostgreSQL and the dev broker";
-  EducationHarness h;
-  h.StopConsumers();
-  const absl::CivilDay today = time::ShanghaiDay(h.clock().Now());
-  const std::string case_id = ids::NewUuid();
+// Case `case_id` of district 110101 as records' events make it (opened, intake reported), handed
+// to the consumer by hand: supervision from `started_days_ago`, the intake `reported_days_ago`.
+void OpenCaseFromRecords(EducationHarness& h, const std::string& case_id, absl::CivilDay today,
+                         int started_days_ago, int reported_days_ago) {
   records::v1::CaseOpened opened;
   opened.set_case_id(case_id);
   opened.set_district_code("110101");
-  *opened.mutable_supervision_start_date() = ToProtoDate(today - 10);
+  *opened.mutable_supervision_start_date() = ToProtoDate(today - started_days_ago);
   *opened.mutable_supervision_end_date() = ToProtoDate(today + 720);
   records::v1::IntakeReported intake;
   intake.set_case_id(case_id);
   intake.set_district_code("110101");
-  *intake.mutable_reported_on() = ToProtoDate(today - 5);
+  *intake.mutable_reported_on() = ToProtoDate(today - reported_days_ago);
   int64_t offset = 0;
   for (const auto& [type, payload] :
        std::vector<std::pair<std::string, const google::protobuf::Message*>>{
@@ -44,6 +42,15 @@ TEST(EducationHostileValuesTest, EveryFieldOfEveryCareRequestGetsAClientErrorOrO
         h.consumer().Process("ccms.records.v1", 0, offset++, envelope.SerializeAsString());
     ASSERT_TRUE(applied.ok() && *applied) << applied.status();
   }
+}
+
+TEST(EducationHostileValuesTest, EveryFieldOfEveryCareRequestGetsAClientErrorOrOk) {
+  if (IntegrationEnv::Get() == nullptr) GTEST_SKIP() << "needs PostgreSQL and the dev broker";
+  EducationHarness h;
+  h.StopConsumers();
+  const absl::CivilDay today = time::ShanghaiDay(h.clock().Now());
+  const std::string case_id = ids::NewUuid();
+  ASSERT_NO_FATAL_FAILURE(OpenCaseFromRecords(h, case_id, today, 10, 5));
   const std::string staff = h.Token(Role::kOfficeStaff, {"110101"}, "staff-1");
   v1::RegisterExpertRequest ex;
   ex.set_request_id(ids::NewUuid());
@@ -143,25 +150,7 @@ TEST(EducationHostileValuesTest, EveryFieldOfEveryHoursLedgerRequestGetsAClientE
   h.StopConsumers();
   const absl::CivilDay today = time::ShanghaiDay(h.clock().Now());
   const std::string case_id = ids::NewUuid();
-  records::v1::CaseOpened opened;
-  opened.set_case_id(case_id);
-  opened.set_district_code("110101");
-  *opened.mutable_supervision_start_date() = ToProtoDate(today - 100);
-  *opened.mutable_supervision_end_date() = ToProtoDate(today + 720);
-  records::v1::IntakeReported intake;
-  intake.set_case_id(case_id);
-  intake.set_district_code("110101");
-  *intake.mutable_reported_on() = ToProtoDate(today - 95);
-  int64_t offset = 0;
-  for (const auto& [type, payload] :
-       std::vector<std::pair<std::string, const google::protobuf::Message*>>{
-           {"ccms.records.case_opened", &opened}, {"ccms.records.intake_reported", &intake}}) {
-    const auto envelope = kafka::MakeEnvelope(type, case_id, "110101", absl::Now(), absl::Now(),
-                                              "records-test", *payload);
-    auto applied =
-        h.consumer().Process("ccms.records.v1", 0, offset++, envelope.SerializeAsString());
-    ASSERT_TRUE(applied.ok() && *applied) << applied.status();
-  }
+  ASSERT_NO_FATAL_FAILURE(OpenCaseFromRecords(h, case_id, today, 100, 95));
   HostileOptions o;
   o.channel = h.channel();
   o.services = {v1::HoursLedgerService::service_full_name()};
