@@ -108,18 +108,43 @@ ccms_hmac_jwks() {
   printf '{"keys": [{"kty": "oct", "kid": "%s", "alg": "HS256", "use": "sig", "k": "%s"}]}\n' "$1" "$k"
 }
 
+# ccms_local_ports_in_use: every local TCP port that some socket of this network namespace holds,
+# in any state (a listener, or the local end of a connection: either makes a later bind fail), one
+# per line, from /proc/net/tcp and tcp6.
+ccms_local_ports_in_use() {
+  local f local_address hex
+  for f in /proc/net/tcp /proc/net/tcp6; do
+    [ -r "$f" ] || continue
+    while read -r _ local_address _; do
+      hex="${local_address##*:}"
+      [[ "$hex" =~ ^[0-9A-Fa-f]{4}$ ]] && echo "$((16#$hex))"
+    done <"$f"
+  done | sort -un
+}
+
+# ccms_ports_free PORT...: whether no socket holds any of the PORTs (nothing listens on them and
+# no connection uses one as its local port).
+ccms_ports_free() {
+  local used p
+  used=" $(ccms_local_ports_in_use | tr '\n' ' ') "
+  for p in "$@"; do
+    [[ "$used" == *" $p "* ]] && return 1
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && return 1
+  done
+  return 0
+}
+
 # ccms_free_port_offset STEP_SALT BASE_PORT...: an offset (a multiple of 100 plus STEP_SALT) at
-# which none of the base ports is taken, for a second dev stack beside the first (tests).
+# which none of the base ports is held by any socket, for a second dev stack beside the first
+# (tests).
 ccms_free_port_offset() {
-  local salt="$1" off busy p
+  local salt="$1" off p ports
   shift
   for _ in $(seq 1 50); do
     off=$(( (RANDOM % 80 + 1) * 100 + salt ))
-    busy=0
-    for p in "$@"; do
-      if (exec 3<>"/dev/tcp/127.0.0.1/$((p + off))") 2>/dev/null; then busy=1; break; fi
-    done
-    if [ "$busy" = 0 ]; then echo "$off"; return 0; fi
+    ports=()
+    for p in "$@"; do ports+=("$((p + off))"); done
+    if ccms_ports_free "${ports[@]}"; then echo "$off"; return 0; fi
   done
   echo "no free port offset found" >&2
   return 1
@@ -131,12 +156,19 @@ ccms_free_port_offset() {
 # connection made before the stack binds them could take one ("cannot listen"): as root, they are
 # also added to net.ipv4.ip_local_reserved_ports (tests/run restores the list when it ends).
 CCMS_DEV_BASE_PORTS=(55432 50061 50062 50063 50064 50065 9461 9462 9463 9464 9465)
+# The ports are checked again once reserved: a connection made between the first check and the
+# reservation may have taken one, and then another offset is chosen.
 ccms_dev_port_offset() {
-  local off p ports=()
-  off="$(ccms_free_port_offset "$1" "${CCMS_DEV_BASE_PORTS[@]}")" || return 1
-  for p in "${CCMS_DEV_BASE_PORTS[@]}"; do ports+=("$((p + off))"); done
-  ccms_reserve_ports "${ports[@]}"
-  echo "$off"
+  local off p ports
+  for _ in 1 2 3 4 5; do
+    off="$(ccms_free_port_offset "$1" "${CCMS_DEV_BASE_PORTS[@]}")" || return 1
+    ports=()
+    for p in "${CCMS_DEV_BASE_PORTS[@]}"; do ports+=("$((p + off))"); done
+    ccms_reserve_ports "${ports[@]}"
+    if ccms_ports_free "${ports[@]}"; then echo "$off"; return 0; fi
+  done
+  echo "no free port offset found" >&2
+  return 1
 }
 
 # ccms_reserve_ports PORT...: keeps the kernel from handing PORTs out as ephemeral ports
