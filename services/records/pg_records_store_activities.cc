@@ -56,7 +56,8 @@ constexpr db::Query kInsertCommendation = {
     " VALUES ($1, $2, $3::date, $4, $5)"};
 constexpr db::Query kLadderSanctions = {
     "records_ladder_sanctions",
-    "SELECT kind, issued_on::text, corrected_on IS NOT NULL FROM sanctions WHERE case_id = $1"};
+    "SELECT kind, issued_on::text, corrected_on IS NOT NULL, court_decision FROM sanctions"
+    " WHERE case_id = $1"};
 constexpr db::Query kLadderLostContact = {
     "records_ladder_lost_contact",
     "SELECT started_on::text, ended_on::text FROM lost_contact_periods WHERE case_id = $1"};
@@ -211,7 +212,10 @@ absl::StatusOr<domain::LadderFacts> LoadLadder(pqxx::work& tx, const CaseRecord&
   for (const auto& row : tx.exec_prepared(Name(kLadderSanctions), c.case_id)) {
     auto kind = domain::ParseSanctionKind(row[0].as<std::string>());
     if (!kind.has_value()) continue;
-    f.sanctions.push_back({*kind, DateOf(row[1]), row[2].as<bool>()});
+    f.sanctions.push_back({*kind, DateOf(row[1]), row[2].as<bool>(),
+                           row[3].is_null() ? std::nullopt
+                                            : domain::ParseRevocationDecision(
+                                                  row[3].as<std::string>())});
   }
   for (const auto& row : tx.exec_prepared(Name(kLadderLostContact), c.case_id)) {
     f.lost_contact.push_back({DateOf(row[0]), OptionalDate(row[1])});

@@ -21,7 +21,8 @@ using namespace pg_internal;  // NOLINT: the store's own helpers
 
 constexpr db::Query kOrderSanctions = {
     "records_order_sanctions",
-    "SELECT kind, issued_on::text, corrected_on IS NOT NULL FROM sanctions WHERE case_id = $1"};
+    "SELECT kind, issued_on::text, corrected_on IS NOT NULL, court_decision FROM sanctions"
+    " WHERE case_id = $1"};
 constexpr db::Query kOrdersOfCase = {
     "records_orders_of_case",
     "SELECT order_id::text, starts_on::text, ends_on::text, ended_on::text"
@@ -136,7 +137,11 @@ absl::StatusOr<MonitoringOrderRecord> PgRecordsStore::OrderMonitoring(
         for (const auto& row : tx.exec_prepared(Name(kOrderSanctions), c.case_id)) {
           auto kind = domain::ParseSanctionKind(row[0].as<std::string>());
           if (kind.has_value())
-            ladder.sanctions.push_back({*kind, DateOf(row[1]), row[2].as<bool>()});
+            ladder.sanctions.push_back(
+                {*kind, DateOf(row[1]), row[2].as<bool>(),
+                 row[3].is_null()
+                     ? std::nullopt
+                     : domain::ParseRevocationDecision(row[3].as<std::string>())});
         }
         std::vector<domain::MonitoringOrderFacts> existing;
         for (const auto& row : tx.exec_prepared(Name(kOrdersOfCase), c.case_id)) {

@@ -417,6 +417,54 @@ TEST_F(RecordsFollowThroughTest, RevocationDecisionAndDetentionDeadlines) {
   EXPECT_TRUE(progress.decided_late());
   EXPECT_EQ(progress.detained_on().day(), 25);
   EXPECT_EQ(events[0].SerializeAsString().find("刑更"), std::string::npos);  // not the number
+
+  // REFUSED: the request no longer pends (the ground is still met, a new request may be made),
+  // and the case cannot close as REVOKED.
+  auto sanction_status = [&]() {
+    v1::GetSanctionStatusRequest req;
+    req.set_case_id(c.case_id());
+    v1::GetSanctionStatusResponse resp;
+    auto sctx = h().Context(staff);
+    EXPECT_TRUE(h().sanctions().GetSanctionStatus(sctx.get(), req, &resp).ok());
+    return resp.status();
+  };
+  EXPECT_FALSE(sanction_status().revocation_requested());
+  v1::CloseCaseRequest close;
+  close.set_request_id(ids::NewUuid());
+  close.set_case_id(c.case_id());
+  close.set_reason(v1::CASE_CLOSE_REASON_REVOKED);
+  *close.mutable_closed_on() = D(2026, 11, 26);
+  v1::CloseCaseResponse closed;
+  ctx = h().Context(staff);
+  st = h().discharge().CloseCase(ctx.get(), close, &closed);
+  EXPECT_EQ(st.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_NE(st.error_message().find("GRANTED"), std::string::npos) << st.error_message();
+  request.set_request_id(ids::NewUuid());
+  *request.mutable_issued_on() = D(2026, 11, 26);
+  ctx = h().Context(staff);
+  st = h().sanctions().IssueSanction(ctx.get(), request, &issued);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_TRUE(sanction_status().revocation_requested());
+  // GRANTED on the second request: a third is refused, and the case closes as REVOKED.
+  decision.set_request_id(ids::NewUuid());
+  decision.set_sanction_id(issued.sanction_id());
+  decision.set_decision(v1::REVOCATION_DECISION_GRANTED);
+  *decision.mutable_decided_on() = D(2026, 11, 27);
+  ctx = h().Context(staff);
+  st = h().sanctions().RecordRevocationDecision(ctx.get(), decision, &decided);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_FALSE(decided.decided_late());
+  EXPECT_NE(sanction_status().next_step().find("close the case as REVOKED"), std::string::npos);
+  request.set_request_id(ids::NewUuid());
+  *request.mutable_issued_on() = D(2026, 11, 28);
+  ctx = h().Context(staff);
+  EXPECT_EQ(h().sanctions().IssueSanction(ctx.get(), request, &issued).error_code(),
+            grpc::FAILED_PRECONDITION);
+  close.set_request_id(ids::NewUuid());
+  *close.mutable_closed_on() = D(2026, 11, 28);
+  ctx = h().Context(staff);
+  st = h().discharge().CloseCase(ctx.get(), close, &closed);
+  ASSERT_TRUE(st.ok()) << st.error_message();
 }
 
 // Item 8: the paper file within 3 working days of the acceptance, listed as FILE_HANDOVER in the

@@ -96,12 +96,20 @@ absl::Status CheckClose(CloseReason reason, CaseStatus status, const LadderFacts
   }
   if (reason == CloseReason::kRevoked) {
     bool requested = false;
+    bool granted = false;
     for (const auto& s : ladder.sanctions) {
-      requested = requested || s.kind == SanctionKind::kRevocationRequest;
+      if (s.kind != SanctionKind::kRevocationRequest) continue;
+      requested = true;
+      granted = granted || s.court_decision == RevocationDecision::kGranted;
     }
     if (!requested) {
       return absl::FailedPreconditionError(
           "a revocation needs a revocation request on record (IssueSanction REVOCATION_REQUEST)");
+    }
+    if (!granted) {
+      return absl::FailedPreconditionError(
+          "a revocation needs the court's GRANTED decision on the revocation request "
+          "(RecordRevocationDecision)");
     }
   }
   return absl::OkStatus();

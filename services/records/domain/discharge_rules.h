@@ -45,8 +45,8 @@ absl::Status CheckFollowUpVisit(CaseStatus status, std::optional<absl::CivilDay>
 bool IsOnDischargeList(absl::CivilDay end_date, absl::CivilDay as_of, const RecordsPolicy& policy);
 
 enum class CloseReason { kRevoked, kDeceased };
-// REVOKED needs a revocation request on the ladder (the court's decision follows it); both need
-// a case not yet closed.
+// REVOKED needs a revocation request on the ladder that the court GRANTED; both need a case not
+// yet closed.
 absl::Status CheckClose(CloseReason reason, CaseStatus status, const LadderFacts& ladder);
 
 }  // namespace ccms::records::domain

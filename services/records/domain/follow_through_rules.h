@@ -99,7 +99,7 @@ OutageStatus EvaluateOutages(const std::vector<OutageFact>& outages,
 
 // ---- The court's decision on a revocation request; detention pending it ----
 
-enum class RevocationDecision { kGranted, kRefused };
+// RevocationDecision (kGranted, kRefused) is in sanction_ladder.h: the ladder reads it.
 std::string_view RevocationDecisionName(RevocationDecision decision);  // "GRANTED", "REFUSED"
 std::optional<RevocationDecision> ParseRevocationDecision(std::string_view name);
 

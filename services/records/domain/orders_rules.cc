@@ -8,6 +8,8 @@ namespace {
 
 bool HasSanction(const LadderFacts& ladder, SanctionKind kind, absl::CivilDay on_or_before) {
   for (const SanctionFact& s : ladder.sanctions) {
+    // A revocation request the court refused is no longer pending.
+    if (s.court_decision == RevocationDecision::kRefused) continue;
     if (s.kind == kind && s.issued_on <= on_or_before) return true;
   }
   return false;

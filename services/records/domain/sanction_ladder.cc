@@ -156,7 +156,13 @@ LadderStatus EvaluateLadder(const LadderFacts& facts, const RecordsPolicy& polic
         referral_uncorrected = referral_uncorrected || !sanction.corrected;
         break;
       case SanctionKind::kRevocationRequest:
-        s.revocation_requested = true;
+        if (sanction.court_decision == RevocationDecision::kRefused) {
+          ++s.revocation_requests_refused;
+        } else {
+          s.revocation_requested = true;
+          s.revocation_granted =
+              s.revocation_granted || sanction.court_decision == RevocationDecision::kGranted;
+        }
         break;
     }
   }
@@ -204,7 +210,9 @@ LadderStatus EvaluateLadder(const LadderFacts& facts, const RecordsPolicy& polic
                        [kind](const SanctionGround& g) { return g.met && g.ground_for == kind; });
   };
 
-  if (s.revocation_requested) {
+  if (s.revocation_granted) {
+    s.next_step = "the court granted the revocation: close the case as REVOKED";
+  } else if (s.revocation_requested) {
     s.next_step = "a revocation request is pending with the court";
   } else if (!s.grounds_met.empty()) {
     s.next_step = absl::StrCat("a revocation request may be made on ",
@@ -242,6 +250,10 @@ absl::Status CheckSanction(SanctionKind kind, const std::vector<RevocationGround
         "SERIOUS_PROHIBITION_ORDER_BREACH or REOFFENDING_DURING_TERM");
   }
   const LadderStatus status = EvaluateLadder(facts, policy, today);
+  if (status.revocation_granted) {
+    return absl::FailedPreconditionError(
+        "the court already granted a revocation request for this case: close it as REVOKED");
+  }
   if (status.revocation_requested) {
     return absl::FailedPreconditionError("a revocation request for this case is already pending");
   }

@@ -62,10 +62,16 @@ struct SanctionGround {
   std::string policy_version;
 };
 
+// The court's decision on a revocation request (Law arts. 46-47).
+enum class RevocationDecision { kGranted, kRefused };
+
 struct SanctionFact {
   SanctionKind kind;
   absl::CivilDay issued_on;
   bool corrected = false;
+  // A revocation request's decision, once the court made it: a REFUSED request is no longer
+  // pending (a new one may be made); a GRANTED one lets the case close as REVOKED.
+  std::optional<RevocationDecision> court_decision;
 };
 struct LostContactFact {
   absl::CivilDay started_on;
@@ -93,7 +99,10 @@ struct LadderStatus {
   int uncorrected_admonitions = 0;
   int uncorrected_warnings = 0;
   int public_security_referrals = 0;
+  // A revocation request pending with the court, or granted by it; a refused one is not.
   bool revocation_requested = false;
+  bool revocation_granted = false;
+  int revocation_requests_refused = 0;
   std::vector<RevocationGround> grounds_met;
   std::vector<std::string> explanations;  // one line per ground, met or not
   int longest_lost_contact_days = 0;

@@ -47,7 +47,15 @@ TEST(DischargeRulesTest, ClosingNeedsItsGround) {
   LadderFacts ladder;
   EXPECT_EQ(CheckClose(CloseReason::kRevoked, CaseStatus::kActive, ladder).code(),
             absl::StatusCode::kFailedPrecondition);
+  // A request alone, or one the court refused, is not a revocation: the GRANTED decision is.
   ladder.sanctions.push_back({SanctionKind::kRevocationRequest, CivilDay(2026, 1, 1)});
+  EXPECT_EQ(CheckClose(CloseReason::kRevoked, CaseStatus::kActive, ladder).code(),
+            absl::StatusCode::kFailedPrecondition);
+  ladder.sanctions.back().court_decision = RevocationDecision::kRefused;
+  EXPECT_EQ(CheckClose(CloseReason::kRevoked, CaseStatus::kActive, ladder).code(),
+            absl::StatusCode::kFailedPrecondition);
+  ladder.sanctions.push_back(
+      {SanctionKind::kRevocationRequest, CivilDay(2026, 2, 1), false, RevocationDecision::kGranted});
   EXPECT_TRUE(CheckClose(CloseReason::kRevoked, CaseStatus::kActive, ladder).ok());
   EXPECT_TRUE(CheckClose(CloseReason::kDeceased, CaseStatus::kPendingIntake, {}).ok());
   EXPECT_EQ(CheckClose(CloseReason::kDeceased, CaseStatus::kDischarged, {}).code(),

@@ -95,6 +95,39 @@ TEST(SanctionLadderTest, PendingRequestBlocksAnother) {
   EXPECT_TRUE(EvaluateLadder(f, Policy(), kToday).revocation_requested);
 }
 
+// The court's decision: a REFUSED request is no longer pending, so a new one may be made on a
+// ground still met; a GRANTED one leaves nothing to request (the case closes as REVOKED).
+TEST(SanctionLadderTest, TheCourtsDecisionEndsThePendingRequest) {
+  LadderFacts f = Probation();
+  f.sanctions = {{SanctionKind::kWarning, CivilDay(2025, 1, 1)},
+                 {SanctionKind::kWarning, CivilDay(2025, 2, 1)},
+                 {SanctionKind::kRevocationRequest, CivilDay(2025, 3, 1), false,
+                  RevocationDecision::kRefused}};
+  LadderStatus s = EvaluateLadder(f, Policy(), kToday);
+  EXPECT_FALSE(s.revocation_requested);
+  EXPECT_FALSE(s.revocation_granted);
+  EXPECT_EQ(s.revocation_requests_refused, 1);
+  EXPECT_EQ(s.next_step, "a revocation request may be made on REPEATED_WARNINGS");
+  EXPECT_TRUE(CheckSanction(SanctionKind::kRevocationRequest, {RevocationGround::kRepeatedWarnings},
+                            f, Policy(), kToday)
+                  .ok());
+  // A second request, still undecided: pending again.
+  f.sanctions.push_back({SanctionKind::kRevocationRequest, CivilDay(2025, 4, 1)});
+  s = EvaluateLadder(f, Policy(), kToday);
+  EXPECT_TRUE(s.revocation_requested);
+  EXPECT_EQ(s.next_step, "a revocation request is pending with the court");
+  // Granted: nothing more to request.
+  f.sanctions.back().court_decision = RevocationDecision::kGranted;
+  s = EvaluateLadder(f, Policy(), kToday);
+  EXPECT_TRUE(s.revocation_requested);
+  EXPECT_TRUE(s.revocation_granted);
+  EXPECT_EQ(s.next_step, "the court granted the revocation: close the case as REVOKED");
+  const absl::Status st = CheckSanction(
+      SanctionKind::kRevocationRequest, {RevocationGround::kRepeatedWarnings}, f, Policy(), kToday);
+  EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(st.message().find("granted"), std::string::npos);
+}
+
 TEST(SanctionLadderTest, StatusExplainsTheNextStep) {
   LadderFacts f = Probation();
   EXPECT_EQ(EvaluateLadder(f, Policy(), kToday).next_step, "no sanction pending");
