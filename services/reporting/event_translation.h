@@ -11,6 +11,8 @@ namespace ccms::reporting {
 // "ccms-reporting-g<generation>": a rebuild starts a new generation, docs/reporting.md).
 inline constexpr char kRecordsTopic[] = "ccms.records.v1";
 inline constexpr char kAssessmentTopic[] = "ccms.assessment.v1";
+inline constexpr char kEducationTopic[] = "ccms.education.v1";
+inline constexpr char kEmploymentTopic[] = "ccms.employment.v1";
 inline constexpr char kConsumerGroupStem[] = "ccms-reporting";
 
 // What a records or assessment event tells the projections, as an occurrence of the envelope's

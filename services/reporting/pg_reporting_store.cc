@@ -179,7 +179,8 @@ absl::StatusOr<int> PgReportingStore::Generation() {
 absl::StatusOr<int> PgReportingStore::ResetProjections() {
   int generation = 0;
   absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
-    tx.exec0("TRUNCATE occurrence, case_projection, case_span, case_flow");
+    tx.exec0(
+        "TRUNCATE occurrence, case_projection, case_span, case_flow, worklist_item, service_fact");
     tx.exec0(absl::StrCat("DELETE FROM inbox WHERE consumer LIKE '", kConsumerGroupStem, "%'"));
     generation = tx.exec_prepared1(Name(kNextGeneration))[0].as<int>();
     return absl::OkStatus();

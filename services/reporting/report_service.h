@@ -9,21 +9,25 @@
 #include "services/reporting/domain/reports.h"
 #include "services/reporting/reporting_store.h"
 #include "services/reporting/snapshot_store.h"
+#include "services/reporting/worklist_store.h"
 
 namespace ccms::reporting {
 
 // ccms.reporting.v1.ReportingService: the indicator and report definitions, report runs over
 // the projections (report_service.cc; reads, no audit row: reports hold counts, no person), and
 // snapshots, their publication, restatements and exports (snapshot_handlers.cc; runs and
-// publications are commands with an audit row). docs/reporting.md.
+// publications are commands with an audit row), and the city-wide worklists
+// (worklist_handlers.cc; reads of ids and codes, no audit row). docs/reporting.md.
 class ReportServiceImpl final : public v1::ReportingService::CallbackService {
  public:
   // `consumer_group`: the projection consumer's group, whose applied positions a snapshot records.
-  ReportServiceImpl(ReportStore& store, SnapshotStore& snapshots, grpc_util::CallExecutor& executor,
-                    const domain::IndicatorDefs& defs, const domain::ReportDefs& reports,
-                    int minor_threshold, std::string consumer_group, const time::Clock& clock)
+  ReportServiceImpl(ReportStore& store, SnapshotStore& snapshots, WorklistStore& worklists,
+                    grpc_util::CallExecutor& executor, const domain::IndicatorDefs& defs,
+                    const domain::ReportDefs& reports, int minor_threshold,
+                    std::string consumer_group, const time::Clock& clock)
       : store_(store),
         snapshots_(snapshots),
+        worklists_(worklists),
         executor_(executor),
         defs_(defs),
         reports_(reports),
@@ -53,6 +57,9 @@ class ReportServiceImpl final : public v1::ReportingService::CallbackService {
   grpc::ServerUnaryReactor* ExportReport(grpc::CallbackServerContext* context,
                                          const v1::ExportReportRequest* request,
                                          v1::ExportReportResponse* response) override;
+  grpc::ServerUnaryReactor* ListWorklist(grpc::CallbackServerContext* context,
+                                         const v1::ListWorklistRequest* request,
+                                         v1::ListWorklistResponse* response) override;
 
   absl::Status DoListIndicators(const auth::Principal& principal,
                                 const v1::ListIndicatorsRequest& request,
@@ -72,6 +79,9 @@ class ReportServiceImpl final : public v1::ReportingService::CallbackService {
   absl::Status DoExportReport(const auth::Principal& principal,
                               const v1::ExportReportRequest& request,
                               v1::ExportReportResponse* response);
+  absl::Status DoListWorklist(const auth::Principal& principal,
+                              const v1::ListWorklistRequest& request,
+                              v1::ListWorklistResponse* response);
 
  private:
   // A request's snapshot: the report, the period holding the day, the scope and the districts
@@ -92,6 +102,7 @@ class ReportServiceImpl final : public v1::ReportingService::CallbackService {
 
   ReportStore& store_;
   SnapshotStore& snapshots_;
+  WorklistStore& worklists_;
   grpc_util::CallExecutor& executor_;
   const domain::IndicatorDefs& defs_;
   const domain::ReportDefs& reports_;

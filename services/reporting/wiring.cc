@@ -42,6 +42,7 @@ absl::StatusOr<std::string> DefinitionsText(std::string_view fallback, const std
 std::vector<db::Query> Queries() {
   std::vector<db::Query> out = PgReportingStore::Queries();
   for (const auto& q : PgSnapshotStore::Queries()) out.push_back(q);
+  for (const auto& q : PgWorklistStore::Queries()) out.push_back(q);
   return out;
 }
 
@@ -60,9 +61,14 @@ void ReportingWiring::Configure(config::Env& env) {
   indicators_file_ = env.String("CCMS_REPORTING_INDICATORS_FILE", "");
   reports_file_ = env.String("CCMS_REPORTING_REPORTS_FILE", "");
   minor_threshold_ = static_cast<int>(env.Int("CCMS_REPORTING_MINOR_THRESHOLD", 5, 2, 100));
+  gauge_refresh_seconds_ =
+      static_cast<int>(env.Int("CCMS_REPORTING_GAUGE_REFRESH_SECONDS", 60, 5, 3600));
 }
 
-absl::Status ReportingWiring::Prepare(const policy::PolicyDocument&) {
+absl::Status ReportingWiring::Prepare(const policy::PolicyDocument& policy) {
+  auto contacts = domain::LoadContactSchedule(policy);
+  if (!contacts.ok()) return contacts.status();
+  contacts_ = std::make_unique<domain::ContactSchedule>(*std::move(contacts));
   auto text =
       DefinitionsText(ShippedIndicators(), indicators_file_, "CCMS_REPORTING_INDICATORS_FILE");
   if (!text.ok()) return text.status();
@@ -100,21 +106,31 @@ absl::Status ReportingWiring::Build(server::ServiceHost& host) {
              {"reports_version", reports_->version},
              {"reports", absl::StrCat(reports_->reports.size())},
              {"generation", absl::StrCat(generation_)}});
-  service_ = std::make_unique<ReportServiceImpl>(*store_, *snapshots_, host.executor(), *defs_,
-                                                 *reports_, minor_threshold_,
+  worklists_ = std::make_unique<PgWorklistStore>(host.pool(), *contacts_);
+  service_ = std::make_unique<ReportServiceImpl>(*store_, *snapshots_, *worklists_, host.executor(),
+                                                 *defs_, *reports_, minor_threshold_,
                                                  ConsumerGroup(generation_), host.clock());
   background_store_ = std::make_unique<PgReportingStore>(host.background_pool());
-  consumer_ = std::make_unique<ProjectionConsumer>(*background_store_);
-  if (auto st = host.AddConsumer(ConsumerGroup(generation_), {kRecordsTopic, kAssessmentTopic},
-                                 [this](pqxx::work& tx, const events::v1::Envelope& e) {
-                                   return consumer_->Handle(tx, e);
-                                 });
+  background_worklists_ = std::make_unique<PgWorklistStore>(host.background_pool(), *contacts_);
+  consumer_ = std::make_unique<ProjectionConsumer>(*background_store_, *background_worklists_);
+  gauges_ = std::make_unique<ReportingGauges>(*background_worklists_, host.registry(), host.clock(),
+                                              absl::Seconds(gauge_refresh_seconds_));
+  if (auto st =
+          host.AddConsumer(ConsumerGroup(generation_),
+                           {kRecordsTopic, kAssessmentTopic, kEducationTopic, kEmploymentTopic},
+                           [this](pqxx::work& tx, const events::v1::Envelope& e) {
+                             return consumer_->Handle(tx, e);
+                           });
       !st.ok()) {
     return st;
   }
   host.AddService(service_.get(), v1::ReportingService::service_full_name());
   return absl::OkStatus();
 }
+
+void ReportingWiring::StartBackground() { gauges_->Start(); }
+
+void ReportingWiring::StopBackground() { gauges_->Stop(); }
 
 server::ServiceDefinition Definition() {
   return {.identity = kIdentity, .migrations = &Migrations, .queries = &Queries, .make = [] {

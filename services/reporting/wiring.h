@@ -7,8 +7,11 @@
 #include "services/reporting/consumer.h"
 #include "services/reporting/domain/indicators.h"
 #include "services/reporting/domain/reports.h"
+#include "services/reporting/domain/worklist.h"
+#include "services/reporting/gauges.h"
 #include "services/reporting/pg_reporting_store.h"
 #include "services/reporting/pg_snapshot_store.h"
+#include "services/reporting/pg_worklist_store.h"
 #include "services/reporting/report_service.h"
 
 namespace ccms::reporting {
@@ -23,16 +26,19 @@ std::string_view ShippedReports();
 void RequestRebuild();
 
 // ccms-reporting as the kit runs it (server::ServiceMain, tests/support/service_harness.h):
-// settings CCMS_REPORTING_INDICATORS_FILE, CCMS_REPORTING_REPORTS_FILE and
-// CCMS_REPORTING_MINOR_THRESHOLD; the indicator and report definitions, the stores, the report
-// and snapshot handlers and the projection consumer on ccms.records.v1 and ccms.assessment.v1
-// (group ccms-reporting-g<generation>).
+// settings CCMS_REPORTING_INDICATORS_FILE, CCMS_REPORTING_REPORTS_FILE,
+// CCMS_REPORTING_MINOR_THRESHOLD and CCMS_REPORTING_GAUGE_REFRESH_SECONDS; the indicator and
+// report definitions, the stores, the report, snapshot and worklist handlers, the projection
+// consumer on ccms.records.v1, ccms.assessment.v1, ccms.education.v1 and ccms.employment.v1
+// (group ccms-reporting-g<generation>) and, as background work, the gauges.
 class ReportingWiring final : public server::Service {
  public:
   void Configure(config::Env& env) override;
   absl::Status Prepare(const policy::PolicyDocument& policy) override;
   absl::Status AfterMigrations(server::ServiceHost& host) override;
   absl::Status Build(server::ServiceHost& host) override;
+  void StartBackground() override;
+  void StopBackground() override;
 
   PgReportingStore& store() { return *store_; }
   ProjectionConsumer& consumer() { return *consumer_; }
@@ -40,16 +46,23 @@ class ReportingWiring final : public server::Service {
   const domain::ReportDefs& reports() const { return *reports_; }
   int generation() const { return generation_; }
   int minor_threshold() const { return minor_threshold_; }
+  PgWorklistStore& worklists() { return *worklists_; }
+  ReportingGauges& gauges() { return *gauges_; }
 
  private:
   std::string indicators_file_;
   std::string reports_file_;
   int minor_threshold_ = 5;
+  int gauge_refresh_seconds_ = 60;
+  std::unique_ptr<domain::ContactSchedule> contacts_;
   std::unique_ptr<domain::IndicatorDefs> defs_;
   std::unique_ptr<domain::ReportDefs> reports_;
   std::unique_ptr<PgReportingStore> store_;
   std::unique_ptr<PgSnapshotStore> snapshots_;
   std::unique_ptr<PgReportingStore> background_store_;
+  std::unique_ptr<PgWorklistStore> worklists_;
+  std::unique_ptr<PgWorklistStore> background_worklists_;
+  std::unique_ptr<ReportingGauges> gauges_;
   std::unique_ptr<ProjectionConsumer> consumer_;
   std::unique_ptr<ReportServiceImpl> service_;
   int generation_ = 0;

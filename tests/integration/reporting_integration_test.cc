@@ -1,7 +1,9 @@
 // The reporting service against a real PostgreSQL and the dev Kafka broker (started by
 // tests/run): records and assessment events produced as their services produce them (envelopes
 // of common/kafka), projected through the inbox; a report over them; and a rebuild from the
-// beginning of the topics under a new consumer group, equal to the incremental projections.
+// beginning of the topics under a new consumer group, equal to the incremental projections; the
+// worklists and gauges from all four topics.
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <random>
@@ -11,6 +13,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "ccms/assessment/v1/assessment_events.pb.h"
+#include "ccms/education/v1/education_events.pb.h"
+#include "ccms/employment/v1/employment_events.pb.h"
 #include "ccms/records/v1/records_events.pb.h"
 #include "ccms/reporting/v1/reporting_service.grpc.pb.h"
 #include "common/grpc/proto_convert.h"
@@ -19,6 +23,7 @@
 #include "common/kafka/outbox.h"
 #include "common/kafka/producer.h"
 #include "gtest/gtest.h"
+#include "prometheus/registry.h"
 #include "services/reporting/domain/indicators.h"
 #include "services/reporting/event_translation.h"
 #include "services/reporting/wiring.h"
@@ -323,6 +328,377 @@ TEST_F(ReportingIntegrationTest, AMonthReportCountsWhatHappened) {
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   Run(bureau, v1::PERIOD_KIND_MONTH, D(2026, 1, 1), "name", &st);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+// The worklists (docs/reporting.md, "Worklists"): events of all four topics in through the
+// broker, the lists out by kind, district, office and page; the events that end rows take them
+// off; another district's bureau sees none of them.
+class WorklistEvents {
+ public:
+  WorklistEvents(std::string district, absl::Time now)
+      : district_(std::move(district)), now_(now) {}
+
+  void Add(const std::string& topic, const std::string& type, const std::string& case_id,
+           const google::protobuf::Message& p) {
+    events.push_back(
+        {topic, kafka::MakeEnvelope(type, case_id, district_, now_, absl::Now(), "test", p)});
+  }
+  void Opened(const std::string& id, const std::string& office, D start, D deadline) {
+    records::v1::CaseOpened open;
+    open.set_case_id(id);
+    open.set_district_code(district_);
+    open.set_office_id(office);
+    open.set_sentence_kind(common::v1::SENTENCE_KIND_PROBATION);
+    *open.mutable_supervision_start_date() = Date(start);
+    *open.mutable_intake_deadline() = Date(deadline);
+    Add(reporting::kRecordsTopic, "ccms.records.case_opened", id, open);
+  }
+  void Reported(const std::string& id, D on) {
+    records::v1::IntakeReported r;
+    r.set_case_id(id);
+    r.set_district_code(district_);
+    *r.mutable_reported_on() = Date(on);
+    Add(reporting::kRecordsTopic, "ccms.records.intake_reported", id, r);
+  }
+  void Contact(const std::string& id, const std::string& kind, D on) {
+    records::v1::ContactRecorded k;
+    k.set_case_id(id);
+    k.set_district_code(district_);
+    k.set_contact_id(ids::NewUuid());
+    k.set_kind(kind);
+    *k.mutable_occurred_on() = Date(on);
+    Add(reporting::kRecordsTopic, "ccms.records.contact_recorded", id, k);
+  }
+  void Level(const std::string& id, common::v1::SupervisionLevel level, D on) {
+    assessment::v1::SupervisionLevelChanged l;
+    l.set_case_id(id);
+    l.set_district_code(district_);
+    l.set_level(level);
+    *l.mutable_effective_on() = Date(on);
+    Add(reporting::kAssessmentTopic, "ccms.assessment.supervision_level_changed", id, l);
+  }
+  void Closed(const std::string& id, D on) {
+    records::v1::CaseClosed cl;
+    cl.set_case_id(id);
+    cl.set_district_code(district_);
+    cl.set_reason(records::v1::CASE_CLOSE_REASON_DISCHARGED);
+    *cl.mutable_closed_on() = Date(on);
+    Add(reporting::kRecordsTopic, "ccms.records.case_closed", id, cl);
+  }
+  void Referral(const std::string& type, const std::string& id, const std::string& referral, D on,
+                D due, const std::string& to_status) {
+    employment::v1::ReferralChanged r;
+    r.set_referral_id(referral);
+    r.set_case_id(id);
+    r.set_district_code(district_);
+    r.set_kind("JOB_PLACEMENT");
+    r.set_to_status(to_status);
+    *r.mutable_on() = Date(on);
+    *r.mutable_answer_due_on() = Date(due);
+    Add(reporting::kEmploymentTopic, type, id, r);
+  }
+
+  std::vector<Produced> events;
+
+ private:
+  std::string district_;
+  absl::Time now_;
+};
+
+TEST_F(ReportingIntegrationTest, WorklistsFollowEveryTopicAndLoseTheRowsTheirEventsEnd) {
+  const std::string a = "659031";
+  const std::string b = "659032";
+  const D today = h().Today();
+  const absl::Time now = h().clock().Now();
+  WorklistEvents ea(a, now);
+  WorklistEvents eb(b, now);
+  const std::string never = ids::NewUuid();     // A, office-1: past its intake deadline
+  const std::string contact = ids::NewUuid();   // A, office-2: strict, last visit 40 days ago
+  const std::string services = ids::NewUuid();  // A, office-1: hours, discharge, a referral
+  const std::string other = ids::NewUuid();     // B: past its intake deadline
+  ea.Opened(never, "office-1", today - 30, today - 20);
+  ea.Opened(contact, "office-2", today - 60, today - 50);
+  ea.Reported(contact, today - 55);
+  ea.Level(contact, common::v1::SUPERVISION_LEVEL_STRICT, today - 55);
+  ea.Contact(contact, "HOME_VISIT", today - 40);
+  ea.Contact(contact, "CHECK_IN_PHONE", today - 2);  // a phone report is not in person
+  const std::string flag = ids::NewUuid();
+  assessment::v1::CrisisFlagRaised raised;
+  raised.set_case_id(contact);
+  raised.set_district_code(a);
+  raised.set_flag_id(flag);
+  raised.set_kind(assessment::v1::CRISIS_KIND_SELF_HARM);
+  *raised.mutable_raised_at() = grpc_util::ToProtoTimestamp(now - absl::Hours(30));
+  *raised.mutable_acknowledge_by() = grpc_util::ToProtoTimestamp(now - absl::Hours(6));
+  ea.Add(reporting::kAssessmentTopic, "ccms.assessment.crisis_flag_raised", contact, raised);
+  const Produced raised_event = ea.events.back();
+  ea.Opened(services, "office-1", today - 300, today - 290);
+  ea.Reported(services, today - 10);
+  ea.Level(services, common::v1::SUPERVISION_LEVEL_STANDARD, today - 10);  // next visit in 1m
+  education::v1::HoursMonthClosed hours;
+  hours.set_case_id(services);
+  hours.set_district_code(a);
+  hours.set_year(absl::CivilMonth(today - 31).year());
+  hours.set_month(absl::CivilMonth(today - 31).month());
+  hours.set_study_required_minutes(480);
+  hours.set_study_credited_minutes(240);
+  hours.set_study_shortfall_minutes(240);
+  ea.Add(reporting::kEducationTopic, "ccms.education.hours_month_closed", services, hours);
+  records::v1::DischargeApproaching approaching;
+  approaching.set_case_id(services);
+  approaching.set_district_code(a);
+  *approaching.mutable_end_date() = Date(today + 20);
+  ea.Add(reporting::kRecordsTopic, "ccms.records.discharge_approaching", services, approaching);
+  const std::string referral = ids::NewUuid();
+  ea.Referral("ccms.employment.referral_escalated", services, referral, today - 1, today - 3,
+              "SENT");
+  eb.Opened(other, "office-7", today - 30, today - 20);
+  std::vector<Produced> first = ea.events;
+  first.insert(first.end(), eb.events.begin(), eb.events.end());
+  Produce(first);
+  const std::vector<std::string> cases = {never, contact, services, other};
+  // Applied: every event's id in reporting's inbox.
+  auto applied = [&](const std::vector<Produced>& events) {
+    std::vector<std::string> v;
+    for (const auto& p : events) v.push_back("'" + p.envelope.event_id() + "'::uuid");
+    return Count(
+               "SELECT count(*) FROM inbox WHERE consumer LIKE 'ccms-reporting%' AND event_id IN"
+               " (" +
+               absl::StrJoin(v, ",") + ")") == static_cast<int64_t>(events.size());
+  };
+  ASSERT_TRUE(WaitFor([&] { return applied(first); }, absl::Seconds(120)));
+
+  const std::string bureau_a = ServiceHarness::Token(Role::kDistrictBureau, {a});
+  auto list = [&](const std::string& token, v1::WorklistKind kind, const std::string& district,
+                  const std::string& office, int page_size, const std::string& page_token,
+                  grpc::Status* st) {
+    v1::ListWorklistRequest req;
+    req.set_kind(kind);
+    req.set_district_code(district);
+    req.set_office_id(office);
+    req.set_page_size(page_size);
+    req.set_page_token(page_token);
+    v1::ListWorklistResponse resp;
+    *st = stub_->ListWorklist(ServiceHarness::Context(token).get(), req, &resp);
+    return resp;
+  };
+  auto text = [](const v1::ListWorklistResponse& resp) {
+    std::vector<std::string> out;
+    bool invalid = false;
+    for (const auto& r : resp.rows()) {
+      out.push_back(
+          absl::StrCat(v1::WorklistKind_Name(r.kind()), " ", r.case_id(), " ", r.district_code(),
+                       " ", r.office_id(), " ", r.item_id(), " ",
+                       absl::FormatCivilTime(*grpc_util::FromProtoDate(r.since(), &invalid)), " ",
+                       absl::FormatCivilTime(*grpc_util::FromProtoDate(r.due_on(), &invalid)), " ",
+                       r.reason_code()));
+    }
+    return out;
+  };
+  auto day = [](D d) { return absl::FormatCivilTime(d); };
+  const std::string month = absl::FormatCivilTime(absl::CivilMonth(today - 31));
+  // Most urgent first: by due day.
+  const std::vector<std::string> want = {
+      absl::StrCat("WORKLIST_KIND_CONTACT_OVERDUE ", contact, " ", a, " office-2  ",
+                   day(today - 40), " ", day(today - 25), " IN_PERSON_CONTACT_STRICT"),
+      absl::StrCat("WORKLIST_KIND_NEVER_REPORTED ", never, " ", a, " office-1  ", day(today - 19),
+                   " ", day(today - 20), " INTAKE_DEADLINE_PASSED"),
+      absl::StrCat("WORKLIST_KIND_HOURS_SHORTFALL ", services, " ", a, " office-1 ", month, " ",
+                   day(D(absl::CivilMonth(today - 31))), " ",
+                   day(D(absl::CivilMonth(today - 31) + 1) - 1), " STUDY"),
+      absl::StrCat("WORKLIST_KIND_REFERRAL_ESCALATED ", services, " ", a, " office-1 ", referral,
+                   " ", day(today - 1), " ", day(today - 3), " JOB_PLACEMENT"),
+      absl::StrCat("WORKLIST_KIND_CRISIS_FLAG_UNACKNOWLEDGED ", contact, " ", a, " office-2 ", flag,
+                   " ", day(today - 1), " ", day(today), " SELF_HARM"),
+      absl::StrCat("WORKLIST_KIND_DISCHARGE_DUE ", services, " ", a, " office-1  ", day(today), " ",
+                   day(today + 20), " TERM_ENDS"),
+  };
+  grpc::Status st;
+  auto all = list(bureau_a, v1::WORKLIST_KIND_UNSPECIFIED, "", "", 0, "", &st);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  std::vector<std::string> got = text(all);
+  // Sort both by due day, then kind (the service's order); compare as sets and order.
+  EXPECT_EQ(got.size(), want.size());
+  for (const auto& w : want) {
+    EXPECT_NE(std::find(got.begin(), got.end(), w), got.end()) << w << "\n"
+                                                               << absl::StrJoin(got, "\n");
+  }
+  for (size_t i = 1; i < static_cast<size_t>(all.rows_size()); ++i) {
+    bool invalid = false;
+    EXPECT_LE(*grpc_util::FromProtoDate(all.rows(i - 1).due_on(), &invalid),
+              *grpc_util::FromProtoDate(all.rows(i).due_on(), &invalid));
+  }
+  EXPECT_TRUE(all.next_page_token().empty());
+  // By kind and by office.
+  auto only = list(bureau_a, v1::WORKLIST_KIND_NEVER_REPORTED, "", "", 0, "", &st);
+  ASSERT_TRUE(st.ok());
+  ASSERT_EQ(only.rows_size(), 1);
+  EXPECT_EQ(only.rows(0).case_id(), never);
+  only = list(bureau_a, v1::WORKLIST_KIND_UNSPECIFIED, a, "office-2", 0, "", &st);
+  ASSERT_TRUE(st.ok());
+  ASSERT_EQ(only.rows_size(), 2);
+  EXPECT_EQ(only.rows(0).case_id(), contact);
+  EXPECT_EQ(only.rows(1).case_id(), contact);
+  // Pages of 4: two pages, together the whole list in the same order.
+  auto page1 = list(bureau_a, v1::WORKLIST_KIND_UNSPECIFIED, "", "", 4, "", &st);
+  ASSERT_TRUE(st.ok());
+  ASSERT_EQ(page1.rows_size(), 4);
+  ASSERT_FALSE(page1.next_page_token().empty());
+  auto page2 =
+      list(bureau_a, v1::WORKLIST_KIND_UNSPECIFIED, "", "", 4, page1.next_page_token(), &st);
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(page2.rows_size(), 2);
+  EXPECT_TRUE(page2.next_page_token().empty());
+  std::vector<std::string> paged = text(page1);
+  for (const auto& r : text(page2)) paged.push_back(r);
+  EXPECT_EQ(paged, got);
+  list(bureau_a, v1::WORKLIST_KIND_UNSPECIFIED, "", "", 4, "bm90IGEgdG9rZW4", &st);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  list(bureau_a, v1::WORKLIST_KIND_UNSPECIFIED, "", "", 501, "", &st);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  // Another district's bureau: its own case only; district A is outside its token.
+  const std::string bureau_b = ServiceHarness::Token(Role::kDistrictBureau, {b});
+  auto theirs = list(bureau_b, v1::WORKLIST_KIND_UNSPECIFIED, "", "", 0, "", &st);
+  ASSERT_TRUE(st.ok());
+  ASSERT_EQ(theirs.rows_size(), 1);
+  EXPECT_EQ(theirs.rows(0).case_id(), other);
+  list(bureau_b, v1::WORKLIST_KIND_UNSPECIFIED, a, "", 0, "", &st);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  list(ServiceHarness::Token(Role::kSocialWorker, {a}), v1::WORKLIST_KIND_UNSPECIFIED, "", "", 0,
+       "", &st);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+
+  // The events that end them: the intake report, an in-person contact, the acknowledgement (and
+  // the raising delivered again: the inbox keeps it out), the answer, the closing.
+  WorklistEvents end(a, now);
+  end.Reported(never, today - 1);
+  end.Contact(contact, "CHECK_IN_IN_PERSON", today - 1);
+  assessment::v1::CrisisFlagAcknowledged ack;
+  ack.set_case_id(contact);
+  ack.set_district_code(a);
+  ack.set_flag_id(flag);
+  end.Add(reporting::kAssessmentTopic, "ccms.assessment.crisis_flag_acknowledged", contact, ack);
+  std::vector<Produced> ending = end.events;
+  end.events.push_back(raised_event);
+  // After the raising on its partition: once this is applied, the raising was seen again.
+  end.Level(contact, common::v1::SUPERVISION_LEVEL_STRICT, today - 55);
+  ending.push_back(end.events.back());
+  end.Referral("ccms.employment.referral_answered", services, referral, today, today - 3,
+               "ACCEPTED");
+  ending.push_back(end.events.back());
+  end.Closed(services, today);
+  ending.push_back(end.events.back());
+  Produce(end.events);
+  ASSERT_TRUE(WaitFor([&] { return applied(ending); }, absl::Seconds(120)));
+  all = list(bureau_a, v1::WORKLIST_KIND_UNSPECIFIED, "", "", 0, "", &st);
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(all.rows_size(), 0) << absl::StrJoin(text(all), "\n");
+  // The contact row is still there, due in 15 days: it shows once it is late.
+  EXPECT_EQ(Count("SELECT count(*) FROM worklist_item WHERE case_id IN " +
+                  InList({never, contact, services})),
+            1);
+  EXPECT_EQ(h().db().QueryValue("SELECT due_on::text FROM worklist_item WHERE case_id = '" +
+                                contact + "'"),
+            day(today + 14));
+}
+
+// The gauges (docs/reporting.md, "Gauges") from the projections: cases by status and the KPI
+// people and ratios of one district equal what the events made and the projections' counts.
+TEST_F(ReportingIntegrationTest, GaugesEqualTheProjectionsCounts) {
+  const std::string c = "659033";
+  const D today = h().Today();
+  WorklistEvents e(c, h().clock().Now());
+  const std::string served = ids::NewUuid();
+  const std::string lost = ids::NewUuid();
+  const std::string never = ids::NewUuid();
+  const std::string closed = ids::NewUuid();
+  e.Opened(served, "office-1", today - 40, today - 30);
+  e.Reported(served, today - 39);
+  e.Contact(served, "HOME_VISIT", today);
+  e.Opened(lost, "office-1", today - 40, today - 30);
+  e.Reported(lost, today - 39);
+  records::v1::LostContactChanged l;
+  l.set_case_id(lost);
+  l.set_district_code(c);
+  *l.mutable_since() = Date(today - 5);
+  e.Add(reporting::kRecordsTopic, "ccms.records.lost_contact_marked", lost, l);
+  e.Opened(never, "office-2", today - 20, today - 15);
+  e.Opened(closed, "office-2", today - 100, today - 90);
+  e.Reported(closed, today - 95);
+  e.Closed(closed, today - 10);
+  for (const std::string& id : {served, lost}) {
+    education::v1::ServiceFileOpened f;
+    f.set_case_id(id);
+    f.set_district_code(c);
+    f.set_file_id(ids::NewUuid());
+    *f.mutable_opened_on() = Date(today - 30);
+    e.Add(reporting::kEducationTopic, "ccms.education.service_file_opened", id, f);
+  }
+  education::v1::AttendanceRecorded at;
+  at.set_case_id(served);
+  at.set_district_code(c);
+  at.set_session_id(ids::NewUuid());
+  *at.mutable_session_day() = Date(today);
+  at.set_outcome(education::v1::ATTENDANCE_OUTCOME_ATTENDED);
+  e.Add(reporting::kEducationTopic, "ccms.education.attendance_recorded", served, at);
+  at.set_case_id(lost);
+  at.set_outcome(education::v1::ATTENDANCE_OUTCOME_ABSENT);  // not an education
+  e.Add(reporting::kEducationTopic, "ccms.education.attendance_recorded", lost, at);
+  e.Referral("ccms.employment.referral_sent", served, ids::NewUuid(), today, today + 7, "SENT");
+  Produce(e.events);
+  const int64_t facts_expected = 4;  // two files, one attendance, one referral
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return Count("SELECT count(*) FROM occurrence WHERE case_id IN " +
+                     InList({served, lost, never, closed})) == 10 &&
+               Count("SELECT count(*) FROM service_fact WHERE case_id IN " +
+                     InList({served, lost, never, closed})) == facts_expected;
+      },
+      absl::Seconds(120)));
+  ASSERT_TRUE(wiring().gauges().RefreshOnce());
+  auto gauge = [&](const std::string& name, const std::string& label, const std::string& value) {
+    for (const auto& family : h().host().registry().Collect()) {
+      if (family.name != name) continue;
+      for (const auto& m : family.metric) {
+        bool district = false;
+        bool other = false;
+        for (const auto& lbl : m.label) {
+          if (lbl.name == "district_code" && lbl.value == c) district = true;
+          if (lbl.name == label && lbl.value == value) other = true;
+        }
+        if (district && other) return m.gauge.value;
+      }
+    }
+    return -1.0;
+  };
+  EXPECT_EQ(gauge("ccms_reporting_cases", "status", "ACTIVE"), 1);
+  EXPECT_EQ(gauge("ccms_reporting_cases", "status", "LOST_CONTACT"), 1);
+  EXPECT_EQ(gauge("ccms_reporting_cases", "status", "NEVER_REPORTED"), 1);
+  EXPECT_EQ(gauge("ccms_reporting_cases", "status", "CLOSED"), 1);
+  // The projections counted independently: on the register today, by state.
+  const std::string span_today =
+      absl::StrCat("FROM case_span WHERE district_code = '", c, "' AND valid_from <= '",
+                   absl::FormatCivilTime(today), "' AND (valid_to IS NULL OR valid_to > '",
+                   absl::FormatCivilTime(today), "')");
+  EXPECT_EQ(gauge("ccms_reporting_cases", "status", "LOST_CONTACT"),
+            Count("SELECT count(*) " + span_today + " AND lost_contact"));
+  EXPECT_EQ(
+      gauge("ccms_reporting_cases", "status", "ACTIVE"),
+      Count("SELECT count(*) " + span_today + " AND NOT lost_contact AND NOT never_reported"));
+  const int64_t on_register = Count("SELECT count(*) " + span_today);
+  ASSERT_EQ(on_register, 3);
+  EXPECT_EQ(gauge("ccms_reporting_kpi_people", "kpi", "file"), 2);
+  EXPECT_EQ(gauge("ccms_reporting_kpi_people", "kpi", "contact"), 1);
+  EXPECT_EQ(gauge("ccms_reporting_kpi_people", "kpi", "education"), 1);
+  EXPECT_EQ(gauge("ccms_reporting_kpi_people", "kpi", "assistance"), 1);
+  EXPECT_DOUBLE_EQ(gauge("ccms_reporting_kpi_ratio", "kpi", "file"), 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(gauge("ccms_reporting_kpi_ratio", "kpi", "contact"), 1.0 / 3.0);
+  // The contact KPI agrees with the indicators' contacted_people over on_register this month.
+  grpc::Status st;
+  auto resp = Run(ServiceHarness::Token(Role::kDistrictBureau, {c}), v1::PERIOD_KIND_MONTH, today,
+                  "", &st, {"contacted_people", "on_register"});
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(absl::StrJoin(resp.total().cells(), ","), "1,3");
 }
 
 TEST_F(ReportingIntegrationTest, RebuildFromTheBeginningEqualsTheIncrementalProjections) {

@@ -206,7 +206,11 @@ TEST_F(ReportingSnapshotsTest, PublishedMonthIsFrozenAndARestatementListsExactly
   // The positions are the consumer's applied ones: after the events it applied.
   ASSERT_GT(v1_draft.positions_size(), 0);
   for (const auto& p : v1_draft.positions()) {
-    EXPECT_TRUE(p.topic() == reporting::kRecordsTopic || p.topic() == reporting::kAssessmentTopic);
+    // The four topics the consumer follows (the worklists and gauges read education's and
+    // employment's).
+    EXPECT_TRUE(p.topic() == reporting::kRecordsTopic || p.topic() == reporting::kAssessmentTopic ||
+                p.topic() == reporting::kEducationTopic || p.topic() == reporting::kEmploymentTopic)
+        << p.topic();
     EXPECT_GT(p.next_offset(), 0);
   }
   EXPECT_EQ(Cell(v1_draft, "register", kDistrict, "on_register"), "3");

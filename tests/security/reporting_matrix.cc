@@ -169,6 +169,13 @@ class ReportingMatrixServer : public MatrixServer {
       req.set_format(rv1::EXPORT_FORMAT_CSV);
       return Own(req);
     });
+    // Worklists aim at their district filter: the cell's target district.
+    add("ListWorklist", [this](const std::string& d) {
+      Figures(d);
+      rv1::ListWorklistRequest req;
+      req.set_district_code(d);
+      return Own(req);
+    });
   }
 
   // Runs a report for `district` as an all-districts admin (a fixture call).

@@ -353,6 +353,69 @@ void AddSnapshotCommands(CLI::App* cmd, const GlobalOptions& global, Action* act
       return kExitOk;
     };
   });
+
+  struct WorklistArgs {
+    std::string kind;
+    std::string district;
+    std::string office;
+    int page_size = 0;
+    std::string page_token;
+  };
+  auto wl = std::make_shared<WorklistArgs>();
+  CLI::App* worklist = cmd->add_subcommand(
+      "worklist", "A city-wide worklist: cases waiting for action, most urgent first (paged)");
+  worklist
+      ->add_option("--kind", wl->kind,
+                   "never-reported, contact-overdue, crisis-flag, hours-shortfall, "
+                   "discharge-due or referral-escalated (default: every kind)")
+      ->check(CLI::IsMember({"never-reported", "contact-overdue", "crisis-flag", "hours-shortfall",
+                             "discharge-due", "referral-escalated"}));
+  worklist->add_option("--district", wl->district, "A district code (default: your districts)");
+  worklist->add_option("--office", wl->office, "An office id (default: every office)");
+  worklist->add_option("--page-size", wl->page_size, "Rows per page (default 100, at most 500)");
+  worklist->add_option("--page-token", wl->page_token, "The next_page_token of the previous page");
+  worklist->callback([&global, action, wl] {
+    *action = [&global, wl] {
+      if (int rc = RequireToken(global); rc != kExitOk) return rc;
+      const GlobalOptions options = ForReporting(global);
+      rv1::ListWorklistRequest req;
+      const std::pair<const char*, rv1::WorklistKind> kinds[] = {
+          {"never-reported", rv1::WORKLIST_KIND_NEVER_REPORTED},
+          {"contact-overdue", rv1::WORKLIST_KIND_CONTACT_OVERDUE},
+          {"crisis-flag", rv1::WORKLIST_KIND_CRISIS_FLAG_UNACKNOWLEDGED},
+          {"hours-shortfall", rv1::WORKLIST_KIND_HOURS_SHORTFALL},
+          {"discharge-due", rv1::WORKLIST_KIND_DISCHARGE_DUE},
+          {"referral-escalated", rv1::WORKLIST_KIND_REFERRAL_ESCALATED}};
+      for (const auto& [name, kind] : kinds) {
+        if (wl->kind == name) req.set_kind(kind);
+      }
+      req.set_district_code(wl->district);
+      req.set_office_id(wl->office);
+      req.set_page_size(wl->page_size);
+      req.set_page_token(wl->page_token);
+      rv1::ListWorklistResponse resp;
+      auto ctx = NewCallContext(options, true);
+      grpc::Status st = NewStub(options)->ListWorklist(ctx.get(), req, &resp);
+      if (!st.ok()) return ReportRpcError(st, options);
+      return PrintResponse(options, resp, [&] {
+        Table table({"KIND", "CASE", "DISTRICT", "OFFICE", "ITEM", "SINCE", "DUE", "REASON"});
+        for (const auto& r : resp.rows()) {
+          std::string kind = rv1::WorklistKind_Name(r.kind());
+          if (kind.rfind("WORKLIST_KIND_", 0) == 0) kind = kind.substr(14);
+          table.AddRow({kind, r.case_id(), r.district_code(), r.office_id(), r.item_id(),
+                        FormatProtoDate(r.since()), FormatProtoDate(r.due_on()), r.reason_code()});
+        }
+        if (table.empty()) {
+          std::cout << "nothing on the list as of " << FormatProtoDate(resp.as_of()) << "\n";
+        } else {
+          table.Print(std::cout);
+        }
+        if (!resp.next_page_token().empty()) {
+          std::cout << "next page: --page-token " << resp.next_page_token() << "\n";
+        }
+      });
+    };
+  });
 }
 
 }  // namespace ccms::ctl

@@ -1,0 +1,238 @@
+#include "services/reporting/pg_worklist_store.h"
+
+#include <pqxx/pqxx>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/time/calendar.h"
+#include "services/reporting/domain/timeline.h"
+
+namespace ccms::reporting {
+namespace {
+
+using db::Name;
+using domain::WorklistKind;
+using domain::WorklistKindName;
+
+constexpr db::Query kUpsertItem = {
+    "reporting_upsert_worklist_item",
+    "INSERT INTO worklist_item (kind, case_id, item_id, district_code, since_on, due_on,"
+    " listed_from, reason_code) SELECT $1, $2, $3, $4, $5::date, $6::date, $7::date, $8"
+    " WHERE NOT EXISTS (SELECT 1 FROM case_projection WHERE case_id = $2"
+    " AND closed_on IS NOT NULL)"
+    " ON CONFLICT (kind, case_id, item_id) DO UPDATE SET district_code = EXCLUDED.district_code,"
+    " since_on = EXCLUDED.since_on, due_on = EXCLUDED.due_on,"
+    " listed_from = EXCLUDED.listed_from, reason_code = EXCLUDED.reason_code"};
+constexpr db::Query kRemoveItem = {
+    "reporting_remove_worklist_item",
+    "DELETE FROM worklist_item WHERE kind = $1 AND case_id = $2 AND item_id = $3"};
+constexpr db::Query kClearKind = {"reporting_clear_worklist_kind",
+                                  "DELETE FROM worklist_item WHERE kind = $1 AND case_id = $2"};
+constexpr db::Query kClearCase = {"reporting_clear_worklist_case",
+                                  "DELETE FROM worklist_item WHERE case_id = $1"};
+constexpr db::Query kClearClock = {"reporting_clear_worklist_clock",
+                                   "DELETE FROM worklist_item WHERE case_id = $1"
+                                   " AND kind IN ('NEVER_REPORTED', 'CONTACT_OVERDUE')"};
+constexpr db::Query kRemoveDischargeUnless = {
+    "reporting_remove_discharge_due_unless",
+    "DELETE FROM worklist_item WHERE kind = 'DISCHARGE_DUE' AND case_id = $1"
+    " AND due_on <> $2::date"};
+constexpr db::Query kInsertFact = {
+    "reporting_insert_service_fact",
+    "INSERT INTO service_fact (event_id, case_id, kind, on_day) VALUES ($1, $2, $3, $4::date)"
+    " ON CONFLICT (event_id) DO NOTHING"};
+// The case's clock: closed, level, district, the intake deadline, the first intake report, the
+// latest in-person contact (domain::IsInPersonContact's kinds).
+constexpr db::Query kCaseClock = {
+    "reporting_case_clock",
+    "SELECT p.closed_on IS NOT NULL, p.level, p.district_code,"
+    " (SELECT max(o.deadline)::text FROM occurrence o WHERE o.case_id = $1"
+    "  AND o.kind IN ('case_opened', 'facts_snapshot')),"
+    " (SELECT min(o.on_day)::text FROM occurrence o WHERE o.case_id = $1"
+    "  AND o.kind = 'intake_reported'),"
+    " (SELECT max(o.on_day)::text FROM occurrence o WHERE o.case_id = $1 AND o.kind = 'contact'"
+    "  AND o.code IN ('CHECK_IN_IN_PERSON', 'HOME_VISIT', 'WORKPLACE_VISIT', 'COMMUNITY_VISIT'))"
+    " FROM case_projection p WHERE p.case_id = $1"};
+constexpr db::Query kListWorklist = {
+    "reporting_list_worklist",
+    "SELECT w.kind, w.case_id, w.item_id, COALESCE(p.district_code, w.district_code),"
+    " COALESCE(p.office_id, ''), w.since_on::text, w.due_on::text, w.listed_from::text,"
+    " w.reason_code FROM worklist_item w LEFT JOIN case_projection p ON p.case_id = w.case_id"
+    " WHERE w.listed_from <= $1::date AND ($2 = '' OR w.kind = $2)"
+    " AND ($3 = '' OR COALESCE(p.district_code, w.district_code) = ANY(string_to_array($3, ',')))"
+    " AND ($4 = '' OR COALESCE(p.office_id, '') = $4)"
+    " AND ($5 = '' OR (w.due_on, w.kind, w.case_id, w.item_id) >"
+    " (NULLIF($5, '')::date, $6, $7, $8))"
+    " ORDER BY w.due_on, w.kind, w.case_id, w.item_id LIMIT $9"};
+// Cases by district and status on $1: on the register (spans) and closed (projection).
+constexpr db::Query kCountCases = {
+    "reporting_count_cases",
+    "SELECT district_code, CASE WHEN lost_contact THEN 'LOST_CONTACT'"
+    " WHEN never_reported THEN 'NEVER_REPORTED' ELSE 'ACTIVE' END, count(*) FROM case_span"
+    " WHERE valid_from <= $1::date AND (valid_to IS NULL OR valid_to > $1::date) GROUP BY 1, 2"
+    " UNION ALL SELECT district_code, 'CLOSED', count(*) FROM case_projection"
+    " WHERE closed_on <= $1::date GROUP BY 1"};
+// The KPI people per district: on the register on $1, and among them those with a service file
+// opened by $1, a contact, an education, a help from $2 (the month's first day) to $1.
+constexpr db::Query kCountKpis = {
+    "reporting_count_kpis",
+    "SELECT s.district_code, count(*),"
+    " count(*) FILTER (WHERE EXISTS (SELECT 1 FROM service_fact x WHERE x.case_id = s.case_id"
+    "  AND x.kind = 'file_opened' AND x.on_day <= $1::date)),"
+    " count(*) FILTER (WHERE EXISTS (SELECT 1 FROM case_flow f WHERE f.case_id = s.case_id"
+    "  AND f.kind = 'contact' AND f.on_day >= $2::date AND f.on_day <= $1::date)),"
+    " count(*) FILTER (WHERE EXISTS (SELECT 1 FROM service_fact x WHERE x.case_id = s.case_id"
+    "  AND x.kind = 'educated' AND x.on_day >= $2::date AND x.on_day <= $1::date)),"
+    " count(*) FILTER (WHERE EXISTS (SELECT 1 FROM service_fact x WHERE x.case_id = s.case_id"
+    "  AND x.kind = 'helped' AND x.on_day >= $2::date AND x.on_day <= $1::date))"
+    " FROM case_span s WHERE s.valid_from <= $1::date"
+    " AND (s.valid_to IS NULL OR s.valid_to > $1::date) GROUP BY s.district_code"};
+
+std::optional<absl::CivilDay> OptDate(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return time::ParseDate(f.as<std::string>());
+}
+
+void Upsert(pqxx::work& tx, const domain::WorklistItem& i) {
+  tx.exec_prepared(Name(kUpsertItem), std::string(WorklistKindName(i.kind)), i.case_id, i.item_id,
+                   i.district, time::FormatDate(i.since), time::FormatDate(i.due),
+                   time::FormatDate(i.listed_from), i.reason);
+}
+
+// The cursor: "<due day>|<kind>|<case id>|<item id>".
+std::string Cursor(const domain::WorklistItem& i) {
+  return absl::StrCat(time::FormatDate(i.due), "|", std::string(WorklistKindName(i.kind)), "|",
+                      i.case_id, "|", i.item_id);
+}
+
+}  // namespace
+
+std::vector<db::Query> PgWorklistStore::Queries() {
+  return {kUpsertItem, kRemoveItem, kClearKind,    kClearCase,  kClearClock, kRemoveDischargeUnless,
+          kInsertFact, kCaseClock,  kListWorklist, kCountCases, kCountKpis};
+}
+
+absl::Status PgWorklistStore::ApplyInTransaction(pqxx::work& tx, const std::string& event_id,
+                                                 const std::string& case_id,
+                                                 const WorklistEvent& event) {
+  for (const WorklistChange& c : event.changes) {
+    const std::string kind(WorklistKindName(c.item.kind));
+    switch (c.op) {
+      case WorklistChange::Op::kUpsert:
+        Upsert(tx, c.item);
+        break;
+      case WorklistChange::Op::kRemove:
+        tx.exec_prepared(Name(kRemoveItem), kind, case_id, c.item.item_id);
+        break;
+      case WorklistChange::Op::kClearKind:
+        tx.exec_prepared(Name(kClearKind), kind, case_id);
+        break;
+    }
+  }
+  if (event.term_end.has_value()) {
+    tx.exec_prepared(Name(kRemoveDischargeUnless), case_id, time::FormatDate(*event.term_end));
+  }
+  if (event.fact.has_value()) {
+    tx.exec_prepared(Name(kInsertFact), event_id, case_id, event.fact->kind,
+                     time::FormatDate(event.fact->on));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PgWorklistStore::RecomputeCaseInTransaction(pqxx::work& tx,
+                                                         const std::string& case_id) {
+  const pqxx::result r = tx.exec_prepared(Name(kCaseClock), case_id);
+  if (r.empty()) return absl::OkStatus();  // not opened yet: nothing to schedule
+  domain::CaseClock clock;
+  clock.closed = r[0][0].as<bool>();
+  clock.level = r[0][1].as<std::string>();
+  const std::string district = r[0][2].as<std::string>();
+  clock.intake_deadline = OptDate(r[0][3]);
+  clock.intake_reported_on = OptDate(r[0][4]);
+  clock.last_in_person = OptDate(r[0][5]);
+  if (clock.closed) {
+    tx.exec_prepared(Name(kClearCase), case_id);
+    return absl::OkStatus();
+  }
+  tx.exec_prepared(Name(kClearClock), case_id);
+  for (const auto& item : domain::ClockItems(case_id, district, clock, contacts_)) {
+    Upsert(tx, item);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<WorklistPage> PgWorklistStore::ListWorklist(const WorklistQuery& q) {
+  std::vector<std::string> after = {"", "", "", ""};
+  if (!q.cursor.empty()) {
+    std::vector<std::string> parts = absl::StrSplit(q.cursor, absl::MaxSplits('|', 3));
+    if (parts.size() != 4 || !time::ParseDate(parts[0]).has_value() ||
+        !domain::ParseWorklistKind(parts[1]).has_value()) {
+      return absl::InvalidArgumentError("page_token is not a token from a previous response");
+    }
+    after = std::move(parts);
+  }
+  WorklistPage page;
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    const auto rows = tx.exec_prepared(
+        Name(kListWorklist), time::FormatDate(q.today),
+        q.kind.has_value() ? std::string(WorklistKindName(*q.kind)) : std::string(),
+        absl::StrJoin(q.districts, ","), q.office, after[0], after[1], after[2], after[3],
+        q.limit + 1);
+    for (const auto& r : rows) {
+      WorklistRow row;
+      row.item.kind =
+          domain::ParseWorklistKind(r[0].as<std::string>()).value_or(WorklistKind::kNeverReported);
+      row.item.case_id = r[1].as<std::string>();
+      row.item.item_id = r[2].as<std::string>();
+      row.item.district = r[3].as<std::string>();
+      row.office = r[4].as<std::string>();
+      row.item.since = OptDate(r[5]).value_or(absl::CivilDay());
+      row.item.due = OptDate(r[6]).value_or(absl::CivilDay());
+      row.item.listed_from = OptDate(r[7]).value_or(absl::CivilDay());
+      row.item.reason = r[8].as<std::string>();
+      page.rows.push_back(std::move(row));
+    }
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  if (static_cast<int>(page.rows.size()) > q.limit) {
+    page.rows.resize(q.limit);
+    page.next_cursor = Cursor(page.rows.back().item);
+  }
+  return page;
+}
+
+absl::StatusOr<std::map<std::pair<std::string, std::string>, int64_t>> PgWorklistStore::CountCases(
+    absl::CivilDay today) {
+  std::map<std::pair<std::string, std::string>, int64_t> out;
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    for (const auto& r : tx.exec_prepared(Name(kCountCases), time::FormatDate(today))) {
+      out[{r[0].as<std::string>(), r[1].as<std::string>()}] += r[2].as<int64_t>();
+    }
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+absl::StatusOr<std::map<std::string, KpiCounts>> PgWorklistStore::CountKpis(absl::CivilDay today) {
+  std::map<std::string, KpiCounts> out;
+  const absl::CivilDay month_start = absl::CivilDay(absl::CivilMonth(today));
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    for (const auto& r : tx.exec_prepared(Name(kCountKpis), time::FormatDate(today),
+                                          time::FormatDate(month_start))) {
+      KpiCounts& k = out[r[0].as<std::string>()];
+      k.on_register = r[1].as<int64_t>();
+      k.filed = r[2].as<int64_t>();
+      k.contacted = r[3].as<int64_t>();
+      k.educated = r[4].as<int64_t>();
+      k.helped = r[5].as<int64_t>();
+    }
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+}  // namespace ccms::reporting
