@@ -2,7 +2,7 @@
 
 #include <pqxx/pqxx>
 
-#include "common/ids/uuid.h"
+#include "common/db/one_statement.h"
 
 namespace ccms::db {
 namespace {
@@ -17,14 +17,10 @@ constexpr Query kInsertAudit = {
 void AppendAudit(pqxx::work& tx, const auth::Principal& principal, std::string_view action,
                  const std::string& case_id, std::string_view result,
                  const std::string& request_id) {
-  const bool has_case = ids::IsUuid(case_id);
-  const std::optional<auth::EndUser>& user = principal.acting_for;
-  const std::string user_role = user.has_value() ? std::string(auth::RoleName(user->role)) : "";
-  tx.exec_prepared(std::string(kInsertAudit.name), principal.subject,
-                   std::string(auth::RoleName(principal.role)), std::string(action),
-                   has_case ? case_id.c_str() : nullptr, std::string(result), request_id,
-                   user.has_value() ? user->subject.c_str() : nullptr,
-                   user.has_value() ? user_role.c_str() : nullptr);
+  const AuditValues v = AuditValuesOf(principal, action, case_id, request_id);
+  tx.exec_prepared(std::string(kInsertAudit.name), v.actor, v.actor_role, v.action,
+                   OrNull(v.case_id), std::string(result), v.request_id, OrNull(v.on_behalf_of),
+                   OrNull(v.on_behalf_of_role));
 }
 
 absl::Status AppendAuditNow(ConnectionPool& pool, const auth::Principal& principal,

@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "common/ids/uuid.h"
+#include "common/kafka/outbox_values.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace ccms::kafka {
@@ -35,12 +36,21 @@ events::v1::Envelope MakeEnvelope(std::string_view type, std::string_view case_i
   return e;
 }
 
+OutboxValues OutboxValuesOf(std::string_view topic, const events::v1::Envelope& event) {
+  OutboxValues v;
+  v.event_id = event.event_id();
+  v.topic = std::string(topic);
+  v.record_key = event.case_id();
+  v.event_type = event.type();
+  v.payload = event.SerializeAsString();
+  v.occurred_us = google::protobuf::util::TimeUtil::TimestampToMicroseconds(event.occurred_at());
+  return v;
+}
+
 void AppendToOutbox(pqxx::work& tx, std::string_view topic, const events::v1::Envelope& event) {
-  const std::string bytes = event.SerializeAsString();
-  const int64_t occurred_us =
-      google::protobuf::util::TimeUtil::TimestampToMicroseconds(event.occurred_at());
-  tx.exec_prepared(std::string(kInsertOutboxQuery.name), event.event_id(), std::string(topic),
-                   event.case_id(), event.type(), pqxx::binarystring(bytes), occurred_us);
+  const OutboxValues v = OutboxValuesOf(topic, event);
+  tx.exec_prepared(std::string(kInsertOutboxQuery.name), v.event_id, v.topic, v.record_key,
+                   v.event_type, pqxx::binarystring(v.payload), v.occurred_us);
 }
 
 }  // namespace ccms::kafka

@@ -4,7 +4,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/db/audit.h"
+#include "common/db/one_statement.h"
 #include "common/ids/uuid.h"
+#include "common/kafka/outbox.h"
+#include "common/kafka/outbox_values.h"
 #include "common/time/calendar.h"
 #include "services/records/pg_records_internal.h"
 
@@ -38,16 +41,6 @@ constexpr int kCaseColumnCount = 38;
 // District scope as SQL: $2 = all districts, $3 = the principal's district codes.
 #define CCMS_SCOPE "($2::boolean OR c.district_code = ANY($3::text[]))"
 
-// A person seen for the first time: the identity, the details as version 1 (recorded by the
-// opening case's district); nothing when the keyed hash is known already.
-constexpr db::Query kInsertPersonIfNew = {
-    "records_insert_person_if_new",
-    "WITH p AS (INSERT INTO persons (person_id, id_hash, id_cipher, id_last4, name, birth_date,"
-    " sex, phone, household_address, residence_address, current_version) VALUES ($1, $2, $3, $4,"
-    " $5, $6::date, $7, $8, $9, $10, 1) ON CONFLICT (id_hash) DO NOTHING RETURNING person_id)"
-    " INSERT INTO person_versions (person_id, version, name, phone, household_address,"
-    " residence_address, district_code, recorded_by)"
-    " SELECT person_id, 1, $5, $8, $9, $10, $11, $12 FROM p"};
 // The person, locked for the rest of the open (two opens of one person queue here), with the
 // current details.
 constexpr db::Query kLockPerson = {
@@ -57,23 +50,6 @@ constexpr db::Query kLockPerson = {
     " FROM persons p JOIN person_versions pv"
     " ON pv.person_id = p.person_id AND pv.version = p.current_version"
     " WHERE p.id_hash = $1 FOR UPDATE OF p"};
-// New details: the next version, in effect from now, and the current copy on persons. Earlier
-// versions (and the cases that reference them) stay as they were.
-constexpr db::Query kAddPersonVersion = {
-    "records_add_person_version",
-    "WITH v AS (INSERT INTO person_versions (person_id, version, name, phone, household_address,"
-    " residence_address, district_code, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-    " RETURNING version)"
-    " UPDATE persons SET name = $3, phone = $4, household_address = $5, residence_address = $6,"
-    " current_version = (SELECT version FROM v), updated_at = now() WHERE person_id = $1"};
-// The person's current details, if a district of the caller's recorded them ($2/$3 scope).
-constexpr db::Query kGetCurrentPerson = {
-    "records_get_current_person",
-    "SELECT pv.version, pv.name, pv.phone, pv.household_address, pv.residence_address,"
-    " (extract(epoch FROM pv.effective_at) * 1000000)::bigint"
-    " FROM persons p JOIN person_versions pv"
-    " ON pv.person_id = p.person_id AND pv.version = p.current_version"
-    " WHERE p.person_id = $1 AND ($2::boolean OR pv.district_code = ANY($3::text[]))"};
 constexpr db::Query kOpenCaseOfPerson = {"records_open_case_of_person",
                                          "SELECT case_id::text FROM cases WHERE person_id = $1"
                                          " AND status IN ('PENDING_INTAKE', 'ACTIVE') LIMIT 1"};
@@ -82,19 +58,69 @@ constexpr db::Query kNextCaseNumber = {
     "INSERT INTO case_number_counters (district_code, year, last_value) VALUES ($1, $2, 1)"
     " ON CONFLICT (district_code, year) DO UPDATE"
     " SET last_value = case_number_counters.last_value + 1 RETURNING last_value"};
-constexpr db::Query kLinkInvestigations = {
-    "records_link_investigations",
-    "UPDATE investigations SET case_id = $1, updated_at = now()"
-    " WHERE id_hash = $2 AND case_id IS NULL AND status <> 'WITHDRAWN'"};
-constexpr db::Query kInsertCase = {
-    "records_insert_case",
-    "INSERT INTO cases (case_id, case_number, person_id, status, district_code, office_id,"
+// OpenCase in two statements (besides the command's claim and response). The first: the person
+// inserted if new (with details version 1), or locked if known, with the current details; and the
+// next case number of the district and year ($11, $13), counted after the person (its lock first,
+// as every open takes them). No person row comes back when another transaction added the person
+// or a version of its details after this statement's snapshot: then kLockPerson and
+// kNextCaseNumber, each with a fresh snapshot, do it again. Columns: the case number's sequence
+// (NULL then), now() (the transaction's start: the case's created_at) in microseconds, the new
+// person's id and details' effective_at, or the known person's id, current version, name,
+// phone, household and residence address and effective_at.
+constexpr db::Query kOpenCasePerson = {
+    "records_open_case_person",
+    "WITH ins AS (INSERT INTO persons (person_id, id_hash, id_cipher, id_last4, name, birth_date,"
+    " sex, phone, household_address, residence_address, current_version) VALUES ($1, $2, $3, $4,"
+    " $5, $6::date, $7, $8, $9, $10, 1) ON CONFLICT (id_hash) DO NOTHING RETURNING person_id),"
+    " insv AS (INSERT INTO person_versions (person_id, version, name, phone, household_address,"
+    " residence_address, district_code, recorded_by)"
+    " SELECT person_id, 1, $5, $8, $9, $10, $11, $12 FROM ins RETURNING person_id, effective_at),"
+    " old AS (SELECT p.person_id, p.current_version, pv.name, pv.phone, pv.household_address,"
+    " pv.residence_address, pv.effective_at FROM persons p JOIN person_versions pv"
+    " ON pv.person_id = p.person_id AND pv.version = p.current_version"
+    " WHERE p.id_hash = $2 FOR UPDATE OF p),"
+    " ctr AS (INSERT INTO case_number_counters (district_code, year, last_value)"
+    " SELECT $11::text, $13::int, 1 WHERE EXISTS (SELECT 1 FROM insv) OR EXISTS (SELECT 1 FROM old)"
+    " ON CONFLICT (district_code, year) DO UPDATE"
+    " SET last_value = case_number_counters.last_value + 1 RETURNING last_value)"
+    " SELECT (SELECT last_value FROM ctr), (extract(epoch FROM now()) * 1000000)::bigint,"
+    " insv.person_id::text, (extract(epoch FROM insv.effective_at) * 1000000)::bigint,"
+    " old.person_id::text, old.current_version, old.name, old.phone, old.household_address,"
+    " old.residence_address, (extract(epoch FROM old.effective_at) * 1000000)::bigint"
+    " FROM (SELECT 1) one LEFT JOIN insv ON true LEFT JOIN old ON true"};
+// The second: the new version of the person's details if they changed ($25), the case unless
+// the person has an open case (cases_one_open_per_person: then nothing here is written and no
+// row comes back), the person's unlinked pre-sentence investigations linked to it, its audit
+// row and its outbox row. $1-$20 the case's columns ($3 the person, $20 the details version it
+// was opened with); $21-$24 the details, $26 the identity hash, $27-$33 the audit row
+// (db::AuditValues), $34-$39 the outbox row (kafka::OutboxValues).
+constexpr db::Query kOpenCaseWrite = {
+    "records_open_case_write",
+    "WITH v AS (INSERT INTO person_versions (person_id, version, name, phone, household_address,"
+    " residence_address, district_code, recorded_by)"
+    " SELECT $3::uuid, $20::int, $21::text, $22::text, $23::text, $24::text, $4::text, $17::text"
+    " WHERE $25::boolean RETURNING version),"
+    " pu AS (UPDATE persons SET name = $21, phone = $22, household_address = $23,"
+    " residence_address = $24, current_version = v.version, updated_at = now() FROM v"
+    " WHERE person_id = $3::uuid),"
+    " c AS (INSERT INTO cases (case_id, case_number, person_id, status, district_code, office_id,"
     " officer_id, social_worker_id, sentence_kind, offence_category, deciding_authority,"
     " judgment_effective_date, start_date, end_date, prohibition_orders, minor,"
     " intake_deadline, created_by, offence_date, facts_published_at, facts_age_band,"
-    " person_version) VALUES ($1, $2, $3, 'PENDING_INTAKE', $4, $5, $6, $7, $8, $9, $10,"
+    " person_version) VALUES ($1, $2, $3::uuid, 'PENDING_INTAKE', $4, $5, $6, $7, $8, $9, $10,"
     " $11::date, $12::date, $13::date, $14, $15, $16::date, $17, $18::date, now(), $19, $20)"
-    " RETURNING (extract(epoch FROM created_at) * 1000000)::bigint"};
+    " ON CONFLICT (person_id) WHERE status IN ('PENDING_INTAKE', 'ACTIVE') DO NOTHING"
+    " RETURNING case_id),"
+    " l AS (UPDATE investigations i SET case_id = c.case_id, updated_at = now() FROM c"
+    " WHERE i.id_hash = $26 AND i.case_id IS NULL AND i.status <> 'WITHDRAWN'),"
+    " a AS (INSERT INTO audit_log (actor, actor_role, action, case_id, result, request_id,"
+    " on_behalf_of, on_behalf_of_role) SELECT $27::text, $28::text, $29::text, $30::uuid, 'OK',"
+    " $31::text, $32::text, $33::text"
+    " FROM c),"
+    " o AS (INSERT INTO outbox (event_id, topic, record_key, event_type, payload, occurred_at)"
+    " SELECT $34::uuid, $35::text, $36::text, $37::text, $38::bytea,"
+    " to_timestamp($39::double precision / 1000000) FROM c)"
+    " SELECT count(*) FROM c"};
 // The facts scan: open cases and cases never published, by case id; then one case's published
 // facts, if nobody published others meanwhile.
 constexpr db::Query kFactsCandidates = {
@@ -111,6 +137,31 @@ constexpr db::Query kMarkFactsPublished = {
     " AND (facts_published_at IS NOT NULL) = $4"};
 constexpr db::Query kGetCase = {"records_get_case", "SELECT " CCMS_CASE_COLUMNS CCMS_CASE_FROM
                                                     " WHERE c.case_id = $1 AND " CCMS_SCOPE};
+// GetCase and GetCaseFacts as one statement, one round trip: the case (scope in the query), the
+// person's current details when a district of the caller recorded them (after the case columns:
+// version, name, phone, household and residence address, effective_at), and the read's audit row
+// (OK or NOT_FOUND: a case out of scope is not found, and audited so). The audit row does not
+// wait for the WAL flush ($11: synchronous_commit off for this statement's own transaction, as
+// docs/adr/0002-read-audit.md accepts; false inside a command, whose writes must wait).
+// $4-$10 the audit row's values (db::AuditValues, its result decided here).
+constexpr db::Query kReadCaseAudited = {
+    "records_read_case_audited",
+    "WITH r AS (SELECT " CCMS_CASE_COLUMNS
+    ", cur.version, cur.name, cur.phone, cur.household_address, cur.residence_address,"
+    " (extract(epoch FROM cur.effective_at) * 1000000)::bigint" CCMS_CASE_FROM
+    " LEFT JOIN person_versions cur ON cur.person_id = c.person_id"
+    " AND cur.version = p.current_version"
+    " AND ($2::boolean OR cur.district_code = ANY($3::text[]))"
+    " WHERE c.case_id = $1 AND " CCMS_SCOPE
+    "),"
+    " a AS (INSERT INTO audit_log (actor, actor_role, action, case_id, result, request_id,"
+    " on_behalf_of, on_behalf_of_role)"
+    " SELECT $4::text, $5::text, $6::text, $7::uuid, CASE WHEN EXISTS (SELECT 1 FROM r)"
+    " THEN 'OK' ELSE 'NOT_FOUND' END, $8::text, $9::text, $10::text"
+    " WHERE set_config('synchronous_commit',"
+    " CASE WHEN $11::boolean THEN 'off' ELSE current_setting('synchronous_commit') END, true)"
+    " IS NOT NULL)"
+    " SELECT * FROM r"};
 constexpr db::Query kGetCaseForUpdate = {
     "records_get_case_for_update", "SELECT " CCMS_CASE_COLUMNS CCMS_CASE_FROM
                                    " WHERE c.case_id = $1 AND " CCMS_SCOPE " FOR UPDATE OF c"};
@@ -230,11 +281,10 @@ std::vector<db::Query> PgRecordsStore::Queries() {
   for (const db::Query& q : GroundQueries()) all.push_back(q);
   for (const db::Query& q : ExitRestrictionQueries()) all.push_back(q);
   for (const db::Query& q : FollowThroughQueries()) all.push_back(q);
-  all.insert(all.end(),
-             {kInsertPersonIfNew, kLockPerson, kAddPersonVersion, kGetCurrentPerson,
-              kOpenCaseOfPerson, kNextCaseNumber, kInsertCase, kGetCase, kGetCaseForUpdate,
-              kLinkInvestigations, kRecordIntake, kListCases, kCountCases, kCountNeverReported,
-              kApplyLevel, kExportCases, kFactsCandidates, kMarkFactsPublished});
+  all.insert(all.end(), {kLockPerson, kOpenCaseOfPerson, kNextCaseNumber, kGetCase,
+                         kGetCaseForUpdate, kRecordIntake, kListCases, kCountCases,
+                         kCountNeverReported, kApplyLevel, kExportCases, kFactsCandidates,
+                         kMarkFactsPublished, kReadCaseAudited, kOpenCasePerson, kOpenCaseWrite});
   return all;
 }
 
@@ -254,53 +304,50 @@ absl::StatusOr<CaseRecord> PgRecordsStore::OpenCase(const auth::Principal& princ
     const domain::NewCase& in = cmd.input;
     const domain::ValidatedCase& v = cmd.validated;
     const pqxx::binarystring id_hash(cmd.id_hash);
-    tx.exec_prepared(Name(kInsertPersonIfNew), ids::NewUuid(), id_hash,
-                     pqxx::binarystring(cmd.id_cipher), cmd.id_last4, in.name,
-                     time::FormatDate(v.resident_id.birth_date), SexName(v.resident_id.sex),
-                     in.phone, in.household_address, in.residence_address, in.district_code,
-                     principal.subject);
-    const pqxx::row person = tx.exec_prepared1(Name(kLockPerson), id_hash);
-    const std::string person_id = person[0].as<std::string>();
-    if (pqxx::result open = tx.exec_prepared(Name(kOpenCaseOfPerson), person_id); !open.empty()) {
-      *open_case_id = open[0][0].as<std::string>();
-      return absl::AlreadyExistsError("this person already has an open case");
-    }
-    int person_version = person[1].as<int>();
-    absl::Time person_effective_at = absl::FromUnixMicros(person[6].as<int64_t>());
+    // The person (new, or known and locked) and the case number: one statement.
+    const pqxx::row first = tx.exec_prepared1(
+        Name(kOpenCasePerson), ids::NewUuid(), id_hash, pqxx::binarystring(cmd.id_cipher),
+        cmd.id_last4, in.name, time::FormatDate(v.resident_id.birth_date),
+        SexName(v.resident_id.sex), in.phone, in.household_address, in.residence_address,
+        in.district_code, principal.subject, cmd.case_year);
+    const absl::Time created_at = absl::FromUnixMicros(first[1].as<int64_t>());
+    std::string person_id;
+    int person_version = 1;
+    absl::Time person_effective_at;
     bool new_version = false;
-    if (person[2].as<std::string>() != in.name || person[3].as<std::string>() != in.phone ||
-        person[4].as<std::string>() != in.household_address ||
-        person[5].as<std::string>() != in.residence_address) {
-      ++person_version;
-      new_version = true;
-      tx.exec_prepared0(Name(kAddPersonVersion), person_id, person_version, in.name, in.phone,
-                        in.household_address, in.residence_address, in.district_code,
-                        principal.subject);
+    int64_t seq = 0;
+    // Whether the current details (name, phone, household, residence) differ from the input.
+    const auto details_differ = [&](const pqxx::field& name, const pqxx::field& phone,
+                                    const pqxx::field& household, const pqxx::field& residence) {
+      return name.as<std::string>() != in.name || phone.as<std::string>() != in.phone ||
+             household.as<std::string>() != in.household_address ||
+             residence.as<std::string>() != in.residence_address;
+    };
+    if (!first[2].is_null()) {  // a new person: this open wrote version 1 of the details
+      person_id = first[2].as<std::string>();
+      person_effective_at = absl::FromUnixMicros(first[3].as<int64_t>());
+      seq = first[0].as<int64_t>();
+    } else if (!first[4].is_null()) {  // a known person, locked
+      person_id = first[4].as<std::string>();
+      person_version = first[5].as<int>();
+      person_effective_at = absl::FromUnixMicros(first[10].as<int64_t>());
+      new_version = details_differ(first[6], first[7], first[8], first[9]);
+      seq = first[0].as<int64_t>();
+    } else {
+      // Another transaction added the person, or a version of the details, after the first
+      // statement's snapshot: lock and count again, each statement with a snapshot of its own.
+      const pqxx::row person = tx.exec_prepared1(Name(kLockPerson), id_hash);
+      person_id = person[0].as<std::string>();
+      person_version = person[1].as<int>();
+      person_effective_at = absl::FromUnixMicros(person[6].as<int64_t>());
+      new_version = details_differ(person[2], person[3], person[4], person[5]);
+      seq = tx.exec_prepared1(Name(kNextCaseNumber), in.district_code, cmd.case_year)[0]
+                .as<int64_t>();
     }
-    const int64_t seq =
-        tx.exec_prepared1(Name(kNextCaseNumber), in.district_code, cmd.case_year)[0].as<int64_t>();
-    const std::string case_number = domain::FormatCaseNumber(in.district_code, cmd.case_year, seq);
-    const std::string offence_date =
-        in.offence_date.has_value() ? time::FormatDate(*in.offence_date) : "";
-    const int64_t created_us =
-        tx.exec_prepared1(Name(kInsertCase), cmd.case_id, case_number, person_id, in.district_code,
-                          in.office_id, in.officer_id, in.social_worker_id,
-                          std::string(domain::SentenceKindName(in.sentence_kind)),
-                          in.offence_category, in.deciding_authority,
-                          time::FormatDate(*in.judgment_effective_date),
-                          time::FormatDate(*in.supervision_start_date),
-                          time::FormatDate(*in.supervision_end_date), in.prohibition_orders,
-                          v.minor, time::FormatDate(v.intake_deadline), principal.subject,
-                          in.offence_date.has_value() ? offence_date.c_str() : nullptr,
-                          cmd.age_band, person_version)[0]
-            .as<int64_t>();
-    // The person's pre-sentence investigations not yet linked (not withdrawn) now belong to
-    // this case (docs/records.md, "Pre-sentence investigations").
-    tx.exec_prepared(Name(kLinkInvestigations), cmd.case_id, id_hash);
-    db::AppendAudit(tx, principal, "OpenCase", cmd.case_id, "OK", cmd.request_id);
+    if (new_version) ++person_version;
 
     out.case_id = cmd.case_id;
-    out.case_number = case_number;
+    out.case_number = domain::FormatCaseNumber(in.district_code, cmd.case_year, seq);
     out.status = CaseStatus::kPendingIntake;
     out.person_id = person_id;
     out.name = in.name;
@@ -324,12 +371,40 @@ absl::StatusOr<CaseRecord> PgRecordsStore::OpenCase(const auth::Principal& princ
     out.social_worker_id = in.social_worker_id;
     out.minor = v.minor;
     out.intake_deadline = v.intake_deadline;
-    out.created_at = out.updated_at = absl::FromUnixMicros(created_us);
+    // The case's created_at is now() of this transaction, as the first statement read it.
+    out.created_at = out.updated_at = created_at;
     out.version = 1;
     out.person_version = person_version;
-    // A version added here took effect with this transaction, as the case was created.
-    out.person_effective_at = new_version ? out.created_at : person_effective_at;
-    kafka::AppendToOutbox(tx, kRecordsTopic, make_event(out));
+    // A version added here takes effect with this transaction, as the case is created.
+    out.person_effective_at = new_version ? created_at : person_effective_at;
+
+    // The case with its audit row, outbox row, details version and investigations: one statement.
+    const std::string offence_date =
+        in.offence_date.has_value() ? time::FormatDate(*in.offence_date) : "";
+    const db::AuditValues audit =
+        db::AuditValuesOf(principal, "OpenCase", cmd.case_id, cmd.request_id);
+    const kafka::OutboxValues event = kafka::OutboxValuesOf(kRecordsTopic, make_event(out));
+    const pqxx::row written = tx.exec_prepared1(
+        Name(kOpenCaseWrite), cmd.case_id, out.case_number, person_id, in.district_code,
+        in.office_id, in.officer_id, in.social_worker_id,
+        std::string(domain::SentenceKindName(in.sentence_kind)), in.offence_category,
+        in.deciding_authority, time::FormatDate(*in.judgment_effective_date),
+        time::FormatDate(*in.supervision_start_date), time::FormatDate(*in.supervision_end_date),
+        in.prohibition_orders, v.minor, time::FormatDate(v.intake_deadline), principal.subject,
+        in.offence_date.has_value() ? offence_date.c_str() : nullptr, cmd.age_band, person_version,
+        in.name, in.phone, in.household_address, in.residence_address, new_version, id_hash,
+        audit.actor, audit.actor_role, audit.action, db::OrNull(audit.case_id), audit.request_id,
+        db::OrNull(audit.on_behalf_of), db::OrNull(audit.on_behalf_of_role), event.event_id,
+        event.topic, event.record_key, event.event_type, pqxx::binarystring(event.payload),
+        event.occurred_us);
+    if (written[0].as<int64_t>() == 0) {
+      // The person has an open case (cases_one_open_per_person); a fresh snapshot finds it. The
+      // caller's transaction rolls back what the two statements wrote.
+      pqxx::result open = tx.exec_prepared(Name(kOpenCaseOfPerson), person_id);
+      if (open.empty()) return absl::AbortedError("concurrent change; retry");
+      *open_case_id = open[0][0].as<std::string>();
+      return absl::AlreadyExistsError("this person already has an open case");
+    }
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
@@ -394,23 +469,28 @@ absl::StatusOr<CaseRecord> PgRecordsStore::ReadCase(const auth::Principal& princ
                                                     const std::string& request_id,
                                                     const char* action) {
   CaseRecord out;
-  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
-    RelaxCommitForReadAudit(tx);
+  // One statement, one round trip: no BEGIN, no SET LOCAL, no COMMIT (kReadCaseAudited).
+  absl::Status st = db::Autocommit(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     const Scope scope = ScopeOf(principal);
-    pqxx::result r = tx.exec_prepared(Name(kGetCase), case_id, scope.all, scope.districts);
-    db::AppendAudit(tx, principal, action, case_id, r.empty() ? "NOT_FOUND" : "OK", request_id);
+    const db::AuditValues audit = db::AuditValuesOf(principal, action, case_id, request_id);
+    // Never relaxed inside a command: the setting would hold for the command's writes too.
+    const bool relax_commit = !db::InsideCommand();
+    pqxx::result r = tx.exec_prepared(
+        Name(kReadCaseAudited), case_id, scope.all, scope.districts, audit.actor, audit.actor_role,
+        audit.action, db::OrNull(audit.case_id), audit.request_id, db::OrNull(audit.on_behalf_of),
+        db::OrNull(audit.on_behalf_of_role), relax_commit);
     if (r.empty()) return absl::OkStatus();
     out = RowToCase(r[0]);
-    pqxx::result current =
-        tx.exec_prepared(Name(kGetCurrentPerson), out.person_id, scope.all, scope.districts);
-    if (!current.empty() && current[0][0].as<int>() != out.person_version) {
+    const pqxx::row& row = r[0];
+    constexpr int kCur = kCaseColumnCount;  // the current details follow the case columns
+    if (!row[kCur].is_null() && row[kCur].as<int>() != out.person_version) {
       PersonDetails d;
-      d.version = current[0][0].as<int>();
-      d.name = current[0][1].as<std::string>();
-      d.phone = current[0][2].as<std::string>();
-      d.household_address = current[0][3].as<std::string>();
-      d.residence_address = current[0][4].as<std::string>();
-      d.effective_at = absl::FromUnixMicros(current[0][5].as<int64_t>());
+      d.version = row[kCur].as<int>();
+      d.name = row[kCur + 1].as<std::string>();
+      d.phone = row[kCur + 2].as<std::string>();
+      d.household_address = row[kCur + 3].as<std::string>();
+      d.residence_address = row[kCur + 4].as<std::string>();
+      d.effective_at = absl::FromUnixMicros(row[kCur + 5].as<int64_t>());
       out.current_person = std::move(d);
     }
     return absl::OkStatus();

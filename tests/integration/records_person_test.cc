@@ -1,7 +1,10 @@
 // A person over several cases, against a real PostgreSQL (tests/run): the details each case was
-// opened with stay that case's (person_versions, V010), and OpenCase for a person with an open
-// case elsewhere says only that one exists and is audited.
+// opened with stay that case's (person_versions, V010), OpenCase for a person with an open
+// case elsewhere says only that one exists and is audited, and opens of one person at once
+// (OpenCase's two statements, issue 18) still make one case.
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/time/civil_time.h"
 #include "common/grpc/status.h"
@@ -229,6 +232,79 @@ TEST_F(RecordsPersonTest, OpenCaseElsewhereSaysOnlyThatOneExistsAndIsAudited) {
   EXPECT_EQ(Count("SELECT count(*) FROM cases"), cases);
   EXPECT_EQ(Count("SELECT count(*) FROM person_versions WHERE person_id = '" +
                   existing.person().person_id() + "'"),
+            1);
+}
+
+// Opens of one person at the same moment, each with its own request id: exactly one case, the
+// others ALREADY_EXISTS (never INTERNAL), whether the person is new (the others' first statement
+// finds the person only with a fresh snapshot) or known with new details (they queue on its lock
+// and one version is added).
+TEST_F(RecordsPersonTest, OpensOfOnePersonAtOnceMakeOneCase) {
+  constexpr int kAtOnce = 6;
+  const std::string token = StaffA();
+  for (const bool known : {false, true}) {
+    const std::string id = NextId();
+    std::string person_id;
+    if (known) person_id = OpenAndDischargeInA(id).person().person_id();
+    const int64_t cases = Count("SELECT count(*) FROM cases");
+    std::vector<OpenCaseRequest> requests;
+    for (int i = 0; i < kAtOnce; ++i) {
+      OpenCaseRequest req = ValidOpenCase(id, kDistrictA);
+      req.mutable_person()->set_phone("13600000006");  // new details for the known person
+      requests.push_back(req);
+    }
+    std::vector<grpc::Status> results(kAtOnce);
+    std::vector<OpenCaseResponse> responses(kAtOnce);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kAtOnce; ++i) {
+      threads.emplace_back([&, i] { results[i] = Open(token, requests[i], &responses[i]); });
+    }
+    for (std::thread& t : threads) t.join();
+    int opened = 0;
+    for (int i = 0; i < kAtOnce; ++i) {
+      if (results[i].ok()) {
+        ++opened;
+        person_id = responses[i].case_().person().person_id();
+        EXPECT_EQ(responses[i].case_().person().details_version(), known ? 2 : 1);
+      } else {
+        EXPECT_EQ(results[i].error_code(), grpc::ALREADY_EXISTS) << results[i].error_message();
+      }
+    }
+    EXPECT_EQ(opened, 1) << (known ? "known person" : "new person");
+    EXPECT_EQ(Count("SELECT count(*) FROM cases"), cases + 1);
+    EXPECT_EQ(Count("SELECT count(*) FROM person_versions WHERE person_id = '" + person_id + "'"),
+              known ? 2 : 1);
+    EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE record_key IN (SELECT case_id::text FROM"
+                    " cases WHERE person_id = '" +
+                    person_id + "' AND status = 'PENDING_INTAKE')"),
+              1);
+  }
+}
+
+// The same request sent several times at once: one case, and every copy answers with it (the
+// first response, kept with the request id).
+TEST_F(RecordsPersonTest, OneRequestSentSeveralTimesAtOnceMakesOneCase) {
+  constexpr int kAtOnce = 4;
+  const std::string token = StaffA();
+  const OpenCaseRequest req = ValidOpenCase(NextId(), kDistrictA);
+  const int64_t cases = Count("SELECT count(*) FROM cases");
+  std::vector<grpc::Status> results(kAtOnce);
+  std::vector<OpenCaseResponse> responses(kAtOnce);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kAtOnce; ++i) {
+    threads.emplace_back([&, i] { results[i] = Open(token, req, &responses[i]); });
+  }
+  for (std::thread& t : threads) t.join();
+  std::string case_id;
+  for (int i = 0; i < kAtOnce; ++i) {
+    ASSERT_TRUE(results[i].ok()) << results[i].error_message();
+    if (case_id.empty()) case_id = responses[i].case_().case_id();
+    EXPECT_EQ(responses[i].case_().case_id(), case_id);
+    EXPECT_EQ(responses[i].case_().case_number(), responses[0].case_().case_number());
+  }
+  EXPECT_EQ(Count("SELECT count(*) FROM cases"), cases + 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE action = 'OpenCase' AND request_id = '" +
+                  req.request_id() + "'"),
             1);
 }
 
