@@ -17,6 +17,10 @@
 #include "services/employment/pg_partner_store.h"
 #include "services/employment/pg_referral_store.h"
 #include "services/employment/referral_service.h"
+#include "services/employment/pg_retention_store.h"
+#include "services/employment/pg_training_store.h"
+#include "services/employment/retention_service.h"
+#include "services/employment/training_service.h"
 
 namespace ccms::employment {
 
@@ -37,6 +41,9 @@ class EmploymentWiring final : public server::Service {
   AgencyReferralServiceImpl& agency_referrals() { return *agency_service_; }
   HalfwayHouseServiceImpl& halfway_houses() { return *house_service_; }
   ReferralEscalator& escalator() { return *escalator_; }
+  RetentionServiceImpl& retention() { return *retention_service_; }
+  TrainingServiceImpl& training() { return *training_service_; }
+  RetentionSweeper& retention_sweeper() { return *retention_sweeper_; }
   const domain::EmploymentPolicies& policies() const { return *policies_; }
 
  private:
@@ -57,6 +64,12 @@ class EmploymentWiring final : public server::Service {
   std::unique_ptr<RecordsEventHandler> handler_;
   std::unique_ptr<ReferralEscalator> escalator_;
   std::unique_ptr<concurrency::PeriodicTask> escalation_task_;
+  std::unique_ptr<PgRetentionStore> retention_store_;
+  std::unique_ptr<PgRetentionStore> background_retention_;
+  std::unique_ptr<RetentionServiceImpl> retention_service_;
+  std::unique_ptr<RetentionSweeper> retention_sweeper_;
+  std::unique_ptr<PgTrainingStore> training_store_;
+  std::unique_ptr<TrainingServiceImpl> training_service_;
 };
 
 server::ServiceDefinition Definition();
