@@ -15,12 +15,12 @@ namespace {
 using db::Name;
 
 // A check with its spell's fields, in the order CheckOf reads them.
-#define CCMS_CHECK_SELECT                                                                        \
-  "SELECT k.spell_id::text, k.day_offset, k.case_id::text, k.district_code, k.agency_id,"        \
-  " k.due_on::text, k.confirm_by::text, k.status, k.confirmed_on::text, k.confirmed_by,"         \
-  " k.confirmed_by_kind, coalesce(s.partner_id::text, ''), s.other_employer_code,"               \
-  " coalesce(s.referral_id::text, ''), coalesce(r.referral_code, ''), s.started_on::text"        \
-  " FROM retention_checks k JOIN employment_spells s ON s.spell_id = k.spell_id"                 \
+#define CCMS_CHECK_SELECT                                                                 \
+  "SELECT k.spell_id::text, k.day_offset, k.case_id::text, k.district_code, k.agency_id," \
+  " k.due_on::text, k.confirm_by::text, k.status, k.confirmed_on::text, k.confirmed_by,"  \
+  " k.confirmed_by_kind, coalesce(s.partner_id::text, ''), s.other_employer_code,"        \
+  " coalesce(s.referral_id::text, ''), coalesce(r.referral_code, ''), s.started_on::text" \
+  " FROM retention_checks k JOIN employment_spells s ON s.spell_id = k.spell_id"          \
   " LEFT JOIN referrals r ON r.referral_id = s.referral_id"
 
 // Staff ($4 = ''): the check's district among theirs; a partner ($4 its agency): its own.
@@ -61,31 +61,29 @@ constexpr db::Query kInsertCheck = {
     " due_on, confirm_by, status) VALUES ($1::uuid, $2, $3::uuid, $4, $5, $6::date, $7::date,"
     " $8)"};
 constexpr db::Query kLockSpell = {
-    "employment_lock_spell",
-    CCMS_SPELL_SELECT " WHERE s.spell_id = $1::uuid"
-                      " AND ($2::boolean OR s.district_code = ANY($3::text[])) FOR UPDATE"};
+    "employment_lock_spell", CCMS_SPELL_SELECT
+    " WHERE s.spell_id = $1::uuid"
+    " AND ($2::boolean OR s.district_code = ANY($3::text[])) FOR UPDATE"};
 constexpr db::Query kReadSpell = {"employment_read_spell",
                                   CCMS_SPELL_SELECT " WHERE s.spell_id = $1::uuid"};
-constexpr db::Query kChecksOfSpell = {"employment_checks_of_spell",
-                                      CCMS_CHECK_SELECT " WHERE k.spell_id = $1::uuid"
-                                                        " ORDER BY k.day_offset FOR UPDATE OF k"};
-constexpr db::Query kEndSpell = {
-    "employment_end_spell",
-    "UPDATE employment_spells SET ended_on = $2::date, end_reason = $3"
-    " WHERE spell_id = $1::uuid AND ended_on IS NULL"};
+constexpr db::Query kChecksOfSpell = {"employment_checks_of_spell", CCMS_CHECK_SELECT
+                                      " WHERE k.spell_id = $1::uuid"
+                                      " ORDER BY k.day_offset FOR UPDATE OF k"};
+constexpr db::Query kEndSpell = {"employment_end_spell",
+                                 "UPDATE employment_spells SET ended_on = $2::date, end_reason = $3"
+                                 " WHERE spell_id = $1::uuid AND ended_on IS NULL"};
 constexpr db::Query kUpdateCheck = {
     "employment_update_retention_check",
     "UPDATE retention_checks SET status = $3, confirmed_on = NULLIF($4, '')::date,"
     " confirmed_by = $5, confirmed_by_kind = $6 WHERE spell_id = $1::uuid AND day_offset = $2"};
 constexpr db::Query kLockCheck = {
-    "employment_lock_retention_check",
-    CCMS_CHECK_SELECT " WHERE k.spell_id = $1::uuid AND k.day_offset = $5 AND" CCMS_CHECK_SCOPE
-                      " FOR UPDATE OF k"};
+    "employment_lock_retention_check", CCMS_CHECK_SELECT
+    " WHERE k.spell_id = $1::uuid AND k.day_offset = $5 AND" CCMS_CHECK_SCOPE " FOR UPDATE OF k"};
 // The due list ($5 false) and the overdue list ($5 true) as of $6 (domain::IsDue / IsOverdue);
 // a partner's list ($4) takes its own checks with an optional status ($7).
 constexpr db::Query kListChecks = {
-    "employment_list_retention_checks",
-    CCMS_CHECK_SELECT " WHERE" CCMS_CHECK_SCOPE
+    "employment_list_retention_checks", CCMS_CHECK_SELECT
+    " WHERE" CCMS_CHECK_SCOPE
     " AND ($1 = '' OR k.district_code = $1)"
     " AND ($4 <> '' OR (NOT $5::boolean AND k.status = 'PENDING' AND k.due_on <= $6::date"
     "  AND $6::date <= k.confirm_by)"
@@ -93,11 +91,10 @@ constexpr db::Query kListChecks = {
     " AND ($7 = '' OR k.status = $7)"
     " AND ($8 = '' OR (k.spell_id, k.day_offset) > (NULLIF($8, '')::uuid, $9::integer))"
     " ORDER BY k.spell_id, k.day_offset LIMIT $10"};
-constexpr db::Query kDueForMissing = {
-    "employment_checks_due_for_missing",
-    CCMS_CHECK_SELECT " WHERE k.status = 'PENDING' AND k.confirm_by < $1::date"
-                      " ORDER BY k.confirm_by, k.spell_id, k.day_offset LIMIT $2"
-                      " FOR UPDATE OF k SKIP LOCKED"};
+constexpr db::Query kDueForMissing = {"employment_checks_due_for_missing", CCMS_CHECK_SELECT
+                                      " WHERE k.status = 'PENDING' AND k.confirm_by < $1::date"
+                                      " ORDER BY k.confirm_by, k.spell_id, k.day_offset LIMIT $2"
+                                      " FOR UPDATE OF k SKIP LOCKED"};
 constexpr db::Query kMoveSpells = {
     "employment_move_spells",
     "UPDATE employment_spells SET district_code = $2 WHERE case_id = $1::uuid"};
@@ -222,13 +219,12 @@ absl::StatusOr<SpellRecord> PgRetentionStore::Start(const auth::Principal& princ
       x.case_id = r[0][2].as<std::string>();
       x.partner_id = r[0][3].as<std::string>();
       x.agency_id = r[0][4].as<std::string>();
-      x.status = domain::ParseStatus(r[0][5].as<std::string>())
-                     .value_or(domain::ReferralStatus::kDraft);
+      x.status =
+          domain::ParseStatus(r[0][5].as<std::string>()).value_or(domain::ReferralStatus::kDraft);
       view.referral = x;
       view.referral_has_spell = r[0][6].as<bool>();
     }
-    const std::string employer =
-        view.referral.has_value() ? view.referral->partner_id : partner_id;
+    const std::string employer = view.referral.has_value() ? view.referral->partner_id : partner_id;
     if (!employer.empty()) {
       pqxx::result p = tx.exec_prepared(Name(kPartner), employer);
       if (p.empty()) return absl::NotFoundError("partner not found");
@@ -332,10 +328,10 @@ absl::StatusOr<CheckPage> PgRetentionStore::List(const auth::Principal& principa
   CheckPage page;
   absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
     const db::DistrictScope scope = db::ScopeOf(principal);
-    pqxx::result r = tx.exec_prepared(
-        Name(kListChecks), f.district_code, scope.all, scope.districts, AgencyOf(principal),
-        f.overdue, time::FormatDate(f.as_of), f.status, f.after_spell_id, f.after_day_offset,
-        f.page_size + 1);
+    pqxx::result r =
+        tx.exec_prepared(Name(kListChecks), f.district_code, scope.all, scope.districts,
+                         AgencyOf(principal), f.overdue, time::FormatDate(f.as_of), f.status,
+                         f.after_spell_id, f.after_day_offset, f.page_size + 1);
     for (const auto& row : r) {
       if (static_cast<int>(page.items.size()) == f.page_size) {
         const CheckRecord& last = page.items.back();
@@ -355,8 +351,7 @@ absl::StatusOr<int> PgRetentionStore::SweepMissed(absl::CivilDay today, int limi
                                                   const CheckDecision& decide) {
   int n = 0;
   absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
-    for (const auto& row :
-         tx.exec_prepared(Name(kDueForMissing), time::FormatDate(today), limit)) {
+    for (const auto& row : tx.exec_prepared(Name(kDueForMissing), time::FormatDate(today), limit)) {
       auto write = decide(CheckOf(row));
       if (!write.ok()) return write.status();
       WriteCheck(tx, write->check);
@@ -377,9 +372,9 @@ void PgRetentionStore::MoveSpells(pqxx::work& tx, const std::string& case_id,
 }
 
 std::vector<db::Query> PgRetentionStore::Queries() {
-  return {kLockCase,   kLockReferral, kPartner,    kInsertSpell,   kInsertCheck, kLockSpell,
-          kReadSpell,  kChecksOfSpell, kEndSpell,  kUpdateCheck,   kLockCheck,   kListChecks,
-          kDueForMissing, kMoveSpells, kMoveChecks};
+  return {kLockCase,  kLockReferral, kPartner,       kInsertSpell, kInsertCheck,
+          kLockSpell, kReadSpell,    kChecksOfSpell, kEndSpell,    kUpdateCheck,
+          kLockCheck, kListChecks,   kDueForMissing, kMoveSpells,  kMoveChecks};
 }
 
 }  // namespace ccms::employment

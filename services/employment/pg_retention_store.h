@@ -25,9 +25,8 @@ class PgRetentionStore final : public RetentionStore {
   absl::StatusOr<SpellRecord> End(const auth::Principal& principal, const std::string& spell_id,
                                   const std::string& request_id,
                                   const SpellEndDecision& decide) override;
-  absl::StatusOr<CheckRecord> Confirm(const auth::Principal& principal,
-                                      const std::string& spell_id, int day_offset,
-                                      const std::string& request_id,
+  absl::StatusOr<CheckRecord> Confirm(const auth::Principal& principal, const std::string& spell_id,
+                                      int day_offset, const std::string& request_id,
                                       const CheckDecision& decide) override;
   absl::StatusOr<CheckPage> List(const auth::Principal& principal, const CheckFilter& f,
                                  std::string_view action) override;

@@ -14,9 +14,9 @@ namespace {
 
 using db::Name;
 
-#define CCMS_PROGRAMME_COLUMNS                                                                 \
-  "t.programme_id::text, t.code, t.name, t.provider_partner_id::text, t.agency_id,"            \
-  " t.district_code, t.hours, t.places,"                                                       \
+#define CCMS_PROGRAMME_COLUMNS                                                                    \
+  "t.programme_id::text, t.code, t.name, t.provider_partner_id::text, t.agency_id,"               \
+  " t.district_code, t.hours, t.places,"                                                          \
   " (SELECT count(*) FROM training_enrolments e WHERE e.programme_id = t.programme_id)::integer," \
   " t.starts_on::text, t.ends_on::text, t.registered_by"
 
@@ -25,9 +25,9 @@ using db::Name;
   " (($4 = '' AND ($2::boolean OR t.district_code = ANY($3::text[])))" \
   " OR ($4 <> '' AND t.agency_id = $4))"
 
-#define CCMS_ENROLMENT_COLUMNS                                                                 \
-  "e.enrolment_id::text, e.enrolment_code, e.programme_id::text, e.case_id::text,"             \
-  " e.district_code, e.status, e.enrolled_on::text, e.age_on_enrolment, e.age_basis,"          \
+#define CCMS_ENROLMENT_COLUMNS                                                        \
+  "e.enrolment_id::text, e.enrolment_code, e.programme_id::text, e.case_id::text,"    \
+  " e.district_code, e.status, e.enrolled_on::text, e.age_on_enrolment, e.age_basis," \
   " e.hours_attended, e.completed_on::text, e.certificate_obtained, e.recorded_by"
 
 constexpr db::Query kPartnerInReach = {
@@ -41,9 +41,9 @@ constexpr db::Query kInsertProgramme = {
     " district_code, hours, places, starts_on, ends_on, registered_by) VALUES ($1::uuid, $2, $3,"
     " $4::uuid, $5, $6, $7, $8, $9::date, $10::date, $11) ON CONFLICT (district_code, code)"
     " DO NOTHING"};
-constexpr db::Query kGetProgramme = {
-    "employment_get_programme",
-    "SELECT " CCMS_PROGRAMME_COLUMNS " FROM training_programmes t WHERE t.programme_id = $1::uuid"};
+constexpr db::Query kGetProgramme = {"employment_get_programme",
+                                     "SELECT " CCMS_PROGRAMME_COLUMNS
+                                     " FROM training_programmes t WHERE t.programme_id = $1::uuid"};
 constexpr db::Query kLockCase = {
     "employment_lock_case_for_training",
     "SELECT 1 FROM cases c WHERE c.case_id = $1::uuid"
@@ -91,7 +91,8 @@ constexpr db::Query kProgrammeInReach = {
     "SELECT 1 FROM training_programmes t WHERE t.programme_id = $1::uuid AND" CCMS_PROGRAMME_SCOPE};
 constexpr db::Query kListEnrolments = {
     "employment_list_enrolments",
-    "SELECT " CCMS_ENROLMENT_COLUMNS " FROM training_enrolments e WHERE e.programme_id = $1::uuid"
+    "SELECT " CCMS_ENROLMENT_COLUMNS
+    " FROM training_enrolments e WHERE e.programme_id = $1::uuid"
     " AND ($2 = '' OR e.enrolment_id > NULLIF($2, '')::uuid) ORDER BY e.enrolment_id LIMIT $3"};
 
 std::optional<absl::CivilDay> DayOf(const pqxx::field& f) {
@@ -186,10 +187,10 @@ absl::StatusOr<ProgrammeRecord> PgTrainingStore::Register(const auth::Principal&
     if (!served.empty()) b.districts_served = absl::StrSplit(served, ',');
     auto t = decide(b);
     if (!t.ok()) return t.status();
-    pqxx::result ins = tx.exec_prepared(
-        Name(kInsertProgramme), t->programme_id, t->code, t->name, t->provider_partner_id,
-        t->agency_id, t->district_code, t->hours, t->places, time::FormatDate(t->starts_on),
-        time::FormatDate(t->ends_on), t->registered_by);
+    pqxx::result ins = tx.exec_prepared(Name(kInsertProgramme), t->programme_id, t->code, t->name,
+                                        t->provider_partner_id, t->agency_id, t->district_code,
+                                        t->hours, t->places, time::FormatDate(t->starts_on),
+                                        time::FormatDate(t->ends_on), t->registered_by);
     if (ins.affected_rows() == 0) {
       return absl::AlreadyExistsError("the district has a programme with this code");
     }
@@ -221,8 +222,7 @@ absl::StatusOr<std::pair<EnrolmentRecord, ProgrammeRecord>> PgTrainingStore::Enr
     auto c = PgCaseStore::Load(tx, case_id);
     if (!c.ok()) return c.status();
     view.case_view = *std::move(c);
-    if (tx.exec_prepared(Name(kLockProgramme), programme_id, scope.all, scope.districts)
-            .empty()) {
+    if (tx.exec_prepared(Name(kLockProgramme), programme_id, scope.all, scope.districts).empty()) {
       return absl::NotFoundError("training programme not found");
     }
     // Places taken are counted by a statement after the lock (see kLockProgramme).
@@ -310,8 +310,8 @@ PgTrainingStore::ListProgrammes(const auth::Principal& principal, const Programm
       }
       page.first.push_back(ProgrammeOf(row));
     }
-    db::AppendAudit(tx, principal, "ListTrainingProgrammes", "",
-                    std::to_string(page.first.size()), "");
+    db::AppendAudit(tx, principal, "ListTrainingProgrammes", "", std::to_string(page.first.size()),
+                    "");
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
@@ -337,8 +337,8 @@ PgTrainingStore::ListEnrolments(const auth::Principal& principal, const std::str
       }
       page.first.push_back(EnrolmentOf(row));
     }
-    db::AppendAudit(tx, principal, "ListTrainingEnrolments", "",
-                    std::to_string(page.first.size()), "");
+    db::AppendAudit(tx, principal, "ListTrainingEnrolments", "", std::to_string(page.first.size()),
+                    "");
     return absl::OkStatus();
   });
   if (!st.ok()) {
@@ -349,10 +349,9 @@ PgTrainingStore::ListEnrolments(const auth::Principal& principal, const std::str
 }
 
 std::vector<db::Query> PgTrainingStore::Queries() {
-  return {kPartnerInReach,  kInsertProgramme,  kGetProgramme,  kLockCase,
-          kLockProgramme,   kEnrolledAlready,  kInsertEnrolment, kLockEnrolment,
-          kReadEnrolment,   kUpdateEnrolment,  kInsertAttendance, kListProgrammes,
-          kProgrammeInReach, kListEnrolments};
+  return {kPartnerInReach,   kInsertProgramme, kGetProgramme,     kLockCase,      kLockProgramme,
+          kEnrolledAlready,  kInsertEnrolment, kLockEnrolment,    kReadEnrolment, kUpdateEnrolment,
+          kInsertAttendance, kListProgrammes,  kProgrammeInReach, kListEnrolments};
 }
 
 }  // namespace ccms::employment

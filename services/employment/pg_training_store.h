@@ -24,9 +24,8 @@ class PgTrainingStore final : public TrainingStore {
                                            const std::string& request_id,
                                            const ProgrammeDecision& decide) override;
   absl::StatusOr<std::pair<EnrolmentRecord, ProgrammeRecord>> Enrol(
-      const auth::Principal& principal, const std::string& programme_id,
-      const std::string& case_id, const std::string& request_id,
-      const EnrolDecision& decide) override;
+      const auth::Principal& principal, const std::string& programme_id, const std::string& case_id,
+      const std::string& request_id, const EnrolDecision& decide) override;
   absl::StatusOr<EnrolmentRecord> Update(const auth::Principal& principal,
                                          const std::string& enrolment_id, std::string_view method,
                                          const std::string& request_id,

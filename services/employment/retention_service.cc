@@ -181,16 +181,18 @@ absl::Status RetentionServiceImpl::DoStartEmploymentSpell(
                         (request.partner_id().empty() ? 0 : 1) +
                         (request.other_employer_code().empty() ? 0 : 1);
   if (employers != 1) {
-    violations.push_back({"employer", "give exactly one of referral_id, partner_id and "
-                                      "other_employer_code"});
+    violations.push_back({"employer",
+                          "give exactly one of referral_id, partner_id and "
+                          "other_employer_code"});
   }
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
   const domain::EmploymentPolicy& policy = policies_.InForce(started_on);
   if (!request.other_employer_code().empty() &&
       !domain::HasCode(policy.other_employer_codes, request.other_employer_code())) {
     return grpc_util::InvalidArgumentWithViolations(
-        {{"other_employer_code", "must be a code of policy employment.retention."
-                                 "other_employer_codes"}});
+        {{"other_employer_code",
+          "must be a code of policy employment.retention."
+          "other_employer_codes"}});
   }
   auto decide = [&](const SpellStartView& v) -> absl::StatusOr<SpellWrite> {
     if (auto st = domain::CheckSpellStart(v.case_view, started_on, today); !st.ok()) return st;
@@ -265,7 +267,8 @@ absl::Status RetentionServiceImpl::DoEndEmploymentSpell(
       grpc_util::DayNotInFuture(request.ended_on(), "ended_on", today, &violations);
   const domain::EmploymentPolicy& policy = policies_.InForce(today);
   if (!domain::HasCode(policy.end_reasons, request.reason_code())) {
-    violations.push_back({"reason_code", "must be a code of policy employment.referral.end_reasons"});
+    violations.push_back(
+        {"reason_code", "must be a code of policy employment.referral.end_reasons"});
   }
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
   auto decide = [&](const SpellRecord& current) -> absl::StatusOr<SpellWrite> {
@@ -328,16 +331,16 @@ absl::Status RetentionServiceImpl::DoConfirmRetentionCheck(
     w.check = current;
     w.check.status = CheckStatus::kConfirmed;
     w.check.confirmed_on = on;
-    w.check.confirmed_by = partner ? absl::StrCat("partner:", principal.agency_id)
-                                   : principal.subject;
+    w.check.confirmed_by =
+        partner ? absl::StrCat("partner:", principal.agency_id) : principal.subject;
     w.check.confirmed_by_kind = kind;
     w.events.push_back(CheckEvent("ccms.employment.retention_confirmed", w.check, on, kind, now,
                                   principal.subject));
     return w;
   };
-  auto saved = store_.Confirm(principal, absl::AsciiStrToLower(request.spell_id()),
-                              request.day_offset(), absl::AsciiStrToLower(request.request_id()),
-                              decide);
+  auto saved =
+      store_.Confirm(principal, absl::AsciiStrToLower(request.spell_id()), request.day_offset(),
+                     absl::AsciiStrToLower(request.request_id()), decide);
   if (!saved.ok()) return saved.status();
   ToAgencyView(*saved, response->mutable_check());
   return absl::OkStatus();
@@ -389,8 +392,8 @@ absl::Status RetentionServiceImpl::DoListAgencyRetentionChecks(
     case v1::RETENTION_CHECK_STATUS_CONFIRMED:
     case v1::RETENTION_CHECK_STATUS_MISSED:
     case v1::RETENTION_CHECK_STATUS_CANCELLED:
-      f.status = v1::RetentionCheckStatus_Name(request.status()).substr(
-          std::string_view("RETENTION_CHECK_STATUS_").size());
+      f.status = v1::RetentionCheckStatus_Name(request.status())
+                     .substr(std::string_view("RETENTION_CHECK_STATUS_").size());
       break;
     default:
       violations.push_back({"status", "is not a check status"});
@@ -410,14 +413,15 @@ absl::StatusOr<int> RetentionSweeper::RunOnce() {
   const absl::CivilDay today = time::ShanghaiDay(now);
   int total = 0;
   for (;;) {
-    auto n = store_.SweepMissed(today, 200, [&](const CheckRecord& k) -> absl::StatusOr<CheckWrite> {
-      CheckWrite w;
-      w.check = k;
-      w.check.status = CheckStatus::kMissed;
-      w.events.push_back(CheckEvent("ccms.employment.retention_missed", w.check,
-                                    k.confirm_by + 1, "SYSTEM", now, "ccms-employment"));
-      return w;
-    });
+    auto n =
+        store_.SweepMissed(today, 200, [&](const CheckRecord& k) -> absl::StatusOr<CheckWrite> {
+          CheckWrite w;
+          w.check = k;
+          w.check.status = CheckStatus::kMissed;
+          w.events.push_back(CheckEvent("ccms.employment.retention_missed", w.check,
+                                        k.confirm_by + 1, "SYSTEM", now, "ccms-employment"));
+          return w;
+        });
     if (!n.ok()) return n.status();
     total += *n;
     if (*n < 200) return total;

@@ -48,9 +48,9 @@ class RetentionServiceImpl final : public v1::RetentionService::CallbackService 
   grpc::ServerUnaryReactor* ConfirmRetentionCheck(
       grpc::CallbackServerContext* context, const v1::ConfirmRetentionCheckRequest* request,
       v1::ConfirmRetentionCheckResponse* response) override;
-  grpc::ServerUnaryReactor* ListRetentionChecks(
-      grpc::CallbackServerContext* context, const v1::ListRetentionChecksRequest* request,
-      v1::ListRetentionChecksResponse* response) override;
+  grpc::ServerUnaryReactor* ListRetentionChecks(grpc::CallbackServerContext* context,
+                                                const v1::ListRetentionChecksRequest* request,
+                                                v1::ListRetentionChecksResponse* response) override;
   grpc::ServerUnaryReactor* ListAgencyRetentionChecks(
       grpc::CallbackServerContext* context, const v1::ListAgencyRetentionChecksRequest* request,
       v1::ListAgencyRetentionChecksResponse* response) override;
@@ -84,7 +84,8 @@ class RetentionServiceImpl final : public v1::RetentionService::CallbackService 
 // retention_missed (run by the escalation task; tests call RunOnce).
 class RetentionSweeper {
  public:
-  RetentionSweeper(RetentionStore& store, const time::Clock& clock) : store_(store), clock_(clock) {}
+  RetentionSweeper(RetentionStore& store, const time::Clock& clock)
+      : store_(store), clock_(clock) {}
   // How many checks were marked missed.
   absl::StatusOr<int> RunOnce();
 

@@ -53,9 +53,8 @@ void ToProto(const EnrolmentRecord& e, v1::TrainingEnrolment* out) {
   out->set_enrolment_id(e.enrolment_id);
   out->set_enrolment_code(e.enrolment_code);
   out->set_programme_id(e.programme_id);
-  out->set_status(e.status == EnrolmentStatus::kCompleted
-                      ? v1::TRAINING_ENROLMENT_STATUS_COMPLETED
-                      : v1::TRAINING_ENROLMENT_STATUS_ENROLLED);
+  out->set_status(e.status == EnrolmentStatus::kCompleted ? v1::TRAINING_ENROLMENT_STATUS_COMPLETED
+                                                          : v1::TRAINING_ENROLMENT_STATUS_ENROLLED);
   *out->mutable_enrolled_on() = grpc_util::ToProtoDate(e.enrolled_on);
   out->set_hours_attended(e.hours_attended);
   if (e.completed_on.has_value()) {
@@ -139,7 +138,8 @@ absl::Status TrainingServiceImpl::DoRegisterTrainingProgramme(
   if (!auth::IsDistrictCode(request.district_code())) {
     violations.push_back({"district_code", "must be a 6-digit district code"});
   }
-  const auto starts_on = grpc_util::RequiredDateField(request.starts_on(), "starts_on", &violations);
+  const auto starts_on =
+      grpc_util::RequiredDateField(request.starts_on(), "starts_on", &violations);
   const auto ends_on = grpc_util::RequiredDateField(request.ends_on(), "ends_on", &violations);
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
   if (auto st = domain::CheckProgramme(request.code(), request.hours(), request.places(),
@@ -151,7 +151,8 @@ absl::Status TrainingServiceImpl::DoRegisterTrainingProgramme(
         {{what.substr(0, colon), what.substr(colon + 2)}});
   }
   if (!principal.CanSeeDistrict(request.district_code())) {
-    return absl::PermissionDeniedError("a programme is registered by one of the caller's districts");
+    return absl::PermissionDeniedError(
+        "a programme is registered by one of the caller's districts");
   }
   auto decide = [&](const PartnerBrief& partner) -> absl::StatusOr<ProgrammeRecord> {
     if (partner.status != "ACTIVE") {
@@ -202,10 +203,9 @@ absl::Status TrainingServiceImpl::DoEnrolInTraining(const auth::Principal& princ
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
   const domain::EmploymentPolicy& policy = policies_.InForce(enrolled_on);
   auto decide = [&](const EnrolmentView& v) -> absl::StatusOr<EnrolmentWrite> {
-    if (auto st = domain::CheckEnrolment(v.case_view, v.programme.district_code,
-                                         v.programme.places, v.programme.taken,
-                                         v.already_enrolled, enrolled_on, v.programme.ends_on,
-                                         today);
+    if (auto st = domain::CheckEnrolment(v.case_view, v.programme.district_code, v.programme.places,
+                                         v.programme.taken, v.already_enrolled, enrolled_on,
+                                         v.programme.ends_on, today);
         !st.ok()) {
       return st;
     }
@@ -242,8 +242,7 @@ absl::Status TrainingServiceImpl::DoEnrolInTraining(const auth::Principal& princ
 absl::Status TrainingServiceImpl::DoRecordTrainingAttendance(
     const auth::Principal& principal, const v1::RecordTrainingAttendanceRequest& request,
     v1::RecordTrainingAttendanceResponse* response) {
-  if (auto st = AuthorizeStaffOrProvider(principal, Action::kWriteReferral);
-      !st.ok()) {
+  if (auto st = AuthorizeStaffOrProvider(principal, Action::kWriteReferral); !st.ok()) {
     return st;
   }
   if (auto st = grpc_util::CheckRequestId(request.request_id()); !st.ok()) return st;
@@ -288,8 +287,7 @@ absl::Status TrainingServiceImpl::DoRecordTrainingAttendance(
 absl::Status TrainingServiceImpl::DoCompleteTraining(const auth::Principal& principal,
                                                      const v1::CompleteTrainingRequest& request,
                                                      v1::CompleteTrainingResponse* response) {
-  if (auto st = AuthorizeStaffOrProvider(principal, Action::kWriteReferral);
-      !st.ok()) {
+  if (auto st = AuthorizeStaffOrProvider(principal, Action::kWriteReferral); !st.ok()) {
     return st;
   }
   if (auto st = grpc_util::CheckRequestId(request.request_id()); !st.ok()) return st;
@@ -366,9 +364,8 @@ absl::Status TrainingServiceImpl::DoListTrainingEnrolments(
   grpc_util::OptionalUuidField(request.page_token(), "page_token", "a token of this list",
                                &violations);
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
-  auto page =
-      store_.ListEnrolments(principal, absl::AsciiStrToLower(request.programme_id()), page_size,
-                            absl::AsciiStrToLower(request.page_token()));
+  auto page = store_.ListEnrolments(principal, absl::AsciiStrToLower(request.programme_id()),
+                                    page_size, absl::AsciiStrToLower(request.page_token()));
   if (!page.ok()) return page.status();
   for (const auto& e : page->first) ToProto(e, response->add_enrolments());
   response->set_next_page_token(page->second);

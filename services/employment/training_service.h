@@ -27,8 +27,8 @@ events::v1::Envelope TrainingEvent(std::string_view type, const EnrolmentRecord&
 class TrainingServiceImpl final : public v1::TrainingService::CallbackService {
  public:
   TrainingServiceImpl(TrainingStore& store, PartnerStore& partners,
-                      grpc_util::CallExecutor& executor,
-                      const domain::EmploymentPolicies& policies, const time::Clock& clock)
+                      grpc_util::CallExecutor& executor, const domain::EmploymentPolicies& policies,
+                      const time::Clock& clock)
       : store_(store),
         partners_(partners),
         executor_(executor),

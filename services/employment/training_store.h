@@ -73,8 +73,8 @@ struct EnrolmentWrite {
 };
 using EnrolDecision = std::function<absl::StatusOr<EnrolmentWrite>(const EnrolmentView&)>;
 // Attendance and completion see the enrolment and its programme.
-using EnrolmentDecision = std::function<absl::StatusOr<EnrolmentWrite>(const EnrolmentRecord&,
-                                                                       const ProgrammeRecord&)>;
+using EnrolmentDecision =
+    std::function<absl::StatusOr<EnrolmentWrite>(const EnrolmentRecord&, const ProgrammeRecord&)>;
 
 struct ProgrammeFilter {
   std::string district_code;  // "" = any the caller sees
@@ -97,8 +97,8 @@ class TrainingStore {
                                                    const ProgrammeDecision& decide) = 0;
   // The enrolment as inserted and the programme after it.
   virtual absl::StatusOr<std::pair<EnrolmentRecord, ProgrammeRecord>> Enrol(
-      const auth::Principal& principal, const std::string& programme_id,
-      const std::string& case_id, const std::string& request_id, const EnrolDecision& decide) = 0;
+      const auth::Principal& principal, const std::string& programme_id, const std::string& case_id,
+      const std::string& request_id, const EnrolDecision& decide) = 0;
   // Attendance or completion (`method` names the audit row).
   virtual absl::StatusOr<EnrolmentRecord> Update(const auth::Principal& principal,
                                                  const std::string& enrolment_id,

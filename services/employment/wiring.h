@@ -16,9 +16,9 @@
 #include "services/employment/pg_halfway_house_store.h"
 #include "services/employment/pg_partner_store.h"
 #include "services/employment/pg_referral_store.h"
-#include "services/employment/referral_service.h"
 #include "services/employment/pg_retention_store.h"
 #include "services/employment/pg_training_store.h"
+#include "services/employment/referral_service.h"
 #include "services/employment/retention_service.h"
 #include "services/employment/training_service.h"
 
@@ -27,7 +27,9 @@ namespace ccms::employment {
 // ccms-employment as the kit runs it (server::ServiceMain, tests/support/service_harness.h): the
 // policy's `employment` section; settings CCMS_PII_KEY (contacts and given names at rest) and
 // CCMS_EMPLOYMENT_ESCALATION_PERIOD_MS; the stores; the handlers (PartnerService,
-// ReferralService, AgencyReferralService); the consumer of ccms.records.v1; the escalation task.
+// ReferralService, AgencyReferralService, HalfwayHouseService, RetentionService,
+// TrainingService); the consumer of ccms.records.v1; the escalation task (referrals unanswered,
+// retention checks missed).
 class EmploymentWiring final : public server::Service {
  public:
   void Configure(config::Env& env) override;

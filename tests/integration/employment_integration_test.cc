@@ -3,8 +3,11 @@
 // contacts encrypted at rest, events); referrals through the transition table with their events
 // (codes only, no name on the bus); the 16-year rule through the service; the partner view (its
 // own agency only, the reviewed allow-list, minors withheld, every read audited); escalation of
-// unanswered referrals; a closed case withdrawing, a transfer moving, lost contact pausing.
+// unanswered referrals; a closed case withdrawing, a transfer moving, lost contact pausing;
+// halfway houses and training never above their places under concurrent calls; employment spells
+// with their retention checks.
 #include <atomic>
+#include <chrono>
 #include <iostream>
 #include <latch>
 #include <set>
@@ -14,10 +17,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "ccms/records/v1/records_events.pb.h"
+#include "common/errors/reason.h"
 #include "common/grpc/proto_convert.h"
 #include "common/grpc/status.h"
 #include "common/ids/uuid.h"
 #include "gtest/gtest.h"
+#include "services/employment/domain/training_rules.h"
+#include "services/employment/pg_training_store.h"
 #include "tests/integration/employment_harness.h"
 #include "tests/support/hostile_values.h"
 
@@ -579,8 +585,8 @@ TEST_F(EmploymentTest, RetentionChecksDueOverdueConfirmedMissedAndCancelled) {
   const v1::Partner a = Register("agency-r1", kDistrictA);
   Register("agency-r2", kDistrictA);
   v1::Referral r = SentReferral(a);
-  for (auto to : {v1::REFERRAL_STATUS_ACCEPTED, v1::REFERRAL_STATUS_INTERVIEW,
-                  v1::REFERRAL_STATUS_OFFERED}) {
+  for (auto to :
+       {v1::REFERRAL_STATUS_ACCEPTED, v1::REFERRAL_STATUS_INTERVIEW, v1::REFERRAL_STATUS_OFFERED}) {
     ASSERT_TRUE(Step(r.referral_id(), to, "", &r).ok());
   }
   auto& retention = h_.wiring().retention();
@@ -704,20 +710,20 @@ TEST_F(EmploymentTest, RetentionChecksDueOverdueConfirmedMissedAndCancelled) {
   EXPECT_EQ(retention.DoStartEmploymentSpell(staff, other_start, &self).code(),
             absl::StatusCode::kInvalidArgument);
 
-  for (const auto& [type, n] : std::vector<std::pair<std::string, std::string>>{
-           {"placement_started", "2"},
-           {"placement_ended", "1"},
-           {"retention_confirmed", "2"},
-           {"retention_missed", "1"}}) {
-    EXPECT_EQ(Count("SELECT count(*) FROM outbox o WHERE event_type = 'ccms.employment." + type +
-                    "' AND o.record_key IN ('" + r.case_id() + "', '" + other_start.case_id() +
-                    "')"),
-              n)
+  for (const auto& [type, n] :
+       std::vector<std::pair<std::string, std::string>>{{"placement_started", "2"},
+                                                        {"placement_ended", "1"},
+                                                        {"retention_confirmed", "2"},
+                                                        {"retention_missed", "1"}}) {
+    EXPECT_EQ(
+        Count("SELECT count(*) FROM outbox o WHERE event_type = 'ccms.employment." + type +
+              "' AND o.record_key IN ('" + r.case_id() + "', '" + other_start.case_id() + "')"),
+        n)
         << type;
   }
   // The reviewed allow-list of what a partner receives of a check.
-  const std::set<std::string> reviewed = {"spell_id",   "day_offset",   "due_on",
-                                          "confirm_by", "status",       "confirmed_on",
+  const std::set<std::string> reviewed = {"spell_id",      "day_offset", "due_on",
+                                          "confirm_by",    "status",     "confirmed_on",
                                           "referral_code", "started_on"};
   std::set<std::string> fields;
   const auto* d = v1::AgencyRetentionCheck::descriptor();
@@ -808,9 +814,9 @@ TEST_F(EmploymentTest, TrainingPlacesNeverExceededUnderConcurrentEnrolments) {
   EXPECT_EQ(enrolled, 5);
   EXPECT_EQ(full, kClients - 5);
   std::cout << "training: " << enrolled << " enrolled, " << full << " TRAINING_FULL\n";
-  EXPECT_EQ(Count("SELECT count(*) FROM training_enrolments WHERE programme_id = '" +
-                  programme_id + "'"),
-            "7");
+  EXPECT_EQ(
+      Count("SELECT count(*) FROM training_enrolments WHERE programme_id = '" + programme_id + "'"),
+      "7");
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE event_type ="
                   " 'ccms.employment.training_enrolled'"),
             "7");
@@ -859,8 +865,8 @@ TEST_F(EmploymentTest, TrainingPlacesNeverExceededUnderConcurrentEnrolments) {
   EXPECT_EQ(training.DoListTrainingEnrolments(PartnerOf("agency-t2"), le, &enrolments).code(),
             absl::StatusCode::kNotFound);
   // The reviewed allow-list of an enrolment (the partner-facing responses carry only it).
-  const std::set<std::string> reviewed = {"enrolment_id", "enrolment_code", "programme_id",
-                                          "status",       "enrolled_on",    "hours_attended",
+  const std::set<std::string> reviewed = {"enrolment_id", "enrolment_code",      "programme_id",
+                                          "status",       "enrolled_on",         "hours_attended",
                                           "completed_on", "certificate_obtained"};
   std::set<std::string> fields;
   const auto* d = v1::TrainingEnrolment::descriptor();
@@ -876,9 +882,88 @@ TEST_F(EmploymentTest, TrainingPlacesNeverExceededUnderConcurrentEnrolments) {
   }
 }
 
+// The same race at the store, the window between the count and the insert held open: each
+// decision waits 20 ms before it answers, so enrolments that did not wait for the programme's lock
+// would all count the same places taken (the mutation check in docs/employment.md: without the
+// lock this test enrols up to 8, one per pooled connection, for 3 places).
+TEST_F(EmploymentTest, TrainingStoreCountsPlacesOnlyUnderTheProgrammeLock) {
+  const v1::Partner provider = Register("agency-t3", kDistrictA);
+  v1::RegisterTrainingProgrammeRequest reg;
+  reg.set_request_id(ids::NewUuid());
+  reg.set_code("ELEC-01");
+  reg.set_name("电工");
+  reg.set_provider_partner_id(provider.partner_id());
+  reg.set_district_code(kDistrictA);
+  reg.set_hours(40);
+  reg.set_places(3);
+  *reg.mutable_starts_on() = ToProtoDate(Today());
+  *reg.mutable_ends_on() = ToProtoDate(Today() + 30);
+  v1::RegisterTrainingProgrammeResponse programme;
+  auto ctx = h_.Context(staff_);
+  ASSERT_TRUE(h_.training().RegisterTrainingProgramme(ctx.get(), reg, &programme).ok());
+  const std::string programme_id = programme.programme().programme_id();
+  employment::PgTrainingStore store(h_.host().pool(), nullptr);
+  auth::Principal staff;
+  staff.subject = "store-test";
+  staff.role = auth::Role::kOfficeStaff;
+  staff.districts = {kDistrictA};
+  constexpr int kClients = 12;
+  std::vector<std::string> cases;
+  for (int i = 0; i < kClients; ++i) cases.push_back(Case(kDistrictA, 30 + i));
+  std::vector<absl::Status> results(kClients);
+  std::vector<std::thread> clients;
+  std::latch start(kClients);
+  for (int i = 0; i < kClients; ++i) {
+    clients.emplace_back([&, i] {
+      auto decide =
+          [&](const employment::EnrolmentView& v) -> absl::StatusOr<employment::EnrolmentWrite> {
+        if (auto st = employment::domain::CheckEnrolment(
+                v.case_view, v.programme.district_code, v.programme.places, v.programme.taken,
+                v.already_enrolled, Today(), v.programme.ends_on, Today());
+            !st.ok()) {
+          return st;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        employment::EnrolmentWrite w;
+        employment::EnrolmentRecord& e = w.enrolment;
+        e.enrolment_id = ids::NewUuid();
+        e.enrolment_code = "T-00000000";
+        e.programme_id = v.programme.programme_id;
+        e.case_id = v.case_view.case_id;
+        e.district_code = v.programme.district_code;
+        e.enrolled_on = Today();
+        e.age_on_enrolment = 30;
+        e.age_basis = "CASE_FACTS";
+        e.recorded_by = staff.subject;
+        return w;
+      };
+      start.arrive_and_wait();
+      results[i] = store.Enrol(staff, programme_id, cases[i], ids::NewUuid(), decide).status();
+    });
+  }
+  for (auto& t : clients) t.join();
+  int enrolled = 0, full = 0;
+  for (const auto& st : results) {
+    if (st.ok()) {
+      ++enrolled;
+    } else if (errors::ReasonOf(st) == employment::domain::kTrainingFullReason) {
+      ++full;
+    } else {
+      ADD_FAILURE() << st;
+    }
+  }
+  std::cout << "training store: " << enrolled << " enrolled, " << full << " TRAINING_FULL\n";
+  EXPECT_EQ(enrolled, 3);
+  EXPECT_EQ(full, kClients - 3);
+  EXPECT_EQ(
+      Count("SELECT count(*) FROM training_enrolments WHERE programme_id = '" + programme_id + "'"),
+      "3");
+}
+
 // Every field of every staff request (partners, referrals, halfway houses, spells, training), one
-// hostile value at a time: a client error or OK for each, never a server fault or a refused call that wrote rows.
-// (The partner API needs a partner certificate: security_matrix and partner_tls cover its edges.)
+// hostile value at a time: a client error or OK for each, never a server fault or a refused call
+// that wrote rows. (The partner API needs a partner certificate: security_matrix and partner_tls
+// cover its edges.)
 TEST_F(EmploymentTest, EveryFieldOfEveryStaffRequestGetsAClientErrorOrOk) {
   const v1::Partner partner = Register("hostile-agency", kDistrictA);
   const std::string case_id = Case(kDistrictA, 30);

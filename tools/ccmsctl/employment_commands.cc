@@ -687,15 +687,15 @@ constexpr char kEnrolmentStatusPrefix[] = "TRAINING_ENROLMENT_STATUS_";
 void PrintSpell(const mv1::EmploymentSpell& s) {
   std::vector<std::string> checks;
   for (const auto& k : s.checks()) {
-    checks.push_back(std::to_string(k.day_offset()) + "d " + FormatProtoDate(k.due_on()) + " " +
-                     EnumLabel(mv1::RetentionCheckStatus_descriptor(), k.status(),
-                               kCheckStatusPrefix));
+    checks.push_back(
+        std::to_string(k.day_offset()) + "d " + FormatProtoDate(k.due_on()) + " " +
+        EnumLabel(mv1::RetentionCheckStatus_descriptor(), k.status(), kCheckStatusPrefix));
   }
   PrintKeyValues({{"spell id", s.spell_id()},
                   {"case id", s.case_id()},
                   {"district", s.district_code()},
                   {"employer", s.employer_kind() == "PARTNER" ? "partner " + s.partner_id()
-                                                             : s.other_employer_code()},
+                                                              : s.other_employer_code()},
                   {"referral", OrDash(s.referral_id())},
                   {"started on", FormatProtoDate(s.started_on())},
                   {"ended on", s.has_ended_on() ? FormatProtoDate(s.ended_on()) : "-"},
@@ -712,8 +712,8 @@ void AddSpellCommands(CLI::App* group, const GlobalOptions& global, Action* acti
   s->add_option("CASE_ID", st->case_id, "The case id")->required()->check(UuidValidator());
   auto* from = s->add_option("--referral", st->referral, "A PLACED referral of the case")
                    ->check(UuidValidator());
-  auto* partner = s->add_option("--partner", st->partner, "A partner as employer")
-                      ->check(UuidValidator());
+  auto* partner =
+      s->add_option("--partner", st->partner, "A partner as employer")->check(UuidValidator());
   auto* other = s->add_option("--other", st->other_employer,
                               "A code of employment.retention.other_employer_codes");
   from->excludes(partner)->excludes(other);
@@ -784,8 +784,8 @@ void AddSpellCommands(CLI::App* group, const GlobalOptions& global, Action* acti
             PrintKeyValues({{"spell id", k.spell_id()},
                             {"day", std::to_string(k.day_offset())},
                             {"due on", FormatProtoDate(k.due_on())},
-                            {"status", EnumLabel(mv1::RetentionCheckStatus_descriptor(),
-                                                 k.status(), kCheckStatusPrefix)},
+                            {"status", EnumLabel(mv1::RetentionCheckStatus_descriptor(), k.status(),
+                                                 kCheckStatusPrefix)},
                             {"confirmed on", FormatProtoDate(k.confirmed_on())}},
                            std::cout);
           });
@@ -868,16 +868,16 @@ void AddSpellCommands(CLI::App* group, const GlobalOptions& global, Action* acti
 }
 
 void PrintProgramme(const mv1::TrainingProgramme& t) {
-  PrintKeyValues({{"programme id", t.programme_id()},
-                  {"code", t.code()},
-                  {"name", t.name()},
-                  {"provider", t.provider_partner_id()},
-                  {"district", t.district_code()},
-                  {"hours", std::to_string(t.hours())},
-                  {"places", std::to_string(t.taken()) + " of " + std::to_string(t.places()) +
-                                 " taken"},
-                  {"dates", FormatProtoDate(t.starts_on()) + " to " + FormatProtoDate(t.ends_on())}},
-                 std::cout);
+  PrintKeyValues(
+      {{"programme id", t.programme_id()},
+       {"code", t.code()},
+       {"name", t.name()},
+       {"provider", t.provider_partner_id()},
+       {"district", t.district_code()},
+       {"hours", std::to_string(t.hours())},
+       {"places", std::to_string(t.taken()) + " of " + std::to_string(t.places()) + " taken"},
+       {"dates", FormatProtoDate(t.starts_on()) + " to " + FormatProtoDate(t.ends_on())}},
+      std::cout);
 }
 
 void PrintEnrolment(const mv1::TrainingEnrolment& e) {

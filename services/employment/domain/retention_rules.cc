@@ -78,8 +78,8 @@ absl::Status CheckConfirmation(CheckStatus status, absl::CivilDay due_on, absl::
         absl::StrCat("the retention check is not due before ", time::FormatDate(due_on)));
   }
   if (on > confirm_by) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the retention check's window closed on ", time::FormatDate(confirm_by)));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the retention check's window closed on ", time::FormatDate(confirm_by)));
   }
   return absl::OkStatus();
 }

@@ -29,14 +29,16 @@ absl::Status CheckProgramme(const std::string& code, int hours, int places,
   if (places < 1 || places > kMaxTrainingPlaces) {
     return absl::InvalidArgumentError(absl::StrCat("places: must be 1 to ", kMaxTrainingPlaces));
   }
-  if (ends_on < starts_on) return absl::InvalidArgumentError("ends_on: must not be before starts_on");
+  if (ends_on < starts_on)
+    return absl::InvalidArgumentError("ends_on: must not be before starts_on");
   return absl::OkStatus();
 }
 
 absl::Status CheckEnrolment(const CaseView& c, const std::string& programme_district, int places,
                             int taken, bool already_enrolled, absl::CivilDay enrolled_on,
                             absl::CivilDay ends_on, absl::CivilDay today) {
-  if (enrolled_on > today) return absl::InvalidArgumentError("enrolled_on must not be in the future");
+  if (enrolled_on > today)
+    return absl::InvalidArgumentError("enrolled_on must not be in the future");
   if (c.status == CaseStatus::kClosed) {
     return absl::FailedPreconditionError("the case is closed: no enrolment in training");
   }
@@ -73,13 +75,12 @@ absl::Status CheckAttendance(EnrolmentStatus status, absl::CivilDay starts_on,
   }
   if (on < starts_on || on > ends_on) {
     return absl::FailedPreconditionError(
-        absl::StrCat("attendance is recorded on the programme's days (", time::FormatDate(starts_on),
-                     " to ", time::FormatDate(ends_on), ")"));
+        absl::StrCat("attendance is recorded on the programme's days (",
+                     time::FormatDate(starts_on), " to ", time::FormatDate(ends_on), ")"));
   }
   if (attended + hours > programme_hours) {
-    return absl::FailedPreconditionError(absl::StrCat("the programme has ", programme_hours,
-                                                      " hours; ", attended,
-                                                      " are recorded already"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the programme has ", programme_hours, " hours; ", attended, " are recorded already"));
   }
   return absl::OkStatus();
 }

@@ -20,17 +20,17 @@ std::vector<CivilDay> DueDays(CivilDay start) {
 
 TEST(RetentionRulesTest, ChecksFallDueThirtyNinetyAndOneHundredEightyDaysAfterTheStart) {
   // The start is day 0: a spell from 1 March 2027 is 30 days old on 31 March.
-  EXPECT_EQ(DueDays(CivilDay(2027, 3, 1)),
-            (std::vector<CivilDay>{CivilDay(2027, 3, 31), CivilDay(2027, 5, 30),
-                                   CivilDay(2027, 8, 28)}));
+  EXPECT_EQ(
+      DueDays(CivilDay(2027, 3, 1)),
+      (std::vector<CivilDay>{CivilDay(2027, 3, 31), CivilDay(2027, 5, 30), CivilDay(2027, 8, 28)}));
   // A month end in a leap year: 31 January 2028 + 30 days is 1 March (29 February between).
   EXPECT_EQ(DueDays(CivilDay(2028, 1, 31))[0], CivilDay(2028, 3, 1));
   // The same in a common year: 2 March.
   EXPECT_EQ(DueDays(CivilDay(2027, 1, 31))[0], CivilDay(2027, 3, 2));
   // A leap day start: 29 February 2028 -> 30 March, 29 May, 27 August.
-  EXPECT_EQ(DueDays(CivilDay(2028, 2, 29)),
-            (std::vector<CivilDay>{CivilDay(2028, 3, 30), CivilDay(2028, 5, 29),
-                                   CivilDay(2028, 8, 27)}));
+  EXPECT_EQ(
+      DueDays(CivilDay(2028, 2, 29)),
+      (std::vector<CivilDay>{CivilDay(2028, 3, 30), CivilDay(2028, 5, 29), CivilDay(2028, 8, 27)}));
   // Over a year end: 1 December 2027 -> 31 December, 29 February 2028, 29 May 2028.
   EXPECT_EQ(DueDays(CivilDay(2027, 12, 1)),
             (std::vector<CivilDay>{CivilDay(2027, 12, 31), CivilDay(2028, 2, 29),

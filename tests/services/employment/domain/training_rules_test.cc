@@ -25,12 +25,13 @@ const CivilDay kToday(2028, 2, 29);
 TEST(TrainingRulesTest, TheLastPlaceIsTakenAndTheNextIsRefusedAsFull) {
   const CivilDay ends(2028, 6, 30);
   EXPECT_TRUE(CheckEnrolment(OpenCase(), "110101", 20, 19, false, kToday, ends, kToday).ok());
-  const absl::Status full = CheckEnrolment(OpenCase(), "110101", 20, 20, false, kToday, ends, kToday);
+  const absl::Status full =
+      CheckEnrolment(OpenCase(), "110101", 20, 20, false, kToday, ends, kToday);
   EXPECT_EQ(full.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(errors::ReasonOf(full), kTrainingFullReason);
-  EXPECT_EQ(errors::ReasonOf(CheckEnrolment(OpenCase(), "110101", 20, 21, false, kToday, ends,
-                                            kToday)),
-            kTrainingFullReason);
+  EXPECT_EQ(
+      errors::ReasonOf(CheckEnrolment(OpenCase(), "110101", 20, 21, false, kToday, ends, kToday)),
+      kTrainingFullReason);
 }
 
 TEST(TrainingRulesTest, ClosedCasesOtherDistrictsRepeatsAndEndedProgrammesAreRefused) {
@@ -38,18 +39,18 @@ TEST(TrainingRulesTest, ClosedCasesOtherDistrictsRepeatsAndEndedProgrammesAreRef
   closed.status = CaseStatus::kClosed;
   EXPECT_EQ(CheckEnrolment(closed, "110101", 5, 0, false, kToday, kToday, kToday).code(),
             absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(CheckEnrolment(OpenCase("310101"), "110101", 5, 0, false, kToday, kToday, kToday)
-                .code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      CheckEnrolment(OpenCase("310101"), "110101", 5, 0, false, kToday, kToday, kToday).code(),
+      absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(CheckEnrolment(OpenCase(), "110101", 5, 0, true, kToday, kToday, kToday).code(),
             absl::StatusCode::kFailedPrecondition);
   // On the programme's last day an enrolment is still taken; the day after it is not.
   EXPECT_TRUE(CheckEnrolment(OpenCase(), "110101", 5, 0, false, kToday, kToday, kToday).ok());
   EXPECT_EQ(CheckEnrolment(OpenCase(), "110101", 5, 0, false, kToday, kToday - 1, kToday).code(),
             absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(CheckEnrolment(OpenCase(), "110101", 5, 0, false, kToday + 1, kToday + 9, kToday)
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      CheckEnrolment(OpenCase(), "110101", 5, 0, false, kToday + 1, kToday + 9, kToday).code(),
+      absl::StatusCode::kInvalidArgument);
 }
 
 TEST(TrainingRulesTest, AttendanceOnTheProgrammesDaysUpToItsHours) {
@@ -68,9 +69,9 @@ TEST(TrainingRulesTest, AttendanceOnTheProgrammesDaysUpToItsHours) {
   EXPECT_EQ(CheckAttendance(enrolled, starts, ends, 40, 0, starts, kMaxAttendanceHours + 1, kToday)
                 .code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(CheckAttendance(EnrolmentStatus::kCompleted, starts, ends, 40, 0, starts, 8, kToday)
-                .code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      CheckAttendance(EnrolmentStatus::kCompleted, starts, ends, 40, 0, starts, 8, kToday).code(),
+      absl::StatusCode::kFailedPrecondition);
 }
 
 TEST(TrainingRulesTest, CompletionAndProgrammeShapes) {
