@@ -7,6 +7,7 @@
 #include "services/employment/halfway_house_service.h"
 #include "services/employment/pg_halfway_house_store.h"
 #include "services/employment/pg_referral_store.h"
+#include "services/employment/pg_retention_store.h"
 #include "services/employment/referral_events.h"
 #include "services/employment/topics.h"
 
@@ -83,6 +84,7 @@ absl::Status PgCaseStore::Apply(pqxx::work& tx, const std::string& case_id,
       DayText(v.age.judgment_date), v.lost_contact, DayText(v.closed_on));
   if (v.district_code != before.district_code) {
     PgReferralStore::MoveReferrals(tx, case_id, v.district_code);
+    PgRetentionStore::MoveSpells(tx, case_id, v.district_code);
   }
   if (v.status == domain::CaseStatus::kClosed && before.status != domain::CaseStatus::kClosed) {
     const absl::Time now = clock_.Now();

@@ -23,6 +23,8 @@ std::vector<db::Query> AllQueries() {
   for (const auto& s : PgPartnerStore::Queries()) q.push_back(s);
   for (const auto& s : PgReferralStore::Queries()) q.push_back(s);
   for (const auto& s : PgHalfwayHouseStore::Queries()) q.push_back(s);
+  for (const auto& s : PgRetentionStore::Queries()) q.push_back(s);
+  for (const auto& s : PgTrainingStore::Queries()) q.push_back(s);
   return q;
 }
 
@@ -65,6 +67,14 @@ absl::Status EmploymentWiring::Build(server::ServiceHost& host) {
   house_store_ = std::make_unique<PgHalfwayHouseStore>(host.pool(), &host.relay());
   house_service_ = std::make_unique<HalfwayHouseServiceImpl>(*house_store_, host.executor(),
                                                              *policies_, host.clock());
+  retention_store_ = std::make_unique<PgRetentionStore>(host.pool(), &host.relay());
+  background_retention_ = std::make_unique<PgRetentionStore>(host.background_pool(), &host.relay());
+  retention_service_ = std::make_unique<RetentionServiceImpl>(
+      *retention_store_, *partner_store_, host.executor(), *policies_, host.clock());
+  retention_sweeper_ = std::make_unique<RetentionSweeper>(*background_retention_, host.clock());
+  training_store_ = std::make_unique<PgTrainingStore>(host.pool(), &host.relay());
+  training_service_ = std::make_unique<TrainingServiceImpl>(
+      *training_store_, *partner_store_, host.executor(), *policies_, host.clock());
   escalator_ =
       std::make_unique<ReferralEscalator>(*background_referrals_, host.clock(), &host.registry());
   escalation_task_ = std::make_unique<concurrency::PeriodicTask>(
@@ -74,6 +84,13 @@ absl::Status EmploymentWiring::Build(server::ServiceHost& host) {
           log::Warn("referral_escalation_failed", {{"error", std::string(n.status().message())}});
         } else if (*n > 0) {
           log::Info("referrals_escalated", {{"count", std::to_string(*n)}});
+        }
+        // Retention checks whose window closed unconfirmed are missed (the same period).
+        auto missed = retention_sweeper_->RunOnce();
+        if (!missed.ok()) {
+          log::Warn("retention_sweep_failed", {{"error", std::string(missed.status().message())}});
+        } else if (*missed > 0) {
+          log::Info("retention_checks_missed", {{"count", std::to_string(*missed)}});
         }
       },
       escalation_period_);
@@ -89,6 +106,8 @@ absl::Status EmploymentWiring::Build(server::ServiceHost& host) {
   host.AddService(partner_service_.get(), v1::PartnerService::service_full_name());
   host.AddService(agency_service_.get(), v1::AgencyReferralService::service_full_name());
   host.AddService(house_service_.get(), v1::HalfwayHouseService::service_full_name());
+  host.AddService(retention_service_.get(), v1::RetentionService::service_full_name());
+  host.AddService(training_service_.get(), v1::TrainingService::service_full_name());
   return absl::OkStatus();
 }
 

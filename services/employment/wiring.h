@@ -16,14 +16,20 @@
 #include "services/employment/pg_halfway_house_store.h"
 #include "services/employment/pg_partner_store.h"
 #include "services/employment/pg_referral_store.h"
+#include "services/employment/pg_retention_store.h"
+#include "services/employment/pg_training_store.h"
 #include "services/employment/referral_service.h"
+#include "services/employment/retention_service.h"
+#include "services/employment/training_service.h"
 
 namespace ccms::employment {
 
 // ccms-employment as the kit runs it (server::ServiceMain, tests/support/service_harness.h): the
 // policy's `employment` section; settings CCMS_PII_KEY (contacts and given names at rest) and
 // CCMS_EMPLOYMENT_ESCALATION_PERIOD_MS; the stores; the handlers (PartnerService,
-// ReferralService, AgencyReferralService); the consumer of ccms.records.v1; the escalation task.
+// ReferralService, AgencyReferralService, HalfwayHouseService, RetentionService,
+// TrainingService); the consumer of ccms.records.v1; the escalation task (referrals unanswered,
+// retention checks missed).
 class EmploymentWiring final : public server::Service {
  public:
   void Configure(config::Env& env) override;
@@ -37,6 +43,9 @@ class EmploymentWiring final : public server::Service {
   AgencyReferralServiceImpl& agency_referrals() { return *agency_service_; }
   HalfwayHouseServiceImpl& halfway_houses() { return *house_service_; }
   ReferralEscalator& escalator() { return *escalator_; }
+  RetentionServiceImpl& retention() { return *retention_service_; }
+  TrainingServiceImpl& training() { return *training_service_; }
+  RetentionSweeper& retention_sweeper() { return *retention_sweeper_; }
   const domain::EmploymentPolicies& policies() const { return *policies_; }
 
  private:
@@ -57,6 +66,12 @@ class EmploymentWiring final : public server::Service {
   std::unique_ptr<RecordsEventHandler> handler_;
   std::unique_ptr<ReferralEscalator> escalator_;
   std::unique_ptr<concurrency::PeriodicTask> escalation_task_;
+  std::unique_ptr<PgRetentionStore> retention_store_;
+  std::unique_ptr<PgRetentionStore> background_retention_;
+  std::unique_ptr<RetentionServiceImpl> retention_service_;
+  std::unique_ptr<RetentionSweeper> retention_sweeper_;
+  std::unique_ptr<PgTrainingStore> training_store_;
+  std::unique_ptr<TrainingServiceImpl> training_service_;
 };
 
 server::ServiceDefinition Definition();

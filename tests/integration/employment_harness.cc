@@ -14,7 +14,9 @@ EmploymentHarness::EmploymentHarness()
       partners_(employment::v1::PartnerService::NewStub(service_.channel())),
       referrals_(employment::v1::ReferralService::NewStub(service_.channel())),
       agency_(employment::v1::AgencyReferralService::NewStub(service_.channel())),
-      houses_(employment::v1::HalfwayHouseService::NewStub(service_.channel())) {}
+      houses_(employment::v1::HalfwayHouseService::NewStub(service_.channel())),
+      retention_(employment::v1::RetentionService::NewStub(service_.channel())),
+      training_(employment::v1::TrainingService::NewStub(service_.channel())) {}
 
 EmploymentHarness::~EmploymentHarness() = default;
 

@@ -8,6 +8,8 @@
 #include "ccms/employment/v1/halfway_house_service.grpc.pb.h"
 #include "ccms/employment/v1/partner_service.grpc.pb.h"
 #include "ccms/employment/v1/referral_service.grpc.pb.h"
+#include "ccms/employment/v1/retention_service.grpc.pb.h"
+#include "ccms/employment/v1/training_service.grpc.pb.h"
 #include "common/auth/principal.h"
 #include "common/kafka/inbox_consumer.h"
 #include "services/employment/wiring.h"
@@ -33,6 +35,8 @@ class EmploymentHarness {
   employment::v1::ReferralService::Stub& referrals() { return *referrals_; }
   employment::v1::AgencyReferralService::Stub& agency() { return *agency_; }
   employment::v1::HalfwayHouseService::Stub& houses() { return *houses_; }
+  employment::v1::RetentionService::Stub& retention() { return *retention_; }
+  employment::v1::TrainingService::Stub& training() { return *training_; }
   employment::EmploymentWiring& wiring() { return service_.wiring<employment::EmploymentWiring>(); }
   std::shared_ptr<grpc::Channel> channel() { return service_.channel(); }
   server::ServiceHost& host() { return service_.host(); }
@@ -60,6 +64,8 @@ class EmploymentHarness {
   std::unique_ptr<employment::v1::ReferralService::Stub> referrals_;
   std::unique_ptr<employment::v1::AgencyReferralService::Stub> agency_;
   std::unique_ptr<employment::v1::HalfwayHouseService::Stub> houses_;
+  std::unique_ptr<employment::v1::RetentionService::Stub> retention_;
+  std::unique_ptr<employment::v1::TrainingService::Stub> training_;
   int64_t offset_ = 1;
 };
 

@@ -2,6 +2,8 @@
 // consumer stopped: cases reach it as records' events handed to the consumer by hand) and a
 // request builder per method, each aimed at a partner or a referral of the cell's district.
 // Referrals go to agency A's partner, registered in district A and serving A and B.
+#include <algorithm>
+#include <cctype>
 #include <functional>
 #include <map>
 #include <string>
@@ -12,6 +14,8 @@
 #include "ccms/employment/v1/halfway_house_service.grpc.pb.h"
 #include "ccms/employment/v1/partner_service.grpc.pb.h"
 #include "ccms/employment/v1/referral_service.grpc.pb.h"
+#include "ccms/employment/v1/retention_service.grpc.pb.h"
+#include "ccms/employment/v1/training_service.grpc.pb.h"
 #include "ccms/ops/v1/audit_chain_service.grpc.pb.h"
 #include "ccms/ops/v1/dead_letter_service.grpc.pb.h"
 #include "ccms/records/v1/records_events.pb.h"
@@ -39,6 +43,8 @@ class EmploymentMatrixServer : public MatrixServer {
             ev1::ReferralService::service_full_name(),
             ev1::AgencyReferralService::service_full_name(),
             ev1::HalfwayHouseService::service_full_name(),
+            ev1::RetentionService::service_full_name(),
+            ev1::TrainingService::service_full_name(),
             ops::v1::DeadLetterService::service_full_name(),
             ops::v1::AuditChainService::service_full_name()};
   }
@@ -206,6 +212,62 @@ class EmploymentMatrixServer : public MatrixServer {
     return req;
   }
 
+  // A spell of a new case of `district` with another employer, 30 days old: its first check due.
+  std::string Spell(const std::string& district) {
+    ev1::StartEmploymentSpellRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_case_id(Case(district));
+    req.set_other_employer_code("SELF_EMPLOYED");
+    *req.mutable_started_on() = ToProtoDate(h_.Today() - 30);
+    ev1::StartEmploymentSpellResponse resp;
+    auto ctx = h_.Context(admin_);
+    Check(h_.retention().StartEmploymentSpell(ctx.get(), req, &resp), "StartEmploymentSpell");
+    Made(district, resp.spell().spell_id());
+    return resp.spell().spell_id();
+  }
+
+  // The district's training programme (500 places, agency A as provider), made once.
+  const std::string& Programme(const std::string& district) {
+    std::string& id = programmes_[district];
+    if (id.empty()) {
+      ev1::RegisterTrainingProgrammeRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_code("MATRIX-" + district);
+      req.set_name("Matrix programme");
+      req.set_provider_partner_id(AgencyA());
+      req.set_district_code(district);
+      req.set_hours(500);
+      req.set_places(500);
+      *req.mutable_starts_on() = ToProtoDate(h_.Today() - 10);
+      *req.mutable_ends_on() = ToProtoDate(h_.Today() + 50);
+      ev1::RegisterTrainingProgrammeResponse resp;
+      auto ctx = h_.Context(admin_);
+      Check(h_.training().RegisterTrainingProgramme(ctx.get(), req, &resp),
+            "RegisterTrainingProgramme");
+      id = resp.programme().programme_id();
+      Made(district, id);
+    }
+    return id;
+  }
+
+  ev1::EnrolInTrainingRequest EnrolRequest(const std::string& district) {
+    ev1::EnrolInTrainingRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_programme_id(Programme(district));
+    req.set_case_id(Case(district));
+    return req;
+  }
+
+  // A fresh enrolment of `district`'s programme.
+  std::string Enrolment(const std::string& district) {
+    ev1::EnrolInTrainingResponse resp;
+    auto ctx = h_.Context(admin_);
+    Check(h_.training().EnrolInTraining(ctx.get(), EnrolRequest(district), &resp),
+          "EnrolInTraining");
+    Made(district, resp.enrolment().enrolment_id());
+    return resp.enrolment().enrolment_id();
+  }
+
   void InstallBuilders() {
     auto add = [this](const std::string& service, const std::string& method, Builder b) {
       builders_[absl::StrCat(service, "/", method)] = std::move(b);
@@ -313,6 +375,80 @@ class EmploymentMatrixServer : public MatrixServer {
       req.set_to_status(ev1::REFERRAL_STATUS_ACCEPTED);
       return Own(req);
     });
+    const std::string retention = ev1::RetentionService::service_full_name();
+    const std::string training = ev1::TrainingService::service_full_name();
+    add(retention, "StartEmploymentSpell", [this](const std::string& d) {
+      ev1::StartEmploymentSpellRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(Case(d));
+      req.set_other_employer_code("SELF_EMPLOYED");
+      return Own(req);
+    });
+    add(retention, "EndEmploymentSpell", [this](const std::string& d) {
+      ev1::EndEmploymentSpellRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_spell_id(Spell(d));
+      req.set_reason_code("RESIGNED");
+      return Own(req);
+    });
+    add(retention, "ConfirmRetentionCheck", [this](const std::string& d) {
+      ev1::ConfirmRetentionCheckRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_spell_id(Spell(d));
+      req.set_day_offset(30);
+      return Own(req);
+    });
+    add(retention, "ListRetentionChecks", [this](const std::string& d) {
+      if (!read_spells_.count(d)) read_spells_[d] = Spell(d);
+      ev1::ListRetentionChecksRequest req;
+      req.set_district_code(d);
+      req.set_list(ev1::RETENTION_LIST_DUE);
+      return Own(req);
+    });
+    add(retention, "ListAgencyRetentionChecks", [this](const std::string& d) {
+      if (!read_spells_.count(d)) read_spells_[d] = Spell(d);
+      return Own(ev1::ListAgencyRetentionChecksRequest());
+    });
+    add(training, "RegisterTrainingProgramme", [this](const std::string& d) {
+      ev1::RegisterTrainingProgrammeRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_code("M-" + ids::NewUuid().substr(24, 8));
+      std::transform(req.mutable_code()->begin(), req.mutable_code()->end(),
+                     req.mutable_code()->begin(), ::toupper);
+      req.set_name("Matrix programme");
+      req.set_provider_partner_id(AgencyA());
+      req.set_district_code(d);
+      req.set_hours(40);
+      req.set_places(10);
+      *req.mutable_starts_on() = ToProtoDate(h_.Today());
+      *req.mutable_ends_on() = ToProtoDate(h_.Today() + 30);
+      return Own(req);
+    });
+    add(training, "EnrolInTraining", [this](const std::string& d) { return Own(EnrolRequest(d)); });
+    add(training, "RecordTrainingAttendance", [this](const std::string& d) {
+      ev1::RecordTrainingAttendanceRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_enrolment_id(Enrolment(d));
+      req.set_hours(2);
+      return Own(req);
+    });
+    add(training, "CompleteTraining", [this](const std::string& d) {
+      ev1::CompleteTrainingRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_enrolment_id(Enrolment(d));
+      return Own(req);
+    });
+    add(training, "ListTrainingProgrammes", [this](const std::string& d) {
+      Programme(d);
+      ev1::ListTrainingProgrammesRequest req;
+      req.set_district_code(d);
+      return Own(req);
+    });
+    add(training, "ListTrainingEnrolments", [this](const std::string& d) {
+      ev1::ListTrainingEnrolmentsRequest req;
+      req.set_programme_id(Programme(d));
+      return Own(req);
+    });
   }
 
   EmploymentHarness h_;
@@ -323,6 +459,8 @@ class EmploymentMatrixServer : public MatrixServer {
   std::map<std::string, std::string> read_partners_;
   std::map<std::string, std::string> read_referrals_;
   std::map<std::string, std::string> houses_;
+  std::map<std::string, std::string> programmes_;
+  std::map<std::string, std::string> read_spells_;
 };
 
 }  // namespace

@@ -11,6 +11,8 @@
 #include "ccms/employment/v1/halfway_house_service.grpc.pb.h"
 #include "ccms/employment/v1/partner_service.grpc.pb.h"
 #include "ccms/employment/v1/referral_service.grpc.pb.h"
+#include "ccms/employment/v1/retention_service.grpc.pb.h"
+#include "ccms/employment/v1/training_service.grpc.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/time/calendar.h"
 #include "tools/ccmsctl/output.h"
@@ -151,6 +153,16 @@ struct Flags {
   int page_size = 0;
   std::string page_token;
   std::string request_id;
+  // Spells and training.
+  std::string referral;
+  std::string other_employer;
+  int day = 0;
+  int hours = 0;
+  std::string code;
+  std::string starts_on;
+  std::string ends_on;
+  bool certificate = false;
+  std::string list;
 };
 
 std::string RequestId(const Flags& f) {
@@ -669,17 +681,407 @@ void AddHouseCommands(CLI::App* group, const GlobalOptions& global, Action* acti
   });
 }
 
+constexpr char kCheckStatusPrefix[] = "RETENTION_CHECK_STATUS_";
+constexpr char kEnrolmentStatusPrefix[] = "TRAINING_ENROLMENT_STATUS_";
+
+void PrintSpell(const mv1::EmploymentSpell& s) {
+  std::vector<std::string> checks;
+  for (const auto& k : s.checks()) {
+    checks.push_back(
+        std::to_string(k.day_offset()) + "d " + FormatProtoDate(k.due_on()) + " " +
+        EnumLabel(mv1::RetentionCheckStatus_descriptor(), k.status(), kCheckStatusPrefix));
+  }
+  PrintKeyValues({{"spell id", s.spell_id()},
+                  {"case id", s.case_id()},
+                  {"district", s.district_code()},
+                  {"employer", s.employer_kind() == "PARTNER" ? "partner " + s.partner_id()
+                                                              : s.other_employer_code()},
+                  {"referral", OrDash(s.referral_id())},
+                  {"started on", FormatProtoDate(s.started_on())},
+                  {"ended on", s.has_ended_on() ? FormatProtoDate(s.ended_on()) : "-"},
+                  {"end reason", OrDash(s.end_reason())},
+                  {"checks", absl::StrJoin(checks, "; ")}},
+                 std::cout);
+}
+
+void AddSpellCommands(CLI::App* group, const GlobalOptions& global, Action* action) {
+  CLI::App* cmd = group->add_subcommand("spell", "Employment spells and retention checks");
+  cmd->require_subcommand(1);
+  auto st = std::make_shared<Flags>();
+  CLI::App* s = cmd->add_subcommand("start", "Record a spell of work (checks at 30/90/180 days)");
+  s->add_option("CASE_ID", st->case_id, "The case id")->required()->check(UuidValidator());
+  auto* from = s->add_option("--referral", st->referral, "A PLACED referral of the case")
+                   ->check(UuidValidator());
+  auto* partner =
+      s->add_option("--partner", st->partner, "A partner as employer")->check(UuidValidator());
+  auto* other = s->add_option("--other", st->other_employer,
+                              "A code of employment.retention.other_employer_codes");
+  from->excludes(partner)->excludes(other);
+  partner->excludes(other);
+  s->add_option("--on", st->on, "Started on YYYY-MM-DD (default today)")->check(DateValidator());
+  AddRequestId(s, st.get());
+  s->callback([&global, action, st] {
+    *action = [&global, st] {
+      mv1::StartEmploymentSpellRequest req;
+      req.set_request_id(RequestId(*st));
+      req.set_case_id(st->case_id);
+      req.set_referral_id(st->referral);
+      req.set_partner_id(st->partner);
+      req.set_other_employer_code(st->other_employer);
+      SetDate(st->on, req.mutable_started_on());
+      return Call<mv1::StartEmploymentSpellResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::RetentionService::NewStub(ch)->StartEmploymentSpell(ctx, req, resp);
+          },
+          [](const auto& resp) { PrintSpell(resp.spell()); });
+    };
+  });
+
+  auto en = std::make_shared<Flags>();
+  CLI::App* e = cmd->add_subcommand("end", "End a spell (later checks are cancelled)");
+  e->add_option("SPELL_ID", en->id, "The spell id")->required()->check(UuidValidator());
+  e->add_option("--reason", en->reason, "A code of employment.referral.end_reasons")->required();
+  e->add_option("--on", en->on, "Ended on YYYY-MM-DD (default today)")->check(DateValidator());
+  AddRequestId(e, en.get());
+  e->callback([&global, action, en] {
+    *action = [&global, en] {
+      mv1::EndEmploymentSpellRequest req;
+      req.set_request_id(RequestId(*en));
+      req.set_spell_id(en->id);
+      req.set_reason_code(en->reason);
+      SetDate(en->on, req.mutable_ended_on());
+      return Call<mv1::EndEmploymentSpellResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::RetentionService::NewStub(ch)->EndEmploymentSpell(ctx, req, resp);
+          },
+          [](const auto& resp) { PrintSpell(resp.spell()); });
+    };
+  });
+
+  auto cf = std::make_shared<Flags>();
+  CLI::App* c = cmd->add_subcommand(
+      "confirm", "Confirm a retention check (staff, or the employer partner's own token)");
+  c->add_option("SPELL_ID", cf->id, "The spell id")->required()->check(UuidValidator());
+  c->add_option("--day", cf->day, "The check's day: 30, 90 or 180")->required();
+  c->add_option("--on", cf->on, "Confirmed on YYYY-MM-DD (default today)")->check(DateValidator());
+  AddRequestId(c, cf.get());
+  c->callback([&global, action, cf] {
+    *action = [&global, cf] {
+      mv1::ConfirmRetentionCheckRequest req;
+      req.set_request_id(RequestId(*cf));
+      req.set_spell_id(cf->id);
+      req.set_day_offset(cf->day);
+      SetDate(cf->on, req.mutable_on());
+      return Call<mv1::ConfirmRetentionCheckResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::RetentionService::NewStub(ch)->ConfirmRetentionCheck(ctx, req, resp);
+          },
+          [](const auto& resp) {
+            const auto& k = resp.check();
+            PrintKeyValues({{"spell id", k.spell_id()},
+                            {"day", std::to_string(k.day_offset())},
+                            {"due on", FormatProtoDate(k.due_on())},
+                            {"status", EnumLabel(mv1::RetentionCheckStatus_descriptor(), k.status(),
+                                                 kCheckStatusPrefix)},
+                            {"confirmed on", FormatProtoDate(k.confirmed_on())}},
+                           std::cout);
+          });
+    };
+  });
+
+  auto ls = std::make_shared<Flags>();
+  CLI::App* l = cmd->add_subcommand("checks", "Retention checks due or overdue, per district");
+  l->add_option("--list", ls->list, "due or overdue")
+      ->required()
+      ->check(CLI::IsMember({"due", "overdue"}));
+  l->add_option("--district", ls->district, "The district (required unless all districts)")
+      ->check(DistrictValidator());
+  l->add_option("--as-of", ls->on, "As of YYYY-MM-DD (default today)")->check(DateValidator());
+  l->add_option("--page-size", ls->page_size, "At most this many (default 50)")
+      ->check(CLI::Range(1, 500));
+  l->add_option("--page-token", ls->page_token, "From a previous page");
+  l->callback([&global, action, ls] {
+    *action = [&global, ls] {
+      mv1::ListRetentionChecksRequest req;
+      req.set_district_code(ls->district);
+      req.set_list(ls->list == "due" ? mv1::RETENTION_LIST_DUE : mv1::RETENTION_LIST_OVERDUE);
+      SetDate(ls->on, req.mutable_as_of());
+      req.set_page_size(ls->page_size);
+      req.set_page_token(ls->page_token);
+      return Call<mv1::ListRetentionChecksResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::RetentionService::NewStub(ch)->ListRetentionChecks(ctx, req, resp);
+          },
+          [](const auto& resp) {
+            Table table({"SPELL", "DAY", "DUE", "CONFIRM BY", "STATUS", "CASE", "DISTRICT"});
+            for (const auto& k : resp.checks()) {
+              table.AddRow({k.spell_id(), std::to_string(k.day_offset()),
+                            FormatProtoDate(k.due_on()), FormatProtoDate(k.confirm_by()),
+                            EnumLabel(mv1::RetentionCheckStatus_descriptor(), k.status(),
+                                      kCheckStatusPrefix),
+                            k.case_id(), k.district_code()});
+            }
+            table.Print(std::cout);
+            PrintNextPage(resp.next_page_token());
+          });
+    };
+  });
+
+  auto ag = std::make_shared<Flags>();
+  CLI::App* a = cmd->add_subcommand("agency-checks", "A partner's own retention checks");
+  a->add_option("--status", ag->status, "pending, confirmed, missed or cancelled");
+  a->add_option("--page-size", ag->page_size, "At most this many (default 50)")
+      ->check(CLI::Range(1, 500));
+  a->add_option("--page-token", ag->page_token, "From a previous page");
+  a->callback([&global, action, ag] {
+    *action = [&global, ag] {
+      mv1::ListAgencyRetentionChecksRequest req;
+      if (!ag->status.empty()) {
+        req.set_status(Parse<mv1::RetentionCheckStatus>(mv1::RetentionCheckStatus_descriptor(),
+                                                        kCheckStatusPrefix, ag->status));
+      }
+      req.set_page_size(ag->page_size);
+      req.set_page_token(ag->page_token);
+      return Call<mv1::ListAgencyRetentionChecksResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::RetentionService::NewStub(ch)->ListAgencyRetentionChecks(ctx, req, resp);
+          },
+          [](const auto& resp) {
+            Table table({"SPELL", "DAY", "DUE", "CONFIRM BY", "STATUS", "REFERRAL"});
+            for (const auto& k : resp.checks()) {
+              table.AddRow({k.spell_id(), std::to_string(k.day_offset()),
+                            FormatProtoDate(k.due_on()), FormatProtoDate(k.confirm_by()),
+                            EnumLabel(mv1::RetentionCheckStatus_descriptor(), k.status(),
+                                      kCheckStatusPrefix),
+                            OrDash(k.referral_code())});
+            }
+            table.Print(std::cout);
+            PrintNextPage(resp.next_page_token());
+          });
+    };
+  });
+}
+
+void PrintProgramme(const mv1::TrainingProgramme& t) {
+  PrintKeyValues(
+      {{"programme id", t.programme_id()},
+       {"code", t.code()},
+       {"name", t.name()},
+       {"provider", t.provider_partner_id()},
+       {"district", t.district_code()},
+       {"hours", std::to_string(t.hours())},
+       {"places", std::to_string(t.taken()) + " of " + std::to_string(t.places()) + " taken"},
+       {"dates", FormatProtoDate(t.starts_on()) + " to " + FormatProtoDate(t.ends_on())}},
+      std::cout);
+}
+
+void PrintEnrolment(const mv1::TrainingEnrolment& e) {
+  PrintKeyValues({{"enrolment id", e.enrolment_id()},
+                  {"code", e.enrolment_code()},
+                  {"programme id", e.programme_id()},
+                  {"status", EnumLabel(mv1::TrainingEnrolmentStatus_descriptor(), e.status(),
+                                       kEnrolmentStatusPrefix)},
+                  {"enrolled on", FormatProtoDate(e.enrolled_on())},
+                  {"hours attended", std::to_string(e.hours_attended())},
+                  {"completed on", e.has_completed_on() ? FormatProtoDate(e.completed_on()) : "-"},
+                  {"certificate", YesNo(e.certificate_obtained())}},
+                 std::cout);
+}
+
+void AddTrainingCommands(CLI::App* group, const GlobalOptions& global, Action* action) {
+  CLI::App* cmd = group->add_subcommand("training", "Skills-training programmes and enrolments");
+  cmd->require_subcommand(1);
+  auto reg = std::make_shared<Flags>();
+  CLI::App* r = cmd->add_subcommand("register", "Register a programme of a provider partner");
+  r->add_option("--code", reg->code, "Programme code (A-Z 0-9 - _)")->required();
+  r->add_option("--name", reg->name, "Programme name")->required();
+  r->add_option("--provider", reg->partner, "The provider partner's id")
+      ->required()
+      ->check(UuidValidator());
+  r->add_option("--district", reg->district, "Its district")
+      ->required()
+      ->check(DistrictValidator());
+  r->add_option("--hours", reg->hours, "Hours (1-2000)")->required()->check(CLI::Range(1, 2000));
+  r->add_option("--places", reg->places, "Places (1-500)")->required()->check(CLI::Range(1, 500));
+  r->add_option("--starts", reg->starts_on, "First day YYYY-MM-DD")
+      ->required()
+      ->check(DateValidator());
+  r->add_option("--ends", reg->ends_on, "Last day YYYY-MM-DD")->required()->check(DateValidator());
+  AddRequestId(r, reg.get());
+  r->callback([&global, action, reg] {
+    *action = [&global, reg] {
+      mv1::RegisterTrainingProgrammeRequest req;
+      req.set_request_id(RequestId(*reg));
+      req.set_code(reg->code);
+      req.set_name(reg->name);
+      req.set_provider_partner_id(reg->partner);
+      req.set_district_code(reg->district);
+      req.set_hours(reg->hours);
+      req.set_places(reg->places);
+      SetDate(reg->starts_on, req.mutable_starts_on());
+      SetDate(reg->ends_on, req.mutable_ends_on());
+      return Call<mv1::RegisterTrainingProgrammeResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::TrainingService::NewStub(ch)->RegisterTrainingProgramme(ctx, req, resp);
+          },
+          [](const auto& resp) { PrintProgramme(resp.programme()); });
+    };
+  });
+
+  auto en = std::make_shared<Flags>();
+  CLI::App* e = cmd->add_subcommand("enrol", "Enrol a case's person (never over places; 16+)");
+  e->add_option("PROGRAMME_ID", en->id, "The programme id")->required()->check(UuidValidator());
+  e->add_option("CASE_ID", en->case_id, "The case id")->required()->check(UuidValidator());
+  e->add_option("--on", en->on, "Enrolled on YYYY-MM-DD (default today)")->check(DateValidator());
+  e->add_option("--birth-date", en->birth_date, "When the case's facts leave the age open")
+      ->check(DateValidator());
+  AddRequestId(e, en.get());
+  e->callback([&global, action, en] {
+    *action = [&global, en] {
+      mv1::EnrolInTrainingRequest req;
+      req.set_request_id(RequestId(*en));
+      req.set_programme_id(en->id);
+      req.set_case_id(en->case_id);
+      SetDate(en->on, req.mutable_enrolled_on());
+      SetDate(en->birth_date, req.mutable_birth_date());
+      return Call<mv1::EnrolInTrainingResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::TrainingService::NewStub(ch)->EnrolInTraining(ctx, req, resp);
+          },
+          [](const auto& resp) {
+            PrintEnrolment(resp.enrolment());
+            PrintProgramme(resp.programme());
+          });
+    };
+  });
+
+  auto at = std::make_shared<Flags>();
+  CLI::App* a = cmd->add_subcommand("attend", "Record hours attended (staff or the provider)");
+  a->add_option("ENROLMENT_ID", at->id, "The enrolment id")->required()->check(UuidValidator());
+  a->add_option("--hours", at->hours, "Hours (1-12)")->required()->check(CLI::Range(1, 12));
+  a->add_option("--on", at->on, "On YYYY-MM-DD (default today)")->check(DateValidator());
+  AddRequestId(a, at.get());
+  a->callback([&global, action, at] {
+    *action = [&global, at] {
+      mv1::RecordTrainingAttendanceRequest req;
+      req.set_request_id(RequestId(*at));
+      req.set_enrolment_id(at->id);
+      req.set_hours(at->hours);
+      SetDate(at->on, req.mutable_on());
+      return Call<mv1::RecordTrainingAttendanceResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::TrainingService::NewStub(ch)->RecordTrainingAttendance(ctx, req, resp);
+          },
+          [](const auto& resp) { PrintEnrolment(resp.enrolment()); });
+    };
+  });
+
+  auto co = std::make_shared<Flags>();
+  CLI::App* c = cmd->add_subcommand("complete", "Record completion (staff or the provider)");
+  c->add_option("ENROLMENT_ID", co->id, "The enrolment id")->required()->check(UuidValidator());
+  c->add_flag("--certificate", co->certificate, "The certificate was obtained");
+  c->add_option("--on", co->on, "Completed on YYYY-MM-DD (default today)")->check(DateValidator());
+  AddRequestId(c, co.get());
+  c->callback([&global, action, co] {
+    *action = [&global, co] {
+      mv1::CompleteTrainingRequest req;
+      req.set_request_id(RequestId(*co));
+      req.set_enrolment_id(co->id);
+      req.set_certificate_obtained(co->certificate);
+      SetDate(co->on, req.mutable_completed_on());
+      return Call<mv1::CompleteTrainingResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::TrainingService::NewStub(ch)->CompleteTraining(ctx, req, resp);
+          },
+          [](const auto& resp) { PrintEnrolment(resp.enrolment()); });
+    };
+  });
+
+  auto ls = std::make_shared<Flags>();
+  CLI::App* l = cmd->add_subcommand("list", "Programmes with places taken");
+  l->add_option("--district", ls->district, "Only this district")->check(DistrictValidator());
+  l->add_option("--page-size", ls->page_size, "At most this many (default 50)")
+      ->check(CLI::Range(1, 500));
+  l->add_option("--page-token", ls->page_token, "From a previous page");
+  l->callback([&global, action, ls] {
+    *action = [&global, ls] {
+      mv1::ListTrainingProgrammesRequest req;
+      req.set_district_code(ls->district);
+      req.set_page_size(ls->page_size);
+      req.set_page_token(ls->page_token);
+      return Call<mv1::ListTrainingProgrammesResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::TrainingService::NewStub(ch)->ListTrainingProgrammes(ctx, req, resp);
+          },
+          [](const auto& resp) {
+            Table table({"PROGRAMME", "CODE", "DISTRICT", "HOURS", "TAKEN", "PLACES", "NAME"});
+            for (const auto& t : resp.programmes()) {
+              table.AddRow({t.programme_id(), t.code(), t.district_code(),
+                            std::to_string(t.hours()), std::to_string(t.taken()),
+                            std::to_string(t.places()), t.name()});
+            }
+            table.Print(std::cout);
+            PrintNextPage(resp.next_page_token());
+          });
+    };
+  });
+
+  auto le = std::make_shared<Flags>();
+  CLI::App* n = cmd->add_subcommand("enrolments", "A programme's enrolments");
+  n->add_option("PROGRAMME_ID", le->id, "The programme id")->required()->check(UuidValidator());
+  n->add_option("--page-size", le->page_size, "At most this many (default 50)")
+      ->check(CLI::Range(1, 500));
+  n->add_option("--page-token", le->page_token, "From a previous page");
+  n->callback([&global, action, le] {
+    *action = [&global, le] {
+      mv1::ListTrainingEnrolmentsRequest req;
+      req.set_programme_id(le->id);
+      req.set_page_size(le->page_size);
+      req.set_page_token(le->page_token);
+      return Call<mv1::ListTrainingEnrolmentsResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::TrainingService::NewStub(ch)->ListTrainingEnrolments(ctx, req, resp);
+          },
+          [](const auto& resp) {
+            Table table({"ENROLMENT", "CODE", "STATUS", "HOURS", "CERTIFICATE"});
+            for (const auto& e : resp.enrolments()) {
+              table.AddRow({e.enrolment_id(), e.enrolment_code(),
+                            EnumLabel(mv1::TrainingEnrolmentStatus_descriptor(), e.status(),
+                                      kEnrolmentStatusPrefix),
+                            std::to_string(e.hours_attended()), YesNo(e.certificate_obtained())});
+            }
+            table.Print(std::cout);
+            PrintNextPage(resp.next_page_token());
+          });
+    };
+  });
+}
+
 }  // namespace
 
 void AddEmploymentCommands(CLI::App& app, const GlobalOptions& global, Action* action) {
   CLI::App* group = app.add_subcommand(
-      "employment", "Employment: partners, referrals, halfway houses, the partner API");
+      "employment",
+      "Employment: partners, referrals, halfway houses, spells, training, the partner API");
   group->require_subcommand(1);
   group->fallthrough();
   AddPartnerCommands(group, global, action);
   AddReferralCommands(group, global, action);
   AddAgencyCommands(group, global, action);
   AddHouseCommands(group, global, action);
+  AddSpellCommands(group, global, action);
+  AddTrainingCommands(group, global, action);
 }
 
 }  // namespace ccms::ctl

@@ -60,6 +60,26 @@ EmploymentPolicy ReadEmploymentPolicy(policy::PolicyReader& r) {
     r.Problem("employment.halfway_house.leave_reasons",
               "must list CASE_CLOSED (a closed case's placement ends with it)");
   }
+  if (r.Has("employment.retention.check_days")) {
+    for (int64_t d : r.IntList("employment.retention.check_days", 1, 3660)) {
+      if (!p.retention_check_days.empty() && d <= p.retention_check_days.back()) {
+        r.Problem("employment.retention.check_days", "days must rise (30, 90, 180)");
+      }
+      p.retention_check_days.push_back(static_cast<int>(d));
+    }
+    if (p.retention_check_days.empty()) {
+      r.Problem("employment.retention.check_days", "needs at least one day");
+    }
+  } else {
+    p.retention_check_days = kDefaultRetentionCheckDays;
+  }
+  p.retention_confirm_within_days =
+      r.Has("employment.retention.confirm_within_days")
+          ? static_cast<int>(r.Int("employment.retention.confirm_within_days", 0, 90))
+          : kDefaultRetentionConfirmWithinDays;
+  p.other_employer_codes = r.Has("employment.retention.other_employer_codes")
+                               ? Codes(r, "employment.retention.other_employer_codes")
+                               : kDefaultOtherEmployerCodes;
   return p;
 }
 

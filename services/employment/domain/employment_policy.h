@@ -29,11 +29,24 @@ struct EmploymentPolicy {
   // Why a placement in a halfway house ends (halfway_house.leave_reasons; a version without the
   // key gets kDefaultHalfwayHouseLeaveReasons).
   std::vector<std::string> halfway_house_leave_reasons;
+  // Retention checks of an employment spell: due this many days after its start
+  // (retention.check_days, a marked default: 30, 90, 180), each to be confirmed within
+  // retention.confirm_within_days of its due day (a marked default: 14) or it is missed; the codes
+  // of an employer that is no registered partner (retention.other_employer_codes).
+  std::vector<int> retention_check_days;
+  int retention_confirm_within_days = 14;
+  std::vector<std::string> other_employer_codes;
 };
 
 // The leave reasons of a policy version that names none (a marked default).
 inline const std::vector<std::string> kDefaultHalfwayHouseLeaveReasons = {
     "RESETTLED", "MOVED_AWAY", "RULES_BROKEN", "CASE_CLOSED", "OTHER"};
+
+// The retention defaults of a policy version that names none (marked defaults).
+inline const std::vector<int> kDefaultRetentionCheckDays = {30, 90, 180};
+inline constexpr int kDefaultRetentionConfirmWithinDays = 14;
+inline const std::vector<std::string> kDefaultOtherEmployerCodes = {
+    "SELF_EMPLOYED", "FAMILY_BUSINESS", "PRIVATE_EMPLOYER", "PUBLIC_EMPLOYER", "OTHER"};
 
 using EmploymentPolicies = policy::Schedule<EmploymentPolicy>;
 
