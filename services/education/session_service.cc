@@ -697,10 +697,6 @@ absl::Status SessionServiceImpl::DoRecordAttendance(const auth::Principal& princ
   return absl::OkStatus();
 }
 
-}  // namespace ccms::education
-
-namespace ccms::education {
-
 absl::Status SessionServiceImpl::DoSetPartnerViewName(const auth::Principal& principal,
                                                       const v1::SetPartnerViewNameRequest& request,
                                                       v1::SetPartnerViewNameResponse* response) {
