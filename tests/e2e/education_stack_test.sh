@@ -217,16 +217,18 @@ check "attendance_recorded on ccms.education.v1 (the excuse and the attendance)"
 check "session_scheduled on ccms.education.v1" grep -q "ce_type=ccms.education.session_scheduled" <<<"$bus"
 check "the behaviour note is not on the bus" bash -c "! grep -aq -- '$NOTE' <<<\"\$1\"" _ "$bus"
 
-# 7. The partner view (issue 14 item 14): a session delivered by dev-agency (before the one under
-# way), the case enrolled; the example partner client over mutual TLS lists it, shows the person
-# by referral code and given name (a minor's withheld) and records the attendance; another
-# agency's token sees nothing of it.
+# 7. The partner view (issue 14 item 14): a session delivered by dev-agency, under way, the case
+# enrolled (withdrawn first from the office's session under way: one person is never in two
+# sessions at once); the example partner client over mutual TLS lists it, shows the person by
+# referral code and given name (a minor's withheld) and records the attendance; another agency's
+# token sees nothing of it.
 TLS="$RUN_DIR/tls"
 PARTNER="$("$CTL" token --role partner --districts 110101 --agency dev-agency --subject partner-e2e --key-set "$CCMS_JWT_KEYS_FILE")"
 PARTNER_B="$("$CTL" token --role partner --districts 110101 --agency other-agency --subject partner-b --key-set "$CCMS_JWT_KEYS_FILE")"
-now_minus_75="$(TZ=Asia/Shanghai date -d '-75 min' +%Y-%m-%dT%H:%M)"
+now_minus_5="$(TZ=Asia/Shanghai date -d '-5 min' +%Y-%m-%dT%H:%M)"
+check "the case withdrawn from the office's session under way" quiet "$CTL" --token "$WORKER" session withdraw "$now_session" "$case_id"
 partner_session="$("$CTL" --token "$WORKER" --json session schedule --district 110101 --kind classified \
-  --form face_to_face --audience "$audience" --start "$now_minus_75" --minutes 60 --capacity 5 \
+  --form face_to_face --audience "$audience" --start "$now_minus_5" --minutes 60 --capacity 5 \
   --provider partner_agency --provider-id dev-agency 2>/dev/null | sed -n 's/.*"sessionId": *"\([0-9a-f-]*\)".*/\1/p' | head -1)"
 check "a session delivered by a partner agency scheduled" test -n "$partner_session"
 check "the case enrolled in it" quiet "$CTL" --token "$WORKER" session enrol "$partner_session" "$case_id"
