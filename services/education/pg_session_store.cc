@@ -53,6 +53,16 @@ constexpr db::Query kGetSession = {"education_get_session",
                                    "SELECT " CCMS_SESSION_COLUMNS CCMS_SESSION_COUNTS
                                    " FROM sessions s WHERE s.session_id = $1::uuid"
                                    " AND ($2::boolean OR s.district_code = ANY($3::text[]))"};
+// A partner's reach (issue 14 item 14): the sessions its agency delivers, whatever the district.
+constexpr db::Query kLockPartnerSession = {
+    "education_lock_partner_session",
+    "SELECT s.session_id FROM sessions s WHERE s.session_id = $1::uuid"
+    " AND s.provider_kind = 'PARTNER_AGENCY' AND s.provider_id = $2 FOR UPDATE"};
+constexpr db::Query kGetPartnerSession = {
+    "education_get_partner_session",
+    "SELECT " CCMS_SESSION_COLUMNS CCMS_SESSION_COUNTS
+    " FROM sessions s WHERE s.session_id = $1::uuid"
+    " AND s.provider_kind = 'PARTNER_AGENCY' AND s.provider_id = $2"};
 constexpr db::Query kEnrolmentsOf = {
     "education_session_enrolments",
     "SELECT e.enrolment_id::text, e.case_id::text, e.status, " CCMS_US(
@@ -145,6 +155,17 @@ constexpr db::Query kListSessions = {
     " AND ($7::bigint < 0 OR (s.start_at, s.session_id) > (" CCMS_AT(
         "$7") ", NULLIF($8, '')::uuid)) ORDER BY s.start_at, s.session_id LIMIT $9"};
 
+// A partner's sessions (the provider agency's), in start order, keyset paged as kListSessions.
+constexpr db::Query kListAgencySessions = {
+    "education_list_agency_sessions",
+    "SELECT " CCMS_SESSION_COLUMNS CCMS_SESSION_COUNTS
+    " FROM sessions s WHERE s.provider_kind = 'PARTNER_AGENCY' AND s.provider_id = $1"
+    " AND ($2::boolean OR s.status = 'SCHEDULED')"
+    " AND ($3::bigint < 0 OR s.start_at >= " CCMS_AT("$3") ")"
+    " AND ($4::bigint < 0 OR s.start_at < " CCMS_AT("$4") ")"
+    " AND ($5::bigint < 0 OR (s.start_at, s.session_id) > (" CCMS_AT(
+        "$5") ", NULLIF($6, '')::uuid)) ORDER BY s.start_at, s.session_id LIMIT $7"};
+
 std::vector<std::string> Split(const pqxx::field& f) {
   if (f.is_null() || f.size() == 0) return {};
   return absl::StrSplit(f.c_str(), ',');
@@ -215,13 +236,22 @@ std::vector<EnrolmentRecord> LoadEnrolments(pqxx::transaction_base& tx,
 absl::StatusOr<SessionState> LoadSession(pqxx::transaction_base& tx,
                                          const auth::Principal& principal,
                                          const std::string& session_id, bool lock) {
-  const db::DistrictScope scope = db::ScopeOf(principal);
-  if (lock) {
-    if (tx.exec_prepared(Name(kLockSession), session_id, scope.all, scope.districts).empty()) {
+  pqxx::result r;
+  if (principal.role == auth::Role::kPartner) {
+    // A partner reaches only the sessions its agency delivers (never by district).
+    if (lock &&
+        tx.exec_prepared(Name(kLockPartnerSession), session_id, principal.agency_id).empty()) {
       return absl::NotFoundError("session not found");
     }
+    r = tx.exec_prepared(Name(kGetPartnerSession), session_id, principal.agency_id);
+  } else {
+    const db::DistrictScope scope = db::ScopeOf(principal);
+    if (lock &&
+        tx.exec_prepared(Name(kLockSession), session_id, scope.all, scope.districts).empty()) {
+      return absl::NotFoundError("session not found");
+    }
+    r = tx.exec_prepared(Name(kGetSession), session_id, scope.all, scope.districts);
   }
-  pqxx::result r = tx.exec_prepared(Name(kGetSession), session_id, scope.all, scope.districts);
   if (r.empty()) return absl::NotFoundError("session not found");
   SessionState s;
   s.session = RowToSession(r[0], /*with_counts=*/true);
@@ -442,6 +472,31 @@ absl::StatusOr<SessionPage> PgSessionStore::List(const auth::Principal& principa
   return page;
 }
 
+absl::StatusOr<SessionState> PgSessionStore::Load(pqxx::transaction_base& tx,
+                                                  const auth::Principal& principal,
+                                                  const std::string& session_id, bool lock) {
+  return LoadSession(tx, principal, session_id, lock);
+}
+
+SessionPage PgSessionStore::ListOfAgency(pqxx::transaction_base& tx, const std::string& agency_id,
+                                         const SessionFilter& f) {
+  SessionPage page;
+  auto micros = [](const std::optional<absl::Time>& t) -> int64_t {
+    return t.has_value() ? absl::ToUnixMicros(*t) : -1;
+  };
+  pqxx::result r =
+      tx.exec_prepared(Name(kListAgencySessions), agency_id, f.include_superseded, micros(f.from),
+                       micros(f.to), micros(f.after_start), f.after_session_id, f.page_size + 1);
+  for (const auto& row : r) {
+    if (static_cast<int>(page.items.size()) == f.page_size) {
+      page.more = true;
+      break;
+    }
+    page.items.push_back(RowToSession(row, /*with_counts=*/true));
+  }
+  return page;
+}
+
 std::vector<PgSessionStore::LeaveOverlap> PgSessionStore::EnrolledSessionsDuring(
     pqxx::work& tx, const std::string& case_id, absl::Time from, absl::Time to) {
   std::vector<LeaveOverlap> out;
@@ -507,7 +562,10 @@ std::vector<db::Query> PgSessionStore::Queries() {
           kUpsertAttendance,
           kInsertAttendanceIfNone,
           kEnrolledDuring,
-          kListSessions};
+          kListSessions,
+          kLockPartnerSession,
+          kGetPartnerSession,
+          kListAgencySessions};
 }
 
 }  // namespace ccms::education

@@ -60,6 +60,17 @@ class PgSessionStore final : public SessionStore {
                                      const domain::LeaveFact& leave,
                                      const domain::EducationPolicies& policies, absl::Time now);
 
+  // The session in the caller's reach (locked FOR UPDATE when `lock`) with its enrolments:
+  // staff's by their districts, a partner's by its agency as the session's provider (the partner
+  // view, pg_partner_session_store.h). NOT_FOUND outside it.
+  static absl::StatusOr<SessionState> Load(pqxx::transaction_base& tx,
+                                           const auth::Principal& principal,
+                                           const std::string& session_id, bool lock);
+  // The sessions `agency_id` delivers (provider PARTNER_AGENCY), by start then id, a page of
+  // `filter` (its district is ignored); unaudited: the caller audits.
+  static SessionPage ListOfAgency(pqxx::transaction_base& tx, const std::string& agency_id,
+                                  const SessionFilter& filter);
+
   static std::vector<db::Query> Queries();
 
   // Called inside Mutate's transaction after each attendance it writes (the hours ledger's

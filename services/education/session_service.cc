@@ -15,6 +15,7 @@
 #include "common/kafka/outbox.h"
 #include "common/time/calendar.h"
 #include "services/education/domain/access.h"
+#include "services/education/domain/partner_view.h"
 #include "services/education/domain/series.h"
 
 namespace ccms::education {
@@ -27,6 +28,7 @@ CCMS_UNARY_HANDLER(SessionServiceImpl, ListSessions)
 CCMS_UNARY_HANDLER(SessionServiceImpl, EnrolCase)
 CCMS_UNARY_HANDLER(SessionServiceImpl, WithdrawEnrolment)
 CCMS_UNARY_HANDLER(SessionServiceImpl, RecordAttendance)
+CCMS_UNARY_HANDLER(SessionServiceImpl, SetPartnerViewName)
 
 namespace {
 
@@ -165,6 +167,44 @@ events::v1::Envelope AttendanceEvent(const SessionRecord& s, const std::string& 
   return kafka::MakeEnvelope(kAttendanceType, case_id, s.district_code, now, now, actor, e);
 }
 
+absl::StatusOr<SessionWrite> DecideAttendance(const SessionContext& c,
+                                              const std::vector<AttendanceInput>& entries,
+                                              const domain::EducationPolicies& policies,
+                                              const crypto::PiiCipher& cipher,
+                                              const std::string& recorded_by,
+                                              const std::string& actor, absl::Time now) {
+  const SessionRecord& s = c.state.session;
+  if (s.status != domain::SessionStatus::kScheduled) {
+    return absl::FailedPreconditionError("the session was cancelled or moved");
+  }
+  if (s.start > now) return absl::FailedPreconditionError("the session has not started yet");
+  std::set<std::string> enrolled;
+  for (const auto& e : c.state.enrolments) {
+    if (e.status == "ENROLLED") enrolled.insert(e.case_id);
+  }
+  const auto& version = policies.InForce(time::ShanghaiDay(s.start));
+  SessionWrite w;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const AttendanceInput& e = entries[i];
+    if (enrolled.count(e.case_id) == 0) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("entries[", i, "]: the case is not enrolled in the session"));
+    }
+    AttendanceRecord a;
+    a.outcome = std::string(domain::OutcomeName(e.outcome));
+    a.excuse_reason = e.excuse;
+    a.notice_given = e.notice;
+    a.credited_minutes = domain::CreditedMinutes(e.outcome, s.end - s.start, version.session);
+    if (!e.note.empty()) a.note_cipher = cipher.Encrypt(e.note, SessionServiceImpl::kNoteContext);
+    a.policy_version = version.version;
+    a.recorded_by = recorded_by;
+    a.recorded_at = now;
+    w.events.push_back(AttendanceEvent(s, e.case_id, a, now, actor));
+    w.attendance.emplace_back(e.case_id, std::move(a));
+  }
+  return w;
+}
+
 void SessionServiceImpl::Fill(const SessionRecord& s, v1::Session* out) const {
   out->set_session_id(s.session_id);
   out->set_series_id(s.series_id);
@@ -254,6 +294,10 @@ absl::Status SessionServiceImpl::DoScheduleSession(const auth::Principal& princi
   const std::string provider_id(absl::StripAsciiWhitespace(request.provider().id()));
   if (provider_id.empty() || provider_id.size() > kMaxIdLength) {
     violations.push_back({"provider.id", "is required, at most 128 characters"});
+  } else if (provider_kind == "PARTNER_AGENCY" && !domain::IsAgencyId(provider_id)) {
+    // The agency's partner certificate names it (ccms-partner://<agency_id>): its partner view.
+    violations.push_back(
+        {"provider.id", "a partner agency's id: 1-64 of A-Z, a-z, 0-9, '.', '_' and '-'"});
   }
   const std::string audience = CCMS_ENUM_NAME(Audience, request.audience(), "AUDIENCE_");
   const auto sexes = Criteria(request.criteria().sexes(), "criteria.sexes", false, &violations);
@@ -605,19 +649,12 @@ absl::Status SessionServiceImpl::DoRecordAttendance(const auth::Principal& princ
   if (request.entries().empty() || request.entries_size() > kMaxEntries) {
     violations.push_back({"entries", "must hold 1 to 500 entries"});
   }
-  struct Entry {
-    std::string case_id;
-    domain::Outcome outcome;
-    std::string excuse;
-    bool notice;
-    std::string note;
-  };
-  std::vector<Entry> entries;
+  std::vector<AttendanceInput> entries;
   std::set<std::string> seen;
   for (int i = 0; i < request.entries_size() && i < kMaxEntries; ++i) {
     const v1::AttendanceEntry& in = request.entries(i);
     const std::string at = absl::StrCat("entries[", i, "].");
-    Entry e;
+    AttendanceInput e;
     e.case_id = absl::AsciiStrToLower(in.case_id());
     if (!ids::IsUuid(e.case_id)) {
       violations.push_back({at + "case_id", "must be a case id (UUID)"});
@@ -646,36 +683,8 @@ absl::Status SessionServiceImpl::DoRecordAttendance(const auth::Principal& princ
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
   const absl::Time now = clock_.Now();
   auto decide = [&](const SessionContext& c) -> absl::StatusOr<SessionWrite> {
-    const SessionRecord& s = c.state.session;
-    if (s.status != domain::SessionStatus::kScheduled) {
-      return absl::FailedPreconditionError("the session was cancelled or moved");
-    }
-    if (s.start > now) return absl::FailedPreconditionError("the session has not started yet");
-    std::set<std::string> enrolled;
-    for (const auto& e : c.state.enrolments) {
-      if (e.status == "ENROLLED") enrolled.insert(e.case_id);
-    }
-    const auto& version = policies_.InForce(time::ShanghaiDay(s.start));
-    SessionWrite w;
-    for (size_t i = 0; i < entries.size(); ++i) {
-      const Entry& e = entries[i];
-      if (enrolled.count(e.case_id) == 0) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("entries[", i, "]: the case is not enrolled in the session"));
-      }
-      AttendanceRecord a;
-      a.outcome = std::string(domain::OutcomeName(e.outcome));
-      a.excuse_reason = e.excuse;
-      a.notice_given = e.notice;
-      a.credited_minutes = domain::CreditedMinutes(e.outcome, s.end - s.start, version.session);
-      if (!e.note.empty()) a.note_cipher = cipher_.Encrypt(e.note, kNoteContext);
-      a.policy_version = version.version;
-      a.recorded_by = principal.subject;
-      a.recorded_at = now;
-      w.events.push_back(AttendanceEvent(s, e.case_id, a, now, principal.subject));
-      w.attendance.emplace_back(e.case_id, std::move(a));
-    }
-    return w;
+    return DecideAttendance(c, entries, policies_, cipher_, principal.subject, principal.subject,
+                            now);
   };
   auto state =
       store_.Mutate(principal, absl::AsciiStrToLower(request.session_id()), "RecordAttendance",
@@ -685,6 +694,29 @@ absl::Status SessionServiceImpl::DoRecordAttendance(const auth::Principal& princ
     if (seen.count(e.case_id) == 0) continue;
     if (auto st = Fill(e, response->add_enrolments()); !st.ok()) return st;
   }
+  return absl::OkStatus();
+}
+
+absl::Status SessionServiceImpl::DoSetPartnerViewName(const auth::Principal& principal,
+                                                      const v1::SetPartnerViewNameRequest& request,
+                                                      v1::SetPartnerViewNameResponse* response) {
+  if (auto st = domain::Authorize(principal, Action::kWrite); !st.ok()) return st;
+  if (auto st = grpc_util::CheckRequestId(request.request_id()); !st.ok()) return st;
+  if (auto st = grpc_util::CheckCaseId(request.case_id()); !st.ok()) return st;
+  const std::string name(absl::StripAsciiWhitespace(request.given_name()));
+  if (!domain::IsGivenName(name)) {
+    return grpc_util::InvalidArgumentWithViolations(
+        {{"given_name", "is required: 1-50 bytes, no control characters"}});
+  }
+  if (partner_store_ == nullptr) return absl::UnimplementedError("the partner view is not wired");
+  const std::string case_id = absl::AsciiStrToLower(request.case_id());
+  if (auto st = partner_store_->SetGivenName(principal, case_id,
+                                             absl::AsciiStrToLower(request.request_id()),
+                                             cipher_.Encrypt(name, kGivenNameContext));
+      !st.ok()) {
+    return st;
+  }
+  response->set_case_id(case_id);
   return absl::OkStatus();
 }
 

@@ -5,6 +5,7 @@
 #include "common/grpc/call_executor.h"
 #include "common/time/clock.h"
 #include "services/education/domain/education_policy.h"
+#include "services/education/partner_session_store.h"
 #include "services/education/session_store.h"
 
 namespace ccms::education {
@@ -14,6 +15,27 @@ namespace ccms::education {
 events::v1::Envelope AttendanceEvent(const SessionRecord& session, const std::string& case_id,
                                      const AttendanceRecord& attendance, absl::Time now,
                                      const std::string& actor);
+
+// One person's attendance as a caller gave it (case id resolved, outcome and excuse checked).
+struct AttendanceInput {
+  std::string case_id;
+  domain::Outcome outcome = domain::Outcome::kAbsent;
+  std::string excuse;  // "" unless EXCUSED
+  bool notice = false;
+  std::string note;  // plain text; "" none
+};
+
+// The bulk attendance path's decision on the locked session (RecordAttendance's, and the partner
+// view's RecordPartnerAttendance): a SCHEDULED session that has started, each entry an ENROLLED
+// case (FAILED_PRECONDITION "entries[i]: ..." otherwise); the service credits the minutes from the
+// session and the outcome (policy in force on the session's day), encrypts notes with `cipher`,
+// and raises one attendance_recorded event per entry.
+absl::StatusOr<SessionWrite> DecideAttendance(const SessionContext& context,
+                                              const std::vector<AttendanceInput>& entries,
+                                              const domain::EducationPolicies& policies,
+                                              const crypto::PiiCipher& cipher,
+                                              const std::string& recorded_by,
+                                              const std::string& actor, absl::Time now);
 
 // ccms.education.v1.SessionService: sessions (one or a recurring series), enrolment with a
 // capacity and a waitlist, attendance with the hours the service credits (docs/education.md,
@@ -53,6 +75,9 @@ class SessionServiceImpl final : public v1::SessionService::CallbackService {
   grpc::ServerUnaryReactor* RecordAttendance(grpc::CallbackServerContext* context,
                                              const v1::RecordAttendanceRequest* request,
                                              v1::RecordAttendanceResponse* response) override;
+  grpc::ServerUnaryReactor* SetPartnerViewName(grpc::CallbackServerContext* context,
+                                               const v1::SetPartnerViewNameRequest* request,
+                                               v1::SetPartnerViewNameResponse* response) override;
 
   // The work of each RPC, without gRPC (unit tests call these with a fake store).
   absl::Status DoScheduleSession(const auth::Principal& principal,
@@ -77,6 +102,15 @@ class SessionServiceImpl final : public v1::SessionService::CallbackService {
   absl::Status DoRecordAttendance(const auth::Principal& principal,
                                   const v1::RecordAttendanceRequest& request,
                                   v1::RecordAttendanceResponse* response);
+  absl::Status DoSetPartnerViewName(const auth::Principal& principal,
+                                    const v1::SetPartnerViewNameRequest& request,
+                                    v1::SetPartnerViewNameResponse* response);
+
+  // The store of the partner view's names (SetPartnerViewName); set once while wiring.
+  void SetPartnerStore(PartnerSessionStore* store) { partner_store_ = store; }
+
+  // The AAD context of a given name's blob shown in the partner view (PiiCipher).
+  static constexpr char kGivenNameContext[] = "education.partner_view.given_name";
 
  private:
   void Fill(const SessionRecord& s, v1::Session* out) const;
@@ -87,6 +121,7 @@ class SessionServiceImpl final : public v1::SessionService::CallbackService {
   const domain::EducationPolicies& policies_;
   const time::Clock& clock_;
   const crypto::PiiCipher& cipher_;
+  PartnerSessionStore* partner_store_ = nullptr;
 };
 
 }  // namespace ccms::education

@@ -31,6 +31,7 @@ std::vector<db::Query> AllQueries() {
   for (const auto& s : PgCommunityServiceStore::Queries()) q.push_back(s);
   for (const auto& s : PgHoursLedgerStore::Queries()) q.push_back(s);
   for (const auto& s : PgCommunityServiceHours::Queries()) q.push_back(s);
+  for (const auto& s : PgPartnerSessionStore::Queries()) q.push_back(s);
   return q;
 }
 
@@ -137,6 +138,12 @@ absl::Status EducationWiring::Build(server::ServiceHost& host) {
     return st;
   }
   host.AddService(hours_ledger_.get(), v1::HoursLedgerService::service_full_name());
+  // The partner view of sessions (issue 14 item 14): partners' reach is their agency.
+  partner_session_store_ = std::make_unique<PgPartnerSessionStore>(host.pool(), *session_store_);
+  sessions_->SetPartnerStore(partner_session_store_.get());
+  partner_sessions_ = std::make_unique<PartnerSessionServiceImpl>(
+      *partner_session_store_, host.executor(), *policies_, host.clock(), *cipher_);
+  host.AddService(partner_sessions_.get(), v1::PartnerSessionService::service_full_name());
   return absl::OkStatus();
 }
 

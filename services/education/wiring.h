@@ -31,6 +31,8 @@
 #include "services/education/hours_ledger_service.h"
 #include "services/education/ledger_events.h"
 #include "services/education/pg_hours_ledger_store.h"
+#include "services/education/partner_session_service.h"
+#include "services/education/pg_partner_session_store.h"
 
 namespace ccms::education {
 
@@ -51,6 +53,7 @@ class EducationWiring final : public server::Service {
   CounsellingServiceImpl& counselling() { return *counselling_; }
   SessionServiceImpl& sessions() { return *sessions_; }
   HoursLedgerServiceImpl& hours_ledger() { return *hours_ledger_; }
+  PartnerSessionServiceImpl& partner_sessions() { return *partner_sessions_; }
 
  private:
   std::unique_ptr<domain::EducationPolicies> policies_;
@@ -85,6 +88,9 @@ class EducationWiring final : public server::Service {
   std::unique_ptr<PgHoursLedgerStore> hours_ledger_store_;
   std::unique_ptr<HoursLedgerServiceImpl> hours_ledger_;
   std::unique_ptr<LedgerEventHandler> ledger_events_;
+  // The partner view of sessions (issue 14 item 14).
+  std::unique_ptr<PgPartnerSessionStore> partner_session_store_;
+  std::unique_ptr<PartnerSessionServiceImpl> partner_sessions_;
 };
 
 server::ServiceDefinition Definition();

@@ -216,11 +216,51 @@ check "attendance_recorded on ccms.education.v1 (the excuse and the attendance)"
   test "$(grep -c "^$case_id .*ce_type=ccms.education.attendance_recorded" <<<"$bus")" -ge 2
 check "session_scheduled on ccms.education.v1" grep -q "ce_type=ccms.education.session_scheduled" <<<"$bus"
 check "the behaviour note is not on the bus" bash -c "! grep -aq -- '$NOTE' <<<\"\$1\"" _ "$bus"
+
+# 7. The partner view (issue 14 item 14): a session delivered by dev-agency, under way, the case
+# enrolled (withdrawn first from the office's session under way: one person is never in two
+# sessions at once); the example partner client over mutual TLS lists it, shows the person by
+# referral code and given name (a minor's withheld) and records the attendance; another agency's
+# token sees nothing of it.
+TLS="$RUN_DIR/tls"
+PARTNER="$("$CTL" token --role partner --districts 110101 --agency dev-agency --subject partner-e2e --key-set "$CCMS_JWT_KEYS_FILE")"
+PARTNER_B="$("$CTL" token --role partner --districts 110101 --agency other-agency --subject partner-b --key-set "$CCMS_JWT_KEYS_FILE")"
+now_minus_5="$(TZ=Asia/Shanghai date -d '-5 min' +%Y-%m-%dT%H:%M)"
+check "the case withdrawn from the office's session under way" quiet "$CTL" --token "$WORKER" session withdraw "$now_session" "$case_id"
+partner_session="$("$CTL" --token "$WORKER" --json session schedule --district 110101 --kind classified \
+  --form face_to_face --audience "$audience" --start "$now_minus_5" --minutes 60 --capacity 5 \
+  --provider partner_agency --provider-id dev-agency 2>/dev/null | sed -n 's/.*"sessionId": *"\([0-9a-f-]*\)".*/\1/p' | head -1)"
+check "a session delivered by a partner agency scheduled" test -n "$partner_session"
+check "the case enrolled in it" quiet "$CTL" --token "$WORKER" session enrol "$partner_session" "$case_id"
+GIVEN="GIVENE2E$$"
+expected_name="$GIVEN"
+if [ "$audience" = minors_only ]; then
+  check "a minor's name is never recorded for partners" bash -c "'$CTL' --token '$WORKER' session partner-name '$case_id' --given-name '$GIVEN' 2>&1 | grep -q FAILED_PRECONDITION"
+  expected_name="(withheld)"
+else
+  check "the office records the name partners see" quiet "$CTL" --token "$WORKER" session partner-name "$case_id" --given-name "$GIVEN"
+fi
+PCLIENT=(/usr/bin/python3 "$ROOT/docs/examples/partner_sessions_client.py" --addr "$CCMS_EDUCATION_ADDR"
+  --ca "$TLS/ca.crt" --cert "$TLS/partner.crt" --key "$TLS/partner.key")
+listed="$("${PCLIENT[@]}" --token "$PARTNER" 2>&1 || true)"
+check "the partner client lists its agency's session" grep -q "^session $partner_session CLASSIFIED .* SCHEDULED enrolled 1\$" <<<"$listed"
+check "... and not the office's own" bash -c "! grep -q '$now_session' <<<\"\$1\"" _ "$listed"
+people="$("${PCLIENT[@]}" --token "$PARTNER" --session "$partner_session" 2>&1 || true)"
+check "the partner sees the person by referral code and given name" grep -q "^E-[0-9A-F]\{12\} $expected_name - 0\$" <<<"$people"
+check "... never the case id" bash -c "! grep -q '$case_id' <<<\"\$1\"" _ "$people"
+code="$(sed -n 's/^\(E-[0-9A-F]*\) .*/\1/p' <<<"$people" | head -1)"
+attended="$("${PCLIENT[@]}" --token "$PARTNER" --session "$partner_session" --attend "$code:attended" 2>&1 || true)"
+check "the partner records the attendance; the service credits 60 minutes" grep -q "^$code $expected_name ATTENDED 60\$" <<<"$attended"
+check "the office sees it, recorded by the partner" bash -c "'$CTL' --token '$WORKER' --json session get '$partner_session' | grep -q '\"recordedBy\": *\"partner:dev-agency\"'"
+wrong="$("${PCLIENT[@]}" --token "$PARTNER_B" --session "$partner_session" 2>&1 || true)"
+check "dev-agency's certificate with another agency's token: refused" grep -q "^error: PERMISSION_DENIED" <<<"$wrong"
+check "staff cannot use the partner view" bash -c "CCMS_TOKEN='$WORKER' /usr/bin/python3 '$ROOT/tools/grpc_call.py' '$CCMS_EDUCATION_ADDR' call ccms.education.v1.PartnerSessionService/ListPartnerSessions '{}' 2>&1 | grep -q PERMISSION_DENIED"
 "$ROOT/deploy/dev/down" > "$RUN_DIR/down.out" 2>&1
 check "the analysis is in no service log" bash -c "! grep -rq -- '$ANALYSIS' '$RUN_DIR/logs'"
 check "the plan's text is in no service log" bash -c "! grep -rq -- '$PLAN_TEXT' '$RUN_DIR/logs'"
 check "the psychological file is in no service log" bash -c "! grep -rq -- '$PSYCH' '$RUN_DIR/logs'"
 check "the behaviour note is in no service log" bash -c "! grep -rq -- '$NOTE' '$RUN_DIR/logs'"
+check "the partner-view name is in no service log" bash -c "! grep -rq -- '$GIVEN' '$RUN_DIR/logs'"
 check "SIGTERM stops ccms-education gracefully" grep -q '"event":"service_stopped"' "$RUN_DIR/logs/education.log"
 
 echo "e2e education: $passed passed, $failed failed"

@@ -65,6 +65,10 @@ class EducationHarness {
     return service_.wiring<education::EducationWiring>().policies().Latest().rules;
   }
 
+  // The service's handlers, for calls made as a principal without the wire (a partner's: the
+  // harness channel is plaintext, and a partner token needs its client certificate).
+  education::EducationWiring& wiring() { return service_.wiring<education::EducationWiring>(); }
+
   std::string Token(auth::Role role, std::vector<std::string> districts,
                     const std::string& subject = "tester") {
     return ServiceHarness::Token(role, std::move(districts), subject);

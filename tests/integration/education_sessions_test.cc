@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <map>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "absl/strings/ascii.h"
@@ -626,6 +628,369 @@ TEST_F(EducationSessionsTest, AnotherDistrictsSessionDoesNotExist) {
   EXPECT_TRUE(GetSession(b, &g, auditor).ok());
   EXPECT_EQ(Enrol(a, ActiveCase(false), &r, auditor).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// ---- The partner view (issue 14 item 14) ----
+
+auth::Principal PartnerOf(const std::string& agency, const std::string& subject) {
+  auth::Principal p;
+  p.subject = subject;
+  p.role = Role::kPartner;
+  p.agency_id = agency;
+  return p;
+}
+
+class EducationPartnerViewTest : public EducationSessionsTest {
+ protected:
+  std::string PartnerSession(const std::string& agency, v1::Audience audience,
+                             const std::string& district = kDistrictA,
+                             absl::Time start = absl::InfinitePast()) {
+    if (start == absl::InfinitePast()) start = Now() - absl::Hours(1);
+    v1::ScheduleSessionRequest req = ScheduleRequest(audience, 20, start, absl::Hours(2), district);
+    req.mutable_provider()->set_kind(v1::PROVIDER_KIND_PARTNER_AGENCY);
+    req.mutable_provider()->set_id(agency);
+    v1::ScheduleSessionResponse resp;
+    auto ctx = h().Context(district == kDistrictA ? StaffA() : StaffB());
+    const grpc::Status st = h().sessions().ScheduleSession(ctx.get(), req, &resp);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return resp.sessions_size() > 0 ? resp.sessions(0).session_id() : "";
+  }
+  grpc::Status SetName(const std::string& case_id, const std::string& name) {
+    v1::SetPartnerViewNameRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_case_id(case_id);
+    req.set_given_name(name);
+    v1::SetPartnerViewNameResponse resp;
+    auto ctx = h().Context(WorkerA());
+    return h().sessions().SetPartnerViewName(ctx.get(), req, &resp);
+  }
+  std::string EnrolledIn(const std::string& session, bool minor,
+                         const std::string& district = kDistrictA) {
+    const std::string id = ActiveCase(minor, district);
+    v1::EnrolCaseResponse r;
+    const grpc::Status st = Enrol(session, id, &r, district == kDistrictA ? WorkerA() : StaffB());
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return id;
+  }
+  education::PartnerSessionServiceImpl& partner() { return h().wiring().partner_sessions(); }
+};
+
+TEST_F(EducationPartnerViewTest, PartnerSeesOnlyItsAgencysSessionsThroughTheAllowList) {
+  const std::string agency = "school-" + ids::NewUuid().substr(24);
+  const std::string other = "centre-" + ids::NewUuid().substr(24);
+  const std::string adults = PartnerSession(agency, v1::AUDIENCE_ADULTS_ONLY);
+  const std::string minors = PartnerSession(agency, v1::AUDIENCE_MINORS_ONLY);
+  // A partner's reach is its agency, not a district: district B's session it delivers too.
+  const std::string in_b = PartnerSession(agency, v1::AUDIENCE_ADULTS_ONLY, kDistrictB);
+  const std::string others = PartnerSession(other, v1::AUDIENCE_ADULTS_ONLY);
+  const std::string staff_session = Schedule(v1::AUDIENCE_ADULTS_ONLY, 5, Now() - absl::Hours(1));
+  const std::string named = EnrolledIn(adults, false);
+  const std::string unnamed = EnrolledIn(adults, false);
+  const std::string minor = EnrolledIn(minors, true);
+  const std::string elsewhere = EnrolledIn(others, false);
+  ASSERT_TRUE(SetName(named, "  Wei ").ok());
+  ASSERT_TRUE(SetName(elsewhere, "Other").ok());
+  // A minor's name is never recorded for partners.
+  EXPECT_EQ(SetName(minor, "Xiaoming").error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Count("SELECT count(*) FROM partner_view_names WHERE case_id = '" + minor + "'"), 0);
+  // The name is encrypted at rest.
+  EXPECT_EQ(Count("SELECT count(*) FROM partner_view_names WHERE position('Wei'::bytea IN"
+                  " given_name_cipher) > 0"),
+            0);
+
+  const std::string subject = "partner-view-" + ids::NewUuid();
+  const auth::Principal me = PartnerOf(agency, subject);
+  v1::ListPartnerSessionsResponse list;
+  ASSERT_TRUE(partner().DoListPartnerSessions(me, {}, &list).ok());
+  std::set<std::string> listed;
+  for (const auto& s : list.sessions()) listed.insert(s.session_id());
+  EXPECT_EQ(listed, (std::set<std::string>{adults, minors, in_b}));
+
+  // Another agency's session and a staff one do not exist for this partner.
+  for (const std::string& id : {others, staff_session}) {
+    v1::GetPartnerSessionRequest req;
+    req.set_session_id(id);
+    v1::GetPartnerSessionResponse resp;
+    EXPECT_EQ(partner().DoGetPartnerSession(me, req, &resp).code(), absl::StatusCode::kNotFound);
+  }
+  v1::GetPartnerSessionRequest req;
+  req.set_session_id(adults);
+  v1::GetPartnerSessionResponse got;
+  ASSERT_TRUE(partner().DoGetPartnerSession(me, req, &got).ok());
+  EXPECT_EQ(got.session().session_id(), adults);
+  EXPECT_EQ(got.session().enrolled_count(), 2);
+  ASSERT_EQ(got.participants_size(), 2);
+  std::set<std::string> names;
+  for (const auto& p : got.participants()) {
+    EXPECT_EQ(p.referral_code().rfind("E-", 0), 0u) << p.referral_code();
+    EXPECT_EQ(p.referral_code().size(), 14u);
+    EXPECT_FALSE(p.identity_withheld());
+    names.insert(p.given_name());
+  }
+  EXPECT_EQ(names, (std::set<std::string>{"Wei", ""}));
+  // No case id anywhere in what the partner received.
+  for (const std::string& id : {named, unnamed}) {
+    EXPECT_EQ(got.SerializeAsString().find(id), std::string::npos);
+  }
+  req.set_session_id(minors);
+  v1::GetPartnerSessionResponse got_minor;
+  ASSERT_TRUE(partner().DoGetPartnerSession(me, req, &got_minor).ok());
+  ASSERT_EQ(got_minor.participants_size(), 1);
+  EXPECT_TRUE(got_minor.participants(0).identity_withheld());
+  EXPECT_EQ(got_minor.participants(0).given_name(), "");
+  EXPECT_EQ(got_minor.SerializeAsString().find(minor), std::string::npos);
+  // Even a minor's name written past the service (a row the office could not make) stays
+  // withheld: the view decides on the minor flag.
+  h().db().QueryValue(
+      "INSERT INTO partner_view_names (case_id, given_name_cipher, recorded_by)"
+      " SELECT '" +
+      minor +
+      "', given_name_cipher, 'test' FROM partner_view_names"
+      " WHERE case_id = '" +
+      named + "'");
+  ASSERT_TRUE(partner().DoGetPartnerSession(me, req, &got_minor).ok());
+  EXPECT_EQ(got_minor.participants(0).given_name(), "");
+  EXPECT_TRUE(got_minor.participants(0).identity_withheld());
+
+  // Staff are refused the partner view; the partner is refused the staff's.
+  auth::Principal admin;
+  admin.subject = "admin";
+  admin.role = Role::kCityAdmin;
+  admin.all_districts = true;
+  EXPECT_EQ(partner().DoListPartnerSessions(admin, {}, &list).code(),
+            absl::StatusCode::kPermissionDenied);
+  v1::GetSessionRequest staff_req;
+  staff_req.set_session_id(adults);
+  v1::GetSessionResponse staff_resp;
+  EXPECT_EQ(h().wiring().sessions().DoGetSession(me, staff_req, &staff_resp).code(),
+            absl::StatusCode::kPermissionDenied);
+
+  // Every partner read is audited: the list with its count, each person shown on their case, the
+  // refusals as NOT_FOUND.
+  const std::string by_me = "SELECT count(*) FROM audit_log WHERE actor = '" + subject + "'";
+  EXPECT_EQ(Count(by_me + " AND action = 'ListPartnerSessions' AND result = '3'"), 1);
+  EXPECT_EQ(Count(by_me + " AND action = 'GetPartnerSession' AND result = 'NOT_FOUND'"), 2);
+  EXPECT_EQ(Count(by_me + " AND action = 'GetPartnerSession' AND case_id IN ('" + named + "', '" +
+                  unnamed + "')"),
+            2);
+  EXPECT_EQ(Count(by_me + " AND action = 'GetPartnerSession' AND case_id = '" + minor + "'"), 2);
+
+  // The reviewed allow-list: every field a partner can receive, and nothing else.
+  auto fields_of = [](const google::protobuf::Descriptor* d) {
+    std::set<std::string> out;
+    for (int i = 0; i < d->field_count(); ++i) out.insert(d->field(i)->name());
+    return out;
+  };
+  EXPECT_EQ(
+      fields_of(v1::PartnerSession::descriptor()),
+      (std::set<std::string>{"session_id", "kind", "form", "topic_code", "venue", "start_time",
+                             "end_time", "audience", "status", "capacity", "enrolled_count"}));
+  EXPECT_EQ(fields_of(v1::PartnerParticipant::descriptor()),
+            (std::set<std::string>{"referral_code", "given_name", "identity_withheld", "outcome",
+                                   "credited_minutes"}));
+  const std::set<const google::protobuf::Descriptor*> allowed = {
+      v1::PartnerSession::descriptor(), v1::PartnerParticipant::descriptor(),
+      google::protobuf::Timestamp::descriptor()};
+  for (const auto* resp :
+       {v1::ListPartnerSessionsResponse::descriptor(), v1::GetPartnerSessionResponse::descriptor(),
+        v1::RecordPartnerAttendanceResponse::descriptor(), v1::PartnerSession::descriptor(),
+        v1::PartnerParticipant::descriptor()}) {
+    for (int i = 0; i < resp->field_count(); ++i) {
+      const auto* f = resp->field(i);
+      EXPECT_TRUE(f->message_type() == nullptr || allowed.count(f->message_type()) > 0)
+          << f->full_name();
+    }
+  }
+}
+
+TEST_F(EducationPartnerViewTest, PartnerRecordsAttendanceForItsSessionsOnly) {
+  const std::string agency = "trainer-" + ids::NewUuid().substr(24);
+  const std::string other = "school-" + ids::NewUuid().substr(24);
+  const std::string mine = PartnerSession(agency, v1::AUDIENCE_ADULTS_ONLY);
+  const std::string theirs = PartnerSession(other, v1::AUDIENCE_ADULTS_ONLY);
+  std::vector<std::string> people;
+  for (int i = 0; i < 3; ++i) people.push_back(EnrolledIn(mine, false));
+  const std::string their_person = EnrolledIn(theirs, false);
+  const auth::Principal me = PartnerOf(agency, "partner-att-" + ids::NewUuid());
+  const auth::Principal them = PartnerOf(other, "partner-att-" + ids::NewUuid());
+  auto codes_of = [&](const auth::Principal& p, const std::string& session) {
+    v1::GetPartnerSessionRequest req;
+    req.set_session_id(session);
+    v1::GetPartnerSessionResponse resp;
+    EXPECT_TRUE(partner().DoGetPartnerSession(p, req, &resp).ok());
+    std::vector<std::string> codes;
+    for (const auto& x : resp.participants()) codes.push_back(x.referral_code());
+    return codes;
+  };
+  const std::vector<std::string> codes = codes_of(me, mine);
+  ASSERT_EQ(codes.size(), 3u);
+  const std::vector<std::string> their_codes = codes_of(them, theirs);
+  ASSERT_EQ(their_codes.size(), 1u);
+
+  const int64_t attendance_before = Count("SELECT count(*) FROM attendance");
+  auto request = [&](const std::string& session) {
+    v1::RecordPartnerAttendanceRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_session_id(session);
+    return req;
+  };
+  auto entry = [](v1::RecordPartnerAttendanceRequest& req, const std::string& code,
+                  v1::AttendanceOutcome outcome,
+                  v1::ExcuseReason excuse = v1::EXCUSE_REASON_UNSPECIFIED) {
+    v1::PartnerAttendanceEntry* e = req.add_entries();
+    e->set_referral_code(code);
+    e->set_outcome(outcome);
+    e->set_excuse_reason(excuse);
+  };
+  v1::RecordPartnerAttendanceResponse resp;
+  // The office's outcomes are refused, and nothing is written.
+  {
+    auto req = request(mine);
+    entry(req, codes[0], v1::ATTENDANCE_OUTCOME_ABSENT_AFTER_NOTICE);
+    EXPECT_EQ(partner().DoRecordPartnerAttendance(me, req, &resp).code(),
+              absl::StatusCode::kInvalidArgument);
+    auto leave = request(mine);
+    entry(leave, codes[0], v1::ATTENDANCE_OUTCOME_EXCUSED, v1::EXCUSE_REASON_APPROVED_LEAVE);
+    EXPECT_EQ(partner().DoRecordPartnerAttendance(me, leave, &resp).code(),
+              absl::StatusCode::kInvalidArgument);
+  }
+  // Another agency's session does not exist for it, even with a code of that session.
+  {
+    auto req = request(theirs);
+    entry(req, their_codes[0], v1::ATTENDANCE_OUTCOME_ATTENDED);
+    EXPECT_EQ(partner().DoRecordPartnerAttendance(me, req, &resp).code(),
+              absl::StatusCode::kNotFound);
+    // A code of another session in its own: nobody has it here.
+    auto mixed = request(mine);
+    entry(mixed, their_codes[0], v1::ATTENDANCE_OUTCOME_ATTENDED);
+    EXPECT_EQ(partner().DoRecordPartnerAttendance(me, mixed, &resp).code(),
+              absl::StatusCode::kFailedPrecondition);
+  }
+  EXPECT_EQ(Count("SELECT count(*) FROM attendance"), attendance_before);
+  EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE actor = '" + me.subject +
+                  "' AND action = 'RecordPartnerAttendance' AND result = 'NOT_FOUND'"),
+            1);
+  // Its own session, the staff's path: hours computed by the service (120 min session).
+  const int64_t outbox_before = Count("SELECT count(*) FROM outbox");
+  auto req = request(mine);
+  entry(req, absl::AsciiStrToLower(codes[0]), v1::ATTENDANCE_OUTCOME_ATTENDED);
+  entry(req, codes[1], v1::ATTENDANCE_OUTCOME_LATE);
+  entry(req, codes[2], v1::ATTENDANCE_OUTCOME_EXCUSED, v1::EXCUSE_REASON_HOSPITAL);
+  const absl::Status st = partner().DoRecordPartnerAttendance(me, req, &resp);
+  ASSERT_TRUE(st.ok()) << st;
+  ASSERT_EQ(resp.participants_size(), 3);
+  std::map<std::string, const v1::PartnerParticipant*> by_code;
+  for (const auto& p : resp.participants()) by_code[p.referral_code()] = &p;
+  EXPECT_EQ(by_code.at(codes[0])->outcome(), v1::ATTENDANCE_OUTCOME_ATTENDED);
+  EXPECT_EQ(by_code.at(codes[0])->credited_minutes(), 120);
+  EXPECT_EQ(by_code.at(codes[1])->credited_minutes(), 60);
+  EXPECT_EQ(by_code.at(codes[2])->outcome(), v1::ATTENDANCE_OUTCOME_EXCUSED);
+  EXPECT_EQ(by_code.at(codes[2])->credited_minutes(), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM attendance WHERE session_id = '" + mine +
+                  "' AND recorded_by = 'partner:" + agency + "'"),
+            3);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox") - outbox_before, 3);
+  // The staff see what the partner recorded, on the cases.
+  v1::GetSessionResponse staff_view;
+  ASSERT_TRUE(GetSession(mine, &staff_view, StaffA()).ok());
+  int attended = 0;
+  for (const auto& e : staff_view.enrolments()) {
+    if (e.case_id() == people[0] || e.case_id() == people[1] || e.case_id() == people[2]) {
+      EXPECT_EQ(e.attendance().recorded_by(), "partner:" + agency);
+      if (e.attendance().outcome() == v1::ATTENDANCE_OUTCOME_ATTENDED) ++attended;
+    }
+  }
+  EXPECT_EQ(attended, 1);
+  // The other agency's session is untouched.
+  EXPECT_EQ(Count("SELECT count(*) FROM attendance WHERE session_id = '" + theirs + "'"), 0);
+}
+
+TEST_F(EducationPartnerViewTest, PartnerRequestsUnderHostileValuesGetClientErrors) {
+  const std::string agency = "hostile-" + ids::NewUuid().substr(24);
+  const std::string session = PartnerSession(agency, v1::AUDIENCE_ADULTS_ONLY);
+  EnrolledIn(session, false);
+  const auth::Principal me = PartnerOf(agency, "partner-hostile");
+  // Nothing but the calls may write while the database is watched (the consumers follow the
+  // shared topics).
+  h().StopConsumers();
+  auto snapshot = DatabaseSnapshot(h().db().dsn());
+  const std::string before = snapshot();
+  const std::vector<std::string> strings = {"",
+                                            std::string(5000, 'x'),
+                                            std::string("E-\0AB", 5),
+                                            "'; DROP TABLE sessions; --",
+                                            "00000000-0000-0000-0000-000000000000",
+                                            "not-a-uuid",
+                                            "\xe4\xb8\xad\xe6\x96\x87",
+                                            "9999999999999999999." + ids::NewUuid()};
+  std::map<absl::StatusCode, int> codes;
+  auto expect_client_error = [&](const absl::Status& st, const std::string& what) {
+    ++codes[st.code()];
+    EXPECT_TRUE(st.code() == absl::StatusCode::kInvalidArgument ||
+                st.code() == absl::StatusCode::kNotFound ||
+                st.code() == absl::StatusCode::kFailedPrecondition ||
+                st.code() == absl::StatusCode::kOk)
+        << what << ": " << st;
+  };
+  for (const std::string& s : strings) {
+    v1::GetPartnerSessionRequest g;
+    g.set_session_id(s);
+    v1::GetPartnerSessionResponse gr;
+    expect_client_error(partner().DoGetPartnerSession(me, g, &gr), "session_id=" + s);
+    v1::ListPartnerSessionsRequest l;
+    l.set_page_token(s);
+    v1::ListPartnerSessionsResponse lr;
+    expect_client_error(partner().DoListPartnerSessions(me, l, &lr), "page_token=" + s);
+    v1::RecordPartnerAttendanceRequest a;
+    a.set_request_id(ids::NewUuid());
+    a.set_session_id(session);
+    a.add_entries()->set_referral_code(s);
+    a.mutable_entries(0)->set_outcome(v1::ATTENDANCE_OUTCOME_ATTENDED);
+    v1::RecordPartnerAttendanceResponse ar;
+    expect_client_error(partner().DoRecordPartnerAttendance(me, a, &ar), "referral_code=" + s);
+    a.set_session_id(s);
+    expect_client_error(partner().DoRecordPartnerAttendance(me, a, &ar), "session_id=" + s);
+    a.set_session_id(session);
+    a.set_request_id(s);
+    expect_client_error(partner().DoRecordPartnerAttendance(me, a, &ar), "request_id=" + s);
+  }
+  for (int value : {-1, 6, 99, 1 << 30}) {
+    v1::RecordPartnerAttendanceRequest a;
+    a.set_request_id(ids::NewUuid());
+    a.set_session_id(session);
+    a.add_entries()->set_referral_code("E-000000000000");
+    a.mutable_entries(0)->set_outcome(static_cast<v1::AttendanceOutcome>(value));
+    v1::RecordPartnerAttendanceResponse ar;
+    expect_client_error(partner().DoRecordPartnerAttendance(me, a, &ar), "outcome");
+    a.mutable_entries(0)->set_outcome(v1::ATTENDANCE_OUTCOME_EXCUSED);
+    a.mutable_entries(0)->set_excuse_reason(static_cast<v1::ExcuseReason>(value));
+    expect_client_error(partner().DoRecordPartnerAttendance(me, a, &ar), "excuse_reason");
+    v1::ListPartnerSessionsRequest l;
+    l.set_page_size(value == 6 ? 501 : value);
+    l.mutable_from_day()->set_year(2026);
+    l.mutable_from_day()->set_month(value == 6 ? 2 : 13);
+    l.mutable_from_day()->set_day(value == 6 ? 30 : 1);
+    v1::ListPartnerSessionsResponse lr;
+    expect_client_error(partner().DoListPartnerSessions(me, l, &lr), "page_size/from_day");
+  }
+  // 501 entries, and one code twice.
+  v1::RecordPartnerAttendanceRequest many;
+  many.set_request_id(ids::NewUuid());
+  many.set_session_id(session);
+  for (int i = 0; i < 501; ++i) {
+    many.add_entries()->set_referral_code(absl::StrCat("E-", i));
+    many.mutable_entries(i)->set_outcome(v1::ATTENDANCE_OUTCOME_ATTENDED);
+  }
+  v1::RecordPartnerAttendanceResponse ar;
+  EXPECT_EQ(partner().DoRecordPartnerAttendance(me, many, &ar).code(),
+            absl::StatusCode::kInvalidArgument);
+  many.mutable_entries()->DeleteSubrange(2, 499);
+  many.mutable_entries(1)->set_referral_code(many.entries(0).referral_code());
+  EXPECT_EQ(partner().DoRecordPartnerAttendance(me, many, &ar).code(),
+            absl::StatusCode::kInvalidArgument);
+  // Nothing but audit rows was written by any of them.
+  EXPECT_EQ(snapshot(), before);
+  EXPECT_GT(codes[absl::StatusCode::kInvalidArgument], 0);
 }
 
 TEST(EducationSessionsHostileValuesTest, EveryFieldOfEveryRequestGetsAClientErrorOrOk) {

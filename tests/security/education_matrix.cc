@@ -3,6 +3,7 @@
 // request builder per method, each aimed at a case's service file or correction plan (in the state
 // the call needs) in the cell's district; the catalogue's at the cell's district or the city-wide
 // monthly theme.
+#include <cctype>
 #include <functional>
 #include <map>
 #include <set>
@@ -19,6 +20,7 @@
 #include "ccms/education/v1/counselling_service.grpc.pb.h"
 #include "ccms/education/v1/feedback_service.grpc.pb.h"
 #include "ccms/education/v1/legal_test_service.grpc.pb.h"
+#include "ccms/education/v1/partner_session_service.grpc.pb.h"
 #include "ccms/education/v1/service_file_service.grpc.pb.h"
 #include "ccms/education/v1/session_service.grpc.pb.h"
 #include "ccms/ops/v1/audit_chain_service.grpc.pb.h"
@@ -56,6 +58,7 @@ class EducationMatrixServer : public MatrixServer {
             ev1::SessionService::service_full_name(),
             ev1::CommunityServiceService::service_full_name(),
             ev1::HoursLedgerService::service_full_name(),
+            ev1::PartnerSessionService::service_full_name(),
             ops::v1::DeadLetterService::service_full_name(),
             ops::v1::AuditChainService::service_full_name()};
   }
@@ -74,6 +77,7 @@ class EducationMatrixServer : public MatrixServer {
     InstallCommunityServiceBuilders();
     h_.ledger_consumer().Stop();
     InstallLedgerBuilders();
+    InstallPartnerBuilders();
   }
 
   std::shared_ptr<grpc::Channel> Channel() override { return h_.channel(); }
@@ -915,6 +919,82 @@ class EducationMatrixServer : public MatrixServer {
 
   // The hours ledger (issue 14 items 6-8): a case whose term began 100 days ago, so its
   // previous month has ended inside the term (closing it is a valid request).
+  // A session of `district` started an hour ago, delivered by partner agency A (kAgencyA), with
+  // a case enrolled; the enrolment's referral code in `code`.
+  std::string PartnerSession(const std::string& district, std::string* code) {
+    ev1::ScheduleSessionRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_district_code(district);
+    req.set_kind(ev1::SESSION_KIND_ROUTINE);
+    req.set_form(ev1::SESSION_FORM_FACE_TO_FACE);
+    const absl::Time start = h_.clock().Now() - absl::Hours(1);
+    *req.mutable_start_time() = grpc_util::ToProtoTimestamp(start);
+    *req.mutable_end_time() = grpc_util::ToProtoTimestamp(start + absl::Hours(2));
+    req.mutable_provider()->set_kind(ev1::PROVIDER_KIND_PARTNER_AGENCY);
+    req.mutable_provider()->set_id(kAgencyA);
+    req.set_capacity(10);
+    req.set_audience(ev1::AUDIENCE_ADULTS_ONLY);
+    ev1::ScheduleSessionResponse resp;
+    auto ctx = h_.Context(admin_);
+    const grpc::Status st = h_.sessions().ScheduleSession(ctx.get(), req, &resp);
+    if (!st.ok() || resp.sessions_size() != 1) {
+      Fail(absl::StrCat("ScheduleSession: ", st.error_code(), " ", st.error_message()));
+      return "";
+    }
+    const std::string session_id = resp.sessions(0).session_id();
+    Made(district, session_id);
+    const std::string case_id = Case(district);
+    ev1::EnrolCaseRequest enrol;
+    enrol.set_request_id(ids::NewUuid());
+    enrol.set_session_id(session_id);
+    enrol.set_case_id(case_id);
+    ev1::EnrolCaseResponse er;
+    auto ectx = h_.Context(admin_);
+    const grpc::Status est = h_.sessions().EnrolCase(ectx.get(), enrol, &er);
+    if (!est.ok()) Fail(absl::StrCat("EnrolCase: ", est.error_code(), " ", est.error_message()));
+    Made(district, er.enrolment().enrolment_id());
+    // The referral code (domain::ReferralCode): "E-" and the enrolment id's last 12 hex digits.
+    std::string hex = er.enrolment().enrolment_id();
+    hex = hex.size() >= 12 ? hex.substr(hex.size() - 12) : hex;
+    for (char& c : hex) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    *code = "E-" + hex;
+    return session_id;
+  }
+
+  void InstallPartnerBuilders() {
+    auto add = [this](const std::string& method, Builder b) {
+      builders_[absl::StrCat(ev1::PartnerSessionService::service_full_name(), "/", method)] =
+          std::move(b);
+    };
+    add("ListPartnerSessions",
+        [](const std::string&) { return Own(ev1::ListPartnerSessionsRequest()); });
+    add("GetPartnerSession", [this](const std::string& d) {
+      ev1::GetPartnerSessionRequest req;
+      std::string code;
+      req.set_session_id(PartnerSession(d, &code));
+      return Own(req);
+    });
+    add("RecordPartnerAttendance", [this](const std::string& d) {
+      ev1::RecordPartnerAttendanceRequest req;
+      req.set_request_id(ids::NewUuid());
+      std::string code;
+      req.set_session_id(PartnerSession(d, &code));
+      ev1::PartnerAttendanceEntry* e = req.add_entries();
+      e->set_referral_code(code);
+      e->set_outcome(ev1::ATTENDANCE_OUTCOME_ATTENDED);
+      return Own(req);
+    });
+    // The office records the name partners see (SessionService, write roles of the district).
+    builders_[absl::StrCat(ev1::SessionService::service_full_name(), "/SetPartnerViewName")] =
+        [this](const std::string& d) {
+          ev1::SetPartnerViewNameRequest req;
+          req.set_request_id(ids::NewUuid());
+          req.set_case_id(Case(d));
+          req.set_given_name("Matrix");
+          return Own(req);
+        };
+  }
+
   void InstallLedgerBuilders() {
     auto add = [this](const std::string& method, Builder b) {
       builders_[absl::StrCat(ev1::HoursLedgerService::service_full_name(), "/", method)] =

@@ -141,6 +141,7 @@ struct Flags {
   std::vector<std::string> notes;
   bool notice = false;
   std::string request_id;
+  std::string given_name;
 };
 
 void AddRequestId(CLI::App* c, Flags* f) {
@@ -472,6 +473,33 @@ void AddSessionCommands(CLI::App& app, const GlobalOptions& global, Action* acti
       grpc::Status st = NewStub(options)->RecordAttendance(ctx.get(), req, &resp);
       if (!st.ok()) return ReportRpcError(st, options);
       return PrintResponse(options, resp, [&] { PrintEnrolments(resp.enrolments()); });
+    };
+  });
+
+  auto named = std::make_shared<Flags>();
+  CLI::App* n = cmd->add_subcommand(
+      "partner-name",
+      "The given name partner agencies see for a case in the sessions they deliver (never a"
+      " minor's)");
+  n->add_option("CASE_ID", named->case_id, "The case")->required()->check(UuidValidator());
+  n->add_option("--given-name", named->given_name, "1-50 bytes; encrypted, never on the bus")
+      ->required();
+  AddRequestId(n, named.get());
+  n->callback([&global, action, named] {
+    *action = [&global, named] {
+      if (int rc = RequireToken(global); rc != kExitOk) return rc;
+      const GlobalOptions options = ForEducation(global);
+      ev1::SetPartnerViewNameRequest req;
+      req.set_request_id(named->request_id.empty() ? NewRequestId() : named->request_id);
+      req.set_case_id(named->case_id);
+      req.set_given_name(named->given_name);
+      ev1::SetPartnerViewNameResponse resp;
+      auto ctx = NewCallContext(options, true);
+      grpc::Status st = NewStub(options)->SetPartnerViewName(ctx.get(), req, &resp);
+      if (!st.ok()) return ReportRpcError(st, options);
+      return PrintResponse(options, resp, [&] {
+        std::cout << "partner view name recorded for case " << resp.case_id() << "\n";
+      });
     };
   });
 }

@@ -21,6 +21,9 @@ absl::Status Authorize(const auth::Principal& principal, Action action) {
     case Action::kApprove:
       if (office || role == Role::kCityAdmin) return absl::OkStatus();
       return absl::PermissionDeniedError("only office staff can approve");
+    case Action::kPartnerCall:
+      if (role == Role::kPartner && !principal.agency_id.empty()) return absl::OkStatus();
+      return absl::PermissionDeniedError("the partner view is for partner agencies only");
   }
   return absl::PermissionDeniedError("not allowed");
 }

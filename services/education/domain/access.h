@@ -10,10 +10,12 @@ namespace ccms::education::domain {
 //           city_admin (all districts)
 //   kWrite  social_worker, office_staff, district_bureau (their districts); city_admin
 //   kApprove office_staff, district_bureau (their districts); city_admin
-// partner is refused for now: its mTLS identity (issue 13) and its minimal view come later.
-// ops and service see nothing here. District reach is applied again in the store's SQL; a case
-// outside it is NOT_FOUND.
-enum class Action { kRead, kWrite, kApprove };
+//   kPartnerCall partner only, with its agency (the kit has checked its mTLS certificate names
+//           the token's agency): the partner view of the sessions its agency delivers
+//           (PartnerSessionService); its reach is the provider agency, in the store's SQL
+// partner is refused everything else. ops and service see nothing here. District reach is
+// applied again in the store's SQL; a case outside it is NOT_FOUND.
+enum class Action { kRead, kWrite, kApprove, kPartnerCall };
 
 // PERMISSION_DENIED with a plain message if the role may not do `action`.
 absl::Status Authorize(const auth::Principal& principal, Action action);

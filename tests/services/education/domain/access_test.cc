@@ -26,11 +26,27 @@ TEST(AccessTest, RoleMatrix) {
   EXPECT_TRUE(Allowed(Role::kOfficeStaff, Action::kApprove));
   EXPECT_TRUE(Allowed(Role::kCityAdmin, Action::kApprove));
   EXPECT_FALSE(Allowed(Role::kSocialWorker, Action::kApprove));
-  // Partners come with issue 13 (mTLS identity); ops and service see nothing here.
+  // Partners have only their view of their agency's sessions; ops and service see nothing here.
   for (Role r : {Role::kPartner, Role::kOps, Role::kService}) {
     EXPECT_FALSE(Allowed(r, Action::kRead));
     EXPECT_FALSE(Allowed(r, Action::kWrite));
     EXPECT_FALSE(Allowed(r, Action::kApprove));
+  }
+}
+
+TEST(AccessTest, OnlyAPartnerWithItsAgencyHasThePartnerView) {
+  using auth::Role;
+  auth::Principal partner;
+  partner.subject = "partner-1";
+  partner.role = Role::kPartner;
+  EXPECT_FALSE(Authorize(partner, Action::kPartnerCall).ok());  // no agency
+  partner.agency_id = "school-7";
+  EXPECT_TRUE(Authorize(partner, Action::kPartnerCall).ok());
+  for (Role r : {Role::kSocialWorker, Role::kOfficeStaff, Role::kDistrictBureau, Role::kCityAdmin,
+                 Role::kAuditor, Role::kOps, Role::kService}) {
+    auth::Principal p = partner;
+    p.role = r;
+    EXPECT_EQ(Authorize(p, Action::kPartnerCall).code(), absl::StatusCode::kPermissionDenied);
   }
 }
 
