@@ -41,15 +41,20 @@ constexpr int kCaseColumnCount = 38;
 // District scope as SQL: $2 = all districts, $3 = the principal's district codes.
 #define CCMS_SCOPE "($2::boolean OR c.district_code = ANY($3::text[]))"
 
-// The person, locked for the rest of the open (two opens of one person queue here), with the
-// current details.
-constexpr db::Query kLockPerson = {
-    "records_lock_person",
+// The person, locked for the rest of the open (two opens of one person queue here); then, in a
+// statement of its own, the current details. Not one statement: one that waits for the lock
+// while another open adds a version re-checks only the locked row, and its join to the details
+// would still read the version its snapshot knew, find no match and return nothing.
+constexpr db::Query kLockPerson = {"records_lock_person",
+                                   "SELECT person_id::text FROM persons WHERE id_hash = $1"
+                                   " FOR UPDATE"};
+constexpr db::Query kPersonDetails = {
+    "records_person_details",
     "SELECT p.person_id::text, p.current_version, pv.name, pv.phone, pv.household_address,"
     " pv.residence_address, (extract(epoch FROM pv.effective_at) * 1000000)::bigint"
     " FROM persons p JOIN person_versions pv"
     " ON pv.person_id = p.person_id AND pv.version = p.current_version"
-    " WHERE p.id_hash = $1 FOR UPDATE OF p"};
+    " WHERE p.person_id = $1::uuid"};
 constexpr db::Query kOpenCaseOfPerson = {"records_open_case_of_person",
                                          "SELECT case_id::text FROM cases WHERE person_id = $1"
                                          " AND status IN ('PENDING_INTAKE', 'ACTIVE') LIMIT 1"};
@@ -62,8 +67,8 @@ constexpr db::Query kNextCaseNumber = {
 // inserted if new (with details version 1), or locked if known, with the current details; and the
 // next case number of the district and year ($11, $13), counted after the person (its lock first,
 // as every open takes them). No person row comes back when another transaction added the person
-// or a version of its details after this statement's snapshot: then kLockPerson and
-// kNextCaseNumber, each with a fresh snapshot, do it again. Columns: the case number's sequence
+// or a version of its details after this statement's snapshot: then kLockPerson, kPersonDetails
+// and kNextCaseNumber, each with a fresh snapshot, do it again. Columns: the case number's sequence
 // (NULL then), now() (the transaction's start: the case's created_at) in microseconds, the new
 // person's id and details' effective_at, or the known person's id, current version, name,
 // phone, household and residence address and effective_at.
@@ -281,7 +286,7 @@ std::vector<db::Query> PgRecordsStore::Queries() {
   for (const db::Query& q : GroundQueries()) all.push_back(q);
   for (const db::Query& q : ExitRestrictionQueries()) all.push_back(q);
   for (const db::Query& q : FollowThroughQueries()) all.push_back(q);
-  all.insert(all.end(), {kLockPerson, kOpenCaseOfPerson, kNextCaseNumber, kGetCase,
+  all.insert(all.end(), {kLockPerson, kPersonDetails, kOpenCaseOfPerson, kNextCaseNumber, kGetCase,
                          kGetCaseForUpdate, kRecordIntake, kListCases, kCountCases,
                          kCountNeverReported, kApplyLevel, kExportCases, kFactsCandidates,
                          kMarkFactsPublished, kReadCaseAudited, kOpenCasePerson, kOpenCaseWrite});
@@ -336,7 +341,8 @@ absl::StatusOr<CaseRecord> PgRecordsStore::OpenCase(const auth::Principal& princ
     } else {
       // Another transaction added the person, or a version of the details, after the first
       // statement's snapshot: lock and count again, each statement with a snapshot of its own.
-      const pqxx::row person = tx.exec_prepared1(Name(kLockPerson), id_hash);
+      const std::string locked = tx.exec_prepared1(Name(kLockPerson), id_hash)[0].as<std::string>();
+      const pqxx::row person = tx.exec_prepared1(Name(kPersonDetails), locked);
       person_id = person[0].as<std::string>();
       person_version = person[1].as<int>();
       person_effective_at = absl::FromUnixMicros(person[6].as<int64_t>());
@@ -454,9 +460,9 @@ absl::StatusOr<CaseRecord> PgRecordsStore::GetCaseFacts(const auth::Principal& p
   absl::StatusOr<CaseRecord> c = ReadCase(principal, case_id, request_id, "GetCaseFacts");
   if (!c.ok()) return c;
   // Least privilege: what identifies the person, or tells the offence, never leaves the store.
-  for (std::string* field : {&c->name, &c->id_last4, &c->phone, &c->household_address,
-                             &c->residence_address, &c->offence_category, &c->prohibition_orders,
-                             &c->deciding_authority}) {
+  for (std::string* field :
+       {&c->name, &c->id_last4, &c->phone, &c->household_address, &c->residence_address,
+        &c->offence_category, &c->prohibition_orders, &c->deciding_authority}) {
     field->clear();
   }
   c->offence_date.reset();
