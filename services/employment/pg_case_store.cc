@@ -100,6 +100,7 @@ absl::Status PgCaseStore::Apply(pqxx::work& tx, const std::string& case_id,
                             ReferralEvent(ReferralEventType(x.status), x, from, "SYSTEM", on, now,
                                           "ccms-employment"));
     }
+    PgRetentionStore::CancelChecksOnCaseClosed(tx, case_id, on);
     // A placement in a halfway house ends with the case (policy: CASE_CLOSED).
     if (auto ended = PgHalfwayHouseStore::EndOnCaseClosed(tx, case_id, on); ended.has_value()) {
       kafka::AppendToOutbox(

@@ -101,6 +101,10 @@ constexpr db::Query kMoveSpells = {
 constexpr db::Query kMoveChecks = {
     "employment_move_retention_checks",
     "UPDATE retention_checks SET district_code = $2 WHERE case_id = $1::uuid"};
+constexpr db::Query kCancelChecksAfter = {
+    "employment_cancel_retention_checks_after",
+    "UPDATE retention_checks SET status = 'CANCELLED' WHERE case_id = $1::uuid"
+    " AND status = 'PENDING' AND due_on > $2::date"};
 
 std::optional<absl::CivilDay> DayOf(const pqxx::field& f) {
   if (f.is_null() || f.size() == 0) return std::nullopt;
@@ -371,10 +375,16 @@ void PgRetentionStore::MoveSpells(pqxx::work& tx, const std::string& case_id,
   tx.exec_prepared(Name(kMoveChecks), case_id, district_code);
 }
 
+int PgRetentionStore::CancelChecksOnCaseClosed(pqxx::work& tx, const std::string& case_id,
+                                               absl::CivilDay closed_on) {
+  return static_cast<int>(
+      tx.exec_prepared(Name(kCancelChecksAfter), case_id, DayText(closed_on)).affected_rows());
+}
+
 std::vector<db::Query> PgRetentionStore::Queries() {
-  return {kLockCase,  kLockReferral, kPartner,       kInsertSpell, kInsertCheck,
-          kLockSpell, kReadSpell,    kChecksOfSpell, kEndSpell,    kUpdateCheck,
-          kLockCheck, kListChecks,   kDueForMissing, kMoveSpells,  kMoveChecks};
+  return {kLockCase,      kLockReferral,  kPartner,    kInsertSpell,      kInsertCheck, kLockSpell,
+          kReadSpell,     kChecksOfSpell, kEndSpell,   kUpdateCheck,      kLockCheck,   kListChecks,
+          kDueForMissing, kMoveSpells,    kMoveChecks, kCancelChecksAfter};
 }
 
 }  // namespace ccms::employment

@@ -36,6 +36,12 @@ class PgRetentionStore final : public RetentionStore {
   // The consumer's part: a transferred case's spells and checks move to its new district.
   static void MoveSpells(pqxx::work& tx, const std::string& case_id,
                          const std::string& district_code);
+  // The consumer's part: when the case closes, ccms stops following the person's work: the
+  // checks still pending and due after the closing day are CANCELLED (those due on or before it
+  // stay, to be confirmed or missed). The spell itself is not ended: the job may go on. Returns
+  // how many were cancelled.
+  static int CancelChecksOnCaseClosed(pqxx::work& tx, const std::string& case_id,
+                                      absl::CivilDay closed_on);
 
   static std::vector<db::Query> Queries();
 

@@ -709,6 +709,15 @@ TEST_F(EmploymentTest, RetentionChecksDueOverdueConfirmedMissedAndCancelled) {
   other_start.set_other_employer_code("NOT_A_CODE");
   EXPECT_EQ(retention.DoStartEmploymentSpell(staff, other_start, &self).code(),
             absl::StatusCode::kInvalidArgument);
+  // The case closes today: the checks due later (90, 180) are cancelled, the confirmed one stays.
+  records::v1::CaseClosed closed;
+  closed.set_case_id(other_start.case_id());
+  *closed.mutable_closed_on() = ToProtoDate(Today());
+  ASSERT_TRUE(h_.Feed("ccms.records.case_closed", other_start.case_id(), kDistrictA, closed).ok());
+  EXPECT_EQ(Count("SELECT string_agg(day_offset || ' ' || status, ',' ORDER BY day_offset)"
+                  " FROM retention_checks WHERE spell_id = '" +
+                  self.spell().spell_id() + "'"),
+            "30 CONFIRMED,90 CANCELLED,180 CANCELLED");
 
   for (const auto& [type, n] :
        std::vector<std::pair<std::string, std::string>>{{"placement_started", "2"},
