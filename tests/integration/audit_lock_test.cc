@@ -86,7 +86,10 @@ class AuditLockTest : public ::testing::Test {
 
 TEST_F(AuditLockTest, RuntimeRoleOwnsNothingAndMayOnlyReadAndAppendTheAuditTables) {
   WriteAuditRows(3);
-  ASSERT_GT(h_->host().SealAuditNow().value_or(-1), 0);
+  // The host's own sealer runs once when it starts (then hourly in tests) and may have sealed
+  // these rows first: what matters is that they are sealed, not who sealed them.
+  ASSERT_TRUE(h_->host().SealAuditNow().ok());
+  ASSERT_GT(Count("SELECT count(*) FROM audit_chain"), 0);
   const std::string role = h_->db().runtime_role();
   EXPECT_EQ(Count("SELECT count(*) FROM pg_class WHERE relowner = (SELECT oid FROM pg_roles "
                   "WHERE rolname = '" +
@@ -152,7 +155,7 @@ TEST_F(AuditLockTest, TheSealerPicksUpARowThatCommitsLateWithALowerId) {
   EXPECT_EQ(Count("SELECT count(*) FROM audit_chain WHERE audit_id = " + std::to_string(slow_id)),
             0);
   slow.commit();
-  ASSERT_GT(h_->host().SealAuditNow().value_or(-1), 0);
+  ASSERT_TRUE(h_->host().SealAuditNow().ok());
   EXPECT_EQ(Count("SELECT count(*) FROM audit_chain WHERE audit_id = " + std::to_string(slow_id)),
             1);
   EXPECT_EQ(Count("SELECT count(*) FROM audit_log a WHERE NOT EXISTS "
