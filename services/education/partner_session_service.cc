@@ -91,20 +91,7 @@ absl::Status PartnerSessionServiceImpl::DoListPartnerSessions(
   const int page_size =
       grpc_util::CheckPageSize(request.page_size(), kDefaultPageSize, kMaxPageSize, &violations);
   SessionFilter f;
-  if (!request.page_token().empty()) {
-    std::vector<std::string> parts = absl::StrSplit(request.page_token(), '.');
-    int64_t micros = 0;
-    if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &micros) || !ids::IsUuid(parts[1]) ||
-        micros < absl::ToUnixMicros(absl::FromCivil(absl::CivilDay(grpc_util::kMinYear, 1, 1),
-                                                    absl::UTCTimeZone())) ||
-        micros > absl::ToUnixMicros(absl::FromCivil(absl::CivilDay(grpc_util::kMaxYear, 12, 31),
-                                                    absl::UTCTimeZone()))) {
-      violations.push_back({"page_token", "is not a token of this list"});
-    } else {
-      f.after_start = absl::FromUnixMicros(micros);
-      f.after_session_id = absl::AsciiStrToLower(parts[1]);
-    }
-  }
+  if (!request.page_token().empty()) ReadSessionPageToken(request.page_token(), &f, &violations);
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
   const absl::TimeZone tz = time::ShanghaiTimeZone();
   if (from.has_value()) f.from = absl::FromCivil(*from, tz);
@@ -115,9 +102,7 @@ absl::Status PartnerSessionServiceImpl::DoListPartnerSessions(
   if (!page.ok()) return page.status();
   for (const auto& s : page->items) FillSession(s, response->add_sessions());
   if (page->more && !page->items.empty()) {
-    const SessionRecord& last = page->items.back();
-    response->set_next_page_token(
-        absl::StrCat(absl::ToUnixMicros(last.start), ".", last.session_id));
+    response->set_next_page_token(SessionPageToken(page->items.back()));
   }
   return absl::OkStatus();
 }

@@ -110,10 +110,6 @@ std::vector<std::string> Criteria(const google::protobuf::RepeatedPtrField<std::
   return out;
 }
 
-std::string SessionToken(const SessionRecord& s) {
-  return absl::StrCat(absl::ToUnixMicros(s.start), ".", s.session_id);
-}
-
 events::v1::Envelope ScheduledEvent(const SessionRecord& s, absl::Time now,
                                     const std::string& actor) {
   v1::SessionScheduled e;
@@ -147,6 +143,26 @@ events::v1::Envelope CancelledEvent(const SessionRecord& s, absl::Time now,
 }
 
 }  // namespace
+
+std::string SessionPageToken(const SessionRecord& last) {
+  return absl::StrCat(absl::ToUnixMicros(last.start), ".", last.session_id);
+}
+
+void ReadSessionPageToken(const std::string& token, SessionFilter* filter,
+                          std::vector<FieldViolation>* violations) {
+  std::vector<std::string> parts = absl::StrSplit(token, '.');
+  int64_t micros = 0;
+  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &micros) || !ids::IsUuid(parts[1]) ||
+      micros < absl::ToUnixMicros(absl::FromCivil(absl::CivilDay(grpc_util::kMinYear, 1, 1),
+                                                  absl::UTCTimeZone())) ||
+      micros > absl::ToUnixMicros(absl::FromCivil(absl::CivilDay(grpc_util::kMaxYear, 12, 31),
+                                                  absl::UTCTimeZone()))) {
+    violations->push_back({"page_token", "is not a token of this list"});
+    return;
+  }
+  filter->after_start = absl::FromUnixMicros(micros);
+  filter->after_session_id = absl::AsciiStrToLower(parts[1]);
+}
 
 // The attendance event of one case (also the consumer's, for an approved leave).
 events::v1::Envelope AttendanceEvent(const SessionRecord& s, const std::string& case_id,
@@ -562,20 +578,7 @@ absl::Status SessionServiceImpl::DoListSessions(const auth::Principal& principal
   const int page_size =
       grpc_util::CheckPageSize(request.page_size(), kDefaultPageSize, kMaxPageSize, &violations);
   SessionFilter f;
-  if (!request.page_token().empty()) {
-    std::vector<std::string> parts = absl::StrSplit(request.page_token(), '.');
-    int64_t micros = 0;
-    if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &micros) || !ids::IsUuid(parts[1]) ||
-        micros < absl::ToUnixMicros(absl::FromCivil(absl::CivilDay(grpc_util::kMinYear, 1, 1),
-                                                    absl::UTCTimeZone())) ||
-        micros > absl::ToUnixMicros(absl::FromCivil(absl::CivilDay(grpc_util::kMaxYear, 12, 31),
-                                                    absl::UTCTimeZone()))) {
-      violations.push_back({"page_token", "is not a token of this list"});
-    } else {
-      f.after_start = absl::FromUnixMicros(micros);
-      f.after_session_id = absl::AsciiStrToLower(parts[1]);
-    }
-  }
+  if (!request.page_token().empty()) ReadSessionPageToken(request.page_token(), &f, &violations);
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
   const absl::TimeZone tz = time::ShanghaiTimeZone();
   f.district_code = request.district_code();
@@ -587,7 +590,7 @@ absl::Status SessionServiceImpl::DoListSessions(const auth::Principal& principal
   if (!page.ok()) return page.status();
   for (const auto& s : page->items) Fill(s, response->add_sessions());
   if (page->more && !page->items.empty()) {
-    response->set_next_page_token(SessionToken(page->items.back()));
+    response->set_next_page_token(SessionPageToken(page->items.back()));
   }
   return absl::OkStatus();
 }

@@ -1,8 +1,12 @@
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "ccms/education/v1/session_service.grpc.pb.h"
 #include "common/crypto/pii_cipher.h"
 #include "common/grpc/call_executor.h"
+#include "common/grpc/status.h"
 #include "common/time/clock.h"
 #include "services/education/domain/education_policy.h"
 #include "services/education/partner_session_store.h"
@@ -36,6 +40,14 @@ absl::StatusOr<SessionWrite> DecideAttendance(const SessionContext& context,
                                               const crypto::PiiCipher& cipher,
                                               const std::string& recorded_by,
                                               const std::string& actor, absl::Time now);
+
+// The page token of a session list (ListSessions, and the partner view's ListPartnerSessions):
+// "<start in Unix microseconds>.<session id>" of the page's last session.
+std::string SessionPageToken(const SessionRecord& last);
+// Reads a non-empty `token` into `filter`'s cursor (after_start, after_session_id), or adds the
+// page_token violation to `violations` when it is not a token of this list.
+void ReadSessionPageToken(const std::string& token, SessionFilter* filter,
+                          std::vector<grpc_util::FieldViolation>* violations);
 
 // ccms.education.v1.SessionService: sessions (one or a recurring series), enrolment with a
 // capacity and a waitlist, attendance with the hours the service credits (docs/education.md,
