@@ -93,7 +93,7 @@ SchoolingItemRecord ItemOf(const pqxx::row& r) {
   return x;
 }
 
-void Write(pqxx::transaction_base& tx, const SchoolingWrite& w) {
+void Write(pqxx::work& tx, const SchoolingWrite& w) {
   for (const auto& x : w.inserts) {
     tx.exec_prepared(Name(kInsertItem), x.item.item_id, x.case_id,
                      std::string(domain::SchoolingKindName(x.item.kind)),

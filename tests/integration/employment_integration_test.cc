@@ -1003,8 +1003,9 @@ TEST_F(EmploymentTest, SchoolingSupportForMinorsFromTheSituationToSchool) {
     auto ctx = h_.Context(token);
     return h_.schooling().RecordSchoolingSupport(ctx.get(), req, out);
   };
-  auto overdue_ids = [&](const std::string& token, CivilDay as_of) {
+  auto overdue_ids = [&](const std::string& token, const std::string& district, CivilDay as_of) {
     v1::ListSchoolingItemsRequest req;
+    req.set_district_code(district);
     req.set_overdue_only(true);
     *req.mutable_as_of() = ToProtoDate(as_of);
     v1::ListSchoolingItemsResponse resp;
@@ -1025,10 +1026,10 @@ TEST_F(EmploymentTest, SchoolingSupportForMinorsFromTheSituationToSchool) {
   EXPECT_EQ(DayOf(required.due_on()), Today() - 10);
   EXPECT_TRUE(required.overdue());
   // Overdue from the day after the due day, on the district's list only.
-  EXPECT_EQ(overdue_ids(staff_, Today() - 10).count(required.item_id()), 0u);
-  EXPECT_EQ(overdue_ids(staff_, Today() - 9).count(required.item_id()), 1u);
+  EXPECT_EQ(overdue_ids(staff_, kDistrictA, Today() - 10).count(required.item_id()), 0u);
+  EXPECT_EQ(overdue_ids(staff_, kDistrictA, Today() - 9).count(required.item_id()), 1u);
   const std::string staff_b = h_.Token(auth::Role::kOfficeStaff, {kDistrictB}, "staff-b");
-  EXPECT_EQ(overdue_ids(staff_b, Today()).count(required.item_id()), 0u);
+  EXPECT_EQ(overdue_ids(staff_b, kDistrictB, Today()).count(required.item_id()), 0u);
   v1::RecordSchoolingSupportResponse refused;
   EXPECT_EQ(
       step(staff_b, required.item_id(), v1::SCHOOLING_STEP_LIAISON, "", &refused).error_code(),
@@ -1056,7 +1057,7 @@ TEST_F(EmploymentTest, SchoolingSupportForMinorsFromTheSituationToSchool) {
       step(staff_, required.item_id(), v1::SCHOOLING_STEP_ENROLLED, "SCH-MARKER-07", &after).ok());
   EXPECT_EQ(after.item().status(), v1::SCHOOLING_ITEM_STATUS_MET);
   EXPECT_EQ(after.item().school_code(), "SCH-MARKER-07");
-  EXPECT_EQ(overdue_ids(staff_, Today()).count(required.item_id()), 0u);
+  EXPECT_EQ(overdue_ids(staff_, kDistrictA, Today()).count(required.item_id()), 0u);
 
   // Completed compulsory education with the wish to continue: the optional item, declinable.
   const std::string older = Case(kDistrictA, 16, /*minor=*/true);

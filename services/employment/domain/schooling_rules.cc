@@ -135,7 +135,7 @@ absl::StatusOr<SchoolingItem> ApplyStep(const CaseView& c, const SchoolingItem& 
   }
   if (item.status != SchoolingStatus::kOpen) {
     return absl::FailedPreconditionError(
-        absl::StrCat("the item is ", SchoolingStatusName(item.status), ", not OPEN"));
+        absl::StrCat("the item is ", std::string(SchoolingStatusName(item.status)), ", not OPEN"));
   }
   SchoolingItem after = item;
   after.last_step_on = on;
