@@ -8,7 +8,9 @@
 #include "services/employment/pg_halfway_house_store.h"
 #include "services/employment/pg_referral_store.h"
 #include "services/employment/pg_retention_store.h"
+#include "services/employment/pg_schooling_store.h"
 #include "services/employment/referral_events.h"
+#include "services/employment/schooling_service.h"
 #include "services/employment/topics.h"
 
 namespace ccms::employment {
@@ -101,6 +103,11 @@ absl::Status PgCaseStore::Apply(pqxx::work& tx, const std::string& case_id,
                                           "ccms-employment"));
     }
     PgRetentionStore::CancelChecksOnCaseClosed(tx, case_id, on);
+    // Schooling support ends with the case (its open items cancelled, each with its event).
+    for (const auto& item : PgSchoolingStore::CancelOnCaseClosed(tx, case_id, on)) {
+      kafka::AppendToOutbox(tx, kEmploymentTopic,
+                            SchoolingEvent(item, "CASE_CLOSED", on, now, "ccms-employment"));
+    }
     // A placement in a halfway house ends with the case (policy: CASE_CLOSED).
     if (auto ended = PgHalfwayHouseStore::EndOnCaseClosed(tx, case_id, on); ended.has_value()) {
       kafka::AppendToOutbox(

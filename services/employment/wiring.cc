@@ -25,6 +25,7 @@ std::vector<db::Query> AllQueries() {
   for (const auto& s : PgHalfwayHouseStore::Queries()) q.push_back(s);
   for (const auto& s : PgRetentionStore::Queries()) q.push_back(s);
   for (const auto& s : PgTrainingStore::Queries()) q.push_back(s);
+  for (const auto& s : PgSchoolingStore::Queries()) q.push_back(s);
   return q;
 }
 
@@ -75,6 +76,9 @@ absl::Status EmploymentWiring::Build(server::ServiceHost& host) {
   training_store_ = std::make_unique<PgTrainingStore>(host.pool(), &host.relay());
   training_service_ = std::make_unique<TrainingServiceImpl>(
       *training_store_, *partner_store_, host.executor(), *policies_, host.clock());
+  schooling_store_ = std::make_unique<PgSchoolingStore>(host.pool(), &host.relay());
+  schooling_service_ = std::make_unique<SchoolingServiceImpl>(*schooling_store_, host.executor(),
+                                                              *policies_, host.clock());
   escalator_ =
       std::make_unique<ReferralEscalator>(*background_referrals_, host.clock(), &host.registry());
   escalation_task_ = std::make_unique<concurrency::PeriodicTask>(
@@ -108,6 +112,7 @@ absl::Status EmploymentWiring::Build(server::ServiceHost& host) {
   host.AddService(house_service_.get(), v1::HalfwayHouseService::service_full_name());
   host.AddService(retention_service_.get(), v1::RetentionService::service_full_name());
   host.AddService(training_service_.get(), v1::TrainingService::service_full_name());
+  host.AddService(schooling_service_.get(), v1::SchoolingService::service_full_name());
   return absl::OkStatus();
 }
 

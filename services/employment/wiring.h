@@ -17,9 +17,11 @@
 #include "services/employment/pg_partner_store.h"
 #include "services/employment/pg_referral_store.h"
 #include "services/employment/pg_retention_store.h"
+#include "services/employment/pg_schooling_store.h"
 #include "services/employment/pg_training_store.h"
 #include "services/employment/referral_service.h"
 #include "services/employment/retention_service.h"
+#include "services/employment/schooling_service.h"
 #include "services/employment/training_service.h"
 
 namespace ccms::employment {
@@ -45,6 +47,7 @@ class EmploymentWiring final : public server::Service {
   ReferralEscalator& escalator() { return *escalator_; }
   RetentionServiceImpl& retention() { return *retention_service_; }
   TrainingServiceImpl& training() { return *training_service_; }
+  SchoolingServiceImpl& schooling() { return *schooling_service_; }
   RetentionSweeper& retention_sweeper() { return *retention_sweeper_; }
   const domain::EmploymentPolicies& policies() const { return *policies_; }
 
@@ -72,6 +75,8 @@ class EmploymentWiring final : public server::Service {
   std::unique_ptr<RetentionSweeper> retention_sweeper_;
   std::unique_ptr<PgTrainingStore> training_store_;
   std::unique_ptr<TrainingServiceImpl> training_service_;
+  std::unique_ptr<PgSchoolingStore> schooling_store_;
+  std::unique_ptr<SchoolingServiceImpl> schooling_service_;
 };
 
 server::ServiceDefinition Definition();

@@ -16,7 +16,8 @@ EmploymentHarness::EmploymentHarness()
       agency_(employment::v1::AgencyReferralService::NewStub(service_.channel())),
       houses_(employment::v1::HalfwayHouseService::NewStub(service_.channel())),
       retention_(employment::v1::RetentionService::NewStub(service_.channel())),
-      training_(employment::v1::TrainingService::NewStub(service_.channel())) {}
+      training_(employment::v1::TrainingService::NewStub(service_.channel())),
+      schooling_(employment::v1::SchoolingService::NewStub(service_.channel())) {}
 
 EmploymentHarness::~EmploymentHarness() = default;
 

@@ -9,6 +9,7 @@
 #include "ccms/employment/v1/partner_service.grpc.pb.h"
 #include "ccms/employment/v1/referral_service.grpc.pb.h"
 #include "ccms/employment/v1/retention_service.grpc.pb.h"
+#include "ccms/employment/v1/schooling_service.grpc.pb.h"
 #include "ccms/employment/v1/training_service.grpc.pb.h"
 #include "common/auth/principal.h"
 #include "common/kafka/inbox_consumer.h"
@@ -37,6 +38,7 @@ class EmploymentHarness {
   employment::v1::HalfwayHouseService::Stub& houses() { return *houses_; }
   employment::v1::RetentionService::Stub& retention() { return *retention_; }
   employment::v1::TrainingService::Stub& training() { return *training_; }
+  employment::v1::SchoolingService::Stub& schooling() { return *schooling_; }
   employment::EmploymentWiring& wiring() { return service_.wiring<employment::EmploymentWiring>(); }
   std::shared_ptr<grpc::Channel> channel() { return service_.channel(); }
   server::ServiceHost& host() { return service_.host(); }
@@ -66,6 +68,7 @@ class EmploymentHarness {
   std::unique_ptr<employment::v1::HalfwayHouseService::Stub> houses_;
   std::unique_ptr<employment::v1::RetentionService::Stub> retention_;
   std::unique_ptr<employment::v1::TrainingService::Stub> training_;
+  std::unique_ptr<employment::v1::SchoolingService::Stub> schooling_;
   int64_t offset_ = 1;
 };
 

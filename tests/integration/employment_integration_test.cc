@@ -21,6 +21,7 @@
 #include "common/grpc/proto_convert.h"
 #include "common/grpc/status.h"
 #include "common/ids/uuid.h"
+#include "common/time/calendar.h"
 #include "gtest/gtest.h"
 #include "services/employment/domain/training_rules.h"
 #include "services/employment/pg_training_store.h"
@@ -969,6 +970,137 @@ TEST_F(EmploymentTest, TrainingStoreCountsPlacesOnlyUnderTheProgrammeLock) {
       "3");
 }
 
+// Schooling support (issue 15 item 7; seeds 7.11.1-7.11.2) through the service and PostgreSQL: a
+// minor without compulsory education gets the required item, due 30 days later and overdue from
+// the day after; a second record keeps its deadline; another district sees nothing and is refused;
+// liaison then enrolment at a school meets it; completed education with the wish to continue
+// opens the optional item, which may be declined where the required one may not; adults are
+// refused; a case closed in records cancels the open items; the events carry no school code.
+TEST_F(EmploymentTest, SchoolingSupportForMinorsFromTheSituationToSchool) {
+  auto DayOf = [](const google::type::Date& d) {
+    bool invalid = false;
+    return grpc_util::FromProtoDate(d, &invalid);
+  };
+  const std::string minor = Case(kDistrictA, 15, /*minor=*/true);
+  auto situation = [&](const std::string& token, const std::string& case_id, CivilDay on,
+                       bool completed, bool wishes, v1::RecordSchoolingSituationResponse* out) {
+    v1::RecordSchoolingSituationRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_case_id(case_id);
+    *req.mutable_on() = ToProtoDate(on);
+    req.set_compulsory_education_completed(completed);
+    req.set_wishes_to_continue(wishes);
+    auto ctx = h_.Context(token);
+    return h_.schooling().RecordSchoolingSituation(ctx.get(), req, out);
+  };
+  auto step = [&](const std::string& token, const std::string& item_id, v1::SchoolingStep s,
+                  const std::string& school, v1::RecordSchoolingSupportResponse* out) {
+    v1::RecordSchoolingSupportRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_item_id(item_id);
+    req.set_step(s);
+    req.set_school_code(school);
+    auto ctx = h_.Context(token);
+    return h_.schooling().RecordSchoolingSupport(ctx.get(), req, out);
+  };
+  auto overdue_ids = [&](const std::string& token, const std::string& district, CivilDay as_of) {
+    v1::ListSchoolingItemsRequest req;
+    req.set_district_code(district);
+    req.set_overdue_only(true);
+    *req.mutable_as_of() = ToProtoDate(as_of);
+    v1::ListSchoolingItemsResponse resp;
+    auto ctx = h_.Context(token);
+    const grpc::Status st = h_.schooling().ListSchoolingItems(ctx.get(), req, &resp);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    std::set<std::string> ids;
+    for (const auto& i : resp.items()) ids.insert(i.item_id());
+    return ids;
+  };
+
+  v1::RecordSchoolingSituationResponse first;
+  ASSERT_TRUE(situation(staff_, minor, Today() - 40, false, false, &first).ok());
+  ASSERT_EQ(first.items_size(), 1);
+  const v1::SchoolingItem required = first.items(0);
+  EXPECT_EQ(required.kind(), v1::SCHOOLING_ITEM_KIND_COMPULSORY_EDUCATION);
+  EXPECT_EQ(required.status(), v1::SCHOOLING_ITEM_STATUS_OPEN);
+  EXPECT_EQ(DayOf(required.due_on()), Today() - 10);
+  EXPECT_TRUE(required.overdue());
+  // Overdue from the day after the due day, on the district's list only.
+  EXPECT_EQ(overdue_ids(staff_, kDistrictA, Today() - 10).count(required.item_id()), 0u);
+  EXPECT_EQ(overdue_ids(staff_, kDistrictA, Today() - 9).count(required.item_id()), 1u);
+  const std::string staff_b = h_.Token(auth::Role::kOfficeStaff, {kDistrictB}, "staff-b");
+  EXPECT_EQ(overdue_ids(staff_b, kDistrictB, Today()).count(required.item_id()), 0u);
+  v1::RecordSchoolingSupportResponse refused;
+  EXPECT_EQ(
+      step(staff_b, required.item_id(), v1::SCHOOLING_STEP_LIAISON, "", &refused).error_code(),
+      grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE action = 'RecordSchoolingSupport' AND"
+                  " result = 'NOT_FOUND' AND actor = 'staff-b'"),
+            "1");
+  // A second record of the same situation keeps the item and its deadline.
+  v1::RecordSchoolingSituationResponse again;
+  ASSERT_TRUE(situation(staff_, minor, Today() - 5, false, true, &again).ok());
+  ASSERT_EQ(again.items_size(), 1);
+  EXPECT_EQ(again.items(0).item_id(), required.item_id());
+  EXPECT_EQ(DayOf(again.items(0).due_on()), Today() - 10);
+  // The required item cannot be declined; a liaison keeps it open; enrolment meets it.
+  v1::RecordSchoolingSupportResponse after;
+  EXPECT_EQ(step(staff_, required.item_id(), v1::SCHOOLING_STEP_DECLINED, "", &after).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  ASSERT_TRUE(step(staff_, required.item_id(), v1::SCHOOLING_STEP_LIAISON, "", &after).ok());
+  EXPECT_EQ(after.item().liaison_count(), 1);
+  EXPECT_EQ(after.item().status(), v1::SCHOOLING_ITEM_STATUS_OPEN);
+  EXPECT_EQ(step(staff_, required.item_id(), v1::SCHOOLING_STEP_ENROLLED, "bad code", &after)
+                .error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  ASSERT_TRUE(
+      step(staff_, required.item_id(), v1::SCHOOLING_STEP_ENROLLED, "SCH-MARKER-07", &after).ok());
+  EXPECT_EQ(after.item().status(), v1::SCHOOLING_ITEM_STATUS_MET);
+  EXPECT_EQ(after.item().school_code(), "SCH-MARKER-07");
+  EXPECT_EQ(overdue_ids(staff_, kDistrictA, Today()).count(required.item_id()), 0u);
+
+  // Completed compulsory education with the wish to continue: the optional item, declinable.
+  const std::string older = Case(kDistrictA, 16, /*minor=*/true);
+  v1::RecordSchoolingSituationResponse optional;
+  ASSERT_TRUE(situation(staff_, older, Today(), true, true, &optional).ok());
+  ASSERT_EQ(optional.items_size(), 1);
+  EXPECT_EQ(optional.items(0).kind(), v1::SCHOOLING_ITEM_KIND_CONTINUED_SCHOOLING);
+  EXPECT_FALSE(optional.items(0).has_due_on());
+  ASSERT_TRUE(
+      step(staff_, optional.items(0).item_id(), v1::SCHOOLING_STEP_DECLINED, "", &after).ok());
+  EXPECT_EQ(after.item().status(), v1::SCHOOLING_ITEM_STATUS_DECLINED);
+
+  // An adult is refused, naming the seeds' rule.
+  v1::RecordSchoolingSituationResponse adult;
+  const grpc::Status adult_st =
+      situation(staff_, Case(kDistrictA, 30), Today(), false, false, &adult);
+  EXPECT_EQ(adult_st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(adult_st.error_message().find("7.11"), std::string::npos) << adult_st.error_message();
+
+  // A case closed in records cancels its open item.
+  const std::string closing = Case(kDistrictA, 14, /*minor=*/true);
+  v1::RecordSchoolingSituationResponse open_item;
+  ASSERT_TRUE(situation(staff_, closing, Today() - 1, false, false, &open_item).ok());
+  records::v1::CaseClosed closed;
+  closed.set_case_id(closing);
+  *closed.mutable_closed_on() = ToProtoDate(Today());
+  ASSERT_TRUE(h_.Feed("ccms.records.case_closed", closing, kDistrictA, closed).ok());
+  EXPECT_EQ(Count("SELECT status || ' ' || closed_on FROM schooling_items WHERE case_id = '" +
+                  closing + "'"),
+            "CANCELLED " + time::FormatDate(Today()));
+  EXPECT_EQ(situation(staff_, closing, Today(), false, false, &open_item).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  // Events: opened, liaison, enrolled (the minor); opened, declined (the older); opened and
+  // cancelled (the closed case). The school's code is in no event.
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE event_type ="
+                  " 'ccms.employment.schooling_support_changed' AND record_key IN ('" +
+                  minor + "', '" + older + "', '" + closing + "')"),
+            "7");
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE position('SCH-MARKER'::bytea in payload) > 0"),
+            "0");
+}
+
 // Every field of every staff request (partners, referrals, halfway houses, spells, training), one
 // hostile value at a time: a client error or OK for each, never a server fault or a refused call
 // that wrote rows. (The partner API needs a partner certificate: security_matrix and partner_tls
@@ -1005,13 +1137,21 @@ TEST_F(EmploymentTest, EveryFieldOfEveryStaffRequestGetsAClientErrorOrOk) {
   v1::StartEmploymentSpellResponse spell;
   auto sctx = h_.Context(staff_);
   ASSERT_TRUE(h_.retention().StartEmploymentSpell(sctx.get(), sreq, &spell).ok());
+  v1::RecordSchoolingSituationRequest school;
+  school.set_request_id(ids::NewUuid());
+  school.set_case_id(Case(kDistrictA, 15, /*minor=*/true));
+  v1::RecordSchoolingSituationResponse school_resp;
+  auto school_ctx = h_.Context(staff_);
+  ASSERT_TRUE(h_.schooling().RecordSchoolingSituation(school_ctx.get(), school, &school_resp).ok());
+  ASSERT_EQ(school_resp.items_size(), 1);
+  const std::string schooling_item = school_resp.items(0).item_id();
 
   HostileOptions o;
   o.channel = h_.channel();
-  o.services = {v1::PartnerService::service_full_name(), v1::ReferralService::service_full_name(),
-                v1::HalfwayHouseService::service_full_name(),
-                v1::RetentionService::service_full_name(),
-                v1::TrainingService::service_full_name()};
+  o.services = {
+      v1::PartnerService::service_full_name(),      v1::ReferralService::service_full_name(),
+      v1::HalfwayHouseService::service_full_name(), v1::RetentionService::service_full_name(),
+      v1::TrainingService::service_full_name(),     v1::SchoolingService::service_full_name()};
   o.tokens = {staff_, h_.Token(auth::Role::kCityAdmin, {"*"}, "admin-1")};
   o.strings = {{"case_id", case_id},
                {"partner_id", partner.partner_id()},
@@ -1022,12 +1162,13 @@ TEST_F(EmploymentTest, EveryFieldOfEveryStaffRequestGetsAClientErrorOrOk) {
                {"provider_partner_id", partner.partner_id()},
                {"programme_id", programme.programme().programme_id()},
                {"spell_id", spell.spell().spell_id()},
-               {"other_employer_code", "SELF_EMPLOYED"}};
+               {"other_employer_code", "SELF_EMPLOYED"},
+               {"item_id", schooling_item}};
   o.today = Today();
   o.snapshot = DatabaseSnapshot(h_.db().dsn());
   const HostileReport report = RunHostileValues(o);
   ExpectNoFailures(o, report);
-  EXPECT_GE(report.methods, 25);
+  EXPECT_GE(report.methods, 28);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "ccms/employment/v1/partner_service.grpc.pb.h"
 #include "ccms/employment/v1/referral_service.grpc.pb.h"
 #include "ccms/employment/v1/retention_service.grpc.pb.h"
+#include "ccms/employment/v1/schooling_service.grpc.pb.h"
 #include "ccms/employment/v1/training_service.grpc.pb.h"
 #include "ccms/ops/v1/audit_chain_service.grpc.pb.h"
 #include "ccms/ops/v1/dead_letter_service.grpc.pb.h"
@@ -45,6 +46,7 @@ class EmploymentMatrixServer : public MatrixServer {
             ev1::HalfwayHouseService::service_full_name(),
             ev1::RetentionService::service_full_name(),
             ev1::TrainingService::service_full_name(),
+            ev1::SchoolingService::service_full_name(),
             ops::v1::DeadLetterService::service_full_name(),
             ops::v1::AuditChainService::service_full_name()};
   }
@@ -80,8 +82,8 @@ class EmploymentMatrixServer : public MatrixServer {
     if (!st.ok()) Fail(absl::StrCat(what, ": ", st.error_code(), " ", st.error_message()));
   }
 
-  // An active adult case of `district`.
-  std::string Case(const std::string& district) {
+  // An active adult case of `district` (a minor's with `minor`).
+  std::string Case(const std::string& district, bool minor = false) {
     const std::string case_id = ids::NewUuid();
     Made(district, case_id);
     records::v1::CaseOpened opened;
@@ -89,7 +91,8 @@ class EmploymentMatrixServer : public MatrixServer {
     opened.set_district_code(district);
     opened.set_office_id("office-1");
     *opened.mutable_judgment_effective_date() = ToProtoDate(h_.Today() - 100);
-    opened.set_age_at_judgment(30);
+    opened.set_age_at_judgment(minor ? 15 : 30);
+    opened.set_minor(minor);
     records::v1::IntakeReported intake;
     intake.set_case_id(case_id);
     *intake.mutable_reported_on() = ToProtoDate(h_.Today() - 90);
@@ -248,6 +251,27 @@ class EmploymentMatrixServer : public MatrixServer {
       Made(district, id);
     }
     return id;
+  }
+
+  // An open schooling item of a minor's case of `district` (one per district: a liaison keeps it
+  // open).
+  std::string SchoolingItem(const std::string& district) {
+    auto it = schooling_items_.find(district);
+    if (it != schooling_items_.end()) return it->second;
+    ev1::RecordSchoolingSituationRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_case_id(Case(district, /*minor=*/true));
+    ev1::RecordSchoolingSituationResponse resp;
+    auto ctx = h_.Context(admin_);
+    Check(h_.schooling().RecordSchoolingSituation(ctx.get(), req, &resp),
+          "RecordSchoolingSituation");
+    if (resp.items_size() != 1) {
+      Fail("RecordSchoolingSituation opened no item");
+      return ids::NewUuid();
+    }
+    Made(district, resp.items(0).item_id());
+    schooling_items_[district] = resp.items(0).item_id();
+    return resp.items(0).item_id();
   }
 
   ev1::EnrolInTrainingRequest EnrolRequest(const std::string& district) {
@@ -449,6 +473,26 @@ class EmploymentMatrixServer : public MatrixServer {
       req.set_programme_id(Programme(d));
       return Own(req);
     });
+    const std::string schooling = ev1::SchoolingService::service_full_name();
+    add(schooling, "RecordSchoolingSituation", [this](const std::string& d) {
+      ev1::RecordSchoolingSituationRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(Case(d, /*minor=*/true));
+      return Own(req);
+    });
+    add(schooling, "RecordSchoolingSupport", [this](const std::string& d) {
+      ev1::RecordSchoolingSupportRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_item_id(SchoolingItem(d));
+      req.set_step(ev1::SCHOOLING_STEP_LIAISON);
+      return Own(req);
+    });
+    add(schooling, "ListSchoolingItems", [this](const std::string& d) {
+      SchoolingItem(d);
+      ev1::ListSchoolingItemsRequest req;
+      req.set_district_code(d);
+      return Own(req);
+    });
   }
 
   EmploymentHarness h_;
@@ -461,6 +505,7 @@ class EmploymentMatrixServer : public MatrixServer {
   std::map<std::string, std::string> houses_;
   std::map<std::string, std::string> programmes_;
   std::map<std::string, std::string> read_spells_;
+  std::map<std::string, std::string> schooling_items_;
 };
 
 }  // namespace

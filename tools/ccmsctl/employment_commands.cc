@@ -12,6 +12,7 @@
 #include "ccms/employment/v1/partner_service.grpc.pb.h"
 #include "ccms/employment/v1/referral_service.grpc.pb.h"
 #include "ccms/employment/v1/retention_service.grpc.pb.h"
+#include "ccms/employment/v1/schooling_service.grpc.pb.h"
 #include "ccms/employment/v1/training_service.grpc.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/time/calendar.h"
@@ -163,6 +164,12 @@ struct Flags {
   std::string ends_on;
   bool certificate = false;
   std::string list;
+  // Schooling support.
+  bool completed = false;
+  bool wishes_to_continue = false;
+  bool overdue = false;
+  std::string step;
+  std::string school;
 };
 
 std::string RequestId(const Flags& f) {
@@ -1068,12 +1075,133 @@ void AddTrainingCommands(CLI::App* group, const GlobalOptions& global, Action* a
   });
 }
 
+constexpr char kSchoolingKindPrefix[] = "SCHOOLING_ITEM_KIND_";
+constexpr char kSchoolingStatusPrefix[] = "SCHOOLING_ITEM_STATUS_";
+constexpr char kSchoolingStepPrefix[] = "SCHOOLING_STEP_";
+
+void PrintSchoolingItem(const mv1::SchoolingItem& i) {
+  PrintKeyValues(
+      {{"item id", i.item_id()},
+       {"case id", i.case_id()},
+       {"district", i.district_code()},
+       {"kind", EnumLabel(mv1::SchoolingItemKind_descriptor(), i.kind(), kSchoolingKindPrefix)},
+       {"status",
+        EnumLabel(mv1::SchoolingItemStatus_descriptor(), i.status(), kSchoolingStatusPrefix)},
+       {"opened on", FormatProtoDate(i.opened_on())},
+       {"due on", i.has_due_on() ? FormatProtoDate(i.due_on()) : "- (optional)"},
+       {"overdue", YesNo(i.overdue())},
+       {"liaisons", std::to_string(i.liaison_count())},
+       {"closed on", i.has_closed_on() ? FormatProtoDate(i.closed_on()) : "-"},
+       {"school", OrDash(i.school_code())}},
+      std::cout);
+}
+
+void AddSchoolingCommands(CLI::App* group, const GlobalOptions& global, Action* action) {
+  CLI::App* cmd =
+      group->add_subcommand("schooling", "Schooling support for minors (seeds 7.11.1-7.11.2)");
+  cmd->require_subcommand(1);
+  auto si = std::make_shared<Flags>();
+  CLI::App* s = cmd->add_subcommand(
+      "situation", "Record a minor's schooling situation (opens the items it makes due)");
+  s->add_option("CASE_ID", si->case_id, "The case id")->required()->check(UuidValidator());
+  s->add_flag("--completed", si->completed, "Compulsory education is completed");
+  s->add_flag("--wishes-to-continue", si->wishes_to_continue, "The minor wishes to go on studying");
+  s->add_option("--on", si->on, "On YYYY-MM-DD (default today)")->check(DateValidator());
+  AddRequestId(s, si.get());
+  s->callback([&global, action, si] {
+    *action = [&global, si] {
+      mv1::RecordSchoolingSituationRequest req;
+      req.set_request_id(RequestId(*si));
+      req.set_case_id(si->case_id);
+      req.set_compulsory_education_completed(si->completed);
+      req.set_wishes_to_continue(si->wishes_to_continue);
+      SetDate(si->on, req.mutable_on());
+      return Call<mv1::RecordSchoolingSituationResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::SchoolingService::NewStub(ch)->RecordSchoolingSituation(ctx, req, resp);
+          },
+          [](const auto& resp) {
+            if (resp.items().empty()) std::cout << "no schooling item for this case\n";
+            for (const auto& i : resp.items()) PrintSchoolingItem(i);
+          });
+    };
+  });
+
+  auto st = std::make_shared<Flags>();
+  CLI::App* p = cmd->add_subcommand("step", "Record a step of support on an open item");
+  p->add_option("ITEM_ID", st->id, "The item id")->required()->check(UuidValidator());
+  p->add_option("--step", st->step, "LIAISON, ENROLLED (with --school) or DECLINED")
+      ->required()
+      ->check(CLI::IsMember(EnumLabels(mv1::SchoolingStep_descriptor(), kSchoolingStepPrefix)));
+  p->add_option("--school", st->school, "The school's code (ENROLLED)");
+  p->add_option("--on", st->on, "On YYYY-MM-DD (default today)")->check(DateValidator());
+  AddRequestId(p, st.get());
+  p->callback([&global, action, st] {
+    *action = [&global, st] {
+      mv1::RecordSchoolingSupportRequest req;
+      req.set_request_id(RequestId(*st));
+      req.set_item_id(st->id);
+      req.set_step(Parse<mv1::SchoolingStep>(mv1::SchoolingStep_descriptor(), kSchoolingStepPrefix,
+                                             st->step));
+      req.set_school_code(st->school);
+      SetDate(st->on, req.mutable_on());
+      return Call<mv1::RecordSchoolingSupportResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::SchoolingService::NewStub(ch)->RecordSchoolingSupport(ctx, req, resp);
+          },
+          [](const auto& resp) { PrintSchoolingItem(resp.item()); });
+    };
+  });
+
+  auto ls = std::make_shared<Flags>();
+  CLI::App* l = cmd->add_subcommand("list", "Open items (or a case's items), the overdue ones");
+  l->add_option("--district", ls->district, "Only this district")->check(DistrictValidator());
+  l->add_option("--case", ls->case_id, "Every item of this case")->check(UuidValidator());
+  l->add_flag("--overdue", ls->overdue, "Only the required items overdue");
+  l->add_option("--as-of", ls->on, "As of YYYY-MM-DD (default today)")->check(DateValidator());
+  l->add_option("--page-size", ls->page_size, "At most this many (default 50)")
+      ->check(CLI::Range(1, 500));
+  l->add_option("--page-token", ls->page_token, "From a previous page");
+  l->callback([&global, action, ls] {
+    *action = [&global, ls] {
+      mv1::ListSchoolingItemsRequest req;
+      req.set_district_code(ls->district);
+      req.set_case_id(ls->case_id);
+      req.set_overdue_only(ls->overdue);
+      SetDate(ls->on, req.mutable_as_of());
+      req.set_page_size(ls->page_size);
+      req.set_page_token(ls->page_token);
+      return Call<mv1::ListSchoolingItemsResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::SchoolingService::NewStub(ch)->ListSchoolingItems(ctx, req, resp);
+          },
+          [](const auto& resp) {
+            Table table({"ITEM", "CASE", "DISTRICT", "KIND", "STATUS", "DUE", "OVERDUE"});
+            for (const auto& i : resp.items()) {
+              table.AddRow(
+                  {i.item_id(), i.case_id(), i.district_code(),
+                   EnumLabel(mv1::SchoolingItemKind_descriptor(), i.kind(), kSchoolingKindPrefix),
+                   EnumLabel(mv1::SchoolingItemStatus_descriptor(), i.status(),
+                             kSchoolingStatusPrefix),
+                   i.has_due_on() ? FormatProtoDate(i.due_on()) : "-", YesNo(i.overdue())});
+            }
+            table.Print(std::cout);
+            PrintNextPage(resp.next_page_token());
+          });
+    };
+  });
+}
+
 }  // namespace
 
 void AddEmploymentCommands(CLI::App& app, const GlobalOptions& global, Action* action) {
   CLI::App* group = app.add_subcommand(
       "employment",
-      "Employment: partners, referrals, halfway houses, spells, training, the partner API");
+      "Employment: partners, referrals, halfway houses, spells, training, schooling, the partner "
+      "API");
   group->require_subcommand(1);
   group->fallthrough();
   AddPartnerCommands(group, global, action);
@@ -1082,6 +1210,7 @@ void AddEmploymentCommands(CLI::App& app, const GlobalOptions& global, Action* a
   AddHouseCommands(group, global, action);
   AddSpellCommands(group, global, action);
   AddTrainingCommands(group, global, action);
+  AddSchoolingCommands(group, global, action);
 }
 
 }  // namespace ccms::ctl

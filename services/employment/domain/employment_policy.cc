@@ -80,6 +80,10 @@ EmploymentPolicy ReadEmploymentPolicy(policy::PolicyReader& r) {
   p.other_employer_codes = r.Has("employment.retention.other_employer_codes")
                                ? Codes(r, "employment.retention.other_employer_codes")
                                : kDefaultOtherEmployerCodes;
+  p.schooling_support_due_days =
+      r.Has("employment.schooling.support_due_days")
+          ? static_cast<int>(r.Int("employment.schooling.support_due_days", 1, 365))
+          : kDefaultSchoolingSupportDueDays;
   return p;
 }
 

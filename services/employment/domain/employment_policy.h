@@ -36,6 +36,10 @@ struct EmploymentPolicy {
   std::vector<int> retention_check_days;
   int retention_confirm_within_days = 14;
   std::vector<std::string> other_employer_codes;
+  // A minor without completed compulsory education is helped to complete it (seeds 7.11.1,
+  // "shall"): the required item is due this many days after the situation is recorded
+  // (schooling.support_due_days, a marked default: the seeds give no number).
+  int schooling_support_due_days = 30;
 };
 
 // The leave reasons of a policy version that names none (a marked default).
@@ -45,6 +49,7 @@ inline const std::vector<std::string> kDefaultHalfwayHouseLeaveReasons = {
 // The retention defaults of a policy version that names none (marked defaults).
 inline const std::vector<int> kDefaultRetentionCheckDays = {30, 90, 180};
 inline constexpr int kDefaultRetentionConfirmWithinDays = 14;
+inline constexpr int kDefaultSchoolingSupportDueDays = 30;
 inline const std::vector<std::string> kDefaultOtherEmployerCodes = {
     "SELF_EMPLOYED", "FAMILY_BUSINESS", "PRIVATE_EMPLOYER", "PUBLIC_EMPLOYER", "OTHER"};
 
