@@ -286,7 +286,8 @@ check "ABSENT_AFTER_NOTICE recorded (no minutes credited)" bash -c \
   "'$CTL' --token '$WORKER' session attend '$absent_session' --case '$case2:absent_after_notice' >/dev/null 2>&1 && '$CTL' --token '$WORKER' session get '$absent_session' | grep -Eq 'absent_after_notice +- +yes +0'"
 absent_at="$(date +%s%N)"
 status=""
-for _ in $(seq 1 200); do  # 20 s at most
+deadline=$((SECONDS + 20))
+while [ "$SECONDS" -lt "$deadline" ]; do
   status="$("$CTL" case sanctions "$case2" 2>/dev/null || true)"
   grep -Eq "^ground met +ADMONITION_EDUCATION_ABSENT_AFTER_NOTICE: met" <<<"$status" && break
   sleep 0.1
