@@ -3,7 +3,10 @@
 # ports): a case opened and checked in at records reaches education through ccms.records.v1
 # (district, minor flag, intake day, due dates); the first contact and the service file are
 # recorded with ccmsctl; their events are on ccms.education.v1 with codes only; district scope
-# and roles hold; the written analysis is on no topic, in no log and in no metric.
+# and roles hold; the written analysis is on no topic, in no log and in no metric. Then the plan,
+# care, sessions and the partner view (sections 4-7); an absence after notice listed by records'
+# GetSanctionStatus as an admonition ground (8); a month of the hours ledger closed, its event on
+# ccms.education.v1 with codes, days and minutes only (9).
 set -euo pipefail
 ROOT="${CCMS_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 BUILD_DIR="${CCMS_BUILD_DIR:-$ROOT/build}"
@@ -255,6 +258,82 @@ check "the office sees it, recorded by the partner" bash -c "'$CTL' --token '$WO
 wrong="$("${PCLIENT[@]}" --token "$PARTNER_B" --session "$partner_session" 2>&1 || true)"
 check "dev-agency's certificate with another agency's token: refused" grep -q "^error: PERMISSION_DENIED" <<<"$wrong"
 check "staff cannot use the partner view" bash -c "CCMS_TOKEN='$WORKER' /usr/bin/python3 '$ROOT/tools/grpc_call.py' '$CCMS_EDUCATION_ADDR' call ccms.education.v1.PartnerSessionService/ListPartnerSessions '{}' 2>&1 | grep -q PERMISSION_DENIED"
+# 8. An absence after notice (issue 14 item 13; acceptance): a second person, under supervision
+# for 70 days, is absent after notice from a session under way; records follows ccms.education.v1
+# (consumer group ccms-records-education) and its GetSanctionStatus lists the admonition ground
+# ADMONITION_EDUCATION_ABSENT_AFTER_NOTICE for that case: a ground for staff to weigh, no sanction.
+stack_case_json "$ROOT/docs/examples/case.json" "$RUN_DIR/case2.json" 70 1988-05-20
+out="$("$CTL" case open --file "$RUN_DIR/case2.json" --json 2>/dev/null)" || true
+case2="$(echo "$out" | sed -n 's/.*"caseId": *"\([0-9a-f-]*\)".*/\1/p' | head -1)"
+check "a second case opened, its term from 70 days ago" test -n "$case2"
+"$CTL" case check-in "$case2" >/dev/null 2>&1 || true
+got=""
+for _ in $(seq 1 120); do
+  got="$("$CTL" --token "$WORKER" service-file get "$case2" 2>/dev/null || true)"
+  grep -Eq "status +active" <<<"$got" && break
+  sleep 0.5
+done
+check "education follows the second case: active" grep -Eq "status +active" <<<"$got"
+check "before: the education-absence ground is not met" bash -c \
+  "'$CTL' case sanctions '$case2' | grep -Eq '^ground +ADMONITION_EDUCATION_ABSENT_AFTER_NOTICE: not met — 0 absence'"
+started="$(TZ=Asia/Shanghai date -d "@$(($(date +%s) + STACK_CLOCK_OFFSET - 300))" +%Y-%m-%dT%H:%M)"
+absent_session="$("$CTL" --token "$WORKER" --json session schedule --district 110101 --kind routine \
+  --form face_to_face --audience adults_only --start "$started" --minutes 60 --capacity 5 \
+  2>/dev/null | sed -n 's/.*"sessionId": *"\([0-9a-f-]*\)".*/\1/p' | head -1)"
+check "a session under way scheduled for the second case" test -n "$absent_session"
+check "... and the case enrolled" quiet "$CTL" --token "$WORKER" session enrol "$absent_session" "$case2"
+check "ABSENT_AFTER_NOTICE recorded (no minutes credited)" bash -c \
+  "'$CTL' --token '$WORKER' session attend '$absent_session' --case '$case2:absent_after_notice' >/dev/null 2>&1 && '$CTL' --token '$WORKER' session get '$absent_session' | grep -Eq 'absent_after_notice +- +yes +0'"
+absent_at="$(date +%s%N)"
+status=""
+deadline=$((SECONDS + 20))
+while [ "$SECONDS" -lt "$deadline" ]; do
+  status="$("$CTL" case sanctions "$case2" 2>/dev/null || true)"
+  grep -Eq "^ground met +ADMONITION_EDUCATION_ABSENT_AFTER_NOTICE: met" <<<"$status" && break
+  sleep 0.1
+done
+echo "     ABSENT_AFTER_NOTICE -> records' ground in $((($(date +%s%N) - absent_at) / 1000000)) ms"
+check "records' GetSanctionStatus lists the education-absence ground, met" \
+  grep -Eq "^ground met +ADMONITION_EDUCATION_ABSENT_AFTER_NOTICE: met — 1 absence\(s\) after notice reported by education, 0 EDUCATION_MISSED violation\(s\) recorded; the latest absence on $(stack_date) " <<<"$status"
+check "... a ground for an admonition, no sanction by itself" bash -c \
+  'grep -Eq "^uncorrected admonitions +0$" <<<"$1" && grep -Eq "^next step +grounds for an admonition are present" <<<"$1"' _ "$status"
+check "... by rule ADMONITION_EDUCATION_ABSENT_AFTER_NOTICE" bash -c \
+  "'$CTL' --json case sanctions '$case2' | python3 -c 'import json,sys; g=[x for x in json.load(sys.stdin)[\"status\"][\"grounds\"] if x[\"rule\"]==\"ADMONITION_EDUCATION_ABSENT_AFTER_NOTICE\"]; sys.exit(0 if len(g)==1 and g[0].get(\"met\") and g[0].get(\"count\")==1 else 1)'"
+
+# 9. The hours ledger (issue 14 item 6): the second case's last month, all of it in the term, is
+# closed with ccmsctl (no attendance then: the whole requirement is short); its hours_month_closed is on ccms.education.v1 once, keyed by the case,
+# and decoded it holds codes, days and minutes only.
+prev="$(date -d "$(stack_date | cut -c1-7)-01 -1 day" +%F)"
+prev_year="${prev:0:4}"
+prev_month="$((10#${prev:5:2}))"
+this_month="$(stack_date)"
+check "the month under way cannot be closed" bash -c "'$CTL' --token '$WORKER' hours close '$case2' --year ${this_month:0:4} --month $((10#${this_month:5:2})) 2>&1 | grep -q FAILED_PRECONDITION"
+closed="$("$CTL" --token "$WORKER" hours close "$case2" --year "$prev_year" --month "$prev_month" 2>&1 || true)"
+check "last month closed (${prev:0:7})" bash -c 'grep -Eq "^month +'"${prev:0:7}"'$" <<<"$1" && grep -Eq "^closed +yes, by sw-e2e" <<<"$1"' _ "$closed"
+check "... a whole month of the term" grep -Eq "^term days +([0-9]+) of \1$" <<<"$closed"
+check "closing it again answers the frozen month" bash -c "'$CTL' --token '$WORKER' hours close '$case2' --year $prev_year --month $prev_month 2>&1 | grep -q 'closed before'"
+bus=""
+for _ in $(seq 1 40); do
+  bus="$(timeout 10 kcat -b "$CCMS_KAFKA_BOOTSTRAP" -C -t ccms.education.v1 -o beginning -e -q \
+    -f '%p %o %k %h\n' 2>/dev/null | tr -d '\000' || true)"
+  grep -q "ce_type=ccms.education.hours_month_closed" <<<"$bus" && break
+  sleep 0.25
+done
+check "hours_month_closed on ccms.education.v1, keyed by the case, once" \
+  test "$(grep -c "^[0-9]* [0-9]* $case2 .*ce_type=ccms.education.hours_month_closed" <<<"$bus")" = 1
+read -r partition offset < <(sed -n "s/^\([0-9]*\) \([0-9]*\) $case2 .*ce_type=ccms.education.hours_month_closed.*/\1 \2/p" <<<"$bus" | head -1) || true
+timeout 10 kcat -b "$CCMS_KAFKA_BOOTSTRAP" -C -t ccms.education.v1 -p "${partition:-0}" -o "${offset:-0}" -c 1 -e -q -f '%s' \
+  > "$RUN_DIR/month_closed.bin" 2>/dev/null || true
+/usr/bin/python3 "$ROOT/tests/e2e/event_fields.py" "$RUN_DIR/month_closed.bin" > "$RUN_DIR/month_closed.txt" 2>&1 || true
+check "... for that month" bash -c 'grep -q "^payload ccms.education.v1.HoursMonthClosed$" "$1" && grep -q "^year '"$prev_year"'$" "$1" && grep -q "^month '"$prev_month"'$" "$1"' _ "$RUN_DIR/month_closed.txt"
+# Every field of the payload is an id, a code, a day count or minutes (the reviewed list).
+MONTH_CLOSED_FIELDS="case_id district_code year month term_days study_required_minutes study_credited_minutes study_shortfall_minutes study_waived_days community_service_required_minutes community_service_credited_minutes community_service_shortfall_minutes community_service_waived_days lost_contact_days hospital_days policy_version"
+check "... its payload holds ids, codes, days and minutes only" bash -c '
+  fields="$(sed -n "3,\$s/^\([a-z_]*\) .*/\1/p" "$1")"
+  [ -n "$fields" ] || exit 1
+  for f in $fields; do grep -qw -- "$f" <<<"$2" || { echo "     not on the list: $f"; exit 1; }; done' _ "$RUN_DIR/month_closed.txt" "$MONTH_CLOSED_FIELDS"
+id2_body="$(sed -n 's/.*"id_number": *"\([0-9]\{17\}\).*/\1/p' "$RUN_DIR/case2.json")"
+check "... and no name or identity number" bash -c '! grep -aq -e "$2" -e "张三" "$1"' _ "$RUN_DIR/month_closed.bin" "$id2_body"
 "$ROOT/deploy/dev/down" > "$RUN_DIR/down.out" 2>&1
 check "the analysis is in no service log" bash -c "! grep -rq -- '$ANALYSIS' '$RUN_DIR/logs'"
 check "the plan's text is in no service log" bash -c "! grep -rq -- '$PLAN_TEXT' '$RUN_DIR/logs'"
