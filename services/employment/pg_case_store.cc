@@ -9,9 +9,11 @@
 #include "services/employment/pg_referral_store.h"
 #include "services/employment/pg_retention_store.h"
 #include "services/employment/pg_schooling_store.h"
+#include "services/employment/pg_training_store.h"
 #include "services/employment/referral_events.h"
 #include "services/employment/schooling_service.h"
 #include "services/employment/topics.h"
+#include "services/employment/training_service.h"
 
 namespace ccms::employment {
 namespace {
@@ -103,6 +105,13 @@ absl::Status PgCaseStore::Apply(pqxx::work& tx, const std::string& case_id,
                                           "ccms-employment"));
     }
     PgRetentionStore::CancelChecksOnCaseClosed(tx, case_id, on);
+    // Training not completed is withdrawn (the places free for others).
+    for (const auto& [enrolment, programme] :
+         PgTrainingStore::WithdrawOnCaseClosed(tx, case_id, on)) {
+      kafka::AppendToOutbox(tx, kEmploymentTopic,
+                            TrainingEvent("ccms.employment.training_withdrawn", enrolment,
+                                          programme, on, "SYSTEM", now, "ccms-employment"));
+    }
     // Schooling support ends with the case (its open items cancelled, each with its event).
     for (const auto& item : PgSchoolingStore::CancelOnCaseClosed(tx, case_id, on)) {
       kafka::AppendToOutbox(tx, kEmploymentTopic,

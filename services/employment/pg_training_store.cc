@@ -14,10 +14,11 @@ namespace {
 
 using db::Name;
 
-#define CCMS_PROGRAMME_COLUMNS                                                                    \
-  "t.programme_id::text, t.code, t.name, t.provider_partner_id::text, t.agency_id,"               \
-  " t.district_code, t.hours, t.places,"                                                          \
-  " (SELECT count(*) FROM training_enrolments e WHERE e.programme_id = t.programme_id)::integer," \
+#define CCMS_PROGRAMME_COLUMNS                                                         \
+  "t.programme_id::text, t.code, t.name, t.provider_partner_id::text, t.agency_id,"    \
+  " t.district_code, t.hours, t.places,"                                               \
+  " (SELECT count(*) FROM training_enrolments e WHERE e.programme_id = t.programme_id" \
+  "  AND e.status <> 'WITHDRAWN')::integer,"                                           \
   " t.starts_on::text, t.ends_on::text, t.registered_by"
 
 // Staff ($4 = ''): the programme's district among theirs; a partner ($4): its own programmes.
@@ -94,6 +95,12 @@ constexpr db::Query kListEnrolments = {
     "SELECT " CCMS_ENROLMENT_COLUMNS
     " FROM training_enrolments e WHERE e.programme_id = $1::uuid"
     " AND ($2 = '' OR e.enrolment_id > NULLIF($2, '')::uuid) ORDER BY e.enrolment_id LIMIT $3"};
+
+// A case closed in records: its enrolments not completed are withdrawn (places freed).
+constexpr db::Query kWithdrawOnClose = {
+    "employment_withdraw_training_on_close",
+    "UPDATE training_enrolments SET status = 'WITHDRAWN', withdrawn_on = $2::date"
+    " WHERE case_id = $1::uuid AND status = 'ENROLLED' RETURNING enrolment_id::text"};
 
 std::optional<absl::CivilDay> DayOf(const pqxx::field& f) {
   if (f.is_null() || f.size() == 0) return std::nullopt;
@@ -348,10 +355,25 @@ PgTrainingStore::ListEnrolments(const auth::Principal& principal, const std::str
   return page;
 }
 
+std::vector<std::pair<EnrolmentRecord, ProgrammeRecord>> PgTrainingStore::WithdrawOnCaseClosed(
+    pqxx::transaction_base& tx, const std::string& case_id, absl::CivilDay on) {
+  std::vector<std::pair<EnrolmentRecord, ProgrammeRecord>> withdrawn;
+  for (const auto& row : tx.exec_prepared(Name(kWithdrawOnClose), case_id, time::FormatDate(on))) {
+    pqxx::result e = tx.exec_prepared(Name(kReadEnrolment), row[0].as<std::string>());
+    if (e.empty()) continue;
+    EnrolmentRecord enrolment = EnrolmentOf(e[0]);
+    auto programme = ProgrammeAfter(tx, enrolment.programme_id);
+    if (!programme.ok()) continue;
+    withdrawn.emplace_back(std::move(enrolment), *std::move(programme));
+  }
+  return withdrawn;
+}
+
 std::vector<db::Query> PgTrainingStore::Queries() {
-  return {kPartnerInReach,   kInsertProgramme, kGetProgramme,     kLockCase,      kLockProgramme,
-          kEnrolledAlready,  kInsertEnrolment, kLockEnrolment,    kReadEnrolment, kUpdateEnrolment,
-          kInsertAttendance, kListProgrammes,  kProgrammeInReach, kListEnrolments};
+  return {kPartnerInReach,   kInsertProgramme, kGetProgramme,     kLockCase,
+          kLockProgramme,    kEnrolledAlready, kInsertEnrolment,  kLockEnrolment,
+          kReadEnrolment,    kUpdateEnrolment, kInsertAttendance, kListProgrammes,
+          kProgrammeInReach, kListEnrolments,  kWithdrawOnClose};
 }
 
 }  // namespace ccms::employment

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/time/civil_time.h"
 #include "common/db/pool.h"
 #include "common/db/query.h"
 #include "common/kafka/outbox.h"
@@ -35,6 +36,12 @@ class PgTrainingStore final : public TrainingStore {
   absl::StatusOr<std::pair<std::vector<EnrolmentRecord>, std::string>> ListEnrolments(
       const auth::Principal& principal, const std::string& programme_id, int page_size,
       const std::string& after_id) override;
+
+  // In the consumer's transaction when records closes the case: its enrolments not completed
+  // become WITHDRAWN on `on` (their places free again); returns each with its programme after
+  // (the caller writes their events).
+  static std::vector<std::pair<EnrolmentRecord, ProgrammeRecord>> WithdrawOnCaseClosed(
+      pqxx::transaction_base& tx, const std::string& case_id, absl::CivilDay on);
 
   static std::vector<db::Query> Queries();
 

@@ -53,8 +53,17 @@ void ToProto(const EnrolmentRecord& e, v1::TrainingEnrolment* out) {
   out->set_enrolment_id(e.enrolment_id);
   out->set_enrolment_code(e.enrolment_code);
   out->set_programme_id(e.programme_id);
-  out->set_status(e.status == EnrolmentStatus::kCompleted ? v1::TRAINING_ENROLMENT_STATUS_COMPLETED
-                                                          : v1::TRAINING_ENROLMENT_STATUS_ENROLLED);
+  switch (e.status) {
+    case EnrolmentStatus::kEnrolled:
+      out->set_status(v1::TRAINING_ENROLMENT_STATUS_ENROLLED);
+      break;
+    case EnrolmentStatus::kCompleted:
+      out->set_status(v1::TRAINING_ENROLMENT_STATUS_COMPLETED);
+      break;
+    case EnrolmentStatus::kWithdrawn:
+      out->set_status(v1::TRAINING_ENROLMENT_STATUS_WITHDRAWN);
+      break;
+  }
   *out->mutable_enrolled_on() = grpc_util::ToProtoDate(e.enrolled_on);
   out->set_hours_attended(e.hours_attended);
   if (e.completed_on.has_value()) {

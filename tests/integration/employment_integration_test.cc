@@ -890,6 +890,43 @@ TEST_F(EmploymentTest, TrainingPlacesNeverExceededUnderConcurrentEnrolments) {
       EXPECT_TRUE(f->message_type() == nullptr || f->message_type() == d) << f->full_name();
     }
   }
+
+  // A case closed in records withdraws its enrolment: the place is free for the next person, the
+  // enrolment takes no more attendance, and a training_withdrawn event says so.
+  std::string leaving;
+  for (int i = 0; i < kClients && leaving.empty(); ++i) {
+    if (results[i].ok()) leaving = cases[i];
+  }
+  ASSERT_FALSE(leaving.empty());
+  records::v1::CaseClosed closed;
+  closed.set_case_id(leaving);
+  *closed.mutable_closed_on() = ToProtoDate(Today());
+  ASSERT_TRUE(h_.Feed("ccms.records.case_closed", leaving, kDistrictA, closed).ok());
+  const std::string withdrawn_id =
+      Count("SELECT enrolment_id FROM training_enrolments WHERE case_id = '" + leaving + "'");
+  EXPECT_EQ(
+      Count("SELECT status || ' ' || withdrawn_on FROM training_enrolments WHERE case_id = '" +
+            leaving + "'"),
+      "WITHDRAWN " + time::FormatDate(Today()));
+  v1::ListTrainingProgrammesResponse after_close;
+  ASSERT_TRUE(training.DoListTrainingProgrammes(PartnerOf("agency-t1"), {}, &after_close).ok());
+  ASSERT_EQ(after_close.programmes_size(), 1);
+  EXPECT_EQ(after_close.programmes(0).taken(), 6);
+  v1::RecordTrainingAttendanceRequest late;
+  late.set_request_id(ids::NewUuid());
+  late.set_enrolment_id(withdrawn_id);
+  late.set_hours(2);
+  v1::RecordTrainingAttendanceResponse late_resp;
+  EXPECT_EQ(training.DoRecordTrainingAttendance(PartnerOf("agency-t1"), late, &late_resp).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE event_type ="
+                  " 'ccms.employment.training_withdrawn' AND record_key = '" +
+                  leaving + "'"),
+            "1");
+  auto [next_st, next] = enrol(Case(kDistrictA, 40));
+  ASSERT_TRUE(next_st.ok()) << next_st.error_message();
+  EXPECT_EQ(next.programme().taken(), 7);
+  EXPECT_EQ(grpc_util::ReasonOf(enrol(Case(kDistrictA, 41)).first), "TRAINING_FULL");
 }
 
 // The same race at the store, the window between the count and the insert held open: each

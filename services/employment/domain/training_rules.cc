@@ -7,11 +7,21 @@
 namespace ccms::employment::domain {
 
 std::string_view EnrolmentStatusName(EnrolmentStatus s) {
-  return s == EnrolmentStatus::kCompleted ? "COMPLETED" : "ENROLLED";
+  switch (s) {
+    case EnrolmentStatus::kEnrolled:
+      return "ENROLLED";
+    case EnrolmentStatus::kCompleted:
+      return "COMPLETED";
+    case EnrolmentStatus::kWithdrawn:
+      return "WITHDRAWN";
+  }
+  return "";
 }
 
 EnrolmentStatus EnrolmentStatusOf(std::string_view name) {
-  return name == "COMPLETED" ? EnrolmentStatus::kCompleted : EnrolmentStatus::kEnrolled;
+  if (name == "COMPLETED") return EnrolmentStatus::kCompleted;
+  if (name == "WITHDRAWN") return EnrolmentStatus::kWithdrawn;
+  return EnrolmentStatus::kEnrolled;
 }
 
 absl::Status CheckProgramme(const std::string& code, int hours, int places,
@@ -73,6 +83,9 @@ absl::Status CheckAttendance(EnrolmentStatus status, absl::CivilDay starts_on,
   if (status == EnrolmentStatus::kCompleted) {
     return absl::FailedPreconditionError("the enrolment is completed: no more attendance");
   }
+  if (status == EnrolmentStatus::kWithdrawn) {
+    return absl::FailedPreconditionError("the enrolment was withdrawn (the case closed)");
+  }
   if (on < starts_on || on > ends_on) {
     return absl::FailedPreconditionError(
         absl::StrCat("attendance is recorded on the programme's days (",
@@ -92,6 +105,9 @@ absl::Status CheckCompletion(EnrolmentStatus status, absl::CivilDay starts_on,
   }
   if (status == EnrolmentStatus::kCompleted) {
     return absl::FailedPreconditionError("the enrolment is completed already");
+  }
+  if (status == EnrolmentStatus::kWithdrawn) {
+    return absl::FailedPreconditionError("the enrolment was withdrawn (the case closed)");
   }
   if (completed_on < starts_on) {
     return absl::FailedPreconditionError("a programme is not completed before its start");

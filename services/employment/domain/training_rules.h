@@ -20,7 +20,8 @@ inline constexpr int kMaxAttendanceHours = 12;
 // The ErrorInfo reason of an enrolment in a programme whose places are all taken.
 inline constexpr char kTrainingFullReason[] = "TRAINING_FULL";
 
-enum class EnrolmentStatus { kEnrolled, kCompleted };
+// WITHDRAWN: the case closed before the enrolment was completed (its place is free again).
+enum class EnrolmentStatus { kEnrolled, kCompleted, kWithdrawn };
 std::string_view EnrolmentStatusName(EnrolmentStatus s);
 EnrolmentStatus EnrolmentStatusOf(std::string_view name);
 

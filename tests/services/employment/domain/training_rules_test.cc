@@ -74,6 +74,19 @@ TEST(TrainingRulesTest, AttendanceOnTheProgrammesDaysUpToItsHours) {
       absl::StatusCode::kFailedPrecondition);
 }
 
+TEST(TrainingRulesTest, AWithdrawnEnrolmentTakesNoAttendanceNorCompletion) {
+  const CivilDay starts(2028, 2, 1), ends(2028, 3, 31);
+  EXPECT_EQ(
+      CheckAttendance(EnrolmentStatus::kWithdrawn, starts, ends, 40, 0, kToday, 2, kToday).code(),
+      absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(CheckCompletion(EnrolmentStatus::kWithdrawn, starts, kToday, kToday).code(),
+            absl::StatusCode::kFailedPrecondition);
+  for (auto s :
+       {EnrolmentStatus::kEnrolled, EnrolmentStatus::kCompleted, EnrolmentStatus::kWithdrawn}) {
+    EXPECT_EQ(EnrolmentStatusOf(EnrolmentStatusName(s)), s);
+  }
+}
+
 TEST(TrainingRulesTest, CompletionAndProgrammeShapes) {
   const CivilDay starts(2028, 2, 1);
   EXPECT_TRUE(CheckCompletion(EnrolmentStatus::kEnrolled, starts, starts, kToday).ok());

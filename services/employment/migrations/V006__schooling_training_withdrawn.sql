@@ -1,3 +1,5 @@
+-- V006: schooling support for minors; training withdrawn when the case closes.
+
 -- Schooling support for minors (issue 15 item 7; seeds 7.11.1-7.11.2). An item belongs to a case
 -- and reaches staff through the case's district (it follows transfers). The school's code is kept
 -- only once the item is met and never goes on the bus.
@@ -23,3 +25,11 @@ CREATE UNIQUE INDEX schooling_items_one_open ON schooling_items (case_id, kind)
   WHERE status = 'OPEN';
 CREATE INDEX schooling_items_open_by_due ON schooling_items (due_on, item_id)
   WHERE status = 'OPEN';
+
+-- A case closed in records withdraws its training enrolments not completed: their places free
+-- again (places taken count the enrolments not withdrawn).
+ALTER TABLE training_enrolments DROP CONSTRAINT training_enrolments_status_check;
+ALTER TABLE training_enrolments ADD CONSTRAINT training_enrolments_status_check
+  CHECK (status IN ('ENROLLED', 'COMPLETED', 'WITHDRAWN'));
+ALTER TABLE training_enrolments ADD COLUMN withdrawn_on date
+  CHECK ((status = 'WITHDRAWN') = (withdrawn_on IS NOT NULL));
