@@ -25,6 +25,8 @@ std::vector<db::Query> AllQueries() {
   for (const auto& s : PgHalfwayHouseStore::Queries()) q.push_back(s);
   for (const auto& s : PgRetentionStore::Queries()) q.push_back(s);
   for (const auto& s : PgTrainingStore::Queries()) q.push_back(s);
+  for (const auto& s : PgNeedsStore::Queries()) q.push_back(s);
+  for (const auto& s : PgOpeningStore::Queries()) q.push_back(s);
   return q;
 }
 
@@ -75,6 +77,12 @@ absl::Status EmploymentWiring::Build(server::ServiceHost& host) {
   training_store_ = std::make_unique<PgTrainingStore>(host.pool(), &host.relay());
   training_service_ = std::make_unique<TrainingServiceImpl>(
       *training_store_, *partner_store_, host.executor(), *policies_, host.clock());
+  needs_store_ = std::make_unique<PgNeedsStore>(host.pool(), &host.relay());
+  needs_service_ =
+      std::make_unique<NeedsServiceImpl>(*needs_store_, host.executor(), *policies_, host.clock());
+  opening_store_ = std::make_unique<PgOpeningStore>(host.pool(), &host.relay());
+  opening_service_ = std::make_unique<OpeningServiceImpl>(
+      *opening_store_, *partner_store_, host.executor(), *policies_, host.clock());
   escalator_ =
       std::make_unique<ReferralEscalator>(*background_referrals_, host.clock(), &host.registry());
   escalation_task_ = std::make_unique<concurrency::PeriodicTask>(
@@ -108,6 +116,8 @@ absl::Status EmploymentWiring::Build(server::ServiceHost& host) {
   host.AddService(house_service_.get(), v1::HalfwayHouseService::service_full_name());
   host.AddService(retention_service_.get(), v1::RetentionService::service_full_name());
   host.AddService(training_service_.get(), v1::TrainingService::service_full_name());
+  host.AddService(needs_service_.get(), v1::NeedsService::service_full_name());
+  host.AddService(opening_service_.get(), v1::OpeningService::service_full_name());
   return absl::OkStatus();
 }
 
