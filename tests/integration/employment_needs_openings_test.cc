@@ -143,7 +143,7 @@ TEST_F(NeedsOpeningsTest, SurveyPlanVersionsAndSkillsProfileWithEventsAndDistric
     EXPECT_EQ(needs_->RecordNeedsSurvey(ctx.get(), survey, &resp).error_code(),
               grpc::StatusCode::NOT_FOUND);
     EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE action = 'RecordNeedsSurvey' AND"
-                    " outcome = 'NOT_FOUND'"),
+                    " result = 'NOT_FOUND'"),
               "1");
   }
   // A partner never reaches needs.
