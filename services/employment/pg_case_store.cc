@@ -22,7 +22,7 @@ using db::Name;
 
 #define CCMS_EMPLOYMENT_CASE_COLUMNS                                                     \
   "c.case_id::text, c.district_code, c.office_id, c.status, c.minor, c.age_at_judgment," \
-  " c.judgment_date::text, c.lost_contact, c.closed_on::text"
+  " c.judgment_date::text, c.lost_contact, c.closed_on::text, c.offence_category"
 
 constexpr db::Query kInsertMinimalCase = {
     "employment_insert_minimal_case",
@@ -38,7 +38,8 @@ constexpr db::Query kUpdateCase = {
     "employment_update_case",
     "UPDATE cases SET district_code = $2, office_id = $3, status = $4, minor = $5,"
     " age_at_judgment = NULLIF($6, '')::integer, judgment_date = NULLIF($7, '')::date,"
-    " lost_contact = $8, closed_on = NULLIF($9, '')::date, updated_at = now()"
+    " lost_contact = $8, closed_on = NULLIF($9, '')::date, offence_category = $10,"
+    " updated_at = now()"
     " WHERE case_id = $1::uuid"};
 
 std::optional<absl::CivilDay> DayOf(const pqxx::field& f) {
@@ -61,6 +62,7 @@ domain::CaseView RowToCase(const pqxx::row& r) {
   v.age.judgment_date = DayOf(r[6]);
   v.lost_contact = r[7].as<bool>();
   v.closed_on = DayOf(r[8]);
+  v.offence_category = r[9].as<std::string>();
   return v;
 }
 
@@ -85,7 +87,7 @@ absl::Status PgCaseStore::Apply(pqxx::work& tx, const std::string& case_id,
       Name(kUpdateCase), case_id, v.district_code, v.office_id,
       std::string(domain::CaseStatusName(v.status)), v.minor,
       v.age.age_at_judgment.has_value() ? std::to_string(*v.age.age_at_judgment) : std::string(),
-      DayText(v.age.judgment_date), v.lost_contact, DayText(v.closed_on));
+      DayText(v.age.judgment_date), v.lost_contact, DayText(v.closed_on), v.offence_category);
   if (v.district_code != before.district_code) {
     PgReferralStore::MoveReferrals(tx, case_id, v.district_code);
     PgRetentionStore::MoveSpells(tx, case_id, v.district_code);

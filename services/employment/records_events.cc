@@ -20,6 +20,7 @@ domain::CaseOpenedFact Opened(const records::v1::CaseOpened& p) {
   // 0 is also "not published" (a case opened before records carried the facts).
   if (p.age_at_judgment() > 0) f.age.age_at_judgment = p.age_at_judgment();
   f.age.judgment_date = Day(p.judgment_effective_date());
+  f.offence_category = p.offence_category();
   return f;
 }
 
@@ -52,6 +53,7 @@ std::optional<domain::RecordsFact> TranslateRecordsEvent(const events::v1::Envel
     domain::CaseFactsFact f;
     f.minor = p.minor();
     if (p.age_at_judgment() > 0) f.age_at_judgment = p.age_at_judgment();
+    f.offence_category = p.offence_category();
     fact = f;
   } else if (type == "ccms.records.intake_reported") {
     records::v1::IntakeReported p;

@@ -26,6 +26,8 @@ std::vector<db::Query> AllQueries() {
   for (const auto& s : PgRetentionStore::Queries()) q.push_back(s);
   for (const auto& s : PgTrainingStore::Queries()) q.push_back(s);
   for (const auto& s : PgSchoolingStore::Queries()) q.push_back(s);
+  for (const auto& s : PgNeedsStore::Queries()) q.push_back(s);
+  for (const auto& s : PgOpeningStore::Queries()) q.push_back(s);
   return q;
 }
 
@@ -79,6 +81,12 @@ absl::Status EmploymentWiring::Build(server::ServiceHost& host) {
   schooling_store_ = std::make_unique<PgSchoolingStore>(host.pool(), &host.relay());
   schooling_service_ = std::make_unique<SchoolingServiceImpl>(*schooling_store_, host.executor(),
                                                               *policies_, host.clock());
+  needs_store_ = std::make_unique<PgNeedsStore>(host.pool(), &host.relay());
+  needs_service_ =
+      std::make_unique<NeedsServiceImpl>(*needs_store_, host.executor(), *policies_, host.clock());
+  opening_store_ = std::make_unique<PgOpeningStore>(host.pool(), &host.relay());
+  opening_service_ = std::make_unique<OpeningServiceImpl>(
+      *opening_store_, *partner_store_, host.executor(), *policies_, host.clock());
   escalator_ =
       std::make_unique<ReferralEscalator>(*background_referrals_, host.clock(), &host.registry());
   escalation_task_ = std::make_unique<concurrency::PeriodicTask>(
@@ -113,6 +121,8 @@ absl::Status EmploymentWiring::Build(server::ServiceHost& host) {
   host.AddService(retention_service_.get(), v1::RetentionService::service_full_name());
   host.AddService(training_service_.get(), v1::TrainingService::service_full_name());
   host.AddService(schooling_service_.get(), v1::SchoolingService::service_full_name());
+  host.AddService(needs_service_.get(), v1::NeedsService::service_full_name());
+  host.AddService(opening_service_.get(), v1::OpeningService::service_full_name());
   return absl::OkStatus();
 }
 

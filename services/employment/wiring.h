@@ -11,9 +11,13 @@
 #include "services/employment/domain/employment_policy.h"
 #include "services/employment/escalation.h"
 #include "services/employment/halfway_house_service.h"
+#include "services/employment/needs_service.h"
+#include "services/employment/opening_service.h"
 #include "services/employment/partner_service.h"
 #include "services/employment/pg_case_store.h"
 #include "services/employment/pg_halfway_house_store.h"
+#include "services/employment/pg_needs_store.h"
+#include "services/employment/pg_opening_store.h"
 #include "services/employment/pg_partner_store.h"
 #include "services/employment/pg_referral_store.h"
 #include "services/employment/pg_retention_store.h"
@@ -30,8 +34,8 @@ namespace ccms::employment {
 // policy's `employment` section; settings CCMS_PII_KEY (contacts and given names at rest) and
 // CCMS_EMPLOYMENT_ESCALATION_PERIOD_MS; the stores; the handlers (PartnerService,
 // ReferralService, AgencyReferralService, HalfwayHouseService, RetentionService,
-// TrainingService); the consumer of ccms.records.v1; the escalation task (referrals unanswered,
-// retention checks missed).
+// TrainingService, NeedsService, OpeningService); the consumer of ccms.records.v1; the escalation
+// task (referrals unanswered, retention checks missed).
 class EmploymentWiring final : public server::Service {
  public:
   void Configure(config::Env& env) override;
@@ -50,6 +54,8 @@ class EmploymentWiring final : public server::Service {
   SchoolingServiceImpl& schooling() { return *schooling_service_; }
   RetentionSweeper& retention_sweeper() { return *retention_sweeper_; }
   const domain::EmploymentPolicies& policies() const { return *policies_; }
+  NeedsServiceImpl& needs() { return *needs_service_; }
+  OpeningServiceImpl& openings() { return *opening_service_; }
 
  private:
   std::string pii_key_;
@@ -77,6 +83,10 @@ class EmploymentWiring final : public server::Service {
   std::unique_ptr<TrainingServiceImpl> training_service_;
   std::unique_ptr<PgSchoolingStore> schooling_store_;
   std::unique_ptr<SchoolingServiceImpl> schooling_service_;
+  std::unique_ptr<PgNeedsStore> needs_store_;
+  std::unique_ptr<NeedsServiceImpl> needs_service_;
+  std::unique_ptr<PgOpeningStore> opening_store_;
+  std::unique_ptr<OpeningServiceImpl> opening_service_;
 };
 
 server::ServiceDefinition Definition();

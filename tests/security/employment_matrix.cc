@@ -12,6 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "ccms/employment/v1/agency_referral_service.grpc.pb.h"
 #include "ccms/employment/v1/halfway_house_service.grpc.pb.h"
+#include "ccms/employment/v1/needs_service.grpc.pb.h"
+#include "ccms/employment/v1/opening_service.grpc.pb.h"
 #include "ccms/employment/v1/partner_service.grpc.pb.h"
 #include "ccms/employment/v1/referral_service.grpc.pb.h"
 #include "ccms/employment/v1/retention_service.grpc.pb.h"
@@ -47,11 +49,16 @@ class EmploymentMatrixServer : public MatrixServer {
             ev1::RetentionService::service_full_name(),
             ev1::TrainingService::service_full_name(),
             ev1::SchoolingService::service_full_name(),
+            ev1::NeedsService::service_full_name(),
+            ev1::OpeningService::service_full_name(),
             ops::v1::DeadLetterService::service_full_name(),
             ops::v1::AuditChainService::service_full_name()};
   }
 
-  EmploymentMatrixServer() : admin_(h_.Token(auth::Role::kCityAdmin, {"*"}, "matrix-fixtures")) {
+  EmploymentMatrixServer()
+      : admin_(h_.Token(auth::Role::kCityAdmin, {"*"}, "matrix-fixtures")),
+        needs_(ev1::NeedsService::NewStub(h_.channel())),
+        openings_(ev1::OpeningService::NewStub(h_.channel())) {
     h_.consumer().Stop();
     InstallBuilders();
   }
@@ -292,7 +299,116 @@ class EmploymentMatrixServer : public MatrixServer {
     return resp.enrolment().enrolment_id();
   }
 
+  // A DRAFT career plan of a new case of `district`.
+  std::string Plan(const std::string& district) {
+    ev1::DraftCareerPlanRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_case_id(Case(district));
+    req.set_goal_code("EMPLOYMENT");
+    ev1::DraftCareerPlanResponse resp;
+    auto ctx = h_.Context(admin_);
+    Check(needs_->DraftCareerPlan(ctx.get(), req, &resp), "DraftCareerPlan");
+    Made(district, resp.plan().plan_id());
+    return resp.plan().plan_id();
+  }
+
+  ev1::PostOpeningRequest OpeningRequest(const std::string& district) {
+    ev1::PostOpeningRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_partner_id(AgencyA());
+    req.set_district_code(district);
+    req.set_title("Matrix job");
+    req.set_sector_code("LOGISTICS");
+    req.set_hours_per_week(40);
+    *req.mutable_closes_on() = ToProtoDate(h_.Today() + 30);
+    req.set_places(5);
+    return req;
+  }
+
+  // A fresh OPEN opening of agency A in `district`.
+  std::string Opening(const std::string& district) {
+    ev1::PostOpeningResponse resp;
+    auto ctx = h_.Context(admin_);
+    Check(openings_->PostOpening(ctx.get(), OpeningRequest(district), &resp), "PostOpening");
+    Made(district, resp.opening().opening_id());
+    return resp.opening().opening_id();
+  }
+
+  void InstallNeedsAndOpeningBuilders() {
+    auto add = [this](const std::string& service, const std::string& method, Builder b) {
+      builders_[absl::StrCat(service, "/", method)] = std::move(b);
+    };
+    const std::string needs = ev1::NeedsService::service_full_name();
+    const std::string openings = ev1::OpeningService::service_full_name();
+    add(needs, "RecordNeedsSurvey", [this](const std::string& d) {
+      ev1::RecordNeedsSurveyRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(Case(d));
+      req.set_method(ev1::SURVEY_METHOD_INTERVIEW);
+      req.set_wish_to_work(ev1::WORK_WISH_WANTS_WORK);
+      req.set_ability_code("FULL");
+      req.set_housing_code("RENTED");
+      req.set_livelihood_code("STABLE");
+      req.set_schooling_code("COMPLETED");
+      req.set_family_code("SUPPORTIVE");
+      return Own(req);
+    });
+    add(needs, "DraftCareerPlan", [this](const std::string& d) {
+      ev1::DraftCareerPlanRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(Case(d));
+      req.set_goal_code("EMPLOYMENT");
+      return Own(req);
+    });
+    add(needs, "AgreeCareerPlan", [this](const std::string& d) {
+      ev1::AgreeCareerPlanRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_plan_id(Plan(d));
+      return Own(req);
+    });
+    add(needs, "RecordSkillsProfile", [this](const std::string& d) {
+      ev1::RecordSkillsProfileRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(Case(d));
+      req.add_skill_codes("FORKLIFT");
+      return Own(req);
+    });
+    add(needs, "GetCaseNeeds", [this](const std::string& d) {
+      ev1::GetCaseNeedsRequest req;
+      req.set_case_id(Case(d));
+      return Own(req);
+    });
+    add(openings, "PostOpening", [this](const std::string& d) { return Own(OpeningRequest(d)); });
+    add(openings, "CloseOpening", [this](const std::string& d) {
+      ev1::CloseOpeningRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_opening_id(Opening(d));
+      req.set_reason_code("FILLED");
+      return Own(req);
+    });
+    add(openings, "RecordOpeningFilled", [this](const std::string& d) {
+      ev1::RecordOpeningFilledRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_opening_id(Opening(d));
+      req.set_places_filled(1);
+      return Own(req);
+    });
+    add(openings, "ListOpenings", [this](const std::string& d) {
+      if (!read_openings_.count(d)) read_openings_[d] = Opening(d);
+      ev1::ListOpeningsRequest req;
+      req.set_district_code(d);
+      return Own(req);
+    });
+    add(openings, "RankOpeningsForCase", [this](const std::string& d) {
+      if (!read_openings_.count(d)) read_openings_[d] = Opening(d);
+      ev1::RankOpeningsForCaseRequest req;
+      req.set_case_id(Case(d));
+      return Own(req);
+    });
+  }
+
   void InstallBuilders() {
+    InstallNeedsAndOpeningBuilders();
     auto add = [this](const std::string& service, const std::string& method, Builder b) {
       builders_[absl::StrCat(service, "/", method)] = std::move(b);
     };
@@ -506,6 +622,9 @@ class EmploymentMatrixServer : public MatrixServer {
   std::map<std::string, std::string> programmes_;
   std::map<std::string, std::string> read_spells_;
   std::map<std::string, std::string> schooling_items_;
+  std::unique_ptr<ev1::NeedsService::Stub> needs_;
+  std::unique_ptr<ev1::OpeningService::Stub> openings_;
+  std::map<std::string, std::string> read_openings_;
 };
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "ccms/employment/v1/training_service.grpc.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/time/calendar.h"
+#include "tools/ccmsctl/employment_needs_commands.h"
 #include "tools/ccmsctl/output.h"
 #include "tools/ccmsctl/rpc_client.h"
 #include "tools/ccmsctl/validators.h"
@@ -1211,6 +1212,7 @@ void AddEmploymentCommands(CLI::App& app, const GlobalOptions& global, Action* a
   AddSpellCommands(group, global, action);
   AddTrainingCommands(group, global, action);
   AddSchoolingCommands(group, global, action);
+  AddEmploymentNeedsCommands(group, global, action);  // needs, opening
 }
 
 }  // namespace ccms::ctl

@@ -15,6 +15,7 @@ struct Applier {
     v.office_id = f.office_id;
     v.minor = v.minor || f.minor;
     v.age = f.age;
+    if (!f.offence_category.empty()) v.offence_category = f.offence_category;
     if (f.snapshot_status.has_value() && v.status != CaseStatus::kClosed) {
       if (IsClosedStatusName(*f.snapshot_status)) {
         v.status = CaseStatus::kClosed;
@@ -26,6 +27,7 @@ struct Applier {
   void operator()(const CaseFactsFact& f) {
     v.minor = v.minor || f.minor;
     if (f.age_at_judgment.has_value()) v.age.age_at_judgment = f.age_at_judgment;
+    if (!f.offence_category.empty()) v.offence_category = f.offence_category;
   }
   void operator()(const IntakeReportedFact&) {
     if (v.status == CaseStatus::kPendingIntake) v.status = CaseStatus::kActive;

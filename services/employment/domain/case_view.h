@@ -27,6 +27,10 @@ struct CaseView {
   AgeFacts age;
   bool lost_contact = false;
   std::optional<absl::CivilDay> closed_on;
+  // Records' offence category code (records.offence_categories); "" when not known (a case
+  // employment followed before it kept the category, V005). Matching checks it against an
+  // opening's exclusions.
+  std::string offence_category;
 };
 
 // ccms.records.case_opened, or a case_facts_snapshot (then `snapshot_status` is records' status
@@ -37,11 +41,13 @@ struct CaseOpenedFact {
   bool minor = false;
   AgeFacts age;
   std::optional<std::string> snapshot_status;
+  std::string offence_category;  // "" when the event does not carry one
 };
 // ccms.records.case_facts_changed.
 struct CaseFactsFact {
   bool minor = false;
   std::optional<int> age_at_judgment;
+  std::string offence_category;  // "" when not carried
 };
 struct IntakeReportedFact {};
 struct CaseTransferredFact {

@@ -26,6 +26,20 @@ std::vector<std::string> Codes(policy::PolicyReader& r, const std::string& key) 
   return codes;
 }
 
+// A list of codes, or `fallback` when the version does not name the key (a marked default).
+std::vector<std::string> CodesOr(policy::PolicyReader& r, const std::string& key,
+                                 const std::vector<std::string>& fallback) {
+  return r.Has(key) ? Codes(r, key) : fallback;
+}
+
+bool IsDistrict(const std::string& s) {
+  if (s.size() != 6) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool HasCode(const std::vector<std::string>& codes, const std::string& code) {
@@ -84,6 +98,30 @@ EmploymentPolicy ReadEmploymentPolicy(policy::PolicyReader& r) {
       r.Has("employment.schooling.support_due_days")
           ? static_cast<int>(r.Int("employment.schooling.support_due_days", 1, 365))
           : kDefaultSchoolingSupportDueDays;
+  p.ability_codes = CodesOr(r, "employment.needs.ability_codes", kDefaultAbilityCodes);
+  p.housing_codes = CodesOr(r, "employment.needs.housing_codes", kDefaultHousingCodes);
+  p.livelihood_codes = CodesOr(r, "employment.needs.livelihood_codes", kDefaultLivelihoodCodes);
+  p.schooling_codes = CodesOr(r, "employment.needs.schooling_codes", kDefaultSchoolingCodes);
+  p.family_codes = CodesOr(r, "employment.needs.family_codes", kDefaultFamilyCodes);
+  p.skill_codes = CodesOr(r, "employment.skills.codes", kDefaultSkillCodes);
+  p.certificate_codes = CodesOr(r, "employment.skills.certificate_codes", kDefaultCertificateCodes);
+  p.plan_goal_codes = CodesOr(r, "employment.career_plan.goal_codes", kDefaultPlanGoalCodes);
+  p.opening_sectors = CodesOr(r, "employment.openings.sectors", kDefaultOpeningSectors);
+  p.opening_close_reasons =
+      CodesOr(r, "employment.openings.close_reasons", kDefaultOpeningCloseReasons);
+  if (r.Has("employment.matching.adjacent_districts")) {
+    for (const std::string& pair : r.StringList("employment.matching.adjacent_districts")) {
+      const size_t dash = pair.find('-');
+      const std::string a = pair.substr(0, dash);
+      const std::string b = dash == std::string::npos ? "" : pair.substr(dash + 1);
+      if (!IsDistrict(a) || !IsDistrict(b) || a == b) {
+        r.Problem("employment.matching.adjacent_districts",
+                  "pairs are two different 6-digit districts, \"110101-110102\" (" + pair + ")");
+        continue;
+      }
+      p.adjacent_districts.emplace_back(a, b);
+    }
+  }
   return p;
 }
 

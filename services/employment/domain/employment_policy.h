@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -40,6 +41,23 @@ struct EmploymentPolicy {
   // "shall"): the required item is due this many days after the situation is recorded
   // (schooling.support_due_days, a marked default: the seeds give no number).
   int schooling_support_due_days = 30;
+  // Needs surveys, career plans, skills (issue 15 item 2): the codes of each coded answer
+  // (employment.needs.*, employment.skills.*, employment.career_plan.goal_codes; marked defaults,
+  // a version without a key gets the kDefault lists below).
+  std::vector<std::string> ability_codes;
+  std::vector<std::string> housing_codes;
+  std::vector<std::string> livelihood_codes;
+  std::vector<std::string> schooling_codes;
+  std::vector<std::string> family_codes;
+  std::vector<std::string> skill_codes;
+  std::vector<std::string> certificate_codes;
+  std::vector<std::string> plan_goal_codes;
+  // Openings and matching (issue 15 item 3): sectors, why an opening closes, and which districts
+  // are neighbours for travel (employment.matching.adjacent_districts: "110101-110102" pairs, both
+  // ways).
+  std::vector<std::string> opening_sectors;
+  std::vector<std::string> opening_close_reasons;
+  std::vector<std::pair<std::string, std::string>> adjacent_districts;
 };
 
 // The leave reasons of a policy version that names none (a marked default).
@@ -52,6 +70,37 @@ inline constexpr int kDefaultRetentionConfirmWithinDays = 14;
 inline constexpr int kDefaultSchoolingSupportDueDays = 30;
 inline const std::vector<std::string> kDefaultOtherEmployerCodes = {
     "SELF_EMPLOYED", "FAMILY_BUSINESS", "PRIVATE_EMPLOYER", "PUBLIC_EMPLOYER", "OTHER"};
+
+// The needs, skills and openings defaults of a policy version that names none (marked defaults).
+inline const std::vector<std::string> kDefaultAbilityCodes = {"FULL", "PARTIAL", "LIMITED",
+                                                              "UNABLE"};
+inline const std::vector<std::string> kDefaultHousingCodes = {"OWN_HOME", "RENTED", "WITH_FAMILY",
+                                                              "TEMPORARY", "NONE"};
+inline const std::vector<std::string> kDefaultLivelihoodCodes = {
+    "STABLE", "LOW_INCOME", "MINIMUM_LIVING_ALLOWANCE", "NO_INCOME"};
+inline const std::vector<std::string> kDefaultSchoolingCodes = {
+    "NOT_APPLICABLE", "IN_SCHOOL", "COMPULSORY_NOT_COMPLETED", "WANTS_TO_CONTINUE", "COMPLETED"};
+inline const std::vector<std::string> kDefaultFamilyCodes = {"SUPPORTIVE", "STRAINED",
+                                                             "DEPENDANTS_TO_CARE_FOR", "ALONE"};
+inline const std::vector<std::string> kDefaultSkillCodes = {
+    "DRIVING",      "FORKLIFT",  "ELECTRICIAN",  "WELDING",   "COOKING",
+    "HOUSEKEEPING", "ECOMMERCE", "CONSTRUCTION", "LOGISTICS", "RETAIL",
+    "OFFICE_IT",    "CARE_WORK", "AGRICULTURE",  "OTHER"};
+inline const std::vector<std::string> kDefaultCertificateCodes = {"DRIVING_LICENCE",
+                                                                  "FORKLIFT_OPERATOR",
+                                                                  "ELECTRICIAN_LICENCE",
+                                                                  "WELDER",
+                                                                  "CHEF",
+                                                                  "HOUSEKEEPER",
+                                                                  "ECOMMERCE",
+                                                                  "OTHER"};
+inline const std::vector<std::string> kDefaultPlanGoalCodes = {
+    "EMPLOYMENT", "SELF_EMPLOYMENT", "SKILLS_TRAINING", "CONTINUED_SCHOOLING", "NOT_SEEKING"};
+inline const std::vector<std::string> kDefaultOpeningSectors = {
+    "MANUFACTURING",    "LOGISTICS",   "CONSTRUCTION", "CATERING",   "RETAIL",
+    "DOMESTIC_SERVICE", "AGRICULTURE", "IT_SERVICES",  "SANITATION", "OTHER"};
+inline const std::vector<std::string> kDefaultOpeningCloseReasons = {"FILLED", "WITHDRAWN",
+                                                                     "EXPIRED", "OTHER"};
 
 using EmploymentPolicies = policy::Schedule<EmploymentPolicy>;
 

@@ -1,0 +1,97 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "services/employment/domain/employment_policy.h"
+
+namespace ccms::employment::domain {
+
+// Job openings and their ranking for a case (issue 15 item 3; docs/employment.md "Openings and
+// matching"). Pure: the store reads the openings and the case, this decides.
+
+inline constexpr int kMaxOpeningPlaces = 500;
+inline constexpr int kMaxHoursPerWeek = 84;
+inline constexpr int kMaxOpeningSkills = 20;
+inline constexpr int kMaxExcludedCategories = 20;
+// An opening closing within this many days of today ranks with CLOSES_SOON (a fixed number: no
+// policy key, it only adds a reason, never changes the order).
+inline constexpr int kClosesSoonDays = 7;
+
+// Scores: the share of the required skills the person has (0..100; 100 when none is required),
+// plus the district (the case's own +50, a neighbour +25).
+inline constexpr int kSameDistrictScore = 50;
+inline constexpr int kAdjacentDistrictScore = 25;
+
+enum class OpeningStatus { kOpen, kClosed };
+
+// What the ranking needs of an opening.
+struct OpeningFacts {
+  std::string opening_id;
+  std::string district_code;
+  OpeningStatus status = OpeningStatus::kOpen;
+  std::vector<std::string> required_skills;
+  absl::CivilDay closes_on;
+  int places = 0;
+  int places_filled = 0;
+  std::vector<std::string> excluded_offence_categories;
+};
+
+// What the ranking needs of the case: its district, its offence category ("" when employment
+// does not know it: a case opened before it followed the category), the skills of its skills
+// profile (nullopt when no profile is recorded).
+struct MatchCase {
+  std::string district_code;
+  std::string offence_category;
+  std::optional<std::vector<std::string>> skills;
+};
+
+struct RankedOpening {
+  std::string opening_id;
+  int rank = 0;  // 1 = best; 0 = not eligible
+  int score = 0;
+  bool eligible = false;
+  std::vector<std::string> reasons;
+  std::vector<std::string> matched_skills;
+  std::vector<std::string> missing_skills;
+};
+
+// Whether districts `a` and `b` are neighbours in the adjacency table (either order).
+bool Adjacent(const std::vector<std::pair<std::string, std::string>>& table, const std::string& a,
+              const std::string& b);
+
+// The openings ranked for the case on `today`. Ineligible (rank 0, after the eligible ones, in
+// the order given): CLOSED, PAST_CLOSING (closes_on before today), FULL (no place left),
+// OFFENCE_EXCLUDED (the case's category is one the opening cannot take), TOO_FAR (neither the
+// case's district nor a neighbour). Eligible ones by score (skills share + district), then the
+// earlier closing day, then the opening id; ranks 1, 2, ... Each with its reasons: SAME_DISTRICT
+// or ADJACENT_DISTRICT; SKILLS_ALL_MATCHED, SKILLS_PARTLY_MATCHED, SKILLS_NONE_MATCHED,
+// NO_SKILLS_REQUIRED or SKILLS_PROFILE_MISSING; OFFENCE_NOT_EXCLUDED or OFFENCE_CATEGORY_UNKNOWN
+// (the opening excludes categories and the case's is not known: staff check before referring);
+// CLOSES_SOON.
+std::vector<RankedOpening> RankOpenings(
+    const MatchCase& c, const std::vector<OpeningFacts>& openings,
+    const std::vector<std::pair<std::string, std::string>>& adjacency, absl::CivilDay today);
+
+// An opening's own shape: a sector of the policy, 1..kMaxHoursPerWeek hours, 1..kMaxOpeningPlaces
+// places, required skills of employment.skills.codes (at most kMaxOpeningSkills, no repeats),
+// excluded offence categories as lower-case codes (a-z 0-9 _, at most kMaxExcludedCategories, no
+// repeats), closes_on not before `today`. INVALID_ARGUMENT "field: what".
+absl::Status CheckOpening(const std::string& sector_code, int hours_per_week, int places,
+                          const std::vector<std::string>& required_skills,
+                          const std::vector<std::string>& excluded_categories,
+                          absl::CivilDay closes_on, absl::CivilDay today,
+                          const EmploymentPolicy& policy);
+
+// Closing an opening: OPEN, with a code of employment.openings.close_reasons.
+absl::Status CheckOpeningClose(OpeningStatus status, const std::string& reason_code,
+                               const EmploymentPolicy& policy);
+
+// The places filled of an OPEN opening: 0..places.
+absl::Status CheckOpeningFilled(OpeningStatus status, int places, int places_filled);
+
+}  // namespace ccms::employment::domain
