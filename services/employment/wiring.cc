@@ -25,6 +25,9 @@ std::vector<db::Query> AllQueries() {
   for (const auto& s : PgHalfwayHouseStore::Queries()) q.push_back(s);
   for (const auto& s : PgRetentionStore::Queries()) q.push_back(s);
   for (const auto& s : PgTrainingStore::Queries()) q.push_back(s);
+  for (const auto& s : PgPartnerContractStore::Queries()) q.push_back(s);
+  for (const auto& s : PgAssistanceStore::Queries()) q.push_back(s);
+  for (const auto& s : PgVolunteerStore::Queries()) q.push_back(s);
   return q;
 }
 
@@ -75,6 +78,15 @@ absl::Status EmploymentWiring::Build(server::ServiceHost& host) {
   training_store_ = std::make_unique<PgTrainingStore>(host.pool(), &host.relay());
   training_service_ = std::make_unique<TrainingServiceImpl>(
       *training_store_, *partner_store_, host.executor(), *policies_, host.clock());
+  contract_store_ = std::make_unique<PgPartnerContractStore>(host.pool(), &host.relay());
+  contract_service_ = std::make_unique<PartnerContractServiceImpl>(
+      *contract_store_, host.executor(), *policies_, host.clock());
+  assistance_store_ = std::make_unique<PgAssistanceStore>(host.pool(), &host.relay());
+  assistance_service_ = std::make_unique<AssistanceServiceImpl>(*assistance_store_, host.executor(),
+                                                                *policies_, host.clock());
+  volunteer_store_ = std::make_unique<PgVolunteerStore>(host.pool(), *cipher_, &host.relay());
+  volunteer_service_ = std::make_unique<VolunteerServiceImpl>(*volunteer_store_, host.executor(),
+                                                              *policies_, host.clock());
   escalator_ =
       std::make_unique<ReferralEscalator>(*background_referrals_, host.clock(), &host.registry());
   escalation_task_ = std::make_unique<concurrency::PeriodicTask>(
@@ -108,6 +120,9 @@ absl::Status EmploymentWiring::Build(server::ServiceHost& host) {
   host.AddService(house_service_.get(), v1::HalfwayHouseService::service_full_name());
   host.AddService(retention_service_.get(), v1::RetentionService::service_full_name());
   host.AddService(training_service_.get(), v1::TrainingService::service_full_name());
+  host.AddService(contract_service_.get(), v1::PartnerContractService::service_full_name());
+  host.AddService(assistance_service_.get(), v1::AssistanceService::service_full_name());
+  host.AddService(volunteer_service_.get(), v1::VolunteerService::service_full_name());
   return absl::OkStatus();
 }
 
