@@ -16,7 +16,10 @@ EmploymentHarness::EmploymentHarness()
       agency_(employment::v1::AgencyReferralService::NewStub(service_.channel())),
       houses_(employment::v1::HalfwayHouseService::NewStub(service_.channel())),
       retention_(employment::v1::RetentionService::NewStub(service_.channel())),
-      training_(employment::v1::TrainingService::NewStub(service_.channel())) {}
+      training_(employment::v1::TrainingService::NewStub(service_.channel())),
+      contracts_(employment::v1::PartnerContractService::NewStub(service_.channel())),
+      assistance_(employment::v1::AssistanceService::NewStub(service_.channel())),
+      volunteers_(employment::v1::VolunteerService::NewStub(service_.channel())) {}
 
 EmploymentHarness::~EmploymentHarness() = default;
 
