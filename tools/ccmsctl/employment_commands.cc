@@ -15,6 +15,7 @@
 #include "ccms/employment/v1/training_service.grpc.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/time/calendar.h"
+#include "tools/ccmsctl/employment_support_commands.h"
 #include "tools/ccmsctl/output.h"
 #include "tools/ccmsctl/rpc_client.h"
 #include "tools/ccmsctl/validators.h"
@@ -1082,6 +1083,7 @@ void AddEmploymentCommands(CLI::App& app, const GlobalOptions& global, Action* a
   AddHouseCommands(group, global, action);
   AddSpellCommands(group, global, action);
   AddTrainingCommands(group, global, action);
+  AddEmploymentSupportCommands(group, global, action);
 }
 
 }  // namespace ccms::ctl
