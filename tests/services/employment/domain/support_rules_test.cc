@@ -117,7 +117,9 @@ TEST(AssistanceRulesTest, EveryStepTriedAllowedOrRefused) {
           from == S::kGranted ? std::optional<CivilDay>(applied) : std::nullopt;
       const absl::Status st = CheckAssistanceStep(from, to, today, applied, granted, false, today);
       EXPECT_EQ(st.ok(), allowed) << static_cast<int>(from) << " -> " << static_cast<int>(to);
-      if (!allowed) EXPECT_EQ(st.code(), StatusCode::kFailedPrecondition);
+      if (!allowed) {
+        EXPECT_EQ(st.code(), StatusCode::kFailedPrecondition);
+      }
     }
   }
   // Days: a decision on the application's day (29 February between) and the day before; an end
