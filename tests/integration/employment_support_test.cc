@@ -4,9 +4,11 @@
 // equal to a count kept by the test and to the rows in SQL, at the year's edges (Asia/Shanghai
 // days), a volunteer's day never above 24 hours, names and contacts encrypted at rest; every
 // field of every request of the three services, one hostile value at a time.
+#include <latch>
 #include <map>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -540,6 +542,54 @@ TEST_F(EmploymentSupportTest, VolunteersHoursCommendationsTeamsAndEncryptedIdent
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE position('VOLUNTEER-NAME-MARKER'::bytea in"
                   " payload) > 0 OR position('13900139000'::bytea in payload) > 0"),
             "0");
+}
+
+// 16 services of 3 hours each for one volunteer and one day, released at once: the day's hours
+// are summed under the volunteer's lock, so exactly 8 are recorded (24 hours) and 8 refused.
+TEST_F(EmploymentSupportTest, AVolunteersDayNeverHoldsMoreThan24HoursUnderConcurrentRecords) {
+  v1::RegisterVolunteerRequest reg;
+  reg.set_request_id(ids::NewUuid());
+  reg.set_kind(v1::VOLUNTEER_KIND_VOLUNTEER);
+  reg.set_name("busy volunteer");
+  reg.set_district_code(kDistrictA);
+  v1::RegisterVolunteerResponse vol;
+  auto ctx = h_.Context(staff_);
+  ASSERT_TRUE(h_.volunteers().RegisterVolunteer(ctx.get(), reg, &vol).ok());
+  constexpr int kClients = 16;
+  std::vector<grpc::Status> results(kClients);
+  std::vector<std::thread> clients;
+  std::latch start(kClients);
+  for (int i = 0; i < kClients; ++i) {
+    clients.emplace_back([&, i] {
+      v1::RecordVolunteerServiceRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_volunteer_id(vol.volunteer().volunteer_id());
+      req.set_district_code(kDistrictA);
+      *req.mutable_served_on() = ToProtoDate(Today() - 2);
+      req.set_hours(3);
+      req.set_activity_code("HOME_VISIT");
+      v1::RecordVolunteerServiceResponse resp;
+      auto c = h_.Context(staff_);
+      start.arrive_and_wait();
+      results[i] = h_.volunteers().RecordVolunteerService(c.get(), req, &resp);
+    });
+  }
+  for (auto& t : clients) t.join();
+  int recorded = 0, refused = 0;
+  for (const auto& st : results) {
+    if (st.ok()) {
+      ++recorded;
+    } else if (st.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+      ++refused;
+    } else {
+      ADD_FAILURE() << st.error_code() << " " << st.error_message();
+    }
+  }
+  EXPECT_EQ(recorded, 8);
+  EXPECT_EQ(refused, kClients - 8);
+  EXPECT_EQ(Count("SELECT sum(hours) FROM volunteer_services WHERE volunteer_id = '" +
+                  vol.volunteer().volunteer_id() + "'"),
+            "24");
 }
 
 // Every field of every request of the three services, one hostile value at a time.
