@@ -28,6 +28,9 @@ std::vector<db::Query> AllQueries() {
   for (const auto& s : PgSchoolingStore::Queries()) q.push_back(s);
   for (const auto& s : PgNeedsStore::Queries()) q.push_back(s);
   for (const auto& s : PgOpeningStore::Queries()) q.push_back(s);
+  for (const auto& s : PgPartnerContractStore::Queries()) q.push_back(s);
+  for (const auto& s : PgAssistanceStore::Queries()) q.push_back(s);
+  for (const auto& s : PgVolunteerStore::Queries()) q.push_back(s);
   return q;
 }
 
@@ -87,6 +90,15 @@ absl::Status EmploymentWiring::Build(server::ServiceHost& host) {
   opening_store_ = std::make_unique<PgOpeningStore>(host.pool(), &host.relay());
   opening_service_ = std::make_unique<OpeningServiceImpl>(
       *opening_store_, *partner_store_, host.executor(), *policies_, host.clock());
+  contract_store_ = std::make_unique<PgPartnerContractStore>(host.pool(), &host.relay());
+  contract_service_ = std::make_unique<PartnerContractServiceImpl>(
+      *contract_store_, host.executor(), *policies_, host.clock());
+  assistance_store_ = std::make_unique<PgAssistanceStore>(host.pool(), &host.relay());
+  assistance_service_ = std::make_unique<AssistanceServiceImpl>(*assistance_store_, host.executor(),
+                                                                *policies_, host.clock());
+  volunteer_store_ = std::make_unique<PgVolunteerStore>(host.pool(), *cipher_, &host.relay());
+  volunteer_service_ = std::make_unique<VolunteerServiceImpl>(*volunteer_store_, host.executor(),
+                                                              *policies_, host.clock());
   escalator_ =
       std::make_unique<ReferralEscalator>(*background_referrals_, host.clock(), &host.registry());
   escalation_task_ = std::make_unique<concurrency::PeriodicTask>(
@@ -123,6 +135,9 @@ absl::Status EmploymentWiring::Build(server::ServiceHost& host) {
   host.AddService(schooling_service_.get(), v1::SchoolingService::service_full_name());
   host.AddService(needs_service_.get(), v1::NeedsService::service_full_name());
   host.AddService(opening_service_.get(), v1::OpeningService::service_full_name());
+  host.AddService(contract_service_.get(), v1::PartnerContractService::service_full_name());
+  host.AddService(assistance_service_.get(), v1::AssistanceService::service_full_name());
+  host.AddService(volunteer_service_.get(), v1::VolunteerService::service_full_name());
   return absl::OkStatus();
 }
 

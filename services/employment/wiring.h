@@ -7,26 +7,32 @@
 #include "common/crypto/pii_cipher.h"
 #include "common/server/service_main.h"
 #include "services/employment/agency_referral_service.h"
+#include "services/employment/assistance_service.h"
 #include "services/employment/consumer.h"
 #include "services/employment/domain/employment_policy.h"
 #include "services/employment/escalation.h"
 #include "services/employment/halfway_house_service.h"
 #include "services/employment/needs_service.h"
 #include "services/employment/opening_service.h"
+#include "services/employment/partner_contract_service.h"
 #include "services/employment/partner_service.h"
+#include "services/employment/pg_assistance_store.h"
 #include "services/employment/pg_case_store.h"
 #include "services/employment/pg_halfway_house_store.h"
 #include "services/employment/pg_needs_store.h"
 #include "services/employment/pg_opening_store.h"
+#include "services/employment/pg_partner_contract_store.h"
 #include "services/employment/pg_partner_store.h"
 #include "services/employment/pg_referral_store.h"
 #include "services/employment/pg_retention_store.h"
 #include "services/employment/pg_schooling_store.h"
 #include "services/employment/pg_training_store.h"
+#include "services/employment/pg_volunteer_store.h"
 #include "services/employment/referral_service.h"
 #include "services/employment/retention_service.h"
 #include "services/employment/schooling_service.h"
 #include "services/employment/training_service.h"
+#include "services/employment/volunteer_service.h"
 
 namespace ccms::employment {
 
@@ -36,6 +42,8 @@ namespace ccms::employment {
 // ReferralService, AgencyReferralService, HalfwayHouseService, RetentionService,
 // TrainingService, NeedsService, OpeningService); the consumer of ccms.records.v1; the escalation
 // task (referrals unanswered, retention checks missed).
+// TrainingService, PartnerContractService, AssistanceService, VolunteerService); the consumer of
+// ccms.records.v1; the escalation task (referrals unanswered, retention checks missed).
 class EmploymentWiring final : public server::Service {
  public:
   void Configure(config::Env& env) override;
@@ -56,6 +64,9 @@ class EmploymentWiring final : public server::Service {
   const domain::EmploymentPolicies& policies() const { return *policies_; }
   NeedsServiceImpl& needs() { return *needs_service_; }
   OpeningServiceImpl& openings() { return *opening_service_; }
+  PartnerContractServiceImpl& partner_contracts() { return *contract_service_; }
+  AssistanceServiceImpl& assistance() { return *assistance_service_; }
+  VolunteerServiceImpl& volunteers() { return *volunteer_service_; }
 
  private:
   std::string pii_key_;
@@ -87,6 +98,12 @@ class EmploymentWiring final : public server::Service {
   std::unique_ptr<NeedsServiceImpl> needs_service_;
   std::unique_ptr<PgOpeningStore> opening_store_;
   std::unique_ptr<OpeningServiceImpl> opening_service_;
+  std::unique_ptr<PgPartnerContractStore> contract_store_;
+  std::unique_ptr<PartnerContractServiceImpl> contract_service_;
+  std::unique_ptr<PgAssistanceStore> assistance_store_;
+  std::unique_ptr<AssistanceServiceImpl> assistance_service_;
+  std::unique_ptr<PgVolunteerStore> volunteer_store_;
+  std::unique_ptr<VolunteerServiceImpl> volunteer_service_;
 };
 
 server::ServiceDefinition Definition();

@@ -17,7 +17,10 @@ EmploymentHarness::EmploymentHarness()
       houses_(employment::v1::HalfwayHouseService::NewStub(service_.channel())),
       retention_(employment::v1::RetentionService::NewStub(service_.channel())),
       training_(employment::v1::TrainingService::NewStub(service_.channel())),
-      schooling_(employment::v1::SchoolingService::NewStub(service_.channel())) {}
+      schooling_(employment::v1::SchoolingService::NewStub(service_.channel())),
+      contracts_(employment::v1::PartnerContractService::NewStub(service_.channel())),
+      assistance_(employment::v1::AssistanceService::NewStub(service_.channel())),
+      volunteers_(employment::v1::VolunteerService::NewStub(service_.channel())) {}
 
 EmploymentHarness::~EmploymentHarness() = default;
 

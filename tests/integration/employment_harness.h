@@ -5,12 +5,15 @@
 #include <vector>
 
 #include "ccms/employment/v1/agency_referral_service.grpc.pb.h"
+#include "ccms/employment/v1/assistance_service.grpc.pb.h"
 #include "ccms/employment/v1/halfway_house_service.grpc.pb.h"
+#include "ccms/employment/v1/partner_contract_service.grpc.pb.h"
 #include "ccms/employment/v1/partner_service.grpc.pb.h"
 #include "ccms/employment/v1/referral_service.grpc.pb.h"
 #include "ccms/employment/v1/retention_service.grpc.pb.h"
 #include "ccms/employment/v1/schooling_service.grpc.pb.h"
 #include "ccms/employment/v1/training_service.grpc.pb.h"
+#include "ccms/employment/v1/volunteer_service.grpc.pb.h"
 #include "common/auth/principal.h"
 #include "common/kafka/inbox_consumer.h"
 #include "services/employment/wiring.h"
@@ -39,6 +42,9 @@ class EmploymentHarness {
   employment::v1::RetentionService::Stub& retention() { return *retention_; }
   employment::v1::TrainingService::Stub& training() { return *training_; }
   employment::v1::SchoolingService::Stub& schooling() { return *schooling_; }
+  employment::v1::PartnerContractService::Stub& partner_contracts() { return *contracts_; }
+  employment::v1::AssistanceService::Stub& assistance() { return *assistance_; }
+  employment::v1::VolunteerService::Stub& volunteers() { return *volunteers_; }
   employment::EmploymentWiring& wiring() { return service_.wiring<employment::EmploymentWiring>(); }
   std::shared_ptr<grpc::Channel> channel() { return service_.channel(); }
   server::ServiceHost& host() { return service_.host(); }
@@ -69,6 +75,9 @@ class EmploymentHarness {
   std::unique_ptr<employment::v1::RetentionService::Stub> retention_;
   std::unique_ptr<employment::v1::TrainingService::Stub> training_;
   std::unique_ptr<employment::v1::SchoolingService::Stub> schooling_;
+  std::unique_ptr<employment::v1::PartnerContractService::Stub> contracts_;
+  std::unique_ptr<employment::v1::AssistanceService::Stub> assistance_;
+  std::unique_ptr<employment::v1::VolunteerService::Stub> volunteers_;
   int64_t offset_ = 1;
 };
 

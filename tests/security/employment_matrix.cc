@@ -11,14 +11,17 @@
 
 #include "absl/strings/str_cat.h"
 #include "ccms/employment/v1/agency_referral_service.grpc.pb.h"
+#include "ccms/employment/v1/assistance_service.grpc.pb.h"
 #include "ccms/employment/v1/halfway_house_service.grpc.pb.h"
 #include "ccms/employment/v1/needs_service.grpc.pb.h"
 #include "ccms/employment/v1/opening_service.grpc.pb.h"
+#include "ccms/employment/v1/partner_contract_service.grpc.pb.h"
 #include "ccms/employment/v1/partner_service.grpc.pb.h"
 #include "ccms/employment/v1/referral_service.grpc.pb.h"
 #include "ccms/employment/v1/retention_service.grpc.pb.h"
 #include "ccms/employment/v1/schooling_service.grpc.pb.h"
 #include "ccms/employment/v1/training_service.grpc.pb.h"
+#include "ccms/employment/v1/volunteer_service.grpc.pb.h"
 #include "ccms/ops/v1/audit_chain_service.grpc.pb.h"
 #include "ccms/ops/v1/dead_letter_service.grpc.pb.h"
 #include "ccms/records/v1/records_events.pb.h"
@@ -51,6 +54,9 @@ class EmploymentMatrixServer : public MatrixServer {
             ev1::SchoolingService::service_full_name(),
             ev1::NeedsService::service_full_name(),
             ev1::OpeningService::service_full_name(),
+            ev1::PartnerContractService::service_full_name(),
+            ev1::AssistanceService::service_full_name(),
+            ev1::VolunteerService::service_full_name(),
             ops::v1::DeadLetterService::service_full_name(),
             ops::v1::AuditChainService::service_full_name()};
   }
@@ -403,12 +409,151 @@ class EmploymentMatrixServer : public MatrixServer {
       if (!read_openings_.count(d)) read_openings_[d] = Opening(d);
       ev1::RankOpeningsForCaseRequest req;
       req.set_case_id(Case(d));
+  // An APPLIED assistance record of a new case of `district`.
+  std::string Assistance(const std::string& district) {
+    ev1::RecordAssistanceRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_case_id(Case(district));
+    req.set_kind(ev1::ASSISTANCE_KIND_TEMPORARY_RELIEF);
+    req.set_status(ev1::ASSISTANCE_STATUS_APPLIED);
+    req.set_amount_fen(50000);
+    ev1::RecordAssistanceResponse resp;
+    auto ctx = h_.Context(admin_);
+    Check(h_.assistance().RecordAssistance(ctx.get(), req, &resp), "RecordAssistance");
+    Made(district, resp.assistance().assistance_id());
+    return resp.assistance().assistance_id();
+  }
+
+  // A volunteer registered in `district` (serving only it), made once.
+  const std::string& Volunteer(const std::string& district) {
+    std::string& id = volunteers_[district];
+    if (id.empty()) {
+      ev1::RegisterVolunteerRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_kind(ev1::VOLUNTEER_KIND_VOLUNTEER);
+      req.set_name("Matrix volunteer");
+      req.set_district_code(district);
+      ev1::RegisterVolunteerResponse resp;
+      auto ctx = h_.Context(admin_);
+      Check(h_.volunteers().RegisterVolunteer(ctx.get(), req, &resp), "RegisterVolunteer");
+      id = resp.volunteer().volunteer_id();
+      Made(district, id);
+    }
+    return id;
+  }
+
+  void InstallSupportBuilders() {
+    auto add = [this](const std::string& service, const std::string& method, Builder b) {
+      builders_[absl::StrCat(service, "/", method)] = std::move(b);
+    };
+    const std::string contracts = ev1::PartnerContractService::service_full_name();
+    const std::string assistance = ev1::AssistanceService::service_full_name();
+    const std::string volunteers = ev1::VolunteerService::service_full_name();
+    add(contracts, "RecordPartnerContract", [this](const std::string& d) {
+      ev1::RecordPartnerContractRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_partner_id(ReadPartner(d));
+      req.set_district_code(d);
+      req.set_scope_code("JOB_PLACEMENT");
+      *req.mutable_starts_on() = ToProtoDate(h_.Today());
+      *req.mutable_ends_on() = ToProtoDate(h_.Today() + 365);
+      req.set_amount_fen(100000);
+      return Own(req);
+    });
+    add(contracts, "RecordPartnerEvaluation", [this](const std::string& d) {
+      // A fresh partner each time: one evaluation per partner, district and period.
+      ev1::RecordPartnerEvaluationRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_partner_id(Partner(d));
+      req.set_district_code(d);
+      *req.mutable_period_from() = ToProtoDate(h_.Today() - 30);
+      *req.mutable_period_to() = ToProtoDate(h_.Today() - 1);
+      auto* s = req.add_scores();
+      s->set_criterion_code("OUTCOMES");
+      s->set_score(80);
+      req.set_result_code("GOOD");
+      return Own(req);
+    });
+    add(contracts, "ListPartnerContracts", [this](const std::string& d) {
+      ev1::ListPartnerContractsRequest req;
+      req.set_partner_id(ReadPartner(d));
+      return Own(req);
+    });
+    add(contracts, "ListPartnerEvaluations", [this](const std::string& d) {
+      ev1::ListPartnerEvaluationsRequest req;
+      req.set_partner_id(ReadPartner(d));
+      return Own(req);
+    });
+    add(assistance, "RecordAssistance", [this](const std::string& d) {
+      ev1::RecordAssistanceRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_case_id(Case(d));
+      req.set_kind(ev1::ASSISTANCE_KIND_HARDSHIP_PAYMENT);
+      req.set_status(ev1::ASSISTANCE_STATUS_GRANTED);
+      req.set_amount_fen(20000);
+      return Own(req);
+    });
+    add(assistance, "ChangeAssistanceStatus", [this](const std::string& d) {
+      ev1::ChangeAssistanceStatusRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_assistance_id(Assistance(d));
+      req.set_to_status(ev1::ASSISTANCE_STATUS_GRANTED);
+      return Own(req);
+    });
+    add(assistance, "ListAssistance", [this](const std::string& d) {
+      if (!read_assistance_.count(d)) read_assistance_[d] = Assistance(d);
+      ev1::ListAssistanceRequest req;
+      req.set_district_code(d);
+      return Own(req);
+    });
+    add(assistance, "SumAssistance", [this](const std::string& d) {
+      if (!read_assistance_.count(d)) read_assistance_[d] = Assistance(d);
+      ev1::SumAssistanceRequest req;
+      req.set_district_code(d);
+      req.set_year(h_.Today().year());
+      return Own(req);
+    });
+    add(volunteers, "RegisterVolunteer", [](const std::string& d) {
+      ev1::RegisterVolunteerRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_kind(ev1::VOLUNTEER_KIND_SOCIAL_ORGANISATION);
+      req.set_name("Matrix organisation");
+      req.set_district_code(d);
+      return Own(req);
+    });
+    add(volunteers, "RecordVolunteerService", [this](const std::string& d) {
+      ev1::RecordVolunteerServiceRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_volunteer_id(Volunteer(d));
+      req.set_district_code(d);
+      req.set_hours(1);  // at most 24 cells a day (each 1 hour) for the district's volunteer
+      req.set_activity_code("TALK");
+      return Own(req);
+    });
+    add(volunteers, "CommendVolunteer", [this](const std::string& d) {
+      ev1::CommendVolunteerRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_volunteer_id(Volunteer(d));
+      req.set_district_code(d);
+      req.set_code("DISTRICT_COMMENDATION");
+      return Own(req);
+    });
+    add(volunteers, "GetVolunteer", [this](const std::string& d) {
+      ev1::GetVolunteerRequest req;
+      req.set_volunteer_id(Volunteer(d));
+      return Own(req);
+    });
+    add(volunteers, "ListVolunteers", [this](const std::string& d) {
+      Volunteer(d);
+      ev1::ListVolunteersRequest req;
+      req.set_district_code(d);
       return Own(req);
     });
   }
 
   void InstallBuilders() {
     InstallNeedsAndOpeningBuilders();
+    InstallSupportBuilders();
     auto add = [this](const std::string& service, const std::string& method, Builder b) {
       builders_[absl::StrCat(service, "/", method)] = std::move(b);
     };
@@ -625,6 +770,8 @@ class EmploymentMatrixServer : public MatrixServer {
   std::unique_ptr<ev1::NeedsService::Stub> needs_;
   std::unique_ptr<ev1::OpeningService::Stub> openings_;
   std::map<std::string, std::string> read_openings_;
+  std::map<std::string, std::string> volunteers_;
+  std::map<std::string, std::string> read_assistance_;
 };
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "common/grpc/proto_convert.h"
 #include "common/time/calendar.h"
 #include "tools/ccmsctl/employment_needs_commands.h"
+#include "tools/ccmsctl/employment_support_commands.h"
 #include "tools/ccmsctl/output.h"
 #include "tools/ccmsctl/rpc_client.h"
 #include "tools/ccmsctl/validators.h"
@@ -1213,6 +1214,7 @@ void AddEmploymentCommands(CLI::App& app, const GlobalOptions& global, Action* a
   AddTrainingCommands(group, global, action);
   AddSchoolingCommands(group, global, action);
   AddEmploymentNeedsCommands(group, global, action);  // needs, opening
+  AddEmploymentSupportCommands(group, global, action);
 }
 
 }  // namespace ccms::ctl

@@ -25,6 +25,10 @@ absl::Status Authorize(const auth::Principal& principal, Action action) {
     case Action::kPartnerCall:
       if (role == Role::kPartner && !principal.agency_id.empty()) return absl::OkStatus();
       return absl::PermissionDeniedError("only a partner agency uses this API");
+    case Action::kEvaluatePartners:
+      if (role == Role::kDistrictBureau || role == Role::kCityAdmin) return absl::OkStatus();
+      return absl::PermissionDeniedError(
+          "only the district bureau records partner contracts and evaluations");
   }
   return absl::PermissionDeniedError("not allowed");
 }

@@ -11,9 +11,11 @@ namespace ccms::employment::domain {
 //   kWriteReferral   office_staff, district_bureau, social_worker (their districts); city_admin
 //   kManagePartners  office_staff, district_bureau (their districts); city_admin
 //   kPartnerCall     partner only (its agency; AgencyReferralService)
+//   kEvaluatePartners district_bureau (its districts); city_admin: purchased-service contracts
+//                    and evaluations (考核) of partners, which office staff only read
 // Staff actions refuse partner, ops and service; a partner reaches only AgencyReferralService.
 // District and agency reach are applied again in the store's SQL (NOT_FOUND outside them).
-enum class Action { kRead, kWriteReferral, kManagePartners, kPartnerCall };
+enum class Action { kRead, kWriteReferral, kManagePartners, kPartnerCall, kEvaluatePartners };
 
 // PERMISSION_DENIED with a plain message if the role may not do `action`.
 absl::Status Authorize(const auth::Principal& principal, Action action);

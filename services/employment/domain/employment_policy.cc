@@ -122,6 +122,29 @@ EmploymentPolicy ReadEmploymentPolicy(policy::PolicyReader& r) {
       p.adjacent_districts.emplace_back(a, b);
     }
   }
+  // Contracts, evaluations, assistance, volunteers: a version without a key gets its default.
+  auto codes_or = [&r](const std::string& key, const std::vector<std::string>& fallback) {
+    return r.Has(key) ? Codes(r, key) : fallback;
+  };
+  p.contract_scopes = codes_or("employment.contract.scopes", kDefaultContractScopes);
+  p.max_contract_fen = r.Has("employment.contract.max_amount_fen")
+                           ? r.Int("employment.contract.max_amount_fen", 1, 1'000'000'000'000)
+                           : kDefaultMaxContractFen;
+  p.evaluation_criteria = codes_or("employment.evaluation.criteria", kDefaultEvaluationCriteria);
+  p.evaluation_results = codes_or("employment.evaluation.results", kDefaultEvaluationResults);
+  p.max_assistance_fen = r.Has("employment.assistance.max_amount_fen")
+                             ? r.Int("employment.assistance.max_amount_fen", 1, 1'000'000'000)
+                             : kDefaultMaxAssistanceFen;
+  p.assistance_refusal_reasons =
+      codes_or("employment.assistance.refusal_reasons", kDefaultAssistanceRefusalReasons);
+  p.assistance_end_reasons =
+      codes_or("employment.assistance.end_reasons", kDefaultAssistanceEndReasons);
+  p.volunteer_skill_codes =
+      codes_or("employment.volunteer.skill_codes", kDefaultVolunteerSkillCodes);
+  p.volunteer_activity_codes =
+      codes_or("employment.volunteer.activity_codes", kDefaultVolunteerActivityCodes);
+  p.volunteer_commendation_codes =
+      codes_or("employment.volunteer.commendation_codes", kDefaultVolunteerCommendationCodes);
   return p;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -58,6 +59,22 @@ struct EmploymentPolicy {
   std::vector<std::string> opening_sectors;
   std::vector<std::string> opening_close_reasons;
   std::vector<std::pair<std::string, std::string>> adjacent_districts;
+  // Partner contracts and evaluations (issue 15 item 1; marked defaults, a version without the
+  // keys gets kDefault*): the scope codes of a purchased-service contract, its largest amount in
+  // fen, the criteria an evaluation scores (0-100 each) and its result codes.
+  std::vector<std::string> contract_scopes;
+  int64_t max_contract_fen = 0;
+  std::vector<std::string> evaluation_criteria;
+  std::vector<std::string> evaluation_results;
+  // Welfare and relief (item 8; marked defaults): the largest amount of one record in fen, why an
+  // application is refused and why granted assistance ends.
+  int64_t max_assistance_fen = 0;
+  std::vector<std::string> assistance_refusal_reasons;
+  std::vector<std::string> assistance_end_reasons;
+  // Volunteers (item 10; marked defaults): skill, activity and commendation codes.
+  std::vector<std::string> volunteer_skill_codes;
+  std::vector<std::string> volunteer_activity_codes;
+  std::vector<std::string> volunteer_commendation_codes;
 };
 
 // The leave reasons of a policy version that names none (a marked default).
@@ -101,6 +118,29 @@ inline const std::vector<std::string> kDefaultOpeningSectors = {
     "DOMESTIC_SERVICE", "AGRICULTURE", "IT_SERVICES",  "SANITATION", "OTHER"};
 inline const std::vector<std::string> kDefaultOpeningCloseReasons = {"FILLED", "WITHDRAWN",
                                                                      "EXPIRED", "OTHER"};
+// The defaults of contracts, evaluations, assistance and volunteers (marked defaults: no number
+// in RULES.md or the seeds).
+inline const std::vector<std::string> kDefaultContractScopes = {
+    "JOB_PLACEMENT", "SKILLS_TRAINING", "EDUCATION", "COUNSELLING", "LEGAL_ADVICE",
+    "SOCIAL_WORK",   "HALFWAY_HOUSE",   "WELFARE",   "OTHER"};
+inline constexpr int64_t kDefaultMaxContractFen = 1'000'000'000;  // 10 million yuan
+inline const std::vector<std::string> kDefaultEvaluationCriteria = {
+    "SERVICE_QUALITY", "RESPONSIVENESS", "OUTCOMES", "COMPLIANCE", "RECORD_KEEPING"};
+inline const std::vector<std::string> kDefaultEvaluationResults = {"EXCELLENT", "GOOD", "PASS",
+                                                                   "FAIL"};
+inline constexpr int64_t kDefaultMaxAssistanceFen = 10'000'000;  // 100,000 yuan
+inline const std::vector<std::string> kDefaultAssistanceRefusalReasons = {
+    "NOT_ELIGIBLE", "INCOMPLETE_APPLICATION", "INCOME_ABOVE_LINE", "DUPLICATE", "OTHER"};
+inline const std::vector<std::string> kDefaultAssistanceEndReasons = {
+    "PERIOD_ENDED", "NO_LONGER_ELIGIBLE", "MOVED_AWAY", "CASE_CLOSED", "OTHER"};
+inline const std::vector<std::string> kDefaultVolunteerSkillCodes = {
+    "LEGAL",       "PSYCHOLOGY", "EDUCATION", "VOCATIONAL", "MEDICAL",
+    "SOCIAL_WORK", "FAMILY",     "IT",        "OTHER"};
+inline const std::vector<std::string> kDefaultVolunteerActivityCodes = {
+    "HOME_VISIT",        "TALK",         "TUTORING", "JOB_HELP", "LEGAL_ADVICE",
+    "COMMUNITY_SERVICE", "TEAM_MEETING", "OTHER"};
+inline const std::vector<std::string> kDefaultVolunteerCommendationCodes = {
+    "DISTRICT_COMMENDATION", "CITY_COMMENDATION", "OUTSTANDING_VOLUNTEER", "OTHER"};
 
 using EmploymentPolicies = policy::Schedule<EmploymentPolicy>;
 

@@ -38,6 +38,16 @@ TEST(AccessTest, RolesAndActions) {
   EXPECT_FALSE(May(Role::kPartner, Action::kPartnerCall, ""));
 }
 
+TEST(AccessTest, OnlyTheDistrictBureauRecordsContractsAndEvaluations) {
+  EXPECT_TRUE(May(Role::kDistrictBureau, Action::kEvaluatePartners));
+  EXPECT_TRUE(May(Role::kCityAdmin, Action::kEvaluatePartners));
+  for (Role r : {Role::kOfficeStaff, Role::kSocialWorker, Role::kAuditor, Role::kPartner,
+                 Role::kOps, Role::kService}) {
+    EXPECT_FALSE(May(r, Action::kEvaluatePartners, "agency-a"));
+  }
+  EXPECT_TRUE(May(Role::kOfficeStaff, Action::kRead));  // office staff read them
+}
+
 TEST(PartnerRulesTest, AgencyIdsAndDistricts) {
   EXPECT_TRUE(IsAgencyId("dev-agency"));
   EXPECT_TRUE(IsAgencyId("a01"));
