@@ -409,6 +409,10 @@ class EmploymentMatrixServer : public MatrixServer {
       if (!read_openings_.count(d)) read_openings_[d] = Opening(d);
       ev1::RankOpeningsForCaseRequest req;
       req.set_case_id(Case(d));
+      return Own(req);
+    });
+  }
+
   // An APPLIED assistance record of a new case of `district`.
   std::string Assistance(const std::string& district) {
     ev1::RecordAssistanceRequest req;
@@ -552,8 +556,8 @@ class EmploymentMatrixServer : public MatrixServer {
   }
 
   void InstallBuilders() {
-    InstallNeedsAndOpeningBuilders();
     InstallSupportBuilders();
+    InstallNeedsAndOpeningBuilders();
     auto add = [this](const std::string& service, const std::string& method, Builder b) {
       builders_[absl::StrCat(service, "/", method)] = std::move(b);
     };
