@@ -16,6 +16,7 @@
 #include "ccms/employment/v1/training_service.grpc.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/time/calendar.h"
+#include "tools/ccmsctl/employment_command_support.h"
 #include "tools/ccmsctl/employment_needs_commands.h"
 #include "tools/ccmsctl/employment_support_commands.h"
 #include "tools/ccmsctl/output.h"
@@ -26,47 +27,18 @@ namespace ccms::ctl {
 namespace {
 
 namespace mv1 = ::ccms::employment::v1;
+using employment_cli::Call;
+using employment_cli::OrDash;
+using employment_cli::Parse;
+using employment_cli::PrintNextPage;
+using employment_cli::SetDate;
+using employment_cli::YesNo;
 
 constexpr char kKindPrefix[] = "PARTNER_KIND_";
 constexpr char kPartnerStatusPrefix[] = "PARTNER_STATUS_";
 constexpr char kReferralKindPrefix[] = "REFERRAL_KIND_";
 constexpr char kReferralStatusPrefix[] = "REFERRAL_STATUS_";
 constexpr char kAgeBasisPrefix[] = "AGE_BASIS_";
-
-GlobalOptions ForEmployment(const GlobalOptions& global) {
-  GlobalOptions options = global;
-  options.addr = global.employment_addr;
-  return options;
-}
-
-std::string OrDash(const std::string& v) { return v.empty() ? "-" : v; }
-std::string YesNo(bool v) { return v ? "yes" : "no"; }
-
-void SetDate(const std::string& text, google::type::Date* out) {
-  if (text.empty()) return;
-  if (auto d = time::ParseDate(text)) *out = grpc_util::ToProtoDate(*d);
-}
-
-template <typename Enum>
-Enum Parse(const google::protobuf::EnumDescriptor* type, const char* prefix,
-           const std::string& label) {
-  return static_cast<Enum>(ParseEnumLabel(type, prefix, label).value_or(0));
-}
-
-// Runs one call against the employment service and prints its answer.
-template <typename Response>
-int Call(const GlobalOptions& global,
-         const std::function<grpc::Status(const std::shared_ptr<grpc::Channel>&,
-                                          grpc::ClientContext*, Response*)>& rpc,
-         const std::function<void(const Response&)>& print) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
-  const GlobalOptions options = ForEmployment(global);
-  Response resp;
-  auto ctx = NewCallContext(options, true);
-  grpc::Status st = rpc(Connect(options), ctx.get(), &resp);
-  if (!st.ok()) return ReportRpcError(st, options);
-  return PrintResponse(options, resp, [&] { print(resp); });
-}
 
 void PrintPartner(const mv1::Partner& p) {
   std::vector<std::string> contacts;
@@ -181,10 +153,6 @@ std::string RequestId(const Flags& f) {
 void AddRequestId(CLI::App* c, Flags* f) {
   c->add_option("--request-id", f->request_id, "Idempotency key, to retry a call")
       ->check(UuidValidator());
-}
-
-void PrintNextPage(const std::string& token) {
-  if (!token.empty()) std::cout << "next page: --page-token " << token << "\n";
 }
 
 void AddPartnerCommands(CLI::App* group, const GlobalOptions& global, Action* action) {

@@ -12,6 +12,7 @@
 #include "ccms/employment/v1/opening_service.grpc.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/time/calendar.h"
+#include "tools/ccmsctl/employment_command_support.h"
 #include "tools/ccmsctl/output.h"
 #include "tools/ccmsctl/rpc_client.h"
 #include "tools/ccmsctl/validators.h"
@@ -20,44 +21,17 @@ namespace ccms::ctl {
 namespace {
 
 namespace mv1 = ::ccms::employment::v1;
+using employment_cli::Call;
+using employment_cli::OrDash;
+using employment_cli::Parse;
+using employment_cli::PrintNextPage;
+using employment_cli::SetDate;
+using employment_cli::YesNo;
 
 constexpr char kMethodPrefix[] = "SURVEY_METHOD_";
 constexpr char kWishPrefix[] = "WORK_WISH_";
 constexpr char kPlanStatusPrefix[] = "CAREER_PLAN_STATUS_";
 constexpr char kOpeningStatusPrefix[] = "OPENING_STATUS_";
-
-GlobalOptions ForEmployment(const GlobalOptions& global) {
-  GlobalOptions options = global;
-  options.addr = global.employment_addr;
-  return options;
-}
-
-std::string OrDash(const std::string& v) { return v.empty() ? "-" : v; }
-
-void SetDate(const std::string& text, google::type::Date* out) {
-  if (text.empty()) return;
-  if (auto d = time::ParseDate(text)) *out = grpc_util::ToProtoDate(*d);
-}
-
-template <typename Enum>
-Enum Parse(const google::protobuf::EnumDescriptor* type, const char* prefix,
-           const std::string& label) {
-  return static_cast<Enum>(ParseEnumLabel(type, prefix, label).value_or(0));
-}
-
-template <typename Response>
-int Call(const GlobalOptions& global,
-         const std::function<grpc::Status(const std::shared_ptr<grpc::Channel>&,
-                                          grpc::ClientContext*, Response*)>& rpc,
-         const std::function<void(const Response&)>& print) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
-  const GlobalOptions options = ForEmployment(global);
-  Response resp;
-  auto ctx = NewCallContext(options, true);
-  grpc::Status st = rpc(Connect(options), ctx.get(), &resp);
-  if (!st.ok()) return ReportRpcError(st, options);
-  return PrintResponse(options, resp, [&] { print(resp); });
-}
 
 struct Flags {
   std::string id;

@@ -14,6 +14,7 @@
 #include "ccms/employment/v1/volunteer_service.grpc.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/time/calendar.h"
+#include "tools/ccmsctl/employment_command_support.h"
 #include "tools/ccmsctl/output.h"
 #include "tools/ccmsctl/rpc_client.h"
 #include "tools/ccmsctl/validators.h"
@@ -22,6 +23,12 @@ namespace ccms::ctl {
 namespace {
 
 namespace mv1 = ::ccms::employment::v1;
+using employment_cli::Call;
+using employment_cli::OrDash;
+using employment_cli::Parse;
+using employment_cli::PrintNextPage;
+using employment_cli::SetDate;
+using employment_cli::YesNo;
 
 constexpr char kContractStatusPrefix[] = "CONTRACT_STATUS_";
 constexpr char kAssistanceKindPrefix[] = "ASSISTANCE_KIND_";
@@ -59,14 +66,6 @@ struct Flags {
   std::string request_id;
 };
 
-GlobalOptions ForEmployment(const GlobalOptions& global) {
-  GlobalOptions options = global;
-  options.addr = global.employment_addr;
-  return options;
-}
-
-std::string OrDash(const std::string& v) { return v.empty() ? "-" : v; }
-
 std::string RequestId(const Flags& f) {
   return f.request_id.empty() ? NewRequestId() : f.request_id;
 }
@@ -76,31 +75,8 @@ void AddRequestId(CLI::App* c, Flags* f) {
       ->check(UuidValidator());
 }
 
-void SetDate(const std::string& text, google::type::Date* out) {
-  if (text.empty()) return;
-  if (auto d = time::ParseDate(text)) *out = grpc_util::ToProtoDate(*d);
-}
-
 std::string Yuan(int64_t fen) {
   return std::to_string(fen / 100) + "." + (fen % 100 < 10 ? "0" : "") + std::to_string(fen % 100);
-}
-
-template <typename Response>
-int Call(const GlobalOptions& global,
-         const std::function<grpc::Status(const std::shared_ptr<grpc::Channel>&,
-                                          grpc::ClientContext*, Response*)>& rpc,
-         const std::function<void(const Response&)>& print) {
-  if (int rc = RequireToken(global); rc != kExitOk) return rc;
-  const GlobalOptions options = ForEmployment(global);
-  Response resp;
-  auto ctx = NewCallContext(options, true);
-  grpc::Status st = rpc(Connect(options), ctx.get(), &resp);
-  if (!st.ok()) return ReportRpcError(st, options);
-  return PrintResponse(options, resp, [&] { print(resp); });
-}
-
-void PrintNextPage(const std::string& token) {
-  if (!token.empty()) std::cout << "next page: --page-token " << token << "\n";
 }
 
 void PrintContract(const mv1::PartnerContract& c) {
