@@ -1170,8 +1170,8 @@ void AddSchoolingCommands(CLI::App* group, const GlobalOptions& global, Action* 
 void AddEmploymentCommands(CLI::App& app, const GlobalOptions& global, Action* action) {
   CLI::App* group = app.add_subcommand(
       "employment",
-      "Employment: partners, referrals, halfway houses, spells, training, schooling, the partner "
-      "API");
+      "Employment: partners, referrals, halfway houses, spells, training, schooling, needs, "
+      "openings, contracts, welfare, volunteers, the partner API");
   group->require_subcommand(1);
   group->fallthrough();
   AddPartnerCommands(group, global, action);
