@@ -105,6 +105,7 @@ absl::StatusOr<ReportServiceImpl::Target> ReportServiceImpl::ResolveTarget(
     std::vector<grpc_util::FieldViolation>* problems) {
   auto visible = domain::VisibleDistricts(principal);
   if (!visible.ok()) return visible.status();
+  if (auto st = domain::MayReadSnapshots(principal); !st.ok()) return st;
   Target target;
   if (report_id.size() > kMaxReportIdBytes ||
       (target.report = reports_.Find(report_id)) == nullptr) {
@@ -143,7 +144,7 @@ absl::Status ReportServiceImpl::DoRunSnapshot(const auth::Principal& principal,
   const SnapshotKey& key = target->key;
 
   if (auto st = snapshots_.Lock(key); !st.ok()) return st;
-  auto slices = store_.LoadSlices(target->period);
+  auto slices = store_.LoadSlices(target->period, target->districts, "");
   if (!slices.ok()) return slices.status();
   auto positions = snapshots_.AppliedPositions(consumer_group_);
   if (!positions.ok()) return positions.status();

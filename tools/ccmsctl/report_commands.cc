@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "ccms/reporting/v1/reporting_service.grpc.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/time/calendar.h"
@@ -33,6 +35,7 @@ struct RunArgs {
   std::string day;
   std::vector<std::string> indicators;
   std::string by;
+  std::string known_at;
 };
 
 // Which snapshot: --report, --day, --district (empty: the city), --version.
@@ -147,6 +150,9 @@ void AddReportCommands(CLI::App& app, const GlobalOptions& global, Action* actio
   run->add_option("--day", args->day, "Any day of the period, YYYY-MM-DD (default: today)");
   run->add_option("--indicator", args->indicators, "An indicator id (repeatable; default: all)");
   run->add_option("--by", args->by, "A breakdown: district, office, sentence_kind, sex, ...");
+  run->add_option("--known-at", args->known_at,
+                  "As known at this instant (RFC 3339, 2026-02-01T00:00:00+08:00): only the events "
+                  "recorded by then count, so a past report is reproduced");
   run->callback([&global, action, args] {
     *action = [&global, args] {
       if (int rc = RequireToken(global); rc != kExitOk) return rc;
@@ -166,6 +172,15 @@ void AddReportCommands(CLI::App& app, const GlobalOptions& global, Action* actio
       }
       for (const auto& i : args->indicators) req.add_indicator_ids(i);
       req.set_breakdown(args->by);
+      if (!args->known_at.empty()) {
+        absl::Time known_at;
+        std::string error;
+        if (!absl::ParseTime(absl::RFC3339_full, args->known_at, &known_at, &error)) {
+          std::cerr << "error: --known-at: not an RFC 3339 instant\n";
+          return kExitUsage;
+        }
+        *req.mutable_as_known_at() = grpc_util::ToProtoTimestamp(known_at);
+      }
       rv1::RunReportResponse resp;
       auto ctx = NewCallContext(options, true);
       grpc::Status st = NewStub(options)->RunReport(ctx.get(), req, &resp);
@@ -173,8 +188,10 @@ void AddReportCommands(CLI::App& app, const GlobalOptions& global, Action* actio
       return PrintResponse(options, resp, [&] {
         std::cout << "period " << FormatProtoDate(resp.period_start()) << " to "
                   << FormatProtoDate(resp.period_end()) << " (exclusive), as of "
-                  << FormatProtoDate(resp.as_of()) << ", definitions " << resp.definitions_version()
-                  << "\n";
+                  << FormatProtoDate(resp.as_of()) << ", definitions "
+                  << resp.definitions_version();
+        if (resp.has_as_known_at()) std::cout << ", as known at " << args->known_at;
+        std::cout << "\n";
         std::vector<std::string> header = {resp.breakdown().empty() ? "" : resp.breakdown()};
         for (const auto& id : resp.indicator_ids()) header.push_back(id);
         Table table(header);
