@@ -48,6 +48,7 @@ struct SnapshotArgs {
   std::string checksum;
   std::string format = "xlsx";
   std::string out_dir = ".";
+  bool job = false;
 };
 
 void AddSnapshotOptions(CLI::App* cmd, SnapshotArgs* args, bool with_version) {
@@ -334,21 +335,64 @@ void AddSnapshotCommands(CLI::App* cmd, const GlobalOptions& global, Action* act
       ->capture_default_str();
   export_cmd->add_option("--out-dir", exp->out_dir, "Where to write the files")
       ->capture_default_str();
+  export_cmd->add_flag("--job", exp->job,
+                       "Export as a job (large exports): start it, show its progress while "
+                       "waiting, then fetch the files");
   export_cmd->callback([&global, action, exp] {
     *action = [&global, exp] {
       if (int rc = RequireToken(global); rc != kExitOk) return rc;
       const GlobalOptions options = ForReporting(global);
-      rv1::ExportReportRequest req;
-      req.set_report_id(exp->report);
-      if (!DayOption(exp->day, req.mutable_period_day())) return kExitUsage;
-      req.set_district_code(exp->district);
-      req.set_version(exp->version);
-      req.set_format(exp->format == "csv" ? rv1::EXPORT_FORMAT_CSV : rv1::EXPORT_FORMAT_XLSX);
-      rv1::ExportReportResponse resp;
-      auto ctx = NewCallContext(options, true);
-      grpc::Status st = NewStub(options)->ExportReport(ctx.get(), req, &resp);
-      if (!st.ok()) return ReportRpcError(st, options);
-      for (const auto& f : resp.files()) {
+      const rv1::ExportFormat format =
+          exp->format == "csv" ? rv1::EXPORT_FORMAT_CSV : rv1::EXPORT_FORMAT_XLSX;
+      google::protobuf::RepeatedPtrField<rv1::ExportFile> files;
+      if (exp->job) {
+        rv1::StartExportRequest start;
+        start.set_request_id(NewRequestId());
+        start.set_report_id(exp->report);
+        if (!DayOption(exp->day, start.mutable_period_day())) return kExitUsage;
+        start.set_district_code(exp->district);
+        start.set_version(exp->version);
+        start.set_format(format);
+        rv1::StartExportResponse started;
+        auto ctx = NewCallContext(options, true);
+        grpc::Status st = NewStub(options)->StartExport(ctx.get(), start, &started);
+        if (!st.ok()) return ReportRpcError(st, options);
+        std::cerr << "export job " << started.job_id() << "\n";
+        // Poll until it ends, showing its progress (rows written of the rows in all) on stderr.
+        while (true) {
+          rv1::GetExportJobRequest get;
+          get.set_job_id(started.job_id());
+          rv1::GetExportJobResponse job;
+          auto poll = NewCallContext(options, true);
+          st = NewStub(options)->GetExportJob(poll.get(), get, &job);
+          if (!st.ok()) return ReportRpcError(st, options);
+          std::cerr << "\r" << rv1::ExportJobState_Name(job.state()).substr(17) << " "
+                    << job.rows_done() << "/" << job.rows_total() << " rows" << std::flush;
+          if (job.state() == rv1::EXPORT_JOB_STATE_FAILED) {
+            std::cerr << "\nerror: the export job failed: " << job.failure() << "\n";
+            return kExitFailure;
+          }
+          if (job.state() == rv1::EXPORT_JOB_STATE_DONE) {
+            std::cerr << "\n";
+            files = job.files();
+            break;
+          }
+          absl::SleepFor(absl::Milliseconds(500));
+        }
+      } else {
+        rv1::ExportReportRequest req;
+        req.set_report_id(exp->report);
+        if (!DayOption(exp->day, req.mutable_period_day())) return kExitUsage;
+        req.set_district_code(exp->district);
+        req.set_version(exp->version);
+        req.set_format(format);
+        rv1::ExportReportResponse resp;
+        auto ctx = NewCallContext(options, true);
+        grpc::Status st = NewStub(options)->ExportReport(ctx.get(), req, &resp);
+        if (!st.ok()) return ReportRpcError(st, options);
+        files = resp.files();
+      }
+      for (const auto& f : files) {
         // The name comes from the server: keep only its last path component.
         std::string name = f.name();
         if (auto slash = name.find_last_of('/'); slash != std::string::npos) {
