@@ -618,7 +618,8 @@ TEST_F(JwtTest, OfficeClaimRoundTripsAndIsChecked) {
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(out->office_id, "office-1");
 
-  json claims = BaseClaims();  // office_staff of two districts
+  json claims = BaseClaims();
+  claims["role"] = "office_staff";  // of two districts
   claims["office_id"] = "office-1";
   ExpectRejected(*verifier, SignRaw(JWT_ALG_HS256, kSecret, claims), "office");
   claims["districts"] = json::array({"110101"});
