@@ -243,6 +243,12 @@ absl::StatusOr<Principal> PrincipalFromClaims(const json& claims) {
     principal.agency_id = agency->get<std::string>();
   }
 
+  auto office = claims.find("office_id");
+  if (office != claims.end()) {
+    if (!office->is_string()) return Unauthenticated("token office invalid");
+    principal.office_id = office->get<std::string>();
+  }
+
   if (absl::Status status = ValidatePrincipal(principal); !status.ok()) {
     return Unauthenticated(absl::StrCat("token rejected: ", status.message()));
   }
@@ -359,6 +365,7 @@ absl::StatusOr<std::string> MintImpl(const Principal& principal, const MintOptio
   claims["districts"] = principal.all_districts ? json::array({std::string(kAllDistricts)})
                                                 : json(principal.districts);
   if (!principal.agency_id.empty()) claims["agency_id"] = principal.agency_id;
+  if (!principal.office_id.empty()) claims["office_id"] = principal.office_id;
   if (!options.issuer.empty()) claims["iss"] = options.issuer;
   claims["aud"] =
       options.audiences.size() == 1 ? json(options.audiences[0]) : json(options.audiences);

@@ -41,8 +41,9 @@ struct VerifierConfig {
 // Header: `alg` and `kid` (required; the key set's key of that kid verifies the token, and it
 // must be of that algorithm). Claims read: `exp` (required), `nbf` (a token is refused before
 // it), `iat`, `iss`, `aud` (required), `sub` (required), `role` (required, a RoleName()),
-// `districts` (a JSON array of six-digit codes, or ["*"] for all districts) and `agency_id`
-// (required for partners). The resulting Principal must pass ValidatePrincipal().
+// `districts` (a JSON array of six-digit codes, or ["*"] for all districts), `agency_id`
+// (required for partners) and `office_id` (optional: office staff's office). The resulting
+// Principal must pass ValidatePrincipal().
 //
 // Thread-safe: Verify() is const; the key set is read through the provider.
 class TokenVerifier {
@@ -94,8 +95,8 @@ struct MintOptions {
 };
 
 // Signs a token for `principal`, valid from `now` for `options.ttl`, with `iat`, `exp`, `sub`,
-// `role`, `districts` (["*"] when all_districts), `agency_id` (when set), `aud`, `iss` and `nbf`
-// (when given), and the `kid` header. For the dev tool, the dev stack and tests.
+// `role`, `districts` (["*"] when all_districts), `agency_id` and `office_id` (when set), `aud`,
+// `iss` and `nbf` (when given), and the `kid` header. For the dev tool, the dev stack and tests.
 //
 // Returns InvalidArgumentError for a bad algorithm, key, kid, audience list, ttl or a principal
 // failing ValidatePrincipal().

@@ -56,6 +56,11 @@ bool IsDistrictCode(std::string_view code) {
          std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+bool IsOfficeId(std::string_view id) {
+  return !id.empty() && id.size() <= kMaxOfficeIdBytes &&
+         std::all_of(id.begin(), id.end(), [](char c) { return c > ' ' && c < 0x7f; });
+}
+
 bool Principal::CanSeeDistrict(std::string_view district_code) const {
   if (district_code.empty()) return false;
   if (all_districts) return true;
@@ -85,6 +90,14 @@ absl::Status ValidatePrincipal(const Principal& principal) {
   }
   if (principal.role == Role::kPartner && principal.agency_id.empty()) {
     return absl::InvalidArgumentError("partner has no agency_id");
+  }
+  if (!principal.office_id.empty()) {
+    if (principal.role != Role::kOfficeStaff || principal.districts.size() != 1) {
+      return absl::InvalidArgumentError("an office needs office_staff of one district");
+    }
+    if (!IsOfficeId(principal.office_id)) {
+      return absl::InvalidArgumentError("bad office id");
+    }
   }
   return absl::OkStatus();
 }

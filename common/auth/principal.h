@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,11 @@ bool RoleMayHaveAllDistricts(Role role);
 // Returns true if `code` is a district code: exactly six ASCII digits.
 bool IsDistrictCode(std::string_view code);
 
+// Returns true if `id` may name an office in a token: 1 to kMaxOfficeIdBytes bytes of printable
+// ASCII without spaces.
+inline constexpr size_t kMaxOfficeIdBytes = 64;
+bool IsOfficeId(std::string_view id);
+
 // The end user a service acts for on a service-to-service call: who really asked.
 struct EndUser {
   std::string subject;
@@ -55,6 +61,10 @@ struct Principal {
   std::vector<std::string> districts;
   // Partner agency the caller belongs to; required for Role::kPartner.
   std::string agency_id;
+  // The judicial office (司法所, as records' `office_id`) an office_staff caller works in, when
+  // the token names one: reporting then shows that office's cases only (docs/security.md). Only
+  // for office_staff with exactly one district; empty otherwise.
+  std::string office_id;
   // Set only for a `service` caller that sent its end user's token (x-ccms-end-user metadata,
   // verified by CallExecutor): audit rows name both (audit_log.on_behalf_of).
   std::optional<EndUser> acting_for;
@@ -73,7 +83,9 @@ struct Principal {
 //     with an empty `districts` list;
 //   - otherwise `districts` lists six-digit codes, at least one unless the
 //     role is partner;
-//   - a partner has an `agency_id`.
+//   - a partner has an `agency_id`;
+//   - an `office_id` only for office_staff with exactly one district, at most 64 bytes of
+//     printable ASCII without spaces.
 // Returns InvalidArgumentError with a short generic message otherwise.
 absl::Status ValidatePrincipal(const Principal& principal);
 

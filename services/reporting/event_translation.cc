@@ -6,6 +6,7 @@
 #include "ccms/records/v1/records_events.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/time/calendar.h"
+#include "services/reporting/worklist_events.h"
 
 namespace ccms::reporting {
 namespace {
@@ -152,7 +153,15 @@ std::optional<Occurrence> TranslateEvent(const events::v1::Envelope& e, bool* ma
     o.flag = p.key_attention();
     on = OccurredDay(e);
   } else {
-    return std::nullopt;
+    // Education's and employment's services: the same events as the KPIs' facts.
+    bool fact_malformed = false;
+    const WorklistEvent w = TranslateWorklistEvent(e, &fact_malformed);
+    if (!w.fact.has_value() || (w.fact->kind != "educated" && w.fact->kind != "helped")) {
+      return std::nullopt;
+    }
+    o.kind = domain::kService;
+    o.code = w.fact->kind == "educated" ? "EDUCATION" : "ASSISTANCE";
+    on = w.fact->on;
   }
   if (!on.has_value()) {
     *malformed = true;

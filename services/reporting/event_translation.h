@@ -16,8 +16,10 @@ inline constexpr char kEmploymentTopic[] = "ccms.employment.v1";
 inline constexpr char kConsumerGroupStem[] = "ccms-reporting";
 
 // What a records or assessment event tells the projections, as an occurrence of the envelope's
-// case; nullopt for a type reporting does not follow, or a payload that does not parse or lacks
-// its day (*malformed is set then). Pure: the consumer checks the ids, logs and writes.
+// case, and an education or employment event that counts as a service (the KPI facts "educated"
+// and "helped" of TranslateWorklistEvent) as a `service` occurrence (code EDUCATION or
+// ASSISTANCE); nullopt for a type reporting does not follow, or a payload that does not parse
+// or lacks its day (*malformed is set then). Pure: the consumer checks the ids, logs and writes.
 std::optional<domain::Occurrence> TranslateEvent(const events::v1::Envelope& event,
                                                  bool* malformed);
 

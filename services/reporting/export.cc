@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/time/calendar.h"
 
 namespace ccms::reporting {
 namespace {
@@ -89,7 +90,9 @@ std::string TableCsv(const domain::TableContent& table) {
   return out;
 }
 
-absl::StatusOr<std::string> SnapshotXlsx(const domain::SnapshotContent& content) {
+absl::StatusOr<std::string> SnapshotXlsx(const domain::SnapshotContent& content,
+                                         const RowsWritten& progress) {
+  int64_t written = 0;
   const char* dir = std::getenv("TMPDIR");
   std::string pattern =
       absl::StrCat(dir != nullptr && *dir != '\0' ? dir : "/tmp", "/ccms-report-XXXXXX.xlsx");
@@ -122,6 +125,8 @@ absl::StatusOr<std::string> SnapshotXlsx(const domain::SnapshotContent& content)
         }
       }
     }
+    written += static_cast<int64_t>(rows.size());
+    if (progress) progress(written);
   }
   if (workbook_close(wb) != LXW_NO_ERROR) {
     return absl::InternalError("export: the workbook cannot be written");
@@ -131,6 +136,39 @@ absl::StatusOr<std::string> SnapshotXlsx(const domain::SnapshotContent& content)
   std::stringstream bytes;
   bytes << in.rdbuf();
   return bytes.str();
+}
+
+std::string ExportStem(const domain::SnapshotContent& c, int version) {
+  return absl::StrCat(c.report_id, "-", time::FormatDate(c.period.start), "-",
+                      c.scope.empty() ? "city" : c.scope, "-v", version);
+}
+
+int64_t ExportRowCount(const domain::SnapshotContent& content) {
+  int64_t rows = 0;
+  for (const auto& t : content.tables) rows += static_cast<int64_t>(t.keys.size()) + 2;
+  return rows;
+}
+
+absl::StatusOr<std::vector<ExportedFile>> ExportFiles(const domain::SnapshotContent& content,
+                                                      const std::string& stem, bool xlsx,
+                                                      const RowsWritten& progress) {
+  std::vector<ExportedFile> files;
+  if (!xlsx) {
+    int64_t written = 0;
+    for (const auto& t : content.tables) {
+      files.push_back(
+          {absl::StrCat(stem, "-", t.id, ".csv"), "text/csv; charset=utf-8", TableCsv(t)});
+      written += static_cast<int64_t>(t.keys.size()) + 2;
+      if (progress) progress(written);
+    }
+    return files;
+  }
+  auto workbook = SnapshotXlsx(content, progress);
+  if (!workbook.ok()) return workbook.status();
+  files.push_back({absl::StrCat(stem, ".xlsx"),
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   *std::move(workbook)});
+  return files;
 }
 
 }  // namespace ccms::reporting

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,9 +22,35 @@ std::string BreakdownHeading(const std::string& breakdown);
 // Chinese headings).
 std::string TableCsv(const domain::TableContent& table);
 
+// Told the rows written so far (headings, breakdown rows and totals of the tables done).
+using RowsWritten = std::function<void(int64_t rows)>;
+
 // Every table as a sheet of one XLSX workbook (libxlsxwriter), named by the table's title; counts
 // are numbers, "<5" and the breakdown values are text; the heading and total rows are bold.
-// Written to a temporary file under TMPDIR (else /tmp), read back and removed.
-absl::StatusOr<std::string> SnapshotXlsx(const domain::SnapshotContent& content);
+// Written to a temporary file under TMPDIR (else /tmp), read back and removed. `progress` (may
+// be empty) is told after each sheet.
+absl::StatusOr<std::string> SnapshotXlsx(const domain::SnapshotContent& content,
+                                         const RowsWritten& progress = {});
+
+// One file of an export.
+struct ExportedFile {
+  std::string name;
+  std::string media_type;
+  std::string content;
+};
+
+// The files' name stem: "<report>-<period start>-<scope or city>-v<version>".
+std::string ExportStem(const domain::SnapshotContent& content, int version);
+
+// The rows an export of `content` writes: per table its headings, rows and total.
+int64_t ExportRowCount(const domain::SnapshotContent& content);
+
+// An export of `content` as files named from `stem` ("<report>-<period start>-<scope>-v<n>"):
+// CSV, one file per table ("<stem>-<table>.csv"), or XLSX, one workbook ("<stem>.xlsx").
+// `progress` (may be empty) is told after each table. ExportReport and the export jobs both
+// write with it, so a job's files equal the direct export's.
+absl::StatusOr<std::vector<ExportedFile>> ExportFiles(const domain::SnapshotContent& content,
+                                                      const std::string& stem, bool xlsx,
+                                                      const RowsWritten& progress = {});
 
 }  // namespace ccms::reporting

@@ -39,12 +39,13 @@ ReportingGauges::ReportingGauges(GaugeStore& store, prometheus::Registry& regist
       kpi_people_(prometheus::BuildGauge()
                       .Name("ccms_reporting_kpi_people")
                       .Help("People on the register today with a service file (file), or with a"
-                            " contact, an education or an assistance this month")
+                            " contact, an education, an assistance or any of these (served) this"
+                            " month")
                       .Register(registry)),
       kpi_ratio_(prometheus::BuildGauge()
                      .Name("ccms_reporting_kpi_ratio")
-                     .Help("Service KPIs (建档率, 接触率, 教育率, 帮扶率): kpi_people over the"
-                           " people on the register today")
+                     .Help("Service KPIs (建档率, 接触率, 教育率, 帮扶率, and the share served):"
+                           " kpi_people over the people on the register today")
                      .Register(registry)),
       clock_(clock),
       task_([this] { RefreshOnce(); }, period) {}
@@ -71,7 +72,8 @@ bool ReportingGauges::RefreshOnce() {
     const std::pair<const char*, int64_t> figures[] = {{"file", k.filed},
                                                        {"contact", k.contacted},
                                                        {"education", k.educated},
-                                                       {"assistance", k.helped}};
+                                                       {"assistance", k.helped},
+                                                       {"served", k.served}};
     for (const auto& [kpi, n] : figures) {
       people[{district, kpi}] = static_cast<double>(n);
       ratios[{district, kpi}] =

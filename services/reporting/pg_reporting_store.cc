@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/time/calendar.h"
 #include "services/reporting/event_translation.h"
 
@@ -66,12 +67,26 @@ constexpr db::Query kSpansOn = {
     "reporting_spans_on",
     "SELECT case_id, valid_from::text, valid_to::text, district_code, office_id, sentence_kind,"
     " sex, age_band, offence_category, level, minor, key_attention, lost_contact, never_reported"
-    " FROM case_span WHERE valid_from <= $1::date AND (valid_to IS NULL OR valid_to > $1::date)"};
+    " FROM case_span WHERE valid_from <= $1::date AND (valid_to IS NULL OR valid_to > $1::date)"
+    " AND ($2 = '' OR district_code = ANY(string_to_array($2, ',')))"
+    " AND ($3 = '' OR office_id = $3)"};
 constexpr db::Query kFlowsIn = {
     "reporting_flows_in",
     "SELECT case_id, kind, code, on_day::text, district_code, office_id, sentence_kind, sex,"
     " age_band, offence_category, level, minor, key_attention, lost_contact, never_reported"
-    " FROM case_flow WHERE on_day >= $1::date AND on_day < $2::date ORDER BY case_id, ord"};
+    " FROM case_flow WHERE on_day >= $1::date AND on_day < $2::date"
+    " AND ($3 = '' OR district_code = ANY(string_to_array($3, ',')))"
+    " AND ($4 = '' OR office_id = $4) ORDER BY case_id, ord"};
+// As known at $1 (recorded_at in microseconds, the occurrence's seq): every occurrence recorded
+// by then of the cases with one in the districts $2 ("" = all) and, when $3 is set, one naming
+// office $3 (opened, transferred: the occurrences that set the office).
+constexpr db::Query kOccurrencesKnownAt = {
+    "reporting_occurrences_known_at",
+    "SELECT case_id, event_id, kind, on_day::text, seq, district_code, office_id, sentence_kind,"
+    " sex, age_band, offence_category, level, code, minor, flag, deadline::text, as_of::text"
+    " FROM occurrence WHERE seq <= $1 AND case_id IN (SELECT case_id FROM occurrence"
+    " WHERE seq <= $1 AND ($2 = '' OR district_code = ANY(string_to_array($2, ',')))"
+    " AND ($3 = '' OR office_id = $3)) ORDER BY case_id"};
 
 std::string DateText(const std::optional<absl::CivilDay>& d) {
   return d.has_value() ? time::FormatDate(*d) : "";
@@ -99,12 +114,36 @@ CaseState StateAt(const pqxx::row& r, int first) {
   return s;
 }
 
+// An occurrence from the columns event_id … as_of (16 columns) from `first` on.
+domain::Occurrence OccurrenceAt(const pqxx::row& r, int first) {
+  domain::Occurrence x;
+  x.event_id = r[first].as<std::string>();
+  x.kind = r[first + 1].as<std::string>();
+  x.on = OptDate(r[first + 2]).value_or(absl::CivilDay());
+  x.seq = r[first + 3].as<int64_t>();
+  x.district = r[first + 4].as<std::string>();
+  x.office = r[first + 5].as<std::string>();
+  x.sentence_kind = r[first + 6].as<std::string>();
+  x.sex = r[first + 7].as<std::string>();
+  x.age_band = r[first + 8].as<std::string>();
+  x.offence_category = r[first + 9].as<std::string>();
+  x.level = r[first + 10].as<std::string>();
+  x.code = r[first + 11].as<std::string>();
+  x.minor = r[first + 12].as<bool>();
+  x.flag = r[first + 13].as<bool>();
+  x.deadline = OptDate(r[first + 14]);
+  x.as_of = OptDate(r[first + 15]);
+  return x;
+}
+
+std::string Joined(const std::set<std::string>& codes) { return absl::StrJoin(codes, ","); }
+
 }  // namespace
 
 std::vector<db::Query> PgReportingStore::Queries() {
-  return {kInsertOccurrence, kCaseOccurrences, kDeleteSpans, kDeleteFlows,
-          kDeleteProjection, kInsertSpan,      kInsertFlow,  kUpsertProjection,
-          kGeneration,       kNextGeneration,  kSpansOn,     kFlowsIn};
+  return {kInsertOccurrence, kCaseOccurrences, kDeleteSpans,       kDeleteFlows, kDeleteProjection,
+          kInsertSpan,       kInsertFlow,      kUpsertProjection,  kGeneration,  kNextGeneration,
+          kSpansOn,          kFlowsIn,         kOccurrencesKnownAt};
 }
 
 absl::Status PgReportingStore::ApplyInTransaction(pqxx::work& tx, const std::string& case_id,
@@ -115,24 +154,7 @@ absl::Status PgReportingStore::ApplyInTransaction(pqxx::work& tx, const std::str
                    DateText(o.as_of));
   std::vector<domain::Occurrence> all;
   for (const auto& r : tx.exec_prepared(Name(kCaseOccurrences), case_id)) {
-    domain::Occurrence x;
-    x.event_id = r[0].as<std::string>();
-    x.kind = r[1].as<std::string>();
-    x.on = OptDate(r[2]).value_or(absl::CivilDay());
-    x.seq = r[3].as<int64_t>();
-    x.district = r[4].as<std::string>();
-    x.office = r[5].as<std::string>();
-    x.sentence_kind = r[6].as<std::string>();
-    x.sex = r[7].as<std::string>();
-    x.age_band = r[8].as<std::string>();
-    x.offence_category = r[9].as<std::string>();
-    x.level = r[10].as<std::string>();
-    x.code = r[11].as<std::string>();
-    x.minor = r[12].as<bool>();
-    x.flag = r[13].as<bool>();
-    x.deadline = OptDate(r[14]);
-    x.as_of = OptDate(r[15]);
-    all.push_back(std::move(x));
+    all.push_back(OccurrenceAt(r, 0));
   }
   const domain::Timeline t = domain::BuildTimeline(std::move(all));
   tx.exec_prepared(Name(kDeleteSpans), case_id);
@@ -189,7 +211,9 @@ absl::StatusOr<int> PgReportingStore::ResetProjections() {
   return generation;
 }
 
-absl::StatusOr<std::vector<CaseSlice>> PgReportingStore::LoadSlices(domain::Period period) {
+absl::StatusOr<std::vector<CaseSlice>> PgReportingStore::LoadSlices(
+    domain::Period period, const std::set<std::string>& districts, const std::string& office) {
+  const std::string district_list = Joined(districts);
   std::map<std::string, CaseSlice> by_case;
   auto slice = [&](const std::string& id) -> domain::Timeline& {
     CaseSlice& s = by_case[id];
@@ -201,7 +225,8 @@ absl::StatusOr<std::vector<CaseSlice>> PgReportingStore::LoadSlices(domain::Peri
   };
   absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     {
-      for (const auto& r : tx.exec_prepared(Name(kSpansOn), time::FormatDate(period.AsOf()))) {
+      for (const auto& r : tx.exec_prepared(Name(kSpansOn), time::FormatDate(period.AsOf()),
+                                            district_list, office)) {
         domain::Span s;
         s.from = OptDate(r[1]).value_or(absl::CivilDay());
         s.to = OptDate(r[2]);
@@ -209,7 +234,7 @@ absl::StatusOr<std::vector<CaseSlice>> PgReportingStore::LoadSlices(domain::Peri
         slice(r[0].as<std::string>()).spans.push_back(std::move(s));
       }
       for (const auto& r : tx.exec_prepared(Name(kFlowsIn), time::FormatDate(period.start),
-                                            time::FormatDate(period.end))) {
+                                            time::FormatDate(period.end), district_list, office)) {
         domain::Flow f;
         f.kind = r[1].as<std::string>();
         f.code = r[2].as<std::string>();
@@ -224,6 +249,28 @@ absl::StatusOr<std::vector<CaseSlice>> PgReportingStore::LoadSlices(domain::Peri
   std::vector<CaseSlice> out;
   out.reserve(by_case.size());
   for (auto& [id, s] : by_case) out.push_back(std::move(s));
+  return out;
+}
+
+absl::StatusOr<std::vector<CaseSlice>> PgReportingStore::LoadKnownAt(
+    absl::Time known_at, const std::set<std::string>& districts, const std::string& office) {
+  std::map<std::string, std::vector<domain::Occurrence>> by_case;
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    for (const auto& r : tx.exec_prepared(Name(kOccurrencesKnownAt), absl::ToUnixMicros(known_at),
+                                          Joined(districts), office)) {
+      by_case[r[0].as<std::string>()].push_back(OccurrenceAt(r, 1));
+    }
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  std::vector<CaseSlice> out;
+  out.reserve(by_case.size());
+  for (auto& [id, occurrences] : by_case) {
+    CaseSlice s;
+    s.case_id = id;
+    s.timeline = domain::BuildTimeline(std::move(occurrences));
+    if (s.timeline.opened) out.push_back(std::move(s));
+  }
   return out;
 }
 

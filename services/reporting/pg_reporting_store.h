@@ -1,6 +1,7 @@
 #pragma once
 
 #include <pqxx/transaction>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,12 @@ class PgReportingStore final : public ReportStore {
   // generation, in one transaction; returns it. Stop every other replica first.
   absl::StatusOr<int> ResetProjections();
 
-  absl::StatusOr<std::vector<CaseSlice>> LoadSlices(domain::Period period) override;
+  absl::StatusOr<std::vector<CaseSlice>> LoadSlices(domain::Period period,
+                                                    const std::set<std::string>& districts,
+                                                    const std::string& office) override;
+  absl::StatusOr<std::vector<CaseSlice>> LoadKnownAt(absl::Time known_at,
+                                                     const std::set<std::string>& districts,
+                                                     const std::string& office) override;
 
  private:
   db::ConnectionPool& pool_;

@@ -74,7 +74,8 @@ constexpr db::Query kCountCases = {
     " UNION ALL SELECT district_code, 'CLOSED', count(*) FROM case_projection"
     " WHERE closed_on <= $1::date GROUP BY 1"};
 // The KPI people per district: on the register on $1, and among them those with a service file
-// opened by $1, a contact, an education, a help from $2 (the month's first day) to $1.
+// opened by $1, a contact, an education, a help, and any of these three (served: the time line's
+// contact and service flows) from $2 (the month's first day) to $1.
 constexpr db::Query kCountKpis = {
     "reporting_count_kpis",
     "SELECT s.district_code, count(*),"
@@ -85,7 +86,9 @@ constexpr db::Query kCountKpis = {
     " count(*) FILTER (WHERE EXISTS (SELECT 1 FROM service_fact x WHERE x.case_id = s.case_id"
     "  AND x.kind = 'educated' AND x.on_day >= $2::date AND x.on_day <= $1::date)),"
     " count(*) FILTER (WHERE EXISTS (SELECT 1 FROM service_fact x WHERE x.case_id = s.case_id"
-    "  AND x.kind = 'helped' AND x.on_day >= $2::date AND x.on_day <= $1::date))"
+    "  AND x.kind = 'helped' AND x.on_day >= $2::date AND x.on_day <= $1::date)),"
+    " count(*) FILTER (WHERE EXISTS (SELECT 1 FROM case_flow f WHERE f.case_id = s.case_id"
+    "  AND f.kind IN ('contact', 'service') AND f.on_day >= $2::date AND f.on_day <= $1::date))"
     " FROM case_span s WHERE s.valid_from <= $1::date"
     " AND (s.valid_to IS NULL OR s.valid_to > $1::date) GROUP BY s.district_code"};
 
@@ -228,6 +231,7 @@ absl::StatusOr<std::map<std::string, KpiCounts>> PgWorklistStore::CountKpis(absl
       k.contacted = r[3].as<int64_t>();
       k.educated = r[4].as<int64_t>();
       k.helped = r[5].as<int64_t>();
+      k.served = r[6].as<int64_t>();
     }
     return absl::OkStatus();
   });

@@ -117,10 +117,20 @@ absl::Status ReportServiceImpl::DoRunReport(const auth::Principal& principal,
       }
     }
   }
+  bool bad_known_at = false;
+  const std::optional<absl::Time> known_at =
+      request.has_as_known_at()
+          ? grpc_util::FromProtoTimestamp(request.as_known_at(), &bad_known_at)
+          : std::nullopt;
+  if (bad_known_at || (known_at.has_value() && *known_at > clock_.Now())) {
+    problems.push_back({"as_known_at", "a valid instant, not in the future"});
+  }
   if (!problems.empty()) return grpc_util::InvalidArgumentWithViolations(problems);
 
+  const std::string office = domain::VisibleOffice(principal);
   const domain::Period period = domain::PeriodContaining(*kind, *day);
-  auto slices = store_.LoadSlices(period);
+  auto slices = known_at.has_value() ? store_.LoadKnownAt(*known_at, *visible, office)
+                                     : store_.LoadSlices(period, *visible, office);
   if (!slices.ok()) return slices.status();
   domain::ReportInput input;
   for (const auto& s : *slices) {
@@ -128,13 +138,16 @@ absl::Status ReportServiceImpl::DoRunReport(const auth::Principal& principal,
     input.timelines.push_back(&s.timeline);
   }
   const domain::ReportTable table =
-      domain::ComputeReport(indicators, period, breakdown, input, *visible);
+      domain::ComputeReport(indicators, period, breakdown, input, *visible, office);
 
   response->set_definitions_version(defs_.version);
   *response->mutable_period_start() = grpc_util::ToProtoDate(period.start);
   *response->mutable_period_end() = grpc_util::ToProtoDate(period.end);
   *response->mutable_as_of() = grpc_util::ToProtoDate(period.AsOf());
   response->set_breakdown(breakdown);
+  if (known_at.has_value()) {
+    *response->mutable_as_known_at() = grpc_util::ToProtoTimestamp(*known_at);
+  }
   for (const auto* d : indicators) {
     response->add_indicator_ids(d->id);
     response->add_headings(d->title);

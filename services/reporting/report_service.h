@@ -7,6 +7,7 @@
 #include "common/time/clock.h"
 #include "services/reporting/domain/indicators.h"
 #include "services/reporting/domain/reports.h"
+#include "services/reporting/export_job_store.h"
 #include "services/reporting/reporting_store.h"
 #include "services/reporting/snapshot_store.h"
 #include "services/reporting/worklist_store.h"
@@ -15,19 +16,20 @@ namespace ccms::reporting {
 
 // ccms.reporting.v1.ReportingService: the indicator and report definitions, report runs over
 // the projections (report_service.cc; reads, no audit row: reports hold counts, no person), and
-// snapshots, their publication, restatements and exports (snapshot_handlers.cc; runs and
-// publications are commands with an audit row), and the city-wide worklists
-// (worklist_handlers.cc; reads of ids and codes, no audit row). docs/reporting.md.
+// snapshots, their publication, restatements and exports, directly or as jobs
+// (snapshot_handlers.cc; runs and publications are commands with an audit row), and the city-wide
+// worklists (worklist_handlers.cc; reads of ids and codes, no audit row). docs/reporting.md.
 class ReportServiceImpl final : public v1::ReportingService::CallbackService {
  public:
   // `consumer_group`: the projection consumer's group, whose applied positions a snapshot records.
   ReportServiceImpl(ReportStore& store, SnapshotStore& snapshots, WorklistStore& worklists,
-                    grpc_util::CallExecutor& executor, const domain::IndicatorDefs& defs,
-                    const domain::ReportDefs& reports, int minor_threshold,
-                    std::string consumer_group, const time::Clock& clock)
+                    ExportJobStore& jobs, grpc_util::CallExecutor& executor,
+                    const domain::IndicatorDefs& defs, const domain::ReportDefs& reports,
+                    int minor_threshold, std::string consumer_group, const time::Clock& clock)
       : store_(store),
         snapshots_(snapshots),
         worklists_(worklists),
+        jobs_(jobs),
         executor_(executor),
         defs_(defs),
         reports_(reports),
@@ -57,6 +59,12 @@ class ReportServiceImpl final : public v1::ReportingService::CallbackService {
   grpc::ServerUnaryReactor* ExportReport(grpc::CallbackServerContext* context,
                                          const v1::ExportReportRequest* request,
                                          v1::ExportReportResponse* response) override;
+  grpc::ServerUnaryReactor* StartExport(grpc::CallbackServerContext* context,
+                                        const v1::StartExportRequest* request,
+                                        v1::StartExportResponse* response) override;
+  grpc::ServerUnaryReactor* GetExportJob(grpc::CallbackServerContext* context,
+                                         const v1::GetExportJobRequest* request,
+                                         v1::GetExportJobResponse* response) override;
   grpc::ServerUnaryReactor* ListWorklist(grpc::CallbackServerContext* context,
                                          const v1::ListWorklistRequest* request,
                                          v1::ListWorklistResponse* response) override;
@@ -79,6 +87,12 @@ class ReportServiceImpl final : public v1::ReportingService::CallbackService {
   absl::Status DoExportReport(const auth::Principal& principal,
                               const v1::ExportReportRequest& request,
                               v1::ExportReportResponse* response);
+  absl::Status DoStartExport(const auth::Principal& principal,
+                             const v1::StartExportRequest& request,
+                             v1::StartExportResponse* response);
+  absl::Status DoGetExportJob(const auth::Principal& principal,
+                              const v1::GetExportJobRequest& request,
+                              v1::GetExportJobResponse* response);
   absl::Status DoListWorklist(const auth::Principal& principal,
                               const v1::ListWorklistRequest& request,
                               v1::ListWorklistResponse* response);
@@ -103,6 +117,7 @@ class ReportServiceImpl final : public v1::ReportingService::CallbackService {
   ReportStore& store_;
   SnapshotStore& snapshots_;
   WorklistStore& worklists_;
+  ExportJobStore& jobs_;
   grpc_util::CallExecutor& executor_;
   const domain::IndicatorDefs& defs_;
   const domain::ReportDefs& reports_;

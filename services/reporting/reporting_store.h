@@ -1,9 +1,11 @@
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "services/reporting/domain/period.h"
 #include "services/reporting/domain/timeline.h"
 
@@ -20,8 +22,19 @@ struct CaseSlice {
 class ReportStore {
  public:
   virtual ~ReportStore() = default;
-  // Every case with a span on period.AsOf() or a flow in the period.
-  virtual absl::StatusOr<std::vector<CaseSlice>> LoadSlices(domain::Period period) = 0;
+  // Every case with a span on period.AsOf() or a flow in the period, of those spans and flows
+  // whose district is in `districts` (empty: every district) and whose office is `office` ("":
+  // every office): the caller's scope, in the SQL.
+  virtual absl::StatusOr<std::vector<CaseSlice>> LoadSlices(domain::Period period,
+                                                            const std::set<std::string>& districts,
+                                                            const std::string& office) = 0;
+  // The cases as known at `known_at`: each case's time line built from only its occurrences
+  // recorded (the event's recorded_at) at or before it, for the cases with an occurrence in
+  // `districts` (empty: every district) and, when set, of `office` (the caller's scope, in the
+  // SQL; the report then counts only the states in it).
+  virtual absl::StatusOr<std::vector<CaseSlice>> LoadKnownAt(absl::Time known_at,
+                                                             const std::set<std::string>& districts,
+                                                             const std::string& office) = 0;
 };
 
 }  // namespace ccms::reporting

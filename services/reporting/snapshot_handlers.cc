@@ -9,6 +9,7 @@
 #include "common/grpc/request_checks.h"
 #include "common/grpc/status.h"
 #include "common/grpc/unary_handler.h"
+#include "common/ids/uuid.h"
 #include "common/time/calendar.h"
 #include "services/reporting/domain/access.h"
 #include "services/reporting/export.h"
@@ -91,12 +92,6 @@ bool IsChecksum(const std::string& text) {
   return true;
 }
 
-std::string FileStem(const StoredSnapshot& s) {
-  const domain::SnapshotContent& c = s.content;
-  return absl::StrCat(c.report_id, "-", time::FormatDate(c.period.start), "-",
-                      c.scope.empty() ? "city" : c.scope, "-v", s.version);
-}
-
 }  // namespace
 
 absl::StatusOr<ReportServiceImpl::Target> ReportServiceImpl::ResolveTarget(
@@ -105,6 +100,7 @@ absl::StatusOr<ReportServiceImpl::Target> ReportServiceImpl::ResolveTarget(
     std::vector<grpc_util::FieldViolation>* problems) {
   auto visible = domain::VisibleDistricts(principal);
   if (!visible.ok()) return visible.status();
+  if (auto st = domain::MayReadSnapshots(principal); !st.ok()) return st;
   Target target;
   if (report_id.size() > kMaxReportIdBytes ||
       (target.report = reports_.Find(report_id)) == nullptr) {
@@ -143,7 +139,7 @@ absl::Status ReportServiceImpl::DoRunSnapshot(const auth::Principal& principal,
   const SnapshotKey& key = target->key;
 
   if (auto st = snapshots_.Lock(key); !st.ok()) return st;
-  auto slices = store_.LoadSlices(target->period);
+  auto slices = store_.LoadSlices(target->period, target->districts, "");
   if (!slices.ok()) return slices.status();
   auto positions = snapshots_.AppliedPositions(consumer_group_);
   if (!positions.ok()) return positions.status();
@@ -298,25 +294,94 @@ absl::Status ReportServiceImpl::DoExportReport(const auth::Principal& principal,
   if (!snapshot.ok()) return snapshot.status();
   response->set_version(snapshot->version);
   response->set_checksum(snapshot->checksum);
-  const std::string stem = FileStem(*snapshot);
-  if (request.format() == v1::EXPORT_FORMAT_CSV) {
-    for (const auto& t : snapshot->content.tables) {
-      auto* f = response->add_files();
-      f->set_name(absl::StrCat(stem, "-", t.id, ".csv"));
-      f->set_media_type("text/csv; charset=utf-8");
-      f->set_content(TableCsv(t));
-    }
-    return absl::OkStatus();
+  auto files = ExportFiles(snapshot->content, ExportStem(snapshot->content, snapshot->version),
+                           request.format() == v1::EXPORT_FORMAT_XLSX);
+  if (!files.ok()) return files.status();
+  for (auto& file : *files) {
+    auto* f = response->add_files();
+    f->set_name(std::move(file.name));
+    f->set_media_type(std::move(file.media_type));
+    f->set_content(std::move(file.content));
   }
-  auto xlsx = SnapshotXlsx(snapshot->content);
-  if (!xlsx.ok()) return xlsx.status();
-  auto* f = response->add_files();
-  f->set_name(absl::StrCat(stem, ".xlsx"));
-  f->set_media_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-  f->set_content(*std::move(xlsx));
   return absl::OkStatus();
 }
 
+absl::Status ReportServiceImpl::DoStartExport(const auth::Principal& principal,
+                                              const v1::StartExportRequest& request,
+                                              v1::StartExportResponse* response) {
+  if (auto st = grpc_util::CheckRequestId(request.request_id()); !st.ok()) return st;
+  std::vector<grpc_util::FieldViolation> problems;
+  auto target = ResolveTarget(principal, request.report_id(), request.period_day(),
+                              request.district_code(), &problems);
+  if (!target.ok()) return target.status();
+  VersionField(request.version(), "version", &problems);
+  if (request.format() != v1::EXPORT_FORMAT_CSV && request.format() != v1::EXPORT_FORMAT_XLSX) {
+    problems.push_back({"format", "CSV or XLSX"});
+  }
+  if (!problems.empty()) return grpc_util::InvalidArgumentWithViolations(problems);
+  auto version = ResolveVersion(target->key, request.version());
+  if (!version.ok()) return version.status();
+  auto versions = snapshots_.Versions(target->key);
+  if (!versions.ok()) return versions.status();
+  if (std::none_of(versions->begin(), versions->end(),
+                   [&](const SnapshotVersionInfo& v) { return v.version == *version; })) {
+    return absl::NotFoundError("no such version of the report");
+  }
+  ExportJob job;
+  job.job_id = ids::NewUuid();
+  job.key = target->key;
+  job.version = *version;
+  job.format = request.format() == v1::EXPORT_FORMAT_XLSX ? "XLSX" : "CSV";
+  job.requested_by = principal.subject;
+  if (auto st = jobs_.Queue(job); !st.ok()) return st;
+  response->set_job_id(job.job_id);
+  return absl::OkStatus();
+}
+
+absl::Status ReportServiceImpl::DoGetExportJob(const auth::Principal& principal,
+                                               const v1::GetExportJobRequest& request,
+                                               v1::GetExportJobResponse* response) {
+  auto visible = domain::VisibleDistricts(principal);
+  if (!visible.ok()) return visible.status();
+  if (auto st = domain::MayReadSnapshots(principal); !st.ok()) return st;
+  if (!ids::IsUuid(request.job_id())) {
+    return grpc_util::InvalidArgumentWithViolations(
+        {{"job_id", "a job id from StartExport (a UUID)"}});
+  }
+  // Scoped in the SQL: a job of a district outside the token (or the city's, for a caller who
+  // does not see every district) does not exist for the caller.
+  auto job = jobs_.Get(absl::AsciiStrToLower(request.job_id()), *visible);
+  if (!job.ok()) return job.status();
+  response->set_job_id(job->job_id);
+  if (job->state == "QUEUED") {
+    response->set_state(v1::EXPORT_JOB_STATE_QUEUED);
+  } else if (job->state == "RUNNING") {
+    response->set_state(v1::EXPORT_JOB_STATE_RUNNING);
+  } else if (job->state == "DONE") {
+    response->set_state(v1::EXPORT_JOB_STATE_DONE);
+  } else {
+    response->set_state(v1::EXPORT_JOB_STATE_FAILED);
+  }
+  response->set_rows_done(job->rows_done);
+  response->set_rows_total(job->rows_total);
+  response->set_version(job->version);
+  response->set_checksum(job->checksum);
+  response->set_failure(job->failure);
+  *response->mutable_created_at() = grpc_util::ToProtoTimestamp(job->created_at);
+  if (job->finished_at.has_value()) {
+    *response->mutable_finished_at() = grpc_util::ToProtoTimestamp(*job->finished_at);
+  }
+  for (auto& file : job->files) {
+    auto* f = response->add_files();
+    f->set_name(std::move(file.name));
+    f->set_media_type(std::move(file.media_type));
+    f->set_content(std::move(file.content));
+  }
+  return absl::OkStatus();
+}
+
+CCMS_UNARY_HANDLER(ReportServiceImpl, StartExport)
+CCMS_UNARY_HANDLER(ReportServiceImpl, GetExportJob)
 CCMS_UNARY_HANDLER(ReportServiceImpl, RunSnapshot)
 CCMS_UNARY_HANDLER(ReportServiceImpl, PublishReport)
 CCMS_UNARY_HANDLER(ReportServiceImpl, GetReport)

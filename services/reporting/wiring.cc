@@ -43,6 +43,7 @@ std::vector<db::Query> Queries() {
   std::vector<db::Query> out = PgReportingStore::Queries();
   for (const auto& q : PgSnapshotStore::Queries()) out.push_back(q);
   for (const auto& q : PgWorklistStore::Queries()) out.push_back(q);
+  for (const auto& q : PgExportJobStore::Queries()) out.push_back(q);
   return out;
 }
 
@@ -107,14 +108,19 @@ absl::Status ReportingWiring::Build(server::ServiceHost& host) {
              {"reports", absl::StrCat(reports_->reports.size())},
              {"generation", absl::StrCat(generation_)}});
   worklists_ = std::make_unique<PgWorklistStore>(host.pool(), *contacts_);
-  service_ = std::make_unique<ReportServiceImpl>(*store_, *snapshots_, *worklists_, host.executor(),
-                                                 *defs_, *reports_, minor_threshold_,
-                                                 ConsumerGroup(generation_), host.clock());
+  jobs_ = std::make_unique<PgExportJobStore>(host.pool());
+  service_ = std::make_unique<ReportServiceImpl>(
+      *store_, *snapshots_, *worklists_, *jobs_, host.executor(), *defs_, *reports_,
+      minor_threshold_, ConsumerGroup(generation_), host.clock());
   background_store_ = std::make_unique<PgReportingStore>(host.background_pool());
   background_worklists_ = std::make_unique<PgWorklistStore>(host.background_pool(), *contacts_);
   consumer_ = std::make_unique<ProjectionConsumer>(*background_store_, *background_worklists_);
   gauges_ = std::make_unique<ReportingGauges>(*background_worklists_, host.registry(), host.clock(),
                                               absl::Seconds(gauge_refresh_seconds_));
+  background_jobs_ = std::make_unique<PgExportJobStore>(host.background_pool());
+  background_snapshots_ = std::make_unique<PgSnapshotStore>(host.background_pool());
+  export_jobs_ = std::make_unique<ExportJobRunner>(*background_jobs_, *background_snapshots_,
+                                                   absl::Seconds(1));
   if (auto st =
           host.AddConsumer(ConsumerGroup(generation_),
                            {kRecordsTopic, kAssessmentTopic, kEducationTopic, kEmploymentTopic},
@@ -128,9 +134,15 @@ absl::Status ReportingWiring::Build(server::ServiceHost& host) {
   return absl::OkStatus();
 }
 
-void ReportingWiring::StartBackground() { gauges_->Start(); }
+void ReportingWiring::StartBackground() {
+  gauges_->Start();
+  export_jobs_->Start();
+}
 
-void ReportingWiring::StopBackground() { gauges_->Stop(); }
+void ReportingWiring::StopBackground() {
+  export_jobs_->Stop();
+  gauges_->Stop();
+}
 
 server::ServiceDefinition Definition() {
   return {.identity = kIdentity, .migrations = &Migrations, .queries = &Queries, .make = [] {

@@ -8,7 +8,9 @@
 #include "services/reporting/domain/indicators.h"
 #include "services/reporting/domain/reports.h"
 #include "services/reporting/domain/worklist.h"
+#include "services/reporting/export_jobs.h"
 #include "services/reporting/gauges.h"
+#include "services/reporting/pg_export_job_store.h"
 #include "services/reporting/pg_reporting_store.h"
 #include "services/reporting/pg_snapshot_store.h"
 #include "services/reporting/pg_worklist_store.h"
@@ -30,7 +32,7 @@ void RequestRebuild();
 // CCMS_REPORTING_MINOR_THRESHOLD and CCMS_REPORTING_GAUGE_REFRESH_SECONDS; the indicator and
 // report definitions, the stores, the report, snapshot and worklist handlers, the projection
 // consumer on ccms.records.v1, ccms.assessment.v1, ccms.education.v1 and ccms.employment.v1
-// (group ccms-reporting-g<generation>) and, as background work, the gauges.
+// (group ccms-reporting-g<generation>) and, as background work, the gauges and the export jobs.
 class ReportingWiring final : public server::Service {
  public:
   void Configure(config::Env& env) override;
@@ -48,6 +50,8 @@ class ReportingWiring final : public server::Service {
   int minor_threshold() const { return minor_threshold_; }
   PgWorklistStore& worklists() { return *worklists_; }
   ReportingGauges& gauges() { return *gauges_; }
+  // The export jobs' worker (background work; tests run a round with RunOnce()).
+  ExportJobRunner& export_jobs() { return *export_jobs_; }
 
  private:
   std::string indicators_file_;
@@ -63,6 +67,10 @@ class ReportingWiring final : public server::Service {
   std::unique_ptr<PgWorklistStore> worklists_;
   std::unique_ptr<PgWorklistStore> background_worklists_;
   std::unique_ptr<ReportingGauges> gauges_;
+  std::unique_ptr<PgExportJobStore> jobs_;
+  std::unique_ptr<PgExportJobStore> background_jobs_;
+  std::unique_ptr<PgSnapshotStore> background_snapshots_;
+  std::unique_ptr<ExportJobRunner> export_jobs_;
   std::unique_ptr<ProjectionConsumer> consumer_;
   std::unique_ptr<ReportServiceImpl> service_;
   int generation_ = 0;

@@ -71,7 +71,9 @@ absl::Status ReportServiceImpl::DoListWorklist(const auth::Principal& principal,
   } else {
     query.districts.assign(visible->begin(), visible->end());
   }
-  query.office = request.office_id();
+  auto office = domain::OfficeFilter(principal, request.office_id());
+  if (!office.ok()) return office.status();
+  query.office = *std::move(office);
   query.today = time::ShanghaiDay(clock_.Now());
   auto page = worklists_.ListWorklist(query);
   if (!page.ok()) {

@@ -44,14 +44,15 @@ class WorklistStore {
 
 // What the gauges read, per district: cases by status on `today` (ACTIVE, LOST_CONTACT,
 // NEVER_REPORTED on the register; CLOSED), and the KPI people: on the register today and, among
-// them, those with a service file (ever), a contact, an education and a help in the month up to
-// today.
+// them, those with a service file (ever), a contact, an education, a help and any of the last
+// three (served) in the month up to today.
 struct KpiCounts {
   int64_t on_register = 0;
   int64_t filed = 0;
   int64_t contacted = 0;
   int64_t educated = 0;
   int64_t helped = 0;
+  int64_t served = 0;  // a contact, an education or an assistance (服务人数, served_people)
 };
 class GaugeStore {
  public:

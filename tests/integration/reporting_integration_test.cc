@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 
@@ -340,8 +341,8 @@ class WorklistEvents {
 
   void Add(const std::string& topic, const std::string& type, const std::string& case_id,
            const google::protobuf::Message& p) {
-    events.push_back(
-        {topic, kafka::MakeEnvelope(type, case_id, district_, now_, absl::Now(), "test", p)});
+    events.push_back({topic, kafka::MakeEnvelope(type, case_id, district_, now_,
+                                                 recorded.value_or(absl::Now()), "test", p)});
   }
   void Opened(const std::string& id, const std::string& office, D start, D deadline) {
     records::v1::CaseOpened open;
@@ -399,6 +400,9 @@ class WorklistEvents {
   }
 
   std::vector<Produced> events;
+  // The envelopes' recorded_at (the producing service's commit), when set; else the instant of
+  // Add().
+  std::optional<absl::Time> recorded;
 
  private:
   std::string district_;
@@ -539,6 +543,24 @@ TEST_F(ReportingIntegrationTest, WorklistsFollowEveryTopicAndLoseTheRowsTheirEve
   ASSERT_EQ(only.rows_size(), 2);
   EXPECT_EQ(only.rows(0).case_id(), contact);
   EXPECT_EQ(only.rows(1).case_id(), contact);
+  // Office staff of office-1 (the token's office_id): office-1's rows only, whatever they ask;
+  // another office is outside the token.
+  const std::string staff_1 =
+      ServiceHarness::Token(Role::kOfficeStaff, {a}, "staff-1", "", "office-1");
+  only = list(staff_1, v1::WORKLIST_KIND_UNSPECIFIED, "", "", 0, "", &st);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(only.rows_size(), 4);
+  for (const auto& r : only.rows()) EXPECT_EQ(r.office_id(), "office-1") << r.case_id();
+  only = list(staff_1, v1::WORKLIST_KIND_UNSPECIFIED, a, "office-1", 0, "", &st);
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(only.rows_size(), 4);
+  list(staff_1, v1::WORKLIST_KIND_UNSPECIFIED, a, "office-2", 0, "", &st);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  // Office staff whose token names no office: their district, as before.
+  only = list(ServiceHarness::Token(Role::kOfficeStaff, {a}), v1::WORKLIST_KIND_UNSPECIFIED, "", "",
+              0, "", &st);
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(only.rows_size(), 6);
   // Pages of 4: two pages, together the whole list in the same order.
   auto page1 = list(bureau_a, v1::WORKLIST_KIND_UNSPECIFIED, "", "", 4, "", &st);
   ASSERT_TRUE(st.ok());
@@ -602,6 +624,168 @@ TEST_F(ReportingIntegrationTest, WorklistsFollowEveryTopicAndLoseTheRowsTheirEve
             day(today + 14));
 }
 
+// Offices (docs/reporting.md, "Who sees what"): office staff whose token names an office count
+// that office's cases only, in the SQL and in the table; the bureau its district.
+TEST_F(ReportingIntegrationTest, OfficeStaffCountTheirOfficeOnly) {
+  const std::string d = "659041";
+  WorklistEvents e(d, h().clock().Now());
+  std::vector<std::string> ids;
+  for (const std::string office : {"office-1", "office-2", "office-1"}) {
+    ids.push_back(ids::NewUuid());
+    e.Opened(ids.back(), office, D(2026, 3, 2), D(2026, 3, 12));
+    e.Reported(ids.back(), D(2026, 3, 3));
+    e.Contact(ids.back(), "HOME_VISIT", D(2026, 3, 4));
+  }
+  Produce(e.events);
+  ASSERT_TRUE(WaitFor(
+      [&] { return Count("SELECT count(*) FROM occurrence WHERE case_id IN " + InList(ids)) == 9; },
+      absl::Seconds(120)));
+  const std::vector<std::string> indicators = {"on_register", "received", "contacts"};
+  auto run = [&](const std::string& token, const std::string& breakdown, grpc::Status* st) {
+    return Run(token, v1::PERIOD_KIND_MONTH, D(2026, 3, 1), breakdown, st, indicators);
+  };
+  auto rows = [](const v1::RunReportResponse& r) {
+    std::vector<std::string> out;
+    for (const auto& row : r.rows()) {
+      out.push_back(absl::StrCat(row.key(), ":", absl::StrJoin(row.cells(), ",")));
+    }
+    out.push_back(absl::StrCat("total:", absl::StrJoin(r.total().cells(), ",")));
+    return absl::StrJoin(out, " ");
+  };
+  grpc::Status st;
+  const std::string bureau = ServiceHarness::Token(Role::kDistrictBureau, {d});
+  EXPECT_EQ(rows(run(bureau, "office", &st)), "office-1:2,2,2 office-2:1,1,1 total:3,3,3");
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  const std::string staff_1 =
+      ServiceHarness::Token(Role::kOfficeStaff, {d}, "staff-1", "", "office-1");
+  EXPECT_EQ(rows(run(staff_1, "office", &st)), "office-1:2,2,2 total:2,2,2");
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(rows(run(staff_1, "district", &st)), absl::StrCat(d, ":2,2,2 total:2,2,2"));
+  const std::string staff_2 =
+      ServiceHarness::Token(Role::kOfficeStaff, {d}, "staff-2", "", "office-2");
+  EXPECT_EQ(rows(run(staff_2, "", &st)), ":1,1,1 total:1,1,1");
+  // An office of another district (the same office id there) counts none of district d's.
+  const std::string elsewhere =
+      ServiceHarness::Token(Role::kOfficeStaff, {"659042"}, "staff-3", "", "office-1");
+  EXPECT_EQ(rows(run(elsewhere, "", &st)), "total:0,0,0");
+  // Without an office in the token: the district.
+  EXPECT_EQ(rows(run(ServiceHarness::Token(Role::kOfficeStaff, {d}), "", &st)),
+            ":3,3,3 total:3,3,3");
+  // A district's snapshot counts every office: not for office staff of one office.
+  v1::RunSnapshotRequest run_req;
+  run_req.set_request_id(ids::NewUuid());
+  run_req.set_report_id("monthly");
+  *run_req.mutable_period_day() = Date(D(2026, 3, 1));
+  run_req.set_district_code(d);
+  v1::RunSnapshotResponse run_resp;
+  ASSERT_TRUE(stub_->RunSnapshot(ServiceHarness::Context(bureau).get(), run_req, &run_resp).ok());
+  v1::GetReportRequest get;
+  get.set_report_id("monthly");
+  *get.mutable_period_day() = Date(D(2026, 3, 1));
+  get.set_district_code(d);
+  v1::GetReportResponse got;
+  EXPECT_TRUE(stub_->GetReport(ServiceHarness::Context(bureau).get(), get, &got).ok());
+  EXPECT_EQ(stub_->GetReport(ServiceHarness::Context(staff_1).get(), get, &got).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// As known at (docs/reporting.md, "As known at"): a report run as known at T counts only the
+// events recorded by T, so it can be reproduced after late and back-dated events; as known now
+// it changes.
+TEST_F(ReportingIntegrationTest, AsKnownAtReproducesAPastReport) {
+  const std::string d = "659043";
+  const absl::Time now = h().clock().Now();  // the service's (fixed) now
+  WorklistEvents e(d, now);
+  e.recorded = now - absl::Hours(2);
+  const std::string a = ids::NewUuid();
+  const std::string b = ids::NewUuid();
+  e.Opened(a, "office-1", D(2026, 3, 2), D(2026, 3, 12));
+  e.Opened(b, "office-1", D(2026, 3, 2), D(2026, 3, 12));
+  e.Contact(a, "HOME_VISIT", D(2026, 3, 5));
+  Produce(e.events);
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return Count("SELECT count(*) FROM occurrence WHERE case_id IN " + InList({a, b})) == 3;
+      },
+      absl::Seconds(120)));
+  const std::string bureau = ServiceHarness::Token(Role::kDistrictBureau, {d});
+  const std::vector<std::string> indicators = {"on_register", "received", "contacts",
+                                               "contacted_people", "discharged"};
+  auto run = [&](std::optional<absl::Time> known_at, grpc::Status* st) {
+    v1::RunReportRequest req;
+    req.set_period_kind(v1::PERIOD_KIND_MONTH);
+    *req.mutable_period_day() = Date(D(2026, 3, 1));
+    req.set_breakdown("district");
+    for (const auto& i : indicators) req.add_indicator_ids(i);
+    if (known_at.has_value()) *req.mutable_as_known_at() = grpc_util::ToProtoTimestamp(*known_at);
+    v1::RunReportResponse resp;
+    *st = stub_->RunReport(ServiceHarness::Context(bureau).get(), req, &resp);
+    return resp;
+  };
+  auto text = [](const v1::RunReportResponse& r) {
+    std::vector<std::string> out;
+    for (const auto& row : r.rows()) {
+      out.push_back(absl::StrCat(row.key(), ":", absl::StrJoin(row.cells(), ",")));
+    }
+    out.push_back(absl::StrCat("total:", absl::StrJoin(r.total().cells(), ",")));
+    return absl::StrJoin(out, " ");
+  };
+  const absl::Time t = now - absl::Hours(1);
+  grpc::Status st;
+  const v1::RunReportResponse first = run(t, &st);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(text(first), absl::StrCat(d, ":2,2,1,1,0 total:2,2,1,1,0"));
+  bool invalid = false;
+  EXPECT_EQ(grpc_util::FromProtoTimestamp(first.as_known_at(), &invalid), t);
+  EXPECT_EQ(text(run(std::nullopt, &st)), text(first));  // nothing later yet
+
+  // Recorded after T, back-dated into March: a third person received on 03-10, a contact of b's
+  // on 03-06, a's discharge on 03-20.
+  WorklistEvents late(d, now);
+  late.recorded = now - absl::Minutes(10);
+  const std::string c = ids::NewUuid();
+  late.Opened(c, "office-2", D(2026, 3, 10), D(2026, 3, 20));
+  late.Contact(b, "HOME_VISIT", D(2026, 3, 6));
+  late.Closed(a, D(2026, 3, 20));
+  Produce(late.events);
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return Count("SELECT count(*) FROM occurrence WHERE case_id IN " + InList({a, b, c})) == 6;
+      },
+      absl::Seconds(120)));
+  const v1::RunReportResponse again = run(t, &st);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(text(again), text(first));  // reproduced exactly
+  EXPECT_EQ(text(run(std::nullopt, &st)), absl::StrCat(d, ":2,3,2,2,1 total:2,3,2,2,1"));
+  // As known just after the late events were recorded: they count.
+  EXPECT_EQ(text(run(now - absl::Minutes(5), &st)), absl::StrCat(d, ":2,3,2,2,1 total:2,3,2,2,1"));
+  // By office, as known at T: office-2 did not exist yet; office staff of office-2 see nothing.
+  v1::RunReportRequest req;
+  req.set_period_kind(v1::PERIOD_KIND_MONTH);
+  *req.mutable_period_day() = Date(D(2026, 3, 1));
+  req.add_indicator_ids("received");
+  *req.mutable_as_known_at() = grpc_util::ToProtoTimestamp(t);
+  v1::RunReportResponse resp;
+  ASSERT_TRUE(stub_
+                  ->RunReport(ServiceHarness::Context(ServiceHarness::Token(Role::kOfficeStaff, {d},
+                                                                            "s", "", "office-2"))
+                                  .get(),
+                              req, &resp)
+                  .ok());
+  EXPECT_EQ(resp.total().cells(0), "0");
+  req.clear_as_known_at();
+  ASSERT_TRUE(stub_
+                  ->RunReport(ServiceHarness::Context(ServiceHarness::Token(Role::kOfficeStaff, {d},
+                                                                            "s", "", "office-2"))
+                                  .get(),
+                              req, &resp)
+                  .ok());
+  EXPECT_EQ(resp.total().cells(0), "1");
+  // Not in the future.
+  run(h().clock().Now() + absl::Hours(1), &st);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
 // The gauges (docs/reporting.md, "Gauges") from the projections: cases by status and the KPI
 // people and ratios of one district equal what the events made and the projections' counts.
 TEST_F(ReportingIntegrationTest, GaugesEqualTheProjectionsCounts) {
@@ -645,12 +829,15 @@ TEST_F(ReportingIntegrationTest, GaugesEqualTheProjectionsCounts) {
   at.set_outcome(education::v1::ATTENDANCE_OUTCOME_ABSENT);  // not an education
   e.Add(reporting::kEducationTopic, "ccms.education.attendance_recorded", lost, at);
   e.Referral("ccms.employment.referral_sent", served, ids::NewUuid(), today, today + 7, "SENT");
+  // Served (服务人数) without a contact: an assistance only.
+  e.Referral("ccms.employment.referral_sent", lost, ids::NewUuid(), today - 1, today + 7, "SENT");
   Produce(e.events);
-  const int64_t facts_expected = 4;  // two files, one attendance, one referral
+  const int64_t facts_expected = 5;  // two files, one attendance, two referrals
   ASSERT_TRUE(WaitFor(
       [&] {
+        // 10 of records' events and 3 services (the attendance and the two referrals).
         return Count("SELECT count(*) FROM occurrence WHERE case_id IN " +
-                     InList({served, lost, never, closed})) == 10 &&
+                     InList({served, lost, never, closed})) == 13 &&
                Count("SELECT count(*) FROM service_fact WHERE case_id IN " +
                      InList({served, lost, never, closed})) == facts_expected;
       },
@@ -690,7 +877,9 @@ TEST_F(ReportingIntegrationTest, GaugesEqualTheProjectionsCounts) {
   EXPECT_EQ(gauge("ccms_reporting_kpi_people", "kpi", "file"), 2);
   EXPECT_EQ(gauge("ccms_reporting_kpi_people", "kpi", "contact"), 1);
   EXPECT_EQ(gauge("ccms_reporting_kpi_people", "kpi", "education"), 1);
-  EXPECT_EQ(gauge("ccms_reporting_kpi_people", "kpi", "assistance"), 1);
+  EXPECT_EQ(gauge("ccms_reporting_kpi_people", "kpi", "assistance"), 2);
+  EXPECT_EQ(gauge("ccms_reporting_kpi_people", "kpi", "served"), 2);
+  EXPECT_DOUBLE_EQ(gauge("ccms_reporting_kpi_ratio", "kpi", "served"), 2.0 / 3.0);
   EXPECT_DOUBLE_EQ(gauge("ccms_reporting_kpi_ratio", "kpi", "file"), 2.0 / 3.0);
   EXPECT_DOUBLE_EQ(gauge("ccms_reporting_kpi_ratio", "kpi", "contact"), 1.0 / 3.0);
   // The contact KPI agrees with the indicators' contacted_people over on_register this month.
@@ -699,6 +888,13 @@ TEST_F(ReportingIntegrationTest, GaugesEqualTheProjectionsCounts) {
                   "", &st, {"contacted_people", "on_register"});
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_EQ(absl::StrJoin(resp.total().cells(), ","), "1,3");
+  // So does the served KPI with served_people (服务人数); services counts person-times: a
+  // contact, an attendance and two referrals (the harness's today is 2026-11-30: yesterday's
+  // referral is in the month).
+  resp = Run(ServiceHarness::Token(Role::kDistrictBureau, {c}), v1::PERIOD_KIND_MONTH, today, "",
+             &st, {"served_people", "services"});
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(absl::StrJoin(resp.total().cells(), ","), "2,4");
 }
 
 TEST_F(ReportingIntegrationTest, RebuildFromTheBeginningEqualsTheIncrementalProjections) {

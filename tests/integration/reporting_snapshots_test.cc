@@ -358,6 +358,154 @@ TEST_F(ReportingSnapshotsTest, PublishedMonthIsFrozenAndARestatementListsExactly
   std::system(absl::StrCat("rm -rf ", dir).c_str());
 }
 
+// Exports as jobs (docs/reporting.md, "Exports"): a job over a report runs to DONE with its
+// progress counted, and its files equal the direct export's; a job whose version is gone, or
+// whose worker stopped, says so.
+TEST_F(ReportingSnapshotsTest, AnExportJobRunsToDoneAndEqualsTheDirectExport) {
+  const std::string bureau = ServiceHarness::Token(Role::kDistrictBureau, {kDistrict});
+  v1::RunSnapshotRequest run;
+  run.set_request_id(ids::NewUuid());
+  run.set_report_id("quarterly");
+  *run.mutable_period_day() = Date(D(2026, 1, 15));
+  run.set_district_code(kDistrict);
+  v1::RunSnapshotResponse ran;
+  grpc::Status st = stub_->RunSnapshot(ServiceHarness::Context(bureau).get(), run, &ran);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  const int version = ran.snapshot().version();
+
+  auto direct = [&](v1::ExportFormat format) {
+    v1::ExportReportRequest req;
+    req.set_report_id("quarterly");
+    *req.mutable_period_day() = Date(D(2026, 2, 1));
+    req.set_district_code(kDistrict);
+    req.set_version(version);
+    req.set_format(format);
+    v1::ExportReportResponse resp;
+    EXPECT_TRUE(stub_->ExportReport(ServiceHarness::Context(bureau).get(), req, &resp).ok());
+    return resp;
+  };
+  auto start = [&](v1::ExportFormat format, const std::string& request_id) {
+    v1::StartExportRequest req;
+    req.set_request_id(request_id);
+    req.set_report_id("quarterly");
+    *req.mutable_period_day() = Date(D(2026, 3, 31));
+    req.set_district_code(kDistrict);
+    req.set_format(format);  // version 0: the latest
+    v1::StartExportResponse resp;
+    grpc::Status started = stub_->StartExport(ServiceHarness::Context(bureau).get(), req, &resp);
+    EXPECT_TRUE(started.ok()) << started.error_message();
+    return resp.job_id();
+  };
+  auto job = [&](const std::string& token, const std::string& id, grpc::Status* status) {
+    v1::GetExportJobRequest req;
+    req.set_job_id(id);
+    v1::GetExportJobResponse resp;
+    *status = stub_->GetExportJob(ServiceHarness::Context(token).get(), req, &resp);
+    return resp;
+  };
+
+  // CSV: queued, then run by the worker, DONE with every row counted and the same files.
+  const std::string request_id = ids::NewUuid();
+  const std::string csv_job = start(v1::EXPORT_FORMAT_CSV, request_id);
+  ASSERT_TRUE(ids::IsUuid(csv_job));
+  EXPECT_EQ(start(v1::EXPORT_FORMAT_CSV, request_id), csv_job);  // a retry: the same job
+  EXPECT_EQ(Count("SELECT count(*) FROM export_job WHERE job_id = '" + csv_job + "'"), 1);
+  auto queued = job(bureau, csv_job, &st);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(queued.state(), v1::EXPORT_JOB_STATE_QUEUED);
+  EXPECT_EQ(queued.files_size(), 0);
+  auto ran_jobs = h().wiring<reporting::ReportingWiring>().export_jobs().RunOnce();
+  ASSERT_TRUE(ran_jobs.ok()) << ran_jobs.status();
+  EXPECT_EQ(*ran_jobs, 1);
+  auto done = job(bureau, csv_job, &st);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(done.state(), v1::EXPORT_JOB_STATE_DONE) << done.failure();
+  const auto csv = direct(v1::EXPORT_FORMAT_CSV);
+  EXPECT_EQ(done.version(), version);
+  EXPECT_EQ(done.checksum(), csv.checksum());
+  int64_t rows = 0;
+  for (const auto& t : ran.snapshot().tables()) rows += t.rows_size() + 2;
+  EXPECT_EQ(done.rows_total(), rows);
+  EXPECT_EQ(done.rows_done(), rows);
+  ASSERT_EQ(done.files_size(), csv.files_size());
+  for (int i = 0; i < csv.files_size(); ++i) {
+    EXPECT_EQ(done.files(i).name(), csv.files(i).name());
+    EXPECT_EQ(done.files(i).media_type(), csv.files(i).media_type());
+    EXPECT_EQ(done.files(i).content(), csv.files(i).content()) << csv.files(i).name();
+  }
+
+  // XLSX: the workbook equals the direct CSV export cell for cell (openpyxl; its bytes hold the
+  // time it was written).
+  const std::string xlsx_job = start(v1::EXPORT_FORMAT_XLSX, ids::NewUuid());
+  ASSERT_TRUE(h().wiring<reporting::ReportingWiring>().export_jobs().RunOnce().ok());
+  auto book = job(bureau, xlsx_job, &st);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(book.state(), v1::EXPORT_JOB_STATE_DONE) << book.failure();
+  ASSERT_EQ(book.files_size(), 1);
+  EXPECT_EQ(book.files(0).name(), direct(v1::EXPORT_FORMAT_XLSX).files(0).name());
+  char dir_template[] = "/tmp/ccms-export-job-XXXXXX";
+  ASSERT_NE(mkdtemp(dir_template), nullptr);
+  const std::string dir = dir_template;
+  auto write = [&](const std::string& name, const std::string& bytes) {
+    std::ofstream(dir + "/" + name, std::ios::binary) << bytes;
+    return dir + "/" + name;
+  };
+  std::string command =
+      absl::StrCat("/usr/bin/python3 ", CCMS_TEST_SOURCE_DIR, "/tests/support/xlsx_matches_csv.py ",
+                   write("book.xlsx", book.files(0).content()));
+  const auto& report = *h().wiring<reporting::ReportingWiring>().reports().Find("quarterly");
+  for (int i = 0; i < csv.files_size(); ++i) {
+    absl::StrAppend(&command, " '", report.tables[i].title, "=",
+                    write(csv.files(i).name(), csv.files(i).content()), "'");
+  }
+  EXPECT_EQ(std::system(command.c_str()), 0) << command;
+  std::system(absl::StrCat("rm -rf ", dir).c_str());
+
+  // Who reads a job: as the snapshot. Another district's bureau: it does not exist; office staff
+  // of one office: no snapshot at all; a bad id: INVALID_ARGUMENT.
+  job(ServiceHarness::Token(Role::kDistrictBureau, {"659022"}), csv_job, &st);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND);
+  job(ServiceHarness::Token(Role::kOfficeStaff, {kDistrict}, "s", "", "office-1"), csv_job, &st);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  job(bureau, "not-a-job", &st);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(job(ServiceHarness::Token(Role::kAuditor, {"*"}), csv_job, &st).files_size() > 0);
+  // A version that does not exist cannot be asked for.
+  v1::StartExportRequest missing;
+  missing.set_request_id(ids::NewUuid());
+  missing.set_report_id("quarterly");
+  *missing.mutable_period_day() = Date(D(2026, 1, 1));
+  missing.set_district_code(kDistrict);
+  missing.set_version(version + 7);
+  missing.set_format(v1::EXPORT_FORMAT_CSV);
+  v1::StartExportResponse none;
+  EXPECT_EQ(stub_->StartExport(ServiceHarness::Context(bureau).get(), missing, &none).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  // Failures say so: a queued job whose version is gone, a running job whose worker stopped.
+  const std::string gone = ids::NewUuid();
+  const std::string stalled = ids::NewUuid();
+  h().db().QueryValue(absl::StrCat(
+      "INSERT INTO export_job (job_id, report_id, scope, period_start, version, format, state,"
+      " requested_by) VALUES ('",
+      gone, "', 'quarterly', '", kDistrict, "', '2026-01-01', 999, 'CSV', 'QUEUED', 't')"));
+  h().db().QueryValue(absl::StrCat(
+      "INSERT INTO export_job (job_id, report_id, scope, period_start, version, format, state,"
+      " requested_by, heartbeat_at) VALUES ('",
+      stalled, "', 'quarterly', '", kDistrict,
+      "', '2026-01-01', 1, 'CSV', 'RUNNING', 't', now() - interval '1 hour')"));
+  ASSERT_TRUE(h().wiring<reporting::ReportingWiring>().export_jobs().RunOnce().ok());
+  auto failed = job(bureau, gone, &st);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(failed.state(), v1::EXPORT_JOB_STATE_FAILED);
+  EXPECT_EQ(failed.failure(), "NOT_FOUND");
+  EXPECT_EQ(failed.files_size(), 0);
+  failed = job(bureau, stalled, &st);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(failed.state(), v1::EXPORT_JOB_STATE_FAILED);
+  EXPECT_EQ(failed.failure(), "INTERRUPTED");
+}
+
 TEST_F(ReportingSnapshotsTest, WhoMayRunPublishAndRead) {
   grpc::Status st;
   // Office staff and auditors read, they do not run.

@@ -169,6 +169,21 @@ class ReportingMatrixServer : public MatrixServer {
       req.set_format(rv1::EXPORT_FORMAT_CSV);
       return Own(req);
     });
+    // Export jobs: of the cell's target district's snapshot.
+    add("StartExport", [this](const std::string& d) {
+      Snapshot(d);
+      rv1::StartExportRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_report_id("monthly");
+      req.set_district_code(d);
+      req.set_format(rv1::EXPORT_FORMAT_CSV);
+      return Own(req);
+    });
+    add("GetExportJob", [this](const std::string& d) {
+      rv1::GetExportJobRequest req;
+      req.set_job_id(ExportJob(d));
+      return Own(req);
+    });
     // Worklists aim at their district filter: the cell's target district.
     add("ListWorklist", [this](const std::string& d) {
       Figures(d);
@@ -195,6 +210,27 @@ class ReportingMatrixServer : public MatrixServer {
     return resp.snapshot();
   }
 
+  // Once per district: an export job of this month's monthly report of `district`, started as an
+  // all-districts admin (a fixture call); its id.
+  std::string ExportJob(const std::string& district) {
+    Snapshot(district);
+    auto it = jobs_.find(district);
+    if (it != jobs_.end()) return it->second;
+    rv1::StartExportRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_report_id("monthly");
+    req.set_district_code(district);
+    req.set_format(rv1::EXPORT_FORMAT_CSV);
+    rv1::StartExportResponse resp;
+    auto stub = rv1::ReportingService::NewStub(h_.channel());
+    grpc::Status st = stub->StartExport(
+        ServiceHarness::Context(ServiceHarness::Token(auth::Role::kCityAdmin, {"*"})).get(), req,
+        &resp);
+    if (!st.ok()) Fail(absl::StrCat("StartExport: ", st.error_message()));
+    jobs_[district] = resp.job_id();
+    return resp.job_id();
+  }
+
   // Once per district: this month's monthly report of `district`, run.
   void Snapshot(const std::string& district) {
     Figures(district);
@@ -208,6 +244,7 @@ class ReportingMatrixServer : public MatrixServer {
   int64_t offset_ = 1;
   std::set<std::string> figured_;
   std::set<std::string> snapshotted_;
+  std::map<std::string, std::string> jobs_;  // district -> export job id
   int publish_days_ = 0;
 };
 

@@ -135,7 +135,10 @@ std::string TokenFor(Role role, Scope scope) {
   switch (scope) {
     case Scope::kOwnDistrict:
     case Scope::kOtherDistrict:
-      return ServiceHarness::Token(role, {kDistrictA}, subject);
+      // Office staff work in an office of district A (the `office_id` claim): kOfficeA, the
+      // office of the fixtures' cases.
+      return ServiceHarness::Token(role, {kDistrictA}, subject, "",
+                                   role == Role::kOfficeStaff ? kOfficeA : "");
     case Scope::kAllDistricts:
       return ServiceHarness::Token(role, {"*"}, subject);
     case Scope::kNoDistrict:

@@ -48,6 +48,8 @@ inline constexpr char kDistrictB[] = "310101";  // another district
 // A third district, the far side of transfers into or out of A and B (never a caller's).
 inline constexpr char kDistrictC[] = "120101";
 inline constexpr char kAgencyA[] = "agency-a";
+// The office of office_staff tokens (own_district and other_district): an office of district A.
+inline constexpr char kOfficeA[] = "office-1";
 inline constexpr char kAgencyB[] = "agency-b";
 
 enum class Scope {

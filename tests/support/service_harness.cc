@@ -74,7 +74,8 @@ namespace {
 
 std::string Mint(std::vector<std::string> audiences, auth::Role role,
                  std::vector<std::string> districts, const std::string& subject,
-                 const std::string& agency, const std::string& kid, const std::string& key) {
+                 const std::string& agency, const std::string& kid, const std::string& key,
+                 const std::string& office = "") {
   auth::Principal p;
   p.subject = subject;
   p.role = role;
@@ -84,6 +85,7 @@ std::string Mint(std::vector<std::string> audiences, auth::Role role,
     p.districts = std::move(districts);
   }
   p.agency_id = agency;
+  p.office_id = office;
   auto token = auth::MintToken(p,
                                {.algorithm = "HS256",
                                 .key = key,
@@ -98,18 +100,18 @@ std::string Mint(std::vector<std::string> audiences, auth::Role role,
 }  // namespace
 
 std::string ServiceHarness::Token(auth::Role role, std::vector<std::string> districts,
-                                  const std::string& subject, const std::string& agency) {
+                                  const std::string& subject, const std::string& agency,
+                                  const std::string& office) {
   // AllAudiences() and ccms-employment's (added here, not in the header, so that the new service
   // did not rebuild every user of the header; AllAudiences() may take it when the header changes).
   std::vector<std::string> audiences = AllAudiences();
   audiences.push_back("ccms-employment");
-  return Mint(audiences, role, std::move(districts), subject, agency, kTestJwtKid, kJwtKey);
+  return Mint(audiences, role, std::move(districts), subject, agency, kTestJwtKid, kJwtKey, office);
 }
 
 std::string ServiceHarness::TokenFor(std::vector<std::string> audiences, auth::Role role,
-                                     std::vector<std::string> districts,
-                                     const std::string& subject, const std::string& kid,
-                                     const std::string& key) {
+                                     std::vector<std::string> districts, const std::string& subject,
+                                     const std::string& kid, const std::string& key) {
   return Mint(std::move(audiences), role, std::move(districts), subject, "", kid, key);
 }
 

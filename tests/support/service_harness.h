@@ -56,8 +56,10 @@ class ServiceHarness {
   }
   // A token for a role and districts ("*" = all), valid for an hour, signed with kJwtKey as
   // kTestJwtKid, for every service's audience.
+  // `office`: the office_staff's office (the `office_id` claim), "" for none.
   static std::string Token(auth::Role role, std::vector<std::string> districts,
-                           const std::string& subject = "tester", const std::string& agency = "");
+                           const std::string& subject = "tester", const std::string& agency = "",
+                           const std::string& office = "");
   // The same for `audiences` only, signed with `key` under `kid`.
   static std::string TokenFor(std::vector<std::string> audiences, auth::Role role,
                               std::vector<std::string> districts,

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "ccms/reporting/v1/reporting_service.grpc.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/time/calendar.h"
@@ -33,6 +35,7 @@ struct RunArgs {
   std::string day;
   std::vector<std::string> indicators;
   std::string by;
+  std::string known_at;
 };
 
 // Which snapshot: --report, --day, --district (empty: the city), --version.
@@ -45,6 +48,7 @@ struct SnapshotArgs {
   std::string checksum;
   std::string format = "xlsx";
   std::string out_dir = ".";
+  bool job = false;
 };
 
 void AddSnapshotOptions(CLI::App* cmd, SnapshotArgs* args, bool with_version) {
@@ -147,6 +151,9 @@ void AddReportCommands(CLI::App& app, const GlobalOptions& global, Action* actio
   run->add_option("--day", args->day, "Any day of the period, YYYY-MM-DD (default: today)");
   run->add_option("--indicator", args->indicators, "An indicator id (repeatable; default: all)");
   run->add_option("--by", args->by, "A breakdown: district, office, sentence_kind, sex, ...");
+  run->add_option("--known-at", args->known_at,
+                  "As known at this instant (RFC 3339, 2026-02-01T00:00:00+08:00): only the events "
+                  "recorded by then count, so a past report is reproduced");
   run->callback([&global, action, args] {
     *action = [&global, args] {
       if (int rc = RequireToken(global); rc != kExitOk) return rc;
@@ -166,6 +173,15 @@ void AddReportCommands(CLI::App& app, const GlobalOptions& global, Action* actio
       }
       for (const auto& i : args->indicators) req.add_indicator_ids(i);
       req.set_breakdown(args->by);
+      if (!args->known_at.empty()) {
+        absl::Time known_at;
+        std::string error;
+        if (!absl::ParseTime(absl::RFC3339_full, args->known_at, &known_at, &error)) {
+          std::cerr << "error: --known-at: not an RFC 3339 instant\n";
+          return kExitUsage;
+        }
+        *req.mutable_as_known_at() = grpc_util::ToProtoTimestamp(known_at);
+      }
       rv1::RunReportResponse resp;
       auto ctx = NewCallContext(options, true);
       grpc::Status st = NewStub(options)->RunReport(ctx.get(), req, &resp);
@@ -173,8 +189,10 @@ void AddReportCommands(CLI::App& app, const GlobalOptions& global, Action* actio
       return PrintResponse(options, resp, [&] {
         std::cout << "period " << FormatProtoDate(resp.period_start()) << " to "
                   << FormatProtoDate(resp.period_end()) << " (exclusive), as of "
-                  << FormatProtoDate(resp.as_of()) << ", definitions " << resp.definitions_version()
-                  << "\n";
+                  << FormatProtoDate(resp.as_of()) << ", definitions "
+                  << resp.definitions_version();
+        if (resp.has_as_known_at()) std::cout << ", as known at " << args->known_at;
+        std::cout << "\n";
         std::vector<std::string> header = {resp.breakdown().empty() ? "" : resp.breakdown()};
         for (const auto& id : resp.indicator_ids()) header.push_back(id);
         Table table(header);
@@ -317,21 +335,64 @@ void AddSnapshotCommands(CLI::App* cmd, const GlobalOptions& global, Action* act
       ->capture_default_str();
   export_cmd->add_option("--out-dir", exp->out_dir, "Where to write the files")
       ->capture_default_str();
+  export_cmd->add_flag("--job", exp->job,
+                       "Export as a job (large exports): start it, show its progress while "
+                       "waiting, then fetch the files");
   export_cmd->callback([&global, action, exp] {
     *action = [&global, exp] {
       if (int rc = RequireToken(global); rc != kExitOk) return rc;
       const GlobalOptions options = ForReporting(global);
-      rv1::ExportReportRequest req;
-      req.set_report_id(exp->report);
-      if (!DayOption(exp->day, req.mutable_period_day())) return kExitUsage;
-      req.set_district_code(exp->district);
-      req.set_version(exp->version);
-      req.set_format(exp->format == "csv" ? rv1::EXPORT_FORMAT_CSV : rv1::EXPORT_FORMAT_XLSX);
-      rv1::ExportReportResponse resp;
-      auto ctx = NewCallContext(options, true);
-      grpc::Status st = NewStub(options)->ExportReport(ctx.get(), req, &resp);
-      if (!st.ok()) return ReportRpcError(st, options);
-      for (const auto& f : resp.files()) {
+      const rv1::ExportFormat format =
+          exp->format == "csv" ? rv1::EXPORT_FORMAT_CSV : rv1::EXPORT_FORMAT_XLSX;
+      google::protobuf::RepeatedPtrField<rv1::ExportFile> files;
+      if (exp->job) {
+        rv1::StartExportRequest start;
+        start.set_request_id(NewRequestId());
+        start.set_report_id(exp->report);
+        if (!DayOption(exp->day, start.mutable_period_day())) return kExitUsage;
+        start.set_district_code(exp->district);
+        start.set_version(exp->version);
+        start.set_format(format);
+        rv1::StartExportResponse started;
+        auto ctx = NewCallContext(options, true);
+        grpc::Status st = NewStub(options)->StartExport(ctx.get(), start, &started);
+        if (!st.ok()) return ReportRpcError(st, options);
+        std::cerr << "export job " << started.job_id() << "\n";
+        // Poll until it ends, showing its progress (rows written of the rows in all) on stderr.
+        while (true) {
+          rv1::GetExportJobRequest get;
+          get.set_job_id(started.job_id());
+          rv1::GetExportJobResponse job;
+          auto poll = NewCallContext(options, true);
+          st = NewStub(options)->GetExportJob(poll.get(), get, &job);
+          if (!st.ok()) return ReportRpcError(st, options);
+          std::cerr << "\r" << rv1::ExportJobState_Name(job.state()).substr(17) << " "
+                    << job.rows_done() << "/" << job.rows_total() << " rows" << std::flush;
+          if (job.state() == rv1::EXPORT_JOB_STATE_FAILED) {
+            std::cerr << "\nerror: the export job failed: " << job.failure() << "\n";
+            return kExitFailure;
+          }
+          if (job.state() == rv1::EXPORT_JOB_STATE_DONE) {
+            std::cerr << "\n";
+            files = job.files();
+            break;
+          }
+          absl::SleepFor(absl::Milliseconds(500));
+        }
+      } else {
+        rv1::ExportReportRequest req;
+        req.set_report_id(exp->report);
+        if (!DayOption(exp->day, req.mutable_period_day())) return kExitUsage;
+        req.set_district_code(exp->district);
+        req.set_version(exp->version);
+        req.set_format(format);
+        rv1::ExportReportResponse resp;
+        auto ctx = NewCallContext(options, true);
+        grpc::Status st = NewStub(options)->ExportReport(ctx.get(), req, &resp);
+        if (!st.ok()) return ReportRpcError(st, options);
+        files = resp.files();
+      }
+      for (const auto& f : files) {
         // The name comes from the server: keep only its last path component.
         std::string name = f.name();
         if (auto slash = name.find_last_of('/'); slash != std::string::npos) {

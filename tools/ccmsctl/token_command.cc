@@ -27,6 +27,7 @@ struct TokenFlags {
   std::string districts;
   std::string subject = "dev-user";
   std::string agency;
+  std::string office;
   int ttl_hours = 8;
   std::string key_set;
   std::string key_file;
@@ -99,6 +100,7 @@ int RunToken(const TokenFlags& flags) {
   principal.subject = flags.subject;
   principal.role = *auth::ParseRole(flags.role);  // Checked by the validator.
   principal.agency_id = flags.agency;
+  principal.office_id = flags.office;
   if (flags.districts == "*") {
     principal.all_districts = true;
   } else if (!flags.districts.empty()) {
@@ -146,10 +148,9 @@ CLI::Validator DistrictListValidator() {
 
 void AddTokenCommand(CLI::App& app, Action* action) {
   auto flags = std::make_shared<TokenFlags>();
-  CLI::App* cmd =
-      app.add_subcommand("token",
-                         "Mint a token with a DEV key (dev stack and tests only; "
-                         "production tokens come from the identity provider)");
+  CLI::App* cmd = app.add_subcommand("token",
+                                     "Mint a token with a DEV key (dev stack and tests only; "
+                                     "production tokens come from the identity provider)");
   cmd->footer(
       "Prints the token alone on stdout, e.g.\n"
       "  export CCMS_TOKEN=$(ccmsctl token --role office_staff "
@@ -169,6 +170,9 @@ void AddTokenCommand(CLI::App& app, Action* action) {
       ->capture_default_str();
   cmd->add_option("--agency", flags->agency,
                   "Partner agency id (`agency_id`); required for partner");
+  cmd->add_option("--office", flags->office,
+                  "Office id (`office_id`, as records' office ids) of office_staff of one "
+                  "district: reporting shows that office only");
   cmd->add_option("--ttl-hours", flags->ttl_hours, "Validity in hours")
       ->capture_default_str()
       ->check(CLI::Range(1, 24 * 30));

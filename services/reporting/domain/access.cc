@@ -19,9 +19,31 @@ absl::StatusOr<std::set<std::string>> VisibleDistricts(const auth::Principal& p)
   }
 }
 
+std::string VisibleOffice(const auth::Principal& p) {
+  return p.role == auth::Role::kOfficeStaff ? p.office_id : "";
+}
+
+absl::StatusOr<std::string> OfficeFilter(const auth::Principal& principal,
+                                         const std::string& asked) {
+  const std::string own = VisibleOffice(principal);
+  if (own.empty()) return asked;
+  if (!asked.empty() && asked != own) {
+    return absl::PermissionDeniedError("the office is outside the token");
+  }
+  return own;
+}
+
 }  // namespace ccms::reporting::domain
 
 namespace ccms::reporting::domain {
+
+absl::Status MayReadSnapshots(const auth::Principal& p) {
+  if (!VisibleOffice(p).empty()) {
+    return absl::PermissionDeniedError(
+        "snapshots count every office: office staff of one office run their office's report");
+  }
+  return absl::OkStatus();
+}
 
 absl::Status MayWriteSnapshots(const auth::Principal& p) {
   if (p.role == auth::Role::kCityAdmin || p.role == auth::Role::kDistrictBureau) {

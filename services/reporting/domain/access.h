@@ -10,9 +10,20 @@ namespace ccms::reporting::domain {
 
 // The districts a caller's reports count (docs/reporting.md, "Who sees what"): city_admin and
 // auditor every district (the empty set); district_bureau and office_staff their token's
-// districts (office staff see their districts until the token carries an office); every other
-// role (partner, social_worker, ops, service) is refused with PERMISSION_DENIED.
+// districts (office staff with an office see only that office within them: VisibleOffice);
+// every other role (partner, social_worker, ops, service) is refused with PERMISSION_DENIED.
 absl::StatusOr<std::set<std::string>> VisibleDistricts(const auth::Principal& principal);
+
+// The one office a caller's reports and worklists count, within VisibleDistricts: the token's
+// office of an office_staff caller; "" (every office) for everyone else and for office staff
+// whose token names no office.
+std::string VisibleOffice(const auth::Principal& principal);
+
+// The office filter of a request, given what the caller sees: `asked` ("" = every office the
+// caller sees) must be the caller's office when it has one (PERMISSION_DENIED otherwise); the
+// office to filter by ("" = every office).
+absl::StatusOr<std::string> OfficeFilter(const auth::Principal& principal,
+                                         const std::string& asked);
 
 }  // namespace ccms::reporting::domain
 
@@ -28,5 +39,10 @@ absl::Status MayWriteSnapshots(const auth::Principal& principal);
 // PERMISSION_DENIED otherwise.
 absl::StatusOr<std::set<std::string>> SnapshotDistricts(const std::set<std::string>& visible,
                                                         const std::string& scope);
+
+// Whether the caller may read snapshots (a district's or the city's: they count every office):
+// PERMISSION_DENIED for office staff of one office (VisibleOffice not empty), who run their
+// office's figures with RunReport.
+absl::Status MayReadSnapshots(const auth::Principal& principal);
 
 }  // namespace ccms::reporting::domain

@@ -11,9 +11,9 @@ namespace ccms::reporting::domain {
 namespace {
 
 const std::set<std::string>& FlowEvents() {
-  static const std::set<std::string> kEvents = {kCaseOpened,     kClosed,      kSanction,
-                                                kViolation,      kContact,     kLostContact,
-                                                kIntakeReported, kLevelChanged};
+  static const std::set<std::string> kEvents = {kCaseOpened,     kClosed,       kSanction,
+                                                kViolation,      kContact,      kLostContact,
+                                                kIntakeReported, kLevelChanged, kService};
   return kEvents;
 }
 
@@ -109,12 +109,19 @@ absl::StatusOr<IndicatorDefs> ParseIndicatorDefs(std::string_view yaml) {
       if (d.kind == IndicatorDef::Kind::kStock && d.count == IndicatorDef::Count::kPersonTimes) {
         return Problem(at, "a stock indicator counts people");
       }
-      d.event = Scalar(n, "event");
-      if (d.kind == IndicatorDef::Kind::kFlow && !FlowEvents().contains(d.event)) {
-        return Problem(at, "a flow indicator needs a known event");
+      if (n["event"].IsDefined()) {
+        if (d.kind == IndicatorDef::Kind::kStock) {
+          return Problem(at, "a stock indicator has no event");
+        }
+        auto events = Values(n["event"], at + " event");
+        if (!events.ok()) return events.status();
+        d.events = *std::move(events);
       }
-      if (d.kind == IndicatorDef::Kind::kStock && !d.event.empty()) {
-        return Problem(at, "a stock indicator has no event");
+      if (d.kind == IndicatorDef::Kind::kFlow) {
+        if (d.events.empty()) return Problem(at, "a flow indicator needs a known event");
+        for (const auto& e : d.events) {
+          if (!FlowEvents().contains(e)) return Problem(at, "a flow indicator needs a known event");
+        }
       }
       if (n["codes"].IsDefined()) {
         auto codes = Values(n["codes"], at + " codes");
@@ -150,7 +157,7 @@ absl::StatusOr<IndicatorDefs> ParseIndicatorDefs(std::string_view yaml) {
 
 ReportTable ComputeReport(const std::vector<const IndicatorDef*>& indicators, Period period,
                           std::string_view breakdown, const ReportInput& input,
-                          const std::set<std::string>& visible) {
+                          const std::set<std::string>& visible, std::string_view office) {
   const size_t n = indicators.size();
   // Per key and indicator: people (case indexes) or person-times; and the same for the total.
   std::map<std::string, std::vector<std::set<size_t>>> people;
@@ -159,6 +166,7 @@ ReportTable ComputeReport(const std::vector<const IndicatorDef*>& indicators, Pe
   std::vector<int64_t> total_times(n, 0);
   auto count = [&](size_t ind, size_t case_index, const CaseState& s) {
     if (!visible.empty() && !visible.contains(s.district)) return;
+    if (!office.empty() && s.office != office) return;
     const std::string key = breakdown.empty() ? "" : DimensionValue(s, breakdown);
     auto& p = people[key];
     auto& t = times[key];
@@ -188,7 +196,7 @@ ReportTable ComputeReport(const std::vector<const IndicatorDef*>& indicators, Pe
         continue;
       }
       for (const Flow& f : tl.flows) {
-        if (f.kind != d.event || !period.Contains(f.day)) continue;
+        if (!d.events.contains(f.kind) || !period.Contains(f.day)) continue;
         if (!d.codes.empty() && !d.codes.contains(f.code)) continue;
         if (Matches(d, f.state)) count(i, c, f.state);
       }

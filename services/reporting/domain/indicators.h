@@ -21,9 +21,10 @@ struct IndicatorDef {
   std::string title;  // Chinese heading
   Kind kind = Kind::kStock;
   Count count = Count::kPeople;
-  // Flow only: the occurrence kind counted (case_opened, closed, sanction, violation, contact,
-  // lost_contact, intake_reported, level_changed) and, when not empty, the codes it must have.
-  std::string event;
+  // Flow only: the occurrence kinds counted (case_opened, closed, sanction, violation, contact,
+  // lost_contact, intake_reported, level_changed, service; one or a list) and, when not empty,
+  // the codes they must have.
+  std::set<std::string> events;
   std::set<std::string> codes;
   // Conditions on the case's state (dimension -> accepted values), all of which must hold.
   std::map<std::string, std::set<std::string>> where;
@@ -64,10 +65,10 @@ struct ReportTable {
 // stock indicator counts cases whose state on period.AsOf() meets its conditions; a flow
 // indicator counts its changes with a day in the period whose state meets them (people: distinct
 // cases; person-times: changes). `visible` selects the districts counted (by the district of the
-// state counted; empty set = all). Pure.
+// state counted; empty set = all), `office` the office (the state's; "" = all). Pure.
 ReportTable ComputeReport(const std::vector<const IndicatorDef*>& indicators, Period period,
                           std::string_view breakdown, const ReportInput& input,
-                          const std::set<std::string>& visible);
+                          const std::set<std::string>& visible, std::string_view office = "");
 
 // Whether the breakdown lies below the district (an office): where minors' small counts are
 // withheld.

@@ -187,7 +187,8 @@ Timeline BuildTimeline(std::vector<Occurrence> occ) {
   t.flows.push_back({kCaseOpened, "", t.start, state_for(t.start)});
   for (const Occurrence& o : occ) {
     if (o.kind == kSanction || o.kind == kViolation || o.kind == kContact ||
-        o.kind == kLostContact || o.kind == kIntakeReported || o.kind == kLevelChanged) {
+        o.kind == kLostContact || o.kind == kIntakeReported || o.kind == kLevelChanged ||
+        o.kind == kService) {
       t.flows.push_back(
           {o.kind, o.kind == kLevelChanged ? o.level : o.code, o.on, state_for(o.on)});
     }

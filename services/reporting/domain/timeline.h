@@ -47,6 +47,10 @@ inline constexpr char kFoundAgain[] = "found_again";
 inline constexpr char kSanction[] = "sanction";
 inline constexpr char kViolation[] = "violation";
 inline constexpr char kContact[] = "contact";
+// A service of education or assistance (code EDUCATION or ASSISTANCE): the events the KPIs
+// 教育率 and 帮扶率 count (an attended education or counselling session; a referral sent, a
+// placement, a halfway-house admission), for 服务人数.
+inline constexpr char kService[] = "service";
 
 // A case's state on a day: every dimension a report may break down or filter by.
 struct CaseState {

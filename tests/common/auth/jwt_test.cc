@@ -6,7 +6,6 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
-
 #include <unistd.h>
 
 #include <cstdlib>
@@ -112,8 +111,8 @@ Principal Everywhere(std::string subject, Role role) {
 
 // The JWK of a PEM public key (RSA, or EC on P-256 / P-384), as `kid`.
 json JwkOfPem(const std::string& pem, const std::string& kid) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())),
-                                               &BIO_free);
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
   EVP_PKEY* pkey = PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
   if (pkey == nullptr) return json::object();
   json jwk = {{"kid", kid}};
@@ -166,8 +165,8 @@ std::shared_ptr<const KeySet> ParsedSet(const std::string& jwks) {
 // for kAudience, in the dev profile (no issuer required).
 VerifierConfig Config(std::string algorithm, std::string key) {
   VerifierConfig config;
-  config.keys = FixedKeySet(ParsedSet(
-      Jwks({algorithm == "HS256" ? OctJwk(key, kKid) : JwkOfPem(key, kKid)})));
+  config.keys = FixedKeySet(
+      ParsedSet(Jwks({algorithm == "HS256" ? OctJwk(key, kKid) : JwkOfPem(key, kKid)})));
   config.audience = kAudience;
   config.require_issuer = false;
   return config;
@@ -181,9 +180,8 @@ VerifierConfig WithIssuer(VerifierConfig config, std::string issuer) {
 }
 
 // MintToken as the tests mostly use it: kid k1, for kAudience.
-absl::StatusOr<std::string> Mint(const Principal& principal, std::string algorithm,
-                                 std::string key, absl::Time now, absl::Duration ttl,
-                                 std::string issuer = "") {
+absl::StatusOr<std::string> Mint(const Principal& principal, std::string algorithm, std::string key,
+                                 absl::Time now, absl::Duration ttl, std::string issuer = "") {
   MintOptions options;
   options.algorithm = std::move(algorithm);
   options.key = std::move(key);
@@ -281,6 +279,7 @@ TEST_P(RoleRoundTripTest, MintThenVerifyGivesSamePrincipal) {
   EXPECT_EQ(out->all_districts, in.all_districts);
   EXPECT_EQ(out->districts, in.districts);
   EXPECT_EQ(out->agency_id, in.agency_id);
+  EXPECT_EQ(out->office_id, in.office_id);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -299,8 +298,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST_F(JwtTest, Rs256RoundTrip) {
   const Principal in = Everywhere("u", Role::kAuditor);
-  absl::StatusOr<std::string> token =
-      Mint(in, "RS256", rsa_->private_pem, kNow, absl::Minutes(5));
+  absl::StatusOr<std::string> token = Mint(in, "RS256", rsa_->private_pem, kNow, absl::Minutes(5));
   ASSERT_TRUE(token.ok()) << token.status();
   auto verifier = MakeVerifier(Config("RS256", rsa_->public_pem));
   ASSERT_NE(verifier, nullptr);
@@ -312,8 +310,7 @@ TEST_F(JwtTest, Rs256RoundTrip) {
 
 TEST_F(JwtTest, Es256RoundTripUsesJoseSignatureFormat) {
   const Principal in = Everywhere("u", Role::kOps);
-  absl::StatusOr<std::string> token =
-      Mint(in, "ES256", ec_->private_pem, kNow, absl::Minutes(5));
+  absl::StatusOr<std::string> token = Mint(in, "ES256", ec_->private_pem, kNow, absl::Minutes(5));
   ASSERT_TRUE(token.ok()) << token.status();
   // JWS ES256 signatures are raw R||S (64 bytes = 86 base64url chars), not
   // DER; other JOSE libraries reject the DER form.
@@ -329,8 +326,7 @@ TEST_F(JwtTest, IssuerMustMatchWhenConfigured) {
   const Principal in = Everywhere("u", Role::kOps);
   auto verifier = MakeVerifier(WithIssuer(Config("HS256", kSecret), "ccms-idp"));
   ASSERT_NE(verifier, nullptr);
-  absl::StatusOr<std::string> good =
-      Mint(in, "HS256", kSecret, kNow, absl::Minutes(5), "ccms-idp");
+  absl::StatusOr<std::string> good = Mint(in, "HS256", kSecret, kNow, absl::Minutes(5), "ccms-idp");
   ASSERT_TRUE(good.ok());
   EXPECT_TRUE(verifier->Verify(*good, kNow).ok());
   absl::StatusOr<std::string> other =
@@ -612,6 +608,33 @@ TEST_F(JwtTest, PartnerWithoutAgencyRejected) {
   ExpectRejected(*verifier, SignRaw(JWT_ALG_HS256, kSecret, claims), "agency");
 }
 
+TEST_F(JwtTest, OfficeClaimRoundTripsAndIsChecked) {
+  auto verifier = HsVerifier();
+  Principal in = Listed("staff-9", Role::kOfficeStaff, {"110101"});
+  in.office_id = "office-1";
+  absl::StatusOr<std::string> token = Mint(in, "HS256", kSecret, kNow, absl::Minutes(15));
+  ASSERT_TRUE(token.ok()) << token.status();
+  absl::StatusOr<Principal> out = verifier->Verify(*token, kNow);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->office_id, "office-1");
+
+  json claims = BaseClaims();
+  claims["role"] = "office_staff";  // of two districts
+  claims["office_id"] = "office-1";
+  ExpectRejected(*verifier, SignRaw(JWT_ALG_HS256, kSecret, claims), "office");
+  claims["districts"] = json::array({"110101"});
+  ASSERT_TRUE(verifier->Verify(SignRaw(JWT_ALG_HS256, kSecret, claims), kNow).ok());
+  claims["office_id"] = 7;
+  ExpectRejected(*verifier, SignRaw(JWT_ALG_HS256, kSecret, claims), "office");
+  claims["office_id"] = "office 1";
+  ExpectRejected(*verifier, SignRaw(JWT_ALG_HS256, kSecret, claims), "office");
+  claims["office_id"] = std::string(65, 'o');
+  ExpectRejected(*verifier, SignRaw(JWT_ALG_HS256, kSecret, claims), "office");
+  claims["office_id"] = "office-1";
+  claims["role"] = "district_bureau";
+  ExpectRejected(*verifier, SignRaw(JWT_ALG_HS256, kSecret, claims), "office");
+}
+
 TEST_F(JwtTest, VerifiedPrincipalSeesOnlyItsDistricts) {
   auto verifier = HsVerifier();
   absl::StatusOr<Principal> p =
@@ -828,11 +851,11 @@ class KeySetFileTest : public ::testing::Test {
 TEST_F(KeySetFileTest, ARotatedKeyTakesEffectWithoutARestart) {
   Write(Jwks({OctJwk(kSecret, "2026-11")}));
   std::vector<std::string> reloads;
-  auto file = KeySetFile::Open(path_, {.allow_hmac = true}, absl::ZeroDuration(),
-                               [&](const absl::Status& st, const KeySet* loaded) {
-                                 reloads.push_back(st.ok() ? absl::StrJoin(loaded->Kids(), ",")
-                                                           : "error");
-                               });
+  auto file =
+      KeySetFile::Open(path_, {.allow_hmac = true}, absl::ZeroDuration(),
+                       [&](const absl::Status& st, const KeySet* loaded) {
+                         reloads.push_back(st.ok() ? absl::StrJoin(loaded->Kids(), ",") : "error");
+                       });
   ASSERT_TRUE(file.ok()) << file.status();
   VerifierConfig config = Config("HS256", kSecret);
   config.keys = (*file)->Provider();

@@ -107,6 +107,9 @@ TEST(ValidatePrincipalTest, AcceptsWellFormedPrincipals) {
   EXPECT_TRUE(ValidatePrincipal(Listed("u", Role::kOfficeStaff, {"110101"})).ok());
   EXPECT_TRUE(ValidatePrincipal(Everywhere("u", Role::kAuditor)).ok());
   EXPECT_TRUE(ValidatePrincipal(Listed("u", Role::kPartner, {}, "agency-7")).ok());
+  Principal office = Listed("u", Role::kOfficeStaff, {"110101"});
+  office.office_id = "office-1";
+  EXPECT_TRUE(ValidatePrincipal(office).ok());
 }
 
 TEST(ValidatePrincipalTest, RejectsBrokenPrincipals) {
@@ -114,7 +117,7 @@ TEST(ValidatePrincipalTest, RejectsBrokenPrincipals) {
   wildcard_partner.agency_id = "a";
   Principal wildcard_and_list = Everywhere("u", Role::kCityAdmin);
   wildcard_and_list.districts = {"110101"};
-  const std::vector<Principal> bad = {
+  std::vector<Principal> bad = {
       Everywhere("", Role::kOps),
       Everywhere("u", Role::kOfficeStaff),
       wildcard_partner,
@@ -123,6 +126,15 @@ TEST(ValidatePrincipalTest, RejectsBrokenPrincipals) {
       Listed("u", Role::kSocialWorker, {"1101"}),
       Listed("u", Role::kPartner, {"110101"}),
   };
+  Principal office_bureau = Listed("u", Role::kDistrictBureau, {"110101"});
+  office_bureau.office_id = "office-1";
+  bad.push_back(office_bureau);
+  Principal office_two_districts = Listed("u", Role::kOfficeStaff, {"110101", "110102"});
+  office_two_districts.office_id = "office-1";
+  bad.push_back(office_two_districts);
+  Principal office_blank = Listed("u", Role::kOfficeStaff, {"110101"});
+  office_blank.office_id = "office\t1";
+  bad.push_back(office_blank);
   for (const Principal& p : bad) {
     absl::Status status = ValidatePrincipal(p);
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument)

@@ -5,6 +5,8 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "ccms/assessment/v1/assessment_events.pb.h"
+#include "ccms/education/v1/education_events.pb.h"
+#include "ccms/employment/v1/employment_events.pb.h"
 #include "ccms/records/v1/records_events.pb.h"
 #include "common/grpc/proto_convert.h"
 #include "common/kafka/outbox.h"
@@ -62,6 +64,48 @@ TEST(EventTranslationTest, KeyAttentionTakesTheShanghaiDayOfItsInstant) {
                      &malformed);
   ASSERT_TRUE(before.has_value());
   EXPECT_EQ(before->on, absl::CivilDay(2024, 2, 29));
+}
+
+TEST(EventTranslationTest, EducationAndAssistanceAreServicesOnTheirDay) {
+  education::v1::AttendanceRecorded at;
+  at.set_case_id(kCase);
+  at.set_district_code("110101");
+  *at.mutable_session_day() = grpc_util::ToProtoDate(absl::CivilDay(2024, 2, 29));
+  at.set_outcome(education::v1::ATTENDANCE_OUTCOME_LATE);
+  bool malformed = true;
+  auto o = TranslateEvent(kafka::MakeEnvelope("ccms.education.attendance_recorded", kCase, "110101",
+                                              absl::Now(), absl::Now(), "t", at),
+                          &malformed);
+  ASSERT_TRUE(o.has_value());
+  EXPECT_FALSE(malformed);
+  EXPECT_EQ(o->kind, domain::kService);
+  EXPECT_EQ(o->code, "EDUCATION");
+  EXPECT_EQ(o->on, absl::CivilDay(2024, 2, 29));
+  EXPECT_EQ(o->district, "110101");
+  at.set_outcome(education::v1::ATTENDANCE_OUTCOME_ABSENT);  // not a service
+  EXPECT_FALSE(TranslateEvent(kafka::MakeEnvelope("ccms.education.attendance_recorded", kCase,
+                                                  "110101", absl::Now(), absl::Now(), "t", at),
+                              &malformed)
+                   .has_value());
+  employment::v1::ReferralChanged r;
+  r.set_case_id(kCase);
+  r.set_district_code("110101");
+  r.set_to_status("SENT");
+  *r.mutable_on() = grpc_util::ToProtoDate(absl::CivilDay(2024, 12, 31));
+  o = TranslateEvent(kafka::MakeEnvelope("ccms.employment.referral_sent", kCase, "110101",
+                                         absl::Now(), absl::Now(), "t", r),
+                     &malformed);
+  ASSERT_TRUE(o.has_value());
+  EXPECT_EQ(o->code, "ASSISTANCE");
+  EXPECT_EQ(o->on, absl::CivilDay(2024, 12, 31));
+  // A service file opened is 建档, not a service.
+  education::v1::ServiceFileOpened f;
+  f.set_case_id(kCase);
+  *f.mutable_opened_on() = grpc_util::ToProtoDate(absl::CivilDay(2024, 1, 2));
+  EXPECT_FALSE(TranslateEvent(kafka::MakeEnvelope("ccms.education.service_file_opened", kCase,
+                                                  "110101", absl::Now(), absl::Now(), "t", f),
+                              &malformed)
+                   .has_value());
 }
 
 TEST(EventTranslationTest, UnknownTypesAreIgnoredAndBadPayloadsMalformed) {

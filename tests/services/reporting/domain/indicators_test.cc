@@ -27,8 +27,8 @@ const IndicatorDefs& Shipped() {
 
 // A random but valid history: cases opened over two years in three districts, intake reports
 // (some late, some never), transfers, levels, key attention, lost contact and found again,
-// sanctions, violations, contacts and closings; recorded in a shuffled order (seq), so many
-// events arrive back-dated.
+// sanctions, violations, contacts, services (education, assistance) and closings; recorded in a
+// shuffled order (seq), so many events arrive back-dated.
 std::vector<std::vector<Occurrence>> Generate(int cases, uint32_t seed) {
   std::mt19937 rng(seed);
   auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
@@ -70,7 +70,7 @@ std::vector<std::vector<Occurrence>> Generate(int cases, uint32_t seed) {
     const int n = between(0, 12);
     for (int i = 0; i < n; ++i) {
       const D on = start + between(-5, 500);
-      switch (rng() % 9) {
+      switch (rng() % 10) {
         case 0: {
           Occurrence& t = add(kTransferred, on);
           t.district = pick(districts);
@@ -94,6 +94,9 @@ std::vector<std::vector<Occurrence>> Generate(int cases, uint32_t seed) {
           break;
         case 6:
           add(kViolation, on).code = "LATE_REPORTING";
+          break;
+        case 7:
+          add(kService, on).code = rng() % 2 ? "EDUCATION" : "ASSISTANCE";
           break;
         default:
           add(kContact, on).code = "HOME_VISIT";
@@ -174,11 +177,14 @@ bool Holds(const IndicatorDef& d, const CaseState& s) {
 }
 
 // Brute-force table: key -> count, plus the total under key "*".
+// Only the states of `office` count when it is set.
 std::map<std::string, int64_t> Brute(const IndicatorDef& d, Period p, const std::string& breakdown,
-                                     const std::vector<std::vector<Occurrence>>& cases) {
+                                     const std::vector<std::vector<Occurrence>>& cases,
+                                     const std::string& office = "") {
   std::map<std::string, std::set<size_t>> people;
   std::map<std::string, int64_t> times;
   auto count = [&](size_t c, const CaseState& s) {
+    if (!office.empty() && s.office != office) return;
     const std::string key = breakdown.empty() ? "" : DimensionValue(s, breakdown);
     people[key].insert(c);
     people["*"].insert(c);
@@ -201,23 +207,22 @@ std::map<std::string, int64_t> Brute(const IndicatorDef& d, Period p, const std:
       if (closed != nullptr && day >= closed->on) return closed->on - 1;
       return day;
     };
-    if (d.event == kCaseOpened) {
+    if (d.events.contains(kCaseOpened)) {
       if (p.Contains(open->on)) {
         auto s = Replay(occ, open->on);
         if (Holds(d, *s)) count(c, *s);
       }
-      continue;
     }
-    if (d.event == kClosed) {
+    if (d.events.contains(kClosed)) {
       if (closed != nullptr && p.Contains(closed->on) &&
           (d.codes.empty() || d.codes.contains(closed->code))) {
         auto s = Replay(occ, clamp(closed->on));
         if (Holds(d, *s)) count(c, *s);
       }
-      continue;
     }
     for (const auto& o : occ) {
-      if (o.kind != d.event || !p.Contains(o.on)) continue;
+      if (o.kind == kCaseOpened || o.kind == kClosed) continue;
+      if (!d.events.contains(o.kind) || !p.Contains(o.on)) continue;
       const std::string code = o.kind == kLevelChanged ? o.level : o.code;
       if (!d.codes.empty() && !d.codes.contains(code)) continue;
       auto s = Replay(occ, clamp(o.on));
@@ -293,6 +298,71 @@ TEST(IndicatorsTest, QuarterAndYearAndDistrictScope) {
   }
 }
 
+TEST(IndicatorsTest, AnOfficeScopeCountsThatOfficesStatesOnly) {
+  const auto cases = Generate(300, 11);
+  std::vector<Timeline> timelines;
+  for (const auto& occ : cases) timelines.push_back(BuildTimeline(occ));
+  ReportInput input;
+  for (size_t i = 0; i < timelines.size(); ++i) input.timelines.push_back(&timelines[i]);
+  input.case_ids.resize(timelines.size());
+  std::vector<const IndicatorDef*> all;
+  for (const auto& d : Shipped().indicators) all.push_back(&d);
+  int nonzero = 0;
+  for (D month(2024, 6, 1); month < D(2025, 6, 1); month = D(absl::CivilMonth(month) + 1)) {
+    const Period p = PeriodContaining(PeriodKind::kMonth, month);
+    const ReportTable t = ComputeReport(all, p, "office", input, {"110102"}, "110102-o2");
+    for (size_t i = 0; i < all.size(); ++i) {
+      const auto brute = Brute(*all[i], p, "office", cases, "110102-o2");
+      EXPECT_EQ(t.total[i], brute.contains("*") ? brute.at("*") : 0)
+          << all[i]->id << " " << absl::FormatCivilTime(p.start);
+      nonzero += t.total[i] > 0 ? 1 : 0;
+    }
+    for (const auto& key : t.keys) EXPECT_EQ(key, "110102-o2");
+    // Another district's list hides the office.
+    const ReportTable none = ComputeReport(all, p, "office", input, {"110101"}, "110102-o2");
+    EXPECT_TRUE(none.keys.empty());
+  }
+  EXPECT_GT(nonzero, 50);
+}
+
+TEST(IndicatorsTest, ServedPeopleCountAnyContactEducationOrAssistanceOnce) {
+  // One case: a contact and an education in March, an assistance in April; another: nothing.
+  std::vector<std::vector<Occurrence>> cases(2);
+  auto add = [&](size_t c, const char* kind, D on, const std::string& code) {
+    Occurrence o;
+    o.event_id = "e" + std::to_string(c) + "-" + std::to_string(cases[c].size());
+    o.kind = kind;
+    o.on = on;
+    o.district = "110101";
+    o.office = "o1";
+    o.code = code;
+    o.deadline = D(2026, 3, 11);
+    cases[c].push_back(o);
+  };
+  add(0, kCaseOpened, D(2026, 3, 1), "");
+  add(0, kContact, D(2026, 3, 5), "HOME_VISIT");
+  add(0, kService, D(2026, 3, 31), "EDUCATION");
+  add(0, kService, D(2026, 4, 1), "ASSISTANCE");
+  add(1, kCaseOpened, D(2026, 3, 1), "");
+  std::vector<Timeline> timelines;
+  for (const auto& occ : cases) timelines.push_back(BuildTimeline(occ));
+  ReportInput input;
+  for (const auto& t : timelines) input.timelines.push_back(&t);
+  input.case_ids.resize(timelines.size());
+  const IndicatorDef* people = Shipped().Find("served_people");
+  const IndicatorDef* times = Shipped().Find("services");
+  ASSERT_NE(people, nullptr);
+  ASSERT_NE(times, nullptr);
+  auto totals = [&](D month) {
+    const ReportTable t =
+        ComputeReport({people, times}, PeriodContaining(PeriodKind::kMonth, month), "", input, {});
+    return std::make_pair(t.total[0], t.total[1]);
+  };
+  EXPECT_EQ(totals(D(2026, 3, 1)), std::make_pair(int64_t{1}, int64_t{2}));
+  EXPECT_EQ(totals(D(2026, 4, 1)), std::make_pair(int64_t{1}, int64_t{1}));
+  EXPECT_EQ(totals(D(2026, 5, 1)), std::make_pair(int64_t{0}, int64_t{0}));
+}
+
 TEST(IndicatorsTest, MinorsSmallCountsBelowTheDistrictAreWithheldInEveryDefinition) {
   // Three minors and seven adults in one office, one minor in another.
   std::vector<std::vector<Occurrence>> cases;
@@ -363,6 +433,19 @@ TEST(IndicatorsTest, DefinitionsFileProblemsAreNamed) {
                                  "  - {id: a, title: t, formula: f, kind: flow, count: people,"
                                  " event: sanction, codes: WARNING, breakdowns: [district]}")
                   .ok());
+  EXPECT_NE(bad(head + "  - {id: a, title: t, formula: f, kind: flow, count: people,"
+                       " event: [contact, lunch]}")
+                .find("known event"),
+            std::string::npos);
+  EXPECT_NE(bad(head + "  - {id: a, title: t, formula: f, kind: stock, count: people,"
+                       " event: contact}")
+                .find("a stock indicator has no event"),
+            std::string::npos);
+  auto both = ParseIndicatorDefs(head +
+                                 "  - {id: a, title: t, formula: f, kind: flow, count: people,"
+                                 " event: [contact, service]}");
+  ASSERT_TRUE(both.ok()) << both.status();
+  EXPECT_EQ(both->indicators[0].events, (std::set<std::string>{"contact", "service"}));
 }
 
 }  // namespace

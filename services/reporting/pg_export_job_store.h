@@ -1,0 +1,36 @@
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/db/pool.h"
+#include "common/db/query.h"
+#include "services/reporting/export_job_store.h"
+
+namespace ccms::reporting {
+
+// Export jobs over PostgreSQL (migrations/V004__export_jobs.sql). Named prepared statements
+// (Queries()).
+class PgExportJobStore final : public ExportJobStore {
+ public:
+  explicit PgExportJobStore(db::ConnectionPool& pool) : pool_(pool) {}
+
+  static std::vector<db::Query> Queries();
+
+  absl::Status Queue(const ExportJob& job) override;
+  absl::StatusOr<ExportJob> Get(const std::string& job_id,
+                                const std::set<std::string>& districts) override;
+  absl::StatusOr<std::optional<ExportJob>> ClaimNext() override;
+  absl::Status Progress(const std::string& job_id, int64_t rows_done, int64_t rows_total) override;
+  absl::Status Finish(const std::string& job_id, const std::string& checksum, int64_t rows,
+                      const std::vector<ExportedFile>& files) override;
+  absl::Status Fail(const std::string& job_id, const std::string& failure) override;
+  absl::StatusOr<int> FailStalled(absl::Duration stall) override;
+
+ private:
+  db::ConnectionPool& pool_;
+};
+
+}  // namespace ccms::reporting
