@@ -1060,6 +1060,29 @@ TEST_F(EmploymentYearTest, DueOverdueAndEscalatedListsEqualBruteForceOverASimula
     if (HasFatalFailure()) return;
   }
 
+  // Over the year: every referral escalated once and every check missed once, with its event
+  // (the outbox), as the task reported and as the brute force has them.
+  {
+    const int64_t x = At(kLastDay, kCheckpoint);
+    auto count = [&](const std::string& type) {
+      return hh.db().QueryValue("SELECT count(*) FROM outbox WHERE event_type = 'ccms.employment." +
+                                type + "'");
+    };
+    Rows got = {absl::StrCat("escalated ", escalations, " events ", count("referral_escalated")),
+                absl::StrCat("missed ", misses, " events ", count("retention_missed"))};
+    compare("escalations and misses of the year", got, [&, x](const Rules& r) {
+      int escalated = 0, missed = 0;
+      for (const CaseModel& m : model) {
+        for (const Referral& ref : m.referrals) escalated += escalated_on(m, ref, r, x).has_value();
+        for (const Spell& sp : m.spells) {
+          for (int n : kCheckDays) missed += std::get<2>(check_at(m, sp, n, r, x)) == "MISSED";
+        }
+      }
+      return Rows{absl::StrCat("escalated ", escalated, " events ", escalated),
+                  absl::StrCat("missed ", missed, " events ", missed)};
+    });
+  }
+
   // The simulation exercised what it claims to.
   int referrals = 0, sent = 0, spells = 0, confirmations = 0, ended = 0, minors = 0, schooling = 0,
       lost = 0, transferred = 0, closed = 0;
