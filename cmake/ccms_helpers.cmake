@@ -13,9 +13,17 @@ function(ccms_add_test)
   add_executable(${T_NAME} ${T_SRCS})
   ccms_target_defaults(${T_NAME})
   target_link_libraries(${T_NAME} PRIVATE ${T_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
-  add_test(NAME ${T_NAME} COMMAND ${T_NAME})
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 300)
+  endif()
+  if(T_LABEL STREQUAL "integration")
+    # One of tests/run's shared stacks (PostgreSQL + dev broker) per integration test at a time:
+    # the ctest resource "stack", mapped to the test's variables by on_stack.sh.
+    add_test(NAME ${T_NAME}
+      COMMAND bash ${PROJECT_SOURCE_DIR}/tests/support/on_stack.sh $<TARGET_FILE:${T_NAME}>)
+    set_tests_properties(${T_NAME} PROPERTIES RESOURCE_GROUPS "stack:1")
+  else()
+    add_test(NAME ${T_NAME} COMMAND ${T_NAME})
   endif()
   set_tests_properties(${T_NAME} PROPERTIES LABELS ${T_LABEL} TIMEOUT ${T_TIMEOUT})
 endfunction()
