@@ -4,8 +4,8 @@
 A partner agency's own program: over mutual TLS with the agency's partner certificate (its SAN URI
 ccms-partner://<agency_id>) and a token of role partner for the same agency, it lists the
 referrals sent to the agency and answers one; as an employer it lists and confirms the retention
-checks of the people it employs; as a training provider it lists its programmes with their
-enrolments and records hours attended. Only Debian's packages: python3-grpcio (1.51),
+checks of the people it employs, and posts, lists and closes its job openings; as a training
+provider it lists its programmes with their enrolments and records hours attended. Only Debian's packages: python3-grpcio (1.51),
 python3-protobuf and the system protoc (3.21), which generates the message classes from proto/
 when the client starts (Debian's grpc_tools bundles a protoc too old for proto3 optional); calls
 go through grpcio's generic unary methods.
@@ -23,11 +23,15 @@ ACTION is one of (none: list the referrals)
   --programmes                                 its training programmes and their enrolments
   --enrolments PROGRAMME_ID                    one programme's enrolments
   --attend ENROLMENT_ID:HOURS                  record hours attended today
+  --openings                                   its job openings, closed ones too
+  --post-opening TITLE --district D --sector S --hours H --places N --closes-on YYYY-MM-DD
+                [--skill CODE ...]             post an opening, then list them
+  --close-opening OPENING_ID --reason FILLED   close one, then list them
 
 It prints one line per object: "CODE ID STATUS NAME" for a referral (NAME "(withheld)" for a
 minor without the guardian's consent), "check SPELL_ID DAY DUE_ON STATUS", "programme ID CODE
-TAKEN/PLACES", "enrolment ID CODE STATUS HOURS", and "answered", "confirmed", "attended" lines for
-what it recorded. With --json, every message received instead as "MESSAGE {JSON}", each of its
+TAKEN/PLACES", "enrolment ID CODE STATUS HOURS", "opening ID CODE STATUS FILLED/PLACES TITLE", and
+"answered", "confirmed", "attended", "posted", "closed" lines for what it recorded. With --json, every message received instead as "MESSAGE {JSON}", each of its
 fields named as in proto/ (also the empty ones): what ccms sends the agency, field by field.
 Exit status 0, or 1 with "error: CODE message" when a call is refused.
 """
@@ -51,7 +55,7 @@ PACKAGE = "/ccms.employment.v1."
 def load_messages(workdir):
     """Generates the Python message classes of the partner API into `workdir` and imports them."""
     names = ["agency_referral_service", "referral_service", "retention_service",
-             "training_service"]
+             "training_service", "opening_service"]
     subprocess.run(["protoc", "--python_out=" + workdir, "-I", os.path.join(ROOT, "proto"),
                     "-I", GOOGLEAPIS] + ["ccms/employment/v1/%s.proto" % n for n in names]
                    + ["google/type/date.proto"], check=True)
@@ -124,11 +128,23 @@ def main():
     action.add_argument("--programmes", action="store_true", help="list the training programmes")
     action.add_argument("--enrolments", metavar="PROGRAMME_ID", help="a programme's enrolments")
     action.add_argument("--attend", metavar="ENROLMENT_ID:HOURS", help="record training hours")
-    p.add_argument("--reason", default="", help="decline code (policy referral.decline_reasons)")
+    action.add_argument("--openings", action="store_true", help="list the job openings")
+    action.add_argument("--post-opening", metavar="TITLE", help="post a job opening")
+    action.add_argument("--close-opening", metavar="OPENING_ID", help="close a job opening")
+    p.add_argument("--reason", default="",
+                   help="decline code (policy referral.decline_reasons) or an opening's close "
+                        "reason (employment.openings.close_reasons)")
+    p.add_argument("--district", default="", help="an opening's district code")
+    p.add_argument("--sector", default="", help="an opening's sector (employment.openings.sectors)")
+    p.add_argument("--hours", type=int, default=0, help="an opening's hours per week")
+    p.add_argument("--places", type=int, default=0, help="an opening's places")
+    p.add_argument("--closes-on", default="", help="an opening's last day (YYYY-MM-DD)")
+    p.add_argument("--skill", action="append", default=[],
+                   help="a skill an opening requires (employment.skills.codes); repeatable")
     args = p.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="ccms-partner-client.") as workdir:
-        agency, referral, retention, training = load_messages(workdir)
+        agency, referral, retention, training, opening = load_messages(workdir)
         credentials = grpc.ssl_channel_credentials(
             root_certificates=read(args.ca), private_key=read(args.key),
             certificate_chain=read(args.cert))
@@ -160,8 +176,38 @@ def main():
                         enum_name(training.TrainingEnrolmentStatus, e.status,
                                   "TRAINING_ENROLMENT_STATUS_"), e.hours_attended))
 
+            def show_opening(o, prefix="opening"):
+                c.show(o, "%s %s %s %s %d/%d %s" % (
+                    prefix, o.opening_id, o.opening_code,
+                    enum_name(opening.OpeningStatus, o.status, "OPENING_STATUS_"),
+                    o.places_filled, o.places, o.title))
+
             try:
-                if args.get:
+                if args.openings or args.post_opening or args.close_opening:
+                    if args.post_opening:
+                        year, month, mday = (int(x) for x in args.closes_on.split("-"))
+                        req = opening.PostOpeningRequest(
+                            request_id=str(uuid.uuid4()), district_code=args.district,
+                            title=args.post_opening, sector_code=args.sector,
+                            hours_per_week=args.hours, required_skill_codes=args.skill,
+                            places=args.places)
+                        req.closes_on.year, req.closes_on.month, req.closes_on.day = (
+                            year, month, mday)
+                        show_opening(c.call("OpeningService/PostOpening", req,
+                                            opening.PostOpeningResponse).opening, "posted")
+                    if args.close_opening:
+                        show_opening(c.call("OpeningService/CloseOpening",
+                                            opening.CloseOpeningRequest(
+                                                request_id=str(uuid.uuid4()),
+                                                opening_id=args.close_opening,
+                                                reason_code=args.reason),
+                                            opening.CloseOpeningResponse).opening, "closed")
+                    for o in c.pages("OpeningService/ListOpenings",
+                                     opening.ListOpeningsRequest(include_closed=True,
+                                                                 page_size=100),
+                                     opening.ListOpeningsResponse, "openings"):
+                        show_opening(o)
+                elif args.get:
                     resp = c.call("AgencyReferralService/GetAgencyReferral",
                                   agency.GetAgencyReferralRequest(referral_id=args.get),
                                   agency.GetAgencyReferralResponse)

@@ -175,6 +175,23 @@ check "... which staff see" bash -c "'$CTL' --token '$STAFF' employment training
 check "B's enrolments listed by A: NOT_FOUND" a_says "^error: NOT_FOUND" --enrolments "$programme_b"
 check "B's enrolment attended by A: NOT_FOUND" a_says "^error: NOT_FOUND" --attend "$enrolment_b:3"
 
+# 3b'. Openings (issue 15 items 3 and 11): A posts an opening through its client, staff post one
+# for B. A lists exactly its own, cannot close B's, and closes its own; staff rank both for a case.
+opening_of() { sed -n 's/^\(posted\|closed\|opening\) \([0-9a-f-]\{36\}\) .*/\2/p' <<<"$1" | head -1; }
+posted="$("${CLIENT[@]}" --token "$PARTNER" --post-opening 仓库分拣员 --district 110101 \
+  --sector LOGISTICS --hours 40 --places 2 --closes-on "$(stack_date 30)" --skill LOGISTICS 2>&1 || true)"
+opening_a="$(opening_of "$posted")"
+check "A posts an opening through the partner client" grep -q "^posted $opening_a J-[0-9A-F]* OPEN 0/2 仓库分拣员\$" <<<"$posted"
+opening_b="$(sed -n 's/^opening id *\([0-9a-f-]*\)$/\1/p' <<<"$(emp "$STAFF" opening post --partner "$partner_b" \
+  --district 110101 --title 焊工 --sector MANUFACTURING --hours 40 --places 1 --closes "$(stack_date 30)" 2>&1 || true)" | head -1)"
+check "staff post an opening for B" test -n "$opening_b"
+openings="$("${CLIENT[@]}" --token "$PARTNER" --openings 2>&1 || true)"
+check "the partner client lists exactly A's opening" test "$(grep -c '^opening ' <<<"$openings")-$(opening_of "$openings")" = "1-$opening_a"
+check "B's opening closed by A: NOT_FOUND" a_says "^error: NOT_FOUND" --close-opening "$opening_b" --reason FILLED
+check "A closes its own opening" a_says "^closed $opening_a J-[0-9A-F]* CLOSED 0/2 " --close-opening "$opening_a" --reason FILLED
+check "dev-agency's certificate with B's token: its openings refused" grep -q "^error: PERMISSION_DENIED" <<<"$("${CLIENT[@]}" --token "$PARTNER_B" --openings 2>&1 || true)"
+check "staff see A's opening closed and B's open" bash -c "'$CTL' --token '$STAFF' employment opening list --district 110101 --include-closed 2>&1 | grep -q '^$opening_a .*closed' && '$CTL' --token '$STAFF' employment opening list --district 110101 2>&1 | grep -q '^$opening_b '"
+
 # 3c. Every field A receives, on the reviewed allow-list (docs/employment.md, "Partner view and
 # API"): the client's --json prints each message received, every field of it named. Nothing else
 # reaches a partner: no case id, no name but the given name staff wrote for it, no identity number.
@@ -183,8 +200,9 @@ declare -A ALLOWED=(
   [AgencyRetentionCheck]="spell_id day_offset due_on confirm_by status confirmed_on referral_code started_on"
   [TrainingProgramme]="programme_id code name provider_partner_id district_code hours places taken starts_on ends_on"
   [TrainingEnrolment]="enrolment_id enrolment_code programme_id status enrolled_on hours_attended completed_on certificate_obtained"
+  [Opening]="opening_id opening_code partner_id district_code title sector_code hours_per_week required_skill_codes closes_on places places_filled excluded_offence_categories status close_reason_code posted_on closed_on"
 )
-received="$(for what in "" --checks --programmes; do "${CLIENT[@]}" --token "$PARTNER" --json $what 2>&1; done || true)"
+received="$(for what in "" --checks --programmes --openings; do "${CLIENT[@]}" --token "$PARTNER" --json $what 2>&1; done || true)"
 echo "$received" > "$RUN_DIR/partner_received.txt"
 allowed_json="$(for m in "${!ALLOWED[@]}"; do echo "$m ${ALLOWED[$m]}"; done)"
 check "every field A receives is on the allow-list" python3 -c '
