@@ -31,18 +31,23 @@ constexpr db::Query kDeleteFlows = {"reporting_delete_flows",
                                     "DELETE FROM case_flow WHERE case_id = $1"};
 constexpr db::Query kDeleteProjection = {"reporting_delete_projection",
                                          "DELETE FROM case_projection WHERE case_id = $1"};
-constexpr db::Query kInsertSpan = {
-    "reporting_insert_span",
+// A case's whole time line in one statement per table (arrays of the spans' and the flows'
+// columns): a case with a year of monthly contacts has dozens of flows, rewritten after each of
+// its events; one INSERT a row made the rebuild's statements grow with the square of the events.
+constexpr db::Query kInsertSpans = {
+    "reporting_insert_spans",
     "INSERT INTO case_span (case_id, valid_from, valid_to, district_code, office_id,"
     " sentence_kind, sex, age_band, offence_category, level, minor, key_attention, lost_contact,"
-    " never_reported) VALUES ($1, $2::date, NULLIF($3, '')::date, $4, $5, $6, $7, $8, $9, $10,"
-    " $11, $12, $13, $14)"};
-constexpr db::Query kInsertFlow = {
-    "reporting_insert_flow",
+    " never_reported) SELECT $1, * FROM unnest($2::date[], $3::date[], $4::text[], $5::text[],"
+    " $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::boolean[],"
+    " $12::boolean[], $13::boolean[], $14::boolean[])"};
+constexpr db::Query kInsertFlows = {
+    "reporting_insert_flows",
     "INSERT INTO case_flow (case_id, ord, kind, code, on_day, district_code, office_id,"
     " sentence_kind, sex, age_band, offence_category, level, minor, key_attention, lost_contact,"
-    " never_reported) VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
-    " $15, $16)"};
+    " never_reported) SELECT $1, * FROM unnest($2::integer[], $3::text[], $4::text[],"
+    " $5::date[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],"
+    " $12::text[], $13::boolean[], $14::boolean[], $15::boolean[], $16::boolean[])"};
 constexpr db::Query kUpsertProjection = {
     "reporting_upsert_projection",
     "INSERT INTO case_projection (case_id, start_on, closed_on, close_reason, district_code,"
@@ -138,11 +143,50 @@ domain::Occurrence OccurrenceAt(const pqxx::row& r, int first) {
 
 std::string Joined(const std::set<std::string>& codes) { return absl::StrJoin(codes, ","); }
 
+// A PostgreSQL array literal, built one element at a time: every value quoted (codes and ids,
+// but quoted all the same), NULL for a missing one.
+class ArrayLiteral {
+ public:
+  void Add(std::string_view v) {
+    text_ += text_.empty() ? "{\"" : ",\"";
+    for (char c : v) {
+      if (c == '"' || c == '\\') text_ += '\\';
+      text_ += c;
+    }
+    text_ += '"';
+  }
+  void Add(bool v) { text_ += text_.empty() ? (v ? "{t" : "{f") : (v ? ",t" : ",f"); }
+  void AddNull() { text_ += text_.empty() ? "{NULL" : ",NULL"; }
+  std::string Text() const { return text_.empty() ? "{}" : text_ + "}"; }
+
+ private:
+  std::string text_;
+};
+
+// The state columns district … never_reported as 11 arrays, one element a row.
+struct StateArrays {
+  ArrayLiteral district, office, sentence_kind, sex, age_band, offence_category, level, minor,
+      key_attention, lost_contact, never_reported;
+  void Add(const CaseState& s) {
+    district.Add(s.district);
+    office.Add(s.office);
+    sentence_kind.Add(s.sentence_kind);
+    sex.Add(s.sex);
+    age_band.Add(s.age_band);
+    offence_category.Add(s.offence_category);
+    level.Add(s.level);
+    minor.Add(s.minor);
+    key_attention.Add(s.key_attention);
+    lost_contact.Add(s.lost_contact);
+    never_reported.Add(s.never_reported);
+  }
+};
+
 }  // namespace
 
 std::vector<db::Query> PgReportingStore::Queries() {
   return {kInsertOccurrence, kCaseOccurrences, kDeleteSpans,       kDeleteFlows, kDeleteProjection,
-          kInsertSpan,       kInsertFlow,      kUpsertProjection,  kGeneration,  kNextGeneration,
+          kInsertSpans,      kInsertFlows,     kUpsertProjection,  kGeneration,  kNextGeneration,
           kSpansOn,          kFlowsIn,         kOccurrencesKnownAt};
 }
 
@@ -163,20 +207,39 @@ absl::Status PgReportingStore::ApplyInTransaction(pqxx::work& tx, const std::str
     tx.exec_prepared(Name(kDeleteProjection), case_id);
     return absl::OkStatus();
   }
-  for (const auto& s : t.spans) {
-    const CaseState& st = s.state;
-    tx.exec_prepared(Name(kInsertSpan), case_id, time::FormatDate(s.from), DateText(s.to),
-                     st.district, st.office, st.sentence_kind, st.sex, st.age_band,
-                     st.offence_category, st.level, st.minor, st.key_attention, st.lost_contact,
-                     st.never_reported);
+  if (!t.spans.empty()) {
+    ArrayLiteral from, to;
+    StateArrays st;
+    for (const auto& s : t.spans) {
+      from.Add(time::FormatDate(s.from));
+      if (s.to.has_value()) {
+        to.Add(time::FormatDate(*s.to));
+      } else {
+        to.AddNull();
+      }
+      st.Add(s.state);
+    }
+    tx.exec_prepared(Name(kInsertSpans), case_id, from.Text(), to.Text(), st.district.Text(),
+                     st.office.Text(), st.sentence_kind.Text(), st.sex.Text(), st.age_band.Text(),
+                     st.offence_category.Text(), st.level.Text(), st.minor.Text(),
+                     st.key_attention.Text(), st.lost_contact.Text(), st.never_reported.Text());
   }
-  int ord = 0;
-  for (const auto& f : t.flows) {
-    const CaseState& st = f.state;
-    tx.exec_prepared(Name(kInsertFlow), case_id, ord++, f.kind, f.code, time::FormatDate(f.day),
-                     st.district, st.office, st.sentence_kind, st.sex, st.age_band,
-                     st.offence_category, st.level, st.minor, st.key_attention, st.lost_contact,
-                     st.never_reported);
+  if (!t.flows.empty()) {
+    ArrayLiteral ord, kind, code, day;
+    StateArrays st;
+    int n = 0;
+    for (const auto& f : t.flows) {
+      ord.Add(absl::StrCat(n++));
+      kind.Add(f.kind);
+      code.Add(f.code);
+      day.Add(time::FormatDate(f.day));
+      st.Add(f.state);
+    }
+    tx.exec_prepared(Name(kInsertFlows), case_id, ord.Text(), kind.Text(), code.Text(), day.Text(),
+                     st.district.Text(), st.office.Text(), st.sentence_kind.Text(), st.sex.Text(),
+                     st.age_band.Text(), st.offence_category.Text(), st.level.Text(),
+                     st.minor.Text(), st.key_attention.Text(), st.lost_contact.Text(),
+                     st.never_reported.Text());
   }
   // The projection: the latest state (the last span's).
   CaseState now;

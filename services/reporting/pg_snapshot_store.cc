@@ -17,11 +17,24 @@ constexpr db::Query kLock = {
     "reporting_snapshot_lock",
     "SELECT pg_advisory_xact_lock(hashtextextended('report_snapshot:' || $1 || '/' || $2 || '/'"
     " || $3, 0))"};
+// The next offset per topic and partition of the group $1 (and its suffixed members), from the
+// index inbox_positions (V006) instead of the whole inbox: the (consumer, topic, partition) keys
+// are walked one index probe each (a skip scan: few keys, millions of rows after a rebuild), then
+// each key's highest offset is one probe more. Every key is visited, not only those after $1: in
+// the database's collation the group's suffixed names need not sort next to it.
 constexpr db::Query kPositions = {
     "reporting_applied_positions",
-    "SELECT topic, kafka_partition, max(kafka_offset) + 1 FROM inbox"
-    " WHERE consumer = $1 OR consumer LIKE $1 || '-%'"
-    " GROUP BY topic, kafka_partition ORDER BY topic, kafka_partition"};
+    "WITH RECURSIVE k AS ((SELECT consumer, topic, kafka_partition FROM inbox"
+    " ORDER BY consumer, topic, kafka_partition LIMIT 1) UNION ALL"
+    " SELECT n.consumer, n.topic, n.kafka_partition FROM k CROSS JOIN LATERAL"
+    " (SELECT consumer, topic, kafka_partition FROM inbox"
+    " WHERE (consumer, topic, kafka_partition) > (k.consumer, k.topic, k.kafka_partition)"
+    " ORDER BY consumer, topic, kafka_partition LIMIT 1) n)"
+    " SELECT k.topic, k.kafka_partition, max(m.kafka_offset) + 1 FROM k CROSS JOIN LATERAL"
+    " (SELECT kafka_offset FROM inbox i WHERE i.consumer = k.consumer AND i.topic = k.topic"
+    " AND i.kafka_partition = k.kafka_partition ORDER BY kafka_offset DESC LIMIT 1) m"
+    " WHERE k.consumer = $1 OR k.consumer LIKE $1 || '-%'"
+    " GROUP BY k.topic, k.kafka_partition ORDER BY k.topic, k.kafka_partition"};
 constexpr db::Query kVersions = {
     "reporting_snapshot_versions",
     "SELECT version, checksum, (extract(epoch FROM computed_at) * 1000000)::bigint,"

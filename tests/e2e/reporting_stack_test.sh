@@ -3,7 +3,8 @@
 # ports): ccms-load opens cases in records (16 districts round-robin, every supervision starting
 # 2025-01-10, one in four on parole); ccms-reporting projects them from ccms.records.v1; the
 # monthly report of January 2025 (ccmsctl report run) equals the counts taken here from the
-# cases seeded; a district bureau sees its district only; a partner is refused; the monthly report
+# cases seeded and to the cases counted with psql in records' own database (by district and by
+# sentence kind); a district bureau sees its district only; a partner is refused; the monthly report
 # definition is run, published and exported (XLSX read back with openpyxl equals the CSV); then
 # `ccms-reporting --rebuild` rebuilds from the beginning of the topic to the same figures, and
 # the monthly report run again equals the published version.
@@ -82,6 +83,24 @@ for d in "${!want_district[@]}"; do
 done
 [ "$(wc -l < "$RUN_DIR/by-district.txt")" = "${#want_district[@]}" ] || ok=0
 check "by district: each district's on-register and received equal the seeded counts" test "$ok" = 1
+
+# The same figures counted in records' own database (psql, not through any service): on the
+# register at the end of January 2025 and received in January, by district and by sentence kind.
+RPSQL=(psql -X -q -At -F ' ' -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "${CCMS_PG_ADDR##*:}" -U postgres
+  -d ccms_records)
+counted() {  # counted COLUMN -> "value on_register,received" lines, sorted
+  "${RPSQL[@]}" -c "SELECT $1, (count(*) FILTER (WHERE start_date < '2025-02-01'
+      AND (closed_on IS NULL OR closed_on >= '2025-02-01')))::text || ',' || (count(*) FILTER (
+      WHERE start_date >= '2025-01-01' AND start_date < '2025-02-01'))::text
+    FROM cases GROUP BY 1 ORDER BY 1"
+}
+for by in district_code:district sentence_kind:sentence_kind; do
+  counted "${by%%:*}" > "$RUN_DIR/psql-${by#*:}.txt" 2> "$RUN_DIR/psql-${by#*:}.err" || true
+  report --indicator on_register --indicator received --by "${by#*:}" | rows | sort \
+    > "$RUN_DIR/report-${by#*:}.txt" || true
+  check "by ${by#*:}: the report's on-register and received equal records' database" \
+    bash -c "[ -s '$RUN_DIR/psql-${by#*:}.txt' ] && diff '$RUN_DIR/psql-${by#*:}.txt' '$RUN_DIR/report-${by#*:}.txt'"
+done
 
 # December 2024, before every start: nothing on the register.
 got="$("$CTL" report run --period month --day 2024-12-01 --indicator on_register --json 2>/dev/null | total_cells || true)"

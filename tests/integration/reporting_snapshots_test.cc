@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -558,6 +559,49 @@ TEST_F(ReportingSnapshotsTest, WhoMayRunPublishAndRead) {
       ServiceHarness::Context(ServiceHarness::Token(Role::kOfficeStaff, {kDistrict})).get(), get,
       &got);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND);  // never run
+}
+
+// The positions a snapshot records are the group's highest applied offsets per topic and
+// partition (V006's index walked key by key): a suffixed member of the group counts, another
+// group whose name starts the same does not.
+TEST_F(ReportingSnapshotsTest, PositionsAreTheGroupsHighestOffsets) {
+  const std::string district = "659029";
+  const std::string bureau = ServiceHarness::Token(Role::kDistrictBureau, {district});
+  auto decoy = [&](const std::string& consumer, int64_t offset) {
+    h().db().QueryValue(
+        "INSERT INTO inbox (consumer, event_id, event_type, topic, kafka_partition, kafka_offset)"
+        " VALUES ('" +
+        consumer + "', gen_random_uuid(), 'test', 'ccms.records.v1', 0, " + std::to_string(offset) +
+        ")");
+  };
+  decoy("ccms-reporting-g1-replica-b", 777777776);  // a member of the group: counted
+  decoy("ccms-reporting-g10", 999999998);           // another group: not counted
+  decoy("ccms-reporting-g0", 999999997);            // one sorting before it: not counted
+  grpc::Status st;
+  auto run = RunMonth(bureau, &st, district);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  std::map<std::string, int64_t> got;
+  for (const auto& p : run.snapshot().positions()) {
+    got[p.topic() + "/" + std::to_string(p.partition())] = p.next_offset();
+  }
+  EXPECT_EQ(got["ccms.records.v1/0"], 777777777);
+  // Every other key as the plain aggregate over the inbox gives it (the consumer may apply more
+  // events meanwhile: at least what the snapshot recorded).
+  for (const auto& [key, next] : got) {
+    if (key == "ccms.records.v1/0") continue;
+    const std::string topic = key.substr(0, key.rfind('/'));
+    const std::string partition = key.substr(key.rfind('/') + 1);
+    const int64_t plain = std::stoll(h().db().QueryValue(
+        "SELECT max(kafka_offset) + 1 FROM inbox WHERE (consumer = 'ccms-reporting-g1' OR consumer"
+        " LIKE 'ccms-reporting-g1-%') AND topic = '" +
+        topic + "' AND kafka_partition = " + partition));
+    EXPECT_GE(plain, next) << key;
+    EXPECT_GT(next, 0) << key;
+  }
+  EXPECT_EQ(got.size(),
+            std::stoul(h().db().QueryValue(
+                "SELECT count(DISTINCT (topic, kafka_partition)) FROM inbox WHERE"
+                " consumer = 'ccms-reporting-g1' OR consumer LIKE 'ccms-reporting-g1-%'")));
 }
 
 }  // namespace

@@ -1,0 +1,613 @@
+// Reporting over a city's history (issue 16 acceptance: the rebuild from the topics at least
+// 20,000 events/s; the daily report over 30,000 active cases and 5 years of history in under 2 s).
+// ccms-reporting in-process (the test harness: the service as ccms-reporting wires it, on a fresh
+// database of the given PostgreSQL and the dev broker):
+//  (1) rebuild: a sample of the history (--rebuild-cases cases, every event of each) is produced to
+//      ccms.records.v1 and ccms.assessment.v1 as records and assessment publish it; then, as
+//      `ccms-reporting --rebuild` does, the projections are emptied (ResetProjections) and a new
+//      consumer group reads the topics from the beginning through the service's own handler
+//      (ProjectionConsumer, one inbox transaction per event). Its rate: inbox rows of the group
+//      per second, from the consumer's start until every sample event is projected (and from its
+//      first row, without the group join).
+//  (2) the daily report: the whole history (--active cases on the register today and --years of
+//      cases closed before, the same generator) is written into the projections as the consumer
+//      builds them (the service's own translation and time line, domain::BuildTimeline, written
+//      in batches), with an inbox row per event as a rebuild leaves; then RunSnapshot of the
+//      "daily" report for the city over gRPC, --runs times after one warm-up run.
+//
+// The history, per case (docs/benchmarks.md, "Reporting", gives the sources of the ratios):
+// sentence kind probation 93.6%, parole 5.0%, temporary outside prison 1.1%, public surveillance
+// 0.3% (seeds/004: 336, 18, 4, 1 of 359); a term of 6 to 36 months (uniform), so with 30,000 on
+// the register about 1,430 cases open and close a month; case_opened, intake_reported (the same
+// or next days), a supervision level at intake and again every 6 months, one contact a month
+// (月汇报; the weekly calls are not recorded as contacts), key attention raised for 5% of cases,
+// a sanction for 8%, lost contact for 1% (found again 5 to 30 days later), a transfer to another
+// district for 3%, case_closed (discharged; 2% revoked) at the end of the term.
+//
+// Prints key=value figures (tests/bench/run part (i) reads them):
+//   reporting.rebuild_events reporting.rebuild_rate reporting.rebuild_rate_from_first
+//   reporting.cases reporting.active reporting.events reporting.spans reporting.flows
+//   reporting.fill_s reporting.daily_runs reporting.daily_p50_ms reporting.daily_p99_ms
+//   reporting.daily_max_ms reporting.daily_on_register reporting.errors
+//
+//   ccms-bench-reporting [--active N] [--years N] [--rebuild-cases N] [--runs N] [--seed N]
+// Needs CCMS_TEST_PG_ADMIN_DSN, CCMS_TEST_KAFKA_BOOTSTRAP, CCMS_TEST_KAFKA_CONTROL_PORT (as
+// tests/run exports them; tests/bench/run sets them to its stack's).
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "ccms/assessment/v1/assessment_events.pb.h"
+#include "ccms/records/v1/records_events.pb.h"
+#include "ccms/reporting/v1/reporting_service.grpc.pb.h"
+#include "common/grpc/proto_convert.h"
+#include "common/ids/uuid.h"
+#include "common/kafka/inbox_consumer.h"
+#include "common/kafka/outbox.h"
+#include "common/kafka/producer.h"
+#include "common/time/calendar.h"
+#include "services/reporting/domain/timeline.h"
+#include "services/reporting/event_translation.h"
+#include "services/reporting/wiring.h"
+#include "tests/support/service_harness.h"
+
+namespace ccms::testing {
+namespace {
+
+using D = absl::CivilDay;
+using grpc_util::ToProtoDate;
+
+// Sixteen districts of their own, "6" + a salt of the run + two digits: the topics hold the
+// stack's other events too, and the samples of earlier runs on the same broker (a rebuild reads
+// them all; only this run's count as its own).
+constexpr int kDistricts = 16;
+std::string g_district_prefix = "6591";
+std::string District(int i) { return absl::StrCat(g_district_prefix, i < 10 ? "0" : "", i); }
+
+int Flag(int argc, char** argv, const char* name, int fallback) {
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], name) == 0) return std::atoi(argv[i + 1]);
+  }
+  return fallback;
+}
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  size_t i = static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(i, v.size() - 1)];
+}
+
+double Seconds(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+struct Produced {
+  std::string topic;
+  events::v1::Envelope envelope;
+};
+
+// The events of one case, in the order the services publish them. `active`: on the register
+// today (started within its term before `today`); otherwise closed before today, within `years`.
+class History {
+ public:
+  History(uint32_t seed, D today, int years) : rng_(seed), today_(today), years_(years) {}
+
+  std::vector<Produced> Case(bool active) {
+    std::vector<Produced> out;
+    const std::string id = ids::NewUuid();
+    std::string district = District(Between(0, kDistricts - 1));
+    const int term_days = Between(6, 36) * 365 / 12;
+    D start, end;
+    if (active) {
+      start = today_ - Between(0, term_days - 1);
+      end = start + term_days;
+    } else {
+      end = today_ - Between(1, years_ * 365);
+      start = end - term_days;
+    }
+    const D last = std::min(end, today_ - 1);  // the last day anything happened
+    auto add = [&](const char* topic, const std::string& type, D day,
+                   const google::protobuf::Message& p) {
+      // Recorded on its day (the history's own clock), in order within the case.
+      const absl::Time at =
+          absl::FromCivil(absl::CivilSecond(day.year(), day.month(), day.day(), 10, 0,
+                                            static_cast<int>(out.size()) % 60),
+                          absl::UTCTimeZone());
+      out.push_back({topic, kafka::MakeEnvelope(type, id, district, at, at, "bench", p)});
+    };
+    auto records = [&](const std::string& type, D day, const google::protobuf::Message& p) {
+      add(reporting::kRecordsTopic, type, day, p);
+    };
+    records::v1::CaseOpened open;
+    open.set_case_id(id);
+    open.set_district_code(district);
+    open.set_office_id(absl::StrCat("office-", Between(1, 6)));
+    const int kind = Between(1, 1000);
+    // SENTENCE_KIND_: 1 probation, 2 public surveillance, 3 parole, 4 temporary outside prison.
+    open.set_sentence_kind(static_cast<common::v1::SentenceKind>(kind <= 936   ? 1
+                                                                 : kind <= 939 ? 2
+                                                                 : kind <= 989 ? 3
+                                                                               : 4));
+    *open.mutable_supervision_start_date() = ToProtoDate(start);
+    *open.mutable_supervision_end_date() = ToProtoDate(end);
+    *open.mutable_intake_deadline() = ToProtoDate(start + 10);
+    open.set_minor(Between(1, 100) <= 2);
+    open.set_sex(static_cast<common::v1::Sex>(Between(1, 100) <= 85 ? 1 : 2));
+    open.set_age_band(static_cast<records::v1::AgeBand>(Between(2, 6)));
+    open.set_offence_category("theft");
+    records("ccms.records.case_opened", start, open);
+    records::v1::IntakeReported intake;
+    intake.set_case_id(id);
+    intake.set_district_code(district);
+    const D reported = std::min(start + Between(0, 3), std::max(start, last));
+    *intake.mutable_reported_on() = ToProtoDate(reported);
+    records("ccms.records.intake_reported", reported, intake);
+    // Dated events through the term, then sorted by day.
+    std::vector<std::pair<D, int>> dated;  // day, what (0 level, 1 contact, 2..6 the rarer ones)
+    for (D d = start; d <= last; d += 182) dated.push_back({d, 0});
+    for (D d = start + 30; d <= last; d += 30) dated.push_back({d - Between(0, 5), 1});
+    if (last > start + 20) {
+      if (Between(1, 100) <= 5) dated.push_back({start + Between(10, last - start), 2});
+      if (Between(1, 100) <= 8) dated.push_back({start + Between(10, last - start), 3});
+      if (Between(1, 100) <= 1) dated.push_back({start + Between(10, last - start), 4});
+      if (Between(1, 100) <= 3) dated.push_back({start + Between(10, last - start), 5});
+    }
+    std::stable_sort(dated.begin(), dated.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [day, what] : dated) {
+      switch (what) {
+        case 0: {
+          assessment::v1::SupervisionLevelChanged l;
+          l.set_case_id(id);
+          l.set_district_code(district);
+          l.set_level(static_cast<common::v1::SupervisionLevel>(Between(1, 3)));
+          *l.mutable_effective_on() = ToProtoDate(day);
+          add(reporting::kAssessmentTopic, "ccms.assessment.supervision_level_changed", day, l);
+          break;
+        }
+        case 1: {
+          records::v1::ContactRecorded k;
+          k.set_case_id(id);
+          k.set_district_code(district);
+          k.set_contact_id(ids::NewUuid());
+          k.set_kind("HOME_VISIT");
+          *k.mutable_occurred_on() = ToProtoDate(day);
+          records("ccms.records.contact_recorded", day, k);
+          break;
+        }
+        case 2: {
+          assessment::v1::KeyAttentionChanged k;
+          k.set_case_id(id);
+          k.set_district_code(district);
+          k.set_key_attention(true);
+          add(reporting::kAssessmentTopic, "ccms.assessment.key_attention_changed", day, k);
+          break;
+        }
+        case 3: {
+          records::v1::SanctionIssued s;
+          s.set_case_id(id);
+          s.set_district_code(district);
+          s.set_sanction_id(ids::NewUuid());
+          s.set_kind(static_cast<records::v1::SanctionKind>(Between(1, 2)));
+          *s.mutable_issued_on() = ToProtoDate(day);
+          records("ccms.records.sanction_issued", day, s);
+          break;
+        }
+        case 4: {
+          records::v1::LostContactChanged l;
+          l.set_case_id(id);
+          l.set_district_code(district);
+          l.set_period_id(ids::NewUuid());
+          *l.mutable_since() = ToProtoDate(day);
+          records("ccms.records.lost_contact_marked", day, l);
+          const D found = day + Between(5, 30);
+          if (found <= last) {
+            *l.mutable_found_on() = ToProtoDate(found);
+            l.set_days_lost(static_cast<int32_t>(found - day));
+            records("ccms.records.found_again", found, l);
+          }
+          break;
+        }
+        default: {
+          records::v1::CaseTransferred t;
+          t.set_case_id(id);
+          t.set_from_district_code(district);
+          district = District((std::stoi(district.substr(4)) + 1) % kDistricts);
+          t.set_to_district_code(district);
+          t.set_to_office_id(absl::StrCat("office-", Between(1, 6)));
+          *t.mutable_effective_on() = ToProtoDate(day);
+          records("ccms.records.case_transferred", day, t);
+          break;
+        }
+      }
+    }
+    if (!active) {
+      records::v1::CaseClosed c;
+      c.set_case_id(id);
+      c.set_district_code(district);
+      c.set_reason(Between(1, 100) <= 98 ? records::v1::CASE_CLOSE_REASON_DISCHARGED
+                                         : records::v1::CASE_CLOSE_REASON_REVOKED);
+      *c.mutable_closed_on() = ToProtoDate(end);
+      records("ccms.records.case_closed", end, c);
+    }
+    return out;
+  }
+
+ private:
+  int Between(int lo, int hi) { return lo + static_cast<int>(rng_() % (hi - lo + 1)); }
+
+  std::mt19937 rng_;
+  D today_;
+  int years_;
+};
+
+// A PostgreSQL array literal of text values, every element quoted ("" for NULL given as nullopt).
+class ArrayText {
+ public:
+  void Add(const std::string& v) {
+    text_ += text_.empty() ? "{\"" : ",\"";
+    for (char c : v) {
+      if (c == '"' || c == '\\') text_ += '\\';
+      text_ += c;
+    }
+    text_ += '"';
+  }
+  void AddNull() { text_ += text_.empty() ? "{NULL" : ",NULL"; }
+  std::string Take() {
+    std::string out = text_.empty() ? "{}" : text_ + "}";
+    text_.clear();
+    return out;
+  }
+
+ private:
+  std::string text_;
+};
+
+// Writes the projections of many cases at once: the rows ProjectionConsumer would leave (the
+// service's own translation and time line), by batches of INSERT … SELECT FROM unnest(...).
+class ProjectionWriter {
+ public:
+  ProjectionWriter(TestDatabase& db, std::string consumer)
+      : db_(db), consumer_(std::move(consumer)) {}
+
+  // One case's events, through the service's translation and time line.
+  void Add(const std::vector<Produced>& events) {
+    std::vector<reporting::domain::Occurrence> all;
+    std::string case_id;
+    for (const auto& p : events) {
+      bool malformed = false;
+      auto o = reporting::TranslateEvent(p.envelope, &malformed);
+      if (o.has_value()) all.push_back(*std::move(o));
+      case_id = p.envelope.case_id();
+      inbox_.event_id.Add(p.envelope.event_id());
+      inbox_.type.Add(p.envelope.type());
+      inbox_.topic.Add(p.topic);
+      inbox_.offset.Add(absl::StrCat(next_offset_++));
+      ++events_;
+    }
+    const auto t = reporting::domain::BuildTimeline(std::move(all));
+    for (const auto& s : t.spans) {
+      spans_.case_id.Add(case_id);
+      spans_.from.Add(time::FormatDate(s.from));
+      if (s.to.has_value()) {
+        spans_.to.Add(time::FormatDate(*s.to));
+      } else {
+        spans_.to.AddNull();
+      }
+      spans_.state.Add(s.state);
+      ++spans_n_;
+    }
+    int ord = 0;
+    for (const auto& f : t.flows) {
+      flows_.case_id.Add(case_id);
+      flows_.ord.Add(absl::StrCat(ord++));
+      flows_.kind.Add(f.kind);
+      flows_.code.Add(f.code);
+      flows_.day.Add(time::FormatDate(f.day));
+      flows_.state.Add(f.state);
+      ++flows_n_;
+    }
+    const reporting::domain::CaseState now =
+        t.spans.empty() ? reporting::domain::CaseState() : t.spans.back().state;
+    projection_.case_id.Add(case_id);
+    projection_.start.Add(time::FormatDate(t.start));
+    if (t.closed_on.has_value()) {
+      projection_.closed.Add(time::FormatDate(*t.closed_on));
+    } else {
+      projection_.closed.AddNull();
+    }
+    projection_.reason.Add(t.close_reason);
+    projection_.state.Add(now);
+    if (++pending_ >= 2000) Flush();
+  }
+
+  void Flush() {
+    if (pending_ == 0) return;
+    pending_ = 0;
+    const std::string s = absl::StrCat(
+        "INSERT INTO case_span (case_id, valid_from, valid_to, ", StateColumns(),
+        ") SELECT * FROM unnest('", spans_.case_id.Take(), "'::text[], '", spans_.from.Take(),
+        "'::date[], '", spans_.to.Take(), "'::date[], ", spans_.state.Take(), ")");
+    const std::string f = absl::StrCat(
+        "INSERT INTO case_flow (case_id, ord, kind, code, on_day, ", StateColumns(),
+        ") SELECT * FROM unnest('", flows_.case_id.Take(), "'::text[], '", flows_.ord.Take(),
+        "'::int[], '", flows_.kind.Take(), "'::text[], '", flows_.code.Take(), "'::text[], '",
+        flows_.day.Take(), "'::date[], ", flows_.state.Take(), ")");
+    const std::string p = absl::StrCat(
+        "INSERT INTO case_projection (case_id, start_on, closed_on, close_reason, ", StateColumns(),
+        ") SELECT * FROM unnest('", projection_.case_id.Take(), "'::text[], '",
+        projection_.start.Take(), "'::date[], '", projection_.closed.Take(), "'::date[], '",
+        projection_.reason.Take(), "'::text[], ", projection_.state.Take(), ")");
+    const std::string i = absl::StrCat(
+        "INSERT INTO inbox (consumer, event_id, event_type, topic, kafka_partition, kafka_offset)"
+        " SELECT '",
+        consumer_, "', e, t, p, 0, o FROM unnest('", inbox_.event_id.Take(), "'::uuid[], '",
+        inbox_.type.Take(), "'::text[], '", inbox_.topic.Take(), "'::text[], '",
+        inbox_.offset.Take(), "'::bigint[]) AS x(e, t, p, o)");
+    db_.QueryValue(s + "; " + f + "; " + p + "; " + i);
+  }
+
+  int64_t events() const { return events_; }
+  int64_t spans() const { return spans_n_; }
+  int64_t flows() const { return flows_n_; }
+
+ private:
+  // The 11 state columns, as arrays.
+  struct StateArrays {
+    ArrayText district, office, sentence_kind, sex, age_band, offence_category, level, minor,
+        key_attention, lost_contact, never_reported;
+    void Add(const reporting::domain::CaseState& s) {
+      district.Add(s.district);
+      office.Add(s.office);
+      sentence_kind.Add(s.sentence_kind);
+      sex.Add(s.sex);
+      age_band.Add(s.age_band);
+      offence_category.Add(s.offence_category);
+      level.Add(s.level);
+      minor.Add(s.minor ? "t" : "f");
+      key_attention.Add(s.key_attention ? "t" : "f");
+      lost_contact.Add(s.lost_contact ? "t" : "f");
+      never_reported.Add(s.never_reported ? "t" : "f");
+    }
+    std::string Take() {
+      return absl::StrCat("'", district.Take(), "'::text[], '", office.Take(), "'::text[], '",
+                          sentence_kind.Take(), "'::text[], '", sex.Take(), "'::text[], '",
+                          age_band.Take(), "'::text[], '", offence_category.Take(), "'::text[], '",
+                          level.Take(), "'::text[], '", minor.Take(), "'::bool[], '",
+                          key_attention.Take(), "'::bool[], '", lost_contact.Take(), "'::bool[], '",
+                          never_reported.Take(), "'::bool[]");
+    }
+  };
+  static const char* StateColumns() {
+    return "district_code, office_id, sentence_kind, sex, age_band, offence_category, level,"
+           " minor, key_attention, lost_contact, never_reported";
+  }
+
+  TestDatabase& db_;
+  std::string consumer_;
+  int pending_ = 0;
+  int64_t next_offset_ = 0;
+  int64_t events_ = 0, spans_n_ = 0, flows_n_ = 0;
+  struct {
+    ArrayText case_id, from, to;
+    StateArrays state;
+  } spans_;
+  struct {
+    ArrayText case_id, ord, kind, code, day;
+    StateArrays state;
+  } flows_;
+  struct {
+    ArrayText case_id, start, closed, reason;
+    StateArrays state;
+  } projection_;
+  struct {
+    ArrayText event_id, type, topic, offset;
+  } inbox_;
+};
+
+int Run(int argc, char** argv) {
+  if (IntegrationEnv::Get() == nullptr) {
+    std::fprintf(stderr,
+                 "ccms-bench-reporting: needs CCMS_TEST_PG_ADMIN_DSN, CCMS_TEST_KAFKA_BOOTSTRAP "
+                 "and CCMS_TEST_KAFKA_CONTROL_PORT\n");
+    return 2;
+  }
+  const int active = Flag(argc, argv, "--active", 30000);
+  const int years = std::max(1, Flag(argc, argv, "--years", 5));
+  const int rebuild_cases = Flag(argc, argv, "--rebuild-cases", 1000);
+  const int runs = std::max(1, Flag(argc, argv, "--runs", 20));
+  const uint32_t seed = static_cast<uint32_t>(Flag(argc, argv, "--seed", 16));
+  // Closed cases over `years` at the rate the register turns over: `active` cases with a mean
+  // term of 21 months leave at active / 21 a month.
+  const int closed = static_cast<int>(static_cast<int64_t>(active) * 12 * years / 21);
+
+  ServiceHarness h(reporting::Definition(), {});
+  g_district_prefix = absl::StrCat("6", 100 + std::hash<std::string>()(h.db().name()) % 900);
+  auto& wiring = h.wiring<reporting::ReportingWiring>();
+  h.host().consumer(0).Stop();  // the bench runs its own rebuild below
+  const D today = h.Today();
+  History history(seed, today, years);
+  int errors = 0;
+
+  // (1) The rebuild: the sample produced to the topics, then read from the beginning.
+  std::vector<std::string> sample_ids;
+  int64_t sample_events = 0;
+  {
+    std::atomic<int> failed{0};
+    auto producer =
+        kafka::KafkaProducer::Create({.bootstrap_servers = IntegrationEnv::Get()->kafka_bootstrap},
+                                     [&](const kafka::DeliveryReport& r) {
+                                       if (!r.ok) ++failed;
+                                     });
+    if (!producer.ok()) {
+      std::fprintf(stderr, "ccms-bench-reporting: producer: %s\n",
+                   std::string(producer.status().message()).c_str());
+      return 1;
+    }
+    for (int c = 0; c < rebuild_cases; ++c) {
+      for (const auto& p : history.Case(c % 4 == 0)) {  // a quarter on the register today
+        absl::Status st;
+        while (!(st = (*producer)->Produce({.topic = p.topic,
+                                            .key = p.envelope.case_id(),
+                                            .value = p.envelope.SerializeAsString()}))
+                    .ok()) {
+          (*producer)->Poll(100);  // queue full: let deliveries drain
+        }
+        ++sample_events;
+      }
+    }
+    if (!(*producer)->Flush(120000) || failed.load() > 0) {
+      std::fprintf(stderr, "ccms-bench-reporting: %d events not delivered\n", failed.load());
+      return 1;
+    }
+  }
+  auto generation = wiring.store().ResetProjections();
+  if (!generation.ok()) {
+    std::fprintf(stderr, "ccms-bench-reporting: reset: %s\n",
+                 std::string(generation.status().message()).c_str());
+    return 1;
+  }
+  const std::string group =
+      absl::StrCat(reporting::ConsumerGroup(*generation), "-bench-", h.db().name());
+  auto consumer = kafka::InboxConsumer::Create(
+      {.bootstrap_servers = IntegrationEnv::Get()->kafka_bootstrap,
+       .group_id = group,
+       .topics = {reporting::kRecordsTopic, reporting::kAssessmentTopic, reporting::kEducationTopic,
+                  reporting::kEmploymentTopic}},
+      h.host().background_pool(),
+      [&](pqxx::work& tx, const events::v1::Envelope& e) {
+        return wiring.consumer().Handle(tx, e);
+      },
+      nullptr);
+  if (!consumer.ok()) {
+    std::fprintf(stderr, "ccms-bench-reporting: consumer: %s\n",
+                 std::string(consumer.status().message()).c_str());
+    return 1;
+  }
+  auto count = [&](const std::string& sql) { return std::stoll(h.db().QueryValue(sql)); };
+  const std::string mine = absl::StrCat(
+      "SELECT count(*) FROM occurrence WHERE district_code LIKE '", g_district_prefix, "%'");
+  const std::string applied =
+      absl::StrCat("SELECT count(*) FROM inbox WHERE consumer = '", group, "'");
+  const auto t0 = std::chrono::steady_clock::now();
+  (*consumer)->Start();
+  std::chrono::steady_clock::time_point first = t0, done = t0;
+  bool started = false;
+  const auto deadline = t0 + std::chrono::minutes(60);
+  int64_t projected = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!started && count(applied) > 0) {
+      started = true;
+      first = now;
+    }
+    projected = count(mine);
+    if (projected >= sample_events) {
+      done = now;
+      break;
+    }
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  (*consumer)->Stop();
+  const int64_t rebuilt = count(applied);
+  if (projected < sample_events) {
+    std::fprintf(stderr, "ccms-bench-reporting: the rebuild projected %lld of %lld events\n",
+                 static_cast<long long>(projected), static_cast<long long>(sample_events));
+    ++errors;
+  }
+  std::printf("reporting.rebuild_cases=%d\n", rebuild_cases);
+  std::printf("reporting.rebuild_sample_events=%lld\n", static_cast<long long>(sample_events));
+  std::printf("reporting.rebuild_events=%lld\n", static_cast<long long>(rebuilt));
+  std::printf("reporting.rebuild_s=%.2f\n", Seconds(t0, done));
+  std::printf("reporting.rebuild_rate=%.0f\n", static_cast<double>(rebuilt) / Seconds(t0, done));
+  std::printf("reporting.rebuild_rate_from_first=%.0f\n",
+              static_cast<double>(rebuilt) / std::max(Seconds(first, done), 1e-3));
+  std::fflush(stdout);
+
+  // (2) The whole history in the projections, then the daily report.
+  const auto f0 = std::chrono::steady_clock::now();
+  ProjectionWriter writer(h.db(), group);
+  for (int c = 0; c < active + closed; ++c) writer.Add(history.Case(c < active));
+  writer.Flush();
+  h.db().QueryValue("ANALYZE");
+  const auto f1 = std::chrono::steady_clock::now();
+  std::printf("reporting.active=%d\n", active);
+  std::printf("reporting.closed=%d\n", closed);
+  std::printf("reporting.years=%d\n", years);
+  std::printf("reporting.events=%lld\n", static_cast<long long>(writer.events()));
+  std::printf("reporting.spans=%lld\n", static_cast<long long>(writer.spans()));
+  std::printf("reporting.flows=%lld\n", static_cast<long long>(writer.flows()));
+  std::printf("reporting.inbox_rows=%lld\n", count("SELECT count(*) FROM inbox"));
+  std::printf("reporting.fill_s=%.1f\n", Seconds(f0, f1));
+  std::fflush(stdout);
+
+  auto stub = reporting::v1::ReportingService::NewStub(h.channel());
+  const std::string admin = ServiceHarness::Token(auth::Role::kCityAdmin, {"*"}, "bench-admin");
+  std::vector<double> ms;
+  std::string on_register;
+  for (int run = 0; run <= runs; ++run) {
+    reporting::v1::RunSnapshotRequest req;
+    req.set_request_id(ids::NewUuid());
+    req.set_report_id("daily");
+    *req.mutable_period_day() = ToProtoDate(today);
+    reporting::v1::RunSnapshotResponse resp;
+    const auto a = std::chrono::steady_clock::now();
+    const grpc::Status st = stub->RunSnapshot(ServiceHarness::Context(admin).get(), req, &resp);
+    const auto b = std::chrono::steady_clock::now();
+    if (!st.ok()) {
+      if (++errors == 1) {
+        std::fprintf(stderr, "ccms-bench-reporting: RunSnapshot: %s\n", st.error_message().c_str());
+      }
+      continue;
+    }
+    if (run > 0) ms.push_back(std::chrono::duration<double, std::milli>(b - a).count());
+    // The total row's first cell: people on the register today, city-wide.
+    const auto& tables = resp.snapshot().tables();
+    if (!tables.empty() && tables[0].total().cells_size() > 0) {
+      on_register = tables[0].total().cells(0);
+    }
+    // The bench's own districts (the topics also hold the stack's cases): every active case of
+    // the history and of the sample, and nothing closed.
+    int64_t mine_on_register = 0;
+    if (!tables.empty()) {
+      for (const auto& row : tables[0].rows()) {
+        if (row.key().rfind(g_district_prefix, 0) == 0 && row.cells_size() > 0) {
+          mine_on_register += std::atoll(row.cells(0).c_str());
+        }
+      }
+    }
+    const int64_t want = active + (rebuild_cases + 3) / 4;
+    if (mine_on_register != want) {
+      std::fprintf(stderr,
+                   "ccms-bench-reporting: on the register in the bench's districts %lld, "
+                   "want %lld\n",
+                   static_cast<long long>(mine_on_register), static_cast<long long>(want));
+      ++errors;
+    }
+  }
+  std::printf("reporting.daily_runs=%zu\n", ms.size());
+  std::printf("reporting.daily_p50_ms=%.1f\n", Percentile(ms, 0.50));
+  std::printf("reporting.daily_p99_ms=%.1f\n", Percentile(ms, 0.99));
+  std::printf("reporting.daily_max_ms=%.1f\n",
+              ms.empty() ? 0.0 : *std::max_element(ms.begin(), ms.end()));
+  std::printf("reporting.daily_on_register=%s\n", on_register.empty() ? "0" : on_register.c_str());
+  std::printf("reporting.errors=%d\n", errors);
+  return errors == 0 && !ms.empty() ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace ccms::testing
+
+int main(int argc, char** argv) { return ccms::testing::Run(argc, argv); }
