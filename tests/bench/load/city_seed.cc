@@ -389,6 +389,14 @@ CREATE TABLE IF NOT EXISTS city_seed_batch (
   hi      bigint NOT NULL,
   rows    bigint NOT NULL,
   done_at timestamptz NOT NULL DEFAULT now());
+-- Owned like the service's tables (the superuser made them): a service grants its runtime role
+-- every table of its owner at start, and stops when it cannot.
+DO $$ BEGIN
+  EXECUTE format('ALTER TABLE city_seed_run OWNER TO %I',
+                 (SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()));
+  EXECUTE format('ALTER TABLE city_seed_batch OWNER TO %I',
+                 (SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()));
+END $$;
 )SQL";
 
 std::string Fill(absl::string_view sql, const CityFlags& f, int64_t lo, int64_t hi) {
