@@ -3,15 +3,19 @@
 //   ccms-load SCENARIO --addr HOST:PORT (--key-file FILE | --token JWT) [options]
 //
 // Scenarios: open-case, get-case, list-cases, check-in, mixed (60% GetCase, 20% ListCases,
-// 10% OpenCase, 10% RecordIntakeCheckIn), echo (tests/bench/echo_server), seed (only the
-// seeding step). Closed loop (--concurrency calls in flight) or open loop (--rate calls per
-// second, latency measured from each call's intended send time, so a stalled server cannot hide
-// its queue). Runs for --duration seconds or --count calls after --warmup seconds.
-// Fault tests (tests/fault): --retries N resends a failed OpenCase / RecordIntakeCheckIn with the
-// same request id (UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED, RESOURCE_EXHAUSTED; backoff 50 ms
-// doubling to 1 s), and --acked FILE writes "request_id case_id" for every acknowledged OpenCase.
-// TLS: --ca-file (else $CCMS_GRPC_CA_FILE) turns it on; --cert-file / --tls-key-file present a
-// client certificate ($CCMS_GRPC_CLIENT_CERT_FILE / _KEY_FILE); --server-name
+// 10% OpenCase, 10% RecordIntakeCheckIn), list-cases-active, list-overdue, list-discharges-due,
+// list-leaves-not-returned, list-due-assessments (--addr: assessment), list-worklist (--addr:
+// reporting) (each the first page of a random district's list), echo (tests/bench/echo_server),
+// seed (only the seeding step); `ccms-load city-seed --help` grows a city of cases straight in the
+// dev stack's databases (tests/bench/load/city_seed.h). Closed loop (--concurrency calls in flight)
+// or open loop (--rate calls per second, latency measured from each call's intended send time, so a
+// stalled server cannot hide its queue). Runs for --duration seconds or --count calls after
+// --warmup seconds. Fault tests (tests/fault): --retries N resends a failed OpenCase /
+// RecordIntakeCheckIn with the same request id (UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED,
+// RESOURCE_EXHAUSTED; backoff 50 ms doubling to 1 s), and --acked FILE writes "request_id case_id"
+// for every acknowledged OpenCase. TLS: --ca-file (else $CCMS_GRPC_CA_FILE) turns it on;
+// --cert-file / --tls-key-file present a client certificate ($CCMS_GRPC_CLIENT_CERT_FILE /
+// _KEY_FILE); --server-name
 // ($CCMS_GRPC_TLS_SERVER_NAME). --key-file stays the JWT key. Empty --ca-file, --cert-file and
 // --tls-key-file force plaintext.
 #include <unistd.h>
@@ -36,11 +40,17 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "ccms/assessment/v1/assessment_service.grpc.pb.h"
 #include "ccms/bench/v1/echo_service.grpc.pb.h"
 #include "ccms/records/v1/case_service.grpc.pb.h"
+#include "ccms/records/v1/discharge_service.grpc.pb.h"
+#include "ccms/records/v1/leave_service.grpc.pb.h"
 #include "ccms/records/v1/records_types.pb.h"
+#include "ccms/records/v1/supervision_service.grpc.pb.h"
+#include "ccms/reporting/v1/reporting_service.grpc.pb.h"
 #include "common/auth/jwt.h"
 #include "common/auth/principal.h"
 #include "common/grpc/tls.h"
@@ -49,6 +59,7 @@
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
 #include "nlohmann/json.hpp"
+#include "tests/bench/load/city_seed.h"
 #include "tests/bench/load/histogram.h"
 #include "tests/bench/load/workload.h"
 
@@ -98,9 +109,9 @@ struct Flags {
 // ---------------------------------------------------------------------------------------------
 // Statistics
 
-enum class Op { kOpenCase, kGetCase, kListCases, kCheckIn, kEcho, kCount };
+enum class Op { kOpenCase, kGetCase, kListCases, kCheckIn, kEcho, kList, kCount };
 constexpr const char* kOpNames[] = {"OpenCase", "GetCase", "ListCases", "RecordIntakeCheckIn",
-                                    "Echo"};
+                                    "Echo",     "List"};
 constexpr int kOps = static_cast<int>(Op::kCount);
 
 const char* CodeName(int code) {
@@ -319,6 +330,51 @@ class Client {
                                      });
   }
 
+  // The first page of another list call, one district's (the list-* scenarios other than
+  // list-cases; docs/benchmarks.md, "City scale"). Counted as Op::kList.
+  void ListOther(const std::string& scenario, const std::string& district, Done done) {
+    const int size = flags_.page_size;
+    if (scenario == "list-cases-active") {
+      rv1::ListCasesRequest req;
+      req.set_district_code(district);
+      req.set_status(rv1::CASE_STATUS_ACTIVE);
+      req.set_page_size(size);
+      CallOther<rv1::CaseService, rv1::ListCasesResponse>(
+          std::move(req), [](auto* a, auto... x) { a->ListCases(x...); }, std::move(done));
+    } else if (scenario == "list-overdue") {
+      rv1::ListOverdueRequest req;
+      req.set_district_code(district);
+      req.set_page_size(size);
+      CallOther<rv1::SupervisionService, rv1::ListOverdueResponse>(
+          std::move(req), [](auto* a, auto... x) { a->ListOverdue(x...); }, std::move(done));
+    } else if (scenario == "list-discharges-due") {
+      rv1::ListDischargesDueRequest req;
+      req.set_district_code(district);
+      req.set_page_size(size);
+      CallOther<rv1::DischargeService, rv1::ListDischargesDueResponse>(
+          std::move(req), [](auto* a, auto... x) { a->ListDischargesDue(x...); }, std::move(done));
+    } else if (scenario == "list-leaves-not-returned") {
+      rv1::ListLeavesNotReturnedRequest req;
+      req.set_district_code(district);
+      req.set_page_size(size);
+      CallOther<rv1::LeaveService, rv1::ListLeavesNotReturnedResponse>(
+          std::move(req), [](auto* a, auto... x) { a->ListLeavesNotReturned(x...); },
+          std::move(done));
+    } else if (scenario == "list-due-assessments") {
+      assessment::v1::ListDueAssessmentsRequest req;
+      req.set_district_code(district);
+      req.set_page_size(size);
+      CallOther<assessment::v1::AssessmentService, assessment::v1::ListDueAssessmentsResponse>(
+          std::move(req), [](auto* a, auto... x) { a->ListDueAssessments(x...); }, std::move(done));
+    } else {  // list-worklist
+      reporting::v1::ListWorklistRequest req;
+      req.set_district_code(district);
+      req.set_page_size(size);
+      CallOther<reporting::v1::ReportingService, reporting::v1::ListWorklistResponse>(
+          std::move(req), [](auto* a, auto... x) { a->ListWorklist(x...); }, std::move(done));
+    }
+  }
+
   void CheckIn(const std::string& case_id, Done done) {
     auto req = std::make_shared<rv1::RecordIntakeCheckInRequest>();
     req->set_request_id(ids::NewUuid());
@@ -370,6 +426,27 @@ class Client {
     Req req;
     Resp resp;
   };
+
+  // A unary call of any service on the next channel; the stub lives as long as the call.
+  template <typename Service, typename Resp, typename Req, typename Start>
+  void CallOther(Req req, Start start, Done done) {
+    struct Other {
+      grpc::ClientContext ctx;
+      Req req;
+      Resp resp;
+      std::unique_ptr<typename Service::Stub> stub;
+    };
+    auto* call = new Other();
+    call->req = std::move(req);
+    call->stub = Service::NewStub(
+        channels_[next_.fetch_add(1, std::memory_order_relaxed) % channels_.size()]);
+    Prepare(call->ctx);
+    start(call->stub->async(), &call->ctx, &call->req, &call->resp,
+          [call, done = std::move(done)](grpc::Status s) {
+            done(Op::kList, s);
+            delete call;
+          });
+  }
 
   // One attempt; a retryable failure sends the same request (same request id) again later.
   void SendOpenCase(std::shared_ptr<const rv1::OpenCaseRequest> req, int attempt, CasePool& pool,
@@ -466,6 +543,11 @@ class Scenario {
     if (name_ == "get-case") return GetCase(rng, std::move(done));
     if (name_ == "list-cases") return ListCases(rng, std::move(done));
     if (name_ == "check-in") return CheckIn(std::move(done));
+    if (absl::StartsWith(name_, "list-")) {
+      const auto& d = BenchDistricts();
+      client_.ListOther(name_, d[rng() % d.size()], std::move(done));
+      return true;
+    }
     if (name_ == "echo") {
       client_.Echo(std::move(done));
       return true;
@@ -784,7 +866,8 @@ absl::StatusOr<std::string> ReadKeyFile(const std::string& path) {
 absl::Status LoadTls(Flags* f) {
   if (f->ca_file.empty()) {
     if (!f->cert_file.empty() || !f->tls_key_file.empty() || !f->server_name.empty()) {
-      return absl::InvalidArgumentError("--cert-file, --tls-key-file and --server-name need --ca-file");
+      return absl::InvalidArgumentError(
+          "--cert-file, --tls-key-file and --server-name need --ca-file");
     }
     return absl::OkStatus();
   }
@@ -814,6 +897,8 @@ absl::Status LoadTls(Flags* f) {
 }
 
 int Main(int argc, char** argv) {
+  // city-seed has flags of its own (tests/bench/load/city_seed.h).
+  if (argc >= 2 && std::string(argv[1]) == "city-seed") return CitySeedMain(argc - 1, argv + 1);
   Flags f;
   CLI::App app{
       "ccms-load: load generator of the ccms benchmarks.\n"
@@ -822,12 +907,14 @@ int Main(int argc, char** argv) {
       "only)."};
   app.add_option("scenario", f.scenario, "Scenario")
       ->required()
-      ->check(CLI::IsMember(
-          {"open-case", "get-case", "list-cases", "check-in", "mixed", "echo", "seed"}));
+      ->check(CLI::IsMember({"open-case", "get-case", "list-cases", "check-in", "mixed", "echo",
+                             "seed", "list-cases-active", "list-overdue", "list-discharges-due",
+                             "list-leaves-not-returned", "list-due-assessments", "list-worklist"}));
   app.add_option("--addr", f.addr, "gRPC address of the server")->capture_default_str();
   app.add_option("--token", f.token, "Bearer token (else minted from --key-file)");
-  app.add_option("--key-file", f.key_file,
-                 "The dev key set (.run/secrets/jwt-keys.json): mint a city_admin token with its last key");
+  app.add_option(
+      "--key-file", f.key_file,
+      "The dev key set (.run/secrets/jwt-keys.json): mint a city_admin token with its last key");
   app.add_option("--duration", f.duration_s, "Seconds measured (after the warm-up)")
       ->capture_default_str();
   app.add_option("--count", f.count, "Measured calls instead of a duration");
@@ -902,13 +989,16 @@ int Main(int argc, char** argv) {
       p.subject = "ccms-load";
       p.role = auth::Role::kCityAdmin;
       p.all_districts = true;
-      auto token = auth::MintToken(p,
-                                   {.algorithm = signing->algorithm,
-                                    .key = signing->material,
-                                    .kid = signing->kid,
-                                    .audiences = {"ccms-records"},
-                                    .ttl = absl::Hours(12)},
-                                   absl::Now());
+      auto token =
+          auth::MintToken(p,
+                          {.algorithm = signing->algorithm,
+                           .key = signing->material,
+                           .kid = signing->kid,
+                           .audiences = {f.scenario == "list-due-assessments" ? "ccms-assessment"
+                                         : f.scenario == "list-worklist"      ? "ccms-reporting"
+                                                                              : "ccms-records"},
+                           .ttl = absl::Hours(12)},
+                          absl::Now());
       if (!token.ok()) {
         std::cerr << "ccms-load: cannot mint a token: " << token.status().message() << "\n";
         return 2;

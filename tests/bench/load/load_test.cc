@@ -2,6 +2,7 @@
 
 #include "gtest/gtest.h"
 #include "services/records/domain/id_number.h"
+#include "tests/bench/load/city_seed.h"
 #include "tests/bench/load/histogram.h"
 #include "tests/bench/load/workload.h"
 
@@ -61,6 +62,25 @@ TEST(Workload, RequestsSpreadOverSixteenDistricts) {
   std::set<std::string> districts;
   for (uint64_t n = 0; n < 32; ++n) districts.insert(MakeOpenCase(n).assignment().district_code());
   EXPECT_EQ(districts.size(), 16u);
+}
+
+// The city seeder's people: valid, distinct over a million (the whole of a city), none of them
+// a number the other scenarios open (IdNumberFor), and with the birth day and sex the seeder's
+// SQL gives the person from the same i.
+TEST(CitySeed, IdentityNumbersAreValidDistinctAndMatchTheSqlSide) {
+  std::set<std::string> seen;
+  const absl::CivilDay today(2026, 12, 6);
+  for (int64_t i = 0; i < 1'000'000; ++i) {
+    const std::string id = CityIdNumber(i);
+    ASSERT_TRUE(seen.insert(id).second) << i << " " << id;
+    if (i % 9973 == 0 || i == 999'999 || i == 16 * 18000 - 1 || i == 16 * 18000) {
+      auto parsed = records::domain::ParseResidentId(id, today);
+      ASSERT_TRUE(parsed.ok()) << i << " " << id;
+      EXPECT_EQ(parsed->birth_date, absl::CivilDay(1955, 1, 1) + CityBirthDayIndex(i)) << id;
+      EXPECT_EQ(parsed->sex == records::domain::Sex::kMale, CityPersonMale(i)) << id;
+    }
+  }
+  for (uint64_t n = 0; n < 200'000; n += 7) EXPECT_EQ(seen.count(IdNumberFor(n)), 0u);
 }
 
 }  // namespace
