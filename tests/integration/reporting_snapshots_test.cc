@@ -332,7 +332,7 @@ TEST_F(ReportingSnapshotsTest, PublishedMonthIsFrozenAndARestatementListsExactly
   auto csv = Export(bureau, 2, v1::EXPORT_FORMAT_CSV, &st);
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_EQ(csv.checksum(), v2_checksum);
-  ASSERT_EQ(csv.files_size(), 4);
+  ASSERT_EQ(csv.files_size(), 5);  // register, supervision, offices, sentence kinds, 服务人数
   EXPECT_EQ(csv.files(0).name(), "monthly-2026-01-01-659021-v2-register.csv");
   EXPECT_NE(csv.files(0).content().find("在册社区矫正对象"), std::string::npos);
   EXPECT_NE(csv.files(0).content().find("合计,4,"), std::string::npos);
