@@ -2,7 +2,9 @@
 
 #include <librdkafka/rdkafkacpp.h>
 
+#include <optional>
 #include <pqxx/pqxx>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/ids/uuid.h"
@@ -158,6 +160,41 @@ absl::StatusOr<bool> InboxConsumer::Process(const std::string& topic, int partit
     if (duplicate_total_) duplicate_total_->Increment();
   }
   return applied;
+}
+
+absl::Status InboxConsumer::ProcessBatch(const std::vector<Record>& records) {
+  std::vector<events::v1::Envelope> events;
+  events.reserve(records.size());
+  for (const Record& record : records) {
+    std::optional<events::v1::Envelope> decoded = DecodeEnvelope(record.value);
+    if (!decoded.has_value()) {
+      return absl::InvalidArgumentError("a record of the batch is no envelope");
+    }
+    events.push_back(std::move(*decoded));
+  }
+  int64_t applied = 0;
+  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
+    applied = 0;
+    for (size_t i = 0; i < records.size(); ++i) {
+      const events::v1::Envelope& event = events[i];
+      pqxx::result r = tx.exec_params(
+          "INSERT INTO inbox (consumer, event_id, event_type, topic, kafka_partition, kafka_offset)"
+          " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+          options_.group_id, event.event_id(), event.type(), records[i].topic, records[i].partition,
+          records[i].offset);
+      if (r.affected_rows() == 0) continue;  // seen before
+      if (absl::Status h = handler_(tx, event); !h.ok()) return h;
+      ++applied;
+    }
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  const int64_t duplicates = static_cast<int64_t>(records.size()) - applied;
+  applied_ += applied;
+  duplicates_ += duplicates;
+  if (applied_total_) applied_total_->Increment(static_cast<double>(applied));
+  if (duplicate_total_) duplicate_total_->Increment(static_cast<double>(duplicates));
+  return absl::OkStatus();
 }
 
 std::string InboxConsumer::ErrorClass(const absl::Status& status) {
@@ -356,14 +393,51 @@ void InboxConsumer::Run() {
       log::Warn("consumer_error", {{"consumer", options_.group_id}, {"error", msg->errstr()}});
       continue;
     }
-    Record record{.topic = msg->topic_name(),
-                  .partition = msg->partition(),
-                  .offset = msg->offset(),
-                  .key = msg->key() != nullptr ? *msg->key() : std::string(),
-                  .value = std::string(static_cast<const char*>(msg->payload()), msg->len())};
-    auto outcome = Deliver(record);
-    if (!outcome.ok()) break;  // stopping: the offset stays uncommitted, the record comes again
-    consumer_->commitAsync(msg.get());
+    // This record and those librdkafka has already fetched behind it (a backlog), up to
+    // max_batch: one inbox transaction for them all instead of one each. Without a backlog the
+    // batch is this record alone, as before.
+    std::vector<Record> batch;
+    auto add = [&batch](const RdKafka::Message& m) {
+      batch.push_back({.topic = m.topic_name(),
+                       .partition = m.partition(),
+                       .offset = m.offset(),
+                       .key = m.key() != nullptr ? *m.key() : std::string(),
+                       .value = std::string(static_cast<const char*>(m.payload()), m.len())});
+    };
+    add(*msg);
+    while (static_cast<int>(batch.size()) < options_.max_batch) {
+      std::unique_ptr<RdKafka::Message> more(consumer_->consume(0));
+      if (more->err() == RdKafka::ERR__TIMED_OUT) break;
+      if (more->err() != RdKafka::ERR_NO_ERROR) {
+        log::Warn("consumer_error", {{"consumer", options_.group_id}, {"error", more->errstr()}});
+        break;
+      }
+      add(*more);
+    }
+    size_t done = 0;
+    if (batch.size() > 1 && ProcessBatch(batch).ok()) {
+      done = batch.size();
+    } else {
+      // One record, or a batch that failed as a whole: each record alone, with its retries and
+      // dead letter (the failed batch applied nothing).
+      for (; done < batch.size(); ++done) {
+        if (!Deliver(batch[done]).ok()) break;  // stopping
+      }
+    }
+    // The offsets after the last record done of each partition (the rest comes again).
+    std::map<std::pair<std::string, int>, int64_t> next;
+    for (size_t i = 0; i < done; ++i) {
+      next[{batch[i].topic, batch[i].partition}] = batch[i].offset + 1;
+    }
+    if (!next.empty()) {
+      std::vector<RdKafka::TopicPartition*> offsets;
+      for (const auto& [tp, offset] : next) {
+        offsets.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, offset));
+      }
+      consumer_->commitAsync(offsets);
+      RdKafka::TopicPartition::destroy(offsets);
+    }
+    if (done < batch.size()) break;  // stopping: those offsets stay uncommitted, they come again
   }
 }
 

@@ -48,6 +48,10 @@ struct ConsumerOptions {
   absl::Duration max_backoff = absl::Seconds(5);
   // How often dead letters of this group that an operator requeued are looked for.
   absl::Duration requeue_interval = absl::Seconds(5);
+  // At most this many records already fetched are applied in one inbox transaction (one commit,
+  // one offset commit per partition) when a backlog waits; one at a time when it does not. 1: one
+  // transaction per record always.
+  int max_batch = 256;
 };
 
 // Follows topics in a consumer group and applies each event exactly once in effect: the event id
@@ -92,6 +96,13 @@ class InboxConsumer {
   // Everything the consumer does with one record: attempts with backoff, then the dead letter.
   // Returns CANCELLED only when Stop() interrupts it (the offset must then not be committed).
   absl::StatusOr<Outcome> Deliver(const Record& record);
+
+  // Applies several records in ONE inbox transaction, in order: OK when every one was applied or
+  // skipped as seen before. Any record that is no envelope, or any handler error, rolls the whole
+  // batch back (nothing of it is applied) and returns the error; the caller then delivers each
+  // record alone (Deliver: retries, dead letters), so the batch changes the number of commits,
+  // never the outcome of a record.
+  absl::Status ProcessBatch(const std::vector<Record>& records);
 
   // Applies the requeued dead letters of this group once; returns how many were resolved.
   absl::StatusOr<int> SweepRequeued();

@@ -144,6 +144,7 @@ CommonConfig LoadCommonConfig(const ServiceIdentity& id, config::Env& env) {
   c.consumer_max_attempts = static_cast<int>(env.Int("CCMS_CONSUMER_MAX_ATTEMPTS", 5, 1, 100));
   c.consumer_retry_backoff = env.Millis("CCMS_CONSUMER_RETRY_BACKOFF_MS", 200, 1, 60000);
   c.consumer_requeue_interval = env.Millis("CCMS_CONSUMER_REQUEUE_POLL_MS", 5000, 100, 3600000);
+  c.consumer_max_batch = static_cast<int>(env.Int("CCMS_CONSUMER_MAX_BATCH", 256, 1, 10000));
   return c;
 }
 
@@ -376,7 +377,8 @@ absl::Status ServiceHost::AddConsumer(const std::string& group_id, std::vector<s
                                     .session_timeout = config_.consumer_session_timeout,
                                     .max_attempts = config_.consumer_max_attempts,
                                     .retry_backoff = config_.consumer_retry_backoff,
-                                    .requeue_interval = config_.consumer_requeue_interval},
+                                    .requeue_interval = config_.consumer_requeue_interval,
+                                    .max_batch = config_.consumer_max_batch},
                                    *background_pool_, std::move(handler), &registry());
   if (!consumer.ok()) return consumer.status();
   consumers_.push_back(std::move(*consumer));

@@ -89,8 +89,8 @@ struct CommonConfig {
   std::string jwt_audience;
   // CCMS_JWT_ISSUER: the issuer tokens must come from; required outside the dev profile.
   std::string jwt_issuer;
-  // CCMS_JWT_CACHE_SIZE: verified tokens kept so a caller's repeated token is checked once (auth::VerifiedTokenCache);
-  // 0 turns the cache off.
+  // CCMS_JWT_CACHE_SIZE: verified tokens kept so a caller's repeated token is checked once
+  // (auth::VerifiedTokenCache); 0 turns the cache off.
   size_t jwt_cache_size = 10000;
   // CCMS_PROFILE: "production" (default) or "dev". Only the dev profile accepts HS256 keys and
   // tokens without `iss`.
@@ -127,6 +127,9 @@ struct CommonConfig {
   absl::Duration consumer_retry_backoff = absl::Milliseconds(200);
   // CCMS_CONSUMER_REQUEUE_POLL_MS: how often requeued dead letters are looked for.
   absl::Duration consumer_requeue_interval = absl::Seconds(5);
+  // CCMS_CONSUMER_MAX_BATCH: at most this many records already fetched are applied in one inbox
+  // transaction when a backlog waits (1: one transaction per record).
+  int consumer_max_batch = 256;
   // Set by the test harness only (no CCMS_* variable): appended to every consumer group id so
   // services started by different tests never share offsets, and extra consumer properties.
   std::string test_consumer_group_suffix;

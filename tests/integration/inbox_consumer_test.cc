@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "ccms/records/v1/records_events.pb.h"
 #include "common/db/migrations.h"
 #include "common/db/pool.h"
@@ -222,6 +223,74 @@ TEST_F(InboxConsumerTest, DatabaseUnavailableIsRetriedWithoutLimitNeverDeadLette
   EXPECT_TRUE(absl::IsCancelled(outcome.status())) << outcome.status();
   EXPECT_EQ((*consumer)->dead_lettered(), 0);
   EXPECT_EQ(db_->QueryValue("SELECT count(*) FROM dead_letters"), "0");
+}
+
+// A backlog (issue 18 item 5): what librdkafka has fetched goes through the inbox in batches, one
+// transaction each, and a batch with an event that fails (or a record that is no envelope) falls
+// back to one record at a time, so every event still has the outcome it had alone: each good
+// event applied once, the failing one and the garbage dead-lettered, a duplicate skipped.
+TEST_F(InboxConsumerTest, BacklogIsAppliedInBatchesWithTheOutcomesOfOneAtATime) {
+  constexpr int kEvents = 400;
+  const std::string topic = OwnTopic();
+  const std::string poison = ids::NewUuid();
+  {
+    auto producer =
+        kafka::KafkaProducer::Create({.bootstrap_servers = IntegrationEnv::Get()->kafka_bootstrap},
+                                     [](const kafka::DeliveryReport&) {});
+    ASSERT_TRUE(producer.ok());
+    std::string first;
+    for (int i = 0; i < kEvents; ++i) {
+      const std::string value = Serialized(ids::NewUuid());
+      if (i == 0) first = value;
+      ASSERT_TRUE((*producer)->Produce({.topic = topic, .key = "k", .value = value}).ok());
+      if (i == kEvents / 2) {
+        ASSERT_TRUE(
+            (*producer)->Produce({.topic = topic, .key = "k", .value = Serialized(poison)}).ok());
+        ASSERT_TRUE(
+            (*producer)->Produce({.topic = topic, .key = "k", .value = "not an envelope"}).ok());
+        ASSERT_TRUE((*producer)->Produce({.topic = topic, .key = "k", .value = first}).ok());
+      }
+    }
+    ASSERT_TRUE((*producer)->Flush(10000));
+  }
+  auto consumer = kafka::InboxConsumer::Create(
+      {.bootstrap_servers = IntegrationEnv::Get()->kafka_bootstrap,
+       .group_id = "inbox-test-" + ids::NewUuid(),
+       .topics = {topic},
+       .max_attempts = 2,
+       .retry_backoff = absl::Milliseconds(1),
+       .max_backoff = absl::Milliseconds(5)},
+      *pool_,
+      [&](pqxx::work& tx, const events::v1::Envelope& e) -> absl::Status {
+        if (e.case_id() == poison) return absl::InternalError("handler bug");
+        tx.exec_params("INSERT INTO applied VALUES ($1, $2)", e.event_id(), e.case_id());
+        return absl::OkStatus();
+      },
+      nullptr);
+  ASSERT_TRUE(consumer.ok()) << consumer.status();
+  (*consumer)->Start();
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (absl::Now() < deadline &&
+         ((*consumer)->applied() < kEvents || (*consumer)->dead_lettered() < 2 ||
+          (*consumer)->duplicates() < 1)) {
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  (*consumer)->Stop();
+  EXPECT_EQ((*consumer)->applied(), kEvents);
+  EXPECT_EQ((*consumer)->duplicates(), 1);
+  EXPECT_EQ((*consumer)->dead_lettered(), 2);
+  EXPECT_EQ(db_->QueryValue("SELECT count(*) || ' ' || count(DISTINCT event_id) FROM applied"),
+            absl::StrCat(kEvents, " ", kEvents));
+  EXPECT_EQ(db_->QueryValue("SELECT string_agg(error_class, ' ' ORDER BY error_class)"
+                            " FROM dead_letters"),
+            "DECODE HANDLER_INTERNAL");
+  // Batches: the inbox rows of one transaction share its now(); one at a time would give each of
+  // the 401 rows its own. The batches are what librdkafka has fetched when the consumer asks, so
+  // their sizes vary (213 transactions for 401 rows at load 25 on 2 cores, the failing batch
+  // replayed one at a time among them): the test asks for clearly fewer than one a row.
+  const int64_t transactions =
+      std::stoll(db_->QueryValue("SELECT count(DISTINCT processed_at) FROM inbox"));
+  EXPECT_LT(transactions, kEvents * 3 / 4) << "the backlog was not applied in batches";
 }
 
 TEST_F(InboxConsumerTest, ErrorClassIsTheCodeNeverTheMessage) {
