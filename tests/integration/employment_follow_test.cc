@@ -391,7 +391,8 @@ TEST_F(EmploymentFollowTest, AClosedCaseClosesItsAssistance) {
         id + "'");
   };
   const std::string today = time::FormatDate(Today());
-  EXPECT_EQ(row(granted), "ENDED CASE_CLOSED " + today + " -");
+  // A grant keeps its decision day; the end is the closing day.
+  EXPECT_EQ(row(granted), "ENDED CASE_CLOSED " + today + " " + time::FormatDate(Today() - 10));
   EXPECT_EQ(row(applied), "REFUSED CASE_CLOSED - " + today);
   v1::SumAssistanceRequest sum;
   sum.set_district_code(kDistrictA);
