@@ -307,6 +307,7 @@ absl::Status OpeningServiceImpl::DoRankOpeningsForCase(
   mc.district_code = input->case_view.district_code;
   mc.offence_category = input->case_view.offence_category;
   mc.skills = input->skills;
+  mc.standing_approval = domain::HasStandingApproval(input->case_view, today);
   std::vector<domain::OpeningFacts> facts;
   std::map<std::string, const OpeningRecord*> by_id;
   for (const auto& o : input->openings) {

@@ -49,6 +49,17 @@ constexpr db::Query kListAssistance = {
     " WHERE ($2::boolean OR a.district_code = ANY($3::text[]))"
     " AND ($1 = '' OR a.district_code = $1) AND ($4 = '' OR a.case_id = NULLIF($4, '')::uuid)"
     " AND ($5 = '' OR a.assistance_id > NULLIF($5, '')::uuid) ORDER BY a.assistance_id LIMIT $6"};
+// A case closed in records closes its open records on $2: granted ones ENDED, applications
+// REFUSED, both with code CASE_CLOSED (never before the grant or the application).
+constexpr db::Query kCloseOnCaseClosed = {
+    "employment_close_assistance_on_case_closed",
+    "UPDATE assistance_records SET"
+    " status = CASE status WHEN 'GRANTED' THEN 'ENDED' ELSE 'REFUSED' END,"
+    " ended_on = CASE status WHEN 'GRANTED' THEN greatest($2::date, granted_on) END,"
+    " decided_on = CASE status WHEN 'APPLIED' THEN greatest($2::date, applied_on)"
+    "  ELSE decided_on END,"
+    " reason_code = 'CASE_CLOSED'"
+    " WHERE case_id = $1::uuid AND status IN ('APPLIED', 'GRANTED')"};
 // Granted (GRANTED, or ENDED after a grant) with granted_on in [$4, $5], per kind.
 constexpr db::Query kSumAssistance = {
     "employment_sum_assistance",
@@ -209,7 +220,13 @@ absl::StatusOr<std::vector<AssistanceSumRow>> PgAssistanceStore::Sum(
 
 std::vector<db::Query> PgAssistanceStore::Queries() {
   return {kCaseInScope,      kInsertAssistance, kLockAssistance, kGetAssistance,
-          kUpdateAssistance, kListAssistance,   kSumAssistance};
+          kUpdateAssistance, kListAssistance,   kSumAssistance,  kCloseOnCaseClosed};
+}
+
+int PgAssistanceStore::CloseOnCaseClosed(pqxx::work& tx, const std::string& case_id,
+                                         absl::CivilDay on) {
+  return static_cast<int>(
+      tx.exec_prepared(Name(kCloseOnCaseClosed), case_id, time::FormatDate(on)).affected_rows());
 }
 
 }  // namespace ccms::employment

@@ -30,6 +30,11 @@ class PgAssistanceStore final : public AssistanceStore {
                                                     absl::CivilDay first,
                                                     absl::CivilDay last) override;
 
+  // In the consumer's transaction when records closes the case: its GRANTED records ENDED and
+  // its APPLIED ones REFUSED on `on`, code CASE_CLOSED; returns how many. No event (only grants
+  // have one).
+  static int CloseOnCaseClosed(pqxx::work& tx, const std::string& case_id, absl::CivilDay on);
+
   static std::vector<db::Query> Queries();
 
  private:

@@ -5,8 +5,10 @@
 #include "common/kafka/outbox.h"
 #include "common/time/calendar.h"
 #include "services/employment/halfway_house_service.h"
+#include "services/employment/pg_assistance_store.h"
 #include "services/employment/pg_halfway_house_store.h"
 #include "services/employment/pg_referral_store.h"
+#include "services/employment/pg_resettlement_store.h"
 #include "services/employment/pg_retention_store.h"
 #include "services/employment/pg_schooling_store.h"
 #include "services/employment/pg_training_store.h"
@@ -22,7 +24,8 @@ using db::Name;
 
 #define CCMS_EMPLOYMENT_CASE_COLUMNS                                                     \
   "c.case_id::text, c.district_code, c.office_id, c.status, c.minor, c.age_at_judgment," \
-  " c.judgment_date::text, c.lost_contact, c.closed_on::text, c.offence_category"
+  " c.judgment_date::text, c.lost_contact, c.closed_on::text, c.offence_category,"       \
+  " c.standing_approval_id, c.standing_approval_from::text, c.standing_approval_until::text"
 
 constexpr db::Query kInsertMinimalCase = {
     "employment_insert_minimal_case",
@@ -39,7 +42,8 @@ constexpr db::Query kUpdateCase = {
     "UPDATE cases SET district_code = $2, office_id = $3, status = $4, minor = $5,"
     " age_at_judgment = NULLIF($6, '')::integer, judgment_date = NULLIF($7, '')::date,"
     " lost_contact = $8, closed_on = NULLIF($9, '')::date, offence_category = $10,"
-    " updated_at = now()"
+    " standing_approval_id = $11, standing_approval_from = NULLIF($12, '')::date,"
+    " standing_approval_until = NULLIF($13, '')::date, updated_at = now()"
     " WHERE case_id = $1::uuid"};
 
 std::optional<absl::CivilDay> DayOf(const pqxx::field& f) {
@@ -63,6 +67,9 @@ domain::CaseView RowToCase(const pqxx::row& r) {
   v.lost_contact = r[7].as<bool>();
   v.closed_on = DayOf(r[8]);
   v.offence_category = r[9].as<std::string>();
+  v.standing_approval_id = r[10].as<std::string>();
+  v.standing_approval_from = DayOf(r[11]);
+  v.standing_approval_until = DayOf(r[12]);
   return v;
 }
 
@@ -87,10 +94,18 @@ absl::Status PgCaseStore::Apply(pqxx::work& tx, const std::string& case_id,
       Name(kUpdateCase), case_id, v.district_code, v.office_id,
       std::string(domain::CaseStatusName(v.status)), v.minor,
       v.age.age_at_judgment.has_value() ? std::to_string(*v.age.age_at_judgment) : std::string(),
-      DayText(v.age.judgment_date), v.lost_contact, DayText(v.closed_on), v.offence_category);
+      DayText(v.age.judgment_date), v.lost_contact, DayText(v.closed_on), v.offence_category,
+      v.standing_approval_id, DayText(v.standing_approval_from),
+      DayText(v.standing_approval_until));
   if (v.district_code != before.district_code) {
     PgReferralStore::MoveReferrals(tx, case_id, v.district_code);
     PgRetentionStore::MoveSpells(tx, case_id, v.district_code);
+  }
+  if (const auto* discharge = std::get_if<domain::DischargeApproachingFact>(&fact)) {
+    const absl::Time now = clock_.Now();
+    const absl::CivilDay today = time::ShanghaiDay(now);
+    PgResettlementStore::OnDischargeApproaching(tx, v, discharge->end_date, today,
+                                                policies_.InForce(today), now);
   }
   if (v.status == domain::CaseStatus::kClosed && before.status != domain::CaseStatus::kClosed) {
     const absl::Time now = clock_.Now();
@@ -119,6 +134,10 @@ absl::Status PgCaseStore::Apply(pqxx::work& tx, const std::string& case_id,
       kafka::AppendToOutbox(tx, kEmploymentTopic,
                             SchoolingEvent(item, "CASE_CLOSED", on, now, "ccms-employment"));
     }
+    // Welfare and relief still open ends with the case (code CASE_CLOSED).
+    PgAssistanceStore::CloseOnCaseClosed(tx, case_id, on);
+    // A resettlement referral still due is no longer needed.
+    PgResettlementStore::CancelOnCaseClosed(tx, case_id, on, now);
     // A placement in a halfway house ends with the case (policy: CASE_CLOSED).
     if (auto ended = PgHalfwayHouseStore::EndOnCaseClosed(tx, case_id, on); ended.has_value()) {
       kafka::AppendToOutbox(

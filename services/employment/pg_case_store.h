@@ -16,7 +16,8 @@ namespace ccms::employment {
 // consumer's inbox transaction, so an event applies exactly once with its inbox row. What a
 // case's change does to its referrals happens in the same transaction: a transfer moves them to
 // the new district; a closed case withdraws its open ones (reason CASE_CLOSED, with their
-// events); lost contact pauses them (the escalation waits), found again resumes them.
+// events); lost contact pauses them (the escalation waits), found again resumes them. Discharge
+// approaching makes a resettlement referral due (PgResettlementStore); a closed case cancels it.
 class PgCaseStore {
  public:
   PgCaseStore(const domain::EmploymentPolicies& policies, const time::Clock& clock)

@@ -8,6 +8,7 @@
 #include "common/db/audit.h"
 #include "common/db/scope.h"
 #include "common/time/calendar.h"
+#include "services/employment/pg_resettlement_store.h"
 #include "services/employment/topics.h"
 
 namespace ccms::employment {
@@ -312,6 +313,15 @@ absl::StatusOr<ReferralRecord> PgReferralStore::Mutate(const auth::Principal& pr
     if (write->step.has_value()) InsertStep(tx, referral_id, *write->step);
     for (const auto& e : write->events) kafka::AppendToOutbox(tx, kEmploymentTopic, e);
     wrote_events = !write->events.empty();
+    // A referral sent satisfies the case's resettlement item still due (its own event).
+    if (write->update.has_value() && write->update->status == domain::ReferralStatus::kSent &&
+        row.referral.status != domain::ReferralStatus::kSent &&
+        write->update->sent_on.has_value() && write->step.has_value()) {
+      PgResettlementStore::SatisfyOnReferralSent(tx, row.referral.case_id, referral_id,
+                                                 *write->update->sent_on, write->step->recorded_at,
+                                                 principal.subject);
+      wrote_events = true;
+    }
     db::AppendAudit(tx, principal, method, row.referral.case_id, "OK", request_id);
     auto after = LoadOne(tx, reach, referral_id, false, cipher_);
     if (!after.ok()) return after.status();

@@ -225,9 +225,9 @@ absl::StatusOr<VolunteerServiceRow> PgVolunteerStore::RecordService(
   return out;
 }
 
-absl::StatusOr<CommendationRow> PgVolunteerStore::Commend(const auth::Principal& principal,
-                                                          const CommendationRow& m,
-                                                          const std::string& request_id) {
+absl::StatusOr<CommendationRow> PgVolunteerStore::Commend(
+    const auth::Principal& principal, const CommendationRow& m,
+    const std::vector<events::v1::Envelope>& events, const std::string& request_id) {
   absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
     const db::DistrictScope scope = db::ScopeOf(principal);
     if (tx.exec_prepared(Name(kLockVolunteerForDistrict), m.volunteer_id, scope.all,
@@ -237,6 +237,7 @@ absl::StatusOr<CommendationRow> PgVolunteerStore::Commend(const auth::Principal&
     }
     tx.exec_prepared(Name(kInsertCommendation), m.commendation_id, m.volunteer_id, m.district_code,
                      time::FormatDate(m.commended_on), m.code, m.recorded_by);
+    for (const auto& e : events) kafka::AppendToOutbox(tx, kEmploymentTopic, e);
     db::AppendAudit(tx, principal, "CommendVolunteer", "", "OK", request_id);
     return absl::OkStatus();
   });
@@ -244,6 +245,7 @@ absl::StatusOr<CommendationRow> PgVolunteerStore::Commend(const auth::Principal&
     AuditRefusal(pool_, principal, "CommendVolunteer", "", st, request_id);
     return st;
   }
+  if (!events.empty() && signal_ != nullptr) signal_->Notify();
   return m;
 }
 

@@ -33,6 +33,7 @@ class PgVolunteerStore final : public VolunteerStore {
       const std::string& request_id, const VolunteerServiceDecision& decide) override;
   absl::StatusOr<CommendationRow> Commend(const auth::Principal& principal,
                                           const CommendationRow& commendation,
+                                          const std::vector<events::v1::Envelope>& events,
                                           const std::string& request_id) override;
   absl::StatusOr<VolunteerDetail> Get(const auth::Principal& principal,
                                       const std::string& volunteer_id) override;

@@ -74,6 +74,24 @@ std::optional<domain::RecordsFact> TranslateRecordsEvent(const events::v1::Envel
     records::v1::LostContactChanged p;
     if (!unpack(&p)) return std::nullopt;
     fact = domain::LostContactFact{type == "ccms.records.lost_contact_marked"};
+  } else if (type == "ccms.records.standing_approval_granted" ||
+             type == "ccms.records.standing_approval_revoked") {
+    records::v1::StandingApprovalChanged p;
+    if (!unpack(&p)) return std::nullopt;
+    const auto from = Day(p.valid_from());
+    const auto until = Day(p.valid_until());
+    if (p.standing_approval_id().empty() || !from.has_value() || !until.has_value()) {
+      *malformed = true;
+    }
+    fact = domain::StandingApprovalFact{p.standing_approval_id(), from.value_or(absl::CivilDay()),
+                                        until.value_or(absl::CivilDay()),
+                                        type == "ccms.records.standing_approval_revoked"};
+  } else if (type == "ccms.records.discharge_approaching") {
+    records::v1::DischargeApproaching p;
+    if (!unpack(&p)) return std::nullopt;
+    const auto end = Day(p.end_date());
+    if (!end.has_value()) *malformed = true;
+    fact = domain::DischargeApproachingFact{end.value_or(absl::CivilDay())};
   } else {
     return std::nullopt;
   }

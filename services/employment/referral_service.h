@@ -5,17 +5,25 @@
 #include "common/time/clock.h"
 #include "services/employment/domain/employment_policy.h"
 #include "services/employment/referral_store.h"
+#include "services/employment/resettlement_store.h"
 
 namespace ccms::employment {
 
 // ccms.employment.v1.ReferralService: staff's referrals (docs/employment.md). Roles:
 // domain/access.h; the transition table: domain/referral_machine.h; the 16-year rule:
-// domain/age_rule.h; district reach in the store's SQL.
+// domain/age_rule.h; district reach in the store's SQL. The resettlement items
+// (ListResettlementItems, DeclineResettlement; domain/resettlement_rules.h) are in
+// resettlement_service.cc.
 class ReferralServiceImpl final : public v1::ReferralService::CallbackService {
  public:
-  ReferralServiceImpl(ReferralStore& store, grpc_util::CallExecutor& executor,
-                      const domain::EmploymentPolicies& policies, const time::Clock& clock)
-      : store_(store), executor_(executor), policies_(policies), clock_(clock) {}
+  ReferralServiceImpl(ReferralStore& store, ResettlementStore& resettlement,
+                      grpc_util::CallExecutor& executor, const domain::EmploymentPolicies& policies,
+                      const time::Clock& clock)
+      : store_(store),
+        resettlement_(resettlement),
+        executor_(executor),
+        policies_(policies),
+        clock_(clock) {}
 
   grpc::ServerUnaryReactor* CreateReferral(grpc::CallbackServerContext* context,
                                            const v1::CreateReferralRequest* request,
@@ -32,6 +40,12 @@ class ReferralServiceImpl final : public v1::ReferralService::CallbackService {
   grpc::ServerUnaryReactor* ListReferrals(grpc::CallbackServerContext* context,
                                           const v1::ListReferralsRequest* request,
                                           v1::ListReferralsResponse* response) override;
+  grpc::ServerUnaryReactor* ListResettlementItems(
+      grpc::CallbackServerContext* context, const v1::ListResettlementItemsRequest* request,
+      v1::ListResettlementItemsResponse* response) override;
+  grpc::ServerUnaryReactor* DeclineResettlement(grpc::CallbackServerContext* context,
+                                                const v1::DeclineResettlementRequest* request,
+                                                v1::DeclineResettlementResponse* response) override;
 
   // The work of each RPC, without gRPC (tests call these).
   absl::Status DoCreateReferral(const auth::Principal& principal,
@@ -49,9 +63,16 @@ class ReferralServiceImpl final : public v1::ReferralService::CallbackService {
   absl::Status DoListReferrals(const auth::Principal& principal,
                                const v1::ListReferralsRequest& request,
                                v1::ListReferralsResponse* response);
+  absl::Status DoListResettlementItems(const auth::Principal& principal,
+                                       const v1::ListResettlementItemsRequest& request,
+                                       v1::ListResettlementItemsResponse* response);
+  absl::Status DoDeclineResettlement(const auth::Principal& principal,
+                                     const v1::DeclineResettlementRequest& request,
+                                     v1::DeclineResettlementResponse* response);
 
  private:
   ReferralStore& store_;
+  ResettlementStore& resettlement_;
   grpc_util::CallExecutor& executor_;
   const domain::EmploymentPolicies& policies_;
   const time::Clock& clock_;

@@ -286,7 +286,17 @@ absl::Status VolunteerServiceImpl::DoCommendVolunteer(const auth::Principal& pri
   m.commended_on = on;
   m.code = request.code();
   m.recorded_by = principal.subject;
-  auto saved = store_.Commend(principal, m, absl::AsciiStrToLower(request.request_id()));
+  v1::VolunteerCommended e;
+  e.set_commendation_id(m.commendation_id);
+  e.set_volunteer_id(m.volunteer_id);
+  e.set_district_code(m.district_code);
+  *e.mutable_commended_on() = grpc_util::ToProtoDate(on);
+  e.set_code(m.code);
+  auto saved =
+      store_.Commend(principal, m,
+                     {kafka::MakeEnvelope("ccms.employment.volunteer_commended", m.volunteer_id,
+                                          m.district_code, now, now, principal.subject, e)},
+                     absl::AsciiStrToLower(request.request_id()));
   if (!saved.ok()) return saved.status();
   ToProto(*saved, response->mutable_commendation());
   return absl::OkStatus();

@@ -103,8 +103,10 @@ class VolunteerStore {
       const auth::Principal& principal, const std::string& volunteer_id,
       const std::string& district, const std::string& case_id, absl::CivilDay served_on,
       const std::string& request_id, const VolunteerServiceDecision& decide) = 0;
+  // Inserts the commendation with `events` (its volunteer_commended) in one transaction.
   virtual absl::StatusOr<CommendationRow> Commend(const auth::Principal& principal,
                                                   const CommendationRow& commendation,
+                                                  const std::vector<events::v1::Envelope>& events,
                                                   const std::string& request_id) = 0;
   virtual absl::StatusOr<VolunteerDetail> Get(const auth::Principal& principal,
                                               const std::string& volunteer_id) = 0;

@@ -31,6 +31,7 @@ std::vector<db::Query> AllQueries() {
   for (const auto& s : PgPartnerContractStore::Queries()) q.push_back(s);
   for (const auto& s : PgAssistanceStore::Queries()) q.push_back(s);
   for (const auto& s : PgVolunteerStore::Queries()) q.push_back(s);
+  for (const auto& s : PgResettlementStore::Queries()) q.push_back(s);
   return q;
 }
 
@@ -66,8 +67,9 @@ absl::Status EmploymentWiring::Build(server::ServiceHost& host) {
       std::make_unique<PgReferralStore>(host.background_pool(), *cipher_, &host.relay());
   partner_service_ = std::make_unique<PartnerServiceImpl>(*partner_store_, host.executor(),
                                                           *policies_, host.clock());
-  referral_service_ = std::make_unique<ReferralServiceImpl>(*referral_store_, host.executor(),
-                                                            *policies_, host.clock());
+  resettlement_store_ = std::make_unique<PgResettlementStore>(host.pool(), &host.relay());
+  referral_service_ = std::make_unique<ReferralServiceImpl>(
+      *referral_store_, *resettlement_store_, host.executor(), *policies_, host.clock());
   agency_service_ = std::make_unique<AgencyReferralServiceImpl>(
       *referral_store_, *partner_store_, host.executor(), *policies_, host.clock());
   house_store_ = std::make_unique<PgHalfwayHouseStore>(host.pool(), &host.relay());

@@ -24,6 +24,7 @@
 #include "services/employment/pg_partner_contract_store.h"
 #include "services/employment/pg_partner_store.h"
 #include "services/employment/pg_referral_store.h"
+#include "services/employment/pg_resettlement_store.h"
 #include "services/employment/pg_retention_store.h"
 #include "services/employment/pg_schooling_store.h"
 #include "services/employment/pg_training_store.h"
@@ -104,6 +105,7 @@ class EmploymentWiring final : public server::Service {
   std::unique_ptr<AssistanceServiceImpl> assistance_service_;
   std::unique_ptr<PgVolunteerStore> volunteer_store_;
   std::unique_ptr<VolunteerServiceImpl> volunteer_service_;
+  std::unique_ptr<PgResettlementStore> resettlement_store_;
 };
 
 server::ServiceDefinition Definition();

@@ -541,7 +541,7 @@ TEST_F(EmploymentSupportTest, VolunteersHoursCommendationsTeamsAndEncryptedIdent
       Count("SELECT string_agg(event_type, ',' ORDER BY id) FROM outbox WHERE record_key = '" + id +
             "'"),
       "ccms.employment.volunteer_registered,ccms.employment.volunteer_service_recorded,"
-      "ccms.employment.volunteer_service_recorded");
+      "ccms.employment.volunteer_service_recorded,ccms.employment.volunteer_commended");
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE position('VOLUNTEER-NAME-MARKER'::bytea in"
                   " payload) > 0 OR position('13900139000'::bytea in payload) > 0"),
             "0");

@@ -555,9 +555,50 @@ class EmploymentMatrixServer : public MatrixServer {
     });
   }
 
+  // A fresh open resettlement item of a new case of `district` (records' discharge_approaching).
+  std::string ResettlementItem(const std::string& district) {
+    const std::string case_id = Case(district);
+    records::v1::DischargeApproaching p;
+    p.set_case_id(case_id);
+    p.set_district_code(district);
+    *p.mutable_end_date() = ToProtoDate(h_.Today() + 20);
+    if (auto st = h_.Feed("ccms.records.discharge_approaching", case_id, district, p); !st.ok()) {
+      Fail(st.ToString());
+    }
+    ev1::ListResettlementItemsRequest req;
+    req.set_case_id(case_id);
+    ev1::ListResettlementItemsResponse resp;
+    auto ctx = h_.Context(admin_);
+    Check(h_.referrals().ListResettlementItems(ctx.get(), req, &resp), "ListResettlementItems");
+    if (resp.items_size() != 1) {
+      Fail("discharge_approaching opened no resettlement item");
+      return ids::NewUuid();
+    }
+    Made(district, resp.items(0).item_id());
+    return resp.items(0).item_id();
+  }
+
+  void InstallResettlementBuilders() {
+    const std::string referrals = ev1::ReferralService::service_full_name();
+    builders_[referrals + "/DeclineResettlement"] = [this](const std::string& d) {
+      ev1::DeclineResettlementRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_item_id(ResettlementItem(d));
+      req.set_reason_code("OTHER");
+      return Own(req);
+    };
+    builders_[referrals + "/ListResettlementItems"] = [this](const std::string& d) {
+      if (!resettlement_items_.count(d)) resettlement_items_[d] = ResettlementItem(d);
+      ev1::ListResettlementItemsRequest req;
+      req.set_district_code(d);
+      return Own(req);
+    };
+  }
+
   void InstallBuilders() {
     InstallSupportBuilders();
     InstallNeedsAndOpeningBuilders();
+    InstallResettlementBuilders();
     auto add = [this](const std::string& service, const std::string& method, Builder b) {
       builders_[absl::StrCat(service, "/", method)] = std::move(b);
     };
@@ -776,6 +817,7 @@ class EmploymentMatrixServer : public MatrixServer {
   std::map<std::string, std::string> read_openings_;
   std::map<std::string, std::string> volunteers_;
   std::map<std::string, std::string> read_assistance_;
+  std::map<std::string, std::string> resettlement_items_;
 };
 
 }  // namespace

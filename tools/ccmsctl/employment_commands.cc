@@ -1165,13 +1165,99 @@ void AddSchoolingCommands(CLI::App* group, const GlobalOptions& global, Action* 
   });
 }
 
+constexpr char kResettlementStatusPrefix[] = "RESETTLEMENT_ITEM_STATUS_";
+
+void PrintResettlementItem(const mv1::ResettlementItem& i) {
+  PrintKeyValues({{"item id", i.item_id()},
+                  {"case id", i.case_id()},
+                  {"district", i.district_code()},
+                  {"status", EnumLabel(mv1::ResettlementItemStatus_descriptor(), i.status(),
+                                       kResettlementStatusPrefix)},
+                  {"term ends", FormatProtoDate(i.end_date())},
+                  {"raised on", FormatProtoDate(i.raised_on())},
+                  {"due on", FormatProtoDate(i.due_on())},
+                  {"overdue", YesNo(i.overdue())},
+                  {"closed on", i.has_closed_on() ? FormatProtoDate(i.closed_on()) : "-"},
+                  {"referral", OrDash(i.referral_id())},
+                  {"reason", OrDash(i.reason_code())}},
+                 std::cout);
+}
+
+// Resettlement referrals due as the term ends (records' discharge_approaching).
+void AddResettlementCommands(CLI::App* group, const GlobalOptions& global, Action* action) {
+  CLI::App* cmd = group->add_subcommand(
+      "resettlement", "Resettlement referrals due as the term ends (discharge approaching)");
+  cmd->require_subcommand(1);
+  auto ls = std::make_shared<Flags>();
+  CLI::App* l = cmd->add_subcommand("list", "Open items (or a case's items), the overdue ones");
+  l->add_option("--district", ls->district, "Only this district")->check(DistrictValidator());
+  l->add_option("--case", ls->case_id, "Every item of this case")->check(UuidValidator());
+  l->add_flag("--overdue", ls->overdue, "Only the items overdue");
+  l->add_option("--as-of", ls->on, "As of YYYY-MM-DD (default today)")->check(DateValidator());
+  l->add_option("--page-size", ls->page_size, "At most this many (default 50)")
+      ->check(CLI::Range(1, 500));
+  l->add_option("--page-token", ls->page_token, "From a previous page");
+  l->callback([&global, action, ls] {
+    *action = [&global, ls] {
+      mv1::ListResettlementItemsRequest req;
+      req.set_district_code(ls->district);
+      req.set_case_id(ls->case_id);
+      req.set_overdue_only(ls->overdue);
+      SetDate(ls->on, req.mutable_as_of());
+      req.set_page_size(ls->page_size);
+      req.set_page_token(ls->page_token);
+      return Call<mv1::ListResettlementItemsResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::ReferralService::NewStub(ch)->ListResettlementItems(ctx, req, resp);
+          },
+          [](const auto& resp) {
+            Table table({"ITEM", "CASE", "DISTRICT", "STATUS", "TERM ENDS", "DUE", "OVERDUE"});
+            for (const auto& i : resp.items()) {
+              table.AddRow({i.item_id(), i.case_id(), i.district_code(),
+                            EnumLabel(mv1::ResettlementItemStatus_descriptor(), i.status(),
+                                      kResettlementStatusPrefix),
+                            FormatProtoDate(i.end_date()), FormatProtoDate(i.due_on()),
+                            YesNo(i.overdue())});
+            }
+            table.Print(std::cout);
+            PrintNextPage(resp.next_page_token());
+          });
+    };
+  });
+
+  auto dc = std::make_shared<Flags>();
+  CLI::App* d =
+      cmd->add_subcommand("decline", "No resettlement referral is needed (a policy code)");
+  d->add_option("ITEM_ID", dc->id, "The item id")->required()->check(UuidValidator());
+  d->add_option("--reason", dc->code, "A code of employment.resettlement.decline_reasons")
+      ->required();
+  d->add_option("--on", dc->on, "On YYYY-MM-DD (default today)")->check(DateValidator());
+  AddRequestId(d, dc.get());
+  d->callback([&global, action, dc] {
+    *action = [&global, dc] {
+      mv1::DeclineResettlementRequest req;
+      req.set_request_id(RequestId(*dc));
+      req.set_item_id(dc->id);
+      req.set_reason_code(dc->code);
+      SetDate(dc->on, req.mutable_on());
+      return Call<mv1::DeclineResettlementResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::ReferralService::NewStub(ch)->DeclineResettlement(ctx, req, resp);
+          },
+          [](const auto& resp) { PrintResettlementItem(resp.item()); });
+    };
+  });
+}
+
 }  // namespace
 
 void AddEmploymentCommands(CLI::App& app, const GlobalOptions& global, Action* action) {
   CLI::App* group = app.add_subcommand(
       "employment",
       "Employment: partners, referrals, halfway houses, spells, training, schooling, needs, "
-      "openings, contracts, welfare, volunteers, the partner API");
+      "openings, contracts, welfare, volunteers, resettlement, the partner API");
   group->require_subcommand(1);
   group->fallthrough();
   AddPartnerCommands(group, global, action);
@@ -1183,6 +1269,7 @@ void AddEmploymentCommands(CLI::App& app, const GlobalOptions& global, Action* a
   AddSchoolingCommands(group, global, action);
   AddEmploymentNeedsCommands(group, global, action);  // needs, opening
   AddEmploymentSupportCommands(group, global, action);
+  AddResettlementCommands(group, global, action);
 }
 
 }  // namespace ccms::ctl

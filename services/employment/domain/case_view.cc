@@ -42,6 +42,18 @@ struct Applier {
     v.closed_on = f.closed_on;
   }
   void operator()(const LostContactFact& f) { v.lost_contact = f.lost; }
+  void operator()(const DischargeApproachingFact&) {}
+  void operator()(const StandingApprovalFact& f) {
+    if (!f.revoked) {
+      v.standing_approval_id = f.standing_approval_id;
+      v.standing_approval_from = f.valid_from;
+      v.standing_approval_until = f.valid_until;
+    } else if (f.standing_approval_id == v.standing_approval_id) {
+      v.standing_approval_id.clear();
+      v.standing_approval_from.reset();
+      v.standing_approval_until.reset();
+    }
+  }
 };
 
 }  // namespace
@@ -62,6 +74,12 @@ CaseStatus CaseStatusOf(std::string_view name) {
   if (name == "ACTIVE") return CaseStatus::kActive;
   if (name == "CLOSED") return CaseStatus::kClosed;
   return CaseStatus::kPendingIntake;
+}
+
+bool HasStandingApproval(const CaseView& c, absl::CivilDay day) {
+  return !c.standing_approval_id.empty() && c.standing_approval_from.has_value() &&
+         c.standing_approval_until.has_value() && *c.standing_approval_from <= day &&
+         day <= *c.standing_approval_until;
 }
 
 CaseView Apply(CaseView view, const RecordsFact& fact) {

@@ -31,7 +31,16 @@ struct CaseView {
   // employment followed before it kept the category, V005). Matching checks it against an
   // opening's exclusions.
   std::string offence_category;
+  // Records' standing approval for routine cross-city work travel (Measures 2020 art. 29), the
+  // latest granted and not revoked: its id and days (V007). Matching names it for openings in
+  // another city (domain/matching.h).
+  std::string standing_approval_id;
+  std::optional<absl::CivilDay> standing_approval_from;
+  std::optional<absl::CivilDay> standing_approval_until;
 };
+
+// Whether the case holds a standing approval valid on `day` (from and until included).
+bool HasStandingApproval(const CaseView& c, absl::CivilDay day);
 
 // ccms.records.case_opened, or a case_facts_snapshot (then `snapshot_status` is records' status
 // name: PENDING_INTAKE, ACTIVE, DISCHARGED, ...).
@@ -62,8 +71,24 @@ struct LostContactFact {
   bool lost = false;
 };
 
-using RecordsFact = std::variant<CaseOpenedFact, CaseFactsFact, IntakeReportedFact,
-                                 CaseTransferredFact, CaseClosedFact, LostContactFact>;
+// ccms.records.discharge_approaching: the term ends on `end_date` (a resettlement referral
+// becomes due, domain/resettlement_rules.h; the case view itself does not change).
+struct DischargeApproachingFact {
+  absl::CivilDay end_date;
+};
+
+// ccms.records.standing_approval_granted (revoked = false) and …_revoked (revoked = true): a
+// grant replaces the one held; a revocation clears it when it names the one held.
+struct StandingApprovalFact {
+  std::string standing_approval_id;
+  absl::CivilDay valid_from;
+  absl::CivilDay valid_until;
+  bool revoked = false;
+};
+
+using RecordsFact =
+    std::variant<CaseOpenedFact, CaseFactsFact, IntakeReportedFact, CaseTransferredFact,
+                 CaseClosedFact, LostContactFact, DischargeApproachingFact, StandingApprovalFact>;
 
 // The case after `fact`. A closed case stays closed; an intake report makes a pending case
 // active; a later fact never clears the minor flag.

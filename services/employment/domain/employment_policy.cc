@@ -145,6 +145,12 @@ EmploymentPolicy ReadEmploymentPolicy(policy::PolicyReader& r) {
       codes_or("employment.volunteer.activity_codes", kDefaultVolunteerActivityCodes);
   p.volunteer_commendation_codes =
       codes_or("employment.volunteer.commendation_codes", kDefaultVolunteerCommendationCodes);
+  p.resettlement_due_days_before_end =
+      r.Has("employment.resettlement.due_days_before_end")
+          ? static_cast<int>(r.Int("employment.resettlement.due_days_before_end", 0, 30))
+          : kDefaultResettlementDueDaysBeforeEnd;
+  p.resettlement_decline_reasons =
+      codes_or("employment.resettlement.decline_reasons", kDefaultResettlementDeclineReasons);
   return p;
 }
 

@@ -75,6 +75,12 @@ struct EmploymentPolicy {
   std::vector<std::string> volunteer_skill_codes;
   std::vector<std::string> volunteer_activity_codes;
   std::vector<std::string> volunteer_commendation_codes;
+  // Resettlement as the term ends (issue 15 item 12; marked defaults, no number in RULES.md or
+  // the seeds): records' discharge_approaching makes a resettlement referral due this many days
+  // before the end date (resettlement.due_days_before_end), and the codes staff give when none
+  // is needed (resettlement.decline_reasons).
+  int resettlement_due_days_before_end = 7;
+  std::vector<std::string> resettlement_decline_reasons;
 };
 
 // The leave reasons of a policy version that names none (a marked default).
@@ -141,6 +147,11 @@ inline const std::vector<std::string> kDefaultVolunteerActivityCodes = {
     "COMMUNITY_SERVICE", "TEAM_MEETING", "OTHER"};
 inline const std::vector<std::string> kDefaultVolunteerCommendationCodes = {
     "DISTRICT_COMMENDATION", "CITY_COMMENDATION", "OUTSTANDING_VOLUNTEER", "OTHER"};
+
+// The resettlement defaults of a policy version that names none (marked defaults).
+inline constexpr int kDefaultResettlementDueDaysBeforeEnd = 7;
+inline const std::vector<std::string> kDefaultResettlementDeclineReasons = {
+    "ALREADY_EMPLOYED", "PERSON_DECLINED", "OTHER_SUPPORT_IN_PLACE", "MOVING_AWAY", "OTHER"};
 
 using EmploymentPolicies = policy::Schedule<EmploymentPolicy>;
 

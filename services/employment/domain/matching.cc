@@ -16,6 +16,10 @@ bool Adjacent(const std::vector<std::pair<std::string, std::string>>& table, con
   return false;
 }
 
+bool OtherCity(const std::string& a, const std::string& b) {
+  return a.substr(0, 4) != b.substr(0, 4);
+}
+
 std::vector<RankedOpening> RankOpenings(
     const MatchCase& c, const std::vector<OpeningFacts>& openings,
     const std::vector<std::pair<std::string, std::string>>& adjacency, absl::CivilDay today) {
@@ -46,6 +50,10 @@ std::vector<RankedOpening> RankOpenings(
     } else if (Adjacent(adjacency, c.district_code, o.district_code)) {
       score += kAdjacentDistrictScore;
       reasons.push_back("ADJACENT_DISTRICT");
+      if (OtherCity(c.district_code, o.district_code)) {
+        reasons.push_back(c.standing_approval ? "STANDING_APPROVAL_FOR_WORK"
+                                              : "CROSS_CITY_NEEDS_APPROVAL");
+      }
     } else {
       refusals.push_back("TOO_FAR");
     }

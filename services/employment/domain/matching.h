@@ -44,11 +44,17 @@ struct OpeningFacts {
 // What the ranking needs of the case: its district, its offence category ("" when employment
 // does not know it: a case opened before it followed the category), the skills of its skills
 // profile (nullopt when no profile is recorded).
+// `standing_approval`: records' standing approval for routine cross-city work travel (Measures
+// 2020 art. 29) is valid today.
 struct MatchCase {
   std::string district_code;
   std::string offence_category;
   std::optional<std::vector<std::string>> skills;
+  bool standing_approval = false;
 };
+
+// Whether two districts lie in different cities (the first four digits of the code differ).
+bool OtherCity(const std::string& a, const std::string& b);
 
 struct RankedOpening {
   std::string opening_id;
@@ -72,7 +78,9 @@ bool Adjacent(const std::vector<std::pair<std::string, std::string>>& table, con
 // or ADJACENT_DISTRICT; SKILLS_ALL_MATCHED, SKILLS_PARTLY_MATCHED, SKILLS_NONE_MATCHED,
 // NO_SKILLS_REQUIRED or SKILLS_PROFILE_MISSING; OFFENCE_NOT_EXCLUDED or OFFENCE_CATEGORY_UNKNOWN
 // (the opening excludes categories and the case's is not known: staff check before referring);
-// CLOSES_SOON.
+// CLOSES_SOON; for a neighbour in another city (OtherCity), STANDING_APPROVAL_FOR_WORK when the
+// case holds a valid standing approval, else CROSS_CITY_NEEDS_APPROVAL (the work needs records'
+// approval to travel; neither changes the score).
 std::vector<RankedOpening> RankOpenings(
     const MatchCase& c, const std::vector<OpeningFacts>& openings,
     const std::vector<std::pair<std::string, std::string>>& adjacency, absl::CivilDay today);

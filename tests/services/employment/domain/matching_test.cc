@@ -264,3 +264,35 @@ TEST(MatchingTest, ShippedPolicyHasAnAdjacencyTableOfValidPairs) {
 
 }  // namespace
 }  // namespace ccms::employment::domain
+
+namespace ccms::employment::domain {
+namespace {
+
+// A neighbour in another city (the first four digits differ): with records' standing approval
+// for routine cross-city work travel the rank says so; without it, that the work needs records'
+// approval. Neither changes the score; a neighbour in the same city gets neither reason.
+TEST(MatchingTest, ANeighbourInAnotherCityNamesTheStandingApproval) {
+  const std::vector<std::pair<std::string, std::string>> adjacency = {{"110101", "110102"},
+                                                                      {"110101", "130602"}};
+  const std::vector<OpeningFacts> openings = {Opening("same-city", "110102"),
+                                              Opening("other-city", "130602")};
+  MatchCase without = Person();
+  MatchCase with = Person();
+  with.standing_approval = true;
+  const auto a = RankOpenings(without, openings, adjacency, kToday);
+  const auto b = RankOpenings(with, openings, adjacency, kToday);
+  EXPECT_TRUE(Has(Find(a, "other-city"), "CROSS_CITY_NEEDS_APPROVAL"));
+  EXPECT_FALSE(Has(Find(a, "other-city"), "STANDING_APPROVAL_FOR_WORK"));
+  EXPECT_TRUE(Has(Find(b, "other-city"), "STANDING_APPROVAL_FOR_WORK"));
+  EXPECT_FALSE(Has(Find(b, "other-city"), "CROSS_CITY_NEEDS_APPROVAL"));
+  EXPECT_EQ(Find(a, "other-city").score, Find(b, "other-city").score);
+  for (const auto* r : {&a, &b}) {
+    EXPECT_FALSE(Has(Find(*r, "same-city"), "STANDING_APPROVAL_FOR_WORK"));
+    EXPECT_FALSE(Has(Find(*r, "same-city"), "CROSS_CITY_NEEDS_APPROVAL"));
+  }
+  EXPECT_TRUE(OtherCity("110101", "130602"));
+  EXPECT_FALSE(OtherCity("110101", "110105"));
+}
+
+}  // namespace
+}  // namespace ccms::employment::domain
