@@ -132,7 +132,7 @@ check "report export --format xlsx writes the workbook" quiet "$CTL" report expo
 check "report export --format csv writes one file per table" quiet "$CTL" report export \
   --report monthly --day 2025-01-15 --format csv --out-dir "$RUN_DIR/export"
 pairs=()
-for t in register=在册与收发 supervision=监督管理 offices=司法所 sentence_kinds=矫正类别; do
+for t in register=在册与收发 supervision=监督管理 offices=司法所 sentence_kinds=矫正类别 services=服务人数; do
   pairs+=("${t#*=}=$RUN_DIR/export/monthly-2025-01-01-city-v1-${t%%=*}.csv")
 done
 check "the XLSX read back (openpyxl) equals the CSV files cell for cell" \
