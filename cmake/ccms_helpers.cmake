@@ -18,9 +18,11 @@ function(ccms_add_test)
   endif()
   if(T_LABEL STREQUAL "integration")
     # One of tests/run's shared stacks (PostgreSQL + dev broker) per integration test at a time:
-    # the ctest resource "stack", mapped to the test's variables by on_stack.sh.
+    # the ctest resource "stack", mapped to the test's variables by on_stack.sh, which also
+    # empties the stack's broker first.
     add_test(NAME ${T_NAME}
-      COMMAND bash ${PROJECT_SOURCE_DIR}/tests/support/on_stack.sh $<TARGET_FILE:${T_NAME}>)
+      COMMAND bash ${PROJECT_SOURCE_DIR}/tests/support/on_stack.sh
+              $<TARGET_FILE:ccms-devkafka> $<TARGET_FILE:${T_NAME}>)
     set_tests_properties(${T_NAME} PROPERTIES RESOURCE_GROUPS "stack:1")
   else()
     add_test(NAME ${T_NAME} COMMAND ${T_NAME})

@@ -5,8 +5,15 @@
 # (CCMS_TEST_PG_ADMIN_DSN_N, ...) to the names the tests read. Without a resource (ctest run
 # without tests/run's resource file) the test gets stack 0's variables as they are.
 #
-#   on_stack.sh TEST [ARGS...]
+# The broker is emptied before the test (`ccms-devkafka ctl reset`: same topics, new ports):
+# the tests' topic names are fixed, and a test must neither read the records an earlier test
+# left (a consumer group of its own starts at the earliest offset, so 5,000 cases of an earlier
+# test are minutes of catching up) nor depend on them.
+#
+#   on_stack.sh DEVKAFKA TEST [ARGS...]
 set -euo pipefail
+devkafka="$1"
+shift
 group="${CTEST_RESOURCE_GROUP_0_STACK:-}"
 if [[ "$group" =~ id:([0-9]+) ]] && [ "${BASH_REMATCH[1]}" != 0 ]; then
   n="${BASH_REMATCH[1]}"
@@ -19,5 +26,12 @@ if [[ "$group" =~ id:([0-9]+) ]] && [ "${BASH_REMATCH[1]}" != 0 ]; then
     fi
     export "$v=${!alt}"
   done
+fi
+if [ -n "${CCMS_TEST_KAFKA_CONTROL_PORT:-}" ]; then
+  reply="$("$devkafka" ctl --control-port "$CCMS_TEST_KAFKA_CONTROL_PORT" reset)" || {
+    echo "on_stack.sh: could not reset the dev broker: $reply" >&2
+    exit 1
+  }
+  export CCMS_TEST_KAFKA_BOOTSTRAP="${reply#ok bootstrap=}"
 fi
 exec "$@"

@@ -64,7 +64,8 @@ std::string JoinList(const Container& items, Format format) {
 
 }  // namespace
 
-std::unique_ptr<MockCluster> MockCluster::Create(int broker_count, std::string* error) {
+bool MockCluster::NewCluster(int broker_count, rd_kafka_t** rk_out,
+                             rd_kafka_mock_cluster_t** mcluster_out, std::string* error) {
   char errstr[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   // log_level 4 hides the notice that the handle has no bootstrap.servers. The mock applies the
@@ -76,7 +77,7 @@ std::unique_ptr<MockCluster> MockCluster::Create(int broker_count, std::string* 
     if (rd_kafka_conf_set(conf, name, value, errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK) {
       rd_kafka_conf_destroy(conf);
       *error = errstr;
-      return nullptr;
+      return false;
     }
   }
   // The handle is only needed for the mock's bookkeeping; it talks to nobody.
@@ -84,14 +85,23 @@ std::unique_ptr<MockCluster> MockCluster::Create(int broker_count, std::string* 
   if (rk == nullptr) {
     rd_kafka_conf_destroy(conf);
     *error = std::string("rd_kafka_new failed: ") + errstr;
-    return nullptr;
+    return false;
   }
   rd_kafka_mock_cluster_t* mcluster = rd_kafka_mock_cluster_new(rk, broker_count);
   if (mcluster == nullptr) {
     rd_kafka_destroy(rk);
     *error = "rd_kafka_mock_cluster_new failed (could not bind loopback ports?)";
-    return nullptr;
+    return false;
   }
+  *rk_out = rk;
+  *mcluster_out = mcluster;
+  return true;
+}
+
+std::unique_ptr<MockCluster> MockCluster::Create(int broker_count, std::string* error) {
+  rd_kafka_t* rk = nullptr;
+  rd_kafka_mock_cluster_t* mcluster = nullptr;
+  if (!NewCluster(broker_count, &rk, &mcluster, error)) return nullptr;
   return std::unique_ptr<MockCluster>(new MockCluster(rk, mcluster, broker_count));
 }
 
@@ -101,6 +111,11 @@ MockCluster::~MockCluster() {
 }
 
 bool MockCluster::CreateTopic(const std::string& name, int partitions, std::string* error) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return CreateTopicLocked(name, partitions, error);
+}
+
+bool MockCluster::CreateTopicLocked(const std::string& name, int partitions, std::string* error) {
   int replication = std::min(kMaxReplication, broker_count_);
   rd_kafka_resp_err_t err =
       rd_kafka_mock_topic_create(mcluster_, name.c_str(), partitions, replication);
@@ -108,12 +123,33 @@ bool MockCluster::CreateTopic(const std::string& name, int partitions, std::stri
     *error = "cannot create topic " + name + ": " + rd_kafka_err2str(err);
     return false;
   }
-  std::lock_guard<std::mutex> lock(mu_);
   topics_[name] = partitions;
   return true;
 }
 
-std::string MockCluster::Bootstraps() const { return rd_kafka_mock_cluster_bootstraps(mcluster_); }
+std::string MockCluster::Bootstraps() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return rd_kafka_mock_cluster_bootstraps(mcluster_);
+}
+
+bool MockCluster::Reset(std::string* error) {
+  std::lock_guard<std::mutex> lock(mu_);
+  rd_kafka_t* rk = nullptr;
+  rd_kafka_mock_cluster_t* mcluster = nullptr;
+  if (!NewCluster(broker_count_, &rk, &mcluster, error)) return false;
+  rd_kafka_mock_cluster_destroy(mcluster_);
+  rd_kafka_destroy(rk_);
+  rk_ = rk;
+  mcluster_ = mcluster;
+  down_.clear();
+  rtt_.clear();
+  const std::map<std::string, int> topics = topics_;
+  for (const auto& [name, partitions] : topics) {
+    if (!CreateTopicLocked(name, partitions, error)) return false;
+  }
+  const std::string bootstrap = rd_kafka_mock_cluster_bootstraps(mcluster_);
+  return bootstrap_file_.empty() || WriteFileAtomically(bootstrap_file_, bootstrap + "\n", error);
+}
 
 bool MockCluster::ParseBrokers(std::string_view word, std::vector<int32_t>* ids) const {
   ids->clear();
@@ -134,7 +170,8 @@ std::string MockCluster::StatusLocked() const {
                   [](const auto& kv) {
                     return std::to_string(kv.first) + ":" + std::to_string(kv.second);
                   }) +
-         " topics=" + std::to_string(topics_.size()) + " bootstrap=" + Bootstraps();
+         " topics=" + std::to_string(topics_.size()) +
+         " bootstrap=" + rd_kafka_mock_cluster_bootstraps(mcluster_);
 }
 
 std::string MockCluster::HandleCommand(std::string_view line) {
@@ -148,7 +185,7 @@ std::string MockCluster::HandleCommand(std::string_view line) {
     if (cmd == "ping") return "ok";
     if (cmd == "help") {
       return "ok commands: down <id|all>; up <id|all>; rtt <id|all> <ms>; "
-             "create <topic> [partitions]; status; bootstrap; ping";
+             "create <topic> [partitions]; reset; status; bootstrap; ping";
     }
     if (cmd == "bootstrap") return "ok bootstrap=" + Bootstraps();
     std::lock_guard<std::mutex> lock(mu_);
@@ -199,6 +236,13 @@ std::string MockCluster::HandleCommand(std::string_view line) {
       }
     }
     return "ok rtt=" + std::to_string(rtt_ms);
+  }
+
+  if (cmd == "reset") {
+    if (words.size() != 1) return "error usage: reset";
+    std::string error;
+    if (!Reset(&error)) return "error " + error;
+    return "ok bootstrap=" + Bootstraps();
   }
 
   if (cmd == "create") {

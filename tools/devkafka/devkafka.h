@@ -29,8 +29,15 @@ class MockCluster {
   MockCluster& operator=(const MockCluster&) = delete;
 
   bool CreateTopic(const std::string& name, int partitions, std::string* error);
-  std::string Bootstraps() const;
+  std::string Bootstraps();
   int broker_count() const { return broker_count_; }
+  // Where Reset() writes the new bootstrap list (the file that serve wrote at start); empty: none.
+  void set_bootstrap_file(std::string path) { bootstrap_file_ = std::move(path); }
+
+  // Empties every topic. The mock cannot delete a topic or its records, so this replaces the
+  // whole cluster: the brokers come back on new ports, all up and without added latency, with
+  // the topics created so far (same partition counts). Clients of the old cluster are cut off.
+  bool Reset(std::string* error);
 
   // Executes one control-protocol line; returns the reply without newline,
   // starting with "ok" or "error <reason>".
@@ -40,13 +47,19 @@ class MockCluster {
   MockCluster(rd_kafka_t* rk, rd_kafka_mock_cluster_t* mcluster, int broker_count)
       : rk_(rk), mcluster_(mcluster), broker_count_(broker_count) {}
 
+  // A handle and a mock cluster of broker_count brokers on random loopback ports.
+  static bool NewCluster(int broker_count, rd_kafka_t** rk, rd_kafka_mock_cluster_t** mcluster,
+                         std::string* error);
+  bool CreateTopicLocked(const std::string& name, int partitions, std::string* error);
+
   // Parses "all" or a broker id into ids; false if invalid.
   bool ParseBrokers(std::string_view word, std::vector<int32_t>* ids) const;
   std::string StatusLocked() const;
 
-  rd_kafka_t* rk_;
-  rd_kafka_mock_cluster_t* mcluster_;
+  rd_kafka_t* rk_;                     // Replaced under mu_ by Reset().
+  rd_kafka_mock_cluster_t* mcluster_;  // Replaced under mu_ by Reset().
   const int broker_count_;
+  std::string bootstrap_file_;
   std::mutex mu_;
   std::set<int32_t> down_;             // Guarded by mu_.
   std::map<int32_t, int> rtt_;         // Guarded by mu_; only non-zero entries.

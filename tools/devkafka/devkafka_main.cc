@@ -78,6 +78,7 @@ int Serve(const ServeFlags& flags) {
       return 1;
     }
   }
+  cluster->set_bootstrap_file(flags.bootstrap_file);
   ControlServer control(cluster.get());
   if (!control.Start(flags.control_port, &error)) {
     std::cerr << "devkafka: error: control server: " << error << "\n";
@@ -176,10 +177,10 @@ int main(int argc, char** argv) {
                         "Write the chosen control port here (atomically)");
 
   CtlFlags ctl;
-  CLI::App* ctl_cmd =
-      app.add_subcommand("ctl",
-                         "Send one control command: down <id|all>, up <id|all>, "
-                         "rtt <id|all> <ms>, create <topic> [partitions], status, bootstrap");
+  CLI::App* ctl_cmd = app.add_subcommand(
+      "ctl",
+      "Send one control command: down <id|all>, up <id|all>, "
+      "rtt <id|all> <ms>, create <topic> [partitions], reset, status, bootstrap");
   CLI::Option* port_opt = ctl_cmd->add_option("--control-port", ctl.control_port, "Control port")
                               ->check(CLI::Range(1, 65535));
   CLI::Option* port_file_opt = ctl_cmd->add_option("--control-port-file", ctl.control_port_file,
