@@ -64,7 +64,7 @@ void ReportingWiring::Configure(config::Env& env) {
   minor_threshold_ = static_cast<int>(env.Int("CCMS_REPORTING_MINOR_THRESHOLD", 5, 2, 100));
   gauge_refresh_seconds_ =
       static_cast<int>(env.Int("CCMS_REPORTING_GAUGE_REFRESH_SECONDS", 60, 5, 3600));
-  export_chunk_bytes_ = env.Int("CCMS_REPORTING_EXPORT_CHUNK_BYTES", 1 << 20, 256, 3 << 20);
+  export_chunk_bytes_ = env.Int("CCMS_REPORTING_EXPORT_CHUNK_BYTES", 1 << 20, 64, 3 << 20);
 }
 
 absl::Status ReportingWiring::Prepare(const policy::PolicyDocument& policy) {

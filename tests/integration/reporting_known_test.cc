@@ -38,7 +38,7 @@ constexpr char kOffices[] = "659062";
 constexpr char kJobs[] = "659063";
 // The chunk size the harness's service keeps export files in: small, so a report's file has
 // several chunks.
-constexpr int kChunkBytes = 256;
+constexpr int kChunkBytes = 64;
 
 google::type::Date Date(D d) { return grpc_util::ToProtoDate(d); }
 
@@ -467,7 +467,9 @@ TEST_F(ReportingKnownTest, ExportJobFilesComeInChunksAndExpire) {
   v1::ExportReportResponse direct;
   ASSERT_TRUE(stub_->ExportReport(ServiceHarness::Context(bureau).get(), direct_req, &direct).ok());
 
-  // Every file of a job, chunk by chunk.
+  // Every file of a job, chunk by chunk; `splits` counts the chunks that begin inside a UTF-8
+  // character (a Chinese heading cut across two chunks).
+  int splits = 0;
   auto fetch = [&](const std::string& id, const v1::GetExportJobResponse& job) {
     std::vector<std::string> files;
     for (int f = 0; f < job.files_size(); ++f) {
@@ -482,6 +484,10 @@ TEST_F(ReportingKnownTest, ExportJobFilesComeInChunksAndExpire) {
         EXPECT_LE(chunk.content().size(), static_cast<size_t>(kChunkBytes));
         EXPECT_EQ(chunk.chunk_count(), job.files(f).chunk_count());
         EXPECT_EQ(chunk.name(), job.files(f).name());
+        if (c > 0 && !chunk.content().empty() &&
+            (static_cast<unsigned char>(chunk.content()[0]) & 0xC0) == 0x80) {
+          ++splits;
+        }
         bytes += chunk.content();
       }
       EXPECT_EQ(static_cast<int64_t>(bytes.size()), job.files(f).size_bytes());
@@ -501,6 +507,7 @@ TEST_F(ReportingKnownTest, ExportJobFilesComeInChunksAndExpire) {
     several += csv.files(f).chunk_count() > 1 ? 1 : 0;
   }
   EXPECT_GT(several, 0);  // the chunking was exercised
+  EXPECT_GT(splits, 0);   // and cut characters came back whole
   // Expiry: the policy's 7 days from when it finished (the service's clock).
   bool invalid = false;
   EXPECT_EQ(grpc_util::FromProtoTimestamp(csv.expires_at(), &invalid), finished + absl::Hours(168));
