@@ -140,7 +140,8 @@ absl::StatusOr<std::string> SnapshotXlsx(const domain::SnapshotContent& content,
 
 std::string ExportStem(const domain::SnapshotContent& c, int version) {
   return absl::StrCat(c.report_id, "-", time::FormatDate(c.period.start), "-",
-                      c.scope.empty() ? "city" : c.scope, "-v", version);
+                      c.scope.empty() ? "city" : c.scope, c.office_id.empty() ? "" : "-",
+                      c.office_id, "-v", version);
 }
 
 int64_t ExportRowCount(const domain::SnapshotContent& content) {

@@ -39,7 +39,7 @@ struct ExportedFile {
   std::string content;
 };
 
-// The files' name stem: "<report>-<period start>-<scope or city>-v<version>".
+// The files' name stem: "<report>-<period start>-<scope or city>[-<office>]-v<version>".
 std::string ExportStem(const domain::SnapshotContent& content, int version);
 
 // The rows an export of `content` writes: per table its headings, rows and total.

@@ -2,14 +2,28 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
+#include "common/time/calendar.h"
 #include "services/reporting/export.h"
 
 namespace ccms::reporting {
 
+absl::Time ExportJobRunner::ExpiresAt() const {
+  const absl::Time now = clock_.Now();
+  return now + absl::Hours(24) * retention_.InForce(time::ShanghaiDay(now)).retention_days;
+}
+
+absl::StatusOr<int> ExportJobRunner::ExpireOnce() {
+  auto expired = jobs_.Expire(clock_.Now());
+  if (!expired.ok()) return expired.status();
+  if (*expired > 0) log::Info("export_jobs_expired", {{"jobs", absl::StrCat(*expired)}});
+  return expired;
+}
+
 absl::StatusOr<int> ExportJobRunner::RunOnce() {
-  auto stalled = jobs_.FailStalled(stall_);
+  auto stalled = jobs_.FailStalled(stall_, ExpiresAt());
   if (!stalled.ok()) return stalled.status();
   if (*stalled > 0) log::Warn("export_jobs_interrupted", {{"jobs", absl::StrCat(*stalled)}});
+  if (auto expired = ExpireOnce(); !expired.ok()) return expired.status();
   int ran = 0;
   while (true) {
     auto job = jobs_.ClaimNext();
@@ -32,7 +46,7 @@ void ExportJobRunner::Run(const ExportJob& job) {
     log::Warn("export_job_failed", {{"job_id", job.job_id},
                                     {"failure", failure},
                                     {"code", absl::StatusCodeToString(why.code())}});
-    if (auto st = jobs_.Fail(job.job_id, failure); !st.ok()) {
+    if (auto st = jobs_.Fail(job.job_id, failure, ExpiresAt()); !st.ok()) {
       log::Warn("export_job_fail_not_recorded", {{"job_id", job.job_id}});
     }
   };
@@ -60,7 +74,9 @@ void ExportJobRunner::Run(const ExportJob& job) {
     fail("INTERNAL", progress_status);
     return;
   }
-  if (auto st = jobs_.Finish(job.job_id, snapshot->checksum, total, *files); !st.ok()) {
+  if (auto st =
+          jobs_.Finish(job.job_id, snapshot->checksum, total, *files, chunk_bytes_, ExpiresAt());
+      !st.ok()) {
     fail("INTERNAL", st);
     return;
   }

@@ -20,14 +20,21 @@ class PgExportJobStore final : public ExportJobStore {
   static std::vector<db::Query> Queries();
 
   absl::Status Queue(const ExportJob& job) override;
-  absl::StatusOr<ExportJob> Get(const std::string& job_id,
-                                const std::set<std::string>& districts) override;
+  absl::StatusOr<ExportJob> Get(const std::string& job_id, const std::set<std::string>& districts,
+                                const std::string& office, absl::Time now) override;
+  absl::StatusOr<ExportChunk> GetChunk(const std::string& job_id,
+                                       const std::set<std::string>& districts,
+                                       const std::string& office, absl::Time now, int file_index,
+                                       int chunk_index) override;
   absl::StatusOr<std::optional<ExportJob>> ClaimNext() override;
   absl::Status Progress(const std::string& job_id, int64_t rows_done, int64_t rows_total) override;
   absl::Status Finish(const std::string& job_id, const std::string& checksum, int64_t rows,
-                      const std::vector<ExportedFile>& files) override;
-  absl::Status Fail(const std::string& job_id, const std::string& failure) override;
-  absl::StatusOr<int> FailStalled(absl::Duration stall) override;
+                      const std::vector<ExportedFile>& files, int64_t chunk_bytes,
+                      absl::Time expires_at) override;
+  absl::Status Fail(const std::string& job_id, const std::string& failure,
+                    absl::Time expires_at) override;
+  absl::StatusOr<int> FailStalled(absl::Duration stall, absl::Time expires_at) override;
+  absl::StatusOr<int> Expire(absl::Time now) override;
 
  private:
   db::ConnectionPool& pool_;

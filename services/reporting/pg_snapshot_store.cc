@@ -16,7 +16,7 @@ using db::Name;
 constexpr db::Query kLock = {
     "reporting_snapshot_lock",
     "SELECT pg_advisory_xact_lock(hashtextextended('report_snapshot:' || $1 || '/' || $2 || '/'"
-    " || $3, 0))"};
+    " || $3 || '/' || $4, 0))"};
 // The next offset per topic and partition of the group $1 (and its suffixed members), from the
 // index inbox_positions (V006) instead of the whole inbox: the (consumer, topic, partition) keys
 // are walked one index probe each (a skip scan: few keys, millions of rows after a rebuild), then
@@ -38,35 +38,41 @@ constexpr db::Query kPositions = {
 constexpr db::Query kVersions = {
     "reporting_snapshot_versions",
     "SELECT version, checksum, (extract(epoch FROM computed_at) * 1000000)::bigint,"
-    " (extract(epoch FROM published_at) * 1000000)::bigint FROM report_snapshot"
-    " WHERE report_id = $1 AND scope = $2 AND period_start = $3::date ORDER BY version"};
+    " (extract(epoch FROM published_at) * 1000000)::bigint,"
+    " (extract(epoch FROM as_known_at) * 1000000)::bigint FROM report_snapshot"
+    " WHERE report_id = $1 AND scope = $2 AND period_start = $3::date AND office_id = $4"
+    " ORDER BY version"};
 constexpr db::Query kGet = {
     "reporting_snapshot_get",
     "SELECT content, checksum, positions::text,"
     " (extract(epoch FROM computed_at) * 1000000)::bigint,"
-    " (extract(epoch FROM published_at) * 1000000)::bigint FROM report_snapshot"
-    " WHERE report_id = $1 AND scope = $2 AND period_start = $3::date AND version = $4"};
+    " (extract(epoch FROM published_at) * 1000000)::bigint,"
+    " (extract(epoch FROM as_known_at) * 1000000)::bigint FROM report_snapshot"
+    " WHERE report_id = $1 AND scope = $2 AND period_start = $3::date AND version = $4"
+    " AND office_id = $5"};
 constexpr db::Query kInsert = {
     "reporting_snapshot_insert",
     "INSERT INTO report_snapshot (report_id, scope, period_start, version, period_end,"
     " definitions_version, reports_version, policy_version, positions, content, checksum,"
-    " computed_at) VALUES ($1, $2, $3::date, $4, $5::date, $6, $7, $8, $9::jsonb, $10, $11,"
-    " to_timestamp($12::double precision / 1000000))"};
+    " computed_at, office_id, as_known_at) VALUES ($1, $2, $3::date, $4, $5::date, $6, $7, $8,"
+    " $9::jsonb, $10, $11, to_timestamp($12::double precision / 1000000), $13,"
+    " to_timestamp(NULLIF($14, '')::double precision / 1000000))"};
 constexpr db::Query kReplace = {
     "reporting_snapshot_replace",
     "UPDATE report_snapshot SET period_end = $5::date, definitions_version = $6,"
     " reports_version = $7, policy_version = $8, positions = $9::jsonb, content = $10,"
-    " checksum = $11, computed_at = to_timestamp($12::double precision / 1000000)"
+    " checksum = $11, computed_at = to_timestamp($12::double precision / 1000000),"
+    " as_known_at = to_timestamp(NULLIF($14, '')::double precision / 1000000)"
     " WHERE report_id = $1 AND scope = $2 AND period_start = $3::date AND version = $4"
-    " AND published_at IS NULL"};
+    " AND office_id = $13 AND published_at IS NULL"};
 constexpr db::Query kPublish = {
     "reporting_snapshot_publish",
     "UPDATE report_snapshot SET published_at = now() WHERE report_id = $1 AND scope = $2"
-    " AND period_start = $3::date AND version = $4 AND published_at IS NULL"};
+    " AND period_start = $3::date AND version = $4 AND office_id = $5 AND published_at IS NULL"};
 constexpr db::Query kExists = {
     "reporting_snapshot_exists",
     "SELECT published_at IS NOT NULL FROM report_snapshot WHERE report_id = $1 AND scope = $2"
-    " AND period_start = $3::date AND version = $4"};
+    " AND period_start = $3::date AND version = $4 AND office_id = $5"};
 
 absl::Time FromMicros(const pqxx::field& f) { return absl::FromUnixMicros(f.as<int64_t>()); }
 
@@ -98,7 +104,8 @@ std::vector<TopicPosition> ParsePositions(const std::string& text) {
 }  // namespace
 
 std::string AuditName(const SnapshotKey& key, int version) {
-  return absl::StrCat(key.report_id, "/", key.scope.empty() ? "city" : key.scope, "/",
+  return absl::StrCat(key.report_id, "/", key.scope.empty() ? "city" : key.scope,
+                      key.office_id.empty() ? "" : "/", key.office_id, "/",
                       time::FormatDate(key.period_start), "/v", version);
 }
 
@@ -108,7 +115,8 @@ std::vector<db::Query> PgSnapshotStore::Queries() {
 
 absl::Status PgSnapshotStore::Lock(const SnapshotKey& key) {
   return pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
-    tx.exec_prepared(Name(kLock), key.report_id, key.scope, time::FormatDate(key.period_start));
+    tx.exec_prepared(Name(kLock), key.report_id, key.scope, time::FormatDate(key.period_start),
+                     key.office_id);
     return absl::OkStatus();
   });
 }
@@ -130,8 +138,9 @@ absl::StatusOr<std::vector<SnapshotVersionInfo>> PgSnapshotStore::Versions(const
   std::vector<SnapshotVersionInfo> out;
   absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     for (const auto& r : tx.exec_prepared(Name(kVersions), key.report_id, key.scope,
-                                          time::FormatDate(key.period_start))) {
-      out.push_back({r[0].as<int>(), r[1].as<std::string>(), FromMicros(r[2]), OptMicros(r[3])});
+                                          time::FormatDate(key.period_start), key.office_id)) {
+      out.push_back({r[0].as<int>(), r[1].as<std::string>(), FromMicros(r[2]), OptMicros(r[3]),
+                     OptMicros(r[4])});
     }
     return absl::OkStatus();
   });
@@ -143,8 +152,9 @@ absl::StatusOr<StoredSnapshot> PgSnapshotStore::Get(const SnapshotKey& key, int 
   StoredSnapshot out;
   bool found = false;
   absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    const pqxx::result r = tx.exec_prepared(Name(kGet), key.report_id, key.scope,
-                                            time::FormatDate(key.period_start), version);
+    const pqxx::result r =
+        tx.exec_prepared(Name(kGet), key.report_id, key.scope, time::FormatDate(key.period_start),
+                         version, key.office_id);
     if (r.empty()) return absl::OkStatus();
     found = true;
     out.version = version;
@@ -153,6 +163,7 @@ absl::StatusOr<StoredSnapshot> PgSnapshotStore::Get(const SnapshotKey& key, int 
     out.positions = ParsePositions(r[0][2].as<std::string>());
     out.computed_at = FromMicros(r[0][3]);
     out.published_at = OptMicros(r[0][4]);
+    out.as_known_at = OptMicros(r[0][5]);
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
@@ -171,7 +182,9 @@ absl::Status PgSnapshotStore::Save(const SnapshotKey& key, const StoredSnapshot&
         Name(replace ? kReplace : kInsert), key.report_id, key.scope,
         time::FormatDate(key.period_start), s.version, time::FormatDate(s.content.period.end),
         s.content.definitions_version, s.content.reports_version, s.content.policy_version,
-        PositionsJson(s.positions), s.canonical, s.checksum, absl::ToUnixMicros(s.computed_at));
+        PositionsJson(s.positions), s.canonical, s.checksum, absl::ToUnixMicros(s.computed_at),
+        key.office_id,
+        s.as_known_at.has_value() ? absl::StrCat(absl::ToUnixMicros(*s.as_known_at)) : "");
     if (r.affected_rows() != 1) {
       return absl::AbortedError("the report version changed meanwhile; retry");
     }
@@ -196,12 +209,12 @@ absl::Status PgSnapshotStore::Publish(const SnapshotKey& key, int version,
   return pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
     const std::string start = time::FormatDate(key.period_start);
     const pqxx::result e =
-        tx.exec_prepared(Name(kExists), key.report_id, key.scope, start, version);
+        tx.exec_prepared(Name(kExists), key.report_id, key.scope, start, version, key.office_id);
     if (e.empty()) return absl::NotFoundError("no such report version");
     if (e[0][0].as<bool>()) {
       return absl::FailedPreconditionError("the version is published already");
     }
-    tx.exec_prepared(Name(kPublish), key.report_id, key.scope, start, version);
+    tx.exec_prepared(Name(kPublish), key.report_id, key.scope, start, version, key.office_id);
     db::AppendAudit(tx, principal, "PublishReport", "", AuditName(key, version), request_id);
     return absl::OkStatus();
   });

@@ -68,6 +68,9 @@ class ReportServiceImpl final : public v1::ReportingService::CallbackService {
   grpc::ServerUnaryReactor* ListWorklist(grpc::CallbackServerContext* context,
                                          const v1::ListWorklistRequest* request,
                                          v1::ListWorklistResponse* response) override;
+  grpc::ServerUnaryReactor* GetExportChunk(grpc::CallbackServerContext* context,
+                                           const v1::GetExportChunkRequest* request,
+                                           v1::GetExportChunkResponse* response) override;
 
   absl::Status DoListIndicators(const auth::Principal& principal,
                                 const v1::ListIndicatorsRequest& request,
@@ -96,10 +99,14 @@ class ReportServiceImpl final : public v1::ReportingService::CallbackService {
   absl::Status DoListWorklist(const auth::Principal& principal,
                               const v1::ListWorklistRequest& request,
                               v1::ListWorklistResponse* response);
+  absl::Status DoGetExportChunk(const auth::Principal& principal,
+                                const v1::GetExportChunkRequest& request,
+                                v1::GetExportChunkResponse* response);
 
  private:
-  // A request's snapshot: the report, the period holding the day, the scope and the districts
-  // it counts for this caller (snapshot_handlers.cc).
+  // A request's snapshot: the report, the period holding the day, the scope (a district, or the
+  // city; and an office of the district, or every office) and the districts it counts for this
+  // caller (snapshot_handlers.cc).
   struct Target {
     const domain::ReportDef* report = nullptr;
     domain::Period period;
@@ -110,6 +117,7 @@ class ReportServiceImpl final : public v1::ReportingService::CallbackService {
                                        const std::string& report_id,
                                        const google::type::Date& period_day,
                                        const std::string& district_code,
+                                       const std::string& office_id,
                                        std::vector<grpc_util::FieldViolation>* problems);
   // The version asked (0: the latest); NOT_FOUND when the snapshot has none.
   absl::StatusOr<int> ResolveVersion(const SnapshotKey& key, int version);

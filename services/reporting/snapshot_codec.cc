@@ -23,6 +23,9 @@ std::string CanonicalText(const domain::SnapshotContent& s) {
   nlohmann::json j;
   j["report"] = s.report_id;
   j["scope"] = s.scope;
+  // Only an office's snapshot has the key: the text (and the checksum) of every other snapshot is
+  // as it was before offices had snapshots.
+  if (!s.office_id.empty()) j["office"] = s.office_id;
   j["period_start"] = DayText(s.period.start);
   j["period_end"] = DayText(s.period.end);
   j["definitions_version"] = s.definitions_version;
@@ -51,6 +54,7 @@ absl::StatusOr<domain::SnapshotContent> ParseCanonicalText(std::string_view text
     domain::SnapshotContent s;
     s.report_id = j.at("report").get<std::string>();
     s.scope = j.at("scope").get<std::string>();
+    s.office_id = j.value("office", std::string());
     if (!ParseDay(j.at("period_start").get<std::string>(), &s.period.start) ||
         !ParseDay(j.at("period_end").get<std::string>(), &s.period.end)) {
       return absl::DataLossError("snapshot: bad period");

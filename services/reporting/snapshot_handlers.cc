@@ -22,6 +22,18 @@ namespace {
 // Bounds of the request fields (hostile values are refused, never stored or echoed).
 constexpr size_t kMaxReportIdBytes = 64;
 constexpr int kMaxVersion = 1000000;
+constexpr size_t kMaxOfficeBytes = 64;
+constexpr int kMaxFileIndex = 1000;
+constexpr int kMaxChunkIndex = 1000000;
+
+// An office id of a snapshot's scope: letters, digits, '-' and '_' (it names the export's files).
+bool IsOfficeId(const std::string& office) {
+  if (office.empty() || office.size() > kMaxOfficeBytes) return false;
+  for (char c : office) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+  }
+  return true;
+}
 
 void FillTable(const domain::TableContent& t, v1::SnapshotTable* out) {
   out->set_id(t.id);
@@ -41,6 +53,10 @@ void FillSnapshot(const StoredSnapshot& s, v1::Snapshot* out) {
   const domain::SnapshotContent& c = s.content;
   out->set_report_id(c.report_id);
   out->set_district_code(c.scope);
+  out->set_office_id(c.office_id);
+  if (s.as_known_at.has_value()) {
+    *out->mutable_as_known_at() = grpc_util::ToProtoTimestamp(*s.as_known_at);
+  }
   *out->mutable_period_start() = grpc_util::ToProtoDate(c.period.start);
   *out->mutable_period_end() = grpc_util::ToProtoDate(c.period.end);
   *out->mutable_as_of() = grpc_util::ToProtoDate(c.period.AsOf());
@@ -97,10 +113,10 @@ bool IsChecksum(const std::string& text) {
 absl::StatusOr<ReportServiceImpl::Target> ReportServiceImpl::ResolveTarget(
     const auth::Principal& principal, const std::string& report_id,
     const google::type::Date& period_day, const std::string& district_code,
-    std::vector<grpc_util::FieldViolation>* problems) {
+    const std::string& office_id, std::vector<grpc_util::FieldViolation>* problems) {
   auto visible = domain::VisibleDistricts(principal);
   if (!visible.ok()) return visible.status();
-  if (auto st = domain::MayReadSnapshots(principal); !st.ok()) return st;
+  if (auto st = domain::MayReadSnapshots(principal, office_id); !st.ok()) return st;
   Target target;
   if (report_id.size() > kMaxReportIdBytes ||
       (target.report = reports_.Find(report_id)) == nullptr) {
@@ -108,10 +124,17 @@ absl::StatusOr<ReportServiceImpl::Target> ReportServiceImpl::ResolveTarget(
   }
   auto day = grpc_util::DateField(period_day, "period_day", problems);
   grpc_util::DistrictFilterField(district_code, problems);
+  if (!office_id.empty()) {
+    if (!IsOfficeId(office_id)) {
+      problems->push_back({"office_id", "letters, digits, - and _ only, at most 64 bytes"});
+    } else if (district_code.empty()) {
+      problems->push_back({"office_id", "an office's snapshot names its district_code"});
+    }
+  }
   if (!problems->empty()) return target;  // the caller answers the violations
   const absl::CivilDay on = day.value_or(time::ShanghaiDay(clock_.Now()));
   target.period = domain::PeriodContaining(target.report->period, on);
-  target.key = {target.report->id, district_code, target.period.start};
+  target.key = {target.report->id, district_code, target.period.start, office_id};
   auto districts = domain::SnapshotDistricts(*visible, district_code);
   if (!districts.ok()) return districts.status();
   target.districts = *std::move(districts);
@@ -129,17 +152,29 @@ absl::StatusOr<int> ReportServiceImpl::ResolveVersion(const SnapshotKey& key, in
 absl::Status ReportServiceImpl::DoRunSnapshot(const auth::Principal& principal,
                                               const v1::RunSnapshotRequest& request,
                                               v1::RunSnapshotResponse* response) {
-  if (auto st = domain::MayWriteSnapshots(principal); !st.ok()) return st;
+  if (auto st = domain::MayRunSnapshots(principal, request.office_id()); !st.ok()) return st;
   if (auto st = grpc_util::CheckRequestId(request.request_id()); !st.ok()) return st;
   std::vector<grpc_util::FieldViolation> problems;
   auto target = ResolveTarget(principal, request.report_id(), request.period_day(),
-                              request.district_code(), &problems);
+                              request.district_code(), request.office_id(), &problems);
   if (!target.ok()) return target.status();
+  bool bad_known_at = false;
+  const std::optional<absl::Time> known_at =
+      request.has_as_known_at()
+          ? grpc_util::FromProtoTimestamp(request.as_known_at(), &bad_known_at)
+          : std::nullopt;
+  if (bad_known_at || (known_at.has_value() && *known_at > clock_.Now())) {
+    problems.push_back({"as_known_at", "a valid instant, not in the future"});
+  }
   if (!problems.empty()) return grpc_util::InvalidArgumentWithViolations(problems);
   const SnapshotKey& key = target->key;
 
   if (auto st = snapshots_.Lock(key); !st.ok()) return st;
-  auto slices = store_.LoadSlices(target->period, target->districts, "");
+  // As known at an instant: each case's time line rebuilt from the occurrences recorded by then
+  // (as RunReport does); otherwise the projections as they stand.
+  auto slices = known_at.has_value()
+                    ? store_.LoadKnownAt(*known_at, target->districts, key.office_id)
+                    : store_.LoadSlices(target->period, target->districts, key.office_id);
   if (!slices.ok()) return slices.status();
   auto positions = snapshots_.AppliedPositions(consumer_group_);
   if (!positions.ok()) return positions.status();
@@ -149,12 +184,14 @@ absl::Status ReportServiceImpl::DoRunSnapshot(const auth::Principal& principal,
     input.timelines.push_back(&s.timeline);
   }
   StoredSnapshot next;
-  next.content = domain::ComputeSnapshot(*target->report, reports_, defs_, target->period,
-                                         key.scope, input, target->districts, minor_threshold_);
+  next.content =
+      domain::ComputeSnapshot(*target->report, reports_, defs_, target->period, key.scope, input,
+                              target->districts, minor_threshold_, key.office_id);
   next.canonical = CanonicalText(next.content);
   next.checksum = Sha256Hex(next.canonical);
   next.positions = *std::move(positions);
   next.computed_at = clock_.Now();
+  next.as_known_at = known_at;
 
   auto versions = snapshots_.Versions(key);
   if (!versions.ok()) return versions.status();
@@ -198,7 +235,7 @@ absl::Status ReportServiceImpl::DoPublishReport(const auth::Principal& principal
   if (auto st = grpc_util::CheckRequestId(request.request_id()); !st.ok()) return st;
   std::vector<grpc_util::FieldViolation> problems;
   auto target = ResolveTarget(principal, request.report_id(), request.period_day(),
-                              request.district_code(), &problems);
+                              request.district_code(), request.office_id(), &problems);
   if (!target.ok()) return target.status();
   if (request.version() < 1 || request.version() > kMaxVersion) {
     problems.push_back({"version", absl::StrCat("a version from 1 to ", kMaxVersion)});
@@ -229,7 +266,7 @@ absl::Status ReportServiceImpl::DoGetReport(const auth::Principal& principal,
                                             v1::GetReportResponse* response) {
   std::vector<grpc_util::FieldViolation> problems;
   auto target = ResolveTarget(principal, request.report_id(), request.period_day(),
-                              request.district_code(), &problems);
+                              request.district_code(), request.office_id(), &problems);
   if (!target.ok()) return target.status();
   VersionField(request.version(), "version", &problems);
   if (!problems.empty()) return grpc_util::InvalidArgumentWithViolations(problems);
@@ -248,6 +285,9 @@ absl::Status ReportServiceImpl::DoGetReport(const auth::Principal& principal,
     if (v.published_at.has_value()) {
       *out->mutable_published_at() = grpc_util::ToProtoTimestamp(*v.published_at);
     }
+    if (v.as_known_at.has_value()) {
+      *out->mutable_as_known_at() = grpc_util::ToProtoTimestamp(*v.as_known_at);
+    }
   }
   return absl::OkStatus();
 }
@@ -257,7 +297,7 @@ absl::Status ReportServiceImpl::DoDiffReport(const auth::Principal& principal,
                                              v1::DiffReportResponse* response) {
   std::vector<grpc_util::FieldViolation> problems;
   auto target = ResolveTarget(principal, request.report_id(), request.period_day(),
-                              request.district_code(), &problems);
+                              request.district_code(), request.office_id(), &problems);
   if (!target.ok()) return target.status();
   VersionField(request.from_version(), "from_version", &problems);
   VersionField(request.to_version(), "to_version", &problems);
@@ -281,7 +321,7 @@ absl::Status ReportServiceImpl::DoExportReport(const auth::Principal& principal,
                                                v1::ExportReportResponse* response) {
   std::vector<grpc_util::FieldViolation> problems;
   auto target = ResolveTarget(principal, request.report_id(), request.period_day(),
-                              request.district_code(), &problems);
+                              request.district_code(), request.office_id(), &problems);
   if (!target.ok()) return target.status();
   VersionField(request.version(), "version", &problems);
   if (request.format() != v1::EXPORT_FORMAT_CSV && request.format() != v1::EXPORT_FORMAT_XLSX) {
@@ -312,7 +352,7 @@ absl::Status ReportServiceImpl::DoStartExport(const auth::Principal& principal,
   if (auto st = grpc_util::CheckRequestId(request.request_id()); !st.ok()) return st;
   std::vector<grpc_util::FieldViolation> problems;
   auto target = ResolveTarget(principal, request.report_id(), request.period_day(),
-                              request.district_code(), &problems);
+                              request.district_code(), request.office_id(), &problems);
   if (!target.ok()) return target.status();
   VersionField(request.version(), "version", &problems);
   if (request.format() != v1::EXPORT_FORMAT_CSV && request.format() != v1::EXPORT_FORMAT_XLSX) {
@@ -343,15 +383,17 @@ absl::Status ReportServiceImpl::DoGetExportJob(const auth::Principal& principal,
                                                v1::GetExportJobResponse* response) {
   auto visible = domain::VisibleDistricts(principal);
   if (!visible.ok()) return visible.status();
-  if (auto st = domain::MayReadSnapshots(principal); !st.ok()) return st;
   if (!ids::IsUuid(request.job_id())) {
     return grpc_util::InvalidArgumentWithViolations(
         {{"job_id", "a job id from StartExport (a UUID)"}});
   }
   // Scoped in the SQL: a job of a district outside the token (or the city's, for a caller who
-  // does not see every district) does not exist for the caller.
-  auto job = jobs_.Get(absl::AsciiStrToLower(request.job_id()), *visible);
+  // does not see every district; or another office's, or a whole district's, for office staff of
+  // one office) does not exist for the caller. An expired job is NOT_FOUND naming its expiry.
+  auto job = jobs_.Get(absl::AsciiStrToLower(request.job_id()), *visible,
+                       domain::VisibleOffice(principal), clock_.Now());
   if (!job.ok()) return job.status();
+  response->set_office_id(job->key.office_id);
   response->set_job_id(job->job_id);
   if (job->state == "QUEUED") {
     response->set_state(v1::EXPORT_JOB_STATE_QUEUED);
@@ -371,17 +413,52 @@ absl::Status ReportServiceImpl::DoGetExportJob(const auth::Principal& principal,
   if (job->finished_at.has_value()) {
     *response->mutable_finished_at() = grpc_util::ToProtoTimestamp(*job->finished_at);
   }
+  if (job->expires_at.has_value()) {
+    *response->mutable_expires_at() = grpc_util::ToProtoTimestamp(*job->expires_at);
+  }
   for (auto& file : job->files) {
     auto* f = response->add_files();
     f->set_name(std::move(file.name));
     f->set_media_type(std::move(file.media_type));
-    f->set_content(std::move(file.content));
+    f->set_size_bytes(file.size_bytes);
+    f->set_chunk_count(file.chunk_count);
   }
+  return absl::OkStatus();
+}
+
+absl::Status ReportServiceImpl::DoGetExportChunk(const auth::Principal& principal,
+                                                 const v1::GetExportChunkRequest& request,
+                                                 v1::GetExportChunkResponse* response) {
+  auto visible = domain::VisibleDistricts(principal);
+  if (!visible.ok()) return visible.status();
+  std::vector<grpc_util::FieldViolation> problems;
+  if (!ids::IsUuid(request.job_id())) {
+    problems.push_back({"job_id", "a job id from StartExport (a UUID)"});
+  }
+  if (request.file_index() < 0 || request.file_index() > kMaxFileIndex) {
+    problems.push_back({"file_index", absl::StrCat("a file of the job, 0 to ", kMaxFileIndex)});
+  }
+  if (request.chunk_index() < 0 || request.chunk_index() > kMaxChunkIndex) {
+    problems.push_back({"chunk_index", absl::StrCat("a chunk of the file, 0 to ", kMaxChunkIndex)});
+  }
+  if (!problems.empty()) return grpc_util::InvalidArgumentWithViolations(problems);
+  // Scoped and expiring as GetExportJob, in the SQL.
+  const std::string job_id = absl::AsciiStrToLower(request.job_id());
+  auto chunk = jobs_.GetChunk(job_id, *visible, domain::VisibleOffice(principal), clock_.Now(),
+                              request.file_index(), request.chunk_index());
+  if (!chunk.ok()) return chunk.status();
+  response->set_job_id(job_id);
+  response->set_file_index(request.file_index());
+  response->set_chunk_index(request.chunk_index());
+  response->set_chunk_count(chunk->chunk_count);
+  response->set_name(std::move(chunk->name));
+  response->set_content(std::move(chunk->content));
   return absl::OkStatus();
 }
 
 CCMS_UNARY_HANDLER(ReportServiceImpl, StartExport)
 CCMS_UNARY_HANDLER(ReportServiceImpl, GetExportJob)
+CCMS_UNARY_HANDLER(ReportServiceImpl, GetExportChunk)
 CCMS_UNARY_HANDLER(ReportServiceImpl, RunSnapshot)
 CCMS_UNARY_HANDLER(ReportServiceImpl, PublishReport)
 CCMS_UNARY_HANDLER(ReportServiceImpl, GetReport)

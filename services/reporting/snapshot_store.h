@@ -12,12 +12,13 @@
 
 namespace ccms::reporting {
 
-// Which snapshot: a report definition, a scope ("" for the city, else a district code) and the
-// first day of the period.
+// Which snapshot: a report definition, a scope ("" for the city, else a district code), an
+// office of that district ("" for every office) and the first day of the period.
 struct SnapshotKey {
   std::string report_id;
   std::string scope;
   absl::CivilDay period_start;
+  std::string office_id;
 };
 
 // A partition's applied position: the offset after the last event reporting applied from it.
@@ -36,6 +37,9 @@ struct StoredSnapshot {
   std::vector<TopicPosition> positions;
   absl::Time computed_at;
   std::optional<absl::Time> published_at;
+  // The run counted only the events recorded by then (RunSnapshot's as_known_at); not in the
+  // canonical text or the checksum.
+  std::optional<absl::Time> as_known_at;
 };
 
 struct SnapshotVersionInfo {
@@ -43,6 +47,7 @@ struct SnapshotVersionInfo {
   std::string checksum;
   absl::Time computed_at;
   std::optional<absl::Time> published_at;
+  std::optional<absl::Time> as_known_at;
 };
 
 // What the snapshot handlers read and write (migrations/V002__snapshots.sql). Inside a command

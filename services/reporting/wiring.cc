@@ -64,12 +64,16 @@ void ReportingWiring::Configure(config::Env& env) {
   minor_threshold_ = static_cast<int>(env.Int("CCMS_REPORTING_MINOR_THRESHOLD", 5, 2, 100));
   gauge_refresh_seconds_ =
       static_cast<int>(env.Int("CCMS_REPORTING_GAUGE_REFRESH_SECONDS", 60, 5, 3600));
+  export_chunk_bytes_ = env.Int("CCMS_REPORTING_EXPORT_CHUNK_BYTES", 1 << 20, 64, 3 << 20);
 }
 
 absl::Status ReportingWiring::Prepare(const policy::PolicyDocument& policy) {
   auto contacts = domain::LoadContactSchedule(policy);
   if (!contacts.ok()) return contacts.status();
   contacts_ = std::make_unique<domain::ContactSchedule>(*std::move(contacts));
+  auto export_rules = domain::LoadExportSchedule(policy);
+  if (!export_rules.ok()) return export_rules.status();
+  export_rules_ = std::make_unique<domain::ExportSchedule>(*std::move(export_rules));
   auto text =
       DefinitionsText(ShippedIndicators(), indicators_file_, "CCMS_REPORTING_INDICATORS_FILE");
   if (!text.ok()) return text.status();
@@ -119,8 +123,9 @@ absl::Status ReportingWiring::Build(server::ServiceHost& host) {
                                               absl::Seconds(gauge_refresh_seconds_));
   background_jobs_ = std::make_unique<PgExportJobStore>(host.background_pool());
   background_snapshots_ = std::make_unique<PgSnapshotStore>(host.background_pool());
-  export_jobs_ = std::make_unique<ExportJobRunner>(*background_jobs_, *background_snapshots_,
-                                                   absl::Seconds(1));
+  export_jobs_ =
+      std::make_unique<ExportJobRunner>(*background_jobs_, *background_snapshots_, host.clock(),
+                                        *export_rules_, export_chunk_bytes_, absl::Seconds(1));
   if (auto st =
           host.AddConsumer(ConsumerGroup(generation_),
                            {kRecordsTopic, kAssessmentTopic, kEducationTopic, kEmploymentTopic},

@@ -58,7 +58,11 @@ class ReportingWiring final : public server::Service {
   std::string reports_file_;
   int minor_threshold_ = 5;
   int gauge_refresh_seconds_ = 60;
+  // An export job's files are kept in chunks of at most this many bytes
+  // (CCMS_REPORTING_EXPORT_CHUNK_BYTES, 64 bytes to 3 MiB; default 1 MiB, under gRPC's 4 MiB).
+  int64_t export_chunk_bytes_ = 1 << 20;
   std::unique_ptr<domain::ContactSchedule> contacts_;
+  std::unique_ptr<domain::ExportSchedule> export_rules_;
   std::unique_ptr<domain::IndicatorDefs> defs_;
   std::unique_ptr<domain::ReportDefs> reports_;
   std::unique_ptr<PgReportingStore> store_;

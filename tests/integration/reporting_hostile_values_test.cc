@@ -47,7 +47,10 @@ TEST(ReportingHostileValuesTest, EveryFieldOfEveryRequestGetsAClientErrorOrOk) {
   o.services = {reporting::v1::ReportingService::service_full_name()};
   o.tokens = {ServiceHarness::Token(Role::kDistrictBureau, {"110101"}, "bureau-1"),
               ServiceHarness::Token(Role::kCityAdmin, {"*"}, "admin-1")};
-  o.strings = {{"report_id", "monthly"}, {"district_code", "110101"}, {"breakdown", "district"}};
+  o.strings = {{"report_id", "monthly"},
+               {"district_code", "110101"},
+               {"breakdown", "district"},
+               {"office_id", "office-1"}};
   o.today = today;
   o.snapshot = DatabaseSnapshot(h.db().dsn());
 

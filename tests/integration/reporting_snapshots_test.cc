@@ -404,6 +404,20 @@ TEST_F(ReportingSnapshotsTest, AnExportJobRunsToDoneAndEqualsTheDirectExport) {
     *status = stub_->GetExportJob(ServiceHarness::Context(token).get(), req, &resp);
     return resp;
   };
+  // A DONE job's file, its chunks fetched one by one (GetExportChunk).
+  auto content = [&](const std::string& id, const v1::GetExportJobResponse& done, int file) {
+    std::string bytes;
+    for (int c = 0; c < done.files(file).chunk_count(); ++c) {
+      v1::GetExportChunkRequest req;
+      req.set_job_id(id);
+      req.set_file_index(file);
+      req.set_chunk_index(c);
+      v1::GetExportChunkResponse resp;
+      EXPECT_TRUE(stub_->GetExportChunk(ServiceHarness::Context(bureau).get(), req, &resp).ok());
+      bytes += resp.content();
+    }
+    return bytes;
+  };
 
   // CSV: queued, then run by the worker, DONE with every row counted and the same files.
   const std::string request_id = ids::NewUuid();
@@ -432,7 +446,7 @@ TEST_F(ReportingSnapshotsTest, AnExportJobRunsToDoneAndEqualsTheDirectExport) {
   for (int i = 0; i < csv.files_size(); ++i) {
     EXPECT_EQ(done.files(i).name(), csv.files(i).name());
     EXPECT_EQ(done.files(i).media_type(), csv.files(i).media_type());
-    EXPECT_EQ(done.files(i).content(), csv.files(i).content()) << csv.files(i).name();
+    EXPECT_EQ(content(csv_job, done, i), csv.files(i).content()) << csv.files(i).name();
   }
 
   // XLSX: the workbook equals the direct CSV export cell for cell (openpyxl; its bytes hold the
@@ -453,7 +467,7 @@ TEST_F(ReportingSnapshotsTest, AnExportJobRunsToDoneAndEqualsTheDirectExport) {
   };
   std::string command =
       absl::StrCat("/usr/bin/python3 ", CCMS_TEST_SOURCE_DIR, "/tests/support/xlsx_matches_csv.py ",
-                   write("book.xlsx", book.files(0).content()));
+                   write("book.xlsx", content(xlsx_job, book, 0)));
   const auto& report = *h().wiring<reporting::ReportingWiring>().reports().Find("quarterly");
   for (int i = 0; i < csv.files_size(); ++i) {
     absl::StrAppend(&command, " '", report.tables[i].title, "=",
@@ -463,11 +477,12 @@ TEST_F(ReportingSnapshotsTest, AnExportJobRunsToDoneAndEqualsTheDirectExport) {
   std::system(absl::StrCat("rm -rf ", dir).c_str());
 
   // Who reads a job: as the snapshot. Another district's bureau: it does not exist; office staff
-  // of one office: no snapshot at all; a bad id: INVALID_ARGUMENT.
+  // of one office: only their office's snapshots' jobs exist for them (this one is the
+  // district's); a bad id: INVALID_ARGUMENT.
   job(ServiceHarness::Token(Role::kDistrictBureau, {"659022"}), csv_job, &st);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND);
   job(ServiceHarness::Token(Role::kOfficeStaff, {kDistrict}, "s", "", "office-1"), csv_job, &st);
-  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND);
   job(bureau, "not-a-job", &st);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_TRUE(job(ServiceHarness::Token(Role::kAuditor, {"*"}), csv_job, &st).files_size() > 0);

@@ -184,6 +184,14 @@ class ReportingMatrixServer : public MatrixServer {
       req.set_job_id(ExportJob(d));
       return Own(req);
     });
+    // The first chunk of the first file of that job, run to DONE.
+    add("GetExportChunk", [this](const std::string& d) {
+      rv1::GetExportChunkRequest req;
+      req.set_job_id(ExportJob(d));
+      auto ran = h_.wiring<reporting::ReportingWiring>().export_jobs().RunOnce();
+      if (!ran.ok()) Fail(absl::StrCat("export jobs: ", ran.status().ToString()));
+      return Own(req);
+    });
     // Worklists aim at their district filter: the cell's target district.
     add("ListWorklist", [this](const std::string& d) {
       Figures(d);

@@ -38,11 +38,14 @@ struct RunArgs {
   std::string known_at;
 };
 
-// Which snapshot: --report, --day, --district (empty: the city), --version.
+// Which snapshot: --report, --day, --district (empty: the city), --office (empty: every office),
+// --version.
 struct SnapshotArgs {
   std::string report = "monthly";
   std::string day;
   std::string district;
+  std::string office;
+  std::string known_at;
   int version = 0;
   int from = 0;
   std::string checksum;
@@ -57,6 +60,8 @@ void AddSnapshotOptions(CLI::App* cmd, SnapshotArgs* args, bool with_version) {
       ->capture_default_str();
   cmd->add_option("--day", args->day, "Any day of the period, YYYY-MM-DD (default: today)");
   cmd->add_option("--district", args->district, "A district code (default: the city)");
+  cmd->add_option("--office", args->office,
+                  "An office of the district (default: every office; office staff: theirs)");
   if (with_version) cmd->add_option("--version", args->version, "A version (default: the latest)");
 }
 
@@ -73,18 +78,21 @@ bool DayOption(const std::string& day, google::type::Date* out) {
 }
 
 void PrintSnapshotHead(const rv1::Snapshot& s) {
-  PrintKeyValues({{"report", s.report_id()},
-                  {"scope", s.district_code().empty() ? "city" : s.district_code()},
-                  {"period", FormatProtoDate(s.period_start()) + " to " +
-                                 FormatProtoDate(s.period_end()) + " (exclusive)"},
-                  {"version", std::to_string(s.version())},
-                  {"status", s.has_published_at() ? "published " + FormatTimestamp(s.published_at())
-                                                  : "draft"},
-                  {"computed", FormatTimestamp(s.computed_at())},
-                  {"definitions", s.definitions_version() + ", reports " + s.reports_version() +
-                                      ", policy " + s.policy_version()},
-                  {"checksum", s.checksum()}},
-                 std::cout);
+  PrintKeyValues(
+      {{"report", s.report_id()},
+       {"scope", (s.district_code().empty() ? "city" : s.district_code()) +
+                     (s.office_id().empty() ? "" : " office " + s.office_id())},
+       {"known at", s.has_as_known_at() ? FormatTimestamp(s.as_known_at()) : "when computed"},
+       {"period", FormatProtoDate(s.period_start()) + " to " + FormatProtoDate(s.period_end()) +
+                      " (exclusive)"},
+       {"version", std::to_string(s.version())},
+       {"status",
+        s.has_published_at() ? "published " + FormatTimestamp(s.published_at()) : "draft"},
+       {"computed", FormatTimestamp(s.computed_at())},
+       {"definitions", s.definitions_version() + ", reports " + s.reports_version() + ", policy " +
+                           s.policy_version()},
+       {"checksum", s.checksum()}},
+      std::cout);
 }
 
 void PrintSnapshotTables(const rv1::Snapshot& s) {
@@ -218,6 +226,8 @@ void AddSnapshotCommands(CLI::App* cmd, const GlobalOptions& global, Action* act
                           "Run a report definition and keep it as a version (a restatement after a "
                           "published one lists the changed cells)");
   AddSnapshotOptions(snap, args.get(), false);
+  snap->add_option("--known-at", args->known_at,
+                   "As known at this instant (RFC 3339): only the events recorded by then count");
   snap->callback([&global, action, args] {
     *action = [&global, args] {
       if (int rc = RequireToken(global); rc != kExitOk) return rc;
@@ -227,6 +237,16 @@ void AddSnapshotCommands(CLI::App* cmd, const GlobalOptions& global, Action* act
       req.set_report_id(args->report);
       if (!DayOption(args->day, req.mutable_period_day())) return kExitUsage;
       req.set_district_code(args->district);
+      req.set_office_id(args->office);
+      if (!args->known_at.empty()) {
+        absl::Time known_at;
+        std::string error;
+        if (!absl::ParseTime(absl::RFC3339_full, args->known_at, &known_at, &error)) {
+          std::cerr << "error: --known-at: not an RFC 3339 instant\n";
+          return kExitUsage;
+        }
+        *req.mutable_as_known_at() = grpc_util::ToProtoTimestamp(known_at);
+      }
       rv1::RunSnapshotResponse resp;
       auto ctx = NewCallContext(options, true);
       grpc::Status st = NewStub(options)->RunSnapshot(ctx.get(), req, &resp);
@@ -259,6 +279,7 @@ void AddSnapshotCommands(CLI::App* cmd, const GlobalOptions& global, Action* act
       req.set_report_id(pub->report);
       if (!DayOption(pub->day, req.mutable_period_day())) return kExitUsage;
       req.set_district_code(pub->district);
+      req.set_office_id(pub->office);
       req.set_version(pub->version);
       req.set_checksum(pub->checksum);
       rv1::PublishReportResponse resp;
@@ -280,6 +301,7 @@ void AddSnapshotCommands(CLI::App* cmd, const GlobalOptions& global, Action* act
       req.set_report_id(get_args->report);
       if (!DayOption(get_args->day, req.mutable_period_day())) return kExitUsage;
       req.set_district_code(get_args->district);
+      req.set_office_id(get_args->office);
       req.set_version(get_args->version);
       rv1::GetReportResponse resp;
       auto ctx = NewCallContext(options, true);
@@ -287,9 +309,10 @@ void AddSnapshotCommands(CLI::App* cmd, const GlobalOptions& global, Action* act
       if (!st.ok()) return ReportRpcError(st, options);
       return PrintResponse(options, resp, [&] {
         PrintSnapshotHead(resp.snapshot());
-        Table versions({"VERSION", "COMPUTED", "PUBLISHED", "CHECKSUM"});
+        Table versions({"VERSION", "COMPUTED", "KNOWN AT", "PUBLISHED", "CHECKSUM"});
         for (const auto& v : resp.versions()) {
           versions.AddRow({std::to_string(v.version()), FormatTimestamp(v.computed_at()),
+                           v.has_as_known_at() ? FormatTimestamp(v.as_known_at()) : "-",
                            v.has_published_at() ? FormatTimestamp(v.published_at()) : "draft",
                            v.checksum()});
         }
@@ -313,6 +336,7 @@ void AddSnapshotCommands(CLI::App* cmd, const GlobalOptions& global, Action* act
       req.set_report_id(diff_args->report);
       if (!DayOption(diff_args->day, req.mutable_period_day())) return kExitUsage;
       req.set_district_code(diff_args->district);
+      req.set_office_id(diff_args->office);
       req.set_from_version(diff_args->from);
       req.set_to_version(diff_args->version);
       rv1::DiffReportResponse resp;
@@ -351,6 +375,7 @@ void AddSnapshotCommands(CLI::App* cmd, const GlobalOptions& global, Action* act
         start.set_report_id(exp->report);
         if (!DayOption(exp->day, start.mutable_period_day())) return kExitUsage;
         start.set_district_code(exp->district);
+        start.set_office_id(exp->office);
         start.set_version(exp->version);
         start.set_format(format);
         rv1::StartExportResponse started;
@@ -374,7 +399,33 @@ void AddSnapshotCommands(CLI::App* cmd, const GlobalOptions& global, Action* act
           }
           if (job.state() == rv1::EXPORT_JOB_STATE_DONE) {
             std::cerr << "\n";
-            files = job.files();
+            // The files come in chunks (GetExportChunk), each one message: fetch them in order.
+            for (int i = 0; i < job.files_size(); ++i) {
+              rv1::ExportFile file = job.files(i);
+              std::string content;
+              for (int c = 0; c < file.chunk_count(); ++c) {
+                rv1::GetExportChunkRequest chunk_req;
+                chunk_req.set_job_id(started.job_id());
+                chunk_req.set_file_index(i);
+                chunk_req.set_chunk_index(c);
+                rv1::GetExportChunkResponse chunk;
+                auto fetch = NewCallContext(options, true);
+                st = NewStub(options)->GetExportChunk(fetch.get(), chunk_req, &chunk);
+                if (!st.ok()) return ReportRpcError(st, options);
+                content += chunk.content();
+              }
+              if (static_cast<int64_t>(content.size()) != file.size_bytes()) {
+                std::cerr << "error: " << file.name() << ": " << content.size() << " bytes of "
+                          << file.size_bytes() << "\n";
+                return kExitFailure;
+              }
+              file.set_content(std::move(content));
+              *files.Add() = std::move(file);
+            }
+            if (job.has_expires_at()) {
+              std::cerr << "the job's files are kept until " << FormatTimestamp(job.expires_at())
+                        << "\n";
+            }
             break;
           }
           absl::SleepFor(absl::Milliseconds(500));
@@ -384,6 +435,7 @@ void AddSnapshotCommands(CLI::App* cmd, const GlobalOptions& global, Action* act
         req.set_report_id(exp->report);
         if (!DayOption(exp->day, req.mutable_period_day())) return kExitUsage;
         req.set_district_code(exp->district);
+        req.set_office_id(exp->office);
         req.set_version(exp->version);
         req.set_format(format);
         rv1::ExportReportResponse resp;

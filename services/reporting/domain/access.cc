@@ -37,12 +37,23 @@ absl::StatusOr<std::string> OfficeFilter(const auth::Principal& principal,
 
 namespace ccms::reporting::domain {
 
-absl::Status MayReadSnapshots(const auth::Principal& p) {
-  if (!VisibleOffice(p).empty()) {
+absl::Status MayReadSnapshots(const auth::Principal& p, const std::string& office) {
+  const std::string own = VisibleOffice(p);
+  if (own.empty()) return absl::OkStatus();
+  if (office.empty()) {
     return absl::PermissionDeniedError(
-        "snapshots count every office: office staff of one office run their office's report");
+        "snapshots of a district count every office: office staff of one office read their "
+        "office's");
   }
+  if (office != own) return absl::PermissionDeniedError("the office is outside the token");
   return absl::OkStatus();
+}
+
+absl::Status MayRunSnapshots(const auth::Principal& p, const std::string& office) {
+  if (p.role == auth::Role::kOfficeStaff && !VisibleOffice(p).empty() && !office.empty()) {
+    return MayReadSnapshots(p, office);
+  }
+  return MayWriteSnapshots(p);
 }
 
 absl::Status MayWriteSnapshots(const auth::Principal& p) {

@@ -40,9 +40,14 @@ absl::Status MayWriteSnapshots(const auth::Principal& principal);
 absl::StatusOr<std::set<std::string>> SnapshotDistricts(const std::set<std::string>& visible,
                                                         const std::string& scope);
 
-// Whether the caller may read snapshots (a district's or the city's: they count every office):
-// PERMISSION_DENIED for office staff of one office (VisibleOffice not empty), who run their
-// office's figures with RunReport.
-absl::Status MayReadSnapshots(const auth::Principal& principal);
+// Whether the caller may read snapshots of `office` ("": a district's or the city's, which count
+// every office): office staff of one office (VisibleOffice not empty) read only their office's
+// snapshots (PERMISSION_DENIED for any other scope); everyone else as SnapshotDistricts says.
+absl::Status MayReadSnapshots(const auth::Principal& principal, const std::string& office);
+
+// Who may run a snapshot of `office` ("": a district's or the city's): city_admin and
+// district_bureau any scope they see; office staff of one office their office's (drafts: they do
+// not publish, MayWriteSnapshots); PERMISSION_DENIED for the rest.
+absl::Status MayRunSnapshots(const auth::Principal& principal, const std::string& office);
 
 }  // namespace ccms::reporting::domain

@@ -195,10 +195,12 @@ std::string PolicyVersion(int minor_threshold) {
 SnapshotContent ComputeSnapshot(const ReportDef& report, const ReportDefs& reports,
                                 const IndicatorDefs& indicators, Period period,
                                 const std::string& scope, const ReportInput& input,
-                                const std::set<std::string>& visible, int minor_threshold) {
+                                const std::set<std::string>& visible, int minor_threshold,
+                                const std::string& office) {
   SnapshotContent out;
   out.report_id = report.id;
   out.scope = scope;
+  out.office_id = office;
   out.period = period;
   out.definitions_version = indicators.version;
   out.reports_version = reports.version;
@@ -206,7 +208,7 @@ SnapshotContent ComputeSnapshot(const ReportDef& report, const ReportDefs& repor
   for (const ReportTableDef& t : report.tables) {
     std::vector<const IndicatorDef*> defs;
     for (const auto& id : t.indicator_ids) defs.push_back(indicators.Find(id));
-    const ReportTable table = ComputeReport(defs, period, t.breakdown, input, visible);
+    const ReportTable table = ComputeReport(defs, period, t.breakdown, input, visible, office);
     TableContent c;
     c.id = t.id;
     c.title = t.title;
@@ -241,6 +243,15 @@ std::vector<CellChange> DiffSnapshots(const SnapshotContent& before, const Snaps
     if (find(after, t.id) == nullptr) DiffTable(t.id, &t, nullptr, &out);
   }
   return out;
+}
+
+absl::StatusOr<ExportSchedule> LoadExportSchedule(const policy::PolicyDocument& policy) {
+  return policy::LoadSchedule<ExportRules>(
+      policy, "reporting", [](policy::PolicyReader& r) -> absl::StatusOr<ExportRules> {
+        ExportRules rules;
+        rules.retention_days = static_cast<int>(r.Int("reporting.export.retention_days", 1, 366));
+        return rules;
+      });
 }
 
 }  // namespace ccms::reporting::domain

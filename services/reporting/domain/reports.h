@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/policy/policy.h"
+#include "common/policy/schedule.h"
 #include "services/reporting/domain/indicators.h"
 #include "services/reporting/domain/period.h"
 
@@ -58,7 +60,8 @@ struct TableContent {
 // cell. Its canonical text (services/reporting/snapshot_codec.h) is what the checksum covers.
 struct SnapshotContent {
   std::string report_id;
-  std::string scope;  // "" for the city, else a district code
+  std::string scope;      // "" for the city, else a district code
+  std::string office_id;  // one office of the scope's district; "" for every office
   Period period;
   std::string definitions_version;
   std::string reports_version;
@@ -72,11 +75,13 @@ struct SnapshotContent {
 std::string PolicyVersion(int minor_threshold);
 
 // Computes every table of `report` over `period` from `input`, counting the districts in
-// `visible` (empty: all), minors' small counts below the district shown as "<threshold". Pure.
+// `visible` (empty: all) and, when `office` is not empty, that office's states only (the scope's
+// office), minors' small counts below the district shown as "<threshold". Pure.
 SnapshotContent ComputeSnapshot(const ReportDef& report, const ReportDefs& reports,
                                 const IndicatorDefs& indicators, Period period,
                                 const std::string& scope, const ReportInput& input,
-                                const std::set<std::string>& visible, int minor_threshold);
+                                const std::set<std::string>& visible, int minor_threshold,
+                                const std::string& office = "");
 
 // One cell that differs between two snapshots.
 struct CellChange {
@@ -96,5 +101,13 @@ struct CellChange {
 // `after`'s tables (then tables only in `before`), rows by key, the total row last, columns in
 // `after`'s order (then columns only in `before`).
 std::vector<CellChange> DiffSnapshots(const SnapshotContent& before, const SnapshotContent& after);
+
+// Reporting's section of the policy (deploy/policy/default.yaml, `reporting:`): how long a
+// finished export job's files are kept (reporting.export.retention_days, 1 to 366).
+struct ExportRules {
+  int retention_days = 7;
+};
+using ExportSchedule = policy::Schedule<ExportRules>;
+absl::StatusOr<ExportSchedule> LoadExportSchedule(const policy::PolicyDocument& policy);
 
 }  // namespace ccms::reporting::domain

@@ -269,3 +269,70 @@ TEST(ReportsTest, ExportsLayTheTableOutWithChineseHeadingsAndATotal) {
 
 }  // namespace
 }  // namespace ccms::reporting::domain
+
+namespace ccms::reporting::domain {
+namespace {
+
+// An office's snapshot (issue 16 item 7): every table counts that office's states only, as
+// RunReport does for office staff; its canonical text names the office, and the text of every
+// other snapshot has no office key (its checksum is what it was before offices had snapshots).
+TEST(ReportsTest, AnOfficesSnapshotCountsThatOfficeAndNamesIt) {
+  const std::vector<Timeline> timelines = Cases(120, 7);
+  const ReportInput input = InputOf(timelines);
+  const Period month = PeriodContaining(PeriodKind::kMonth, D(2026, 6, 1));
+  const ReportDef& monthly = *Reports().Find("monthly");
+  const SnapshotContent district =
+      ComputeSnapshot(monthly, Reports(), Indicators(), month, "110101", input, {"110101"}, 5);
+  const SnapshotContent office = ComputeSnapshot(monthly, Reports(), Indicators(), month, "110101",
+                                                 input, {"110101"}, 5, "110101-o2");
+  EXPECT_EQ(district.office_id, "");
+  EXPECT_EQ(office.office_id, "110101-o2");
+  EXPECT_EQ(CanonicalText(district).find("\"office\":"), std::string::npos);
+  EXPECT_NE(CanonicalText(office).find("\"office\":\"110101-o2\""), std::string::npos);
+  auto back = ParseCanonicalText(CanonicalText(office));
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(*back, office);
+  EXPECT_NE(Sha256Hex(CanonicalText(district)), Sha256Hex(CanonicalText(office)));
+  EXPECT_EQ(ExportStem(office, 3), "monthly-2026-06-01-110101-110101-o2-v3");
+  EXPECT_EQ(ExportStem(district, 3), "monthly-2026-06-01-110101-v3");
+
+  // Each table equals ComputeReport over the office; the office table has that office's row only.
+  int64_t counted = 0;
+  for (size_t t = 0; t < monthly.tables.size(); ++t) {
+    const ReportTableDef& def = monthly.tables[t];
+    std::vector<const IndicatorDef*> defs;
+    for (const auto& id : def.indicator_ids) defs.push_back(Indicators().Find(id));
+    const ReportTable expected =
+        ComputeReport(defs, month, def.breakdown, input, {"110101"}, "110101-o2");
+    ASSERT_EQ(office.tables[t].keys, expected.keys) << def.id;
+    for (size_t i = 0; i < defs.size(); ++i) {
+      EXPECT_EQ(office.tables[t].total[i], absl::StrCat(expected.total[i])) << def.id;
+      counted += expected.total[i];
+    }
+    if (def.breakdown == "office") {
+      for (const auto& k : office.tables[t].keys) EXPECT_EQ(k, "110101-o2");
+    }
+  }
+  EXPECT_GT(counted, 0);  // the office has cases in June
+  EXPECT_NE(office, district);
+}
+
+TEST(ReportsTest, ExportRetentionComesFromThePolicy) {
+  auto policy = policy::PolicyDocument::Parse(policy::PolicyDocument::BuiltInDefault(), "built-in");
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  auto schedule = LoadExportSchedule(*policy);
+  ASSERT_TRUE(schedule.ok()) << schedule.status();
+  EXPECT_EQ(schedule->InForce(D(2026, 12, 6)).retention_days, 7);
+  auto bad = policy::PolicyDocument::Parse(
+      "reporting:\n  versions:\n    - version: x\n      effective_from: 2020-01-01\n"
+      "      export: {retention_days: 0}\n",
+      "test");
+  ASSERT_TRUE(bad.ok()) << bad.status();
+  auto refused = LoadExportSchedule(*bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("reporting.export.retention_days"), std::string::npos)
+      << refused.status();
+}
+
+}  // namespace
+}  // namespace ccms::reporting::domain
