@@ -79,7 +79,7 @@ absl::StatusOr<std::string> SessionConnectionString(const PoolOptions& options) 
   PQconninfoFree(parsed);
   std::string session =
       absl::StrCat("-c statement_timeout=", absl::ToInt64Milliseconds(options.statement_timeout),
-                   " -c TimeZone=UTC");
+                   " -c TimeZone=UTC -c jit=off");
   std::string& opts = values["options"];
   opts = opts.empty() ? session : absl::StrCat(opts, " ", session);
   const std::pair<const char*, std::string> defaults[] = {

@@ -29,8 +29,8 @@ struct PoolOptions {
   std::string dsn;
   int size = 8;
   absl::Duration acquire_timeout = absl::Seconds(2);
-  // Session settings (statement_timeout, TimeZone 'UTC') travel in the connection string's
-  // `options`, so every session the pool or libpq opens has them, and RESET / DISCARD keep them.
+  // Session settings (statement_timeout, TimeZone 'UTC', jit off) travel in the connection
+  // string's `options`: every session the pool or libpq opens has them; RESET / DISCARD keep them.
   absl::Duration statement_timeout = absl::Seconds(5);
   // A connection idle longer than this answers a `SELECT 1` before it is lent (a half-open TCP
   // connection fails the check, not a request). Whatever its idle time, one the server closed
@@ -130,7 +130,7 @@ class ConnectionPool {
 };
 
 // The connection string the pool connects with: `dsn` (key=value or URI) with the session
-// settings appended to its `options` (`-c statement_timeout=... -c TimeZone=UTC`), and
+// settings appended to its `options` (`-c statement_timeout=... -c TimeZone=UTC -c jit=off`), and
 // keepalives, tcp_user_timeout, connect_timeout and application_name unless `dsn` sets them.
 // InvalidArgument (without the DSN's text) when libpq cannot parse `dsn`.
 absl::StatusOr<std::string> SessionConnectionString(const PoolOptions& options);

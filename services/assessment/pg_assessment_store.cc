@@ -121,18 +121,34 @@ constexpr db::Query kCancelDues = {
     "assessment_cancel_dues",
     "UPDATE assessment_dues SET cancelled_at = now() WHERE case_id = $1"
     " AND completed_at IS NULL AND cancelled_at IS NULL"};
+// Two branches: with a district, from its open cases (cases_open_by_district, V002) to their
+// open dues, then the first by due date; without one, the open dues by date (every district in
+// scope). The district is a branch of its own (`$4 <> ''`): with `($4 = '' OR ...)` the generic
+// plan read every open due of the city up to the horizon and joined each to its case (20,000
+// at a million cases; docs/benchmarks.md, "City scale").
+#define CCMS_DUE_FILTERS                                                             \
+  " AND d.completed_at IS NULL AND d.cancelled_at IS NULL AND c.status <> 'CLOSED'"  \
+  " AND " CCMS_SCOPE                                                                 \
+  " AND ($5 = '' OR d.case_id::text = $5) AND d.due_on <= $6::date"                  \
+  " AND ($7 = '' OR d.due_on < NULLIF($7, '')::date)"                                \
+  " AND (d.due_on, d.due_id) > (COALESCE(NULLIF($8, '')::date, '0001-01-01'::date)," \
+  " COALESCE(NULLIF($9, '')::uuid, '00000000-0000-0000-0000-000000000000'::uuid))"   \
+  " ORDER BY d.due_on, d.due_id LIMIT $1"
 constexpr db::Query kListDue = {
     "assessment_list_due",
-    "SELECT d.due_id::text, d.case_id::text, c.district_code, d.instrument_kind, d.kind,"
-    " d.window_opens_on::text, d.due_on::text FROM assessment_dues d JOIN cases c USING (case_id)"
-    " WHERE d.completed_at IS NULL AND d.cancelled_at IS NULL AND c.status <> 'CLOSED' "
-    "AND " CCMS_SCOPE
-    " AND ($4 = '' OR c.district_code = $4)"
-    " AND ($5 = '' OR d.case_id::text = $5) AND d.due_on <= $6::date"
-    " AND ($7 = '' OR d.due_on < NULLIF($7, '')::date)"
-    " AND (d.due_on, d.due_id) > (COALESCE(NULLIF($8, '')::date, '0001-01-01'::date),"
-    " COALESCE(NULLIF($9, '')::uuid, '00000000-0000-0000-0000-000000000000'::uuid))"
-    " ORDER BY d.due_on, d.due_id LIMIT $1"};
+    "SELECT u.due_id::text, u.case_id::text, u.district_code, u.instrument_kind, u.kind,"
+    " u.window_opens_on::text, u.due_on::text FROM ("
+    " (SELECT d.due_id, d.case_id, c.district_code, d.instrument_kind, d.kind,"
+    "  d.window_opens_on, d.due_on FROM cases c JOIN assessment_dues d ON d.case_id = c.case_id"
+    "  WHERE $4 <> '' AND c.district_code = $4" CCMS_DUE_FILTERS
+    ")"
+    " UNION ALL"
+    " (SELECT d.due_id, d.case_id, c.district_code, d.instrument_kind, d.kind,"
+    "  d.window_opens_on, d.due_on FROM assessment_dues d JOIN cases c ON c.case_id = d.case_id"
+    "  WHERE $4 = ''" CCMS_DUE_FILTERS
+    ")) u"
+    " ORDER BY u.due_on, u.due_id LIMIT $1"};
+#undef CCMS_DUE_FILTERS
 
 constexpr db::Query kMonthStatus = {
     "assessment_month_status",

@@ -72,14 +72,23 @@ constexpr db::Query kInsertReoffence = {
     " VALUES ($1, $2, $3, $4::date, $5::date, $6, $7, $8)"};
 constexpr db::Query kOverdueCandidates = {
     "records_overdue_candidates",
-    // The candidates' ids first: the open cases (cases_open_by_district, V016), the first $6
-    // after the token, and the closed ones whose exit restriction was filed and not lifted, from
-    // the filings. One scan of all a district's cases, closed ones included, made the list
-    // O(cases) (docs/benchmarks.md, "City scale").
+    // The candidates' ids first: the open cases of the district (cases_open_by_district, V016)
+    // or, without a district, of every district in scope (cases_open, V017), the first $6 after
+    // the token, and the closed ones whose exit restriction was filed and not lifted, from the
+    // filings. The district is a branch of its own (`$3 <> ''`), not `($3 = '' OR ...)`: the
+    // generic plan of a prepared statement cannot use an index for a condition that may be
+    // true for every row. Then each candidate's last contact of each kind, one LATERAL
+    // aggregate per case over contacts_by_case: a join and GROUP BY over the candidates led the
+    // planner to walk every case in id order (docs/benchmarks.md, "City scale").
     "WITH ids AS MATERIALIZED ("
     "  (SELECT o.case_id FROM cases o WHERE o.status IN ('PENDING_INTAKE', 'ACTIVE')"
     "   AND ($1::boolean OR o.district_code = ANY($2::text[]))"
-    "   AND ($3 = '' OR o.district_code = $3)"
+    "   AND $3 <> '' AND o.district_code = $3"
+    "   AND o.case_id > COALESCE(NULLIF($4, '')::uuid, '00000000-0000-0000-0000-000000000000')"
+    "   AND ($7 = '' OR o.case_id = NULLIF($7, '')::uuid) ORDER BY o.case_id LIMIT $6)"
+    "  UNION ALL"
+    "  (SELECT o.case_id FROM cases o WHERE o.status IN ('PENDING_INTAKE', 'ACTIVE')"
+    "   AND ($1::boolean OR o.district_code = ANY($2::text[])) AND $3 = ''"
     "   AND o.case_id > COALESCE(NULLIF($4, '')::uuid, '00000000-0000-0000-0000-000000000000')"
     "   AND ($7 = '' OR o.case_id = NULLIF($7, '')::uuid) ORDER BY o.case_id LIMIT $6)"
     "  UNION ALL"
@@ -94,22 +103,24 @@ constexpr db::Query kOverdueCandidates = {
     "   AND ($7 = '' OR x.case_id = NULLIF($7, '')::uuid) ORDER BY x.case_id LIMIT $6))"
     " SELECT c.case_id::text, c.case_number, c.district_code, c.office_id, c.status,"
     " c.judgment_effective_date::text, c.intake_deadline::text, c.intake_reported_on::text,"
-    " c.supervision_level, c.level_effective_on::text,"
-    " max(ct.occurred_on) FILTER (WHERE ct.kind = 'CHECK_IN_IN_PERSON')::text,"
-    " max(ct.occurred_on) FILTER (WHERE ct.kind = 'CHECK_IN_PHONE')::text,"
-    " max(ct.occurred_on) FILTER (WHERE ct.kind = 'CHECK_IN_VIDEO')::text,"
-    " max(ct.occurred_on) FILTER (WHERE ct.kind = 'HOME_VISIT')::text,"
-    " max(ct.occurred_on) FILTER (WHERE ct.kind = 'WORKPLACE_VISIT')::text,"
-    " max(ct.occurred_on) FILTER (WHERE ct.kind = 'COMMUNITY_VISIT')::text,"
-    " max(ct.occurred_on) FILTER (WHERE ct.kind = 'SELF_REPORT')::text,"
-    " c.end_date::text, c.closed_on::text,"
+    " c.supervision_level, c.level_effective_on::text, k.in_person::text, k.phone::text,"
+    " k.video::text, k.home_visit::text, k.workplace_visit::text, k.community_visit::text,"
+    " k.self_report::text, c.end_date::text, c.closed_on::text,"
     " (SELECT f.done_on FROM exit_restriction_filings f WHERE f.case_id = c.case_id"
     "   AND f.action = 'FILED' AND f.done_on <= $5::date)::text,"
     " (SELECT f.done_on FROM exit_restriction_filings f WHERE f.case_id = c.case_id"
     "   AND f.action = 'LIFTED' AND f.done_on <= $5::date)::text"
     " FROM ids JOIN cases c ON c.case_id = ids.case_id"
-    " LEFT JOIN contacts ct ON ct.case_id = c.case_id AND ct.occurred_on <= $5::date"
-    " GROUP BY c.case_id ORDER BY c.case_id LIMIT $6"};
+    " CROSS JOIN LATERAL (SELECT"
+    "  max(ct.occurred_on) FILTER (WHERE ct.kind = 'CHECK_IN_IN_PERSON') AS in_person,"
+    "  max(ct.occurred_on) FILTER (WHERE ct.kind = 'CHECK_IN_PHONE') AS phone,"
+    "  max(ct.occurred_on) FILTER (WHERE ct.kind = 'CHECK_IN_VIDEO') AS video,"
+    "  max(ct.occurred_on) FILTER (WHERE ct.kind = 'HOME_VISIT') AS home_visit,"
+    "  max(ct.occurred_on) FILTER (WHERE ct.kind = 'WORKPLACE_VISIT') AS workplace_visit,"
+    "  max(ct.occurred_on) FILTER (WHERE ct.kind = 'COMMUNITY_VISIT') AS community_visit,"
+    "  max(ct.occurred_on) FILTER (WHERE ct.kind = 'SELF_REPORT') AS self_report"
+    "  FROM contacts ct WHERE ct.case_id = c.case_id AND ct.occurred_on <= $5::date) k"
+    " ORDER BY ids.case_id LIMIT $6"};
 // Every activity of a case; summaries carry kinds and dates only, never notes or facts.
 constexpr db::Query kTimeline = {
     "records_timeline",

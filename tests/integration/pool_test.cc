@@ -7,7 +7,6 @@
 // stopped with pg_ctl and started again on the same port.
 #include "common/db/pool.h"
 
-
 #include <cstdlib>
 #include <memory>
 #include <pqxx/pqxx>
@@ -117,8 +116,9 @@ TEST(SessionConnectionStringTest, AppendsTheSessionSettingsAndKeepsTheDsnsOwn) {
                                         .statement_timeout = absl::Milliseconds(1500),
                                         .name = "x"});
   ASSERT_TRUE(s.ok()) << s.status();
-  EXPECT_NE(s->find("options='-c work_mem=8MB -c statement_timeout=1500 -c TimeZone=UTC'"),
-            std::string::npos)
+  EXPECT_NE(
+      s->find("options='-c work_mem=8MB -c statement_timeout=1500 -c TimeZone=UTC -c jit=off'"),
+      std::string::npos)
       << *s;
   EXPECT_NE(s->find("tcp_user_timeout='999'"), std::string::npos) << *s;
   EXPECT_NE(s->find("keepalives='1'"), std::string::npos) << *s;
