@@ -4,6 +4,8 @@
 
 #include <optional>
 #include <pqxx/pqxx>
+#include <set>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -15,6 +17,26 @@
 #include "prometheus/registry.h"
 
 namespace ccms::kafka {
+namespace {
+
+// A PostgreSQL array literal of any text values (each quoted, '"' and '\\' escaped): libpqxx 6.4
+// has no array parameters.
+std::string QuotedArray(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
+}  // namespace
 
 InboxConsumer::InboxConsumer(ConsumerOptions options, db::ConnectionPool& pool, Handler handler)
     : options_(std::move(options)), pool_(pool), handler_(std::move(handler)) {}
@@ -102,6 +124,20 @@ absl::StatusOr<std::unique_ptr<InboxConsumer>> InboxConsumer::Create(
   return self;
 }
 
+absl::StatusOr<std::unique_ptr<InboxConsumer>> InboxConsumer::CreateBatched(
+    ConsumerOptions options, db::ConnectionPool& pool, BatchHandler handler,
+    prometheus::Registry* registry) {
+  auto self = Create(
+      std::move(options), pool,
+      [handler](pqxx::work& tx, const events::v1::Envelope& event) {
+        return handler(tx, {&event});
+      },
+      registry);
+  if (!self.ok()) return self.status();
+  (*self)->batch_handler_ = std::move(handler);
+  return self;
+}
+
 InboxConsumer::~InboxConsumer() { Stop(); }
 
 void InboxConsumer::Start() {
@@ -172,19 +208,41 @@ absl::Status InboxConsumer::ProcessBatch(const std::vector<Record>& records) {
     }
     events.push_back(std::move(*decoded));
   }
+  // The batch's inbox rows as arrays, in one INSERT; RETURNING gives the records that are new
+  // (by topic, partition and offset: an event id may come twice, the record's place is unique).
+  std::vector<std::string> ids, types, topics, partitions, offsets;
+  for (size_t i = 0; i < records.size(); ++i) {
+    ids.push_back(events[i].event_id());
+    types.push_back(events[i].type());
+    topics.push_back(records[i].topic);
+    partitions.push_back(absl::StrCat(records[i].partition));
+    offsets.push_back(absl::StrCat(records[i].offset));
+  }
   int64_t applied = 0;
   absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
     applied = 0;
+    const pqxx::result r = tx.exec_params(
+        "INSERT INTO inbox (consumer, event_id, event_type, topic, kafka_partition, kafka_offset)"
+        " SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::integer[],"
+        " $6::bigint[]) ON CONFLICT DO NOTHING RETURNING topic, kafka_partition, kafka_offset",
+        options_.group_id, QuotedArray(ids), QuotedArray(types), QuotedArray(topics),
+        QuotedArray(partitions), QuotedArray(offsets));
+    std::set<std::tuple<std::string, int, int64_t>> fresh;
+    for (const auto& row : r) {
+      fresh.insert({row[0].as<std::string>(), row[1].as<int>(), row[2].as<int64_t>()});
+    }
+    std::vector<const events::v1::Envelope*> new_events;
     for (size_t i = 0; i < records.size(); ++i) {
-      const events::v1::Envelope& event = events[i];
-      pqxx::result r = tx.exec_params(
-          "INSERT INTO inbox (consumer, event_id, event_type, topic, kafka_partition, kafka_offset)"
-          " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-          options_.group_id, event.event_id(), event.type(), records[i].topic, records[i].partition,
-          records[i].offset);
-      if (r.affected_rows() == 0) continue;  // seen before
-      if (absl::Status h = handler_(tx, event); !h.ok()) return h;
-      ++applied;
+      // Erased when found: a record fetched twice into one batch is applied once.
+      if (fresh.erase({records[i].topic, records[i].partition, records[i].offset}) > 0) {
+        new_events.push_back(&events[i]);
+      }
+    }
+    applied = static_cast<int64_t>(new_events.size());
+    if (new_events.empty()) return absl::OkStatus();
+    if (batch_handler_) return batch_handler_(tx, new_events);
+    for (const events::v1::Envelope* event : new_events) {
+      if (absl::Status h = handler_(tx, *event); !h.ok()) return h;
     }
     return absl::OkStatus();
   });

@@ -67,6 +67,10 @@ class InboxConsumer {
  public:
   // Applies one event inside the transaction; return non-OK to roll back and retry later.
   using Handler = std::function<absl::Status(pqxx::work&, const events::v1::Envelope&)>;
+  // Applies the new events of a batch (those the inbox had not seen, in the order they came)
+  // inside one transaction; return non-OK to roll the whole batch back.
+  using BatchHandler =
+      std::function<absl::Status(pqxx::work&, const std::vector<const events::v1::Envelope*>&)>;
 
   struct Record {
     std::string topic;
@@ -81,6 +85,12 @@ class InboxConsumer {
                                                                db::ConnectionPool& pool,
                                                                Handler handler,
                                                                prometheus::Registry* registry);
+  // The same with a handler that takes a whole batch at once (set-based writes: one statement per
+  // table for the batch instead of per event). A record applied alone (no backlog, a retry, a
+  // requeued dead letter) is a batch of one.
+  static absl::StatusOr<std::unique_ptr<InboxConsumer>> CreateBatched(
+      ConsumerOptions options, db::ConnectionPool& pool, BatchHandler handler,
+      prometheus::Registry* registry);
   ~InboxConsumer();
 
   void Start();
@@ -98,7 +108,9 @@ class InboxConsumer {
   absl::StatusOr<Outcome> Deliver(const Record& record);
 
   // Applies several records in ONE inbox transaction, in order: OK when every one was applied or
-  // skipped as seen before. Any record that is no envelope, or any handler error, rolls the whole
+  // skipped as seen before. Their inbox rows go in with one INSERT (ON CONFLICT DO NOTHING
+  // RETURNING tells which are new); the new events then go to the batch handler at once, or to
+  // the handler one by one. Any record that is no envelope, or any handler error, rolls the whole
   // batch back (nothing of it is applied) and returns the error; the caller then delivers each
   // record alone (Deliver: retries, dead letters), so the batch changes the number of commits,
   // never the outcome of a record.
@@ -125,6 +137,7 @@ class InboxConsumer {
   ConsumerOptions options_;
   db::ConnectionPool& pool_;
   Handler handler_;
+  BatchHandler batch_handler_;  // set by CreateBatched
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;

@@ -363,23 +363,38 @@ absl::StatusOr<int64_t> ServiceHost::SealAuditNow() {
   return sealed;
 }
 
-absl::Status ServiceHost::AddConsumer(const std::string& group_id, std::vector<std::string> topics,
-                                      kafka::InboxConsumer::Handler handler) {
+kafka::ConsumerOptions ServiceHost::ConsumerOptionsFor(const std::string& group_id,
+                                                       std::vector<std::string> topics) const {
   // The tests' consumer properties come after the security ones, as they did alone.
   std::map<std::string, std::string> extra = kafka_security_properties_;
   for (const auto& [k, v] : config_.test_consumer_properties) extra[k] = v;
+  return {.bootstrap_servers = config_.kafka_bootstrap,
+          .group_id = group_id + config_.test_consumer_group_suffix,
+          .topics = std::move(topics),
+          .extra = std::move(extra),
+          .group_instance_id = config_.consumer_instance_id,
+          .session_timeout = config_.consumer_session_timeout,
+          .max_attempts = config_.consumer_max_attempts,
+          .retry_backoff = config_.consumer_retry_backoff,
+          .requeue_interval = config_.consumer_requeue_interval,
+          .max_batch = config_.consumer_max_batch};
+}
+
+absl::Status ServiceHost::AddConsumer(const std::string& group_id, std::vector<std::string> topics,
+                                      kafka::InboxConsumer::Handler handler) {
+  auto consumer = kafka::InboxConsumer::Create(ConsumerOptionsFor(group_id, std::move(topics)),
+                                               *background_pool_, std::move(handler), &registry());
+  if (!consumer.ok()) return consumer.status();
+  consumers_.push_back(std::move(*consumer));
+  return absl::OkStatus();
+}
+
+absl::Status ServiceHost::AddBatchConsumer(const std::string& group_id,
+                                           std::vector<std::string> topics,
+                                           kafka::InboxConsumer::BatchHandler handler) {
   auto consumer =
-      kafka::InboxConsumer::Create({.bootstrap_servers = config_.kafka_bootstrap,
-                                    .group_id = group_id + config_.test_consumer_group_suffix,
-                                    .topics = std::move(topics),
-                                    .extra = std::move(extra),
-                                    .group_instance_id = config_.consumer_instance_id,
-                                    .session_timeout = config_.consumer_session_timeout,
-                                    .max_attempts = config_.consumer_max_attempts,
-                                    .retry_backoff = config_.consumer_retry_backoff,
-                                    .requeue_interval = config_.consumer_requeue_interval,
-                                    .max_batch = config_.consumer_max_batch},
-                                   *background_pool_, std::move(handler), &registry());
+      kafka::InboxConsumer::CreateBatched(ConsumerOptionsFor(group_id, std::move(topics)),
+                                          *background_pool_, std::move(handler), &registry());
   if (!consumer.ok()) return consumer.status();
   consumers_.push_back(std::move(*consumer));
   return absl::OkStatus();

@@ -189,6 +189,10 @@ class ServiceHost {
   // Shutdown() after the calls in flight have drained.
   absl::Status AddConsumer(const std::string& group_id, std::vector<std::string> topics,
                            kafka::InboxConsumer::Handler handler);
+  // The same with a handler that takes the new events of a whole batch at once
+  // (kafka::InboxConsumer::CreateBatched).
+  absl::Status AddBatchConsumer(const std::string& group_id, std::vector<std::string> topics,
+                                kafka::InboxConsumer::BatchHandler handler);
   // The consumers added, in order (tests drive them).
   kafka::InboxConsumer& consumer(size_t index) { return *consumers_.at(index); }
 
@@ -204,6 +208,9 @@ class ServiceHost {
  private:
   ServiceHost(ServiceIdentity identity, CommonConfig config, const time::Clock& clock);
   void SetReadiness(bool ready);
+  // The options of a consumer added here (the settings of CommonConfig).
+  kafka::ConsumerOptions ConsumerOptionsFor(const std::string& group_id,
+                                            std::vector<std::string> topics) const;
 
   ServiceIdentity identity_;
   CommonConfig config_;

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "common/time/calendar.h"
 #include "services/reporting/event_translation.h"
+#include "services/reporting/pg_array.h"
 
 namespace ccms::reporting {
 namespace {
@@ -14,46 +15,50 @@ namespace {
 using db::Name;
 using domain::CaseState;
 
-constexpr db::Query kInsertOccurrence = {
-    "reporting_insert_occurrence",
+// The batch path (ApplyBatchInTransaction): one statement per table for every case a batch of
+// events touches. Arrays of the columns, one element a row; $1 of the deletes and the read is the
+// touched cases' ids.
+constexpr db::Query kInsertOccurrences = {
+    "reporting_insert_occurrences",
     "INSERT INTO occurrence (event_id, case_id, kind, on_day, seq, district_code, office_id,"
     " sentence_kind, sex, age_band, offence_category, level, code, minor, flag, deadline, as_of)"
-    " VALUES ($1, $2, $3, $4::date, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
-    " NULLIF($16, '')::date, NULLIF($17, '')::date) ON CONFLICT (event_id) DO NOTHING"};
-constexpr db::Query kCaseOccurrences = {
-    "reporting_case_occurrences",
-    "SELECT event_id, kind, on_day::text, seq, district_code, office_id, sentence_kind, sex,"
-    " age_band, offence_category, level, code, minor, flag, deadline::text, as_of::text"
-    " FROM occurrence WHERE case_id = $1"};
-constexpr db::Query kDeleteSpans = {"reporting_delete_spans",
-                                    "DELETE FROM case_span WHERE case_id = $1"};
-constexpr db::Query kDeleteFlows = {"reporting_delete_flows",
-                                    "DELETE FROM case_flow WHERE case_id = $1"};
-constexpr db::Query kDeleteProjection = {"reporting_delete_projection",
-                                         "DELETE FROM case_projection WHERE case_id = $1"};
-// A case's whole time line in one statement per table (arrays of the spans' and the flows'
-// columns): a case with a year of monthly contacts has dozens of flows, rewritten after each of
-// its events; one INSERT a row made the rebuild's statements grow with the square of the events.
-constexpr db::Query kInsertSpans = {
-    "reporting_insert_spans",
+    " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::bigint[],"
+    " $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],"
+    " $13::text[], $14::boolean[], $15::boolean[], $16::date[], $17::date[])"
+    " ON CONFLICT (event_id) DO NOTHING"};
+constexpr db::Query kCasesOccurrences = {
+    "reporting_cases_occurrences",
+    "SELECT case_id, event_id, kind, on_day::text, seq, district_code, office_id, sentence_kind,"
+    " sex, age_band, offence_category, level, code, minor, flag, deadline::text, as_of::text"
+    " FROM occurrence WHERE case_id = ANY($1::text[])"};
+constexpr db::Query kDeleteCasesSpans = {"reporting_delete_cases_spans",
+                                         "DELETE FROM case_span WHERE case_id = ANY($1::text[])"};
+constexpr db::Query kDeleteCasesFlows = {"reporting_delete_cases_flows",
+                                         "DELETE FROM case_flow WHERE case_id = ANY($1::text[])"};
+constexpr db::Query kDeleteCasesProjections = {
+    "reporting_delete_cases_projections",
+    "DELETE FROM case_projection WHERE case_id = ANY($1::text[])"};
+constexpr db::Query kInsertCasesSpans = {
+    "reporting_insert_cases_spans",
     "INSERT INTO case_span (case_id, valid_from, valid_to, district_code, office_id,"
     " sentence_kind, sex, age_band, offence_category, level, minor, key_attention, lost_contact,"
-    " never_reported) SELECT $1, * FROM unnest($2::date[], $3::date[], $4::text[], $5::text[],"
-    " $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::boolean[],"
+    " never_reported) SELECT * FROM unnest($1::text[], $2::date[], $3::date[], $4::text[],"
+    " $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::boolean[],"
     " $12::boolean[], $13::boolean[], $14::boolean[])"};
-constexpr db::Query kInsertFlows = {
-    "reporting_insert_flows",
+constexpr db::Query kInsertCasesFlows = {
+    "reporting_insert_cases_flows",
     "INSERT INTO case_flow (case_id, ord, kind, code, on_day, district_code, office_id,"
     " sentence_kind, sex, age_band, offence_category, level, minor, key_attention, lost_contact,"
-    " never_reported) SELECT $1, * FROM unnest($2::integer[], $3::text[], $4::text[],"
+    " never_reported) SELECT * FROM unnest($1::text[], $2::integer[], $3::text[], $4::text[],"
     " $5::date[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],"
     " $12::text[], $13::boolean[], $14::boolean[], $15::boolean[], $16::boolean[])"};
-constexpr db::Query kUpsertProjection = {
-    "reporting_upsert_projection",
+constexpr db::Query kUpsertProjections = {
+    "reporting_upsert_projections",
     "INSERT INTO case_projection (case_id, start_on, closed_on, close_reason, district_code,"
     " office_id, sentence_kind, sex, age_band, offence_category, level, minor, key_attention,"
-    " lost_contact, never_reported, updated_at) VALUES ($1, $2::date, NULLIF($3, '')::date, $4,"
-    " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, now())"
+    " lost_contact, never_reported) SELECT * FROM unnest($1::text[], $2::date[], $3::date[],"
+    " $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],"
+    " $11::text[], $12::boolean[], $13::boolean[], $14::boolean[], $15::boolean[])"
     " ON CONFLICT (case_id) DO UPDATE SET start_on = EXCLUDED.start_on,"
     " closed_on = EXCLUDED.closed_on, close_reason = EXCLUDED.close_reason,"
     " district_code = EXCLUDED.district_code, office_id = EXCLUDED.office_id,"
@@ -92,10 +97,6 @@ constexpr db::Query kOccurrencesKnownAt = {
     " FROM occurrence WHERE seq <= $1 AND case_id IN (SELECT case_id FROM occurrence"
     " WHERE seq <= $1 AND ($2 = '' OR district_code = ANY(string_to_array($2, ',')))"
     " AND ($3 = '' OR office_id = $3)) ORDER BY case_id"};
-
-std::string DateText(const std::optional<absl::CivilDay>& d) {
-  return d.has_value() ? time::FormatDate(*d) : "";
-}
 
 std::optional<absl::CivilDay> OptDate(const pqxx::field& f) {
   if (f.is_null()) return std::nullopt;
@@ -143,26 +144,6 @@ domain::Occurrence OccurrenceAt(const pqxx::row& r, int first) {
 
 std::string Joined(const std::set<std::string>& codes) { return absl::StrJoin(codes, ","); }
 
-// A PostgreSQL array literal, built one element at a time: every value quoted (codes and ids,
-// but quoted all the same), NULL for a missing one.
-class ArrayLiteral {
- public:
-  void Add(std::string_view v) {
-    text_ += text_.empty() ? "{\"" : ",\"";
-    for (char c : v) {
-      if (c == '"' || c == '\\') text_ += '\\';
-      text_ += c;
-    }
-    text_ += '"';
-  }
-  void Add(bool v) { text_ += text_.empty() ? (v ? "{t" : "{f") : (v ? ",t" : ",f"); }
-  void AddNull() { text_ += text_.empty() ? "{NULL" : ",NULL"; }
-  std::string Text() const { return text_.empty() ? "{}" : text_ + "}"; }
-
- private:
-  std::string text_;
-};
-
 // The state columns district … never_reported as 11 arrays, one element a row.
 struct StateArrays {
   ArrayLiteral district, office, sentence_kind, sex, age_band, offence_category, level, minor,
@@ -185,70 +166,155 @@ struct StateArrays {
 }  // namespace
 
 std::vector<db::Query> PgReportingStore::Queries() {
-  return {kInsertOccurrence, kCaseOccurrences, kDeleteSpans,       kDeleteFlows, kDeleteProjection,
-          kInsertSpans,      kInsertFlows,     kUpsertProjection,  kGeneration,  kNextGeneration,
-          kSpansOn,          kFlowsIn,         kOccurrencesKnownAt};
+  return {kInsertOccurrences,
+          kCasesOccurrences,
+          kDeleteCasesSpans,
+          kDeleteCasesFlows,
+          kDeleteCasesProjections,
+          kInsertCasesSpans,
+          kInsertCasesFlows,
+          kUpsertProjections,
+          kGeneration,
+          kNextGeneration,
+          kSpansOn,
+          kFlowsIn,
+          kOccurrencesKnownAt};
 }
 
 absl::Status PgReportingStore::ApplyInTransaction(pqxx::work& tx, const std::string& case_id,
                                                   const domain::Occurrence& o) {
-  tx.exec_prepared(Name(kInsertOccurrence), o.event_id, case_id, o.kind, time::FormatDate(o.on),
-                   o.seq, o.district, o.office, o.sentence_kind, o.sex, o.age_band,
-                   o.offence_category, o.level, o.code, o.minor, o.flag, DateText(o.deadline),
-                   DateText(o.as_of));
-  std::vector<domain::Occurrence> all;
-  for (const auto& r : tx.exec_prepared(Name(kCaseOccurrences), case_id)) {
-    all.push_back(OccurrenceAt(r, 0));
-  }
-  const domain::Timeline t = domain::BuildTimeline(std::move(all));
-  tx.exec_prepared(Name(kDeleteSpans), case_id);
-  tx.exec_prepared(Name(kDeleteFlows), case_id);
-  if (!t.opened) {
-    tx.exec_prepared(Name(kDeleteProjection), case_id);
-    return absl::OkStatus();
-  }
-  if (!t.spans.empty()) {
-    ArrayLiteral from, to;
-    StateArrays st;
-    for (const auto& s : t.spans) {
-      from.Add(time::FormatDate(s.from));
-      if (s.to.has_value()) {
-        to.Add(time::FormatDate(*s.to));
-      } else {
-        to.AddNull();
-      }
-      st.Add(s.state);
+  auto rebuilt = ApplyBatchInTransaction(tx, {{case_id, o}});
+  return rebuilt.ok() ? absl::OkStatus() : rebuilt.status();
+}
+
+absl::StatusOr<std::vector<RebuiltCase>> PgReportingStore::ApplyBatchInTransaction(
+    pqxx::work& tx, const std::vector<std::pair<std::string, domain::Occurrence>>& batch) {
+  std::vector<RebuiltCase> out;
+  if (batch.empty()) return out;
+  // The occurrences, one row each (an event id once), and the cases they touch.
+  std::set<std::string> touched;
+  {
+    ArrayLiteral event_id, case_id, kind, on, seq, district, office, sentence_kind, sex, age_band,
+        offence_category, level, code, minor, flag, deadline, as_of;
+    for (const auto& [id, o] : batch) {
+      touched.insert(id);
+      event_id.Add(o.event_id);
+      case_id.Add(id);
+      kind.Add(o.kind);
+      on.Add(time::FormatDate(o.on));
+      seq.Add(absl::StrCat(o.seq));
+      district.Add(o.district);
+      office.Add(o.office);
+      sentence_kind.Add(o.sentence_kind);
+      sex.Add(o.sex);
+      age_band.Add(o.age_band);
+      offence_category.Add(o.offence_category);
+      level.Add(o.level);
+      code.Add(o.code);
+      minor.Add(o.minor);
+      flag.Add(o.flag);
+      deadline.Add(o.deadline);
+      as_of.Add(o.as_of);
     }
-    tx.exec_prepared(Name(kInsertSpans), case_id, from.Text(), to.Text(), st.district.Text(),
+    tx.exec_prepared(Name(kInsertOccurrences), event_id.Text(), case_id.Text(), kind.Text(),
+                     on.Text(), seq.Text(), district.Text(), office.Text(), sentence_kind.Text(),
+                     sex.Text(), age_band.Text(), offence_category.Text(), level.Text(),
+                     code.Text(), minor.Text(), flag.Text(), deadline.Text(), as_of.Text());
+  }
+  ArrayLiteral ids;
+  for (const auto& id : touched) ids.Add(id);
+  const std::string case_ids = ids.Text();
+  // Every occurrence of the touched cases (those of earlier batches too): each case's time line
+  // is built again from all of them, so a back-dated or late event lands where it belongs.
+  std::map<std::string, std::vector<domain::Occurrence>> by_case;
+  for (const auto& r : tx.exec_prepared(Name(kCasesOccurrences), case_ids)) {
+    by_case[r[0].as<std::string>()].push_back(OccurrenceAt(r, 1));
+  }
+  tx.exec_prepared(Name(kDeleteCasesSpans), case_ids);
+  tx.exec_prepared(Name(kDeleteCasesFlows), case_ids);
+  ArrayLiteral unopened;
+  bool any_unopened = false;
+  struct {
+    ArrayLiteral case_id, from, to;
+    StateArrays st;
+    bool any = false;
+  } spans;
+  struct {
+    ArrayLiteral case_id, ord, kind, code, day;
+    StateArrays st;
+    bool any = false;
+  } flows;
+  struct {
+    ArrayLiteral case_id, start, closed, reason;
+    StateArrays st;
+    bool any = false;
+  } projections;
+  for (auto& [id, occurrences] : by_case) {
+    RebuiltCase c;
+    c.case_id = id;
+    c.timeline = domain::BuildTimeline(occurrences);
+    c.occurrences = std::move(occurrences);
+    const domain::Timeline& t = c.timeline;
+    if (!t.opened) {
+      unopened.Add(id);
+      any_unopened = true;
+      out.push_back(std::move(c));
+      continue;
+    }
+    for (const auto& s : t.spans) {
+      spans.case_id.Add(id);
+      spans.from.Add(time::FormatDate(s.from));
+      spans.to.Add(s.to);
+      spans.st.Add(s.state);
+      spans.any = true;
+    }
+    int n = 0;
+    for (const auto& f : t.flows) {
+      flows.case_id.Add(id);
+      flows.ord.Add(absl::StrCat(n++));
+      flows.kind.Add(f.kind);
+      flows.code.Add(f.code);
+      flows.day.Add(time::FormatDate(f.day));
+      flows.st.Add(f.state);
+      flows.any = true;
+    }
+    // The projection: the latest state (the last span's).
+    CaseState now;
+    if (!t.spans.empty()) now = t.spans.back().state;
+    projections.case_id.Add(id);
+    projections.start.Add(time::FormatDate(t.start));
+    projections.closed.Add(t.closed_on);
+    projections.reason.Add(t.close_reason);
+    projections.st.Add(now);
+    projections.any = true;
+    out.push_back(std::move(c));
+  }
+  if (any_unopened) tx.exec_prepared(Name(kDeleteCasesProjections), unopened.Text());
+  if (spans.any) {
+    const StateArrays& st = spans.st;
+    tx.exec_prepared(Name(kInsertCasesSpans), spans.case_id.Text(), spans.from.Text(),
+                     spans.to.Text(), st.district.Text(), st.office.Text(), st.sentence_kind.Text(),
+                     st.sex.Text(), st.age_band.Text(), st.offence_category.Text(), st.level.Text(),
+                     st.minor.Text(), st.key_attention.Text(), st.lost_contact.Text(),
+                     st.never_reported.Text());
+  }
+  if (flows.any) {
+    const StateArrays& st = flows.st;
+    tx.exec_prepared(Name(kInsertCasesFlows), flows.case_id.Text(), flows.ord.Text(),
+                     flows.kind.Text(), flows.code.Text(), flows.day.Text(), st.district.Text(),
                      st.office.Text(), st.sentence_kind.Text(), st.sex.Text(), st.age_band.Text(),
                      st.offence_category.Text(), st.level.Text(), st.minor.Text(),
                      st.key_attention.Text(), st.lost_contact.Text(), st.never_reported.Text());
   }
-  if (!t.flows.empty()) {
-    ArrayLiteral ord, kind, code, day;
-    StateArrays st;
-    int n = 0;
-    for (const auto& f : t.flows) {
-      ord.Add(absl::StrCat(n++));
-      kind.Add(f.kind);
-      code.Add(f.code);
-      day.Add(time::FormatDate(f.day));
-      st.Add(f.state);
-    }
-    tx.exec_prepared(Name(kInsertFlows), case_id, ord.Text(), kind.Text(), code.Text(), day.Text(),
-                     st.district.Text(), st.office.Text(), st.sentence_kind.Text(), st.sex.Text(),
-                     st.age_band.Text(), st.offence_category.Text(), st.level.Text(),
-                     st.minor.Text(), st.key_attention.Text(), st.lost_contact.Text(),
-                     st.never_reported.Text());
+  if (projections.any) {
+    const StateArrays& st = projections.st;
+    tx.exec_prepared(Name(kUpsertProjections), projections.case_id.Text(), projections.start.Text(),
+                     projections.closed.Text(), projections.reason.Text(), st.district.Text(),
+                     st.office.Text(), st.sentence_kind.Text(), st.sex.Text(), st.age_band.Text(),
+                     st.offence_category.Text(), st.level.Text(), st.minor.Text(),
+                     st.key_attention.Text(), st.lost_contact.Text(), st.never_reported.Text());
   }
-  // The projection: the latest state (the last span's).
-  CaseState now;
-  if (!t.spans.empty()) now = t.spans.back().state;
-  tx.exec_prepared(Name(kUpsertProjection), case_id, time::FormatDate(t.start),
-                   DateText(t.closed_on), t.close_reason, now.district, now.office,
-                   now.sentence_kind, now.sex, now.age_band, now.offence_category, now.level,
-                   now.minor, now.key_attention, now.lost_contact, now.never_reported);
-  return absl::OkStatus();
+  return out;
 }
 
 absl::StatusOr<int> PgReportingStore::Generation() {

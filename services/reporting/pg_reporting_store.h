@@ -3,6 +3,7 @@
 #include <pqxx/transaction>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -12,6 +13,13 @@
 
 namespace ccms::reporting {
 
+// A case whose time line a batch rebuilt: the time line and every occurrence it was built from.
+struct RebuiltCase {
+  std::string case_id;
+  domain::Timeline timeline;
+  std::vector<domain::Occurrence> occurrences;
+};
+
 // The projections over PostgreSQL (migrations/V001__reporting.sql): occurrences, the per-case
 // projection, the spans and the flows. Named prepared statements (Queries()).
 class PgReportingStore final : public ReportStore {
@@ -20,9 +28,14 @@ class PgReportingStore final : public ReportStore {
 
   static std::vector<db::Query> Queries();
 
-  // The consumer's path, inside the inbox transaction `tx`: keeps the occurrence (once per event
-  // id) and recomputes the case's time line, spans, flows and projection from all of its
-  // occurrences.
+  // The consumer's path, inside the inbox transaction `tx`: keeps the occurrences of a batch of
+  // events (case id, occurrence; once per event id) and recomputes the time line, spans, flows
+  // and projection of every case they touch from all of its occurrences, with one statement per
+  // table for the whole batch (about eight in all, whatever the batch's size). Returns the
+  // touched cases, in case id order (the worklists' clocks are computed from them).
+  absl::StatusOr<std::vector<RebuiltCase>> ApplyBatchInTransaction(
+      pqxx::work& tx, const std::vector<std::pair<std::string, domain::Occurrence>>& batch);
+  // One occurrence: a batch of one.
   absl::Status ApplyInTransaction(pqxx::work& tx, const std::string& case_id,
                                   const domain::Occurrence& occurrence);
 

@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "common/time/calendar.h"
 #include "services/reporting/domain/timeline.h"
+#include "services/reporting/pg_array.h"
 
 namespace ccms::reporting {
 namespace {
@@ -29,11 +30,6 @@ constexpr db::Query kRemoveItem = {
     "DELETE FROM worklist_item WHERE kind = $1 AND case_id = $2 AND item_id = $3"};
 constexpr db::Query kClearKind = {"reporting_clear_worklist_kind",
                                   "DELETE FROM worklist_item WHERE kind = $1 AND case_id = $2"};
-constexpr db::Query kClearCase = {"reporting_clear_worklist_case",
-                                  "DELETE FROM worklist_item WHERE case_id = $1"};
-constexpr db::Query kClearClock = {"reporting_clear_worklist_clock",
-                                   "DELETE FROM worklist_item WHERE case_id = $1"
-                                   " AND kind IN ('NEVER_REPORTED', 'CONTACT_OVERDUE')"};
 constexpr db::Query kRemoveDischargeUnless = {
     "reporting_remove_discharge_due_unless",
     "DELETE FROM worklist_item WHERE kind = 'DISCHARGE_DUE' AND case_id = $1"
@@ -42,18 +38,20 @@ constexpr db::Query kInsertFact = {
     "reporting_insert_service_fact",
     "INSERT INTO service_fact (event_id, case_id, kind, on_day) VALUES ($1, $2, $3, $4::date)"
     " ON CONFLICT (event_id) DO NOTHING"};
-// The case's clock: closed, level, district, the intake deadline, the first intake report, the
-// latest in-person contact (domain::IsInPersonContact's kinds).
-constexpr db::Query kCaseClock = {
-    "reporting_case_clock",
-    "SELECT p.closed_on IS NOT NULL, p.level, p.district_code,"
-    " (SELECT max(o.deadline)::text FROM occurrence o WHERE o.case_id = $1"
-    "  AND o.kind IN ('case_opened', 'facts_snapshot')),"
-    " (SELECT min(o.on_day)::text FROM occurrence o WHERE o.case_id = $1"
-    "  AND o.kind = 'intake_reported'),"
-    " (SELECT max(o.on_day)::text FROM occurrence o WHERE o.case_id = $1 AND o.kind = 'contact'"
-    "  AND o.code IN ('CHECK_IN_IN_PERSON', 'HOME_VISIT', 'WORKPLACE_VISIT', 'COMMUNITY_VISIT'))"
-    " FROM case_projection p WHERE p.case_id = $1"};
+// The batch path (RecomputeCasesInTransaction): $1 the cases' ids; the rows as arrays.
+constexpr db::Query kClearCases = {"reporting_clear_worklist_cases",
+                                   "DELETE FROM worklist_item WHERE case_id = ANY($1::text[])"};
+constexpr db::Query kClearClocks = {"reporting_clear_worklist_clocks",
+                                    "DELETE FROM worklist_item WHERE case_id = ANY($1::text[])"
+                                    " AND kind IN ('NEVER_REPORTED', 'CONTACT_OVERDUE')"};
+constexpr db::Query kUpsertItems = {
+    "reporting_upsert_worklist_items",
+    "INSERT INTO worklist_item (kind, case_id, item_id, district_code, since_on, due_on,"
+    " listed_from, reason_code) SELECT * FROM unnest($1::text[], $2::text[], $3::text[],"
+    " $4::text[], $5::date[], $6::date[], $7::date[], $8::text[])"
+    " ON CONFLICT (kind, case_id, item_id) DO UPDATE SET district_code = EXCLUDED.district_code,"
+    " since_on = EXCLUDED.since_on, due_on = EXCLUDED.due_on,"
+    " listed_from = EXCLUDED.listed_from, reason_code = EXCLUDED.reason_code"};
 constexpr db::Query kListWorklist = {
     "reporting_list_worklist",
     "SELECT w.kind, w.case_id, w.item_id, COALESCE(p.district_code, w.district_code),"
@@ -112,8 +110,8 @@ std::string Cursor(const domain::WorklistItem& i) {
 }  // namespace
 
 std::vector<db::Query> PgWorklistStore::Queries() {
-  return {kUpsertItem, kRemoveItem, kClearKind,    kClearCase,  kClearClock, kRemoveDischargeUnless,
-          kInsertFact, kCaseClock,  kListWorklist, kCountCases, kCountKpis};
+  return {kUpsertItem, kRemoveItem, kClearKind,  kRemoveDischargeUnless, kInsertFact, kListWorklist,
+          kCountCases, kCountKpis,  kClearCases, kClearClocks,           kUpsertItems};
 }
 
 absl::Status PgWorklistStore::ApplyInTransaction(pqxx::work& tx, const std::string& event_id,
@@ -143,24 +141,32 @@ absl::Status PgWorklistStore::ApplyInTransaction(pqxx::work& tx, const std::stri
   return absl::OkStatus();
 }
 
-absl::Status PgWorklistStore::RecomputeCaseInTransaction(pqxx::work& tx,
-                                                         const std::string& case_id) {
-  const pqxx::result r = tx.exec_prepared(Name(kCaseClock), case_id);
-  if (r.empty()) return absl::OkStatus();  // not opened yet: nothing to schedule
-  domain::CaseClock clock;
-  clock.closed = r[0][0].as<bool>();
-  clock.level = r[0][1].as<std::string>();
-  const std::string district = r[0][2].as<std::string>();
-  clock.intake_deadline = OptDate(r[0][3]);
-  clock.intake_reported_on = OptDate(r[0][4]);
-  clock.last_in_person = OptDate(r[0][5]);
-  if (clock.closed) {
-    tx.exec_prepared(Name(kClearCase), case_id);
-    return absl::OkStatus();
+absl::Status PgWorklistStore::RecomputeCasesInTransaction(pqxx::work& tx,
+                                                          const std::vector<CaseClockRow>& cases) {
+  ArrayLiteral closed, open;
+  ArrayLiteral kind, case_id, item_id, district, since, due, listed_from, reason;
+  for (const CaseClockRow& c : cases) {
+    if (c.clock.closed) {
+      closed.Add(c.case_id);
+      continue;
+    }
+    open.Add(c.case_id);
+    for (const auto& item : domain::ClockItems(c.case_id, c.district, c.clock, contacts_)) {
+      kind.Add(WorklistKindName(item.kind));
+      case_id.Add(item.case_id);
+      item_id.Add(item.item_id);
+      district.Add(item.district);
+      since.Add(item.since);
+      due.Add(item.due);
+      listed_from.Add(item.listed_from);
+      reason.Add(item.reason);
+    }
   }
-  tx.exec_prepared(Name(kClearClock), case_id);
-  for (const auto& item : domain::ClockItems(case_id, district, clock, contacts_)) {
-    Upsert(tx, item);
+  if (!closed.empty()) tx.exec_prepared(Name(kClearCases), closed.Text());
+  if (!open.empty()) tx.exec_prepared(Name(kClearClocks), open.Text());
+  if (!kind.empty()) {
+    tx.exec_prepared(Name(kUpsertItems), kind.Text(), case_id.Text(), item_id.Text(),
+                     district.Text(), since.Text(), due.Text(), listed_from.Text(), reason.Text());
   }
   return absl::OkStatus();
 }

@@ -27,10 +27,16 @@ class PgWorklistStore final : public WorklistStore, public GaugeStore {
   // added for a case the projection shows closed.
   absl::Status ApplyInTransaction(pqxx::work& tx, const std::string& event_id,
                                   const std::string& case_id, const WorklistEvent& event);
-  // The consumer's path for records' and assessment's events the projections follow: the case's
-  // never-reported and contact rows recomputed from its occurrences and projection
-  // (domain::ClockItems); a closed case leaves every worklist.
-  absl::Status RecomputeCaseInTransaction(pqxx::work& tx, const std::string& case_id);
+  // The consumer's path for records' and assessment's events the projections follow, after the
+  // projections and the events' own changes: the never-reported and contact rows of the cases a
+  // batch touched, from their clocks (domain::ClockOf over each case's time line and
+  // occurrences); a closed case leaves every worklist. One statement per step for the batch.
+  struct CaseClockRow {
+    std::string case_id;
+    std::string district;  // the case's latest (domain::ClockDistrict)
+    domain::CaseClock clock;
+  };
+  absl::Status RecomputeCasesInTransaction(pqxx::work& tx, const std::vector<CaseClockRow>& cases);
 
   absl::StatusOr<WorklistPage> ListWorklist(const WorklistQuery& query) override;
   absl::StatusOr<std::map<std::pair<std::string, std::string>, int64_t>> CountCases(

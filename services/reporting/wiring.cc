@@ -126,12 +126,12 @@ absl::Status ReportingWiring::Build(server::ServiceHost& host) {
   export_jobs_ =
       std::make_unique<ExportJobRunner>(*background_jobs_, *background_snapshots_, host.clock(),
                                         *export_rules_, export_chunk_bytes_, absl::Seconds(1));
-  if (auto st =
-          host.AddConsumer(ConsumerGroup(generation_),
-                           {kRecordsTopic, kAssessmentTopic, kEducationTopic, kEmploymentTopic},
-                           [this](pqxx::work& tx, const events::v1::Envelope& e) {
-                             return consumer_->Handle(tx, e);
-                           });
+  if (auto st = host.AddBatchConsumer(
+          ConsumerGroup(generation_),
+          {kRecordsTopic, kAssessmentTopic, kEducationTopic, kEmploymentTopic},
+          [this](pqxx::work& tx, const std::vector<const events::v1::Envelope*>& events) {
+            return consumer_->HandleBatch(tx, events);
+          });
       !st.ok()) {
     return st;
   }

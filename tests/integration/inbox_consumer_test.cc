@@ -1,6 +1,8 @@
 // The inbox: an event applied once however often Kafka delivers it.
 #include "common/kafka/inbox_consumer.h"
 
+#include <algorithm>
+#include <atomic>
 #include <pqxx/pqxx>
 #include <thread>
 
@@ -291,6 +293,71 @@ TEST_F(InboxConsumerTest, BacklogIsAppliedInBatchesWithTheOutcomesOfOneAtATime) 
   const int64_t transactions =
       std::stoll(db_->QueryValue("SELECT count(DISTINCT processed_at) FROM inbox"));
   EXPECT_LT(transactions, kEvents * 3 / 4) << "the backlog was not applied in batches";
+}
+
+// The same backlog through a batch handler (CreateBatched, reporting's consumer): the handler gets
+// the new events of a batch at once, in order, without the ones the inbox had (the duplicate),
+// and a batch that fails falls back to batches of one with the outcomes of one at a time.
+TEST_F(InboxConsumerTest, ABatchHandlerGetsTheNewEventsOfABatchAtOnce) {
+  constexpr int kEvents = 400;
+  const std::string topic = OwnTopic();
+  const std::string poison = ids::NewUuid();
+  {
+    auto producer =
+        kafka::KafkaProducer::Create({.bootstrap_servers = IntegrationEnv::Get()->kafka_bootstrap},
+                                     [](const kafka::DeliveryReport&) {});
+    ASSERT_TRUE(producer.ok());
+    std::string first;
+    for (int i = 0; i < kEvents; ++i) {
+      const std::string value = Serialized(ids::NewUuid());
+      if (i == 0) first = value;
+      ASSERT_TRUE((*producer)->Produce({.topic = topic, .key = "k", .value = value}).ok());
+      // The duplicate and the poison far apart (batches of at most 50): the duplicate's batch
+      // succeeds, so the batch path itself must skip it.
+      if (i == kEvents / 4) {
+        ASSERT_TRUE((*producer)->Produce({.topic = topic, .key = "k", .value = first}).ok());
+      }
+      if (i == kEvents * 3 / 4) {
+        ASSERT_TRUE(
+            (*producer)->Produce({.topic = topic, .key = "k", .value = Serialized(poison)}).ok());
+      }
+    }
+    ASSERT_TRUE((*producer)->Flush(10000));
+  }
+  std::atomic<int> largest{0};
+  auto consumer = kafka::InboxConsumer::CreateBatched(
+      {.bootstrap_servers = IntegrationEnv::Get()->kafka_bootstrap,
+       .group_id = "inbox-test-" + ids::NewUuid(),
+       .topics = {topic},
+       .max_attempts = 2,
+       .retry_backoff = absl::Milliseconds(1),
+       .max_backoff = absl::Milliseconds(5),
+       .max_batch = 50},
+      *pool_,
+      [&](pqxx::work& tx, const std::vector<const events::v1::Envelope*>& events) -> absl::Status {
+        for (const events::v1::Envelope* e : events) {
+          if (e->case_id() == poison) return absl::InternalError("handler bug");
+          tx.exec_params("INSERT INTO applied VALUES ($1, $2)", e->event_id(), e->case_id());
+        }
+        largest = std::max(largest.load(), static_cast<int>(events.size()));
+        return absl::OkStatus();
+      },
+      nullptr);
+  ASSERT_TRUE(consumer.ok()) << consumer.status();
+  (*consumer)->Start();
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (absl::Now() < deadline &&
+         ((*consumer)->applied() < kEvents || (*consumer)->dead_lettered() < 1 ||
+          (*consumer)->duplicates() < 1)) {
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  (*consumer)->Stop();
+  EXPECT_EQ((*consumer)->applied(), kEvents);
+  EXPECT_EQ((*consumer)->duplicates(), 1);
+  EXPECT_EQ((*consumer)->dead_lettered(), 1);
+  EXPECT_EQ(db_->QueryValue("SELECT count(*) || ' ' || count(DISTINCT event_id) FROM applied"),
+            absl::StrCat(kEvents, " ", kEvents));
+  EXPECT_GT(largest.load(), 1) << "the handler never got more than one event at once";
 }
 
 TEST_F(InboxConsumerTest, ErrorClassIsTheCodeNeverTheMessage) {

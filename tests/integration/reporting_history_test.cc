@@ -1123,14 +1123,14 @@ TEST_F(ReportingHistoryTest, ProjectionsIncrementalAndRebuiltEqualABruteForce) {
   auto generation = wiring().store().ResetProjections();
   ASSERT_TRUE(generation.ok()) << generation.status();
   ASSERT_EQ(Occurrences(), 0);
-  auto consumer = kafka::InboxConsumer::Create(
+  auto consumer = kafka::InboxConsumer::CreateBatched(
       {.bootstrap_servers = IntegrationEnv::Get()->kafka_bootstrap,
        .group_id = reporting::ConsumerGroup(*generation) + "-history-" + h().db().name(),
        .topics = {reporting::kRecordsTopic, reporting::kAssessmentTopic, reporting::kEducationTopic,
                   reporting::kEmploymentTopic}},
       h().host().background_pool(),
-      [this](pqxx::work& tx, const events::v1::Envelope& e) {
-        return wiring().consumer().Handle(tx, e);
+      [this](pqxx::work& tx, const std::vector<const events::v1::Envelope*>& events) {
+        return wiring().consumer().HandleBatch(tx, events);
       },
       nullptr);
   ASSERT_TRUE(consumer.ok()) << consumer.status();
@@ -1152,8 +1152,9 @@ TEST_F(ReportingHistoryTest, ProjectionsIncrementalAndRebuiltEqualABruteForce) {
 // applied straight to reporting's handler, without the broker, (a) one transaction per event with
 // its inbox row, as the inbox consumer does, (b) the same without the worklists (the projection
 // store alone), (c) 500 events per transaction, (d) one transaction per event that only writes
-// the inbox row (the commit). Ratios of one run; it checks nothing. By hand:
-// CCMS_REPORTING_HISTORY_PROFILE=1 (with CCMS_REPORTING_HISTORY_CASES=n for fewer cases).
+// the inbox row (the commit), (e) batches of 256 and 2,000 events through HandleBatch. Ratios of
+// one run; it checks nothing. By hand: CCMS_REPORTING_HISTORY_PROFILE=1 (with
+// CCMS_REPORTING_HISTORY_CASES=n for fewer cases).
 TEST_F(ReportingHistoryTest, WhereTheConsumerSpendsItsTime) {
   if (std::getenv("CCMS_REPORTING_HISTORY_PROFILE") == nullptr) {
     std::cout << "[ reporting_history ] profile: set CCMS_REPORTING_HISTORY_PROFILE=1 to run it"
@@ -1206,6 +1207,27 @@ TEST_F(ReportingHistoryTest, WhereTheConsumerSpendsItsTime) {
   run("(b) projection store only, a transaction per event", 1, store_only);
   run("(c) handler, 500 events per transaction", 500, handler);
   run("(d) the inbox row alone, a transaction per event", 1, nothing);
+  // (e) as the consumer applies a backlog: a batch per transaction through HandleBatch (the
+  // time lines of the cases a batch touches built once, one statement per table).
+  for (size_t per_tx : {256, 2000}) {
+    ASSERT_TRUE(wiring().store().ResetProjections().ok());
+    const absl::Time t = absl::Now();
+    for (size_t i = 0; i < events.size(); i += per_tx) {
+      ASSERT_TRUE(pool.InTransaction([&](pqxx::work& tx) -> absl::Status {
+                        std::vector<const events::v1::Envelope*> batch;
+                        for (size_t j = i; j < std::min(events.size(), i + per_tx); ++j) {
+                          inbox_row(tx, events[j].envelope);
+                          batch.push_back(&events[j].envelope);
+                        }
+                        return wiring().consumer().HandleBatch(tx, batch);
+                      })
+                      .ok());
+    }
+    const double secs = absl::ToDoubleSeconds(absl::Now() - t);
+    std::cout << "[ reporting_history ] profile, (e) HandleBatch, " << per_tx
+              << " events per transaction: " << events.size() << " events in " << secs << " s, "
+              << static_cast<int64_t>(events.size() / secs) << " events/s" << std::endl;
+  }
   ASSERT_TRUE(wiring().store().ResetProjections().ok());
 }
 

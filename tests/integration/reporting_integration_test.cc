@@ -958,13 +958,13 @@ TEST_F(ReportingIntegrationTest, RebuildFromTheBeginningEqualsTheIncrementalProj
   EXPECT_EQ(*generation, before + 1);
   EXPECT_EQ(Count("SELECT count(*) FROM occurrence"), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM case_span"), 0);
-  auto consumer = kafka::InboxConsumer::Create(
+  auto consumer = kafka::InboxConsumer::CreateBatched(
       {.bootstrap_servers = IntegrationEnv::Get()->kafka_bootstrap,
        .group_id = reporting::ConsumerGroup(*generation) + "-rebuild-" + h().db().name(),
        .topics = {reporting::kRecordsTopic, reporting::kAssessmentTopic}},
       h().host().background_pool(),
-      [this](pqxx::work& tx, const events::v1::Envelope& e) {
-        return wiring().consumer().Handle(tx, e);
+      [this](pqxx::work& tx, const std::vector<const events::v1::Envelope*>& events) {
+        return wiring().consumer().HandleBatch(tx, events);
       },
       nullptr);
   ASSERT_TRUE(consumer.ok()) << consumer.status();

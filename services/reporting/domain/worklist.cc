@@ -81,6 +81,31 @@ bool IsInPersonContact(std::string_view kind) {
          kind == "COMMUNITY_VISIT";
 }
 
+CaseClock ClockOf(const Timeline& timeline, const std::vector<Occurrence>& occurrences) {
+  CaseClock clock;
+  clock.closed = timeline.closed_on.has_value();
+  if (!timeline.spans.empty()) clock.level = timeline.spans.back().state.level;
+  auto latest = [](std::optional<absl::CivilDay>& d, absl::CivilDay v) {
+    if (!d.has_value() || v > *d) d = v;
+  };
+  for (const Occurrence& o : occurrences) {
+    if ((o.kind == kCaseOpened || o.kind == kFactsSnapshot) && o.deadline.has_value()) {
+      latest(clock.intake_deadline, *o.deadline);
+    } else if (o.kind == kIntakeReported) {
+      if (!clock.intake_reported_on.has_value() || o.on < *clock.intake_reported_on) {
+        clock.intake_reported_on = o.on;
+      }
+    } else if (o.kind == kContact && IsInPersonContact(o.code)) {
+      latest(clock.last_in_person, o.on);
+    }
+  }
+  return clock;
+}
+
+std::string ClockDistrict(const Timeline& timeline) {
+  return timeline.spans.empty() ? std::string() : timeline.spans.back().state.district;
+}
+
 std::vector<WorklistItem> ClockItems(const std::string& case_id, const std::string& district,
                                      const CaseClock& clock, const ContactSchedule& schedule) {
   std::vector<WorklistItem> out;

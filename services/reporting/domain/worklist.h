@@ -10,6 +10,7 @@
 #include "absl/time/civil_time.h"
 #include "common/policy/policy.h"
 #include "common/policy/schedule.h"
+#include "services/reporting/domain/timeline.h"
 
 namespace ccms::reporting::domain {
 
@@ -75,6 +76,14 @@ struct CaseClock {
   std::optional<absl::CivilDay> intake_reported_on;  // the first intake report
   std::optional<absl::CivilDay> last_in_person;      // the latest in-person contact
 };
+
+// The clock of a case from what the projections keep of it: its time line (closed when it has a
+// closing day; the level and the district of its latest state, the last span's, as the per-case
+// projection holds them) and its occurrences (the latest intake deadline of case_opened and
+// facts snapshots, the first intake report, the latest in-person contact).
+CaseClock ClockOf(const Timeline& timeline, const std::vector<Occurrence>& occurrences);
+// The district ClockItems lists a case under: its latest state's ("" without a span).
+std::string ClockDistrict(const Timeline& timeline);
 
 // The case's never-reported and contact-overdue rows (none, one or both), as they stand whatever
 // today is (a row shows from its listed_from day):

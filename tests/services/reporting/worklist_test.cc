@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "ccms/assessment/v1/assessment_events.pb.h"
 #include "ccms/education/v1/education_events.pb.h"
@@ -93,6 +94,70 @@ TEST(WorklistTest, ClockItemsFollowTheIntakeAndTheLastInPersonContact) {
   EXPECT_TRUE(domain::ClockItems(kCase, "110101", clock, schedule).empty());
   EXPECT_TRUE(domain::IsInPersonContact("HOME_VISIT"));
   EXPECT_FALSE(domain::IsInPersonContact("CHECK_IN_PHONE"));
+}
+
+// The batch path computes the clock in memory from the occurrences it has just loaded; it must
+// read them as the per-case SQL did (reporting_case_clock: max deadline of the openings, min
+// intake report day, max in-person contact day; level and district from the projection).
+TEST(WorklistTest, ClockOfReadsTheOccurrencesAsTheProjectionKeepsThem) {
+  auto occ = [](const char* kind, absl::CivilDay on, int64_t seq) {
+    domain::Occurrence o;
+    o.event_id = absl::StrCat("e", seq);
+    o.kind = kind;
+    o.on = on;
+    o.seq = seq;
+    o.district = "110101";
+    o.office = "o1";
+    o.sentence_kind = "PROBATION";
+    return o;
+  };
+  std::vector<domain::Occurrence> all;
+  all.push_back(occ(domain::kCaseOpened, D(2024, 2, 1), 1));
+  all.back().deadline = D(2024, 2, 29);  // a leap day
+  auto snapshot = occ(domain::kFactsSnapshot, D(2024, 2, 1), 2);
+  snapshot.deadline = D(2024, 3, 1);  // the later deadline counts
+  snapshot.code = "PENDING_INTAKE";
+  all.push_back(snapshot);
+  all.push_back(occ(domain::kIntakeReported, D(2024, 3, 2), 3));
+  all.push_back(occ(domain::kIntakeReported, D(2024, 2, 28), 4));  // the first report counts
+  auto visit = occ(domain::kContact, D(2024, 4, 30), 5);
+  visit.code = "HOME_VISIT";
+  all.push_back(visit);
+  auto phone = occ(domain::kContact, D(2024, 5, 31), 6);  // not in person
+  phone.code = "CHECK_IN_PHONE";
+  all.push_back(phone);
+  auto early = occ(domain::kContact, D(2024, 3, 31), 7);
+  early.code = "CHECK_IN_IN_PERSON";
+  all.push_back(early);
+  auto level = occ(domain::kLevelChanged, D(2024, 2, 1), 8);
+  level.level = "STRICT";
+  all.push_back(level);
+  auto moved = occ(domain::kTransferred, D(2024, 12, 31), 9);
+  moved.district = "110102";
+  all.push_back(moved);
+
+  domain::Timeline t = domain::BuildTimeline(all);
+  domain::CaseClock c = domain::ClockOf(t, all);
+  EXPECT_FALSE(c.closed);
+  EXPECT_EQ(c.level, "STRICT");
+  EXPECT_EQ(c.intake_deadline, D(2024, 3, 1));
+  EXPECT_EQ(c.intake_reported_on, D(2024, 2, 28));
+  EXPECT_EQ(c.last_in_person, D(2024, 4, 30));
+  EXPECT_EQ(domain::ClockDistrict(t), "110102");  // the latest state's
+
+  auto closed = occ(domain::kClosed, D(2025, 1, 31), 10);
+  closed.code = "DISCHARGED";
+  all.push_back(closed);
+  t = domain::BuildTimeline(all);
+  EXPECT_TRUE(domain::ClockOf(t, all).closed);
+
+  // Nothing but an opening without a deadline: no clock at all.
+  const std::vector<domain::Occurrence> bare = {occ(domain::kCaseOpened, D(2024, 1, 31), 1)};
+  c = domain::ClockOf(domain::BuildTimeline(bare), bare);
+  EXPECT_FALSE(c.intake_deadline.has_value());
+  EXPECT_FALSE(c.intake_reported_on.has_value());
+  EXPECT_FALSE(c.last_in_person.has_value());
+  EXPECT_EQ(c.level, "");
 }
 
 template <typename P>
