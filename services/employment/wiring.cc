@@ -4,6 +4,7 @@
 #include "common/log/log.h"
 #include "common/time/calendar.h"
 #include "services/employment/migrations.h"
+#include "services/employment/pg_obligation_store.h"
 #include "services/employment/topics.h"
 
 namespace ccms::employment {
@@ -32,6 +33,7 @@ std::vector<db::Query> AllQueries() {
   for (const auto& s : PgAssistanceStore::Queries()) q.push_back(s);
   for (const auto& s : PgVolunteerStore::Queries()) q.push_back(s);
   for (const auto& s : PgResettlementStore::Queries()) q.push_back(s);
+  for (const auto& s : PgObligationStore::Queries()) q.push_back(s);
   return q;
 }
 
@@ -138,6 +140,14 @@ absl::Status EmploymentWiring::Build(server::ServiceHost& host) {
   host.AddService(needs_service_.get(), v1::NeedsService::service_full_name());
   host.AddService(opening_service_.get(), v1::OpeningService::service_full_name());
   host.AddService(contract_service_.get(), v1::PartnerContractService::service_full_name());
+  education_handler_ = std::make_unique<EducationEventHandler>();
+  if (auto st = host.AddConsumer(kEducationConsumerGroup, {kEducationTopic},
+                                 [this](pqxx::work& tx, const events::v1::Envelope& e) {
+                                   return education_handler_->Handle(tx, e);
+                                 });
+      !st.ok()) {
+    return st;
+  }
   host.AddService(assistance_service_.get(), v1::AssistanceService::service_full_name());
   host.AddService(volunteer_service_.get(), v1::VolunteerService::service_full_name());
   return absl::OkStatus();

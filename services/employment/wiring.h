@@ -86,6 +86,7 @@ class EmploymentWiring final : public server::Service {
   std::unique_ptr<HalfwayHouseServiceImpl> house_service_;
   std::unique_ptr<RecordsEventHandler> handler_;
   std::unique_ptr<ReferralEscalator> escalator_;
+  std::unique_ptr<EducationEventHandler> education_handler_;
   std::unique_ptr<concurrency::PeriodicTask> escalation_task_;
   std::unique_ptr<PgRetentionStore> retention_store_;
   std::unique_ptr<PgRetentionStore> background_retention_;
