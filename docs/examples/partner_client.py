@@ -25,7 +25,10 @@ ACTION is one of (none: list the referrals)
   --attend ENROLMENT_ID:HOURS                  record hours attended today
   --openings                                   its job openings, closed ones too
   --post-opening TITLE --district D --sector S --hours H --places N --closes-on YYYY-MM-DD
-                [--skill CODE ...]             post an opening, then list them
+                [--skill CODE ...] [--work-days 1,2,3,4,5 --shift 09:00-17:00]
+                                               post an opening (its weekly shifts, Asia/Shanghai
+                                               time; an end before the start: the next day),
+                                               then list them
   --close-opening OPENING_ID --reason FILLED   close one, then list them
 
 It prints one line per object: "CODE ID STATUS NAME" for a referral (NAME "(withheld)" for a
@@ -141,6 +144,10 @@ def main():
     p.add_argument("--closes-on", default="", help="an opening's last day (YYYY-MM-DD)")
     p.add_argument("--skill", action="append", default=[],
                    help="a skill an opening requires (employment.skills.codes); repeatable")
+    p.add_argument("--work-days", default="",
+                   help="an opening's working days, 1 (Monday) to 7 (Sunday): 1,2,3,4,5")
+    p.add_argument("--shift", default="",
+                   help="an opening's shift, HH:MM-HH:MM in Asia/Shanghai time")
     args = p.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="ccms-partner-client.") as workdir:
@@ -193,6 +200,12 @@ def main():
                             places=args.places)
                         req.closes_on.year, req.closes_on.month, req.closes_on.day = (
                             year, month, mday)
+                        if args.work_days or args.shift:
+                            start, _, end = args.shift.partition("-")
+                            req.schedule.days_of_week.extend(
+                                int(d) for d in args.work_days.split(",") if d)
+                            req.schedule.start_local_time = start
+                            req.schedule.end_local_time = end
                         show_opening(c.call("OpeningService/PostOpening", req,
                                             opening.PostOpeningResponse).opening, "posted")
                     if args.close_opening:

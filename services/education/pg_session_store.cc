@@ -116,6 +116,8 @@ constexpr db::Query kPromote = {
     "education_promote",
     "UPDATE enrolments SET status = 'ENROLLED', waitlisted_seq = NULL, updated_at = now()"
     " WHERE session_id = $1::uuid AND case_id = $2::uuid"};
+constexpr db::Query kCaseDistrict = {"education_case_district",
+                                     "SELECT district_code FROM cases WHERE case_id = $1::uuid"};
 constexpr db::Query kUpdateSession = {
     "education_update_session",
     "UPDATE sessions SET status = $2, change_reason = $3, superseded_by = NULLIF($4, '')::uuid,"
@@ -291,6 +293,23 @@ void UpsertAttendance(pqxx::work& tx, const std::string& session_id, const std::
                    a.automatic, a.policy_version, a.recorded_by, absl::ToUnixMicros(a.recorded_at));
 }
 
+// The case's district (the enrolment event's); the session's when education lost the case row.
+std::string CaseDistrict(pqxx::transaction_base& tx, const std::string& case_id,
+                         const SessionRecord& session) {
+  pqxx::result r = tx.exec_prepared(Name(kCaseDistrict), case_id);
+  return r.empty() ? session.district_code : r[0][0].as<std::string>();
+}
+
+// ccms.education.enrolment_changed of one case, into the outbox of `tx`.
+void AppendEnrolmentChanged(pqxx::work& tx, const SessionRecord& session,
+                            const std::string& case_id, const std::string& status,
+                            const std::string& actor) {
+  const absl::Time now = absl::Now();
+  kafka::AppendToOutbox(tx, kEducationTopic,
+                        EnrolmentChangedEvent(session, case_id, CaseDistrict(tx, case_id, session),
+                                              status, now, actor));
+}
+
 }  // namespace
 
 absl::Status PgSessionStore::Create(const auth::Principal& principal, std::string_view method,
@@ -338,6 +357,26 @@ absl::StatusOr<SessionState> PgSessionStore::Mutate(const auth::Principal& princ
           tx.exec_prepared(Name(kInsertEnrolment), e.enrolment_id, e.session_id, e.case_id,
                            e.status, principal.subject, absl::ToUnixMicros(e.enrolled_at));
         }
+        // Who is expected where (ccms.education.enrolment_changed): a cancelled or moved
+        // session's cases leave it; those carried over join the replacement.
+        if (write->update.has_value() &&
+            state->session.status == domain::SessionStatus::kScheduled &&
+            write->update->status != domain::SessionStatus::kScheduled) {
+          const bool moved = write->update->status == domain::SessionStatus::kMoved;
+          for (const auto& e : state->enrolments) {
+            if (e.status != "ENROLLED" && e.status != "WAITLISTED") continue;
+            AppendEnrolmentChanged(tx, *write->update, e.case_id,
+                                   moved ? "SESSION_MOVED" : "SESSION_CANCELLED",
+                                   principal.subject);
+          }
+        }
+        for (const auto& e : write->carried) {
+          for (const auto& s : write->created) {
+            if (s.session_id == e.session_id) {
+              AppendEnrolmentChanged(tx, s, e.case_id, e.status, principal.subject);
+            }
+          }
+        }
         for (const auto& [case_id, a] : write->attendance) {
           UpsertAttendance(tx, session_id, case_id, a);
           if (attendance_hook_) attendance_hook_(tx, state->session, case_id, a);
@@ -381,6 +420,7 @@ absl::StatusOr<EnrolResult> PgSessionStore::Enrol(const auth::Principal& princip
       tx.exec_prepared(Name(kReenrol), session_id, case_id, status, principal.subject,
                        absl::ToUnixMicros(now));
     }
+    AppendEnrolmentChanged(tx, state->session, case_id, status, principal.subject);
     db::AppendAudit(tx, principal, "EnrolCase", case_id, "OK", request_id);
     for (auto& e : LoadEnrolments(tx, session_id)) {
       if (e.case_id == case_id) out.enrolment = std::move(e);
@@ -391,6 +431,7 @@ absl::StatusOr<EnrolResult> PgSessionStore::Enrol(const auth::Principal& princip
     AuditRefusal(pool_, {principal, "EnrolCase", case_id, request_id}, st);
     return st;
   }
+  if (signal_ != nullptr) signal_->Notify();  // its enrolment_changed event(s)
   return out;
 }
 
@@ -415,6 +456,10 @@ absl::StatusOr<WithdrawResult> PgSessionStore::Withdraw(const auth::Principal& p
         tx.exec_prepared(Name(kPromote), session_id, promoted);
       }
     }
+    AppendEnrolmentChanged(tx, state->session, case_id, "WITHDRAWN", principal.subject);
+    if (!promoted.empty()) {
+      AppendEnrolmentChanged(tx, state->session, promoted, "ENROLLED", principal.subject);
+    }
     db::AppendAudit(tx, principal, "WithdrawEnrolment", case_id, "OK", request_id);
     for (auto& e : LoadEnrolments(tx, session_id)) {
       if (e.case_id == case_id) out.enrolment = e;
@@ -426,6 +471,7 @@ absl::StatusOr<WithdrawResult> PgSessionStore::Withdraw(const auth::Principal& p
     AuditRefusal(pool_, {principal, "WithdrawEnrolment", case_id, request_id}, st);
     return st;
   }
+  if (signal_ != nullptr) signal_->Notify();  // its enrolment_changed event(s)
   return out;
 }
 
@@ -565,7 +611,8 @@ std::vector<db::Query> PgSessionStore::Queries() {
           kListSessions,
           kLockPartnerSession,
           kGetPartnerSession,
-          kListAgencySessions};
+          kListAgencySessions,
+          kCaseDistrict};
 }
 
 }  // namespace ccms::education

@@ -47,6 +47,7 @@ constexpr int kMaxPageSize = 500;
 constexpr char kScheduledType[] = "ccms.education.session_scheduled";
 constexpr char kCancelledType[] = "ccms.education.session_cancelled";
 constexpr char kAttendanceType[] = "ccms.education.attendance_recorded";
+constexpr char kEnrolmentChangedType[] = "ccms.education.enrolment_changed";
 
 template <typename Enum>
 std::string NameOf(const google::protobuf::EnumDescriptor* d, Enum value, std::string_view prefix) {
@@ -181,6 +182,23 @@ events::v1::Envelope AttendanceEvent(const SessionRecord& s, const std::string& 
   e.set_policy_version(a.policy_version);
   e.set_automatic(a.automatic);
   return kafka::MakeEnvelope(kAttendanceType, case_id, s.district_code, now, now, actor, e);
+}
+
+events::v1::Envelope EnrolmentChangedEvent(const SessionRecord& s, const std::string& case_id,
+                                           const std::string& case_district,
+                                           const std::string& status, absl::Time now,
+                                           const std::string& actor) {
+  v1::EnrolmentChanged e;
+  e.set_case_id(case_id);
+  e.set_district_code(case_district);
+  e.set_session_id(s.session_id);
+  e.set_session_district_code(s.district_code);
+  e.set_kind(CCMS_ENUM_OF(SessionKind, s.kind, "SESSION_KIND_"));
+  *e.mutable_start_time() = ToProtoTimestamp(s.start);
+  *e.mutable_end_time() = ToProtoTimestamp(s.end);
+  e.set_status(status);
+  if (status == "SESSION_MOVED") e.set_superseded_by(s.superseded_by);
+  return kafka::MakeEnvelope(kEnrolmentChangedType, case_id, case_district, now, now, actor, e);
 }
 
 absl::StatusOr<SessionWrite> DecideAttendance(const SessionContext& c,

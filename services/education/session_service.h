@@ -20,6 +20,14 @@ events::v1::Envelope AttendanceEvent(const SessionRecord& session, const std::st
                                      const AttendanceRecord& attendance, absl::Time now,
                                      const std::string& actor);
 
+// The event of one case's place in `session` changing (ccms.education.enrolment_changed):
+// `status` is ENROLLED, WAITLISTED, WITHDRAWN, SESSION_CANCELLED or SESSION_MOVED;
+// `case_district` the case's district (the event's). Codes, times and ids only.
+events::v1::Envelope EnrolmentChangedEvent(const SessionRecord& session, const std::string& case_id,
+                                           const std::string& case_district,
+                                           const std::string& status, absl::Time now,
+                                           const std::string& actor);
+
 // One person's attendance as a caller gave it (case id resolved, outcome and excuse checked).
 struct AttendanceInput {
   std::string case_id;

@@ -4,6 +4,8 @@
 #include "common/auth/principal.h"
 #include "common/ids/uuid.h"
 #include "common/log/log.h"
+#include "services/employment/education_events.h"
+#include "services/employment/pg_obligation_store.h"
 #include "services/employment/records_events.h"
 
 namespace ccms::employment {
@@ -20,6 +22,20 @@ absl::Status RecordsEventHandler::Handle(pqxx::work& tx, const events::v1::Envel
     return absl::OkStatus();
   }
   return cases_.Apply(tx, absl::AsciiStrToLower(event.case_id()), event.district_code(), *fact);
+}
+
+absl::Status EducationEventHandler::Handle(pqxx::work& tx, const events::v1::Envelope& event) {
+  bool malformed = false;
+  auto fact = TranslateEducationEvent(event, &malformed);
+  if (!fact.has_value()) {
+    if (malformed) {
+      log::Warn("education_event_malformed",
+                {{"event_id", event.event_id()}, {"type", event.type()}});
+    }
+    return absl::OkStatus();
+  }
+  PgObligationStore::Apply(tx, *fact, event.event_id());
+  return absl::OkStatus();
 }
 
 }  // namespace ccms::employment

@@ -21,4 +21,13 @@ class RecordsEventHandler {
   const PgCaseStore& cases_;
 };
 
+// Applies education events inside the inbox transaction of consumer group
+// ccms-employment-education: enrolment_changed keeps the case's sessions (PgObligationStore);
+// other types stay in the inbox and change nothing; a malformed payload is logged (type and event
+// id only) and skipped.
+class EducationEventHandler {
+ public:
+  absl::Status Handle(pqxx::work& tx, const events::v1::Envelope& event);
+};
+
 }  // namespace ccms::employment

@@ -5,6 +5,7 @@
 #include "prometheus/counter.h"
 #include "prometheus/registry.h"
 #include "services/employment/domain/employment_policy.h"
+#include "services/employment/pg_partner_contract_store.h"
 #include "services/employment/pg_referral_store.h"
 
 namespace ccms::employment {
@@ -28,6 +29,22 @@ class ReferralEscalator {
   PgReferralStore& store_;
   const time::Clock& clock_;
   prometheus::Counter* escalated_ = nullptr;
+};
+
+// The contract end (docs/employment.md "Contract end"): ACTIVE purchased-service contracts whose
+// period ended before today become COMPLETED, each with the event
+// ccms.employment.partner_contract_ended (the open referrals of the partner in the district
+// counted). Run by the escalation task; tests call RunOnce.
+class ContractSweeper {
+ public:
+  ContractSweeper(PgPartnerContractStore& store, const time::Clock& clock)
+      : store_(store), clock_(clock) {}
+  // How many contracts ended.
+  absl::StatusOr<int> RunOnce();
+
+ private:
+  PgPartnerContractStore& store_;
+  const time::Clock& clock_;
 };
 
 }  // namespace ccms::employment

@@ -68,6 +68,49 @@ void ToProto(const OpeningRecord& o, v1::Opening* out) {
   out->set_close_reason_code(o.close_reason);
   *out->mutable_posted_on() = grpc_util::ToProtoDate(o.posted_on);
   if (o.closed_on.has_value()) *out->mutable_closed_on() = grpc_util::ToProtoDate(*o.closed_on);
+  if (o.schedule.given()) {
+    v1::WeeklySchedule* w = out->mutable_schedule();
+    for (int d : o.schedule.days) w->add_days_of_week(d);
+    w->set_start_local_time(domain::FormatLocalTime(o.schedule.start_minute));
+    w->set_end_local_time(domain::FormatLocalTime(o.schedule.end_minute));
+  }
+}
+
+// The request's schedule (none when unset or empty); violations name schedule.* fields.
+domain::WeeklySchedule ScheduleOf(const v1::PostOpeningRequest& request,
+                                  std::vector<FieldViolation>* violations) {
+  domain::WeeklySchedule s;
+  if (!request.has_schedule()) return s;
+  const v1::WeeklySchedule& in = request.schedule();
+  if (in.days_of_week_size() == 0 && in.start_local_time().empty() && in.end_local_time().empty()) {
+    return s;
+  }
+  if (in.days_of_week_size() > 7) {
+    violations->push_back({"schedule.days_of_week", "at most the 7 days of a week"});
+    return s;
+  }
+  s.days.assign(in.days_of_week().begin(), in.days_of_week().end());
+  const auto start = domain::ParseLocalTime(in.start_local_time());
+  const auto end = domain::ParseLocalTime(in.end_local_time());
+  if (!start.has_value()) {
+    violations->push_back({"schedule.start_local_time", "a local time HH:MM, 00:00 to 23:59"});
+  }
+  if (!end.has_value()) {
+    violations->push_back({"schedule.end_local_time", "a local time HH:MM, 00:00 to 23:59"});
+  }
+  if (!start.has_value() || !end.has_value()) return s;
+  s.start_minute = *start;
+  s.end_minute = *end;
+  if (auto st = domain::CheckWeeklySchedule(s); !st.ok()) {
+    const std::string what(st.message());
+    const size_t colon = what.find(": ");
+    const std::string field = what.substr(0, colon);
+    violations->push_back({field == "work_days"     ? "schedule.days_of_week"
+                           : field == "shift_start" ? "schedule.start_local_time"
+                                                    : "schedule.end_local_time",
+                           colon == std::string::npos ? what : what.substr(colon + 2)});
+  }
+  return s;
 }
 
 bool Serves(const PartnerBrief& p, const std::string& district) {
@@ -137,6 +180,7 @@ absl::Status OpeningServiceImpl::DoPostOpening(const auth::Principal& principal,
   }
   const auto closes_on =
       grpc_util::RequiredDateField(request.closes_on(), "closes_on", &violations);
+  const domain::WeeklySchedule schedule = ScheduleOf(request, &violations);
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
   const absl::Time now = clock_.Now();
   const absl::CivilDay today = time::ShanghaiDay(now);
@@ -174,6 +218,7 @@ absl::Status OpeningServiceImpl::DoPostOpening(const auth::Principal& principal,
     o.closes_on = *closes_on;
     o.places = request.places();
     o.excluded_offence_categories = excluded;
+    o.schedule = schedule;
     o.posted_on = today;
     o.posted_by = ActorOf(principal);
     o.posted_by_kind = KindOf(principal);
@@ -291,7 +336,8 @@ absl::Status OpeningServiceImpl::DoRankOpeningsForCase(
     return grpc_util::InvalidArgumentWithViolations(
         {{"max_results", absl::StrCat("must be 0 to ", kMaxRankResults)}});
   }
-  const absl::CivilDay today = time::ShanghaiDay(clock_.Now());
+  const absl::Time now = clock_.Now();
+  const absl::CivilDay today = time::ShanghaiDay(now);
   const domain::EmploymentPolicy& policy = policies_.InForce(today);
   auto districts_for = [&](const domain::CaseView& c) {
     std::vector<std::string> d = {c.district_code};
@@ -301,19 +347,23 @@ absl::Status OpeningServiceImpl::DoRankOpeningsForCase(
     }
     return d;
   };
-  auto input = store_.ForCase(principal, absl::AsciiStrToLower(request.case_id()), districts_for);
+  // The person's education sessions from now to the policy's weeks ahead.
+  auto input = store_.ForCase(principal, absl::AsciiStrToLower(request.case_id()), districts_for,
+                              now, now + absl::Hours(24 * 7 * policy.education_weeks_ahead));
   if (!input.ok()) return input.status();
   domain::MatchCase mc;
   mc.district_code = input->case_view.district_code;
   mc.offence_category = input->case_view.offence_category;
   mc.skills = input->skills;
   mc.standing_approval = domain::HasStandingApproval(input->case_view, today);
+  mc.education_sessions = input->education_sessions;
+  mc.education_clash_penalty = policy.education_clash_penalty;
   std::vector<domain::OpeningFacts> facts;
   std::map<std::string, const OpeningRecord*> by_id;
   for (const auto& o : input->openings) {
     by_id[o.opening_id] = &o;
     facts.push_back({o.opening_id, o.district_code, o.status, o.required_skill_codes, o.closes_on,
-                     o.places, o.places_filled, o.excluded_offence_categories});
+                     o.places, o.places_filled, o.excluded_offence_categories, o.schedule});
   }
   int n = 0;
   for (const auto& r : domain::RankOpenings(mc, facts, policy.adjacent_districts, today)) {
@@ -327,8 +377,10 @@ absl::Status OpeningServiceImpl::DoRankOpeningsForCase(
     for (const auto& s : r.reasons) out->add_reason_codes(s);
     for (const auto& s : r.matched_skills) out->add_matched_skill_codes(s);
     for (const auto& s : r.missing_skills) out->add_missing_skill_codes(s);
+    for (const auto& s : r.clashing_sessions) out->add_clashing_session_ids(s);
   }
-  response->set_obligations_considered(false);
+  response->set_obligations_considered(true);
+  response->set_education_sessions_ahead(static_cast<int>(input->education_sessions.size()));
   return absl::OkStatus();
 }
 

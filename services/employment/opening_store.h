@@ -37,7 +37,8 @@ struct OpeningRecord {
   absl::CivilDay posted_on;
   std::optional<absl::CivilDay> closed_on;
   std::string posted_by;
-  std::string posted_by_kind;  // STAFF, PARTNER
+  std::string posted_by_kind;       // STAFF, PARTNER
+  domain::WeeklySchedule schedule;  // no days: none given
 };
 
 // What an opening command writes: the opening (new, or its new state) and the events.
@@ -58,10 +59,13 @@ struct OpeningFilter {
 
 // What ranking for a case reads: the case, its skills profile, and the OPEN openings of the
 // districts `districts_for(case)` names (the case's own and its neighbours).
+// With the education sessions the case is enrolled in between `obligations_from` and
+// `obligations_to` (education's enrolment_changed).
 struct MatchInput {
   domain::CaseView case_view;
   std::optional<std::vector<std::string>> skills;
   std::vector<OpeningRecord> openings;
+  std::vector<domain::EducationSession> education_sessions;
 };
 using DistrictsFor = std::function<std::vector<std::string>(const domain::CaseView&)>;
 
@@ -84,11 +88,14 @@ class OpeningStore {
                                                const OpeningDecision& decide) = 0;
   virtual absl::StatusOr<std::pair<std::vector<OpeningRecord>, std::string>> List(
       const auth::Principal& principal, const OpeningFilter& filter) = 0;
-  // The case (in the caller's districts, else NOT_FOUND), its skills and the candidate openings.
+  // The case (in the caller's districts, else NOT_FOUND), its skills, the candidate openings and
+  // the education sessions it is enrolled in between the two instants.
   // Audited with the case id.
   virtual absl::StatusOr<MatchInput> ForCase(const auth::Principal& principal,
                                              const std::string& case_id,
-                                             const DistrictsFor& districts_for) = 0;
+                                             const DistrictsFor& districts_for,
+                                             absl::Time obligations_from,
+                                             absl::Time obligations_to) = 0;
 };
 
 }  // namespace ccms::employment

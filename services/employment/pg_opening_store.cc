@@ -2,12 +2,14 @@
 
 #include <pqxx/pqxx>
 
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/db/audit.h"
 #include "common/db/scope.h"
 #include "common/time/calendar.h"
 #include "services/employment/pg_case_store.h"
 #include "services/employment/pg_needs_store.h"
+#include "services/employment/pg_obligation_store.h"
 #include "services/employment/topics.h"
 
 namespace ccms::employment {
@@ -20,7 +22,8 @@ using db::Name;
   " o.title, o.sector_code, o.hours_per_week, array_to_string(o.required_skill_codes, ',')," \
   " o.closes_on::text, o.places, o.places_filled,"                                           \
   " array_to_string(o.excluded_offence_categories, ','), o.status, o.close_reason,"          \
-  " o.posted_on::text, o.closed_on::text, o.posted_by, o.posted_by_kind"
+  " o.posted_on::text, o.closed_on::text, o.posted_by, o.posted_by_kind,"                    \
+  " array_to_string(o.work_days, ','), o.shift_start_minute, o.shift_end_minute"
 
 // Staff ($4 = ''): the opening's district among theirs; a partner ($4): its own agency's.
 #define CCMS_OPENING_SCOPE                                             \
@@ -40,9 +43,10 @@ constexpr db::Query kInsertOpening = {
     "employment_insert_opening",
     "INSERT INTO job_openings (opening_id, opening_code, partner_id, agency_id, district_code,"
     " title, sector_code, hours_per_week, required_skill_codes, closes_on, places,"
-    " excluded_offence_categories, status, posted_on, posted_by, posted_by_kind) VALUES"
-    " ($1::uuid, $2, $3::uuid, $4, $5, $6, $7, $8, $9::text[], $10::date, $11, $12::text[], 'OPEN',"
-    " $13::date, $14, $15)"};
+    " excluded_offence_categories, status, posted_on, posted_by, posted_by_kind, work_days,"
+    " shift_start_minute, shift_end_minute) VALUES ($1::uuid, $2, $3::uuid, $4, $5, $6, $7, $8,"
+    " $9::text[], $10::date, $11, $12::text[], 'OPEN', $13::date, $14, $15,"
+    " string_to_array($16, ',')::smallint[], $17, $18)"};
 constexpr db::Query kLockOpening = {
     "employment_lock_opening",
     "SELECT " CCMS_OPENING_COLUMNS
@@ -103,6 +107,9 @@ OpeningRecord OpeningOf(const pqxx::row& r) {
   o.closed_on = DayOf(r[16]);
   o.posted_by = r[17].as<std::string>();
   o.posted_by_kind = r[18].as<std::string>();
+  for (const auto& d : Split(r[19])) o.schedule.days.push_back(std::stoi(d));
+  o.schedule.start_minute = r[20].as<int>();
+  o.schedule.end_minute = r[21].as<int>();
   return o;
 }
 
@@ -153,7 +160,9 @@ absl::StatusOr<OpeningRecord> PgOpeningStore::Post(const auth::Principal& princi
                      o.district_code, o.title, o.sector_code, o.hours_per_week,
                      db::TextArrayLiteral(o.required_skill_codes), time::FormatDate(o.closes_on),
                      o.places, db::TextArrayLiteral(o.excluded_offence_categories),
-                     time::FormatDate(o.posted_on), o.posted_by, o.posted_by_kind);
+                     time::FormatDate(o.posted_on), o.posted_by, o.posted_by_kind,
+                     absl::StrJoin(o.schedule.days, ","), o.schedule.start_minute,
+                     o.schedule.end_minute);
     for (const auto& ev : w->events) kafka::AppendToOutbox(tx, kEmploymentTopic, ev);
     wrote_events = !w->events.empty();
     db::AppendAudit(tx, principal, "PostOpening", "", "OK", request_id);
@@ -229,7 +238,9 @@ absl::StatusOr<std::pair<std::vector<OpeningRecord>, std::string>> PgOpeningStor
 
 absl::StatusOr<MatchInput> PgOpeningStore::ForCase(const auth::Principal& principal,
                                                    const std::string& case_id,
-                                                   const DistrictsFor& districts_for) {
+                                                   const DistrictsFor& districts_for,
+                                                   absl::Time obligations_from,
+                                                   absl::Time obligations_to) {
   MatchInput out;
   absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
     const db::DistrictScope scope = db::ScopeOf(principal);
@@ -244,6 +255,8 @@ absl::StatusOr<MatchInput> PgOpeningStore::ForCase(const auth::Principal& princi
                                             db::TextArrayLiteral(districts_for(out.case_view)))) {
       out.openings.push_back(OpeningOf(row));
     }
+    out.education_sessions =
+        PgObligationStore::EnrolledBetween(tx, scope, case_id, obligations_from, obligations_to);
     db::AppendAudit(tx, principal, "RankOpeningsForCase", case_id, "OK", "");
     return absl::OkStatus();
   });

@@ -28,7 +28,8 @@ class PgOpeningStore final : public OpeningStore {
   absl::StatusOr<std::pair<std::vector<OpeningRecord>, std::string>> List(
       const auth::Principal& principal, const OpeningFilter& filter) override;
   absl::StatusOr<MatchInput> ForCase(const auth::Principal& principal, const std::string& case_id,
-                                     const DistrictsFor& districts_for) override;
+                                     const DistrictsFor& districts_for, absl::Time obligations_from,
+                                     absl::Time obligations_to) override;
 
   static std::vector<db::Query> Queries();
 

@@ -42,6 +42,24 @@ constexpr db::Query kListContracts = {
     " FROM partner_contracts c WHERE c.partner_id = $1::uuid"
     " AND ($2::boolean OR c.district_code = ANY($3::text[]))"
     " AND ($4 = '' OR c.contract_id > NULLIF($4, '')::uuid) ORDER BY c.contract_id LIMIT $5"};
+// The contract end: ACTIVE contracts past their end, locked (a second sweeper skips them).
+constexpr db::Query kContractsPastEnd = {
+    "employment_partner_contracts_past_end",
+    "SELECT " CCMS_CONTRACT_COLUMNS
+    " FROM partner_contracts c WHERE c.status = 'ACTIVE' AND c.ends_on < $1::date"
+    " ORDER BY c.ends_on, c.contract_id LIMIT $2 FOR UPDATE SKIP LOCKED"};
+constexpr db::Query kCompleteContract = {
+    "employment_complete_partner_contract",
+    "UPDATE partner_contracts SET status = 'COMPLETED' WHERE contract_id = $1::uuid"};
+constexpr db::Query kOpenReferralsWithPartner = {
+    "employment_open_referrals_with_partner",
+    "SELECT count(*) FROM referrals r WHERE r.partner_id = $1::uuid AND r.district_code = $2"
+    " AND r.status IN ('DRAFT', 'SENT', 'ACCEPTED', 'INTERVIEW', 'OFFERED')"};
+constexpr db::Query kOtherContractInForce = {
+    "employment_other_partner_contract_in_force",
+    "SELECT 1 FROM partner_contracts WHERE partner_id = $1::uuid AND district_code = $2"
+    " AND contract_id <> $3::uuid AND status = 'ACTIVE' AND starts_on <= $4::date"
+    " AND ends_on >= $4::date LIMIT 1"};
 constexpr db::Query kEvaluationExists = {
     "employment_partner_evaluation_exists",
     "SELECT 1 FROM partner_evaluations WHERE partner_id = $1::uuid AND district_code = $2"
@@ -231,9 +249,37 @@ absl::StatusOr<ChildPage<EvaluationRecord>> PgPartnerContractStore::ListEvaluati
   return page;
 }
 
+absl::StatusOr<int> PgPartnerContractStore::EndContractsPastTheirEnd(
+    absl::CivilDay today, int batch, const ContractEndedEvent& event_of) {
+  int ended = 0;
+  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
+    ended = 0;
+    for (const auto& row :
+         tx.exec_prepared(Name(kContractsPastEnd), time::FormatDate(today), batch)) {
+      ContractRecord c = ContractOf(row);
+      tx.exec_prepared(Name(kCompleteContract), c.contract_id);
+      c.status = "COMPLETED";
+      const int open =
+          tx.exec_prepared1(Name(kOpenReferralsWithPartner), c.partner_id, c.district_code)[0]
+              .as<int>();
+      const bool other = !tx.exec_prepared(Name(kOtherContractInForce), c.partner_id,
+                                           c.district_code, c.contract_id, time::FormatDate(today))
+                              .empty();
+      kafka::AppendToOutbox(tx, kEmploymentTopic, event_of(c, open, other));
+      ++ended;
+    }
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  if (ended > 0 && signal_ != nullptr) signal_->Notify();
+  return ended;
+}
+
 std::vector<db::Query> PgPartnerContractStore::Queries() {
-  return {kPartnerServesDistrict, kPartnerVisible,   kInsertContract, kListContracts,
-          kEvaluationExists,      kInsertEvaluation, kListEvaluations};
+  return {
+      kPartnerServesDistrict, kPartnerVisible,           kInsertContract,      kListContracts,
+      kEvaluationExists,      kInsertEvaluation,         kListEvaluations,     kContractsPastEnd,
+      kCompleteContract,      kOpenReferralsWithPartner, kOtherContractInForce};
 }
 
 }  // namespace ccms::employment

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "common/db/pool.h"
@@ -27,6 +28,16 @@ class PgPartnerContractStore final : public PartnerContractStore {
       const auth::Principal& principal, const PartnerChildFilter& filter) override;
   absl::StatusOr<ChildPage<EvaluationRecord>> ListEvaluations(
       const auth::Principal& principal, const PartnerChildFilter& filter) override;
+
+  // The contract end (docs/employment.md "Contract end"): ACTIVE contracts whose period ended
+  // before `today` become COMPLETED, at most `batch` in one transaction, each with the event
+  // `event_of` makes (given the open referrals of the partner in the contract's district and
+  // whether another contract of the partner with the district is still in force), in the same
+  // transaction. How many ended. The system's own work: no principal, no district scope.
+  using ContractEndedEvent = std::function<events::v1::Envelope(
+      const ContractRecord& contract, int open_referrals, bool other_in_force)>;
+  absl::StatusOr<int> EndContractsPastTheirEnd(absl::CivilDay today, int batch,
+                                               const ContractEndedEvent& event_of);
 
   static std::vector<db::Query> Queries();
 

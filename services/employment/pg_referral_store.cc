@@ -49,6 +49,12 @@ constexpr db::Query kListReferrals = {
     " AND ($6 = '' OR r.status = $6)"
     " AND (NOT $7::boolean OR (r.status = 'SENT' AND r.escalated_on IS NOT NULL))"
     " AND ($8 = '' OR r.referral_id > NULLIF($8, '')::uuid)"
+    " AND ($10 = '' OR (r.status IN ('DRAFT', 'SENT', 'ACCEPTED', 'INTERVIEW', 'OFFERED')"
+    " AND EXISTS (SELECT 1 FROM partner_contracts k WHERE k.partner_id = r.partner_id"
+    " AND k.district_code = r.district_code) AND NOT EXISTS (SELECT 1 FROM partner_contracts k"
+    " WHERE k.partner_id = r.partner_id AND k.district_code = r.district_code"
+    " AND k.status = 'ACTIVE' AND k.starts_on <= NULLIF($10, '')::date"
+    " AND k.ends_on >= NULLIF($10, '')::date)))"
     " ORDER BY r.referral_id LIMIT $9"};
 constexpr db::Query kSteps = {
     "employment_referral_steps",
@@ -66,6 +72,12 @@ constexpr db::Query kPartnerBrief = {
     "SELECT p.partner_id::text, p.agency_id, p.status, array_to_string(p.districts_served, ',')"
     " FROM partners p WHERE p.partner_id = $1::uuid AND ($2::boolean OR"
     " p.district_code = ANY($3::text[]) OR p.districts_served && $3::text[])"};
+// The partner's contracts with a district (the contract rule; contracts are the district
+// bureau's records, no one's personal data).
+constexpr db::Query kContractsOf = {
+    "employment_partner_contracts_with_district",
+    "SELECT starts_on::text, ends_on::text, status FROM partner_contracts"
+    " WHERE partner_id = $1::uuid AND district_code = $2 ORDER BY contract_id"};
 constexpr db::Query kInsertReferral = {
     "employment_insert_referral",
     "INSERT INTO referrals (referral_id, referral_code, case_id, district_code, partner_id,"
@@ -106,6 +118,18 @@ std::optional<absl::CivilDay> DayOf(const pqxx::field& f) {
 
 std::string DayText(const std::optional<absl::CivilDay>& d) {
   return d.has_value() ? time::FormatDate(*d) : std::string();
+}
+
+std::vector<domain::ContractSpan> ContractsOf(pqxx::transaction_base& tx,
+                                              const std::string& partner_id,
+                                              const std::string& district) {
+  std::vector<domain::ContractSpan> out;
+  for (const auto& r : tx.exec_prepared(Name(kContractsOf), partner_id, district)) {
+    out.push_back({time::ParseDate(r[0].c_str()).value_or(absl::CivilDay()),
+                   time::ParseDate(r[1].c_str()).value_or(absl::CivilDay()),
+                   r[2].as<std::string>()});
+  }
+  return out;
 }
 
 struct Row {
@@ -267,6 +291,7 @@ absl::StatusOr<ReferralRecord> PgReferralStore::Create(const auth::Principal& pr
     partner.status = p[0][2].as<std::string>();
     const std::string served = p[0][3].as<std::string>();
     if (!served.empty()) partner.districts_served = absl::StrSplit(served, ',');
+    partner.contracts = ContractsOf(tx, partner_id, view.district_code);
     auto write = decide(view, partner);
     if (!write.ok()) return write.status();
     if (!write->insert.has_value()) return absl::InternalError("no referral to insert");
@@ -307,6 +332,7 @@ absl::StatusOr<ReferralRecord> PgReferralStore::Mutate(const auth::Principal& pr
     auto current = LoadOne(tx, reach, referral_id, /*for_update=*/true, cipher_, &row);
     if (!current.ok()) return current.status();
     row.referral = *current;
+    row.partner.contracts = ContractsOf(tx, row.referral.partner_id, row.referral.district_code);
     auto write = decide(row.referral, row.case_view, row.partner);
     if (!write.ok()) return write.status();
     if (write->update.has_value()) Update(tx, *write->update);
@@ -360,9 +386,11 @@ absl::StatusOr<ReferralPage> PgReferralStore::List(const auth::Principal& princi
   ReferralPage page;
   const Reach reach = ReachOf(principal);
   absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
-    pqxx::result r = tx.exec_prepared(Name(kListReferrals), f.district_code, reach.scope.all,
-                                      reach.scope.districts, reach.agency, f.case_id, f.status,
-                                      f.escalated_only, f.after_referral_id, f.page_size + 1);
+    pqxx::result r = tx.exec_prepared(
+        Name(kListReferrals), f.district_code, reach.scope.all, reach.scope.districts, reach.agency,
+        f.case_id, f.status, f.escalated_only, f.after_referral_id, f.page_size + 1,
+        f.under_ended_contract_on.has_value() ? time::FormatDate(*f.under_ended_contract_on)
+                                              : std::string());
     for (const auto& row : r) {
       if (static_cast<int>(page.items.size()) == f.page_size) {
         page.next_referral_id = page.items.back().referral_id;
@@ -426,9 +454,9 @@ void PgReferralStore::WriteStep(pqxx::work& tx, const ReferralRecord& referral,
 }
 
 std::vector<db::Query> PgReferralStore::Queries() {
-  return {kGetReferral, kLockReferral,     kListReferrals,  kSteps,
-          kLockCase,    kPartnerBrief,     kInsertReferral, kUpdateReferral,
-          kInsertStep,  kDueForEscalation, kMoveReferrals,  kOpenReferralsOfCase};
+  return {kGetReferral,      kLockReferral,  kListReferrals,      kSteps,          kContractsOf,
+          kLockCase,         kPartnerBrief,  kInsertReferral,     kUpdateReferral, kInsertStep,
+          kDueForEscalation, kMoveReferrals, kOpenReferralsOfCase};
 }
 
 }  // namespace ccms::employment

@@ -46,6 +46,10 @@ constexpr db::Query kLockVolunteerForDistrict = {
     " FROM volunteers v WHERE v.volunteer_id = $1::uuid"
     " AND ($2::boolean OR $4 = ANY($3::text[]))"
     " AND (v.district_code = $4 OR $4 = ANY(v.districts_served)) FOR UPDATE OF v"};
+constexpr db::Query kSetTeams = {
+    "employment_set_volunteer_teams",
+    "UPDATE volunteers SET supervision_team_ids = string_to_array($2, ',')::uuid[]"
+    " WHERE volunteer_id = $1::uuid"};
 constexpr db::Query kHoursOfDay = {"employment_volunteer_hours_of_day",
                                    "SELECT coalesce(sum(hours), 0)::integer FROM volunteer_services"
                                    " WHERE volunteer_id = $1::uuid AND served_on = $2::date"};
@@ -249,6 +253,40 @@ absl::StatusOr<CommendationRow> PgVolunteerStore::Commend(
   return m;
 }
 
+absl::StatusOr<VolunteerRecord> PgVolunteerStore::ChangeTeams(
+    const auth::Principal& principal, const std::string& volunteer_id, const std::string& district,
+    std::string_view method, const std::string& request_id, const VolunteerTeamDecision& decide) {
+  VolunteerRecord out;
+  bool wrote_events = false;
+  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
+    const db::DistrictScope scope = db::ScopeOf(principal);
+    pqxx::result r = tx.exec_prepared(Name(kLockVolunteerForDistrict), volunteer_id, scope.all,
+                                      scope.districts, district);
+    if (r.empty()) return absl::NotFoundError("volunteer not found");
+    auto v = FromRow(r[0]);
+    if (!v.ok()) return v.status();
+    auto write = decide(*v);
+    if (!write.ok()) return write.status();
+    tx.exec_prepared(Name(kSetTeams), volunteer_id, absl::StrJoin(write->team_ids, ","));
+    for (const auto& e : write->events) kafka::AppendToOutbox(tx, kEmploymentTopic, e);
+    wrote_events = !write->events.empty();
+    db::AppendAudit(tx, principal, method, "", "OK", request_id);
+    pqxx::result after =
+        tx.exec_prepared(Name(kGetVolunteer), volunteer_id, scope.all, scope.districts);
+    if (after.empty()) return absl::InternalError("volunteer row missing");
+    auto a = FromRow(after[0]);
+    if (!a.ok()) return a.status();
+    out = *std::move(a);
+    return absl::OkStatus();
+  });
+  if (!st.ok()) {
+    AuditRefusal(pool_, principal, method, "", st, request_id);
+    return st;
+  }
+  if (wrote_events && signal_ != nullptr) signal_->Notify();
+  return out;
+}
+
 absl::StatusOr<VolunteerDetail> PgVolunteerStore::Get(const auth::Principal& principal,
                                                       const std::string& volunteer_id) {
   VolunteerDetail out;
@@ -305,7 +343,7 @@ std::vector<db::Query> PgVolunteerStore::Queries() {
   return {kInsertVolunteer,    kGetVolunteer,        kLockVolunteerForDistrict,
           kHoursOfDay,         kCaseOfDistrict,      kInsertService,
           kInsertCommendation, kServicesOfVolunteer, kCommendationsOfVolunteer,
-          kListVolunteers};
+          kListVolunteers,     kSetTeams};
 }
 
 }  // namespace ccms::employment

@@ -35,6 +35,11 @@ class PgVolunteerStore final : public VolunteerStore {
                                           const CommendationRow& commendation,
                                           const std::vector<events::v1::Envelope>& events,
                                           const std::string& request_id) override;
+  absl::StatusOr<VolunteerRecord> ChangeTeams(const auth::Principal& principal,
+                                              const std::string& volunteer_id,
+                                              const std::string& district, std::string_view method,
+                                              const std::string& request_id,
+                                              const VolunteerTeamDecision& decide) override;
   absl::StatusOr<VolunteerDetail> Get(const auth::Principal& principal,
                                       const std::string& volunteer_id) override;
   absl::StatusOr<VolunteerPage> List(const auth::Principal& principal,

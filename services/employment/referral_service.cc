@@ -110,6 +110,9 @@ absl::Status ReferralServiceImpl::DoCreateReferral(const auth::Principal& princi
     if (!Serves(partner, c.district_code)) {
       return absl::FailedPreconditionError("the partner does not serve the case's district");
     }
+    if (auto st = domain::CheckContractInForce(partner.contracts, referred_on); !st.ok()) {
+      return st;
+    }
     auto age = domain::CheckMinimumAge(kind, c.age, birth_date, referred_on, policy);
     if (!age.ok()) return AsViolation(age.status(), "birth_date");
     ReferralRecord r;
@@ -191,6 +194,7 @@ absl::Status ReferralServiceImpl::DoSendReferral(const auth::Principal& principa
     if (partner.status != "ACTIVE") {
       return absl::FailedPreconditionError("the partner is suspended");
     }
+    if (auto st = domain::CheckContractInForce(partner.contracts, sent_on); !st.ok()) return st;
     if (sent_on < current.referred_on) {
       return grpc_util::InvalidArgumentWithViolations(
           {{"sent_on", "must not be before the referral date"}});
@@ -291,6 +295,7 @@ absl::Status ReferralServiceImpl::DoListReferrals(const auth::Principal& princip
   f.case_id = absl::AsciiStrToLower(request.case_id());
   f.status = status;
   f.escalated_only = request.escalated_only();
+  if (request.under_ended_contract()) f.under_ended_contract_on = time::ShanghaiDay(clock_.Now());
   f.page_size = page_size;
   f.after_referral_id = absl::AsciiStrToLower(request.page_token());
   auto page = store_.List(principal, f, "ListReferrals");

@@ -12,6 +12,7 @@
 #include "ccms/events/v1/envelope.pb.h"
 #include "common/auth/principal.h"
 #include "services/employment/domain/case_view.h"
+#include "services/employment/domain/partner_rules.h"
 #include "services/employment/domain/referral_machine.h"
 
 namespace ccms::employment {
@@ -62,6 +63,9 @@ struct PartnerBrief {
   std::string agency_id;
   std::string status;
   std::vector<std::string> districts_served;
+  // The partner's purchased-service contracts with the referral's district (the contract rule;
+  // filled by the referral store's Create and Mutate only).
+  std::vector<domain::ContractSpan> contracts;
 };
 
 // What a referral command writes: a new referral, or the referral's new state with one step; and
@@ -85,6 +89,8 @@ struct ReferralFilter {
   std::string case_id;
   std::string status;  // "" = any
   bool escalated_only = false;
+  // Only open referrals to a partner with contracts with the district, none in force on this day.
+  std::optional<absl::CivilDay> under_ended_contract_on;
   int page_size = 50;
   std::string after_referral_id;
 };

@@ -23,6 +23,8 @@ CCMS_UNARY_HANDLER(VolunteerServiceImpl, RecordVolunteerService)
 CCMS_UNARY_HANDLER(VolunteerServiceImpl, CommendVolunteer)
 CCMS_UNARY_HANDLER(VolunteerServiceImpl, GetVolunteer)
 CCMS_UNARY_HANDLER(VolunteerServiceImpl, ListVolunteers)
+CCMS_UNARY_HANDLER(VolunteerServiceImpl, JoinSupervisionTeam)
+CCMS_UNARY_HANDLER(VolunteerServiceImpl, LeaveSupervisionTeam)
 
 namespace {
 
@@ -215,7 +217,7 @@ absl::Status VolunteerServiceImpl::DoRecordVolunteerService(
         std::find(v.volunteer.supervision_team_ids.begin(), v.volunteer.supervision_team_ids.end(),
                   team_id) == v.volunteer.supervision_team_ids.end()) {
       return absl::FailedPreconditionError(
-          "the volunteer is not on this supervision team: register the link first");
+          "the volunteer is not on this supervision team: join it first (JoinSupervisionTeam)");
     }
     if (v.case_view.has_value() && v.case_view->status == domain::CaseStatus::kClosed) {
       return absl::FailedPreconditionError("the case is closed: no service recorded for it");
@@ -342,6 +344,72 @@ absl::Status VolunteerServiceImpl::DoListVolunteers(const auth::Principal& princ
   for (const auto& v : page->items) ToProto(v, response->add_volunteers());
   response->set_next_page_token(page->next_id);
   return absl::OkStatus();
+}
+
+absl::Status VolunteerServiceImpl::ChangeTeam(const auth::Principal& principal, bool join,
+                                              const std::string& request_id,
+                                              const std::string& volunteer_id,
+                                              const std::string& district,
+                                              const std::string& team_id,
+                                              const google::type::Date& on_field,
+                                              const char* on_name, v1::Volunteer* out) {
+  if (auto st = domain::Authorize(principal, Action::kManagePartners); !st.ok()) return st;
+  if (auto st = grpc_util::CheckRequestId(request_id); !st.ok()) return st;
+  if (auto st = grpc_util::CheckUuidField(volunteer_id, "volunteer_id", "a volunteer id (UUID)");
+      !st.ok()) {
+    return st;
+  }
+  const absl::Time now = clock_.Now();
+  const absl::CivilDay today = time::ShanghaiDay(now);
+  std::vector<FieldViolation> violations;
+  const absl::CivilDay on = grpc_util::DayNotInFuture(on_field, on_name, today, &violations);
+  if (!grpc_util::CheckUuidField(team_id, "supervision_team_id", "a team id (UUID)").ok()) {
+    violations.push_back({"supervision_team_id", "is required: records' team id (UUID)"});
+  }
+  if (auto st = WorkDistrict(principal, district, &violations); !st.ok()) return st;
+  if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
+  const std::string team = absl::AsciiStrToLower(team_id);
+  const std::string id = absl::AsciiStrToLower(volunteer_id);
+  auto decide = [&](const VolunteerRecord& v) -> absl::StatusOr<VolunteerTeamWrite> {
+    auto teams = join ? domain::JoinTeam(v.supervision_team_ids, team)
+                      : domain::LeaveTeam(v.supervision_team_ids, team);
+    if (!teams.ok()) return teams.status();
+    VolunteerTeamWrite w;
+    w.team_ids = *std::move(teams);
+    v1::VolunteerTeamChanged e;
+    e.set_volunteer_id(id);
+    e.set_district_code(district);
+    e.set_supervision_team_id(team);
+    e.set_change(join ? "JOINED" : "LEFT");
+    *e.mutable_on() = grpc_util::ToProtoDate(on);
+    e.set_team_count(static_cast<int>(w.team_ids.size()));
+    w.events.push_back(kafka::MakeEnvelope("ccms.employment.volunteer_team_changed", id, district,
+                                           now, now, principal.subject, e));
+    return w;
+  };
+  auto saved =
+      store_.ChangeTeams(principal, id, district,
+                         join ? "JoinSupervisionTeam" : "LeaveSupervisionTeam",
+                         absl::AsciiStrToLower(request_id), decide);
+  if (!saved.ok()) return saved.status();
+  ToProto(*saved, out);
+  return absl::OkStatus();
+}
+
+absl::Status VolunteerServiceImpl::DoJoinSupervisionTeam(
+    const auth::Principal& principal, const v1::JoinSupervisionTeamRequest& request,
+    v1::JoinSupervisionTeamResponse* response) {
+  return ChangeTeam(principal, /*join=*/true, request.request_id(), request.volunteer_id(),
+                    request.district_code(), request.supervision_team_id(), request.joined_on(),
+                    "joined_on", response->mutable_volunteer());
+}
+
+absl::Status VolunteerServiceImpl::DoLeaveSupervisionTeam(
+    const auth::Principal& principal, const v1::LeaveSupervisionTeamRequest& request,
+    v1::LeaveSupervisionTeamResponse* response) {
+  return ChangeTeam(principal, /*join=*/false, request.request_id(), request.volunteer_id(),
+                    request.district_code(), request.supervision_team_id(), request.left_on(),
+                    "left_on", response->mutable_volunteer());
 }
 
 }  // namespace ccms::employment

@@ -10,7 +10,7 @@ namespace ccms::employment {
 
 // ccms.employment.v1.VolunteerService: volunteers and social organisations, their service and
 // commendations (docs/employment.md "Volunteers"). Roles: domain/access.h (kManagePartners to
-// register and commend, kWriteReferral to record service, kRead to read); district reach in the
+// register, commend and change a volunteer's supervision teams, kWriteReferral to record service, kRead to read); district reach in the
 // store's SQL.
 class VolunteerServiceImpl final : public v1::VolunteerService::CallbackService {
  public:
@@ -34,6 +34,13 @@ class VolunteerServiceImpl final : public v1::VolunteerService::CallbackService 
                                            const v1::ListVolunteersRequest* request,
                                            v1::ListVolunteersResponse* response) override;
 
+  grpc::ServerUnaryReactor* JoinSupervisionTeam(grpc::CallbackServerContext* context,
+                                                const v1::JoinSupervisionTeamRequest* request,
+                                                v1::JoinSupervisionTeamResponse* response) override;
+  grpc::ServerUnaryReactor* LeaveSupervisionTeam(
+      grpc::CallbackServerContext* context, const v1::LeaveSupervisionTeamRequest* request,
+      v1::LeaveSupervisionTeamResponse* response) override;
+
   absl::Status DoRegisterVolunteer(const auth::Principal& principal,
                                    const v1::RegisterVolunteerRequest& request,
                                    v1::RegisterVolunteerResponse* response);
@@ -50,7 +57,21 @@ class VolunteerServiceImpl final : public v1::VolunteerService::CallbackService 
                                 const v1::ListVolunteersRequest& request,
                                 v1::ListVolunteersResponse* response);
 
+  absl::Status DoJoinSupervisionTeam(const auth::Principal& principal,
+                                     const v1::JoinSupervisionTeamRequest& request,
+                                     v1::JoinSupervisionTeamResponse* response);
+  absl::Status DoLeaveSupervisionTeam(const auth::Principal& principal,
+                                      const v1::LeaveSupervisionTeamRequest& request,
+                                      v1::LeaveSupervisionTeamResponse* response);
+
  private:
+  // Join (`join`) or leave a team, for both handlers.
+  absl::Status ChangeTeam(const auth::Principal& principal, bool join,
+                          const std::string& request_id, const std::string& volunteer_id,
+                          const std::string& district, const std::string& team_id,
+                          const google::type::Date& on_field, const char* on_name,
+                          v1::Volunteer* out);
+
   VolunteerStore& store_;
   grpc_util::CallExecutor& executor_;
   const domain::EmploymentPolicies& policies_;

@@ -3,6 +3,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -67,6 +68,14 @@ struct VolunteerServiceWrite {
 using VolunteerServiceDecision =
     std::function<absl::StatusOr<VolunteerServiceWrite>(const VolunteerServiceView&)>;
 
+// A change of the volunteer's teams, decided under its lock: the teams after it and the events.
+struct VolunteerTeamWrite {
+  std::vector<std::string> team_ids;
+  std::vector<events::v1::Envelope> events;
+};
+using VolunteerTeamDecision =
+    std::function<absl::StatusOr<VolunteerTeamWrite>(const VolunteerRecord&)>;
+
 struct VolunteerFilter {
   std::string district_code;  // "" = any the caller sees
   std::string kind;           // "" = any
@@ -108,6 +117,14 @@ class VolunteerStore {
                                                   const CommendationRow& commendation,
                                                   const std::vector<events::v1::Envelope>& events,
                                                   const std::string& request_id) = 0;
+  // Locks the volunteer (serving `district`, one of the caller's: NOT_FOUND otherwise), runs
+  // `decide`, writes its teams and events; the volunteer after it. Audited as `method`.
+  virtual absl::StatusOr<VolunteerRecord> ChangeTeams(const auth::Principal& principal,
+                                                      const std::string& volunteer_id,
+                                                      const std::string& district,
+                                                      std::string_view method,
+                                                      const std::string& request_id,
+                                                      const VolunteerTeamDecision& decide) = 0;
   virtual absl::StatusOr<VolunteerDetail> Get(const auth::Principal& principal,
                                               const std::string& volunteer_id) = 0;
   virtual absl::StatusOr<VolunteerPage> List(const auth::Principal& principal,

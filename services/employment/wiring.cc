@@ -4,6 +4,7 @@
 #include "common/log/log.h"
 #include "common/time/calendar.h"
 #include "services/employment/migrations.h"
+#include "services/employment/pg_obligation_store.h"
 #include "services/employment/topics.h"
 
 namespace ccms::employment {
@@ -32,6 +33,7 @@ std::vector<db::Query> AllQueries() {
   for (const auto& s : PgAssistanceStore::Queries()) q.push_back(s);
   for (const auto& s : PgVolunteerStore::Queries()) q.push_back(s);
   for (const auto& s : PgResettlementStore::Queries()) q.push_back(s);
+  for (const auto& s : PgObligationStore::Queries()) q.push_back(s);
   return q;
 }
 
@@ -95,6 +97,9 @@ absl::Status EmploymentWiring::Build(server::ServiceHost& host) {
   contract_store_ = std::make_unique<PgPartnerContractStore>(host.pool(), &host.relay());
   contract_service_ = std::make_unique<PartnerContractServiceImpl>(
       *contract_store_, host.executor(), *policies_, host.clock());
+  background_contracts_ =
+      std::make_unique<PgPartnerContractStore>(host.background_pool(), &host.relay());
+  contract_sweeper_ = std::make_unique<ContractSweeper>(*background_contracts_, host.clock());
   assistance_store_ = std::make_unique<PgAssistanceStore>(host.pool(), &host.relay());
   assistance_service_ = std::make_unique<AssistanceServiceImpl>(*assistance_store_, host.executor(),
                                                                 *policies_, host.clock());
@@ -118,12 +123,27 @@ absl::Status EmploymentWiring::Build(server::ServiceHost& host) {
         } else if (*missed > 0) {
           log::Info("retention_checks_missed", {{"count", std::to_string(*missed)}});
         }
+        // Purchased-service contracts past their end are completed (the same period).
+        auto ended = contract_sweeper_->RunOnce();
+        if (!ended.ok()) {
+          log::Warn("contract_end_failed", {{"error", std::string(ended.status().message())}});
+        } else if (*ended > 0) {
+          log::Info("partner_contracts_ended", {{"count", std::to_string(*ended)}});
+        }
       },
       escalation_period_);
   handler_ = std::make_unique<RecordsEventHandler>(*cases_);
   if (auto st = host.AddConsumer(kConsumerGroup, {kRecordsTopic},
                                  [this](pqxx::work& tx, const events::v1::Envelope& e) {
                                    return handler_->Handle(tx, e);
+                                 });
+      !st.ok()) {
+    return st;
+  }
+  education_handler_ = std::make_unique<EducationEventHandler>();
+  if (auto st = host.AddConsumer(kEducationConsumerGroup, {kEducationTopic},
+                                 [this](pqxx::work& tx, const events::v1::Envelope& e) {
+                                   return education_handler_->Handle(tx, e);
                                  });
       !st.ok()) {
     return st;

@@ -62,6 +62,7 @@ class EmploymentWiring final : public server::Service {
   TrainingServiceImpl& training() { return *training_service_; }
   SchoolingServiceImpl& schooling() { return *schooling_service_; }
   RetentionSweeper& retention_sweeper() { return *retention_sweeper_; }
+  ContractSweeper& contract_sweeper() { return *contract_sweeper_; }
   const domain::EmploymentPolicies& policies() const { return *policies_; }
   NeedsServiceImpl& needs() { return *needs_service_; }
   OpeningServiceImpl& openings() { return *opening_service_; }
@@ -85,12 +86,15 @@ class EmploymentWiring final : public server::Service {
   std::unique_ptr<PgHalfwayHouseStore> house_store_;
   std::unique_ptr<HalfwayHouseServiceImpl> house_service_;
   std::unique_ptr<RecordsEventHandler> handler_;
+  std::unique_ptr<EducationEventHandler> education_handler_;
   std::unique_ptr<ReferralEscalator> escalator_;
   std::unique_ptr<concurrency::PeriodicTask> escalation_task_;
   std::unique_ptr<PgRetentionStore> retention_store_;
   std::unique_ptr<PgRetentionStore> background_retention_;
   std::unique_ptr<RetentionServiceImpl> retention_service_;
   std::unique_ptr<RetentionSweeper> retention_sweeper_;
+  std::unique_ptr<PgPartnerContractStore> background_contracts_;
+  std::unique_ptr<ContractSweeper> contract_sweeper_;
   std::unique_ptr<PgTrainingStore> training_store_;
   std::unique_ptr<TrainingServiceImpl> training_service_;
   std::unique_ptr<PgSchoolingStore> schooling_store_;

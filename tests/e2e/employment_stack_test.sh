@@ -179,11 +179,13 @@ check "B's enrolment attended by A: NOT_FOUND" a_says "^error: NOT_FOUND" --atte
 # for B. A lists exactly its own, cannot close B's, and closes its own; staff rank both for a case.
 opening_of() { sed -n 's/^\(posted\|closed\|opening\) \([0-9a-f-]\{36\}\) .*/\2/p' <<<"$1" | head -1; }
 posted="$("${CLIENT[@]}" --token "$PARTNER" --post-opening 仓库分拣员 --district 110101 \
-  --sector LOGISTICS --hours 40 --places 2 --closes-on "$(stack_date 30)" --skill LOGISTICS 2>&1 || true)"
+  --sector LOGISTICS --hours 40 --places 2 --closes-on "$(stack_date 30)" --skill LOGISTICS \
+  --work-days 1,2,3,4,5 --shift 22:00-06:00 2>&1 || true)"
 opening_a="$(opening_of "$posted")"
 check "A posts an opening through the partner client" grep -q "^posted $opening_a J-[0-9A-F]* OPEN 0/2 仓库分拣员\$" <<<"$posted"
 opening_b="$(sed -n 's/^opening id *\([0-9a-f-]*\)$/\1/p' <<<"$(emp "$STAFF" opening post --partner "$partner_b" \
-  --district 110101 --title 焊工 --sector MANUFACTURING --hours 40 --places 1 --closes "$(stack_date 30)" 2>&1 || true)" | head -1)"
+  --district 110101 --title 焊工 --sector MANUFACTURING --hours 40 --places 1 --closes "$(stack_date 30)" \
+  --work-day 1 --work-day 3 --shift-start 09:00 --shift-end 17:00 2>&1 || true)" | head -1)"
 check "staff post an opening for B" test -n "$opening_b"
 openings="$("${CLIENT[@]}" --token "$PARTNER" --openings 2>&1 || true)"
 check "the partner client lists exactly A's opening" test "$(grep -c '^opening ' <<<"$openings")-$(opening_of "$openings")" = "1-$opening_a"
@@ -200,7 +202,7 @@ declare -A ALLOWED=(
   [AgencyRetentionCheck]="spell_id day_offset due_on confirm_by status confirmed_on referral_code started_on"
   [TrainingProgramme]="programme_id code name provider_partner_id district_code hours places taken starts_on ends_on"
   [TrainingEnrolment]="enrolment_id enrolment_code programme_id status enrolled_on hours_attended completed_on certificate_obtained"
-  [Opening]="opening_id opening_code partner_id district_code title sector_code hours_per_week required_skill_codes closes_on places places_filled excluded_offence_categories status close_reason_code posted_on closed_on"
+  [Opening]="opening_id opening_code partner_id district_code title sector_code hours_per_week required_skill_codes closes_on places places_filled excluded_offence_categories status close_reason_code posted_on closed_on schedule"
 )
 received="$(for what in "" --checks --programmes --openings; do "${CLIENT[@]}" --token "$PARTNER" --json $what 2>&1; done || true)"
 echo "$received" > "$RUN_DIR/partner_received.txt"

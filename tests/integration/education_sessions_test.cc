@@ -13,7 +13,9 @@
 #include <thread>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "ccms/education/v1/education_events.pb.h"
 #include "ccms/events/v1/envelope.pb.h"
 #include "ccms/records/v1/records_events.pb.h"
@@ -1062,6 +1064,105 @@ TEST(EducationSessionsHostileValuesTest, EveryFieldOfEveryRequestGetsAClientErro
   o.snapshot = DatabaseSnapshot(h.db().dsn());
   const HostileReport report = RunHostileValues(o);
   ExpectNoFailures(o, report);
+}
+
+// Who is expected at which session (ccms.education.enrolment_changed, keyed by the case): each
+// enrolment change writes its event in the same transaction: enrol (ENROLLED, then WAITLISTED when
+// full), withdraw (WITHDRAWN, and the first of the waitlist ENROLLED), move (SESSION_MOVED on the
+// old session, ENROLLED in the replacement with its new times), cancel (SESSION_CANCELLED); the
+// case's district, times and codes only.
+TEST_F(EducationSessionsTest, EnrolmentChangesPublishWhoIsExpectedWhere) {
+  const absl::Time start = Tomorrow(9, 3);
+  const std::string session = Schedule(v1::AUDIENCE_ADULTS_ONLY, 1, start);
+  const std::string a = ActiveCase(false);
+  const std::string b = ActiveCase(false, kDistrictA);
+  // The events of a case, in order: "STATUS@session".
+  auto events_of = [&](const std::string& case_id) {
+    std::vector<std::string> out;
+    const std::string rows = h().db().QueryValue(
+        "SELECT string_agg(encode(payload, 'hex'), ',' ORDER BY id) FROM outbox"
+        " WHERE event_type = 'ccms.education.enrolment_changed' AND record_key = '" +
+        case_id + "'");
+    for (absl::string_view hex : absl::StrSplit(rows, ',', absl::SkipEmpty())) {
+      events::v1::Envelope env;
+      EXPECT_TRUE(env.ParseFromString(absl::HexStringToBytes(hex)));
+      v1::EnrolmentChanged e;
+      EXPECT_TRUE(env.payload().UnpackTo(&e));
+      EXPECT_EQ(env.case_id(), case_id);
+      EXPECT_EQ(e.case_id(), case_id);
+      EXPECT_EQ(e.district_code(), kDistrictA);
+      EXPECT_EQ(e.kind(), v1::SESSION_KIND_CENTRALIZED);
+      EXPECT_LT(e.start_time().seconds(), e.end_time().seconds());
+      out.push_back(e.status() + "@" + e.session_id() +
+                    (e.superseded_by().empty() ? "" : ">" + e.superseded_by()) + "@" +
+                    std::to_string(e.start_time().seconds()));
+    }
+    return out;
+  };
+  const std::string at = "@" + std::to_string(absl::ToUnixSeconds(start));
+  v1::EnrolCaseResponse er;
+  ASSERT_TRUE(Enrol(session, a, &er).ok());
+  ASSERT_TRUE(Enrol(session, b, &er).ok());
+  EXPECT_EQ(er.enrolment().status(), v1::ENROLMENT_STATUS_WAITLISTED);
+  EXPECT_EQ(events_of(a), std::vector<std::string>{"ENROLLED@" + session + at});
+  EXPECT_EQ(events_of(b), std::vector<std::string>{"WAITLISTED@" + session + at});
+  // A refused enrolment (already enrolled) writes no event.
+  EXPECT_EQ(Enrol(session, a, &er).error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(events_of(a).size(), 1u);
+
+  v1::WithdrawEnrolmentRequest wr;
+  wr.set_request_id(ids::NewUuid());
+  wr.set_session_id(session);
+  wr.set_case_id(a);
+  v1::WithdrawEnrolmentResponse wresp;
+  {
+    auto ctx = h().Context(WorkerA());
+    ASSERT_TRUE(h().sessions().WithdrawEnrolment(ctx.get(), wr, &wresp).ok());
+  }
+  EXPECT_EQ(events_of(a),
+            (std::vector<std::string>{"ENROLLED@" + session + at, "WITHDRAWN@" + session + at}));
+  EXPECT_EQ(events_of(b),
+            (std::vector<std::string>{"WAITLISTED@" + session + at, "ENROLLED@" + session + at}));
+
+  v1::MoveSessionRequest move;
+  move.set_request_id(ids::NewUuid());
+  move.set_session_id(session);
+  const absl::Time new_start = Tomorrow(14, 4);
+  *move.mutable_start_time() = ToProtoTimestamp(new_start);
+  *move.mutable_end_time() = ToProtoTimestamp(new_start + absl::Hours(1));
+  move.set_reason_code("VENUE_UNAVAILABLE");
+  v1::MoveSessionResponse mr;
+  {
+    auto ctx = h().Context(WorkerA());
+    const grpc::Status st = h().sessions().MoveSession(ctx.get(), move, &mr);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+  }
+  const std::string replacement = mr.replacement().session_id();
+  const std::string new_at = "@" + std::to_string(absl::ToUnixSeconds(new_start));
+  // The withdrawn case is not told again; b leaves the old session and joins the new one.
+  EXPECT_EQ(events_of(a).size(), 2u);
+  EXPECT_EQ(events_of(b),
+            (std::vector<std::string>{"WAITLISTED@" + session + at, "ENROLLED@" + session + at,
+                                      "SESSION_MOVED@" + session + ">" + replacement + at,
+                                      "ENROLLED@" + replacement + new_at}));
+
+  v1::CancelSessionRequest cancel;
+  cancel.set_request_id(ids::NewUuid());
+  cancel.set_session_id(replacement);
+  cancel.set_reason_code("WEATHER");
+  v1::CancelSessionResponse cr;
+  {
+    auto ctx = h().Context(WorkerA());
+    ASSERT_TRUE(h().sessions().CancelSession(ctx.get(), cancel, &cr).ok());
+  }
+  const auto last = events_of(b);
+  ASSERT_EQ(last.size(), 5u);
+  EXPECT_EQ(last.back(), "SESSION_CANCELLED@" + replacement + new_at);
+  // Codes, times and ids only: never the venue.
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE event_type ="
+                  " 'ccms.education.enrolment_changed' AND position('Office hall'::bytea IN"
+                  " payload) > 0"),
+            0);
 }
 
 }  // namespace

@@ -50,6 +50,8 @@ class EmploymentHarness {
   server::ServiceHost& host() { return service_.host(); }
   TestDatabase& db() { return service_.db(); }
   kafka::InboxConsumer& consumer() { return host().consumer(0); }
+  // The consumer of ccms.education.v1 (group ccms-employment-education).
+  kafka::InboxConsumer& education_consumer() { return host().consumer(1); }
   time::FakeClock& clock() { return clock_; }
   absl::CivilDay Today() const { return service_.Today(); }
 

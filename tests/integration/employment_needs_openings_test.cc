@@ -409,7 +409,7 @@ TEST_F(NeedsOpeningsTest, OpeningsRankedForACaseThroughTheRpcWithReasons) {
     const grpc::Status st = openings_->RankOpeningsForCase(ctx.get(), req, &ranked);
     ASSERT_TRUE(st.ok()) << st.error_message();
   }
-  EXPECT_FALSE(ranked.obligations_considered());
+  EXPECT_TRUE(ranked.obligations_considered());
   std::vector<std::string> order;
   for (const auto& r : ranked.openings()) order.push_back(r.opening().opening_id());
   // The far district is not considered at all; the closed one is not OPEN (not read).
@@ -493,7 +493,9 @@ TEST_F(NeedsOpeningsTest, EveryFieldOfEveryRequestGetsAClientErrorOrOk) {
                {"schooling_code", "COMPLETED"},
                {"family_code", "SUPPORTIVE"},
                {"certificate_code", "WELDER"},
-               {"issuer_code", "BJ_HRSS"}};
+               {"issuer_code", "BJ_HRSS"},
+               {"start_local_time", "09:00"},
+               {"end_local_time", "17:00"}};
   o.today = Today();
   o.snapshot = DatabaseSnapshot(h_.db().dsn());
   const HostileReport report = RunHostileValues(o);

@@ -553,6 +553,33 @@ class EmploymentMatrixServer : public MatrixServer {
       req.set_district_code(d);
       return Own(req);
     });
+    // A fresh team each time (joining one twice is ALREADY_EXISTS).
+    add(volunteers, "JoinSupervisionTeam", [this](const std::string& d) {
+      ev1::JoinSupervisionTeamRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_volunteer_id(Volunteer(d));
+      req.set_district_code(d);
+      req.set_supervision_team_id(ids::NewUuid());
+      return Own(req);
+    });
+    // The volunteer joins a fresh team first (the admin), so that leaving it is allowed.
+    add(volunteers, "LeaveSupervisionTeam", [this](const std::string& d) {
+      const std::string team = ids::NewUuid();
+      ev1::JoinSupervisionTeamRequest join;
+      join.set_request_id(ids::NewUuid());
+      join.set_volunteer_id(Volunteer(d));
+      join.set_district_code(d);
+      join.set_supervision_team_id(team);
+      ev1::JoinSupervisionTeamResponse joined;
+      auto ctx = h_.Context(admin_);
+      Check(h_.volunteers().JoinSupervisionTeam(ctx.get(), join, &joined), "JoinSupervisionTeam");
+      ev1::LeaveSupervisionTeamRequest req;
+      req.set_request_id(ids::NewUuid());
+      req.set_volunteer_id(Volunteer(d));
+      req.set_district_code(d);
+      req.set_supervision_team_id(team);
+      return Own(req);
+    });
   }
 
   // A fresh open resettlement item of a new case of `district` (records' discharge_approaching).

@@ -125,6 +125,7 @@ struct Flags {
   std::string consent_on;
   std::string override_reason;
   bool escalated = false;
+  bool ended_contract = false;
   int page_size = 0;
   std::string page_token;
   std::string request_id;
@@ -415,6 +416,9 @@ void AddReferralCommands(CLI::App* group, const GlobalOptions& global, Action* a
   l->add_option("--case", list->case_id, "Only this case")->check(UuidValidator());
   l->add_option("--status", list->status, "Only this status")->check(CLI::IsMember(statuses));
   l->add_flag("--escalated", list->escalated, "Only escalated ones (unanswered past due)");
+  l->add_flag(
+      "--ended-contract", list->ended_contract,
+      "Only open ones to a partner whose purchased-service contract with the district ended");
   l->add_option("--page-size", list->page_size, "At most this many (default 50)")
       ->check(CLI::Range(1, 500));
   l->add_option("--page-token", list->page_token, "From a previous page");
@@ -428,6 +432,7 @@ void AddReferralCommands(CLI::App* group, const GlobalOptions& global, Action* a
                                                   kReferralStatusPrefix, list->status));
       }
       req.set_escalated_only(list->escalated);
+      req.set_under_ended_contract(list->ended_contract);
       req.set_page_size(list->page_size);
       req.set_page_token(list->page_token);
       return Call<mv1::ListReferralsResponse>(

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "ccms/employment/v1/needs_service.grpc.pb.h"
@@ -58,6 +59,9 @@ struct Flags {
   int places = 0;
   int filled = 0;
   std::vector<std::string> excluded;
+  std::vector<int> work_days;  // ISO 1 = Monday .. 7 = Sunday
+  std::string shift_start;     // HH:MM, Asia/Shanghai
+  std::string shift_end;
   std::string reason;
   bool include_closed = false;
   bool all = false;
@@ -105,7 +109,12 @@ void PrintOpening(const mv1::Opening& o) {
         std::to_string(o.places_filled()) + " of " + std::to_string(o.places()) + " filled"},
        {"excluded categories", OrDash(absl::StrJoin(o.excluded_offence_categories(), ", "))},
        {"status", EnumLabel(mv1::OpeningStatus_descriptor(), o.status(), kOpeningStatusPrefix)},
-       {"close reason", OrDash(o.close_reason_code())}},
+       {"close reason", OrDash(o.close_reason_code())},
+       {"schedule",
+        o.has_schedule()
+            ? absl::StrCat("days ", absl::StrJoin(o.schedule().days_of_week(), ","), " ",
+                           o.schedule().start_local_time(), "-", o.schedule().end_local_time())
+            : "-"}},
       std::cout);
 }
 
@@ -298,6 +307,12 @@ void AddOpeningCommands(CLI::App* group, const GlobalOptions& global, Action* ac
       ->check(DateValidator());
   p->add_option("--places", po->places, "Places (1-500)")->required()->check(CLI::Range(1, 500));
   p->add_option("--exclude", po->excluded, "An offence category it cannot take, repeatable");
+  p->add_option("--work-day", po->work_days,
+                "A working day, 1 (Monday) to 7 (Sunday), repeatable, in order")
+      ->check(CLI::Range(1, 7));
+  p->add_option("--shift-start", po->shift_start, "The shift's start, HH:MM (Asia/Shanghai)");
+  p->add_option("--shift-end", po->shift_end,
+                "The shift's end, HH:MM; at or before the start: the next day");
   AddRequestId(p, po.get());
   p->callback([&global, action, po] {
     *action = [&global, po] {
@@ -312,6 +327,11 @@ void AddOpeningCommands(CLI::App* group, const GlobalOptions& global, Action* ac
       SetDate(po->closes, req.mutable_closes_on());
       req.set_places(po->places);
       for (const auto& x : po->excluded) req.add_excluded_offence_categories(x);
+      if (!po->work_days.empty() || !po->shift_start.empty() || !po->shift_end.empty()) {
+        for (int d : po->work_days) req.mutable_schedule()->add_days_of_week(d);
+        req.mutable_schedule()->set_start_local_time(po->shift_start);
+        req.mutable_schedule()->set_end_local_time(po->shift_end);
+      }
       return Call<mv1::PostOpeningResponse>(
           global,
           [&](auto ch, auto* ctx, auto* resp) {
@@ -417,18 +437,16 @@ void AddOpeningCommands(CLI::App* group, const GlobalOptions& global, Action* ac
             return mv1::OpeningService::NewStub(ch)->RankOpeningsForCase(ctx, req, resp);
           },
           [](const auto& resp) {
-            Table table({"RANK", "SCORE", "OPENING", "DISTRICT", "SECTOR", "REASONS"});
+            Table table({"RANK", "SCORE", "OPENING", "DISTRICT", "SECTOR", "REASONS", "CLASHES"});
             for (const auto& x : resp.openings()) {
               table.AddRow({x.eligible() ? std::to_string(x.rank()) : "-",
                             std::to_string(x.score()), x.opening().opening_id(),
                             x.opening().district_code(), x.opening().sector_code(),
-                            absl::StrJoin(x.reason_codes(), ",")});
+                            absl::StrJoin(x.reason_codes(), ","),
+                            std::to_string(x.clashing_session_ids_size())});
             }
             table.Print(std::cout);
-            if (!resp.obligations_considered()) {
-              std::cout << "note: the person's other obligations (education sessions) are not "
-                           "known to employment\n";
-            }
+            std::cout << "education sessions ahead: " << resp.education_sessions_ahead() << "\n";
           });
     };
   });

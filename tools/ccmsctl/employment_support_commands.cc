@@ -526,6 +526,54 @@ void AddVolunteerCommands(CLI::App* group, const GlobalOptions& global, Action* 
     };
   });
 
+  // A volunteer joins or leaves a supervision team after its registration.
+  for (const bool join : {true, false}) {
+    auto tm = std::make_shared<Flags>();
+    CLI::App* t = cmd->add_subcommand(join ? "join-team" : "leave-team",
+                                      join ? "The volunteer joins a supervision team"
+                                           : "The volunteer leaves a supervision team");
+    t->add_option("VOLUNTEER_ID", tm->id, "The volunteer id")->required()->check(UuidValidator());
+    t->add_option("--team", tm->team, "Records' supervision team id")
+        ->required()
+        ->check(UuidValidator());
+    t->add_option("--district", tm->district, "The recording district (one it serves)")
+        ->required()
+        ->check(DistrictValidator());
+    t->add_option("--on", tm->on, "On this day (default today)")->check(DateValidator());
+    AddRequestId(t, tm.get());
+    t->callback([&global, action, tm, join] {
+      *action = [&global, tm, join] {
+        auto print = [](const auto& resp) { PrintVolunteer(resp.volunteer()); };
+        if (join) {
+          mv1::JoinSupervisionTeamRequest req;
+          req.set_request_id(RequestId(*tm));
+          req.set_volunteer_id(tm->id);
+          req.set_district_code(tm->district);
+          req.set_supervision_team_id(tm->team);
+          SetDate(tm->on, req.mutable_joined_on());
+          return Call<mv1::JoinSupervisionTeamResponse>(
+              global,
+              [&](auto ch, auto* ctx, auto* resp) {
+                return mv1::VolunteerService::NewStub(ch)->JoinSupervisionTeam(ctx, req, resp);
+              },
+              print);
+        }
+        mv1::LeaveSupervisionTeamRequest req;
+        req.set_request_id(RequestId(*tm));
+        req.set_volunteer_id(tm->id);
+        req.set_district_code(tm->district);
+        req.set_supervision_team_id(tm->team);
+        SetDate(tm->on, req.mutable_left_on());
+        return Call<mv1::LeaveSupervisionTeamResponse>(
+            global,
+            [&](auto ch, auto* ctx, auto* resp) {
+              return mv1::VolunteerService::NewStub(ch)->LeaveSupervisionTeam(ctx, req, resp);
+            },
+            print);
+      };
+    });
+  }
+
   auto gt = std::make_shared<Flags>();
   CLI::App* g = cmd->add_subcommand("get", "A volunteer with its service and commendations");
   g->add_option("VOLUNTEER_ID", gt->id, "The volunteer id")->required()->check(UuidValidator());

@@ -151,6 +151,14 @@ EmploymentPolicy ReadEmploymentPolicy(policy::PolicyReader& r) {
           : kDefaultResettlementDueDaysBeforeEnd;
   p.resettlement_decline_reasons =
       codes_or("employment.resettlement.decline_reasons", kDefaultResettlementDeclineReasons);
+  p.education_weeks_ahead =
+      r.Has("employment.matching.education_weeks_ahead")
+          ? static_cast<int>(r.Int("employment.matching.education_weeks_ahead", 1, 26))
+          : kDefaultEducationWeeksAhead;
+  p.education_clash_penalty =
+      r.Has("employment.matching.education_clash_penalty")
+          ? static_cast<int>(r.Int("employment.matching.education_clash_penalty", 0, 150))
+          : kDefaultEducationClashPenalty;
   return p;
 }
 

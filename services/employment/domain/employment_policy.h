@@ -81,7 +81,17 @@ struct EmploymentPolicy {
   // is needed (resettlement.decline_reasons).
   int resettlement_due_days_before_end = 7;
   std::vector<std::string> resettlement_decline_reasons;
+  // The person's education obligations when openings are ranked (issue 15 item 3; marked
+  // defaults, no number in RULES.md or the seeds): the sessions of the next this many weeks count
+  // (matching.education_weeks_ahead), and each session that clashes with an opening's shifts
+  // lowers its score by this much (matching.education_clash_penalty).
+  int education_weeks_ahead = 4;
+  int education_clash_penalty = 30;
 };
+
+// The education-obligation defaults of a policy version that names none (marked defaults).
+inline constexpr int kDefaultEducationWeeksAhead = 4;
+inline constexpr int kDefaultEducationClashPenalty = 30;
 
 // The leave reasons of a policy version that names none (a marked default).
 inline const std::vector<std::string> kDefaultHalfwayHouseLeaveReasons = {

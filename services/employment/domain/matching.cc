@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <set>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "services/employment/domain/needs_rules.h"
 
 namespace ccms::employment::domain {
@@ -18,6 +20,110 @@ bool Adjacent(const std::vector<std::pair<std::string, std::string>>& table, con
 
 bool OtherCity(const std::string& a, const std::string& b) {
   return a.substr(0, 4) != b.substr(0, 4);
+}
+
+namespace {
+
+// Asia/Shanghai: UTC+8 since 1991, no daylight saving; a fixed zone keeps the rule pure.
+absl::TimeZone Shanghai() { return absl::FixedTimeZone(8 * 3600); }
+
+int IsoWeekday(absl::CivilDay d) {
+  switch (absl::GetWeekday(d)) {
+    case absl::Weekday::monday:
+      return 1;
+    case absl::Weekday::tuesday:
+      return 2;
+    case absl::Weekday::wednesday:
+      return 3;
+    case absl::Weekday::thursday:
+      return 4;
+    case absl::Weekday::friday:
+      return 5;
+    case absl::Weekday::saturday:
+      return 6;
+    case absl::Weekday::sunday:
+      return 7;
+  }
+  return 0;
+}
+
+}  // namespace
+
+absl::Status CheckWeeklySchedule(const WeeklySchedule& s) {
+  if (s.days.empty()) {
+    if (s.start_minute != 0 || s.end_minute != 0) {
+      return absl::InvalidArgumentError("work_days: are required with a shift's start and end");
+    }
+    return absl::OkStatus();
+  }
+  int previous = 0;
+  for (int d : s.days) {
+    if (d < 1 || d > 7) {
+      return absl::InvalidArgumentError("work_days: days are 1 (Monday) to 7 (Sunday)");
+    }
+    if (d <= previous) {
+      return absl::InvalidArgumentError("work_days: in order, each day once");
+    }
+    previous = d;
+  }
+  if (s.start_minute < 0 || s.start_minute > 1439) {
+    return absl::InvalidArgumentError("shift_start: a local time HH:MM, 00:00 to 23:59");
+  }
+  if (s.end_minute < 0 || s.end_minute > 1439) {
+    return absl::InvalidArgumentError("shift_end: a local time HH:MM, 00:00 to 23:59");
+  }
+  if (s.start_minute == s.end_minute) {
+    return absl::InvalidArgumentError("shift_end: must differ from the start");
+  }
+  return absl::OkStatus();
+}
+
+std::optional<int> ParseLocalTime(const std::string& hhmm) {
+  if (hhmm.size() != 5 || hhmm[2] != ':') return std::nullopt;
+  int h = 0;
+  int m = 0;
+  for (size_t i : {0u, 1u, 3u, 4u}) {
+    if (hhmm[i] < '0' || hhmm[i] > '9') return std::nullopt;
+  }
+  if (!absl::SimpleAtoi(hhmm.substr(0, 2), &h) || !absl::SimpleAtoi(hhmm.substr(3, 2), &m)) {
+    return std::nullopt;
+  }
+  if (h > 23 || m > 59) return std::nullopt;
+  return h * 60 + m;
+}
+
+std::string FormatLocalTime(int minute) {
+  return absl::StrFormat("%02d:%02d", minute / 60, minute % 60);
+}
+
+std::vector<std::string> ClashingSessions(const WeeklySchedule& schedule,
+                                          const std::vector<EducationSession>& sessions) {
+  std::vector<std::string> out;
+  if (!schedule.given()) return out;
+  const absl::TimeZone tz = Shanghai();
+  const int length = schedule.end_minute > schedule.start_minute
+                         ? schedule.end_minute - schedule.start_minute
+                         : schedule.end_minute + 1440 - schedule.start_minute;
+  for (const EducationSession& s : sessions) {
+    if (s.end <= s.start) continue;
+    // A shift that overlaps the session starts at most one day before the session's first day
+    // (a night shift) and at the latest on the day the session ends.
+    const absl::CivilDay first = absl::CivilDay(absl::ToCivilDay(s.start, tz)) - 1;
+    const absl::CivilDay last = absl::CivilDay(absl::ToCivilDay(s.end, tz));
+    bool clash = false;
+    for (absl::CivilDay d = first; d <= last && !clash; ++d) {
+      if (std::find(schedule.days.begin(), schedule.days.end(), IsoWeekday(d)) ==
+          schedule.days.end()) {
+        continue;
+      }
+      const absl::Time shift_start =
+          absl::FromCivil(absl::CivilMinute(d) + schedule.start_minute, tz);
+      const absl::Time shift_end = shift_start + absl::Minutes(length);
+      clash = shift_start < s.end && s.start < shift_end;
+    }
+    if (clash) out.push_back(s.session_id);
+  }
+  return out;
 }
 
 std::vector<RankedOpening> RankOpenings(
@@ -81,6 +187,17 @@ std::vector<RankedOpening> RankOpenings(
     }
     if (refusals.empty() && o.closes_on - today <= kClosesSoonDays) {
       reasons.push_back("CLOSES_SOON");
+    }
+    if (!c.education_sessions.empty()) {
+      if (!o.schedule.given()) {
+        reasons.push_back("SCHEDULE_NOT_GIVEN");
+      } else {
+        r.clashing_sessions = ClashingSessions(o.schedule, c.education_sessions);
+        if (!r.clashing_sessions.empty()) {
+          reasons.push_back("CLASHES_WITH_EDUCATION_SESSION");
+          score -= c.education_clash_penalty * static_cast<int>(r.clashing_sessions.size());
+        }
+      }
     }
     if (!refusals.empty()) {
       r.eligible = false;

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "services/employment/domain/employment_policy.h"
 
 namespace ccms::employment::domain {
@@ -29,6 +30,39 @@ inline constexpr int kAdjacentDistrictScore = 25;
 
 enum class OpeningStatus { kOpen, kClosed };
 
+// An opening's weekly working time in Asia/Shanghai local time (UTC+8 all year, no DST): the
+// shift starts at `start_minute` after midnight on each of `days` (ISO: 1 = Monday .. 7 =
+// Sunday) and ends at `end_minute`; an end at or before the start ends the next day (a night
+// shift). No days: the opening gave no schedule.
+struct WeeklySchedule {
+  std::vector<int> days;
+  int start_minute = 0;  // 0..1439
+  int end_minute = 0;    // 0..1439
+  bool given() const { return !days.empty(); }
+};
+
+// A session the case is enrolled in (education's enrolment_changed), as instants.
+struct EducationSession {
+  std::string session_id;
+  absl::Time start;
+  absl::Time end;
+};
+
+// The days, in order and without repeats, 1..7; start and end 0..1439 and not equal. A schedule
+// without days must have 0 and 0. INVALID_ARGUMENT "field: what" (fields work_days,
+// shift_start, shift_end).
+absl::Status CheckWeeklySchedule(const WeeklySchedule& s);
+
+// "HH:MM" (00:00 .. 23:59) as minutes after midnight; nullopt otherwise. And back.
+std::optional<int> ParseLocalTime(const std::string& hhmm);
+std::string FormatLocalTime(int minute);
+
+// The sessions (ids, in the order given) that overlap a shift of `schedule`. Half-open: a
+// session ending exactly when a shift starts, or starting when it ends, does not clash. None when
+// the schedule is not given.
+std::vector<std::string> ClashingSessions(const WeeklySchedule& schedule,
+                                          const std::vector<EducationSession>& sessions);
+
 // What the ranking needs of an opening.
 struct OpeningFacts {
   std::string opening_id;
@@ -39,6 +73,7 @@ struct OpeningFacts {
   int places = 0;
   int places_filled = 0;
   std::vector<std::string> excluded_offence_categories;
+  WeeklySchedule schedule;
 };
 
 // What the ranking needs of the case: its district, its offence category ("" when employment
@@ -51,6 +86,11 @@ struct MatchCase {
   std::string offence_category;
   std::optional<std::vector<std::string>> skills;
   bool standing_approval = false;
+  // Education's sessions the case is enrolled in over the policy's weeks ahead
+  // (matching.education_weeks_ahead), and the score each clash takes off
+  // (matching.education_clash_penalty).
+  std::vector<EducationSession> education_sessions;
+  int education_clash_penalty = 0;
 };
 
 // Whether two districts lie in different cities (the first four digits of the code differ).
@@ -64,6 +104,7 @@ struct RankedOpening {
   std::vector<std::string> reasons;
   std::vector<std::string> matched_skills;
   std::vector<std::string> missing_skills;
+  std::vector<std::string> clashing_sessions;  // education sessions its shifts overlap
 };
 
 // Whether districts `a` and `b` are neighbours in the adjacency table (either order).
@@ -80,7 +121,11 @@ bool Adjacent(const std::vector<std::pair<std::string, std::string>>& table, con
 // (the opening excludes categories and the case's is not known: staff check before referring);
 // CLOSES_SOON; for a neighbour in another city (OtherCity), STANDING_APPROVAL_FOR_WORK when the
 // case holds a valid standing approval, else CROSS_CITY_NEEDS_APPROVAL (the work needs records'
-// approval to travel; neither changes the score).
+// approval to travel; neither changes the score). The person's other obligations: an eligible
+// opening whose shifts overlap sessions the case is enrolled in gets
+// CLASHES_WITH_EDUCATION_SESSION (clashing_sessions names them) and loses the penalty per session
+// from its score (it ranks lower, it is not excluded); one without a schedule while the case has
+// sessions gets SCHEDULE_NOT_GIVEN (staff check; no change to the score).
 std::vector<RankedOpening> RankOpenings(
     const MatchCase& c, const std::vector<OpeningFacts>& openings,
     const std::vector<std::pair<std::string, std::string>>& adjacency, absl::CivilDay today);

@@ -170,4 +170,30 @@ bool AllCodesKnown(const std::vector<std::string>& codes, const std::vector<std:
   return true;
 }
 
+absl::StatusOr<std::vector<std::string>> JoinTeam(const std::vector<std::string>& teams,
+                                                  const std::string& team) {
+  for (const auto& t : teams) {
+    if (t == team) return absl::AlreadyExistsError("the volunteer is on the team already");
+  }
+  if (static_cast<int>(teams.size()) >= kMaxVolunteerTeams) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the volunteer is on ", kMaxVolunteerTeams, " teams: leave one first"));
+  }
+  std::vector<std::string> out = teams;
+  out.push_back(team);
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> LeaveTeam(const std::vector<std::string>& teams,
+                                                   const std::string& team) {
+  std::vector<std::string> out;
+  for (const auto& t : teams) {
+    if (t != team) out.push_back(t);
+  }
+  if (out.size() == teams.size()) {
+    return absl::FailedPreconditionError("the volunteer is not on the team");
+  }
+  return out;
+}
+
 }  // namespace ccms::employment::domain

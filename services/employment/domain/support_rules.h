@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "services/employment/domain/case_view.h"
 
@@ -87,5 +88,17 @@ absl::Status CheckVolunteerHours(int hours, int hours_before);
 
 // Whether every code of `codes` is one of `allowed` and none repeats.
 bool AllCodesKnown(const std::vector<std::string>& codes, const std::vector<std::string>& allowed);
+
+// The supervision teams a volunteer may be on at once.
+inline constexpr int kMaxVolunteerTeams = 50;
+
+// A volunteer joining a team after registration (issue 15 item 10): the teams after it, the new
+// one last. ALREADY_EXISTS when on it; FAILED_PRECONDITION at kMaxVolunteerTeams.
+absl::StatusOr<std::vector<std::string>> JoinTeam(const std::vector<std::string>& teams,
+                                                  const std::string& team);
+
+// Leaving a team: the teams after it, in their order. FAILED_PRECONDITION when not on it.
+absl::StatusOr<std::vector<std::string>> LeaveTeam(const std::vector<std::string>& teams,
+                                                   const std::string& team);
 
 }  // namespace ccms::employment::domain

@@ -207,5 +207,29 @@ TEST(SupportPolicyTest, ShippedCodesAndAVersionWithoutTheKeys) {
   EXPECT_EQ(old.max_assistance_fen, kDefaultMaxAssistanceFen);
 }
 
+TEST(VolunteerTeamsTest, JoinAddsLastOnceAndAtMostFifty) {
+  auto joined = JoinTeam({"t1"}, "t2");
+  ASSERT_TRUE(joined.ok());
+  EXPECT_EQ(*joined, (std::vector<std::string>{"t1", "t2"}));
+  EXPECT_EQ(JoinTeam({"t1", "t2"}, "t2").status().code(), absl::StatusCode::kAlreadyExists);
+  std::vector<std::string> teams;
+  for (int i = 0; i < kMaxVolunteerTeams - 1; ++i) teams.push_back("t" + std::to_string(i));
+  auto fiftieth = JoinTeam(teams, "last");
+  ASSERT_TRUE(fiftieth.ok());
+  EXPECT_EQ(fiftieth->size(), 50u);
+  EXPECT_EQ(JoinTeam(*fiftieth, "one-more").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(VolunteerTeamsTest, LeaveKeepsTheOrderOfTheOthers) {
+  auto left = LeaveTeam({"t1", "t2", "t3"}, "t2");
+  ASSERT_TRUE(left.ok());
+  EXPECT_EQ(*left, (std::vector<std::string>{"t1", "t3"}));
+  EXPECT_EQ(LeaveTeam({"t1"}, "t2").status().code(), absl::StatusCode::kFailedPrecondition);
+  auto none = LeaveTeam({"t1"}, "t1");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
 }  // namespace
 }  // namespace ccms::employment::domain
