@@ -17,27 +17,6 @@
 #include "prometheus/registry.h"
 
 namespace ccms::kafka {
-namespace {
-
-// A PostgreSQL array literal of any text values (each quoted, '"' and '\\' escaped): libpqxx 6.4
-// has no array parameters.
-std::string QuotedArray(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out += ',';
-    out += '"';
-    for (char c : values[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  out += '}';
-  return out;
-}
-
-}  // namespace
-
 InboxConsumer::InboxConsumer(ConsumerOptions options, db::ConnectionPool& pool, Handler handler)
     : options_(std::move(options)), pool_(pool), handler_(std::move(handler)) {}
 
@@ -225,8 +204,9 @@ absl::Status InboxConsumer::ProcessBatch(const std::vector<Record>& records) {
         "INSERT INTO inbox (consumer, event_id, event_type, topic, kafka_partition, kafka_offset)"
         " SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::integer[],"
         " $6::bigint[]) ON CONFLICT DO NOTHING RETURNING topic, kafka_partition, kafka_offset",
-        options_.group_id, QuotedArray(ids), QuotedArray(types), QuotedArray(topics),
-        QuotedArray(partitions), QuotedArray(offsets));
+        options_.group_id, db::TextArrayLiteral(ids), db::TextArrayLiteral(types),
+        db::TextArrayLiteral(topics), db::TextArrayLiteral(partitions),
+        db::TextArrayLiteral(offsets));
     std::set<std::tuple<std::string, int, int64_t>> fresh;
     for (const auto& row : r) {
       fresh.insert({row[0].as<std::string>(), row[1].as<int>(), row[2].as<int64_t>()});
