@@ -1,10 +1,15 @@
 #pragma once
 
+#include <atomic>
+#include <mutex>
 #include <pqxx/transaction>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "ccms/events/v1/envelope.pb.h"
+#include "common/db/pool.h"
 #include "services/reporting/pg_reporting_store.h"
 #include "services/reporting/pg_worklist_store.h"
 
@@ -17,10 +22,35 @@ namespace ccms::reporting {
 // payloads, stay in the inbox and change nothing. A batch is applied with a fixed number of
 // statements (the time lines of every case it touches built once, in memory, and written with one
 // statement per table), plus one per worklist change of the events that make one.
+//
+// Catch-up mode (docs/reporting.md "Catch-up"; migrations/V009__catch_up.sql): while the consumer
+// is far behind (after `--rebuild`, or a full batch of events recorded more than
+// CatchUpOptions::enter_behind ago), a full batch only keeps its occurrences, marks the cases they
+// touch dirty and applies its worklist changes; the first batch smaller than the largest batch
+// (the end of the topics), or FinishCatchUp() after the consumer went idle, builds every dirty
+// case once, in chunks of CatchUpOptions::chunk cases a transaction, and ends the mode. Reports
+// refuse to run meanwhile (ReportStore::CatchingUp).
 class ProjectionConsumer {
  public:
-  ProjectionConsumer(PgReportingStore& store, PgWorklistStore& worklists)
-      : store_(store), worklists_(worklists) {}
+  struct CatchUpOptions {
+    // The consumer's largest batch (CCMS_CONSUMER_MAX_BATCH): a batch of fewer new events means
+    // the consumer has reached the end of what the topics hold.
+    int max_batch = 256;
+    // A full batch whose newest event was recorded longer ago than this starts the mode
+    // (CCMS_REPORTING_CATCH_UP_BEHIND_SECONDS; zero: only `--rebuild` does).
+    absl::Duration enter_behind = absl::Hours(1);
+    // Dirty cases built per transaction at the end.
+    int chunk = 5000;
+    // false: the mode is ignored (every batch takes the normal path, and the end builds the
+    // dirty cases left); for measuring the normal path against it.
+    bool enabled = true;
+  };
+
+  // Catch-up's end runs in transactions of `finish_pool` (not the consumer's own connection,
+  // which holds the batch's transaction meanwhile).
+  ProjectionConsumer(PgReportingStore& store, PgWorklistStore& worklists,
+                     db::ConnectionPool& finish_pool, CatchUpOptions options)
+      : store_(store), worklists_(worklists), finish_pool_(finish_pool), options_(options) {}
 
   // The new events of a batch, in the order they came (a case's events are on one partition, in
   // order).
@@ -28,9 +58,26 @@ class ProjectionConsumer {
   // One event: a batch of one.
   absl::Status Handle(pqxx::work& tx, const events::v1::Envelope& event);
 
+  // Builds every dirty case and ends catch-up mode (a no-op when not catching up); returns the
+  // cases built. The wiring calls it when the consumer has been idle a while (the topics ended on
+  // a full batch, or nothing came after a restart); tests call it by hand.
+  absl::StatusOr<int64_t> FinishCatchUp();
+  // The dirty cases built by the ends of catch-up so far (tests: the catch-up path ran).
+  int64_t catch_up_built() const { return catch_up_built_.load(); }
+  // When HandleBatch was last called (InfinitePast: never).
+  absl::Time last_batch() const { return absl::FromUnixNanos(last_batch_nanos_.load()); }
+
  private:
+  // FinishCatchUp with mu_ held.
+  absl::StatusOr<int64_t> FinishLocked();
+
   PgReportingStore& store_;
   PgWorklistStore& worklists_;
+  db::ConnectionPool& finish_pool_;
+  CatchUpOptions options_;
+  std::mutex mu_;  // HandleBatch and FinishCatchUp, one at a time
+  std::atomic<int64_t> catch_up_built_{0};
+  std::atomic<int64_t> last_batch_nanos_{absl::ToUnixNanos(absl::InfinitePast())};
 };
 
 }  // namespace ccms::reporting

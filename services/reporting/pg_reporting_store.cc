@@ -98,6 +98,34 @@ constexpr db::Query kOccurrencesKnownAt = {
     " WHERE seq <= $1 AND ($2 = '' OR district_code = ANY(string_to_array($2, ',')))"
     " AND ($3 = '' OR office_id = $3)) ORDER BY case_id"};
 
+// Catch-up mode (V009): the mode's row, the dirty set. $1 of the marks is the cases' ids.
+constexpr db::Query kCatchingUp = {"reporting_catching_up",
+                                   "SELECT active FROM projection_catch_up"};
+constexpr db::Query kCatchingUpShare = {"reporting_catching_up_share",
+                                        "SELECT active FROM projection_catch_up FOR SHARE"};
+constexpr db::Query kStartCatchUp = {
+    "reporting_start_catch_up",
+    "UPDATE projection_catch_up SET active = true, reason = $1, started_at = now()"
+    " WHERE NOT active"};
+// DO UPDATE (not DO NOTHING) so that the mark locks the row: a chunk taking the case off the set
+// meanwhile (BuildDirtyInTransaction) either skips it or is waited for, and the case is then
+// marked again; it can never be taken off with this transaction's occurrences unread.
+constexpr db::Query kMarkDirty = {
+    "reporting_mark_dirty",
+    "INSERT INTO dirty_case (case_id) SELECT DISTINCT unnest($1::text[])"
+    " ON CONFLICT (case_id) DO UPDATE SET case_id = EXCLUDED.case_id"};
+constexpr db::Query kTakeDirty = {
+    "reporting_take_dirty",
+    "DELETE FROM dirty_case WHERE case_id IN (SELECT case_id FROM dirty_case ORDER BY case_id"
+    " LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING case_id"};
+constexpr db::Query kLockCatchUp = {"reporting_lock_catch_up",
+                                    "SELECT active FROM projection_catch_up FOR UPDATE"};
+constexpr db::Query kAnyDirty = {"reporting_any_dirty", "SELECT EXISTS (SELECT 1 FROM dirty_case)"};
+constexpr db::Query kEndCatchUp = {"reporting_end_catch_up",
+                                   "UPDATE projection_catch_up SET active = false"};
+constexpr db::Query kCleanDirty = {"reporting_clean_dirty",
+                                   "DELETE FROM dirty_case WHERE case_id = ANY($1::text[])"};
+
 std::optional<absl::CivilDay> OptDate(const pqxx::field& f) {
   if (f.is_null()) return std::nullopt;
   return time::ParseDate(f.as<std::string>());
@@ -178,7 +206,16 @@ std::vector<db::Query> PgReportingStore::Queries() {
           kNextGeneration,
           kSpansOn,
           kFlowsIn,
-          kOccurrencesKnownAt};
+          kOccurrencesKnownAt,
+          kCatchingUp,
+          kCatchingUpShare,
+          kStartCatchUp,
+          kMarkDirty,
+          kTakeDirty,
+          kLockCatchUp,
+          kAnyDirty,
+          kEndCatchUp,
+          kCleanDirty};
 }
 
 absl::Status PgReportingStore::ApplyInTransaction(pqxx::work& tx, const std::string& case_id,
@@ -189,8 +226,15 @@ absl::Status PgReportingStore::ApplyInTransaction(pqxx::work& tx, const std::str
 
 absl::StatusOr<std::vector<RebuiltCase>> PgReportingStore::ApplyBatchInTransaction(
     pqxx::work& tx, const std::vector<std::pair<std::string, domain::Occurrence>>& batch) {
-  std::vector<RebuiltCase> out;
-  if (batch.empty()) return out;
+  if (batch.empty()) return std::vector<RebuiltCase>();
+  const std::set<std::string> touched = InsertOccurrences(tx, batch);
+  ArrayLiteral ids;
+  for (const auto& id : touched) ids.Add(id);
+  return RebuildCases(tx, ids.Text());
+}
+
+std::set<std::string> PgReportingStore::InsertOccurrences(
+    pqxx::work& tx, const std::vector<std::pair<std::string, domain::Occurrence>>& batch) {
   // The occurrences, one row each (an event id once), and the cases they touch.
   std::set<std::string> touched;
   {
@@ -221,9 +265,12 @@ absl::StatusOr<std::vector<RebuiltCase>> PgReportingStore::ApplyBatchInTransacti
                      sex.Text(), age_band.Text(), offence_category.Text(), level.Text(),
                      code.Text(), minor.Text(), flag.Text(), deadline.Text(), as_of.Text());
   }
-  ArrayLiteral ids;
-  for (const auto& id : touched) ids.Add(id);
-  const std::string case_ids = ids.Text();
+  return touched;
+}
+
+std::vector<RebuiltCase> PgReportingStore::RebuildCases(pqxx::work& tx,
+                                                        const std::string& case_ids) {
+  std::vector<RebuiltCase> out;
   // Every occurrence of the touched cases (those of earlier batches too): each case's time line
   // is built again from all of them, so a back-dated or late event lands where it belongs.
   std::map<std::string, std::vector<domain::Occurrence>> by_case;
@@ -331,9 +378,12 @@ absl::StatusOr<int> PgReportingStore::ResetProjections() {
   int generation = 0;
   absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
     tx.exec0(
-        "TRUNCATE occurrence, case_projection, case_span, case_flow, worklist_item, service_fact");
+        "TRUNCATE occurrence, case_projection, case_span, case_flow, worklist_item, service_fact,"
+        " dirty_case");
     tx.exec0(absl::StrCat("DELETE FROM inbox WHERE consumer LIKE '", kConsumerGroupStem, "%'"));
     generation = tx.exec_prepared1(Name(kNextGeneration))[0].as<int>();
+    // The new generation reads the topics from the beginning in catch-up mode.
+    tx.exec_prepared(Name(kStartCatchUp), "rebuild");
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
@@ -401,6 +451,63 @@ absl::StatusOr<std::vector<CaseSlice>> PgReportingStore::LoadKnownAt(
     if (s.timeline.opened) out.push_back(std::move(s));
   }
   return out;
+}
+
+absl::StatusOr<bool> PgReportingStore::CatchingUp() {
+  bool active = false;
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    active = tx.exec_prepared1(Name(kCatchingUp))[0].as<bool>();
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  return active;
+}
+
+absl::StatusOr<bool> PgReportingStore::CatchingUpInTransaction(pqxx::work& tx, bool lock) {
+  return tx.exec_prepared1(Name(lock ? kCatchingUpShare : kCatchingUp))[0].as<bool>();
+}
+
+absl::Status PgReportingStore::StartCatchUpInTransaction(pqxx::work& tx,
+                                                         const std::string& reason) {
+  tx.exec_prepared(Name(kStartCatchUp), reason);
+  return absl::OkStatus();
+}
+
+absl::Status PgReportingStore::KeepBatchInTransaction(
+    pqxx::work& tx, const std::vector<std::pair<std::string, domain::Occurrence>>& batch) {
+  if (batch.empty()) return absl::OkStatus();
+  const std::set<std::string> touched = InsertOccurrences(tx, batch);
+  ArrayLiteral ids;
+  for (const auto& id : touched) ids.Add(id);
+  tx.exec_prepared(Name(kMarkDirty), ids.Text());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<RebuiltCase>> PgReportingStore::BuildDirtyInTransaction(pqxx::work& tx,
+                                                                                   int chunk) {
+  ArrayLiteral ids;
+  bool any = false;
+  for (const auto& r : tx.exec_prepared(Name(kTakeDirty), chunk)) {
+    ids.Add(r[0].as<std::string>());
+    any = true;
+  }
+  if (!any) return std::vector<RebuiltCase>();
+  return RebuildCases(tx, ids.Text());
+}
+
+absl::StatusOr<bool> PgReportingStore::EndCatchUpInTransaction(pqxx::work& tx) {
+  if (!tx.exec_prepared1(Name(kLockCatchUp))[0].as<bool>()) return true;
+  if (tx.exec_prepared1(Name(kAnyDirty))[0].as<bool>()) return false;
+  tx.exec_prepared(Name(kEndCatchUp));
+  return true;
+}
+
+void PgReportingStore::CleanInTransaction(pqxx::work& tx,
+                                          const std::vector<std::string>& case_ids) {
+  if (case_ids.empty()) return;
+  ArrayLiteral ids;
+  for (const auto& id : case_ids) ids.Add(id);
+  tx.exec_prepared(Name(kCleanDirty), ids.Text());
 }
 
 }  // namespace ccms::reporting

@@ -52,7 +52,34 @@ class PgReportingStore final : public ReportStore {
                                                      const std::set<std::string>& districts,
                                                      const std::string& office) override;
 
+  // Catch-up mode (migrations/V009__catch_up.sql, docs/reporting.md "Catch-up").
+  absl::StatusOr<bool> CatchingUp() override;
+  // Inside the consumer's transaction: whether catching up. `lock`: FOR SHARE, so that the mode
+  // cannot end (EndCatchUpInTransaction) before `tx` commits.
+  absl::StatusOr<bool> CatchingUpInTransaction(pqxx::work& tx, bool lock);
+  // Inside the consumer's transaction: the mode begins (`reason`: "rebuild" or "backlog").
+  absl::Status StartCatchUpInTransaction(pqxx::work& tx, const std::string& reason);
+  // The catch-up path, inside the consumer's transaction: keeps the occurrences of a batch (once
+  // per event id) and marks the cases they touch dirty, two statements; no time line is built.
+  absl::Status KeepBatchInTransaction(
+      pqxx::work& tx, const std::vector<std::pair<std::string, domain::Occurrence>>& batch);
+  // Takes up to `chunk` dirty cases off the dirty set (those another transaction holds are
+  // skipped) and builds their time lines, spans, flows and projections from all of their
+  // occurrences, as ApplyBatchInTransaction does. Returns them (empty: none was free).
+  absl::StatusOr<std::vector<RebuiltCase>> BuildDirtyInTransaction(pqxx::work& tx, int chunk);
+  // Ends the mode when no case is dirty (the mode's row locked first: it waits for consumer
+  // transactions that marked cases under it); true when it ended.
+  absl::StatusOr<bool> EndCatchUpInTransaction(pqxx::work& tx);
+  // Removes `case_ids` from the dirty set (the normal path rebuilt them).
+  void CleanInTransaction(pqxx::work& tx, const std::vector<std::string>& case_ids);
+
  private:
+  // ApplyBatchInTransaction's two halves: the occurrences kept (returns the cases touched) and
+  // the time lines of `case_ids` (a text[] literal) rebuilt from all of their occurrences.
+  std::set<std::string> InsertOccurrences(
+      pqxx::work& tx, const std::vector<std::pair<std::string, domain::Occurrence>>& batch);
+  std::vector<RebuiltCase> RebuildCases(pqxx::work& tx, const std::string& case_ids);
+
   db::ConnectionPool& pool_;
 };
 

@@ -83,6 +83,7 @@ absl::Status ReportServiceImpl::DoRunReport(const auth::Principal& principal,
                                             v1::RunReportResponse* response) {
   auto visible = domain::VisibleDistricts(principal);
   if (!visible.ok()) return visible.status();
+  if (auto st = RefuseWhileCatchingUp(); !st.ok()) return st;
   std::vector<grpc_util::FieldViolation> problems;
   const auto kind = KindOf(request.period_kind());
   if (!kind.has_value()) problems.push_back({"period_kind", "day, week, month, quarter or year"});
@@ -169,5 +170,12 @@ absl::Status ReportServiceImpl::DoRunReport(const auth::Principal& principal,
 
 CCMS_UNARY_HANDLER(ReportServiceImpl, ListIndicators)
 CCMS_UNARY_HANDLER(ReportServiceImpl, RunReport)
+
+absl::Status ReportServiceImpl::RefuseWhileCatchingUp() {
+  auto catching_up = store_.CatchingUp();
+  if (!catching_up.ok()) return catching_up.status();
+  if (*catching_up) return absl::UnavailableError("projections catching up");
+  return absl::OkStatus();
+}
 
 }  // namespace ccms::reporting

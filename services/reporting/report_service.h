@@ -121,6 +121,9 @@ class ReportServiceImpl final : public v1::ReportingService::CallbackService {
                                        std::vector<grpc_util::FieldViolation>* problems);
   // The version asked (0: the latest); NOT_FOUND when the snapshot has none.
   absl::StatusOr<int> ResolveVersion(const SnapshotKey& key, int version);
+  // UNAVAILABLE "projections catching up" while the projections catch up (docs/reporting.md
+  // "Catch-up"): a report computed then would show half-built figures as if complete.
+  absl::Status RefuseWhileCatchingUp();
 
   ReportStore& store_;
   SnapshotStore& snapshots_;

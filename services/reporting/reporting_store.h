@@ -35,6 +35,9 @@ class ReportStore {
   virtual absl::StatusOr<std::vector<CaseSlice>> LoadKnownAt(absl::Time known_at,
                                                              const std::set<std::string>& districts,
                                                              const std::string& office) = 0;
+  // Whether the projections are catching up (docs/reporting.md "Catch-up"): the time lines are
+  // behind the occurrences kept, so no report may be computed from them yet.
+  virtual absl::StatusOr<bool> CatchingUp() = 0;
 };
 
 }  // namespace ccms::reporting

@@ -167,6 +167,7 @@ absl::Status ReportServiceImpl::DoRunSnapshot(const auth::Principal& principal,
     problems.push_back({"as_known_at", "a valid instant, not in the future"});
   }
   if (!problems.empty()) return grpc_util::InvalidArgumentWithViolations(problems);
+  if (auto st = RefuseWhileCatchingUp(); !st.ok()) return st;
   const SnapshotKey& key = target->key;
 
   if (auto st = snapshots_.Lock(key); !st.ok()) return st;

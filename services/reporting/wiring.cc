@@ -1,5 +1,6 @@
 #include "services/reporting/wiring.h"
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <sstream>
@@ -65,6 +66,12 @@ void ReportingWiring::Configure(config::Env& env) {
   gauge_refresh_seconds_ =
       static_cast<int>(env.Int("CCMS_REPORTING_GAUGE_REFRESH_SECONDS", 60, 5, 3600));
   export_chunk_bytes_ = env.Int("CCMS_REPORTING_EXPORT_CHUNK_BYTES", 1 << 20, 64, 3 << 20);
+  catch_up_.enabled = env.Bool("CCMS_REPORTING_CATCH_UP", true);
+  catch_up_.enter_behind =
+      absl::Seconds(env.Int("CCMS_REPORTING_CATCH_UP_BEHIND_SECONDS", 3600, 0, 365 * 86400));
+  catch_up_.chunk = static_cast<int>(env.Int("CCMS_REPORTING_CATCH_UP_CHUNK", 5000, 1, 100000));
+  catch_up_idle_seconds_ =
+      static_cast<int>(env.Int("CCMS_REPORTING_CATCH_UP_IDLE_SECONDS", 10, 1, 3600));
 }
 
 absl::Status ReportingWiring::Prepare(const policy::PolicyDocument& policy) {
@@ -118,7 +125,9 @@ absl::Status ReportingWiring::Build(server::ServiceHost& host) {
       minor_threshold_, ConsumerGroup(generation_), host.clock());
   background_store_ = std::make_unique<PgReportingStore>(host.background_pool());
   background_worklists_ = std::make_unique<PgWorklistStore>(host.background_pool(), *contacts_);
-  consumer_ = std::make_unique<ProjectionConsumer>(*background_store_, *background_worklists_);
+  catch_up_.max_batch = host.config().consumer_max_batch;
+  consumer_ = std::make_unique<ProjectionConsumer>(*background_store_, *background_worklists_,
+                                                   host.pool(), catch_up_);
   gauges_ = std::make_unique<ReportingGauges>(*background_worklists_, host.registry(), host.clock(),
                                               absl::Seconds(gauge_refresh_seconds_));
   background_jobs_ = std::make_unique<PgExportJobStore>(host.background_pool());
@@ -142,9 +151,27 @@ absl::Status ReportingWiring::Build(server::ServiceHost& host) {
 void ReportingWiring::StartBackground() {
   gauges_->Start();
   export_jobs_->Start();
+  // Catch-up's end when no short batch came to end it (the topics ended on a full batch, or
+  // nothing was left to read after a restart): the consumer idle for a while.
+  stopping_ = false;
+  catch_up_finisher_ = std::thread([this] {
+    const absl::Duration idle = absl::Seconds(catch_up_idle_seconds_);
+    const absl::Time started = absl::Now();  // the group's join is no idleness
+    while (!stopping_) {
+      absl::SleepFor(absl::Seconds(1));
+      if (stopping_ || absl::Now() - std::max(started, consumer_->last_batch()) < idle) continue;
+      auto active = store_->CatchingUp();
+      if (!active.ok() || !*active) continue;
+      if (auto built = consumer_->FinishCatchUp(); !built.ok()) {
+        log::Warn("projections_catch_up_failed", {{"error", built.status().message()}});
+      }
+    }
+  });
 }
 
 void ReportingWiring::StopBackground() {
+  stopping_ = true;
+  if (catch_up_finisher_.joinable()) catch_up_finisher_.join();
   export_jobs_->Stop();
   gauges_->Stop();
 }

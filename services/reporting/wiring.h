@@ -1,7 +1,9 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "common/server/service_main.h"
 #include "services/reporting/consumer.h"
@@ -61,6 +63,14 @@ class ReportingWiring final : public server::Service {
   // An export job's files are kept in chunks of at most this many bytes
   // (CCMS_REPORTING_EXPORT_CHUNK_BYTES, 64 bytes to 3 MiB; default 1 MiB, under gRPC's 4 MiB).
   int64_t export_chunk_bytes_ = 1 << 20;
+  // Catch-up mode (consumer.h; docs/reporting.md "Catch-up"): CCMS_REPORTING_CATCH_UP (on by
+  // default), CCMS_REPORTING_CATCH_UP_BEHIND_SECONDS (3600; 0: only --rebuild starts it),
+  // CCMS_REPORTING_CATCH_UP_CHUNK (5,000 cases a transaction at the end) and
+  // CCMS_REPORTING_CATCH_UP_IDLE_SECONDS (10: the consumer idle that long ends it).
+  ProjectionConsumer::CatchUpOptions catch_up_;
+  int catch_up_idle_seconds_ = 10;
+  std::thread catch_up_finisher_;
+  std::atomic<bool> stopping_{false};
   std::unique_ptr<domain::ContactSchedule> contacts_;
   std::unique_ptr<domain::ExportSchedule> export_rules_;
   std::unique_ptr<domain::IndicatorDefs> defs_;

@@ -45,6 +45,7 @@
 #include <map>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -432,11 +433,19 @@ int Run(int argc, char** argv) {
   const int batch = std::max(1, Flag(argc, argv, "--batch", 256));
   const int runs = std::max(1, Flag(argc, argv, "--runs", 20));
   const uint32_t seed = static_cast<uint32_t>(Flag(argc, argv, "--seed", 16));
+  // The rebuild's sample on the topics: in time order across the cases, as the real history is
+  // (a case's ~28 events spread over the whole topic), or with each case's events together
+  // (--case-order 1, the sample before 2026-12-06). --catch-up 0: the consumer's catch-up mode
+  // off (every batch rebuilds the time lines of the cases it touches), to compare.
+  const bool case_order = Flag(argc, argv, "--case-order", 0) != 0;
+  const bool catch_up = Flag(argc, argv, "--catch-up", 1) != 0;
   // Closed cases over `years` at the rate the register turns over: `active` cases with a mean
   // term of 21 months leave at active / 21 a month.
   const int closed = static_cast<int>(static_cast<int64_t>(active) * 12 * years / 21);
 
-  ServiceHarness h(reporting::Definition(), {});
+  ServiceHarness h(reporting::Definition(),
+                   {.settings = {{"CCMS_CONSUMER_MAX_BATCH", absl::StrCat(batch)},
+                                 {"CCMS_REPORTING_CATCH_UP", catch_up ? "true" : "false"}}});
   g_district_prefix = absl::StrCat("6", 100 + std::hash<std::string>()(h.db().name()) % 900);
   auto& wiring = h.wiring<reporting::ReportingWiring>();
   h.host().consumer(0).Stop();  // the bench runs its own rebuild below
@@ -459,8 +468,19 @@ int Run(int argc, char** argv) {
                    std::string(producer.status().message()).c_str());
       return 1;
     }
+    std::vector<Produced> sample;
     for (int c = 0; c < rebuild_cases; ++c) {
-      for (const auto& p : history.Case(c % 4 == 0)) {  // a quarter on the register today
+      for (auto& p : history.Case(c % 4 == 0)) sample.push_back(std::move(p));  // a quarter active
+    }
+    if (!case_order) {
+      std::stable_sort(sample.begin(), sample.end(), [](const Produced& a, const Produced& b) {
+        const auto& x = a.envelope.recorded_at();
+        const auto& y = b.envelope.recorded_at();
+        return std::make_pair(x.seconds(), x.nanos()) < std::make_pair(y.seconds(), y.nanos());
+      });
+    }
+    {
+      for (const auto& p : sample) {
         absl::Status st;
         while (!(st = (*producer)->Produce({.topic = p.topic,
                                             .key = p.envelope.case_id(),
@@ -514,6 +534,11 @@ int Run(int argc, char** argv) {
   // took a third of a core from the rebuild it measured) only once that count has reached the
   // sample's size and has moved since, at most every 250 ms. Done: when the count reached the
   // value at which every sample event was found projected.
+  // Catch-up mode: done also needs the mode ended (the dirty cases built). When the sample ends on
+  // a full batch nothing short comes to end it: after 3 s without a batch the bench ends it, as the
+  // service's idle check would (CCMS_REPORTING_CATCH_UP_IDLE_SECONDS).
+  const std::string catching_up = "SELECT count(*) FROM projection_catch_up WHERE active";
+  int finish_calls = 0;
   int64_t seen = 0, checked = -1, rebuilt = 0;
   auto seen_at = t0, checked_at = t0 - std::chrono::seconds(1);
   while (std::chrono::steady_clock::now() < deadline) {
@@ -527,12 +552,24 @@ int Run(int argc, char** argv) {
       started = true;
       first = now;
     }
-    if (applied >= sample_events && applied != checked &&
+    if (applied >= sample_events &&
+        (applied != checked || now - seen_at >= std::chrono::seconds(3)) &&
         now - checked_at >= std::chrono::milliseconds(250)) {
       checked = applied;
       checked_at = now;
       projected = count(mine);
-      if (projected >= sample_events) {
+      if (projected >= sample_events && count(catching_up) > 0 &&
+          now - seen_at >= std::chrono::seconds(3)) {
+        ++finish_calls;
+        if (auto built = wiring.consumer().FinishCatchUp(); !built.ok()) {
+          std::fprintf(stderr, "ccms-bench-reporting: catch-up: %s\n",
+                       std::string(built.status().message()).c_str());
+          ++errors;
+          break;
+        }
+        seen_at = std::chrono::steady_clock::now();
+      }
+      if (projected >= sample_events && count(catching_up) == 0) {
         // Nothing applied meanwhile: the sample was done when the count reached its value.
         const bool moved = (*consumer)->applied() != applied;
         done = moved ? std::chrono::steady_clock::now() : seen_at;
@@ -550,6 +587,9 @@ int Run(int argc, char** argv) {
   }
   std::printf("reporting.rebuild_cases=%d\n", rebuild_cases);
   std::printf("reporting.rebuild_batch=%d\n", batch);
+  std::printf("reporting.rebuild_order=%s\n", case_order ? "case" : "time");
+  std::printf("reporting.rebuild_catch_up=%d\n", catch_up ? 1 : 0);
+  std::printf("reporting.rebuild_finish_calls=%d\n", finish_calls);
   std::printf("reporting.rebuild_sample_events=%lld\n", static_cast<long long>(sample_events));
   std::printf("reporting.rebuild_events=%lld\n", static_cast<long long>(rebuilt));
   std::printf("reporting.rebuild_s=%.2f\n", Seconds(t0, done));
