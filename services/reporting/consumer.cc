@@ -85,21 +85,22 @@ absl::Status ProjectionConsumer::HandleBatch(
                 {{"event_id", event.event_id()}, {"type", event.type()}});
     }
   }
-  // Catch-up mode: a full batch while catching up only keeps what it brings; the first batch
-  // short of full (the end of the topics) builds every dirty case first, then takes the normal
-  // path below.
+  // Catch-up mode: a batch while catching up only keeps what it brings; the last of
+  // short_batches_to_end batches in a row short of full (the end of the topics) builds every
+  // dirty case first, then takes the normal path below.
   auto active = store_.CatchingUpInTransaction(tx, false);
   if (!active.ok()) return active.status();
   bool catching_up = *active;
+  const bool full = static_cast<int>(events.size()) >= options_.max_batch;
+  short_batches_ = full ? 0 : short_batches_ + 1;
   if (options_.enabled) {
-    const bool full = static_cast<int>(events.size()) >= options_.max_batch;
     if (!catching_up && full && options_.enter_behind > absl::ZeroDuration() &&
         Behind(events) > options_.enter_behind) {
       if (auto st = store_.StartCatchUpInTransaction(tx, "backlog"); !st.ok()) return st;
       log::Info("projections_catch_up_started", {{"reason", "backlog"}});
       catching_up = true;
     }
-    if (catching_up && full) {
+    if (catching_up && short_batches_ < options_.short_batches_to_end) {
       if (auto st = store_.KeepBatchInTransaction(tx, occurrences); !st.ok()) return st;
       for (const Follow& f : follows) {
         if (auto st = worklists_.ApplyInTransaction(tx, f.event->event_id(), f.event->case_id(),
@@ -114,6 +115,9 @@ absl::Status ProjectionConsumer::HandleBatch(
       auto still = store_.CatchingUpInTransaction(tx, true);
       if (!still.ok()) return still.status();
       if (*still) return absl::OkStatus();
+      std::vector<std::string> marked;
+      for (const auto& [case_id, o] : occurrences) marked.push_back(case_id);
+      store_.CleanInTransaction(tx, marked);
       follows.clear();
     }
   }

@@ -26,10 +26,10 @@ namespace ccms::reporting {
 // Catch-up mode (docs/reporting.md "Catch-up"; migrations/V009__catch_up.sql): while the consumer
 // is far behind (after `--rebuild`, or a full batch of events recorded more than
 // CatchUpOptions::enter_behind ago), a full batch only keeps its occurrences, marks the cases they
-// touch dirty and applies its worklist changes; the first batch smaller than the largest batch
-// (the end of the topics), or FinishCatchUp() after the consumer went idle, builds every dirty
-// case once, in chunks of CatchUpOptions::chunk cases a transaction, and ends the mode. Reports
-// refuse to run meanwhile (ReportStore::CatchingUp).
+// touch dirty and applies its worklist changes; CatchUpOptions::short_batches_to_end batches in a
+// row smaller than the largest batch (the end of the topics), or FinishCatchUp() after the
+// consumer went idle, build every dirty case once, in chunks of CatchUpOptions::chunk cases a
+// transaction, and ends the mode. Reports refuse to run meanwhile (ReportStore::CatchingUp).
 class ProjectionConsumer {
  public:
   struct CatchUpOptions {
@@ -39,6 +39,9 @@ class ProjectionConsumer {
     // A full batch whose newest event was recorded longer ago than this starts the mode
     // (CCMS_REPORTING_CATCH_UP_BEHIND_SECONDS; zero: only `--rebuild` does).
     absl::Duration enter_behind = absl::Hours(1);
+    // This many batches in a row short of full end the mode (one alone may be a pause in the
+    // fetch, e.g. the first batch after a start).
+    int short_batches_to_end = 3;
     // Dirty cases built per transaction at the end.
     int chunk = 5000;
     // false: the mode is ignored (every batch takes the normal path, and the end builds the
@@ -75,7 +78,8 @@ class ProjectionConsumer {
   PgWorklistStore& worklists_;
   db::ConnectionPool& finish_pool_;
   CatchUpOptions options_;
-  std::mutex mu_;  // HandleBatch and FinishCatchUp, one at a time
+  std::mutex mu_;          // HandleBatch and FinishCatchUp, one at a time
+  int short_batches_ = 0;  // in a row, under mu_
   std::atomic<int64_t> catch_up_built_{0};
   std::atomic<int64_t> last_batch_nanos_{absl::ToUnixNanos(absl::InfinitePast())};
 };

@@ -70,6 +70,8 @@ void ReportingWiring::Configure(config::Env& env) {
   catch_up_.enter_behind =
       absl::Seconds(env.Int("CCMS_REPORTING_CATCH_UP_BEHIND_SECONDS", 3600, 0, 365 * 86400));
   catch_up_.chunk = static_cast<int>(env.Int("CCMS_REPORTING_CATCH_UP_CHUNK", 5000, 1, 100000));
+  catch_up_.short_batches_to_end =
+      static_cast<int>(env.Int("CCMS_REPORTING_CATCH_UP_SHORT_BATCHES", 3, 1, 1000));
   catch_up_idle_seconds_ =
       static_cast<int>(env.Int("CCMS_REPORTING_CATCH_UP_IDLE_SECONDS", 10, 1, 3600));
 }

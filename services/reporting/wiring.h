@@ -65,7 +65,8 @@ class ReportingWiring final : public server::Service {
   int64_t export_chunk_bytes_ = 1 << 20;
   // Catch-up mode (consumer.h; docs/reporting.md "Catch-up"): CCMS_REPORTING_CATCH_UP (on by
   // default), CCMS_REPORTING_CATCH_UP_BEHIND_SECONDS (3600; 0: only --rebuild starts it),
-  // CCMS_REPORTING_CATCH_UP_CHUNK (5,000 cases a transaction at the end) and
+  // CCMS_REPORTING_CATCH_UP_CHUNK (5,000 cases a transaction at the end),
+  // CCMS_REPORTING_CATCH_UP_SHORT_BATCHES (3 short batches in a row end it) and
   // CCMS_REPORTING_CATCH_UP_IDLE_SECONDS (10: the consumer idle that long ends it).
   ProjectionConsumer::CatchUpOptions catch_up_;
   int catch_up_idle_seconds_ = 10;

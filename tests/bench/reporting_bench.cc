@@ -30,17 +30,25 @@
 //   reporting.cases reporting.active reporting.events reporting.spans reporting.flows
 //   reporting.fill_s reporting.daily_runs reporting.daily_p50_ms reporting.daily_p99_ms
 //   reporting.daily_max_ms reporting.daily_on_register reporting.errors
+//   reporting.rebuild_order reporting.rebuild_catch_up reporting.rebuild_finish_calls
+//   reporting.rebuild_cpu_self_s reporting.rebuild_cpu_pg_s (the CPU of the rebuild's window)
 //
 //   ccms-bench-reporting [--active N] [--years N] [--rebuild-cases N] [--batch N] [--runs N]
-//                        [--seed N]
+//                        [--seed N] [--case-order 0/1] [--catch-up 0/1]
 // Needs CCMS_TEST_PG_ADMIN_DSN, CCMS_TEST_KAFKA_BOOTSTRAP, CCMS_TEST_KAFKA_CONTROL_PORT (as
 // tests/run exports them; tests/bench/run sets them to its stack's).
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <random>
@@ -50,6 +58,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "ccms/assessment/v1/assessment_events.pb.h"
 #include "ccms/records/v1/records_events.pb.h"
@@ -90,6 +99,46 @@ double Percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
   size_t i = static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
   return v[std::min(i, v.size() - 1)];
+}
+
+// CPU seconds (user + system) of process `pid` from /proc/<pid>/stat, with those of its children
+// it has reaped when `reaped`; -1 when it cannot be read. `ppid` gets its parent.
+double ProcCpu(long pid, bool reaped, long* ppid = nullptr) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t paren = stat.rfind(')');
+  if (paren == std::string::npos) return -1;
+  std::vector<std::string> f = absl::StrSplit(stat.substr(paren + 2), ' ');
+  if (f.size() < 15) return -1;
+  if (ppid != nullptr) *ppid = std::atol(f[1].c_str());
+  double ticks = std::atof(f[11].c_str()) + std::atof(f[12].c_str());
+  if (reaped) ticks += std::atof(f[13].c_str()) + std::atof(f[14].c_str());
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// The CPU seconds the PostgreSQL server has used so far (its postmaster, its live processes and
+// those it reaped), from its data directory's postmaster.pid; -1 when unknown.
+double PostgresCpu(const std::string& data_dir) {
+  std::ifstream pid_file(data_dir + "/postmaster.pid");
+  long postmaster = 0;
+  if (!(pid_file >> postmaster)) return -1;
+  double total = ProcCpu(postmaster, true);
+  if (total < 0) return -1;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
+    long ppid = 0;
+    const double cpu = ProcCpu(std::atol(name.c_str()), false, &ppid);
+    if (cpu >= 0 && ppid == postmaster) total += cpu;
+  }
+  return total;
+}
+
+double SelfCpu() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 double Seconds(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
@@ -523,6 +572,11 @@ int Run(int argc, char** argv) {
   auto count = [&](const std::string& sql) { return std::stoll(h.db().QueryValue(sql)); };
   const std::string mine = absl::StrCat(
       "SELECT count(*) FROM occurrence WHERE district_code LIKE '", g_district_prefix, "%'");
+  // The CPU the rebuild takes (this process: the consumer and the service; PostgreSQL), for what
+  // a quiet machine would give: the consumer and its backend take turns, so events / (both)
+  // bounds the rate with the whole of the two cores free.
+  const std::string pg_data = h.db().QueryValue("SHOW data_directory");
+  const double pg_cpu0 = PostgresCpu(pg_data), self_cpu0 = SelfCpu();
   const auto t0 = std::chrono::steady_clock::now();
   (*consumer)->Start();
   std::chrono::steady_clock::time_point first = t0, done = t0;
@@ -534,9 +588,9 @@ int Run(int argc, char** argv) {
   // took a third of a core from the rebuild it measured) only once that count has reached the
   // sample's size and has moved since, at most every 250 ms. Done: when the count reached the
   // value at which every sample event was found projected.
-  // Catch-up mode: done also needs the mode ended (the dirty cases built). When the sample ends on
-  // a full batch nothing short comes to end it: after 3 s without a batch the bench ends it, as the
-  // service's idle check would (CCMS_REPORTING_CATCH_UP_IDLE_SECONDS).
+  // Catch-up mode: done also needs the mode ended (the dirty cases built). Nothing comes after the
+  // sample to end it (three short batches in a row): after 1 s without a batch the bench ends it,
+  // as the service's idle check would (CCMS_REPORTING_CATCH_UP_IDLE_SECONDS, 10 s by default).
   const std::string catching_up = "SELECT count(*) FROM projection_catch_up WHERE active";
   int finish_calls = 0;
   int64_t seen = 0, checked = -1, rebuilt = 0;
@@ -553,13 +607,13 @@ int Run(int argc, char** argv) {
       first = now;
     }
     if (applied >= sample_events &&
-        (applied != checked || now - seen_at >= std::chrono::seconds(3)) &&
+        (applied != checked || now - seen_at >= std::chrono::seconds(1)) &&
         now - checked_at >= std::chrono::milliseconds(250)) {
       checked = applied;
       checked_at = now;
       projected = count(mine);
       if (projected >= sample_events && count(catching_up) > 0 &&
-          now - seen_at >= std::chrono::seconds(3)) {
+          now - seen_at >= std::chrono::seconds(1)) {
         ++finish_calls;
         if (auto built = wiring.consumer().FinishCatchUp(); !built.ok()) {
           std::fprintf(stderr, "ccms-bench-reporting: catch-up: %s\n",
@@ -579,6 +633,7 @@ int Run(int argc, char** argv) {
     }
     absl::SleepFor(absl::Milliseconds(10));
   }
+  const double pg_cpu = PostgresCpu(pg_data) - pg_cpu0, self_cpu = SelfCpu() - self_cpu0;
   (*consumer)->Stop();
   if (projected < sample_events) {
     std::fprintf(stderr, "ccms-bench-reporting: the rebuild projected %lld of %lld events\n",
@@ -590,6 +645,8 @@ int Run(int argc, char** argv) {
   std::printf("reporting.rebuild_order=%s\n", case_order ? "case" : "time");
   std::printf("reporting.rebuild_catch_up=%d\n", catch_up ? 1 : 0);
   std::printf("reporting.rebuild_finish_calls=%d\n", finish_calls);
+  std::printf("reporting.rebuild_cpu_self_s=%.2f\n", self_cpu);
+  std::printf("reporting.rebuild_cpu_pg_s=%.2f\n", pg_cpu0 < 0 ? -1.0 : pg_cpu);
   std::printf("reporting.rebuild_sample_events=%lld\n", static_cast<long long>(sample_events));
   std::printf("reporting.rebuild_events=%lld\n", static_cast<long long>(rebuilt));
   std::printf("reporting.rebuild_s=%.2f\n", Seconds(t0, done));
