@@ -1,7 +1,10 @@
 #include "services/reporting/consumer.h"
 
+#include <optional>
 #include <set>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/auth/principal.h"
