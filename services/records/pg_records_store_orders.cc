@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/db/one_statement.h"
 #include "common/kafka/outbox.h"
 #include "common/time/calendar.h"
 #include "services/records/pg_records_internal.h"
@@ -210,7 +211,7 @@ absl::StatusOr<std::vector<MonitoringOrderRecord>> PgRecordsStore::ListMonitorin
     absl::CivilDay last_day, std::optional<absl::CivilDay> after_ends_on,
     const std::string& after_order_id, int limit) {
   std::vector<MonitoringOrderRecord> out;
-  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+  absl::Status st = db::Autocommit(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     const Scope scope = ScopeOf(principal);
     for (const auto& r : tx.exec_prepared(
              Name(kMonitoringExpiring), scope.all, scope.districts, district_code,
@@ -258,7 +259,7 @@ absl::StatusOr<std::vector<MedicalCandidate>> PgRecordsStore::ListMedicalCandida
     const std::string& after_case_id, absl::CivilDay as_of, int limit,
     const std::string& only_case_id) {
   std::vector<MedicalCandidate> out;
-  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+  absl::Status st = db::Autocommit(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     const Scope scope = ScopeOf(principal);
     for (const auto& r :
          tx.exec_prepared(Name(kMedicalCandidates), scope.all, scope.districts, district_code,
