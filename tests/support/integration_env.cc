@@ -260,16 +260,23 @@ RoundTripCounter::RoundTripCounter(db::ConnectionPool& pool) : pool_(pool) {
   if (file_ == nullptr) throw std::runtime_error("open_memstream");
   absl::Status st = pool_.WithConnection([&](pqxx::connection& c) {
     c.trace(file_);
+    traced_ = &c;
     return absl::OkStatus();
   });
   if (!st.ok()) throw std::runtime_error(std::string(st.message()));
 }
 
 RoundTripCounter::~RoundTripCounter() {
-  (void)pool_.WithConnection([](pqxx::connection& c) {
-    c.trace(nullptr);
+  bool stopped = false;
+  (void)pool_.WithConnection([&](pqxx::connection& c) {
+    if (&c == traced_) {
+      c.trace(nullptr);
+      stopped = true;
+    }
     return absl::OkStatus();
   });
+  // Another connection was lent: the traced one may still write, so its file stays open.
+  if (!stopped) return;
   std::fclose(file_);
   std::free(buffer_);
 }

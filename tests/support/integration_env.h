@@ -109,6 +109,7 @@ class RoundTripCounter {
 
  private:
   db::ConnectionPool& pool_;
+  const pqxx::connection* traced_ = nullptr;
   FILE* file_ = nullptr;
   char* buffer_ = nullptr;
   size_t size_ = 0;
