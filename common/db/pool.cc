@@ -291,7 +291,8 @@ absl::Status ConnectionPool::InTransaction(const std::function<absl::Status(pqxx
   if (internal::JoinedCommand* cmd = JoinedOn(this); cmd != nullptr) {
     absl::Status status;
     try {
-      status = fn(*cmd->tx);
+      status = internal::BeginJoined(*cmd);
+      if (status.ok()) status = fn(*cmd->tx);
     } catch (...) {
       status = MapCurrentException("query");
     }

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <pqxx/connection>
 #include <pqxx/transaction>
 #include <string>
@@ -55,12 +56,28 @@ class ConnectionPool;
 namespace internal {
 // The command a thread is running (see command.h); the pool's transaction helpers join it.
 struct JoinedCommand {
+  // Where the command's claim of its request id stands. It is claimed lazily: by the first joined
+  // call's statement when that statement carries the claim (TakeClaim, command.h), else by a
+  // statement of its own before the first joined call runs.
+  enum class Claim { kPending, kCarried, kClaimed, kConflict };
+
   const ConnectionPool* pool = nullptr;
-  pqxx::work* tx = nullptr;
-  bool failed = false;  // a joined call failed: the command must not commit
+  pqxx::connection* conn = nullptr;  // the command's connection
+  pqxx::work* tx = nullptr;          // begun by the first joined call (BeginJoined)
+  std::unique_ptr<pqxx::work> owned_tx;
+  std::string request_id;
+  std::string method;
+  std::string subject;
+  Claim claim = Claim::kPending;
+  std::optional<std::string> kept;  // the response bytes a statement kept (KeepResponse)
+  bool failed = false;              // a joined call failed: the command must not commit
   std::vector<std::function<absl::Status(pqxx::work&)>> separate;  // after the command ends
 };
 JoinedCommand*& CurrentCommand();
+// Makes `cmd`'s transaction ready for a joined call: begins it if it has not begun, and claims the
+// request id with a statement of its own unless a statement carries the claim. Not OK when the
+// claim conflicts (the command is then answered with the first response) or a statement failed.
+absl::Status BeginJoined(JoinedCommand& cmd);
 }  // namespace internal
 
 // Whether this thread runs a command (CommandRunner::Run) whose transaction the pool joins.

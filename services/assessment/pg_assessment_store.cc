@@ -69,9 +69,13 @@ constexpr db::Query kInsertMinimalCase = {
     "assessment_insert_minimal_case",
     "INSERT INTO cases (case_id, district_code, status) VALUES ($1, $2, 'PENDING_INTAKE')"
     " ON CONFLICT (case_id) DO NOTHING"};
+// The case's open dues carry its district (V003: ListDueAssessments reads them alone): a
+// transfer moves them in the same statement.
 constexpr db::Query kUpdateCase = {
     "assessment_update_case",
-    "UPDATE cases SET district_code = $2, office_id = $3, status = $4, minor = $5,"
+    "WITH moved AS (UPDATE assessment_dues SET district_code = $2 WHERE case_id = $1"
+    " AND completed_at IS NULL AND cancelled_at IS NULL AND district_code <> $2)"
+    " UPDATE cases SET district_code = $2, office_id = $3, status = $4, minor = $5,"
     " supervision_start = NULLIF($6, '')::date, supervision_end = NULLIF($7, '')::date,"
     " intake_reported_on = NULLIF($8, '')::date, level = NULLIF($9, ''), level_rule = $10,"
     " level_effective_on = NULLIF($11, '')::date, level_reasons = $12::jsonb,"
@@ -108,10 +112,10 @@ constexpr db::Query kListAssessments = {
 constexpr db::Query kUpsertDue = {
     "assessment_upsert_due",
     "INSERT INTO assessment_dues (due_id, case_id, instrument_kind, kind, window_opens_on,"
-    " due_on) VALUES ($1, $2, $3, $4, $5::date, $6::date)"
+    " due_on, district_code) VALUES ($1, $2, $3, $4, $5::date, $6::date, $7)"
     " ON CONFLICT (case_id, instrument_kind, kind) WHERE completed_at IS NULL"
     " AND cancelled_at IS NULL DO UPDATE SET window_opens_on = EXCLUDED.window_opens_on,"
-    " due_on = EXCLUDED.due_on"};
+    " due_on = EXCLUDED.due_on, district_code = EXCLUDED.district_code"};
 constexpr db::Query kCompleteDue = {
     "assessment_complete_due",
     "UPDATE assessment_dues SET completed_by = NULLIF($4, '')::uuid, completed_at = now()"
@@ -121,34 +125,34 @@ constexpr db::Query kCancelDues = {
     "assessment_cancel_dues",
     "UPDATE assessment_dues SET cancelled_at = now() WHERE case_id = $1"
     " AND completed_at IS NULL AND cancelled_at IS NULL"};
-// Two branches: with a district, from its open cases (cases_open_by_district, V002) to their
-// open dues, then the first by due date; without one, the open dues by date (every district in
-// scope). The district is a branch of its own (`$4 <> ''`): with `($4 = '' OR ...)` the generic
-// plan read every open due of the city up to the horizon and joined each to its case (20,000
-// at a million cases; docs/benchmarks.md, "City scale").
-#define CCMS_DUE_FILTERS                                                             \
-  " AND d.completed_at IS NULL AND d.cancelled_at IS NULL AND c.status <> 'CLOSED'"  \
-  " AND " CCMS_SCOPE                                                                 \
-  " AND ($5 = '' OR d.case_id::text = $5) AND d.due_on <= $6::date"                  \
-  " AND ($7 = '' OR d.due_on < NULLIF($7, '')::date)"                                \
+// The open dues alone, by due date: each carries its case's district (V003), and an open due's
+// case is never closed (WriteCase), so no join to the cases. Three branches, each behind a
+// one-time filter: a case's open dues (assessment_dues_one_open), a district's
+// (assessment_dues_open_by_district, V003), or every district in scope
+// (assessment_dues_open_by_date); each reads the page in order. Joined to the cases, the first
+// page of the city sorted all the open dues up to the horizon (15,000 at a million cases, 60,000
+// buffers), and a district's read its open cases' dues (2,600 buffers; docs/benchmarks.md, "City
+// scale").
+#define CCMS_DUE_BRANCH                                                              \
+  " (SELECT d.due_id, d.case_id, d.district_code, d.instrument_kind, d.kind,"        \
+  " d.window_opens_on, d.due_on FROM assessment_dues d"                              \
+  " WHERE d.completed_at IS NULL AND d.cancelled_at IS NULL"                         \
+  " AND ($2::boolean OR d.district_code = ANY($3::text[])) AND d.due_on <= $6::date" \
+  " AND d.due_on < COALESCE(NULLIF($7, '')::date, 'infinity'::date)"                 \
   " AND (d.due_on, d.due_id) > (COALESCE(NULLIF($8, '')::date, '0001-01-01'::date)," \
-  " COALESCE(NULLIF($9, '')::uuid, '00000000-0000-0000-0000-000000000000'::uuid))"   \
-  " ORDER BY d.due_on, d.due_id LIMIT $1"
+  " COALESCE(NULLIF($9, '')::uuid, '00000000-0000-0000-0000-000000000000'::uuid)) AND "
 constexpr db::Query kListDue = {
     "assessment_list_due",
     "SELECT u.due_id::text, u.case_id::text, u.district_code, u.instrument_kind, u.kind,"
-    " u.window_opens_on::text, u.due_on::text FROM ("
-    " (SELECT d.due_id, d.case_id, c.district_code, d.instrument_kind, d.kind,"
-    "  d.window_opens_on, d.due_on FROM cases c JOIN assessment_dues d ON d.case_id = c.case_id"
-    "  WHERE $4 <> '' AND c.district_code = $4" CCMS_DUE_FILTERS
-    ")"
-    " UNION ALL"
-    " (SELECT d.due_id, d.case_id, c.district_code, d.instrument_kind, d.kind,"
-    "  d.window_opens_on, d.due_on FROM assessment_dues d JOIN cases c ON c.case_id = d.case_id"
-    "  WHERE $4 = ''" CCMS_DUE_FILTERS
-    ")) u"
-    " ORDER BY u.due_on, u.due_id LIMIT $1"};
-#undef CCMS_DUE_FILTERS
+    " u.window_opens_on::text, u.due_on::text FROM (" CCMS_DUE_BRANCH
+    "$5 <> '' AND d.case_id = NULLIF($5, '')::uuid AND ($4 = '' OR d.district_code = $4)"
+    " ORDER BY d.due_on, d.due_id LIMIT $1)"
+    " UNION ALL" CCMS_DUE_BRANCH
+    "$5 = '' AND $4 <> '' AND d.district_code = $4 ORDER BY d.due_on, d.due_id LIMIT $1)"
+    " UNION ALL" CCMS_DUE_BRANCH
+    "$5 = '' AND $4 = '' ORDER BY d.due_on, d.due_id LIMIT $1)"
+    ") u ORDER BY u.due_on, u.due_id LIMIT $1"};
+#undef CCMS_DUE_BRANCH
 
 constexpr db::Query kMonthStatus = {
     "assessment_month_status",
@@ -465,11 +469,15 @@ absl::Status WriteCase(pqxx::work& tx, const std::string& actor, const CaseWrite
                      std::string(domain::AssessmentKindName(kind)), assessment_id);
   }
   if (e.cancel_open_dues) tx.exec_prepared(Name(kCancelDues), s.case_id);
+  // A closed case has no open due (ListDueAssessments relies on it, V003): the close cancels
+  // them, and none is added after.
   for (const auto& d : e.dues) {
+    if (s.status == domain::CaseStatus::kClosed) break;
     tx.exec_prepared(Name(kUpsertDue), ids::NewUuid(), s.case_id,
                      std::string(domain::InstrumentKindName(d.instrument)),
                      std::string(domain::AssessmentKindName(d.kind)),
-                     time::FormatDate(d.window_opens_on), time::FormatDate(d.due_on));
+                     time::FormatDate(d.window_opens_on), time::FormatDate(d.due_on),
+                     s.district_code);
   }
 
   for (absl::CivilDay m : e.open_months) {

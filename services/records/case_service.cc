@@ -117,6 +117,11 @@ absl::Status CaseServiceImpl::DoOpenCase(const auth::Principal& principal,
       std::string(domain::AgeBandName(domain::AgeBandOn(validated.resident_id.birth_date, today)));
   cmd.input = std::move(in);
   cmd.validated = validated;
+  cmd.response = [this, response](const CaseRecord& c) {
+    response->Clear();
+    CaseToProto(c, response->mutable_case_());
+    return response;
+  };
 
   std::string open_case_id;
   auto record = store_.OpenCase(
@@ -134,6 +139,7 @@ absl::Status CaseServiceImpl::DoOpenCase(const auth::Principal& principal,
     return absl::AlreadyExistsError(kAlreadyOpenMessage);
   }
   if (!record.ok()) return record.status();
+  response->Clear();  // as the store kept it (cmd.response)
   CaseToProto(*record, response->mutable_case_());
   return absl::OkStatus();
 }

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/db/audit.h"
+#include "common/db/command.h"
 #include "common/db/one_statement.h"
 #include "common/ids/uuid.h"
 #include "common/kafka/outbox.h"
@@ -71,19 +72,23 @@ constexpr db::Query kNextCaseNumber = {
 // and kNextCaseNumber, each with a fresh snapshot, do it again. Columns: the case number's sequence
 // (NULL then), now() (the transaction's start: the case's created_at) in microseconds, the new
 // person's id and details' effective_at, or the known person's id, current version, name,
-// phone, household and residence address and effective_at.
+// phone, household and residence address and effective_at; then whether the command's claim was
+// made (db::TakeClaim's values $14-$16: the claim comes first, and nothing is written or locked
+// when the request id is taken).
 constexpr db::Query kOpenCasePerson = {
     "records_open_case_person",
-    "WITH ins AS (INSERT INTO persons (person_id, id_hash, id_cipher, id_last4, name, birth_date,"
-    " sex, phone, household_address, residence_address, current_version) VALUES ($1, $2, $3, $4,"
-    " $5, $6::date, $7, $8, $9, $10, 1) ON CONFLICT (id_hash) DO NOTHING RETURNING person_id),"
+    "WITH " CCMS_COMMAND_CLAIM_CTE("14", "15", "16") ","
+    " ins AS (INSERT INTO persons (person_id, id_hash, id_cipher, id_last4, name, birth_date,"
+    " sex, phone, household_address, residence_address, current_version) SELECT $1, $2, $3, $4,"
+    " $5, $6::date, $7, $8, $9, $10, 1 WHERE " CCMS_COMMAND_CLAIMED("14")
+    " ON CONFLICT (id_hash) DO NOTHING RETURNING person_id),"
     " insv AS (INSERT INTO person_versions (person_id, version, name, phone, household_address,"
     " residence_address, district_code, recorded_by)"
     " SELECT person_id, 1, $5, $8, $9, $10, $11, $12 FROM ins RETURNING person_id, effective_at),"
     " old AS (SELECT p.person_id, p.current_version, pv.name, pv.phone, pv.household_address,"
     " pv.residence_address, pv.effective_at FROM persons p JOIN person_versions pv"
     " ON pv.person_id = p.person_id AND pv.version = p.current_version"
-    " WHERE p.id_hash = $2 FOR UPDATE OF p),"
+    " WHERE p.id_hash = $2 AND " CCMS_COMMAND_CLAIMED("14") " FOR UPDATE OF p),"
     " ctr AS (INSERT INTO case_number_counters (district_code, year, last_value)"
     " SELECT $11::text, $13::int, 1 WHERE EXISTS (SELECT 1 FROM insv) OR EXISTS (SELECT 1 FROM old)"
     " ON CONFLICT (district_code, year) DO UPDATE"
@@ -91,17 +96,19 @@ constexpr db::Query kOpenCasePerson = {
     " SELECT (SELECT last_value FROM ctr), (extract(epoch FROM now()) * 1000000)::bigint,"
     " insv.person_id::text, (extract(epoch FROM insv.effective_at) * 1000000)::bigint,"
     " old.person_id::text, old.current_version, old.name, old.phone, old.household_address,"
-    " old.residence_address, (extract(epoch FROM old.effective_at) * 1000000)::bigint"
-    " FROM (SELECT 1) one LEFT JOIN insv ON true LEFT JOIN old ON true"};
+    " old.residence_address, (extract(epoch FROM old.effective_at) * 1000000)::bigint, "
+    CCMS_COMMAND_CLAIMED("14") " FROM (SELECT 1) one LEFT JOIN insv ON true LEFT JOIN old ON true"};
 // The second: the new version of the person's details if they changed ($25), the case unless
 // the person has an open case (cases_one_open_per_person: then nothing here is written and no
 // row comes back), the person's unlinked pre-sentence investigations linked to it, its audit
 // row and its outbox row. $1-$20 the case's columns ($3 the person, $20 the details version it
 // was opened with); $21-$24 the details, $26 the identity hash, $27-$33 the audit row
-// (db::AuditValues), $34-$39 the outbox row (kafka::OutboxValues).
+// (db::AuditValues), $34-$39 the outbox row (kafka::OutboxValues), $40-$41 the command's kept
+// response (db::KeepResponse: written with the case, no statement of its own).
 constexpr db::Query kOpenCaseWrite = {
     "records_open_case_write",
-    "WITH v AS (INSERT INTO person_versions (person_id, version, name, phone, household_address,"
+    "WITH " CCMS_COMMAND_KEEP_CTE("40", "41") ","
+    " v AS (INSERT INTO person_versions (person_id, version, name, phone, household_address,"
     " residence_address, district_code, recorded_by)"
     " SELECT $3::uuid, $20::int, $21::text, $22::text, $23::text, $24::text, $4::text, $17::text"
     " WHERE $25::boolean RETURNING version),"
@@ -127,14 +134,29 @@ constexpr db::Query kOpenCaseWrite = {
     " to_timestamp($39::double precision / 1000000) FROM c)"
     " SELECT count(*) FROM c"};
 // The facts scan: open cases and cases never published, by case id; then one case's published
-// facts, if nobody published others meanwhile.
+// facts, if nobody published others meanwhile. Two branches, each the first $2 after the token
+// with its person: the open cases (cases_open, V017) and the closed ones never published
+// (cases_facts_unpublished). `status IN (...) OR facts_published_at IS NULL` walked the primary
+// key over the closed cases between two open ones, 97% of a city's: 540,000 buffers and 2.3 s a
+// page of 500 at a million cases, past the 5 s statement timeout on a busy machine
+// (docs/benchmarks.md, "City scale"). The person is joined in each branch, under its LIMIT: one
+// join over both branches' ids was planned as a merge join along the whole primary key.
+#define CCMS_FACTS_BRANCH                                                                     \
+  " (SELECT " CCMS_CASE_COLUMNS                                                               \
+  ", c.facts_published_at IS NOT NULL AS published,"                                          \
+  " c.facts_age_band, c.case_id AS id" CCMS_CASE_FROM                                         \
+  " WHERE c.case_id > COALESCE(NULLIF($1, '')::uuid, '00000000-0000-0000-0000-000000000000')" \
+  " AND "
 constexpr db::Query kFactsCandidates = {
     "records_facts_candidates",
-    "SELECT " CCMS_CASE_COLUMNS
-    ", c.facts_published_at IS NOT NULL, c.facts_age_band" CCMS_CASE_FROM
-    " WHERE c.case_id > COALESCE(NULLIF($1, '')::uuid, '00000000-0000-0000-0000-000000000000')"
-    " AND (c.status IN ('PENDING_INTAKE', 'ACTIVE') OR c.facts_published_at IS NULL)"
-    " ORDER BY c.case_id LIMIT $2"};
+    "SELECT * FROM (" CCMS_FACTS_BRANCH
+    "c.status IN ('PENDING_INTAKE', 'ACTIVE')"
+    " ORDER BY c.case_id LIMIT $2)"
+    " UNION ALL" CCMS_FACTS_BRANCH
+    "c.facts_published_at IS NULL"
+    " AND c.status NOT IN ('PENDING_INTAKE', 'ACTIVE') ORDER BY c.case_id LIMIT $2)"
+    ") u ORDER BY u.id LIMIT $2"};
+#undef CCMS_FACTS_BRANCH
 constexpr db::Query kMarkFactsPublished = {
     "records_mark_facts_published",
     "UPDATE cases SET facts_published_at = now(), facts_age_band = $2"
@@ -175,14 +197,54 @@ constexpr db::Query kRecordIntake = {
     "UPDATE cases SET status = 'ACTIVE', intake_reported_on = $2::date, intake_late = $3,"
     " version = version + 1, updated_at = now() WHERE case_id = $1"
     " RETURNING version, (extract(epoch FROM updated_at) * 1000000)::bigint"};
-constexpr db::Query kListCases = {
-    "records_list_cases",
-    "SELECT " CCMS_CASE_COLUMNS CCMS_CASE_FROM " WHERE $1::int > 0 AND " CCMS_SCOPE
-    " AND ($4 = '' OR c.district_code = $4) AND ($5 = '' OR c.office_id = $5)"
-    " AND ($6 = '' OR c.status = $6) AND ($7 = '' OR c.sentence_kind = $7)"
-    " AND c.case_id > COALESCE(NULLIF($8, '')::uuid, '00000000-0000-0000-0000-000000000000')"
-    " ORDER BY c.case_id LIMIT $1"};
-// The export: like kListCases without the page-size guard; audited per case by the caller.
+// ListCases: one statement per set of filters, each walking the index that gives the page in
+// case id order: an office (cases_by_office, V018), a district and a status
+// (cases_by_district_status), a district (cases_by_district or the primary key), an open status
+// in every district in scope (cases_open: its generic plan walks the primary key over a million
+// cases for `c.status = $6` alone), or the districts in scope with or without another status
+// (the primary key). All take the same parameters; a filter a statement does not serve is
+// `$x = ''` (always true there: PgRecordsStore::ListCases picks the statement by which filters
+// are set). One statement with `($4 = '' OR c.district_code = $4)` could not use an index for
+// the district in its generic plan (2.3 s for a district's active cases at a million cases, the
+// primary key walked over the city); one with a `UNION ALL` branch per case planned every
+// branch on every call (1.8 ms of planning, three times the statement's own; docs/benchmarks.md,
+// "City scale").
+// Each is one statement, one round trip (issue 18 item 2): a page of cases in id order and the
+// list's audit row ("OK <n> cases", n the rows of the page: $1 asks one more) whose transaction
+// does not wait for the WAL flush ($15, as kReadCaseAudited). $9-$14 the audit row's values
+// (db::AuditValues). The rows come back in the CTE's order (case id).
+#define CCMS_LIST_CASES(name, filters)                                                             \
+  {                                                                                                \
+    name,                                                                                          \
+        "WITH r AS (SELECT " CCMS_CASE_COLUMNS CCMS_CASE_FROM " WHERE " filters                    \
+        " AND $1::int > 0 AND " CCMS_SCOPE                                                         \
+        " AND ($7 = '' OR c.sentence_kind = $7)"                                                   \
+        " AND c.case_id > COALESCE(NULLIF($8, '')::uuid, '00000000-0000-0000-0000-000000000000')"  \
+        " ORDER BY c.case_id LIMIT $1),"                                                           \
+        " a AS (INSERT INTO audit_log (actor, actor_role, action, case_id, result, request_id,"    \
+        " on_behalf_of, on_behalf_of_role)"                                                        \
+        " SELECT $9::text, $10::text, $11::text, NULL,"                                            \
+        " 'OK ' || LEAST((SELECT count(*) FROM r), $1::int - 1) || ' cases',"                      \
+        " $12::text, $13::text, $14::text WHERE set_config('synchronous_commit',"                  \
+        " CASE WHEN $15::boolean THEN 'off' ELSE current_setting('synchronous_commit') END, true)" \
+        " IS NOT NULL)"                                                                            \
+        " SELECT * FROM r"                                                                         \
+  }
+constexpr db::Query kListCasesByOffice = CCMS_LIST_CASES(
+    "records_list_cases_by_office",
+    "c.office_id = $5 AND ($4 = '' OR c.district_code = $4) AND ($6 = '' OR c.status = $6)");
+constexpr db::Query kListCasesByDistrictStatus = CCMS_LIST_CASES(
+    "records_list_cases_by_district_status", "$5 = '' AND c.district_code = $4 AND c.status = $6");
+constexpr db::Query kListCasesByDistrict = CCMS_LIST_CASES(
+    "records_list_cases_by_district", "$5 = '' AND $6 = '' AND c.district_code = $4");
+constexpr db::Query kListCasesOpen = CCMS_LIST_CASES(
+    "records_list_cases_open",
+    "$5 = '' AND $4 = '' AND c.status IN ('PENDING_INTAKE', 'ACTIVE') AND c.status = $6");
+constexpr db::Query kListCasesAudited = CCMS_LIST_CASES(
+    "records_list_cases_audited", "$5 = '' AND $4 = '' AND ($6 = '' OR c.status = $6)");
+#undef CCMS_LIST_CASES
+// The export: like kListCasesAudited's page without the page-size guard; audited per case by the
+// caller.
 const db::Query kExportCases = {
     "records_export_cases",
     "SELECT " CCMS_CASE_COLUMNS CCMS_CASE_FROM " WHERE " CCMS_SCOPE
@@ -287,9 +349,11 @@ std::vector<db::Query> PgRecordsStore::Queries() {
   for (const db::Query& q : ExitRestrictionQueries()) all.push_back(q);
   for (const db::Query& q : FollowThroughQueries()) all.push_back(q);
   all.insert(all.end(), {kLockPerson, kPersonDetails, kOpenCaseOfPerson, kNextCaseNumber, kGetCase,
-                         kGetCaseForUpdate, kRecordIntake, kListCases, kCountCases,
-                         kCountNeverReported, kApplyLevel, kExportCases, kFactsCandidates,
-                         kMarkFactsPublished, kReadCaseAudited, kOpenCasePerson, kOpenCaseWrite});
+                         kGetCaseForUpdate, kRecordIntake, kCountCases, kCountNeverReported,
+                         kApplyLevel, kExportCases, kFactsCandidates, kMarkFactsPublished,
+                         kReadCaseAudited, kOpenCasePerson, kOpenCaseWrite, kListCasesAudited});
+  all.insert(all.end(), {kListCasesByOffice, kListCasesByDistrictStatus, kListCasesByDistrict,
+                         kListCasesOpen});
   return all;
 }
 
@@ -305,16 +369,22 @@ absl::StatusOr<CaseRecord> PgRecordsStore::OpenCase(const auth::Principal& princ
                                                     const EventFactory& make_event,
                                                     std::string* open_case_id) {
   CaseRecord out;
+  // Inside a command, its claim of the request id rides on the first statement.
+  const db::ClaimValues claim = db::TakeClaim(pool_);
   absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
     const domain::NewCase& in = cmd.input;
     const domain::ValidatedCase& v = cmd.validated;
     const pqxx::binarystring id_hash(cmd.id_hash);
-    // The person (new, or known and locked) and the case number: one statement.
+    // The claim, the person (new, or known and locked) and the case number: one statement.
     const pqxx::row first = tx.exec_prepared1(
         Name(kOpenCasePerson), ids::NewUuid(), id_hash, pqxx::binarystring(cmd.id_cipher),
         cmd.id_last4, in.name, time::FormatDate(v.resident_id.birth_date),
         SexName(v.resident_id.sex), in.phone, in.household_address, in.residence_address,
-        in.district_code, principal.subject, cmd.case_year);
+        in.district_code, principal.subject, cmd.case_year, claim.request_id, claim.method,
+        claim.subject);
+    if (absl::Status claimed = db::SettleClaim(pool_, first[11].as<bool>()); !claimed.ok()) {
+      return claimed;  // a retry, or a copy running at once: the command answers
+    }
     const absl::Time created_at = absl::FromUnixMicros(first[1].as<int64_t>());
     std::string person_id;
     int person_version = 1;
@@ -390,6 +460,9 @@ absl::StatusOr<CaseRecord> PgRecordsStore::OpenCase(const auth::Principal& princ
     const db::AuditValues audit =
         db::AuditValuesOf(principal, "OpenCase", cmd.case_id, cmd.request_id);
     const kafka::OutboxValues event = kafka::OutboxValuesOf(kRecordsTopic, make_event(out));
+    // The call's response, kept by the same statement (inside a command).
+    const db::KeptValues kept =
+        cmd.response ? db::KeepResponse(pool_, *cmd.response(out)) : db::KeptValues{};
     const pqxx::row written = tx.exec_prepared1(
         Name(kOpenCaseWrite), cmd.case_id, out.case_number, person_id, in.district_code,
         in.office_id, in.officer_id, in.social_worker_id,
@@ -402,7 +475,7 @@ absl::StatusOr<CaseRecord> PgRecordsStore::OpenCase(const auth::Principal& princ
         audit.actor, audit.actor_role, audit.action, db::OrNull(audit.case_id), audit.request_id,
         db::OrNull(audit.on_behalf_of), db::OrNull(audit.on_behalf_of_role), event.event_id,
         event.topic, event.record_key, event.event_type, pqxx::binarystring(event.payload),
-        event.occurred_us);
+        event.occurred_us, kept.request_id, pqxx::binarystring(kept.bytes));
     if (written[0].as<int64_t>() == 0) {
       // The person has an open case (cases_one_open_per_person); a fresh snapshot finds it. The
       // caller's transaction rolls back what the two statements wrote.
@@ -510,17 +583,31 @@ absl::StatusOr<CasePage> PgRecordsStore::ListCases(const auth::Principal& princi
                                                    const CaseFilter& f,
                                                    const std::string& request_id) {
   CasePage page;
-  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
-    RelaxCommitForReadAudit(tx);
+  // One statement, one round trip: the page and its audit row (kListCasesAudited and the
+  // statements by filter beside it).
+  absl::Status st = db::Autocommit(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     const Scope scope = ScopeOf(principal);
     const std::string status =
         f.status == CaseStatus::kUnspecified ? "" : std::string(domain::CaseStatusName(f.status));
     const std::string kind = f.sentence_kind == domain::SentenceKind::kUnspecified
                                  ? ""
                                  : std::string(domain::SentenceKindName(f.sentence_kind));
-    // One row more than the page tells whether another page follows.
-    pqxx::result r = tx.exec_prepared(Name(kListCases), f.page_size + 1, scope.all, scope.districts,
-                                      f.district_code, f.office_id, status, kind, f.after_case_id);
+    const db::AuditValues audit = db::AuditValuesOf(principal, "ListCases", "", request_id);
+    // The statement of the filters set (an office first, then a district). One row more than
+    // the page tells whether another page follows.
+    const db::Query* query = &kListCasesAudited;
+    if (!f.office_id.empty()) {
+      query = &kListCasesByOffice;
+    } else if (!f.district_code.empty()) {
+      query = status.empty() ? &kListCasesByDistrict : &kListCasesByDistrictStatus;
+    } else if (f.status == CaseStatus::kPendingIntake || f.status == CaseStatus::kActive) {
+      query = &kListCasesOpen;
+    }
+    pqxx::result r = tx.exec_prepared(
+        Name(*query), f.page_size + 1, scope.all, scope.districts, f.district_code, f.office_id,
+        status, kind, f.after_case_id, audit.actor, audit.actor_role, audit.action,
+        audit.request_id, db::OrNull(audit.on_behalf_of), db::OrNull(audit.on_behalf_of_role),
+        /*relax_commit=*/!db::InsideCommand());
     for (const auto& row : r) {
       if (static_cast<int>(page.cases.size()) == f.page_size) {
         page.last_case_id = page.cases.back().case_id;
@@ -528,8 +615,6 @@ absl::StatusOr<CasePage> PgRecordsStore::ListCases(const auth::Principal& princi
       }
       page.cases.push_back(RowToCase(row));
     }
-    db::AppendAudit(tx, principal, "ListCases", "",
-                    absl::StrCat("OK ", page.cases.size(), " cases"), request_id);
     return absl::OkStatus();
   });
   if (!st.ok()) return st;

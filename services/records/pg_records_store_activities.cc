@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/db/one_statement.h"
 #include "common/ids/uuid.h"
 #include "common/kafka/outbox.h"
 #include "common/time/calendar.h"
@@ -480,7 +481,7 @@ absl::StatusOr<std::vector<OverdueCandidate>> PgRecordsStore::ListOverdueCandida
     const std::string& after_case_id, absl::CivilDay as_of, int limit,
     const std::string& only_case_id) {
   std::vector<OverdueCandidate> out;
-  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+  absl::Status st = db::Autocommit(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     const Scope scope = ScopeOf(principal);
     for (const auto& r :
          tx.exec_prepared(Name(kOverdueCandidates), scope.all, scope.districts, district_code,

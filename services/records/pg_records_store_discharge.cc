@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "common/db/one_statement.h"
 #include "common/kafka/outbox.h"
 #include "common/time/calendar.h"
 #include "services/records/pg_records_internal.h"
@@ -148,7 +149,7 @@ absl::StatusOr<std::vector<DischargeCandidate>> PgRecordsStore::ListDischargeCan
     absl::CivilDay last_end_date, const std::string& after_case_id, int limit) {
   std::vector<DischargeCandidate> out;
   const Scope scope = ScopeOf(principal);
-  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+  absl::Status st = db::Autocommit(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     for (const auto& r :
          tx.exec_prepared(Name(kDischargeCandidates), scope.all, scope.districts, district_code,
                           time::FormatDate(last_end_date), after_case_id, limit)) {
@@ -166,7 +167,7 @@ absl::StatusOr<std::vector<FollowUpDue>> PgRecordsStore::ListFollowUpsDue(
     const std::string& after_due_on, const std::string& after_follow_up_id, int limit) {
   std::vector<FollowUpDue> out;
   const Scope scope = ScopeOf(principal);
-  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+  absl::Status st = db::Autocommit(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     for (const auto& r :
          tx.exec_prepared(Name(kFollowUpsDue), scope.all, scope.districts, district_code,
                           time::FormatDate(as_of), after_due_on, after_follow_up_id, limit)) {

@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "common/db/one_statement.h"
 #include "common/db/pool.h"
 #include "common/kafka/outbox.h"
 #include "common/time/calendar.h"
@@ -220,7 +221,7 @@ absl::StatusOr<std::vector<FollowThroughFacts>> PgRecordsStore::ListFollowThroug
     const auth::Principal& principal, const std::vector<std::string>& case_ids) {
   std::vector<FollowThroughFacts> out;
   if (case_ids.empty()) return out;
-  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+  absl::Status st = db::Autocommit(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     const Scope scope = ScopeOf(principal);
     const std::string ids = db::TextArrayLiteral(case_ids);
     auto facts_of = [&](const std::string& case_id) -> FollowThroughFacts& {

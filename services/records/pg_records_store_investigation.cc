@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/db/one_statement.h"
 #include "common/ids/uuid.h"
 #include "common/kafka/outbox.h"
 #include "common/time/calendar.h"
@@ -48,9 +49,13 @@ constexpr db::Query kUpdateInvestigation = {
     " WHERE investigation_id = $1"};
 // $4 district filter, $5 status filter, $6 overdue as of (open at the end of that day and due
 // before it), $7 keyset cursor, $8 limit.
-constexpr db::Query kListInvestigations = {
-    "records_list_investigations",
-    "SELECT " CCMS_INVESTIGATION_COLUMNS
+// The list and its audit rows as one statement, one round trip (issue 18 item 2): the list shows
+// people's names, so one row per investigation listed ("OK"), or one "OK 0" row when none is;
+// their transaction does not wait for the WAL flush ($11, as records' GetCase). $8-$10 actor,
+// role, request id. Rows in the CTE's order (investigation id).
+constexpr db::Query kListInvestigationsAudited = {
+    "records_list_investigations_audited",
+    "WITH r AS (SELECT " CCMS_INVESTIGATION_COLUMNS
     " FROM investigations i WHERE $1::int > 0 AND " CCMS_INVESTIGATION_SCOPE
     " AND ($4 = '' OR i.district_code = $4) AND ($5 = '' OR i.status = $5)"
     " AND ($6 = '' OR (i.commissioned_on <= NULLIF($6, '')::date"
@@ -58,7 +63,15 @@ constexpr db::Query kListInvestigations = {
     " AND (i.closed_on IS NULL OR i.closed_on > NULLIF($6, '')::date)))"
     " AND i.investigation_id > COALESCE(NULLIF($7, '')::uuid,"
     " '00000000-0000-0000-0000-000000000000')"
-    " ORDER BY i.investigation_id LIMIT $1"};
+    " ORDER BY i.investigation_id LIMIT $1),"
+    " a AS (INSERT INTO audit_log (actor, actor_role, action, investigation_id, result,"
+    " request_id) SELECT $8::text, $9::text, 'ListInvestigations', l.id, l.result, $10::text"
+    " FROM (SELECT investigation_id::uuid AS id, 'OK' AS result FROM r UNION ALL"
+    " SELECT NULL, 'OK 0' WHERE NOT EXISTS (SELECT 1 FROM r)) l"
+    " WHERE set_config('synchronous_commit',"
+    " CASE WHEN $11::boolean THEN 'off' ELSE current_setting('synchronous_commit') END, true)"
+    " IS NOT NULL)"
+    " SELECT * FROM r"};
 constexpr db::Query kInsertInvestigationAudit = {
     "records_insert_investigation_audit",
     "INSERT INTO audit_log (actor, actor_role, action, investigation_id, result, request_id)"
@@ -195,7 +208,7 @@ const char* OptionalDateParam(const std::optional<absl::CivilDay>& d, std::strin
 
 std::vector<db::Query> PgRecordsStore::InvestigationQueries() {
   return {kInsertInvestigation, kGetInvestigation,   kGetInvestigationForUpdate,
-          kUpdateInvestigation, kListInvestigations, kInsertInvestigationAudit,
+          kUpdateInvestigation, kListInvestigationsAudited, kInsertInvestigationAudit,
           kUpsertHandover,      kGetHandover,        kInsertAnnouncement,
           kGetAnnouncement,     kReplaceTeam,        kInsertTeam,
           kUpdateCaseTeam,      kGetCurrentTeam,     kGetTeam};
@@ -273,21 +286,17 @@ absl::StatusOr<InvestigationRecord> PgRecordsStore::GetInvestigation(
 absl::StatusOr<std::vector<InvestigationRecord>> PgRecordsStore::ListInvestigations(
     const auth::Principal& principal, const InvestigationFilter& f, const std::string& request_id) {
   std::vector<InvestigationRecord> out;
-  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
-    RelaxCommitForReadAudit(tx);
+  // One statement, one round trip: the list and its audit rows (kListInvestigationsAudited).
+  absl::Status st = db::Autocommit(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     const Scope scope = ScopeOf(principal);
     for (const auto& r : tx.exec_prepared(
-             Name(kListInvestigations), f.limit, scope.all, scope.districts, f.district_code,
+             Name(kListInvestigationsAudited), f.limit, scope.all, scope.districts, f.district_code,
              f.status ? std::string(domain::InvestigationStatusName(*f.status)) : "",
-             f.overdue_as_of ? time::FormatDate(*f.overdue_as_of) : "", f.after_investigation_id)) {
+             f.overdue_as_of ? time::FormatDate(*f.overdue_as_of) : "", f.after_investigation_id,
+             principal.subject, std::string(auth::RoleName(principal.role)), request_id,
+             /*relax_commit=*/!db::InsideCommand())) {
       out.push_back(RowToInvestigation(r));
     }
-    // The list shows people's names: one audit row per investigation listed.
-    for (const auto& i : out) {
-      AuditInvestigation(tx, principal, "ListInvestigations", i.investigation_id, "OK", request_id);
-    }
-    if (out.empty())
-      AuditInvestigation(tx, principal, "ListInvestigations", "", "OK 0", request_id);
     return absl::OkStatus();
   });
   if (!st.ok()) return st;

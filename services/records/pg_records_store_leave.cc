@@ -2,6 +2,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "common/db/one_statement.h"
 #include "common/kafka/outbox.h"
 #include "common/time/calendar.h"
 #include "services/records/pg_records_internal.h"
@@ -86,19 +87,30 @@ constexpr db::Query kRevokeStanding = {
 // from a partial index of its own (V017): the leaves still out (APPROVED) whose end has passed,
 // and, for an as-of day in the past, the leaves returned after it. One scan by leave id over
 // both states read every returned leave of the city (2 million at a million cases) on each call.
-constexpr db::Query kLeavesNotReturned = {
-    "records_leaves_not_returned",
-    "SELECT c.case_id::text, c.case_number, c.district_code, l.leave_id::text, l.end_date::text"
+// The leaves and the list's audit row ("OK <n> leaves") as one statement, one round trip (issue
+// 18 item 2), the audit row's transaction not waiting for the WAL flush ($13, as records'
+// GetCase); $7-$12 the audit row's values (db::AuditValues). Rows in the CTE's order.
+constexpr db::Query kLeavesNotReturnedAudited = {
+    "records_leaves_not_returned_audited",
+    "WITH r AS (SELECT c.case_id::text, c.case_number, c.district_code, l.leave_id::text,"
+    " l.end_date::text"
     " FROM ((SELECT o.leave_id, o.case_id, o.end_date FROM leaves o WHERE o.status = 'APPROVED'"
     "   AND o.end_date < $4::date AND o.decided_on <= $4::date)"
     "  UNION ALL"
-    "  (SELECT r.leave_id, r.case_id, r.end_date FROM leaves r WHERE r.status = 'RETURNED'"
-    "   AND r.returned_on > $4::date AND r.end_date < $4::date AND r.decided_on <= $4::date)) l"
+    "  (SELECT t.leave_id, t.case_id, t.end_date FROM leaves t WHERE t.status = 'RETURNED'"
+    "   AND t.returned_on > $4::date AND t.end_date < $4::date AND t.decided_on <= $4::date)) l"
     " JOIN cases c USING (case_id)"
     " WHERE ($1::boolean OR c.district_code = ANY($2::text[]))"
     " AND ($3 = '' OR c.district_code = $3) AND c.status = 'ACTIVE'"
     " AND l.leave_id > COALESCE(NULLIF($5, '')::uuid, '00000000-0000-0000-0000-000000000000')"
-    " ORDER BY l.leave_id LIMIT $6"};
+    " ORDER BY l.leave_id LIMIT $6),"
+    " a AS (INSERT INTO audit_log (actor, actor_role, action, case_id, result, request_id,"
+    " on_behalf_of, on_behalf_of_role)"
+    " SELECT $7::text, $8::text, $9::text, NULL, 'OK ' || (SELECT count(*) FROM r) || ' leaves',"
+    " $10::text, $11::text, $12::text WHERE set_config('synchronous_commit',"
+    " CASE WHEN $13::boolean THEN 'off' ELSE current_setting('synchronous_commit') END, true)"
+    " IS NOT NULL)"
+    " SELECT * FROM r"};
 
 std::optional<absl::CivilDay> OptDay(const pqxx::field& f) {
   if (f.is_null()) return std::nullopt;
@@ -172,10 +184,19 @@ absl::Status StandingNotFound() { return absl::NotFoundError("standing approval 
 }  // namespace
 
 std::vector<db::Query> PgRecordsStore::LeaveQueries() {
-  return {kLeavesOfCase,      kLeaveForUpdate,       kLeaveInScope,     kInsertLeave,
-          kUpdateLeave,       kLeaveInsertViolation, kListLeavesOfCase, kStandingOfCase,
-          kStandingForUpdate, kStandingInScope,      kInsertStanding,   kRevokeStanding,
-          kLeavesNotReturned};
+  return {kLeavesOfCase,
+          kLeaveForUpdate,
+          kLeaveInScope,
+          kInsertLeave,
+          kUpdateLeave,
+          kLeaveInsertViolation,
+          kListLeavesOfCase,
+          kStandingOfCase,
+          kStandingForUpdate,
+          kStandingInScope,
+          kInsertStanding,
+          kRevokeStanding,
+          kLeavesNotReturnedAudited};
 }
 
 absl::StatusOr<LeaveRecord> PgRecordsStore::RequestLeave(const auth::Principal& principal,
@@ -331,18 +352,20 @@ absl::StatusOr<std::vector<LeaveNotReturnedRow>> PgRecordsStore::ListLeavesNotRe
     const auth::Principal& principal, const std::string& district_code, absl::CivilDay as_of,
     const std::string& after_leave_id, int limit, const std::string& request_id) {
   std::vector<LeaveNotReturnedRow> out;
-  absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
-    RelaxCommitForReadAudit(tx);
+  // One statement, one round trip: the list and its one audit row, as ListCases writes (the
+  // cases are in the response, not the log).
+  absl::Status st = db::Autocommit(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     const Scope scope = ScopeOf(principal);
-    for (const auto& r :
-         tx.exec_prepared(Name(kLeavesNotReturned), scope.all, scope.districts, district_code,
-                          time::FormatDate(as_of), after_leave_id, limit)) {
+    const db::AuditValues audit =
+        db::AuditValuesOf(principal, "ListLeavesNotReturned", "", request_id);
+    for (const auto& r : tx.exec_prepared(
+             Name(kLeavesNotReturnedAudited), scope.all, scope.districts, district_code,
+             time::FormatDate(as_of), after_leave_id, limit, audit.actor, audit.actor_role,
+             audit.action, audit.request_id, db::OrNull(audit.on_behalf_of),
+             db::OrNull(audit.on_behalf_of_role), /*relax_commit=*/!db::InsideCommand())) {
       out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
                      r[3].as<std::string>(), DateOf(r[4])});
     }
-    // One row for the list, as ListCases writes (the cases are in the response, not the log).
-    db::AppendAudit(tx, principal, "ListLeavesNotReturned", "",
-                    absl::StrCat("OK ", out.size(), " leaves"), request_id);
     return absl::OkStatus();
   });
   if (!st.ok()) return st;

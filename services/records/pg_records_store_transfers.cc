@@ -2,6 +2,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "common/db/one_statement.h"
 #include "common/kafka/outbox.h"
 #include "common/time/calendar.h"
 #include "services/records/pg_records_internal.h"
@@ -162,7 +163,7 @@ absl::StatusOr<std::vector<TransferRecord>> PgRecordsStore::ListTransfers(
     const auth::Principal& principal, const std::string& district_code,
     std::optional<domain::TransferStatus> status, const std::string& after_transfer_id, int limit) {
   std::vector<TransferRecord> out;
-  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+  absl::Status st = db::Autocommit(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     const Scope scope = ScopeOf(principal);
     for (const auto& r :
          tx.exec_prepared(Name(kListTransfers), scope.all, scope.districts, district_code,

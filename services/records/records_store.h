@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "ccms/events/v1/envelope.pb.h"
 #include "common/auth/principal.h"
+#include "google/protobuf/message.h"
 #include "services/records/domain/case_rules.h"
 #include "services/records/domain/contact_schedule.h"
 #include "services/records/domain/exit_restriction.h"
@@ -119,6 +120,9 @@ struct OpenCaseCommand {
   std::string id_last4;
   int case_year = 0;     // year of the case number (Asia/Shanghai)
   std::string age_band;  // the age band case_opened publishes (domain::AgeBandName)
+  // The call's response for the case as written (may be empty): inside a command the store's
+  // last statement keeps its bytes (db::KeepResponse), so keeping them costs no round trip.
+  std::function<const google::protobuf::Message*(const CaseRecord&)> response;
 };
 
 struct IntakeCheckInCommand {

@@ -328,6 +328,38 @@ TEST_F(AssessmentIntegrationTest, SanctionsCommendationsDischargeTransferAndClos
   }
   EXPECT_EQ(discharge, 2);
 
+  // The case's open dues as a district's list and a scoped city-wide list show them (the dues
+  // carry the case's district, V003), each listed with the district it is in.
+  auto listed = [&](const std::string& token, const std::string& district,
+                    const std::string& in_district) {
+    int n = 0;
+    std::string page;
+    do {
+      assessment::v1::ListDueAssessmentsRequest r;
+      r.set_district_code(district);
+      *r.mutable_due_before() = Date(Today() + 4000);
+      r.set_page_size(3);
+      r.set_page_token(page);
+      assessment::v1::ListDueAssessmentsResponse resp;
+      auto ctx = h().Context(token);
+      grpc::Status st = h().stub().ListDueAssessments(ctx.get(), r, &resp);
+      EXPECT_TRUE(st.ok()) << st.error_message();
+      if (!st.ok()) break;
+      for (const auto& due : resp.due()) {
+        if (due.case_id() != id) continue;
+        ++n;
+        EXPECT_EQ(due.district_code(), in_district);
+      }
+      page = resp.next_page_token();
+    } while (!page.empty());
+    return n;
+  };
+  const int open_dues = static_cast<int>(Due(StaffA(), id).size());
+  ASSERT_GT(open_dues, 0);
+  EXPECT_EQ(listed(StaffA(), kDistrictA, kDistrictA), open_dues);
+  EXPECT_EQ(listed(StaffA(), "", kDistrictA), open_dues);
+  EXPECT_EQ(listed(StaffB(), "", kDistrictA), 0);
+
   records::v1::CaseTransferred t;
   t.set_case_id(id);
   t.set_from_district_code(kDistrictA);
@@ -336,6 +368,14 @@ TEST_F(AssessmentIntegrationTest, SanctionsCommendationsDischargeTransferAndClos
   EXPECT_TRUE(Apply(Event("ccms.records.case_transferred", id, t, kDistrictB)));
   EXPECT_EQ(Level(StaffA(), id).error_code(), grpc::NOT_FOUND);
   EXPECT_TRUE(Level(StaffB(), id).ok());
+  // The dues moved with the case.
+  EXPECT_EQ(listed(StaffB(), kDistrictB, kDistrictB), open_dues);
+  EXPECT_EQ(listed(StaffB(), "", kDistrictB), open_dues);
+  EXPECT_EQ(listed(StaffA(), "", kDistrictB), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM assessment_dues WHERE case_id = '" + id +
+                  "' AND completed_at IS NULL AND cancelled_at IS NULL AND district_code <> '" +
+                  kDistrictB + "'"),
+            0);
 
   records::v1::CaseClosed closed;
   closed.set_case_id(id);
@@ -343,6 +383,12 @@ TEST_F(AssessmentIntegrationTest, SanctionsCommendationsDischargeTransferAndClos
   *closed.mutable_closed_on() = Date(Today());
   EXPECT_TRUE(Apply(Event("ccms.records.case_closed", id, closed, kDistrictB)));
   EXPECT_TRUE(Due(StaffB(), id).empty());
+  EXPECT_EQ(listed(StaffB(), kDistrictB, kDistrictB), 0);
+  // A late warning on the closed case (a reassessment due on an open case) leaves it no open due.
+  EXPECT_TRUE(Apply(Sanction(id, records::v1::SANCTION_KIND_WARNING, Today())));
+  EXPECT_EQ(Count("SELECT count(*) FROM assessment_dues WHERE case_id = '" + id +
+                  "' AND completed_at IS NULL AND cancelled_at IS NULL"),
+            0);
   EXPECT_EQ(Record(StaffB(), Answers(id, "social_risk", {})).error_code(),
             grpc::FAILED_PRECONDITION);
 

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <pqxx/pqxx>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -38,6 +39,28 @@ class CommandRunnerTest : public ::testing::Test {
   }
   int64_t Notes() { return std::stoll(db_->QueryValue("SELECT count(*) FROM notes")); }
 
+  // A store call written as records' OpenCase is: its first statement carries the command's claim
+  // (and writes only once it is made), its last keeps `response` (set before the call), with
+  // `pause` between the two.
+  absl::Status WriteNotesCarrying(const std::string& text, const StringValue& response,
+                                  absl::Duration pause = absl::ZeroDuration()) {
+    const db::ClaimValues claim = db::TakeClaim(*pool_);
+    return pool_->InTransaction([&](pqxx::work& tx) -> absl::Status {
+      const pqxx::row first = tx.exec_params1(
+          "WITH " CCMS_COMMAND_CLAIM_CTE("2", "3", "4") ","
+          " n AS (INSERT INTO notes (text) SELECT $1 WHERE " CCMS_COMMAND_CLAIMED("2") ")"
+          " SELECT " CCMS_COMMAND_CLAIMED("2"),
+          text, claim.request_id, claim.method, claim.subject);
+      if (auto st = db::SettleClaim(*pool_, first[0].as<bool>()); !st.ok()) return st;
+      absl::SleepFor(pause);
+      const db::KeptValues kept = db::KeepResponse(*pool_, response);
+      tx.exec_params(
+          "WITH " CCMS_COMMAND_KEEP_CTE("2", "3") " INSERT INTO notes (text) VALUES ($1)",
+          text + " again", kept.request_id, pqxx::binarystring(kept.bytes));
+      return absl::OkStatus();
+    });
+  }
+
   db::CommandKey Key(const std::string& request_id, const std::string& method = "m.OneRequest",
                      const std::string& subject = "officer-1") {
     return {request_id, method, subject};
@@ -49,7 +72,7 @@ class CommandRunnerTest : public ::testing::Test {
   std::atomic<int> commits_{0};
 };
 
-TEST_F(CommandRunnerTest, ARetryGetsTheFirstResponseWithoutRunningTheHandlerAgain) {
+TEST_F(CommandRunnerTest, ARetryGetsTheFirstResponseAndWritesNothingAgain) {
   const std::string id = ids::NewUuid();
   int runs = 0;
   auto handler = [&](StringValue* response, const std::string& text) {
@@ -63,11 +86,12 @@ TEST_F(CommandRunnerTest, ARetryGetsTheFirstResponseWithoutRunningTheHandlerAgai
   StringValue first;
   ASSERT_TRUE(runner_->Run(Key(id), &first, handler(&first, "first")).ok());
   StringValue retry;
-  // The retry's handler would answer differently: it is not run; the first answer comes back.
+  // The retry's handler would answer differently: it runs up to its first store call, whose claim
+  // finds the id answered; what it did is rolled back and the first answer comes back.
   ASSERT_TRUE(runner_->Run(Key(id), &retry, handler(&retry, "second")).ok());
   EXPECT_EQ(retry.SerializeAsString(), first.SerializeAsString());
   EXPECT_EQ(retry.value(), "first");
-  EXPECT_EQ(runs, 1);
+  EXPECT_EQ(runs, 2);
   EXPECT_EQ(Notes(), 1);
   EXPECT_EQ(commits_.load(), 1);
 }
@@ -85,7 +109,8 @@ TEST_F(CommandRunnerTest, TheSameRequestIdForAnotherMethodOrCallerIsAlreadyExist
             absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(runner_->Run(Key(id, "m.OneRequest", "officer-2"), &response, count).code(),
             absl::StatusCode::kAlreadyExists);
-  EXPECT_EQ(runs, 0);
+  // The handlers ran (the claim is lazy: they wrote nothing, so it came at their end).
+  EXPECT_EQ(runs, 2);
 }
 
 TEST_F(CommandRunnerTest, AFailedHandlerLeavesNothingAndItsRequestIdFree) {
@@ -192,9 +217,158 @@ TEST_F(CommandRunnerTest, TwoCopiesOfOneRequestAtOnceRunItOnceAndAnswerAlike) {
   second.join();
   ASSERT_TRUE(sa.ok()) << sa;
   ASSERT_TRUE(sb.ok()) << sb;
-  EXPECT_EQ(runs.load(), 1);
+  // Both handlers ran; the second's store call waited on the first's claim and was rolled back.
+  EXPECT_EQ(runs.load(), 2);
   EXPECT_EQ(a.SerializeAsString(), b.SerializeAsString());
   EXPECT_EQ(Notes(), 1);
+}
+
+// The claim in the handler's first statement and the kept response in its last: BEGIN, the two
+// statements, COMMIT (a claim and a kept response of their own would add two).
+TEST_F(CommandRunnerTest, AClaimAndAResponseCarriedByTheStatementsCostNoRoundTrip) {
+  const std::string id = ids::NewUuid();
+  int runs = 0;
+  auto carrying = [&](StringValue* response, const std::string& text) {
+    return [&, response, text] {
+      ++runs;
+      response->set_value(text);
+      return WriteNotesCarrying(text, *response);
+    };
+  };
+  // libpqxx prepares a statement on a connection at its first use (a round trip): use them once.
+  StringValue warm;
+  const std::string warm_id = ids::NewUuid();
+  ASSERT_TRUE(runner_->Run(Key(warm_id), &warm, carrying(&warm, "warm")).ok());
+  ASSERT_TRUE(runner_->Run(Key(warm_id), &warm, carrying(&warm, "warm")).ok());
+  ASSERT_TRUE(runner_->Run(Key(ids::NewUuid()), &warm, [&] { return WriteNote("warm"); }).ok());
+  runs = 0;
+  const int64_t notes = Notes();
+  RoundTripCounter trips(*pool_);
+  std::string sent;
+  StringValue first;
+  ASSERT_TRUE(runner_->Run(Key(id), &first, carrying(&first, "first")).ok());
+  EXPECT_EQ(trips.Take(&sent), 4) << sent;
+  EXPECT_EQ(Notes(), notes + 2);
+  EXPECT_EQ(commits_.load(), 3);
+  trips.Take();
+  // A retry: its first statement finds the id taken, writes nothing; the first response is read
+  // with a statement of its own (BEGIN, the statement, ROLLBACK, the read).
+  StringValue retry;
+  ASSERT_TRUE(runner_->Run(Key(id), &retry, carrying(&retry, "second")).ok());
+  EXPECT_EQ(trips.Take(&sent), 4) << sent;
+  EXPECT_EQ(retry.value(), "first");
+  EXPECT_EQ(runs, 2);
+  EXPECT_EQ(Notes(), notes + 2);
+  EXPECT_EQ(commits_.load(), 3);
+  // The same id for another caller is refused, as with a claim of its own.
+  StringValue other;
+  EXPECT_EQ(
+      runner_->Run(Key(id, "m.OneRequest", "officer-2"), &other, carrying(&other, "x")).code(),
+      absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(Notes(), notes + 2);
+  // A handler with a claim of its own, for comparison: BEGIN, claim, insert, response, COMMIT.
+  trips.Take();
+  StringValue plain;
+  ASSERT_TRUE(runner_->Run(Key(ids::NewUuid()), &plain, [&] { return WriteNote("plain"); }).ok());
+  EXPECT_EQ(trips.Take(&sent), 5) << sent;
+}
+
+TEST_F(CommandRunnerTest, CopiesOfOneRequestAtOnceWaitOnTheCarriedClaimAndAnswerAlike) {
+  constexpr int kAtOnce = 4;
+  const std::string id = ids::NewUuid();
+  std::atomic<int> runs{0};
+  std::vector<StringValue> responses(kAtOnce);
+  std::vector<absl::Status> results(kAtOnce);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kAtOnce; ++i) {
+    threads.emplace_back([&, i] {
+      results[i] = runner_->Run(Key(id), &responses[i], [&, i] {
+        responses[i].set_value(absl::StrCat("run ", ++runs));
+        // The first to claim holds the id for 300 ms: the others' statements wait on it.
+        return WriteNotesCarrying("once", responses[i], absl::Milliseconds(300));
+      });
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (int i = 0; i < kAtOnce; ++i) {
+    ASSERT_TRUE(results[i].ok()) << results[i];
+    EXPECT_EQ(responses[i].SerializeAsString(), responses[0].SerializeAsString());
+  }
+  EXPECT_EQ(Notes(), 2);  // one run's two rows
+  EXPECT_EQ(commits_.load(), 1);
+  EXPECT_EQ(db_->QueryValue("SELECT count(*) FROM idempotency_keys"), "1");
+}
+
+TEST_F(CommandRunnerTest, AHandlerFailingBeforeItsFirstStatementStillGetsTheFirstResponse) {
+  const std::string id = ids::NewUuid();
+  StringValue first;
+  ASSERT_TRUE(runner_
+                  ->Run(Key(id), &first,
+                        [&] {
+                          first.set_value("first");
+                          return WriteNotesCarrying("first", first);
+                        })
+                  .ok());
+  // The retry's handler refuses before it reaches the database (a rule of today's date, say):
+  // the id was answered, so the answer is the first one, as when the claim came first.
+  StringValue retry;
+  ASSERT_TRUE(
+      runner_->Run(Key(id), &retry, [] { return absl::InvalidArgumentError("no longer valid"); })
+          .ok());
+  EXPECT_EQ(retry.value(), "first");
+  StringValue other;
+  EXPECT_EQ(
+      runner_
+          ->Run(Key(id, "m.OtherRequest"), &other, [] { return absl::InvalidArgumentError("no"); })
+          .code(),
+      absl::StatusCode::kAlreadyExists);
+  // A fresh id: the handler's own error, and the id stays free.
+  const std::string fresh = ids::NewUuid();
+  EXPECT_EQ(
+      runner_->Run(Key(fresh), &other, [] { return absl::InvalidArgumentError("no"); }).code(),
+      absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      db_->QueryValue("SELECT count(*) FROM idempotency_keys WHERE request_id = '" + fresh + "'"),
+      "0");
+  // A handler that succeeds without writing is claimed and kept at its end.
+  StringValue quiet;
+  const std::string quiet_id = ids::NewUuid();
+  ASSERT_TRUE(runner_
+                  ->Run(Key(quiet_id), &quiet,
+                        [&] {
+                          quiet.set_value("nothing written");
+                          return absl::OkStatus();
+                        })
+                  .ok());
+  StringValue quiet_retry;
+  ASSERT_TRUE(runner_->Run(Key(quiet_id), &quiet_retry, [] { return absl::OkStatus(); }).ok());
+  EXPECT_EQ(quiet_retry.value(), "nothing written");
+}
+
+TEST_F(CommandRunnerTest, AResponseChangedAfterTheStatementKeptItIsKeptAsAnswered) {
+  const std::string id = ids::NewUuid();
+  StringValue response;
+  ASSERT_TRUE(runner_
+                  ->Run(Key(id), &response,
+                        [&] {
+                          response.set_value("as kept by the statement");
+                          if (auto st = WriteNotesCarrying("n", response); !st.ok()) return st;
+                          response.set_value("as answered");
+                          return absl::OkStatus();
+                        })
+                  .ok());
+  StringValue retry;
+  ASSERT_TRUE(runner_->Run(Key(id), &retry, [] { return absl::OkStatus(); }).ok());
+  EXPECT_EQ(retry.value(), "as answered");
+}
+
+// Outside a command the statement claims nothing and goes on.
+TEST_F(CommandRunnerTest, AStatementCarryingTheClaimOutsideACommandJustRuns) {
+  StringValue response;
+  response.set_value("unused");
+  ASSERT_TRUE(WriteNotesCarrying("alone", response).ok());
+  EXPECT_EQ(Notes(), 2);
+  EXPECT_EQ(db_->QueryValue("SELECT count(*) FROM idempotency_keys"), "0");
 }
 
 }  // namespace

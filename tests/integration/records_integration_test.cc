@@ -130,6 +130,66 @@ TEST_F(RecordsIntegrationTest, OpenGetAndList) {
   EXPECT_TRUE(ListIds(StaffA()).count(c.case_id()));
 }
 
+// ListCases runs one statement per set of filters (an office; a district and a status; a
+// district; an open status; the rest): each answers with exactly the cases of its filters.
+TEST_F(RecordsIntegrationTest, ListCasesFiltersEachPickTheirCases) {
+  auto open_in = [&](const std::string& district, const std::string& office) {
+    OpenCaseRequest req = ValidOpenCase(NextId(), district);
+    req.mutable_assignment()->set_office_id(office);
+    OpenCaseResponse resp;
+    grpc::Status st = Open(Admin(), req, &resp);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return resp.case_().case_id();
+  };
+  const std::string office = "office-" + ids::NewUuid().substr(0, 8);
+  const std::string a1 = open_in(kDistrictA, office);
+  const std::string a2 = open_in(kDistrictA, "office-1");
+  const std::string b1 = open_in(kDistrictB, "office-1");
+  const std::string closed = open_in(kDistrictA, office);
+  h().db().QueryValue("UPDATE cases SET status = 'REVOKED' WHERE case_id = '" + closed +
+                      "' RETURNING 1");
+  // Which of the four a filter lists, across all its pages of 2.
+  auto listed = [&](const std::string& district, const std::string& office_id,
+                    records::v1::CaseStatus status) {
+    std::set<std::string> ids;
+    std::string page;
+    do {
+      records::v1::ListCasesRequest req;
+      req.set_district_code(district);
+      req.set_office_id(office_id);
+      req.set_status(status);
+      req.set_page_size(2);
+      req.set_page_token(page);
+      records::v1::ListCasesResponse resp;
+      auto ctx = h().Context(Admin());
+      grpc::Status st = h().cases().ListCases(ctx.get(), req, &resp);
+      EXPECT_TRUE(st.ok()) << st.error_message();
+      if (!st.ok()) break;
+      for (const auto& c : resp.cases()) {
+        if (c.case_id() == a1 || c.case_id() == a2 || c.case_id() == b1 || c.case_id() == closed) {
+          ids.insert(c.case_id());
+        }
+      }
+      page = resp.next_page_token();
+    } while (!page.empty());
+    return ids;
+  };
+  using S = std::set<std::string>;
+  constexpr auto kAny = records::v1::CASE_STATUS_UNSPECIFIED;
+  constexpr auto kPending = records::v1::CASE_STATUS_PENDING_INTAKE;
+  EXPECT_EQ(listed("", office, kAny), (S{a1, closed}));
+  EXPECT_EQ(listed(kDistrictB, office, kAny), S{});
+  EXPECT_EQ(listed("", office, kPending), S{a1});
+  EXPECT_EQ(listed(kDistrictA, "", kPending), (S{a1, a2}));
+  EXPECT_EQ(listed(kDistrictA, "", records::v1::CASE_STATUS_REVOKED), S{closed});
+  EXPECT_EQ(listed(kDistrictA, "", kAny), (S{a1, a2, closed}));
+  EXPECT_EQ(listed(kDistrictB, "", kAny), S{b1});
+  EXPECT_EQ(listed("", "", kPending), (S{a1, a2, b1}));
+  EXPECT_EQ(listed("", "", records::v1::CASE_STATUS_ACTIVE), S{});
+  EXPECT_EQ(listed("", "", records::v1::CASE_STATUS_REVOKED), S{closed});
+  EXPECT_EQ(listed("", "", kAny), (S{a1, a2, b1, closed}));
+}
+
 TEST_F(RecordsIntegrationTest, CaseFactsAreSnapshottedOnceAndTheirAgeBandFollowed) {
   OpenCaseResponse resp;
   ASSERT_TRUE(Open(StaffA(), ValidOpenCase(NextId(), kDistrictA), &resp).ok());

@@ -308,5 +308,34 @@ TEST_F(RecordsPersonTest, OneRequestSentSeveralTimesAtOnceMakesOneCase) {
             1);
 }
 
+// OpenCase's round trips to PostgreSQL (issue 18 item 2), counted in libpq's trace: BEGIN, the
+// command's claim with the person and the case number, the case with its rows and the kept
+// response, COMMIT. A retry: BEGIN, the claim finding the id taken, ROLLBACK, the first response.
+TEST_F(RecordsPersonTest, OpenCaseTakesFourRoundTrips) {
+  const std::string token = StaffA();
+  // libpqxx prepares a statement on a connection at its first use (a round trip): use them once.
+  const OpenCaseRequest warm = ValidOpenCase(NextId(), kDistrictA);
+  OpenCaseResponse warmed;
+  ASSERT_TRUE(Open(token, warm, &warmed).ok());
+  ASSERT_TRUE(Open(token, warm, &warmed).ok());
+  for (const bool known : {false, true}) {
+    const std::string id = NextId();
+    if (known) (void)OpenAndDischargeInA(id);
+    OpenCaseRequest req = ValidOpenCase(id, kDistrictA);
+    req.mutable_person()->set_phone("13600000007");  // new details for the known person
+    OpenCaseResponse opened, again;
+    std::string sent;
+    {
+      RoundTripCounter trips(h().host().pool());
+      ASSERT_TRUE(Open(token, req, &opened).ok());
+      EXPECT_EQ(trips.Take(&sent), 4) << (known ? "known person\n" : "new person\n") << sent;
+      ASSERT_TRUE(Open(token, req, &again).ok());
+      EXPECT_EQ(trips.Take(&sent), 4) << "retry\n" << sent;
+    }
+    // The retry answers with the kept bytes: those of the response the first call answered.
+    EXPECT_EQ(again.SerializeAsString(), opened.SerializeAsString());
+  }
+}
+
 }  // namespace
 }  // namespace ccms::testing

@@ -255,4 +255,56 @@ std::vector<ConsumedRecord> ReadTopic(
   return out;
 }
 
+RoundTripCounter::RoundTripCounter(db::ConnectionPool& pool) : pool_(pool) {
+  file_ = open_memstream(&buffer_, &size_);
+  if (file_ == nullptr) throw std::runtime_error("open_memstream");
+  absl::Status st = pool_.WithConnection([&](pqxx::connection& c) {
+    c.trace(file_);
+    traced_ = &c;
+    return absl::OkStatus();
+  });
+  if (!st.ok()) throw std::runtime_error(std::string(st.message()));
+}
+
+RoundTripCounter::~RoundTripCounter() {
+  bool stopped = false;
+  (void)pool_.WithConnection([&](pqxx::connection& c) {
+    if (&c == traced_) {
+      c.trace(nullptr);
+      stopped = true;
+    }
+    return absl::OkStatus();
+  });
+  // Another connection was lent: the traced one may still write, so its file stays open.
+  if (!stopped) return;
+  std::fclose(file_);
+  std::free(buffer_);
+}
+
+int RoundTripCounter::Take(std::string* what) {
+  std::fflush(file_);
+  const std::string trace(buffer_ + read_, size_ - read_);
+  read_ = size_;
+  int trips = 0;
+  std::string sent;
+  const std::vector<std::string> lines = absl::StrSplit(trace, '\n');
+  for (const std::string& line : lines) {
+    // "[timestamp\t]F\t<length>\t<message>[\t<fields>]": what the client sent.
+    const std::vector<std::string> f = absl::StrSplit(line, '\t');
+    for (size_t i = 0; i + 2 < f.size(); ++i) {
+      if (f[i] != "F") continue;
+      if (f[i + 2] == "Query" || f[i + 2] == "Sync") {
+        ++trips;
+        absl::StrAppend(&sent, f[i + 2], f[i + 2] == "Query" && i + 3 < f.size() ? f[i + 3] : "",
+                        "\n");
+      } else if (f[i + 2] == "Bind" && i + 3 < f.size()) {
+        absl::StrAppend(&sent, "Bind", f[i + 3].substr(0, 60), " ");
+      }
+      break;
+    }
+  }
+  if (what != nullptr) *what = sent;
+  return trips;
+}
+
 }  // namespace ccms::testing

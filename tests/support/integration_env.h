@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <memory>
@@ -91,5 +92,28 @@ std::vector<ConsumedRecord> ReadTopic(
 
 // GET http://127.0.0.1:<port><path>; the body, or "" on failure.
 std::string HttpGet(int port, const std::string& path);
+
+// Counts the round trips libpq makes on one connection of `pool`, from libpq's trace (PQtrace):
+// each simple-protocol Query (libpqxx's BEGIN, COMMIT) and each Sync of the extended protocol (a
+// prepared or parameterized statement) is one. The connection traced is the one a caller gets
+// next from the pool (it lends the one returned last), so count one thing at a time, with nothing
+// else using the pool meanwhile.
+class RoundTripCounter {
+ public:
+  explicit RoundTripCounter(db::ConnectionPool& pool);
+  ~RoundTripCounter();
+  RoundTripCounter(const RoundTripCounter&) = delete;
+  RoundTripCounter& operator=(const RoundTripCounter&) = delete;
+  // The round trips since the start or the last Take, and what they sent (one line each).
+  int Take(std::string* what = nullptr);
+
+ private:
+  db::ConnectionPool& pool_;
+  const pqxx::connection* traced_ = nullptr;
+  FILE* file_ = nullptr;
+  char* buffer_ = nullptr;
+  size_t size_ = 0;
+  size_t read_ = 0;
+};
 
 }  // namespace ccms::testing
