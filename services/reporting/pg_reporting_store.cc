@@ -366,7 +366,7 @@ absl::StatusOr<CountedInput> PgReportingStore::LoadCounted(
   absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     // Planned for its day and dimensions at each run: after five runs PostgreSQL would keep a
     // generic plan, which evaluates the dimension tests on every row and sorts the day's spans to
-    // group them (0.17-0.36 s for 30,000 spans, against 0.03-0.05 s for the day's own plan,
+    // group them (0.17-0.48 s for 30,000 spans, against 0.03-0.05 s for the day's own plan,
     // which folds the tests away and hashes; docs/benchmarks.md). LOCAL, reset after: the
     // transaction may be a command's.
     tx.exec("SET LOCAL plan_cache_mode = force_custom_plan");
