@@ -45,9 +45,10 @@ class PgReportingStore final : public ReportStore {
   // generation, in one transaction; returns it. Stop every other replica first.
   absl::StatusOr<int> ResetProjections();
 
-  absl::StatusOr<std::vector<CaseSlice>> LoadSlices(domain::Period period,
-                                                    const std::set<std::string>& districts,
-                                                    const std::string& office) override;
+  absl::StatusOr<CountedInput> LoadCounted(domain::Period period,
+                                           const std::set<std::string>& districts,
+                                           const std::string& office,
+                                           const std::set<std::string>& dimensions) override;
   absl::StatusOr<std::vector<CaseSlice>> LoadKnownAt(absl::Time known_at,
                                                      const std::set<std::string>& districts,
                                                      const std::string& office) override;

@@ -130,14 +130,25 @@ absl::Status ReportServiceImpl::DoRunReport(const auth::Principal& principal,
 
   const std::string office = domain::VisibleOffice(principal);
   const domain::Period period = domain::PeriodContaining(*kind, *day);
-  auto slices = known_at.has_value() ? store_.LoadKnownAt(*known_at, *visible, office)
-                                     : store_.LoadSlices(period, *visible, office);
-  if (!slices.ok()) return slices.status();
+  // As known at an instant: each case's time line rebuilt from its occurrences recorded by then;
+  // otherwise the projections as they stand, the states on the as-of day counted in the SQL.
+  CountedInput counted;
+  if (known_at.has_value()) {
+    auto slices = store_.LoadKnownAt(*known_at, *visible, office);
+    if (!slices.ok()) return slices.status();
+    counted.flows = *std::move(slices);
+  } else {
+    auto loaded = store_.LoadCounted(period, *visible, office,
+                                     domain::StockDimensions(indicators, breakdown));
+    if (!loaded.ok()) return loaded.status();
+    counted = *std::move(loaded);
+  }
   domain::ReportInput input;
-  for (const auto& s : *slices) {
+  for (const auto& s : counted.flows) {
     input.case_ids.push_back(s.case_id);
     input.timelines.push_back(&s.timeline);
   }
+  if (!known_at.has_value()) input.stock = &counted.states;
   const domain::ReportTable table =
       domain::ComputeReport(indicators, period, breakdown, input, *visible, office);
 

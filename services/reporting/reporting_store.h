@@ -6,28 +6,39 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/reporting/domain/indicators.h"
 #include "services/reporting/domain/period.h"
 #include "services/reporting/domain/timeline.h"
 
 namespace ccms::reporting {
 
-// One case as a report needs it: its spans covering the period's as-of day and its flows in the
-// period (a partial time line; opened is set).
+// One case as a report needs it: a partial time line (opened is set): its flows in the period
+// (LoadCounted), or its whole time line as known at an instant (LoadKnownAt).
 struct CaseSlice {
   std::string case_id;
   domain::Timeline timeline;
+};
+
+// What a report counts from the projections as they stand: the states on the period's as-of
+// day, grouped (domain::StateCount; ReportInput::stock), and the cases with a flow in the period
+// (their flows only; no spans).
+struct CountedInput {
+  std::vector<domain::StateCount> states;
+  std::vector<CaseSlice> flows;
 };
 
 // What the report handlers read.
 class ReportStore {
  public:
   virtual ~ReportStore() = default;
-  // Every case with a span on period.AsOf() or a flow in the period, of those spans and flows
-  // whose district is in `districts` (empty: every district) and whose office is `office` ("":
-  // every office): the caller's scope, in the SQL.
-  virtual absl::StatusOr<std::vector<CaseSlice>> LoadSlices(domain::Period period,
-                                                            const std::set<std::string>& districts,
-                                                            const std::string& office) = 0;
+  // The spans on period.AsOf() counted by state, keeping `dimensions` of it
+  // (domain::StockDimensions), and every case with a flow in the period with those flows; of
+  // the spans and flows whose district is in `districts` (empty: every district) and whose
+  // office is `office` ("": every office): the caller's scope, in the SQL.
+  virtual absl::StatusOr<CountedInput> LoadCounted(domain::Period period,
+                                                   const std::set<std::string>& districts,
+                                                   const std::string& office,
+                                                   const std::set<std::string>& dimensions) = 0;
   // The cases as known at `known_at`: each case's time line built from only its occurrences
   // recorded (the event's recorded_at) at or before it, for the cases with an occurrence in
   // `districts` (empty: every district) and, when set, of `office` (the caller's scope, in the

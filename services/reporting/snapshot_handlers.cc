@@ -172,18 +172,32 @@ absl::Status ReportServiceImpl::DoRunSnapshot(const auth::Principal& principal,
 
   if (auto st = snapshots_.Lock(key); !st.ok()) return st;
   // As known at an instant: each case's time line rebuilt from the occurrences recorded by then
-  // (as RunReport does); otherwise the projections as they stand.
-  auto slices = known_at.has_value()
-                    ? store_.LoadKnownAt(*known_at, target->districts, key.office_id)
-                    : store_.LoadSlices(target->period, target->districts, key.office_id);
-  if (!slices.ok()) return slices.status();
+  // (as RunReport does); otherwise the projections as they stand, the states on the as-of day
+  // counted in the SQL by every dimension a table of the report reads.
+  CountedInput counted;
+  if (known_at.has_value()) {
+    auto slices = store_.LoadKnownAt(*known_at, target->districts, key.office_id);
+    if (!slices.ok()) return slices.status();
+    counted.flows = *std::move(slices);
+  } else {
+    std::set<std::string> dimensions;
+    for (const auto& t : target->report->tables) {
+      std::vector<const domain::IndicatorDef*> defs;
+      for (const auto& id : t.indicator_ids) defs.push_back(defs_.Find(id));
+      dimensions.merge(domain::StockDimensions(defs, t.breakdown));
+    }
+    auto loaded = store_.LoadCounted(target->period, target->districts, key.office_id, dimensions);
+    if (!loaded.ok()) return loaded.status();
+    counted = *std::move(loaded);
+  }
   auto positions = snapshots_.AppliedPositions(consumer_group_);
   if (!positions.ok()) return positions.status();
   domain::ReportInput input;
-  for (const auto& s : *slices) {
+  for (const auto& s : counted.flows) {
     input.case_ids.push_back(s.case_id);
     input.timelines.push_back(&s.timeline);
   }
+  if (!known_at.has_value()) input.stock = &counted.states;
   StoredSnapshot next;
   next.content =
       domain::ComputeSnapshot(*target->report, reports_, defs_, target->period, key.scope, input,

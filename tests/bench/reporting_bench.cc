@@ -34,7 +34,15 @@
 //   reporting.rebuild_cpu_self_s reporting.rebuild_cpu_pg_s (the CPU of the rebuild's window)
 //
 //   ccms-bench-reporting [--active N] [--years N] [--rebuild-cases N] [--batch N] [--runs N]
-//                        [--seed N] [--case-order 0/1] [--catch-up 0/1]
+//                        [--seed N] [--case-order 0/1] [--catch-up 0/1] [--keep-db NAME]
+//                        [--report ID]
+// --report ID: the report timed in (2), `daily` by default (also monthly, quarterly, annual: the
+// period holding today, over the same history).
+// --keep-db NAME: the service's database is NAME, created when missing and kept at the end. When
+// it holds a finished fill (the table bench_fill), (1) and the fill are skipped and the daily
+// report runs on it as it is, after the service's migrations (so one fill serves a before and an
+// after; the figures of the fill are the ones it recorded, and --active, --years, --seed and
+// --rebuild-cases are taken from it).
 // Needs CCMS_TEST_PG_ADMIN_DSN, CCMS_TEST_KAFKA_BOOTSTRAP, CCMS_TEST_KAFKA_CONTROL_PORT (as
 // tests/run exports them; tests/bench/run sets them to its stack's).
 #include <sys/resource.h>
@@ -92,6 +100,13 @@ int Flag(int argc, char** argv, const char* name, int fallback) {
     if (std::strcmp(argv[i], name) == 0) return std::atoi(argv[i + 1]);
   }
   return fallback;
+}
+
+std::string StringFlag(int argc, char** argv, const char* name) {
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
+  }
+  return "";
 }
 
 double Percentile(std::vector<double> v, double p) {
@@ -469,18 +484,22 @@ class ProjectionWriter {
   } inbox_;
 };
 
-int Run(int argc, char** argv) {
-  if (IntegrationEnv::Get() == nullptr) {
-    std::fprintf(stderr,
-                 "ccms-bench-reporting: needs CCMS_TEST_PG_ADMIN_DSN, CCMS_TEST_KAFKA_BOOTSTRAP "
-                 "and CCMS_TEST_KAFKA_CONTROL_PORT\n");
-    return 2;
-  }
-  const int active = Flag(argc, argv, "--active", 30000);
+// The figures the fill printed (key=value lines), recorded with a kept database.
+std::string g_fill_figures;
+
+template <typename... Args>
+void Figure(const char* format, Args... args) {
+  char line[256];
+  std::snprintf(line, sizeof line, format, args...);
+  std::fputs(line, stdout);
+  g_fill_figures += line;
+}
+
+// (1) the rebuild, then the whole history written into the projections; returns the errors, or
+// -1 when the bench cannot go on.
+int Fill(int argc, char** argv, ServiceHarness& h, int active, int rebuild_cases, D today) {
   const int years = std::max(1, Flag(argc, argv, "--years", 5));
-  const int rebuild_cases = Flag(argc, argv, "--rebuild-cases", 1000);
   const int batch = std::max(1, Flag(argc, argv, "--batch", 256));
-  const int runs = std::max(1, Flag(argc, argv, "--runs", 20));
   const uint32_t seed = static_cast<uint32_t>(Flag(argc, argv, "--seed", 16));
   // The rebuild's sample on the topics: in time order across the cases, as the real history is
   // (a case's ~28 events spread over the whole topic), or with each case's events together
@@ -492,13 +511,7 @@ int Run(int argc, char** argv) {
   // term of 21 months leave at active / 21 a month.
   const int closed = static_cast<int>(static_cast<int64_t>(active) * 12 * years / 21);
 
-  ServiceHarness h(reporting::Definition(),
-                   {.settings = {{"CCMS_CONSUMER_MAX_BATCH", absl::StrCat(batch)},
-                                 {"CCMS_REPORTING_CATCH_UP", catch_up ? "true" : "false"}}});
-  g_district_prefix = absl::StrCat("6", 100 + std::hash<std::string>()(h.db().name()) % 900);
   auto& wiring = h.wiring<reporting::ReportingWiring>();
-  h.host().consumer(0).Stop();  // the bench runs its own rebuild below
-  const D today = h.Today();
   History history(seed, today, years);
   int errors = 0;
 
@@ -515,7 +528,7 @@ int Run(int argc, char** argv) {
     if (!producer.ok()) {
       std::fprintf(stderr, "ccms-bench-reporting: producer: %s\n",
                    std::string(producer.status().message()).c_str());
-      return 1;
+      return -1;
     }
     std::vector<Produced> sample;
     for (int c = 0; c < rebuild_cases; ++c) {
@@ -542,14 +555,14 @@ int Run(int argc, char** argv) {
     }
     if (!(*producer)->Flush(120000) || failed.load() > 0) {
       std::fprintf(stderr, "ccms-bench-reporting: %d events not delivered\n", failed.load());
-      return 1;
+      return -1;
     }
   }
   auto generation = wiring.store().ResetProjections();
   if (!generation.ok()) {
     std::fprintf(stderr, "ccms-bench-reporting: reset: %s\n",
                  std::string(generation.status().message()).c_str());
-    return 1;
+    return -1;
   }
   const std::string group =
       absl::StrCat(reporting::ConsumerGroup(*generation), "-bench-", h.db().name());
@@ -567,7 +580,7 @@ int Run(int argc, char** argv) {
   if (!consumer.ok()) {
     std::fprintf(stderr, "ccms-bench-reporting: consumer: %s\n",
                  std::string(consumer.status().message()).c_str());
-    return 1;
+    return -1;
   }
   auto count = [&](const std::string& sql) { return std::stoll(h.db().QueryValue(sql)); };
   const std::string mine = absl::StrCat(
@@ -640,19 +653,19 @@ int Run(int argc, char** argv) {
                  static_cast<long long>(projected), static_cast<long long>(sample_events));
     ++errors;
   }
-  std::printf("reporting.rebuild_cases=%d\n", rebuild_cases);
-  std::printf("reporting.rebuild_batch=%d\n", batch);
-  std::printf("reporting.rebuild_order=%s\n", case_order ? "case" : "time");
-  std::printf("reporting.rebuild_catch_up=%d\n", catch_up ? 1 : 0);
-  std::printf("reporting.rebuild_finish_calls=%d\n", finish_calls);
-  std::printf("reporting.rebuild_cpu_self_s=%.2f\n", self_cpu);
-  std::printf("reporting.rebuild_cpu_pg_s=%.2f\n", pg_cpu0 < 0 ? -1.0 : pg_cpu);
-  std::printf("reporting.rebuild_sample_events=%lld\n", static_cast<long long>(sample_events));
-  std::printf("reporting.rebuild_events=%lld\n", static_cast<long long>(rebuilt));
-  std::printf("reporting.rebuild_s=%.2f\n", Seconds(t0, done));
-  std::printf("reporting.rebuild_rate=%.0f\n", static_cast<double>(rebuilt) / Seconds(t0, done));
-  std::printf("reporting.rebuild_rate_from_first=%.0f\n",
-              static_cast<double>(rebuilt) / std::max(Seconds(first, done), 1e-3));
+  Figure("reporting.rebuild_cases=%d\n", rebuild_cases);
+  Figure("reporting.rebuild_batch=%d\n", batch);
+  Figure("reporting.rebuild_order=%s\n", case_order ? "case" : "time");
+  Figure("reporting.rebuild_catch_up=%d\n", catch_up ? 1 : 0);
+  Figure("reporting.rebuild_finish_calls=%d\n", finish_calls);
+  Figure("reporting.rebuild_cpu_self_s=%.2f\n", self_cpu);
+  Figure("reporting.rebuild_cpu_pg_s=%.2f\n", pg_cpu0 < 0 ? -1.0 : pg_cpu);
+  Figure("reporting.rebuild_sample_events=%lld\n", static_cast<long long>(sample_events));
+  Figure("reporting.rebuild_events=%lld\n", static_cast<long long>(rebuilt));
+  Figure("reporting.rebuild_s=%.2f\n", Seconds(t0, done));
+  Figure("reporting.rebuild_rate=%.0f\n", static_cast<double>(rebuilt) / Seconds(t0, done));
+  Figure("reporting.rebuild_rate_from_first=%.0f\n",
+         static_cast<double>(rebuilt) / std::max(Seconds(first, done), 1e-3));
   std::fflush(stdout);
 
   // (2) The whole history in the projections, then the daily report.
@@ -662,15 +675,65 @@ int Run(int argc, char** argv) {
   writer.Flush();
   h.db().QueryValue("ANALYZE");
   const auto f1 = std::chrono::steady_clock::now();
-  std::printf("reporting.active=%d\n", active);
-  std::printf("reporting.closed=%d\n", closed);
-  std::printf("reporting.years=%d\n", years);
-  std::printf("reporting.events=%lld\n", static_cast<long long>(writer.events()));
-  std::printf("reporting.spans=%lld\n", static_cast<long long>(writer.spans()));
-  std::printf("reporting.flows=%lld\n", static_cast<long long>(writer.flows()));
-  std::printf("reporting.inbox_rows=%lld\n", count("SELECT count(*) FROM inbox"));
-  std::printf("reporting.fill_s=%.1f\n", Seconds(f0, f1));
+  Figure("reporting.active=%d\n", active);
+  Figure("reporting.closed=%d\n", closed);
+  Figure("reporting.years=%d\n", years);
+  Figure("reporting.events=%lld\n", static_cast<long long>(writer.events()));
+  Figure("reporting.spans=%lld\n", static_cast<long long>(writer.spans()));
+  Figure("reporting.flows=%lld\n", static_cast<long long>(writer.flows()));
+  Figure("reporting.inbox_rows=%lld\n", count("SELECT count(*) FROM inbox"));
+  Figure("reporting.fill_s=%.1f\n", Seconds(f0, f1));
   std::fflush(stdout);
+
+  return errors;
+}
+
+int Run(int argc, char** argv) {
+  if (IntegrationEnv::Get() == nullptr) {
+    std::fprintf(stderr,
+                 "ccms-bench-reporting: needs CCMS_TEST_PG_ADMIN_DSN, CCMS_TEST_KAFKA_BOOTSTRAP "
+                 "and CCMS_TEST_KAFKA_CONTROL_PORT\n");
+    return 2;
+  }
+  const std::string keep_db = StringFlag(argc, argv, "--keep-db");
+  // The batch and catch-up mode are the service's settings, read when the harness builds it.
+  const int batch = std::max(1, Flag(argc, argv, "--batch", 256));
+  const bool catch_up = Flag(argc, argv, "--catch-up", 1) != 0;
+  ServiceHarness h(reporting::Definition(),
+                   {.settings = {{"CCMS_CONSUMER_MAX_BATCH", absl::StrCat(batch)},
+                                 {"CCMS_REPORTING_CATCH_UP", catch_up ? "true" : "false"}},
+                    .keep_database = keep_db});
+  g_district_prefix = absl::StrCat("6", 100 + std::hash<std::string>()(h.db().name()) % 900);
+  h.host().consumer(0).Stop();  // the bench runs its own rebuild below
+  const D today = h.Today();
+  const int runs = std::max(1, Flag(argc, argv, "--runs", 20));
+  std::string report = StringFlag(argc, argv, "--report");
+  if (report.empty()) report = "daily";
+  auto count = [&](const std::string& sql) { return std::stoll(h.db().QueryValue(sql)); };
+  int active = Flag(argc, argv, "--active", 30000);
+  int rebuild_cases = Flag(argc, argv, "--rebuild-cases", 1000);
+  int errors = 0;
+  const bool filled =
+      !keep_db.empty() && h.db().QueryValue("SELECT to_regclass('bench_fill') IS NOT NULL") == "t";
+  if (filled) {
+    active = static_cast<int>(count("SELECT active FROM bench_fill"));
+    rebuild_cases = static_cast<int>(count("SELECT rebuild_cases FROM bench_fill"));
+    std::printf("reporting.kept_db=%s\n", keep_db.c_str());
+    std::printf("%s", h.db().QueryValue("SELECT figures FROM bench_fill").c_str());
+    std::fflush(stdout);
+  } else {
+    const int fill_errors = Fill(argc, argv, h, active, rebuild_cases, today);
+    if (fill_errors < 0) return 1;
+    errors += fill_errors;
+    if (!keep_db.empty() && errors == 0) {
+      // Recorded last: a fill that stopped half-way is not taken for a finished one.
+      h.db().QueryValue(
+          absl::StrCat("CREATE TABLE bench_fill AS SELECT ", active, " AS active, ", rebuild_cases,
+                       " AS rebuild_cases, '", g_fill_figures,
+                       "'::text AS figures; ALTER TABLE bench_fill OWNER TO ", h.db().name(),
+                       "_owner"));  // owned as the service's tables (the host grants on them)
+    }
+  }
 
   auto stub = reporting::v1::ReportingService::NewStub(h.channel());
   const std::string admin = ServiceHarness::Token(auth::Role::kCityAdmin, {"*"}, "bench-admin");
@@ -679,7 +742,7 @@ int Run(int argc, char** argv) {
   for (int run = 0; run <= runs; ++run) {
     reporting::v1::RunSnapshotRequest req;
     req.set_request_id(ids::NewUuid());
-    req.set_report_id("daily");
+    req.set_report_id(report);
     *req.mutable_period_day() = ToProtoDate(today);
     reporting::v1::RunSnapshotResponse resp;
     const auto a = std::chrono::steady_clock::now();
@@ -716,6 +779,7 @@ int Run(int argc, char** argv) {
       ++errors;
     }
   }
+  std::printf("reporting.report=%s\n", report.c_str());
   std::printf("reporting.daily_runs=%zu\n", ms.size());
   std::printf("reporting.daily_p50_ms=%.1f\n", Percentile(ms, 0.50));
   std::printf("reporting.daily_p99_ms=%.1f\n", Percentile(ms, 0.99));

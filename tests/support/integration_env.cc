@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -105,16 +106,31 @@ server::CommonConfig TestHostConfig(const std::string& dsn, const std::string& j
   return config;
 }
 
-TestDatabase::TestDatabase() {
+TestDatabase::TestDatabase(const std::string& keep_name) : keep_(!keep_name.empty()) {
   const IntegrationEnv* env = IntegrationEnv::Get();
   if (env == nullptr) throw std::runtime_error("integration environment missing: use tests/run");
-  std::string id = ids::NewUuid();
-  std::erase(id, '-');
-  name_ = "ccms_it_" + id.substr(id.size() - 16);
+  if (keep_) {
+    if (keep_name.size() > 40 || !std::all_of(keep_name.begin(), keep_name.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+        })) {
+      throw std::runtime_error("a kept database's name is up to 40 of [a-z0-9_]");
+    }
+    name_ = keep_name;
+  } else {
+    std::string id = ids::NewUuid();
+    std::erase(id, '-');
+    name_ = "ccms_it_" + id.substr(id.size() - 16);
+  }
   pqxx::connection admin(env->pg_admin_dsn);
-  pqxx::nontransaction(admin).exec("CREATE ROLE " + name_ + "_owner LOGIN");
-  pqxx::nontransaction(admin).exec("CREATE ROLE " + name_ + "_app LOGIN");
-  pqxx::nontransaction(admin).exec("CREATE DATABASE " + name_ + " OWNER " + name_ + "_owner");
+  const bool exists =
+      keep_ && !pqxx::nontransaction(admin)
+                    .exec("SELECT 1 FROM pg_database WHERE datname = " + admin.quote(name_))
+                    .empty();
+  if (!exists) {
+    pqxx::nontransaction(admin).exec("CREATE ROLE " + name_ + "_owner LOGIN");
+    pqxx::nontransaction(admin).exec("CREATE ROLE " + name_ + "_app LOGIN");
+    pqxx::nontransaction(admin).exec("CREATE DATABASE " + name_ + " OWNER " + name_ + "_owner");
+  }
   // The admin DSN minus its dbname and user (the cluster trusts loopback).
   std::string base;
   for (const absl::string_view part : absl::StrSplit(env->pg_admin_dsn, ' ', absl::SkipEmpty())) {
@@ -129,6 +145,7 @@ TestDatabase::TestDatabase() {
 }
 
 TestDatabase::~TestDatabase() {
+  if (keep_) return;
   try {
     pqxx::connection admin(IntegrationEnv::Get()->pg_admin_dsn);
     pqxx::nontransaction(admin).exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");

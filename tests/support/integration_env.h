@@ -45,9 +45,13 @@ server::CommonConfig TestHostConfig(const std::string& dsn, const std::string& j
 // A fresh database on the test cluster, dropped when this object goes away, with the two roles
 // of a service (docs/security.md, "Audit log"): `<name>_owner` owns the database and runs the
 // migrations, `<name>_app` is the runtime role (owns nothing); both dropped with the database.
+//
+// With `keep_name` (lower-case letters, digits, '_'): the database of that name, created with its
+// roles when missing, reused as it is when present, and never dropped (a bench's filled database,
+// kept between runs: ccms-bench-reporting --keep-db).
 class TestDatabase {
  public:
-  TestDatabase();
+  explicit TestDatabase(const std::string& keep_name = "");
   ~TestDatabase();
   // As the cluster's superuser (the tests' own checks and fixtures).
   const std::string& dsn() const { return dsn_; }
@@ -61,6 +65,7 @@ class TestDatabase {
 
  private:
   std::string name_;
+  bool keep_ = false;
   std::string dsn_;
   std::string migration_dsn_;
   std::string runtime_dsn_;

@@ -28,7 +28,8 @@ void Check(const absl::Status& st, const char* step) {
 }  // namespace
 
 ServiceHarness::ServiceHarness(const server::ServiceDefinition& definition, Options options)
-    : clock_(options.clock != nullptr ? *options.clock : fixed_clock_),
+    : db_(options.keep_database),
+      clock_(options.clock != nullptr ? *options.clock : fixed_clock_),
       background_(options.background) {
   // Two roles, as in production: the owner migrates, the runtime role serves.
   server::CommonConfig config = TestHostConfig(db_.runtime_dsn(), kJwtKey);

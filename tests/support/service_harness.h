@@ -31,6 +31,9 @@ class ServiceHarness {
     // Extra librdkafka properties of the service's consumers.
     std::map<std::string, std::string> consumer_properties;
     bool background = false;
+    // The database's name when it is kept between runs (TestDatabase(keep_name)); "" for a
+    // fresh one, dropped at the end.
+    std::string keep_database;
   };
 
   ServiceHarness(const server::ServiceDefinition& definition, Options options);

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstdint>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -155,31 +156,97 @@ absl::StatusOr<IndicatorDefs> ParseIndicatorDefs(std::string_view yaml) {
   return defs;
 }
 
+std::set<std::string> StockDimensions(const std::vector<const IndicatorDef*>& indicators,
+                                      std::string_view breakdown) {
+  std::set<std::string> out = {"district", "office"};
+  if (!breakdown.empty()) out.insert(std::string(breakdown));
+  for (const IndicatorDef* d : indicators) {
+    if (d->kind != IndicatorDef::Kind::kStock) continue;
+    for (const auto& [dim, values] : d->where) out.insert(dim);
+  }
+  return out;
+}
+
+CaseState KeepDimensions(const CaseState& s, const std::set<std::string>& dims) {
+  CaseState k;
+  if (dims.contains("district")) k.district = s.district;
+  if (dims.contains("office")) k.office = s.office;
+  if (dims.contains("sentence_kind")) k.sentence_kind = s.sentence_kind;
+  if (dims.contains("sex")) k.sex = s.sex;
+  if (dims.contains("age_band")) k.age_band = s.age_band;
+  if (dims.contains("offence_category")) k.offence_category = s.offence_category;
+  if (dims.contains("level")) k.level = s.level;
+  if (dims.contains("minor")) k.minor = s.minor;
+  if (dims.contains("key_attention")) k.key_attention = s.key_attention;
+  if (dims.contains("lost_contact")) k.lost_contact = s.lost_contact;
+  if (dims.contains("never_reported")) k.never_reported = s.never_reported;
+  return k;
+}
+
+std::vector<StateCount> GroupStates(const std::vector<const Timeline*>& timelines,
+                                    absl::CivilDay day, const std::set<std::string>& dimensions) {
+  std::vector<StateCount> out;
+  for (const Timeline* tl : timelines) {
+    if (!tl->opened) continue;
+    const std::optional<CaseState> s = StateOn(tl->spans, day);
+    if (!s.has_value()) continue;
+    CaseState kept = KeepDimensions(*s, dimensions);
+    auto it =
+        std::find_if(out.begin(), out.end(), [&](const StateCount& g) { return g.state == kept; });
+    if (it == out.end()) {
+      out.push_back({std::move(kept), 1});
+    } else {
+      ++it->cases;
+    }
+  }
+  return out;
+}
+
 ReportTable ComputeReport(const std::vector<const IndicatorDef*>& indicators, Period period,
                           std::string_view breakdown, const ReportInput& input,
                           const std::set<std::string>& visible, std::string_view office) {
   const size_t n = indicators.size();
-  // Per key and indicator: people (case indexes) or person-times; and the same for the total.
+  // Per key and indicator: people (case indexes, plus the people of grouped states) or
+  // person-times; and the same for the total.
   std::map<std::string, std::vector<std::set<size_t>>> people;
+  std::map<std::string, std::vector<int64_t>> grouped;
   std::map<std::string, std::vector<int64_t>> times;
   std::vector<std::set<size_t>> total_people(n);
+  std::vector<int64_t> total_grouped(n, 0);
   std::vector<int64_t> total_times(n, 0);
-  auto count = [&](size_t ind, size_t case_index, const CaseState& s) {
+  // A case (case_index) or a group of `weight` people (case_index = SIZE_MAX).
+  auto count = [&](size_t ind, size_t case_index, const CaseState& s, int64_t weight = 1) {
     if (!visible.empty() && !visible.contains(s.district)) return;
     if (!office.empty() && s.office != office) return;
     const std::string key = breakdown.empty() ? "" : DimensionValue(s, breakdown);
     auto& p = people[key];
+    auto& g = grouped[key];
     auto& t = times[key];
     if (p.empty()) {
       p.resize(n);
+      g.assign(n, 0);
       t.assign(n, 0);
     }
-    p[ind].insert(case_index);
-    ++t[ind];
-    total_people[ind].insert(case_index);
-    ++total_times[ind];
+    if (case_index == SIZE_MAX) {
+      g[ind] += weight;
+      total_grouped[ind] += weight;
+    } else {
+      p[ind].insert(case_index);
+      total_people[ind].insert(case_index);
+    }
+    t[ind] += weight;
+    total_times[ind] += weight;
   };
   const absl::CivilDay as_of = period.AsOf();
+  if (input.stock != nullptr) {
+    for (size_t i = 0; i < n; ++i) {
+      const IndicatorDef& d = *indicators[i];
+      if (d.kind != IndicatorDef::Kind::kStock) continue;
+      for (const StateCount& g : *input.stock) {
+        if (Matches(d, g.state)) count(i, SIZE_MAX, g.state, g.cases);
+      }
+    }
+  }
   for (size_t c = 0; c < input.timelines.size(); ++c) {
     const Timeline& tl = *input.timelines[c];
     if (!tl.opened) continue;
@@ -188,6 +255,7 @@ ReportTable ComputeReport(const std::vector<const IndicatorDef*>& indicators, Pe
     for (size_t i = 0; i < n; ++i) {
       const IndicatorDef& d = *indicators[i];
       if (d.kind == IndicatorDef::Kind::kStock) {
+        if (input.stock != nullptr) continue;  // counted from the groups above
         if (!looked) {
           on_day = StateOn(tl.spans, as_of);
           looked = true;
@@ -208,7 +276,7 @@ ReportTable ComputeReport(const std::vector<const IndicatorDef*>& indicators, Pe
     std::vector<int64_t> row(n);
     for (size_t i = 0; i < n; ++i) {
       row[i] = indicators[i]->count == IndicatorDef::Count::kPeople
-                   ? static_cast<int64_t>(p[i].size())
+                   ? static_cast<int64_t>(p[i].size()) + grouped[key][i]
                    : times[key][i];
     }
     out.rows.push_back(std::move(row));
@@ -216,7 +284,7 @@ ReportTable ComputeReport(const std::vector<const IndicatorDef*>& indicators, Pe
   out.total.resize(n);
   for (size_t i = 0; i < n; ++i) {
     out.total[i] = indicators[i]->count == IndicatorDef::Count::kPeople
-                       ? static_cast<int64_t>(total_people[i].size())
+                       ? static_cast<int64_t>(total_people[i].size()) + total_grouped[i]
                        : total_times[i];
   }
   return out;

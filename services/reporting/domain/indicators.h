@@ -47,11 +47,37 @@ struct IndicatorDefs {
 // indicator and the field.
 absl::StatusOr<IndicatorDefs> ParseIndicatorDefs(std::string_view yaml);
 
+// Cases counted by their state on one day: `cases` cases were on the register in `state`, of
+// which only some dimensions are kept (StockDimensions; the others empty or false), so that cases
+// alike in those fall in one group. What the projections' GROUP BY gives a report instead of one
+// span per case (docs/reporting.md, "Reading the projections").
+struct StateCount {
+  CaseState state;
+  int64_t cases = 0;
+};
+
 // What a report counts: the spans and flows of the cases it may see.
 struct ReportInput {
   std::vector<std::string> case_ids;  // one per timeline, same order
   std::vector<const Timeline*> timelines;
+  // When set, the stock indicators count these states on period.AsOf() (each group as its number
+  // of people) and not the timelines' spans; the timelines are then read for their flows only.
+  const std::vector<StateCount>* stock = nullptr;
 };
+
+// The dimensions of a case's state that stock `indicators` broken down by `breakdown` read: the
+// district and the office (the scope), the breakdown and every condition of a stock indicator.
+// A report computed from StateCounts keeping these equals the one computed from the spans.
+std::set<std::string> StockDimensions(const std::vector<const IndicatorDef*>& indicators,
+                                      std::string_view breakdown);
+
+// The states of `timelines` on `day` grouped by the `dimensions` of `StockDimensions` (the others
+// cleared), in the order of their first case: the projections' GROUP BY, in memory (the tests
+// compare the two paths). Pure.
+std::vector<StateCount> GroupStates(const std::vector<const Timeline*>& timelines,
+                                    absl::CivilDay day, const std::set<std::string>& dimensions);
+// The state with only `dimensions` kept.
+CaseState KeepDimensions(const CaseState& state, const std::set<std::string>& dimensions);
 
 // A computed table: one row per breakdown value (sorted), the counts per indicator in the order
 // asked, and the total over every case counted (people counted once in the total).
@@ -62,7 +88,8 @@ struct ReportTable {
 };
 
 // Computes `indicators` over `period` broken down by `breakdown` ("" for the total only): a
-// stock indicator counts cases whose state on period.AsOf() meets its conditions; a flow
+// stock indicator counts cases whose state on period.AsOf() meets its conditions (from
+// input.stock when set, which must keep StockDimensions(indicators, breakdown)); a flow
 // indicator counts its changes with a day in the period whose state meets them (people: distinct
 // cases; person-times: changes). `visible` selects the districts counted (by the district of the
 // state counted; empty set = all), `office` the office (the state's; "" = all). Pure.

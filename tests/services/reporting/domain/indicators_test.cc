@@ -325,6 +325,98 @@ TEST(IndicatorsTest, AnOfficeScopeCountsThatOfficesStatesOnly) {
   EXPECT_GT(nonzero, 50);
 }
 
+// The projections' path (docs/reporting.md, "Reading the projections"): the states on the as-of
+// day grouped by the dimensions the indicators read, the timelines holding flows only. Equal to
+// the path through every case's spans for every indicator and breakdown, every month, days at
+// the month ends and the leap day, weeks, quarters, years, a district's and an office's scope.
+TEST(IndicatorsTest, GroupedStatesCountAsTheSpansOfEveryCase) {
+  const auto cases = Generate(600, 20261206);
+  std::vector<Timeline> timelines, flows_only;
+  for (const auto& occ : cases) timelines.push_back(BuildTimeline(occ));
+  for (const auto& t : timelines) {
+    flows_only.push_back(t);
+    flows_only.back().spans.clear();
+  }
+  ReportInput per_case, grouped;
+  for (size_t i = 0; i < timelines.size(); ++i) {
+    per_case.timelines.push_back(&timelines[i]);
+    grouped.timelines.push_back(&flows_only[i]);
+  }
+  per_case.case_ids.resize(timelines.size());
+  grouped.case_ids.resize(timelines.size());
+  std::vector<const IndicatorDef*> all;
+  for (const auto& d : Shipped().indicators) all.push_back(&d);
+  std::vector<Period> periods;
+  for (D month(2024, 1, 1); month < D(2026, 7, 1); month = D(absl::CivilMonth(month) + 1)) {
+    periods.push_back(PeriodContaining(PeriodKind::kMonth, month));
+  }
+  for (D day : {D(2024, 2, 28), D(2024, 2, 29), D(2024, 3, 1), D(2024, 12, 31), D(2025, 1, 1),
+                D(2025, 2, 28), D(2025, 6, 30), D(2026, 3, 31)}) {
+    for (PeriodKind k :
+         {PeriodKind::kDay, PeriodKind::kWeek, PeriodKind::kQuarter, PeriodKind::kYear}) {
+      periods.push_back(PeriodContaining(k, day));
+    }
+  }
+  int compared = 0, nonzero = 0;
+  for (const Period& p : periods) {
+    for (const std::string breakdown : {"", "district", "office", "sentence_kind", "level",
+                                        "age_band", "minor", "never_reported"}) {
+      std::vector<const IndicatorDef*> defs;
+      for (const auto* d : all) {
+        if (breakdown.empty() || std::find(d->breakdowns.begin(), d->breakdowns.end(), breakdown) !=
+                                     d->breakdowns.end()) {
+          defs.push_back(d);
+        }
+      }
+      if (defs.empty()) continue;
+      const std::vector<StateCount> states =
+          GroupStates(per_case.timelines, p.AsOf(), StockDimensions(defs, breakdown));
+      grouped.stock = &states;
+      for (const auto& [visible, office] :
+           std::vector<std::pair<std::set<std::string>, std::string>>{
+               {{}, ""}, {{"110102"}, ""}, {{"110102"}, "110102-o2"}}) {
+        const ReportTable want = ComputeReport(defs, p, breakdown, per_case, visible, office);
+        const ReportTable got = ComputeReport(defs, p, breakdown, grouped, visible, office);
+        ASSERT_EQ(got.keys, want.keys) << breakdown << " " << absl::FormatCivilTime(p.start);
+        ASSERT_EQ(got.rows, want.rows) << breakdown << " " << absl::FormatCivilTime(p.start);
+        ASSERT_EQ(got.total, want.total) << breakdown << " " << absl::FormatCivilTime(p.start);
+        ++compared;
+        for (int64_t v : want.total) nonzero += v > 0 ? 1 : 0;
+      }
+    }
+  }
+  EXPECT_GT(compared, 1000);
+  EXPECT_GT(nonzero, 10000);  // the histories count something in most cells
+}
+
+TEST(IndicatorsTest, StockDimensionsAreTheScopeTheBreakdownAndTheStockConditions) {
+  const IndicatorDef* on_register = Shipped().Find("on_register");
+  const IndicatorDef* minors = Shipped().Find("minors_on_register");
+  const IndicatorDef* received = Shipped().Find("received");
+  ASSERT_NE(on_register, nullptr);
+  ASSERT_NE(minors, nullptr);
+  ASSERT_NE(received, nullptr);
+  EXPECT_EQ(StockDimensions({on_register}, ""), (std::set<std::string>{"district", "office"}));
+  EXPECT_EQ(StockDimensions({on_register, minors}, "level"),
+            (std::set<std::string>{"district", "office", "level", "minor"}));
+  // A flow indicator's conditions are read from its flows, not from the grouped states.
+  std::set<std::string> flow_dims = StockDimensions({received}, "sex");
+  EXPECT_EQ(flow_dims, (std::set<std::string>{"district", "office", "sex"}));
+  // Only the kept dimensions survive.
+  CaseState s;
+  s.district = "110101";
+  s.office = "o1";
+  s.level = "STRICT";
+  s.minor = true;
+  s.sex = "MALE";
+  const CaseState k = KeepDimensions(s, {"district", "office", "minor"});
+  EXPECT_EQ(k.district, "110101");
+  EXPECT_EQ(k.office, "o1");
+  EXPECT_TRUE(k.minor);
+  EXPECT_EQ(k.level, "");
+  EXPECT_EQ(k.sex, "");
+}
+
 TEST(IndicatorsTest, ServedPeopleCountAnyContactEducationOrAssistanceOnce) {
   // One case: a contact and an education in March, an assistance in April; another: nothing.
   std::vector<std::vector<Occurrence>> cases(2);
