@@ -304,18 +304,19 @@ TEST_F(EmploymentPlanStepsTest, ReplaysAndOlderVersionsChangeNothingAndCloseClos
   // The same version under a new event id, with other steps: the version rule drops it.
   ASSERT_TRUE(Deliver(Approved(case_id, kDistrictA, 1, Today() - 30, {{"other", "WELFARE", -20}})));
   EXPECT_EQ(Summary(case_id), "job/JOB_HELP/v1/overdue");
-  // Version 2 replaces the steps: job help again (same id) and welfare.
+  // Version 2 replaces the steps: job help again (same id, starting in 2 days) and welfare
+  // (started 8 days ago: due yesterday, overdue).
   const events::v1::Envelope v2_event = Approved(
       case_id, kDistrictA, 2, Today() - 5, {{"job", "JOB_HELP", 2}, {"welfare", "WELFARE", -8}});
   ASSERT_TRUE(Deliver(v2_event));
-  EXPECT_EQ(Summary(case_id), "job/JOB_HELP/v2,welfare/WELFARE/v2");
+  EXPECT_EQ(Summary(case_id), "job/JOB_HELP/v2,welfare/WELFARE/v2/overdue");
   // Version 1 arriving after version 2 (a new id): nothing changes.
   ASSERT_TRUE(Deliver(Approved(case_id, kDistrictA, 1, Today() - 30, {{"old", "JOB_HELP", -20}})));
-  EXPECT_EQ(Summary(case_id), "job/JOB_HELP/v2,welfare/WELFARE/v2");
+  EXPECT_EQ(Summary(case_id), "job/JOB_HELP/v2,welfare/WELFARE/v2/overdue");
   // An assistance record applied for before version 2's approval does not meet its welfare
   // item; one applied for today does.
   RecordAssistance(case_id, Today() - 6);
-  EXPECT_EQ(Summary(case_id), "job/JOB_HELP/v2,welfare/WELFARE/v2");
+  EXPECT_EQ(Summary(case_id), "job/JOB_HELP/v2,welfare/WELFARE/v2/overdue");
   RecordAssistance(case_id, Today());
   EXPECT_EQ(Summary(case_id), "job/JOB_HELP/v2,welfare/WELFARE/v2/met");
   // Closing version 1 (older than the kept version) closes nothing; closing version 2 does.
