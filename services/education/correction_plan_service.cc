@@ -106,6 +106,7 @@ domain::PlanContent ContentOf(const v1::PlanContent& in, std::vector<FieldViolat
     const std::string at = absl::StrCat("content.steps[", i, "]");
     domain::PlanStep step;
     step.step_id = s.step_id();
+    step.step_code = s.step_code();
     step.description = s.description();
     step.schedule = s.schedule();
     const std::string start = at + ".start_date";
@@ -132,6 +133,7 @@ void FillContent(const domain::PlanContent& c, v1::PlanContent* out) {
   for (const auto& s : c.steps) {
     v1::PlanStep* ps = out->add_steps();
     ps->set_step_id(s.step_id);
+    ps->set_step_code(s.step_code);
     ps->set_description(s.description);
     *ps->mutable_start_date() = ToProtoDate(s.start_date);
     *ps->mutable_end_date() = ToProtoDate(s.end_date);
@@ -263,7 +265,8 @@ absl::Status CorrectionPlanServiceImpl::DoDraftPlan(const auth::Principal& princ
   const absl::CivilDay today = time::ShanghaiDay(now);
   std::vector<FieldViolation> violations;
   domain::PlanContent content = ContentOf(request.content(), &violations);
-  for (const auto& v : domain::CheckPlanContent(content, policies_.InForce(today).need_codes)) {
+  for (const auto& v : domain::CheckPlanContent(content, policies_.InForce(today).need_codes,
+                                                policies_.InForce(today).plan_step_codes)) {
     violations.push_back({v.field, v.description});
   }
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
@@ -327,7 +330,8 @@ absl::Status CorrectionPlanServiceImpl::DoRevisePlan(const auth::Principal& prin
     violations.push_back({"reason", "is required: why the plan is revised"});
   }
   domain::PlanContent content = ContentOf(request.content(), &violations);
-  for (const auto& v : domain::CheckPlanContent(content, policies_.InForce(today).need_codes)) {
+  for (const auto& v : domain::CheckPlanContent(content, policies_.InForce(today).need_codes,
+                                                policies_.InForce(today).plan_step_codes)) {
     violations.push_back({v.field, v.description});
   }
   if (!violations.empty()) return grpc_util::InvalidArgumentWithViolations(violations);
@@ -453,6 +457,14 @@ absl::Status CorrectionPlanServiceImpl::DoApprovePlan(const auth::Principal& pri
         e.set_version_id(v.version_id);
         e.set_version(v.version);
         *e.mutable_approved_on() = ToProtoDate(approved_on);
+        // The steps as employment follows them: codes and dates, no free text.
+        for (const auto& step : v.content.steps) {
+          v1::PlanStepRef* ref = e.add_steps();
+          ref->set_step_id(step.step_id);
+          ref->set_step_code(step.step_code.empty() ? domain::kStepCodeOther : step.step_code);
+          *ref->mutable_start_date() = ToProtoDate(step.start_date);
+          *ref->mutable_end_date() = ToProtoDate(step.end_date);
+        }
         // The revisions due are settled by the version approved after them.
         for (const auto& r : s.revisions_due) {
           w.settle_revision_ids.push_back(r.revision_id);

@@ -111,6 +111,7 @@ json ContentToJson(const domain::PlanContent& c) {
   j["steps"] = json::array();
   for (const auto& s : c.steps) {
     j["steps"].push_back({{"step_id", s.step_id},
+                          {"step_code", s.step_code},
                           {"description", s.description},
                           {"start_date", time::FormatDate(s.start_date)},
                           {"end_date", time::FormatDate(s.end_date)},
@@ -141,6 +142,9 @@ domain::PlanContent ContentFromJson(const std::string& text) {
   for (const auto& s : j.value("steps", json::array())) {
     domain::PlanStep step;
     step.step_id = s.value("step_id", std::string());
+    // A version stored before step codes existed has none: it reads as OTHER.
+    step.step_code = s.value("step_code", std::string());
+    if (step.step_code.empty()) step.step_code = domain::kStepCodeOther;
     step.description = s.value("description", std::string());
     step.start_date = JsonDay(s, "start_date");
     step.end_date = JsonDay(s, "end_date");

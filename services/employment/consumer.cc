@@ -6,6 +6,7 @@
 #include "common/log/log.h"
 #include "services/employment/education_events.h"
 #include "services/employment/pg_obligation_store.h"
+#include "services/employment/pg_plan_step_store.h"
 #include "services/employment/records_events.h"
 
 namespace ccms::employment {
@@ -26,6 +27,20 @@ absl::Status RecordsEventHandler::Handle(pqxx::work& tx, const events::v1::Envel
 
 absl::Status EducationEventHandler::Handle(pqxx::work& tx, const events::v1::Envelope& event) {
   bool malformed = false;
+  const PlanFact plan = TranslatePlanEvent(event, &malformed);
+  if (plan.approved.has_value()) {
+    PgPlanStepStore::ApplyApproved(tx, *plan.approved, policies_, event.event_id());
+    return absl::OkStatus();
+  }
+  if (plan.closed.has_value()) {
+    PgPlanStepStore::ApplyClosed(tx, *plan.closed, event.event_id());
+    return absl::OkStatus();
+  }
+  if (malformed) {
+    log::Warn("education_event_malformed",
+              {{"event_id", event.event_id()}, {"type", event.type()}});
+    return absl::OkStatus();
+  }
   auto fact = TranslateEducationEvent(event, &malformed);
   if (!fact.has_value()) {
     if (malformed) {

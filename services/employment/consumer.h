@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "ccms/events/v1/envelope.pb.h"
+#include "services/employment/domain/employment_policy.h"
 #include "services/employment/pg_case_store.h"
 
 namespace ccms::employment {
@@ -23,11 +24,19 @@ class RecordsEventHandler {
 
 // Applies education events inside the inbox transaction of consumer group
 // ccms-employment-education: enrolment_changed keeps the case's sessions (PgObligationStore);
-// other types stay in the inbox and change nothing; a malformed payload is logged (type and event
-// id only) and skipped.
+// plan_approved and plan_closed keep the steps of the case's latest approved plan with their help
+// items (PgPlanStepStore, the actions of the policy in force on the approval day); other types
+// stay in the inbox and change nothing; a malformed payload is logged (type and event id only)
+// and skipped.
 class EducationEventHandler {
  public:
+  explicit EducationEventHandler(const domain::EmploymentPolicies& policies)
+      : policies_(policies) {}
+
   absl::Status Handle(pqxx::work& tx, const events::v1::Envelope& event);
+
+ private:
+  const domain::EmploymentPolicies& policies_;
 };
 
 }  // namespace ccms::employment

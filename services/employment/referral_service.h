@@ -4,6 +4,7 @@
 #include "common/grpc/call_executor.h"
 #include "common/time/clock.h"
 #include "services/employment/domain/employment_policy.h"
+#include "services/employment/plan_step_store.h"
 #include "services/employment/referral_store.h"
 #include "services/employment/resettlement_store.h"
 
@@ -13,14 +14,16 @@ namespace ccms::employment {
 // domain/access.h; the transition table: domain/referral_machine.h; the 16-year rule:
 // domain/age_rule.h; district reach in the store's SQL. The resettlement items
 // (ListResettlementItems, DeclineResettlement; domain/resettlement_rules.h) are in
-// resettlement_service.cc.
+// resettlement_service.cc; the plan steps due (ListPlanStepsDue; domain/plan_step_rules.h) in
+// plan_step_service.cc.
 class ReferralServiceImpl final : public v1::ReferralService::CallbackService {
  public:
   ReferralServiceImpl(ReferralStore& store, ResettlementStore& resettlement,
-                      grpc_util::CallExecutor& executor, const domain::EmploymentPolicies& policies,
-                      const time::Clock& clock)
+                      PlanStepStore& plan_steps, grpc_util::CallExecutor& executor,
+                      const domain::EmploymentPolicies& policies, const time::Clock& clock)
       : store_(store),
         resettlement_(resettlement),
+        plan_steps_(plan_steps),
         executor_(executor),
         policies_(policies),
         clock_(clock) {}
@@ -46,6 +49,9 @@ class ReferralServiceImpl final : public v1::ReferralService::CallbackService {
   grpc::ServerUnaryReactor* DeclineResettlement(grpc::CallbackServerContext* context,
                                                 const v1::DeclineResettlementRequest* request,
                                                 v1::DeclineResettlementResponse* response) override;
+  grpc::ServerUnaryReactor* ListPlanStepsDue(grpc::CallbackServerContext* context,
+                                             const v1::ListPlanStepsDueRequest* request,
+                                             v1::ListPlanStepsDueResponse* response) override;
 
   // The work of each RPC, without gRPC (tests call these).
   absl::Status DoCreateReferral(const auth::Principal& principal,
@@ -69,10 +75,14 @@ class ReferralServiceImpl final : public v1::ReferralService::CallbackService {
   absl::Status DoDeclineResettlement(const auth::Principal& principal,
                                      const v1::DeclineResettlementRequest& request,
                                      v1::DeclineResettlementResponse* response);
+  absl::Status DoListPlanStepsDue(const auth::Principal& principal,
+                                  const v1::ListPlanStepsDueRequest& request,
+                                  v1::ListPlanStepsDueResponse* response);
 
  private:
   ReferralStore& store_;
   ResettlementStore& resettlement_;
+  PlanStepStore& plan_steps_;
   grpc_util::CallExecutor& executor_;
   const domain::EmploymentPolicies& policies_;
   const time::Clock& clock_;

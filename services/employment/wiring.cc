@@ -5,6 +5,7 @@
 #include "common/time/calendar.h"
 #include "services/employment/migrations.h"
 #include "services/employment/pg_obligation_store.h"
+#include "services/employment/pg_plan_step_store.h"
 #include "services/employment/topics.h"
 
 namespace ccms::employment {
@@ -34,6 +35,7 @@ std::vector<db::Query> AllQueries() {
   for (const auto& s : PgVolunteerStore::Queries()) q.push_back(s);
   for (const auto& s : PgResettlementStore::Queries()) q.push_back(s);
   for (const auto& s : PgObligationStore::Queries()) q.push_back(s);
+  for (const auto& s : PgPlanStepStore::Queries()) q.push_back(s);
   return q;
 }
 
@@ -70,8 +72,10 @@ absl::Status EmploymentWiring::Build(server::ServiceHost& host) {
   partner_service_ = std::make_unique<PartnerServiceImpl>(*partner_store_, host.executor(),
                                                           *policies_, host.clock());
   resettlement_store_ = std::make_unique<PgResettlementStore>(host.pool(), &host.relay());
-  referral_service_ = std::make_unique<ReferralServiceImpl>(
-      *referral_store_, *resettlement_store_, host.executor(), *policies_, host.clock());
+  plan_step_store_ = std::make_unique<PgPlanStepStore>(host.pool());
+  referral_service_ = std::make_unique<ReferralServiceImpl>(*referral_store_, *resettlement_store_,
+                                                            *plan_step_store_, host.executor(),
+                                                            *policies_, host.clock());
   agency_service_ = std::make_unique<AgencyReferralServiceImpl>(
       *referral_store_, *partner_store_, host.executor(), *policies_, host.clock());
   house_store_ = std::make_unique<PgHalfwayHouseStore>(host.pool(), &host.relay());
@@ -140,7 +144,7 @@ absl::Status EmploymentWiring::Build(server::ServiceHost& host) {
       !st.ok()) {
     return st;
   }
-  education_handler_ = std::make_unique<EducationEventHandler>();
+  education_handler_ = std::make_unique<EducationEventHandler>(*policies_);
   if (auto st = host.AddConsumer(kEducationConsumerGroup, {kEducationTopic},
                                  [this](pqxx::work& tx, const events::v1::Envelope& e) {
                                    return education_handler_->Handle(tx, e);

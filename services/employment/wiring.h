@@ -23,6 +23,7 @@
 #include "services/employment/pg_opening_store.h"
 #include "services/employment/pg_partner_contract_store.h"
 #include "services/employment/pg_partner_store.h"
+#include "services/employment/pg_plan_step_store.h"
 #include "services/employment/pg_referral_store.h"
 #include "services/employment/pg_resettlement_store.h"
 #include "services/employment/pg_retention_store.h"
@@ -110,6 +111,7 @@ class EmploymentWiring final : public server::Service {
   std::unique_ptr<PgVolunteerStore> volunteer_store_;
   std::unique_ptr<VolunteerServiceImpl> volunteer_service_;
   std::unique_ptr<PgResettlementStore> resettlement_store_;
+  std::unique_ptr<PgPlanStepStore> plan_step_store_;
 };
 
 server::ServiceDefinition Definition();

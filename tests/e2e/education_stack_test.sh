@@ -87,7 +87,7 @@ cat > "$RUN_DIR/plan.json" <<JSON
  "goals": [{"term": "GOAL_TERM_SHORT", "description": "$PLAN_TEXT", "targetDate": {"year": $(stack_date 30 | cut -c1-4), "month": $((10#$(stack_date 30 | cut -c6-7))), "day": $((10#$(stack_date 30 | cut -c9-10)))}},
            {"term": "GOAL_TERM_MEDIUM", "description": "medium", "targetDate": {"year": $(stack_date 180 | cut -c1-4), "month": $((10#$(stack_date 180 | cut -c6-7))), "day": $((10#$(stack_date 180 | cut -c9-10)))}},
            {"term": "GOAL_TERM_LONG", "description": "long", "targetDate": {"year": $(stack_date 360 | cut -c1-4), "month": $((10#$(stack_date 360 | cut -c6-7))), "day": $((10#$(stack_date 360 | cut -c9-10)))}}],
- "steps": [{"stepId": "weekly-talk", "description": "talks", "startDate": {"year": $(stack_date | cut -c1-4), "month": $((10#$(stack_date | cut -c6-7))), "day": $((10#$(stack_date | cut -c9-10)))}, "endDate": {"year": $(stack_date 60 | cut -c1-4), "month": $((10#$(stack_date 60 | cut -c6-7))), "day": $((10#$(stack_date 60 | cut -c9-10)))}, "schedule": "weekly"}],
+ "steps": [{"stepId": "weekly-talk", "stepCode": "JOB_HELP", "description": "talks", "startDate": {"year": $(stack_date | cut -c1-4), "month": $((10#$(stack_date | cut -c6-7))), "day": $((10#$(stack_date | cut -c9-10)))}, "endDate": {"year": $(stack_date 60 | cut -c1-4), "month": $((10#$(stack_date 60 | cut -c6-7))), "day": $((10#$(stack_date 60 | cut -c9-10)))}, "schedule": "weekly"}],
  "measures": ["$PLAN_TEXT"]}
 JSON
 plan="$("$CTL" --token "$WORKER" plan draft "$case_id" --content "$RUN_DIR/plan.json" 2>&1 || true)"

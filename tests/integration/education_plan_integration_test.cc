@@ -127,6 +127,7 @@ class EducationPlanIntegrationTest : public ::testing::Test {
     }
     v1::PlanStep* s = c.add_steps();
     s->set_step_id("talks");
+    s->set_step_code("EDUCATION_STUDY");
     s->set_description(kSecretText);
     *s->mutable_start_date() = Date(Today());
     *s->mutable_end_date() = Date(Today() + 60);
@@ -225,6 +226,7 @@ TEST_F(EducationPlanIntegrationTest, AMinorsPlanFromDraftToActiveWithAudit) {
   EXPECT_EQ(p.plan().version(), 1);
   EXPECT_TRUE(p.plan().guardian_required());
   EXPECT_EQ(p.plan().content().steps(0).step_id(), "talks");
+  EXPECT_EQ(p.plan().content().steps(0).step_code(), "EDUCATION_STUDY");
   EXPECT_EQ(p.plan().content().goals_size(), 3);
   // Without the guardian a minor's plan is not agreed.
   EXPECT_EQ(Agree(id, 1, false).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -254,6 +256,13 @@ TEST_F(EducationPlanIntegrationTest, AMinorsPlanFromDraftToActiveWithAudit) {
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE position('" + std::string(kSecretText) +
                   "' in encode(payload, 'escape')) > 0"),
             0);
+  // A version stored before step codes existed (no step_code in its content) reads as OTHER.
+  EXPECT_EQ(Count("WITH u AS (UPDATE plan_versions SET content = content #- '{steps,0,step_code}'"
+                  " WHERE case_id = '" +
+                  id + "' RETURNING 1) SELECT count(*) FROM u"),
+            1);
+  ASSERT_TRUE(Get(WorkerA(), id, &p).ok());
+  EXPECT_EQ(p.plan().content().steps(0).step_code(), "OTHER");
 }
 
 TEST_F(EducationPlanIntegrationTest, ALevelChangeThroughKafkaMakesARevisionDue) {

@@ -1509,6 +1509,7 @@ TEST_F(EducationYearTest, LedgersAndListsEqualBruteForceOverASimulatedYear) {
         }
         v1::PlanStep* step = content.add_steps();
         step->set_description("a weekly talk");
+        step->set_step_code("EDUCATION_STUDY");
         *step->mutable_start_date() = D(a.on);
         *step->mutable_end_date() = D(a.on + 60);
         step->set_schedule("weekly");

@@ -332,6 +332,7 @@ class EducationMatrixServer : public MatrixServer {
     }
     ev1::PlanStep* s = c.add_steps();
     s->set_description("matrix step");
+    s->set_step_code("JOB_HELP");
     *s->mutable_start_date() = ToProtoDate(today);
     *s->mutable_end_date() = ToProtoDate(today + 30);
     c.add_measures("matrix measure");

@@ -620,6 +620,12 @@ class EmploymentMatrixServer : public MatrixServer {
       req.set_district_code(d);
       return Own(req);
     };
+    builders_[referrals + "/ListPlanStepsDue"] = [this](const std::string& d) {
+      ev1::ListPlanStepsDueRequest req;
+      req.set_district_code(d);
+      req.set_overdue_only(true);
+      return Own(req);
+    };
   }
 
   void InstallBuilders() {

@@ -1256,13 +1256,60 @@ void AddResettlementCommands(CLI::App* group, const GlobalOptions& global, Actio
   });
 }
 
+// The help items of education's plan steps (plan_approved: the steps the policy maps to
+// employment work, due by their start day plus the grace days).
+void AddPlanStepCommands(CLI::App* group, const GlobalOptions& global, Action* action) {
+  CLI::App* cmd = group->add_subcommand(
+      "plan-steps", "Help items of the correction plan's steps (education's approved plan)");
+  cmd->require_subcommand(1);
+  auto ls = std::make_shared<Flags>();
+  CLI::App* l = cmd->add_subcommand("due", "Open items (or a case's items), the overdue ones");
+  l->add_option("--district", ls->district, "Only this district")->check(DistrictValidator());
+  l->add_option("--case", ls->case_id, "Every item of this case")->check(UuidValidator());
+  l->add_flag("--overdue", ls->overdue, "Only the items overdue");
+  l->add_option("--as-of", ls->on, "As of YYYY-MM-DD (default today)")->check(DateValidator());
+  l->add_option("--page-size", ls->page_size, "At most this many (default 50)")
+      ->check(CLI::Range(1, 500));
+  l->add_option("--page-token", ls->page_token, "From a previous page");
+  l->callback([&global, action, ls] {
+    *action = [&global, ls] {
+      mv1::ListPlanStepsDueRequest req;
+      req.set_district_code(ls->district);
+      req.set_case_id(ls->case_id);
+      req.set_overdue_only(ls->overdue);
+      SetDate(ls->on, req.mutable_as_of());
+      req.set_page_size(ls->page_size);
+      req.set_page_token(ls->page_token);
+      return Call<mv1::ListPlanStepsDueResponse>(
+          global,
+          [&](auto ch, auto* ctx, auto* resp) {
+            return mv1::ReferralService::NewStub(ch)->ListPlanStepsDue(ctx, req, resp);
+          },
+          [](const auto& resp) {
+            Table table({"CASE", "DISTRICT", "VERSION", "STEP", "CODE", "ACTION", "DUE", "MET",
+                         "CLOSED", "OVERDUE"});
+            for (const auto& i : resp.items()) {
+              table.AddRow(
+                  {i.case_id(), i.district_code(), std::to_string(i.plan_version()), i.step_id(),
+                   i.step_code(),
+                   EnumLabel(mv1::PlanStepAction_descriptor(), i.action(), "PLAN_STEP_ACTION_"),
+                   FormatProtoDate(i.due_on()), i.has_met_on() ? FormatProtoDate(i.met_on()) : "-",
+                   YesNo(i.closed()), YesNo(i.overdue())});
+            }
+            table.Print(std::cout);
+            PrintNextPage(resp.next_page_token());
+          });
+    };
+  });
+}
+
 }  // namespace
 
 void AddEmploymentCommands(CLI::App& app, const GlobalOptions& global, Action* action) {
   CLI::App* group = app.add_subcommand(
       "employment",
       "Employment: partners, referrals, halfway houses, spells, training, schooling, needs, "
-      "openings, contracts, welfare, volunteers, resettlement, the partner API");
+      "openings, contracts, welfare, volunteers, resettlement, plan steps, the partner API");
   group->require_subcommand(1);
   group->fallthrough();
   AddPartnerCommands(group, global, action);
@@ -1275,6 +1322,7 @@ void AddEmploymentCommands(CLI::App& app, const GlobalOptions& global, Action* a
   AddEmploymentNeedsCommands(group, global, action);  // needs, opening
   AddEmploymentSupportCommands(group, global, action);
   AddResettlementCommands(group, global, action);
+  AddPlanStepCommands(group, global, action);
 }
 
 }  // namespace ccms::ctl

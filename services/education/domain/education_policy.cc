@@ -1,5 +1,6 @@
 #include "services/education/domain/education_policy.h"
 
+#include <algorithm>
 #include <set>
 
 namespace ccms::education::domain {
@@ -38,6 +39,12 @@ EducationPolicy ReadEducationPolicy(policy::PolicyReader& r) {
   p.need_codes = Codes(r, "education.service_file.need_codes");
   p.plan_revision_within_days =
       static_cast<int>(r.Int("education.plan.revision_within_days", 1, 90));
+  p.plan_step_codes = r.Has("education.plan.step_codes") ? Codes(r, "education.plan.step_codes")
+                                                         : kDefaultPlanStepCodes;
+  if (std::find(p.plan_step_codes.begin(), p.plan_step_codes.end(), "OTHER") ==
+      p.plan_step_codes.end()) {
+    r.Problem("education.plan.step_codes", "must list OTHER (steps stored before codes)");
+  }
   p.urgent_contact_within_hours =
       static_cast<int>(r.Int("education.counselling.urgent_contact_within_hours", 1, 168));
   p.legal_test_pass_mark_percent =

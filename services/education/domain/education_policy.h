@@ -30,6 +30,10 @@ struct EducationPolicy {
   // A revision of the plan in force is due this many calendar days after a level change, a
   // sanction, a crisis flag, key attention or a new assessment (education.plan.*).
   int plan_revision_within_days = 15;
+  // What kind of help a plan step is (education.plan.step_codes, seeds/001 7.3-7.12; OTHER is
+  // always among them: a step stored before codes reads as OTHER). Employment maps some of them
+  // to its own work (employment.plan_steps.actions).
+  std::vector<std::string> plan_step_codes;
   // Care (issue 14 items 10-12; docs/education.md): an urgent counselling contact is due this
   // many hours after a crisis flag is raised; a legal-knowledge test passes at this score
   // (percent) and a retake is due this many days after a fail; a complaint is handled within
@@ -49,6 +53,20 @@ struct EducationPolicy {
   WindowPolicy windows;
   IndividualPolicy individual;
 };
+
+// The step codes of a policy version that names none (a marked default; seeds/001 7.3-7.12).
+inline const std::vector<std::string> kDefaultPlanStepCodes = {
+    "JOB_HELP",                   // 就业指导、就业帮扶 (7.11.3-7.11.6)
+    "SKILLS_TRAINING",            // 职业技能培训 (7.11.3)
+    "SCHOOLING",                  // 就学: 义务教育 / 继续就学, minors (7.11.1, 7.11.2)
+    "WELFARE",                    // 社会救助: 低保、临时救助 (7.11, seeds/002-004)
+    "HALFWAY_HOUSE",              // 阳光中途之家: 过渡性安置 (7.11.7)
+    "LEGAL_AID",                  // 法律援助、法律咨询
+    "PSYCHOLOGICAL_COUNSELLING",  // 心理矫正: 心理健康教育、咨询 (7.5)
+    "EDUCATION_STUDY",            // 教育学习: 集中、个别、分类教育 (7.1-7.9)
+    "COMMUNITY_SERVICE",          // 公益活动 (7.6)
+    "SOCIAL_RELATIONS",           // 社会关系帮扶: 人际、家庭、调解 (7.12)
+    "OTHER"};                     // 其他
 
 using EducationPolicies = policy::Schedule<EducationPolicy>;
 

@@ -1,5 +1,6 @@
 #include "services/education/domain/plan_rules.h"
 
+#include <algorithm>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -145,7 +146,8 @@ bool IsStepId(std::string_view id) {
 }
 
 std::vector<Violation> CheckPlanContent(const PlanContent& content,
-                                        const std::vector<std::string>& need_codes) {
+                                        const std::vector<std::string>& need_codes,
+                                        const std::vector<std::string>& step_codes) {
   std::vector<Violation> out = CheckCodes(content.need_codes, need_codes, "content.need_codes");
   TextBound(content.needs_summary, kMaxNeedsSummaryBytes, "content.needs_summary", false, &out);
 
@@ -179,6 +181,12 @@ std::vector<Violation> CheckPlanContent(const PlanContent& content,
       out.push_back({at + ".step_id", "must be 1-64 letters, digits, '-' or '_'"});
     } else if (!s.step_id.empty() && !ids.insert(s.step_id).second) {
       out.push_back({at + ".step_id", "repeats another step's id"});
+    }
+    // The code is checked against the list, never echoed (the field names the problem).
+    if (s.step_code.empty()) {
+      out.push_back({at + ".step_code", "is required: a code of education.plan.step_codes"});
+    } else if (std::find(step_codes.begin(), step_codes.end(), s.step_code) == step_codes.end()) {
+      out.push_back({at + ".step_code", "must be a code of education.plan.step_codes"});
     }
     TextBound(s.description, kMaxPlanTextBytes, at + ".description", true, &out);
     TextBound(s.schedule, kMaxScheduleBytes, at + ".schedule", false, &out);

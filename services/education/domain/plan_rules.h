@@ -60,9 +60,11 @@ struct PlanGoal {
   absl::CivilDay target_date;
 };
 
-// A step of the plan; `step_id` is what sessions and referrals link to.
+// A step of the plan; `step_id` is what sessions and referrals link to, `step_code` what kind of
+// help it is (education.plan.step_codes; employment follows the approved version's codes).
 struct PlanStep {
   std::string step_id;
+  std::string step_code;
   std::string description;
   absl::CivilDay start_date;
   absl::CivilDay end_date;
@@ -111,11 +113,15 @@ struct PlanVersionRecord {
 };
 
 // The problems of `content` as violations of fields under "content." (need codes of the policy,
-// at least one goal of each term with its target date, steps with unique well-formed ids and a
-// start not after the end, at least one measure, the size bounds above). Step ids left empty are
-// not a problem (the service makes them).
+// at least one goal of each term with its target date, steps with unique well-formed ids, a code
+// of `step_codes` and a start not after the end, at least one measure, the size bounds above).
+// Step ids left empty are not a problem (the service makes them); a step code is required.
 std::vector<Violation> CheckPlanContent(const PlanContent& content,
-                                        const std::vector<std::string>& need_codes);
+                                        const std::vector<std::string>& need_codes,
+                                        const std::vector<std::string>& step_codes);
+
+// The code a stored step without one (a version drafted before step codes) reads as.
+inline constexpr char kStepCodeOther[] = "OTHER";
 
 // A step id as the service accepts it: 1-64 letters, digits, '-' or '_'.
 bool IsStepId(std::string_view id);

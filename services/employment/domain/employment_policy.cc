@@ -159,6 +159,32 @@ EmploymentPolicy ReadEmploymentPolicy(policy::PolicyReader& r) {
       r.Has("employment.matching.education_clash_penalty")
           ? static_cast<int>(r.Int("employment.matching.education_clash_penalty", 0, 150))
           : kDefaultEducationClashPenalty;
+  p.plan_step_grace_days = r.Has("employment.plan_steps.grace_days")
+                               ? static_cast<int>(r.Int("employment.plan_steps.grace_days", 0, 90))
+                               : kDefaultPlanStepGraceDays;
+  if (r.Has("employment.plan_steps.actions")) {
+    std::set<std::string> seen;
+    for (const std::string& entry : r.StringList("employment.plan_steps.actions")) {
+      const size_t colon = entry.find(':');
+      const std::string code = entry.substr(0, colon);
+      const auto action = colon == std::string::npos
+                              ? std::nullopt
+                              : StepActionOf(std::string_view(entry).substr(colon + 1));
+      if (!IsCode(code) || !action.has_value()) {
+        r.Problem("employment.plan_steps.actions",
+                  "entries are \"STEP_CODE:ACTION\", ACTION one of REFERRAL, TRAINING_ENROLMENT, "
+                  "SCHOOLING_SUPPORT, ASSISTANCE, HALFWAY_PLACEMENT (" +
+                      entry + ")");
+        continue;
+      }
+      if (!seen.insert(code).second) {
+        r.Problem("employment.plan_steps.actions", "maps " + code + " twice");
+      }
+      p.plan_step_actions.emplace_back(code, *action);
+    }
+  } else {
+    p.plan_step_actions = kDefaultPlanStepActions;
+  }
   return p;
 }
 

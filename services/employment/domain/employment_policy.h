@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "common/policy/policy.h"
 #include "common/policy/schedule.h"
+#include "services/employment/domain/plan_step_rules.h"
 
 namespace ccms::employment::domain {
 
@@ -87,7 +88,21 @@ struct EmploymentPolicy {
   // lowers its score by this much (matching.education_clash_penalty).
   int education_weeks_ahead = 4;
   int education_clash_penalty = 30;
+  // Plan steps employment follows (issue 15 item 12; domain/plan_step_rules.h; marked defaults):
+  // which education step codes ask for which employment work (plan_steps.actions, "CODE:ACTION"),
+  // and the days after a step's start its help item is due (plan_steps.grace_days).
+  StepActions plan_step_actions;
+  int plan_step_grace_days = 7;
 };
+
+// The plan-step defaults of a policy version that names none (marked defaults).
+inline constexpr int kDefaultPlanStepGraceDays = 7;
+inline const StepActions kDefaultPlanStepActions = {
+    {"JOB_HELP", StepAction::kReferral},
+    {"SKILLS_TRAINING", StepAction::kTrainingEnrolment},
+    {"SCHOOLING", StepAction::kSchoolingSupport},
+    {"WELFARE", StepAction::kAssistance},
+    {"HALFWAY_HOUSE", StepAction::kHalfwayPlacement}};
 
 // The education-obligation defaults of a policy version that names none (marked defaults).
 inline constexpr int kDefaultEducationWeeksAhead = 4;

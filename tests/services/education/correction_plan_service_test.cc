@@ -115,12 +115,14 @@ class CorrectionPlanServiceTest : public ::testing::Test {
     }
     v1::PlanStep* s = c.add_steps();
     s->set_step_id("weekly-talk");
+    s->set_step_code("PSYCHOLOGICAL_COUNSELLING");
     s->set_description(kSecretText);
     *s->mutable_start_date() = D(2026, 3, 23);
     *s->mutable_end_date() = D(2026, 6, 30);
     s->set_schedule("weekly");
     v1::PlanStep* t = c.add_steps();  // no id: the service gives one
     t->set_description("training");
+    t->set_step_code("SKILLS_TRAINING");
     *t->mutable_start_date() = D(2026, 4, 1);
     *t->mutable_end_date() = D(2026, 4, 30);
     c.add_measures(kSecretText);
@@ -280,6 +282,14 @@ TEST_F(CorrectionPlanServiceTest, DraftAgreeApproveActivateReviseClose) {
   EXPECT_EQ(approved.version(), 2);
   ASSERT_EQ(approved.settled_revision_ids_size(), 1);
   EXPECT_EQ(approved.settled_revision_ids(0), due.revision_id);
+  // The approved version's steps as employment follows them: ids, codes and dates.
+  ASSERT_EQ(approved.steps_size(), 2);
+  EXPECT_EQ(approved.steps(0).step_id(), "weekly-talk");
+  EXPECT_EQ(approved.steps(0).step_code(), "PSYCHOLOGICAL_COUNSELLING");
+  EXPECT_EQ(approved.steps(0).start_date().day(), 23);
+  EXPECT_EQ(approved.steps(0).end_date().month(), 6);
+  EXPECT_EQ(approved.steps(1).step_code(), "SKILLS_TRAINING");
+  EXPECT_FALSE(approved.steps(1).step_id().empty());  // the id the service gave
   v1::PlanRevised revised;
   ASSERT_TRUE(store_.events[2].payload().UnpackTo(&revised));
   EXPECT_EQ(revised.reason(), v1::REVISION_REASON_SANCTION);
@@ -310,6 +320,8 @@ TEST_F(CorrectionPlanServiceTest, RefusesBadRequestsBeforeTheStore) {
   r.mutable_content()->mutable_goals(0)->clear_target_date();
   r.mutable_content()->mutable_goals(1)->set_term(v1::GOAL_TERM_UNSPECIFIED);
   r.mutable_content()->add_need_codes("NOT_A_CODE");
+  r.mutable_content()->mutable_steps(0)->clear_step_code();
+  r.mutable_content()->mutable_steps(1)->set_step_code(kSecretText);
   v1::DraftPlanResponse resp;
   const absl::Status st = service_.DoDraftPlan(worker_, r, &resp);
   EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
@@ -318,6 +330,12 @@ TEST_F(CorrectionPlanServiceTest, RefusesBadRequestsBeforeTheStore) {
   EXPECT_NE(std::find(fields.begin(), fields.end(), "content.goals[0].target_date"), fields.end());
   EXPECT_NE(std::find(fields.begin(), fields.end(), "content.goals[1].term"), fields.end());
   EXPECT_NE(std::find(fields.begin(), fields.end(), "content.need_codes"), fields.end());
+  EXPECT_NE(std::find(fields.begin(), fields.end(), "content.steps[0].step_code"), fields.end());
+  EXPECT_NE(std::find(fields.begin(), fields.end(), "content.steps[1].step_code"), fields.end());
+  EXPECT_EQ(std::string(st.message()).find(kSecretText), std::string::npos);
+  for (const auto& v : grpc_util::ViolationsOf(st)) {
+    EXPECT_EQ(v.description.find(kSecretText), std::string::npos);
+  }
   r = v1::DraftPlanRequest();
   r.set_case_id(kCase);
   *r.mutable_content() = Content();

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "gtest/gtest.h"
+#include "services/education/domain/education_policy.h"
 
 namespace ccms::education::domain {
 namespace {
@@ -87,13 +88,16 @@ PlanContent GoodContent() {
   c.goals = {{GoalTerm::kShort, "short", CivilDay(2026, 4, 30)},
              {GoalTerm::kMedium, "medium", CivilDay(2026, 9, 30)},
              {GoalTerm::kLong, "long", CivilDay(2027, 3, 31)}};
-  c.steps = {{"step-1", "weekly talk", CivilDay(2026, 4, 1), CivilDay(2026, 6, 30), "weekly"},
-             {"", "job training", CivilDay(2026, 5, 1), CivilDay(2026, 5, 1), ""}};
+  c.steps = {
+      {"step-1", "PSYCHOLOGICAL_COUNSELLING", "weekly talk", CivilDay(2026, 4, 1),
+       CivilDay(2026, 6, 30), "weekly"},
+      {"", "SKILLS_TRAINING", "job training", CivilDay(2026, 5, 1), CivilDay(2026, 5, 1), ""}};
   c.measures = {"office support"};
   return c;
 }
 
 const std::vector<std::string> kNeeds = {"EMPLOYMENT", "HOUSING"};
+const std::vector<std::string>& kSteps = kDefaultPlanStepCodes;
 
 std::vector<std::string> Fields(const std::vector<Violation>& vs) {
   std::vector<std::string> out;
@@ -102,7 +106,7 @@ std::vector<std::string> Fields(const std::vector<Violation>& vs) {
 }
 
 TEST(PlanContentTest, GoodContentPasses) {
-  EXPECT_TRUE(CheckPlanContent(GoodContent(), kNeeds).empty());
+  EXPECT_TRUE(CheckPlanContent(GoodContent(), kNeeds, kSteps).empty());
 }
 
 TEST(PlanContentTest, EachProblemNamesItsField) {
@@ -112,7 +116,7 @@ TEST(PlanContentTest, EachProblemNamesItsField) {
   c.steps[0].end_date = CivilDay(2026, 3, 31);
   c.steps[1].step_id = "step-1";  // repeats
   c.measures.clear();
-  const auto fields = Fields(CheckPlanContent(c, kNeeds));
+  const auto fields = Fields(CheckPlanContent(c, kNeeds, kSteps));
   EXPECT_EQ(fields, (std::vector<std::string>{"content.need_codes", "content.goals",
                                               "content.steps[0].end_date",
                                               "content.steps[1].step_id", "content.measures"}));
@@ -124,7 +128,7 @@ TEST(PlanContentTest, BoundsAndStepIds) {
   c.steps[1].description = std::string(kMaxPlanTextBytes + 1, 'x');
   c.goals[0].description.clear();
   c.needs_summary = std::string(kMaxNeedsSummaryBytes + 1, 'x');
-  const auto fields = Fields(CheckPlanContent(c, kNeeds));
+  const auto fields = Fields(CheckPlanContent(c, kNeeds, kSteps));
   EXPECT_EQ(fields,
             (std::vector<std::string>{"content.needs_summary", "content.goals[0].description",
                                       "content.steps[0].step_id", "content.steps[1].description"}));
@@ -135,7 +139,29 @@ TEST(PlanContentTest, BoundsAndStepIds) {
   EXPECT_FALSE(IsStepId("步骤"));
   PlanContent many = GoodContent();
   many.steps.assign(kMaxSteps + 1, many.steps[1]);
-  EXPECT_EQ(Fields(CheckPlanContent(many, kNeeds)), (std::vector<std::string>{"content.steps"}));
+  EXPECT_EQ(Fields(CheckPlanContent(many, kNeeds, kSteps)),
+            (std::vector<std::string>{"content.steps"}));
+}
+
+TEST(PlanContentTest, StepCodesAreRequiredAndFromThePolicy) {
+  PlanContent c = GoodContent();
+  c.steps[0].step_code.clear();
+  c.steps[1].step_code = "<script>free text</script>";
+  const auto vs = CheckPlanContent(c, kNeeds, kSteps);
+  EXPECT_EQ(Fields(vs),
+            (std::vector<std::string>{"content.steps[0].step_code", "content.steps[1].step_code"}));
+  // The refusal names the field; the value given is never echoed.
+  for (const auto& v : vs) EXPECT_EQ(v.description.find("script"), std::string::npos);
+  for (const auto& code : kSteps) {
+    PlanContent ok = GoodContent();
+    ok.steps[0].step_code = code;
+    EXPECT_TRUE(CheckPlanContent(ok, kNeeds, kSteps).empty()) << code;
+  }
+  // A lower-case spelling of a code is not the code.
+  c = GoodContent();
+  c.steps[0].step_code = "job_help";
+  EXPECT_EQ(Fields(CheckPlanContent(c, kNeeds, kSteps)),
+            (std::vector<std::string>{"content.steps[0].step_code"}));
 }
 
 CaseView Case(CaseStatus status, bool reported = true) {

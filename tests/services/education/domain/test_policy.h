@@ -13,6 +13,7 @@ inline EducationPolicy DefaultPolicy(std::string version = "test-policy") {
   p.cause_codes = {"FAMILY", "PEERS", "ECONOMIC", "OTHER"};
   p.need_codes = {"EMPLOYMENT", "HOUSING", "SCHOOLING", "OTHER"};
   p.plan_revision_within_days = 15;
+  p.plan_step_codes = kDefaultPlanStepCodes;
   p.hours.waiver_reason_codes = {"ILLNESS", "HOSPITAL", "OTHER"};
   return p;
 }
