@@ -316,11 +316,11 @@ FROM sa JOIN LATERAL (
   ORDER BY version DESC LIMIT 1) iv ON true;
 
 INSERT INTO assessment_dues (due_id, case_id, instrument_kind, kind, window_opens_on, due_on,
-                             created_at)
+                             created_at, district_code)
 SELECT pg_temp.seed_uuid7(extract(epoch FROM created_at)::bigint * 1000 + 1,
                           (random() * 9.2e18)::bigint),
-       case_id, 'SOCIAL_RISK', 'PERIODIC', d - 14, d, created_at
-FROM (SELECT case_id, created_at,
+       case_id, 'SOCIAL_RISK', 'PERIODIC', d - 14, d, created_at, district_code
+FROM (SELECT case_id, created_at, district_code,
              (intake_reported_on + make_interval(
                 months => 6 * (1 + (date '${today}' - intake_reported_on) / 183)))::date AS d
       FROM sc WHERE status = 'ACTIVE') due;
