@@ -1,6 +1,9 @@
 #include "tests/integration/employment_harness.h"
 
 #include "absl/time/clock.h"
+#include "ccms/records/v1/records_events.pb.h"
+#include "common/grpc/proto_convert.h"
+#include "common/ids/uuid.h"
 #include "common/kafka/outbox.h"
 
 namespace ccms::testing {
@@ -33,6 +36,24 @@ absl::Status EmploymentHarness::Feed(const std::string& type, const std::string&
   if (!applied.ok()) return applied.status();
   if (!*applied) return absl::InternalError("event not applied");
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> EmploymentHarness::FeedOpenedCase(const std::string& district) {
+  const std::string case_id = ids::NewUuid();
+  records::v1::CaseOpened opened;
+  opened.set_case_id(case_id);
+  opened.set_district_code(district);
+  opened.set_office_id("office-1");
+  *opened.mutable_judgment_effective_date() = grpc_util::ToProtoDate(Today() - 300);
+  opened.set_age_at_judgment(30);
+  if (auto st = Feed("ccms.records.case_opened", case_id, district, opened); !st.ok()) return st;
+  records::v1::IntakeReported intake;
+  intake.set_case_id(case_id);
+  *intake.mutable_reported_on() = grpc_util::ToProtoDate(Today() - 290);
+  if (auto st = Feed("ccms.records.intake_reported", case_id, district, intake); !st.ok()) {
+    return st;
+  }
+  return case_id;
 }
 
 }  // namespace ccms::testing

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "ccms/employment/v1/agency_referral_service.grpc.pb.h"
 #include "ccms/employment/v1/assistance_service.grpc.pb.h"
 #include "ccms/employment/v1/halfway_house_service.grpc.pb.h"
@@ -58,6 +59,9 @@ class EmploymentHarness {
   // Hands a records event to the consumer as if it came from ccms.records.v1 (inbox and all).
   absl::Status Feed(const std::string& type, const std::string& case_id,
                     const std::string& district, const google::protobuf::Message& payload);
+  // A case of `district` as records makes one: case_opened (judgment 300 days ago, age 30,
+  // office-1) and intake_reported (290 days ago) fed to the consumer; returns its id.
+  absl::StatusOr<std::string> FeedOpenedCase(const std::string& district);
 
   std::string Token(auth::Role role, std::vector<std::string> districts,
                     const std::string& subject = "tester") {

@@ -60,19 +60,9 @@ class EmploymentPlanStepsTest : public ::testing::Test {
   std::string Count(const std::string& sql) { return h_.db().QueryValue(sql); }
 
   std::string Case(const std::string& district) {
-    const std::string case_id = ids::NewUuid();
-    records::v1::CaseOpened opened;
-    opened.set_case_id(case_id);
-    opened.set_district_code(district);
-    opened.set_office_id("office-1");
-    *opened.mutable_judgment_effective_date() = ToProtoDate(Today() - 300);
-    opened.set_age_at_judgment(30);
-    EXPECT_TRUE(h_.Feed("ccms.records.case_opened", case_id, district, opened).ok());
-    records::v1::IntakeReported intake;
-    intake.set_case_id(case_id);
-    *intake.mutable_reported_on() = ToProtoDate(Today() - 290);
-    EXPECT_TRUE(h_.Feed("ccms.records.intake_reported", case_id, district, intake).ok());
-    return case_id;
+    auto case_id = h_.FeedOpenedCase(district);
+    EXPECT_TRUE(case_id.ok()) << case_id.status();
+    return case_id.value_or("");
   }
 
   // education's plan_approved of `version` as the envelope the topic carries.
