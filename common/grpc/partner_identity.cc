@@ -7,10 +7,13 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
+#include <ctime>
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "grpc/grpc_security_constants.h"
 
 namespace ccms::grpc_util {
@@ -42,6 +45,13 @@ std::vector<X509Ptr> ReadCertificates(std::string_view pem) {
   BIO_free(bio);
   ERR_clear_error();
   return out;
+}
+
+// When `cert` stops being valid; nullopt when its notAfter cannot be read.
+std::optional<absl::Time> NotAfter(const X509* cert) {
+  struct tm tm = {};
+  if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm) != 1) return std::nullopt;
+  return absl::FromTimeT(timegm(&tm));
 }
 
 std::string FirstValue(const grpc::AuthContext* context, const char* property) {
@@ -80,13 +90,14 @@ struct PartnerCertificateVerifier::Store {
   ~Store() { X509_STORE_free(store); }
 };
 
-PartnerCertificateVerifier::PartnerCertificateVerifier(std::unique_ptr<Store> store)
-    : store_(std::move(store)) {}
+PartnerCertificateVerifier::PartnerCertificateVerifier(std::unique_ptr<Store> store,
+                                                       Options options)
+    : store_(std::move(store)), options_(std::move(options)) {}
 
 PartnerCertificateVerifier::~PartnerCertificateVerifier() = default;
 
 absl::StatusOr<std::unique_ptr<PartnerCertificateVerifier>> PartnerCertificateVerifier::Create(
-    std::string_view partner_ca_pem) {
+    std::string_view partner_ca_pem, Options options) {
   std::vector<X509Ptr> cas = ReadCertificates(partner_ca_pem);
   if (cas.empty()) return absl::InvalidArgumentError("the partner CA holds no PEM certificate");
   auto store = std::make_unique<Store>();
@@ -102,14 +113,19 @@ absl::StatusOr<std::unique_ptr<PartnerCertificateVerifier>> PartnerCertificateVe
   // partner's because the partner CA issued it, whatever is above.
   X509_STORE_set_flags(store->store, X509_V_FLAG_PARTIAL_CHAIN);
   return std::unique_ptr<PartnerCertificateVerifier>(
-      new PartnerCertificateVerifier(std::move(store)));
+      new PartnerCertificateVerifier(std::move(store), std::move(options)));
 }
 
-bool PartnerCertificateVerifier::IssuedByPartnerCa(const PeerCertificate& certificate) const {
+PartnerCertificateVerifier::Verdict PartnerCertificateVerifier::Verify(
+    const PeerCertificate& certificate, absl::Time now) const {
+  Verdict verdict;
+  // A refusal may turn into a partner's certificate only when its notBefore passes: kept for the
+  // TTL. An acceptance is kept no longer than the chain is valid.
+  verdict.good_until = now + options_.verdict_ttl;
   std::vector<X509Ptr> leaf = ReadCertificates(certificate.leaf_pem);
-  if (leaf.empty()) return false;
+  if (leaf.empty()) return verdict;
   std::unique_ptr<STACK_OF(X509), StackFree> untrusted(sk_X509_new_null());
-  if (!untrusted) return false;
+  if (!untrusted) return verdict;
   for (X509Ptr& cert : ReadCertificates(certificate.chain_pem)) {
     if (sk_X509_push(untrusted.get(), cert.get()) > 0) (void)cert.release();
   }
@@ -117,23 +133,23 @@ bool PartnerCertificateVerifier::IssuedByPartnerCa(const PeerCertificate& certif
   if (!ctx ||
       X509_STORE_CTX_init(ctx.get(), store_->store, leaf.front().get(), untrusted.get()) != 1) {
     ERR_clear_error();
-    return false;
+    return verdict;
   }
   X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SSL_CLIENT);
+  X509_STORE_CTX_set_time(ctx.get(), 0, absl::ToTimeT(now));
   const bool verified = X509_verify_cert(ctx.get()) == 1;
   ERR_clear_error();
-  return verified;
-}
-
-absl::StatusOr<std::string> PartnerCertificateVerifier::AgencyOf(
-    const PeerCertificate& certificate) const {
-  if (!IssuedByPartnerCa(certificate)) {
-    return absl::PermissionDeniedError("the client certificate is not issued by the partner CA");
+  if (!verified) return verdict;
+  verdict.issued_by_partner_ca = true;
+  // The verified chain, from the leaf to the partner CA: the verdict ends with the first to end.
+  STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx.get());
+  for (int i = 0; chain != nullptr && i < sk_X509_num(chain); ++i) {
+    const std::optional<absl::Time> end = NotAfter(sk_X509_value(chain, i));
+    verdict.good_until = std::min(verdict.good_until, end.value_or(now));
   }
-  std::vector<X509Ptr> leaf = ReadCertificates(certificate.leaf_pem);
+
   std::unique_ptr<GENERAL_NAMES, NamesFree> names(static_cast<GENERAL_NAMES*>(
       X509_get_ext_d2i(leaf.front().get(), NID_subject_alt_name, nullptr, nullptr)));
-  std::optional<std::string> agency;
   int uris = 0;
   for (int i = 0; names && i < sk_GENERAL_NAME_num(names.get()); ++i) {
     const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
@@ -144,14 +160,56 @@ absl::StatusOr<std::string> PartnerCertificateVerifier::AgencyOf(
                          static_cast<size_t>(ASN1_STRING_length(value))));
     if (!parsed.has_value()) continue;
     ++uris;
-    agency = std::move(parsed);
+    verdict.agency = std::move(parsed);
   }
   ERR_clear_error();
-  if (uris != 1) {
+  if (uris != 1) verdict.agency.reset();
+  return verdict;
+}
+
+PartnerCertificateVerifier::Verdict PartnerCertificateVerifier::VerdictOf(
+    const PeerCertificate& certificate) const {
+  const absl::Time now = options_.now ? options_.now() : absl::Now();
+  // Length-prefixed, so no two (leaf, chain) pairs share a key.
+  const std::string key =
+      absl::StrCat(certificate.leaf_pem.size(), ":", certificate.leaf_pem, certificate.chain_pem);
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = verdicts_.find(key);
+    if (it != verdicts_.end() && now < it->second.good_until) return it->second;
+  }
+  Verdict verdict = Verify(certificate, now);
+  absl::MutexLock lock(&mu_);
+  ++verifications_;
+  if (verdicts_.size() >= options_.max_verdicts) {
+    absl::erase_if(verdicts_, [now](const auto& kv) { return now >= kv.second.good_until; });
+    if (verdicts_.size() >= options_.max_verdicts) verdicts_.clear();
+  }
+  verdicts_.insert_or_assign(key, verdict);
+  return verdict;
+}
+
+bool PartnerCertificateVerifier::IssuedByPartnerCa(const PeerCertificate& certificate) const {
+  if (!certificate.present()) return false;
+  return VerdictOf(certificate).issued_by_partner_ca;
+}
+
+absl::StatusOr<std::string> PartnerCertificateVerifier::AgencyOf(
+    const PeerCertificate& certificate) const {
+  Verdict verdict = certificate.present() ? VerdictOf(certificate) : Verdict();
+  if (!verdict.issued_by_partner_ca) {
+    return absl::PermissionDeniedError("the client certificate is not issued by the partner CA");
+  }
+  if (!verdict.agency.has_value()) {
     return absl::PermissionDeniedError(
         "a partner certificate must name exactly one agency (SAN URI ccms-partner://<agency_id>)");
   }
-  return *std::move(agency);
+  return *std::move(verdict.agency);
+}
+
+int64_t PartnerCertificateVerifier::verifications() const {
+  absl::MutexLock lock(&mu_);
+  return verifications_;
 }
 
 absl::Status CheckPrincipalTransport(const auth::Principal& principal,

@@ -1,12 +1,16 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "common/auth/principal.h"
 #include "grpcpp/security/auth_context.h"
 
@@ -38,11 +42,27 @@ PeerCertificate PeerCertificateOf(const grpc::AuthContext* context);
 // Tells whether a client certificate was issued by the partner CA (a chain verified with OpenSSL
 // against that CA alone, not the server's whole trust bundle, and not a name match) and which
 // agency it names.
+//
+// Every call over mutual TLS asks, and parsing and verifying the chain took about half of records'
+// CPU per GetCase (docs/benchmarks.md, 2026-12-07), so verdicts are kept per certificate chain
+// (its exact PEM) for `verdict_ttl`, never past the earliest end of validity in the chain, at most
+// `max_verdicts` of them. Thread-safe.
 class PartnerCertificateVerifier {
  public:
+  struct Options {
+    absl::Duration verdict_ttl = absl::Seconds(60);
+    size_t max_verdicts = 1024;
+    // The clock certificates are verified at (tests move it); absl::Now when empty.
+    std::function<absl::Time()> now;
+  };
+
   // `partner_ca_pem`: one or more CA certificates; InvalidArgument when none parses.
   static absl::StatusOr<std::unique_ptr<PartnerCertificateVerifier>> Create(
-      std::string_view partner_ca_pem);
+      std::string_view partner_ca_pem, Options options);
+  static absl::StatusOr<std::unique_ptr<PartnerCertificateVerifier>> Create(
+      std::string_view partner_ca_pem) {
+    return Create(partner_ca_pem, Options());
+  }
   ~PartnerCertificateVerifier();
   PartnerCertificateVerifier(const PartnerCertificateVerifier&) = delete;
   PartnerCertificateVerifier& operator=(const PartnerCertificateVerifier&) = delete;
@@ -55,10 +75,27 @@ class PartnerCertificateVerifier {
   // the partner CA, or names no agency or more than one (one `ccms-partner://` SAN URI exactly).
   absl::StatusOr<std::string> AgencyOf(const PeerCertificate& certificate) const;
 
+  // How many chains were parsed and verified (not answered from the kept verdicts) so far.
+  int64_t verifications() const;
+
  private:
   struct Store;
-  explicit PartnerCertificateVerifier(std::unique_ptr<Store> store);
+  struct Verdict {
+    bool issued_by_partner_ca = false;
+    // The agency of a partner certificate naming exactly one; nullopt otherwise.
+    std::optional<std::string> agency;
+    absl::Time good_until;
+  };
+
+  PartnerCertificateVerifier(std::unique_ptr<Store> store, Options options);
+  Verdict VerdictOf(const PeerCertificate& certificate) const;
+  Verdict Verify(const PeerCertificate& certificate, absl::Time now) const;
+
   std::unique_ptr<Store> store_;
+  const Options options_;
+  mutable absl::Mutex mu_;
+  mutable absl::flat_hash_map<std::string, Verdict> verdicts_ ABSL_GUARDED_BY(mu_);
+  mutable int64_t verifications_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 // The rule of the transport for a call's principal (docs/security.md, "Partners"):

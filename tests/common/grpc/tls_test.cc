@@ -2,11 +2,18 @@
 // check and the transport rule for principals. Certificates are made by the test (test_pki).
 #include "common/grpc/tls.h"
 
+#include <openssl/bio.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <algorithm>
+#include <ctime>
 #include <fstream>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "absl/time/clock.h"
 #include "common/grpc/partner_identity.h"
 #include "gtest/gtest.h"
 #include "tests/support/test_pki.h"
@@ -223,8 +230,8 @@ TEST(PartnerCertificateTest, OnlyThePartnerCaMakesAPartnerCertificate) {
   ASSERT_TRUE(partners.ok()) << partners.status();
   const PartnerCertificateVerifier& v = **partners;
 
-  EXPECT_EQ(*v.AgencyOf({pki.agency_a.cert_pem, ""}), "agency-a");
-  EXPECT_EQ(*v.AgencyOf({pki.agency_b.cert_pem, pki.agency_b.cert_pem}), "agency-b");
+  EXPECT_EQ(v.AgencyOf({pki.agency_a.cert_pem, ""}).value_or(""), "agency-a");
+  EXPECT_EQ(v.AgencyOf({pki.agency_b.cert_pem, pki.agency_b.cert_pem}).value_or(""), "agency-b");
   EXPECT_TRUE(v.IssuedByPartnerCa({pki.agency_a.cert_pem, ""}));
 
   // The right name from the wrong CA, a staff certificate, a server certificate: not partners.
@@ -243,11 +250,69 @@ TEST(PartnerCertificateTest, OnlyThePartnerCaMakesAPartnerCertificate) {
   // A certificate of a sub-CA of the partner CA, with the sub-CA sent in the chain.
   auto sub = pki.partner_ca.IssueSubCa("partner issuing CA");
   TestCertificate via_sub = sub->IssueClient("partner c", "URI:ccms-partner://agency-c");
-  EXPECT_EQ(*v.AgencyOf({via_sub.cert_pem, via_sub.cert_pem + sub->cert_pem()}), "agency-c");
+  EXPECT_EQ(v.AgencyOf({via_sub.cert_pem, via_sub.cert_pem + sub->cert_pem()}).value_or(""),
+            "agency-c");
   EXPECT_FALSE(v.IssuedByPartnerCa({via_sub.cert_pem, ""}));  // without its chain: unknown issuer
 
   EXPECT_FALSE(PartnerCertificateVerifier::Create("").ok());
   EXPECT_FALSE(PartnerCertificateVerifier::Create("not a pem").ok());
+}
+
+// When `pem`'s first certificate stops being valid.
+absl::Time NotAfterOf(const std::string& pem) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  struct tm tm = {};
+  EXPECT_EQ(ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm), 1);
+  X509_free(cert);
+  return absl::FromTimeT(timegm(&tm));
+}
+
+TEST(PartnerCertificateTest, VerdictsAreKeptForTheirTtlAndNeverPastTheCertificatesEnd) {
+  const Pki& pki = TestPki();
+  absl::Time now = absl::Now();
+  auto partners = PartnerCertificateVerifier::Create(
+      pki.partner_ca.cert_pem(),
+      {.verdict_ttl = absl::Seconds(60), .max_verdicts = 3, .now = [&now] { return now; }});
+  ASSERT_TRUE(partners.ok()) << partners.status();
+  const PartnerCertificateVerifier& v = **partners;
+  const PeerCertificate cert_a{pki.agency_a.cert_pem, ""};
+  const PeerCertificate forged{pki.forged_a.cert_pem, ""};
+
+  EXPECT_EQ(v.AgencyOf(cert_a).value_or(""), "agency-a");
+  EXPECT_EQ(v.AgencyOf(cert_a).value_or(""), "agency-a");
+  EXPECT_TRUE(v.IssuedByPartnerCa(cert_a));
+  EXPECT_FALSE(v.IssuedByPartnerCa(forged));
+  EXPECT_FALSE(v.IssuedByPartnerCa(forged));
+  EXPECT_EQ(v.verifications(), 2) << "one verification per chain within the TTL";
+
+  now += absl::Seconds(59);
+  EXPECT_EQ(v.AgencyOf(cert_a).value_or(""), "agency-a");
+  EXPECT_EQ(v.verifications(), 2);
+  now += absl::Seconds(2);
+  EXPECT_EQ(v.AgencyOf(cert_a).value_or(""), "agency-a");
+  EXPECT_FALSE(v.IssuedByPartnerCa(forged));
+  EXPECT_EQ(v.verifications(), 4) << "verified again after the TTL";
+
+  // More chains than kept: every answer is still right.
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_EQ(v.AgencyOf({pki.agency_b.cert_pem, ""}).value_or(""), "agency-b");
+    EXPECT_EQ(v.AgencyOf(cert_a).value_or(""), "agency-a");
+    EXPECT_FALSE(v.IssuedByPartnerCa({pki.staff.cert_pem, ""}));
+    EXPECT_FALSE(v.IssuedByPartnerCa(forged));
+    EXPECT_EQ(v.AgencyOf({pki.two_agencies.cert_pem, ""}).status().code(),
+              absl::StatusCode::kPermissionDenied);
+  }
+
+  // Ten seconds before the certificate's end it is a partner's, and that verdict ends with it.
+  const absl::Time end =
+      std::min(NotAfterOf(pki.agency_a.cert_pem), NotAfterOf(pki.partner_ca.cert_pem()));
+  now = end - absl::Seconds(10);
+  EXPECT_EQ(v.AgencyOf(cert_a).value_or(""), "agency-a");
+  now = end + absl::Seconds(1);
+  EXPECT_EQ(v.AgencyOf(cert_a).status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_FALSE(v.IssuedByPartnerCa(cert_a));
 }
 
 TEST(PrincipalTransportTest, PartnersNeedTheirAgencysCertificateAndNobodyElseMayUseOne) {
