@@ -36,6 +36,8 @@ ccms_pg_bin() {
 # throwaway cluster), then start it on 127.0.0.1:PORT with its socket in DATA_DIR. As root the
 # cluster runs as the postgres user, who must be able to reach DATA_DIR (see ccms_dev_pg_dir);
 # LOGFILE is opened by this shell, so it may sit in a folder that user cannot enter.
+# CCMS_PG_OPTIONS, when set, adds server options (tests/bench/run --profile loads
+# pg_stat_statements with it).
 ccms_pg_start() {
   local data="$1" port="$2" logfile="$3" bin
   bin="$(ccms_pg_bin)"
@@ -48,7 +50,7 @@ ccms_pg_start() {
   fi
   # No -l: the server writes to pg_ctl's output, the descriptor opened here.
   if ! (cd / && ccms_as_pg_user "$bin/pg_ctl" -D "$data" -w -t 60 \
-      -o "-p $port -c listen_addresses=127.0.0.1 -k $data -c max_connections=200 -c fsync=${CCMS_PG_FSYNC:-on}" \
+      -o "-p $port -c listen_addresses=127.0.0.1 -k $data -c max_connections=200 -c fsync=${CCMS_PG_FSYNC:-on} ${CCMS_PG_OPTIONS:-}" \
       start) >>"$logfile" 2>&1; then
     echo "PostgreSQL did not start; last lines of $logfile:" >&2
     tail -n 5 "$logfile" >&2
