@@ -182,8 +182,10 @@ INSERT INTO cases (case_id, case_number, person_id, status, district_code, offic
                    intake_reported_on, intake_late, created_by, created_at, updated_at, version,
                    supervision_level, level_effective_on, level_policy_version, closed_on,
                    offence_date, facts_published_at, facts_age_band, person_version)
+-- Seven-digit numbers from 1,000,001: apart from the six-digit ones OpenCase has already given
+-- on the same stack (the benchmark opens cases before it seeds).
 SELECT case_id, district_code || '-' || extract(year FROM start_date) || '-'
-         || lpad((i + 1)::text, 6, '0'),
+         || (i + 1000001)::text,
        person_id, status, district_code, office_id, officer_id, social_worker_id, sentence_kind,
        offence_category, '测试市人民法院', start_date, start_date, end_date, age < 18,
        start_date + 10, intake_reported_on, false, 'city-seed', created_at,
