@@ -38,6 +38,9 @@ FAULT_DB=""
 FAULT_DSN=""
 FAULT_LOAD_PID=""
 declare -A FAULT_PID=() FAULT_ADDR=() FAULT_METRICS=() FAULT_SERVICE=()
+# FAULT_ARGS[NAME]: command-line arguments of instance NAME's next start (word-split; e.g.
+# --rebuild for ccms-reporting), cleared once used.
+declare -A FAULT_ARGS=()
 
 fault_log() { echo "[$(date -u +%H:%M:%S.%N | cut -c1-12)] $*"; }
 fault_fail() {
@@ -171,8 +174,10 @@ fault_spawn() {
     CCMS_RECORDS_ADDR="${FAULT_RECORDS_ADDR:-127.0.0.1:1}" \
     CCMS_LOG_LEVEL=info \
     "$@" \
-    "$CCMS_BUILD_DIR/services/$service/ccms-$service" >>"$FAULT_DIR/$name.log" 2>&1 &
+    "$CCMS_BUILD_DIR/services/$service/ccms-$service" ${FAULT_ARGS[$name]:-} \
+    >>"$FAULT_DIR/$name.log" 2>&1 &
   FAULT_PID[$name]=$!
+  unset "FAULT_ARGS[$name]"
   fault_log "started $name (ccms-$service, pid ${FAULT_PID[$name]}) on ${FAULT_ADDR[$name]}"
 }
 
