@@ -16,14 +16,18 @@ using db::Name;
 using domain::WorklistKind;
 using domain::WorklistKindName;
 
+// A row takes its case's district and office from the projection when there is one (the
+// event's district otherwise: the projection, built later, brings both; kSyncCases), and a closed
+// case gets none.
 constexpr db::Query kUpsertItem = {
     "reporting_upsert_worklist_item",
-    "INSERT INTO worklist_item (kind, case_id, item_id, district_code, since_on, due_on,"
-    " listed_from, reason_code) SELECT $1, $2, $3, $4, $5::date, $6::date, $7::date, $8"
-    " WHERE NOT EXISTS (SELECT 1 FROM case_projection WHERE case_id = $2"
-    " AND closed_on IS NOT NULL)"
+    "INSERT INTO worklist_item (kind, case_id, item_id, district_code, office_id, since_on, due_on,"
+    " listed_from, reason_code) SELECT $1, c.case_id, $3, COALESCE(p.district_code, $4),"
+    " COALESCE(p.office_id, ''), $5::date, $6::date, $7::date, $8"
+    " FROM (SELECT $2::text AS case_id) c LEFT JOIN case_projection p ON p.case_id = c.case_id"
+    " WHERE p.closed_on IS NULL"
     " ON CONFLICT (kind, case_id, item_id) DO UPDATE SET district_code = EXCLUDED.district_code,"
-    " since_on = EXCLUDED.since_on, due_on = EXCLUDED.due_on,"
+    " office_id = EXCLUDED.office_id, since_on = EXCLUDED.since_on, due_on = EXCLUDED.due_on,"
     " listed_from = EXCLUDED.listed_from, reason_code = EXCLUDED.reason_code"};
 constexpr db::Query kRemoveItem = {
     "reporting_remove_worklist_item",
@@ -46,23 +50,47 @@ constexpr db::Query kClearClocks = {"reporting_clear_worklist_clocks",
                                     " AND kind IN ('NEVER_REPORTED', 'CONTACT_OVERDUE')"};
 constexpr db::Query kUpsertItems = {
     "reporting_upsert_worklist_items",
-    "INSERT INTO worklist_item (kind, case_id, item_id, district_code, since_on, due_on,"
-    " listed_from, reason_code) SELECT * FROM unnest($1::text[], $2::text[], $3::text[],"
-    " $4::text[], $5::date[], $6::date[], $7::date[], $8::text[])"
+    "INSERT INTO worklist_item (kind, case_id, item_id, district_code, office_id, since_on, due_on,"
+    " listed_from, reason_code) SELECT u.kind, u.case_id, u.item_id,"
+    " COALESCE(p.district_code, u.district_code), COALESCE(p.office_id, ''), u.since_on, u.due_on,"
+    " u.listed_from, u.reason_code FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],"
+    " $5::date[], $6::date[], $7::date[], $8::text[]) AS u(kind, case_id, item_id, district_code,"
+    " since_on, due_on, listed_from, reason_code)"
+    " LEFT JOIN case_projection p ON p.case_id = u.case_id"
     " ON CONFLICT (kind, case_id, item_id) DO UPDATE SET district_code = EXCLUDED.district_code,"
-    " since_on = EXCLUDED.since_on, due_on = EXCLUDED.due_on,"
+    " office_id = EXCLUDED.office_id, since_on = EXCLUDED.since_on, due_on = EXCLUDED.due_on,"
     " listed_from = EXCLUDED.listed_from, reason_code = EXCLUDED.reason_code"};
-constexpr db::Query kListWorklist = {
-    "reporting_list_worklist",
-    "SELECT w.kind, w.case_id, w.item_id, COALESCE(p.district_code, w.district_code),"
-    " COALESCE(p.office_id, ''), w.since_on::text, w.due_on::text, w.listed_from::text,"
-    " w.reason_code FROM worklist_item w LEFT JOIN case_projection p ON p.case_id = w.case_id"
-    " WHERE w.listed_from <= $1::date AND ($2 = '' OR w.kind = $2)"
-    " AND ($3 = '' OR COALESCE(p.district_code, w.district_code) = ANY(string_to_array($3, ',')))"
-    " AND ($4 = '' OR COALESCE(p.office_id, '') = $4)"
-    " AND ($5 = '' OR (w.due_on, w.kind, w.case_id, w.item_id) >"
-    " (NULLIF($5, '')::date, $6, $7, $8))"
-    " ORDER BY w.due_on, w.kind, w.case_id, w.item_id LIMIT $9"};
+// The rows of cases whose projection was just written take its district and office (a transfer
+// moves them).
+constexpr db::Query kSyncCases = {
+    "reporting_sync_worklist_cases",
+    "UPDATE worklist_item w SET district_code = p.district_code, office_id = p.office_id"
+    " FROM case_projection p WHERE w.case_id = ANY($1::text[]) AND p.case_id = w.case_id"
+    " AND (w.district_code, w.office_id) IS DISTINCT FROM (p.district_code, p.office_id)"};
+// A page of the worklists: worklist_item alone (its district and office are the projection's),
+// in one of three forms so that each filter has its index (V012): an office's rows, some
+// districts' rows, or the city's in order (worklist_item_order). The other filters are the same
+// in all three.
+#define CCMS_WORKLIST_PAGE_SELECT                                                        \
+  "SELECT w.kind, w.case_id, w.item_id, w.district_code, w.office_id, w.since_on::text," \
+  " w.due_on::text, w.listed_from::text, w.reason_code FROM worklist_item w WHERE "
+#define CCMS_WORKLIST_PAGE_FILTERS                                    \
+  " w.listed_from <= $1::date AND ($2 = '' OR w.kind = $2)"           \
+  " AND ($3 = '' OR w.district_code = ANY(string_to_array($3, ',')))" \
+  " AND ($4 = '' OR w.office_id = $4)"                                \
+  " AND ($5 = '' OR (w.due_on, w.kind, w.case_id, w.item_id) >"       \
+  " (NULLIF($5, '')::date, $6, $7, $8))"                              \
+  " ORDER BY w.due_on, w.kind, w.case_id, w.item_id LIMIT $9"
+constexpr db::Query kListOfficeWorklist = {"reporting_list_office_worklist",
+                                           CCMS_WORKLIST_PAGE_SELECT
+                                           "w.office_id = $4 AND" CCMS_WORKLIST_PAGE_FILTERS};
+constexpr db::Query kListDistrictWorklist = {
+    "reporting_list_district_worklist", CCMS_WORKLIST_PAGE_SELECT
+    "w.district_code = ANY(string_to_array($3, ',')) AND" CCMS_WORKLIST_PAGE_FILTERS};
+constexpr db::Query kListCityWorklist = {"reporting_list_city_worklist",
+                                         CCMS_WORKLIST_PAGE_SELECT CCMS_WORKLIST_PAGE_FILTERS};
+#undef CCMS_WORKLIST_PAGE_SELECT
+#undef CCMS_WORKLIST_PAGE_FILTERS
 // Cases by district and status on $1: on the register (spans) and closed (projection).
 constexpr db::Query kCountCases = {
     "reporting_count_cases",
@@ -110,8 +138,10 @@ std::string Cursor(const domain::WorklistItem& i) {
 }  // namespace
 
 std::vector<db::Query> PgWorklistStore::Queries() {
-  return {kUpsertItem, kRemoveItem, kClearKind,  kRemoveDischargeUnless, kInsertFact, kListWorklist,
-          kCountCases, kCountKpis,  kClearCases, kClearClocks,           kUpsertItems};
+  return {kUpsertItem,           kRemoveItem,      kClearKind, kRemoveDischargeUnless,
+          kInsertFact,           kCountCases,      kCountKpis, kClearCases,
+          kClearClocks,          kUpsertItems,     kSyncCases, kListOfficeWorklist,
+          kListDistrictWorklist, kListCityWorklist};
 }
 
 absl::Status PgWorklistStore::ApplyInTransaction(pqxx::work& tx, const std::string& event_id,
@@ -163,7 +193,10 @@ absl::Status PgWorklistStore::RecomputeCasesInTransaction(pqxx::work& tx,
     }
   }
   if (!closed.empty()) tx.exec_prepared(Name(kClearCases), closed.Text());
-  if (!open.empty()) tx.exec_prepared(Name(kClearClocks), open.Text());
+  if (!open.empty()) {
+    tx.exec_prepared(Name(kSyncCases), open.Text());
+    tx.exec_prepared(Name(kClearClocks), open.Text());
+  }
   if (!kind.empty()) {
     tx.exec_prepared(Name(kUpsertItems), kind.Text(), case_id.Text(), item_id.Text(),
                      district.Text(), since.Text(), due.Text(), listed_from.Text(), reason.Text());
@@ -183,8 +216,11 @@ absl::StatusOr<WorklistPage> PgWorklistStore::ListWorklist(const WorklistQuery& 
   }
   WorklistPage page;
   absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    const db::Query& list = !q.office.empty()      ? kListOfficeWorklist
+                            : !q.districts.empty() ? kListDistrictWorklist
+                                                   : kListCityWorklist;
     const auto rows = tx.exec_prepared(
-        Name(kListWorklist), time::FormatDate(q.today),
+        Name(list), time::FormatDate(q.today),
         q.kind.has_value() ? std::string(WorklistKindName(*q.kind)) : std::string(),
         absl::StrJoin(q.districts, ","), q.office, after[0], after[1], after[2], after[3],
         q.limit + 1);

@@ -369,13 +369,13 @@ FROM sc CROSS JOIN LATERAL (
       AND sc.r1 % 1000 < 100
   UNION ALL SELECT 9, 'closed', sc.status, sc.closed_on WHERE sc.closed_on IS NOT NULL) f;
 
-INSERT INTO worklist_item (kind, case_id, item_id, district_code, since_on, due_on, listed_from,
-                           reason_code)
-SELECT 'NEVER_REPORTED', case_id::text, '', district_code, start_date, start_date + 10,
+INSERT INTO worklist_item (kind, case_id, item_id, district_code, office_id, since_on, due_on,
+                           listed_from, reason_code)
+SELECT 'NEVER_REPORTED', case_id::text, '', district_code, office_id, start_date, start_date + 10,
        start_date + 11, 'INTAKE_DEADLINE_PASSED'
 FROM sc WHERE status = 'PENDING_INTAKE' AND start_date + 10 < date '${today}'
 UNION ALL
-SELECT 'CONTACT_OVERDUE', case_id::text, '', district_code, date '${today}' - 40,
+SELECT 'CONTACT_OVERDUE', case_id::text, '', district_code, office_id, date '${today}' - 40,
        date '${today}' - 10, date '${today}' - 9, 'CONTACT_INTERVAL_EXCEEDED'
 FROM sc WHERE status = 'ACTIVE' AND r2 % 100 < 3;
 )SQL";
