@@ -7,8 +7,8 @@
 
 namespace ccms::records {
 
-CaseMetrics::CaseMetrics(CaseStore& store, prometheus::Registry& registry,
-                         const time::Clock& clock, absl::Duration period)
+CaseMetrics::CaseMetrics(CaseStore& store, prometheus::Registry& registry, const time::Clock& clock,
+                         absl::Duration period)
     : store_(store),
       family_(prometheus::BuildGauge()
                   .Name("ccms_cases")
@@ -21,17 +21,31 @@ CaseMetrics::CaseMetrics(CaseStore& store, prometheus::Registry& registry,
       clock_(clock),
       task_([this] { RefreshOnce(); }, period) {}
 
-void CaseMetrics::RefreshOnce() {
-  auto counts = store_.CountCases();
-  if (!counts.ok()) {
-    log::Warn("case_metrics_refresh_failed", {{"error", std::string(counts.status().message())}});
-    return;
+void CaseMetrics::Show(const std::vector<CaseCount>& counts, std::set<prometheus::Gauge*>& shown) {
+  std::set<prometheus::Gauge*> now;
+  for (const auto& c : counts) {
+    auto* g = &family_.Add({{"district_code", c.district_code},
+                            {"status", std::string(domain::CaseStatusName(c.status))}});
+    g->Set(static_cast<double>(c.count));
+    now.insert(g);
   }
-  for (const auto& c : *counts) {
-    family_
-        .Add({{"district_code", c.district_code},
-              {"status", std::string(domain::CaseStatusName(c.status))}})
-        .Set(static_cast<double>(c.count));
+  for (auto* g : shown) {
+    if (!now.contains(g)) g->Set(0);
+  }
+  shown.insert(now.begin(), now.end());
+}
+
+void CaseMetrics::RefreshOnce() {
+  const bool closed_too = refreshes_++ % kClosedEvery == 0;
+  for (const bool closed : {false, true}) {
+    if (closed && !closed_too) break;
+    auto counts = store_.CountCases(closed);
+    if (!counts.ok()) {
+      log::Warn("case_metrics_refresh_failed", {{"error", std::string(counts.status().message())}});
+      if (closed_too) refreshes_ = 0;  // the next refresh tries again
+      return;
+    }
+    Show(*counts, closed ? closed_gauges_ : open_gauges_);
   }
   auto never = store_.CountNeverReported(time::ShanghaiDay(clock_.Now()));
   if (!never.ok()) return;

@@ -74,7 +74,7 @@ class PgRecordsStore final : public CaseStore,
                                           const std::string& request_id) override;
   absl::StatusOr<CasePage> ListCases(const auth::Principal& principal, const CaseFilter& filter,
                                      const std::string& request_id) override;
-  absl::StatusOr<std::vector<CaseCount>> CountCases() override;
+  absl::StatusOr<std::vector<CaseCount>> CountCases(bool closed) override;
   absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> CountNeverReported(
       absl::CivilDay today) override;
   absl::StatusOr<FactsScanPage> PublishCaseFacts(const std::string& after_case_id, int limit,

@@ -661,8 +661,9 @@ class CaseStore {
   virtual absl::StatusOr<ExportPage> ExportCases(const auth::Principal& principal,
                                                  const ExportFilter& filter,
                                                  const std::string& request_id) = 0;
-  // All districts (for the cases gauge; no principal, not exposed over the API).
-  virtual absl::StatusOr<std::vector<CaseCount>> CountCases() = 0;
+  // All districts (for the cases gauge; no principal, not exposed over the API): the open cases
+  // (PENDING_INTAKE, ACTIVE) or the closed ones (every other status).
+  virtual absl::StatusOr<std::vector<CaseCount>> CountCases(bool closed) = 0;
   // Cases still PENDING_INTAKE after their intake deadline, per district (all districts; for
   // the never-reported gauge).
   virtual absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> CountNeverReported(

@@ -88,7 +88,11 @@ class FakeCaseStore : public CaseStore {
     last_export = filter;
     return ExportPage{exported, false};
   }
-  absl::StatusOr<std::vector<CaseCount>> CountCases() override { return std::vector<CaseCount>{}; }
+  // The gauges' counts: `closed_counts` or `open_counts`, each call counted.
+  absl::StatusOr<std::vector<CaseCount>> CountCases(bool closed) override {
+    ++(closed ? closed_count_calls : open_count_calls);
+    return closed ? closed_counts : open_counts;
+  }
   absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> CountNeverReported(
       absl::CivilDay) override {
     return std::vector<std::pair<std::string, int64_t>>{};
@@ -133,6 +137,8 @@ class FakeCaseStore : public CaseStore {
   ExportFilter last_export;
   std::vector<CaseRecord> exported;
   events::v1::Envelope last_event;
+  std::vector<CaseCount> open_counts, closed_counts;
+  int open_count_calls = 0, closed_count_calls = 0;
 };
 
 // Contacts and lost contact: each counts its call; the overdue list returns `overdue`.
