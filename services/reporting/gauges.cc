@@ -53,12 +53,23 @@ ReportingGauges::ReportingGauges(GaugeStore& store, prometheus::Registry& regist
 bool ReportingGauges::RefreshOnce() {
   const absl::CivilDay today = time::ShanghaiDay(clock_.Now());
   std::lock_guard<std::mutex> lock(mu_);
-  auto cases = store_.CountCases(today);
+  auto cases = store_.CountCases(today, false);
   if (!cases.ok()) {
     log::Warn("reporting_gauges_refresh_failed",
               {{"error", std::string(cases.status().message())}});
     return false;
   }
+  if (refreshes_ % kClosedEvery == 0) {
+    auto closed = store_.CountCases(today, true);
+    if (!closed.ok()) {
+      log::Warn("reporting_gauges_refresh_failed",
+                {{"error", std::string(closed.status().message())}});
+      return false;  // tried again on the next refresh
+    }
+    closed_ = *std::move(closed);
+  }
+  ++refreshes_;
+  cases->insert(closed_.begin(), closed_.end());
   auto kpis = store_.CountKpis(today);
   if (!kpis.ok()) {
     log::Warn("reporting_gauges_refresh_failed", {{"error", std::string(kpis.status().message())}});

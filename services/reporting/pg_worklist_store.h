@@ -40,7 +40,7 @@ class PgWorklistStore final : public WorklistStore, public GaugeStore {
 
   absl::StatusOr<WorklistPage> ListWorklist(const WorklistQuery& query) override;
   absl::StatusOr<std::map<std::pair<std::string, std::string>, int64_t>> CountCases(
-      absl::CivilDay today) override;
+      absl::CivilDay today, bool closed) override;
   absl::StatusOr<std::map<std::string, KpiCounts>> CountKpis(absl::CivilDay today) override;
 
  private:

@@ -57,9 +57,10 @@ struct KpiCounts {
 class GaugeStore {
  public:
   virtual ~GaugeStore() = default;
-  // (district, status) -> count
+  // (district, status) -> count: of the cases on the register on `today` (ACTIVE, LOST_CONTACT,
+  // NEVER_REPORTED), or of those closed by then (CLOSED).
   virtual absl::StatusOr<std::map<std::pair<std::string, std::string>, int64_t>> CountCases(
-      absl::CivilDay today) = 0;
+      absl::CivilDay today, bool closed) = 0;
   virtual absl::StatusOr<std::map<std::string, KpiCounts>> CountKpis(absl::CivilDay today) = 0;
 };
 
