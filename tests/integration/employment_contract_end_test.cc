@@ -42,19 +42,9 @@ class EmploymentContractEndTest : public ::testing::Test {
   std::string Count(const std::string& sql) { return h_.db().QueryValue(sql); }
 
   std::string Case() {
-    const std::string case_id = ids::NewUuid();
-    records::v1::CaseOpened opened;
-    opened.set_case_id(case_id);
-    opened.set_district_code(kDistrictA);
-    opened.set_office_id("office-1");
-    *opened.mutable_judgment_effective_date() = ToProtoDate(Today() - 100);
-    opened.set_age_at_judgment(30);
-    EXPECT_TRUE(h_.Feed("ccms.records.case_opened", case_id, kDistrictA, opened).ok());
-    records::v1::IntakeReported intake;
-    intake.set_case_id(case_id);
-    *intake.mutable_reported_on() = ToProtoDate(Today() - 90);
-    EXPECT_TRUE(h_.Feed("ccms.records.intake_reported", case_id, kDistrictA, intake).ok());
-    return case_id;
+    auto case_id = h_.FeedOpenedCase(kDistrictA, {.judged_days_ago = 100, .reported_days_ago = 90});
+    EXPECT_TRUE(case_id.ok()) << case_id.status();
+    return case_id.value_or("");
   }
 
   v1::Partner Register(const std::string& agency) {

@@ -38,18 +38,22 @@ absl::Status EmploymentHarness::Feed(const std::string& type, const std::string&
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> EmploymentHarness::FeedOpenedCase(const std::string& district) {
+absl::StatusOr<std::string> EmploymentHarness::FeedOpenedCase(const std::string& district,
+                                                              const OpenedCaseFacts& facts) {
   const std::string case_id = ids::NewUuid();
   records::v1::CaseOpened opened;
   opened.set_case_id(case_id);
   opened.set_district_code(district);
   opened.set_office_id("office-1");
-  *opened.mutable_judgment_effective_date() = grpc_util::ToProtoDate(Today() - 300);
-  opened.set_age_at_judgment(30);
+  *opened.mutable_judgment_effective_date() =
+      grpc_util::ToProtoDate(Today() - facts.judged_days_ago);
+  opened.set_age_at_judgment(facts.age);
+  opened.set_minor(facts.minor);
+  opened.set_offence_category(facts.offence_category);
   if (auto st = Feed("ccms.records.case_opened", case_id, district, opened); !st.ok()) return st;
   records::v1::IntakeReported intake;
   intake.set_case_id(case_id);
-  *intake.mutable_reported_on() = grpc_util::ToProtoDate(Today() - 290);
+  *intake.mutable_reported_on() = grpc_util::ToProtoDate(Today() - facts.reported_days_ago);
   if (auto st = Feed("ccms.records.intake_reported", case_id, district, intake); !st.ok()) {
     return st;
   }

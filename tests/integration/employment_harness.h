@@ -23,6 +23,15 @@
 
 namespace ccms::testing {
 
+// What EmploymentHarness::FeedOpenedCase's events say of a case.
+struct OpenedCaseFacts {
+  int judged_days_ago = 300;    // the judgment's effective date, before today
+  int reported_days_ago = 290;  // the intake report
+  int age = 30;                 // at the judgment
+  bool minor = false;
+  std::string offence_category;
+};
+
 // The employment service in-process, wired as ccms-employment wires it (employment::Definition()
 // on the kit's ServiceHarness), on a fresh database, the dev broker and a free port. Its consumer
 // of ccms.records.v1 is built but tests hand it events (Process); background work (escalation)
@@ -59,9 +68,10 @@ class EmploymentHarness {
   // Hands a records event to the consumer as if it came from ccms.records.v1 (inbox and all).
   absl::Status Feed(const std::string& type, const std::string& case_id,
                     const std::string& district, const google::protobuf::Message& payload);
-  // A case of `district` as records makes one: case_opened (judgment 300 days ago, age 30,
-  // office-1) and intake_reported (290 days ago) fed to the consumer; returns its id.
-  absl::StatusOr<std::string> FeedOpenedCase(const std::string& district);
+  // A case of `district` as records makes one: case_opened (in office-1, with `facts`) and
+  // intake_reported fed to the consumer; returns its id.
+  absl::StatusOr<std::string> FeedOpenedCase(const std::string& district,
+                                             const OpenedCaseFacts& facts = {});
 
   std::string Token(auth::Role role, std::vector<std::string> districts,
                     const std::string& subject = "tester") {

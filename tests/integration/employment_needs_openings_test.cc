@@ -41,20 +41,11 @@ class NeedsOpeningsTest : public ::testing::Test {
   CivilDay Today() { return h_.Today(); }
 
   std::string Case(const std::string& district, const std::string& offence_category = "theft") {
-    const std::string case_id = ids::NewUuid();
-    records::v1::CaseOpened opened;
-    opened.set_case_id(case_id);
-    opened.set_district_code(district);
-    opened.set_office_id("office-1");
-    *opened.mutable_judgment_effective_date() = ToProtoDate(Today() - 100);
-    opened.set_age_at_judgment(30);
-    opened.set_offence_category(offence_category);
-    EXPECT_TRUE(h_.Feed("ccms.records.case_opened", case_id, district, opened).ok());
-    records::v1::IntakeReported intake;
-    intake.set_case_id(case_id);
-    *intake.mutable_reported_on() = ToProtoDate(Today() - 90);
-    EXPECT_TRUE(h_.Feed("ccms.records.intake_reported", case_id, district, intake).ok());
-    return case_id;
+    auto case_id = h_.FeedOpenedCase(
+        district,
+        {.judged_days_ago = 100, .reported_days_ago = 90, .offence_category = offence_category});
+    EXPECT_TRUE(case_id.ok()) << case_id.status();
+    return case_id.value_or("");
   }
 
   v1::Partner Register(const std::string& agency, const std::string& district,
