@@ -17,8 +17,22 @@
 #include "prometheus/registry.h"
 
 namespace ccms::kafka {
+namespace {
+
+// The batch's inbox rows (ProcessBatch), prepared on each connection the first time it is used
+// there (parsed and planned once instead of every batch).
+constexpr char kInsertInboxBatchName[] = "kafka_inbox_insert_batch";
+constexpr char kInsertInboxBatchSql[] =
+    "INSERT INTO inbox (consumer, event_id, event_type, topic, kafka_partition, kafka_offset)"
+    " SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::integer[],"
+    " $6::bigint[]) ON CONFLICT DO NOTHING RETURNING topic, kafka_partition, kafka_offset";
+
+}  // namespace
+
 InboxConsumer::InboxConsumer(ConsumerOptions options, db::ConnectionPool& pool, Handler handler)
-    : options_(std::move(options)), pool_(pool), handler_(std::move(handler)) {}
+    : options_(std::move(options)), pool_(pool), handler_(std::move(handler)) {
+  max_batch_ = std::max(1, options_.max_batch);
+}
 
 absl::StatusOr<std::unique_ptr<InboxConsumer>> InboxConsumer::Create(
     ConsumerOptions options, db::ConnectionPool& pool, Handler handler,
@@ -200,13 +214,12 @@ absl::Status InboxConsumer::ProcessBatch(const std::vector<Record>& records) {
   int64_t applied = 0;
   absl::Status st = pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
     applied = 0;
-    const pqxx::result r = tx.exec_params(
-        "INSERT INTO inbox (consumer, event_id, event_type, topic, kafka_partition, kafka_offset)"
-        " SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::integer[],"
-        " $6::bigint[]) ON CONFLICT DO NOTHING RETURNING topic, kafka_partition, kafka_offset",
-        options_.group_id, db::TextArrayLiteral(ids), db::TextArrayLiteral(types),
-        db::TextArrayLiteral(topics), db::TextArrayLiteral(partitions),
-        db::TextArrayLiteral(offsets));
+    // A no-op after the first time on this connection; registered with the server lazily.
+    tx.conn().prepare(kInsertInboxBatchName, kInsertInboxBatchSql);
+    const pqxx::result r =
+        tx.exec_prepared(kInsertInboxBatchName, options_.group_id, db::TextArrayLiteral(ids),
+                         db::TextArrayLiteral(types), db::TextArrayLiteral(topics),
+                         db::TextArrayLiteral(partitions), db::TextArrayLiteral(offsets));
     std::set<std::tuple<std::string, int, int64_t>> fresh;
     for (const auto& row : r) {
       fresh.insert({row[0].as<std::string>(), row[1].as<int>(), row[2].as<int64_t>()});
@@ -398,7 +411,22 @@ absl::StatusOr<int> InboxConsumer::SweepRequeued() {
 void InboxConsumer::Run() {
   auto last_lag = absl::InfinitePast();
   auto last_sweep = absl::Now();
+  auto last_assignment = absl::InfinitePast();
   while (!stopping_) {
+    // Whether partitions are assigned, every 100 ms (a group's join or a rebalance waiting for a
+    // dead member's session lasts seconds, so this sees it).
+    if (absl::Now() - last_assignment >= absl::Milliseconds(100)) {
+      last_assignment = absl::Now();
+      std::vector<RdKafka::TopicPartition*> parts;
+      if (consumer_->assignment(parts) == RdKafka::ERR_NO_ERROR) {
+        if (parts.empty()) {
+          assigned_since_nanos_ = kUnassigned;
+        } else if (assigned_since_nanos_.load() == kUnassigned) {
+          assigned_since_nanos_ = absl::ToUnixNanos(last_assignment);
+        }
+      }
+      RdKafka::TopicPartition::destroy(parts);
+    }
     if (absl::Now() - last_sweep > options_.requeue_interval) {
       last_sweep = absl::Now();
       auto swept = SweepRequeued();
@@ -443,7 +471,8 @@ void InboxConsumer::Run() {
                        .value = std::string(static_cast<const char*>(m.payload()), m.len())});
     };
     add(*msg);
-    while (static_cast<int>(batch.size()) < options_.max_batch) {
+    const int max_batch = max_batch_.load();
+    while (static_cast<int>(batch.size()) < max_batch) {
       std::unique_ptr<RdKafka::Message> more(consumer_->consume(0));
       if (more->err() == RdKafka::ERR__TIMED_OUT) break;
       if (more->err() != RdKafka::ERR_NO_ERROR) {

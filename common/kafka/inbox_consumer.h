@@ -1,7 +1,9 @@
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <string>
@@ -123,6 +125,18 @@ class InboxConsumer {
   int64_t duplicates() const { return duplicates_.load(); }
   int64_t dead_lettered() const { return dead_lettered_.load(); }
 
+  // When the consumer's current partition assignment began (InfiniteFuture while it has none:
+  // before the group's first join, or while a rebalance waits, e.g. for a killed member's session
+  // to expire). A service's idle rule counts from it, so a long join is not idleness.
+  absl::Time assigned_since() const {
+    const int64_t nanos = assigned_since_nanos_.load();
+    return nanos == kUnassigned ? absl::InfiniteFuture() : absl::FromUnixNanos(nanos);
+  }
+  // The largest batch from the next batch on (ConsumerOptions::max_batch until called), e.g.
+  // larger while a projection catches up; at least 1.
+  void set_max_batch(int max_batch) { max_batch_ = std::max(1, max_batch); }
+  int max_batch() const { return max_batch_.load(); }
+
   // The error class a dead letter records for a handler status (HANDLER_<CODE>).
   static std::string ErrorClass(const absl::Status& status);
 
@@ -144,6 +158,11 @@ class InboxConsumer {
   std::atomic<int64_t> applied_{0};
   std::atomic<int64_t> duplicates_{0};
   std::atomic<int64_t> dead_lettered_{0};
+  // assigned_since in Unix nanoseconds; kUnassigned while no partition is assigned (a sentinel:
+  // absl::FromUnixNanos of any int64 is a finite time).
+  static constexpr int64_t kUnassigned = std::numeric_limits<int64_t>::max();
+  std::atomic<int64_t> assigned_since_nanos_{kUnassigned};
+  std::atomic<int> max_batch_{1};
   prometheus::Counter* applied_total_ = nullptr;
   prometheus::Counter* duplicate_total_ = nullptr;
   prometheus::Counter* rejected_total_ = nullptr;

@@ -1,5 +1,6 @@
 #include "services/reporting/consumer.h"
 
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <string>
@@ -94,6 +95,7 @@ absl::Status ProjectionConsumer::HandleBatch(
   auto active = store_.CatchingUpInTransaction(tx, false);
   if (!active.ok()) return active.status();
   bool catching_up = *active;
+  SizeBatches(catching_up && options_.enabled);
   const bool full = static_cast<int>(events.size()) >= options_.max_batch;
   short_batches_ = full ? 0 : short_batches_ + 1;
   if (options_.enabled) {
@@ -102,6 +104,7 @@ absl::Status ProjectionConsumer::HandleBatch(
       if (auto st = store_.StartCatchUpInTransaction(tx, "backlog"); !st.ok()) return st;
       log::Info("projections_catch_up_started", {{"reason", "backlog"}});
       catching_up = true;
+      SizeBatches(true);
     }
     if (catching_up && short_batches_ < options_.short_batches_to_end) {
       if (auto st = store_.KeepBatchInTransaction(tx, occurrences); !st.ok()) return st;
@@ -146,12 +149,60 @@ absl::Status ProjectionConsumer::HandleBatch(
   return RecomputeClocks(worklists_, tx, *rebuilt);
 }
 
+void ProjectionConsumer::SetBatchSizer(std::function<void(int)> sizer) {
+  std::lock_guard<std::mutex> lock(mu_);
+  sizer_ = std::move(sizer);
+  sized_ = 0;
+}
+
+void ProjectionConsumer::SizeBatches(bool catching_up) {
+  const int want =
+      catching_up ? std::max(options_.max_batch, options_.catch_up_batch) : options_.max_batch;
+  if (!sizer_ || want == sized_) return;
+  sizer_(want);
+  sized_ = want;
+}
+
+absl::StatusOr<int64_t> ProjectionConsumer::BuildClosed() {
+  std::lock_guard<std::mutex> lock(build_mu_);
+  int64_t built = 0;
+  const absl::Time start = absl::Now();
+  const int chunk = std::max(1, options_.early_chunk);
+  while (!finishing_) {
+    size_t taken = 0;
+    absl::Status st = finish_pool_.InTransaction([&](pqxx::work& tx) -> absl::Status {
+      auto active = store_.CatchingUpInTransaction(tx, false);
+      if (!active.ok()) return active.status();
+      if (!*active) return absl::OkStatus();
+      auto rebuilt = store_.BuildDirtyInTransaction(tx, chunk, /*closed_only=*/true);
+      if (!rebuilt.ok()) return rebuilt.status();
+      taken = rebuilt->size();
+      return RecomputeClocks(worklists_, tx, *rebuilt);
+    });
+    if (!st.ok()) return st;
+    built += static_cast<int64_t>(taken);
+    catch_up_built_ += static_cast<int64_t>(taken);
+    if (static_cast<int>(taken) < chunk) break;
+  }
+  if (built > 0) {
+    log::Info("projections_catch_up_built_closed",
+              {{"cases", absl::StrCat(built)},
+               {"ms", absl::StrCat(absl::ToInt64Milliseconds(absl::Now() - start))}});
+  }
+  return built;
+}
+
 absl::StatusOr<int64_t> ProjectionConsumer::FinishCatchUp() {
   std::lock_guard<std::mutex> lock(mu_);
   return FinishLocked();
 }
 
 absl::StatusOr<int64_t> ProjectionConsumer::FinishLocked() {
+  // A BuildClosed under way stops after its chunk: the cases it holds would keep the end from
+  // seeing the dirty set empty.
+  finishing_ = true;
+  std::lock_guard<std::mutex> building(build_mu_);
+  finishing_ = false;
   const absl::Time start = absl::Now();
   int64_t built = 0;
   int idle_rounds = 0;
@@ -184,6 +235,7 @@ absl::StatusOr<int64_t> ProjectionConsumer::FinishLocked() {
     // the next batch or idle check finishes.
     if (!ended && taken == 0 && ++idle_rounds >= 3) break;
   }
+  if (ended) SizeBatches(false);
   if (was_active) {
     log::Info("projections_catch_up_built",
               {{"cases", absl::StrCat(built)},

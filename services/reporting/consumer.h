@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <pqxx/transaction>
 #include <vector>
@@ -30,6 +31,8 @@ namespace ccms::reporting {
 // row smaller than the largest batch (the end of the topics), or FinishCatchUp() after the
 // consumer went idle, build every dirty case once, in chunks of CatchUpOptions::chunk cases a
 // transaction, and ends the mode. Reports refuse to run meanwhile (ReportStore::CatchingUp).
+// Meanwhile the consumer reads larger batches (CatchUpOptions::catch_up_batch) and BuildClosed,
+// beside the batches, builds the cases whose closing was kept already.
 class ProjectionConsumer {
  public:
   struct CatchUpOptions {
@@ -44,6 +47,11 @@ class ProjectionConsumer {
     int short_batches_to_end = 3;
     // Dirty cases built per transaction at the end.
     int chunk = 5000;
+    // The consumer's largest batch while catching up (CCMS_REPORTING_CATCH_UP_BATCH): fewer,
+    // larger transactions. Short batches are still counted against max_batch.
+    int catch_up_batch = 2000;
+    // Closed dirty cases built per transaction while catching up (BuildClosed).
+    int early_chunk = 1000;
     // false: the mode is ignored (every batch takes the normal path, and the end builds the
     // dirty cases left); for measuring the normal path against it.
     bool enabled = true;
@@ -61,6 +69,17 @@ class ProjectionConsumer {
   // One event: a batch of one.
   absl::Status Handle(pqxx::work& tx, const events::v1::Envelope& event);
 
+  // Sets how the consumer's largest batch is changed (kafka::InboxConsumer::set_max_batch):
+  // CatchUpOptions::catch_up_batch while catching up, max_batch otherwise.
+  void SetBatchSizer(std::function<void(int)> sizer);
+
+  // While catching up, builds the dirty cases a batch closed (most likely complete: built once
+  // here instead of at the end), early_chunk cases a transaction on `finish_pool`, beside the
+  // consumer's batches (the marks lock: a case a batch marks meanwhile is skipped or marked again,
+  // and built later). Returns the cases built; a no-op when not catching up. The wiring calls it
+  // from its background thread.
+  absl::StatusOr<int64_t> BuildClosed();
+
   // Builds every dirty case and ends catch-up mode (a no-op when not catching up); returns the
   // cases built. The wiring calls it when the consumer has been idle a while (the topics ended on
   // a full batch, or nothing came after a restart); tests call it by hand.
@@ -73,13 +92,19 @@ class ProjectionConsumer {
  private:
   // FinishCatchUp with mu_ held.
   absl::StatusOr<int64_t> FinishLocked();
+  // The consumer's largest batch for the mode (under mu_).
+  void SizeBatches(bool catching_up);
 
   PgReportingStore& store_;
   PgWorklistStore& worklists_;
   db::ConnectionPool& finish_pool_;
   CatchUpOptions options_;
-  std::mutex mu_;          // HandleBatch and FinishCatchUp, one at a time
-  int short_batches_ = 0;  // in a row, under mu_
+  std::mutex mu_;                       // HandleBatch and FinishCatchUp, one at a time
+  int short_batches_ = 0;               // in a row, under mu_
+  std::function<void(int)> sizer_;      // under mu_
+  int sized_ = 0;                       // the batch size last set (0: none yet), under mu_
+  std::mutex build_mu_;                 // BuildClosed (and the end), one at a time
+  std::atomic<bool> finishing_{false};  // the end waits for build_mu_: BuildClosed stops early
   std::atomic<int64_t> catch_up_built_{0};
   std::atomic<int64_t> last_batch_nanos_{absl::ToUnixNanos(absl::InfinitePast())};
 };

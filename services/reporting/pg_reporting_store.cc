@@ -126,15 +126,23 @@ constexpr db::Query kStartCatchUp = {
     " WHERE NOT active"};
 // DO UPDATE (not DO NOTHING) so that the mark locks the row: a chunk taking the case off the set
 // meanwhile (BuildDirtyInTransaction) either skips it or is waited for, and the case is then
-// marked again; it can never be taken off with this transaction's occurrences unread.
+// marked again; it can never be taken off with this transaction's occurrences unread. The WHERE
+// keeps the lock (every conflicting row is locked) but writes a new row version only when the
+// batch closes a case not marked closed yet, not for every mark of an already dirty case.
+// $2: whether the batch closed the case (V011: such a case may be built while catching up).
 constexpr db::Query kMarkDirty = {
     "reporting_mark_dirty",
-    "INSERT INTO dirty_case (case_id) SELECT DISTINCT unnest($1::text[])"
-    " ON CONFLICT (case_id) DO UPDATE SET case_id = EXCLUDED.case_id"};
+    "INSERT INTO dirty_case (case_id, closed) SELECT * FROM unnest($1::text[], $2::boolean[])"
+    " ON CONFLICT (case_id) DO UPDATE SET closed = true"
+    " WHERE EXCLUDED.closed AND NOT dirty_case.closed"};
 constexpr db::Query kTakeDirty = {
     "reporting_take_dirty",
     "DELETE FROM dirty_case WHERE case_id IN (SELECT case_id FROM dirty_case ORDER BY case_id"
     " LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING case_id"};
+constexpr db::Query kTakeDirtyClosed = {
+    "reporting_take_dirty_closed",
+    "DELETE FROM dirty_case WHERE case_id IN (SELECT case_id FROM dirty_case WHERE closed"
+    " ORDER BY case_id LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING case_id"};
 constexpr db::Query kLockCatchUp = {"reporting_lock_catch_up",
                                     "SELECT active FROM projection_catch_up FOR UPDATE"};
 constexpr db::Query kAnyDirty = {"reporting_any_dirty", "SELECT EXISTS (SELECT 1 FROM dirty_case)"};
@@ -229,6 +237,7 @@ std::vector<db::Query> PgReportingStore::Queries() {
           kStartCatchUp,
           kMarkDirty,
           kTakeDirty,
+          kTakeDirtyClosed,
           kLockCatchUp,
           kAnyDirty,
           kEndCatchUp,
@@ -493,18 +502,25 @@ absl::Status PgReportingStore::StartCatchUpInTransaction(pqxx::work& tx,
 absl::Status PgReportingStore::KeepBatchInTransaction(
     pqxx::work& tx, const std::vector<std::pair<std::string, domain::Occurrence>>& batch) {
   if (batch.empty()) return absl::OkStatus();
-  const std::set<std::string> touched = InsertOccurrences(tx, batch);
-  ArrayLiteral ids;
-  for (const auto& id : touched) ids.Add(id);
-  tx.exec_prepared(Name(kMarkDirty), ids.Text());
+  InsertOccurrences(tx, batch);
+  // Each touched case once (ON CONFLICT DO UPDATE may touch a row once a statement), and whether
+  // this batch closed it.
+  std::map<std::string, bool> closed;
+  for (const auto& [id, o] : batch) closed[id] = closed[id] || o.kind == domain::kClosed;
+  ArrayLiteral ids, closes;
+  for (const auto& [id, c] : closed) {
+    ids.Add(id);
+    closes.Add(c);
+  }
+  tx.exec_prepared(Name(kMarkDirty), ids.Text(), closes.Text());
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<RebuiltCase>> PgReportingStore::BuildDirtyInTransaction(pqxx::work& tx,
-                                                                                   int chunk) {
+absl::StatusOr<std::vector<RebuiltCase>> PgReportingStore::BuildDirtyInTransaction(
+    pqxx::work& tx, int chunk, bool closed_only) {
   ArrayLiteral ids;
   bool any = false;
-  for (const auto& r : tx.exec_prepared(Name(kTakeDirty), chunk)) {
+  for (const auto& r : tx.exec_prepared(Name(closed_only ? kTakeDirtyClosed : kTakeDirty), chunk)) {
     ids.Add(r[0].as<std::string>());
     any = true;
   }

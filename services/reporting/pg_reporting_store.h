@@ -61,13 +61,16 @@ class PgReportingStore final : public ReportStore {
   // Inside the consumer's transaction: the mode begins (`reason`: "rebuild" or "backlog").
   absl::Status StartCatchUpInTransaction(pqxx::work& tx, const std::string& reason);
   // The catch-up path, inside the consumer's transaction: keeps the occurrences of a batch (once
-  // per event id) and marks the cases they touch dirty, two statements; no time line is built.
+  // per event id) and marks the cases they touch dirty (and closed, when the batch closed one),
+  // two statements; no time line is built.
   absl::Status KeepBatchInTransaction(
       pqxx::work& tx, const std::vector<std::pair<std::string, domain::Occurrence>>& batch);
   // Takes up to `chunk` dirty cases off the dirty set (those another transaction holds are
   // skipped) and builds their time lines, spans, flows and projections from all of their
   // occurrences, as ApplyBatchInTransaction does. Returns them (empty: none was free).
-  absl::StatusOr<std::vector<RebuiltCase>> BuildDirtyInTransaction(pqxx::work& tx, int chunk);
+  // `closed_only`: only cases marked by a batch that closed them (V011), while catching up.
+  absl::StatusOr<std::vector<RebuiltCase>> BuildDirtyInTransaction(pqxx::work& tx, int chunk,
+                                                                   bool closed_only = false);
   // Ends the mode when no case is dirty (the mode's row locked first: it waits for consumer
   // transactions that marked cases under it); true when it ended.
   absl::StatusOr<bool> EndCatchUpInTransaction(pqxx::work& tx);

@@ -74,6 +74,8 @@ void ReportingWiring::Configure(config::Env& env) {
       static_cast<int>(env.Int("CCMS_REPORTING_CATCH_UP_SHORT_BATCHES", 3, 1, 1000));
   catch_up_idle_seconds_ =
       static_cast<int>(env.Int("CCMS_REPORTING_CATCH_UP_IDLE_SECONDS", 10, 1, 3600));
+  catch_up_.catch_up_batch =
+      static_cast<int>(env.Int("CCMS_REPORTING_CATCH_UP_BATCH", 2000, 1, 10000));
 }
 
 absl::Status ReportingWiring::Prepare(const policy::PolicyDocument& policy) {
@@ -146,6 +148,10 @@ absl::Status ReportingWiring::Build(server::ServiceHost& host) {
       !st.ok()) {
     return st;
   }
+  // The projection consumer is the host's only one: larger batches while catching up, and the
+  // idle rule counts from its partition assignment.
+  inbox_consumer_ = &host.consumer(0);
+  consumer_->SetBatchSizer([inbox = inbox_consumer_](int n) { inbox->set_max_batch(n); });
   host.AddService(service_.get(), v1::ReportingService::service_full_name());
   return absl::OkStatus();
 }
@@ -153,17 +159,30 @@ absl::Status ReportingWiring::Build(server::ServiceHost& host) {
 void ReportingWiring::StartBackground() {
   gauges_->Start();
   export_jobs_->Start();
-  // Catch-up's end when no short batch came to end it (the topics ended on a full batch, or
-  // nothing was left to read after a restart): the consumer idle for a while.
+  // While catching up: the closed cases built beside the consumer's batches; and catch-up's end
+  // when no short batch came to end it (the topics ended on a full batch, or nothing was left to
+  // read after a restart): the consumer idle for a while, counted from its partition assignment
+  // or its last batch, whichever is later. Not from the start: after a kill -9 the group's join
+  // waits for the dead member's session to expire, and the mode must not end before the first
+  // batch; while no partition is assigned, nothing is idle.
   stopping_ = false;
   catch_up_finisher_ = std::thread([this] {
     const absl::Duration idle = absl::Seconds(catch_up_idle_seconds_);
-    const absl::Time started = absl::Now();  // the group's join is no idleness
+    absl::Duration nap = absl::Seconds(1);
     while (!stopping_) {
-      absl::SleepFor(absl::Seconds(1));
-      if (stopping_ || absl::Now() - std::max(started, consumer_->last_batch()) < idle) continue;
+      absl::SleepFor(nap);
+      if (stopping_) break;
       auto active = store_->CatchingUp();
+      // Every second while not catching up; more often while the closed cases come in.
+      nap = active.ok() && *active ? absl::Milliseconds(250) : absl::Seconds(1);
       if (!active.ok() || !*active) continue;
+      const absl::Time since = std::max(inbox_consumer_->assigned_since(), consumer_->last_batch());
+      if (since == absl::InfiniteFuture() || absl::Now() - since < idle) {
+        if (auto built = consumer_->BuildClosed(); !built.ok()) {
+          log::Warn("projections_catch_up_failed", {{"error", built.status().message()}});
+        }
+        continue;
+      }
       if (auto built = consumer_->FinishCatchUp(); !built.ok()) {
         log::Warn("projections_catch_up_failed", {{"error", built.status().message()}});
       }

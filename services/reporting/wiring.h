@@ -5,6 +5,7 @@
 #include <string>
 #include <thread>
 
+#include "common/kafka/inbox_consumer.h"
 #include "common/server/service_main.h"
 #include "services/reporting/consumer.h"
 #include "services/reporting/domain/indicators.h"
@@ -66,9 +67,12 @@ class ReportingWiring final : public server::Service {
   // Catch-up mode (consumer.h; docs/reporting.md "Catch-up"): CCMS_REPORTING_CATCH_UP (on by
   // default), CCMS_REPORTING_CATCH_UP_BEHIND_SECONDS (3600; 0: only --rebuild starts it),
   // CCMS_REPORTING_CATCH_UP_CHUNK (5,000 cases a transaction at the end),
-  // CCMS_REPORTING_CATCH_UP_SHORT_BATCHES (3 short batches in a row end it) and
-  // CCMS_REPORTING_CATCH_UP_IDLE_SECONDS (10: the consumer idle that long ends it).
+  // CCMS_REPORTING_CATCH_UP_SHORT_BATCHES (3 short batches in a row end it),
+  // CCMS_REPORTING_CATCH_UP_IDLE_SECONDS (10: the consumer idle that long, counted from its
+  // partition assignment or last batch, ends it) and CCMS_REPORTING_CATCH_UP_BATCH (2,000: the
+  // consumer's largest batch meanwhile).
   ProjectionConsumer::CatchUpOptions catch_up_;
+  kafka::InboxConsumer* inbox_consumer_ = nullptr;  // the host's, set by Build
   int catch_up_idle_seconds_ = 10;
   std::thread catch_up_finisher_;
   std::atomic<bool> stopping_{false};

@@ -7,9 +7,16 @@
 //      `ccms-reporting --rebuild` does, the projections are emptied (ResetProjections) and a new
 //      consumer group reads the topics from the beginning through the service's own handler
 //      (ProjectionConsumer::HandleBatch: up to --batch events, default 256 as the service's
-//      CCMS_CONSUMER_MAX_BATCH, per inbox transaction). Its rate: events the group applied
-//      (every event of the topics, the sample's and any other) per second, from the consumer's
-//      start until every sample event is projected (and from its first, without the group join).
+//      CCMS_CONSUMER_MAX_BATCH, per inbox transaction; up to --catch-up-batch, default 2,000 as
+//      CCMS_REPORTING_CATCH_UP_BATCH, while catching up; the closed cases built beside the
+//      batches as the wiring's background thread does, --build-closed 0 to leave them to the end).
+//      Its rates: events the group applied (every event of the topics, the sample's and any other)
+//      per second, (a) from the consumer's start until every sample event is projected and
+//      catch-up has ended (rebuild_rate), (b) the same from its first event, without the group's
+//      join (rebuild_rate_from_first), and (c) over the work alone: from the first event to the
+//      last batch, plus the end's build, without the join and without the idle wait that
+//      detects the end of the topics (rebuild_rate_work: the throughput a large rebuild tends to,
+//      where those fixed seconds weigh nothing).
 //  (2) the daily report: the whole history (--active cases on the register today and --years of
 //      cases closed before, the same generator) is written into the projections as the consumer
 //      builds them (the service's own translation and time line, domain::BuildTimeline, written
@@ -32,10 +39,12 @@
 //   reporting.daily_max_ms reporting.daily_on_register reporting.errors
 //   reporting.rebuild_order reporting.rebuild_catch_up reporting.rebuild_finish_calls
 //   reporting.rebuild_cpu_self_s reporting.rebuild_cpu_pg_s (the CPU of the rebuild's window)
+//   reporting.rebuild_cpu_us_per_event reporting.rebuild_join_s reporting.rebuild_keep_s
+//   reporting.rebuild_wait_s reporting.rebuild_end_s reporting.rebuild_rate_work
 //
 //   ccms-bench-reporting [--active N] [--years N] [--rebuild-cases N] [--batch N] [--runs N]
-//                        [--seed N] [--case-order 0/1] [--catch-up 0/1] [--keep-db NAME]
-//                        [--report ID]
+//                        [--seed N] [--case-order 0/1] [--catch-up 0/1] [--catch-up-batch N]
+//                        [--build-closed 0/1] [--keep-db NAME] [--report ID]
 // --report ID: the report timed in (2), `daily` by default (also monthly, quarterly, annual: the
 // period holding today, over the same history).
 // --keep-db NAME: the service's database is NAME, created when missing and kept at the end. When
@@ -61,6 +70,7 @@
 #include <map>
 #include <random>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -582,6 +592,8 @@ int Fill(int argc, char** argv, ServiceHarness& h, int active, int rebuild_cases
                  std::string(consumer.status().message()).c_str());
     return -1;
   }
+  // Larger batches while catching up, as the wiring does for its own consumer.
+  wiring.consumer().SetBatchSizer([c = consumer->get()](int n) { c->set_max_batch(n); });
   auto count = [&](const std::string& sql) { return std::stoll(h.db().QueryValue(sql)); };
   const std::string mine = absl::StrCat(
       "SELECT count(*) FROM occurrence WHERE district_code LIKE '", g_district_prefix, "%'");
@@ -592,6 +604,22 @@ int Fill(int argc, char** argv, ServiceHarness& h, int active, int rebuild_cases
   const double pg_cpu0 = PostgresCpu(pg_data), self_cpu0 = SelfCpu();
   const auto t0 = std::chrono::steady_clock::now();
   (*consumer)->Start();
+  // The closed cases built beside the batches, as the wiring's background thread does
+  // (--build-closed 0: only at the end, to compare).
+  std::atomic<bool> rebuild_over{false};
+  std::thread closer;
+  const bool closer_ran = Flag(argc, argv, "--build-closed", 1) != 0;
+  if (closer_ran) {
+    closer = std::thread([&] {
+      while (!rebuild_over) {
+        absl::SleepFor(absl::Milliseconds(250));
+        if (auto built = wiring.consumer().BuildClosed(); !built.ok()) {
+          std::fprintf(stderr, "ccms-bench-reporting: build closed: %s\n",
+                       std::string(built.status().message()).c_str());
+        }
+      }
+    });
+  }
   std::chrono::steady_clock::time_point first = t0, done = t0;
   bool started = false;
   const auto deadline = t0 + std::chrono::minutes(60);
@@ -606,6 +634,11 @@ int Fill(int argc, char** argv, ServiceHarness& h, int active, int rebuild_cases
   // as the service's idle check would (CCMS_REPORTING_CATCH_UP_IDLE_SECONDS, 10 s by default).
   const std::string catching_up = "SELECT count(*) FROM projection_catch_up WHERE active";
   int finish_calls = 0;
+  // The end's own time (FinishCatchUp), the bench's idle waits before it (as the service's idle
+  // rule waits), and when the last batch was applied.
+  double end_s = 0;
+  std::chrono::steady_clock::duration waited{};
+  std::chrono::steady_clock::time_point last_applied = t0;
   int64_t seen = 0, checked = -1, rebuilt = 0;
   auto seen_at = t0, checked_at = t0 - std::chrono::seconds(1);
   while (std::chrono::steady_clock::now() < deadline) {
@@ -628,7 +661,12 @@ int Fill(int argc, char** argv, ServiceHarness& h, int active, int rebuild_cases
       if (projected >= sample_events && count(catching_up) > 0 &&
           now - seen_at >= std::chrono::seconds(1)) {
         ++finish_calls;
-        if (auto built = wiring.consumer().FinishCatchUp(); !built.ok()) {
+        if (finish_calls == 1) last_applied = seen_at;
+        const auto f0 = std::chrono::steady_clock::now();
+        waited += f0 - seen_at;
+        auto built = wiring.consumer().FinishCatchUp();
+        end_s += Seconds(f0, std::chrono::steady_clock::now());
+        if (!built.ok()) {
           std::fprintf(stderr, "ccms-bench-reporting: catch-up: %s\n",
                        std::string(built.status().message()).c_str());
           ++errors;
@@ -647,7 +685,10 @@ int Fill(int argc, char** argv, ServiceHarness& h, int active, int rebuild_cases
     absl::SleepFor(absl::Milliseconds(10));
   }
   const double pg_cpu = PostgresCpu(pg_data) - pg_cpu0, self_cpu = SelfCpu() - self_cpu0;
+  rebuild_over = true;
+  if (closer.joinable()) closer.join();
   (*consumer)->Stop();
+  if (finish_calls == 0) last_applied = done;  // ended by the batches themselves
   if (projected < sample_events) {
     std::fprintf(stderr, "ccms-bench-reporting: the rebuild projected %lld of %lld events\n",
                  static_cast<long long>(projected), static_cast<long long>(sample_events));
@@ -655,6 +696,9 @@ int Fill(int argc, char** argv, ServiceHarness& h, int active, int rebuild_cases
   }
   Figure("reporting.rebuild_cases=%d\n", rebuild_cases);
   Figure("reporting.rebuild_batch=%d\n", batch);
+  Figure("reporting.rebuild_catch_up_batch=%d\n",
+         std::max(1, Flag(argc, argv, "--catch-up-batch", 2000)));
+  Figure("reporting.rebuild_build_closed=%d\n", closer_ran ? 1 : 0);
   Figure("reporting.rebuild_order=%s\n", case_order ? "case" : "time");
   Figure("reporting.rebuild_catch_up=%d\n", catch_up ? 1 : 0);
   Figure("reporting.rebuild_finish_calls=%d\n", finish_calls);
@@ -666,6 +710,19 @@ int Fill(int argc, char** argv, ServiceHarness& h, int active, int rebuild_cases
   Figure("reporting.rebuild_rate=%.0f\n", static_cast<double>(rebuilt) / Seconds(t0, done));
   Figure("reporting.rebuild_rate_from_first=%.0f\n",
          static_cast<double>(rebuilt) / std::max(Seconds(first, done), 1e-3));
+  // The throughput without the fixed costs (the group's join before the first event, the idle
+  // wait that detects the end): from the first event to the last batch, plus the end's build.
+  const double keep_s = Seconds(first, last_applied);
+  const double wait_s = std::chrono::duration<double>(waited).count();
+  Figure("reporting.rebuild_join_s=%.2f\n", Seconds(t0, first));
+  Figure("reporting.rebuild_keep_s=%.2f\n", keep_s);
+  Figure("reporting.rebuild_wait_s=%.2f\n", wait_s);
+  Figure("reporting.rebuild_end_s=%.2f\n", end_s);
+  Figure("reporting.rebuild_rate_work=%.0f\n",
+         static_cast<double>(rebuilt) / std::max(keep_s + end_s, 1e-3));
+  Figure("reporting.rebuild_cpu_us_per_event=%.1f\n",
+         rebuilt > 0 && pg_cpu0 >= 0 ? (self_cpu + pg_cpu) * 1e6 / static_cast<double>(rebuilt)
+                                     : -1.0);
   std::fflush(stdout);
 
   // (2) The whole history in the projections, then the daily report.
@@ -699,9 +756,11 @@ int Run(int argc, char** argv) {
   // The batch and catch-up mode are the service's settings, read when the harness builds it.
   const int batch = std::max(1, Flag(argc, argv, "--batch", 256));
   const bool catch_up = Flag(argc, argv, "--catch-up", 1) != 0;
+  const int catch_up_batch = std::max(1, Flag(argc, argv, "--catch-up-batch", 2000));
   ServiceHarness h(reporting::Definition(),
                    {.settings = {{"CCMS_CONSUMER_MAX_BATCH", absl::StrCat(batch)},
-                                 {"CCMS_REPORTING_CATCH_UP", catch_up ? "true" : "false"}},
+                                 {"CCMS_REPORTING_CATCH_UP", catch_up ? "true" : "false"},
+                                 {"CCMS_REPORTING_CATCH_UP_BATCH", absl::StrCat(catch_up_batch)}},
                     .keep_database = keep_db});
   g_district_prefix = absl::StrCat("6", 100 + std::hash<std::string>()(h.db().name()) % 900);
   h.host().consumer(0).Stop();  // the bench runs its own rebuild below

@@ -360,6 +360,67 @@ TEST_F(InboxConsumerTest, ABatchHandlerGetsTheNewEventsOfABatchAtOnce) {
   EXPECT_GT(largest.load(), 1) << "the handler never got more than one event at once";
 }
 
+// set_max_batch bounds the batches read after it (reporting reads larger ones while catching
+// up), and assigned_since says when the group's join gave the consumer its partitions.
+TEST_F(InboxConsumerTest, TheLargestBatchChangesAsItGoesAndTheAssignmentIsKnown) {
+  constexpr int kEvents = 600;
+  const std::string topic = OwnTopic();
+  {
+    auto producer =
+        kafka::KafkaProducer::Create({.bootstrap_servers = IntegrationEnv::Get()->kafka_bootstrap},
+                                     [](const kafka::DeliveryReport&) {});
+    ASSERT_TRUE(producer.ok());
+    for (int i = 0; i < kEvents; ++i) {
+      ASSERT_TRUE((*producer)
+                      ->Produce({.topic = topic, .key = "k", .value = Serialized(ids::NewUuid())})
+                      .ok());
+    }
+    ASSERT_TRUE((*producer)->Flush(10000));
+  }
+  std::atomic<int> largest_before{0}, largest_after{0};
+  std::atomic<int64_t> first_batch_nanos{0};
+  kafka::InboxConsumer* self = nullptr;
+  auto consumer = kafka::InboxConsumer::CreateBatched(
+      {.bootstrap_servers = IntegrationEnv::Get()->kafka_bootstrap,
+       .group_id = "inbox-test-" + ids::NewUuid(),
+       .topics = {topic},
+       .max_batch = 10},
+      *pool_,
+      [&](pqxx::work&, const std::vector<const events::v1::Envelope*>& events) -> absl::Status {
+        const int n = static_cast<int>(events.size());
+        if (first_batch_nanos.load() == 0) {
+          first_batch_nanos = absl::ToUnixNanos(absl::Now());
+          largest_before = n;
+          self->set_max_batch(200);  // from the next batch on
+        } else {
+          largest_after = std::max(largest_after.load(), n);
+        }
+        return absl::OkStatus();
+      },
+      nullptr);
+  ASSERT_TRUE(consumer.ok()) << consumer.status();
+  self = consumer->get();
+  EXPECT_EQ(self->max_batch(), 10);
+  EXPECT_EQ(self->assigned_since(), absl::InfiniteFuture()) << "assigned before its join";
+  const absl::Time started = absl::Now();
+  self->Start();
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (absl::Now() < deadline && self->applied() < kEvents) {
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  const absl::Time assigned = self->assigned_since();
+  self->Stop();
+  EXPECT_EQ(self->applied(), kEvents);
+  EXPECT_EQ(self->max_batch(), 200);
+  EXPECT_LE(largest_before.load(), 10);
+  EXPECT_GT(largest_after.load(), 10) << "the new largest batch was not taken";
+  EXPECT_LE(largest_after.load(), 200);
+  ASSERT_NE(assigned, absl::InfiniteFuture());
+  EXPECT_GE(assigned, started);
+  // Seen within about 100 ms of the assignment (checked every 100 ms between batches).
+  EXPECT_LE(assigned, absl::FromUnixNanos(first_batch_nanos.load()) + absl::Seconds(1));
+}
+
 TEST_F(InboxConsumerTest, ErrorClassIsTheCodeNeverTheMessage) {
   EXPECT_EQ(kafka::InboxConsumer::ErrorClass(absl::InternalError("name: Zhang San")),
             "HANDLER_INTERNAL");
