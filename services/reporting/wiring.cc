@@ -76,6 +76,8 @@ void ReportingWiring::Configure(config::Env& env) {
       static_cast<int>(env.Int("CCMS_REPORTING_CATCH_UP_IDLE_SECONDS", 10, 1, 3600));
   catch_up_.catch_up_batch =
       static_cast<int>(env.Int("CCMS_REPORTING_CATCH_UP_BATCH", 2000, 1, 10000));
+  // The closed cases built beside the batches: chunks no larger than the end's.
+  catch_up_.early_chunk = std::min(catch_up_.chunk, 1000);
 }
 
 absl::Status ReportingWiring::Prepare(const policy::PolicyDocument& policy) {
