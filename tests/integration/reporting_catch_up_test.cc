@@ -9,7 +9,6 @@
 // no LeaveGroup, as with kill -9) in the group the restarted service joins.
 #include <librdkafka/rdkafka.h>
 
-#include <cstdlib>
 #include <map>
 #include <random>
 #include <string>
@@ -168,9 +167,8 @@ TEST(ReportingCatchUpTest, AJoinLongerThanTheIdleRuleDoesNotEndCatchUpBeforeTheF
   const absl::Time started = absl::Now();
   // The restarted member's session as the killed one's (the dev broker's group takes the
   // session of its latest joiner).
-  std::map<std::string, std::string> props = {{"session.timeout.ms", absl::StrCat(kDeadSessionMs)},
-                                              {"heartbeat.interval.ms", "500"}};
-  if (std::getenv("REP_IDLE_DEBUG") != nullptr) props["debug"] = "cgrp";
+  const std::map<std::string, std::string> props = {
+      {"session.timeout.ms", absl::StrCat(kDeadSessionMs)}, {"heartbeat.interval.ms", "500"}};
   ServiceHarness h(reporting::Definition(), {.settings = settings,
                                              .consumer_properties = props,
                                              .background = true,
