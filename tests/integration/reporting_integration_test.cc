@@ -170,6 +170,15 @@ class ReportingIntegrationTest : public ::testing::Test {
   ServiceHarness& h() { return *harness_; }
   reporting::ReportingWiring& wiring() { return h().wiring<reporting::ReportingWiring>(); }
   int64_t Count(const std::string& sql) { return std::stoll(h().db().QueryValue(sql)); }
+  // Whether every one of `events` is in reporting's inbox (applied).
+  bool Applied(const std::vector<Produced>& events) {
+    std::vector<std::string> v;
+    for (const auto& p : events) v.push_back("'" + p.envelope.event_id() + "'::uuid");
+    return Count(
+               "SELECT count(*) FROM inbox WHERE consumer LIKE 'ccms-reporting%' AND event_id IN"
+               " (" +
+               absl::StrJoin(v, ",") + ")") == static_cast<int64_t>(events.size());
+  }
 
   void Produce(const std::vector<Produced>& events) {
     std::atomic<int> delivered{0};
@@ -461,16 +470,7 @@ TEST_F(ReportingIntegrationTest, WorklistsFollowEveryTopicAndLoseTheRowsTheirEve
   first.insert(first.end(), eb.events.begin(), eb.events.end());
   Produce(first);
   const std::vector<std::string> cases = {never, contact, services, other};
-  // Applied: every event's id in reporting's inbox.
-  auto applied = [&](const std::vector<Produced>& events) {
-    std::vector<std::string> v;
-    for (const auto& p : events) v.push_back("'" + p.envelope.event_id() + "'::uuid");
-    return Count(
-               "SELECT count(*) FROM inbox WHERE consumer LIKE 'ccms-reporting%' AND event_id IN"
-               " (" +
-               absl::StrJoin(v, ",") + ")") == static_cast<int64_t>(events.size());
-  };
-  ASSERT_TRUE(WaitFor([&] { return applied(first); }, absl::Seconds(120)));
+  ASSERT_TRUE(WaitFor([&] { return Applied(first); }, absl::Seconds(120)));
 
   const std::string bureau_a = ServiceHarness::Token(Role::kDistrictBureau, {a});
   auto list = [&](const std::string& token, v1::WorklistKind kind, const std::string& district,
@@ -611,7 +611,7 @@ TEST_F(ReportingIntegrationTest, WorklistsFollowEveryTopicAndLoseTheRowsTheirEve
   end.Closed(services, today);
   ending.push_back(end.events.back());
   Produce(end.events);
-  ASSERT_TRUE(WaitFor([&] { return applied(ending); }, absl::Seconds(120)));
+  ASSERT_TRUE(WaitFor([&] { return Applied(ending); }, absl::Seconds(120)));
   all = list(bureau_a, v1::WORKLIST_KIND_UNSPECIFIED, "", "", 0, "", &st);
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(all.rows_size(), 0) << absl::StrJoin(text(all), "\n");
@@ -646,16 +646,8 @@ TEST_F(ReportingIntegrationTest, WorklistRowsMoveWithATransferredCase) {
     e.Add(reporting::kAssessmentTopic, "ccms.assessment.crisis_flag_raised", id, raised);
   };
   raise(ea, ids::NewUuid());  // an event's row, not the clock's
-  auto applied = [&](const std::vector<Produced>& events) {
-    std::vector<std::string> v;
-    for (const auto& p : events) v.push_back("'" + p.envelope.event_id() + "'::uuid");
-    return Count(
-               "SELECT count(*) FROM inbox WHERE consumer LIKE 'ccms-reporting%' AND event_id IN"
-               " (" +
-               absl::StrJoin(v, ",") + ")") == static_cast<int64_t>(v.size());
-  };
   Produce(ea.events);
-  ASSERT_TRUE(WaitFor([&] { return applied(ea.events); }, absl::Seconds(120)));
+  ASSERT_TRUE(WaitFor([&] { return Applied(ea.events); }, absl::Seconds(120)));
   // The case's rows as "district office", every page, for a token and an office filter.
   auto rows = [&](const std::string& token, const std::string& office) {
     std::vector<std::string> out;
@@ -694,7 +686,7 @@ TEST_F(ReportingIntegrationTest, WorklistRowsMoveWithATransferredCase) {
   moved.Add(reporting::kRecordsTopic, "ccms.records.case_transferred", id, t);
   raise(moved, ids::NewUuid());  // after the transfer, still naming district A
   Produce(moved.events);
-  ASSERT_TRUE(WaitFor([&] { return applied(moved.events); }, absl::Seconds(120)));
+  ASSERT_TRUE(WaitFor([&] { return Applied(moved.events); }, absl::Seconds(120)));
   EXPECT_TRUE(rows(bureau_a, "").empty());
   EXPECT_TRUE(rows(bureau_a, "office-1").empty());
   EXPECT_EQ(rows(bureau_b, ""), (Rows{in_b, in_b, in_b}));

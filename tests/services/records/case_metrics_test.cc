@@ -11,32 +11,21 @@
 #include "common/time/calendar.h"
 #include "prometheus/registry.h"
 #include "tests/services/records/fake_stores.h"
+#include "tests/support/gauge_value.h"
 
 namespace ccms::records {
 namespace {
 
 using domain::CaseStatus;
 
-// The value of ccms_cases{district_code, status}; -1 when the series does not exist.
-double Gauge(prometheus::Registry& registry, const std::string& district,
-             const std::string& status) {
-  for (const auto& family : registry.Collect()) {
-    if (family.name != "ccms_cases") continue;
-    for (const auto& m : family.metric) {
-      std::string d, s;
-      for (const auto& l : m.label) {
-        if (l.name == "district_code") d = l.value;
-        if (l.name == "status") s = l.value;
-      }
-      if (d == district && s == status) return m.gauge.value;
-    }
-  }
-  return -1;
-}
-
 TEST(CaseMetricsTest, OpenCasesEveryRefreshClosedOnesSeldomAndNoneShowsZero) {
   testing::FakeCaseStore store;
   prometheus::Registry registry;
+  // ccms's gauge of district 110101's cases in `status` (-1: no such series).
+  auto cases = [&](const std::string& status) {
+    return ::ccms::testing::GaugeValue(registry, "ccms_cases",
+                                       {{"district_code", "110101"}, {"status", status}});
+  };
   time::FakeClock clock(
       absl::FromCivil(absl::CivilSecond(2026, 12, 7, 10, 0, 0), absl::UTCTimeZone()));
   CaseMetrics metrics(store, registry, clock, absl::Seconds(15));
@@ -47,9 +36,9 @@ TEST(CaseMetricsTest, OpenCasesEveryRefreshClosedOnesSeldomAndNoneShowsZero) {
   metrics.RefreshOnce();
   EXPECT_EQ(store.open_count_calls, 1);
   EXPECT_EQ(store.closed_count_calls, 1);  // the first refresh counts both
-  EXPECT_EQ(Gauge(registry, "110101", "ACTIVE"), 7);
-  EXPECT_EQ(Gauge(registry, "110101", "PENDING_INTAKE"), 2);
-  EXPECT_EQ(Gauge(registry, "110101", "DISCHARGED"), 900);
+  EXPECT_EQ(cases("ACTIVE"), 7);
+  EXPECT_EQ(cases("PENDING_INTAKE"), 2);
+  EXPECT_EQ(cases("DISCHARGED"), 900);
 
   // Every pending case reported, one more discharged: the open counts follow at once, the
   // closed one at the next closed round.
@@ -58,13 +47,13 @@ TEST(CaseMetricsTest, OpenCasesEveryRefreshClosedOnesSeldomAndNoneShowsZero) {
   for (int i = 1; i < CaseMetrics::kClosedEvery; ++i) metrics.RefreshOnce();
   EXPECT_EQ(store.open_count_calls, CaseMetrics::kClosedEvery);
   EXPECT_EQ(store.closed_count_calls, 1);
-  EXPECT_EQ(Gauge(registry, "110101", "ACTIVE"), 8);
-  EXPECT_EQ(Gauge(registry, "110101", "PENDING_INTAKE"), 0);
-  EXPECT_EQ(Gauge(registry, "110101", "DISCHARGED"), 900);
+  EXPECT_EQ(cases("ACTIVE"), 8);
+  EXPECT_EQ(cases("PENDING_INTAKE"), 0);
+  EXPECT_EQ(cases("DISCHARGED"), 900);
   metrics.RefreshOnce();
   EXPECT_EQ(store.open_count_calls, CaseMetrics::kClosedEvery + 1);
   EXPECT_EQ(store.closed_count_calls, 2);
-  EXPECT_EQ(Gauge(registry, "110101", "DISCHARGED"), 901);
+  EXPECT_EQ(cases("DISCHARGED"), 901);
 }
 
 }  // namespace

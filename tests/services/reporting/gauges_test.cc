@@ -11,6 +11,7 @@
 
 #include "common/time/clock.h"
 #include "prometheus/registry.h"
+#include "tests/support/gauge_value.h"
 
 namespace ccms::reporting {
 namespace {
@@ -30,46 +31,35 @@ class FakeGaugeStore : public GaugeStore {
   int open_calls = 0, closed_calls = 0;
 };
 
-// ccms_reporting_cases{district_code, status}; -1 when the series does not exist.
-double Cases(prometheus::Registry& registry, const std::string& district,
-             const std::string& status) {
-  for (const auto& family : registry.Collect()) {
-    if (family.name != "ccms_reporting_cases") continue;
-    for (const auto& m : family.metric) {
-      std::string d, s;
-      for (const auto& l : m.label) {
-        if (l.name == "district_code") d = l.value;
-        if (l.name == "status") s = l.value;
-      }
-      if (d == district && s == status) return m.gauge.value;
-    }
-  }
-  return -1;
-}
-
 TEST(ReportingGaugesTest, ClosedCasesAreCountedSeldomAndShownInBetween) {
   FakeGaugeStore store;
   prometheus::Registry registry;
+  // ccms's gauge of district 110101's cases in `status` (-1: no such series).
+  auto cases = [&](const std::string& status) {
+    return ::ccms::testing::GaugeValue(registry, "ccms_reporting_cases",
+                                       {{"district_code", "110101"}, {"status", status}});
+  };
   time::FakeClock clock(absl::FromUnixSeconds(1796600000));
   ReportingGauges gauges(store, registry, clock, absl::Minutes(1));
   store.open_counts = {{{"110101", "ACTIVE"}, 30}, {{"110101", "NEVER_REPORTED"}, 2}};
   store.closed_counts = {{{"110101", "CLOSED"}, 900}};
   ASSERT_TRUE(gauges.RefreshOnce());
   EXPECT_EQ(store.closed_calls, 1);
-  EXPECT_EQ(Cases(registry, "110101", "ACTIVE"), 30);
-  EXPECT_EQ(Cases(registry, "110101", "CLOSED"), 900);
+  EXPECT_EQ(cases("ACTIVE"), 30);
+  EXPECT_EQ(cases("CLOSED"), 900);
 
   store.open_counts = {{{"110101", "ACTIVE"}, 31}};
   store.closed_counts = {{{"110101", "CLOSED"}, 901}};
   for (int i = 1; i < ReportingGauges::kClosedEvery; ++i) ASSERT_TRUE(gauges.RefreshOnce());
   EXPECT_EQ(store.open_calls, ReportingGauges::kClosedEvery);
   EXPECT_EQ(store.closed_calls, 1);
-  EXPECT_EQ(Cases(registry, "110101", "ACTIVE"), 31);
-  EXPECT_EQ(Cases(registry, "110101", "NEVER_REPORTED"), 0);
-  EXPECT_EQ(Cases(registry, "110101", "CLOSED"), 900);  // the last count, not 0
+  EXPECT_EQ(cases("ACTIVE"), 31);
+  EXPECT_EQ(cases("NEVER_REPORTED"), 0);
+  EXPECT_EQ(cases("CLOSED"),
+            900);  // the last count, not 0
   ASSERT_TRUE(gauges.RefreshOnce());
   EXPECT_EQ(store.closed_calls, 2);
-  EXPECT_EQ(Cases(registry, "110101", "CLOSED"), 901);
+  EXPECT_EQ(cases("CLOSED"), 901);
 }
 
 }  // namespace
